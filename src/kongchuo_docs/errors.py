@@ -1,0 +1,94 @@
+"""Problems found in user input, located by file, sheet, cell or line, reported in Chinese.
+
+Every reader collects *all* problems of an input before failing, so a clerk fixes a file once.
+Format: ``名册.xlsx!学生名册!E17 身份证号: 校验位应为 X（11010519491231002x）`` or
+``通知.yaml:12 发文字号: …``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, optionally a sheet and cell (Excel) or a line (YAML/CSV)."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    line: int | None = None
+    column: str | None = None  # the field or column label, e.g. "身份证号"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f"!{self.sheet}"
+        if self.cell:
+            where += f"!{self.cell}"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where} {self.column}" if self.column else where
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: Location
+    message: str
+    value: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.value not in (None, ""):
+            text += f"（{self.value}）"
+        return text
+
+
+class KongchuoError(Exception):
+    """Base class of the errors the CLI reports without a traceback (exit code 2)."""
+
+
+class InputError(KongchuoError):
+    """One or more problems in user input."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"]
+        self.warnings = [p for p in problems if p.severity == "warning"]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputExistsError(KongchuoError):
+    """An output file exists and --force was not given."""
+
+
+class EnvironmentProblem(KongchuoError):
+    """Something the machine lacks (a font, a library, LibreOffice)."""
+
+
+@dataclass
+class Problems:
+    """Collects problems while reading; `raise_if_errors` stops with all of them at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, location: Location, message: str, value: object = None) -> None:
+        self.items.append(Problem(location, message, None if value is None else str(value)))
+
+    def warning(self, location: Location, message: str, value: object = None) -> None:
+        self.items.append(
+            Problem(location, message, None if value is None else str(value), severity="warning")
+        )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise InputError(self.items)

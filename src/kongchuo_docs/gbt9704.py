@@ -1,0 +1,158 @@
+"""The GB/T 9704-2012 《党政机关公文格式》 profile: every layout number, in one place.
+
+Each constant names its clause (``§`` = clause of GB/T 9704-2012) or says ``[calc]`` (derived
+from the standard) or ``[practice]`` (common office practice; a setting, not a rule).
+Units are in the name: ``_MM``, ``_PT`` (1/72 in), ``_TWIPS`` (1/20 pt), ``_EIGHTHS`` (1/8 pt,
+OOXML border widths), ``_HALF_PT`` (OOXML ``w:sz``). Writers convert with the helpers at the end;
+no other module holds a layout number.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# ---------------------------------------------------------------- units
+PT_PER_MM: Final = 72 / 25.4
+TWIPS_PER_PT: Final = 20
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm * PT_PER_MM
+
+
+def pt_to_mm(pt: float) -> float:
+    return pt / PT_PER_MM
+
+
+def mm_to_twips(mm: float) -> int:
+    return round(mm * PT_PER_MM * TWIPS_PER_PT)
+
+
+def pt_to_twips(pt: float) -> int:
+    return round(pt * TWIPS_PER_PT)
+
+
+# ---------------------------------------------------------------- §5.2 paper, §5.2.2 版心
+PAPER_WIDTH_MM: Final = 210.0  # §5.2.1 A4
+PAPER_HEIGHT_MM: Final = 297.0
+MARGIN_TOP_MM: Final = 37.0  # §5.2.2 天头 37 mm ± 1
+MARGIN_LEFT_MM: Final = 28.0  # §5.2.2 订口 28 mm ± 1
+TYPE_AREA_WIDTH_MM: Final = 156.0  # §5.2.2 版心 156 × 225 mm
+TYPE_AREA_HEIGHT_MM: Final = 225.0
+MARGIN_RIGHT_MM: Final = PAPER_WIDTH_MM - MARGIN_LEFT_MM - TYPE_AREA_WIDTH_MM  # [calc] 26 mm
+MARGIN_BOTTOM_MM: Final = PAPER_HEIGHT_MM - MARGIN_TOP_MM - TYPE_AREA_HEIGHT_MM  # [calc] 35 mm
+TYPE_AREA_WIDTH_PT: Final = mm_to_pt(TYPE_AREA_WIDTH_MM)  # [calc] 442.2 pt
+TYPE_AREA_HEIGHT_PT: Final = mm_to_pt(TYPE_AREA_HEIGHT_MM)  # [calc] 637.8 pt
+
+# ---------------------------------------------------------------- §5.2.3 grid
+LINES_PER_PAGE: Final = 22  # §5.2.3 每面排 22 行
+CHARS_PER_LINE: Final = 28  # §5.2.3 每行排 28 个字
+# [calc] 225 mm / 22 = 28.97 pt; Word stores twips, 579 (28.95 pt) keeps 22 lines, 580 gives 21.
+LINE_PITCH_TWIPS: Final = 579
+LINE_PITCH_PT: Final = LINE_PITCH_TWIPS / TWIPS_PER_PT
+
+# ---------------------------------------------------------------- §5.2.3 / §7 type sizes (字号 → pt)
+SIZE_PT: Final = {
+    "初号": 42.0,
+    "小初": 36.0,
+    "一号": 26.0,
+    "小一": 24.0,
+    "二号": 22.0,
+    "小二": 18.0,
+    "三号": 16.0,
+    "小三": 15.0,
+    "四号": 14.0,
+    "小四": 12.0,
+    "五号": 10.5,
+}
+BODY_SIZE_PT: Final = SIZE_PT["三号"]  # §5.2.3 正文 3号 仿宋
+# [calc] 156 mm / 28 = 15.79 pt per character for a 16 pt glyph: condense each character.
+BODY_CHAR_PITCH_PT: Final = TYPE_AREA_WIDTH_PT / CHARS_PER_LINE
+BODY_CHAR_SPACING_TWIPS: Final = -5  # [calc] OOXML w:spacing, −0.25 pt: 28 × 15.75 pt fit in 442.2 pt
+BODY_LETTER_SPACING_PT: Final = BODY_CHAR_PITCH_PT - BODY_SIZE_PT  # [calc] CSS, −0.207 pt
+
+# ---------------------------------------------------------------- fonts (§7 names the faces)
+# Roles → official family names kept in the DOCX (the user's Word shows the real fonts).
+FONT_XIAOBIAOSONG: Final = "方正小标宋简体"  # §7.2.3 发文机关标志, §7.3.1 标题
+FONT_FANGSONG: Final = "仿宋_GB2312"  # §5.2.3 正文, 发文字号, 主送…
+FONT_KAITI: Final = "楷体_GB2312"  # §7.3.3 二级标题, 签发人姓名
+FONT_HEITI: Final = "黑体"  # §7.3.3 一级标题, §7.3.4 附件 label, 密级/紧急程度
+FONT_SONGTI: Final = "宋体"  # §7.5 页码
+# Heading levels (§7.3.3): 一、 黑体 · （一） 楷体 · 1. 仿宋 · （1） 仿宋
+HEADING_FONT: Final = {1: FONT_HEITI, 2: FONT_KAITI, 3: FONT_FANGSONG, 4: FONT_FANGSONG}
+HEADING_BOLD: Final = {1: False, 2: False, 3: False, 4: False}  # [practice] some offices bold 1.
+RED_RGB: Final = "FF0000"  # [practice] red on screen and in print
+
+# ---------------------------------------------------------------- §7.2 版头
+COPY_NUMBER_DIGITS: Final = 6  # §7.2.1 份号: 6 位阿拉伯数字, 顶格第一行
+MARK_TOP_BELOW_TYPE_AREA_MM: Final = 35.0  # §7.2.4 标志上边缘至版心上边缘 35 mm
+MARK_MAX_SIZE_PT: Final = SIZE_PT["初号"]  # [practice] 标志 typically 小初–初号
+MARK_MIN_SIZE_PT: Final = SIZE_PT["小初"]  # below this the mark is condensed instead of shrunk
+MARK_SUFFIX: Final = "文件"  # §7.2.4 机关全称或规范化简称 + "文件"
+DOC_NUMBER_BLANK_LINES_BELOW_MARK: Final = 2  # §7.2.5 发文字号 标志下空二行
+RED_RULE_BELOW_DOC_NUMBER_MM: Final = 4.0  # §7.2.7 发文字号之下 4 mm
+RED_RULE_WIDTH_MM: Final = TYPE_AREA_WIDTH_MM  # §7.2.7 与版心等宽
+RED_RULE_THICKNESS_EIGHTHS: Final = 12  # [practice] 1.5 pt (the standard fixes no thickness)
+SIGNER_LABEL: Final = "签发人："  # §7.2.6 上行文
+SIGNER_INDENT_CHARS: Final = 1  # §7.2.6 签发人 居右空一字, 发文字号 居左空一字
+
+# ---------------------------------------------------------------- §7.3 主体
+TITLE_SIZE_PT: Final = SIZE_PT["二号"]  # §7.3.1 2号 小标宋
+TITLE_BLANK_LINES_BELOW_RULE: Final = 2  # §7.3.1 红色分隔线下空二行
+TITLE_MAX_CHARS: Final = int(TYPE_AREA_WIDTH_PT // TITLE_SIZE_PT)  # [calc] 20 per line
+RECIPIENT_BLANK_LINES_BELOW_TITLE: Final = 1  # §7.3.2 标题下空一行
+BODY_INDENT_CHARS: Final = 2  # §7.3.3 每个自然段左空二字
+ATTACHMENT_NOTE_BLANK_LINES: Final = 1  # §7.3.4 正文下空一行
+ATTACHMENT_NOTE_LABEL: Final = "附件："
+# §7.3.5.1 加盖印章: 成文日期右空四字, 署名以日期为准居中, 印章顶端距正文一行之内.
+SEAL_DATE_RIGHT_INDENT_CHARS: Final = 4
+SEAL_BLANK_LINES_ABOVE_SIGNATURE: Final = 2  # [calc] keeps a 42 mm seal's top within one line of the body
+# §7.3.5.2 不加盖印章: 署名正文下空一行右空二字, 日期首字比署名首字右移二字.
+NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE: Final = 1
+NO_SEAL_SIGNATURE_RIGHT_INDENT_CHARS: Final = 2
+NO_SEAL_DATE_SHIFT_CHARS: Final = 2
+NOTE_INDENT_CHARS: Final = 2  # §7.3.6 附注 居左空二字, 加圆括号
+ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
+ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
+
+# ---------------------------------------------------------------- §7.4 版记
+COLOPHON_SIZE_PT: Final = SIZE_PT["四号"]  # §7.4.1 4号仿宋
+COLOPHON_OUTER_RULE_EIGHTHS: Final = 8  # §7.4.1 首条、末条 0.35 mm (= 0.99 pt)
+COLOPHON_INNER_RULE_EIGHTHS: Final = 6  # §7.4.1 中间分隔线 0.25 mm (= 0.71 pt)
+COLOPHON_OUTER_RULE_MM: Final = 0.35
+COLOPHON_INNER_RULE_MM: Final = 0.25
+COLOPHON_INDENT_CHARS: Final = 1  # §7.4.2 抄送 左右各空一字; §7.4.3 印发机关左空一字, 日期右空一字
+COLOPHON_ROW_HEIGHT_MM: Final = 7.0  # [practice] one 4号 line with air
+CC_LABEL: Final = "抄送："
+PRINT_DATE_SUFFIX: Final = "印发"
+
+# ---------------------------------------------------------------- §7.5 页码
+PAGE_NUMBER_SIZE_PT: Final = SIZE_PT["四号"]  # §7.5 4号半角宋体阿拉伯数字
+PAGE_NUMBER_DASH: Final = "—"  # §7.5 数字左右各放一条一字线 (U+2014)
+PAGE_NUMBER_BELOW_TYPE_AREA_MM: Final = 7.0  # §7.5 一字线上距版心下边缘 7 mm
+PAGE_NUMBER_INDENT_CHARS: Final = 1  # §7.5 单页码居右空一字, 双页码居左空一字
+
+
+def page_number_text(n: int) -> str:
+    """§7.5: ``— 1 —`` (em dashes, half-width digits, one space each side)."""
+    return f"{PAGE_NUMBER_DASH} {n} {PAGE_NUMBER_DASH}"
+
+
+# ---------------------------------------------------------------- §10 信函格式
+LETTER_MARK_TOP_MM: Final = 30.0  # §10.1 标志上边缘距纸张上边缘 30 mm
+LETTER_RULE_WIDTH_MM: Final = 170.0  # §10.1 双线长 170 mm, 居中
+LETTER_TOP_RULE_BELOW_MARK_MM: Final = 4.0  # §10.1 标志下 4 mm 上粗下细
+LETTER_BOTTOM_RULE_ABOVE_PAPER_BOTTOM_MM: Final = 20.0  # §10.1 距下页边 20 mm 上细下粗
+LETTER_THICK_RULE_EIGHTHS: Final = 18  # [practice] 2.25 pt
+LETTER_THIN_RULE_EIGHTHS: Final = 6  # [practice] 0.75 pt
+LETTER_RULE_GAP_PT: Final = 1.5  # [practice] space between the two lines of a double rule
+LETTER_MARK_SIZE_PT: Final = SIZE_PT["小初"]  # [practice]
+LETTER_TITLE_BLANK_LINES: Final = 2  # §10.1 标题与其上最后一个要素相距二行
+
+# ---------------------------------------------------------------- §8 tables, 横排表格
+TABLE_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] 表格文字 4号 or smaller
+TABLE_MIN_ROW_HEIGHT_MM: Final = 10.0  # [practice] blank form rows stay writable
+
+# ---------------------------------------------------------------- 禁则 (line-breaking rules) [practice]
+NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕…—．.,;:?!)%")
+NO_LINE_END: Final = frozenset("（《“‘「『【〔([")

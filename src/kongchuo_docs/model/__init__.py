@@ -1,0 +1,29 @@
+"""The one document model every reader produces and every writer consumes."""
+
+from .document import (
+    Attachment,
+    Block,
+    Colophon,
+    Document,
+    DocumentFormat,
+    Heading,
+    IssuedDocument,
+    PageBreak,
+    Paragraph,
+    Signature,
+    Table,
+)
+
+__all__ = [
+    "Attachment",
+    "Block",
+    "Colophon",
+    "Document",
+    "DocumentFormat",
+    "Heading",
+    "IssuedDocument",
+    "PageBreak",
+    "Paragraph",
+    "Signature",
+    "Table",
+]

@@ -1,0 +1,164 @@
+"""A 公文 as typed blocks with their GB/T 9704 meaning: 版头, 主体, 版记.
+
+The model holds *content* only: no sizes, fonts or positions (those live in ``gbt9704`` and
+the layout/writers). Text is stored as the clerk wrote it after normalisation by a reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DocumentFormat = Literal["file", "letter", "minutes"]
+"""文件格式 (§7), 信函格式 (§10.1); 纪要格式 (§10.2) is reserved: writers refuse it for now."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paragraph(_Model):
+    """A body paragraph; indented two characters unless `indent` is False."""
+
+    type: Literal["paragraph"] = "paragraph"
+    text: str
+    indent: bool = True
+    align: Literal["justify", "center", "left", "right"] = "justify"
+
+
+class Heading(_Model):
+    """A structural heading: 1 = 一、 2 = （一） 3 = 1. 4 = （1）.
+
+    `text` includes its numbering ("一、总体要求"). `run_in` is the paragraph text that follows a
+    level-3/4 heading on the same line ("1. 落实控辍保学职责。" + "根据…").
+    """
+
+    type: Literal["heading"] = "heading"
+    level: Annotated[int, Field(ge=1, le=4)]
+    text: str
+    run_in: str | None = None
+
+    @model_validator(mode="after")
+    def _run_in_levels(self) -> Heading:
+        if self.run_in and self.level < 3:
+            raise ValueError("只有三级、四级标题可以与正文同段（run-in）")
+        return self
+
+
+class Table(_Model):
+    """A table; `header_rows` rows of `rows` repeat on every page."""
+
+    type: Literal["table"] = "table"
+    rows: list[list[str]]
+    header_rows: int = 1
+    widths: list[float] | None = None  # relative column widths
+    blank_rows: int = 0  # empty rows appended for forms to be filled in by hand
+    caption: str | None = None
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> Table:
+        if not self.rows:
+            raise ValueError("表格至少要有表头一行")
+        width = len(self.rows[0])
+        for i, row in enumerate(self.rows, start=1):
+            if len(row) != width:
+                raise ValueError(f"表格第 {i} 行有 {len(row)} 列，表头有 {width} 列")
+        if self.widths is not None and len(self.widths) != width:
+            raise ValueError("列宽个数与列数不一致")
+        return self
+
+    @property
+    def columns(self) -> int:
+        return len(self.rows[0])
+
+
+class PageBreak(_Model):
+    type: Literal["page_break"] = "page_break"
+
+
+Block = Annotated[Paragraph | Heading | Table | PageBreak, Field(discriminator="type")]
+
+
+class Signature(_Model):
+    """署名: the issuing organ's name, an optional note line under it (e.g. 代章)."""
+
+    name: str
+    note: str | None = None  # e.g. "（罗源县教育局代章）"
+
+
+class Attachment(_Model):
+    """附件: on its own page(s) before the 版记 (§7.3.7)."""
+
+    number: int | None = None  # None when the document has a single 附件 ("附件")
+    title: str
+    blocks: list[Block] = Field(default_factory=list)
+    landscape: bool = False  # 横排表格 (§8)
+
+
+class IssuedDocument(_Model):
+    """A document issued or forwarded by the notice (印发/转发), e.g. a 实施方案.
+
+    Its `attachments` are listed (附件说明) under its own body, as in the seed notice.
+    """
+
+    title: str
+    blocks: list[Block]
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+class Colophon(_Model):
+    """版记 (§7.4). `recipients` holds 主送机关 moved to the 版记 (§7.3.2 when 主送 is long)."""
+
+    recipients: str | None = None
+    cc: list[str] = Field(default_factory=list)  # 抄送机关
+    printer: str | None = None  # 印发机关
+    print_date: dt.date | None = None  # 印发日期
+
+
+class Document(_Model):
+    """A 公文 per GB/T 9704-2012."""
+
+    format: DocumentFormat = "file"
+    kind: str = "notice"  # the manifest kind this document is built as
+    # 版头 (§7.2)
+    copy_number: str | None = None  # 份号
+    secrecy: str | None = None  # 密级和保密期限, e.g. "秘密★1年"
+    urgency: str | None = None  # 紧急程度: 特急 / 加急
+    issuers: list[str] = Field(min_length=1)  # 发文机关标志 names; several = 联合行文
+    mark_suffix: str | None = "文件"  # "文件" or None (name alone)
+    doc_number: str | None = None  # 发文字号, 罗教综〔2020〕47号
+    signers: list[str] = Field(default_factory=list)  # 签发人 (上行文)
+    # 主体 (§7.3)
+    title: str
+    recipients: str | None = None  # 主送机关, ending in "："
+    body: list[Block] = Field(default_factory=list)
+    signatures: list[Signature] = Field(default_factory=list)
+    seal: bool = False  # 加盖印章 geometry (§7.3.5.1) vs. 不加盖 (§7.3.5.2)
+    date: dt.date
+    note: str | None = None  # 附注, "（此件公开发布）"
+    issued: list[IssuedDocument] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    # 版记 (§7.4)
+    colophon: Colophon | None = None
+    # metadata
+    author: str | None = None  # for document properties; defaults to the first issuer
+
+    @model_validator(mode="after")
+    def _check(self) -> Document:
+        if self.format == "minutes":
+            raise ValueError("纪要格式尚未支持")
+        for group in [self.attachments, *(d.attachments for d in self.issued)]:
+            if len(group) > 1 and any(a.number is None for a in group):
+                raise ValueError("有多个附件时，每个附件都要有序号")
+        return self
+
+    @property
+    def all_attachments(self) -> list[Attachment]:
+        """Every 附件 in page order: those of the issued documents, then the notice's own."""
+        return [a for d in self.issued for a in d.attachments] + list(self.attachments)
+
+    @property
+    def organisation(self) -> str:
+        return self.author or self.issuers[0]

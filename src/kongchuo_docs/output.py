@@ -1,0 +1,180 @@
+"""Write a run's outputs all or nothing, and record them in ``OUTDIR/manifest.json``.
+
+Files are first written into a hidden staging folder inside OUTDIR; only when the whole run
+succeeded are they moved into place. An existing file is never replaced without ``force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+
+from . import __version__
+from .errors import OutputExistsError
+
+MANIFEST_NAME = "manifest.json"
+KINDS = (
+    "notice",
+    "letters",
+    "agreement",
+    "self-check-report",
+    "rectification-notice",
+    "summary",
+    "referral-register",
+    "form",
+)
+
+
+@dataclass
+class ManifestEntry:
+    kind: str
+    title: str
+    path: str  # relative to OUTDIR, "/" separated
+    format: str  # docx, pdf, xlsx, zip, yaml…
+    pages: int | None
+    records: int | None
+    sha256: str
+    source: str | None  # input file relative to OUTDIR
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class OutputSet:
+    """The files one run writes into OUTDIR.
+
+    Use as a context manager: ``reserve()`` gives the staging path for a file, ``record()``
+    lists it in the manifest; leaving the block without an exception moves everything into
+    place, leaving it with one deletes the staging folder and OUTDIR is untouched.
+    """
+
+    def __init__(self, outdir: Path, *, force: bool = False):
+        self.outdir = Path(outdir)
+        self.force = force
+        self._staging: Path | None = None
+        self._reserved: list[str] = []
+        self._entries: dict[str, dict] = {}
+
+    def __enter__(self) -> OutputSet:
+        if self.outdir.exists() and not self.outdir.is_dir():
+            raise OutputExistsError(f"输出位置 {self.outdir} 已存在且不是文件夹")
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=".kongchuo-", dir=self.outdir))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._staging is not None
+        try:
+            if exc_type is None:
+                self._commit()
+        finally:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+    def reserve(self, rel: str) -> Path:
+        """Return the staging path for output `rel`; refuse an existing file unless forced."""
+        assert self._staging is not None, "OutputSet must be entered first"
+        rel = Path(rel).as_posix()
+        if rel in self._reserved:
+            raise OutputExistsError(f"本次运行中输出文件重名：{rel}")
+        if (self.outdir / rel).exists() and not self.force:
+            raise OutputExistsError(
+                f"输出文件已存在：{self.outdir / rel}（如需覆盖，请加 --force）"
+            )
+        self._reserved.append(rel)
+        target = self._staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def copy_in(self, source: Path, rel: str) -> Path:
+        """Copy an input file into the outputs (e.g. the demo's ``inputs/``)."""
+        target = self.reserve(rel)
+        shutil.copyfile(source, target)
+        return target
+
+    def source_ref(self, source: Path | str | None) -> str | None:
+        """An input path as the manifest records it: relative to OUTDIR."""
+        if source is None:
+            return None
+        return Path(os.path.relpath(Path(source).resolve(), self.outdir.resolve())).as_posix()
+
+    def record(
+        self,
+        rel: str,
+        *,
+        kind: str,
+        title: str,
+        pages: int | None = None,
+        records: int | None = None,
+        source: Path | str | None = None,
+        source_is_output: bool = False,
+    ) -> None:
+        """List reserved output `rel` in the manifest. `source` is an input path, or an
+        output-relative path when `source_is_output` (e.g. ``inputs/seed.yaml``)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown manifest kind {kind!r}")
+        rel = Path(rel).as_posix()
+        if rel not in self._reserved:
+            raise ValueError(f"{rel} was not reserved")
+        self._entries[rel] = {
+            "kind": kind,
+            "title": title,
+            "format": Path(rel).suffix.lstrip(".").lower(),
+            "pages": pages,
+            "records": records,
+            "source": str(source) if source_is_output else self.source_ref(source),
+        }
+
+    @property
+    def written(self) -> list[str]:
+        return list(self._reserved)
+
+    def _commit(self) -> None:
+        assert self._staging is not None
+        entries = self._previous_entries()
+        for rel in self._reserved:
+            staged = self._staging / rel
+            meta = self._entries.get(rel)
+            if meta is not None:
+                entries[rel] = asdict(ManifestEntry(path=rel, sha256=sha256_of(staged), **meta))
+            final = self.outdir / rel
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+        manifest = {
+            "tool": "kongchuo-docs",
+            "version": __version__,
+            "files": [entries[key] for key in sorted(entries)],
+        }
+        tmp = self._staging / MANIFEST_NAME
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self.outdir / MANIFEST_NAME)
+
+    def _previous_entries(self) -> dict[str, dict]:
+        """Entries of an earlier run whose files still exist and are not replaced now."""
+        path = self.outdir / MANIFEST_NAME
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+            files = old.get("files", [])
+        except (OSError, ValueError, AttributeError):
+            return {}
+        kept = {}
+        for entry in files:
+            rel = entry.get("path") if isinstance(entry, dict) else None
+            if rel and rel not in self._reserved and (self.outdir / rel).is_file():
+                kept[rel] = entry
+        return kept
