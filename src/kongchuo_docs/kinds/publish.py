@@ -1,0 +1,50 @@
+"""Write one `Document` as DOCX and/or PDF into an `OutputSet` and list it in the manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..model import Document
+from ..output import OutputSet
+
+DEFAULT_FORMATS = ("docx", "pdf")
+
+
+def write_document(
+    out: OutputSet,
+    doc: Document,
+    stem: str,
+    *,
+    kind: str,
+    source: Path | str | None = None,
+    source_is_output: bool = False,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    records: int | None = None,
+) -> list[str]:
+    """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths."""
+    written = []
+    for fmt in formats:
+        rel = f"{stem}.{fmt}"
+        target = out.reserve(rel)
+        if fmt == "docx":
+            from ..writers.docx_writer import write_docx
+
+            pages = write_docx(doc, target)
+        elif fmt == "pdf":
+            from ..writers.pdf_writer import write_pdf
+
+            pages = write_pdf(doc, target)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        out.record(
+            rel,
+            kind=kind,
+            title=doc.title,
+            pages=pages,
+            records=records,
+            source=source,
+            source_is_output=source_is_output,
+        )
+        written.append(rel)
+    return written
