@@ -7,6 +7,7 @@ the layout/writers). Text is stored as the clerk wrote it after normalisation by
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -78,7 +79,16 @@ class PageBreak(_Model):
     type: Literal["page_break"] = "page_break"
 
 
-Block = Annotated[Paragraph | Heading | Table | PageBreak, Field(discriminator="type")]
+class Image(_Model):
+    """A picture (PNG file at `path`), centred, `width_mm` wide (mm), an optional caption under it."""
+
+    type: Literal["image"] = "image"
+    path: Path
+    width_mm: Annotated[float, Field(gt=0)]
+    caption: str | None = None
+
+
+Block = Annotated[Paragraph | Heading | Table | PageBreak | Image, Field(discriminator="type")]
 
 
 class Signature(_Model):
