@@ -1,0 +1,656 @@
+"""Fonts for the five GB/T 9704 roles, shared by the DOCX and PDF writers and by ``doctor``.
+
+Each role (小标宋, 仿宋, 楷体, 黑体, 宋体; official names in `gbt9704`) is served by, in order:
+
+1. the official font or a common alias of it, installed on the system (found through fontconfig);
+2. a font with such a family name in a user font folder: ``--font-dir DIR``, else the environment
+   variable ``KONGCHUO_FONT_DIR`` (several folders separated by ``os.pathsep``), else the config file
+   ``~/.config/kongchuo-docs/fonts.yaml`` (``$XDG_CONFIG_HOME`` honoured) holding
+   ``font_dirs: [/path/one, /path/two]``; family names are read from the fonts' name tables
+   (all languages, so Chinese names match too; every face of a .ttc/.otc collection);
+3. a free stand-in (Noto Serif/Sans CJK SC, LXGW WenKai), reported as a substitution;
+4. as a last resort any other installed CJK font, also reported.
+
+No CJK font at all raises `EnvironmentProblem` naming the Debian packages to install.
+
+System fonts are listed with ONE ``fc-list`` call per process (family, style, weight, file, face
+index, languages and the character set of every face; ~15 ms). Character coverage of system faces
+comes from fontconfig's charset (equal to the font's cmap), of font-folder faces from the cmap read
+with fontTools; both are parsed lazily and memoised. Advance widths come from fontTools ``hmtx``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Literal
+
+from . import gbt9704
+from .errors import EnvironmentProblem, InputError, Location, Problem, Problems
+from .resources import template_path
+
+FONT_DIR_ENV = "KONGCHUO_FONT_DIR"
+CONFIG_FILE_NAME = "fonts.yaml"
+INSTALL_HINT = "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
+
+Source = Literal["system", "font-dir", "stand-in"]
+SOURCE_LABEL: dict[str, str] = {"system": "系统已安装", "font-dir": "字体文件夹", "stand-in": "免费替代字体"}
+
+# CSS weights (100–900). REGULAR serves body text; HEAVIEST picks the boldest face (小标宋 stand-in).
+REGULAR = 400
+HEAVIEST = 1000
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """Where to look for one role: official name and aliases, then free stand-in families."""
+
+    role: str  # short Chinese label shown in reports
+    official: str  # name kept in the DOCX (a `gbt9704.FONT_*` constant)
+    aliases: tuple[str, ...]  # the official font under other names, best first
+    stand_ins: tuple[str, ...]  # free families, best first
+    weight: int  # wanted CSS weight of the stand-in face
+
+
+ROLE_SPECS: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        "小标宋",
+        gbt9704.FONT_XIAOBIAOSONG,
+        ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"),
+        ("Noto Serif CJK SC", "Source Han Serif SC", "思源宋体"),
+        HEAVIEST,
+    ),
+    RoleSpec(
+        "仿宋",
+        gbt9704.FONT_FANGSONG,
+        ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong"),
+        ("Noto Serif CJK SC", "Source Han Serif SC", "思源宋体"),
+        REGULAR,
+    ),
+    RoleSpec(
+        "楷体",
+        gbt9704.FONT_KAITI,
+        ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi"),
+        ("LXGW WenKai", "霞鹜文楷"),
+        REGULAR,
+    ),
+    RoleSpec(
+        "黑体",
+        gbt9704.FONT_HEITI,
+        ("黑体", "SimHei"),
+        ("Noto Sans CJK SC", "Source Han Sans SC", "思源黑体"),
+        REGULAR,
+    ),
+    RoleSpec(
+        "宋体",
+        gbt9704.FONT_SONGTI,
+        ("宋体", "SimSun"),
+        ("Noto Serif CJK SC", "Source Han Serif SC", "思源宋体"),
+        REGULAR,
+    ),
+)
+OFFICIAL_NAMES: tuple[str, ...] = tuple(spec.official for spec in ROLE_SPECS)
+
+
+# ---------------------------------------------------------------- faces
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One face of a font file: a .ttf/.otf, or face `index` of a .ttc/.otc collection."""
+
+    family: str  # the first family name (usually the English one)
+    families: tuple[str, ...]  # every family name the face carries, all languages
+    style: str
+    weight: int  # CSS weight 100–900
+    path: Path
+    index: int  # face index inside a collection, 0 for single-face files
+    cjk: bool  # covers Simplified Chinese
+    origin: Literal["system", "font-dir"]
+    charset: str | None = field(default=None, repr=False, compare=False)  # fontconfig ranges (system)
+
+    def has_family(self, name: str) -> bool:
+        wanted = name.casefold()
+        return any(f.casefold() == wanted for f in self.families)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (str(self.path), self.index)
+
+    def covers(self, codepoint: int) -> bool:
+        return codepoint in _codepoints(self)
+
+
+@dataclass(frozen=True)
+class RoleFont:
+    """The face serving one role. `substituted` is True when it is not the official font."""
+
+    role: str  # 小标宋, 仿宋, 楷体, 黑体, 宋体
+    official: str  # 方正小标宋简体, 仿宋_GB2312, …
+    family: str  # family actually serving the role
+    path: Path
+    index: int  # face index in a .ttc collection
+    weight: int  # CSS weight of the face
+    substituted: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A character the role's face lacks, drawn from another face instead."""
+
+    char: str
+    official: str
+    family: str
+    path: Path
+    index: int
+    where: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}：“{self.char}”（U+{ord(self.char):04X}）{self.official} 所用字体缺字，"
+            f"改用 {self.family}"
+        )
+
+
+# ---------------------------------------------------------------- system fonts (fontconfig)
+
+_FC_FORMAT = "%{family}\t%{style}\t%{weight}\t%{file}\t%{index}\t%{lang}\t%{charset}\n"
+# fontconfig weight → CSS weight (FC_WEIGHT_* constants of fontconfig.h)
+_FC_TO_CSS_WEIGHT = ((0, 100), (40, 200), (50, 300), (80, 400), (100, 500), (180, 600), (200, 700),
+                     (205, 800), (210, 900))  # fmt: skip
+
+
+def _css_weight(fc_weight: float) -> int:
+    return min(_FC_TO_CSS_WEIGHT, key=lambda pair: abs(pair[0] - fc_weight))[1]
+
+
+def _parse_fc_weight(text: str) -> float:
+    """``80`` or, for a variable font, ``[50 210]`` (the default instance is not given: use the low end)."""
+    numbers = text.strip("[]").split()
+    return float(numbers[0]) if numbers else 80.0
+
+
+@cache
+def system_faces() -> tuple[FontFace, ...]:
+    """Every face fontconfig knows, from one ``fc-list`` call (memoised per process)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    result = subprocess.run(
+        [fc_list, "--format", _FC_FORMAT], capture_output=True, text=True, check=False, timeout=30
+    )
+    return tuple(sorted(_parse_fc_list(result.stdout), key=lambda f: (f.family, f.weight, f.key)))
+
+
+def _parse_fc_list(output: str) -> Iterator[FontFace]:
+    for line in output.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 7 or not parts[0] or not parts[3]:
+            continue
+        families_text, style, weight, file, index, langs, charset = parts
+        families = tuple(f for f in families_text.split(",") if f)
+        yield FontFace(
+            family=families[0],
+            families=families,
+            style=style.split(",")[0],
+            weight=_css_weight(_parse_fc_weight(weight)),
+            path=Path(file),
+            index=int(index or 0),
+            cjk="zh-cn" in langs.split("|"),
+            origin="system",
+            charset=charset,
+        )
+
+
+@cache
+def fontconfig_available() -> bool:
+    return shutil.which("fc-list") is not None
+
+
+# ---------------------------------------------------------------- user font folders
+
+
+def config_file() -> Path:
+    """``$XDG_CONFIG_HOME/kongchuo-docs/fonts.yaml`` (default ``~/.config/…``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "kongchuo-docs" / CONFIG_FILE_NAME
+
+
+def configured_font_dirs(font_dir: Path | None = None) -> tuple[Path, ...]:
+    """The user font folders: `font_dir` (``--font-dir``), else $KONGCHUO_FONT_DIR, else the config file."""
+    if font_dir is not None:
+        dirs = [font_dir]
+    elif os.environ.get(FONT_DIR_ENV):
+        dirs = [Path(p) for p in os.environ[FONT_DIR_ENV].split(os.pathsep) if p]
+    else:
+        dirs = _dirs_from_config(config_file())
+    problems = Problems()
+    for d in dirs:
+        if not d.expanduser().is_dir():
+            problems.error(Location(str(d), column="字体文件夹"), "文件夹不存在")
+    problems.raise_if_errors()
+    return tuple(d.expanduser().resolve() for d in dirs)
+
+
+def _dirs_from_config(path: Path) -> list[Path]:
+    if not path.is_file():
+        return []
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(Location(str(path)), f"YAML 格式错误：{exc}")]) from None
+    dirs = data.get("font_dirs") if isinstance(data, dict) else None
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        where = Location(str(path), column="font_dirs")
+        raise InputError([Problem(where, "应为文件夹路径的列表，如 font_dirs: [~/fonts]")])
+    return [Path(d) for d in dirs]
+
+
+@cache
+def folder_faces(dirs: tuple[Path, ...]) -> tuple[tuple[FontFace, ...], tuple[str, ...]]:
+    """Faces of the font files under `dirs` (recursively) and a warning per unreadable file."""
+    faces: list[FontFace] = []
+    warnings: list[str] = []
+    for d in dirs:
+        for path in sorted(p for p in d.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
+            try:
+                faces.extend(_read_faces(path))
+            except Exception as exc:  # a broken file must not stop the run; it is reported
+                warnings.append(f"无法读取字体文件 {path}：{exc}")
+    return tuple(faces), tuple(warnings)
+
+
+def _read_faces(path: Path) -> Iterator[FontFace]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        fonts = list(TTCollection(str(path), lazy=True).fonts)
+    else:
+        fonts = [TTFont(str(path), lazy=True)]
+    for index, font in enumerate(fonts):
+        names = font["name"]
+        families = tuple(
+            dict.fromkeys(
+                n.toUnicode().strip()
+                for n in sorted(names.names, key=lambda n: (n.platformID != 3, n.langID != 0x409))
+                if n.nameID in (16, 1)
+            )
+        )
+        if not families:
+            continue
+        os2 = font.get("OS/2")
+        style_record = names.getDebugName(17) or names.getDebugName(2) or "Regular"
+        yield FontFace(
+            family=families[0],
+            families=families,
+            style=style_record,
+            weight=os2.usWeightClass if os2 else REGULAR,
+            path=path,
+            index=index,
+            cjk=_os2_declares_chinese(os2),
+            origin="font-dir",
+        )
+
+
+def _os2_declares_chinese(os2: object) -> bool:
+    """OS/2 says: code page 936 (GB2312, bit 18) or the CJK Unified Ideographs block (bit 59)."""
+    code_pages = getattr(os2, "ulCodePageRange1", 0) or 0
+    unicode_range2 = getattr(os2, "ulUnicodeRange2", 0) or 0
+    return bool(code_pages & (1 << 18)) or bool(unicode_range2 & (1 << (59 - 32)))
+
+
+# ---------------------------------------------------------------- coverage and metrics
+
+
+@cache
+def _codepoints(face: FontFace) -> frozenset[int]:
+    """Code points the face maps to a glyph (fontconfig charset or, for folder fonts, the cmap)."""
+    if face.charset is not None:
+        points: set[int] = set()
+        for item in face.charset.split():
+            low, _, high = item.partition("-")
+            points.update(range(int(low, 16), int(high or low, 16) + 1))
+        return frozenset(points)
+    return frozenset(_metrics(face).cmap)
+
+
+@dataclass
+class _Metrics:
+    units_per_em: int
+    cmap: dict[int, str]  # code point → glyph name
+    advances: dict[str, int]  # glyph name → advance width in font units
+
+
+@cache
+def _metrics(face: FontFace) -> _Metrics:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    return _Metrics(
+        units_per_em=font["head"].unitsPerEm,
+        cmap=font.getBestCmap(),
+        advances={name: advance for name, (advance, _lsb) in font["hmtx"].metrics.items()},
+    )
+
+
+def _is_ignorable(char: str) -> bool:
+    """Controls, format characters and variation selectors need no glyph."""
+    cp = ord(char)
+    return (
+        unicodedata.category(char) in ("Cc", "Cf")
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0xE0100 <= cp <= 0xE01EF
+    )
+
+
+# ---------------------------------------------------------------- the resolved set
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The face for each role, the fallback faces, and what to tell the user about them."""
+
+    roles: dict[str, RoleFont]  # official name → role font, in ROLE_SPECS order
+    faces: tuple[FontFace, ...]  # every known face (system first, then folders)
+    font_dirs: tuple[Path, ...]
+    notes: tuple[str, ...] = ()  # warnings about unreadable font files
+
+    def __getitem__(self, official: str) -> RoleFont:
+        return self.roles[official]
+
+    def __iter__(self) -> Iterator[RoleFont]:
+        return iter(self.roles.values())
+
+    # -- faces
+    @cached_property
+    def _face_by_key(self) -> dict[tuple[str, int], FontFace]:
+        return {f.key: f for f in self.faces}
+
+    def face(self, official: str) -> FontFace:
+        role = self.roles[official]
+        return self._face_by_key[(str(role.path), role.index)]
+
+    def chain(self, official: str) -> tuple[FontFace, ...]:
+        """Fallback faces of a role, best first: the other roles' faces, other CJK faces, the rest.
+
+        One face per family (the one closest in weight to the role's face).
+        """
+        return self._chains[official]
+
+    @cached_property
+    def _chains(self) -> dict[str, tuple[FontFace, ...]]:
+        return {official: self._build_chain(official) for official in self.roles}
+
+    def _build_chain(self, official: str) -> tuple[FontFace, ...]:
+        own = self.face(official)
+        ordered = [self.face(o) for o in self.roles if o != official]
+        ordered += [f for f in self.faces if f.cjk] + [f for f in self.faces if not f.cjk]
+        chain: dict[str, FontFace] = {}
+        for f in ordered:
+            if f.key == own.key or f.family == own.family:
+                continue
+            best = chain.get(f.family)
+            if best is None or abs(f.weight - own.weight) < abs(best.weight - own.weight):
+                chain[f.family] = f
+        return tuple(chain.values())
+
+    # -- coverage
+    def missing_chars(self, text: str, official: str) -> list[str]:
+        """Distinct characters of `text` (first-seen order) that the role's face has no glyph for."""
+        face = self.face(official)
+        return [c for c in dict.fromkeys(text) if not _is_ignorable(c) and not face.covers(ord(c))]
+
+    def fallback_face(self, char: str, official: str) -> FontFace | None:
+        """The first face of the role's chain that has `char`, or None when no known font has it."""
+        return next((f for f in self.chain(official) if f.covers(ord(char))), None)
+
+    def check_text(
+        self, text: str, official: str, where: Location | str, problems: Problems
+    ) -> list[Fallback]:
+        """Fallbacks `text` needs in role `official`; a character no font has is an error in `problems`."""
+        fallbacks = []
+        for char in self.missing_chars(text, official):
+            face = self.fallback_face(char, official)
+            if face is None:
+                location = where if isinstance(where, Location) else Location(where)
+                problems.error(
+                    location,
+                    f"字符“{char}”（U+{ord(char):04X}）在已安装的所有字体中都没有字形，无法排版；"
+                    "请改写该字，或安装含此字的字体（--font-dir）",
+                )
+            else:
+                fallbacks.append(Fallback(char, official, face.family, face.path, face.index, str(where)))
+        return fallbacks
+
+    # -- metrics
+    def text_width_pt(self, text: str, official: str, size_pt: float) -> float:
+        """Sum of the advance widths of `text` at `size_pt`, in pt (no kerning, no letter spacing).
+
+        A character the role's face lacks is measured in its fallback face, one with no glyph at 1 em.
+        """
+        own = self.face(official)
+        total_em = 0.0
+        for char in text:
+            face = own if own.covers(ord(char)) else self.fallback_face(char, official)
+            total_em += 1.0 if face is None else _advance_em(face, char)
+        return total_em * size_pt
+
+    # -- reports
+    def warnings(self) -> list[str]:
+        """One Chinese warning per substituted role, plus the unreadable-file notes."""
+        items = [
+            f"{r.official}（{r.role}）未安装，用{SOURCE_LABEL[r.source]} {r.family}"
+            f"（字重 {r.weight}）代替；正式公文请安装 {r.official} 或用 --font-dir 指定字体文件夹"
+            for r in self
+            if r.substituted
+        ]
+        return items + list(self.notes)
+
+    def report_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(角色, 规定字体, 实际使用, 字体文件, 来源) per role, for tables and build output."""
+        rows = []
+        for r in self:
+            served = f"{r.family}（字重 {r.weight}）"
+            file = f"{r.path}" + (f" #{r.index}" if r.index else "")
+            label = SOURCE_LABEL[r.source] + ("，替代" if r.substituted else "")
+            rows.append((r.role, r.official, served, file, label))
+        return rows
+
+    def report_lines(self, fallbacks: Iterable[Fallback] = ()) -> list[str]:
+        """Plain-text report: which font served which role, then each per-character fallback."""
+        lines = [f"字体 {role}（{official}）：{served}，{label}" for role, official, served, _, label in
+                 self.report_rows()]  # fmt: skip
+        lines += [f"缺字替换 {fb}" for fb in fallbacks]
+        return lines
+
+    # -- CSS for WeasyPrint
+    def css_font_family(self, official: str) -> str:
+        """CSS ``font-family`` value: the role's family, then its fallback families (CJK first)."""
+        families = [self.roles[official].family] + [f.family for f in self.chain(official) if f.cjk]
+        return ", ".join(_css_string(f) for f in dict.fromkeys(families))
+
+    def css_font_face_rules(self) -> str:
+        """``@font-face`` rules for the font-folder faces the CSS stacks name (system faces need none).
+
+        WeasyPrint loads ``src: url(file://…)`` but always takes face 0 of a collection, so a face
+        with index > 0 is first extracted into a standalone font in the user cache (once).
+        """
+        used = {self.face(o).key for o in self.roles} | {
+            f.key for o in self.roles for f in self.chain(o) if f.cjk
+        }
+        rules = []
+        for face in self.faces:
+            if face.origin != "font-dir" or face.key not in used:
+                continue
+            src = face.path if face.index == 0 else _standalone_face(face)
+            rules.append(
+                f"@font-face {{ font-family: {_css_string(face.family)}; "
+                f"src: url({_css_string(src.as_uri())}); font-weight: {face.weight}; }}"
+            )
+        return "\n".join(rules)
+
+    # -- fontconfig for LibreOffice
+    def fontconfig_xml(self) -> str:
+        """A fontconfig file mapping the official names to the serving families (for LibreOffice)."""
+        import jinja2
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_path("fontconfig")),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        spec_by_official = {s.official: s for s in ROLE_SPECS}
+        mappings = [
+            {
+                "names": [
+                    n for n in dict.fromkeys((r.official, *spec_by_official[r.official].aliases))
+                    if n != r.family
+                ],
+                "family": r.family,
+                "weight": None if r.weight == REGULAR else _fc_weight(r.weight),
+            }
+            for r in self
+            if r.family != r.official
+        ]
+        return env.get_template("kongchuo-fonts.conf.j2").render(
+            font_dirs=[str(d) for d in self.font_dirs], mappings=mappings
+        )
+
+    def write_fontconfig(self, path: Path) -> Path:
+        """Write `fontconfig_xml` to `path` (only when it changed) and return `path`."""
+        xml = self.fontconfig_xml()
+        if not path.is_file() or path.read_text(encoding="utf-8") != xml:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(xml, encoding="utf-8")
+        return path
+
+
+def _advance_em(face: FontFace, char: str) -> float:
+    metrics = _metrics(face)
+    glyph = metrics.cmap.get(ord(char))
+    return metrics.advances.get(glyph, metrics.units_per_em) / metrics.units_per_em if glyph else 1.0
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _fc_weight(css_weight: int) -> int:
+    return min(_FC_TO_CSS_WEIGHT, key=lambda pair: abs(pair[1] - css_weight))[0]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kongchuo-docs"
+
+
+def _standalone_face(face: FontFace) -> Path:
+    """Face `face.index` of a collection saved as its own font file (cached by path, size, mtime)."""
+    from fontTools.ttLib import TTFont
+
+    stat = face.path.stat()
+    digest = hashlib.sha256(f"{face.path}|{stat.st_size}|{stat.st_mtime_ns}|{face.index}".encode())
+    target = cache_dir() / "faces" / f"{digest.hexdigest()[:16]}.otf"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        TTFont(str(face.path), fontNumber=face.index).save(str(partial))
+        partial.replace(target)
+    return target
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def resolve_fonts(font_dir: Path | None = None) -> FontSet:
+    """The font for every role on this machine (memoised per process and folder set).
+
+    `font_dir` is the ``--font-dir`` option; without it $KONGCHUO_FONT_DIR or the config file apply.
+    Raises `EnvironmentProblem` when no CJK font is available at all.
+    """
+    return _resolve_cached(configured_font_dirs(font_dir))
+
+
+@cache
+def _resolve_cached(dirs: tuple[Path, ...]) -> FontSet:
+    faces, notes = folder_faces(dirs)
+    return resolve_from(system_faces(), faces, dirs, notes)
+
+
+def resolve_from(
+    system: Sequence[FontFace],
+    folder: Sequence[FontFace] = (),
+    font_dirs: tuple[Path, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> FontSet:
+    """Resolve the roles from given faces (the pure part of `resolve_fonts`, used by tests)."""
+    every = (*system, *folder)
+    if not any(f.cjk for f in every):
+        raise EnvironmentProblem(no_cjk_font_message())
+    roles = {spec.official: _resolve_role(spec, system, folder, every) for spec in ROLE_SPECS}
+    return FontSet(roles=roles, faces=every, font_dirs=font_dirs, notes=notes)
+
+
+def no_cjk_font_message() -> str:
+    reason = "" if fontconfig_available() else "（也未找到 fontconfig 的 fc-list，请一并安装 fontconfig）"
+    return (
+        f"未找到任何中文（CJK）字体，无法排版中文公文{reason}。"
+        f"请安装免费字体：{INSTALL_HINT}，或用 --font-dir 指定含中文字体的文件夹。"
+    )
+
+
+def _resolve_role(
+    spec: RoleSpec, system: Sequence[FontFace], folder: Sequence[FontFace], every: Sequence[FontFace]
+) -> RoleFont:
+    for faces, source in ((system, "system"), (folder, "font-dir")):
+        face = _by_names(faces, spec.aliases, REGULAR)
+        if face is not None:
+            return _role_font(spec, face, source, substituted=False)
+    face = _by_names(every, spec.stand_ins, spec.weight)
+    if face is None:  # last resort: any CJK face, Simplified-Chinese-looking names first
+        cjk = sorted((f for f in every if f.cjk), key=lambda f: (not _looks_simplified(f), f.family))
+        face = _closest_weight([f for f in cjk if f.family == cjk[0].family], spec.weight)
+    return _role_font(spec, face, "stand-in", substituted=True)
+
+
+def _by_names(faces: Sequence[FontFace], names: Sequence[str], weight: int) -> FontFace | None:
+    for name in names:
+        matches = [f for f in faces if f.has_family(name)]
+        if matches:
+            return _closest_weight(matches, weight)
+    return None
+
+
+def _closest_weight(faces: Sequence[FontFace], weight: int) -> FontFace:
+    upright = [f for f in faces if "italic" not in f.style.lower() and "oblique" not in f.style.lower()]
+    return min(upright or faces, key=lambda f: (abs(f.weight - weight), f.key))
+
+
+def _looks_simplified(face: FontFace) -> bool:
+    return any(tag in face.family for tag in (" SC", " CN", "GB", "简"))
+
+
+def _role_font(spec: RoleSpec, face: FontFace, source: Source, *, substituted: bool) -> RoleFont:
+    family = next((n for n in spec.aliases if face.has_family(n)), face.family)
+    return RoleFont(
+        role=spec.role,
+        official=spec.official,
+        family=family,
+        path=face.path,
+        index=face.index,
+        weight=face.weight,
+        substituted=substituted,
+        source=source,
+    )

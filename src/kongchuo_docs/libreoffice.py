@@ -1,0 +1,86 @@
+"""Render a DOCX to PDF with headless LibreOffice, using the same fonts as the PDF writer.
+
+LibreOffice finds fonts through fontconfig; `FONTCONFIG_FILE` points it at a file written by
+`fonts.FontSet.write_fontconfig`, which maps 方正小标宋简体/仿宋_GB2312/… to the fonts serving those
+roles here. A private user profile keeps the run independent of (and safe beside) a desktop session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+from .fonts import FontSet, cache_dir, resolve_fonts
+
+INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui"
+CONVERT_TIMEOUT_S = 180  # a cold start with a fresh profile takes a few seconds; a hang must not
+
+
+@cache
+def soffice_path() -> Path | None:
+    """The ``soffice`` executable, or None."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return Path(found) if found else None
+
+
+@cache
+def soffice_version() -> str | None:
+    """E.g. ``LibreOffice 7.4.7.2 40(Build:2)``, or None when LibreOffice is missing."""
+    exe = soffice_path()
+    if exe is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
+        result = subprocess.run(
+            [str(exe), f"-env:UserInstallation={Path(profile).as_uri()}", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    return result.stdout.strip().splitlines()[0] if result.stdout.strip() else None
+
+
+def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -> Path:
+    """Convert `docx` to ``outdir/<stem>.pdf`` and return that path.
+
+    Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails or times out.
+    """
+    exe = soffice_path()
+    if exe is None:
+        raise EnvironmentProblem(
+            f"未找到 LibreOffice（soffice），无法把 DOCX 转为 PDF。请安装：{INSTALL_HINT}"
+        )
+    fonts = fonts or resolve_fonts()
+    conf = fonts.write_fontconfig(cache_dir() / "fontconfig" / "kongchuo-fonts.conf")
+    outdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
+        command = [
+            str(exe),
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT_S, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise EnvironmentProblem(
+                f"LibreOffice 转换 {docx.name} 超时（{CONVERT_TIMEOUT_S} 秒）"
+            ) from None
+    target = outdir / f"{docx.stem}.pdf"
+    if result.returncode != 0 or not target.is_file():
+        detail = (result.stderr or result.stdout).strip()
+        raise EnvironmentProblem(f"LibreOffice 未能把 {docx.name} 转为 PDF：{detail}")
+    return target
