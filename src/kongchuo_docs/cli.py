@@ -80,6 +80,22 @@ def demo(
     _print_written(output, written)
 
 
+@app.command("doctor")
+@reports_errors
+def doctor(
+    font_dir: Annotated[
+        Path | None, typer.Option("--font-dir", help="另外查找字体的文件夹（含 .ttf/.otf/.ttc）。")
+    ] = None,
+) -> None:
+    """检查运行环境：依赖包版本、Pango、HarfBuzz 子集化、LibreOffice，以及每种公文字体的来源。
+
+    缺少必需组件时退出码为 1，并给出 Debian/Ubuntu 的安装命令。
+    """
+    from .doctor import run
+
+    raise typer.Exit(run(font_dir))
+
+
 @app.command("version")
 def version() -> None:
     """显示版本号。"""
