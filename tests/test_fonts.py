@@ -1,0 +1,298 @@
+"""Font roles: resolution, font folders, coverage and fallbacks, widths, CSS, fontconfig, LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
+
+from kongchuo_docs import fonts, gbt9704
+from kongchuo_docs.errors import EnvironmentProblem, InputError, Location, Problems
+
+RARE = "䶮"  # U+4DAE, CJK Extension A: outside GB2312, found in names
+
+
+def _cmap_of(path: Path, index: int) -> dict[int, str]:
+    return TTFont(str(path), fontNumber=index, lazy=True).getBestCmap()
+
+
+def _make_font(path: Path, names: dict[str, str], chars: dict[str, int]) -> Path:
+    """A tiny TrueType font: family `names` (by language), one box glyph per char of advance `chars[c]`."""
+    glyph_names = [".notdef"] + [f"uni{ord(c):04X}" for c in chars]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(glyph_names)
+    fb.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    glyphs = {}
+    for name in glyph_names:
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0))
+        pen.lineTo((50, 700))
+        pen.lineTo((400, 700))
+        pen.lineTo((400, 0))
+        pen.closePath()
+        glyphs[name] = pen.glyph()
+    fb.setupGlyf(glyphs)
+    advances = {".notdef": 1000} | {f"uni{ord(c):04X}": w for c, w in chars.items()}
+    fb.setupHorizontalMetrics({name: (advances[name], 50) for name in glyph_names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": names, "styleName": "Regular"})
+    fb.setupOS2(usWeightClass=400, ulCodePageRange1=1 << 18)  # declares GB2312
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def machine() -> fonts.FontSet:
+    return fonts.resolve_fonts()
+
+
+def _installed(official: str) -> bool:
+    spec = next(s for s in fonts.ROLE_SPECS if s.official == official)
+    return any(f.has_family(n) for f in fonts.system_faces() for n in spec.aliases)
+
+
+# ---------------------------------------------------------------- resolution on this machine
+
+
+def test_every_role_is_served_by_a_face_carrying_that_family(machine):
+    assert [r.official for r in machine] == list(fonts.OFFICIAL_NAMES)
+    for role in machine:
+        font = TTFont(str(role.path), fontNumber=role.index, lazy=True)
+        families = {n.toUnicode() for n in font["name"].names if n.nameID in (1, 16)}
+        assert role.family in families, (role, families)
+
+
+def test_missing_official_fonts_are_replaced_by_stand_ins_with_a_warning(machine):
+    warnings = machine.warnings()
+    for role in machine:
+        if _installed(role.official):
+            assert not role.substituted and role.source == "system"
+            continue
+        spec = next(s for s in fonts.ROLE_SPECS if s.official == role.official)
+        assert role.substituted and role.source == "stand-in"
+        assert role.family in spec.stand_ins or not any(
+            f.has_family(n) for f in fonts.system_faces() for n in spec.stand_ins
+        )
+        assert sum(role.official in w and role.family in w for w in warnings) == 1
+    assert len([w for w in warnings if "未安装" in w]) == sum(r.substituted for r in machine)
+
+
+def test_xiaobiaosong_stand_in_is_the_heaviest_face_of_its_family(machine):
+    role = machine[gbt9704.FONT_XIAOBIAOSONG]
+    if not role.substituted:
+        pytest.skip("方正小标宋简体 is installed here")
+    same_family = [f for f in machine.faces if f.has_family(role.family)]
+    assert role.weight == max(f.weight for f in same_family)
+    assert role.weight >= 700
+
+
+def test_resolution_is_memoised_per_process():
+    assert fonts.resolve_fonts() is fonts.resolve_fonts()
+
+
+def test_no_cjk_font_at_all_names_the_packages_to_install():
+    with pytest.raises(EnvironmentProblem, match="fonts-noto-cjk fonts-lxgw-wenkai"):
+        fonts.resolve_from(system=(), folder=())
+
+
+def test_parse_fc_list_reads_families_weight_index_and_charset():
+    line = "霞鹜文楷,LXGW WenKai\tRegular\t[50 210]\t/f/a.ttc\t3\ten|zh-cn\t20-7e 4e00-4e01\n"
+    (face,) = fonts._parse_fc_list(line + "broken line\n")
+    assert face.families == ("霞鹜文楷", "LXGW WenKai") and face.family == "霞鹜文楷"
+    assert (face.weight, face.index, face.cjk) == (300, 3, True)
+    assert face.covers(0x4E01) and face.covers(0x41) and not face.covers(0x4E02)
+
+
+# ---------------------------------------------------------------- user font folders
+
+
+def test_font_dir_font_is_found_by_its_chinese_family_name(tmp_path):
+    # The English name is no alias; only the Chinese name record says 楷体_GB2312.
+    _make_font(tmp_path / "x1.ttf", {"en": "Some Test Kai", "zh-CN": "楷体_GB2312"}, {"中": 1000, "a": 500})
+    font_set = fonts.resolve_fonts(tmp_path)
+    role = font_set[gbt9704.FONT_KAITI]
+    if _installed(gbt9704.FONT_KAITI):
+        assert role.source == "system"
+        return
+    assert (role.source, role.substituted, role.family) == ("font-dir", False, "楷体_GB2312")
+    assert role.path == tmp_path / "x1.ttf"
+    assert not any(gbt9704.FONT_KAITI in w for w in font_set.warnings())
+
+
+def test_symlinked_collection_in_font_dir_serves_stand_ins_with_the_right_face(tmp_path):
+    system = [f for f in fonts.system_faces() if f.has_family("Noto Serif CJK SC") and f.weight == 400]
+    if not system or system[0].index == 0:
+        pytest.skip("Noto Serif CJK collection not installed")
+    link = tmp_path / "renamed-serif.ttc"
+    link.symlink_to(system[0].path)
+    folder, notes = fonts.folder_faces((tmp_path,))
+    font_set = fonts.resolve_from(system=(), folder=folder, font_dirs=(tmp_path,), notes=notes)
+    role = font_set[gbt9704.FONT_FANGSONG]
+    assert (role.path, role.index, role.family) == (link, system[0].index, "Noto Serif CJK SC")
+    assert role.substituted and role.source == "stand-in"
+
+
+def test_unreadable_font_file_is_reported_not_fatal(tmp_path):
+    (tmp_path / "broken.ttf").write_bytes(b"not a font")
+    faces, notes = fonts.folder_faces((tmp_path,))
+    assert faces == () and len(notes) == 1 and "broken.ttf" in notes[0]
+
+
+def test_font_dir_comes_from_option_then_env_then_config_file(tmp_path, monkeypatch):
+    a, b, c = (tmp_path / n for n in "abc")
+    for d in (a, b, c):
+        d.mkdir()
+    config_home = tmp_path / "config"
+    (config_home / "kongchuo-docs").mkdir(parents=True)
+    (config_home / "kongchuo-docs" / "fonts.yaml").write_text(f"font_dirs: ['{c}']\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
+    monkeypatch.setenv(fonts.FONT_DIR_ENV, str(b))
+    assert fonts.configured_font_dirs(a) == (a,)
+    assert fonts.configured_font_dirs() == (b,)
+    monkeypatch.delenv(fonts.FONT_DIR_ENV)
+    assert fonts.configured_font_dirs() == (c,)
+
+
+def test_missing_font_dir_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="字体文件夹: 文件夹不存在"):
+        fonts.configured_font_dirs(tmp_path / "nope")
+
+
+# ---------------------------------------------------------------- coverage, fallbacks, errors
+
+
+def test_rare_character_is_drawn_by_the_role_font_or_a_fallback_that_has_it(machine):
+    where = Location("名册.xlsx", "学生名册", "B7")
+    for role in machine:
+        problems = Problems()
+        fallbacks = machine.check_text(f"王{RARE}", role.official, where, problems)
+        assert problems.errors == []
+        if RARE in machine.missing_chars(RARE, role.official):
+            (fb,) = fallbacks
+            assert ord(RARE) in _cmap_of(fb.path, fb.index)
+        else:
+            assert ord(RARE) in _cmap_of(role.path, role.index) and fallbacks == []
+
+
+def test_role_font_lacking_a_character_falls_back_to_an_installed_face(tmp_path):
+    _make_font(tmp_path / "k.ttf", {"en": "KaiTi_GB2312"}, {"王": 1000, "中": 1000})
+    font_set = fonts.resolve_from(fonts.system_faces(), fonts.folder_faces((tmp_path,))[0], (tmp_path,))
+    if font_set[gbt9704.FONT_KAITI].source != "font-dir":
+        pytest.skip("楷体 is installed on the system")
+    assert font_set.missing_chars(f"王{RARE}中{RARE}", gbt9704.FONT_KAITI) == [RARE]
+    problems = Problems()
+    (fb,) = font_set.check_text(f"王{RARE}", gbt9704.FONT_KAITI, "花名册 第3行 姓名", problems)
+    assert problems.errors == [] and fb.char == RARE and fb.where == "花名册 第3行 姓名"
+    assert ord(RARE) in _cmap_of(fb.path, fb.index)
+    assert RARE in font_set.report_lines([fb])[-1]
+
+
+@pytest.mark.parametrize("char", ["\ue000", "\u0378"])  # private use; unassigned
+def test_character_no_font_has_is_an_error_naming_where(machine, char):
+    problems = Problems()
+    where = Location("名册.xlsx", "学生名册", "B9", column="姓名")
+    machine.check_text(f"张{char}", gbt9704.FONT_FANGSONG, where, problems)
+    (problem,) = problems.errors
+    assert str(problem).startswith("名册.xlsx!学生名册!B9 姓名: ")
+    assert f"U+{ord(char):04X}" in problem.message
+    with pytest.raises(InputError):
+        problems.raise_if_errors()
+
+
+def test_controls_and_variation_selectors_need_no_glyph(machine):
+    assert machine.missing_chars("a\n\t\u200b\ufe0f", gbt9704.FONT_FANGSONG) == []
+
+
+# ---------------------------------------------------------------- widths
+
+
+def test_text_width_sums_advances_in_pt(tmp_path):
+    _make_font(tmp_path / "w.ttf", {"en": "仿宋_GB2312"}, {"中": 1000, "a": 500, "1": 550})
+    font_set = fonts.resolve_from(fonts.system_faces(), fonts.folder_faces((tmp_path,))[0], (tmp_path,))
+    if font_set[gbt9704.FONT_FANGSONG].source != "font-dir":
+        pytest.skip("仿宋 is installed on the system")
+    assert font_set.text_width_pt("中a1", gbt9704.FONT_FANGSONG, 16) == pytest.approx(16 + 8 + 8.8)
+
+
+def test_text_width_of_ideographs_in_installed_fonts_is_one_em(machine):
+    for role in machine:
+        assert machine.text_width_pt("中国教育", role.official, 16) == pytest.approx(64)
+
+
+# ---------------------------------------------------------------- CSS and fontconfig
+
+
+def test_css_stack_starts_with_the_role_family(machine):
+    for role in machine:
+        stack = machine.css_font_family(role.official)
+        assert stack.startswith(f'"{role.family}"')
+        assert len(stack.split(", ")) == len(set(stack.split(", ")))
+
+
+def test_font_face_rules_only_for_font_dir_faces(tmp_path, machine):
+    assert machine.css_font_face_rules() == ""
+    _make_font(tmp_path / "h.ttf", {"en": "SimHei"}, {"中": 1000})
+    font_set = fonts.resolve_from(fonts.system_faces(), fonts.folder_faces((tmp_path,))[0], (tmp_path,))
+    rules = font_set.css_font_face_rules()
+    if font_set[gbt9704.FONT_HEITI].source != "font-dir":
+        pytest.skip("黑体 is installed on the system")
+    assert rules.count("@font-face") == 1 and (tmp_path / "h.ttf").as_uri() in rules
+
+
+def test_fontconfig_file_maps_official_names_to_the_serving_families(tmp_path, machine):
+    conf = machine.write_fontconfig(tmp_path / "fonts.conf")
+    ET.parse(conf)  # well-formed (an XML comment with "--" once made fontconfig ignore the file)
+    if shutil.which("fc-match") is None:
+        pytest.skip("fc-match not installed")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    for role in machine:
+        matched = subprocess.run(
+            ["fc-match", "--format", "%{family}|%{weight}", role.official],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout  # fmt: skip
+        families, weight = matched.split("|")
+        assert role.family in families.split(","), (role, matched)
+        assert fonts._css_weight(float(weight)) == role.weight
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+def test_libreoffice_renders_official_names_with_the_resolved_fonts(tmp_path, machine):
+    from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) not installed: DOCX→PDF rendering not tested")
+    import docx
+    import pymupdf
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for official in fonts.OFFICIAL_NAMES:
+        run = document.add_paragraph().add_run(f"控辍保学{official}")
+        fonts_element = run._element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts_element.set(qn(attribute), official)
+    document.save(tmp_path / "roles.docx")
+    pdf = render_docx_to_pdf(tmp_path / "roles.docx", tmp_path / "out", machine)
+    spans = {
+        span["text"]: span["font"]
+        for block in pymupdf.open(pdf)[0].get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+    }
+    for role in machine:
+        embedded = spans[f"控辍保学{role.official}"].replace("-", "").replace(" ", "").lower()
+        # PostScript names drop spaces (NotoSerifCJKjp-Bold, LXGWWenKai-Regular); the Noto faces of
+        # one collection share one CFF name, so the family prefix is what can be compared.
+        family_key = role.family.replace(" ", "").lower().removesuffix("sc")
+        assert embedded.startswith(family_key), (role, embedded)
+        assert ("bold" in embedded) == (role.weight >= 700)
