@@ -1,0 +1,124 @@
+"""Read a hand-written YAML record against a form schema, the same way `readers.table` reads Excel.
+
+A YAML input of a form (责任书名单, 自查表, 检查发现问题) uses the form's Chinese labels as keys
+(``乙方: 罗源县凤山中心小学``); labels are matched with their synonyms and each value is cleaned by
+`readers.cleaning.clean_value`, so a percent, a date or a count means the same in YAML and in a
+workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, Location, Problem, Problems
+from ..schema import Schema, normalize_header
+from .cleaning import CellError, clean_value, display, is_blank
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line (1-based) of each key in `lines`."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines: dict[Any, int] = {}
+        self.line: int | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            mapping.lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _LineLoader.construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def load_yaml(path: Path) -> LineDict:
+    """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Problem(Location(Path(path).name), f"无法读取文件：{exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(Location(Path(path).name), "文件不是 UTF-8 编码")]) from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or "格式错误"
+        where = Location(Path(path).name, line=line)
+        raise InputError([Problem(where, f"YAML 格式错误：{problem}")]) from None
+    if not isinstance(data, LineDict):
+        raise InputError([Problem(Location(Path(path).name), "YAML 顶层应为键值对")])
+    return data
+
+
+@dataclass
+class Record:
+    """One record read from YAML: clean values by schema key, and where each was written."""
+
+    values: dict[str, Any]
+    locations: dict[str, Location]
+    where: Location  # the record as a whole (its first line)
+
+    def location(self, key: str) -> Location:
+        return self.locations.get(key, self.where)
+
+
+def read_record(
+    data: Mapping[Any, Any],
+    schema: Schema,
+    file: str,
+    problems: Problems,
+    *,
+    defaults: Mapping[str, Any] | None = None,
+    ignore: tuple[str, ...] = (),
+) -> Record:
+    """Clean one mapping against `schema`: labels → keys, values cleaned, required checked.
+
+    `defaults` holds raw values by label (e.g. a list's top-level 学年度) used where the mapping has
+    none; labels in `ignore` are skipped; any other label the schema does not know is an error.
+    """
+    lookup = schema.header_lookup()
+    lines = getattr(data, "lines", {})
+    where = Location(file, line=getattr(data, "line", None))
+    raw: dict[str, tuple[Any, Location]] = {}
+    for source in (defaults or {}, data):
+        source_lines = getattr(source, "lines", lines)
+        for label, value in source.items():
+            if str(label) in ignore:
+                continue
+            col = lookup.get(normalize_header(label))
+            loc = Location(file, line=source_lines.get(label), column=str(label))
+            if col is None:
+                problems.error(loc, f"{schema.name}中没有这一栏目")
+                continue
+            raw[col.key] = (value, Location(file, line=source_lines.get(label), column=col.header))
+    values: dict[str, Any] = {}
+    locations: dict[str, Location] = {}
+    for col in schema.columns:
+        value, loc = raw.get(col.key, (None, Location(file, line=where.line, column=col.header)))
+        locations[col.key] = loc
+        values[col.key] = None
+        if is_blank(value):
+            if col.required:
+                problems.error(loc, "必填，不能为空")
+            continue
+        try:
+            values[col.key] = clean_value(col, value)
+        except CellError as exc:
+            problems.error(loc, str(exc), display(value))
+    return Record(values, locations, where)

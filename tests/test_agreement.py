@@ -1,0 +1,112 @@
+"""目标责任书: one agreement per party with its own targets, per-level wording, list errors located."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.kinds import agreement
+from kongchuo_docs.model import Heading, Table
+
+
+def _write_yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "名单.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LIST = """\
+学年度: 2021-2022
+依据文号: 罗教综〔2021〕5号
+责任书:
+  - {层级: 县教育局—学校, 甲方: 罗源县教育局, 乙方: 甲小学, 乙方负责人: 张三}
+  - {层级: 县教育局—学校, 甲方: 罗源县教育局, 乙方: 乙中学, 巩固率目标: 99.5%, 辍学率目标: 0.5%}
+  - {层级: 学校—班主任, 甲方: 甲小学, 乙方: 李四, 班级: 三年级（1）班}
+"""
+
+
+def _targets(doc) -> dict[str, str]:
+    table = next(b for b in doc.body if isinstance(b, Table))
+    return {row[1]: row[2] for row in table.rows[1:]}
+
+
+def test_one_agreement_per_party_with_its_targets(tmp_path):
+    entries = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    assert [e.party_b for e in entries] == ["甲小学", "乙中学", "李四"]
+    first, second, teacher = (agreement.agreement_document(e) for e in entries)
+    assert first.title == "2021—2022学年度控辍保学目标责任书"
+    assert _targets(first)["义务教育巩固率"] == "不低于99.8%"  # template default
+    assert _targets(second)["义务教育巩固率"] == "不低于99.5%"
+    assert _targets(second)["辍学率"] == "不高于0.5%"
+    assert _targets(first)["辍学率"] == "0"
+    assert _targets(first)["适龄儿童少年入学率"] == "100%"
+    assert "适龄儿童少年入学率" not in _targets(teacher)  # the 班主任 level has no 入学率
+    texts = [getattr(b, "text", "") for b in teacher.body]
+    assert "乙方：李四（三年级（1）班）" in texts
+
+
+def test_agreement_has_all_sections_and_signature_lines(tmp_path):
+    entry = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))[0]
+    doc = agreement.agreement_document(entry)
+    headings = [b.text for b in doc.body if isinstance(b, Heading) and b.level == 1]
+    assert headings == ["一、工作目标", "二、工作职责", "三、考核与奖惩", "四、附则"]
+    texts = [getattr(b, "text", "") + (getattr(b, "run_in", None) or "") for b in doc.body]
+    assert any("本责任书一式两份，甲乙双方各执一份，自签订之日起生效" in t for t in texts)
+    assert any("罗教综〔2021〕5号" in t for t in texts)
+    assert any("家访" in t for t in texts)
+    signature = [t for t in texts if t.startswith("甲方（盖章）")]
+    assert len(signature) == 1 and "乙方（盖章）" in signature[0]
+    # the 乙方 column starts at the same character on every signature line
+    lines = texts[-3:]
+    assert lines[0] == signature[0]
+    right = [t[agreement.SIGNATURE_COLUMN_CHARS :] for t in lines]
+    assert right == list(entry.template.signature_b)
+
+
+def test_merged_file_per_party_a_holds_every_agreement(tmp_path):
+    entries = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    bureau = [e for e in entries if e.party_a == "罗源县教育局"]
+    merged = agreement.merged_document(bureau)
+    assert len(merged.issued) == len(bureau) - 1
+    assert all(d.title == merged.title for d in merged.issued)
+
+
+def test_list_problems_are_located_and_collected(tmp_path):
+    bad = """\
+学年度: 2020—2022
+责任书:
+  - {层级: 教育局—幼儿园, 甲方: 罗源县教育局, 乙方: 甲小学}
+  - {层级: 县教育局—学校, 甲方: 罗源县教育局, 乙方: 乙小学, 巩固率目标: 百分百}
+  - {层级: 县教育局—学校, 乙方: 丙小学}
+"""
+    with pytest.raises(InputError) as info:
+        agreement.read_agreement_list(_write_yaml(tmp_path, bad))
+    messages = [str(p) for p in info.value.problems]
+    assert any("名单.yaml:3 层级" in m and "没有这一层级" in m for m in messages)
+    assert any("名单.yaml:4 巩固率目标" in m for m in messages)
+    assert any("名单.yaml:5 甲方: 必填" in m for m in messages)
+    assert any("学年度" in m and "相邻" in m for m in messages)
+
+
+def test_duplicate_party_is_an_error(tmp_path):
+    dup = LIST + "  - {层级: 县教育局—学校, 甲方: 罗源县教育局, 乙方: 甲小学}\n"
+    with pytest.raises(InputError, match="重复"):
+        agreement.read_agreement_list(_write_yaml(tmp_path, dup))
+
+
+def test_workbook_list_reads_like_yaml(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "责任书名单"
+    ws.append(["层级", "学年度", "甲方", "乙方", "乙方负责人", "巩固率目标", "辍学率目标"])
+    town = "罗源县凤山镇人民政府"
+    ws.append(["乡镇政府—村（居）委会", "2020—2021", town, "西门村民委员会", "游长青", 0.998, None])
+    ws.append(["乡镇政府-村委会", "2020-2021", town, "南门社区居民委员会", None, None, "1%"])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+    entries = agreement.read_agreement_list(path)
+    assert [e.template.level for e in entries] == ["乡镇政府—村(居)委会"] * 2
+    targets = {t.spec.name: t.text for t in entries[1].targets}
+    assert targets["辍学率"] == "不高于1%"
+    assert targets["入学率"] == "100%"
