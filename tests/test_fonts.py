@@ -103,12 +103,12 @@ def test_no_cjk_font_at_all_names_the_packages_to_install():
         fonts.resolve_from(system=(), folder=())
 
 
-def test_parse_fc_list_reads_families_weight_index_and_charset():
-    line = "霞鹜文楷,LXGW WenKai\tRegular\t[50 210]\t/f/a.ttc\t3\ten|zh-cn\t20-7e 4e00-4e01\n"
-    (face,) = fonts._parse_fc_list(line + "broken line\n")
-    assert face.families == ("霞鹜文楷", "LXGW WenKai") and face.family == "霞鹜文楷"
-    assert (face.weight, face.index, face.cjk) == (300, 3, True)
-    assert face.covers(0x4E01) and face.covers(0x41) and not face.covers(0x4E02)
+def test_parse_fc_list_reads_families_weight_index_and_languages():
+    lines = "霞鹜文楷,LXGW WenKai\tRegular\t[50 210]\t/f/a.ttc\t3\ten|zh-cn\nA\tBold\t200\t/f/b.ttf\t0\ten\n"
+    first, second = fonts._parse_fc_list(lines + "broken line\n")
+    assert first.families == ("霞鹜文楷", "LXGW WenKai") and first.family == "霞鹜文楷"
+    assert (first.weight, first.index, first.cjk) == (300, 3, True)
+    assert (second.weight, second.path, second.cjk) == (700, Path("/f/b.ttf"), False)
 
 
 # ---------------------------------------------------------------- user font folders

@@ -14,20 +14,22 @@ Each role (小标宋, 仿宋, 楷体, 黑体, 宋体; official names in `gbt9704
 No CJK font at all raises `EnvironmentProblem` naming the Debian packages to install.
 
 System fonts are listed with ONE ``fc-list`` call per process (family, style, weight, file, face
-index, languages and the character set of every face; ~15 ms). Character coverage of system faces
-comes from fontconfig's charset (equal to the font's cmap), of font-folder faces from the cmap read
-with fontTools; both are parsed lazily and memoised. Advance widths come from fontTools ``hmtx``.
+index and languages of every face; ~5 ms). Character coverage and advance widths of any face come
+from HarfBuzz (``libharfbuzz.so.0``, a Pango dependency, through ctypes): it maps the font file and
+answers cmap/hmtx lookups without parsing the whole table, ~2 ms per face instead of ~130 ms for
+fontTools on a Noto CJK collection. fontTools only reads the name tables of font-folder files.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
@@ -115,7 +117,6 @@ class FontFace:
     index: int  # face index inside a collection, 0 for single-face files
     cjk: bool  # covers Simplified Chinese
     origin: Literal["system", "font-dir"]
-    charset: str | None = field(default=None, repr=False, compare=False)  # fontconfig ranges (system)
 
     def has_family(self, name: str) -> bool:
         wanted = name.casefold()
@@ -126,7 +127,7 @@ class FontFace:
         return (str(self.path), self.index)
 
     def covers(self, codepoint: int) -> bool:
-        return codepoint in _codepoints(self)
+        return _harfbuzz_font(self.path, self.index).glyph(codepoint) is not None
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class Fallback:
 
 # ---------------------------------------------------------------- system fonts (fontconfig)
 
-_FC_FORMAT = "%{family}\t%{style}\t%{weight}\t%{file}\t%{index}\t%{lang}\t%{charset}\n"
+_FC_FORMAT = "%{family}\t%{style}\t%{weight}\t%{file}\t%{index}\t%{lang}\n"
 # fontconfig weight → CSS weight (FC_WEIGHT_* constants of fontconfig.h)
 _FC_TO_CSS_WEIGHT = ((0, 100), (40, 200), (50, 300), (80, 400), (100, 500), (180, 600), (200, 700),
                      (205, 800), (210, 900))  # fmt: skip
@@ -194,9 +195,9 @@ def system_faces() -> tuple[FontFace, ...]:
 def _parse_fc_list(output: str) -> Iterator[FontFace]:
     for line in output.splitlines():
         parts = line.split("\t")
-        if len(parts) != 7 or not parts[0] or not parts[3]:
+        if len(parts) != 6 or not parts[0] or not parts[3]:
             continue
-        families_text, style, weight, file, index, langs, charset = parts
+        families_text, style, weight, file, index, langs = parts
         families = tuple(f for f in families_text.split(",") if f)
         yield FontFace(
             family=families[0],
@@ -207,7 +208,6 @@ def _parse_fc_list(output: str) -> Iterator[FontFace]:
             index=int(index or 0),
             cjk="zh-cn" in langs.split("|"),
             origin="system",
-            charset=charset,
         )
 
 
@@ -313,35 +313,61 @@ def _os2_declares_chinese(os2: object) -> bool:
 # ---------------------------------------------------------------- coverage and metrics
 
 
+_HARFBUZZ_NAMES = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
+
+
 @cache
-def _codepoints(face: FontFace) -> frozenset[int]:
-    """Code points the face maps to a glyph (fontconfig charset or, for folder fonts, the cmap)."""
-    if face.charset is not None:
-        points: set[int] = set()
-        for item in face.charset.split():
-            low, _, high = item.partition("-")
-            points.update(range(int(low, 16), int(high or low, 16) + 1))
-        return frozenset(points)
-    return frozenset(_metrics(face).cmap)
+def _harfbuzz() -> ctypes.CDLL:
+    """libharfbuzz with the signatures of the few functions used here."""
+    for name in _HARFBUZZ_NAMES:
+        try:
+            lib = ctypes.CDLL(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise EnvironmentProblem(
+            "无法加载 HarfBuzz（libharfbuzz.so.0）。请安装：sudo apt-get install libharfbuzz0b"
+        )
+    pointer, u32 = ctypes.c_void_p, ctypes.c_uint32
+    signatures = {
+        "hb_blob_create_from_file": (pointer, [ctypes.c_char_p]),
+        "hb_face_create": (pointer, [pointer, ctypes.c_uint]),
+        "hb_face_get_glyph_count": (ctypes.c_uint, [pointer]),
+        "hb_face_get_upem": (ctypes.c_uint, [pointer]),
+        "hb_font_create": (pointer, [pointer]),
+        "hb_font_get_nominal_glyph": (ctypes.c_int, [pointer, u32, ctypes.POINTER(u32)]),
+        "hb_font_get_glyph_h_advance": (ctypes.c_int32, [pointer, u32]),
+    }
+    for function, (restype, argtypes) in signatures.items():
+        getattr(lib, function).restype = restype
+        getattr(lib, function).argtypes = argtypes
+    return lib
 
 
-@dataclass
-class _Metrics:
+@dataclass(frozen=True)
+class _HarfBuzzFont:
+    """One face opened by HarfBuzz (file memory-mapped, kept for the process). Units: font units."""
+
+    font: int  # hb_font_t *
     units_per_em: int
-    cmap: dict[int, str]  # code point → glyph name
-    advances: dict[str, int]  # glyph name → advance width in font units
+
+    def glyph(self, codepoint: int) -> int | None:
+        glyph = ctypes.c_uint32()
+        found = _harfbuzz().hb_font_get_nominal_glyph(self.font, codepoint, ctypes.byref(glyph))
+        return glyph.value if found else None
+
+    def advance(self, glyph: int) -> int:
+        return _harfbuzz().hb_font_get_glyph_h_advance(self.font, glyph)
 
 
 @cache
-def _metrics(face: FontFace) -> _Metrics:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
-    return _Metrics(
-        units_per_em=font["head"].unitsPerEm,
-        cmap=font.getBestCmap(),
-        advances={name: advance for name, (advance, _lsb) in font["hmtx"].metrics.items()},
-    )
+def _harfbuzz_font(path: Path, index: int) -> _HarfBuzzFont:
+    hb = _harfbuzz()
+    face = hb.hb_face_create(hb.hb_blob_create_from_file(os.fsencode(path)), index)
+    if not hb.hb_face_get_glyph_count(face):
+        raise EnvironmentProblem(f"无法读取字体文件 {path}（第 {index} 个字形集）")
+    return _HarfBuzzFont(font=hb.hb_font_create(face), units_per_em=hb.hb_face_get_upem(face))
 
 
 def _is_ignorable(char: str) -> bool:
@@ -538,9 +564,9 @@ class FontSet:
 
 
 def _advance_em(face: FontFace, char: str) -> float:
-    metrics = _metrics(face)
-    glyph = metrics.cmap.get(ord(char))
-    return metrics.advances.get(glyph, metrics.units_per_em) / metrics.units_per_em if glyph else 1.0
+    font = _harfbuzz_font(face.path, face.index)
+    glyph = font.glyph(ord(char))
+    return 1.0 if glyph is None else font.advance(glyph) / font.units_per_em
 
 
 def _css_string(text: str) -> str:
