@@ -1,0 +1,174 @@
+"""The student roster (学生名册, schema ``forms/学生名册.yaml``): read, clean and validate every row.
+
+Beyond the cell checks of `readers.table` (required values, 18-character ID with its MOD 11-2 check
+digit, dates, phones, enumerations), a row is checked against itself and the others:
+性别 and 出生日期, when filled, must agree with the ID number; the child's age on the reference date
+(31 August of the school year) must fit the 年级; an ID number may appear only once (every row
+sharing it is named). All problems are reported at once; `Roster.students` holds only the valid rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from ..errors import Location, Problems
+from ..idcard import parse_id
+from ..schema import load_schema
+from .table import Table, TableRow, read_table
+
+ROSTER_SCHEMA = "学生名册"
+# 义务教育法 第十一条: a child enrols in 一年级 in the autumn of the year it turns 6 (by 31 August),
+# so a pupil of grade g is g + 5 years old on 31 August of the school year (or one year more where
+# enrolment at 7 is the rule).
+SCHOOL_YEAR_CUTOFF = (8, 31)  # month, day: the age reference of the school year
+GRADES = ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级")
+FIRST_GRADE_AGE = 6  # years on the cutoff date
+USUAL_AGE_SPREAD = 1  # enrolling at 6 or at 7 is both normal
+DEFAULT_OLDER_TOLERANCE = 1  # years older than usual still accepted (延缓入学, repeated year)
+
+
+class Student(BaseModel):
+    """One valid roster row. `row` is its Excel row (or CSV line); `cells` maps field → cell."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    gender: str
+    birth_date: date
+    id_number: str
+    household_address: str
+    current_address: str | None = None
+    guardian_name: str
+    guardian_relation: str | None = None
+    phone: str | None = None
+    school: str
+    grade: str
+    class_name: str | None = None
+    township: str | None = None
+    village: str | None = None
+    row: int
+    file: str
+    sheet: str | None = None
+    cells: dict[str, str] = {}
+
+    def location(self, field: str | None = None) -> Location:
+        """Where this student (or one of its fields, e.g. "id_number") is in the input."""
+        label = load_schema(ROSTER_SCHEMA).column(field).header if field else None
+        if self.sheet is None:
+            return Location(self.file, line=self.row, column=label)
+        cell = self.cells.get(field, f"第{self.row}行") if field else f"第{self.row}行"
+        return Location(self.file, self.sheet, cell, column=label)
+
+
+@dataclass
+class Roster:
+    """A read roster: the valid students, every problem found, the invalid row numbers."""
+
+    students: list[Student]
+    problems: Problems
+    invalid_rows: set[int]
+    table: Table  # the sheet as read, for the error workbook (`writers.error_workbook`)
+
+    @property
+    def row_count(self) -> int:
+        """Data rows read (valid + invalid), blank rows and the form's example row not counted."""
+        return len(self.table.rows)
+
+
+@dataclass(frozen=True)
+class AgeRule:
+    """Which ages fit a grade: on `reference_date` a pupil of grade g (1–9) should be
+    g + 5 … g + 6 years old, up to `older_tolerance` years older and `younger_tolerance` younger."""
+
+    reference_date: date
+    older_tolerance: int = DEFAULT_OLDER_TOLERANCE
+    younger_tolerance: int = 0
+
+    def allowed(self, grade: str) -> tuple[int, int]:
+        """(youngest, oldest) accepted age in whole years for `grade`."""
+        usual = FIRST_GRADE_AGE + GRADES.index(grade)
+        return usual - self.younger_tolerance, usual + USUAL_AGE_SPREAD + self.older_tolerance
+
+    def age(self, birth_date: date) -> int:
+        ref = self.reference_date
+        return ref.year - birth_date.year - ((ref.month, ref.day) < (birth_date.month, birth_date.day))
+
+
+def school_year_reference(year: int | None = None) -> date:
+    """31 August of `year` (default: the current year — the intake the 入学通知书 are for)."""
+    return date(year or date.today().year, *SCHOOL_YEAR_CUTOFF)
+
+
+def read_roster(
+    path: Path,
+    sheet: str | None = None,
+    *,
+    age_rule: AgeRule | None = None,
+) -> Roster:
+    """Read and validate a roster (.xlsx or .csv).
+
+    Raises `InputError` only when the file as a whole cannot be read (no header, a required column
+    missing…); row problems are in `Roster.problems` (call ``roster.problems.raise_if_errors()`` to stop
+    on any) and their rows in `Roster.invalid_rows`. `age_rule` defaults to 31 August of this year.
+    """
+    table = read_table(Path(path), load_schema(ROSTER_SCHEMA), sheet)
+    rule = age_rule or AgeRule(school_year_reference())
+    for row in table.rows:
+        _check_row(table, row, rule)
+    _check_duplicates(table)
+    table.sort_problems()
+    students = [_student(table, row) for row in table.valid_rows()]
+    return Roster(students, table.problems, table.invalid_rows, table)
+
+
+def _check_row(table: Table, row: TableRow, rule: AgeRule) -> None:
+    values = row.values
+    birth = values["birth_date"]
+    number = values["id_number"]
+    if number is not None:
+        info = parse_id(number)
+        if values["gender"] is not None and values["gender"] != info.gender:
+            table.flag(row, "gender", f"与身份证号不符：身份证号第 17 位表示{info.gender}", values["gender"])
+        if birth is not None and birth != info.birth_date:
+            table.flag(
+                row, "birth_date", f"与身份证号不符：身份证号中的出生日期为 {info.birth_date.isoformat()}",
+                birth.isoformat(),
+            )  # fmt: skip
+        birth = info.birth_date
+    grade = values["grade"]
+    if birth is not None and grade is not None:
+        youngest, oldest = rule.allowed(grade)
+        age = rule.age(birth)
+        if not youngest <= age <= oldest:
+            table.flag(
+                row, "grade",
+                f"出生日期 {birth.isoformat()}，{rule.reference_date.isoformat()} 时 {age} 周岁，"
+                f"与{grade}不符（应为 {youngest}–{oldest} 周岁）",
+                grade,
+            )  # fmt: skip
+
+
+def _check_duplicates(table: Table) -> None:
+    rows_by_id: dict[str, list[TableRow]] = defaultdict(list)
+    for row in table.rows:
+        if row.values["id_number"] is not None:
+            rows_by_id[row.values["id_number"]].append(row)
+    for rows in rows_by_id.values():
+        if len(rows) < 2:
+            continue
+        for row in rows:
+            others = "、".join(str(other.number) for other in rows if other is not row)
+            table.flag(row, "id_number", f"身份证号重复，与第 {others} 行相同", row.values["id_number"])
+
+
+def _student(table: Table, row: TableRow) -> Student:
+    values = row.values
+    info = parse_id(values["id_number"])  # a valid row's ID passed this check already
+    fields = {key: values[key] for key in Student.model_fields if key in values}
+    fields.update(gender=values["gender"] or info.gender, birth_date=info.birth_date)
+    return Student(**fields, row=row.number, file=table.file, sheet=table.sheet, cells=row.cells)

@@ -1,0 +1,349 @@
+"""Read a sheet of an .xlsx workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+
+Table layout (`read_table`): the header row is looked for in the first `HEADER_SEARCH_ROWS` rows
+(title rows above it, merged or not, are skipped); headers are matched with their synonyms and the
+required mark "*"; extra columns are ignored; a missing required column stops the read. Every data
+row keeps its source row number and the cell of each column, so a problem reads
+``名册.xlsx!学生名册!E17 身份证号: 校验位应为 X，实际为 3（…）`` (CSV: ``名册.csv:17 身份证号: …``).
+Blank rows and the form's untouched example row are skipped. Cell problems are collected in
+`Table.problems` (all of them, not only the first); whether they stop the run is the caller's choice
+(`Table.problems.raise_if_errors()`).
+
+Fields layout (`read_fields`): a vertical form, each field's label in a cell and its value in the
+cell to the right of it.
+
+CSV files may be UTF-8 (with or without BOM) or GBK/GB 18030; the encoding is detected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import InputError, Location, Problem, Problems
+from ..schema import Column, Schema, normalize_header
+from .cleaning import CellError, clean_value, display, is_blank
+
+HEADER_SEARCH_ROWS = 15  # the header row must be among the first 15 rows of the sheet
+FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 rows
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+_CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
+
+
+@dataclass
+class TableRow:
+    """One data row: `number` is the Excel row (or CSV line); values are cleaned, None when blank
+    or unreadable; `raw` holds what the cell showed, `cells` the cell reference of each column."""
+
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, str]
+    cells: dict[str, str]
+
+
+@dataclass
+class Flag:
+    """A problem pinned to a cell (for the error workbook): 1-based row and column."""
+
+    row: int
+    column: int | None
+    problem: Problem
+
+
+@dataclass
+class Table:
+    """A sheet read against a schema."""
+
+    schema: Schema
+    path: Path
+    sheet: str | None  # None for CSV
+    header_row: int
+    columns: dict[str, int]  # key → 0-based column index, for the columns found
+    headers: dict[str, str]  # key → header as written in the sheet (without "*")
+    rows: list[TableRow] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    flags: list[Flag] = field(default_factory=list)
+    invalid_rows: set[int] = field(default_factory=set)
+    encoding: str | None = None  # CSV only: "UTF-8" or "GBK"
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    @property
+    def is_csv(self) -> bool:
+        return self.sheet is None
+
+    def location(self, row: int, key: str | None = None) -> Location:
+        """Where row `row` (and column `key`) is, for a message."""
+        label = self.headers.get(key, self.schema.column(key).header) if key else None
+        if self.is_csv:
+            return Location(self.file, line=row, column=label)
+        cell = f"{get_column_letter(self.columns[key] + 1)}{row}" if key in self.columns else None
+        return Location(self.file, self.sheet, cell or f"第{row}行", column=label)
+
+    def flag(self, row: TableRow, key: str | None, message: str, value: object = None) -> None:
+        """Record an error in `row` (at column `key` when given); the row becomes invalid."""
+        self.problems.error(self.location(row.number, key), message, value)
+        column = self.columns.get(key) if key else None
+        self.flags.append(Flag(row.number, None if column is None else column + 1, self.problems.items[-1]))
+        self.invalid_rows.add(row.number)
+
+    def sort_problems(self) -> None:
+        """Order the problems by row, then column, as a clerk works through the sheet."""
+        self.flags.sort(key=lambda f: (f.row, f.column or 0))
+        rank = {id(flag.problem): index for index, flag in enumerate(self.flags)}
+        self.problems.items.sort(key=lambda p: rank.get(id(p), len(rank)))
+
+    def valid_rows(self) -> list[TableRow]:
+        return [r for r in self.rows if r.number not in self.invalid_rows]
+
+
+@dataclass
+class FieldValues:
+    """A fields-layout form read against its schema: key → clean value, key → cell."""
+
+    schema: Schema
+    path: Path
+    sheet: str
+    values: dict[str, Any]
+    cells: dict[str, str]
+    problems: Problems
+
+
+def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
+    """Read the table of `schema` from `path` (.xlsx or .csv).
+
+    Raises `InputError` when the file cannot be read at all (missing, wrong format, no header row,
+    a required column missing); problems in cells are collected in the returned `Table.problems`.
+    """
+    path = Path(path)
+    grid, sheet_name, encoding = _open_grid(path, schema, sheet)
+    return _read_grid(path, schema, sheet_name, grid, encoding)
+
+
+def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
+    """Read a fields-layout form; raises `InputError` when the file or a required label is missing."""
+    path = Path(path)
+    if _kind(path) != "excel":
+        _fail(Location(path.name), "表单应为 .xlsx 工作簿")
+    rows, sheet_name, _ = _open_grid(path, schema, sheet)
+    lookup = schema.header_lookup()
+    problems = Problems()
+    values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for row_number, row in enumerate(rows, start=1):
+        if row_number > FIELDS_SEARCH_ROWS:
+            break
+        for index, raw in enumerate(row[:-1]):
+            if not isinstance(raw, str) or (col := lookup.get(normalize_header(raw))) is None:
+                continue
+            if col.key in cells:
+                continue
+            cell = f"{get_column_letter(index + 2)}{row_number}"
+            cells[col.key] = cell
+            where = Location(path.name, sheet_name, cell, column=col.header)
+            values[col.key] = _clean_cell(col, row[index + 1], where, problems)
+    for col in schema.columns:
+        if col.key not in cells:
+            if col.required:
+                problems.error(Location(path.name, sheet_name, column=col.header), "找不到此栏目")
+            values.setdefault(col.key, None)
+    return FieldValues(schema, path, sheet_name, values, cells, problems)
+
+
+def _fail(where: Location, message: str) -> NoReturn:
+    raise InputError([Problem(where, message)])
+
+
+def _clean_cell(col: Column, raw: object, where: Location, problems: Problems) -> Any:
+    if is_blank(raw):
+        if col.required:
+            problems.error(where, "必填，不能为空")
+        return None
+    try:
+        return clean_value(col, raw)
+    except CellError as exc:
+        problems.error(where, str(exc), display(raw))
+        return None
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return "excel"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    return "other"
+
+
+def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str | None, str | None]:
+    """Rows of cell values (an iterator of tuples), the sheet name (None for CSV), the CSV encoding."""
+    where = Location(path.name)
+    if not path.is_file():
+        _fail(where, "找不到文件")
+    kind = _kind(path)
+    if kind == "csv":
+        text, encoding = decode_csv(path)
+        return csv_records(text), None, encoding
+    if kind != "excel":
+        hint = "；旧版 .xls 请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
+        _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx 或 .csv{hint}")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）")
+    name = _choose_sheet(path, workbook, schema, sheet)
+    worksheet = workbook[name]
+    worksheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
+    return _closing_rows(workbook, worksheet), name, None
+
+
+def _closing_rows(workbook: Any, worksheet: Any) -> Iterator[tuple]:
+    try:
+        yield from worksheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _choose_sheet(path: Path, workbook: Any, schema: Schema, sheet: str | None) -> str:
+    names = list(workbook.sheetnames)
+    if sheet is not None:
+        if sheet in names:
+            return sheet
+        _fail(Location(path.name, sheet), f"找不到此工作表（现有：{'、'.join(names)}）")
+    if schema.sheet in names:
+        return schema.sheet
+    candidates = [n for n in names if n != "填写说明"]
+    if len(candidates) == 1:
+        return candidates[0]
+    lookup = schema.header_lookup()
+    for name in candidates:
+        rows = workbook[name].iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+        if _find_header(rows, lookup)[0] is not None:
+            return name
+    _fail(
+        Location(path.name),
+        f"找不到“{schema.sheet}”工作表，其他工作表中也没有它的表头（现有：{'、'.join(names)}）",
+    )
+
+
+def decode_csv(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    for codec, label in _CSV_ENCODINGS:
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    _fail(Location(path.name), "无法识别文件编码（应为 UTF-8 或 GBK）")
+
+
+def csv_records(text: str) -> Iterator[tuple]:
+    """CSV records as tuples, padded with empty tuples so a record's index is its first line number
+    (a quoted field may span several lines)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    yielded = 0
+    start = 1
+    for record in reader:
+        while yielded < start - 1:
+            yield ()
+            yielded += 1
+        yield tuple(record)
+        yielded += 1
+        start = reader.line_num + 1
+
+
+def _find_header(rows: Any, lookup: dict[str, Column]) -> tuple[int | None, dict[str, int], dict[str, str]]:
+    """The best header row among `rows` (1-based), its key → column index and key → header text."""
+    best: tuple[int | None, dict[str, int], dict[str, str]] = (None, {}, {})
+    for number, row in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        columns: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        for index, raw in enumerate(row):
+            if raw is None:
+                continue
+            text = normalize_header(raw)
+            col = lookup.get(text)
+            if col is not None and col.key not in columns:
+                columns[col.key] = index
+                headers[col.key] = text
+        if len(columns) > len(best[1]):
+            best = (number, columns, headers)
+    needed = min(2, len(set(c.key for c in lookup.values())))
+    return best if len(best[1]) >= needed else (None, {}, {})
+
+
+def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encoding: str | None) -> Table:
+    rows = iter(grid)
+    head = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    header_row, columns, headers = _find_header(head, schema.header_lookup())
+    where = Location(path.name, sheet)
+    if header_row is None:
+        expected = "、".join(c.header for c in schema.columns[:6])
+        _fail(where, f"前 {HEADER_SEARCH_ROWS} 行中找不到“{schema.name}”的表头（应有 {expected} 等列）")
+    missing = [c for c in schema.required if c.key not in columns]
+    if missing:
+        raise InputError(
+            [
+                Problem(Location(path.name, sheet, column=c.header), f"表头（第 {header_row} 行）缺少必填列")
+                for c in missing
+            ]
+        )
+    table = Table(schema, path, sheet, header_row, columns, headers, encoding=encoding)
+    found = [c for c in schema.columns if c.key in columns]
+    letters = {c.key: get_column_letter(columns[c.key] + 1) for c in found}
+    example = _example_values(found)
+    data_rows = (*head[header_row:], *rows) if head else ()
+    for number, row in enumerate(data_rows, start=header_row + 1):
+        raw_values = {c.key: row[columns[c.key]] if columns[c.key] < len(row) else None for c in found}
+        if all(is_blank(v) for v in raw_values.values()):
+            continue
+        shown = {key: display(v) for key, v in raw_values.items()}
+        if example and _is_example(shown, example):
+            continue
+        table_row = TableRow(number, {}, shown, {k: f"{letters[k]}{number}" for k in letters})
+        for col in found:
+            raw = raw_values[col.key]
+            if is_blank(raw):
+                table_row.values[col.key] = None
+                if col.required:
+                    table.flag(table_row, col.key, "必填，不能为空")
+                continue
+            try:
+                table_row.values[col.key] = clean_value(col, raw)
+            except CellError as exc:
+                table_row.values[col.key] = None
+                table.flag(table_row, col.key, str(exc), shown[col.key])
+        for col in schema.columns:
+            table_row.values.setdefault(col.key, None)
+        table.rows.append(table_row)
+    return table
+
+
+def _example_values(found: list[Column]) -> dict[str, str]:
+    """The form's example row as the reader shows it (empty when the schema has no example)."""
+    if not any(c.example is not None for c in found):
+        return {}
+    return {c.key: c.example or "" for c in found}
+
+
+def _is_example(shown: dict[str, str], example: dict[str, str]) -> bool:
+    return all(shown[key].strip() == value for key, value in example.items())

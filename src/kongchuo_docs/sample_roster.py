@@ -1,0 +1,323 @@
+"""Synthetic student rosters (学生名册) for demos, tests and benchmarks: ``kongchuo-docs sample-roster``.
+
+Deterministic for a seed and school year. Every row is valid (IDs with 罗源县 area code and correct
+MOD 11-2 check digit, ages that fit the grade on 31 August of the school year) unless it is one of
+the `invalid` rows, each broken in exactly one way (a pair sharing an ID counts as two). Valid rows
+carry the harmless untidiness real rosters have (a lower-case x, stray spaces, dates typed as text),
+which the reader cleans. Word lists are data: ``templates/sample_data/names.yaml`` and ``places.yaml``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .idcard import check_char, make_id
+from .readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
+from .resources import template_path
+from .writers.xlsx_save import save_workbook
+
+SHEET = "学生名册"
+HEADERS = (
+    "序号", "姓名", "性别", "出生日期", "身份证号码", "户籍所在乡镇", "户籍所在村(社区)", "户籍地址",
+    "现住址", "监护人姓名", "与学生关系", "联系电话", "入读学校", "年级", "班级", "备注",
+)  # fmt: skip
+COLUMN_WIDTHS = (6, 14, 6, 12, 21, 12, 14, 32, 32, 14, 10, 14, 20, 8, 6, 10)  # characters
+DATE_FORMAT = "yyyy-mm-dd"
+# Shares of valid rows given harmless untidiness the reader must clean.
+UNTIDY_SHARE = 0.03
+RARE_NAME_SHARE = 0.02
+MINORITY_SHARE = 0.015
+OLDER_SHARES = (0.85, 0.12, 0.03)  # usual age, one year older (enrolled at 7), two years (延缓入学)
+DUPLICATE_PAIR_EVERY = 10  # one ID-sharing pair per 10 invalid rows
+INVALID_KINDS = (
+    "bad_check_digit", "gender_mismatch", "missing_name", "birth_date_mismatch", "bad_id_date",
+    "wrong_id_length", "age_grade", "missing_school", "bad_phone", "bad_date_text",
+)  # fmt: skip
+
+
+@dataclass
+class SampleRow:
+    """One generated child, as written to the sheet."""
+
+    values: dict[str, Any]
+    defect: str | None = None
+
+
+@dataclass
+class _Words:
+    names: dict[str, Any]
+    places: dict[str, Any]
+    surnames: list[str] = field(default_factory=list)
+    surname_weights: list[float] = field(default_factory=list)
+
+
+@cache
+def _words() -> _Words:
+    names = yaml.safe_load(template_path("sample_data", "names.yaml").read_text(encoding="utf-8"))
+    places = yaml.safe_load(template_path("sample_data", "places.yaml").read_text(encoding="utf-8"))
+    words = _Words(names, places)
+    words.surnames = list(names["surnames"])
+    words.surname_weights = [float(w) for w in names["surnames"].values()]
+    return words
+
+
+def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | None = None) -> list[SampleRow]:
+    """`rows` children for the school year starting in `year` (default: this year), `invalid` broken."""
+    if not 0 <= invalid <= rows:
+        raise ValueError("invalid must be between 0 and rows")
+    rng = random.Random(seed)
+    reference = school_year_reference(year)
+    maker = _RowMaker(rng, reference, _words())
+    result = [SampleRow(maker.child()) for _ in range(rows)]
+    _break_rows(rng, result, invalid, maker)
+    for number, row in enumerate(result, start=1):
+        row.values["序号"] = number
+        if row.defect is None and rng.random() < UNTIDY_SHARE:
+            _untidy(rng, row.values)
+    return result
+
+
+def write_sample_roster(target: Path, rows: list[SampleRow], *, year: int | None = None) -> None:
+    """Write `rows` as a 学生名册 workbook (title row 1, header row 2) with openpyxl write-only mode."""
+    reference = school_year_reference(year)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    for index, width in enumerate(COLUMN_WIDTHS):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.freeze_panes = "A3"
+    title = WriteOnlyCell(sheet, f"罗源县{reference.year}年秋季学期学生名册（合成样例数据）")
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append([_cell(sheet, row.values.get(header)) for header in HEADERS])
+    save_workbook(workbook, target)
+
+
+def _cell(sheet: Any, value: object) -> object:
+    """Dates become date cells shown as 2019-09-10; everything else is written as it is."""
+    if not isinstance(value, date):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
+class _RowMaker:
+    """Draws one plausible child after another; remembers IDs so none repeats by chance."""
+
+    def __init__(self, rng: random.Random, reference: date, words: _Words):
+        self.rng = rng
+        self.reference = reference
+        self.words = words
+        places = words.places
+        self.area_code = str(places["area_code"])
+        self.county = places["county"]
+        self.townships = list(places["townships"])
+        self.township_weights = [t["weight"] for t in places["townships"].values()]
+        self.grades = list(places["grades"])
+        self.grade_weights = [g["weight"] for g in places["grades"].values()]
+        self.relations = list(places["relations"])
+        self.relation_weights = [r["weight"] for r in places["relations"].values()]
+        self.used_ids: set[str] = set()
+
+    def child(self, grade: str | None = None) -> dict[str, Any]:
+        rng = self.rng
+        places = self.words.places
+        township = rng.choices(self.townships, self.township_weights)[0]
+        town = places["townships"][township]
+        grade = grade or rng.choices(self.grades, self.grade_weights)[0]
+        male = rng.random() < 0.52
+        birth = self.birth_date(grade)
+        number = self.new_id(birth, male)
+        name, surname, minority = self.child_name(township, male)
+        relation = rng.choices(self.relations, self.relation_weights)[0]
+        village = rng.choice(town["villages"])
+        address = f"{self.county}{township}{village}{rng.randint(1, 199)}号"
+        current = address if rng.random() < 0.8 else self.other_address()
+        school_list = town["primary"] if GRADES.index(grade) < 6 else town["junior"]
+        classes = places["grades"][grade]["classes"]
+        return {
+            "姓名": name,
+            "性别": "男" if male else "女",
+            "出生日期": birth,
+            "身份证号码": number,
+            "户籍所在乡镇": township,
+            "户籍所在村(社区)": village,
+            "户籍地址": address,
+            "现住址": current,
+            "监护人姓名": self.guardian_name(surname, relation, minority),
+            "与学生关系": relation,
+            "联系电话": self.phone(),
+            "入读学校": rng.choice(school_list),
+            "年级": grade,
+            "班级": f"{rng.randint(1, classes)}班",
+            "备注": "",
+        }
+
+    def birth_date(self, grade: str, extra_years: int | None = None) -> date:
+        """A birthday making the child the usual age for `grade` (plus `extra_years`) on 31 August."""
+        rng = self.rng
+        if extra_years is None:
+            extra_years = rng.choices(range(len(OLDER_SHARES)), OLDER_SHARES)[0]
+        age = FIRST_GRADE_AGE + GRADES.index(grade) + extra_years
+        month, day = SCHOOL_YEAR_CUTOFF
+        latest = date(self.reference.year - age, month, day)  # turns `age` on the cutoff day
+        earliest = date(latest.year - 1, month, day) + timedelta(days=1)
+        return earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
+
+    def new_id(self, birth: date, male: bool) -> str:
+        while True:
+            sequence = self.rng.randrange(500) * 2 + (1 if male else 0)
+            number = make_id(self.area_code, birth, sequence)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def child_name(self, township: str, male: bool) -> tuple[str, str, bool]:
+        """(full name, surname, is a minority name written with "·")."""
+        rng = self.rng
+        names = self.words.names
+        if rng.random() < MINORITY_SHARE:
+            pool = names["minority_children_male" if male else "minority_children_female"]
+            return rng.choice(pool), "", True
+        surname = self.surname(township)
+        given_pool = names["given_male" if male else "given_female"]
+        given = "".join(rng.choice(given_pool) for _ in range(rng.choice((1, 2, 2, 2))))
+        if rng.random() < RARE_NAME_SHARE:
+            given = given[:-1] + rng.choice(names["rare_given"])
+        return surname + given, surname, False
+
+    def surname(self, township: str) -> str:
+        words = self.words
+        extra = words.places["townships"][township].get("surname_weights", {})
+        if not extra:
+            return self.rng.choices(words.surnames, words.surname_weights)[0]
+        weights = [w + extra.get(s, 0) for s, w in zip(words.surnames, words.surname_weights, strict=True)]
+        return self.rng.choices(words.surnames, weights)[0]
+
+    def guardian_name(self, child_surname: str, relation: str, minority: bool) -> str:
+        rng = self.rng
+        names = self.words.names
+        info = self.words.places["relations"][relation]
+        if minority:
+            pool = names["minority_guardians_male" if info["male"] else "minority_guardians_female"]
+            return rng.choice(pool)
+        surname = child_surname if info["same_surname"] else self.surname("凤山镇")
+        pool = names["given_male" if info["male"] else "given_female"]
+        return surname + "".join(rng.choice(pool) for _ in range(2))
+
+    def phone(self) -> str:
+        prefix = self.rng.choice(self.words.places["mobile_prefixes"])
+        return f"{prefix}{self.rng.randrange(10**8):08d}"
+
+    def other_address(self) -> str:
+        township = self.rng.choice(self.townships)
+        village = self.rng.choice(self.words.places["townships"][township]["villages"])
+        return f"{self.county}{township}{village}{self.rng.randint(1, 199)}号"
+
+
+def _break_rows(rng: random.Random, rows: list[SampleRow], invalid: int, maker: _RowMaker) -> None:
+    """Break `invalid` rows, each in one way; ID-sharing pairs count as two broken rows."""
+    chosen = rng.sample(range(len(rows)), invalid)
+    pairs = invalid // DUPLICATE_PAIR_EVERY
+    for first, second in zip(chosen[0 : 2 * pairs : 2], chosen[1 : 2 * pairs : 2], strict=True):
+        _share_id(rows[first], rows[second])
+    for order, index in enumerate(chosen[2 * pairs :]):
+        kind = INVALID_KINDS[order % len(INVALID_KINDS)]
+        rows[index].defect = kind
+        _BREAKERS[kind](rng, rows[index].values, maker)
+
+
+def _share_id(original: SampleRow, copy: SampleRow) -> None:
+    """The copy takes the original's identity fields, so the shared ID is its only problem."""
+    for key in ("身份证号码", "性别", "出生日期", "年级", "入读学校"):
+        copy.values[key] = original.values[key]
+    original.defect = copy.defect = "duplicate_id"
+
+
+def _bad_check_digit(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    number = values["身份证号码"]
+    wrong = rng.choice([c for c in "0123456789X" if c != number[17]])
+    values["身份证号码"] = number[:17] + wrong
+
+
+def _gender_mismatch(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["性别"] = "女" if values["性别"] == "男" else "男"
+
+
+def _missing_name(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["姓名"] = ""
+
+
+def _birth_date_mismatch(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["出生日期"] = values["出生日期"] + timedelta(days=rng.randint(1, 20))
+
+
+def _bad_id_date(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    """Month 13 in the ID's birth date, check digit recomputed so the date is the only fault."""
+    number = values["身份证号码"]
+    first17 = number[:10] + "13" + number[12:17]
+    values["身份证号码"] = first17 + check_char(first17)
+
+
+def _wrong_id_length(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["身份证号码"] = values["身份证号码"][:17]
+
+
+def _age_grade(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    """A child three years too young for its grade; ID and birth date agree with each other."""
+    birth = maker.birth_date(values["年级"], extra_years=-3)
+    values["出生日期"] = birth
+    values["身份证号码"] = maker.new_id(birth, values["性别"] == "男")
+
+
+def _missing_school(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["入读学校"] = ""
+
+
+def _bad_phone(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["联系电话"] = values["联系电话"][:10]  # a digit missing
+
+
+def _bad_date_text(rng: random.Random, values: dict[str, Any], maker: _RowMaker) -> None:
+    values["出生日期"] = f"{values['出生日期'].year}-02-30"
+
+
+_BREAKERS = {
+    "bad_check_digit": _bad_check_digit,
+    "gender_mismatch": _gender_mismatch,
+    "missing_name": _missing_name,
+    "birth_date_mismatch": _birth_date_mismatch,
+    "bad_id_date": _bad_id_date,
+    "wrong_id_length": _wrong_id_length,
+    "age_grade": _age_grade,
+    "missing_school": _missing_school,
+    "bad_phone": _bad_phone,
+    "bad_date_text": _bad_date_text,
+}
+
+
+def _untidy(rng: random.Random, values: dict[str, Any]) -> None:
+    """One harmless flaw of hand-typed data: lower-case x, stray spaces, a date typed as text."""
+    flaw = rng.randrange(4)
+    if flaw == 0 and values["身份证号码"].endswith("X"):
+        values["身份证号码"] = values["身份证号码"][:17] + "x"
+    elif flaw == 1:
+        values["姓名"] = f" {values['姓名']}\u3000"
+    elif flaw == 2:
+        born = values["出生日期"]
+        values["出生日期"] = f"{born.year}年{born.month}月{born.day}日"
+    else:
+        values["联系电话"] = values["联系电话"][:3] + " " + values["联系电话"][3:]
