@@ -296,3 +296,64 @@ def test_libreoffice_renders_official_names_with_the_resolved_fonts(tmp_path, ma
         family_key = role.family.replace(" ", "").lower().removesuffix("sc")
         assert embedded.startswith(family_key), (role, embedded)
         assert ("bold" in embedded) == (role.weight >= 700)
+
+
+# ---------------------------------------------------------------- WeasyPrint uses what the report says
+
+
+def _pdf_font_families(pdf: Path) -> set[str]:
+    """Family names (name ID 1) of the fonts embedded in `pdf`."""
+    import io
+
+    import pymupdf
+
+    document = pymupdf.open(pdf)
+    families = set()
+    for xref, *_ in document[0].get_fonts():
+        buffer = document.extract_font(xref)[3]
+        names = TTFont(io.BytesIO(buffer))["name"]
+        families.add(names.getDebugName(1))
+    return families
+
+
+def _weasyprint_pdf(tmp_path: Path, css: str, text: str) -> Path:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    target = tmp_path / "probe.pdf"
+    weasyprint.HTML(string=f'<html lang="zh-CN"><p>{text}</p></html>').write_pdf(
+        target, stylesheets=[weasyprint.CSS(string=css, font_config=font_config)], font_config=font_config
+    )
+    return target
+
+
+def test_weasyprint_embeds_the_role_face_and_the_reported_fallback(tmp_path, machine):
+    official = gbt9704.FONT_KAITI
+    text = "楷体㐀䶮"
+    problems = Problems()
+    fallbacks = machine.check_text(text, official, "probe", problems)
+    css = f"p {{ font-family: {machine.css_font_family(official, fallbacks)}; }}"
+    families = _pdf_font_families(_weasyprint_pdf(tmp_path, css, text))
+    assert families == {machine[official].family} | {fb.family for fb in fallbacks}
+
+
+def test_weasyprint_uses_the_right_face_of_a_collection_in_a_font_dir(tmp_path, monkeypatch):
+    from fontTools.ttLib import TTCollection
+
+    if _installed(gbt9704.FONT_KAITI):
+        pytest.skip("楷体 is installed on the system")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    collection = TTCollection()
+    collection.fonts = [
+        TTFont(_make_font(tmp_path / f"{i}.ttf", {"en": name}, {"中": 1000}))
+        for i, name in enumerate(("Face Zero Test", "KaiTi_GB2312"))
+    ]
+    (tmp_path / "fonts").mkdir()
+    collection.save(str(tmp_path / "fonts" / "pair.ttc"))
+    dirs = (tmp_path / "fonts",)
+    font_set = fonts.resolve_from(fonts.system_faces(), fonts.folder_faces(dirs)[0], dirs)
+    official = gbt9704.FONT_KAITI
+    assert (font_set[official].index, font_set[official].source) == (1, "font-dir")
+    css = f"{font_set.css_font_face_rules()}\np {{ font-family: {font_set.css_font_family(official)}; }}"
+    assert _pdf_font_families(_weasyprint_pdf(tmp_path, css, "中")) == {"KaiTi_GB2312"}

@@ -501,23 +501,29 @@ class FontSet:
         return lines
 
     # -- CSS for WeasyPrint
-    def css_font_family(self, official: str) -> str:
-        """CSS ``font-family`` value: the role's family, then its fallback families (CJK first)."""
-        families = [self.roles[official].family] + [f.family for f in self.chain(official) if f.cjk]
+    def css_font_family(self, official: str, fallbacks: Iterable[Fallback] = ()) -> str:
+        """CSS ``font-family`` value: the role's family, then its CJK fallback families in chain order.
+
+        Font-folder faces are invisible to Pango unless declared by `css_font_face_rules`, so of
+        those only role faces and faces used by `fallbacks` are named.
+        """
+        usable = self._css_face_keys(fallbacks)
+        families = [self.roles[official].family] + [
+            f.family for f in self.chain(official) if f.cjk and (f.origin == "system" or f.key in usable)
+        ]
         return ", ".join(_css_string(f) for f in dict.fromkeys(families))
 
-    def css_font_face_rules(self) -> str:
-        """``@font-face`` rules for the font-folder faces the CSS stacks name (system faces need none).
+    def css_font_face_rules(self, fallbacks: Iterable[Fallback] = ()) -> str:
+        """``@font-face`` rules for the font-folder faces serving roles or `fallbacks` ("" if none).
 
-        WeasyPrint loads ``src: url(file://…)`` but always takes face 0 of a collection, so a face
-        with index > 0 is first extracted into a standalone font in the user cache (once).
+        System faces need no rule: WeasyPrint finds them by family name through fontconfig.
+        WeasyPrint always takes face 0 of a .ttc given as ``src: url(…)``, so a face with index > 0
+        is first saved as a standalone font in the user cache (once, ~0.5 s for a Noto CJK face).
         """
-        used = {self.face(o).key for o in self.roles} | {
-            f.key for o in self.roles for f in self.chain(o) if f.cjk
-        }
+        usable = self._css_face_keys(fallbacks)
         rules = []
         for face in self.faces:
-            if face.origin != "font-dir" or face.key not in used:
+            if face.origin != "font-dir" or face.key not in usable:
                 continue
             src = face.path if face.index == 0 else _standalone_face(face)
             rules.append(
@@ -525,6 +531,9 @@ class FontSet:
                 f"src: url({_css_string(src.as_uri())}); font-weight: {face.weight}; }}"
             )
         return "\n".join(rules)
+
+    def _css_face_keys(self, fallbacks: Iterable[Fallback]) -> set[tuple[str, int]]:
+        return {self.face(o).key for o in self.roles} | {(str(fb.path), fb.index) for fb in fallbacks}
 
     # -- fontconfig for LibreOffice
     def fontconfig_xml(self) -> str:
