@@ -1,0 +1,122 @@
+"""自查报告: rates from counts, consistency checks with both numbers, refusal unless allowed."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.kinds import self_check
+from kongchuo_docs.model import Heading, Table
+
+COUNTS = {
+    "适龄儿童少年数": 400, "已入学适龄儿童少年数": 400, "学期初在校学生数": 380,
+    "本届入学时人数": 50, "本届在校人数": 49, "辍学人数": 2, "劝返复学人数": 1,
+    "适龄残疾儿童数": 3, "残疾儿童入学人数": 2, "未到校人数": 6, "病假": 1, "休学": 1,
+    "延缓入学": 0, "送教上门": 2, "转学": 1, "死亡": 0, "辍学（未到校）": 1,
+}  # fmt: skip
+
+
+def _yaml_form(tmp_path: Path, name: str = "表.yaml", **changes: object) -> Path:
+    values = {"单位名称": "罗源县白塔乡人民政府", "单位类型": "乡镇", "报告日期": "2020.10.9",
+              "依据文号": "罗教综〔2020〕47号", **COUNTS, "责任落实": "第一段。\n\n第二段。", **changes}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_rates_are_computed_from_counts(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path))
+    texts = {name: rate.text() for name, rate in self_check.rates(form).items()}
+    assert texts == {
+        "入学率": "100%",
+        "巩固率": "98.00%",
+        "辍学率": "0.53%",  # 2 / 380 = 0.526 %
+        "劝返率": "50.00%",
+        "残疾儿童入学率": "66.67%",
+    }
+    truncated = self_check.rates(form)["残疾儿童入学率"].text("truncate")
+    assert truncated == "66.66%"
+    assert self_check.inconsistencies(form) == []
+
+
+def test_report_structure_and_numbers(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path))
+    doc = self_check.self_check_document(form)
+    assert doc.title == "罗源县白塔乡人民政府关于控辍保学工作自查情况的报告"
+    assert doc.recipients == "罗源县教育局："
+    assert doc.kind == "self-check-report"
+    assert doc.date.isoformat() == "2020-10-09"
+    text = "".join(getattr(b, "text", "") for b in doc.body)
+    assert "我乡" in text and "罗教综〔2020〕47号" in text
+    assert "残疾儿童入学率66.67%（分母为适龄残疾儿童少年数）" in text
+    levels = [b.level for b in doc.body if isinstance(b, Heading)]
+    assert levels.count(1) == 4 and levels.count(2) == 1  # only the filled 责任落实 section
+    assert [getattr(b, "text", "") for b in doc.body].count("第二段。") == 1
+    table = doc.attachments[0].blocks[-1]
+    assert isinstance(table, Table)
+    assert doc.attachments[0].title == "罗源县白塔乡人民政府辍学情况统计表"
+    assert ["分项合计", "6", "与未到校人数一致"] in table.rows
+    assert doc.note is None
+
+
+def test_zero_denominator_does_not_crash(tmp_path):
+    changes = {"辍学人数": 0, "劝返复学人数": 0, "辍学（未到校）": 0, "转学": 2}
+    form = self_check.read_self_check(_yaml_form(tmp_path, **changes))
+    doc = self_check.self_check_document(form)
+    text = "".join(getattr(b, "text", "") for b in doc.body)
+    assert "劝返率—（分母为0）" in text
+
+
+def test_breakdown_mismatch_refused_with_both_numbers(tmp_path):
+    path = _yaml_form(tmp_path, 未到校人数=9)
+    form = self_check.read_self_check(path)
+    with pytest.raises(InputError) as info:
+        self_check.check_or_refuse(form, allow_inconsistent=False)
+    message = str(info.value.problems[0])
+    assert message.startswith("表.yaml:")
+    assert "未到校 9 人" in message and "分项合计 6 人" in message
+    assert "--allow-inconsistent" in message
+
+
+def test_allowed_inconsistency_is_noted_in_the_report(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path, 未到校人数=9, 劝返复学人数=2))
+    found = self_check.check_or_refuse(form, allow_inconsistent=True)
+    assert len(found) == 2  # the breakdown, and 仍辍学 1 ≠ 2 − 2
+    doc = self_check.self_check_document(form, found=found)
+    notes = [b.text for b in doc.body if getattr(b, "text", "").startswith("数据核对说明")]
+    assert len(notes) == 1 and "未到校 9 人" in notes[0] and "= 0 人" in notes[0]
+    assert doc.note is not None
+
+
+def test_rate_above_hundred_percent_is_inconsistent(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path, 残疾儿童入学人数=4))
+    messages = [p.message for p in self_check.inconsistencies(form)]
+    assert messages == [
+        "入学（含随班就读、送教上门）残疾儿童数 4 大于 适龄残疾儿童数 3，残疾儿童入学率超过100%"
+    ]
+
+
+def test_workbook_errors_name_file_sheet_and_cell(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自查表"
+    ws.append(["单位名称", "罗源县白塔乡人民政府"])
+    ws.append(["单位类型", "乡镇"])
+    ws.append(["报告日期", "2020-10-09"])
+    for label, value in COUNTS.items():
+        ws.append([label, "三人" if label == "辍学人数" else value])
+    path = tmp_path / "白塔乡.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        self_check.read_self_check(path)
+    assert [str(p) for p in info.value.problems] == ["白塔乡.xlsx!自查表!B9 辍学人数: 应为数字（三人）"]
+
+
+def test_build_files_refuses_all_when_one_form_is_inconsistent(tmp_path):
+    good = _yaml_form(tmp_path, "好.yaml")
+    bad = _yaml_form(tmp_path, "坏.yaml", 病假=3)
+    with pytest.raises(InputError):
+        self_check.build_self_check_files([good, bad], tmp_path / "out")
+    assert not (tmp_path / "out" / "自查报告").exists()
