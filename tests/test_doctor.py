@@ -67,7 +67,14 @@ def test_missing_libreoffice_alone_is_not_a_failure():
     assert "libreoffice-writer-nogui" in buffer.getvalue()
 
 
-def test_missing_cjk_fonts_fail(monkeypatch):
+def test_font_dir_in_use_is_shown(tmp_path):
+    rows = _by_item(doctor.run_checks(tmp_path, soffice_version=_no_soffice))
+    assert rows["字体文件夹"].detail == str(tmp_path.resolve())
+    rows = _by_item(doctor.run_checks(None, resolve=lambda _: fonts.resolve_from(fonts.system_faces())))
+    assert "未设置" in rows["字体文件夹"].detail and fonts.FONT_DIR_ENV in rows["字体文件夹"].detail
+
+
+def test_missing_cjk_fonts_fail():
     checks = doctor.run_checks(resolve=_no_fonts)
     (font_row,) = [c for c in checks if "字体" in c.item]
     assert font_row.fails and "fonts-noto-cjk" in font_row.detail

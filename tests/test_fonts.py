@@ -193,6 +193,32 @@ def test_role_font_lacking_a_character_falls_back_to_an_installed_face(tmp_path)
     assert problems.errors == [] and fb.char == RARE and fb.where == "花名册 第3行 姓名"
     assert ord(RARE) in _cmap_of(fb.path, fb.index)
     assert RARE in font_set.report_lines([fb])[-1]
+    assert font_set.segments(f"王{RARE}{RARE}中", gbt9704.FONT_KAITI) == [
+        ("王", "KaiTi_GB2312"),
+        (RARE * 2, fb.family),
+        ("中", "KaiTi_GB2312"),
+    ]
+
+
+def test_fallback_report_groups_places_per_character():
+    fallbacks = [
+        fonts.Fallback(RARE, gbt9704.FONT_FANGSONG, "X Serif", Path("/x.ttf"), 0, f"名册.xlsx!B{row}")
+        for row in (2, 3, 3, 4, 5)
+    ]
+    (line,) = fonts.fallback_lines(fallbacks)
+    assert "名册.xlsx!B2、名册.xlsx!B3、名册.xlsx!B4 等 4 处" in line and "X Serif" in line
+
+
+def test_substitution_warnings_are_announced_once_per_process(machine, capsys, monkeypatch):
+    if not machine.warnings():
+        pytest.skip("no substitution on this machine")
+    monkeypatch.setattr(fonts, "_ANNOUNCED", set())
+    machine.announce()
+    first = capsys.readouterr().err
+    machine.announce()
+    assert capsys.readouterr().err == ""
+    for warning in machine.warnings():
+        assert first.count(warning) == 1
 
 
 @pytest.mark.parametrize("char", ["\ue000", "\u0378"])  # private use; unassigned
@@ -261,6 +287,22 @@ def test_fontconfig_file_maps_official_names_to_the_serving_families(tmp_path, m
         families, weight = matched.split("|")
         assert role.family in families.split(","), (role, matched)
         assert fonts._css_weight(float(weight)) == role.weight
+
+
+def test_fontconfig_file_adds_the_font_dirs(tmp_path):
+    if shutil.which("fc-match") is None:
+        pytest.skip("fc-match not installed")
+    (tmp_path / "fonts").mkdir()
+    _make_font(tmp_path / "fonts" / "h.ttf", {"en": "SimHei"}, {"中": 1000})
+    font_set = fonts.resolve_fonts(tmp_path / "fonts")
+    conf = font_set.write_fontconfig(tmp_path / "fonts.conf")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    matched = subprocess.run(
+        ["fc-match", "--format", "%{family}|%{file}", gbt9704.FONT_HEITI],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout  # fmt: skip
+    role = font_set[gbt9704.FONT_HEITI]
+    assert matched == f"{role.family}|{role.path}"
 
 
 # ---------------------------------------------------------------- LibreOffice

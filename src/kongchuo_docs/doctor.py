@@ -124,7 +124,10 @@ def _fonts(font_dir: Path | None, resolve: Callable[[Path | None], fonts.FontSet
         font_set = resolve(font_dir)
     except EnvironmentProblem as exc:
         return [Check("中文字体", "missing", str(exc))]
-    checks = []
+    dirs = "、".join(str(d) for d in font_set.font_dirs) or (
+        f"未设置（可用 --font-dir、环境变量 {fonts.FONT_DIR_ENV} 或配置文件 {fonts.config_file()} 指定）"
+    )
+    checks = [Check("字体文件夹", "ok", dirs, required=False)]
     for role in font_set:
         where = f"{role.path}" + (f" #{role.index}" if role.index else "")
         label = fonts.SOURCE_LABEL[role.source]
@@ -138,7 +141,7 @@ def _fonts(font_dir: Path | None, resolve: Callable[[Path | None], fonts.FontSet
 
 _STATUS_TEXT = {
     "ok": "[green]正常[/green]",
-    "warning": "[yellow]替代/可选[/yellow]",
+    "warning": "[yellow]注意[/yellow]",
     "missing": "[red]缺少[/red]",
 }
 

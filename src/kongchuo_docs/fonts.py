@@ -42,6 +42,7 @@ FONT_DIR_ENV = "KONGCHUO_FONT_DIR"
 CONFIG_FILE_NAME = "fonts.yaml"
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
+_ANNOUNCED: set[str] = set()  # substitution warnings already printed by this process
 
 Source = Literal["system", "font-dir", "stand-in"]
 SOURCE_LABEL: dict[str, str] = {"system": "系统已安装", "font-dir": "字体文件夹", "stand-in": "免费替代字体"}
@@ -155,11 +156,24 @@ class Fallback:
     index: int
     where: str
 
-    def __str__(self) -> str:
-        return (
-            f"{self.where}：“{self.char}”（U+{ord(self.char):04X}）{self.official} 所用字体缺字，"
-            f"改用 {self.family}"
+
+FALLBACK_PLACES_SHOWN = 3  # locations listed per fallback character in reports
+
+
+def fallback_lines(fallbacks: Iterable[Fallback]) -> list[str]:
+    """One line per (character, role, fallback family), with where it occurs."""
+    places: dict[tuple[str, str, str], list[str]] = {}
+    for fb in fallbacks:
+        places.setdefault((fb.char, fb.official, fb.family), []).append(fb.where)
+    lines = []
+    for (char, official, family), wheres in places.items():
+        distinct = list(dict.fromkeys(wheres))
+        shown = "、".join(distinct[:FALLBACK_PLACES_SHOWN])
+        more = f" 等 {len(distinct)} 处" if len(distinct) > FALLBACK_PLACES_SHOWN else ""
+        lines.append(
+            f"缺字替换：“{char}”（U+{ord(char):04X}）{official} 所用字体没有，改用 {family}（{shown}{more}）"
         )
+    return lines
 
 
 # ---------------------------------------------------------------- system fonts (fontconfig)
@@ -459,6 +473,22 @@ class FontSet:
                 fallbacks.append(Fallback(char, official, face.family, face.path, face.index, str(where)))
         return fallbacks
 
+    def segments(self, text: str, official: str) -> list[tuple[str, str]]:
+        """`text` cut into (piece, family) runs: the role's family, or the fallback family of the
+        characters its face lacks, e.g. for DOCX runs. A character no font has stays in the role's
+        run (`check_text` reports it)."""
+        own = self.face(official)
+        pieces: list[tuple[str, str]] = []
+        for char in text:
+            needs_fallback = not _is_ignorable(char) and not own.covers(ord(char))
+            face = self.fallback_face(char, official) if needs_fallback else None
+            family = self.roles[official].family if face is None else face.family
+            if pieces and pieces[-1][1] == family:
+                pieces[-1] = (pieces[-1][0] + char, family)
+            else:
+                pieces.append((char, family))
+        return pieces
+
     # -- metrics
     def text_width_pt(self, text: str, official: str, size_pt: float) -> float:
         """Sum of the advance widths of `text` at `size_pt`, in pt (no kerning, no letter spacing).
@@ -494,11 +524,21 @@ class FontSet:
         return rows
 
     def report_lines(self, fallbacks: Iterable[Fallback] = ()) -> list[str]:
-        """Plain-text report: which font served which role, then each per-character fallback."""
+        """Plain-text report: which font served which role, then the per-character fallbacks."""
         lines = [f"字体 {role}（{official}）：{served}，{label}" for role, official, served, _, label in
                  self.report_rows()]  # fmt: skip
-        lines += [f"缺字替换 {fb}" for fb in fallbacks]
-        return lines
+        return lines + fallback_lines(fallbacks)
+
+    def announce(self, fallbacks: Iterable[Fallback] = ()) -> None:
+        """Warn on stderr about each substitution (once per process) and list the fallbacks."""
+        from . import console
+
+        for warning in self.warnings():
+            if warning not in _ANNOUNCED:
+                _ANNOUNCED.add(warning)
+                console.warn(warning)
+        for line in fallback_lines(fallbacks):
+            console.info(line)
 
     # -- CSS for WeasyPrint
     def css_font_family(self, official: str, fallbacks: Iterable[Fallback] = ()) -> str:
