@@ -96,6 +96,36 @@ def doctor(
     raise typer.Exit(run(font_dir))
 
 
+@app.command("sample-roster")
+@reports_errors
+def sample_roster(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件。", show_default=False)],
+    rows: Annotated[int, typer.Option("--rows", help="学生人数（行数）。")] = 100,
+    invalid: Annotated[
+        int, typer.Option("--invalid", help="其中故意写错的行数（校验位错、性别不符、缺姓名等）。")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子：种子相同，生成的名册相同。")] = 1,
+    year: Annotated[
+        int | None, typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认今年。")
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """生成合成的学生名册（罗源县乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。"""
+    from .sample_roster import write_sample_file
+
+    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, force=force)
+    typer.echo(str(output))
+
+
+@app.command("forms")
+@reports_errors
+def forms(output: OutOption = Path("forms"), force: ForceOption = False) -> None:
+    """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致。"""
+    from .kinds.forms import build_forms
+
+    _print_written(output, build_forms(output, force=force))
+
+
 @app.command("version")
 def version() -> None:
     """显示版本号。"""

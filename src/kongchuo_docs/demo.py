@@ -12,9 +12,9 @@ DemoStep = Callable[[OutputSet], None]
 
 def _steps() -> list[DemoStep]:
     """Each kind contributes one step that copies its sample inputs to ``inputs/`` and builds."""
-    from .kinds import notice
+    from .kinds import forms, notice
 
-    return [notice.demo]
+    return [notice.demo, forms.demo]
 
 
 def run_demo(outdir: Path, *, force: bool = False) -> list[str]:

@@ -9,6 +9,7 @@ which the reader cleans. Word lists are data: ``templates/sample_data/names.yaml
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .errors import KongchuoError, OutputExistsError
 from .idcard import check_char, make_id
 from .readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
 from .resources import template_path
@@ -103,6 +105,27 @@ def write_sample_roster(target: Path, rows: list[SampleRow], *, year: int | None
     for row in rows:
         sheet.append([_cell(sheet, row.values.get(header)) for header in HEADERS])
     save_workbook(workbook, target)
+
+
+def write_sample_file(
+    target: Path, *, rows: int, invalid: int = 0, seed: int = 1, year: int | None = None, force: bool = False
+) -> None:
+    """The ``sample-roster`` command: generate and write one roster file, refusing to overwrite unless
+    `force`. Written to a temporary name first, so a failed run leaves no half-written file. No manifest:
+    a sample roster is an input, not a document."""
+    if target.suffix.lower() != ".xlsx":
+        raise KongchuoError(f"输出文件应以 .xlsx 结尾：{target}")
+    if rows < 1 or not 0 <= invalid <= rows:
+        raise KongchuoError(f"--rows 应至少为 1，--invalid 应在 0 到 --rows 之间（现为 {rows}、{invalid}）")
+    if target.exists() and not force:
+        raise OutputExistsError(f"输出文件已存在：{target}（如需覆盖，请加 --force）")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.partial")
+    try:
+        write_sample_roster(staging, generate_rows(rows, invalid=invalid, seed=seed, year=year), year=year)
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
 
 
 def _cell(sheet: Any, value: object) -> object:

@@ -310,40 +310,38 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
     table = Table(schema, path, sheet, header_row, columns, headers, encoding=encoding)
     found = [c for c in schema.columns if c.key in columns]
     letters = {c.key: get_column_letter(columns[c.key] + 1) for c in found}
-    example = _example_values(found)
+    example = example_values(schema)
+    example = {c.key: example[c.key] for c in found} if example else {}
     data_rows = (*head[header_row:], *rows) if head else ()
     for number, row in enumerate(data_rows, start=header_row + 1):
         raw_values = {c.key: row[columns[c.key]] if columns[c.key] < len(row) else None for c in found}
         if all(is_blank(v) for v in raw_values.values()):
             continue
-        shown = {key: display(v) for key, v in raw_values.items()}
-        if example and _is_example(shown, example):
-            continue
-        table_row = TableRow(number, {}, shown, {k: f"{letters[k]}{number}" for k in letters})
+        values: dict[str, Any] = dict.fromkeys(c.key for c in schema.columns)
+        errors: list[tuple[str, str]] = []
         for col in found:
             raw = raw_values[col.key]
             if is_blank(raw):
-                table_row.values[col.key] = None
                 if col.required:
-                    table.flag(table_row, col.key, "必填，不能为空")
+                    errors.append((col.key, "必填，不能为空"))
                 continue
             try:
-                table_row.values[col.key] = clean_value(col, raw)
+                values[col.key] = clean_value(col, raw)
             except CellError as exc:
-                table_row.values[col.key] = None
-                table.flag(table_row, col.key, str(exc), shown[col.key])
-        for col in schema.columns:
-            table_row.values.setdefault(col.key, None)
+                errors.append((col.key, str(exc)))
+        if example and not errors and all(values[key] == value for key, value in example.items()):
+            continue  # the form's example row, left as it was
+        shown = {key: display(v) for key, v in raw_values.items()}
+        table_row = TableRow(number, values, shown, {k: f"{letters[k]}{number}" for k in letters})
+        for key, message in errors:
+            table.flag(table_row, key, message, shown[key] or None)
         table.rows.append(table_row)
     return table
 
 
-def _example_values(found: list[Column]) -> dict[str, str]:
-    """The form's example row as the reader shows it (empty when the schema has no example)."""
-    if not any(c.example is not None for c in found):
+def example_values(schema: Schema) -> dict[str, Any]:
+    """The schema's example row as clean values (key → value, None where a column has no example);
+    empty when the schema gives no example. The blank form writes exactly these values."""
+    if not any(c.example is not None for c in schema.columns):
         return {}
-    return {c.key: c.example or "" for c in found}
-
-
-def _is_example(shown: dict[str, str], example: dict[str, str]) -> bool:
-    return all(shown[key].strip() == value for key, value in example.items())
+    return {c.key: None if c.example is None else clean_value(c, c.example) for c in schema.columns}
