@@ -1,0 +1,115 @@
+"""整改通知 + 问题清单: one notice per unit, numbered problems, open items with deadlines, 销号 shown."""
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.kinds import rectification
+from kongchuo_docs.model import Paragraph
+
+HEADERS = ["被检查单位", "问题类别", "问题描述", "整改要求", "整改时限", "整改状态", "检查日期"]
+
+
+def _sheet(tmp_path: Path, rows: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "检查发现问题"
+    ws.append(["罗源县控辍保学检查问题汇总"])
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "问题.xlsx"
+    wb.save(path)
+    return path
+
+
+ROWS = [
+    ["甲乡人民政府", "台账数据", "台账未更新", "更新台账", "2020-10-23", "未整改", "2020-10-12"],
+    ["乙小学", "劝返程序", "未上门劝返", "上门劝返", "2020-10-25", "整改中", "2020-10-14"],
+    ["甲乡人民政府", "宣传", "未宣传", "开展宣传", "2020-10-20", "销号", "2020-10-13"],
+]
+
+
+def _read(tmp_path, rows=ROWS, **options):
+    return rectification.read_inspection(
+        _sheet(tmp_path, rows), date=dt.date(2020, 10, 16), first_number="罗教综〔2020〕52号", **options
+    )
+
+
+def test_one_notice_per_unit_numbered_on(tmp_path):
+    inspection = _read(tmp_path)
+    assert inspection.units() == ["甲乡人民政府", "乙小学"]
+    assert inspection.inspected == "2020年10月12日至14日"
+    numbers = [rectification.nth_number(inspection.first_number, i) for i in range(2)]
+    assert numbers == ["罗教综〔2020〕52号", "罗教综〔2020〕53号"]
+    doc = rectification.notice_document(inspection, "甲乡人民政府", numbers[0])
+    assert doc.kind == "rectification-notice"
+    assert doc.recipients == "甲乡人民政府："
+    assert doc.issuers == ["罗源县教育局"] and doc.colophon is not None
+    attachment = doc.attachments[0]
+    assert attachment.landscape
+    table = attachment.blocks[0]
+    assert [row[0] for row in table.rows] == ["序号", "1", "2"]
+    assert [row[7] for row in table.rows[1:]] == ["未整改", "销号"]
+
+
+def test_problems_numbered_and_open_items_carry_deadlines(tmp_path):
+    inspection = _read(tmp_path)
+    doc = rectification.notice_document(inspection, "甲乡人民政府", None)
+    texts = [b.text for b in doc.body if isinstance(b, Paragraph)]
+    assert "1. 台账数据方面：台账未更新。" in texts
+    assert "2. 宣传方面：未宣传。（已销号）" in texts
+    assert "（1）更新台账（2020年10月23日前完成）" in texts
+    assert not any(t.startswith("（2）") for t in texts)  # the closed problem needs no action
+    assert any("你乡" in t for t in texts)
+    assert any("已销号1个" in t and "尚有1个未完成整改" in t for t in texts)
+
+
+def test_county_register_renumbers_and_counts_statuses(tmp_path):
+    inspection = _read(tmp_path)
+    register, progress = rectification.county_register(inspection)
+    assert [row[0] for row in register.rows] == [1, 2, 3]
+    assert [row[1] for row in register.rows] == ["甲乡人民政府", "甲乡人民政府", "乙小学"]
+    assert register.fills == (None, "D9D9D9", "FFF2CC")
+    rows = progress.tables[0].rows
+    assert rows[-1] == ("合计", 3, 1, 1, 0, 1)
+
+
+def test_missing_date_and_bad_cells_are_reported_together(tmp_path):
+    rows = [["甲乡人民政府", "吃饭", "台账未更新", "更新台账", "十月底", "未整改", None]]
+    with pytest.raises(InputError) as info:
+        rectification.read_inspection(_sheet(tmp_path, rows))
+    messages = [str(p) for p in info.value.problems]
+    assert any(m.startswith("问题.xlsx!检查发现问题!B3 问题类别") for m in messages)
+    assert any(m.startswith("问题.xlsx!检查发现问题!E3 整改时限") for m in messages)
+    assert any("成文日期" in m for m in messages)
+
+
+def test_doc_number_in_brackets_is_corrected_with_a_warning(tmp_path):
+    inspection = rectification.read_inspection(
+        _sheet(tmp_path, ROWS), date=dt.date(2020, 10, 16), first_number="罗教综[2020]7号"
+    )
+    assert inspection.first_number == "罗教综〔2020〕7号"
+    assert inspection.warnings
+
+
+def test_written_files_and_register(tmp_path, monkeypatch):
+    written_docs = []
+    monkeypatch.setattr(
+        rectification, "write_document",
+        lambda out, doc, stem, **kw: written_docs.append((stem, doc.doc_number)),
+    )  # fmt: skip
+    inspection = _read(tmp_path)
+    from kongchuo_docs.output import OutputSet
+
+    with OutputSet(tmp_path / "out") as out:
+        rectification.write_rectification(out, inspection, "问题.xlsx")
+    assert written_docs == [
+        ("整改通知/01_甲乡人民政府_整改通知", "罗教综〔2020〕52号"),
+        ("整改通知/02_乙小学_整改通知", "罗教综〔2020〕53号"),
+    ]
+    wb = openpyxl.load_workbook(tmp_path / "out" / "整改通知" / "问题清单.xlsx")
+    assert wb.sheetnames == ["问题清单", "整改进度"]
