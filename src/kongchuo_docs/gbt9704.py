@@ -93,6 +93,10 @@ DOC_NUMBER_BLANK_LINES_BELOW_MARK: Final = 2  # §7.2.5 发文字号 标志下�
 RED_RULE_BELOW_DOC_NUMBER_MM: Final = 4.0  # §7.2.7 发文字号之下 4 mm
 RED_RULE_WIDTH_MM: Final = TYPE_AREA_WIDTH_MM  # §7.2.7 与版心等宽
 RED_RULE_THICKNESS_EIGHTHS: Final = 12  # [practice] 1.5 pt (the standard fixes no thickness)
+RED_RULE_THICKNESS_PT: Final = RED_RULE_THICKNESS_EIGHTHS / 8
+# [practice] Word and LibreOffice seat the glyphs' em box this far (in em) above the bottom of an
+# exact-height line (measured: 16 pt text in a 28.95 pt line ends 2.6 pt above the line's bottom).
+EXACT_LINE_TEXT_BOTTOM_EM: Final = 0.16
 SIGNER_LABEL: Final = "签发人："  # §7.2.6 上行文
 SIGNER_INDENT_CHARS: Final = 1  # §7.2.6 签发人 居右空一字, 发文字号 居左空一字
 
@@ -133,6 +137,13 @@ PAGE_NUMBER_BELOW_TYPE_AREA_MM: Final = 7.0  # §7.5 一字线上距版心下边
 PAGE_NUMBER_INDENT_CHARS: Final = 1  # §7.5 单页码居右空一字, 双页码居左空一字
 
 
+# [calc] OOXML places a footer by the distance of its bottom from the paper edge: the number's
+# line (exact 14 pt) then starts 7 mm under the 版心.
+PAGE_NUMBER_FOOTER_DISTANCE_MM: Final = (
+    MARGIN_BOTTOM_MM - PAGE_NUMBER_BELOW_TYPE_AREA_MM - PAGE_NUMBER_SIZE_PT / PT_PER_MM
+)
+
+
 def page_number_text(n: int) -> str:
     """§7.5: ``— 1 —`` (em dashes, half-width digits, one space each side)."""
     return f"{PAGE_NUMBER_DASH} {n} {PAGE_NUMBER_DASH}"
@@ -151,8 +162,56 @@ LETTER_TITLE_BLANK_LINES: Final = 2  # §10.1 标题与其上最后一个要素�
 
 # ---------------------------------------------------------------- §8 tables, 横排表格
 TABLE_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] 表格文字 4号 or smaller
+TABLE_LINE_PITCH_PT: Final = 20.0  # [practice] exact line height in cells (28.95 pt blows rows up)
+TABLE_CELL_MARGIN_PT: Final = 5.4  # [practice] Word's default left/right cell margin (0.19 cm)
 TABLE_MIN_ROW_HEIGHT_MM: Final = 10.0  # [practice] blank form rows stay writable
+TABLE_BORDER_EIGHTHS: Final = 4  # [practice] 0.5 pt single lines
+TABLE_MIN_COLUMN_CHARS: Final = 2  # [practice] narrowest column: two characters of table text
+TABLE_MAX_COLUMN_CHARS: Final = 12  # [practice] content wider than this wraps instead of widening
+# §8 横排表格: the landscape page keeps the 版心 where the portrait page has it, turned a quarter:
+# the portrait 天头 (top) becomes the left margin, 订口 (left) the bottom, and so on.
+LANDSCAPE_MARGIN_LEFT_MM: Final = MARGIN_TOP_MM
+LANDSCAPE_MARGIN_RIGHT_MM: Final = MARGIN_BOTTOM_MM
+LANDSCAPE_MARGIN_TOP_MM: Final = MARGIN_RIGHT_MM
+LANDSCAPE_MARGIN_BOTTOM_MM: Final = MARGIN_LEFT_MM
 
 # ---------------------------------------------------------------- 禁则 (line-breaking rules) [practice]
 NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕…—．.,;:?!)%")
 NO_LINE_END: Final = frozenset("（《“‘「『【〔([")
+
+# ---------------------------------------------------------------- mail-merged letters [practice]
+# 入学/劝返/责令 notices: A4, 公文 margins and grid; a 回执/送达回证 slip under a dashed cut line.
+LETTER_SLIP_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] slip text 4号 仿宋, slip title 4号 黑体
+LETTER_SLIP_LINE_PITCH_PT: Final = 22.0  # [practice] exact line pitch of slip lines (room to write by hand)
+LETTER_CUT_GAP_LINES: Final = 0  # [practice] body lines kept free above the cut line (its label line is the gap)
+LETTER_CUT_DASH_PT: Final = 4.0  # [practice] dash length of the cut line
+LETTER_CUT_DASH_GAP_PT: Final = 3.0  # [practice] gap between dashes
+LETTER_RULE_PT: Final = 0.5  # [practice] thickness of the cut line and of the write-in underlines
+LETTER_RULE_EIGHTHS: Final = 4  # [practice] the same 0.5 pt as an OOXML border width
+LETTER_FILL_GAP_CHARS: Final = 1  # [practice] space between two write-in fields on one line
+
+# ---------------------------------------------------------------- Excel registers (登记表) [practice]
+# 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.
+# Excel measures a column in "width units": the advance of "0" in the Normal font (Calibri 11 = 7 px).
+XLSX_WIDTH_UNIT_PT: Final = 7 * 72 / 96  # [calc] 7 px at 96 dpi = 5.25 pt per width unit
+XLSX_COLUMN_PADDING_UNITS: Final = 1.5  # [practice] air left and right of the text in a column
+XLSX_COLUMN_MARGIN_UNITS: Final = 5 / 7  # Excel adds 5 px of cell margin to every column (7 px a unit)
+XLSX_MIN_COLUMN_UNITS: Final = 5.0  # [practice] narrowest column (序号)
+XLSX_MAX_COLUMN_UNITS: Final = 40.0  # [practice] wider text wraps instead of widening the column
+XLSX_SHRUNK_COLUMN_UNITS: Final = 10.0  # [practice] a wrapping column is not narrowed below this
+XLSX_MIN_PRINT_SCALE: Final = 0.75  # [practice] a wide table may print down to 75 % before columns narrow
+XLSX_TITLE_SIZE_PT: Final = SIZE_PT["小二"]  # [practice] 登记表 title, 方正小标宋简体
+XLSX_HEADER_SIZE_PT: Final = 11.0  # [practice] column headers, 黑体
+XLSX_COUNT_TITLE_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] title of a count (统计) sheet, 黑体
+XLSX_BODY_SIZE_PT: Final = 11.0  # [practice] cells, 宋体 (Excel's default size)
+XLSX_TITLE_ROW_HEIGHT_PT: Final = 36.0  # [practice]
+XLSX_LINE_HEIGHT_FACTOR: Final = 1.35  # [practice] a wrapped line of text is 1.35 × the font size high
+XLSX_ROW_PADDING_PT: Final = 6.0  # [practice] air above and below the lines of a cell
+XLSX_MARGIN_SIDE_MM: Final = 15.0  # [practice] left/right print margins
+XLSX_MARGIN_TOP_MM: Final = 15.0  # [practice] top/bottom print margins (the footer sits inside)
+XLSX_MARGIN_BOTTOM_MM: Final = 20.0
+XLSX_FOOTER_MM: Final = 8.0  # [practice] footer distance from the paper's bottom edge
+XLSX_HEADER_FILL_RGB: Final = "F2F2F2"  # [practice] light grey behind the column headers
+XLSX_DUPLICATE_FILL_RGB: Final = "FFF2CC"  # [practice] light yellow: a likely duplicate row
+XLSX_OVERDUE_FILL_RGB: Final = "F8CBAD"  # [practice] light red: a row past its deadline
+XLSX_PAGE_FOOTER: Final = "第 &P 页 共 &N 页"  # Excel header/footer codes: &P page, &N pages

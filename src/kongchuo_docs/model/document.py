@@ -33,7 +33,8 @@ class Heading(_Model):
     """A structural heading: 1 = 一、 2 = （一） 3 = 1. 4 = （1）.
 
     `text` includes its numbering ("一、总体要求"). `run_in` is the paragraph text that follows a
-    level-3/4 heading on the same line ("1. 落实控辍保学职责。" + "根据…").
+    heading on the same line ("1. 落实控辍保学职责。" + "根据…"); GB/T 9704 practice is levels 3–4,
+    the seed notice also runs in a level-2 heading ("（一）加强组织领导。县各级政府…").
     """
 
     type: Literal["heading"] = "heading"
@@ -43,8 +44,8 @@ class Heading(_Model):
 
     @model_validator(mode="after")
     def _run_in_levels(self) -> Heading:
-        if self.run_in and self.level < 3:
-            raise ValueError("只有三级、四级标题可以与正文同段（run-in）")
+        if self.run_in and self.level < 2:
+            raise ValueError("一级标题不能与正文同段（run-in）")
         return self
 
 

@@ -1,0 +1,43 @@
+"""The 公文 kind (红头通知, 函…): a YAML file → DOCX and PDF, listed as kind ``notice``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import console
+from ..output import OutputSet
+from ..readers.notice_yaml import read_notice
+from ..resources import sample_path
+from .publish import write_document
+
+SAMPLES = ("seed-notice.yaml", "letter-notice.yaml")
+
+
+def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: str | None = None,
+                 source_is_output: bool = False, source_ref: str | None = None) -> list[str]:
+    """Read `source`, report warnings, write the document into `out`."""
+    doc, warnings = read_notice(source)
+    console.problems(warnings)
+    return write_document(out, doc, stem or Path(source).stem, kind="notice",
+                          source=source_ref or source, source_is_output=source_is_output, formats=formats)
+
+
+def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], force: bool) -> list[str]:
+    """``kongchuo-docs build``: one YAML file into OUTDIR (all or nothing)."""
+    if not Path(source).is_file():
+        from ..errors import KongchuoError
+
+        raise KongchuoError(f"找不到输入文件：{source}")
+    with OutputSet(outdir, force=force) as out:
+        build_notice(out, source, formats=formats)
+    return out.written
+
+
+def demo(out: OutputSet) -> None:
+    """The seed notice 罗教综〔2020〕47号 and a 信函格式 sample, inputs copied to ``inputs/``."""
+    for name in SAMPLES:
+        rel = f"inputs/notice/{name}"
+        copied = out.copy_in(sample_path("notice", name), rel)
+        build_notice(out, copied, formats=("docx", "pdf"), stem=f"notice/{Path(name).stem}",
+                     source_is_output=True, source_ref=rel)

@@ -1,0 +1,110 @@
+"""Body text pasted from Word → model blocks, heading levels recognised from their numbering.
+
+One non-empty line is one paragraph. Numbering (§7.3.3): ``一、`` level 1, ``（一）`` level 2,
+``1.`` level 3, ``（1）`` level 4 (half-width brackets and ``1．``/``1、`` are accepted and
+normalised with a warning). A level-2…4 heading whose first sentence ends in "。" and goes on
+is a run-in heading: ``1. 落实控辍保学职责。根据…``. A line ``[分页]`` (or ``【分页】``) is a
+page break. Numbering is checked: each level counts 1, 2, 3… and restarts under a new parent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import Location, Problems
+from ..model import Heading, PageBreak, Paragraph
+from ..model.document import Block
+from .normalize import fix_half_width_punctuation
+
+_CN = "一二三四五六七八九十"
+_LEVELS = (
+    (1, re.compile(rf"([{_CN}]+)、\s*(.*)")),
+    (2, re.compile(rf"[（(]\s*([{_CN}]+)\s*[）)]\s*(.*)")),
+    (3, re.compile(r"(\d+)\s*([.．、])(?!\d)\s*(.*)")),
+    (4, re.compile(r"[（(]\s*(\d+)\s*[）)]\s*(.*)")),
+)
+PAGE_BREAK_MARKS = ("[分页]", "【分页】")
+
+
+def cn_to_int(text: str) -> int:
+    """一…九十九 → 1…99 (heading numbers)."""
+    if "十" not in text:
+        return _CN.index(text) + 1 if len(text) == 1 else -1
+    tens, _, ones = text.partition("十")
+    t = _CN.index(tens) + 1 if tens else 1
+    o = _CN.index(ones) + 1 if ones else 0
+    return t * 10 + o
+
+
+def int_to_cn(n: int) -> str:
+    if n <= 10:
+        return _CN[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
+
+
+def _label(level: int, n: int) -> str:
+    return {1: f"{int_to_cn(n)}、", 2: f"（{int_to_cn(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    text: str
+    location: Location
+
+
+def parse_body(lines: list[SourceLine], problems: Problems) -> list[Block]:
+    """Blocks of a body; numbering and punctuation problems go to `problems` with their line."""
+    blocks: list[Block] = []
+    counters = [0, 0, 0, 0, 0]  # index = level
+    for src in lines:
+        text = src.text.strip().replace("\u3000", " ").strip()
+        if not text:
+            continue
+        if text in PAGE_BREAK_MARKS:
+            blocks.append(PageBreak())
+            continue
+        text, changed = fix_half_width_punctuation(text)
+        if changed:
+            marks = "".join(dict.fromkeys(changed))
+            problems.warning(src.location, f"中文中使用了半角标点 {marks}，已改为全角")
+        heading = _heading(text)
+        if heading is None:
+            blocks.append(Paragraph(text=text))
+            continue
+        level, number, rest = heading
+        expected = counters[level] + 1
+        if number != expected:
+            problems.error(
+                src.location,
+                f"{level}级标题编号不连续：此处为“{_label(level, number)}”，应为“{_label(level, expected)}”",
+                text[:20],
+            )
+        counters[level] = number
+        for deeper in range(level + 1, 5):
+            counters[deeper] = 0
+        label = _label(level, number)
+        blocks.append(_heading_block(level, label, rest))
+    return blocks
+
+
+def _heading(text: str) -> tuple[int, int, str] | None:
+    for level, pattern in _LEVELS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        number = cn_to_int(m[1]) if level <= 2 else int(m[1])
+        rest = m.groups()[-1]
+        if number < 1 or not rest:
+            return None
+        return level, number, rest
+    return None
+
+
+def _heading_block(level: int, label: str, rest: str) -> Heading:
+    if level >= 2:
+        stop = rest.find("。")
+        if 0 <= stop < len(rest) - 1:
+            return Heading(level=level, text=label + rest[: stop + 1], run_in=rest[stop + 1 :])
+    return Heading(level=level, text=label + rest)

@@ -1,0 +1,124 @@
+"""Normalise what clerks type: dates, 发文字号, punctuation.
+
+Each function returns the normalised value and, where it changed something the clerk should
+know about, a warning text; malformed input raises `NormalizeError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_NUMERIC = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+DATE_HINT = "请写成 2020年9月10日、2020-09-10、2020/9/10 或 2020.9.10"
+
+
+class NormalizeError(ValueError):
+    """A value that cannot be normalised; the message is for the clerk."""
+
+
+def _cn_number(text: str) -> int:
+    """一…三十一 → 1…31."""
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from any common spelling: 2020年9月10日, 2020-09-10, 2020/9/10, 2020.9.10,
+    20200910, 二〇二〇年九月十日, or a date object."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().translate(_FULLWIDTH_DIGITS)
+    parts: tuple[int, int, int] | None = None
+    for pattern in (_DATE_NUMERIC, _DATE_COMPACT):
+        m = pattern.fullmatch(text)
+        if m:
+            parts = (int(m[1]), int(m[2]), int(m[3]))
+            break
+    else:
+        m = _DATE_CHINESE.fullmatch(text)
+        if m:
+            year = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
+            parts = (year, _cn_number(m[2]), _cn_number(m[3]))
+    if parts is None:
+        raise NormalizeError(f"无法识别的日期，{DATE_HINT}")
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise NormalizeError(f"日期不存在，{DATE_HINT}") from None
+
+
+def format_date(d: dt.date) -> str:
+    """GB/T 9704 §7.3.5: Arabic numerals, full year, no leading zeros — 2020年9月10日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_DOC_NUMBER = re.compile(
+    r"(?P<code>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]*)\s*"
+    r"(?P<open>[〔\[【(（［])\s*(?P<year>\d{2,4})\s*(?P<close>[〕\]】)）］])\s*"
+    r"(?P<di>第)?\s*(?P<seq>\d+)\s*(?P<hao>号)?"
+)
+
+
+def normalize_doc_number(text: str) -> tuple[str, list[str]]:
+    """发文字号 as 代字〔YYYY〕N号 (§7.2.5); returns the normalised text and warnings.
+
+    Square, lenticular or round brackets, a 第, leading zeros or a missing 号 are corrected with
+    a warning; a two-digit year or anything unrecognisable is an error (offering the form).
+    """
+    raw = text.strip().translate(_FULLWIDTH_DIGITS)
+    m = _DOC_NUMBER.fullmatch(raw)
+    example = "如 罗教综〔2020〕47号"
+    if not m:
+        raise NormalizeError(f"发文字号应为“机关代字〔年份〕序号号”，{example}")
+    code, year, seq = m["code"], m["year"], int(m["seq"])
+    fixed = f"{code}〔{year}〕{seq}号"
+    if len(year) != 4:
+        raise NormalizeError(f"年份应写全四位数，{example}；可改为 {code}〔20{year}〕{seq}号")
+    warnings = []
+    if m["open"] != "〔" or m["close"] != "〕":
+        warnings.append(f"年份应使用六角括号〔〕，已改为 {fixed}")
+    if m["di"]:
+        warnings.append(f"发文字号不加“第”，已改为 {fixed}")
+    if m["seq"] != str(seq):
+        warnings.append(f"序号不编虚位（不加 0），已改为 {fixed}")
+    if not m["hao"]:
+        warnings.append(f"序号后应有“号”，已改为 {fixed}")
+    if fixed != raw and not warnings:
+        warnings.append(f"已规范为 {fixed}")
+    return fixed, warnings
+
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f“”‘’《》（）、。，；：？！]"
+_HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s*([,;:?!()])|([,;:?!()])\s*(?={_CJK})")
+
+
+def fix_half_width_punctuation(text: str) -> tuple[str, list[str]]:
+    """Half-width , ; : ? ! ( ) touching Chinese text → full-width; returns text and the marks
+    changed (for one warning). "10:30", "(2020)" between digits and ASCII stay as they are."""
+    changed: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        ch = m.group(1) or m.group(2)
+        changed.append(ch)
+        return _HALF_TO_FULL[ch]
+
+    fixed = _HALF_PUNCT_NEAR_CJK.sub(repl, text)
+    # a parenthesis pair whose one side touched Chinese: convert its partner too
+    if "（" in fixed and ")" in fixed:
+        fixed = re.sub(r"（([^()（）]*)\)", r"（\1）", fixed)
+    if "）" in fixed and "(" in fixed:
+        fixed = re.sub(r"\(([^()（）]*)）", r"（\1）", fixed)
+    return fixed, changed

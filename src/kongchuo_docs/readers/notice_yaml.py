@@ -1,0 +1,394 @@
+"""Read a 公文 written by hand in YAML (Chinese or English keys) into a `Document`.
+
+Example (the README shows a fuller one)::
+
+    发文机关: 罗源县教育局
+    发文字号: 罗教综〔2020〕47号
+    标题: 罗源县关于印发进一步加强控辍保学工作实施方案的通知
+    主送: 各乡（镇）人民政府、县直有关单位：
+    正文: |
+      为助推全县打赢脱贫攻坚战，……
+    署名: 罗源县控辍保学工作领导小组
+    成文日期: 2020年9月10日
+
+Every problem is collected with its YAML line before anything is written; fixable slips
+(〔〕 brackets, half-width punctuation, a missing "：") are corrected with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import InputError, Location, Problem, Problems
+from ..model import Attachment, Colophon, Document, IssuedDocument, Signature, Table
+from ..model.document import Block
+from .body_text import SourceLine, parse_body
+from .normalize import NormalizeError, fix_half_width_punctuation, normalize_doc_number, parse_date
+from .yaml_records import LineDict, load_yaml
+
+# canonical key → accepted spellings (Chinese first: the README documents these)
+KEYS: dict[str, tuple[str, ...]] = {
+    "format": ("格式", "format"),
+    "issuers": ("发文机关", "发文机关标志", "issuer", "issuers"),
+    "mark_suffix": ("标志后缀", "mark_suffix"),
+    "doc_number": ("发文字号", "文号", "doc_number"),
+    "signers": ("签发人", "signers", "signer"),
+    "copy_number": ("份号", "copy_number"),
+    "secrecy": ("密级", "密级和保密期限", "secrecy"),
+    "urgency": ("紧急程度", "urgency"),
+    "title": ("标题", "title"),
+    "recipients": ("主送", "主送机关", "recipients"),
+    "body": ("正文", "body"),
+    "attachment_notes": ("附件说明", "attachment_notes"),
+    "signatures": ("署名", "signature", "signatures"),
+    "signature_note": ("署名备注", "代章", "signature_note"),
+    "seal": ("盖章", "印章", "seal"),
+    "date": ("成文日期", "日期", "date"),
+    "note": ("附注", "note"),
+    "issued": ("印发件", "印发文件", "转发件", "issued"),
+    "attachments": ("附件", "attachments"),
+    "colophon": ("版记", "colophon"),
+    "author": ("作者", "author"),
+}
+ISSUED_KEYS = {k: KEYS[k] for k in ("title", "body", "attachments", "attachment_notes")}
+ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
+    "number": ("序号", "number"),
+    "title": ("标题", "title"),
+    "body": ("正文", "body"),
+    "table": ("表格", "table"),
+    "after": ("表后说明", "after"),
+    "landscape": ("横排", "landscape"),
+}
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "header": ("表头", "header"),
+    "rows": ("行", "rows"),
+    "blank_rows": ("空行", "blank_rows"),
+    "widths": ("列宽", "widths"),
+}
+COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
+    "recipients": ("主送", "recipients"),
+    "cc": ("抄送", "cc"),
+    "printer": ("印发机关", "printer"),
+    "print_date": ("印发日期", "print_date"),
+}
+SIGNATURE_KEYS: dict[str, tuple[str, ...]] = {"name": ("名称", "name"), "note": ("备注", "note")}
+FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "letter", "信函格式": "letter",
+           "函": "letter", "letter": "letter"}
+TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
+FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.file = self.path.name
+        self.problems = Problems()
+
+    # ---------------------------------------------------------------- helpers
+
+    def loc(self, data: Any, key: str | None = None, label: str | None = None) -> Location:
+        lines = getattr(data, "lines", {})
+        line = lines.get(key) if key is not None else None
+        return Location(self.file, line=line or getattr(data, "line", None), column=label)
+
+    def fields(self, data: Any, keys: dict[str, tuple[str, ...]], what: str) -> dict[str, tuple[Any, Location]]:
+        """Map the spellings in `data` to canonical keys; unknown keys are errors."""
+        if not isinstance(data, Mapping):
+            self.problems.error(self.loc(data), f"{what}应为键值对")
+            return {}
+        lookup = {alias.lower(): canon for canon, aliases in keys.items() for alias in aliases}
+        found: dict[str, tuple[Any, Location]] = {}
+        for key, value in data.items():
+            canon = lookup.get(str(key).strip().lower())
+            loc = self.loc(data, key, str(key))
+            if canon is None:
+                known = "、".join(aliases[0] for aliases in keys.values())
+                self.problems.error(loc, f"{what}中没有这一项（可用：{known}）")
+            elif canon in found:
+                self.problems.error(loc, "重复填写")
+            else:
+                found[canon] = (value, loc)
+        return found
+
+    def text(self, value: Any, loc: Location, *, required: bool = False) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problems.error(loc, "必填，不能为空")
+            return None
+        if isinstance(value, (Mapping, list)):
+            self.problems.error(loc, "应为一段文字")
+            return None
+        text = " ".join(str(value).split())
+        fixed, changed = fix_half_width_punctuation(text)
+        if changed:
+            self.problems.warning(loc, f"中文中使用了半角标点 {''.join(dict.fromkeys(changed))}，已改为全角")
+        return fixed
+
+    def text_list(self, value: Any, loc: Location) -> list[str]:
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        out = []
+        for item in items:
+            t = self.text(item, loc)
+            if t:
+                out.append(t)
+        return out
+
+    def boolean(self, value: Any, loc: Location) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE:
+            return True
+        if text not in FALSE:
+            self.problems.error(loc, "应填 是 或 否", value)
+        return False
+
+    def date(self, value: Any, loc: Location, *, required: bool = False):  # noqa: ANN201
+        if value is None or value == "":
+            if required:
+                self.problems.error(loc, "必填，不能为空")
+            return None
+        try:
+            return parse_date(value)
+        except NormalizeError as exc:
+            self.problems.error(loc, str(exc), value)
+            return None
+
+    def body(self, value: Any, loc: Location) -> list[Block]:
+        if value is None:
+            return []
+        if not isinstance(value, str):
+            self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）")
+            return []
+        first = (loc.line or 0) + 1  # a block scalar starts on the line after its key
+        lines = [
+            SourceLine(text, Location(self.file, line=first + i if loc.line else None, column=loc.column))
+            for i, text in enumerate(value.splitlines())
+        ]
+        return parse_body(lines, self.problems)
+
+    # ---------------------------------------------------------------- parts
+
+    def document(self, data: LineDict) -> Document | None:
+        f = self.fields(data, KEYS, "公文")
+        get = lambda k: f.get(k, (None, self.loc(data, None, KEYS[k][0])))  # noqa: E731
+        fmt_value, fmt_loc = get("format")
+        fmt = "file"
+        if fmt_value is not None:
+            fmt = FORMATS.get(str(fmt_value).strip(), "")
+            if not fmt:
+                self.problems.error(fmt_loc, "格式应为 文件 或 信函", fmt_value)
+                fmt = "file"
+        issuers = self.text_list(*get("issuers"))
+        if not issuers:
+            self.problems.error(get("issuers")[1], "必填，不能为空")
+        suffix_value, suffix_loc = get("mark_suffix")
+        suffix: str | None = "文件"
+        if "mark_suffix" in f:
+            suffix = self.text(suffix_value, suffix_loc)
+            if suffix in ("无", "none"):
+                suffix = None
+        doc_number = self.doc_number(*get("doc_number"))
+        title = self.text(*get("title"), required=True)
+        recipients = self.recipients(*get("recipients"))
+        body = self.body(*get("body"))
+        attachments = self.attachments(*get("attachments"))
+        issued = self.issued(*get("issued"))
+        self.check_notes(f.get("attachment_notes"), attachments, issued, data)
+        signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
+        seal = self.boolean(*get("seal")) if "seal" in f else False
+        date = self.date(*get("date"), required=True)
+        colophon = self.colophon(*get("colophon")) if "colophon" in f else None
+        if self.problems.errors:
+            return None
+        try:
+            return Document(
+                format=fmt,
+                copy_number=self.text(*get("copy_number")),
+                secrecy=self.text(*get("secrecy")),
+                urgency=self.text(*get("urgency")),
+                issuers=issuers,
+                mark_suffix=suffix,
+                doc_number=doc_number,
+                signers=self.text_list(*get("signers")),
+                title=title or "",
+                recipients=recipients,
+                body=body,
+                signatures=signatures,
+                seal=seal,
+                date=date,
+                note=self.text(*get("note")),
+                issued=issued,
+                attachments=attachments,
+                colophon=colophon,
+                author=self.text(*get("author")),
+            )
+        except ValidationError as exc:
+            for err in exc.errors():
+                self.problems.error(self.loc(data), str(err.get("ctx", {}).get("error", err["msg"])))
+            return None
+
+    def doc_number(self, value: Any, loc: Location) -> str | None:
+        text = self.text(value, loc)
+        if text is None:
+            return None
+        try:
+            fixed, warnings = normalize_doc_number(text)
+        except NormalizeError as exc:
+            self.problems.error(loc, str(exc), text)
+            return None
+        for w in warnings:
+            self.problems.warning(loc, w, text)
+        return fixed
+
+    def recipients(self, value: Any, loc: Location) -> str | None:
+        text = self.text(value, loc)
+        if text and not text.endswith("："):
+            self.problems.warning(loc, "主送机关末尾应有全角冒号“：”，已补上", text)
+            text = text.rstrip(":：，,。") + "："
+        return text
+
+    def signatures(self, sig_field: tuple[Any, Location], note_field: tuple[Any, Location],
+                   issuers: list[str]) -> list[Signature]:
+        value, loc = sig_field
+        note = self.text(*note_field)
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        out: list[Signature] = []
+        for item in items:
+            if isinstance(item, Mapping):
+                sf = self.fields(item, SIGNATURE_KEYS, "署名")
+                name = self.text(*sf.get("name", (None, self.loc(item, None, "名称"))), required=True)
+                item_note = self.text(*sf.get("note", (None, loc)))
+                if name:
+                    out.append(Signature(name=name, note=item_note))
+            else:
+                name = self.text(item, loc)
+                if name:
+                    out.append(Signature(name=name))
+        if not out and issuers:
+            out = [Signature(name=i) for i in issuers]  # §7.3.5: 署名 defaults to the issuer
+        if note and out:
+            out[-1] = Signature(name=out[-1].name, note=note)
+        return out
+
+    def issued(self, value: Any, loc: Location) -> list[IssuedDocument]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            f = self.fields(item, ISSUED_KEYS, "印发件")
+            if not f:
+                continue
+            title = self.text(*f.get("title", (None, self.loc(item, None, "标题"))), required=True)
+            body = self.body(*f.get("body", (None, loc)))
+            attachments = self.attachments(*f.get("attachments", (None, loc)))
+            self.check_notes(f.get("attachment_notes"), attachments, [], item)
+            if title:
+                out.append(IssuedDocument(title=title, blocks=body, attachments=attachments))
+        return out
+
+    def attachments(self, value: Any, loc: Location) -> list[Attachment]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items, start=1):
+            f = self.fields(item, ATTACHMENT_KEYS, "附件")
+            if not f:
+                continue
+            item_loc = self.loc(item, None, "附件")
+            title = self.text(*f.get("title", (None, item_loc)), required=True)
+            number = i if len(items) > 1 else None
+            if "number" in f:
+                num_value, num_loc = f["number"]
+                if str(num_value).strip() != str(i):
+                    self.problems.error(num_loc, f"附件序号应为 {i}", num_value)
+            blocks = self.body(*f.get("body", (None, item_loc)))
+            if "table" in f:
+                table = self.table(*f["table"])
+                if table is not None:
+                    blocks.append(table)
+            blocks += self.body(*f.get("after", (None, item_loc)))
+            landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
+            if title:
+                out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
+        return out
+
+    def table(self, value: Any, loc: Location) -> Table | None:
+        f = self.fields(value, TABLE_KEYS, "表格")
+        header_value, header_loc = f.get("header", (None, loc))
+        header = [str(h) for h in header_value] if isinstance(header_value, list) else []
+        if not header:
+            self.problems.error(header_loc, "表格需要“表头”（列名列表）")
+            return None
+        rows: list[list[str]] = [header]
+        rows_value, rows_loc = f.get("rows", ([], loc))
+        for n, row in enumerate(rows_value or [], start=1):
+            cells = ["" if c is None else str(c) for c in (row if isinstance(row, list) else [row])]
+            if len(cells) != len(header):
+                self.problems.error(rows_loc, f"第 {n} 行有 {len(cells)} 列，表头有 {len(header)} 列")
+                continue
+            rows.append(cells)
+        blank_value, blank_loc = f.get("blank_rows", (0, loc))
+        try:
+            blank = int(blank_value or 0)
+        except (TypeError, ValueError):
+            self.problems.error(blank_loc, "空行数应为整数", blank_value)
+            blank = 0
+        widths_value, widths_loc = f.get("widths", (None, loc))
+        widths = None
+        if widths_value is not None:
+            try:
+                widths = [float(w) for w in widths_value]
+                if len(widths) != len(header):
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
+                widths = None
+        return Table(rows=rows, blank_rows=blank, widths=widths)
+
+    def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
+                    issued: list[IssuedDocument], where: Any) -> None:
+        """附件说明, when written, must name the 附件 in order (§7.3.4)."""
+        if notes_field is None:
+            return
+        value, loc = notes_field
+        names = [n.lstrip("0123456789.．、 ") for n in self.text_list(value, loc)]
+        titles = [a.title for a in attachments] or [a.title for d in issued for a in d.attachments]
+        if names != titles:
+            self.problems.error(
+                loc,
+                f"附件说明与附件标题不一致：附件说明为“{'、'.join(names) or '（空）'}”，"
+                f"附件标题为“{'、'.join(titles) or '（无附件）'}”",
+            )
+        for name in names:
+            if name and name[-1] in "。，；：、.,;:":
+                self.problems.error(loc, "附件名称后不加标点符号", name)
+
+    def colophon(self, value: Any, loc: Location) -> Colophon | None:
+        f = self.fields(value, COLOPHON_KEYS, "版记")
+        if not f and value is not None:
+            return None
+        get = lambda k: f.get(k, (None, loc))  # noqa: E731
+        cc = [c.rstrip("。，、") for c in self.text_list(*get("cc"))]
+        return Colophon(
+            recipients=self.text(*get("recipients")),
+            cc=cc,
+            printer=self.text(*get("printer")),
+            print_date=self.date(*get("print_date")),
+        )
+
+
+def read_notice(path: Path) -> tuple[Document, list[Problem]]:
+    """Read a 公文 YAML file; returns the document and the warnings. Raises InputError."""
+    reader = _Reader(path)
+    data = load_yaml(path)
+    doc = reader.document(data)
+    if doc is None or reader.problems.errors:
+        raise InputError(reader.problems.items)
+    return doc, reader.problems.warnings

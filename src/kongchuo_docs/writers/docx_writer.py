@@ -1,0 +1,563 @@
+"""Write a `Document` as a GB/T 9704 DOCX (python-docx plus the OOXML it has no API for).
+
+The writer follows the `Layout` paragraph by paragraph: the same blank lines, the same header
+geometry (spacing in twips taken from the layout's positions), the same page breaks, and the
+layout's page count decides the 版记 section: when the last page would be odd, the 版记 goes
+to a following even page (with a blank page in between when needed) in a section whose footers
+are empty, so the blank page and the 版记 page carry no page number (§7.4, §7.5).
+Word breaks the lines itself; the 28-character grid (−0.25 pt per character, exact 28.95 pt
+lines) makes its breaks agree with the layout's.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml.etree import _Element
+
+from .. import gbt9704 as g
+from ..fonts import resolve_fonts
+from ..layout.pages import (
+    Colophon,
+    Gap,
+    ImageBox,
+    Layout,
+    Line,
+    Measures,
+    Page,
+    Rule,
+    TableBox,
+    layout_document,
+)
+from ..model import Document
+from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
+
+_JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
+_BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
+
+
+def tw(pt: float) -> int:
+    """pt → twips."""
+    return g.pt_to_twips(pt)
+
+
+@dataclass
+class _Section:
+    """A run of pages sharing orientation and page-number footers; ends at `last` (w:p)."""
+
+    landscape: bool
+    numbered: bool
+    last: _Element | None = None
+    title_page: bool = False
+    elements: list[_Element] = field(default_factory=list)
+
+
+class DocxWriter:
+    def __init__(self, doc: Document, layout: Layout):
+        self.doc = doc
+        self.layout = layout
+        self.word = docx.Document()
+        self.body = self.word.element.body
+        for child in list(self.body):
+            if child.tag != qn("w:sectPr"):
+                self.body.remove(child)
+        self.final_sectpr = self.body.find(qn("w:sectPr"))
+        self.sections: list[_Section] = []
+        self.current: _Element | None = None  # the paragraph lines are being added to
+        self.cursor = 0.0  # pt from the 版心 top, bottom of what is placed on the page
+        self.tables_done: set[int] = set()
+
+    # ------------------------------------------------------------------ building blocks
+
+    def append(self, element: _Element) -> _Element:
+        self.body.insert(len(self.body) - 1, element)  # before the final w:sectPr
+        self.sections[-1].elements.append(element)
+        if element.tag == qn("w:p"):
+            self.sections[-1].last = element
+        return element
+
+    def line_rpr(self, line: Line, font: str | None = None) -> _Element:
+        spacing = _BODY_SPACING if line.size_pt == g.BODY_SIZE_PT else 0
+        return run_properties(font or line.font, line.size_pt, spacing_twips=spacing,
+                              color=line.color, scale_pct=line.scale_pct)
+
+    def add_runs(self, p: _Element, line: Line) -> None:
+        if line.hard_break:
+            p.append(el("w:r", [self.line_rpr(line), el("w:br")]))
+        text = line.text
+        if line.lead_len and line.lead_font:
+            p.append(run(text[: line.lead_len], self.line_rpr(line, line.lead_font)))
+            text = text[line.lead_len :]
+        if text:
+            p.append(run(text, self.line_rpr(line)))
+
+    def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
+        extra = [el("w:pageBreakBefore")] if page_break else []
+        first = line.indent_pt
+        ppr = paragraph_properties(
+            line_twips=tw(line.height_pt),
+            before_twips=max(0, tw(before_pt)),
+            jc=_JC[line.align],
+            right_twips=tw(line.right_indent_pt),
+            first_line_twips=tw(first),
+            extra=extra,
+        )
+        p = self.append(el("w:p", [ppr]))
+        self.add_runs(p, line)
+        return p
+
+    def hanging(self, p: _Element, rest_indent_pt: float) -> None:
+        """Continuation lines indented differently from the first (附件说明)."""
+        ind = p.find(qn("w:pPr")).find(qn("w:ind"))
+        first = int(ind.get(qn("w:firstLine"), "0")) if ind is not None else 0
+        rest = tw(rest_indent_pt)
+        if ind is None:
+            ind = el("w:ind")
+            p.find(qn("w:pPr")).find(qn("w:spacing")).addnext(ind)
+        for attr in ("w:firstLine", "w:hanging"):
+            ind.attrib.pop(qn(attr), None)
+        ind.set(qn("w:left"), str(rest))
+        delta = first - rest
+        if delta > 0:
+            ind.set(qn("w:firstLine"), str(delta))
+        elif delta < 0:
+            ind.set(qn("w:hanging"), str(-delta))
+
+    def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False) -> _Element:
+        extra = [el("w:pageBreakBefore")] if page_break else []
+        ppr = paragraph_properties(line_twips=max(20, tw(height_pt)), before_twips=max(0, tw(before_pt)),
+                                   extra=extra)
+        ppr.append(run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT))
+        return self.append(el("w:p", [ppr]))
+
+    # ------------------------------------------------------------------ pages
+
+    def write(self) -> None:
+        first = self.layout.pages[0]
+        self.sections.append(_Section(first.landscape, True, title_page=self.layout.letter_format))
+        for page in self.layout.pages:
+            if page.role != "content":
+                continue
+            if page.number > 1 and page.landscape != self.sections[-1].landscape:
+                self.end_section()
+                self.sections.append(_Section(page.landscape, True))
+            self.page(page)
+        self.colophon_pages()
+        self.finish_sections()
+        self.settings()
+        self.styles()
+        self.properties()
+
+    def page(self, page: Page) -> None:
+        self.cursor = 0.0
+        page_break = page.number > 1 and page.forced and not self.new_section_started()
+        mark_lines = [pl for pl in page.items if isinstance(pl.item, Line) and pl.item.role in ("mark", "mark-suffix")]
+        if mark_lines:
+            self.mark(mark_lines)
+        for placed in page.items:
+            item = placed.item
+            before = placed.y_pt - self.cursor
+            if isinstance(item, Line):
+                if item.role in ("mark", "mark-suffix"):
+                    continue
+                if item.role == "signer":
+                    self.signer(item)
+                    continue
+                if item.paragraph_start or self.current is None:
+                    self.current = self.paragraph(item, before, page_break=page_break)
+                    self.current_first_indent = item.indent_pt
+                else:
+                    if item.indent_pt != self.current_first_indent:
+                        self.hanging(self.current, item.indent_pt)
+                    self.add_runs(self.current, item)
+                page_break = False
+                self.cursor = placed.y_pt + item.height_pt
+            elif isinstance(item, Gap):
+                self.current = None
+                self.empty(item.height_pt, before, page_break=page_break)
+                page_break = False
+                self.cursor = placed.y_pt + item.height_pt
+            elif isinstance(item, Rule):
+                self.rule(item, placed.y_pt)
+            elif isinstance(item, TableBox):
+                self.current = None
+                if id(item.table) not in self.tables_done:
+                    self.tables_done.add(id(item.table))
+                    if page_break or before > 0.5:
+                        self.empty(1, before, page_break=page_break)
+                    page_break = False
+                    self.append(self.table(item))
+                self.cursor = placed.y_pt + item.height_pt
+            elif isinstance(item, ImageBox):
+                self.current = None
+                self.image(item, page_break)
+                page_break = False
+                self.cursor = placed.y_pt + item.height_pt
+        self.current = None if page.items and isinstance(page.items[-1].item, (Gap, TableBox)) else self.current
+
+    def new_section_started(self) -> bool:
+        return not self.sections[-1].elements
+
+    def end_section(self) -> None:
+        """Close the current section: its last element must be a paragraph (sectPr holder)."""
+        section = self.sections[-1]
+        if not section.elements or section.elements[-1].tag != qn("w:p"):
+            self.empty(1)
+
+    # ------------------------------------------------------------------ 版头 pieces
+
+    def mark(self, placed: list) -> None:
+        """发文机关标志: one centred paragraph, or for 联合行文 a borderless table, names stacked
+        and the suffix right of them, vertically centred (§7.2.4). Letter format: a page frame."""
+        names = [pl for pl in placed if pl.item.role == "mark"]
+        suffix = next((pl.item for pl in placed if pl.item.role == "mark-suffix"), None)
+        top = names[0].y_pt
+        first: Line = names[0].item
+        if self.layout.letter_format:
+            frame = el("w:framePr", w=tw(g.TYPE_AREA_WIDTH_PT), hRule="exact",
+                       h=tw(first.height_pt * len(names)), hAnchor="margin", vAnchor="page",
+                       y=g.mm_to_twips(g.LETTER_MARK_TOP_MM), xAlign="center", wrap="notBeside")
+            for pl in names:
+                ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="center", extra=[copy.deepcopy(frame)])
+                p = self.append(el("w:p", [ppr]))
+                self.add_runs(p, pl.item)
+            return
+        if suffix is None:
+            self.current = self.paragraph(first, top - self.cursor)
+            for pl in names[1:]:
+                self.current = self.paragraph(pl.item, 0)
+            self.cursor = names[-1].y_pt + names[-1].item.height_pt
+            self.current = None
+            return
+        self.empty(top - self.cursor)
+        height = first.height_pt * len(names)
+        suffix_w = first.size_pt * len(suffix.text) * first.scale_pct / 100
+        names_w = g.TYPE_AREA_WIDTH_PT - suffix_w - first.size_pt
+        tbl = self.borderless_table([names_w, g.TYPE_AREA_WIDTH_PT - names_w], height)
+        cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
+        for pl in names:
+            ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="distribute")
+            p = el("w:p", [ppr])
+            self.add_runs(p, pl.item)
+            cells[0].append(p)
+        cells[1].find(qn("w:tcPr")).append(el("w:vAlign", val="center"))
+        p = el("w:p", [paragraph_properties(line_twips=tw(suffix.height_pt), jc="left")])
+        self.add_runs(p, suffix)
+        cells[1].append(p)
+        self.append(tbl)
+        self.cursor = names[-1].y_pt + names[-1].item.height_pt
+
+    def borderless_table(self, widths_pt: list[float], height_pt: float) -> _Element:
+        tblpr = el("w:tblPr", [
+            el("w:tblW", w=tw(sum(widths_pt)), type="dxa"),
+            el("w:jc", val="center"),
+            el("w:tblLayout", type="fixed"),
+            el("w:tblCellMar", [el("w:left", w=0, type="dxa"), el("w:right", w=0, type="dxa")]),
+        ])
+        grid = el("w:tblGrid", [el("w:gridCol", w=tw(w)) for w in widths_pt])
+        tr = el("w:tr", [el("w:trPr", [el("w:trHeight", val=tw(height_pt), hRule="exact")])])
+        for w in widths_pt:
+            tr.append(el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa")])]))
+        return el("w:tbl", [tblpr, grid, tr])
+
+    def signer(self, line: Line) -> None:
+        """签发人 on the 发文字号 line, right one character in (§7.2.6): a right tab stop."""
+        p = self.sections[-1].last
+        ppr = p.find(qn("w:pPr"))
+        tab = g.TYPE_AREA_WIDTH_PT - line.right_indent_pt
+        ppr.find(qn("w:spacing")).addprevious(el("w:tabs", [el("w:tab", val="right", pos=tw(tab))]))
+        label, _, names = line.text.partition("：")
+        tab_run = el("w:r", [self.line_rpr(line, g.FONT_FANGSONG), el("w:tab")])
+        p.append(tab_run)
+        p.append(run(label + "：", self.line_rpr(line, g.FONT_FANGSONG)))
+        p.append(run(names, self.line_rpr(line)))
+
+    def rule(self, rule: Rule, y_pt: float) -> None:
+        """Red rule under the 发文字号 as that paragraph's bottom border (§7.2.7); the 信函格式
+        double rule as a framed paragraph's bottom border (§10.1)."""
+        color = rule.color or "000000"
+        if rule.role == "red-rule":
+            p = self.sections[-1].last
+            ppr = p.find(qn("w:pPr"))
+            space = round(y_pt - self.cursor)
+            ppr.find(qn("w:snapToGrid")).addprevious(
+                el("w:pBdr", [border("bottom", g.RED_RULE_THICKNESS_EIGHTHS, color=color, space_pt=space)])
+            )
+            self.cursor = y_pt + rule.thickness_pt
+        elif rule.role == "letter-rule-thick":
+            self.letter_rule(y_pt, color, "thickThinSmallGap")
+            self.cursor = max(self.cursor, 0.0)
+
+    def letter_rule(self, y_pt: float, color: str, style: str) -> None:
+        """A 170 mm double line in a page frame at `y_pt` from the 版心 top (§10.1)."""
+        width = g.mm_to_pt(g.LETTER_RULE_WIDTH_MM)
+        y_paper = g.mm_to_pt(g.MARGIN_TOP_MM) + y_pt
+        frame = el("w:framePr", w=tw(width), hRule="exact", h=tw(g.LETTER_RULE_GAP_PT * 4), hAnchor="page",
+                   vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y_paper),
+                   wrap="notBeside")
+        ppr = paragraph_properties(line_twips=20, extra=[frame])
+        ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", [
+            border("top", g.LETTER_THICK_RULE_EIGHTHS, color=color, style=style)]))
+        self.append(el("w:p", [ppr]))
+
+    # ------------------------------------------------------------------ tables and images
+
+    def table(self, box: TableBox) -> _Element:
+        t = box.table
+        widths = box.column_widths_pt
+        cell_border = [border(side, g.TABLE_BORDER_EIGHTHS) for side in ("top", "left", "bottom", "right",
+                                                                           "insideH", "insideV")]
+        tblpr = el("w:tblPr", [
+            el("w:tblW", w=sum(tw(w) for w in widths), type="dxa"),
+            el("w:jc", val="center"),
+            el("w:tblBorders", cell_border),
+            el("w:tblLayout", type="fixed"),
+            el("w:tblCellMar", [el("w:left", w=tw(g.TABLE_CELL_MARGIN_PT), type="dxa"),
+                                el("w:right", w=tw(g.TABLE_CELL_MARGIN_PT), type="dxa")]),
+        ])
+        tbl = el("w:tbl", [tblpr, el("w:tblGrid", [el("w:gridCol", w=tw(w)) for w in widths])])
+        rows = list(t.rows) + [[""] * t.columns for _ in range(t.blank_rows)]
+        min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
+        for r, row in enumerate(rows):
+            header = r < t.header_rows
+            trpr = el("w:trPr", [el("w:cantSplit"), el("w:trHeight", val=tw(min_h), hRule="atLeast")])
+            if header:
+                trpr.append(el("w:tblHeader"))
+            tr = el("w:tr", [trpr])
+            for text, w in zip(row, widths, strict=True):
+                tc = el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa"), el("w:vAlign", val="center")])])
+                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "both")
+                p = el("w:p", [ppr])
+                font = g.FONT_HEITI if header else g.FONT_FANGSONG
+                if text:
+                    p.append(run(text, run_properties(font, g.TABLE_SIZE_PT)))
+                tc.append(p)
+                tr.append(tc)
+            tbl.append(tr)
+        return tbl
+
+    def image(self, box: ImageBox, page_break: bool) -> None:
+        extra = [el("w:pageBreakBefore")] if page_break else []
+        ppr = paragraph_properties(line_twips=240, line_rule="auto", jc="center", extra=extra)
+        p = self.append(el("w:p", [ppr]))
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        DocxParagraph(p, self.word._body).add_run().add_picture(str(box.path), width=Pt(box.width_pt))
+
+    # ------------------------------------------------------------------ 版记
+
+    def colophon_pages(self) -> None:
+        """Place the 版记 where the layout put it; unnumbered pages get their own section."""
+        pages = self.layout.pages
+        target = self.layout.colophon_page
+        if target is None:
+            return
+        if target.role == "content":
+            self.end_section()
+            self.colophon_frame(target.colophon)
+            return
+        self.end_section()
+        self.sections.append(_Section(False, False))
+        self.empty(1)
+        if any(p.role == "blank" for p in pages):
+            self.empty(1, page_break=True)
+        self.colophon_frame(target.colophon)
+
+    def colophon_frame(self, colophon: Colophon) -> None:
+        """版记 as framed paragraphs pinned to the bottom of the 版心 (§7.4): one paragraph per
+        line, rules as paragraph borders (outer 0.35 mm, inner 0.25 mm). A frame, not a floating
+        table: LibreOffice lays a full-width floating table inline."""
+        width = g.TYPE_AREA_WIDTH_PT
+        indent = tw(g.COLOPHON_INDENT_CHARS * g.COLOPHON_SIZE_PT)
+        frame = el("w:framePr", w=tw(width), hAnchor="margin", vAnchor="margin", xAlign="center",
+                   y=tw(g.TYPE_AREA_HEIGHT_PT - colophon.height_pt), wrap="notBeside")
+        rpr = lambda: run_properties(g.FONT_FANGSONG, g.COLOPHON_SIZE_PT)  # noqa: E731
+        for i, row in enumerate(colophon.rows):
+            last_row = i == len(colophon.rows) - 1
+            line_h = row.height_pt / len(row.lines)
+            for k, text in enumerate(row.lines):
+                borders = []
+                if colophon.ruled and k == 0:
+                    borders.append(border("top", row.rule_above_eighths))
+                if colophon.ruled and last_row and k == len(row.lines) - 1:
+                    borders.append(border("bottom", colophon.bottom_rule_eighths))
+                extra = [copy.deepcopy(frame)]
+                if row.right:
+                    extra.append(el("w:tabs", [el("w:tab", val="right", pos=tw(width) - indent)]))
+                # continuation lines of 抄送 align after the colon (§7.4.2)
+                left = indent if k == 0 else indent + tw(len(g.CC_LABEL) * g.COLOPHON_SIZE_PT)
+                ppr = paragraph_properties(line_twips=tw(line_h), left_twips=left, right_twips=indent,
+                                           extra=extra)
+                if borders:
+                    ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", borders))
+                p = el("w:p", [ppr, run(text, rpr())])
+                if row.right:
+                    p.append(el("w:r", [rpr(), el("w:tab")]))
+                    p.append(run(row.right, rpr()))
+                self.append(p)
+
+    # ------------------------------------------------------------------ sections, footers, parts
+
+    def finish_sections(self) -> None:
+        """Give every section but the last a w:sectPr in its last paragraph, set page geometry and
+        footers: numbered sections "— n —" odd right / even left; unnumbered ones empty."""
+        for section in self.sections[:-1]:
+            sect = copy.deepcopy(self.final_sectpr)
+            for ref in sect.findall(qn("w:footerReference")) + sect.findall(qn("w:headerReference")):
+                sect.remove(ref)
+            ppr = section.last.find(qn("w:pPr"))
+            ppr.append(sect)
+        sect_elements = [s.last.find(qn("w:pPr")).find(qn("w:sectPr")) for s in self.sections[:-1]]
+        sect_elements.append(self.final_sectpr)
+        for spec, sect in zip(self.sections, sect_elements, strict=True):
+            self.page_geometry(sect, spec.landscape)
+        for spec, section in zip(self.sections, self.word.sections, strict=True):
+            section.different_first_page_header_footer = spec.title_page
+            for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+                footer.is_linked_to_previous = False
+                self.footer(footer, spec.numbered, odd)
+            if spec.title_page:
+                first = section.first_page_footer
+                first.is_linked_to_previous = False
+                self.clear_footer(first)
+                if self.layout.letter_format:
+                    self.letter_bottom_rule(first)
+            for header in (section.header, section.even_page_header):
+                header.is_linked_to_previous = False
+                self.clear_footer(header)
+
+    def page_geometry(self, sect: _Element, landscape: bool) -> None:
+        for child in list(sect):
+            if child.tag in (qn("w:pgSz"), qn("w:pgMar"), qn("w:cols"), qn("w:docGrid"), qn("w:type")):
+                sect.remove(child)
+        w, h = g.mm_to_twips(g.PAPER_WIDTH_MM), g.mm_to_twips(g.PAPER_HEIGHT_MM)
+        footer = g.mm_to_twips(g.PAGE_NUMBER_FOOTER_DISTANCE_MM)
+        if landscape:
+            size = el("w:pgSz", w=h, h=w, orient="landscape")
+            margins = el("w:pgMar", top=g.mm_to_twips(g.LANDSCAPE_MARGIN_TOP_MM),
+                         right=g.mm_to_twips(g.LANDSCAPE_MARGIN_RIGHT_MM),
+                         bottom=g.mm_to_twips(g.LANDSCAPE_MARGIN_BOTTOM_MM),
+                         left=g.mm_to_twips(g.LANDSCAPE_MARGIN_LEFT_MM), header=851, footer=footer, gutter=0)
+        else:
+            size = el("w:pgSz", w=w, h=h)
+            margins = el("w:pgMar", top=g.mm_to_twips(g.MARGIN_TOP_MM), right=g.mm_to_twips(g.MARGIN_RIGHT_MM),
+                         bottom=g.mm_to_twips(g.MARGIN_BOTTOM_MM), left=g.mm_to_twips(g.MARGIN_LEFT_MM),
+                         header=851, footer=footer, gutter=0)
+        grid = el("w:docGrid", type="lines", linePitch=g.LINE_PITCH_TWIPS)
+        # schema order: footnotePr?, endnotePr?, type?, pgSz, pgMar, ..., cols, ..., titlePg, ..., docGrid
+        refs = [c for c in sect if c.tag in (qn("w:headerReference"), qn("w:footerReference"))]
+        anchor = refs[-1] if refs else None
+        sect.insert(sect.index(anchor) + 1 if anchor is not None else 0, el("w:type", val="nextPage"))
+        sect.find(qn("w:type")).addnext(size)
+        size.addnext(margins)
+        margins.addnext(el("w:cols", space=425))
+        sect.append(grid)
+
+    def footer(self, footer, numbered: bool, odd: bool) -> None:  # noqa: ANN001 - docx _Footer
+        self.clear_footer(footer)
+        if not numbered:
+            return
+        p = footer._element.find(qn("w:p"))
+        indent = tw(g.PAGE_NUMBER_INDENT_CHARS * g.PAGE_NUMBER_SIZE_PT)
+        ppr = paragraph_properties(line_twips=tw(g.PAGE_NUMBER_SIZE_PT), jc="right" if odd else "left",
+                                   right_twips=indent if odd else 0, left_twips=0 if odd else indent)
+        p.append(ppr)
+        rpr = lambda: run_properties(g.FONT_SONGTI, g.PAGE_NUMBER_SIZE_PT)  # noqa: E731
+        p.append(run(g.PAGE_NUMBER_DASH + " ", rpr()))
+        p.append(el("w:r", [rpr(), el("w:fldChar", fldCharType="begin")]))
+        instr = el("w:instrText")
+        instr.text = " PAGE "
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        p.append(el("w:r", [rpr(), instr]))
+        p.append(el("w:r", [rpr(), el("w:fldChar", fldCharType="separate")]))
+        p.append(run("1", rpr()))
+        p.append(el("w:r", [rpr(), el("w:fldChar", fldCharType="end")]))
+        p.append(run(" " + g.PAGE_NUMBER_DASH, rpr()))
+
+    @staticmethod
+    def clear_footer(part) -> None:  # noqa: ANN001 - docx header/footer
+        root = part._element
+        for child in list(root):
+            root.remove(child)
+        root.append(el("w:p", [paragraph_properties(line_twips=20)]))
+
+    def letter_bottom_rule(self, footer) -> None:  # noqa: ANN001 - docx _Footer
+        """信函格式: thin-over-thick red double line 20 mm above the paper bottom (§10.1)."""
+        width = g.mm_to_pt(g.LETTER_RULE_WIDTH_MM)
+        y = g.mm_to_pt(g.PAPER_HEIGHT_MM - g.LETTER_BOTTOM_RULE_ABOVE_PAPER_BOTTOM_MM)
+        frame = el("w:framePr", w=tw(width), hRule="exact", h=tw(g.LETTER_RULE_GAP_PT * 4), hAnchor="page",
+                   vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y), wrap="notBeside")
+        ppr = paragraph_properties(line_twips=20, extra=[frame])
+        ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", [
+            border("top", g.LETTER_THICK_RULE_EIGHTHS, color=g.RED_RGB, style="thinThickSmallGap")]))
+        footer._element.append(el("w:p", [ppr]))
+
+    def settings(self) -> None:
+        settings = self.word.settings
+        settings.odd_and_even_pages_header_footer = True
+        root = settings.element
+        for setting in root.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
+        rsids = root.find(qn("w:rsids"))
+        if rsids is not None:
+            root.remove(rsids)
+        lang = root.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+    def styles(self) -> None:
+        """Default run: 3号 仿宋 by name, no theme fonts anywhere (§7 recipe)."""
+        styles = self.word.styles.element
+        for fonts in styles.iter(qn("w:rFonts")):
+            for attr in list(fonts.attrib):
+                if "theme" in attr.lower():
+                    del fonts.attrib[attr]
+        rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        default = run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT)
+        for child in list(rpr):
+            rpr.remove(child)
+        for child in default:
+            rpr.append(child)
+        ppr = styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        for child in list(ppr):
+            ppr.remove(child)
+        ppr.append(el("w:spacing", before=0, after=0, line=g.LINE_PITCH_TWIPS, lineRule="exact"))
+
+    def properties(self) -> None:
+        """Core properties from the document, not the clock: same input, same bytes."""
+        props = self.word.core_properties
+        stamp = dt.datetime.combine(self.doc.date, dt.time(), tzinfo=dt.timezone.utc)
+        props.title = self.doc.title
+        props.author = self.doc.organisation
+        props.last_modified_by = self.doc.organisation
+        props.created = stamp
+        props.modified = stamp
+        props.revision = 1
+        props.subject = self.doc.doc_number or ""
+        props.comments = ""
+        props.keywords = ""
+        props.language = "zh-CN"
+        # python-docx's default template carries a thumbnail and app.xml of its own
+        pkg = self.word.part.package
+        for rel in list(pkg.rels.values()):
+            if rel.reltype == RT.THUMBNAIL:
+                pkg.rels.pop(rel.rId)
+
+
+def write_docx(doc: Document, path: Path, layout: Layout | None = None) -> int:
+    """Write `doc` to `path`; return the number of pages (from the layout, measured with the
+    fonts that serve each role on this machine)."""
+    layout = layout or layout_document(doc, Measures.from_fonts(resolve_fonts()))
+    writer = DocxWriter(doc, layout)
+    writer.write()
+    writer.word.save(str(path))
+    deterministic_zip(Path(path))
+    return layout.page_count

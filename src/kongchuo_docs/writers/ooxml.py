@@ -1,0 +1,124 @@
+"""Small builders for WordprocessingML elements python-docx has no API for.
+
+Units: OOXML sizes are twips (1/20 pt) for lengths, half-points for font sizes (``w:sz``),
+eighths of a point for border widths, whole points for border spacing.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml.etree import _Element
+
+from .. import gbt9704 as g
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamp of every zip member: same input, same bytes
+
+
+def el(tag: str, children: list[_Element] | None = None, **attrs: str | int | float) -> _Element:
+    """``el("w:spacing", before=0)`` → ``<w:spacing w:before="0"/>`` (attribute names get ``w:``)."""
+    node = OxmlElement(tag)
+    for name, value in attrs.items():
+        node.set(qn(name if ":" in name else f"w:{name}"), str(value))
+    for child in children or []:
+        node.append(child)
+    return node
+
+
+def run_properties(
+    font: str,
+    size_pt: float,
+    *,
+    spacing_twips: int = 0,
+    color: str | None = None,
+    scale_pct: int = 100,
+    bold: bool = False,
+) -> _Element:
+    """``w:rPr`` naming `font` for every script with the eastAsia hint, and no theme fonts."""
+    rpr = el("w:rPr")
+    rpr.append(el("w:rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=font, hint="eastAsia"))
+    if bold:
+        rpr.append(el("w:b"))
+    if color:
+        rpr.append(el("w:color", val=color))
+    if spacing_twips:
+        rpr.append(el("w:spacing", val=spacing_twips))
+    if scale_pct != 100:
+        rpr.append(el("w:w", val=scale_pct))
+    half_points = round(size_pt * 2)
+    rpr.append(el("w:sz", val=half_points))
+    rpr.append(el("w:szCs", val=half_points))
+    rpr.append(el("w:lang", val="en-US", eastAsia="zh-CN"))
+    return rpr
+
+
+def run(text: str, rpr: _Element) -> _Element:
+    r = el("w:r", [rpr])
+    t = el("w:t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    r.append(t)
+    return r
+
+
+def paragraph_properties(
+    *,
+    line_twips: int = g.LINE_PITCH_TWIPS,
+    line_rule: str = "exact",
+    before_twips: int = 0,
+    jc: str | None = None,
+    left_twips: int = 0,
+    right_twips: int = 0,
+    first_line_twips: int = 0,
+    extra: list[_Element] | None = None,
+) -> _Element:
+    """``w:pPr`` with the GB/T 9704 defaults: exact line, no grid snapping, no widow control,
+    no hanging punctuation, no automatic CJK/Latin spacing (they would change the 28-char line)."""
+    ppr = el("w:pPr")
+    ppr.append(el("w:widowControl", val=0))
+    for child in extra or []:
+        ppr.append(child)
+    ppr.append(el("w:snapToGrid", val=0))
+    ppr.append(el("w:overflowPunct", val=0))
+    ppr.append(el("w:autoSpaceDE", val=0))
+    ppr.append(el("w:autoSpaceDN", val=0))
+    ppr.append(el("w:adjustRightInd", val=0))
+    ppr.append(el("w:spacing", before=before_twips, after=0, line=line_twips, lineRule=line_rule))
+    ind = {}
+    if left_twips:
+        ind["left"] = left_twips
+    if right_twips:
+        ind["right"] = right_twips
+    if first_line_twips > 0:
+        ind["firstLine"] = first_line_twips
+    elif first_line_twips < 0:
+        ind["hanging"] = -first_line_twips
+    if ind:
+        ppr.append(el("w:ind", **ind))
+    if jc:
+        ppr.append(el("w:jc", val=jc))
+    return ppr
+
+
+def border(side: str, eighths: int, *, color: str = "000000", space_pt: int = 0, style: str = "single") -> _Element:
+    return el(f"w:{side}", val=style, sz=eighths, space=space_pt, color=color)
+
+
+def deterministic_zip(path: Path) -> None:
+    """Rewrite the zip at `path` with fixed timestamps and member order."""
+    with zipfile.ZipFile(path) as src:
+        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    first = "[Content_Types].xml"
+    members.sort(key=lambda m: (m[0] != first, m[0]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
