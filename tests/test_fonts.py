@@ -246,6 +246,8 @@ def test_text_width_sums_advances_in_pt(tmp_path):
     if font_set[gbt9704.FONT_FANGSONG].source != "font-dir":
         pytest.skip("仿宋 is installed on the system")
     assert font_set.text_width_pt("中a1", gbt9704.FONT_FANGSONG, 16) == pytest.approx(16 + 8 + 8.8)
+    measure = font_set.measure(gbt9704.FONT_FANGSONG, 16, spacing_pt=-0.25)
+    assert measure("中a1") == pytest.approx(16 + 8 + 8.8 - 3 * 0.25)
 
 
 def test_text_width_of_ideographs_in_installed_fonts_is_one_em(machine):
@@ -358,13 +360,12 @@ def _pdf_font_families(pdf: Path) -> set[str]:
     return families
 
 
-def _weasyprint_pdf(tmp_path: Path, css: str, text: str) -> Path:
+def _weasyprint_pdf(target: Path, css: str, body: str) -> Path:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    target = tmp_path / "probe.pdf"
-    weasyprint.HTML(string=f'<html lang="zh-CN"><p>{text}</p></html>').write_pdf(
+    weasyprint.HTML(string=f'<html lang="zh-CN"><body>{body}</body></html>').write_pdf(
         target, stylesheets=[weasyprint.CSS(string=css, font_config=font_config)], font_config=font_config
     )
     return target
@@ -376,7 +377,7 @@ def test_weasyprint_embeds_the_role_face_and_the_reported_fallback(tmp_path, mac
     problems = Problems()
     fallbacks = machine.check_text(text, official, "probe", problems)
     css = f"p {{ font-family: {machine.css_font_family(official, fallbacks)}; }}"
-    families = _pdf_font_families(_weasyprint_pdf(tmp_path, css, text))
+    families = _pdf_font_families(_weasyprint_pdf(tmp_path / "p.pdf", css, f"<p>{text}</p>"))
     assert families == {machine[official].family} | {fb.family for fb in fallbacks}
 
 
@@ -398,4 +399,26 @@ def test_weasyprint_uses_the_right_face_of_a_collection_in_a_font_dir(tmp_path, 
     official = gbt9704.FONT_KAITI
     assert (font_set[official].index, font_set[official].source) == (1, "font-dir")
     css = f"{font_set.css_font_face_rules()}\np {{ font-family: {font_set.css_font_family(official)}; }}"
-    assert _pdf_font_families(_weasyprint_pdf(tmp_path, css, "中")) == {"KaiTi_GB2312"}
+    assert _pdf_font_families(_weasyprint_pdf(tmp_path / "p.pdf", css, "<p>中</p>")) == {"KaiTi_GB2312"}
+
+
+def test_text_width_matches_what_weasyprint_draws(tmp_path, machine):
+    import pymupdf
+
+    samples = ["控辍保学——2024年AV“引号”", "罗教综〔2020〕47号 GB/T 9704", f"王{RARE}㐀同学", "Ta, V. 1.5%……"]
+    roles = list(machine)
+    css = "@page { size: A3; margin: 10mm } p { font-size: 16pt; margin: 0; white-space: nowrap }"
+    css += "".join(
+        f".r{i} {{ font-family: {machine.css_font_family(r.official)}; font-weight: {r.weight} }}"
+        for i, r in enumerate(roles)
+    )
+    # A sentinel 中 after each sample: its origin is where the sample's advance ends.
+    html = "".join(f'<p class="r{i}">{text}中</p>' for i in range(len(roles)) for text in samples)
+    pdf = _weasyprint_pdf(tmp_path / "widths.pdf", css, html)
+    drawn = []
+    for block in pymupdf.open(pdf)[0].get_text("rawdict")["blocks"]:
+        for line in block.get("lines", []):
+            chars = [c for span in line["spans"] for c in span["chars"]]
+            drawn.append(chars[-1]["origin"][0] - chars[0]["origin"][0])
+    expected = [machine.text_width_pt(text, r.official, 16) for r in roles for text in samples]
+    assert drawn == pytest.approx(expected, abs=0.05)

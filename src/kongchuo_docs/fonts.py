@@ -28,9 +28,9 @@ import os
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -330,6 +330,16 @@ def _os2_declares_chinese(os2: object) -> bool:
 _HARFBUZZ_NAMES = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
 
 
+class _HbFeature(ctypes.Structure):
+    _fields_ = [("tag", ctypes.c_uint32), ("value", ctypes.c_uint32), ("start", ctypes.c_uint),
+                ("end", ctypes.c_uint)]  # fmt: skip
+
+
+class _HbGlyphPosition(ctypes.Structure):
+    _fields_ = [("x_advance", ctypes.c_int32), ("y_advance", ctypes.c_int32), ("x_offset", ctypes.c_int32),
+                ("y_offset", ctypes.c_int32), ("var", ctypes.c_uint32)]  # fmt: skip
+
+
 @cache
 def _harfbuzz() -> ctypes.CDLL:
     """libharfbuzz with the signatures of the few functions used here."""
@@ -352,6 +362,19 @@ def _harfbuzz() -> ctypes.CDLL:
         "hb_font_create": (pointer, [pointer]),
         "hb_font_get_nominal_glyph": (ctypes.c_int, [pointer, u32, ctypes.POINTER(u32)]),
         "hb_font_get_glyph_h_advance": (ctypes.c_int32, [pointer, u32]),
+        "hb_buffer_create": (pointer, []),
+        "hb_buffer_destroy": (None, [pointer]),
+        "hb_buffer_add_utf8": (None, [pointer, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_int]),
+        "hb_buffer_guess_segment_properties": (None, [pointer]),
+        "hb_buffer_set_language": (None, [pointer, pointer]),
+        "hb_buffer_set_script": (None, [pointer, u32]),
+        "hb_script_from_string": (u32, [ctypes.c_char_p, ctypes.c_int]),
+        "hb_language_from_string": (pointer, [ctypes.c_char_p, ctypes.c_int]),
+        "hb_feature_from_string": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_HbFeature)]),
+        "hb_shape": (None, [pointer, pointer, ctypes.POINTER(_HbFeature), ctypes.c_uint]),
+        "hb_buffer_get_glyph_positions": (
+            ctypes.POINTER(_HbGlyphPosition), [pointer, ctypes.POINTER(ctypes.c_uint)]
+        ),
     }
     for function, (restype, argtypes) in signatures.items():
         getattr(lib, function).restype = restype
@@ -371,8 +394,79 @@ class _HarfBuzzFont:
         found = _harfbuzz().hb_font_get_nominal_glyph(self.font, codepoint, ctypes.byref(glyph))
         return glyph.value if found else None
 
-    def advance(self, glyph: int) -> int:
-        return _harfbuzz().hb_font_get_glyph_h_advance(self.font, glyph)
+    def shaped_advance(self, text: str, script: str, features: tuple[str, ...]) -> int:
+        """Advance width of `text` in font units, shaped in `script` (ISO 15924, "Hani"/"Latn") with
+        the language Pango derives for it from ``lang="zh-CN"`` and the default features plus
+        `features` (HarfBuzz syntax like ``"fwid"`` or ``"kern=0"``)."""
+        hb = _harfbuzz()
+        encoded = text.encode("utf-8")
+        buffer = hb.hb_buffer_create()
+        try:
+            hb.hb_buffer_add_utf8(buffer, encoded, len(encoded), 0, len(encoded))
+            hb.hb_buffer_set_script(buffer, hb.hb_script_from_string(script.encode(), -1))
+            hb.hb_buffer_set_language(buffer, _hb_language(_SCRIPT_LANGUAGE.get(script, "en")))
+            hb.hb_buffer_guess_segment_properties(buffer)  # direction
+            feature_array = _hb_features(features)
+            hb.hb_shape(self.font, buffer, feature_array, len(features))
+            count = ctypes.c_uint()
+            positions = hb.hb_buffer_get_glyph_positions(buffer, ctypes.byref(count))
+            return sum(positions[i].x_advance for i in range(count.value))
+        finally:
+            hb.hb_buffer_destroy(buffer)
+
+
+_SCRIPT_LANGUAGE = {"Hani": "zh-cn"}  # Pango: lang="zh-CN" covers Han; other scripts get "en" here
+
+
+@lru_cache(maxsize=1 << 16)
+def _shaped_em(face: FontFace, text: str, features: tuple[str, ...]) -> float:
+    """Shaped advance width of `text` in em, script run by script run as Pango itemizes it
+    (memoised: layout asks for the same words again and again)."""
+    font = _harfbuzz_font(face.path, face.index)
+    return sum(font.shaped_advance(piece, script, features) for piece, script in _script_runs(text)) / (
+        font.units_per_em
+    )
+
+
+def _script_of(char: str) -> str | None:
+    """"Latn", "Hani" or None (Common: digits, punctuation, spaces) — enough for Chinese documents."""
+    if char.isascii():
+        return "Latn" if char.isalpha() else None
+    name = unicodedata.name(char, "")
+    if name.startswith("LATIN"):
+        return "Latn"
+    if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA")):
+        return "Hani"
+    return None
+
+
+def _script_runs(text: str) -> list[tuple[str, str]]:
+    """Pango's rule: Common characters join the script run before them (the first run's script
+    when they lead); text of Common characters only is Han, the language of the document."""
+    scripts = [_script_of(c) for c in text]
+    current = next((s for s in scripts if s), "Hani")
+    runs: list[tuple[str, str]] = []
+    for char, script in zip(text, scripts, strict=True):
+        current = script or current
+        if runs and runs[-1][1] == current:
+            runs[-1] = (runs[-1][0] + char, current)
+        else:
+            runs.append((char, current))
+    return runs
+
+
+@cache
+def _hb_language(tag: str) -> int:
+    return _harfbuzz().hb_language_from_string(tag.encode(), -1)
+
+
+@cache
+def _hb_features(features: tuple[str, ...]) -> ctypes.Array[_HbFeature]:
+    array = (_HbFeature * max(len(features), 1))()
+    for i, feature in enumerate(features):
+        if not _harfbuzz().hb_feature_from_string(feature.encode(), -1, ctypes.byref(array[i])):
+            raise ValueError(f"not a HarfBuzz feature string: {feature!r}")
+    return array
 
 
 @cache
@@ -477,30 +571,39 @@ class FontSet:
         """`text` cut into (piece, family) runs: the role's family, or the fallback family of the
         characters its face lacks, e.g. for DOCX runs. A character no font has stays in the role's
         run (`check_text` reports it)."""
+        return [(piece, face.family) for piece, face in self._runs(text, official)]
+
+    def _runs(self, text: str, official: str) -> list[tuple[str, FontFace]]:
         own = self.face(official)
-        pieces: list[tuple[str, str]] = []
+        runs: list[tuple[str, FontFace]] = []
         for char in text:
             needs_fallback = not _is_ignorable(char) and not own.covers(ord(char))
-            face = self.fallback_face(char, official) if needs_fallback else None
-            family = self.roles[official].family if face is None else face.family
-            if pieces and pieces[-1][1] == family:
-                pieces[-1] = (pieces[-1][0] + char, family)
+            face = (self.fallback_face(char, official) if needs_fallback else None) or own
+            if runs and runs[-1][1] is face:
+                runs[-1] = (runs[-1][0] + char, face)
             else:
-                pieces.append((char, family))
-        return pieces
+                runs.append((char, face))
+        return runs
 
     # -- metrics
-    def text_width_pt(self, text: str, official: str, size_pt: float) -> float:
-        """Sum of the advance widths of `text` at `size_pt`, in pt (no kerning, no letter spacing).
-
-        A character the role's face lacks is measured in its fallback face, one with no glyph at 1 em.
+    def text_width_pt(
+        self, text: str, official: str, size_pt: float, features: tuple[str, ...] = ()
+    ) -> float:
+        """Advance width of `text` at `size_pt` in pt, shaped by HarfBuzz as WeasyPrint/Pango shape it
+        (kerning included, letter spacing not). Characters the role's face lacks are measured in their
+        fallback face. `features` are extra OpenType features, e.g. ``("fwid",)`` when the CSS sets
+        ``font-feature-settings: "fwid"``.
         """
-        own = self.face(official)
-        total_em = 0.0
-        for char in text:
-            face = own if own.covers(ord(char)) else self.fallback_face(char, official)
-            total_em += 1.0 if face is None else _advance_em(face, char)
-        return total_em * size_pt
+        return sum(_shaped_em(face, piece, features) for piece, face in self._runs(text, official)) * size_pt
+
+    def measure(self, official: str, size_pt: float, spacing_pt: float = 0.0) -> Callable[[str], float]:
+        """A `layout.text.Measure` for role `official`: width in pt of a text, plus `spacing_pt`
+        (CSS letter-spacing) after every character."""
+
+        def width(text: str) -> float:
+            return self.text_width_pt(text, official, size_pt) + spacing_pt * len(text)
+
+        return width
 
     # -- reports
     def warnings(self) -> list[str]:
@@ -610,12 +713,6 @@ class FontSet:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(xml, encoding="utf-8")
         return path
-
-
-def _advance_em(face: FontFace, char: str) -> float:
-    font = _harfbuzz_font(face.path, face.index)
-    glyph = font.glyph(ord(char))
-    return 1.0 if glyph is None else font.advance(glyph) / font.units_per_em
 
 
 def _css_string(text: str) -> str:
