@@ -310,8 +310,10 @@ def test_fontconfig_file_adds_the_font_dirs(tmp_path):
 # ---------------------------------------------------------------- LibreOffice
 
 
-def test_libreoffice_renders_official_names_with_the_resolved_fonts(tmp_path, machine):
+def test_libreoffice_renders_official_names_with_the_resolved_fonts(tmp_path, machine, monkeypatch):
     from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
     if soffice_path() is None:
         pytest.skip("LibreOffice (soffice) not installed: DOCX→PDF rendering not tested")

@@ -711,7 +711,9 @@ class FontSet:
         xml = self.fontconfig_xml()
         if not path.is_file() or path.read_text(encoding="utf-8") != xml:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(xml, encoding="utf-8")
+            partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+            partial.write_text(xml, encoding="utf-8")
+            partial.replace(path)  # atomic: a LibreOffice started meanwhile reads the old or the new file
         return path
 
 

@@ -7,6 +7,7 @@ roles here. A private user profile keeps the run independent of (and safe beside
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -56,7 +57,8 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -
             f"未找到 LibreOffice（soffice），无法把 DOCX 转为 PDF。请安装：{INSTALL_HINT}"
         )
     fonts = fonts or resolve_fonts()
-    conf = fonts.write_fontconfig(cache_dir() / "fontconfig" / "kongchuo-fonts.conf")
+    digest = hashlib.sha256(fonts.fontconfig_xml().encode()).hexdigest()[:12]
+    conf = fonts.write_fontconfig(cache_dir() / "fontconfig" / f"kongchuo-fonts-{digest}.conf")
     outdir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
