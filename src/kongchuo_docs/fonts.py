@@ -14,10 +14,11 @@ Each role (小标宋, 仿宋, 楷体, 黑体, 宋体; official names in `gbt9704
 No CJK font at all raises `EnvironmentProblem` naming the Debian packages to install.
 
 System fonts are listed with ONE ``fc-list`` call per process (family, style, weight, file, face
-index and languages of every face; ~5 ms). Character coverage and advance widths of any face come
+index and languages of every face; ~5 ms). Character coverage and text widths of any face come
 from HarfBuzz (``libharfbuzz.so.0``, a Pango dependency, through ctypes): it maps the font file and
-answers cmap/hmtx lookups without parsing the whole table, ~2 ms per face instead of ~130 ms for
-fontTools on a Noto CJK collection. fontTools only reads the name tables of font-folder files.
+answers cmap lookups without parsing the whole table (~2 ms per face instead of ~130 ms for
+fontTools on a Noto CJK collection), and shapes text the way Pango does for WeasyPrint, so widths
+match the PDF. fontTools only reads the name tables of font-folder files.
 """
 
 from __future__ import annotations
@@ -361,7 +362,6 @@ def _harfbuzz() -> ctypes.CDLL:
         "hb_face_get_upem": (ctypes.c_uint, [pointer]),
         "hb_font_create": (pointer, [pointer]),
         "hb_font_get_nominal_glyph": (ctypes.c_int, [pointer, u32, ctypes.POINTER(u32)]),
-        "hb_font_get_glyph_h_advance": (ctypes.c_int32, [pointer, u32]),
         "hb_buffer_create": (pointer, []),
         "hb_buffer_destroy": (None, [pointer]),
         "hb_buffer_add_utf8": (None, [pointer, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_int]),
@@ -433,7 +433,7 @@ def _script_of(char: str) -> str | None:
     if char.isascii():
         return "Latn" if char.isalpha() else None
     name = unicodedata.name(char, "")
-    if name.startswith("LATIN"):
+    if name.startswith(("LATIN", "FULLWIDTH LATIN")):
         return "Latn"
     if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA")):
         return "Hani"
