@@ -108,3 +108,11 @@ def test_cli_on_a_machine_without_fonts_exits_1_naming_the_packages(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "未找到任何中文（CJK）字体" in result.stdout
     assert "fonts-noto-cjk fonts-lxgw-wenkai" in result.stdout
+
+
+def test_missing_fc_list_fails(monkeypatch):
+    real_which = doctor.shutil.which
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None if name == "fc-list" else real_which(name))
+    rows = _by_item(doctor.run_checks(soffice_version=_no_soffice))
+    assert rows["fontconfig"].fails and "fc-list" in rows["fontconfig"].detail
+    assert "fontconfig" in doctor.REQUIRED_APT.split()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import platform
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ HARFBUZZ_SUBSET_LIBRARY = "libharfbuzz-subset.so.0"
 MIN_PANGO = (1, 44)  # WeasyPrint's minimum
 MIN_HARFBUZZ = (4, 1)  # WeasyPrint's minimum for HarfBuzz subsetting
 REQUIRED_APT = (
-    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai "
+    "sudo apt-get install fontconfig fonts-noto-cjk fonts-lxgw-wenkai "
     "libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0"
 )
 OPTIONAL_APT = libreoffice.INSTALL_HINT
@@ -67,6 +69,7 @@ def run_checks(
     checks.append(_pango(load_library))
     checks.append(_harfbuzz_subset(load_library))
     checks.append(_libreoffice(soffice_version))
+    checks.append(_fontconfig())
     checks += _fonts(font_dir, resolve)
     return checks
 
@@ -117,6 +120,14 @@ def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
         detail = f"未安装（可选，仅用于 DOCX 转 PDF 核对）：{OPTIONAL_APT}"
         return Check("LibreOffice", "warning", detail, required=False)
     return Check("LibreOffice", "ok", version, required=False)
+
+
+def _fontconfig() -> Check:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return Check("fontconfig", "missing", "未找到 fc-list：无法按字体名查找系统字体")
+    result = subprocess.run([fc_list, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    return Check("fontconfig", "ok", (result.stdout + result.stderr).strip() or fc_list)
 
 
 def _fonts(font_dir: Path | None, resolve: Callable[[Path | None], fonts.FontSet]) -> list[Check]:
