@@ -69,7 +69,7 @@ def test_missing_libreoffice_alone_is_not_a_failure():
 
 def test_font_dir_in_use_is_shown(tmp_path):
     rows = _by_item(doctor.run_checks(tmp_path, soffice_version=_no_soffice))
-    assert rows["字体文件夹"].detail == str(tmp_path.resolve())
+    assert rows["字体文件夹"].detail == f"{tmp_path.resolve()}（0 个字体）"
     rows = _by_item(doctor.run_checks(None, resolve=lambda _: fonts.resolve_from(fonts.system_faces())))
     assert "未设置" in rows["字体文件夹"].detail and fonts.FONT_DIR_ENV in rows["字体文件夹"].detail
 

@@ -135,9 +135,11 @@ def _fonts(font_dir: Path | None, resolve: Callable[[Path | None], fonts.FontSet
         font_set = resolve(font_dir)
     except EnvironmentProblem as exc:
         return [Check("中文字体", "missing", str(exc))]
-    dirs = "、".join(str(d) for d in font_set.font_dirs) or (
-        f"未设置（可用 --font-dir、环境变量 {fonts.FONT_DIR_ENV} 或配置文件 {fonts.config_file()} 指定）"
-    )
+    if font_set.font_dirs:
+        in_folders = sum(f.origin == "font-dir" for f in font_set.faces)
+        dirs = "、".join(str(d) for d in font_set.font_dirs) + f"（{in_folders} 个字体）"
+    else:
+        dirs = f"未设置（可用 --font-dir、环境变量 {fonts.FONT_DIR_ENV} 或配置文件 {fonts.config_file()} 指定）"
     checks = [Check("字体文件夹", "ok", dirs, required=False)]
     for role in font_set:
         where = f"{role.path}" + (f" #{role.index}" if role.index else "")
