@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -56,22 +56,20 @@ class SampleRow:
     defect: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Words:
+    """The word lists of ``templates/sample_data``."""
+
     names: dict[str, Any]
     places: dict[str, Any]
-    surnames: list[str] = field(default_factory=list)
-    surname_weights: list[float] = field(default_factory=list)
 
 
 @cache
 def _words() -> _Words:
-    names = yaml.safe_load(template_path("sample_data", "names.yaml").read_text(encoding="utf-8"))
-    places = yaml.safe_load(template_path("sample_data", "places.yaml").read_text(encoding="utf-8"))
-    words = _Words(names, places)
-    words.surnames = list(names["surnames"])
-    words.surname_weights = [float(w) for w in names["surnames"].values()]
-    return words
+    def load(name: str) -> dict[str, Any]:
+        return yaml.safe_load(template_path("sample_data", name).read_text(encoding="utf-8"))
+
+    return _Words(load("names.yaml"), load("places.yaml"))
 
 
 def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | None = None) -> list[SampleRow]:
@@ -153,6 +151,13 @@ class _RowMaker:
         self.grade_weights = [g["weight"] for g in places["grades"].values()]
         self.relations = list(places["relations"])
         self.relation_weights = [r["weight"] for r in places["relations"].values()]
+        self.surnames = list(words.names["surnames"])
+        base = [float(w) for w in words.names["surnames"].values()]
+        self.county_surname_weights = base
+        self.surname_weights = {
+            name: [w + town.get("surname_weights", {}).get(s, 0) for s, w in zip(self.surnames, base, strict=True)]
+            for name, town in places["townships"].items()
+        }  # township → weights, raised where a surname is common (畲族 surnames in 霍口畲族乡)
         self.used_ids: set[str] = set()
 
     def child(self, grade: str | None = None) -> dict[str, Any]:
@@ -222,13 +227,10 @@ class _RowMaker:
             given = given[:-1] + rng.choice(names["rare_given"])
         return surname + given, surname, False
 
-    def surname(self, township: str) -> str:
-        words = self.words
-        extra = words.places["townships"][township].get("surname_weights", {})
-        if not extra:
-            return self.rng.choices(words.surnames, words.surname_weights)[0]
-        weights = [w + extra.get(s, 0) for s, w in zip(words.surnames, words.surname_weights, strict=True)]
-        return self.rng.choices(words.surnames, weights)[0]
+    def surname(self, township: str | None) -> str:
+        """A surname as common in `township` (None: the county as a whole)."""
+        weights = self.county_surname_weights if township is None else self.surname_weights[township]
+        return self.rng.choices(self.surnames, weights)[0]
 
     def guardian_name(self, child_surname: str, relation: str, minority: bool) -> str:
         rng = self.rng
@@ -237,7 +239,7 @@ class _RowMaker:
         if minority:
             pool = names["minority_guardians_male" if info["male"] else "minority_guardians_female"]
             return rng.choice(pool)
-        surname = child_surname if info["same_surname"] else self.surname("凤山镇")
+        surname = child_surname if info["same_surname"] else self.surname(None)
         pool = names["given_male" if info["male"] else "given_female"]
         return surname + "".join(rng.choice(pool) for _ in range(2))
 

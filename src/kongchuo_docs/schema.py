@@ -210,11 +210,11 @@ def _column(path: Path, index: int, item: Any, problems: Problems) -> Column:
         type=col_type,
         values=values,
         aliases=aliases,
-        min=_number_or_none(item.get("min")),
-        max=_number_or_none(item.get("max")),
+        min=_number_or_none(item.get("min"), where, problems),
+        max=_number_or_none(item.get("max"), where, problems),
         prompt=None if prompt is None else str(prompt).strip(),
         example=None if example is None else str(example),
-        width=_number_or_none(item.get("width")),
+        width=_number_or_none(item.get("width"), where, problems),
         wrap=bool(item.get("wrap", False)),
     )
 
@@ -234,5 +234,10 @@ def _check_unique(path: Path, columns: tuple[Column, ...], problems: Problems) -
             owners[name] = col.key
 
 
-def _number_or_none(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _number_or_none(value: object, where: Location, problems: Problems) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    problems.error(where, "min、max、width 应为数字", value)
+    return None
