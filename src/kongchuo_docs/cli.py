@@ -119,7 +119,10 @@ def sample_roster(
 
 @app.command("forms")
 @reports_errors
-def forms(output: OutOption = Path("forms"), force: ForceOption = False) -> None:
+def forms(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
     """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致。"""
     from .kinds.forms import build_forms
 
