@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.idcard import make_id
+from kongchuo_docs.kinds.forms import demo as forms_demo
+from kongchuo_docs.output import OutputSet
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
 from kongchuo_docs.readers.table import read_fields, read_table
 from kongchuo_docs.sample_roster import generate_rows
@@ -161,3 +163,9 @@ def test_forms_command_writes_every_schema_with_manifest(tmp_path: Path) -> None
     assert set(forms) == {f"{s.name}.xlsx" for s in SCHEMAS}
     assert {e["kind"] for e in forms.values()} == {"form"}
     assert CliRunner().invoke(app, ["forms", "-o", str(tmp_path)]).exit_code == 2  # no overwrite
+
+
+def test_demo_step_writes_the_forms_folder(tmp_path: Path) -> None:
+    with OutputSet(tmp_path) as out:
+        forms_demo(out)
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == sorted(f"{s.name}.xlsx" for s in SCHEMAS)

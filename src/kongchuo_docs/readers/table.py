@@ -203,7 +203,11 @@ def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str 
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）")
-    name = _choose_sheet(path, workbook, schema, sheet)
+    try:
+        name = _choose_sheet(path, workbook, schema, sheet)
+    except InputError:
+        workbook.close()
+        raise
     worksheet = workbook[name]
     worksheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
     return _closing_rows(workbook, worksheet), name, None
