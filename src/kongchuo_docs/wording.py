@@ -32,6 +32,6 @@ def _compiled(text: str) -> jinja2.Template:
     return _ENV.from_string(text)
 
 
-def render(text: str, **values: Any) -> str:
-    """Fill the Jinja template `text` with `values`; surrounding whitespace is stripped."""
-    return _compiled(text).render(**values).strip()
+def render(template: str, /, **values: Any) -> str:
+    """Fill the Jinja `template` with `values`; surrounding whitespace is stripped."""
+    return _compiled(template).render(**values).strip()

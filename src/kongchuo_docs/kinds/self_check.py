@@ -8,7 +8,7 @@ case the report carries a visible 数据核对说明 and a 附注. The 辍学情
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,7 +105,11 @@ def read_self_check(path: Path) -> SelfCheck:
 
 def rates(form: SelfCheck) -> dict[str, stats.Rate]:
     """The five rates of the form, by name, in report order."""
-    c = form.count
+    return rate_set(form.count)
+
+
+def rate_set(c: Callable[[str], int]) -> dict[str, stats.Rate]:
+    """The five rates from counts by 自查表 key (one form's, or totals of many), in report order."""
     return {
         "入学率": stats.enrolment_rate(c("enrolled"), c("school_age")),
         "巩固率": stats.retention_rate(c("cohort_now"), c("cohort_entry")),

@@ -1,0 +1,452 @@
+"""``compile``: every unit's 自查表 in one folder → the county 工作总结 (documents.md §6) and its XLSX.
+
+Every file of the folder is accounted for: aggregated, aggregated with its inconsistencies listed,
+rejected with its file!sheet!cell errors (a malformed workbook never stops the others), rejected
+as a second form of the same unit, or not read (not a form). Against the 单位信息 list the units
+that sent nothing are listed. County totals add up the 乡镇 forms; school forms are shown on
+their own (their pupils are already counted in their township). Rates come from the summed
+counts, never from averaging rates. Charts are PNG files embedded in the DOCX and PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import charts, stats
+from ..errors import InputError, Location, Problem
+from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
+from ..output import OutputSet
+from ..readers.normalize import format_date
+from ..readers.units import Unit, read_units
+from ..resources import sample_path
+from ..wording import load_wording, render
+from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
+from .publish import write_document
+from .self_check import COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
+
+KIND = "summary"
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
+OUTPUT_FOLDER = "工作总结"
+CHART_WIDTH_MM = charts.FIGURE_WIDTH_MM
+RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童入学率")
+CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
+
+
+def _wording() -> dict[str, Any]:
+    return load_wording("summary", "summary.yaml")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file of the folder; `status` is a key of the wording's ``status``."""
+
+    name: str
+    status: str  # aggregated, inconsistent, rejected, duplicate, skipped
+    unit: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitData:
+    form: SelfCheck
+    label: str  # short name for tables and charts: 凤山镇, 实验小学
+    found: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Compilation:
+    outcomes: tuple[FileOutcome, ...]
+    townships: tuple[UnitData, ...]
+    schools: tuple[UnitData, ...]
+    missing: tuple[Unit, ...]
+    units_listed: int | None  # None without a 单位信息 list
+
+    @property
+    def aggregated(self) -> tuple[UnitData, ...]:
+        return self.townships + self.schools
+
+    @property
+    def base(self) -> tuple[UnitData, ...]:
+        """The rows county totals add up: the townships, or the schools when no township sent a form."""
+        return self.townships or self.schools
+
+    def total(self, key: str) -> int:
+        return sum(u.form.count(key) for u in self.base)
+
+
+def _label(form: SelfCheck, county: str) -> str:
+    if form.values["unit_type"] == "乡镇" and form.values.get("township"):
+        return form.values["township"]
+    return form.unit.removeprefix(county).removesuffix("人民政府") or form.unit
+
+
+def compile_folder(folder: Path, units: Sequence[Unit] | None = None) -> Compilation:
+    """Read every file of `folder` (sorted by name); nothing in it stops the others."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(Location(str(folder)), "不是文件夹")])
+    county = _wording()["county"]
+    outcomes: list[FileOutcome] = []
+    accepted: dict[str, UnitData] = {}
+    listed = {u.name for u in units} if units is not None else None
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        outcome, data = _one_file(path, accepted, listed, county)
+        outcomes.append(outcome)
+        if data is not None:
+            accepted[data.form.unit] = data
+    order = {u.name: i for i, u in enumerate(units or ())}
+    ranked = sorted(accepted.values(), key=lambda d: (order.get(d.form.unit, len(order)), d.form.source.name))
+    return Compilation(
+        outcomes=tuple(outcomes),
+        townships=tuple(d for d in ranked if d.form.values["unit_type"] == "乡镇"),
+        schools=tuple(d for d in ranked if d.form.values["unit_type"] == "学校"),
+        missing=tuple(u for u in units or () if u.name not in accepted),
+        units_listed=None if units is None else len(units),
+    )
+
+
+def _one_file(
+    path: Path, accepted: dict[str, UnitData], listed: set[str] | None, county: str
+) -> tuple[FileOutcome, UnitData | None]:
+    if path.is_dir():
+        return FileOutcome(path.name, "skipped", "", ("是文件夹，未读取",)), None
+    if path.name.startswith(("~$", ".")):
+        return FileOutcome(path.name, "skipped", "", ("Excel 临时文件或隐藏文件，未读取",)), None
+    if path.suffix.lower() not in FORM_SUFFIXES:
+        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx 或 .yaml 文件）",)), None
+    try:
+        form = read_self_check(path)
+    except InputError as exc:
+        return FileOutcome(path.name, "rejected", "", tuple(str(p) for p in exc.problems)), None
+    if form.unit in accepted:
+        first = accepted[form.unit].form.source.name
+        return FileOutcome(path.name, "duplicate", form.unit, (f"与 {first} 是同一单位，只汇总 {first}",)), None
+    found = tuple(inconsistencies(form))
+    details = [str(p) for p in found]
+    if listed is not None and form.unit not in listed:
+        details.append(f"{form.unit} 不在单位信息名单中（已汇总，请核对单位名称）")
+    status = "inconsistent" if found else "aggregated"
+    return FileOutcome(path.name, status, form.unit, tuple(details)), UnitData(form, _label(form, county), found)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _rate_texts(count: Callable[[str], int], rounding: stats.RoundingMode) -> dict[str, str]:
+    return {name: rate.text(rounding) for name, rate in rate_set(count).items()}
+
+
+def _summed(rows: Sequence[UnitData]) -> Callable[[str], int]:
+    return lambda key: sum(u.form.count(key) for u in rows)
+
+
+def _data_row(label: str, count: Callable[[str], int], rounding: stats.RoundingMode) -> list[str]:
+    r = _rate_texts(count, rounding)
+    c = count
+    return [
+        label, str(c("school_age")), str(c("enrolled")), r["入学率"], str(c("cohort_entry")),
+        str(c("cohort_now")), r["巩固率"], str(c("students_at_start")), str(c("dropouts")), r["辍学率"],
+        str(c("returned")), r["劝返率"], str(c("disabled_school_age")), str(c("disabled_enrolled")),
+        r["残疾儿童入学率"],
+    ]  # fmt: skip
+
+
+_ABSENCE_KEYS = (
+    "absent", "absent_sick", "absent_suspended", "absent_deferred", "absent_home_teaching",
+    "absent_transferred", "absent_deceased", "absent_dropout",
+)  # fmt: skip
+
+
+def _absence_row(label: str, count: Callable[[str], int]) -> list[str]:
+    parts = sum(count(k) for k in _ABSENCE_KEYS[1:])
+    check = "相符" if parts == count("absent") else f"分项合计{parts}，不符"
+    return [label, *(str(count(k)) for k in _ABSENCE_KEYS), check]
+
+
+def _tables(rows: Sequence[UnitData], total_label: str | None, rounding: stats.RoundingMode) -> list[Table]:
+    """The data table and the 未到校 table of `rows` (with a total row when `total_label`)."""
+    w = _wording()
+    data = [list(w["data_columns"])] + [_data_row(u.label, u.form.count, rounding) for u in rows]
+    absence = [list(w["absence_columns"])] + [_absence_row(u.label, u.form.count) for u in rows]
+    if total_label:
+        data.append(_data_row(total_label, _summed(rows), rounding))
+        absence.append(_absence_row(total_label, _summed(rows)))
+    return [Table(rows=data), Table(rows=absence)]
+
+
+def _rate_table(rows: Sequence[UnitData], total_label: str | None, caption: str,
+                rounding: stats.RoundingMode) -> Table:
+    w = _wording()
+    body = [[u.label, *_rate_texts(u.form.count, rounding).values()] for u in rows]
+    if total_label:
+        body.append([total_label, *_rate_texts(_summed(rows), rounding).values()])
+    return Table(rows=[list(w["rate_columns"]), *body], caption=caption)
+
+
+def receipt_rows(comp: Compilation) -> list[list[str]]:
+    """Every file and every missing unit: 序号, 文件, 单位, 处理结果, 说明."""
+    status = _wording()["status"]
+    rows = [
+        [str(i), o.name, o.unit or "—", status[o.status], "；".join(o.details) or "—"]
+        for i, o in enumerate(comp.outcomes, start=1)
+    ]
+    start = len(rows) + 1
+    rows += [
+        [str(start + i), "—", u.name, status["missing"], f"联系人：{u.contact or '—'}　电话：{u.phone or '—'}"]
+        for i, u in enumerate(comp.missing)
+    ]
+    return rows
+
+
+# ---------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True)
+class SummarySettings:
+    issuer: str
+    period: str
+    date: dt.date
+    rounding: stats.RoundingMode
+
+
+def settings_for(comp: Compilation, *, period: str | None, date: dt.date | None,
+                 rounding: stats.RoundingMode) -> SummarySettings:
+    """Defaults from the forms: the most common 自查时段, the latest 报告日期 (deterministic)."""
+    forms = [u.form for u in comp.aggregated]
+    periods = Counter(f.values.get("period") for f in forms if f.values.get("period"))
+    best = sorted(periods.items(), key=lambda kv: (-kv[1], kv[0]))
+    return SummarySettings(
+        issuer=_wording()["issuer"],
+        period=period or (best[0][0] if best else "本学期"),
+        date=date or max(f.values["report_date"] for f in forms),
+        rounding=rounding,
+    )
+
+
+def _problem_paragraphs(comp: Compilation, rounding: stats.RoundingMode, receipt_no: int) -> list[Paragraph]:
+    w = _wording()
+    items: list[str] = []
+    if comp.missing:
+        items.append(render(w["problem_missing"], count=len(comp.missing),
+                            names="、".join(u.name for u in comp.missing)))
+    rejected = [o for o in comp.outcomes if o.status in ("rejected", "duplicate")]
+    if rejected:
+        items.append(render(w["problem_rejected"], count=len(rejected), names="、".join(o.name for o in rejected),
+                            receipt_attachment=receipt_no))
+    for u in comp.aggregated:
+        if u.found:
+            items.append(render(w["problem_inconsistent"], unit=u.form.unit,
+                                details="；".join(p.message for p in u.found)))
+    still_out = comp.total("dropouts") - comp.total("returned")
+    if still_out > 0:
+        rate = rate_set(comp.total)["劝返率"].text(rounding)
+        items.append(render(w["problem_dropouts"], still_out=still_out, rate=rate))
+    paragraphs = [Paragraph(text=w["problems_intro"])] if items else [Paragraph(text=w["problems_none"])]
+    paragraphs += [Paragraph(text=f"{i}. {text}") for i, text in enumerate(items, start=1)]
+    reported = [(u.form.unit, (u.form.values.get("problems") or "").strip()) for u in comp.aggregated]
+    reported = [(unit, text.splitlines()[0]) for unit, text in reported if text]
+    if reported:
+        paragraphs.append(Paragraph(text=w["problem_reported_intro"]))
+        paragraphs += [Paragraph(text=render(w["problem_reported"], unit=unit, text=text)) for unit, text in reported]
+    return paragraphs
+
+
+def summary_document(comp: Compilation, settings: SummarySettings, chart_paths: tuple[Path, Path] | None) -> Document:
+    """The county 工作总结; `chart_paths` are the PNG files of 图1 and 图2 (None: no charts)."""
+    w = _wording()
+    rounding = settings.rounding
+    heads = w["headings"]
+    names = w["attachments"]
+    attachment_titles = [names["townships"]] if comp.townships else []
+    attachment_titles += [names["schools"]] if comp.schools else []
+    attachment_titles.append(names["receipt"])
+    receipt_no = len(attachment_titles)
+    counts = {key: comp.total(key) for key in COUNT_KEYS}
+    v = {
+        **counts,
+        "issuer": settings.issuer,
+        "county": w["county"],
+        "period": settings.period,
+        "received": len(comp.outcomes),
+        "aggregated": len(comp.aggregated),
+        "townships": len(comp.townships),
+        "schools": len(comp.schools),
+        "rejected": sum(o.status in ("rejected", "duplicate") for o in comp.outcomes),
+        "missing": len(comp.missing),
+        "total_units": comp.units_listed,
+        "receipt_attachment": receipt_no,
+        "rates": _rate_texts(comp.total, rounding),
+        "rounding": "四舍五入" if rounding == "half-up" else "截尾",
+    }
+    body: list[Block] = [Paragraph(text=render(w["opening"], **v)), Heading(level=1, text=heads["basic"])]
+    body.append(Paragraph(text=render(w["basic_receipt"], **v)))
+    body.append(Paragraph(text=render(w["basic_totals"] if comp.townships else w["basic_no_townships"], **v)))
+    body.append(Paragraph(text=render(w["basis_note"], **v)))
+    if comp.townships:
+        body.append(_rate_table(comp.townships, "全县合计", w["table_townships"], rounding))
+    if comp.schools:
+        body.append(_rate_table(comp.schools, None, w["table_schools"], rounding))
+    body.append(Heading(level=1, text=heads["dropout"]))
+    body.append(Paragraph(text=render(w["dropout_totals"], **v)))
+    if chart_paths is not None:
+        body.append(Image(path=chart_paths[0], width_mm=CHART_WIDTH_MM, caption=w["chart_rates"]))
+        body.append(Image(path=chart_paths[1], width_mm=CHART_WIDTH_MM, caption=w["chart_counts"]))
+    body.append(Heading(level=1, text=heads["practice"]))
+    body += [
+        Heading(level=3, text=f"{i}. {p['heading']}", run_in=p["text"])
+        for i, p in enumerate(w["practice"], start=1)
+    ]
+    body.append(Heading(level=1, text=heads["problems"]))
+    body += _problem_paragraphs(comp, rounding, receipt_no)
+    body.append(Heading(level=1, text=heads["next"]))
+    body += [Paragraph(text=f"{i}. {t}") for i, t in enumerate(w["next"], start=1)]
+    attachments: list[Attachment] = []
+    if comp.townships:
+        attachments.append(Attachment(number=len(attachments) + 1, title=names["townships"], landscape=True,
+                                      blocks=_tables(comp.townships, "全县合计", rounding)))
+    if comp.schools:
+        attachments.append(Attachment(number=len(attachments) + 1, title=names["schools"], landscape=True,
+                                      blocks=_tables(comp.schools, "学校合计", rounding)))
+    attachments.append(Attachment(number=len(attachments) + 1, title=names["receipt"], landscape=True,
+                                  blocks=[Table(rows=[list(w["receipt_columns"]), *receipt_rows(comp)],
+                                                widths=[1, 4, 5, 3, 12])]))
+    if len(attachments) == 1:
+        attachments = [attachments[0].model_copy(update={"number": None})]
+    return Document(
+        kind=KIND,
+        issuers=[settings.issuer],
+        title=render(w["title"], **v),
+        recipients=w["recipients"],
+        body=body,
+        signatures=[Signature(name=settings.issuer)],
+        seal=True,
+        date=settings.date,
+        attachments=attachments,
+        colophon=Colophon(printer=w["printer"], print_date=settings.date),
+    )
+
+
+# ---------------------------------------------------------------- charts and workbook
+
+
+def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings) -> tuple[Path, Path] | None:
+    """图1 rates and 图2 dropouts/returns by township (by school if no township form); None if no rows."""
+    rows = comp.base
+    if not rows:
+        return None
+    w = _wording()
+    labels = [u.label for u in rows]
+    rates_png = out.reserve(f"{OUTPUT_FOLDER}/图1_比率.png")
+    charts.rates_chart(
+        rates_png, labels,
+        {name: [rate_set(u.form.count)[name] for u in rows] for name in CHART_RATES},
+        title=w["chart_rates"].split("（")[0], rounding=settings.rounding,
+    )  # fmt: skip
+    counts_png = out.reserve(f"{OUTPUT_FOLDER}/图2_辍学与劝返.png")
+    charts.counts_chart(
+        counts_png, labels,
+        {"辍学": [u.form.count("dropouts") for u in rows], "劝返复学": [u.form.count("returned") for u in rows]},
+        title=w["chart_counts"],
+    )  # fmt: skip
+    for rel, title in ((f"{OUTPUT_FOLDER}/图1_比率.png", w["chart_rates"]),
+                       (f"{OUTPUT_FOLDER}/图2_辍学与劝返.png", w["chart_counts"])):
+        out.record(rel, kind=KIND, title=title, records=len(rows))
+    return rates_png, counts_png
+
+
+def summary_workbook(comp: Compilation, settings: SummarySettings) -> tuple[RegisterSheet, CountSheet]:
+    """The aggregated table (every unit, subtotals) and the 报送情况 sheet."""
+    w = _wording()
+    x = w["xlsx"]
+    rounding = settings.rounding
+    headers = ["类型", *w["data_columns"], *w["absence_columns"][1:]]
+    rows: list[tuple[str | int | None, ...]] = []
+    fills: list[str | None] = []
+
+    def add(kind: str, label: str, count: Callable[[str], int], inconsistent: bool) -> None:
+        absence = _absence_row(label, count)
+        rows.append((kind, *_data_row(label, count, rounding), *absence[1:]))
+        fills.append(x["inconsistent_fill"] if inconsistent else None)
+
+    for group, kind, total in ((comp.townships, "乡镇", "乡镇合计"), (comp.schools, "学校", "学校合计")):
+        for u in group:
+            add(kind, u.form.unit, u.form.count, bool(u.found))
+        if group:
+            add(kind, total, _summed(group), False)
+    v = {"county": w["county"], "period": settings.period}
+    register = RegisterSheet(
+        sheet_name=x["sheet"],
+        title=render(x["title"], **v),
+        unit_line=f"填报单位：{settings.issuer}",
+        date_line=f"填报时间：{format_date(settings.date)}",
+        columns=tuple(RegisterColumn(header=h, wrap=h in ("单位", "核对")) for h in headers),
+        rows=tuple(rows),
+        fills=tuple(fills),
+        notes=tuple(x["notes"]),
+    )
+    receipt = CountSheet(
+        sheet_name=x["progress_sheet"],
+        title=w["attachments"]["receipt"],
+        tables=(CountTable(caption=w["attachments"]["receipt"], headers=tuple(w["receipt_columns"]),
+                           rows=tuple(tuple(r) for r in receipt_rows(comp))),),
+    )
+    return register, receipt
+
+
+def write_summary(
+    out: OutputSet,
+    comp: Compilation,
+    settings: SummarySettings,
+    *,
+    source: Path | str,
+    source_is_output: bool = False,
+) -> None:
+    """``工作总结/`` : the 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX)."""
+    chart_paths = write_charts(out, comp, settings)
+    doc = summary_document(comp, settings, chart_paths)
+    write_document(out, doc, f"{OUTPUT_FOLDER}/{doc.title}", kind=KIND, source=source,
+                   source_is_output=source_is_output, records=len(comp.aggregated))
+    register, receipt = summary_workbook(comp, settings)
+    rel = f"{OUTPUT_FOLDER}/{register.title}.xlsx"
+    write_register_xlsx(register, out.reserve(rel), [receipt])
+    out.record(rel, kind=KIND, title=register.title, records=len(comp.aggregated), source=source,
+               source_is_output=source_is_output)
+
+
+def build_summary_files(
+    folder: Path,
+    outdir: Path,
+    *,
+    units_file: Path | None = None,
+    period: str | None = None,
+    date: dt.date | None = None,
+    rounding: stats.RoundingMode = "half-up",
+    force: bool = False,
+) -> tuple[list[str], Compilation]:
+    """``kongchuo-docs compile``: stops only when no form at all can be aggregated."""
+    units = read_units(units_file) if units_file else None
+    comp = compile_folder(folder, units)
+    if not comp.aggregated:
+        problems = [Problem(Location(o.name), "；".join(o.details) or o.status) for o in comp.outcomes]
+        raise InputError(problems or [Problem(Location(str(folder)), "文件夹中没有自查表")])
+    settings = settings_for(comp, period=period, date=date, rounding=rounding)
+    with OutputSet(outdir, force=force) as out:
+        write_summary(out, comp, settings, source=folder)
+    return out.written, comp
+
+
+def demo(out: OutputSet) -> None:
+    """Demo step: the bundled folder (consistent, inconsistent, malformed, stray file) + 单位信息."""
+    folder = sample_path("cycle", "自查表")
+    for path in sorted(folder.iterdir()):
+        out.copy_in(path, f"inputs/自查表/{path.name}")
+    units_src = sample_path("cycle", "单位信息.yaml")
+    out.copy_in(units_src, "inputs/单位信息.yaml")
+    comp = compile_folder(folder, read_units(units_src))
+    settings = settings_for(comp, period=None, date=None, rounding="half-up")
+    write_summary(out, comp, settings, source="inputs/自查表", source_is_output=True)

@@ -1,0 +1,148 @@
+"""compile: every file accounted for, totals from summed counts, malformed files rejected not fatal,
+charts and workbook byte-identical from run to run."""
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from kongchuo_docs import charts, stats
+from kongchuo_docs.kinds import summary
+from kongchuo_docs.model import Image, Table
+from kongchuo_docs.output import OutputSet
+from kongchuo_docs.readers.units import Unit
+
+
+def _form(unit: str, unit_type: str, township: str, *, dropouts: int, returned: int, school_age: int,
+          enrolled: int, absent_extra: int = 0) -> dict:
+    return {
+        "单位名称": unit, "单位类型": unit_type, "所属乡镇": township, "自查时段": "2020年秋季学期",
+        "报告日期": "2020-10-09", "适龄儿童少年数": school_age, "已入学适龄儿童少年数": enrolled,
+        "学期初在校学生数": enrolled, "本届入学时人数": 100, "本届在校人数": 99, "辍学人数": dropouts,
+        "劝返复学人数": returned, "适龄残疾儿童数": 0, "残疾儿童入学人数": 0,
+        "未到校人数": 2 + dropouts - returned + absent_extra, "病假": 2, "休学": 0, "延缓入学": 0,
+        "送教上门": 0, "转学": 0, "死亡": 0, "辍学（未到校）": dropouts - returned,
+        "存在问题": f"{unit}的问题。\n第二行。",
+    }  # fmt: skip
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "收件"
+    folder.mkdir()
+
+    def put(name: str, data: dict) -> None:
+        (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    put("a.yaml", _form("甲镇人民政府", "乡镇", "甲镇", dropouts=3, returned=1, school_age=1000, enrolled=999))
+    put("b.yaml", _form("乙乡人民政府", "乡镇", "乙乡", dropouts=0, returned=0, school_age=500, enrolled=500,
+                        absent_extra=1))  # 未到校 does not add up
+    put("c.yaml", _form("甲镇中心小学", "学校", "甲镇", dropouts=1, returned=1, school_age=300, enrolled=300))
+    put("d.yaml", _form("甲镇人民政府", "乡镇", "甲镇", dropouts=9, returned=0, school_age=1, enrolled=1))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自查表"
+    ws.append(["单位名称", "丙镇人民政府"])
+    ws.append(["辍学人数", "两个"])
+    wb.save(folder / "e.xlsx")
+    (folder / "f.xlsx").write_bytes(b"not a workbook")
+    (folder / "说明.docx").write_bytes(b"")
+    return folder
+
+
+UNITS = [
+    Unit("甲镇人民政府", "乡镇", "甲镇", "甲政", "甲镇人民政府", "", ""),
+    Unit("乙乡人民政府", "乡镇", "乙乡", "", "乙乡人民政府", "", ""),
+    Unit("丙镇人民政府", "乡镇", "丙镇", "", "丙镇人民政府", "张三", "13905912345"),
+    Unit("甲镇中心小学", "学校", "甲镇", "", "甲镇中心小学", "", ""),
+]
+
+
+def test_every_file_is_accounted_for(tmp_path):
+    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    status = {o.name: o.status for o in comp.outcomes}
+    assert status == {
+        "a.yaml": "aggregated", "b.yaml": "inconsistent", "c.yaml": "aggregated", "d.yaml": "duplicate",
+        "e.xlsx": "rejected", "f.xlsx": "rejected", "说明.docx": "skipped",
+    }  # fmt: skip
+    assert [u.name for u in comp.missing] == ["丙镇人民政府"]
+    rejected = next(o for o in comp.outcomes if o.name == "e.xlsx")
+    assert "e.xlsx!自查表!B2 辍学人数: 应为数字（两个）" in rejected.details
+    rows = summary.receipt_rows(comp)
+    assert len(rows) == len(comp.outcomes) + len(comp.missing)
+    assert rows[-1][2:4] == ["丙镇人民政府", "未报送"]
+
+
+def test_totals_add_township_counts_and_compute_rates(tmp_path):
+    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    assert [u.label for u in comp.townships] == ["甲镇", "乙乡"]
+    assert [u.label for u in comp.schools] == ["甲镇中心小学"]
+    assert comp.total("school_age") == 1500  # the school's pupils are not counted twice
+    assert comp.total("dropouts") == 3
+    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    assert settings.period == "2020年秋季学期" and settings.date == dt.date(2020, 10, 9)
+    doc = summary.summary_document(comp, settings, None)
+    table = next(b for b in doc.body if isinstance(b, Table))
+    assert table.rows[-1] == ["全县合计", "99.93%", "99.00%", "0.20%", "33.33%", "—（分母为0）"]
+    text = "".join(getattr(b, "text", "") for b in doc.body)
+    assert "未报送自查表的单位（1个）：丙镇人民政府" in text
+    assert "e.xlsx、f.xlsx、d.yaml" in text or "d.yaml、e.xlsx、f.xlsx" in text
+    assert "乙乡人民政府——未到校 3 人，分项合计 2 人" in text
+    assert "全县仍有2名辍学学生未劝返复学" in text
+    assert [a.number for a in doc.attachments] == [1, 2, 3]
+    assert all(a.landscape for a in doc.attachments)
+
+
+def test_workbook_rows_and_fills(tmp_path):
+    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    settings = summary.settings_for(comp, period=None, date=None, rounding="truncate")
+    register, receipt = summary.summary_workbook(comp, settings)
+    assert len(receipt.tables[0].rows) == 8  # 7 files + 1 missing unit
+    assert [r[1] for r in register.rows] == ["甲镇人民政府", "乙乡人民政府", "乡镇合计", "甲镇中心小学", "学校合计"]
+    assert register.fills[1] is not None and register.fills[0] is None
+    assert register.rows[2][4] == "99.93%"  # 1499 / 1500 = 99.9333 %, truncated
+
+
+def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):
+    folder = _folder(tmp_path)
+    monkeypatch.setattr(summary, "write_document", lambda *a, **k: [])  # the 公文 writers test themselves
+    digests = []
+    for name in ("one", "two"):
+        comp = summary.compile_folder(folder, UNITS)
+        settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+        with OutputSet(tmp_path / name) as out:
+            summary.write_summary(out, comp, settings, source=folder)
+        files = sorted(p for p in (tmp_path / name).rglob("*") if p.is_file())
+        digests.append({p.relative_to(tmp_path / name): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
+    assert digests[0] == digests[1]
+    assert {p.suffix for p in digests[0]} == {".png", ".xlsx", ".json"}
+
+
+def test_document_embeds_both_charts(tmp_path):
+    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    paths = (tmp_path / "1.png", tmp_path / "2.png")
+    doc = summary.summary_document(comp, settings, paths)
+    images = [b for b in doc.body if isinstance(b, Image)]
+    assert [i.path for i in images] == list(paths)
+    assert all(i.width_mm <= 156 for i in images)
+
+
+def test_chart_bytes_are_reproducible(tmp_path):
+    rates = {"入学率": [stats.enrolment_rate(99, 100), stats.enrolment_rate(0, 0)]}
+    for name in ("a.png", "b.png"):
+        charts.rates_chart(tmp_path / name, ["甲镇", "乙乡"], rates, title="入学率")
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    assert (tmp_path / "a.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_aggregatable_form_stops_with_every_reason(tmp_path):
+    folder = tmp_path / "空"
+    folder.mkdir()
+    (folder / "x.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(summary.InputError) as info:
+        summary.build_summary_files(folder, tmp_path / "out")
+    assert "x.txt" in str(info.value)
+    assert not (tmp_path / "out").exists()
