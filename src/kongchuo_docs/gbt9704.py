@@ -70,6 +70,9 @@ BODY_SIZE_PT: Final = SIZE_PT["三号"]  # §5.2.3 正文 3号 仿宋
 BODY_CHAR_PITCH_PT: Final = TYPE_AREA_WIDTH_PT / CHARS_PER_LINE
 BODY_CHAR_SPACING_TWIPS: Final = -5  # [calc] OOXML w:spacing, −0.25 pt: 28 × 15.75 pt fit in 442.2 pt
 BODY_LETTER_SPACING_PT: Final = BODY_CHAR_PITCH_PT - BODY_SIZE_PT  # [calc] CSS, −0.207 pt
+# [practice] Word ("自动调整中文与西文/数字的间距", on by default) and LibreOffice (always) put extra
+# space where Chinese meets Latin letters or digits; measured in LibreOffice: 3.45 pt at 16 pt.
+AUTOSPACE_EM: Final = 0.215
 
 # ---------------------------------------------------------------- fonts (§7 names the faces)
 # Roles → official family names kept in the DOCX (the user's Word shows the real fonts).

@@ -23,7 +23,7 @@ from ..model.document import Image
 
 if TYPE_CHECKING:
     from ..fonts import FontSet
-from .text import Measure, break_lines, em_measure
+from .text import Measure, break_lines, em_measure, line_width
 from .title import shape_title
 
 Align = Literal["justify", "left", "center", "right"]
@@ -166,6 +166,11 @@ class Measures:
     mark: Measure  # at 1 pt: scale by the mark size
 
     @staticmethod
+    def autospace(size_pt: float) -> float:
+        """Space where Chinese meets Latin letters or digits at `size_pt`, pt."""
+        return g.AUTOSPACE_EM * size_pt
+
+    @staticmethod
     def from_fonts(fonts: FontSet) -> Measures:
         """Widths from the fonts that will render the text (official or stand-in)."""
         spacing = g.BODY_CHAR_SPACING_TWIPS / g.TWIPS_PER_PT
@@ -270,7 +275,8 @@ class Layouter:
         first_indent = indent_chars * CHAR
         rest_indent = hanging_chars * CHAR
         # break with the first line shorter by its indent, later lines by the hanging indent
-        raw = break_lines(text, width - rest_indent, self.m.body, first_indent - rest_indent)
+        raw = break_lines(text, width - rest_indent, self.m.body, first_indent - rest_indent,
+                          self.m.autospace(g.BODY_SIZE_PT))
         lines = []
         lead_font, lead_left = lead or (None, 0)
         for i, chunk in enumerate(raw):
@@ -292,6 +298,10 @@ class Layouter:
                 )
             )
         return lines
+
+    def body_width(self, text: str) -> float:
+        """Natural width of body text in pt (automatic Chinese/Latin spaces included)."""
+        return line_width(text, self.m.body, self.m.autospace(g.BODY_SIZE_PT))
 
     @property
     def text_width(self) -> float:
@@ -521,7 +531,8 @@ class Layouter:
         rows = list(table.rows) + [[""] * table.columns for _ in range(table.blank_rows)]
         for row in rows:
             n = max(
-                len(break_lines(cell, w - 2 * g.TABLE_CELL_MARGIN_PT, self.m.table)) if cell else 1
+                len(break_lines(cell, w - 2 * g.TABLE_CELL_MARGIN_PT, self.m.table,
+                                autospace_pt=self.m.autospace(g.TABLE_SIZE_PT))) if cell else 1
                 for cell, w in zip(row, widths, strict=True)
             )
             heights.append(max(min_h, n * g.TABLE_LINE_PITCH_PT))
@@ -546,7 +557,7 @@ class Layouter:
         for i, a in enumerate(attachments):
             prefix = f"{a.number}. " if a.number is not None and len(attachments) > 1 else ""
             text = (label if i == 0 else "") + prefix + a.title
-            number_chars = self.m.body(prefix) / CHAR if prefix else 0
+            number_chars = self.body_width(prefix) / CHAR if prefix else 0
             indent = g.BODY_INDENT_CHARS if i == 0 else g.BODY_INDENT_CHARS + label_chars
             self.lines(
                 self.paragraph_lines(
@@ -561,7 +572,7 @@ class Layouter:
         """署名, 成文日期, 附注 (§7.3.5, §7.3.6)."""
         doc = self.doc
         date_text = format_date(doc.date)
-        wd = self.m.body(date_text)
+        wd = self.body_width(date_text)
         sigs = doc.signatures
         if doc.seal:
             self.blank(g.SEAL_BLANK_LINES_ABOVE_SIGNATURE)
@@ -570,12 +581,12 @@ class Layouter:
             for sig in sigs:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
-                        right = max(0.0, centre_right - self.m.body(text) / 2)
+                        right = max(0.0, centre_right - self.body_width(text) / 2)
                         self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
                                              right_indent_pt=right, role=role, paragraph_start=True))
         else:
             self.blank(g.NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE)
-            ws = max((self.m.body(s.name) for s in sigs), default=0.0)
+            ws = max((self.body_width(s.name) for s in sigs), default=0.0)
             sig_right = g.NO_SEAL_SIGNATURE_RIGHT_INDENT_CHARS * CHAR
             shift = g.NO_SEAL_DATE_SHIFT_CHARS * CHAR
             date_right = sig_right + ws - shift - wd
@@ -586,7 +597,7 @@ class Layouter:
                 sig_start_right = sig_right + ws  # all 署名 start in one column
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
-                        right = sig_start_right - self.m.body(text)
+                        right = sig_start_right - self.body_width(text)
                         self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
                                              right_indent_pt=right, role=role, paragraph_start=True))
         self.flow.place(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
@@ -626,7 +637,8 @@ class Layouter:
         rows: list[ColophonRow] = []
         for label, text in (("主送：", c.recipients), (g.CC_LABEL, "，".join(c.cc) + "。" if c.cc else None)):
             if text:
-                lines = break_lines(label + text, inner, self.m.colophon)
+                lines = break_lines(label + text, inner, self.m.colophon,
+                                    autospace_pt=self.m.autospace(g.COLOPHON_SIZE_PT))
                 rows.append(ColophonRow(tuple(lines), height_pt=row_h * len(lines)))
         if not letter and (c.printer or c.print_date):
             right = format_date(c.print_date) + g.PRINT_DATE_SUFFIX if c.print_date else None

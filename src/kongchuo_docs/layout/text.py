@@ -73,19 +73,43 @@ def units(text: str) -> list[str]:
     return merged
 
 
+def script(ch: str) -> str:
+    """"latin" for ASCII letters and digits, "cjk" for full-width text, "" for the rest."""
+    if ch.isascii():
+        return "latin" if ch.isalnum() else ""
+    return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
+
+
+def autospace_gaps(text: str) -> list[int]:
+    """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
+    return [
+        i for i in range(1, len(text))
+        if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}
+    ]
+
+
+def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
+    """Natural width of a line in pt, automatic spaces included."""
+    return measure(text) + autospace_pt * len(autospace_gaps(text))
+
+
 def break_lines(
     text: str,
     width_pt: float,
     measure: Measure,
     first_indent_pt: float = 0.0,
+    autospace_pt: float = 0.0,
 ) -> list[str]:
-    """Break one paragraph into lines no wider than `width_pt` (the first line is indented)."""
+    """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
+    `autospace_pt` is the space added where Chinese meets Latin letters or digits."""
     lines: list[str] = []
     current = ""
     used = first_indent_pt
     capacity = width_pt
     for unit in units(text):
-        w = measure(unit)
+        w = measure(unit) + autospace_pt * len(autospace_gaps(unit))
+        if current and autospace_pt and {script(current[-1]), script(unit[0])} == {"latin", "cjk"}:
+            w += autospace_pt
         if used + w <= capacity + _FIT_EPSILON_PT or not current.strip():
             if used + w > capacity + _FIT_EPSILON_PT:  # a unit wider than a whole line: split it
                 head, tail = _split_to_fit(unit, capacity - used, measure)
@@ -97,7 +121,7 @@ def break_lines(
             continue
         lines.append(current)
         current = unit.lstrip() if unit.isspace() is False else ""
-        used = measure(current)
+        used = line_width(current, measure, autospace_pt)
     if current or not lines:
         lines.append(current)
     return lines

@@ -3,7 +3,8 @@
 One non-empty line is one paragraph. Numbering (§7.3.3): ``一、`` level 1, ``（一）`` level 2,
 ``1.`` level 3, ``（1）`` level 4 (half-width brackets and ``1．``/``1、`` are accepted and
 normalised with a warning). A level-2…4 heading whose first sentence ends in "。" and goes on
-is a run-in heading: ``1. 落实控辍保学职责。根据…``. A line ``[分页]`` (or ``【分页】``) is a
+is a run-in heading: ``1. 落实控辍保学职责。根据…``; a level-1 line that is a whole sentence is
+a numbered paragraph in body type. A line ``[分页]`` (or ``【分页】``) is a
 page break. Numbering is checked: each level counts 1, 2, 3… and restarts under a new parent.
 """
 
@@ -102,7 +103,11 @@ def _heading(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def _heading_block(level: int, label: str, rest: str) -> Heading:
+def _heading_block(level: int, label: str, rest: str) -> Heading | Paragraph:
+    """A heading; a level-1 "heading" that is a whole sentence ("一、请你乡于…。") is a numbered
+    paragraph in body type — 黑体 is for short headings only."""
+    if level == 1 and any(mark in rest for mark in "。；！？"):
+        return Paragraph(text=label + rest)
     if level >= 2:
         stop = rest.find("。")
         if 0 <= stop < len(rest) - 1:

@@ -147,7 +147,7 @@ class _Reader:
             self.problems.error(loc, "应填 是 或 否", value)
         return False
 
-    def date(self, value: Any, loc: Location, *, required: bool = False):  # noqa: ANN201
+    def date(self, value: Any, loc: Location, *, required: bool = False):
         if value is None or value == "":
             if required:
                 self.problems.error(loc, "必填，不能为空")

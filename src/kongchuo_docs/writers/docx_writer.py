@@ -99,15 +99,13 @@ class DocxWriter:
             p.append(run(text, self.line_rpr(line)))
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
-        extra = [el("w:pageBreakBefore")] if page_break else []
-        first = line.indent_pt
         ppr = paragraph_properties(
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
             jc=_JC[line.align],
             right_twips=tw(line.right_indent_pt),
-            first_line_twips=tw(first),
-            extra=extra,
+            first_line_twips=tw(line.indent_pt),
+            page_break_before=page_break,
         )
         p = self.append(el("w:p", [ppr]))
         self.add_runs(p, line)
@@ -120,7 +118,7 @@ class DocxWriter:
         rest = tw(rest_indent_pt)
         if ind is None:
             ind = el("w:ind")
-            p.find(qn("w:pPr")).find(qn("w:spacing")).addnext(ind)
+            p.find(qn("w:pPr")).find(qn("w:spacing")).addnext(ind)  # w:ind follows w:spacing
         for attr in ("w:firstLine", "w:hanging"):
             ind.attrib.pop(qn(attr), None)
         ind.set(qn("w:left"), str(rest))
@@ -131,9 +129,8 @@ class DocxWriter:
             ind.set(qn("w:hanging"), str(-delta))
 
     def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False) -> _Element:
-        extra = [el("w:pageBreakBefore")] if page_break else []
         ppr = paragraph_properties(line_twips=max(20, tw(height_pt)), before_twips=max(0, tw(before_pt)),
-                                   extra=extra)
+                                   page_break_before=page_break)
         ppr.append(run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT))
         return self.append(el("w:p", [ppr]))
 
@@ -225,7 +222,7 @@ class DocxWriter:
                        h=tw(first.height_pt * len(names)), hAnchor="margin", vAnchor="page",
                        y=g.mm_to_twips(g.LETTER_MARK_TOP_MM), xAlign="center", wrap="notBeside")
             for pl in names:
-                ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="center", extra=[copy.deepcopy(frame)])
+                ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="center", frame=copy.deepcopy(frame))
                 p = self.append(el("w:p", [ppr]))
                 self.add_runs(p, pl.item)
             return
@@ -272,7 +269,7 @@ class DocxWriter:
         p = self.sections[-1].last
         ppr = p.find(qn("w:pPr"))
         tab = g.TYPE_AREA_WIDTH_PT - line.right_indent_pt
-        ppr.find(qn("w:spacing")).addprevious(el("w:tabs", [el("w:tab", val="right", pos=tw(tab))]))
+        ppr.find(qn("w:overflowPunct")).addprevious(el("w:tabs", [el("w:tab", val="right", pos=tw(tab))]))
         label, _, names = line.text.partition("：")
         tab_run = el("w:r", [self.line_rpr(line, g.FONT_FANGSONG), el("w:tab")])
         p.append(tab_run)
@@ -287,25 +284,26 @@ class DocxWriter:
             p = self.sections[-1].last
             ppr = p.find(qn("w:pPr"))
             space = round(y_pt - self.cursor)
-            ppr.find(qn("w:snapToGrid")).addprevious(
+            anchor = ppr.find(qn("w:tabs"))
+            anchor = anchor if anchor is not None else ppr.find(qn("w:overflowPunct"))
+            anchor.addprevious(
                 el("w:pBdr", [border("bottom", g.RED_RULE_THICKNESS_EIGHTHS, color=color, space_pt=space)])
             )
             self.cursor = y_pt + rule.thickness_pt
-        elif rule.role == "letter-rule-thick":
-            self.letter_rule(y_pt, color, "thickThinSmallGap")
-            self.cursor = max(self.cursor, 0.0)
+        elif rule.role == "letter-rule-thick":  # thick over thin under the mark, thin over thick at the foot
+            self.letter_rule(g.mm_to_pt(g.MARGIN_TOP_MM) + y_pt, "thinThickSmallGap")
+            bottom = g.PAPER_HEIGHT_MM - g.LETTER_BOTTOM_RULE_ABOVE_PAPER_BOTTOM_MM
+            self.letter_rule(g.mm_to_pt(bottom), "thickThinSmallGap")
 
-    def letter_rule(self, y_pt: float, color: str, style: str) -> None:
-        """A 170 mm double line in a page frame at `y_pt` from the 版心 top (§10.1)."""
+    def letter_rule(self, y_paper_pt: float, style: str) -> None:
+        """A red 170 mm double line, its top `y_paper_pt` from the paper top, in a page frame
+        (§10.1). OOXML names double borders from the inside out, hence the swapped style names."""
         width = g.mm_to_pt(g.LETTER_RULE_WIDTH_MM)
-        y_paper = g.mm_to_pt(g.MARGIN_TOP_MM) + y_pt
         frame = el("w:framePr", w=tw(width), hRule="exact", h=tw(g.LETTER_RULE_GAP_PT * 4), hAnchor="page",
-                   vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y_paper),
+                   vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y_paper_pt),
                    wrap="notBeside")
-        ppr = paragraph_properties(line_twips=20, extra=[frame])
-        ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", [
-            border("top", g.LETTER_THICK_RULE_EIGHTHS, color=color, style=style)]))
-        self.append(el("w:p", [ppr]))
+        rule = border("top", g.LETTER_THICK_RULE_EIGHTHS, color=g.RED_RGB, style=style)
+        self.append(el("w:p", [paragraph_properties(line_twips=20, frame=frame, borders=[rule])]))
 
     # ------------------------------------------------------------------ tables and images
 
@@ -344,8 +342,7 @@ class DocxWriter:
         return tbl
 
     def image(self, box: ImageBox, page_break: bool) -> None:
-        extra = [el("w:pageBreakBefore")] if page_break else []
-        ppr = paragraph_properties(line_twips=240, line_rule="auto", jc="center", extra=extra)
+        ppr = paragraph_properties(line_twips=240, line_rule="auto", jc="center", page_break_before=page_break)
         p = self.append(el("w:p", [ppr]))
         from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -388,15 +385,11 @@ class DocxWriter:
                     borders.append(border("top", row.rule_above_eighths))
                 if colophon.ruled and last_row and k == len(row.lines) - 1:
                     borders.append(border("bottom", colophon.bottom_rule_eighths))
-                extra = [copy.deepcopy(frame)]
-                if row.right:
-                    extra.append(el("w:tabs", [el("w:tab", val="right", pos=tw(width) - indent)]))
+                tabs = [el("w:tab", val="right", pos=tw(width) - indent)] if row.right else None
                 # continuation lines of 抄送 align after the colon (§7.4.2)
                 left = indent if k == 0 else indent + tw(len(g.CC_LABEL) * g.COLOPHON_SIZE_PT)
                 ppr = paragraph_properties(line_twips=tw(line_h), left_twips=left, right_twips=indent,
-                                           extra=extra)
-                if borders:
-                    ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", borders))
+                                           frame=copy.deepcopy(frame), borders=borders, tabs=tabs)
                 p = el("w:p", [ppr, run(text, rpr())])
                 if row.right:
                     p.append(el("w:r", [rpr(), el("w:tab")]))
@@ -427,8 +420,6 @@ class DocxWriter:
                 first = section.first_page_footer
                 first.is_linked_to_previous = False
                 self.clear_footer(first)
-                if self.layout.letter_format:
-                    self.letter_bottom_rule(first)
             for header in (section.header, section.even_page_header):
                 header.is_linked_to_previous = False
                 self.clear_footer(header)
@@ -460,7 +451,7 @@ class DocxWriter:
         margins.addnext(el("w:cols", space=425))
         sect.append(grid)
 
-    def footer(self, footer, numbered: bool, odd: bool) -> None:  # noqa: ANN001 - docx _Footer
+    def footer(self, footer, numbered: bool, odd: bool) -> None:
         self.clear_footer(footer)
         if not numbered:
             return
@@ -482,22 +473,11 @@ class DocxWriter:
         p.append(run(" " + g.PAGE_NUMBER_DASH, rpr()))
 
     @staticmethod
-    def clear_footer(part) -> None:  # noqa: ANN001 - docx header/footer
+    def clear_footer(part) -> None:
         root = part._element
         for child in list(root):
             root.remove(child)
         root.append(el("w:p", [paragraph_properties(line_twips=20)]))
-
-    def letter_bottom_rule(self, footer) -> None:  # noqa: ANN001 - docx _Footer
-        """信函格式: thin-over-thick red double line 20 mm above the paper bottom (§10.1)."""
-        width = g.mm_to_pt(g.LETTER_RULE_WIDTH_MM)
-        y = g.mm_to_pt(g.PAPER_HEIGHT_MM - g.LETTER_BOTTOM_RULE_ABOVE_PAPER_BOTTOM_MM)
-        frame = el("w:framePr", w=tw(width), hRule="exact", h=tw(g.LETTER_RULE_GAP_PT * 4), hAnchor="page",
-                   vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y), wrap="notBeside")
-        ppr = paragraph_properties(line_twips=20, extra=[frame])
-        ppr.find(qn("w:snapToGrid")).addprevious(el("w:pBdr", [
-            border("top", g.LETTER_THICK_RULE_EIGHTHS, color=g.RED_RGB, style="thinThickSmallGap")]))
-        footer._element.append(el("w:p", [ppr]))
 
     def settings(self) -> None:
         settings = self.word.settings

@@ -74,19 +74,29 @@ def paragraph_properties(
     left_twips: int = 0,
     right_twips: int = 0,
     first_line_twips: int = 0,
-    extra: list[_Element] | None = None,
+    page_break_before: bool = False,
+    frame: _Element | None = None,
+    borders: list[_Element] | None = None,
+    tabs: list[_Element] | None = None,
 ) -> _Element:
-    """``w:pPr`` with the GB/T 9704 defaults: exact line, no grid snapping, no widow control,
-    no hanging punctuation, no automatic CJK/Latin spacing (they would change the 28-char line)."""
+    """``w:pPr`` with the GB/T 9704 defaults: exact line, no grid snapping, no widow control, no
+    hanging punctuation (they would change the 28-character line). The automatic space between
+    Chinese and Latin/digits stays on, as in Word's default and LibreOffice (which cannot turn it
+    off); the layout counts it (``gbt9704.AUTOSPACE_EM``).
+    Children are emitted in the schema's order (Word rejects files that break it)."""
     ppr = el("w:pPr")
+    if page_break_before:
+        ppr.append(el("w:pageBreakBefore"))
+    if frame is not None:
+        ppr.append(frame)
     ppr.append(el("w:widowControl", val=0))
-    for child in extra or []:
-        ppr.append(child)
-    ppr.append(el("w:snapToGrid", val=0))
+    if borders:
+        ppr.append(el("w:pBdr", borders))
+    if tabs:
+        ppr.append(el("w:tabs", tabs))
     ppr.append(el("w:overflowPunct", val=0))
-    ppr.append(el("w:autoSpaceDE", val=0))
-    ppr.append(el("w:autoSpaceDN", val=0))
     ppr.append(el("w:adjustRightInd", val=0))
+    ppr.append(el("w:snapToGrid", val=0))
     ppr.append(el("w:spacing", before=before_twips, after=0, line=line_twips, lineRule=line_rule))
     ind = {}
     if left_twips:
