@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -133,7 +134,8 @@ def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
 
 
 def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
-    """Read a fields-layout form; raises `InputError` when the file or a required label is missing."""
+    """Read a fields-layout form. Raises `InputError` when the file cannot be read; a missing required
+    label or an unreadable value is reported in `FieldValues.problems`."""
     path = Path(path)
     if _kind(path) != "excel":
         _fail(Location(path.name), "表单应为 .xlsx 工作簿")
@@ -316,7 +318,7 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
     letters = {c.key: get_column_letter(columns[c.key] + 1) for c in found}
     example = example_values(schema)
     example = {c.key: example[c.key] for c in found} if example else {}
-    data_rows = (*head[header_row:], *rows) if head else ()
+    data_rows = itertools.chain(head[header_row:], rows)
     for number, row in enumerate(data_rows, start=header_row + 1):
         raw_values = {c.key: row[columns[c.key]] if columns[c.key] < len(row) else None for c in found}
         if all(is_blank(v) for v in raw_values.values()):
