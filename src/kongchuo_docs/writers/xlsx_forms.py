@@ -53,8 +53,9 @@ WIDTH_MARGIN = 3  # characters added around a header
 FIELDS_LABEL_WIDTH = 26  # characters
 FIELDS_VALUE_WIDTH = 40  # characters, unless a field asks for more
 FIELDS_NOTE_WIDTH = 50  # characters
+LINE_HEIGHT_PT = 15  # height of one line of 11 pt text in a row, in points
 WRAP_ROW_HEIGHT_PT = 60  # row height of a fields-layout text field that wraps, in points
-INSTRUCTION_WIDTHS = (22, 6, 26, 30, 40, 24)  # characters, columns of the 填写说明 table
+INSTRUCTION_WIDTHS = (22, 6, 34, 44, 48, 24)  # characters, columns of the 填写说明 table
 
 
 @cache
@@ -254,9 +255,15 @@ def _instructions_sheet(sheet: Worksheet, schema: Schema) -> None:
     title.font = TITLE_FONT
     notes = wording["fields_notes" if schema.layout == "fields" else "table_notes"]
     lines = [line for line in schema.description.splitlines() if line.strip()] + list(notes)
+    columns = len(INSTRUCTION_WIDTHS)
     row = 2
     for number, line in enumerate(lines, start=1):
-        sheet.cell(row=row, column=1, value=f"{number}. {line.strip()}")
+        text = f"{number}. {line.strip()}"
+        sheet.cell(row=row, column=1, value=text).alignment = WRAP
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        # merged cells do not grow with their text: give the row one line per full width of text
+        lines_needed = -(-CJK_WIDTH * len(text) // sum(INSTRUCTION_WIDTHS))
+        sheet.row_dimensions[row].height = lines_needed * LINE_HEIGHT_PT
         row += 1
     row += 1
     for index, text in enumerate(wording["column_table_headers"], start=1):
@@ -283,6 +290,7 @@ def _instructions_sheet(sheet: Worksheet, schema: Schema) -> None:
             sheet.cell(row=row, column=1).font = REQUIRED_FONT
     for index, width in enumerate(INSTRUCTION_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    _fit_to_page_width(sheet, "landscape")
 
 
 def _shown(value: Any, col: Column) -> str:
