@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -127,6 +128,127 @@ def forms(
     from .kinds.forms import build_forms
 
     _print_written(output, build_forms(output, force=force))
+
+
+RoundingOption = Annotated[
+    str, typer.Option("--rounding", help="比率的舍入方式：四舍五入（half-up）或 截尾（truncate）。")
+]
+
+
+@app.command("agreements")
+@reports_errors
+def agreements(
+    input_file: Annotated[
+        Path, typer.Argument(help="责任书名单：.xlsx/.csv（“责任书名单”表）或 YAML。", show_default=False)
+    ],
+    output: OutOption = Path("out"),
+    force: ForceOption = False,
+) -> None:
+    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
+    from .kinds.agreement import build_agreement_files
+
+    _print_written(output, build_agreement_files(input_file, output, force=force))
+
+
+@app.command("self-check")
+@reports_errors
+def self_check(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="各单位的自查表（.xlsx 或 YAML），可给多个。", show_default=False)
+    ],
+    output: OutOption = Path("out"),
+    units: Annotated[
+        Path | None, typer.Option("--units", help="单位信息表（取发文机关标志），.xlsx/.csv 或 YAML。")
+    ] = None,
+    allow_inconsistent: Annotated[
+        bool, typer.Option("--allow-inconsistent", help="数据不一致时仍生成报告（报告中注明不一致之处）。")
+    ] = False,
+    rounding: RoundingOption = "half-up",
+    force: ForceOption = False,
+) -> None:
+    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；数据不一致时默认拒绝生成。"""
+    from .kinds.self_check import build_self_check_files
+
+    written, found = build_self_check_files(
+        inputs, output, units_file=units, allow_inconsistent=allow_inconsistent,
+        rounding=_rounding(rounding), force=force,
+    )  # fmt: skip
+    console.problems(found)
+    _print_written(output, written)
+
+
+@app.command("rectification")
+@reports_errors
+def rectification(
+    input_file: Annotated[
+        Path, typer.Argument(help="检查发现问题表：.xlsx/.csv（“检查发现问题”表）或 YAML。", show_default=False)
+    ],
+    output: OutOption = Path("out"),
+    date: Annotated[str | None, typer.Option("--date", help="整改通知的成文日期，如 2020-10-16。")] = None,
+    number: Annotated[
+        str | None, typer.Option("--number", help="第一份通知的发文字号，如 罗教综〔2020〕52号，其余依次递增。")
+    ] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认 罗源县教育局。")] = None,
+    basis: Annotated[str | None, typer.Option("--basis", help="检查依据文件的文号。")] = None,
+    force: ForceOption = False,
+) -> None:
+    """生成整改通知（每个被检查单位一份红头通知，问题清单为横排附件）和全县问题清单（Excel）。"""
+    from .kinds.rectification import build_rectification_files
+
+    written, warnings = build_rectification_files(
+        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, force=force
+    )
+    console.problems(warnings)
+    _print_written(output, written)
+
+
+@app.command("compile")
+@reports_errors
+def compile_summary(
+    folder: Annotated[Path, typer.Argument(help="存放各单位自查表的文件夹。", show_default=False)],
+    output: OutOption = Path("out"),
+    units: Annotated[
+        Path | None, typer.Option("--units", help="单位信息表，用于列出未报送的单位。")
+    ] = None,
+    period: Annotated[str | None, typer.Option("--period", help="总结的时段，如 2020年秋季学期。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="总结的成文日期；默认取自查表中最晚的报告日期。")] = None,
+    rounding: RoundingOption = "half-up",
+    force: ForceOption = False,
+) -> None:
+    """汇总文件夹中各单位的自查表，生成全县控辍保学工作总结（DOCX、PDF、图表）和汇总表（Excel）。
+
+    每个文件都有交代：已汇总、数据不一致、退回（列出错误所在单元格）或未读取；对照单位信息列出未报送单位。
+    """
+    from .kinds.summary import build_summary_files, outcome_lines
+
+    written, comp = build_summary_files(
+        folder, output, units_file=units, period=period, date=_date(date), rounding=_rounding(rounding),
+        force=force,
+    )  # fmt: skip
+    for line in outcome_lines(comp):
+        console.info(line)
+    _print_written(output, written)
+
+
+def _rounding(value: str) -> str:
+    """The --rounding value as a `stats.RoundingMode`."""
+    from .stats import parse_rounding
+
+    try:
+        return parse_rounding(value)
+    except ValueError as exc:
+        raise KongchuoError(f"--rounding：{exc}") from None
+
+
+def _date(value: str | None) -> dt.date | None:
+    from .readers.normalize import NormalizeError, parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except NormalizeError as exc:
+        raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
 @app.command("version")

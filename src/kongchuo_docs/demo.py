@@ -12,9 +12,12 @@ DemoStep = Callable[[OutputSet], None]
 
 def _steps() -> list[DemoStep]:
     """Each kind contributes one step that copies its sample inputs to ``inputs/`` and builds."""
-    from .kinds import forms, notice
+    from .kinds import agreement, forms, notice, rectification, self_check, summary
 
-    return [notice.demo, forms.demo]
+    return [
+        notice.demo, forms.demo,
+        agreement.demo, self_check.demo, rectification.demo, summary.demo,
+    ]  # fmt: skip
 
 
 def run_demo(outdir: Path, *, force: bool = False) -> list[str]:
