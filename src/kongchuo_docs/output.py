@@ -63,12 +63,14 @@ class OutputSet:
         self.outdir = Path(outdir)
         self.force = force
         self._staging: Path | None = None
+        self._created = False
         self._reserved: list[str] = []
         self._entries: dict[str, dict] = {}
 
     def __enter__(self) -> OutputSet:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExistsError(f"输出位置 {self.outdir} 已存在且不是文件夹")
+        self._created = not self.outdir.exists()
         self.outdir.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=".kongchuo-", dir=self.outdir))
         return self
@@ -85,6 +87,8 @@ class OutputSet:
                 self._commit()
         finally:
             shutil.rmtree(self._staging, ignore_errors=True)
+            if exc_type is not None and self._created:
+                shutil.rmtree(self.outdir, ignore_errors=True)  # a failed run leaves no empty folder
 
     def reserve(self, rel: str) -> Path:
         """Return the staging path for output `rel`; refuse an existing file unless forced."""

@@ -80,7 +80,10 @@ def paragraph_properties(
     tabs: list[_Element] | None = None,
 ) -> _Element:
     """``w:pPr`` with the GB/T 9704 defaults: exact line, no grid snapping, no widow control, no
-    hanging punctuation (they would change the 28-character line). The automatic space between
+    hanging punctuation (they would change the 28-character line). LibreOffice hangs punctuation
+    past the margin when ``w:overflowPunct`` is 0 and keeps it inside when it is 1 (its import
+    reads the flag the other way round from ECMA-376's wording); 1 is also Word's default, so the
+    file behaves like a document the clerk made in Word. The automatic space between
     Chinese and Latin/digits stays on, as in Word's default and LibreOffice (which cannot turn it
     off); the layout counts it (``gbt9704.AUTOSPACE_EM``).
     Children are emitted in the schema's order (Word rejects files that break it)."""
@@ -94,7 +97,7 @@ def paragraph_properties(
         ppr.append(el("w:pBdr", borders))
     if tabs:
         ppr.append(el("w:tabs", tabs))
-    ppr.append(el("w:overflowPunct", val=0))
+    ppr.append(el("w:overflowPunct", val=1))
     ppr.append(el("w:adjustRightInd", val=0))
     ppr.append(el("w:snapToGrid", val=0))
     ppr.append(el("w:spacing", before=before_twips, after=0, line=line_twips, lineRule=line_rule))
