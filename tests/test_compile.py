@@ -146,3 +146,38 @@ def test_no_aggregatable_form_stops_with_every_reason(tmp_path):
         summary.build_summary_files(folder, tmp_path / "out")
     assert "x.txt" in str(info.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_reports_in_chinese_and_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from kongchuo_docs.cli import app
+
+    folder = tmp_path / "空"
+    folder.mkdir()
+    (folder / "x.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compile", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "不是自查表" in result.output
+    result = CliRunner().invoke(app, ["compile", str(folder), "-o", str(tmp_path / "out"), "--rounding", "x"])
+    assert result.exit_code == 2 and "--rounding" in result.output
+
+
+def test_cli_compile_writes_everything_twice_identically(tmp_path):
+    pytest.importorskip("kongchuo_docs.writers.pdf_writer", reason="PDF writer not built yet")
+    from typer.testing import CliRunner
+
+    from kongchuo_docs.cli import app
+
+    folder = _folder(tmp_path)
+    units = tmp_path / "单位.yaml"
+    units.write_text(yaml.safe_dump({"单位": [{"单位名称": u.name, "类型": u.unit_type} for u in UNITS]},
+                                    allow_unicode=True), encoding="utf-8")
+    outputs = []
+    for name in ("one", "two"):
+        result = CliRunner().invoke(app, ["compile", str(folder), "-o", str(tmp_path / name), "--units", str(units)])
+        assert result.exit_code == 0, result.output
+        assert "未报送：丙镇人民政府" in result.output
+        outputs.append({p.name: p.read_bytes() for p in (tmp_path / name / "工作总结").iterdir()})
+    assert outputs[0] == outputs[1]
+    assert {Path(n).suffix for n in outputs[0]} == {".docx", ".pdf", ".png", ".xlsx"}

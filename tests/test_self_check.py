@@ -120,3 +120,11 @@ def test_build_files_refuses_all_when_one_form_is_inconsistent(tmp_path):
     with pytest.raises(InputError):
         self_check.build_self_check_files([good, bad], tmp_path / "out")
     assert not (tmp_path / "out" / "自查报告").exists()
+
+
+def test_doc_number_is_normalized_with_a_warning(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path, 发文字号="白政[2020]08号"))
+    assert form.values["doc_number"] == "白政〔2020〕8号"
+    assert form.warnings and str(form.warnings[0]).startswith("表.yaml:")
+    with pytest.raises(InputError, match="发文字号"):
+        self_check.read_self_check(_yaml_form(tmp_path, 发文字号="第八号"))

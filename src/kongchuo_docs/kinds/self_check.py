@@ -17,6 +17,7 @@ from .. import stats
 from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
+from ..readers.normalize import NormalizeError, normalize_doc_number
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import load_yaml, read_record
@@ -66,6 +67,7 @@ class SelfCheck:
     source: Path
     values: dict[str, Any]
     locations: dict[str, Location] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()  # corrections made while reading (e.g. the 发文字号)
 
     @property
     def unit(self) -> str:
@@ -99,8 +101,23 @@ def read_self_check(path: Path) -> SelfCheck:
             key: Location(path.name, form.sheet, cell, column=schema.column(key).header)
             for key, cell in form.cells.items()
         }
+    if values.get("doc_number"):
+        values["doc_number"] = _doc_number(values["doc_number"], locations.get("doc_number"), problems)
     problems.raise_if_errors()
-    return SelfCheck(path, values, locations)
+    return SelfCheck(path, values, locations, tuple(problems.warnings))
+
+
+def _doc_number(text: str, where: Location | None, problems: Problems) -> str | None:
+    """发文字号 normalized to 代字〔YYYY〕N号 (a correction is a warning, a wrong form an error)."""
+    where = where or Location("", column="发文字号")
+    try:
+        fixed, warnings = normalize_doc_number(text)
+    except NormalizeError as exc:
+        problems.error(where, str(exc), text)
+        return None
+    for message in warnings:
+        problems.warning(where, message, text)
+    return fixed
 
 
 def rates(form: SelfCheck) -> dict[str, stats.Rate]:
@@ -318,7 +335,7 @@ def build_self_check_files(
 ) -> tuple[list[str], list[Problem]]:
     """``kongchuo-docs self-check``: every form is read and checked before anything is written.
 
-    Returns the written paths and the inconsistencies let through (to print as warnings).
+    Returns the written paths, and the corrections and inconsistencies let through (to print as warnings).
     """
     units = units_by_name(units_file)
     problems: list[Problem] = []
@@ -335,7 +352,8 @@ def build_self_check_files(
         for path, form, found in checked:
             write_self_check(out, form, unit=units.get(form.unit), rounding=rounding, found=found,
                              source=path)
-    return out.written, [p for _, _, found in checked for p in found]
+    notes = [p for _, form, found in checked for p in (*form.warnings, *found)]
+    return out.written, notes
 
 
 def demo(out: OutputSet) -> None:
