@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from ..idcard import IdNumberError, parse_id
 from ..schema import Column
+from .normalize import DATE_HINT, NormalizeError, parse_date
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to ASCII by a fixed offset; U+3000 is the ideographic space.
 _FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -22,11 +23,6 @@ _NAME_DOTS = re.compile(r"[.·•‧・．⋅∙]")
 # Excel's date serial 1 is 1900-01-01; with the 1900 leap-year bug, serials ≥ 61 count from 1899-12-30.
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_SERIAL_MAX = 2958465  # 9999-12-31
-_DATE_PARTS = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a time Excel appended to a date typed as text
-)
-_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DATE_SERIAL = re.compile(r"\d{4,5}")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
@@ -38,7 +34,6 @@ _LOST_DIGITS = (
     "以数字格式存储，Excel 数字只保留 15 位有效数字，18 位身份证号的末几位已丢失，无法还原；"
     "请把该列设为文本格式后重新填写原始号码"
 )
-_DATE_FORMATS_HINT = "应写作 2020-09-10、2020/9/10、2020.9.10 或 2020年9月10日"
 
 
 class CellError(ValueError):
@@ -158,22 +153,18 @@ def _date(column: Column, raw: object) -> date:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _from_serial(raw)
     text = to_ascii(display(raw)).strip(" \t\r\n" + _BLANK_CHARS)
-    for pattern in (_DATE_PARTS, _DATE_COMPACT):
-        match = pattern.fullmatch(text)
-        if match:
-            try:
-                return date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise CellError(f"不是有效日期，{_DATE_FORMATS_HINT}") from None
     if _DATE_SERIAL.fullmatch(text):
         return _from_serial(int(text))
-    raise CellError(f"不是可识别的日期，{_DATE_FORMATS_HINT}")
+    try:
+        return parse_date(text)
+    except NormalizeError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _from_serial(serial: float) -> date:
     """An Excel date serial number (days, 1900 date system) as a date."""
     if not (1 <= serial <= _EXCEL_SERIAL_MAX) or not float(serial).is_integer():
-        raise CellError(f"不是有效日期，{_DATE_FORMATS_HINT}")
+        raise CellError(f"不是有效日期，{DATE_HINT}")
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 

@@ -11,10 +11,15 @@ import re
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE_NUMERIC = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_DATE_NUMERIC = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a time Excel appended to a date typed as text
+)
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-DATE_HINT = "请写成 2020年9月10日、2020-09-10、2020/9/10 或 2020.9.10"
+_DATE_CHINESE = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+DATE_HINT = "应写作 2020-09-10、2020/9/10、2020.9.10 或 2020年9月10日"
 
 
 class NormalizeError(ValueError):
@@ -51,11 +56,11 @@ def parse_date(value: object) -> dt.date:
             year = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
             parts = (year, _cn_number(m[2]), _cn_number(m[3]))
     if parts is None:
-        raise NormalizeError(f"无法识别的日期，{DATE_HINT}")
+        raise NormalizeError(f"不是可识别的日期，{DATE_HINT}")
     try:
         return dt.date(*parts)
     except ValueError:
-        raise NormalizeError(f"日期不存在，{DATE_HINT}") from None
+        raise NormalizeError(f"不是有效日期，{DATE_HINT}") from None
 
 
 def format_date(d: dt.date) -> str:
