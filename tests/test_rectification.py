@@ -113,3 +113,25 @@ def test_written_files_and_register(tmp_path, monkeypatch):
     ]
     wb = openpyxl.load_workbook(tmp_path / "out" / "整改通知" / "问题清单.xlsx")
     assert wb.sheetnames == ["问题清单", "整改进度"]
+
+
+def test_blank_form_filled_in_reads_back(tmp_path):
+    """The blank 检查发现问题 form (with its example row left in place) reads back."""
+    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.writers.xlsx_forms import write_blank_form
+
+    schema = load_schema("检查发现问题")
+    path = tmp_path / "检查发现问题.xlsx"
+    write_blank_form(schema, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["检查发现问题"]
+    header_row = next(r for r in ws.iter_rows() if any(c.value == "问题描述*" for c in r))
+    column = {str(c.value).rstrip("*"): c.column for c in header_row if c.value}
+    values = {"被检查单位": "丙镇人民政府", "问题类别": "档案", "问题描述": "档案不全", "整改要求": "补齐档案",
+              "整改时限": "2020-10-23", "整改状态": "已销号"}
+    row = ws.max_row + 1
+    for label, value in values.items():
+        ws.cell(row, column[label], value)
+    wb.save(path)
+    inspection = rectification.read_inspection(path, date=dt.date(2020, 10, 16))
+    assert [(f.unit, f.status) for f in inspection.findings] == [("丙镇人民政府", "销号")]

@@ -284,7 +284,7 @@ def self_check_document(
             Attachment(
                 title=render(w["attachment_title"], **v),
                 blocks=[
-                    Paragraph(text=render(w["attachment_intro"], **v), indent=False),
+                    *(Paragraph(text=render(line, **v), indent=False) for line in w["attachment_intro"]),
                     statistics_table(form, rounding, found),
                 ],
             )
