@@ -349,3 +349,36 @@ def test_register_table_for_a_landscape_page(tmp_path: Path) -> None:
     assert table.rows[1][table.rows[0].index("办理时限")] == "2020-10-11"
     assert table.widths is not None and table.widths[3] == max(table.widths)  # 线索简要内容 widest
     assert table.blank_rows == 2
+
+
+def test_the_blank_form_filled_in_is_read_as_a_register(tmp_path: Path) -> None:
+    from kongchuo_docs.writers.xlsx_forms import write_blank_form
+
+    form = tmp_path / "起步镇-问题线索登记.xlsx"
+    write_blank_form(reg.schema(), form)
+    workbook = load_workbook(form)
+    sheet = workbook[reg.schema().sheet]
+    headers = [c.value.rstrip("*") for c in sheet[1]]
+    values = {"线索简要内容": ["甲村学生未到校。", "乙村学生未到校。"], "线索来源": ["信访举报", "媒体"],
+              "办理情况": ["未办理", "已办结"], "办理时限": [date(2020, 12, 1), date(2020, 12, 2)]}
+    for offset in range(2):
+        for header, column in values.items():
+            sheet.cell(3 + offset, headers.index(header) + 1, column[offset])
+    workbook.save(form)
+    registers, _ = reg.read_registers([form])
+    assert [c.values["summary"] for c in registers[0].clues] == values["线索简要内容"]  # example row skipped
+    assert registers[0].unit == "起步镇-问题线索登记"  # the blank form has no 填报单位 row: the file name
+
+
+def test_a_unit_with_no_clues_is_counted_and_a_file_given_twice_is_refused(tmp_path: Path) -> None:
+    files, real_clues = unit_workbooks(tmp_path / "in")
+    empty = tmp_path / "in" / "空.yaml"
+    empty.write_text("填报单位: 罗源县中房镇人民政府\n填报时间: 2020-12-18\n线索: []\n", encoding="utf-8")
+    registers, _ = reg.read_registers([*files, empty])
+    merged = reg.merge_registers(registers, as_of=AS_OF)
+    assert len(merged.clues) == real_clues
+    _, counts = reg.merged_sheets(merged, "罗源县教育局")
+    by_unit = {row[0]: row for row in counts.tables[1].rows}
+    assert by_unit["罗源县中房镇人民政府"][1:] == (0,) * (len(by_unit["罗源县中房镇人民政府"]) - 1)
+    with pytest.raises(InputError, match="同一文件给了两次"):
+        reg.read_registers([files[0], files[1], files[0].parent / ".." / "in" / files[0].name])

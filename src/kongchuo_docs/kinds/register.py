@@ -127,7 +127,12 @@ def read_registers(paths: Sequence[Path]) -> tuple[list[Register], list[Problem]
     """
     problems = Problems()
     registers = []
+    seen: set[Path] = set()
     for path in paths:
+        if Path(path).resolve() in seen:
+            problems.error(Location(Path(path).name), "同一文件给了两次，其中的线索会被重复汇总")
+            continue
+        seen.add(Path(path).resolve())
         try:
             registers.append(read_register(path, problems))
         except InputError as exc:
@@ -303,7 +308,7 @@ def merge_registers(registers: Sequence[Register], *, as_of: date) -> MergedRegi
             clues[number - 1].duplicate_of = [n for n in numbers if n != number]
     for merged in clues:
         merged.overdue = is_overdue(merged.values, as_of)
-    units = list(dict.fromkeys(c.unit for c in clues))
+    units = sorted(dict.fromkeys(r.unit for r in registers))  # also units that sent no clue
     return MergedRegister(clues, as_of, len(registers), units)
 
 
@@ -422,6 +427,8 @@ def _count_table(merged: MergedRegister, caption: str, label: str, key: str | No
     if any(c.values.get("status") is None for c in merged.clues):
         statuses.append(unfilled_status)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for unit in merged.units if key is None else ():
+        counts[unit] = Counter()  # a unit that sent an empty register counts 0
     for clue in merged.clues:
         group = clue.unit if key is None else (clue.values.get(key) or unfilled)
         counts[group][clue.values.get("status") or unfilled_status] += 1
