@@ -32,7 +32,7 @@ def _targets(doc) -> dict[str, str]:
 
 
 def test_one_agreement_per_party_with_its_targets(tmp_path):
-    entries = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
     assert [e.party_b for e in entries] == ["甲小学", "乙中学", "李四"]
     first, second, teacher = (agreement.agreement_document(e) for e in entries)
     assert first.title == "2021—2022学年度控辍保学目标责任书"
@@ -47,7 +47,7 @@ def test_one_agreement_per_party_with_its_targets(tmp_path):
 
 
 def test_agreement_has_all_sections_and_signature_lines(tmp_path):
-    entry = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))[0]
+    entry = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))[0][0]
     doc = agreement.agreement_document(entry)
     headings = [b.text for b in doc.body if isinstance(b, Heading) and b.level == 1]
     assert headings == ["一、工作目标", "二、工作职责", "三、考核与奖惩", "四、附则"]
@@ -65,7 +65,7 @@ def test_agreement_has_all_sections_and_signature_lines(tmp_path):
 
 
 def test_merged_file_per_party_a_holds_every_agreement(tmp_path):
-    entries = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
     bureau = [e for e in entries if e.party_a == "罗源县教育局"]
     merged = agreement.merged_document(bureau)
     assert len(merged.issued) == len(bureau) - 1
@@ -105,8 +105,18 @@ def test_workbook_list_reads_like_yaml(tmp_path):
     ws.append(["乡镇政府-村委会", "2020-2021", town, "南门社区居民委员会", None, None, "1%"])
     path = tmp_path / "名单.xlsx"
     wb.save(path)
-    entries = agreement.read_agreement_list(path)
+    entries, warnings = agreement.read_agreement_list(path)
+    assert [str(w) for w in warnings] == [
+        "名单.xlsx!责任书名单!F2 巩固率目标: “乡镇政府—村(居)委会”责任书没有巩固率目标，已忽略"
+    ]
     assert [e.template.level for e in entries] == ["乡镇政府—村(居)委会"] * 2
     targets = {t.spec.name: t.text for t in entries[1].targets}
     assert targets["辍学率"] == "不高于1%"
     assert targets["入学率"] == "100%"
+
+
+def test_target_the_level_does_not_have_is_a_warning(tmp_path):
+    text = LIST.replace("乙方: 李四,", "乙方: 李四, 入学率目标: 100%,")
+    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, text))
+    assert len(entries) == 3
+    assert [str(w) for w in warnings] == ["名单.yaml:6 入学率目标: “学校—班主任”责任书没有入学率目标，已忽略"]

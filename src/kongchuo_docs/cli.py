@@ -147,7 +147,9 @@ def agreements(
     """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
-    _print_written(output, build_agreement_files(input_file, output, force=force))
+    written, warnings = build_agreement_files(input_file, output, force=force)
+    console.problems(warnings)
+    _print_written(output, written)
 
 
 @app.command("self-check")

@@ -177,8 +177,11 @@ class AgreementEntry:
         return f"{self.party_b}（{self.class_name}）" if self.class_name else self.party_b
 
 
-def read_agreement_list(path: Path) -> list[AgreementEntry]:
-    """Read the 责任书名单 (.xlsx/.csv or .yaml); InputError with every problem located."""
+def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]]:
+    """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings.
+
+    Raises InputError with every problem located when anything is wrong.
+    """
     path = Path(path)
     schema = load_schema("责任书名单")
     problems = Problems()
@@ -202,7 +205,7 @@ def read_agreement_list(path: Path) -> list[AgreementEntry]:
     entries = [_entry(values, locate, problems) for values, locate in rows]
     _check_duplicates([e for e in entries if e is not None], problems)
     problems.raise_if_errors()
-    return [e for e in entries if e is not None]
+    return [e for e in entries if e is not None], problems.warnings
 
 
 def _entry(
@@ -377,12 +380,14 @@ def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path
                        source_is_output=source_is_output, records=len(group))
 
 
-def build_agreement_files(input_file: Path, outdir: Path, *, force: bool = False) -> list[str]:
-    """``kongchuo-docs agreements``: read the list, write every agreement and merged file."""
-    entries = read_agreement_list(input_file)
+def build_agreement_files(
+    input_file: Path, outdir: Path, *, force: bool = False
+) -> tuple[list[str], list[Problem]]:
+    """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings."""
+    entries, warnings = read_agreement_list(input_file)
     with OutputSet(outdir, force=force) as out:
         write_agreements(out, entries, input_file)
-    return out.written
+    return out.written, warnings
 
 
 def demo(out: OutputSet) -> None:
@@ -390,4 +395,4 @@ def demo(out: OutputSet) -> None:
     src = sample_path("cycle", "责任书名单.yaml")
     rel = "inputs/责任书名单.yaml"
     out.copy_in(src, rel)
-    write_agreements(out, read_agreement_list(src), rel, source_is_output=True)
+    write_agreements(out, read_agreement_list(src)[0], rel, source_is_output=True)
