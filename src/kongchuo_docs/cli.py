@@ -118,6 +118,33 @@ def sample_roster(
     typer.echo(str(output))
 
 
+@app.command("letters")
+@reports_errors
+def letters(
+    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx 或 .csv）。", show_default=False)],
+    output: OutOption = Path("out"),
+    kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="设置文件（YAML），覆盖默认设置和名册中的“设置”表。")
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="自备的 Word 模板（.docx，字段写作 {{ 姓名 }}）。")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", help="并行进程数。")] = 1,
+    per_record: Annotated[bool, typer.Option("--per-record", help="另为每名学生生成一份 DOCX，打包为 zip。")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="跳过有错误的行，为其余学生生成通知书，并输出错误标注表。")
+    ] = False,
+    force: ForceOption = False,
+) -> None:
+    """由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。"""
+    from .kinds.letters import build_letters_files
+
+    written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
+                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force)
+    _print_written(output, written)
+
+
 @app.command("forms")
 @reports_errors
 def forms(
@@ -128,6 +155,59 @@ def forms(
     from .kinds.forms import build_forms
 
     _print_written(output, build_forms(output, force=force))
+
+
+register_app = typer.Typer(
+    help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(register_app, name="register")
+
+
+@register_app.command("build")
+@reports_errors
+def register_build(
+    input_file: Annotated[
+        Path,
+        typer.Argument(help="线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", show_default=False),
+    ],
+    output: OutOption = Path("out"),
+    force: ForceOption = False,
+) -> None:
+    """生成问题线索移送登记表：A4 横向、适合一页宽、每页重复表头、可直接打印的 Excel 表。"""
+    from .kinds.register import build_register_files
+
+    _print_written(output, build_register_files(input_file, output, force=force))
+
+
+@register_app.command("merge")
+@reports_errors
+def register_merge(
+    files: Annotated[
+        list[Path], typer.Argument(help="各单位报送的登记表（.xlsx/.csv/.yaml）。", show_default=False)
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出文件夹，或汇总表的 .xlsx 文件名。", show_default=False)
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="判断逾期的截至日期，如 2020-12-20；默认今天。")
+    ] = None,
+    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位，如 罗源县教育局。")] = "",
+    force: ForceOption = False,
+) -> None:
+    """汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。
+
+    各单位的表格列顺序可以不同（按表头名称读取），任何一行都不会丢弃。
+    """
+    from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_line
+
+    written, merged, warnings = merge_register_files(
+        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
+    )
+    console.problems(warnings)
+    console.info(summary_line(merged))
+    _print_written(merge_target(output)[0], written)
 
 
 RoundingOption = Annotated[
@@ -251,59 +331,6 @@ def _date(value: str | None) -> dt.date | None:
         return parse_date(value)
     except NormalizeError as exc:
         raise KongchuoError(f"--date：{exc}（{value}）") from None
-
-
-register_app = typer.Typer(
-    help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(register_app, name="register")
-
-
-@register_app.command("build")
-@reports_errors
-def register_build(
-    input_file: Annotated[
-        Path,
-        typer.Argument(help="线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", show_default=False),
-    ],
-    output: OutOption = Path("out"),
-    force: ForceOption = False,
-) -> None:
-    """生成问题线索移送登记表：A4 横向、适合一页宽、每页重复表头、可直接打印的 Excel 表。"""
-    from .kinds.register import build_register_files
-
-    _print_written(output, build_register_files(input_file, output, force=force))
-
-
-@register_app.command("merge")
-@reports_errors
-def register_merge(
-    files: Annotated[
-        list[Path], typer.Argument(help="各单位报送的登记表（.xlsx/.csv/.yaml）。", show_default=False)
-    ],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="输出文件夹，或汇总表的 .xlsx 文件名。", show_default=False)
-    ],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="判断逾期的截至日期，如 2020-12-20；默认今天。")
-    ] = None,
-    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位，如 罗源县教育局。")] = "",
-    force: ForceOption = False,
-) -> None:
-    """汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。
-
-    各单位的表格列顺序可以不同（按表头名称读取），任何一行都不会丢弃。
-    """
-    from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_line
-
-    written, merged, warnings = merge_register_files(
-        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
-    )
-    console.problems(warnings)
-    console.info(summary_line(merged))
-    _print_written(merge_target(output)[0], written)
 
 
 @app.command("version")

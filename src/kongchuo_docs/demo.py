@@ -12,10 +12,10 @@ DemoStep = Callable[[OutputSet], None]
 
 def _steps() -> list[DemoStep]:
     """Each kind contributes one step that copies its sample inputs to ``inputs/`` and builds."""
-    from .kinds import agreement, forms, notice, rectification, register, self_check, summary
+    from .kinds import agreement, forms, letters, notice, rectification, register, self_check, summary
 
     return [
-        notice.demo, forms.demo, register.demo,
+        notice.demo, forms.demo, letters.demo, register.demo,
         agreement.demo, self_check.demo, rectification.demo, summary.demo,
     ]  # fmt: skip
 

@@ -1,0 +1,269 @@
+"""The ``letters`` command: a roster → per school one merged PDF, one merged DOCX (and per-child DOCX).
+
+Recipe: settings (defaults ← 设置 sheet ← ``--settings``) → template compiled and its fields checked
+(before anything is read or rendered) → roster read and validated (any invalid row stops the run,
+unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
+→ glyphs checked for every name (生僻字 fall back to another font, reported) → letters grouped by
+school and sorted by class or village → one work unit per output file, run in ``--jobs`` processes.
+
+Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
+``<文种>/<学校>-单份.zip``; with ``--skip-invalid`` and bad rows ``<文种>/名册错误标注.xlsx``.
+Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from .. import console
+from ..errors import InputError, KongchuoError, Location, Problems
+from ..fonts import resolve_fonts
+from ..letters.docx_merge import compile_default, compile_word_template
+from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
+from ..letters.pdf_fonts import FontPack, build_font_pack
+from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
+from ..letters.settings import LetterSettings, load_settings, setting_keys
+from ..letters.spec import KIND_FILES, LetterSpec, load_spec
+from ..output import OutputSet
+from ..readers.roster import Student, read_roster
+from ..sample_roster import generate_rows, write_sample_roster
+from ..writers.error_workbook import write_error_workbook
+
+KINDS = tuple(KIND_FILES)
+SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
+ERROR_WORKBOOK = "名册错误标注.xlsx"
+_DIGITS = re.compile(r"(\d+)")
+_UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+DEMO_ROSTER = "名册.xlsx"
+DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
+DEMO_SCHOOLS = 2
+DEMO_SEED = 4
+
+
+def build_letters_files(
+    roster: Path,
+    outdir: Path,
+    *,
+    kind: str = "入学",
+    settings_file: Path | None = None,
+    word_template: Path | None = None,
+    jobs: int = 1,
+    per_record: bool = False,
+    skip_invalid: bool = False,
+    force: bool = False,
+) -> list[str]:
+    """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths."""
+    for path, label in ((roster, "名册"), (settings_file, "设置文件"), (word_template, "Word 模板")):
+        if path is not None and not Path(path).is_file():
+            raise KongchuoError(f"找不到{label}：{path}")
+    with OutputSet(outdir, force=force) as out:
+        write_letters(out, roster, kind=kind, settings_file=settings_file, word_template=word_template,
+                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid)  # fmt: skip
+    return out.written
+
+
+def write_letters(
+    out: OutputSet,
+    roster: Path,
+    *,
+    kind: str = "入学",
+    settings_file: Path | None = None,
+    word_template: Path | None = None,
+    jobs: int = 1,
+    per_record: bool = False,
+    skip_invalid: bool = False,
+    folder: str = "",
+    source: str | None = None,
+    progress: bool | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[UnitResult]:
+    """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
+
+    `source` is the roster as the manifest names it (output-relative, e.g. ``inputs/…``), default
+    the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
+    given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
+    """
+    clock = _Clock(timings)
+    if kind not in KINDS:
+        raise KongchuoError(f"未知的通知书种类：{kind}（可选 {'、'.join(KINDS)}）")
+    if jobs < 1:
+        raise KongchuoError("--jobs 至少为 1")
+    spec = load_spec(kind)
+    known = set(FIELD_NAMES) | set(setting_keys())
+    # Templates first: their unknown fields are reported before any input is read or rendered.
+    if word_template is not None:
+        compile_word_template(word_template, known, duplex=True)
+    compile_default(spec, known, duplex=True)
+    settings = load_settings(roster, settings_file)
+    sort_key = str(settings["排序"])
+    if sort_key not in SORT_KEYS:
+        problems = Problems()
+        problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
+        problems.raise_if_errors()
+    duplex = bool(settings["双面打印"])
+
+    data = read_roster(roster)
+    clock.lap("read+validate")
+    row_errors = data.problems.errors
+    if row_errors and not skip_invalid:
+        raise InputError(data.problems.items)
+    console.problems(data.problems.warnings)
+    base = folder.rstrip("/") + "/" if folder else ""
+    label_dir = f"{base}{spec.file_label}"
+    if row_errors:
+        console.problems(row_errors)
+        target = out.reserve(f"{label_dir}/{ERROR_WORKBOOK}")
+        write_error_workbook(data.table, target)
+        console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
+    if not data.students:
+        raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
+
+    schools = group_by_school(data.students, SORT_KEYS[sort_key])
+    fonts = _font_pack(spec, settings, data.students)
+    clock.lap("fonts")
+    config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
+    units: list[Unit] = []
+    rels: list[str] = []
+    for index, (school, students) in enumerate(schools.items(), start=1):
+        letters = [
+            {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
+        ]
+        stem = f"{label_dir}/{_file_stem(school)}"
+        title = f"{school}{spec.file_label}"
+        planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
+        if per_record:
+            planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
+        for fmt, rel, unit_title in planned:
+            units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
+            rels.append(rel)
+    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock)
+    for rel, unit, result in zip(rels, units, results, strict=True):
+        out.record(rel, kind="letters", title=unit.title, pages=result.pages,
+                   records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
+    return results
+
+
+def group_by_school(students: Iterable[Student], order: Sequence[str]) -> dict[str, list[Student]]:
+    """Students per school (schools in name order), each school sorted by `order` (班级/村), name, ID."""
+    groups: dict[str, list[Student]] = defaultdict(list)
+    for student in students:
+        groups[student.school].append(student)
+
+    def key(student: Student) -> tuple:
+        values = student_fields(student)
+        return (*(_natural(values[k]) for k in order), values["姓名"], values["身份证号"])
+
+    return {school: sorted(groups[school], key=key) for school in sorted(groups)}
+
+
+def _natural(text: str) -> tuple:
+    """Sort key reading digit runs as numbers: 二年级(2)班 before 二年级(10)班."""
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
+
+
+def _file_stem(school: str) -> str:
+    return _UNSAFE_FILE.sub("_", school).strip(". ") or "学校"
+
+
+def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
+    """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
+    fontset = resolve_fonts()
+    for warning in fontset.warnings():
+        console.warn(warning)
+    problems = Problems()
+    body_chars: set[str] = set("0123456789-号")
+    fallbacks: Counter[str] = Counter()
+    fallback_text: dict[str, str] = {}
+    for student in students:
+        text = "".join(student_fields(student).values())
+        body_chars.update(text)
+        for found in fontset.check_text(text, BODY, student.location(), problems):
+            fallbacks[found.char] += 1
+            fallback_text.setdefault(found.char, f"“{found.char}”（U+{ord(found.char):04X}）改用 {found.family}")
+    problems.raise_if_errors()
+    for char, count in sorted(fallbacks.items()):
+        console.warn(f"{BODY} 所用字体缺字：{fallback_text[char]}，共 {count} 名学生")
+    for value in settings.context().values():
+        body_chars.update("".join(value) if isinstance(value, list) else str(value))
+    title_chars: set[str] = set()
+    slip_title_chars: set[str] = set()
+    for blocks, titles in ((spec.blocks, title_chars), (spec.slip, slip_title_chars)):
+        for block in blocks:
+            text = "".join(block.texts())
+            body_chars.update(text)
+            if block.type == "title":
+                titles.update(text)
+    for chars in (title_chars, slip_title_chars):
+        if "{" in chars:
+            chars |= body_chars
+    return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
+
+
+class _Clock:
+    """Records the wall time of consecutive phases into `timings` (seconds), when asked to."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+        self.last = now
+
+
+def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock) -> list[UnitResult]:
+    """Run the units, format by format (pdf, docx, zip: one timed phase each), in `jobs` processes
+    when > 1, largest school first; results in the units' order."""
+    advance: Callable[[int], None] = lambda n: None  # noqa: E731
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        bar = Progress(TextColumn("生成通知书"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=console.err, transient=True)  # fmt: skip
+        task = bar.add_task("letters", total=sum(len(u.letters) for u in units))
+        bar.start()
+        advance = lambda n: bar.advance(task, n)  # noqa: E731
+    found: dict[int, UnitResult] = {}
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_engines, initargs=(config,)) if jobs > 1 else None
+    engines = Engines(config) if pool is None else None
+    try:
+        for fmt in ("pdf", "docx", "zip"):
+            batch = sorted((i for i, u in enumerate(units) if u.fmt == fmt), key=lambda i: -len(units[i].letters))
+            if engines is not None:
+                for i in batch:
+                    found[i] = engines.run(units[i])
+                    advance(len(units[i].letters))
+            elif pool is not None:
+                futures = {pool.submit(run_unit, units[i]): i for i in batch}
+                for future in as_completed(futures):
+                    found[futures[future]] = future.result()
+                    advance(len(units[futures[future]].letters))
+            if batch:
+                clock.lap(fmt)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if bar is not None:
+            bar.stop()
+    return [found[i] for i in range(len(units))]
+
+
+def demo(out: OutputSet) -> None:
+    """Demo step: a small synthetic roster of two schools (fixed seed, this school year) and its
+    letters of all three kinds (PDF + DOCX); the roster is written to ``inputs/letters/``."""
+    rel = f"inputs/letters/{DEMO_ROSTER}"
+    rows = generate_rows(DEMO_POOL, seed=DEMO_SEED)
+    schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
+    roster = out.reserve(rel)
+    write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
+    for kind in KINDS:
+        write_letters(out, roster, kind=kind, folder="letters", source=rel, progress=False)

@@ -1,0 +1,208 @@
+"""The default Word template of a letter kind, generated from its block spec (``templates/letters``).
+
+The result is an ordinary docxtpl-style template — a DOCX package whose ``word/document.xml``
+carries Jinja placeholders (``{{ 姓名 }}``) and ``{% if %}`` around optional paragraphs — so the
+merge engine treats it exactly like a clerk's own template. Layout follows GB/T 9704: A4, 公文
+margins, 3号 仿宋 on the 28.95 pt grid; the slip under the cut line in 4号 (``gbt9704`` [practice]).
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from .. import gbt9704 as g
+from .spec import Block, LetterSpec
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
+
+SIGNATURE_GLOBAL = "seal_indents_twips"
+"""Jinja global the generated template calls: (issuer, date) → (issuer, date) right indents in twips."""
+
+BODY_HALF_PT = round(g.BODY_SIZE_PT * 2)
+TITLE_HALF_PT = round(g.TITLE_SIZE_PT * 2)
+SLIP_HALF_PT = round(g.LETTER_SLIP_SIZE_PT * 2)
+BODY_CHAR_TWIPS = g.pt_to_twips(g.BODY_SIZE_PT)
+SLIP_CHAR_TWIPS = g.pt_to_twips(g.LETTER_SLIP_SIZE_PT)
+TYPE_AREA_TWIPS = g.mm_to_twips(g.TYPE_AREA_WIDTH_MM)
+
+
+def jinja_text(source: str) -> str:
+    """A block text as template source for XML: literal parts escaped, Jinja tags kept verbatim."""
+    return "".join(
+        part if _JINJA_TAG.fullmatch(part) else escape(part) for part in _JINJA_TAG.split(source)
+    )
+
+
+def _run(text_source: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{jinja_text(text_source)}</w:t></w:r>'
+
+
+def _para(style: str, runs: str, extra_ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
+
+
+def _blank(style: str = "LetterBody") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
+
+
+def _fill(labels: list[str]) -> str:
+    """Write-in fields: each label followed by an underscore-leader tab, the line split evenly."""
+    n = len(labels)
+    gap = g.LETTER_FILL_GAP_CHARS * SLIP_CHAR_TWIPS
+    stops = [TYPE_AREA_TWIPS * (i + 1) // n - (gap if i < n - 1 else 0) for i in range(n)]
+    tabs = "".join(f'<w:tab w:val="left" w:leader="underscore" w:pos="{pos}"/>' for pos in stops)
+    runs = []
+    for i, label in enumerate(labels):
+        lead = "　" * g.LETTER_FILL_GAP_CHARS if i else ""
+        runs.append(_run(f"{lead}{label}：") + "<w:r><w:tab/></w:r>")
+    return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>")
+
+
+def _signature(block: Block) -> str:
+    blanks = _blank() * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE
+    return (
+        f"{blanks}{{% set _署名 %}}{jinja_text(block.issuer)}{{% endset %}}"
+        f"{{% set _日期 %}}{jinja_text(block.date)}{{% endset %}}"
+        f"{{% set _缩进 = {SIGNATURE_GLOBAL}(_署名, _日期) %}}"
+        + _para("LetterBody", "<w:r><w:t>{{ _署名 }}</w:t></w:r>",
+                '<w:jc w:val="right"/><w:ind w:right="{{ _缩进[0] }}"/>')
+        + _para("LetterBody", "<w:r><w:t>{{ _日期 }}</w:t></w:r>",
+                '<w:jc w:val="right"/><w:ind w:right="{{ _缩进[1] }}"/>')
+    )  # fmt: skip
+
+
+def _block_xml(block: Block, slip: bool) -> str:
+    text_style = "LetterSlip" if slip else "LetterBody"
+    if block.type == "title":
+        xml = _para("LetterSlipTitle", _run(block.text)) if slip else (
+            _para("LetterTitle", _run(block.text)) + _blank() * g.RECIPIENT_BLANK_LINES_BELOW_TITLE
+        )
+    elif block.type == "number":
+        xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>')
+    elif block.type == "line":
+        xml = _para(text_style, _run(block.text))
+    elif block.type == "paragraph":
+        xml = _para(text_style + "Indent", _run(block.text))
+    elif block.type == "signature":
+        xml = _signature(block)
+    elif block.type == "cut":
+        xml = _blank() * g.LETTER_CUT_GAP_LINES + _para("LetterCut", _run(block.text))
+    else:  # fill
+        xml = _fill(block.labels)
+    return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
+
+
+def document_xml(spec: LetterSpec) -> str:
+    """``word/document.xml`` of the default template: one letter, Jinja placeholders, A4 公文 page."""
+    body = "".join(_block_xml(b, slip=False) for b in spec.blocks)
+    body += "".join(_block_xml(b, slip=True) for b in spec.slip)
+    sect = (
+        f'<w:sectPr><w:pgSz w:w="{g.mm_to_twips(g.PAPER_WIDTH_MM)}" w:h="{g.mm_to_twips(g.PAPER_HEIGHT_MM)}"/>'
+        f'<w:pgMar w:top="{g.mm_to_twips(g.MARGIN_TOP_MM)}" w:right="{g.mm_to_twips(g.MARGIN_RIGHT_MM)}" '
+        f'w:bottom="{g.mm_to_twips(g.MARGIN_BOTTOM_MM)}" w:left="{g.mm_to_twips(g.MARGIN_LEFT_MM)}" '
+        'w:header="851" w:footer="992" w:gutter="0"/>'
+        f'<w:docGrid w:type="lines" w:linePitch="{g.LINE_PITCH_TWIPS}"/></w:sectPr>'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}{sect}</w:body></w:document>'
+    )
+
+
+def _rfonts(name: str) -> str:
+    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}" w:hint="eastAsia"/>'
+
+
+def _style(style_id: str, based_on: str | None, ppr: str, rpr: str) -> str:
+    base = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{style_id}"/>'
+        f"{base}<w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>"
+    )
+
+
+def styles_xml() -> str:
+    """Paragraph styles of the letters: body on the exact 28.95 pt grid, title, slip, cut line."""
+    exact = f'<w:spacing w:before="0" w:after="0" w:line="{g.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
+    slip_exact = (
+        f'<w:spacing w:before="0" w:after="0" w:line="{g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)}" '
+        'w:lineRule="exact"/>'
+    )
+    body_rpr = (
+        f'{_rfonts(g.FONT_FANGSONG)}<w:spacing w:val="{g.BODY_CHAR_SPACING_TWIPS}"/>'
+        f'<w:sz w:val="{BODY_HALF_PT}"/><w:szCs w:val="{BODY_HALF_PT}"/>'
+    )
+    slip_rpr = f'{_rfonts(g.FONT_FANGSONG)}<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
+    keep = "<w:keepNext/><w:keepLines/>"
+    cut_border = (
+        f'<w:pBdr><w:bottom w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
+    )
+    indent = (
+        f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{g.BODY_INDENT_CHARS * BODY_CHAR_TWIPS}"/>'
+    )
+    slip_indent = (
+        f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{g.BODY_INDENT_CHARS * SLIP_CHAR_TWIPS}"/>'
+    )
+    styles = [
+        _style("LetterBody", None, f'<w:snapToGrid w:val="0"/>{exact}<w:jc w:val="both"/>', body_rpr),
+        _style("LetterBodyIndent", "LetterBody", indent, ""),
+        _style("LetterTitle", "LetterBody", '<w:jc w:val="center"/>',
+               f'{_rfonts(g.FONT_XIAOBIAOSONG)}<w:sz w:val="{TITLE_HALF_PT}"/><w:szCs w:val="{TITLE_HALF_PT}"/>'),
+        _style("LetterCut", "LetterBody", f'{keep}{cut_border}<w:jc w:val="center"/>', slip_rpr),
+        _style("LetterSlip", "LetterBody", f"{keep}{slip_exact}", slip_rpr),
+        _style("LetterSlipIndent", "LetterSlip", slip_indent, ""),
+        _style("LetterSlipTitle", "LetterSlip", '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),
+    ]  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{body_rpr}'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+        f"<w:pPrDefault><w:pPr>{exact}</w:pPr></w:pPrDefault></w:docDefaults>{''.join(styles)}</w:styles>"
+    )
+
+
+def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
+    """Every part of the default template package, ``word/document.xml`` included, in zip order."""
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        '<Override PartName="/word/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+        '<Override PartName="/word/settings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+        "</Types>"
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    doc_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/settings" Target="settings.xml"/></Relationships>'
+    )
+    settings = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="{BODY_CHAR_TWIPS * 2}"/>'
+        '<w:characterSpacingControl w:val="compressPunctuation"/>'
+        '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+        'w:val="15"/></w:compat></w:settings>'
+    )
+    return [
+        ("[Content_Types].xml", content_types.encode()),
+        ("_rels/.rels", root_rels.encode()),
+        ("word/document.xml", document_xml(spec).encode()),
+        ("word/_rels/document.xml.rels", doc_rels.encode()),
+        ("word/styles.xml", styles_xml().encode()),
+        ("word/settings.xml", settings.encode()),
+    ]

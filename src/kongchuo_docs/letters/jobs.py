@@ -1,0 +1,122 @@
+"""The work units of a letters run — one school's merged PDF, merged DOCX or per-child zip — and the
+per-process engine they share, so ``--jobs N`` can spread them over processes.
+
+Each process compiles the engines once (`init_engines`); a unit gets the school's merge fields,
+renders them one letter at a time straight into its output file and returns only counts.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .docx_merge import (
+    ZIP_DATE,
+    CompiledDocx,
+    compile_default,
+    compile_word_template,
+    single_letter_bytes,
+    write_merged,
+)
+from .pdf_fonts import FontPack
+from .pdf_merge import CompiledPdf
+from .spec import LetterSpec
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything a process needs to compile the engines (picklable)."""
+
+    spec: LetterSpec
+    settings: dict[str, object]  # merge fields from the settings
+    known_fields: frozenset[str]
+    word_template: Path | None
+    duplex: bool
+    fonts: FontPack | None  # None when no PDF is written
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One output file: `fmt` is pdf, docx or zip; `letters` are the students' merge fields."""
+
+    fmt: str
+    target: Path
+    title: str
+    letters: Sequence[Mapping[str, object]]
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    target: Path
+    letters: int
+    pages: int | None
+
+
+class Engines:
+    """The compiled engines of one process."""
+
+    def __init__(self, config: EngineConfig):
+        self.settings = config.settings
+        known = set(config.known_fields)
+        if config.word_template is not None:
+            self.docx: CompiledDocx = compile_word_template(config.word_template, known, duplex=config.duplex)
+        else:
+            self.docx = compile_default(config.spec, known, duplex=config.duplex)
+        self.pdf = CompiledPdf(config.spec, config.fonts, duplex=config.duplex) if config.fonts else None
+
+    def fields(self, letter: Mapping[str, object]) -> dict[str, object]:
+        return {**self.settings, **letter}
+
+    def run(self, unit: Unit) -> UnitResult:
+        merged = (self.fields(letter) for letter in unit.letters)
+        if unit.fmt == "pdf":
+            assert self.pdf is not None
+            count, pages = self.pdf.write(merged, unit.target, title=unit.title)
+            return UnitResult(unit.target, count, pages)
+        if unit.fmt == "docx":
+            return UnitResult(unit.target, write_merged(self.docx, merged, unit.target), None)
+        return UnitResult(unit.target, self._per_record_zip(merged, unit.target), None)
+
+    def _per_record_zip(self, letters: object, target: Path) -> int:
+        names: set[str] = set()
+        count = 0
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf:
+            for fields in letters:  # type: ignore[attr-defined]
+                name = per_record_name(fields, names)
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, single_letter_bytes(self.docx, fields))
+                count += 1
+        return count
+
+
+def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
+    """``姓名-身份证后四位.docx``, safe as a file name; a repeat gets ``-2``, ``-3``… in order."""
+    stem = _UNSAFE_NAME.sub("_", f"{fields['姓名']}-{fields['身份证后四位']}").strip("._") or "通知书"
+    name, n = f"{stem}.docx", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}.docx"
+    taken.add(name)
+    return name
+
+
+_ENGINES: Engines | None = None
+
+
+def init_engines(config: EngineConfig) -> None:
+    """Process initializer: compile the engines once for all units this process runs."""
+    global _ENGINES
+    _ENGINES = Engines(config)
+
+
+def run_unit(unit: Unit) -> UnitResult:
+    assert _ENGINES is not None, "init_engines must run first"
+    return _ENGINES.run(unit)
+
+

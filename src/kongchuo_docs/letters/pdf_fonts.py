@@ -1,0 +1,169 @@
+"""The fonts a letters PDF embeds: one subset per face for the whole run, shared by every file.
+
+Each role (仿宋 body, 小标宋 title, 黑体 slip title) draws a character from its own face, or from the
+first fallback face of `fonts.FontSet.chain` that has it (生僻字 in names). The glyph *code* written
+in the page content does not depend on the subset: for a CID-keyed CFF font (Noto CJK) it is the
+character's CID, for a TrueType font (仿宋_GB2312, LXGW WenKai) the glyph id, kept by subsetting
+with ``retain_gids``. So pages can be written while the letters stream by, and the fonts — subset
+once per run by fontTools to every character the run can print — are appended at the end of each
+file. Widths are in PDF units (1/1000 em), rounded as the PDF stores them, so layout and viewer agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from ..errors import EnvironmentProblem
+from ..fonts import FontFace, FontSet
+
+PDF_UNITS_PER_EM = 1000
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    """One subset face, ready to be written as a Type0 font with Identity-H encoding."""
+
+    base_font: str  # subset tag + PostScript name, e.g. ABCDEF+NotoSerifCJKsc-Regular
+    cff: bool  # True: CID-keyed CFF (FontFile3/CIDFontType0C), False: TrueType (FontFile2)
+    data: bytes  # the CFF table or the whole subset TrueType font
+    widths: dict[int, int]  # code → advance in 1/1000 em
+    to_unicode: dict[int, str]  # code → character (for copy and search)
+    bbox: tuple[int, int, int, int]  # 1/1000 em
+    ascent: int
+    descent: int
+    cap_height: int
+
+
+@dataclass(frozen=True)
+class Glyph:
+    font: int  # index into FontPack.fonts
+    code: int  # 2-byte code in the content stream
+    advance: float  # em
+
+
+@dataclass(frozen=True)
+class FontPack:
+    """Every embedded font of a run and, per role, the glyph of every character it may print."""
+
+    fonts: tuple[EmbeddedFont, ...]
+    glyphs: dict[str, dict[str, Glyph]]  # official role name → char → glyph
+    em_centre: float  # height of the ideographic em box centre above the baseline, in em (body face)
+
+    def glyph(self, role: str, char: str) -> Glyph:
+        return self.glyphs[role].get(char) or self.glyphs[role]["\ufffd"]
+
+    def advance_em(self, role: str, text: str) -> float:
+        return sum(self.glyph(role, c).advance for c in text)
+
+
+def build_font_pack(fontset: FontSet, chars_by_role: Mapping[str, Iterable[str]]) -> FontPack:
+    """Subset the faces serving `chars_by_role` (characters no face has are drawn as .notdef)."""
+    wanted: dict[tuple[str, int], set[str]] = {}
+    faces: dict[tuple[str, int], FontFace] = {}
+    placement: dict[str, dict[str, tuple[str, int]]] = {}
+    for role, chars in chars_by_role.items():
+        own = fontset.face(role)
+        faces[own.key] = own
+        placement[role] = {}
+        for char in set(chars) | {"\ufffd"}:
+            face = own if own.covers(ord(char)) else fontset.fallback_face(char, role)
+            face = face or own
+            faces[face.key] = face
+            wanted.setdefault(face.key, set()).add(char)
+            placement[role][char] = face.key
+    order = sorted(wanted)
+    embedded, codes = [], {}
+    for key in order:
+        font, face_codes = _embed(faces[key], wanted[key])
+        embedded.append(font)
+        codes[key] = face_codes
+    glyphs = {
+        role: {
+            char: Glyph(order.index(key), codes[key][char], embedded[order.index(key)].widths[codes[key][char]]
+                        / PDF_UNITS_PER_EM)
+            for char, key in chars.items()
+        }
+        for role, chars in placement.items()
+    }  # fmt: skip
+    body_role = next(iter(chars_by_role))
+    return FontPack(tuple(embedded), glyphs, _em_centre(fontset.face(body_role)))
+
+
+def _load(face: FontFace) -> TTFont:
+    return TTFont(str(face.path), fontNumber=face.index, lazy=True)
+
+
+def _em_centre(face: FontFace) -> float:
+    font = _load(face)
+    os2 = font["OS/2"]
+    return (os2.sTypoAscender + os2.sTypoDescender) / 2 / font["head"].unitsPerEm
+
+
+def _embed(face: FontFace, chars: set[str]) -> tuple[EmbeddedFont, dict[str, int]]:
+    font = TTFont(str(face.path), fontNumber=face.index)
+    cff = "CFF " in font
+    if not cff and "glyf" not in font:
+        raise EnvironmentProblem(f"字体 {face.path} 的格式（CFF2 或无轮廓）不能嵌入 PDF，请换用其他字体")
+    cmap = font.getBestCmap()
+    glyph_order = font.getGlyphOrder()
+    glyph_ids = {name: i for i, name in enumerate(glyph_order)}
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    if cff and not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+        raise EnvironmentProblem(f"字体 {face.path} 不是 CID 字体，暂不能嵌入 PDF，请换用其他字体")
+
+    def code_of(name: str) -> int:
+        return int(name[3:]) if cff and name.startswith("cid") else (0 if cff else glyph_ids[name])
+
+    codes: dict[str, int] = {}
+    widths: dict[int, int] = {0: round(hmtx[glyph_order[0]][0] * PDF_UNITS_PER_EM / upm)}
+    to_unicode: dict[int, str] = {}
+    for char in sorted(chars):
+        name = cmap.get(ord(char), glyph_order[0])
+        code = code_of(name)
+        codes[char] = code
+        widths[code] = round(hmtx[name][0] * PDF_UNITS_PER_EM / upm)
+        if code:
+            to_unicode.setdefault(code, char)
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    scale = PDF_UNITS_PER_EM / upm
+    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    ps_name = re.sub(r"[^A-Za-z0-9_-]", "", font["name"].getDebugName(6) or face.family) or "Font"
+    options = subset.Options()
+    options.notdef_outline = True
+    options.layout_features = []
+    options.retain_gids = not cff
+    options.name_IDs = ["*"]
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge timestamps: not needed
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars if ord(c) in cmap])
+    subsetter.subset(font)
+    if cff:
+        data = font["CFF "].compile(font)
+    else:
+        import io
+
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
+    return (
+        EmbeddedFont(
+            base_font=f"{tag}+{ps_name}",
+            cff=cff,
+            data=data,
+            widths=widths,
+            to_unicode=to_unicode,
+            bbox=bbox,  # type: ignore[arg-type]
+            ascent=round(hhea.ascent * scale),
+            descent=round(hhea.descent * scale),
+            cap_height=round(getattr(os2, "sCapHeight", 0) * scale) or round(hhea.ascent * scale),
+        ),
+        codes,
+    )

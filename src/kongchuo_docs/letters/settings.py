@@ -1,0 +1,152 @@
+"""Letter settings: defaults in ``templates/letters/settings.yaml``, then a 设置 sheet, then ``--settings``.
+
+The defaults file is also the schema: every key a user may set appears there, and its default
+value gives the type (text, yes/no, whole number, date, list). Unknown keys and values of the
+wrong type are reported together, located by file, sheet and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import Location, Problems
+from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..resources import template_path
+
+SETTINGS_SHEET = "设置"
+SHEET_HEADER = ("项目", "内容")
+_LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
+_TRUE = frozenset({"true", "yes", "1", "是", "对", "要", "需要", "印"})
+_FALSE = frozenset({"false", "no", "0", "否", "不", "不要", "不需要", "不印", ""})
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """Typed setting values by their Chinese key, and where each non-default one came from."""
+
+    values: dict[str, object]
+    sources: dict[str, str]
+
+    def __getitem__(self, key: str) -> object:
+        return self.values[key]
+
+    def context(self) -> dict[str, object]:
+        """The settings as merge fields: dates as 2026年9月1日, everything else as typed."""
+        return {k: format_date(v) if isinstance(v, dt.date) else v for k, v in self.values.items()}
+
+
+def default_settings_path() -> Path:
+    return template_path("letters", "settings.yaml")
+
+
+def setting_keys() -> frozenset[str]:
+    """Every key a settings file or 设置 sheet may set (the keys of the defaults file)."""
+    return frozenset(_read_yaml(default_settings_path(), Problems()))
+
+
+def load_settings(roster: Path | None = None, settings_file: Path | None = None) -> LetterSettings:
+    """Defaults, overridden by the roster workbook's 设置 sheet, overridden by `settings_file`."""
+    defaults = _read_yaml(default_settings_path(), Problems())
+    values = dict(defaults)
+    sources = dict.fromkeys(defaults, "默认设置")
+    problems = Problems()
+    layers: list[tuple[dict[str, tuple[object, Location]], str]] = []
+    if roster is not None and roster.suffix.lower() == ".xlsx":
+        layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
+    if settings_file is not None:
+        raw = _read_yaml(settings_file, problems)
+        layers.append(
+            ({k: (v, Location(settings_file.name, column=k)) for k, v in raw.items()}, settings_file.name)
+        )
+    for layer, origin in layers:
+        for key, (raw_value, loc) in layer.items():
+            if key not in defaults:
+                problems.error(loc, f"未知的设置项目（可用项目见 {default_settings_path().name}）", key)
+                continue
+            try:
+                values[key] = _coerce(raw_value, defaults[key])
+                sources[key] = origin
+            except ValueError as exc:
+                problems.error(loc, str(exc), raw_value)
+    problems.raise_if_errors()
+    return LetterSettings(values, sources)
+
+
+def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
+        problems.raise_if_errors()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problems.error(Location(path.name, line=line), "设置文件不是有效的 YAML")
+        problems.raise_if_errors()
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.error(Location(path.name), "设置文件应为“项目: 内容”的列表")
+        problems.raise_if_errors()
+    return {str(k): v for k, v in data.items()}
+
+
+def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
+    """The 设置 sheet as key → (value, cell of the value); empty when the workbook has none."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return {}  # an unreadable workbook is reported by the roster reader
+    try:
+        if SETTINGS_SHEET not in workbook.sheetnames:
+            return {}
+        found: dict[str, tuple[object, Location]] = {}
+        for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
+            key_cell, value_cell = (*row, None, None)[:2]
+            key = None if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
+            if not key or key == SHEET_HEADER[0]:
+                continue
+            value = None if value_cell is None else value_cell.value
+            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{key_cell.row}", column=key))
+        return found
+    finally:
+        workbook.close()
+
+
+def _coerce(value: object, default: object) -> object:
+    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = "" if value is None else str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError("应填“是”或“否”")
+    if isinstance(default, int):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValueError("应为整数") from None
+        if number < 0:
+            raise ValueError("不能为负数")
+        return number
+    if isinstance(default, dt.date):
+        try:
+            return parse_date(value)
+        except NormalizeError as exc:
+            raise ValueError(str(exc)) from None
+    if isinstance(default, list):
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+        return [item.strip() for item in _LIST_SEPARATORS.split(str(value or "")) if item.strip()]
+    return "" if value is None else str(value).strip()

@@ -1,0 +1,123 @@
+"""A letter kind as data: the blocks of ``templates/letters/<kind>.yaml``, their Jinja texts and checks.
+
+A block's text is a Jinja template over the merge fields (``{{ 姓名 }}``) and the settings
+(``{{ 报到日期 }}``); ``if`` is a Jinja expression deciding whether the block is printed.
+Both engines (DOCX, PDF) compile these texts once per run; `undeclared_fields` names every
+field a template uses that neither the roster nor the settings provide, before anything renders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+import jinja2.meta
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import Location, Problems
+from ..resources import template_path
+
+BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill"]
+
+KIND_FILES = {"入学": "enrolment.yaml", "劝返": "return.yaml", "责令": "order.yaml"}
+"""``--kind`` value → the template file in ``templates/letters/``."""
+
+
+class Block(BaseModel):
+    """One printed element of a letter; which keys it uses depends on `type` (see the README)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: BlockType
+    text: str = ""
+    issuer: str = ""  # signature: 署名
+    date: str = ""  # signature: 成文日期
+    labels: list[str] = Field(default_factory=list)  # fill: write-in fields on one line
+    when: str | None = Field(default=None, alias="if")
+
+    def texts(self) -> list[str]:
+        """The Jinja sources of this block, in reading order."""
+        if self.type == "signature":
+            return [self.issuer, self.date]
+        if self.type == "fill":
+            return list(self.labels)
+        return [self.text]
+
+
+class LetterSpec(BaseModel):
+    """A letter kind: its title, its body blocks and the slip printed under the cut line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    file_label: str  # used in output file names, e.g. 入学通知书
+    blocks: list[Block]
+    slip: list[Block] = Field(default_factory=list)
+
+    def all_blocks(self) -> list[Block]:
+        return [*self.blocks, *self.slip]
+
+
+def load_spec(kind: str) -> LetterSpec:
+    """Read the bundled template of `kind` (入学, 劝返 or 责令)."""
+    path = template_path("letters", KIND_FILES[kind])
+    problems = Problems()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return LetterSpec.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        problems.error(Location(path.name), f"通知书模板格式错误：{exc}")
+        problems.raise_if_errors()
+        raise  # unreachable: raise_if_errors raised
+
+
+def environment(*, autoescape: bool) -> jinja2.Environment:
+    """The one Jinja environment setup of the letters: unknown names fail, output escaped for XML."""
+    return jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=False,
+    )
+
+
+def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environment) -> list[str]:
+    """Names the templates read that are not in `known`, sorted; raises on Jinja syntax errors."""
+    names: set[str] = set()
+    for source in sources:
+        names |= jinja2.meta.find_undeclared_variables(env.parse(source))
+    return sorted(names - known)
+
+
+def check_fields(
+    sources: list[str], known: set[str], env: jinja2.Environment, where: Path | str
+) -> None:
+    """Raise `InputError` naming every unknown field and every syntax error in `sources`."""
+    problems = Problems()
+    loc = Location(Path(where).name)
+    for source in sources:
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(loc, f"模板语法错误（第 {exc.lineno} 行）：{exc.message}", _snippet(source))
+    if not problems.errors:
+        for name in undeclared_fields(sources, known, env):
+            problems.error(
+                loc, "模板使用了名册和设置中都没有的字段，请改正字段名", "{{ " + name + " }}"
+            )
+    problems.raise_if_errors()
+
+
+def block_sources(spec: LetterSpec) -> list[str]:
+    """Every Jinja source of a spec, conditions included (as ``{{ expr }}``)."""
+    sources: list[str] = []
+    for block in spec.all_blocks():
+        sources.extend(block.texts())
+        if block.when:
+            sources.append("{{ " + block.when + " }}")
+    return sources
+
+
+def _snippet(source: str, limit: int = 40) -> str:
+    return source if len(source) <= limit else source[:limit] + "…"

@@ -1,0 +1,267 @@
+"""Letters (入学/劝返/责令): nothing lost, order, duplex sheets, per-child zip, templates, refusals, bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+from docx import Document as WordDocument
+from lxml import etree
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from kongchuo_docs.cli import app
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.kinds.letters import ERROR_WORKBOOK, build_letters_files
+from kongchuo_docs.letters.jobs import per_record_name
+from kongchuo_docs.letters.settings import load_settings
+from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ID_PATTERN = re.compile(r"\d{17}[\dX]")
+
+
+def _roster(path: Path, rows: int, *, invalid: int = 0, seed: int = 7, schools: int = 3) -> Path:
+    """A generated roster limited to its first `schools` schools (by name)."""
+    generated = generate_rows(rows, invalid=invalid, seed=seed)
+    kept = sorted({r.values["入读学校"] for r in generated if r.values.get("入读学校")})[:schools]
+    write_sample_roster(path, [r for r in generated if r.values.get("入读学校") in kept or r.defect])
+    return path
+
+
+def _manifest(outdir: Path) -> list[dict]:
+    return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))["files"]
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    with pymupdf.open(path) as doc:
+        return [re.sub(r"\s+", "", page.get_text()) for page in doc]
+
+
+def _docx_body(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read("word/document.xml")).find(f"{W}body")
+
+
+def _docx_letters(path: Path) -> list[str]:
+    """The text of each letter (section) of a merged DOCX, in order."""
+    letters, current = [], []
+    for p in _docx_body(path).iter(f"{W}p"):
+        current.append("".join(t.text or "" for t in p.iter(f"{W}t")))
+        if p.find(f"{W}pPr/{W}sectPr") is not None:
+            letters.append("".join(current))
+            current = []
+    letters.append("".join(current))
+    return letters
+
+
+def _ids(texts: list[str]) -> list[str]:
+    return [found for text in texts for found in ID_PATTERN.findall(text)]
+
+
+def _natural(text: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text) if p)
+
+
+@pytest.fixture(scope="module")
+def enrolment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One run shared by several tests: 45 children in 3 schools, per-child zips."""
+    base = tmp_path_factory.mktemp("enrolment")
+    roster = _roster(base / "名册.xlsx", 45)
+    build_letters_files(roster, base / "out", per_record=True)
+    return roster, base / "out"
+
+
+def test_every_valid_row_gets_exactly_one_letter_in_each_format(enrolment: tuple[Path, Path]) -> None:
+    roster, out = enrolment
+    expected = sorted(s.id_number for s in read_roster(roster).students)
+    files = _manifest(out)
+    pdfs = [out / f["path"] for f in files if f["format"] == "pdf"]
+    docxs = [out / f["path"] for f in files if f["format"] == "docx"]
+    assert len(pdfs) == len(docxs) == 3
+    assert sorted(_ids([t for p in pdfs for t in _pdf_pages(p)])) == expected
+    assert sorted(_ids([t for d in docxs for t in _docx_letters(d)])) == expected
+    for fmt in ("pdf", "docx", "zip"):
+        assert sum(f["records"] for f in files if f["format"] == fmt) == len(expected)
+    assert {f["kind"] for f in files} == {"letters"}
+
+
+def test_letters_sorted_by_class_then_name_within_each_school(enrolment: tuple[Path, Path]) -> None:
+    roster, out = enrolment
+    students = read_roster(roster).students
+    for entry in (f for f in _manifest(out) if f["format"] == "docx"):
+        school = Path(entry["path"]).stem
+        mine = [s for s in students if s.school == school]
+        expected = [s.id_number for s in sorted(mine, key=lambda s: (_natural(s.class_name or ""),
+                                                                      _natural(s.village or ""), s.name,
+                                                                      s.id_number))]  # fmt: skip
+        assert _ids(_docx_letters(out / entry["path"])) == expected
+
+
+def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None:
+    _, out = enrolment
+    for entry in (f for f in _manifest(out) if f["format"] == "pdf"):
+        pages = _pdf_pages(out / entry["path"])
+        starts = [i for i, text in enumerate(pages) if text.startswith("入学通知书")]
+        assert len(starts) == entry["records"]
+        assert all(i % 2 == 0 for i in starts)  # page i+1 is odd: a front side
+        assert len(pages) % 2 == 0 == entry["pages"] % 2
+    for entry in (f for f in _manifest(out) if f["format"] == "docx"):
+        sections = list(_docx_body(out / entry["path"]).iter(f"{W}sectPr"))
+        assert len(sections) == entry["records"]
+        assert {s.find(f"{W}type").get(f"{W}val") for s in sections} == {"oddPage"}
+
+
+def test_long_letters_get_a_blank_back_page_only_when_needed(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
+    settings = tmp_path / "设置.yaml"
+    settings.write_text("前期劝返情况: " + "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * 40 + "\n",
+                        encoding="utf-8")  # fmt: skip
+    build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "pdf")
+    pages = _pdf_pages(tmp_path / "out" / entry["path"])
+    starts = [i for i, text in enumerate(pages) if text.startswith("责令限期复学通知书")]
+    assert len(starts) == entry["records"]
+    assert all(i % 2 == 0 for i in starts)
+    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(pages)], strict=True)]
+    blank = [i for i, text in enumerate(pages) if not text]
+    assert max(lengths) == 4 and len(blank) == entry["records"]  # 3 printed pages + 1 blank back
+
+
+def test_per_record_zip_names_and_contents(enrolment: tuple[Path, Path]) -> None:
+    roster, out = enrolment
+    students = {s.id_number: s for s in read_roster(roster).students}
+    seen = []
+    for entry in (f for f in _manifest(out) if f["format"] == "zip"):
+        with zipfile.ZipFile(out / entry["path"]) as zf:
+            assert len(zf.namelist()) == entry["records"]
+            for name in zf.namelist():
+                body = etree.fromstring(zipfile.ZipFile(zf.open(name)).read("word/document.xml"))
+                (number,) = _ids(["".join(t.text or "" for t in body.iter(f"{W}t"))])
+                assert name == f"{students[number].name}-{number[-4:]}.docx"
+                seen.append(number)
+    assert sorted(seen) == sorted(students)
+
+
+def test_per_record_names_are_safe_and_deduplicated() -> None:
+    taken: set[str] = set()
+    fields = {"姓名": "阿依古丽·买买提", "身份证后四位": "123X"}
+    assert per_record_name(fields, taken) == "阿依古丽·买买提-123X.docx"
+    assert per_record_name(fields, taken) == "阿依古丽·买买提-123X-2.docx"
+    assert per_record_name({"姓名": "王/五 ", "身份证后四位": "0001"}, taken) == "王_五_-0001.docx"
+
+
+def test_refuses_all_letters_when_any_row_is_invalid(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 20, invalid=2)
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "身份证号" in result.output or "姓名" in result.output or "行" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.*"))
+
+
+def test_skip_invalid_writes_valid_letters_and_the_error_workbook(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 30, invalid=3)
+    data = read_roster(roster)
+    assert data.invalid_rows
+    written = build_letters_files(roster, tmp_path / "out", skip_invalid=True)
+    assert f"入学通知书/{ERROR_WORKBOOK}" in written
+    marked = load_workbook(tmp_path / "out" / "入学通知书" / ERROR_WORKBOOK)
+    assert "错误清单" in marked.sheetnames
+    files = _manifest(tmp_path / "out")
+    pdf_ids = _ids([t for f in files if f["format"] == "pdf" for t in _pdf_pages(tmp_path / "out" / f["path"])])
+    assert sorted(pdf_ids) == sorted(s.id_number for s in data.students)
+
+
+def _word_template(path: Path, *fields: str) -> Path:
+    doc = WordDocument()
+    doc.add_paragraph("入学通知书")
+    para = doc.add_paragraph()
+    for field in fields:  # each field split over two runs, as Word often stores it
+        para.add_run("{{ " + field[:1])
+        para.add_run(field[1:] + " }}")
+        para.add_run("，")
+    doc.save(path)
+    return path
+
+
+def test_unknown_template_fields_are_reported_before_anything_is_read(tmp_path: Path) -> None:
+    template = _word_template(tmp_path / "模板.docx", "姓名", "学生名字", "报到地址")
+    missing_roster = tmp_path / "名册.xlsx"
+    missing_roster.write_bytes(b"not a workbook")  # never opened: the template fails first
+    with pytest.raises(InputError) as caught:
+        build_letters_files(missing_roster, tmp_path / "out", word_template=template)
+    text = str(caught.value)
+    assert "学生名字" in text and "报到地址" in text and "{{ 姓名 }}" not in text
+    assert not any((tmp_path / "out").rglob("*.*"))
+
+
+def test_clerk_template_fields_are_filled_and_escaped(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 10, schools=1)
+    template = _word_template(tmp_path / "模板.docx", "姓名", "身份证号", "报到地点")
+    settings = tmp_path / "设置.yaml"
+    settings.write_text("报到地点: 教学楼A&B座<一楼>\n", encoding="utf-8")
+    build_letters_files(roster, tmp_path / "out", word_template=template, settings_file=settings)
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "docx")
+    letters = _docx_letters(tmp_path / "out" / entry["path"])  # parses: the XML is well-formed
+    students = sorted(read_roster(roster).students, key=lambda s: s.id_number)
+    assert len(letters) == len(students)
+    assert sorted(_ids(letters)) == [s.id_number for s in students]
+    assert all("教学楼A&B座<一楼>" in text for text in letters)
+
+
+def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 5, schools=1)
+    workbook = load_workbook(roster)
+    sheet = workbook.create_sheet("设置")
+    sheet.append(["项目", "内容"])
+    sheet.append(["报到日期", "2026.9.2"])
+    sheet.append(["所需材料", "户口簿、出生医学证明"])
+    workbook.save(roster)
+    settings = load_settings(roster)
+    assert settings.context()["报到日期"] == "2026年9月2日"
+    assert settings["所需材料"] == ["户口簿", "出生医学证明"]
+    override = tmp_path / "设置.yaml"
+    override.write_text("报到日期: 2026-09-03\n双面打印: 否\n", encoding="utf-8")
+    assert load_settings(roster, override).context()["报到日期"] == "2026年9月3日"
+    sheet.append(["报道日期", "2026-09-01"])
+    sheet.append(["入学回执", "也许"])
+    workbook.save(roster)
+    with pytest.raises(InputError) as caught:
+        load_settings(roster)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("名册.xlsx!设置!B4" in m and "未知" in m for m in messages)
+    assert any("名册.xlsx!设置!B5" in m and "是" in m for m in messages)
+
+
+def test_province_penalty_clause_is_a_setting(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 4, schools=1)
+    build_letters_files(roster, tmp_path / "plain", kind="责令")
+    clause = "《某省义务教育条例》第四十条"
+    settings = tmp_path / "设置.yaml"
+    settings.write_text(f"省级处罚条款: {clause}\n", encoding="utf-8")
+    build_letters_files(roster, tmp_path / "province", kind="责令", settings_file=settings)
+    for name, present in (("plain", False), ("province", True)):
+        entry = next(f for f in _manifest(tmp_path / name) if f["format"] == "pdf")
+        text = "".join(_pdf_pages(tmp_path / name / entry["path"]))
+        assert "第五十八条" in text
+        assert (clause in text) is present
+
+
+def test_same_input_same_bytes_with_one_or_two_processes(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 24, schools=2)
+    build_letters_files(roster, tmp_path / "a", kind="劝返", per_record=True)
+    build_letters_files(roster, tmp_path / "b", kind="劝返", per_record=True, jobs=2)
+
+    def digests(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}  # fmt: skip
+
+    first = digests(tmp_path / "a")
+    assert len(first) == 2 * 3 + 1
+    assert first == digests(tmp_path / "b")
