@@ -181,3 +181,27 @@ def test_cli_compile_writes_everything_twice_identically(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in (tmp_path / name / "工作总结").iterdir()})
     assert outputs[0] == outputs[1]
     assert {Path(n).suffix for n in outputs[0]} == {".docx", ".pdf", ".png", ".xlsx"}
+
+
+def test_units_list_from_a_workbook_and_unlisted_unit(tmp_path):
+    from kongchuo_docs.readers.units import read_units
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "单位信息"
+    ws.append(["单位名称", "类型", "所属乡镇", "联系人", "电话"])
+    ws.append(["甲镇人民政府", "镇", "甲镇", "王五", "0591-26831234"])
+    ws.append(["丁乡人民政府", "乡镇", "丁乡", None, None])
+    path = tmp_path / "单位信息.xlsx"
+    wb.save(path)
+    units = read_units(path)
+    assert [(u.name, u.unit_type, u.mark) for u in units] == [
+        ("甲镇人民政府", "乡镇", "甲镇人民政府"), ("丁乡人民政府", "乡镇", "丁乡人民政府"),
+    ]  # fmt: skip
+    folder = _folder(tmp_path)
+    (folder / "子文件夹").mkdir()
+    comp = summary.compile_folder(folder, units)
+    assert [u.name for u in comp.missing] == ["丁乡人民政府"]
+    outcome = {o.name: o for o in comp.outcomes}
+    assert outcome["子文件夹"].status == "skipped"
+    assert any("不在单位信息名单中" in d for d in outcome["c.yaml"].details)
