@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -188,22 +188,13 @@ def _fill_register(sheet: Worksheet, register: RegisterSheet) -> None:
     )
 
     body_font = Font(name=g.FONT_SONGTI, size=g.XLSX_BODY_SIZE_PT)
-    alignments = [
-        Alignment(horizontal=c.align, vertical="center", wrap_text=True) for c in columns
-    ]
+    styles = _BodyStyles(sheet, body_font)
     for offset, row in enumerate(register.rows):
         number = HEADER_ROW + 1 + offset
         fill = register.fills[offset] if offset < len(register.fills) else None
-        pattern = PatternFill("solid", fgColor=fill) if fill else None
         for index, value in enumerate(row, start=1):
             cell = sheet.cell(number, index, value)
-            cell.font = body_font
-            cell.border = _BORDER
-            cell.alignment = alignments[index - 1]
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            if pattern is not None:
-                cell.fill = pattern
+            cell.style = styles.name(columns[index - 1].align, fill, isinstance(value, date))
         sheet.row_dimensions[number].height = row_height_pt(
             [shown(v) for v in row], widths, g.XLSX_BODY_SIZE_PT
         )
@@ -220,6 +211,33 @@ def _fill_register(sheet: Worksheet, register: RegisterSheet) -> None:
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{last}{last_row}"
     _page_setup(sheet, landscape=True)
+
+
+class _BodyStyles:
+    """Named cell styles of the table body (font, borders, wrapping, alignment, fill, date format),
+    one per combination in use: assigning a named style is far cheaper than setting each part."""
+
+    def __init__(self, sheet: Worksheet, font: Font):
+        self.workbook = sheet.parent
+        self.font = font
+        self.names: dict[tuple[str, str | None, bool], str] = {}
+
+    def name(self, align: str, fill: str | None, is_date: bool) -> str:
+        key = (align, fill, is_date)
+        if key not in self.names:
+            name = f"登记表-{align}" + (f"-{fill}" if fill else "") + ("-日期" if is_date else "")
+            style = NamedStyle(
+                name=name,
+                font=self.font,
+                border=_BORDER,
+                alignment=Alignment(horizontal=align, vertical="center", wrap_text=True),
+                number_format=DATE_FORMAT if is_date else "General",
+            )
+            if fill:
+                style.fill = PatternFill("solid", fgColor=fill)
+            self.workbook.add_named_style(style)
+            self.names[key] = name
+        return self.names[key]
 
 
 def _fill_info_row(sheet: Worksheet, register: RegisterSheet, columns: int) -> None:
