@@ -297,6 +297,8 @@ def test_cli_merge_and_build(tmp_path: Path) -> None:
     args = ["register", "merge", *map(str, files), "-o", str(target), "--as-of", "2020年12月20日"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
+    duplicate_line = next(line for line in result.output.splitlines() if line.startswith("疑似重复："))
+    assert "起步镇.xlsx!问题线索登记!第4行" in duplicate_line and "凤山中心小学.xlsx!登记表!第4行" in duplicate_line
     assert len(merged_rows(target)) == real_clues
     again = runner.invoke(app, args)
     assert again.exit_code == 2 and "--force" in again.output

@@ -200,13 +200,14 @@ def register_merge(
 
     各单位的表格列顺序可以不同（按表头名称读取），任何一行都不会丢弃。
     """
-    from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_line
+    from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_lines
 
     written, merged, warnings = merge_register_files(
         files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
     )
     console.problems(warnings)
-    console.info(summary_line(merged))
+    for line in summary_lines(merged):
+        console.info(line)
     _print_written(merge_target(output)[0], written)
 
 

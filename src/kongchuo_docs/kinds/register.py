@@ -101,7 +101,6 @@ class Register:
     reporting_unit: str
     reported_on: date | None
     clues: list[Clue]
-    skipped: list[Problem] = field(default_factory=list)  # rows read as not being clues (warnings)
 
     @property
     def unit(self) -> str:
@@ -191,7 +190,7 @@ def _read_sheet(path: Path, problems: Problems) -> Register:
         if _row_of(problem.location, table) not in skipped_rows:
             problems.items.append(problem)
     problems.items.extend(skipped)
-    return Register(path, unit, reported_on, clues, skipped)
+    return Register(path, unit, reported_on, clues)
 
 
 def _is_footer(filled: dict[str, str]) -> bool:
@@ -538,15 +537,29 @@ def merge_register_files(
     return out.written, merged, warnings
 
 
-def summary_line(merged: MergedRegister) -> str:
-    return render(
-        _wording()["summary"],
-        文件数=merged.files,
-        单位数=len(merged.units),
-        线索数=len(merged.clues),
-        重复数=merged.duplicates,
-        逾期数=merged.overdue,
+def summary_lines(merged: MergedRegister) -> list[str]:
+    """What the merge found, for the clerk: the counts, then each group of likely duplicates with
+    the file, sheet and row each clue came from."""
+    wording = _wording()
+    lines = [
+        render(
+            wording["summary"],
+            文件数=merged.files,
+            单位数=len(merged.units),
+            线索数=len(merged.clues),
+            重复数=merged.duplicates,
+            逾期数=merged.overdue,
+        )
+    ]
+    groups = dict.fromkeys(
+        tuple(sorted([number, *clue.duplicate_of]))
+        for number, clue in enumerate(merged.clues, start=1)
+        if clue.duplicate_of
     )
+    for group in groups:
+        places = [f"序号{n}（{merged.clues[n - 1].clue.where}）" for n in group]
+        lines.append(render(wording["duplicate_group"], 位置=places))
+    return lines
 
 
 # ---------------------------------------------------------------- demo
