@@ -205,3 +205,21 @@ def test_units_list_from_a_workbook_and_unlisted_unit(tmp_path):
     outcome = {o.name: o for o in comp.outcomes}
     assert outcome["子文件夹"].status == "skipped"
     assert any("不在单位信息名单中" in d for d in outcome["c.yaml"].details)
+
+
+def test_open_inspection_findings_are_listed(tmp_path):
+    from kongchuo_docs.kinds.rectification import read_inspection
+
+    findings_file = tmp_path / "问题.yaml"
+    findings_file.write_text(yaml.safe_dump({"问题": [
+        {"被检查单位": "甲镇人民政府", "问题类别": "档案", "问题描述": "档案不全。", "整改要求": "补齐",
+         "整改时限": "2020-10-23", "整改状态": "整改中"},
+        {"被检查单位": "乙乡人民政府", "问题类别": "宣传", "问题描述": "未宣传", "整改要求": "宣传",
+         "整改时限": "2020-10-20", "整改状态": "销号"},
+    ]}, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    findings = read_inspection(findings_file, date=dt.date(2020, 10, 30)).findings
+    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    texts = [getattr(b, "text", "") for b in summary.summary_document(comp, settings, None, findings).body]
+    assert "县级检查共发现问题2个，已销号1个、已整改待销号0个，尚有1个未完成整改：" in texts
+    assert "（1）甲镇人民政府：档案方面，档案不全（整改时限2020年10月23日，整改中）。" in texts

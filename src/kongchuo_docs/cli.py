@@ -293,6 +293,9 @@ def compile_summary(
     units: Annotated[
         Path | None, typer.Option("--units", help="单位信息表，用于列出未报送的单位。")
     ] = None,
+    findings: Annotated[
+        Path | None, typer.Option("--findings", help="检查发现问题表，用于列出尚未完成整改的问题。")
+    ] = None,
     period: Annotated[str | None, typer.Option("--period", help="总结的时段，如 2020年秋季学期。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="总结的成文日期；默认取自查表中最晚的报告日期。")] = None,
     rounding: RoundingOption = "half-up",
@@ -305,8 +308,8 @@ def compile_summary(
     from .kinds.summary import build_summary_files, outcome_lines
 
     written, comp = build_summary_files(
-        folder, output, units_file=units, period=period, date=_date(date), rounding=_rounding(rounding),
-        force=force,
+        folder, output, units_file=units, findings_file=findings, period=period, date=_date(date),
+        rounding=_rounding(rounding), force=force,
     )  # fmt: skip
     for line in outcome_lines(comp):
         console.info(line)

@@ -27,6 +27,7 @@ from ..resources import sample_path
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
 from .publish import write_document
+from .rectification import Finding, read_inspection
 from .self_check import COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
 
 KIND = "summary"
@@ -228,7 +229,27 @@ def settings_for(comp: Compilation, *, period: str | None, date: dt.date | None,
     )
 
 
-def _problem_paragraphs(comp: Compilation, rounding: stats.RoundingMode, receipt_no: int) -> list[Paragraph]:
+def _finding_paragraphs(findings: Sequence[Finding]) -> list[Paragraph]:
+    """The county inspection's problems still open (from the 检查发现问题 sheet), if one was given."""
+    if not findings:
+        return []
+    w = _wording()
+    status = Counter(f.status for f in findings)
+    still_open = [f for f in findings if f.is_open]
+    v = {"total": len(findings), "closed": status["销号"], "done": status["已整改"], "open": len(still_open)}
+    if not still_open:
+        return [Paragraph(text=render(w["findings_all_closed"], **v))]
+    return [Paragraph(text=render(w["findings_intro"], **v))] + [
+        Paragraph(text=f"（{i}）" + render(w["findings_item"], unit=f.unit, category=f.category,
+                                           description=f.description.rstrip("。"),
+                                           deadline=format_date(f.deadline), status=f.status))
+        for i, f in enumerate(still_open, start=1)
+    ]
+
+
+def _problem_paragraphs(
+    comp: Compilation, rounding: stats.RoundingMode, receipt_no: int, findings: Sequence[Finding] = ()
+) -> list[Paragraph]:
     w = _wording()
     items: list[str] = []
     if comp.missing:
@@ -248,6 +269,7 @@ def _problem_paragraphs(comp: Compilation, rounding: stats.RoundingMode, receipt
         items.append(render(w["problem_dropouts"], still_out=still_out, rate=rate))
     paragraphs = [Paragraph(text=w["problems_intro"])] if items else [Paragraph(text=w["problems_none"])]
     paragraphs += [Paragraph(text=f"{i}. {text}") for i, text in enumerate(items, start=1)]
+    paragraphs += _finding_paragraphs(findings)
     reported = [(u.form.unit, (u.form.values.get("problems") or "").strip()) for u in comp.aggregated]
     reported = [(unit, text.splitlines()[0]) for unit, text in reported if text]
     if reported:
@@ -256,8 +278,14 @@ def _problem_paragraphs(comp: Compilation, rounding: stats.RoundingMode, receipt
     return paragraphs
 
 
-def summary_document(comp: Compilation, settings: SummarySettings, chart_paths: tuple[Path, Path] | None) -> Document:
-    """The county 工作总结; `chart_paths` are the PNG files of 图1 and 图2 (None: no charts)."""
+def summary_document(
+    comp: Compilation,
+    settings: SummarySettings,
+    chart_paths: tuple[Path, Path] | None,
+    findings: Sequence[Finding] = (),
+) -> Document:
+    """The county 工作总结; `chart_paths` are the PNG files of 图1 and 图2 (None: no charts);
+    `findings` the county inspection's problems (their open ones are listed under 存在问题)."""
     w = _wording()
     rounding = settings.rounding
     heads = w["headings"]
@@ -302,7 +330,7 @@ def summary_document(comp: Compilation, settings: SummarySettings, chart_paths: 
         for i, p in enumerate(w["practice"], start=1)
     ]
     body.append(Heading(level=1, text=heads["problems"]))
-    body += _problem_paragraphs(comp, rounding, receipt_no)
+    body += _problem_paragraphs(comp, rounding, receipt_no, findings)
     body.append(Heading(level=1, text=heads["next"]))
     body += [Paragraph(text=f"{i}. {t}") for i, t in enumerate(w["next"], start=1)]
     attachments: list[Attachment] = []
@@ -405,10 +433,11 @@ def write_summary(
     *,
     source: Path | str,
     source_is_output: bool = False,
+    findings: Sequence[Finding] = (),
 ) -> None:
     """``工作总结/`` : the 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX)."""
     chart_paths = write_charts(out, comp, settings)
-    doc = summary_document(comp, settings, chart_paths)
+    doc = summary_document(comp, settings, chart_paths, findings)
     write_document(out, doc, f"{OUTPUT_FOLDER}/{doc.title}", kind=KIND, source=source,
                    source_is_output=source_is_output, records=len(comp.aggregated))
     register, receipt = summary_workbook(comp, settings)
@@ -418,11 +447,29 @@ def write_summary(
                source_is_output=source_is_output)
 
 
+def outcome_lines(comp: Compilation) -> list[str]:
+    """What happened to each file and who is missing, one line each, for the terminal."""
+    status = _wording()["status"]
+    lines = []
+    for o in comp.outcomes:
+        lines.append(f"{status[o.status]}：{o.name}" + (f"（{o.unit}）" if o.unit else ""))
+        lines += [f"    {d}" for d in o.details]
+    lines += [f"{status['missing']}：{u.name}" for u in comp.missing]
+    counts = Counter(o.status for o in comp.outcomes)
+    lines.append(
+        f"共 {len(comp.outcomes)} 个文件：汇总 {counts['aggregated'] + counts['inconsistent']} 个"
+        f"（其中数据不一致 {counts['inconsistent']} 个），退回 {counts['rejected'] + counts['duplicate']} 个，"
+        f"未读取 {counts['skipped']} 个；未报送单位 {len(comp.missing)} 个。"
+    )
+    return lines
+
+
 def build_summary_files(
     folder: Path,
     outdir: Path,
     *,
     units_file: Path | None = None,
+    findings_file: Path | None = None,
     period: str | None = None,
     date: dt.date | None = None,
     rounding: stats.RoundingMode = "half-up",
@@ -435,13 +482,15 @@ def build_summary_files(
         problems = [Problem(Location(o.name), "；".join(o.details) or o.status) for o in comp.outcomes]
         raise InputError(problems or [Problem(Location(str(folder)), "文件夹中没有自查表")])
     settings = settings_for(comp, period=period, date=date, rounding=rounding)
+    findings = read_inspection(findings_file, date=settings.date).findings if findings_file else ()
     with OutputSet(outdir, force=force) as out:
-        write_summary(out, comp, settings, source=folder)
+        write_summary(out, comp, settings, source=folder, findings=findings)
     return out.written, comp
 
 
 def demo(out: OutputSet) -> None:
-    """Demo step: the bundled folder (consistent, inconsistent, malformed, stray file) + 单位信息."""
+    """Demo step: the bundled folder (consistent, inconsistent, malformed, stray file), 单位信息 and
+    the inspection findings of the rectification step."""
     folder = sample_path("cycle", "自查表")
     for path in sorted(folder.iterdir()):
         out.copy_in(path, f"inputs/自查表/{path.name}")
@@ -449,4 +498,5 @@ def demo(out: OutputSet) -> None:
     out.copy_in(units_src, "inputs/单位信息.yaml")
     comp = compile_folder(folder, read_units(units_src))
     settings = settings_for(comp, period=None, date=None, rounding="half-up")
-    write_summary(out, comp, settings, source="inputs/自查表", source_is_output=True)
+    findings = read_inspection(sample_path("cycle", "检查发现问题.yaml")).findings  # copied by its own step
+    write_summary(out, comp, settings, source="inputs/自查表", source_is_output=True, findings=findings)
