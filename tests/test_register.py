@@ -139,7 +139,7 @@ def unit_workbooks(folder: Path) -> tuple[list[Path], int]:
     sheet = a.active
     sheet.title = "问题线索登记"
     sheet["A1"] = "问题线索移送登记表"
-    sheet["A2"] = "填报单位：罗源县起步镇人民政府"
+    sheet["A2"] = "填报单位（盖章）：罗源县起步镇人民政府"
     sheet["F2"] = "填报时间：2020年12月18日"
     sheet.append([*SEED_HEADERS, "移送日期", "办理时限"])
     sheet.append([1, "起步镇控辍办", "数据比对", SHARED, "家访", "转学校", "起步中心小学", "办理中",

@@ -69,7 +69,7 @@ DATE_LABEL = "填报时间"
 YAML_SUFFIXES = (".yaml", ".yml")
 # A row with one text starting like this is the signature line under the table, not a clue.
 _FOOTER = re.compile(r"^(填表人|填报人|审核人|负责人|联系人|联系电话|制表人?|单位负责人|注|说明)\s*[:：]?")
-_INFO = re.compile(rf"({UNIT_LABEL}|{DATE_LABEL})\s*[:：]?\s*")
+_INFO = re.compile(rf"({UNIT_LABEL}|{DATE_LABEL})\s*(?:[（(]\s*盖章\s*[)）])?\s*[:：]?\s*")  # 填报单位（盖章）：
 _ROW_OF_CELL = re.compile(r"(\d+)$")
 _BLANK_DATE = re.compile(r"^[\s年月日]*$")
 
@@ -242,7 +242,7 @@ def _date_or_none(raw: object, where: Location, problems: Problems, *, warn: boo
 
 @dataclass
 class MergedClue:
-    """A clue in the county register: its unit, the marks the merge gave it, its fill colour."""
+    """A clue in the county register: its unit and what the merge found (duplicate of, overdue)."""
 
     unit: str
     clue: Clue
