@@ -56,7 +56,8 @@ def test_seed_sample_reads_into_the_full_structure() -> None:
     [attachment] = plan.attachments
     assert attachment.title == "问题线索移送登记表"
     table = next(b for b in attachment.blocks if isinstance(b, Table))
-    assert table.rows[0] == ["序号", "移送单位", "线索来源", "线索简要内容", "拟办意见", "转办情况", "责任部门", "办理情况"]
+    assert table.rows[0] == ["序号", "移送单位", "线索来源", "线索简要内容",
+                             "拟办意见", "转办情况", "责任部门", "办理情况"]
     assert doc.colophon.printer == "罗源县教育局办公室"
     assert doc.colophon.print_date == dt.date(2020, 9, 10)
 

@@ -9,6 +9,7 @@ even as the shape allows win.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from functools import cache
 
@@ -19,6 +20,7 @@ _INSIDE_BOOK_TITLE = 1000.0  # cost of a cut inside 《…》
 _INSIDE_WORD = 100.0  # cost of a cut inside a listed word or an ASCII run
 _UNKNOWN_PAIR = 8.0  # cut between two characters that may form an unlisted word
 _BAD_SHAPE = 50.0  # neither 梯形 nor 菱形
+_EXTRA_LINE = 30.0  # one line more than the fewest possible
 
 
 @cache
@@ -71,34 +73,42 @@ def _cjk(ch: str) -> bool:
 
 
 def shape_title(title: str, width_pt: float, measure: Measure) -> list[str]:
-    """Cut `title` into the fewest lines no wider than `width_pt`, shaped 梯形 or 菱形."""
+    """Cut `title` into lines no wider than `width_pt`, shaped 梯形 or 菱形: the fewest lines,
+    or one more where that spares a 《…》 or a word from being cut."""
     title = "".join(title.split())
     if measure(title) <= width_pt:
         return [title]
     costs = cut_costs(title)
-    n_lines = 2
-    while n_lines <= len(title):
+    fewest = next(n for n in range(2, len(title) + 1) if measure(title) <= n * width_pt)
+    candidates = []
+    for n_lines in range(fewest, min(fewest + 2, len(title)) + 1):
         best = _best_cut(title, n_lines, width_pt, measure, costs)
         if best is not None:
-            return best
-        n_lines += 1
-    return [title]
+            candidates.append((best[0] + _EXTRA_LINE * (n_lines - fewest), best[1]))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else [title]
 
 
 def _best_cut(
     title: str, n_lines: int, width_pt: float, measure: Measure, costs: list[float]
-) -> list[str] | None:
-    best: tuple[float, list[str]] | None = None
-    for cuts in itertools.combinations(range(1, len(title)), n_lines - 1):
-        bounds = (0, *cuts, len(title))
-        lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
-        widths = [measure(line) for line in lines]
-        if max(widths) > width_pt:
-            continue
-        score = sum(costs[c] for c in cuts) + _shape_cost(widths)
-        if best is None or score < best[0]:
-            best = (score, lines)
-    return None if best is None else best[1]
+) -> tuple[float, list[str]] | None:
+    """Best (score, lines) cutting `title` into `n_lines`: cheap cut positions (between words)
+    are tried first; every position only when no cheap cut fits."""
+    width = functools.cache(lambda a, b: measure(title[a:b]))
+    everywhere = list(range(1, len(title)))
+    cheap = [i for i in everywhere if costs[i] < _INSIDE_WORD]
+    for positions in (cheap, everywhere):
+        best: tuple[float, list[str]] | None = None
+        for cuts in itertools.combinations(positions, n_lines - 1):
+            bounds = (0, *cuts, len(title))
+            widths = [width(a, b) for a, b in itertools.pairwise(bounds)]
+            if max(widths) > width_pt:
+                continue
+            score = sum(costs[c] for c in cuts) + _shape_cost(widths)
+            if best is None or score < best[0]:
+                best = (score, [title[a:b] for a, b in itertools.pairwise(bounds)])
+        if best is not None:
+            return best
+    return None
 
 
 def _shape_cost(widths: list[float]) -> float:

@@ -1,0 +1,121 @@
+"""Line breaking (禁则), title shaping and pagination (版记 on an even page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kongchuo_docs import gbt9704 as g
+from kongchuo_docs.layout.pages import Layout, Line, layout_document
+from kongchuo_docs.layout.text import body_measure, break_lines, em_measure, units
+from kongchuo_docs.layout.title import shape_title
+from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Signature, Table
+
+WIDTH = g.TYPE_AREA_WIDTH_PT
+
+
+def test_units_keep_punctuation_with_their_neighbours() -> None:
+    expected = ["《教", "育", "法》、", "（一）", "2020", "年", "“零", "起", "点”"]
+    assert units("《教育法》、（一）2020年“零起点”") == expected
+
+
+def test_full_lines_hold_28_characters() -> None:
+    text = "控" * 60
+    lines = break_lines(text, WIDTH, body_measure())
+    assert [len(line) for line in lines] == [28, 28, 4]
+
+
+@pytest.mark.parametrize("mark", sorted("。，、；：？！）》”"))
+def test_no_closing_mark_starts_a_line(mark: str) -> None:
+    text = "字" * 28 + mark + "后" * 10
+    lines = break_lines(text, WIDTH, body_measure())
+    assert all(line[0] not in g.NO_LINE_START for line in lines[1:])
+    assert lines[0] == "字" * 27  # push-out: the last character goes down with the mark
+
+
+@pytest.mark.parametrize("mark", sorted("（《“"))
+def test_no_opening_mark_ends_a_line(mark: str) -> None:
+    text = "字" * 27 + mark + "后" * 10
+    lines = break_lines(text, WIDTH, body_measure())
+    assert all(line[-1] not in g.NO_LINE_END for line in lines)
+
+
+def test_numbers_are_never_split_and_half_width_counts_half() -> None:
+    lines = break_lines("字" * 25 + "2020年", WIDTH, em_measure(16))  # 400 + 32 pt fit, 年 does not
+    assert lines == ["字" * 25 + "2020", "年"]
+    assert break_lines("字" * 26 + "2020年", WIDTH, em_measure(16)) == ["字" * 26, "2020年"]
+
+
+def test_autospace_counts_where_chinese_meets_digits() -> None:
+    measure = em_measure(16)
+    without = break_lines("字" * 25 + "12年", WIDTH, measure)
+    with_space = break_lines("字" * 25 + "12年", WIDTH, measure, autospace_pt=6.0)  # 432 pt + 2 × 6 pt
+    assert without == ["字" * 25 + "12年"]
+    assert with_space == ["字" * 25 + "12", "年"]
+
+
+def test_title_shaped_as_trapezoid_without_splitting_words() -> None:
+    lines = shape_title("罗源县关于印发进一步加强控辍保学工作实施方案的通知", WIDTH, em_measure(22))
+    assert lines == ["罗源县关于印发进一步加强控辍保学", "工作实施方案的通知"]
+    assert all(len(line) * 22 <= WIDTH for line in lines)
+
+
+def test_title_never_breaks_inside_a_book_title_when_avoidable() -> None:
+    book = "《福建省教育厅关于控辍保学工作的通知》"  # 19 characters: fits one line of 22 pt
+    lines = shape_title(f"罗源县教育局关于转发{book}的通知", WIDTH, em_measure(22))
+    assert book in lines
+
+
+def doc_with(paragraphs: int, *, colophon: bool = True) -> Document:
+    return Document(
+        issuers=["罗源县教育局"], doc_number="罗教综〔2020〕1号", title="关于测试分页的通知",
+        recipients="各学校：", body=[Paragraph(text="测" * 26) for _ in range(paragraphs)],
+        signatures=[Signature(name="罗源县教育局")], date=dt.date(2020, 9, 10),
+        colophon=Colophon(printer="罗源县教育局办公室", print_date=dt.date(2020, 9, 10)) if colophon else None,
+    )
+
+
+def body_lines_on(layout: Layout, number: int) -> int:
+    page = layout.pages[number - 1]
+    return sum(1 for p in page.items if isinstance(p.item, Line) and p.item.role == "body")
+
+
+def test_full_pages_hold_22_lines() -> None:
+    layout = layout_document(doc_with(60))
+    assert body_lines_on(layout, 2) == 22
+
+
+def test_colophon_on_an_even_page_with_room() -> None:
+    layout = layout_document(doc_with(20))  # ends on page 2 with room left
+    assert layout.page_count == 2
+    assert layout.pages[-1].colophon is not None and layout.pages[-1].numbered
+
+
+def test_odd_ending_gets_an_unnumbered_colophon_page() -> None:
+    layout = layout_document(doc_with(40))  # content ends on page 3
+    assert layout.page_count == 4
+    last = layout.pages[-1]
+    assert last.role == "colophon" and not last.numbered and last.colophon is not None
+    assert all(p.numbered for p in layout.pages[:-1])
+
+
+def test_full_even_page_gets_a_blank_page_then_the_colophon() -> None:
+    for n in range(25, 40):  # find a document whose content fills page 2 to the bottom
+        layout = layout_document(doc_with(n))
+        if layout.pages[1].role == "content" and layout.page_count == 4 and layout.pages[2].role == "blank":
+            break
+    else:
+        pytest.fail("no paragraph count filled page 2")
+    assert [p.role for p in layout.pages] == ["content", "content", "blank", "colophon"]
+    assert [p.numbered for p in layout.pages] == [True, True, False, False]
+
+
+def test_attachment_starts_a_new_page_with_its_label() -> None:
+    doc = doc_with(2).model_copy(update={"attachments": [
+        Attachment(title="名单", blocks=[Table(rows=[["序号", "姓名"], ["1", "张三"]])])]})
+    layout = layout_document(doc)
+    page = layout.pages[1]
+    first = page.items[0].item
+    assert isinstance(first, Line) and first.text == "附件" and first.font == g.FONT_HEITI
+    assert layout.page_count % 2 == 0
