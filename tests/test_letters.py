@@ -118,10 +118,10 @@ def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None
         assert {s.find(f"{W}type").get(f"{W}val") for s in sections} == {"oddPage"}
 
 
-def test_long_letters_get_a_blank_back_page_only_when_needed(tmp_path: Path) -> None:
+def test_long_letters_get_a_blank_back_page_and_village_order(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
     settings = tmp_path / "设置.yaml"
-    settings.write_text("前期劝返情况: " + "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * 40 + "\n",
+    settings.write_text("排序: 村\n前期劝返情况: " + "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * 40 + "\n",
                         encoding="utf-8")  # fmt: skip
     build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
     entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "pdf")
@@ -129,6 +129,10 @@ def test_long_letters_get_a_blank_back_page_only_when_needed(tmp_path: Path) -> 
     starts = [i for i, text in enumerate(pages) if text.startswith("责令限期复学通知书")]
     assert len(starts) == entry["records"]
     assert all(i % 2 == 0 for i in starts)
+    students = read_roster(roster).students
+    by_village = sorted(students, key=lambda s: (_natural(s.village or ""), _natural(s.class_name or ""), s.name,
+                                                 s.id_number))  # fmt: skip
+    assert _ids([pages[i] + pages[i + 1] for i in starts]) == [s.id_number for s in by_village]
     lengths = [b - a for a, b in zip(starts, [*starts[1:], len(pages)], strict=True)]
     blank = [i for i, text in enumerate(pages) if not text]
     assert max(lengths) == 4 and len(blank) == entry["records"]  # 3 printed pages + 1 blank back

@@ -40,15 +40,16 @@ def _run(text_source: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{jinja_text(text_source)}</w:t></w:r>'
 
 
-def _para(style: str, runs: str, extra_ppr: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
+def _para(style: str, runs: str, extra_ppr: str = "", *, keep_next: bool = False) -> str:
+    keep = "<w:keepNext/>" if keep_next else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{extra_ppr}</w:pPr>{runs}</w:p>'
 
 
 def _blank(style: str = "LetterBody") -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
 
 
-def _fill(labels: list[str]) -> str:
+def _fill(labels: list[str], keep_next: bool) -> str:
     """Write-in fields: each label followed by an underscore-leader tab, the line split evenly."""
     n = len(labels)
     gap = g.LETTER_FILL_GAP_CHARS * SLIP_CHAR_TWIPS
@@ -58,7 +59,7 @@ def _fill(labels: list[str]) -> str:
     for i, label in enumerate(labels):
         lead = "　" * g.LETTER_FILL_GAP_CHARS if i else ""
         runs.append(_run(f"{lead}{label}：") + "<w:r><w:tab/></w:r>")
-    return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>")
+    return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>", keep_next=keep_next)
 
 
 def _signature(block: Block) -> str:
@@ -74,31 +75,34 @@ def _signature(block: Block) -> str:
     )  # fmt: skip
 
 
-def _block_xml(block: Block, slip: bool) -> str:
+def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
+    """A block's paragraphs; `keep_next` keeps it on the page of the next one (the slip stays whole)."""
     text_style = "LetterSlip" if slip else "LetterBody"
+    k = keep_next
     if block.type == "title":
-        xml = _para("LetterSlipTitle", _run(block.text)) if slip else (
+        xml = _para("LetterSlipTitle", _run(block.text), keep_next=k) if slip else (
             _para("LetterTitle", _run(block.text)) + _blank() * g.RECIPIENT_BLANK_LINES_BELOW_TITLE
         )
     elif block.type == "number":
-        xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>')
+        xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', keep_next=k)
     elif block.type == "line":
-        xml = _para(text_style, _run(block.text))
+        xml = _para(text_style, _run(block.text), keep_next=k)
     elif block.type == "paragraph":
-        xml = _para(text_style + "Indent", _run(block.text))
+        xml = _para(text_style + "Indent", _run(block.text), keep_next=k)
     elif block.type == "signature":
         xml = _signature(block)
     elif block.type == "cut":
-        xml = _blank() * g.LETTER_CUT_GAP_LINES + _para("LetterCut", _run(block.text))
+        xml = _blank() * g.LETTER_CUT_GAP_LINES + _para("LetterCut", _run(block.text), keep_next=k)
     else:  # fill
-        xml = _fill(block.labels)
+        xml = _fill(block.labels, k)
     return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
 
 
 def document_xml(spec: LetterSpec) -> str:
     """``word/document.xml`` of the default template: one letter, Jinja placeholders, A4 公文 page."""
     body = "".join(_block_xml(b, slip=False) for b in spec.blocks)
-    body += "".join(_block_xml(b, slip=True) for b in spec.slip)
+    last = len(spec.slip) - 1
+    body += "".join(_block_xml(b, slip=True, keep_next=i < last) for i, b in enumerate(spec.slip))
     sect = (
         f'<w:sectPr><w:pgSz w:w="{g.mm_to_twips(g.PAPER_WIDTH_MM)}" w:h="{g.mm_to_twips(g.PAPER_HEIGHT_MM)}"/>'
         f'<w:pgMar w:top="{g.mm_to_twips(g.MARGIN_TOP_MM)}" w:right="{g.mm_to_twips(g.MARGIN_RIGHT_MM)}" '
@@ -136,7 +140,7 @@ def styles_xml() -> str:
         f'<w:sz w:val="{BODY_HALF_PT}"/><w:szCs w:val="{BODY_HALF_PT}"/>'
     )
     slip_rpr = f'{_rfonts(g.FONT_FANGSONG)}<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
-    keep = "<w:keepNext/><w:keepLines/>"
+    keep = "<w:keepLines/>"
     cut_border = (
         f'<w:pBdr><w:bottom w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
     )
