@@ -25,6 +25,8 @@ FIGURE_WIDTH_MM = 150.0  # [practice] a chart image inside the 156 mm 版心, as
 FIGURE_DPI = 200  # print quality at that size
 FONT_SIZE_PT = 9.0  # labels at the printed size
 ROW_HEIGHT_MM = 11.0  # one township row of the rates chart
+MAX_CHART_HEIGHT_MM = 200.0  # a chart stays within the 225 mm 版心 with its caption
+ROTATE_LABELS_ABOVE = 8  # more bar groups than this: slanted labels
 BAR_CHART_HEIGHT_MM = 80.0
 MM_PER_INCH = 25.4
 HASH_SALT = "kongchuo-docs"  # fixed: matplotlib otherwise salts SVG ids randomly
@@ -67,7 +69,7 @@ def rates_chart(
     percents = {name: [r.percent(rounding) for r in rates] for name, rates in series.items()}
     values = [v for vs in percents.values() for v in vs if v is not None]
     low = min(values, default=Decimal(99)) - RATE_AXIS_PADDING
-    fig = _figure(ROW_HEIGHT_MM * (len(labels) + 3))
+    fig = _figure(min(MAX_CHART_HEIGHT_MM, ROW_HEIGHT_MM * (len(labels) + 3)))
     ax = fig.add_subplot()
     rows = range(len(labels))
     step = ROW_SPREAD / max(1, len(series) - 1)
@@ -88,6 +90,7 @@ def rates_chart(
     ax.axvline(100, color="#999999", linewidth=0.6, zorder=1)
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     ax.set_xlabel("比率（%）", fontproperties=font)
+    ax.set_xticks([t for t in ax.get_xticks() if float(low) <= t <= 100])  # no rate lies above 100 %
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.legend(prop=font, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
@@ -112,13 +115,15 @@ def counts_chart(
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(labels))]
         bars = ax.bar(xs, list(vs), width=width, label=name, color=colour, zorder=3)
         ax.bar_label(bars, labels=[str(v) for v in vs], fontproperties=font, fontsize=FONT_SIZE_PT - 1)
-    ax.set_xticks(list(range(len(labels))), list(labels), fontproperties=font)
+    slanted = len(labels) > ROTATE_LABELS_ABOVE
+    ax.set_xticks(list(range(len(labels))), list(labels), fontproperties=font,
+                  rotation=45 if slanted else 0, ha="right" if slanted else "center")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     top = max((v for vs in series.values() for v in vs), default=0)
     ax.set_ylim(0, max(1, top) * 1.2)
     ax.set_ylabel("人数", fontproperties=font)
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
-    ax.legend(prop=font, frameon=False)
+    ax.legend(prop=font, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
     fig.suptitle(title, fontproperties=font, fontsize=FONT_SIZE_PT + 1)
     for tick in ax.get_yticklabels():
         tick.set_fontproperties(font)
