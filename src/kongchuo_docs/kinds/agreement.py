@@ -23,7 +23,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
 from ..output import OutputSet
 from ..readers.table import read_table
-from ..readers.yaml_records import load_yaml, read_record
+from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path, template_path
 from ..schema import load_schema
 from ..wording import load_wording, render
@@ -31,7 +31,6 @@ from .publish import write_document
 
 KIND = "agreement"
 LIST_KEY = "责任书"  # the YAML list of rows
-YAML_SUFFIXES = (".yaml", ".yml")
 FULL_WIDTH_SPACE = "\u3000"
 SIGNATURE_COLUMN_CHARS = gbt9704.CHARS_PER_LINE // 2  # 甲方 left half, 乙方 right half of a line
 

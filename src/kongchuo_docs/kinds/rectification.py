@@ -21,7 +21,7 @@ from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, S
 from ..output import OutputSet
 from ..readers.normalize import NormalizeError, format_date, normalize_doc_number, parse_date
 from ..readers.table import read_table
-from ..readers.yaml_records import load_yaml, read_record
+from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
@@ -32,7 +32,6 @@ from .publish import write_document
 KIND = "rectification-notice"
 FORM = "检查发现问题"
 LIST_KEY = "问题"
-YAML_SUFFIXES = (".yaml", ".yml")
 STATUSES = ("未整改", "整改中", "已整改", "销号")
 OPEN_STATUSES = ("未整改", "整改中")
 _META_LABELS = {

@@ -20,7 +20,7 @@ from ..output import OutputSet
 from ..readers.normalize import NormalizeError, normalize_doc_number
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
-from ..readers.yaml_records import load_yaml, read_record
+from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
@@ -28,7 +28,6 @@ from .agreement import safe_name
 from .publish import write_document
 
 KIND = "self-check-report"
-YAML_SUFFIXES = (".yaml", ".yml")
 FORM = "自查表"
 ABSENCE_KEYS: dict[str, str] = dict(
     zip(

@@ -12,10 +12,9 @@ from pathlib import Path
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import load_schema
 from .table import read_table
-from .yaml_records import load_yaml, read_record
+from .yaml_records import YAML_SUFFIXES, load_yaml, read_record
 
 LIST_KEY = "单位"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)

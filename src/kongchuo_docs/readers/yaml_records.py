@@ -19,6 +19,8 @@ from ..errors import InputError, Location, Problem, Problems
 from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
 
+YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
+
 
 class LineDict(dict):
     """A YAML mapping that remembers the line (1-based) of each key in `lines`."""
