@@ -135,3 +135,37 @@ def test_blank_form_filled_in_reads_back(tmp_path):
     wb.save(path)
     inspection = rectification.read_inspection(path, date=dt.date(2020, 10, 16))
     assert [(f.unit, f.status) for f in inspection.findings] == [("丙镇人民政府", "销号")]
+
+
+@pytest.fixture(scope="module")
+def rendered_notice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's first 整改通知 as DOCX, rendered by LibreOffice."""
+    from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+    from kongchuo_docs.resources import sample_path
+    from kongchuo_docs.writers.docx_writer import write_docx
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice 未安装：跳过渲染检查（CI 会安装）")
+    inspection = rectification.read_inspection(sample_path("cycle", "检查发现问题.yaml"))
+    unit = inspection.units()[0]
+    out = tmp_path_factory.mktemp("notice")
+    docx = out / "整改通知.docx"
+    write_docx(rectification.notice_document(inspection, unit, inspection.first_number), docx)
+    return render_docx_to_pdf(docx, out)
+
+
+def test_rendered_notice_meets_the_red_header_rules(rendered_notice):
+    from pdfmeasure import is_red, page_sizes, text_lines
+
+    lines = text_lines(rendered_notice)
+    mark = next(line for line in lines if line.text == "罗源县教育局文件")
+    assert is_red(mark.color) and abs(mark.top - 72) <= 1
+    assert any(line.text.replace(" ", "") == "罗教综〔2020〕52号" and line.page == 1 for line in lines)
+    numbers = [line for line in lines if line.text.startswith("—")]
+    assert numbers and all(line.size == 14 for line in numbers)
+    last = len(page_sizes(rendered_notice))
+    assert last % 2 == 0  # 版记 on an even page (duplex)
+    printed = next(line for line in lines if line.text.endswith("日印发"))
+    assert printed.page == last and abs(printed.bottom - 262) < 1.5
+    texts = {line.text for line in lines}
+    assert "附件" in texts and any("控辍保学问题清单" in t for t in texts)
