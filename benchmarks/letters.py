@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 from kongchuo_docs.fonts import resolve_fonts
-from kongchuo_docs.kinds.letters import group_by_school, write_letters
+from kongchuo_docs.kinds.letters import group_students, write_letters
 from kongchuo_docs.letters.docx_merge import seal_indents_twips
 from kongchuo_docs.letters.docx_template import SIGNATURE_GLOBAL, package_parts
 from kongchuo_docs.letters.fields import number_fields, student_fields
@@ -69,7 +69,7 @@ class TreeRss:
 def letter_contexts(roster: Path, count: int) -> list[dict[str, object]]:
     """The merge fields of the first `count` letters, as the pipeline builds them."""
     settings = load_settings(roster).context()
-    schools = group_by_school(read_roster(roster).students, ("班级", "村"))
+    schools = group_students(read_roster(roster).students, "学校", ("班级", "村"))
     contexts = []
     for index, students in enumerate(schools.values(), start=1):
         for n, student in enumerate(students, start=1):

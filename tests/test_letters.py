@@ -90,6 +90,12 @@ def test_every_valid_row_gets_exactly_one_letter_in_each_format(enrolment: tuple
     for fmt in ("pdf", "docx", "zip"):
         assert sum(f["records"] for f in files if f["format"] == fmt) == len(expected)
     assert {f["kind"] for f in files} == {"letters"}
+    pymupdf.TOOLS.mupdf_warnings()  # clear, then check the PDFs parse without complaint
+    for pdf in pdfs:
+        with pymupdf.open(pdf) as doc:
+            assert doc.page_count > 0 and all(page.get_fonts() for page in doc if page.get_text())
+    assert pymupdf.TOOLS.mupdf_warnings() == ""
+    assert WordDocument(docxs[0]).paragraphs  # python-docx opens the merged package
 
 
 def test_letters_sorted_by_class_then_name_within_each_school(enrolment: tuple[Path, Path]) -> None:
@@ -124,18 +130,21 @@ def test_long_letters_get_a_blank_back_page_and_village_order(tmp_path: Path) ->
     settings.write_text("排序: 村\n前期劝返情况: " + "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * 40 + "\n",
                         encoding="utf-8")  # fmt: skip
     build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
-    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "pdf")
-    pages = _pdf_pages(tmp_path / "out" / entry["path"])
-    starts = [i for i, text in enumerate(pages) if text.startswith("责令限期复学通知书")]
-    assert len(starts) == entry["records"]
-    assert all(i % 2 == 0 for i in starts)
     students = read_roster(roster).students
-    by_village = sorted(students, key=lambda s: (_natural(s.village or ""), _natural(s.class_name or ""), s.name,
+    entries = [f for f in _manifest(tmp_path / "out") if f["format"] == "pdf"]
+    assert sorted(Path(f["path"]).stem for f in entries) == sorted({s.township for s in students})  # per 乡镇
+    for entry in entries:
+        pages = _pdf_pages(tmp_path / "out" / entry["path"])
+        starts = [i for i, text in enumerate(pages) if text.startswith("责令限期复学通知书")]
+        assert len(starts) == entry["records"]
+        assert all(i % 2 == 0 for i in starts)
+        lengths = [b - a for a, b in zip(starts, [*starts[1:], len(pages)], strict=True)]
+        blank = [i for i, text in enumerate(pages) if not text]
+        assert set(lengths) == {4} and len(blank) == entry["records"]  # 3 printed pages + 1 blank back
+        mine = [s for s in students if s.township == Path(entry["path"]).stem]
+        by_village = sorted(mine, key=lambda s: (_natural(s.village or ""), _natural(s.class_name or ""), s.name,
                                                  s.id_number))  # fmt: skip
-    assert _ids([pages[i] + pages[i + 1] for i in starts]) == [s.id_number for s in by_village]
-    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(pages)], strict=True)]
-    blank = [i for i, text in enumerate(pages) if not text]
-    assert max(lengths) == 4 and len(blank) == entry["records"]  # 3 printed pages + 1 blank back
+        assert _ids([pages[i] + pages[i + 1] for i in starts]) == [s.id_number for s in by_village]
 
 
 def test_per_record_zip_names_and_contents(enrolment: tuple[Path, Path]) -> None:

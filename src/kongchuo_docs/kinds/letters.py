@@ -1,13 +1,15 @@
-"""The ``letters`` command: a roster → per school one merged PDF, one merged DOCX (and per-child DOCX).
+"""The ``letters`` command: a roster → per school (or township) one merged PDF and DOCX, per-child DOCX.
 
 Recipe: settings (defaults ← 设置 sheet ← ``--settings``) → template compiled and its fields checked
 (before anything is read or rendered) → roster read and validated (any invalid row stops the run,
 unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
 → glyphs checked for every name (生僻字 fall back to another font, reported) → letters grouped by
-school and sorted by class or village → one work unit per output file, run in ``--jobs`` processes.
+school (责令: by township, the issuer) and sorted by class or village → one work unit per output
+file, run in ``--jobs`` processes.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
-``<文种>/<学校>-单份.zip``; with ``--skip-invalid`` and bad rows ``<文种>/名册错误标注.xlsx``.
+``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
+``<文种>/名册错误标注.xlsx``.
 Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters.
 """
 
@@ -36,6 +38,7 @@ from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
 
 KINDS = tuple(KIND_FILES)
+GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
 SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
@@ -124,18 +127,18 @@ def write_letters(
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
-    schools = group_by_school(data.students, SORT_KEYS[sort_key])
+    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
     fonts = _font_pack(spec, settings, data.students)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
     rels: list[str] = []
-    for index, (school, students) in enumerate(schools.items(), start=1):
+    for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
             {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
         ]
-        stem = f"{label_dir}/{_file_stem(school)}"
-        title = f"{school}{spec.file_label}"
+        stem = f"{label_dir}/{_file_stem(group)}"
+        title = f"{group}{spec.file_label}"
         planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
         if per_record:
             planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
@@ -149,17 +152,26 @@ def write_letters(
     return results
 
 
-def group_by_school(students: Iterable[Student], order: Sequence[str]) -> dict[str, list[Student]]:
-    """Students per school (schools in name order), each school sorted by `order` (班级/村), name, ID."""
+def group_students(
+    students: Iterable[Student], group_by: str, order: Sequence[str]
+) -> dict[str, list[Student]]:
+    """Students per `group_by` value (学校 or 乡镇; groups in name order), each group sorted by `order`
+    (班级/村), then name and ID. A student without a `group_by` value is an error (its row named)."""
     groups: dict[str, list[Student]] = defaultdict(list)
+    problems = Problems()
+    attribute = GROUP_ATTRIBUTES[group_by]
     for student in students:
-        groups[student.school].append(student)
+        value = student_fields(student)[group_by]
+        if not value:
+            problems.error(student.location(attribute), f"未填写，无法按{group_by}合并通知书")
+        groups[value].append(student)
+    problems.raise_if_errors()
 
     def key(student: Student) -> tuple:
         values = student_fields(student)
         return (*(_natural(values[k]) for k in order), values["姓名"], values["身份证号"])
 
-    return {school: sorted(groups[school], key=key) for school in sorted(groups)}
+    return {name: sorted(groups[name], key=key) for name in sorted(groups)}
 
 
 def _natural(text: str) -> tuple:

@@ -53,6 +53,7 @@ class LetterSpec(BaseModel):
 
     title: str
     file_label: str  # used in output file names, e.g. 入学通知书
+    group_by: Literal["学校", "乡镇"] = "学校"  # one merged file per school, or per township (the issuer)
     blocks: list[Block]
     slip: list[Block] = Field(default_factory=list)
 
