@@ -90,7 +90,7 @@ def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     code, year, seq = m["code"], m["year"], int(m["seq"])
     fixed = f"{code}〔{year}〕{seq}号"
     if len(year) != 4:
-        raise NormalizeError(f"年份应写全四位数，{example}；可改为 {code}〔20{year}〕{seq}号")
+        raise NormalizeError(f"年份应写全四位数，可改为 {code}〔20{year}〕{seq}号")
     warnings = []
     if m["open"] != "〔" or m["close"] != "〕":
         warnings.append(f"年份应使用六角括号〔〕，已改为 {fixed}")
