@@ -59,6 +59,9 @@ def test_report_structure_and_numbers(tmp_path):
     assert doc.attachments[0].title == "罗源县白塔乡人民政府辍学情况统计表"
     assert ["分项合计", "6", "与未到校人数一致"] in table.rows
     assert doc.note is None
+    assert doc.signers == []
+    signed = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 签发人="黄 明辉")))
+    assert signed.signers == ["黄明辉"]
 
 
 def test_zero_denominator_does_not_crash(tmp_path):

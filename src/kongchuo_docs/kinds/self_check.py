@@ -272,6 +272,7 @@ def self_check_document(
         kind=KIND,
         issuers=[unit.mark if unit else form.unit],
         doc_number=form.values.get("doc_number"),
+        signers=[form.values["signer"]] if form.values.get("signer") else [],
         title=render(w["title"], **v),
         recipients=w["recipients"],
         body=body,
