@@ -46,8 +46,10 @@ class TreeRss:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        import psutil
-
+        try:
+            import psutil
+        except ImportError:  # not a dependency of the package: then only getrusage figures are shown
+            return
         me = psutil.Process()
         while not self._stop.is_set():
             total = 0
