@@ -19,6 +19,7 @@ from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds.letters import ERROR_WORKBOOK, build_letters_files
 from kongchuo_docs.letters.jobs import per_record_name
+from kongchuo_docs.letters.pdf_merge import BODY
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.readers.roster import read_roster
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
@@ -278,3 +279,33 @@ def test_same_input_same_bytes_with_one_or_two_processes(tmp_path: Path) -> None
     first = digests(tmp_path / "a")
     assert len(first) == 2 * 3 + 1
     assert first == digests(tmp_path / "b")
+
+
+def test_rare_character_missing_from_the_body_font_is_drawn_from_a_fallback_font(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kongchuo_docs.fonts import resolve_fonts
+
+    fonts = resolve_fonts()
+    rare = next(
+        (chr(cp) for cp in range(0x3400, 0x4DC0)
+         if not fonts.face(BODY).covers(cp) and fonts.fallback_face(chr(cp), BODY) is not None),
+        None,
+    )  # fmt: skip
+    if rare is None:
+        pytest.skip("no installed font has a CJK Ext-A character the body font lacks")
+    rows = generate_rows(6, seed=3)
+    school = rows[0].values["入读学校"]
+    rows = [r for r in rows if r.values["入读学校"] == school]
+    rows[0].values["姓名"] = "林" + rare
+    write_sample_roster(tmp_path / "名册.xlsx", rows)
+    build_letters_files(tmp_path / "名册.xlsx", tmp_path / "out")
+    assert f"“{rare}”" in capsys.readouterr().err
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "pdf")
+    with pymupdf.open(tmp_path / "out" / entry["path"]) as doc:
+        families = {font[3] for page in doc for font in page.get_fonts()}
+        text = "".join(page.get_text() for page in doc)
+    assert "林" + rare in text.replace("\n", "")
+    fallback = fonts.fallback_face(rare, BODY)
+    assert fallback is not None
+    assert any(fallback.family.replace(" ", "") in name for name in families)
