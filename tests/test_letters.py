@@ -309,3 +309,19 @@ def test_rare_character_missing_from_the_body_font_is_drawn_from_a_fallback_font
     fallback = fonts.fallback_face(rare, BODY)
     assert fallback is not None
     assert any(fallback.family.replace(" ", "") in name for name in families)
+
+
+def test_demo_step_writes_all_three_kinds_from_the_copied_roster(tmp_path: Path) -> None:
+    from kongchuo_docs.kinds.letters import demo
+    from kongchuo_docs.output import OutputSet
+
+    with OutputSet(tmp_path) as out:
+        demo(out)
+    files = _manifest(tmp_path)
+    assert (tmp_path / "inputs" / "letters" / "名册.xlsx").is_file()
+    valid = len(read_roster(tmp_path / "inputs" / "letters" / "名册.xlsx").students)
+    for label in ("入学通知书", "劝返复学通知书", "责令限期复学通知书"):
+        mine = [f for f in files if f["path"].startswith(f"letters/{label}/")]
+        assert {f["format"] for f in mine} == {"pdf", "docx"}
+        assert sum(f["records"] for f in mine if f["format"] == "pdf") == valid
+        assert all(f["source"] == "inputs/letters/名册.xlsx" for f in mine)
