@@ -83,6 +83,7 @@ def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool)
 
 def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> CompiledDocx:
     """Compile a clerk's Word template with ``{{ 姓名 }}`` fields; unknown fields raise `InputError`."""
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
 
     problems = Problems()
@@ -100,7 +101,12 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
         if _HEADER_FOOTER_PART.fullmatch(name) and b"{{" in data:
             problems.error(Location(path.name, column=name), "页眉、页脚中的字段不会被替换，请移入正文")
     problems.raise_if_errors()
-    patcher = DocxTemplate(path)
+    try:
+        patcher = DocxTemplate(path)
+        patcher.init_docx()
+    except (PackageNotFoundError, KeyError, ValueError):
+        problems.error(Location(path.name), "Word 文件无法打开（结构不完整），请用 Word 另存为 .docx 后再试")
+        problems.raise_if_errors()
     patched = [
         (name, patcher.patch_xml(data.decode("utf-8")).encode("utf-8") if name == DOCUMENT_PART else data)
         for name, data in parts
