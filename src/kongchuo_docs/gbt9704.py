@@ -100,6 +100,10 @@ RED_RULE_THICKNESS_PT: Final = RED_RULE_THICKNESS_EIGHTHS / 8
 # [practice] Word and LibreOffice seat the glyphs' em box this far (in em) above the bottom of an
 # exact-height line (measured: 16 pt text in a 28.95 pt line ends 2.6 pt above the line's bottom).
 EXACT_LINE_TEXT_BOTTOM_EM: Final = 0.16
+# [practice] LibreOffice seats the baseline of an exact-height line this fraction of the line's height
+# below its top (its ascent is fixed to 80 %); with the glyph box 0.8 em above and 0.2 em below the
+# baseline this gives EXACT_LINE_TEXT_BOTTOM_EM for 16 pt in 28.95 pt (0.2 × 28.95 − 0.2 × 16 = 2.6 pt).
+EXACT_LINE_BASELINE_FRACTION: Final = 0.8
 SIGNER_LABEL: Final = "签发人："  # §7.2.6 上行文
 SIGNER_INDENT_CHARS: Final = 1  # §7.2.6 签发人 居右空一字, 发文字号 居左空一字
 
