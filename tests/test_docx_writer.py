@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.layout.pages import Measures, layout_document
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.model import Colophon, Document, Paragraph, Signature
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.resources import sample_path
 from kongchuo_docs.writers.docx_writer import write_docx
@@ -263,3 +265,82 @@ def test_every_paragraph_of_the_seed_is_present(rendered: dict[str, Path], built
         if para not in flat:
             missing.append(para[:30])
     assert missing == []
+
+
+JOINT = """
+发文机关: [罗源县教育局, 罗源县民政局, 罗源县公安局]
+发文字号: 罗教综〔2020〕50号
+签发人: [张三, 李四]
+份号: "000123"
+紧急程度: 特急
+标题: 关于联合开展适龄儿童少年入学情况核查的报告
+主送: 罗源县人民政府：
+正文: |
+  现将有关情况报告如下。
+  一、基本情况
+  全县共核查适龄儿童少年12345人。
+署名: [罗源县教育局, 罗源县民政局]
+成文日期: 2020年10月9日
+附件:
+  - 标题: 核查情况统计表
+    横排: 是
+    表格:
+      表头: [序号, 乡镇, 适龄人口, 在校人数, 入学率, 辍学人数, 劝返人数, 劝返率, 备注]
+      行:
+        - [1, 凤山镇, 3200, 3199, 99.97%, 1, 1, 100%, ""]
+版记:
+  抄送: [福州市教育局, 县委办, 县政府办, 县人大办, 县政协办, 县纪委监委, 县委组织部, 县委宣传部, 县财政局, 县人社局]
+  印发机关: 罗源县教育局办公室
+  印发日期: 2020年10月9日
+"""
+
+
+def paging_doc(paragraphs: int) -> Document:
+    return Document(
+        issuers=["罗源县教育局"], doc_number="罗教综〔2020〕1号", title="关于测试分页的通知",
+        recipients="各学校：", body=[Paragraph(text="测" * 26) for _ in range(paragraphs)],
+        signatures=[Signature(name="罗源县教育局")], date=dt.date(2020, 9, 10),
+        colophon=Colophon(cc=["县政府办"], printer="罗源县教育局办公室", print_date=dt.date(2020, 9, 10)),
+    )
+
+
+@needs_soffice
+def test_joint_issue_signer_head_lines_landscape_and_long_cc(tmp_path: Path) -> None:
+    source = tmp_path / "joint.yaml"
+    source.write_text(JOINT, encoding="utf-8")
+    doc, _ = read_notice(source)
+    pages = write_docx(doc, tmp_path / "joint.docx")
+    pdf = render_docx_to_pdf(tmp_path / "joint.docx", tmp_path)
+    assert len(page_sizes(pdf)) == pages and pages % 2 == 0
+    lines = text_lines(pdf)
+    copy_number = next(line for line in lines if line.text == "000123")
+    assert copy_number.top < 47 and abs(copy_number.x0 - 28) < 0.5  # line 1, flush left
+    marks = [line for line in lines if is_red(line.color)]
+    assert [m.text for m in marks] == ["罗源县教育局", "罗源县民政局文件", "罗源县公安局"]
+    assert abs(marks[0].top - 72) <= 1
+    assert abs((marks[1].x0 + marks[1].x1) / 2 - 106) < 1.5  # the block of names + 文件 is centred
+    number = next(line for line in lines if "签发人" in line.text)
+    assert number.text.startswith("罗教综") and abs(number.x1 - (184 - 16 / g.PT_PER_MM)) < 0.6
+    landscape = [i + 1 for i, (w, h) in enumerate(page_sizes(pdf)) if w > h]
+    assert landscape == [3]
+    cc = [line for line in lines if line.page == pages and line.size == 14 and "印发" not in line.text]
+    assert len(cc) >= 2
+    assert all(abs(line.x0 - cc[0].x0 - 3 * 14 / g.PT_PER_MM) < 0.5 for line in cc[1:])  # aligned after "抄送："
+    assert all(line.x1 <= 184 - 14 / g.PT_PER_MM + 0.5 for line in cc)
+
+
+@needs_soffice
+@pytest.mark.parametrize(("paragraphs", "roles"), [(24, "cc"), (25, "ccbo"), (40, "cccp")])
+def test_colophon_lands_on_an_even_page(tmp_path: Path, paragraphs: int, roles: str) -> None:
+    doc = paging_doc(paragraphs)
+    layout = layout_document(doc, Measures.from_fonts(resolve_fonts()))
+    assert "".join(p.role[0] if p.role != "colophon" else ("o" if p.number > 3 and layout.pages[-2].role == "blank"
+                                                            else "p") for p in layout.pages) == roles
+    write_docx(doc, tmp_path / "doc.docx", layout)
+    pdf = render_docx_to_pdf(tmp_path / "doc.docx", tmp_path)
+    assert len(page_sizes(pdf)) == layout.page_count
+    lines = text_lines(pdf)
+    numbered = {line.page for line in lines if line.text.startswith("—")}
+    assert numbered == {p.number for p in layout.pages if p.numbered}
+    printed = next(line for line in lines if line.text.endswith("日印发"))
+    assert printed.page == layout.page_count and abs(printed.bottom - 262) < 1.5

@@ -316,7 +316,10 @@ class Layouter:
             self.flow.place(line)
 
     def title(self, text: str, role: str = "title") -> list[str]:
+        """A shaped title; its lines stay together on one page."""
         shaped = shape_title(text, self.text_width, self.m.title)
+        if not self.flow.fits(PITCH * len(shaped)) and self.flow.y > 0:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         for i, chunk in enumerate(shaped):
             self.flow.place(
                 Line(
@@ -637,7 +640,8 @@ class Layouter:
         rows: list[ColophonRow] = []
         for label, text in (("主送：", c.recipients), (g.CC_LABEL, "，".join(c.cc) + "。" if c.cc else None)):
             if text:
-                lines = break_lines(label + text, inner, self.m.colophon,
+                hang = len(label) * g.COLOPHON_SIZE_PT  # continuation lines align after "抄送："
+                lines = break_lines(label + text, inner - hang, self.m.colophon, -hang,
                                     autospace_pt=self.m.autospace(g.COLOPHON_SIZE_PT))
                 rows.append(ColophonRow(tuple(lines), height_pt=row_h * len(lines)))
         if not letter and (c.printer or c.print_date):

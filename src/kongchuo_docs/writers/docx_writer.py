@@ -40,6 +40,7 @@ from ..model import Document
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
+TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
 _BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
 
 
@@ -100,6 +101,7 @@ class DocxWriter:
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(
+            keep_lines=line.role in TITLE_ROLES,
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
             jc=_JC[line.align],
@@ -156,13 +158,13 @@ class DocxWriter:
         self.cursor = 0.0
         page_break = page.number > 1 and page.forced and not self.new_section_started()
         mark_lines = [pl for pl in page.items if isinstance(pl.item, Line) and pl.item.role in ("mark", "mark-suffix")]
-        if mark_lines:
-            self.mark(mark_lines)
         for placed in page.items:
             item = placed.item
             before = placed.y_pt - self.cursor
             if isinstance(item, Line):
                 if item.role in ("mark", "mark-suffix"):
+                    if placed is mark_lines[0]:
+                        self.mark(mark_lines)
                     continue
                 if item.role == "signer":
                     self.signer(item)
@@ -235,9 +237,10 @@ class DocxWriter:
             return
         self.empty(top - self.cursor)
         height = first.height_pt * len(names)
-        suffix_w = first.size_pt * len(suffix.text) * first.scale_pct / 100
-        names_w = g.TYPE_AREA_WIDTH_PT - suffix_w - first.size_pt
-        tbl = self.borderless_table([names_w, g.TYPE_AREA_WIDTH_PT - names_w], height)
+        em = first.size_pt * first.scale_pct / 100  # the mark's names and suffix are full-width
+        names_w = em * max(len(pl.item.text) for pl in names)
+        suffix_w = em * (len(suffix.text) + 1)  # one em of air between the names and "文件"
+        tbl = self.borderless_table([names_w, suffix_w], height)
         cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
         for pl in names:
             ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="distribute")
@@ -245,7 +248,7 @@ class DocxWriter:
             self.add_runs(p, pl.item)
             cells[0].append(p)
         cells[1].find(qn("w:tcPr")).append(el("w:vAlign", val="center"))
-        p = el("w:p", [paragraph_properties(line_twips=tw(suffix.height_pt), jc="left")])
+        p = el("w:p", [paragraph_properties(line_twips=tw(suffix.height_pt), jc="right")])
         self.add_runs(p, suffix)
         cells[1].append(p)
         self.append(tbl)
@@ -358,43 +361,52 @@ class DocxWriter:
             return
         if target.role == "content":
             self.end_section()
+            self.empty(1)  # LibreOffice honours the frame's position only after an empty anchor paragraph
             self.colophon_frame(target.colophon)
             return
         self.end_section()
         self.sections.append(_Section(False, False))
-        self.empty(1)
         if any(p.role == "blank" for p in pages):
-            self.empty(1, page_break=True)
-        self.colophon_frame(target.colophon)
+            self.empty(1)
+        # alone on its page the 版记 is pushed down by one spacer line (LibreOffice ignores the
+        # position of a frame that starts a page)
+        rules_pt = sum(r.rule_above_eighths for r in target.colophon.rows) / 8 + target.colophon.bottom_rule_eighths / 8
+        spacer = g.TYPE_AREA_HEIGHT_PT - target.colophon.height_pt - rules_pt - 1  # borders add to paragraph height
+        self.empty(spacer, page_break=len(self.sections[-1].elements) > 0)
+        self.colophon_frame(target.colophon, framed=False)
 
-    def colophon_frame(self, colophon: Colophon) -> None:
-        """版记 as framed paragraphs pinned to the bottom of the 版心 (§7.4): one paragraph per
-        line, rules as paragraph borders (outer 0.35 mm, inner 0.25 mm). A frame, not a floating
-        table: LibreOffice lays a full-width floating table inline."""
+    def colophon_frame(self, colophon: Colophon, *, framed: bool = True) -> None:
+        """版记 rows pinned to the bottom of the 版心 (§7.4): one paragraph per row (抄送 wraps with
+        its continuation aligned after the colon, §7.4.2), rules as paragraph borders (outer
+        0.35 mm, inner 0.25 mm). Each row is its own page frame: LibreOffice lays a full-width
+        floating table inline and drops the position of a frame made of unlike paragraphs."""
         width = g.TYPE_AREA_WIDTH_PT
         indent = tw(g.COLOPHON_INDENT_CHARS * g.COLOPHON_SIZE_PT)
-        frame = el("w:framePr", w=tw(width), hAnchor="margin", vAnchor="margin", xAlign="center",
-                   y=tw(g.TYPE_AREA_HEIGHT_PT - colophon.height_pt), wrap="notBeside")
+        hang = tw(len(g.CC_LABEL) * g.COLOPHON_SIZE_PT)
+        top = g.mm_to_pt(g.MARGIN_TOP_MM) + g.TYPE_AREA_HEIGHT_PT - colophon.height_pt
         rpr = lambda: run_properties(g.FONT_FANGSONG, g.COLOPHON_SIZE_PT)  # noqa: E731
         for i, row in enumerate(colophon.rows):
-            last_row = i == len(colophon.rows) - 1
-            line_h = row.height_pt / len(row.lines)
-            for k, text in enumerate(row.lines):
-                borders = []
-                if colophon.ruled and k == 0:
-                    borders.append(border("top", row.rule_above_eighths))
-                if colophon.ruled and last_row and k == len(row.lines) - 1:
+            borders = []
+            if colophon.ruled:
+                borders.append(border("top", row.rule_above_eighths))
+                if i == len(colophon.rows) - 1:
                     borders.append(border("bottom", colophon.bottom_rule_eighths))
-                tabs = [el("w:tab", val="right", pos=tw(width) - indent)] if row.right else None
-                # continuation lines of 抄送 align after the colon (§7.4.2)
-                left = indent if k == 0 else indent + tw(len(g.CC_LABEL) * g.COLOPHON_SIZE_PT)
-                ppr = paragraph_properties(line_twips=tw(line_h), left_twips=left, right_twips=indent,
-                                           frame=copy.deepcopy(frame), borders=borders, tabs=tabs)
-                p = el("w:p", [ppr, run(text, rpr())])
-                if row.right:
-                    p.append(el("w:r", [rpr(), el("w:tab")]))
-                    p.append(run(row.right, rpr()))
-                self.append(p)
+            frame = None
+            if framed:
+                frame = el("w:framePr", w=tw(width), hAnchor="margin", vAnchor="page", xAlign="center",
+                           y=tw(top), wrap="notBeside")
+            top += row.height_pt
+            tabs = [el("w:tab", val="right", pos=tw(width) - indent)] if row.right else None
+            wrapped = len(row.lines) > 1
+            ppr = paragraph_properties(line_twips=tw(row.height_pt / len(row.lines)),
+                                       left_twips=indent + hang if wrapped else indent, right_twips=indent,
+                                       first_line_twips=-hang if wrapped else 0, frame=frame, borders=borders,
+                                       tabs=tabs)
+            p = el("w:p", [ppr, run("".join(row.lines), rpr())])
+            if row.right:
+                p.append(el("w:r", [rpr(), el("w:tab")]))
+                p.append(run(row.right, rpr()))
+            self.append(p)
 
     # ------------------------------------------------------------------ sections, footers, parts
 
