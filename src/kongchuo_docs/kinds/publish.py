@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..fonts import resolve_fonts
 from ..model import Document
 from ..output import OutputSet
 
@@ -22,7 +23,9 @@ def write_document(
     formats: Sequence[str] = DEFAULT_FORMATS,
     records: int | None = None,
 ) -> list[str]:
-    """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths."""
+    """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths.
+    Which font serves each role, and every substitution, is reported once per run."""
+    resolve_fonts().announce()
     written = []
     for fmt in formats:
         rel = f"{stem}.{fmt}"
