@@ -46,6 +46,23 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+@app.callback()
+def main_options(
+    font_dir: Annotated[
+        Path | None,
+        typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
+                     "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
+    ] = None,
+) -> None:
+    """控辍保学文书工具箱。"""
+    if font_dir is not None:
+        import os
+
+        from .fonts import FONT_DIR_ENV
+
+        os.environ[FONT_DIR_ENV] = str(font_dir.resolve())  # also seen by --jobs worker processes
+
+
 def _print_written(outdir: Path, written: list[str]) -> None:
     for rel in written:
         typer.echo(str(outdir / rel))
