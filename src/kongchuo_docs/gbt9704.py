@@ -190,7 +190,6 @@ NO_LINE_END: Final = frozenset("（《“‘「『【〔([")
 # 入学/劝返/责令 notices: A4, 公文 margins and grid; a 回执/送达回证 slip under a dashed cut line.
 LETTER_SLIP_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] slip text 4号 仿宋, slip title 4号 黑体
 LETTER_SLIP_LINE_PITCH_PT: Final = 20.0  # [practice] exact pitch of slip lines: the slip fits under a 1-page letter
-LETTER_CUT_GAP_LINES: Final = 0  # [practice] body lines kept free above the cut line (its label line is the gap)
 LETTER_CUT_DASH_PT: Final = 4.0  # [practice] dash length of the cut line
 LETTER_CUT_DASH_GAP_PT: Final = 3.0  # [practice] gap between dashes
 LETTER_RULE_PT: Final = 0.5  # [practice] thickness of the cut line and of the write-in underlines

@@ -209,7 +209,7 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
         for block in blocks:
             text = "".join(block.texts())
             body_chars.update(text)
-            if block.type == "title":
+            if block.type in ("title", "cut"):
                 titles.update(text)
     for chars in (title_chars, slip_title_chars):
         if "{" in chars:

@@ -3,7 +3,9 @@
 The result is an ordinary docxtpl-style template — a DOCX package whose ``word/document.xml``
 carries Jinja placeholders (``{{ 姓名 }}``) and ``{% if %}`` around optional paragraphs — so the
 merge engine treats it exactly like a clerk's own template. Layout follows GB/T 9704: A4, 公文
-margins, 3号 仿宋 on the 28.95 pt grid; the slip under the cut line in 4号 (``gbt9704`` [practice]).
+margins, 3号 仿宋 on the 28.95 pt grid; the slip under the cut line in 4号 (``gbt9704`` [practice]),
+right after the letter (LibreOffice ignores a bottom-aligned frame, so unlike the PDF the DOCX does
+not pin the slip to the bottom of the 版心).
 """
 
 from __future__ import annotations
@@ -76,25 +78,25 @@ def _signature(block: Block) -> str:
 
 
 def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
-    """A block's paragraphs; `keep_next` keeps it on the page of the next one (the slip stays whole)."""
+    """A block's paragraphs; `keep_next` keeps a slip block on the page of the next one (slip whole)."""
     text_style = "LetterSlip" if slip else "LetterBody"
-    k = keep_next
+    opts = {"keep_next": keep_next}
     if block.type == "title":
-        xml = _para("LetterSlipTitle", _run(block.text), keep_next=k) if slip else (
+        xml = _para("LetterSlipTitle", _run(block.text), **opts) if slip else (
             _para("LetterTitle", _run(block.text)) + _blank() * g.RECIPIENT_BLANK_LINES_BELOW_TITLE
         )
     elif block.type == "number":
-        xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', keep_next=k)
+        xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', **opts)
     elif block.type == "line":
-        xml = _para(text_style, _run(block.text), keep_next=k)
+        xml = _para(text_style, _run(block.text), **opts)
     elif block.type == "paragraph":
-        xml = _para(text_style + "Indent", _run(block.text), keep_next=k)
+        xml = _para(text_style + "Indent", _run(block.text), **opts)
     elif block.type == "signature":
         xml = _signature(block)
     elif block.type == "cut":
-        xml = _blank() * g.LETTER_CUT_GAP_LINES + _para("LetterCut", _run(block.text), keep_next=k)
+        xml = _para("LetterCut", _run(block.text), **opts)
     else:  # fill
-        xml = _fill(block.labels, k)
+        xml = _fill(block.labels, keep_next)
     return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
 
 
@@ -139,10 +141,11 @@ def styles_xml() -> str:
         f'{_rfonts(g.FONT_FANGSONG)}<w:spacing w:val="{g.BODY_CHAR_SPACING_TWIPS}"/>'
         f'<w:sz w:val="{BODY_HALF_PT}"/><w:szCs w:val="{BODY_HALF_PT}"/>'
     )
-    slip_rpr = f'{_rfonts(g.FONT_FANGSONG)}<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
+    slip_size = f'<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
+    slip_rpr = f"{_rfonts(g.FONT_FANGSONG)}{slip_size}"
     keep = "<w:keepLines/>"
     cut_border = (
-        f'<w:pBdr><w:bottom w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
+        f'<w:pBdr><w:top w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
     )
     indent = (
         f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{g.BODY_INDENT_CHARS * BODY_CHAR_TWIPS}"/>'
@@ -155,7 +158,8 @@ def styles_xml() -> str:
         _style("LetterBodyIndent", "LetterBody", indent, ""),
         _style("LetterTitle", "LetterBody", '<w:jc w:val="center"/>',
                f'{_rfonts(g.FONT_XIAOBIAOSONG)}<w:sz w:val="{TITLE_HALF_PT}"/><w:szCs w:val="{TITLE_HALF_PT}"/>'),
-        _style("LetterCut", "LetterBody", f'{keep}{cut_border}<w:jc w:val="center"/>', slip_rpr),
+        _style("LetterCut", "LetterSlip", f'{keep}{cut_border}<w:jc w:val="center"/>',
+               f"{_rfonts(g.FONT_HEITI)}{slip_size}"),
         _style("LetterSlip", "LetterBody", f"{keep}{slip_exact}", slip_rpr),
         _style("LetterSlipIndent", "LetterSlip", slip_indent, ""),
         _style("LetterSlipTitle", "LetterSlip", '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),

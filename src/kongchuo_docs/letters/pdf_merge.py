@@ -8,9 +8,10 @@ broken with the 禁则 of `layout.text`, justified to the 版心 width by charac
 written as one compressed content stream per page (≈ 0.3 ms per letter). Fonts are subset once
 per run (`pdf_fonts`) and embedded at the end of each file; the text stays searchable (ToUnicode).
 
-Pagination: body lines flow over pages; the slip under the cut line (回执/送达回证) is kept whole and
-moves to a new page when it does not fit. With ``duplex`` every letter starts on an odd page: a
-letter ending on an odd page is followed by a blank page. Memory: one page at a time.
+Pagination: body lines flow over pages; the slip under the cut line (回执/送达回证) is kept whole at
+the bottom of the 版心 and moves to the next page when it does not fit. With ``duplex`` every letter
+starts on an odd page: a letter ending on an odd page is followed by a blank page. Memory: one page
+at a time.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Blank:
 
 @dataclass(frozen=True)
 class CutLine:
-    """A dashed rule across the 版心 at the bottom of the line, `label` centred above it."""
+    """A dashed rule across the 版心 at the top of the line, `label` (the slip's title) centred under it."""
 
     label: TextLine
     pitch: float
@@ -179,8 +180,8 @@ class CompiledPdf:
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            label = self._paragraph(texts[0], BODY, slip_size, slip_pitch, align="center")[0]
-            return [*[Blank(pitch)] * g.LETTER_CUT_GAP_LINES, CutLine(label, slip_pitch)]  # type: ignore[arg-type]
+            label = self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")[0]
+            return [CutLine(label, slip_pitch)]  # type: ignore[arg-type]
         return [self._fill(texts, size, line_pitch)]
 
     def _fill(self, labels: list[str], size: float, pitch: float) -> FillLine:
@@ -220,6 +221,8 @@ class CompiledPdf:
         return count, writer.page_count
 
     def _paginate(self, writer: _PdfWriter, body: list[Line], slip: list[Line]) -> None:
+        """Body lines from the 版心 top; the slip kept whole at the 版心 bottom (the cut line as low as
+        possible, clear of the seal), on the next page when the body leaves no room for it."""
         page = _PageContent(self.fonts)
         used = 0.0
         for line in body:
@@ -231,12 +234,11 @@ class CompiledPdf:
         slip_height = sum(line.pitch for line in slip)
         if slip and used + slip_height > HEIGHT + _FIT_PT:
             writer.page(page)
-            page, used = _PageContent(self.fonts), 0.0
-            while slip and isinstance(slip[0], Blank):  # the gap above the cut line is not needed
-                slip = slip[1:]
+            page = _PageContent(self.fonts)
+        top = HEIGHT - slip_height
         for line in slip:
-            page.draw(line, used)
-            used += line.pitch
+            page.draw(line, top)
+            top += line.pitch
         writer.page(page)
 
 
@@ -257,7 +259,7 @@ class _PageContent:
             self._text(line, top)
         elif isinstance(line, CutLine):
             self._text(line.label, top)
-            y = TOP - top - line.pitch
+            y = TOP - top
             self.ops.append(
                 f"q {g.LETTER_RULE_PT:.2f} w [{g.LETTER_CUT_DASH_PT:g} {g.LETTER_CUT_DASH_GAP_PT:g}] 0 d "
                 f"{LEFT:.2f} {y:.2f} m {LEFT + WIDTH:.2f} {y:.2f} l S Q"
