@@ -17,7 +17,7 @@ class TextLine:
     text: str
     x0: float  # mm from the paper's left edge
     x1: float
-    top: float  # mm from the paper's top edge (glyph em box, PyMuPDF's bbox)
+    top: float  # mm from the paper's top edge (glyph box, see GLYPH_ASCENT_EM)
     bottom: float
     size: float  # pt, largest span
     color: int  # RGB int of the first span
@@ -48,6 +48,27 @@ def _merge_rows(lines: list[TextLine]) -> list[TextLine]:
     return rows
 
 
+# The glyph box around the baseline, in em. PyMuPDF's span bbox uses the ascent/descent of the
+# embedded font, which differs by producer (LibreOffice's subsets: 0.8/0.2; WeasyPrint's keep the
+# font's hhea, 1.151/0.286 for Noto CJK), so lines are measured from their baseline instead.
+GLYPH_ASCENT_EM = 0.8
+GLYPH_DESCENT_EM = 0.2
+
+
+def _glyph_box(span: dict, direction: tuple[float, float]) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) in pt: the span's extent along the line from its bbox, across the line
+    from its baseline (GLYPH_ASCENT_EM above, GLYPH_DESCENT_EM below; turned lines too)."""
+    x0, top, x1, bottom = span["bbox"]
+    ox, oy = span["origin"]
+    up_x, up_y = direction[1], -direction[0]  # towards the top of the glyphs
+    a = span["size"] * GLYPH_ASCENT_EM
+    d = span["size"] * GLYPH_DESCENT_EM
+    across = sorted((ox + up_x * a, ox - up_x * d)), sorted((oy + up_y * a, oy - up_y * d))
+    if abs(direction[0]) >= abs(direction[1]):  # horizontal text
+        return x0, across[1][0], x1, across[1][1]
+    return across[0][0], top, across[0][1], bottom
+
+
 def text_lines(pdf: Path) -> list[TextLine]:
     out: list[TextLine] = []
     with pymupdf.open(pdf) as doc:
@@ -57,10 +78,11 @@ def text_lines(pdf: Path) -> list[TextLine]:
                     spans = [s for s in line["spans"] if s["text"].strip()]
                     if not spans:
                         continue
-                    x0 = min(s["bbox"][0] for s in spans)
-                    x1 = max(s["bbox"][2] for s in spans)
-                    top = min(s["bbox"][1] for s in spans)
-                    bottom = max(s["bbox"][3] for s in spans)
+                    boxes = [_glyph_box(s, line["dir"]) for s in spans]
+                    x0 = min(b[0] for b in boxes)
+                    x1 = max(b[2] for b in boxes)
+                    top = min(b[1] for b in boxes)
+                    bottom = max(b[3] for b in boxes)
                     out.append(TextLine(
                         page.number + 1,
                         "".join(s["text"] for s in line["spans"]).strip(),
