@@ -119,3 +119,14 @@ def test_attachment_starts_a_new_page_with_its_label() -> None:
     first = page.items[0].item
     assert isinstance(first, Line) and first.text == "附件" and first.font == g.FONT_HEITI
     assert layout.page_count % 2 == 0
+
+
+def test_several_attachment_notes_align_under_the_first_name() -> None:
+    doc = doc_with(1).model_copy(update={"attachments": [
+        Attachment(number=1, title="名单"), Attachment(number=2, title="统计表")]})
+    layout = layout_document(doc)
+    notes = [p.item for p in layout.pages[0].items
+             if isinstance(p.item, Line) and p.item.role == "attachment-note"]
+    assert [n.text for n in notes] == ["附件：1. 名单", "2. 统计表"]
+    char = g.BODY_CHAR_PITCH_PT
+    assert notes[0].indent_pt == 2 * char and notes[1].indent_pt == 5 * char  # under "1." after "附件："

@@ -95,7 +95,7 @@ def test_all_problems_reported_at_once_with_their_lines(tmp_path: Path) -> None:
     assert any(m.startswith("通知.yaml:2 发文字号: 年份应写全四位数") for m in messages)
     assert any(m.startswith("通知.yaml:7 正文: 1级标题编号不连续：此处为“四、”，应为“三、”") for m in messages)
     assert any(m.startswith("通知.yaml:8 成文日期: 不是有效日期") for m in messages)
-    assert any(m.startswith("通知.yaml:9 签名: 公文中没有这一项") for m in messages)
+    assert any(m.startswith("通知.yaml:9 签名: 公文中没有这一项，是不是“署名”？") for m in messages)
     assert len(messages) == 4
 
 
@@ -155,3 +155,9 @@ def test_doc_numbers_normalised(raw: str, fixed: str) -> None:
 def test_doc_number_without_year_is_refused() -> None:
     with pytest.raises(NormalizeError, match="代字〔年份〕序号号"):
         normalize_doc_number("罗教综47号")
+
+
+def test_body_as_a_list_of_paragraphs(tmp_path: Path) -> None:
+    text = "发文机关: 罗源县教育局\n标题: 关于X的通知\n正文:\n  - 第一段。\n  - 一、标题\n成文日期: 2020-09-10\n"
+    doc, _ = read_notice(write(tmp_path, text))
+    assert [type(b).__name__ for b in doc.body] == ["Paragraph", "Heading"]

@@ -17,6 +17,7 @@ Every problem is collected with its YAML line before anything is written; fixabl
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,11 @@ class _Reader:
             canon = lookup.get(str(key).strip().lower())
             loc = self.loc(data, key, str(key))
             if canon is None:
+                close = difflib.get_close_matches(str(key).strip(), [a for al in keys.values() for a in al], n=1,
+                                                  cutoff=0.5)
+                hint = f"，是不是“{close[0]}”？" if close else ""
                 known = "、".join(aliases[0] for aliases in keys.values())
-                self.problems.error(loc, f"{what}中没有这一项（可用：{known}）")
+                self.problems.error(loc, f"{what}中没有这一项{hint}（可用：{known}）")
             elif canon in found:
                 self.problems.error(loc, "重复填写")
             else:
@@ -161,8 +165,10 @@ class _Reader:
     def body(self, value: Any, loc: Location) -> list[Block]:
         if value is None:
             return []
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "\n".join(value)  # a list of paragraphs: lines are counted from the key
         if not isinstance(value, str):
-            self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）")
+            self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）或段落列表")
             return []
         first = (loc.line or 0) + 1  # a block scalar starts on the line after its key
         lines = [
