@@ -130,3 +130,11 @@ def test_several_attachment_notes_align_under_the_first_name() -> None:
     assert [n.text for n in notes] == ["附件：1. 名单", "2. 统计表"]
     char = g.BODY_CHAR_PITCH_PT
     assert notes[0].indent_pt == 2 * char and notes[1].indent_pt == 5 * char  # under "1." after "附件："
+
+
+def test_plain_format_opens_with_the_title() -> None:
+    doc = doc_with(1).model_copy(update={"format": "plain"})
+    layout = layout_document(doc)
+    first = layout.pages[0].items[0]
+    assert first.y_pt == 0 and first.item.role == "title"
+    assert not [p for p in layout.pages[0].items if getattr(p.item, "role", "") in ("mark", "red-rule", "doc-number")]

@@ -341,7 +341,7 @@ class Layouter:
         letter = doc.format == "letter"
         if letter:
             self.letter_head()
-        else:
+        elif doc.format == "file":
             self.file_head()
         title_lines = self.title(doc.title)
         if doc.recipients:

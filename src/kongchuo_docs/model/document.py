@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-DocumentFormat = Literal["file", "letter", "minutes"]
-"""文件格式 (§7), 信函格式 (§10.1); 纪要格式 (§10.2) is reserved: writers refuse it for now."""
+DocumentFormat = Literal["file", "letter", "plain", "minutes"]
+"""文件格式 (§7), 信函格式 (§10.1), "plain": no 版头 at all — the title opens page 1 (目标责任书 and
+other documents that are signed rather than issued); 纪要格式 (§10.2) is reserved: refused for now."""
 
 
 class _Model(BaseModel):
