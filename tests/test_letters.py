@@ -325,3 +325,23 @@ def test_demo_step_writes_all_three_kinds_from_the_copied_roster(tmp_path: Path)
         assert {f["format"] for f in mine} == {"pdf", "docx"}
         assert sum(f["records"] for f in mine if f["format"] == "pdf") == valid
         assert all(f["source"] == "inputs/letters/名册.xlsx" for f in mine)
+
+
+def test_picture_in_a_clerk_template_keeps_unique_drawing_ids(tmp_path: Path) -> None:
+    from docx.shared import Mm
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "logo.png")
+    template = _word_template(tmp_path / "模板.docx", "姓名")
+    doc = WordDocument(template)
+    doc.add_paragraph().add_run().add_picture(str(tmp_path / "logo.png"), width=Mm(10))
+    doc.save(template)
+    roster = _roster(tmp_path / "名册.xlsx", 12, schools=1)
+    build_letters_files(roster, tmp_path / "out", word_template=template)
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "docx")
+    with zipfile.ZipFile(tmp_path / "out" / entry["path"]) as zf:
+        xml = zf.read("word/document.xml").decode()
+        assert any(name.startswith("word/media/") for name in zf.namelist())
+    ids = re.findall(r'<wp:docPr\b[^>]*?\bid="(\d+)"', xml)
+    assert len(ids) == entry["records"] > 1
+    assert len(set(ids)) == len(ids)

@@ -17,6 +17,7 @@ Bytes are deterministic: fixed zip timestamps, fixed part order, fixed compressi
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ _SECT_TYPE = re.compile(r"<w:type\b[^>]*/>")
 # Elements that follow w:type inside w:sectPr (ECMA-376 CT_SectPr order).
 _AFTER_TYPE = re.compile(r"<w:(pgSz|pgMar|paperSrc|pgBorders|lnNumType|pgNumType|cols|formProt|vAlign|"
                          r"noEndnote|titlePg|textDirection|bidi|rtlGutter|docGrid|printerSettings)\b")
+_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 _HEADER_FOOTER_PART = re.compile(r"word/(header|footer)\d*\.xml")
 
 
@@ -190,10 +192,13 @@ def write_merged(compiled: CompiledDocx, letters: Iterable[Mapping[str, object]]
         with zf.open(_zip_info(DOCUMENT_PART), "w", force_zip64=True) as stream:
             stream.write(compiled.head.encode("utf-8"))
             pending: str | None = None
+            drawing_ids = itertools.count(1)
             for fields in letters:
                 if pending is not None:
                     stream.write((pending + compiled.letter_break()).encode("utf-8"))
                 pending = compiled.render(fields)
+                if "<wp:docPr " in pending:  # a picture repeated per letter: ids must stay unique
+                    pending = _DRAWING_ID.sub(lambda m: f"{m[1]}{next(drawing_ids)}{m[2]}", pending)
                 count += 1
             if pending is not None:
                 stream.write(pending.encode("utf-8"))

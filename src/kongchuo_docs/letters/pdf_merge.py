@@ -180,8 +180,8 @@ class CompiledPdf:
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            label = self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")[0]
-            return [CutLine(label, slip_pitch)]  # type: ignore[arg-type]
+            first, *rest = self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")
+            return [CutLine(first, slip_pitch), *rest]  # type: ignore[arg-type]
         return [self._fill(texts, size, line_pitch)]
 
     def _fill(self, labels: list[str], size: float, pitch: float) -> FillLine:
