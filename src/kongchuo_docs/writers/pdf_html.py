@@ -334,10 +334,9 @@ class HtmlBuilder:
                 y = top + (height - pitch * len(lines)) / 2
                 for k, chunk in enumerate(lines):
                     cell = Frame(xs[c] + margin, frame.top, widths[c] - 2 * margin, frame.height)
-                    last = k == len(lines) - 1
+                    # cell lines are not spread: a narrow cell would pull "2020年" apart
                     line = Line(chunk, g.FONT_HEITI if header else g.FONT_FANGSONG, g.TABLE_SIZE_PT,
-                                align="center" if header else "justify", flush=not header and not last,
-                                role="table", height_pt=pitch)
+                                align="center" if header else "left", role="table", height_pt=pitch)
                     boxes.append(self.line(line, cell, y + k * pitch))
             ys.append(top + height)
         weight = g.TABLE_BORDER_EIGHTHS / 8
