@@ -125,11 +125,16 @@ def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None
         assert {s.find(f"{W}type").get(f"{W}val") for s in sections} == {"oddPage"}
 
 
-def test_long_letters_get_a_blank_back_page_and_village_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("repeats", "sheets"), [(12, 2), (40, 2)])
+def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
+    tmp_path: Path, repeats: int, sheets: int
+) -> None:
+    """12 repeats: the body ends on page 2, so the slip (cut off later) goes to the front of sheet 2;
+    40 repeats: the body ends on page 3 with room for the slip, page 4 stays blank."""
     roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
     settings = tmp_path / "设置.yaml"
-    settings.write_text("排序: 村\n前期劝返情况: " + "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * 40 + "\n",
-                        encoding="utf-8")  # fmt: skip
+    story = "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * repeats
+    settings.write_text(f"排序: 村\n前期劝返情况: {story}\n", encoding="utf-8")
     build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
     students = read_roster(roster).students
     entries = [f for f in _manifest(tmp_path / "out") if f["format"] == "pdf"]
@@ -140,8 +145,10 @@ def test_long_letters_get_a_blank_back_page_and_village_order(tmp_path: Path) ->
         assert len(starts) == entry["records"]
         assert all(i % 2 == 0 for i in starts)
         lengths = [b - a for a, b in zip(starts, [*starts[1:], len(pages)], strict=True)]
-        blank = [i for i, text in enumerate(pages) if not text]
-        assert set(lengths) == {4} and len(blank) == entry["records"]  # 3 printed pages + 1 blank back
+        assert set(lengths) == {2 * sheets}
+        slips = [i for i, text in enumerate(pages) if "送达回证" in text]
+        assert len(slips) == entry["records"]
+        assert all(i % 2 == 0 and not pages[i + 1] for i in slips)  # front side, blank back
         mine = [s for s in students if s.township == Path(entry["path"]).stem]
         by_village = sorted(mine, key=lambda s: (_natural(s.village or ""), _natural(s.class_name or ""), s.name,
                                                  s.id_number))  # fmt: skip

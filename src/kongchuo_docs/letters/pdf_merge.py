@@ -9,9 +9,10 @@ written as one compressed content stream per page (≈ 0.3 ms per letter). Fonts
 per run (`pdf_fonts`) and embedded at the end of each file; the text stays searchable (ToUnicode).
 
 Pagination: body lines flow over pages; the slip under the cut line (回执/送达回证) is kept whole at
-the bottom of the 版心 and moves to the next page when it does not fit. With ``duplex`` every letter
-starts on an odd page: a letter ending on an odd page is followed by a blank page. Memory: one page
-at a time.
+the bottom of the 版心 and moves to the next page when it does not fit; in duplex it is only ever
+printed on a front side with a blank back.
+With ``duplex`` every letter starts on an odd page: a letter ending on an odd page is followed by a
+blank page. Memory: one page at a time.
 """
 
 from __future__ import annotations
@@ -222,7 +223,10 @@ class CompiledPdf:
 
     def _paginate(self, writer: _PdfWriter, body: list[Line], slip: list[Line]) -> None:
         """Body lines from the 版心 top; the slip kept whole at the 版心 bottom (the cut line as low as
-        possible, clear of the seal), on the next page when the body leaves no room for it."""
+        possible, clear of the seal). When the body leaves no room for it, the slip goes to the next
+        page. With ``duplex`` a slip is only ever printed on a front side (odd page) whose back is
+        blank, so cutting it off never cuts into the letter: if the body ends on a back side, the slip
+        goes to the front of a new sheet."""
         page = _PageContent(self.fonts)
         used = 0.0
         for line in body:
@@ -232,8 +236,11 @@ class CompiledPdf:
             page.draw(line, used)
             used += line.pitch
         slip_height = sum(line.pitch for line in slip)
-        if slip and used + slip_height > HEIGHT + _FIT_PT:
+        on_back_side = writer.page_count % 2 == 1  # the page being drawn would be an even page
+        if slip and (used + slip_height > HEIGHT + _FIT_PT or (self.duplex and on_back_side)):
             writer.page(page)
+            if self.duplex and writer.page_count % 2:
+                writer.blank_page()
             page = _PageContent(self.fonts)
         top = HEIGHT - slip_height
         for line in slip:
