@@ -287,3 +287,19 @@ def test_a_character_no_font_has_is_an_error_naming_where(tmp_path: Path) -> Non
     message = str(caught.value)
     assert "U+10FFFD" in message and "第 1 页" in message and "正文" in message
     assert not pdf.exists()
+
+
+def test_a_character_the_role_font_lacks_is_drawn_from_a_fallback_font(tmp_path: Path) -> None:
+    fonts = resolve_fonts()
+    own = fonts.face(g.FONT_FANGSONG)
+    rare = next((chr(cp) for cp in range(0x3400, 0x4DC0)
+                 if not own.covers(cp) and fonts.fallback_face(chr(cp), g.FONT_FANGSONG)), None)
+    if rare is None:
+        pytest.skip("本机字体没有可替换的缺字（每个扩展 A 字都在仿宋所用字体中）")
+    fallback = fonts.fallback_face(rare, g.FONT_FANGSONG)
+    doc = small_doc(body=[Paragraph(text=f"学生王{rare}已返校复学。")])
+    pdf = tmp_path / "fallback.pdf"
+    write_pdf(doc, pdf)
+    line = next(line for line in text_lines(pdf) if rare in line.text)
+    assert "王" + rare in line.text.replace(" ", "")
+    assert any(fallback.family.replace(" ", "") in font.replace("-", "") for font in line.fonts), line.fonts
