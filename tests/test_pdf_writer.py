@@ -303,3 +303,20 @@ def test_a_character_the_role_font_lacks_is_drawn_from_a_fallback_font(tmp_path:
     line = next(line for line in text_lines(pdf) if rare in line.text)
     assert "王" + rare in line.text.replace(" ", "")
     assert any(fallback.family.replace(" ", "") in font.replace("-", "") for font in line.fonts), line.fonts
+
+
+def test_without_the_harfbuzz_subsetter_the_build_stops_with_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint.text.ffi
+
+    from kongchuo_docs.errors import EnvironmentProblem
+    from kongchuo_docs.writers import pdf_writer
+
+    monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None)
+    pdf_writer._weasyprint.cache_clear()
+    pdf = tmp_path / "slow.pdf"
+    with pytest.raises(EnvironmentProblem, match="libharfbuzz-subset0"):
+        write_pdf(small_doc(), pdf)
+    assert not pdf.exists()
+    pdf_writer._weasyprint.cache_clear()
