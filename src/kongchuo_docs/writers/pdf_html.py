@@ -25,7 +25,7 @@ layout's unit); positions are from the paper's top-left corner.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -162,8 +162,12 @@ class HtmlBuilder:
         frame = Frame.of(page)
         out = HtmlPage("landscape" if page.landscape else "portrait")
         line_no = 0
+        suffix = next((pl.item for pl in page.items if isinstance(pl.item, Line) and pl.item.role == "mark-suffix"),
+                      None)
         for placed in page.items:
             item = placed.item
+            if isinstance(item, Line) and item.role == "mark" and suffix is not None:
+                item = self.joint_mark_name(item, suffix)
             if isinstance(item, Line):
                 line_no += 1
                 self._where = f"第 {page.number} 页第 {line_no} 行{ROLE_LABEL.get(item.role, '')}"
@@ -194,13 +198,15 @@ class HtmlBuilder:
         pieces = self.pieces(line)
         size, height = line.size_pt, line.height_pt
         left = frame.left + line.indent_pt
-        width = frame.width - line.indent_pt - line.right_indent_pt
+        # a condensed line (scale_pct) is laid out wider and squeezed back onto its width
+        scale = line.scale_pct / 100
+        width = (frame.width - line.indent_pt - line.right_indent_pt) / scale
         spacing = self.letter_spacing(line, pieces, width)
         # the letter spacing after the last glyph is part of the box: keep it off the aligned edge
         if line.align == "right":
-            left += spacing
+            left += spacing * scale
         elif line.align == "center":
-            left += spacing / 2
+            left += spacing * scale / 2
         face = self.fonts.face(line.font)
         ascent, descent = face_extents(face.path, face.index)
         css_baseline = (height - (ascent + descent) * size) / 2 + ascent * size
@@ -214,9 +220,8 @@ class HtmlBuilder:
         ]
         if line.color:
             style.append(f"color:#{line.color}")
-        if line.scale_pct < 100:
-            origin = {"center": "50%", "right": "100%"}.get(line.align, "0")
-            style.append(f"transform-origin:{origin} 50%;transform:scaleX({line.scale_pct / 100:.4f})")
+        if scale != 1:
+            style.append(f"transform-origin:0 50%;transform:scaleX({scale:.4f})")
         html = Markup("")
         for start, end, face_css, gap in pieces:
             for cut, stop in _runs(line.text, start, end):
@@ -225,6 +230,13 @@ class HtmlBuilder:
                     css.append(f"margin-left:{_pt(self.measures.autospace(size))}")
                 html += Markup('<span style="{}">{}</span>').format(";".join(css), line.text[cut:stop])
         return Box("line", ";".join(style), html)
+
+    @staticmethod
+    def joint_mark_name(name: Line, suffix: Line) -> Line:
+        """联合行文 (§7.2.4): the stacked names fill the width left of the suffix (one character of
+        air between them), spread as the DOCX's distributed paragraphs in their table cell are."""
+        suffix_w = suffix.size_pt * len(suffix.text) * suffix.scale_pct / 100
+        return replace(name, align="justify", flush=True, right_indent_pt=suffix_w + suffix.size_pt)
 
     def pieces(self, line: Line) -> list[tuple[int, int, str | None, bool]]:
         """The line cut into (start, end, CSS font of the piece or None for the line's own face,
