@@ -320,3 +320,22 @@ def test_without_the_harfbuzz_subsetter_the_build_stops_with_the_install_command
         write_pdf(small_doc(), pdf)
     assert not pdf.exists()
     pdf_writer._weasyprint.cache_clear()
+
+
+def test_image_centred_at_its_width(tmp_path: Path) -> None:
+    from kongchuo_docs.model import Image
+
+    png = tmp_path / "chart.png"
+    pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 300, 150), False).save(png)
+    doc = small_doc(body=[Paragraph(text=SENTENCE), Image(path=png, width_mm=120, caption="图1 劝返情况")])
+    pdf = tmp_path / "image.pdf"
+    write_pdf(doc, pdf)
+    with pymupdf.open(pdf) as opened:
+        placed = [(page.number + 1, info) for page in opened for info in page.get_image_info()]
+    assert len(placed) == 1
+    number, info = placed[0]
+    x0, y0, x1, y1 = (v / g.PT_PER_MM for v in info["bbox"])
+    assert abs((x1 - x0) - 120) < 0.3 and abs((y1 - y0) - 60) < 0.3  # 2:1 picture, 120 mm wide
+    assert abs((x0 + x1) / 2 - (LEFT + RIGHT) / 2) < 0.3 and y0 >= TOP - 0.1 and y1 <= BOTTOM
+    caption = next(line for line in text_lines(pdf) if line.text.replace(" ", "") == "图1劝返情况")
+    assert caption.page == number and caption.top > y1
