@@ -36,6 +36,7 @@ def test_one_agreement_per_party_with_its_targets(tmp_path):
     assert [e.party_b for e in entries] == ["甲小学", "乙中学", "李四"]
     first, second, teacher = (agreement.agreement_document(e) for e in entries)
     assert first.title == "2021—2022学年度控辍保学目标责任书"
+    assert first.format == "plain" and first.colophon is None and first.signatures == []
     assert _targets(first)["义务教育巩固率"] == "不低于99.8%"  # template default
     assert _targets(second)["义务教育巩固率"] == "不低于99.5%"
     assert _targets(second)["辍学率"] == "不高于0.5%"

@@ -334,9 +334,9 @@ def signature_lines(left: tuple[str, ...], right: tuple[str, ...]) -> list[Parag
 
 
 def agreement_document(entry: AgreementEntry) -> Document:
-    """One agreement. NOTE: a 责任书 has no 版头/版记; the model has no such format yet (see report)."""
+    """One agreement: signed, not issued — no 版头 ("plain"), both parties sign in the body."""
     return Document(
-        format="file",
+        format="plain",
         kind=KIND,
         issuers=[entry.party_a],
         mark_suffix=None,
