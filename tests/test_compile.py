@@ -55,8 +55,9 @@ def _folder(tmp_path: Path) -> Path:
 UNITS = [
     Unit("甲镇人民政府", "乡镇", "甲镇", "甲政", "甲镇人民政府", "", ""),
     Unit("乙乡人民政府", "乡镇", "乙乡", "", "乙乡人民政府", "", ""),
-    Unit("丙镇人民政府", "乡镇", "丙镇", "", "丙镇人民政府", "张三", "13905912345"),
+    Unit("丙镇人民政府", "乡镇", "丙镇", "", "丙镇人民政府", "", ""),
     Unit("甲镇中心小学", "学校", "甲镇", "", "甲镇中心小学", "", ""),
+    Unit("丁乡人民政府", "乡镇", "丁乡", "", "丁乡人民政府", "李四", "13905912345"),
 ]
 
 
@@ -67,12 +68,13 @@ def test_every_file_is_accounted_for(tmp_path):
         "a.yaml": "aggregated", "b.yaml": "inconsistent", "c.yaml": "aggregated", "d.yaml": "duplicate",
         "e.xlsx": "rejected", "f.xlsx": "rejected", "说明.docx": "skipped",
     }  # fmt: skip
-    assert [u.name for u in comp.missing] == ["丙镇人民政府"]
+    assert [u.name for u in comp.missing] == ["丁乡人民政府"]  # 丙镇 sent a form, rejected
     rejected = next(o for o in comp.outcomes if o.name == "e.xlsx")
+    assert rejected.unit == "丙镇人民政府"
     assert "e.xlsx!自查表!B2 辍学人数: 应为数字（两个）" in rejected.details
     rows = summary.receipt_rows(comp)
     assert len(rows) == len(comp.outcomes) + len(comp.missing)
-    assert rows[-1][2:4] == ["丙镇人民政府", "未报送"]
+    assert rows[-1][2:4] == ["丁乡人民政府", "未报送"]
 
 
 def test_totals_add_township_counts_and_compute_rates(tmp_path):
@@ -87,8 +89,8 @@ def test_totals_add_township_counts_and_compute_rates(tmp_path):
     table = next(b for b in doc.body if isinstance(b, Table))
     assert table.rows[-1] == ["全县合计", "99.93%", "99.00%", "0.20%", "33.33%", "—（分母为0）"]
     text = "".join(getattr(b, "text", "") for b in doc.body)
-    assert "未报送自查表的单位（1个）：丙镇人民政府" in text
-    assert "e.xlsx、f.xlsx、d.yaml" in text or "d.yaml、e.xlsx、f.xlsx" in text
+    assert "未报送自查表的单位（1个）：丁乡人民政府" in text
+    assert "（3个）：d.yaml（甲镇人民政府）、e.xlsx（丙镇人民政府）、f.xlsx，" in text
     assert "乙乡人民政府——未到校 3 人，分项合计 2 人" in text
     assert "全县仍有2名辍学学生未劝返复学" in text
     assert [a.number for a in doc.attachments] == [1, 2, 3]
@@ -177,7 +179,7 @@ def test_cli_compile_writes_everything_twice_identically(tmp_path):
     for name in ("one", "two"):
         result = CliRunner().invoke(app, ["compile", str(folder), "-o", str(tmp_path / name), "--units", str(units)])
         assert result.exit_code == 0, result.output
-        assert "未报送：丙镇人民政府" in result.output
+        assert "未报送：丁乡人民政府" in result.output
         outputs.append({p.name: p.read_bytes() for p in (tmp_path / name / "工作总结").iterdir()})
     assert outputs[0] == outputs[1]
     assert {Path(n).suffix for n in outputs[0]} == {".docx", ".pdf", ".png", ".xlsx"}

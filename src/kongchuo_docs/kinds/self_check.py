@@ -59,6 +59,14 @@ def _wording() -> dict[str, Any]:
     return load_wording("report", "self_check.yaml")
 
 
+class FormRejected(InputError):
+    """A 自查表 with errors; `unit` is its 单位名称 when that much could be read (else None)."""
+
+    def __init__(self, problems: list[Problem], unit: str | None):
+        super().__init__(problems)
+        self.unit = unit
+
+
 @dataclass(frozen=True)
 class SelfCheck:
     """One unit's filled 自查表: clean values by schema key and where each came from."""
@@ -102,7 +110,8 @@ def read_self_check(path: Path) -> SelfCheck:
         }
     if values.get("doc_number"):
         values["doc_number"] = _doc_number(values["doc_number"], locations.get("doc_number"), problems)
-    problems.raise_if_errors()
+    if problems.errors:
+        raise FormRejected(problems.items, unit=values.get("unit"))
     return SelfCheck(path, values, locations, tuple(problems.warnings))
 
 

@@ -64,7 +64,7 @@ class Compilation:
     outcomes: tuple[FileOutcome, ...]
     townships: tuple[UnitData, ...]
     schools: tuple[UnitData, ...]
-    missing: tuple[Unit, ...]
+    missing: tuple[Unit, ...]  # listed units with no form at all (a rejected form names its unit)
     units_listed: int | None  # None without a 单位信息 list
 
     @property
@@ -100,13 +100,14 @@ def compile_folder(folder: Path, units: Sequence[Unit] | None = None) -> Compila
         outcomes.append(outcome)
         if data is not None:
             accepted[data.form.unit] = data
+    rejected_units = {o.unit for o in outcomes if o.unit and o.status == "rejected"}
     order = {u.name: i for i, u in enumerate(units or ())}
     ranked = sorted(accepted.values(), key=lambda d: (order.get(d.form.unit, len(order)), d.form.source.name))
     return Compilation(
         outcomes=tuple(outcomes),
         townships=tuple(d for d in ranked if d.form.values["unit_type"] == "乡镇"),
         schools=tuple(d for d in ranked if d.form.values["unit_type"] == "学校"),
-        missing=tuple(u for u in units or () if u.name not in accepted),
+        missing=tuple(u for u in units or () if u.name not in accepted and u.name not in rejected_units),
         units_listed=None if units is None else len(units),
     )
 
@@ -123,7 +124,8 @@ def _one_file(
     try:
         form = read_self_check(path)
     except InputError as exc:
-        return FileOutcome(path.name, "rejected", "", tuple(str(p) for p in exc.problems)), None
+        unit = getattr(exc, "unit", None) or ""  # FormRejected knows the unit when its name was readable
+        return FileOutcome(path.name, "rejected", unit, tuple(str(p) for p in exc.problems)), None
     if form.unit in accepted:
         first = accepted[form.unit].form.source.name
         return FileOutcome(path.name, "duplicate", form.unit, (f"与 {first} 是同一单位，只汇总 {first}",)), None
@@ -257,8 +259,8 @@ def _problem_paragraphs(
                             names="、".join(u.name for u in comp.missing)))
     rejected = [o for o in comp.outcomes if o.status in ("rejected", "duplicate")]
     if rejected:
-        items.append(render(w["problem_rejected"], count=len(rejected), names="、".join(o.name for o in rejected),
-                            receipt_attachment=receipt_no))
+        names = "、".join(f"{o.name}（{o.unit}）" if o.unit else o.name for o in rejected)
+        items.append(render(w["problem_rejected"], count=len(rejected), names=names, receipt_attachment=receipt_no))
     for u in comp.aggregated:
         if u.found:
             items.append(render(w["problem_inconsistent"], unit=u.form.unit,
