@@ -177,11 +177,20 @@ def pdf_text(path: Path) -> str:
         return "".join(re.sub(r"—\s*\d+\s*—\s*$", "", page.get_text()) for page in pdf)
 
 
-def test_text_identical_to_the_docx(seed: dict) -> None:
-    def squeeze(text: str) -> str:
-        return re.sub(r"\s", "", text)
+def squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
 
+
+def test_text_identical_to_the_docx(seed: dict) -> None:
     assert squeeze(pdf_text(seed["pdf"])) == squeeze(docx_text(seed["docx"]))
+
+
+def test_letter_sample_text_identical_to_the_docx(tmp_path: Path) -> None:
+    doc, _ = read_notice(sample_path("notice", "letter-notice.yaml"))
+    pdf, docx_path = tmp_path / "letter.pdf", tmp_path / "letter.docx"
+    write_pdf(doc, pdf)
+    write_docx(doc, docx_path)
+    assert squeeze(pdf_text(pdf)) == squeeze(docx_text(docx_path))
 
 
 @pytest.fixture(scope="module")
