@@ -264,7 +264,7 @@ def test_landscape_attachment_page(tmp_path: Path) -> None:
     doc = small_doc(attachments=[Attachment(title="问题清单", blocks=[table], landscape=True)])
     layout = layout_of(doc)
     turned = [p.number for p in layout.pages if p.landscape]
-    assert turned
+    assert len(turned) == 2  # five tall rows: the table continues on a second 横排 page
     pdf = tmp_path / "landscape.pdf"
     write_pdf(doc, pdf)
     sizes = page_sizes(pdf)
@@ -274,6 +274,7 @@ def test_landscape_attachment_page(tmp_path: Path) -> None:
         assert abs(w - g.PAPER_HEIGHT_MM) < 0.1 and abs(h - g.PAPER_WIDTH_MM) < 0.1
         text = [line for line in lines if line.page == number and not is_page_number(line)]
         assert any("疑似辍学" in line.text for line in text)
+        assert any("被检查" in line.text for line in text)  # header row repeated on every page of the table
         left, top = g.LANDSCAPE_MARGIN_LEFT_MM, g.LANDSCAPE_MARGIN_TOP_MM
         for line in text:  # inside the turned 版心: 225 mm wide, 156 mm high
             assert left - 0.1 <= line.x0 and line.x1 <= left + g.TYPE_AREA_HEIGHT_MM + 0.1, line
