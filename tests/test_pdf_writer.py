@@ -349,3 +349,20 @@ def test_image_centred_at_its_width(tmp_path: Path) -> None:
     assert abs((x0 + x1) / 2 - (LEFT + RIGHT) / 2) < 0.3 and y0 >= TOP - 0.1 and y1 <= BOTTOM
     caption = next(line for line in text_lines(pdf) if line.text.replace(" ", "") == "图1劝返情况")
     assert caption.page == number and caption.top > y1
+
+
+def test_full_even_last_page_gets_a_blank_page_and_an_unnumbered_colophon_page(tmp_path: Path) -> None:
+    # the shortest body whose even last page has no room left for the 版记
+    doc = next(d for d in (small_doc(body=[Paragraph(text=SENTENCE * n)]) for n in range(1, 80))
+               if any(p.role == "blank" for p in layout_of(d).pages))
+    roles = [(p.role, p.numbered) for p in layout_of(doc).pages]
+    assert roles[-2:] == [("blank", False), ("colophon", False)] and len(roles) % 2 == 0
+    pdf = tmp_path / "blank.pdf"
+    write_pdf(doc, pdf)
+    lines = text_lines(pdf)
+    last = len(roles)
+    assert len(page_sizes(pdf)) == last
+    assert not [line for line in lines if line.page == last - 1]  # the blank page is empty
+    assert [line.page for line in lines if is_page_number(line)] == list(range(1, last - 1))
+    printed = next(line for line in lines if line.text.endswith("印发") and line.size < 15)
+    assert printed.page == last and BOTTOM - 1.5 < printed.bottom <= BOTTOM
