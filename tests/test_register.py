@@ -97,7 +97,8 @@ def test_demo_step_writes_the_register_and_the_merge(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     registers = {e["path"]: e for e in manifest["files"] if e["kind"] == "referral-register"}
     single, county = "register/问题线索移送登记表.xlsx", "register/问题线索移送登记表（汇总）.xlsx"
-    assert set(registers) == {single, county}
+    documents = {"register/问题线索移送登记表.docx", "register/问题线索移送登记表.pdf"}
+    assert set(registers) == {single, county, *documents}
     assert registers[single]["records"] == 5  # samples/register/问题线索.yaml
     assert_print_ready(tmp_path / single, 5)
     # scripts/make_register_samples.py: 起步镇 4 clues (+ blank, numbered-empty and signature rows), 凤山 3, 公安局 2
@@ -340,15 +341,15 @@ def test_libreoffice_prints_the_header_row_on_every_page(tmp_path: Path) -> None
     assert found == set(range(1, 41))  # every row printed
 
 
-def test_register_table_for_a_landscape_page(tmp_path: Path) -> None:
+def test_register_table_holds_the_seed_form(tmp_path: Path) -> None:
     source = tmp_path / "线索.yaml"
     source.write_text(clue_yaml(3), encoding="utf-8")
     problems = Problems()
     table = reg.register_table(reg.read_register(source, problems), blank_rows=2)
     assert not problems.errors
-    assert table.rows[0][:8] == SEED_HEADERS
+    assert table.rows[0] == SEED_HEADERS  # 办理时限 (filled in) stays in the workbook
     assert [row[0] for row in table.rows[1:]] == ["1", "2", "3"]
-    assert table.rows[1][table.rows[0].index("办理时限")] == "2020-10-11"
+    assert table.rows[1][3].startswith("第1号线索")
     assert table.widths is not None and table.widths[3] == max(table.widths)  # 线索简要内容 widest
     assert table.blank_rows == 2
 
@@ -384,3 +385,34 @@ def test_a_unit_with_no_clues_is_counted_and_a_file_given_twice_is_refused(tmp_p
     assert by_unit["罗源县中房镇人民政府"][1:] == (0,) * (len(by_unit["罗源县中房镇人民政府"]) - 1)
     with pytest.raises(InputError, match="同一文件给了两次"):
         reg.read_registers([files[0], files[1], files[0].parent / ".." / "in" / files[0].name])
+
+
+def test_register_as_a_docx_and_pdf_table_page(tmp_path: Path) -> None:
+    import docx
+
+    fitz = pytest.importorskip("pymupdf")
+    source = tmp_path / "线索.yaml"
+    source.write_text(clue_yaml(4), encoding="utf-8")
+    written = reg.build_register_files(source, tmp_path / "out", formats=("docx", "pdf"))
+    assert written == ["问题线索移送登记表.docx", "问题线索移送登记表.pdf"]
+    document = docx.Document(str(tmp_path / "out" / "问题线索移送登记表.docx"))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert rows[0] == SEED_HEADERS
+    assert [row[0] for row in rows if row[0].isdigit()] == ["1", "2", "3", "4"]
+    assert any("填报单位：罗源县教育局" in p.text and "填报时间：2020年10月9日" in p.text for p in document.paragraphs)
+    with fitz.open(tmp_path / "out" / "问题线索移送登记表.pdf") as pdf:
+        text = "".join("".join(page.get_text().split()) for page in pdf)
+    assert all(header in text for header in SEED_HEADERS)
+    assert all(f"第{n}号线索" in text for n in range(1, 5))
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["kind"] for e in manifest["files"]} == {"referral-register"}
+    assert all(e["records"] == 4 and e["pages"] >= 1 for e in manifest["files"])
+
+
+def test_a_register_without_date_cannot_be_a_document(tmp_path: Path) -> None:
+    source = tmp_path / "线索.yaml"
+    source.write_text("填报单位: 某镇\n线索: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="填报时间"):
+        reg.build_register_files(source, tmp_path / "out")
+    assert not (tmp_path / "out" / "问题线索移送登记表.xlsx").exists()  # all or nothing
+    assert reg.build_register_files(source, tmp_path / "out", formats=("xlsx",)) == ["问题线索移送登记表.xlsx"]

@@ -190,12 +190,16 @@ def register_build(
         typer.Argument(help="线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", show_default=False),
     ],
     output: OutOption = Path("out"),
+    formats: Annotated[
+        str, typer.Option("--format", help="输出格式，逗号分隔：xlsx,docx,pdf。")
+    ] = "xlsx,docx,pdf",
     force: ForceOption = False,
 ) -> None:
-    """生成问题线索移送登记表：A4 横向、适合一页宽、每页重复表头、可直接打印的 Excel 表。"""
-    from .kinds.register import build_register_files
+    """生成问题线索移送登记表：A4 横向、每页重复表头、可直接打印的 Excel 表，以及公文格式的 DOCX/PDF 表格。"""
+    from .kinds.register import FORMATS, build_register_files
 
-    _print_written(output, build_register_files(input_file, output, force=force))
+    written = build_register_files(input_file, output, formats=_formats(formats, FORMATS), force=force)
+    _print_written(output, written)
 
 
 @register_app.command("merge")
@@ -360,11 +364,11 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[str, ...]:
     items = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in items if f not in ("docx", "pdf")]
+    unknown = [f for f in items if f not in allowed]
     if unknown or not items:
-        raise KongchuoError(f"不支持的输出格式：{value}（可选 docx、pdf）")
+        raise KongchuoError(f"不支持的输出格式：{value}（可选 {'、'.join(allowed)}）")
     return items
 
 

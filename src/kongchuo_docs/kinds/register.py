@@ -8,8 +8,8 @@ allowed, any column order, title rows above the header skipped), or a YAML file:
     线索:
       - {移送单位: …, 线索来源: 督导检查, 线索简要内容: …, 办理情况: 办理中}
 
-`build` writes the register as a print-ready workbook (`writers.xlsx_register`); `register_table`
-gives the same register as a `model.Table` (for a landscape 附件 page). `merge` joins several
+`build` writes the register as a print-ready workbook (`writers.xlsx_register`) and as a table
+page in 公文 type (DOCX/PDF through `publish.write_document`; the eight seed columns). `merge` joins several
 units' registers into one county register: 序号 renumbered, a 报送单位 column (the file's 填报单位,
 else its file name), rows sorted by unit and 移送日期, every clue kept (rows in = rows out,
 checked), likely duplicates (the same 线索简要内容 after removing spaces and punctuation) flagged
@@ -52,6 +52,7 @@ from ..writers.xlsx_register import (
     shown,
     write_register_xlsx,
 )
+from .publish import write_document
 
 KIND = "referral-register"
 SCHEMA_NAME = "问题线索登记"
@@ -67,6 +68,7 @@ LIST_KEY = "线索"
 UNIT_LABEL = "填报单位"
 DATE_LABEL = "填报时间"
 YAML_SUFFIXES = (".yaml", ".yml")
+FORMATS = ("xlsx", "docx", "pdf")
 # A row with one text starting like this is the signature line under the table, not a clue.
 _FOOTER = re.compile(r"^(填表人|填报人|审核人|负责人|联系人|联系电话|制表人?|单位负责人|注|说明)\s*[:：]?")
 _INFO = re.compile(rf"({UNIT_LABEL}|{DATE_LABEL})\s*(?:[（(]\s*盖章\s*[)）])?\s*[:：]?\s*")  # 填报单位（盖章）：
@@ -359,11 +361,36 @@ def register_sheet(register: Register) -> RegisterSheet:
 
 
 def register_table(register: Register, *, blank_rows: int = 0) -> model.Table:
-    """The register as a `model.Table` (header row + one row per clue, texts as printed), with the
-    workbook's column widths as relative widths; `blank_rows` empty rows to fill in by hand."""
+    """The seed's 附件 form as a `model.Table`: the eight seed columns (the optional ones stay in the
+    workbook: a 公文 table page has no room for 14), a header row and one row per clue, the
+    workbook's column widths as relative widths, `blank_rows` empty rows to fill in by hand."""
     sheet = register_sheet(register)
-    rows = [[column.header for column in sheet.columns], *([shown(v) for v in row] for row in sheet.rows)]
-    return model.Table(rows=rows, widths=column_widths(sheet.columns, sheet.rows), blank_rows=blank_rows)
+    columns = sheet.columns[: len(SEED_KEYS)]
+    body = [row[: len(SEED_KEYS)] for row in sheet.rows]
+    rows = [[column.header for column in columns], *([shown(v) for v in row] for row in body)]
+    return model.Table(rows=rows, widths=column_widths(columns, body), blank_rows=blank_rows)
+
+
+def register_document(register: Register) -> model.Document:
+    """The register as a table page in 公文 type (DOCX/PDF): title, 填报单位/填报时间 line, table.
+
+    "plain" format (no 版头); the document's date is the 填报时间, so a register without one
+    cannot be printed this way (`InputError`).
+    """
+    if register.reported_on is None:
+        where = Location(register.path.name, column=DATE_LABEL)
+        raise InputError([Problem(where, "生成 DOCX/PDF 需要填报时间（只要 Excel 登记表时用 --format xlsx）")])
+    sheet = register_sheet(register)
+    info = render(_wording()["info_line"], 填报单位=sheet.unit_line, 填报时间=sheet.date_line)
+    return model.Document(
+        format="plain",
+        kind=KIND,
+        issuers=[register.unit],
+        mark_suffix=None,
+        title=sheet.title,
+        body=[model.Paragraph(text=info, indent=False), register_table(register)],
+        date=register.reported_on,
+    )
 
 
 def merged_sheets(merged: MergedRegister, reporting_unit: str) -> tuple[RegisterSheet, CountSheet]:
@@ -470,16 +497,27 @@ def write_register(
     *,
     source: Path | str | None = None,
     source_is_output: bool = False,
+    formats: Sequence[str] = FORMATS,
     folder: str = "",
-) -> str:
-    """Write one register as ``[folder/]问题线索移送登记表.xlsx``."""
-    rel = _prefixed(folder, f"{_wording()['file_name']}.xlsx")
-    write_register_xlsx(register_sheet(register), out.reserve(rel))
-    out.record(
-        rel, kind=KIND, title=schema().title, records=len(register.clues),
-        source=source, source_is_output=source_is_output,
-    )  # fmt: skip
-    return rel
+) -> list[str]:
+    """Write one register as ``[folder/]问题线索移送登记表.xlsx`` and, in `formats`, .docx/.pdf."""
+    stem = _prefixed(folder, _wording()["file_name"])
+    written = []
+    if "xlsx" in formats:
+        rel = f"{stem}.xlsx"
+        write_register_xlsx(register_sheet(register), out.reserve(rel))
+        out.record(
+            rel, kind=KIND, title=schema().title, records=len(register.clues),
+            source=source, source_is_output=source_is_output,
+        )  # fmt: skip
+        written.append(rel)
+    document_formats = [f for f in formats if f != "xlsx"]
+    if document_formats:
+        written += write_document(
+            out, register_document(register), stem, kind=KIND, source=source,
+            source_is_output=source_is_output, formats=document_formats, records=len(register.clues),
+        )  # fmt: skip
+    return written
 
 
 def write_merged(
@@ -506,13 +544,15 @@ def _prefixed(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def build_register_files(input_file: Path, outdir: Path, *, force: bool = False) -> list[str]:
+def build_register_files(
+    input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, force: bool = False
+) -> list[str]:
     """``register build``: one register from a YAML/XLSX/CSV file of clues."""
     problems = Problems()
     register = read_register(Path(input_file), problems)
     problems.raise_if_errors()
     with OutputSet(outdir, force=force) as out:
-        write_register(out, register, source=input_file)
+        write_register(out, register, source=input_file, formats=formats)
     return out.written
 
 
