@@ -416,3 +416,18 @@ def test_a_register_without_date_cannot_be_a_document(tmp_path: Path) -> None:
         reg.build_register_files(source, tmp_path / "out")
     assert not (tmp_path / "out" / "问题线索移送登记表.xlsx").exists()  # all or nothing
     assert reg.build_register_files(source, tmp_path / "out", formats=("xlsx",)) == ["问题线索移送登记表.xlsx"]
+
+
+def test_other_sheets_holding_clues_are_named(tmp_path: Path) -> None:
+    workbook = Workbook()
+    for index, month in enumerate(("10月", "11月")):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = month
+        sheet.append(["序号", "线索简要内容", "办理情况"])
+        sheet.append([1, f"{month}的线索。", "办理中"])
+    workbook.create_sheet("填写说明").append(["每行一条线索"])
+    save_workbook(workbook, tmp_path / "月报.xlsx")
+    registers, warnings = reg.read_registers([tmp_path / "月报.xlsx"])
+    assert [c.values["summary"] for c in registers[0].clues] == ["10月的线索。"]
+    (warning,) = warnings
+    assert str(warning).startswith("月报.xlsx!10月") and "11月（1行）" in str(warning)

@@ -172,6 +172,8 @@ def _read_yaml(path: Path, problems: Problems) -> Register:
 def _read_sheet(path: Path, problems: Problems) -> Register:
     table = read_table(path, schema())
     unit, reported_on = ("", None) if table.is_csv else _read_info_rows(table, problems)
+    if not table.is_csv:
+        _warn_other_register_sheets(table, problems)
     clues: list[Clue] = []
     skipped_rows: set[int] = set()
     skipped: list[Problem] = []
@@ -205,6 +207,27 @@ def _row_of(location: Location, table: Table) -> int | None:
         return location.line
     match = _ROW_OF_CELL.search(location.cell or "")
     return int(match.group(1)) if match else None
+
+
+def _warn_other_register_sheets(table: Table, problems: Problems) -> None:
+    """One register per file is read; say so when other sheets hold registers with clues too
+    (e.g. one sheet per month), so none is left out unnoticed."""
+    workbook = load_workbook(table.path, read_only=True)
+    try:
+        others = [name for name in workbook.sheetnames if name != table.sheet]
+    finally:
+        workbook.close()
+    skipped = []
+    for name in others:
+        try:
+            other = read_table(table.path, table.schema, sheet=name)
+        except InputError:
+            continue  # not a register (no header row): 填写说明, 统计…
+        if other.rows:
+            skipped.append(f"{name}（{len(other.rows)}行）")
+    if skipped:
+        message = render(_wording()["other_sheets"], 工作表=table.sheet, 其他=skipped)
+        problems.warning(Location(table.file, table.sheet), message)
 
 
 def _read_info_rows(table: Table, problems: Problems) -> tuple[str, date | None]:
