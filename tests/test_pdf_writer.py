@@ -366,3 +366,25 @@ def test_full_even_last_page_gets_a_blank_page_and_an_unnumbered_colophon_page(t
     assert [line.page for line in lines if is_page_number(line)] == list(range(1, last - 1))
     printed = next(line for line in lines if line.text.endswith("印发") and line.size < 15)
     assert printed.page == last and BOTTOM - 1.5 < printed.bottom <= BOTTOM
+
+
+def test_a_font_folder_face_draws_its_role(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A font-folder face (declared to WeasyPrint by @font-face), English name first and the official
+    Chinese name second as real 仿宋_GB2312 files have them, draws the characters it has."""
+    from test_fonts import _installed, _make_font
+
+    from kongchuo_docs import fonts
+
+    if _installed(g.FONT_FANGSONG):
+        pytest.skip("仿宋 is installed on the system")
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    _make_font(folder / "fs.ttf", {"en": "FangSong_GB2312", "zh": "仿宋_GB2312"}, {"中": 1000, "国": 1000})
+    monkeypatch.setenv(fonts.FONT_DIR_ENV, str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    role = resolve_fonts()[g.FONT_FANGSONG]
+    assert role.source == "font-dir"
+    pdf = tmp_path / "folder.pdf"
+    write_pdf(small_doc(body=[Paragraph(text="中国中国")]), pdf)
+    line = next(line for line in text_lines(pdf) if line.text.replace(" ", "") == "中国中国")
+    assert any("FangSong" in font for font in line.fonts), line.fonts

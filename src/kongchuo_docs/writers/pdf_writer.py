@@ -17,6 +17,8 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .. import __version__
 from ..errors import EnvironmentProblem
 from ..fonts import resolve_fonts
@@ -66,8 +68,9 @@ def render_html(doc: Document, pages: list[HtmlPage], font_faces: str) -> str:
         "date": doc.date.isoformat(),  # 成文日期 as creation and modification date
         "generator": f"kongchuo-docs {__version__}",
     }
+    # CSS goes into <style> as it is (HTML escaping would turn its quotes into &#34;)
     return env.get_template("gongwen.html.j2").render(
-        meta=meta, css=css, font_faces=font_faces, pages=pages
+        meta=meta, css=Markup(css), font_faces=Markup(font_faces), pages=pages
     )
 
 
