@@ -388,3 +388,17 @@ def test_a_font_folder_face_draws_its_role(tmp_path: Path, monkeypatch: pytest.M
     write_pdf(small_doc(body=[Paragraph(text="中国中国")]), pdf)
     line = next(line for line in text_lines(pdf) if line.text.replace(" ", "") == "中国中国")
     assert any("FangSong" in font for font in line.fonts), line.fonts
+
+
+def test_joint_issue_mark_block_centred_with_the_suffix_right_of_the_names(tmp_path: Path) -> None:
+    doc = small_doc(issuers=["罗源县教育局", "罗源县公安局", "罗源县民政局"])
+    pdf = tmp_path / "joint.pdf"
+    write_pdf(doc, pdf)
+    red = [line for line in text_lines(pdf) if line.page == 1 and is_red(line.color)]
+    names = [line for line in red if not line.text.endswith("文件")]
+    middle = next(line for line in red if line.text.endswith("文件"))  # the middle name and 文件 share a baseline
+    assert len(names) == 2 and abs(names[0].top - (g.MARGIN_TOP_MM + g.MARK_TOP_BELOW_TYPE_AREA_MM)) <= 1
+    assert all(abs(n.x0 - middle.x0) < 0.1 and abs(n.x1 - names[0].x1) < 0.1 for n in names)
+    em = middle.size / g.PT_PER_MM
+    assert abs((middle.x1 - names[0].x1) - 3 * em) < 0.3  # one em of air, then 文件
+    assert abs((middle.x0 + middle.x1) / 2 - (LEFT + RIGHT) / 2) < 0.3

@@ -161,12 +161,9 @@ class HtmlBuilder:
         frame = Frame.of(page)
         out = HtmlPage("landscape" if page.landscape else "portrait")
         line_no = 0
-        suffix = next((pl.item for pl in page.items if isinstance(pl.item, Line) and pl.item.role == "mark-suffix"),
-                      None)
+        joint = self.joint_mark(page)
         for placed in page.items:
-            item = placed.item
-            if isinstance(item, Line) and item.role == "mark" and suffix is not None:
-                item = self.joint_mark_name(item, suffix)
+            item = joint.get(id(placed.item), placed.item)
             if isinstance(item, Line):
                 line_no += 1
                 self._where = f"第 {page.number} 页第 {line_no} 行{ROLE_LABEL.get(item.role, '')}"
@@ -231,11 +228,22 @@ class HtmlBuilder:
         return Box("line", ";".join(style), html)
 
     @staticmethod
-    def joint_mark_name(name: Line, suffix: Line) -> Line:
-        """联合行文 (§7.2.4): the stacked names fill the width left of the suffix (one character of
-        air between them), spread as the DOCX's distributed paragraphs in their table cell are."""
-        suffix_w = suffix.size_pt * len(suffix.text) * suffix.scale_pct / 100
-        return replace(name, align="justify", flush=True, right_indent_pt=suffix_w + suffix.size_pt)
+    def joint_mark(page: Page) -> dict[int, Line]:
+        """联合行文 (§7.2.4), as the DOCX draws it: the stacked names spread over the width of the
+        longest and "文件" right of them after one em of air, the whole block centred in the 版心.
+        Maps id() of the page's mark lines to their replacements (none without a suffix)."""
+        marks = [pl.item for pl in page.items if isinstance(pl.item, Line) and pl.item.role in ("mark", "mark-suffix")]
+        suffix = next((m for m in marks if m.role == "mark-suffix"), None)
+        if suffix is None:
+            return {}
+        names = [m for m in marks if m.role == "mark"]
+        em = suffix.size_pt * suffix.scale_pct / 100  # names and suffix are full-width
+        names_w = em * max(len(m.text) for m in names)
+        suffix_w = em * (len(suffix.text) + 1)
+        side = (g.TYPE_AREA_WIDTH_PT - names_w - suffix_w) / 2
+        spread = {id(m): replace(m, align="justify", flush=True, indent_pt=side,
+                                 right_indent_pt=side + suffix_w) for m in names}
+        return spread | {id(suffix): replace(suffix, align="right", right_indent_pt=side)}
 
     def pieces(self, line: Line) -> list[tuple[int, int, str | None, bool]]:
         """The line cut into (start, end, CSS font of the piece or None for the line's own face,
