@@ -137,7 +137,6 @@ class Page:
 @dataclass
 class Layout:
     pages: list[Page]
-    title_lines: list[str]
     letter_format: bool
 
     @property
@@ -315,7 +314,7 @@ class Layouter:
         for line in lines:
             self.flow.place(line)
 
-    def title(self, text: str, role: str = "title") -> list[str]:
+    def title(self, text: str, role: str = "title") -> None:
         """A shaped title; its lines stay together on one page."""
         shaped = shape_title(text, self.text_width, self.m.title)
         if not self.flow.fits(PITCH * len(shaped)) and self.flow.y > 0:
@@ -332,7 +331,6 @@ class Layouter:
                     hard_break=i > 0,
                 )
             )
-        return shaped
 
     # -------------------------------------------------------------- document parts
 
@@ -343,7 +341,7 @@ class Layouter:
             self.letter_head()
         elif doc.format == "file":
             self.file_head()
-        title_lines = self.title(doc.title)
+        self.title(doc.title)
         if doc.recipients:
             self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
             self.lines(self.paragraph_lines(doc.recipients, indent_chars=0, role="recipients"))
@@ -361,7 +359,7 @@ class Layouter:
         colophon = self.colophon()
         if colophon is not None:
             self.place_colophon(colophon)
-        return Layout(pages=self.flow.pages, title_lines=title_lines, letter_format=letter)
+        return Layout(pages=self.flow.pages, letter_format=letter)
 
     def head_lines(self) -> None:
         """份号, 密级, 紧急程度: lines 1–3 at the top of the 版心 (§7.2.1–7.2.3)."""

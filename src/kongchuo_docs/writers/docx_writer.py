@@ -72,6 +72,7 @@ class DocxWriter:
         self.final_sectpr = self.body.find(qn("w:sectPr"))
         self.sections: list[_Section] = []
         self.current: _Element | None = None  # the paragraph lines are being added to
+        self.current_indent = 0.0  # first-line indent of `current`, pt
         self.cursor = 0.0  # pt from the 版心 top, bottom of what is placed on the page
         self.tables_done: set[int] = set()
 
@@ -171,9 +172,9 @@ class DocxWriter:
                     continue
                 if item.paragraph_start or self.current is None:
                     self.current = self.paragraph(item, before, page_break=page_break)
-                    self.current_first_indent = item.indent_pt
+                    self.current_indent = item.indent_pt
                 else:
-                    if item.indent_pt != self.current_first_indent:
+                    if item.indent_pt != self.current_indent:
                         self.hanging(self.current, item.indent_pt)
                     self.add_runs(self.current, item)
                 page_break = False
@@ -199,7 +200,6 @@ class DocxWriter:
                 self.image(item, page_break)
                 page_break = False
                 self.cursor = placed.y_pt + item.height_pt
-        self.current = None if page.items and isinstance(page.items[-1].item, (Gap, TableBox)) else self.current
 
     def new_section_started(self) -> bool:
         return not self.sections[-1].elements
