@@ -336,7 +336,9 @@ def test_image_centred_at_its_width(tmp_path: Path) -> None:
     from kongchuo_docs.model import Image
 
     png = tmp_path / "chart.png"
-    pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 300, 150), False).save(png)
+    picture = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 300, 150), False)
+    picture.clear_with(200)
+    picture.save(png)
     doc = small_doc(body=[Paragraph(text=SENTENCE), Image(path=png, width_mm=120, caption="图1 劝返情况")])
     pdf = tmp_path / "image.pdf"
     write_pdf(doc, pdf)
@@ -402,3 +404,18 @@ def test_joint_issue_mark_block_centred_with_the_suffix_right_of_the_names(tmp_p
     em = middle.size / g.PT_PER_MM
     assert abs((middle.x1 - names[0].x1) - 3 * em) < 0.3  # one em of air, then 文件
     assert abs((middle.x0 + middle.x1) / 2 - (LEFT + RIGHT) / 2) < 0.3
+
+
+def test_same_bytes_from_another_folder(tmp_path: Path) -> None:
+    from kongchuo_docs.model import Image
+
+    built = []
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        png = tmp_path / folder / "chart.png"
+        picture = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 20), False)
+        picture.clear_with(200)
+        picture.save(png)
+        write_pdf(small_doc(body=[Paragraph(text=SENTENCE), Image(path=png, width_mm=50)]), tmp_path / folder / "x.pdf")
+        built.append((tmp_path / folder / "x.pdf").read_bytes())
+    assert built[0] == built[1]

@@ -24,6 +24,7 @@ layout's unit); positions are from the paper's top-left corner.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -373,7 +374,10 @@ class HtmlBuilder:
     def image(box: ImageBox, frame: Frame, y_pt: float) -> Box:
         left = frame.left + (frame.width - box.width_pt) / 2
         style = f"left:{_pt(left)};top:{_pt(frame.top + y_pt)};width:{_pt(box.width_pt)};height:{_pt(box.height_pt)}"
-        html = Markup('<img src="{}" style="width:100%;height:100%" alt="">').format(Path(box.path).resolve().as_uri())
+        # inline data, not a file URL: WeasyPrint names the image in the PDF after its URL, and the
+        # same picture in another folder must give the same bytes
+        data = base64.b64encode(Path(box.path).read_bytes()).decode()
+        html = Markup('<img src="data:image/png;base64,{}" style="width:100%;height:100%" alt="">').format(data)
         return Box("image", style, html)
 
     # ------------------------------------------------------------------ 版记, page numbers

@@ -6,14 +6,14 @@ The layout decides every line break and page; `pdf_html` draws it as absolutely 
 announced once per run, characters a role's face lacks fall back per character, and a character
 no font has stops the build with an error naming its page and line — never a box.
 
-Same input, same bytes: the PDF's dates are the 成文日期, its identifier is a hash of the HTML,
-and nothing depends on the clock. Font subsetting needs HarfBuzz's subsetter
+Same input, same bytes: the PDF's dates are the 成文日期, its identifier a hash of its own content
+(pydyf's ``identifier=True``), pictures are inlined (not named by their folder), and nothing
+depends on the clock or the output folder. Font subsetting needs HarfBuzz's subsetter
 (``libharfbuzz-subset.so.0``): without it WeasyPrint falls back to fontTools, seconds per CJK font.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -44,9 +44,8 @@ def write_pdf(doc: Document, path: Path, layout: Layout | None = None) -> int:
     document = _weasyprint().HTML(string=html).render(font_config=_font_config())  # every URL is absolute
     if len(document.pages) != layout.page_count:  # a box overflowed its page: a bug, not a user error
         raise RuntimeError(f"PDF has {len(document.pages)} pages, the layout {layout.page_count}")
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     # subsets without hinting instructions (5 % smaller on the seed; viewers and printers do not need them)
-    document.write_pdf(Path(path), pdf_identifier=identifier, hinting=False, full_fonts=False)
+    document.write_pdf(Path(path), pdf_identifier=True, hinting=False, full_fonts=False)
     return layout.page_count
 
 
