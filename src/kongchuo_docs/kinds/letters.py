@@ -15,6 +15,7 @@ Every letters file is listed in the manifest with kind ``letters`` and ``records
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import time
 from collections import Counter, defaultdict
@@ -245,7 +246,9 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
     found: dict[int, UnitResult] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_engines, initargs=(config,)) if jobs > 1 else None
+    # "spawn": workers start clean, never inheriting a lock held by a thread (the progress bar) at fork.
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
     engines = Engines(config) if pool is None else None
     try:
         for fmt in ("pdf", "docx", "zip"):
