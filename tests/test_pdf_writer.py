@@ -419,3 +419,12 @@ def test_same_bytes_from_another_folder(tmp_path: Path) -> None:
         write_pdf(small_doc(body=[Paragraph(text=SENTENCE), Image(path=png, width_mm=50)]), tmp_path / folder / "x.pdf")
         built.append((tmp_path / folder / "x.pdf").read_bytes())
     assert built[0] == built[1]
+
+
+def test_a_table_row_taller_than_a_page_is_an_error_not_a_clipped_page(tmp_path: Path) -> None:
+    table = Table(rows=[["说明", "内容"], ["很长", SENTENCE * 40]])
+    doc = small_doc(attachments=[Attachment(title="说明表", blocks=[table])])
+    pdf = tmp_path / "tall.pdf"
+    with pytest.raises(InputError, match="表格中有一行比一页还高"):
+        write_pdf(doc, pdf)
+    assert not pdf.exists()

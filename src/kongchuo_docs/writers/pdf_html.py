@@ -33,7 +33,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .. import gbt9704 as g
-from ..errors import Problems
+from ..errors import Location, Problems
 from ..fonts import Fallback, FontSet
 from ..layout.pages import (
     Colophon,
@@ -123,6 +123,8 @@ def _css_family(family: str) -> str:
     return '"' + family.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+OVERFLOW_TOLERANCE_PT = 0.5  # a table or picture may end this far below the 版心 (rounding)
+
 # WeasyPrint draws letter spacing into the PDF with per-glyph TJ adjustments it rounds (up to
 # ~0.01 pt a glyph), while its layout places each inline box exactly: text is cut into runs of at
 # most this many characters, so the drift never exceeds a few hundredths of a pt (0.02 mm).
@@ -173,8 +175,11 @@ class HtmlBuilder:
                 out.boxes.append(self.rule(item, frame, placed.y_pt))
             elif isinstance(item, TableBox):
                 self._where = f"第 {page.number} 页表格"
+                self.check_fits(item, frame, placed.y_pt, "表格中有一行比一页还高，请把该行的内容拆成几行")
                 out.boxes.extend(self.table(item, frame, placed.y_pt))
             elif isinstance(item, ImageBox):
+                self._where = f"第 {page.number} 页图片"
+                self.check_fits(item, frame, placed.y_pt, "图片比一页还高，请减小图片宽度")
                 out.boxes.append(self.image(item, frame, placed.y_pt))
             elif not isinstance(item, Gap):
                 raise TypeError(f"unknown layout item {item!r}")
@@ -187,6 +192,12 @@ class HtmlBuilder:
             self._where = f"第 {page.number} 页页码"
             out.boxes.append(self.page_number(page))
         return out
+
+    def check_fits(self, item: TableBox | ImageBox, frame: Frame, y_pt: float, message: str) -> None:
+        """A box the layout could not split that runs past the 版心's foot would be cut off by the
+        paper's edge: an error, not a silently clipped page."""
+        if y_pt + item.height_pt > frame.height + OVERFLOW_TOLERANCE_PT:
+            self.problems.error(Location(self._where), message)
 
     # ------------------------------------------------------------------ text lines
 
