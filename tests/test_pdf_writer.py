@@ -428,3 +428,15 @@ def test_a_table_row_taller_than_a_page_is_an_error_not_a_clipped_page(tmp_path:
     with pytest.raises(InputError, match="表格中有一行比一页还高"):
         write_pdf(doc, pdf)
     assert not pdf.exists()
+
+
+def test_signer_on_the_doc_number_line_one_character_in(tmp_path: Path) -> None:
+    doc = small_doc(signers=["张明"])  # 上行文 (§7.2.6)
+    pdf = tmp_path / "signer.pdf"
+    write_pdf(doc, pdf)
+    char = g.pt_to_mm(g.BODY_CHAR_PITCH_PT)
+    lines = [line for line in text_lines(pdf) if line.page == 1]
+    row = next(line for line in lines if "签发人" in line.text)  # 发文字号 and 签发人 share the line
+    assert row.text.replace(" ", "").startswith(doc.doc_number) and row.text.endswith("签发人：张明")
+    assert abs(row.x0 - (LEFT + char)) < FLUSH_MM and abs(row.x1 - (RIGHT - char)) < FLUSH_MM
+    assert len(set(row.fonts)) == 2  # the names in 楷体, the rest in 仿宋

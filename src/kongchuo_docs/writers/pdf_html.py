@@ -141,6 +141,18 @@ def _runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield cut, end
 
 
+def _parts(line: Line) -> list[tuple[str, str]]:
+    """(text, official font) parts of a line: a run-in heading's own words in the heading font;
+    "签发人：" in 仿宋 and the names in 楷体 (§7.2.6), as the DOCX has them."""
+    text = line.text
+    if line.role == "signer":
+        label = g.SIGNER_LABEL
+        return [(label, g.FONT_FANGSONG), (text[len(label):], line.font)]
+    if line.lead_len and line.lead_font:
+        return [(text[: line.lead_len], line.lead_font), (text[line.lead_len :], line.font)]
+    return [(text, line.font)]
+
+
 class HtmlBuilder:
     """Turns a Layout into `HtmlPage`s, checking every character against the fonts on the way."""
 
@@ -262,18 +274,11 @@ class HtmlBuilder:
         automatic space before it): a run-in heading's words, fallback characters, Chinese/Latin
         boundaries. Checks every character against the fonts (errors into `problems`)."""
         text = line.text
-        if line.role == "signer":  # 签发人： in 仿宋, the names in 楷体 (§7.2.6), as the DOCX has it
-            label = g.SIGNER_LABEL
-            parts = [(label, g.FONT_FANGSONG), (text[len(label):], line.font)]
-        elif line.lead_len and line.lead_font:
-            parts = [(text[: line.lead_len], line.lead_font), (text[line.lead_len :], line.font)]
-        else:
-            parts = [(text, line.font)]
         gaps = set(autospace_gaps(text))
         own_family = self.fonts[line.font].family
         pieces: list[tuple[int, int, str | None, bool]] = []
         start = 0
-        for part, official in parts:
+        for part, official in _parts(line):
             if not part:
                 continue
             self.fallbacks += self.fonts.check_text(part, official, f"{self._where}（{text}）", self.problems)
@@ -309,12 +314,7 @@ class HtmlBuilder:
     def natural_width(self, line: Line, pieces: list[tuple[int, int, str | None, bool]]) -> float:
         """Width of the line's glyphs without letter spacing, automatic spaces included, pt."""
         size = line.size_pt
-        lead, lead_font = (line.lead_len, line.lead_font) if line.lead_font else (0, None)
-        if line.role == "signer":
-            lead, lead_font = len(g.SIGNER_LABEL), g.FONT_FANGSONG
-        width = self.fonts.measure(line.font, size)(line.text[lead:])
-        if lead and lead_font:
-            width += self.fonts.measure(lead_font, size)(line.text[:lead])
+        width = sum(self.fonts.measure(official, size)(part) for part, official in _parts(line))
         return width + sum(self.measures.autospace(size) for *_, gap in pieces if gap)
 
     # ------------------------------------------------------------------ rules, tables, images
