@@ -4,7 +4,7 @@
 
 Runs the command itself once (wall time, sampled peak memory of its process tree), then the same
 pipeline in-process with ``--per-record`` to print the wall time of each phase (read+validate, fonts,
-PDF, DOCX, per-child zip) and the peak memory (this process, the largest worker, the sampled tree),
+PDF, DOCX, per-child zip) and the peak memory (this process, the largest child process, the sampled tree),
 then times the naive ways on a sample and extrapolates them linearly to N: docxtpl ``render`` +
 ``save`` per letter, and one WeasyPrint PDF per letter. Targets (issue 4):
 ≤ 60 s wall and ≤ 1 GB for 10 000 letters with --jobs 2; ≥ 20× the docxtpl loop; ≥ 10× WeasyPrint.
@@ -190,7 +190,7 @@ def main() -> None:
         merged = total - timings.get("zip", 0.0)
         print(f"  {'total':<14} {total:7.2f} s   (without the per-child zips: {merged:.2f} s; target ≤ 60 s)")
         print(f"  PDF pages: {pdf_pages}")
-        print(f"  peak RSS: this process {self_peak:.0f} MB, largest worker {child_peak:.0f} MB, "
+        print(f"  peak RSS: this process {self_peak:.0f} MB, largest child process {child_peak:.0f} MB, "
               f"tree (sampled) RSS sum {tree.peak / MB:.0f} MB, PSS sum {tree.peak_pss / MB:.0f} MB")  # fmt: skip
 
         contexts = letter_contexts(roster, max(args.docx_sample, args.pdf_sample))
