@@ -352,3 +352,12 @@ def test_picture_in_a_clerk_template_keeps_unique_drawing_ids(tmp_path: Path) ->
     ids = re.findall(r'<wp:docPr\b[^>]*?\bid="(\d+)"', xml)
     assert len(ids) == entry["records"] > 1
     assert len(set(ids)) == len(ids)
+
+
+def test_cli_rejects_an_unknown_kind_and_a_missing_roster_in_chinese(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 3, schools=1)
+    unknown = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--kind", "通知"])
+    assert unknown.exit_code == 2 and "入学、劝返、责令" in unknown.output
+    missing = CliRunner().invoke(app, ["letters", str(tmp_path / "无.xlsx"), "-o", str(tmp_path / "out")])
+    assert missing.exit_code == 2 and "找不到名册" in missing.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.*"))
