@@ -222,7 +222,7 @@ class DocxWriter:
         if self.layout.letter_format:
             frame = el("w:framePr", w=tw(g.TYPE_AREA_WIDTH_PT), hRule="exact",
                        h=tw(first.height_pt * len(names)), hAnchor="margin", vAnchor="page",
-                       y=g.mm_to_twips(g.LETTER_MARK_TOP_MM), xAlign="center", wrap="notBeside")
+                       y=g.mm_to_twips(g.LETTER_MARK_TOP_MM), xAlign="center", wrap="none")
             for pl in names:
                 ppr = paragraph_properties(line_twips=tw(pl.item.height_pt), jc="center", frame=copy.deepcopy(frame))
                 p = self.append(el("w:p", [ppr]))
@@ -304,7 +304,7 @@ class DocxWriter:
         width = g.mm_to_pt(g.LETTER_RULE_WIDTH_MM)
         frame = el("w:framePr", w=tw(width), hRule="exact", h=tw(g.LETTER_RULE_GAP_PT * 4), hAnchor="page",
                    vAnchor="page", x=tw((g.mm_to_pt(g.PAPER_WIDTH_MM) - width) / 2), y=tw(y_paper_pt),
-                   wrap="notBeside")
+                   wrap="none")
         rule = border("top", g.LETTER_THICK_RULE_EIGHTHS, color=g.RED_RGB, style=style)
         self.append(el("w:p", [paragraph_properties(line_twips=20, frame=frame, borders=[rule])]))
 
