@@ -111,6 +111,9 @@ def write_letters(
         problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
         problems.raise_if_errors()
     duplex = bool(settings["双面打印"])
+    if kind == "责令" and not settings["省级处罚条款"]:
+        console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
+                     "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
 
     data = read_roster(roster)
     clock.lap("read+validate")
