@@ -279,14 +279,15 @@ def test_landscape_attachment_page(tmp_path: Path) -> None:
         for line in text:  # inside the turned 版心: 225 mm wide, 156 mm high
             assert left - 0.1 <= line.x0 and line.x1 <= left + g.TYPE_AREA_HEIGHT_MM + 0.1, line
             assert top - 0.1 <= line.top and line.bottom <= top + g.TYPE_AREA_WIDTH_MM + 0.1, line
-        # the page number stays where the portrait page has it: turned with the page, 7 mm beyond
-        # the portrait 版心's foot (= the landscape right side), odd right / even left one character in
+        # the page number stays where the portrait page has it: turned with the page (a quarter
+        # clockwise, the table's top at the 订口), 7 mm beyond the portrait 版心's foot (= the landscape
+        # left side); odd pages at the portrait right (landscape bottom), even at the portrait left
         number_line = next(line for line in lines if line.page == number and is_page_number(line))
-        assert abs(number_line.x0 - (BOTTOM + g.PAGE_NUMBER_BELOW_TYPE_AREA_MM)) < 0.3
+        assert abs(number_line.x1 - (g.PAPER_HEIGHT_MM - BOTTOM - g.PAGE_NUMBER_BELOW_TYPE_AREA_MM)) < 0.3
         if number % 2:
-            assert abs(number_line.top - (g.PAPER_WIDTH_MM - (RIGHT - CHAR_MM))) < 0.3
+            assert abs(number_line.bottom - (RIGHT - CHAR_MM)) < 0.3
         else:
-            assert abs(number_line.bottom - (g.PAPER_WIDTH_MM - (LEFT + CHAR_MM))) < 0.3
+            assert abs(number_line.top - (LEFT + CHAR_MM)) < 0.3
 
 
 def test_a_character_no_font_has_is_an_error_naming_where(tmp_path: Path) -> None:

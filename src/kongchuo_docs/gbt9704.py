@@ -175,12 +175,14 @@ TABLE_MIN_ROW_HEIGHT_MM: Final = 10.0  # [practice] blank form rows stay writabl
 TABLE_BORDER_EIGHTHS: Final = 4  # [practice] 0.5 pt single lines
 TABLE_MIN_COLUMN_CHARS: Final = 2  # [practice] narrowest column: two characters of table text
 TABLE_MAX_COLUMN_CHARS: Final = 12  # [practice] content wider than this wraps instead of widening
-# §8 横排表格: the landscape page keeps the 版心 where the portrait page has it, turned a quarter:
-# the portrait 天头 (top) becomes the left margin, 订口 (left) the bottom, and so on.
-LANDSCAPE_MARGIN_LEFT_MM: Final = MARGIN_TOP_MM
-LANDSCAPE_MARGIN_RIGHT_MM: Final = MARGIN_BOTTOM_MM
-LANDSCAPE_MARGIN_TOP_MM: Final = MARGIN_RIGHT_MM
-LANDSCAPE_MARGIN_BOTTOM_MM: Final = MARGIN_LEFT_MM
+# §8 横排表格: "单页码表头在订口一边，双页码表头在切口一边" — on odd and even pages alike the table's
+# top lies along the portrait page's left edge, so the landscape page is the portrait page turned a
+# quarter clockwise: portrait left (订口) → landscape top, portrait foot → landscape left, and the
+# 版心 stays where the portrait page has it.
+LANDSCAPE_MARGIN_TOP_MM: Final = MARGIN_LEFT_MM
+LANDSCAPE_MARGIN_BOTTOM_MM: Final = MARGIN_RIGHT_MM
+LANDSCAPE_MARGIN_LEFT_MM: Final = MARGIN_BOTTOM_MM
+LANDSCAPE_MARGIN_RIGHT_MM: Final = MARGIN_TOP_MM
 
 # ---------------------------------------------------------------- 禁则 (line-breaking rules) [practice]
 NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕…—．.,;:?!)%")

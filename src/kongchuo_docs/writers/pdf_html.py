@@ -18,8 +18,8 @@ layout's unit); positions are from the paper's top-left corner.
   which LibreOffice and Word add and the layout counts) is a left margin on the span after the gap.
 * **横排 pages** (`Page.landscape`) are landscape paper with the 版心 turned a quarter
   (`gbt9704.LANDSCAPE_MARGIN_*`); the page number stays where a portrait page has it: it is drawn in
-  portrait coordinates and the whole portrait frame is turned with the page, so it reads bottom to top
-  along the right edge (the portrait page's foot).
+  portrait coordinates and the whole portrait frame is turned with the page (a quarter clockwise:
+  the table's top at the 订口), so it reads top to bottom along the left edge (the portrait page's foot).
 """
 
 from __future__ import annotations
