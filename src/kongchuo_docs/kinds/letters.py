@@ -193,7 +193,7 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
     for warning in fontset.warnings():
         console.warn(warning)
     problems = Problems()
-    body_chars: set[str] = set("0123456789-号")
+    body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
     fallbacks: Counter[str] = Counter()
     fallback_text: dict[str, str] = {}
     for student in students:
