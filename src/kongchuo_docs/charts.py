@@ -61,7 +61,7 @@ def rates_chart(
     labels: Sequence[str],
     series: dict[str, Sequence[stats.Rate]],
     *,
-    title: str,
+    title: str | None = None,
     rounding: stats.RoundingMode = "half-up",
 ) -> None:
     """Dots per label (rows) and series (rates in percent, x); a zero denominator is marked "—"."""
@@ -94,7 +94,8 @@ def rates_chart(
     for tick in ax.get_xticklabels():
         tick.set_fontproperties(font)
     ax.legend(prop=font, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
-    fig.suptitle(title, fontproperties=font, fontsize=FONT_SIZE_PT + 1)
+    if title:  # a document's figure caption usually says it already
+        fig.suptitle(title, fontproperties=font, fontsize=FONT_SIZE_PT + 1)
     fig.tight_layout()
     _save(fig, path)
 
@@ -104,7 +105,7 @@ def counts_chart(
     labels: Sequence[str],
     series: dict[str, Sequence[int]],
     *,
-    title: str,
+    title: str | None = None,
 ) -> None:
     """Grouped bars of counts (persons) per label, each bar labelled with its number."""
     font = chart_font()
@@ -124,7 +125,8 @@ def counts_chart(
     ax.set_ylabel("人数", fontproperties=font)
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
     ax.legend(prop=font, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
-    fig.suptitle(title, fontproperties=font, fontsize=FONT_SIZE_PT + 1)
+    if title:  # a document's figure caption usually says it already
+        fig.suptitle(title, fontproperties=font, fontsize=FONT_SIZE_PT + 1)
     for tick in ax.get_yticklabels():
         tick.set_fontproperties(font)
     fig.tight_layout()

@@ -183,12 +183,16 @@ def _tables(rows: Sequence[UnitData], total_label: str | None, rounding: stats.R
 
 
 def _rate_table(rows: Sequence[UnitData], total_label: str | None, caption: str,
-                rounding: stats.RoundingMode) -> Table:
+                rounding: stats.RoundingMode) -> list[Block]:
+    """The caption line (centred; the writers do not print `Table.caption` yet) and the rates table."""
     w = _wording()
     body = [[u.label, *_rate_texts(u.form.count, rounding).values()] for u in rows]
     if total_label:
         body.append([total_label, *_rate_texts(_summed(rows), rounding).values()])
-    return Table(rows=[list(w["rate_columns"]), *body], caption=caption)
+    return [
+        Paragraph(text=caption, indent=False, align="center"),
+        Table(rows=[list(w["rate_columns"]), *body], widths=[float(x) for x in w["rate_widths"]]),
+    ]
 
 
 def receipt_rows(comp: Compilation) -> list[list[str]]:
@@ -318,9 +322,9 @@ def summary_document(
     body.append(Paragraph(text=render(w["basic_totals"] if comp.townships else w["basic_no_townships"], **v)))
     body.append(Paragraph(text=render(w["basis_note"], **v)))
     if comp.townships:
-        body.append(_rate_table(comp.townships, "全县合计", w["table_townships"], rounding))
+        body += _rate_table(comp.townships, "全县合计", w["table_townships"], rounding)
     if comp.schools:
-        body.append(_rate_table(comp.schools, None, w["table_schools"], rounding))
+        body += _rate_table(comp.schools, None, w["table_schools"], rounding)
     body.append(Heading(level=1, text=heads["dropout"]))
     body.append(Paragraph(text=render(w["dropout_totals"], **v)))
     if chart_paths is not None:
@@ -375,13 +379,12 @@ def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings) -
     charts.rates_chart(
         rates_png, labels,
         {name: [rate_set(u.form.count)[name] for u in rows] for name in CHART_RATES},
-        title=w["chart_rates"].split("（")[0], rounding=settings.rounding,
+        rounding=settings.rounding,
     )  # fmt: skip
     counts_png = out.reserve(f"{OUTPUT_FOLDER}/图2_辍学与劝返.png")
     charts.counts_chart(
         counts_png, labels,
         {"辍学": [u.form.count("dropouts") for u in rows], "劝返复学": [u.form.count("returned") for u in rows]},
-        title=w["chart_counts"],
     )  # fmt: skip
     for rel, title in ((f"{OUTPUT_FOLDER}/图1_比率.png", w["chart_rates"]),
                        (f"{OUTPUT_FOLDER}/图2_辍学与劝返.png", w["chart_counts"])):
