@@ -18,14 +18,14 @@ from __future__ import annotations
 import multiprocessing
 import re
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .. import console
 from ..errors import InputError, KongchuoError, Location, Problems
-from ..fonts import resolve_fonts
+from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, number_fields, student_fields
 from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
@@ -194,19 +194,18 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
         console.warn(warning)
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
-    fallbacks: Counter[str] = Counter()
-    fallback_text: dict[str, str] = {}
+    fallbacks: list[Fallback] = []
     for student in students:
         text = "".join(student_fields(student).values())
         body_chars.update(text)
-        for found in fontset.check_text(text, BODY, student.location(), problems):
-            fallbacks[found.char] += 1
-            fallback_text.setdefault(found.char, f"“{found.char}”（U+{ord(found.char):04X}）改用 {found.family}")
+        fallbacks += fontset.check_text(text, BODY, student.location(), problems)
+    for key, value in settings.context().items():
+        text = "".join(value) if isinstance(value, list) else str(value)
+        body_chars.update(text)
+        fallbacks += fontset.check_text(text, BODY, Location(settings.sources[key], column=key), problems)
     problems.raise_if_errors()
-    for char, count in sorted(fallbacks.items()):
-        console.warn(f"{BODY} 所用字体缺字：{fallback_text[char]}，共 {count} 名学生")
-    for value in settings.context().values():
-        body_chars.update("".join(value) if isinstance(value, list) else str(value))
+    for line in fallback_lines(fallbacks):
+        console.warn(line)
     title_chars: set[str] = set()
     slip_title_chars: set[str] = set()
     for blocks, titles in ((spec.blocks, title_chars), (spec.slip, slip_title_chars)):
