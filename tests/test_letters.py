@@ -182,7 +182,9 @@ def test_refuses_all_letters_when_any_row_is_invalid(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 20, invalid=2)
     result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "身份证号" in result.output or "姓名" in result.output or "行" in result.output
+    errors = read_roster(roster).problems.errors
+    assert errors and f"共 {len(errors)} 处错误" in result.output
+    assert all(str(p.location) in result.output for p in errors)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.*"))
 
 
