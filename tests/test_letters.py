@@ -113,10 +113,16 @@ def test_letters_sorted_by_class_then_name_within_each_school(enrolment: tuple[P
 
 def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None:
     _, out = enrolment
+    students = {s.name for s in read_roster(enrolment[0]).students}
     for entry in (f for f in _manifest(out) if f["format"] == "pdf"):
         pages = _pdf_pages(out / entry["path"])
         starts = [i for i, text in enumerate(pages) if text.startswith("入学通知书")]
         assert len(starts) == entry["records"]
+        with pymupdf.open(out / entry["path"]) as doc:  # one bookmark per letter, on its first page
+            toc = doc.get_toc()
+        assert [page - 1 for _, _, page in toc] == starts
+        assert [title.split()[0] for _, title, _ in toc] == [str(n) for n in range(1, len(starts) + 1)]
+        assert all(title.split()[1] in students for _, title, _ in toc)
         assert all(i % 2 == 0 for i in starts)  # page i+1 is odd: a front side
         assert len(pages) % 2 == 0 == entry["pages"] % 2
     for entry in (f for f in _manifest(out) if f["format"] == "docx"):

@@ -102,6 +102,7 @@ class CompiledPdf:
         env = spec_mod.environment(autoescape=False)
         self.fonts = fonts
         self.duplex = duplex
+        self.bookmark = env.from_string(spec.bookmark) if spec.bookmark else None
         self.blocks = [
             _Compiled(
                 block,
@@ -213,6 +214,8 @@ class CompiledPdf:
             writer = _PdfWriter(fh, self.fonts)
             count = 0
             for fields in letters:
+                if self.bookmark is not None:
+                    writer.bookmark(self.bookmark.render(fields).strip())
                 body, slip = self.letter(fields)
                 self._paginate(writer, body, slip)
                 count += 1
@@ -317,6 +320,7 @@ class _PdfWriter:
         self.next_id = 6
         self.kids: list[int] = []
         self.used_fonts: set[int] = set()
+        self.bookmarks: list[tuple[str, int]] = []  # (title, index of the page it points to)
         fh.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self._stream(self.EMPTY, b"", compress=False)
 
@@ -359,13 +363,18 @@ class _PdfWriter:
     def blank_page(self) -> None:
         self._page_obj(self.EMPTY)
 
+    def bookmark(self, title: str) -> None:
+        """A bookmark to the next page written (the first page of a letter)."""
+        self.bookmarks.append((title, len(self.kids)))
+
     def finish(self, title: str) -> None:
         font_refs = {index: self._font(self.fonts.fonts[index]) for index in sorted(self.used_fonts)}
         fonts = " ".join(f"/F{i} {ref} 0 R" for i, ref in font_refs.items())
         self._obj(self.RESOURCES, f"<< /Font << {fonts} >> >>".encode())
         kids = " ".join(f"{k} 0 R" for k in self.kids)
         self._obj(self.PAGES, f"<< /Type /Pages /Kids [{kids}] /Count {len(self.kids)} >>".encode())
-        self._obj(self.CATALOG, f"<< /Type /Catalog /Pages {self.PAGES} 0 R >>".encode())
+        outlines = f" /Outlines {self._outlines()} 0 R /PageMode /UseOutlines" if self.bookmarks else ""
+        self._obj(self.CATALOG, f"<< /Type /Catalog /Pages {self.PAGES} 0 R{outlines} >>".encode())
         self._obj(self.INFO, f"<< /Title {_pdf_text(title)} /Producer (kongchuo-docs) >>".encode())
         xref = self.fh.tell()
         size = self.next_id
@@ -374,6 +383,20 @@ class _PdfWriter:
         self.fh.write("".join(lines).encode())
         trailer = f"trailer\n<< /Size {size} /Root {self.CATALOG} 0 R /Info {self.INFO} 0 R >>\n"
         self.fh.write(f"{trailer}startxref\n{xref}\n%%EOF\n".encode())
+
+    def _outlines(self) -> int:
+        """The bookmarks as a flat outline; returns the outline root's object number."""
+        root = self._new_id()
+        items = [self._new_id() for _ in self.bookmarks]
+        for i, ((title, page), num) in enumerate(zip(self.bookmarks, items, strict=True)):
+            links = (f" /Prev {items[i - 1]} 0 R" if i else "") + (
+                f" /Next {items[i + 1]} 0 R" if i + 1 < len(items) else ""
+            )
+            self._obj(num, (f"<< /Title {_pdf_text(title)} /Parent {root} 0 R{links} "
+                            f"/Dest [{self.kids[page]} 0 R /XYZ null null null] >>").encode())  # fmt: skip
+        first, last = items[0], items[-1]
+        self._obj(root, f"<< /Type /Outlines /First {first} 0 R /Last {last} 0 R /Count {len(items)} >>".encode())
+        return root
 
     def _font(self, font: EmbeddedFont) -> int:
         type0, cid, descriptor, program, cmap = (self._new_id() for _ in range(5))

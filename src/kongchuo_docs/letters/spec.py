@@ -54,6 +54,7 @@ class LetterSpec(BaseModel):
     title: str
     file_label: str  # used in output file names, e.g. 入学通知书
     group_by: Literal["学校", "乡镇"] = "学校"  # one merged file per school, or per township (the issuer)
+    bookmark: str = ""  # Jinja text of each letter's entry in the PDF's bookmarks; empty: no bookmarks
     blocks: list[Block]
     slip: list[Block] = Field(default_factory=list)
 
@@ -112,7 +113,7 @@ def check_fields(
 
 def block_sources(spec: LetterSpec) -> list[str]:
     """Every Jinja source of a spec, conditions included (as ``{{ expr }}``)."""
-    sources: list[str] = []
+    sources: list[str] = [spec.bookmark]
     for block in spec.all_blocks():
         sources.extend(block.texts())
         if block.when:
