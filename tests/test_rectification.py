@@ -177,3 +177,6 @@ def test_rendered_notice_meets_the_red_header_rules(rendered_notice):
     assert printed.page == last and abs(printed.bottom - 262) < 1.5
     texts = {line.text for line in lines}
     assert "附件" in texts and any("控辍保学问题清单" in t for t in texts)
+    body_pages = range(1, printed.page)  # the notice itself, before the 版记 page
+    per_page = [sum(1 for line in lines if line.page == p and not line.text.startswith("—")) for p in body_pages]
+    assert max(per_page[:2]) == 22  # a full page holds 22 lines
