@@ -105,6 +105,7 @@ def test_workbook_rows_and_fills(tmp_path):
     assert [r[1] for r in register.rows] == ["甲镇人民政府", "乙乡人民政府", "乡镇合计", "甲镇中心小学", "学校合计"]
     assert register.fills[1] is not None and register.fills[0] is None
     assert register.rows[2][4] == "99.93%"  # 1499 / 1500 = 99.9333 %, truncated
+    assert register.rows[2][2:4] == (1500, 1499)  # counts are numbers in Excel
 
 
 def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):

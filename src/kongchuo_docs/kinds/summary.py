@@ -392,18 +392,23 @@ def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings) -
     return rates_png, counts_png
 
 
+def _cell(text: str) -> str | int:
+    """A table cell for Excel: counts as numbers (so the clerk can add them up), the rest as text."""
+    return int(text) if text.isdigit() else text
+
+
 def summary_workbook(comp: Compilation, settings: SummarySettings) -> tuple[RegisterSheet, CountSheet]:
     """The aggregated table (every unit, subtotals) and the 报送情况 sheet."""
     w = _wording()
     x = w["xlsx"]
     rounding = settings.rounding
     headers = ["类型", *w["data_columns"], *w["absence_columns"][1:]]
-    rows: list[tuple[str | int | None, ...]] = []
+    rows: list[tuple[str | int, ...]] = []
     fills: list[str | None] = []
 
     def add(kind: str, label: str, count: Callable[[str], int], inconsistent: bool) -> None:
         absence = _absence_row(label, count)
-        rows.append((kind, *_data_row(label, count, rounding), *absence[1:]))
+        rows.append(tuple(_cell(c) for c in (kind, *_data_row(label, count, rounding), *absence[1:])))
         fills.append(x["inconsistent_fill"] if inconsistent else None)
 
     for group, kind, total in ((comp.townships, "乡镇", "乡镇合计"), (comp.schools, "学校", "学校合计")):
@@ -426,7 +431,7 @@ def summary_workbook(comp: Compilation, settings: SummarySettings) -> tuple[Regi
         sheet_name=x["progress_sheet"],
         title=w["attachments"]["receipt"],
         tables=(CountTable(caption=w["attachments"]["receipt"], headers=tuple(w["receipt_columns"]),
-                           rows=tuple(tuple(r) for r in receipt_rows(comp))),),
+                           rows=tuple(tuple(_cell(c) for c in r) for r in receipt_rows(comp))),),
     )
     return register, receipt
 
