@@ -121,3 +121,24 @@ def test_target_the_level_does_not_have_is_a_warning(tmp_path):
     entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, text))
     assert len(entries) == 3
     assert [str(w) for w in warnings] == ["名单.yaml:6 入学率目标: “学校—班主任”责任书没有入学率目标，已忽略"]
+
+
+def test_blank_form_filled_in_reads_back(tmp_path):
+    """The blank 责任书名单 from the forms command (example row left in place) reads back."""
+    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.writers.xlsx_forms import write_blank_form
+
+    path = tmp_path / "责任书名单.xlsx"
+    write_blank_form(load_schema("责任书名单"), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["责任书名单"]
+    header = next(r for r in ws.iter_rows() if any(c.value == "乙方*" for c in r))
+    column = {str(c.value).rstrip("*"): c.column for c in header if c.value}
+    row = ws.max_row + 1
+    for label, value in {"层级": "学校—班主任", "学年度": "2020—2021", "甲方": "罗源县实验小学",
+                         "乙方": "林芳", "班级": "六年级（2）班", "巩固率目标": "99%"}.items():
+        ws.cell(row, column[label], value)
+    wb.save(path)
+    entries, warnings = agreement.read_agreement_list(path)
+    assert [(e.party_b_display, e.targets[0].text) for e in entries] == [("林芳（六年级（2）班）", "不低于99%")]
+    assert warnings == []
