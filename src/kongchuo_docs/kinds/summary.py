@@ -28,7 +28,7 @@ from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
 from .publish import write_document
 from .rectification import Finding, read_inspection
-from .self_check import COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
+from .self_check import ABSENCE_KEYS, COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
 
 KIND = "summary"
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
@@ -148,9 +148,9 @@ def _summed(rows: Sequence[UnitData]) -> Callable[[str], int]:
     return lambda key: sum(u.form.count(key) for u in rows)
 
 
-def _data_row(label: str, count: Callable[[str], int], rounding: stats.RoundingMode) -> list[str]:
-    r = _rate_texts(count, rounding)
-    c = count
+def _data_row(label: str, c: Callable[[str], int], rounding: stats.RoundingMode) -> list[str]:
+    """One row of the data table (``data_columns``): counts and the rates computed from them."""
+    r = _rate_texts(c, rounding)
     return [
         label, str(c("school_age")), str(c("enrolled")), r["入学率"], str(c("cohort_entry")),
         str(c("cohort_now")), r["巩固率"], str(c("students_at_start")), str(c("dropouts")), r["辍学率"],
@@ -159,13 +159,11 @@ def _data_row(label: str, count: Callable[[str], int], rounding: stats.RoundingM
     ]  # fmt: skip
 
 
-_ABSENCE_KEYS = (
-    "absent", "absent_sick", "absent_suspended", "absent_deferred", "absent_home_teaching",
-    "absent_transferred", "absent_deceased", "absent_dropout",
-)  # fmt: skip
+_ABSENCE_KEYS = ("absent", *ABSENCE_KEYS.values())  # 未到校 and its parts, in ``absence_columns`` order
 
 
 def _absence_row(label: str, count: Callable[[str], int]) -> list[str]:
+    """One row of the 未到校 table: the total, its parts, and whether they add up."""
     parts = sum(count(k) for k in _ABSENCE_KEYS[1:])
     check = "相符" if parts == count("absent") else f"分项合计{parts}，不符"
     return [label, *(str(count(k)) for k in _ABSENCE_KEYS), check]
