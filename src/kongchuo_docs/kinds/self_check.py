@@ -53,6 +53,7 @@ COUNT_KEYS = (
 """The 自查表 fields holding a number of persons (or schools, classes)."""
 DEMO_FORMS = ("凤山镇.yaml", "起步镇.xlsx")  # samples/cycle/自查表/: consistent, and inconsistent
 INCONSISTENT_HINT = "如确认无误仍需生成，请加 --allow-inconsistent"
+_CHINESE_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")  # （一）…（十） headings
 
 
 def _wording() -> dict[str, Any]:
@@ -300,9 +301,6 @@ def self_check_document(
         ],
         colophon=Colophon(printer=unit.mark if unit else form.unit, print_date=date),
     )
-
-
-_CHINESE_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
 
 def check_or_refuse(form: SelfCheck, *, allow_inconsistent: bool) -> list[Problem]:
