@@ -67,3 +67,17 @@ def test_missing_input_file(tmp_path: Path) -> None:
 def test_unknown_format_refused(tmp_path: Path) -> None:
     result = run("build", str(SEED), "-o", str(tmp_path / "out"), "--format", "odt")
     assert result.returncode == 2 and "不支持的输出格式" in result.stderr
+
+
+def test_build_without_cjk_fonts_names_the_packages_instead_of_drawing_boxes(tmp_path: Path) -> None:
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig></fontconfig>\n',
+                     encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(empty), "XDG_CONFIG_HOME": str(tmp_path), "NO_COLOR": "1"}
+    env.pop("KONGCHUO_FONT_DIR", None)
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "kongchuo_docs", "build", str(SEED), "-o", str(out)],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
