@@ -138,3 +138,47 @@ def test_plain_format_opens_with_the_title() -> None:
     first = layout.pages[0].items[0]
     assert first.y_pt == 0 and first.item.role == "title"
     assert not [p for p in layout.pages[0].items if getattr(p.item, "role", "") in ("mark", "red-rule", "doc-number")]
+
+
+def test_plain_document_without_signatures_has_no_date_line() -> None:
+    doc = doc_with(1).model_copy(update={"format": "plain", "signatures": [], "colophon": None})
+    roles = [p.item.role for page in layout_document(doc).pages for p in page.items if isinstance(p.item, Line)]
+    assert "date" not in roles and "signature" not in roles
+
+
+def test_landscape_plain_document() -> None:
+    doc = doc_with(1).model_copy(update={"format": "plain", "landscape": True, "colophon": None})
+    assert all(p.landscape for p in layout_document(doc).pages)
+    with pytest.raises(ValueError, match="横排"):
+        Document(**{**doc_with(1).model_dump(), "landscape": True})
+
+
+def test_keep_with_next_moves_signature_lines_together() -> None:
+    signature = [Paragraph(text=t, indent=False, keep_with_next=True) for t in ("甲方（盖章）", "负责人（签字）")]
+    signature.append(Paragraph(text="日期：", indent=False))
+    for filler in range(14, 24):  # find a body whose last line leaves room for one or two lines only
+        doc = doc_with(filler).model_copy(update={"body": doc_with(filler).body + signature})
+        layout = layout_document(doc)
+        pages_of = {p.item.text: page.number for page in layout.pages for p in page.items
+                    if isinstance(p.item, Line) and p.item.text in ("甲方（盖章）", "负责人（签字）", "日期：")}
+        assert len(set(pages_of.values())) == 1, (filler, pages_of)
+
+
+def test_table_caption_stays_with_the_header_row() -> None:
+    table = Table(rows=[["乡镇", "入学率"], ["凤山镇", "100%"]], caption="表1 各乡镇入学率")
+    doc = doc_with(1).model_copy(update={"body": [table]})
+    items = [p.item for p in layout_document(doc).pages[0].items]
+    caption = next(i for i in items if isinstance(i, Line) and i.role == "caption")
+    assert caption.text == "表1 各乡镇入学率" and caption.align == "center" and caption.keep_with_next
+
+
+def test_recto_issued_document_starts_on_an_odd_page() -> None:
+    from kongchuo_docs.model import IssuedDocument
+
+    issued = [IssuedDocument(title=f"第{i}份", blocks=[Paragraph(text="测" * 26)], recto=True) for i in range(2)]
+    doc = doc_with(1).model_copy(update={"issued": issued, "colophon": None})
+    layout = layout_document(doc)
+    starts = [page.number for page in layout.pages for p in page.items
+              if isinstance(p.item, Line) and p.item.role == "issued-title"]
+    assert starts == [3, 5]
+    assert layout.pages[1].items == [] and layout.pages[3].items == []  # blank backs

@@ -12,6 +12,7 @@ Vertical sizes are the DOCX paragraph heights: every text line is an exact 28.95
 from __future__ import annotations
 
 import datetime as dt
+import math
 import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +50,7 @@ class Line:
     lead_len: int = 0  # leading characters set in `lead_font` (a run-in heading's own words)
     lead_font: str | None = None
     hard_break: bool = False  # begins with a forced line break (shaped title lines)
+    keep_with_next: bool = False  # its paragraph stays on the page of what follows (DOCX w:keepNext)
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,8 @@ def landscape_type_area() -> tuple[float, float]:
 class _Flow:
     """Places items top to bottom, opening a new page when one does not fit."""
 
-    def __init__(self) -> None:
-        self.pages: list[Page] = [Page(1)]
+    def __init__(self, *, landscape: bool = False) -> None:
+        self.pages: list[Page] = [Page(1, landscape=landscape)]
         self.y = 0.0
 
     @property
@@ -252,7 +254,7 @@ class Layouter:
     def __init__(self, doc: Document, measures: Measures | None = None):
         self.doc = doc
         self.m = measures or Measures.default()
-        self.flow = _Flow()
+        self.flow = _Flow(landscape=doc.landscape)
 
     # -------------------------------------------------------------- text helpers
 
@@ -267,6 +269,7 @@ class Layouter:
         role: str = "body",
         width_pt: float | None = None,
         lead: tuple[str, int] | None = None,
+        keep_with_next: bool = False,
     ) -> list[Line]:
         """Lines of one body paragraph: first line indented `indent_chars`, the others
         `hanging_chars` (附件说明 names aligned under the first one)."""
@@ -294,6 +297,7 @@ class Layouter:
                     paragraph_start=i == 0,
                     lead_len=lead_len,
                     lead_font=lead_font if lead_len else None,
+                    keep_with_next=keep_with_next,
                 )
             )
         return lines
@@ -347,7 +351,8 @@ class Layouter:
             self.lines(self.paragraph_lines(doc.recipients, indent_chars=0, role="recipients"))
         self.blocks(doc.body)
         self.attachment_note(doc.attachments)
-        self.signature_block()
+        if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
+            self.signature_block()
         for issued in doc.issued:
             self.issued(issued)
         for attachment in doc.all_attachments:
@@ -385,7 +390,7 @@ class Layouter:
         else:
             em = longest + (self.m.mark(suffix) if suffix else 0)
         fit = WIDTH / em
-        size = min(max_size, fit)
+        size = min(max_size, math.floor(fit * 2) / 2)  # whole half-points (OOXML w:sz), never wider
         scale = 100
         if size < g.MARK_MIN_SIZE_PT:
             size = g.MARK_MIN_SIZE_PT
@@ -471,10 +476,13 @@ class Layouter:
         self.blank(g.LETTER_TITLE_BLANK_LINES)
 
     def blocks(self, blocks: list) -> None:
-        for block in blocks:
+        for i, block in enumerate(blocks):
+            if isinstance(block, Paragraph) and block.keep_with_next and (i == 0 or not _keeps(blocks[i - 1])):
+                self.keep_together(blocks[i:])
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
-                self.lines(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
+                self.lines(self.paragraph_lines(block.text, indent_chars=indent, align=block.align,
+                                                keep_with_next=block.keep_with_next))
             elif isinstance(block, Heading):
                 self.heading(block)
             elif isinstance(block, Table):
@@ -483,6 +491,23 @@ class Layouter:
                 self.flow.new_page(landscape=self.flow.page.landscape)
             elif isinstance(block, Image):
                 self.image(block)
+
+    def keep_together(self, blocks: list) -> None:
+        """Start a new page unless a run of keep-with-next paragraphs and the block after them
+        fit on this one (when they fit on a page at all)."""
+        height = 0.0
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                indent = g.BODY_INDENT_CHARS if block.indent else 0
+                height += PITCH * len(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
+            elif isinstance(block, Heading):
+                height += PITCH * len(self.paragraph_lines(block.text + (block.run_in or "")))
+            else:
+                height += PITCH  # a table or picture: its first line must come along
+            if not _keeps(block):
+                break
+        if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
 
     def heading(self, h: Heading) -> None:
         font = g.HEADING_FONT[h.level]
@@ -493,6 +518,13 @@ class Layouter:
             self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}"))
 
     def table(self, table: Table) -> None:
+        if table.caption:  # centred above its table, on the same page as the header row
+            caption = self.paragraph_lines(table.caption, indent_chars=0, align="center", role="caption",
+                                           keep_with_next=True)
+            header = sum(self.row_heights(table, self.column_widths(table))[: table.header_rows])
+            if not self.flow.fits(PITCH * len(caption) + header) and self.flow.y > 0:
+                self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+            self.lines(caption)
         widths = self.column_widths(table)
         heights = self.row_heights(table, widths)
         header = list(range(min(table.header_rows, len(heights))))
@@ -607,8 +639,11 @@ class Layouter:
             self.lines(self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note"))
 
     def issued(self, issued: IssuedDocument) -> None:
-        """印发/转发 document: a new page, its own title, then its body (§7.3.7 practice)."""
+        """印发/转发 document: a new page, its own title, then its body (§7.3.7 practice); a `recto`
+        one starts on an odd page, leaving a blank back page before it when needed."""
         self.flow.new_page()
+        if issued.recto and self.flow.page.even:
+            self.flow.new_page()
         self.title(issued.title, role="issued-title")
         self.blank(1)
         self.blocks(issued.blocks)
@@ -662,6 +697,10 @@ class Layouter:
         if last.even:  # no room: a blank page, then the 版记 on the next even page
             pages.append(Page(len(pages) + 1, numbered=False, role="blank"))
         pages.append(Page(len(pages) + 1, numbered=False, role="colophon", colophon=colophon))
+
+
+def _keeps(block: object) -> bool:
+    return isinstance(block, Paragraph) and block.keep_with_next
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -28,6 +28,7 @@ class Paragraph(_Model):
     text: str
     indent: bool = True
     align: Literal["justify", "center", "left", "right"] = "justify"
+    keep_with_next: bool = False  # on the same page as the block after it (signature lines, captions)
 
 
 class Heading(_Model):
@@ -118,6 +119,7 @@ class IssuedDocument(_Model):
     title: str
     blocks: list[Block]
     attachments: list[Attachment] = Field(default_factory=list)
+    recto: bool = False  # starts on an odd page (a blank back page before it if needed): duplex print sets
 
 
 class Colophon(_Model):
@@ -134,6 +136,7 @@ class Document(_Model):
 
     format: DocumentFormat = "file"
     kind: str = "notice"  # the manifest kind this document is built as
+    landscape: bool = False  # "plain" only: every page 横排 (a register or list printed as a table)
     # 版头 (§7.2)
     copy_number: str | None = None  # 份号
     secrecy: str | None = None  # 密级和保密期限, e.g. "秘密★1年"
@@ -161,6 +164,8 @@ class Document(_Model):
     def _check(self) -> Document:
         if self.format == "minutes":
             raise ValueError("纪要格式尚未支持")
+        if self.landscape and self.format != "plain":
+            raise ValueError("只有无版头（plain）的文件可以整篇横排")
         for group in [self.attachments, *(d.attachments for d in self.issued)]:
             if len(group) > 1 and any(a.number is None for a in group):
                 raise ValueError("有多个附件时，每个附件都要有序号")

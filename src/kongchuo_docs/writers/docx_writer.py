@@ -102,7 +102,8 @@ class DocxWriter:
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(
-            keep_lines=line.role in TITLE_ROLES,
+            keep_lines=line.role in TITLE_ROLES or line.keep_with_next,
+            keep_next=line.keep_with_next,
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
             jc=_JC[line.align],
@@ -144,6 +145,9 @@ class DocxWriter:
         self.sections.append(_Section(first.landscape, True, title_page=self.layout.letter_format))
         for page in self.layout.pages:
             if page.role != "content":
+                continue
+            if not page.items:  # a blank back page (a recto document follows): one empty paragraph
+                self.empty(1, page_break=True)
                 continue
             if page.number > 1 and page.landscape != self.sections[-1].landscape:
                 self.end_section()
@@ -334,7 +338,7 @@ class DocxWriter:
             tr = el("w:tr", [trpr])
             for text, w in zip(row, widths, strict=True):
                 tc = el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa"), el("w:vAlign", val="center")])])
-                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "both")
+                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left")
                 p = el("w:p", [ppr])
                 font = g.FONT_HEITI if header else g.FONT_FANGSONG
                 if text:

@@ -75,6 +75,7 @@ def paragraph_properties(
     right_twips: int = 0,
     first_line_twips: int = 0,
     page_break_before: bool = False,
+    keep_next: bool = False,
     keep_lines: bool = False,
     frame: _Element | None = None,
     borders: list[_Element] | None = None,
@@ -89,6 +90,8 @@ def paragraph_properties(
     off); the layout counts it (``gbt9704.AUTOSPACE_EM``).
     Children are emitted in the schema's order (Word rejects files that break it)."""
     ppr = el("w:pPr")
+    if keep_next:
+        ppr.append(el("w:keepNext"))
     if keep_lines:
         ppr.append(el("w:keepLines"))
     if page_break_before:
