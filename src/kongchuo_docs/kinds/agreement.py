@@ -327,9 +327,10 @@ def agreement_blocks(entry: AgreementEntry) -> list[Block]:
 def signature_lines(left: tuple[str, ...], right: tuple[str, ...]) -> list[Paragraph]:
     """甲方 lines in the left half of the line, 乙方 lines in the right half (padded with U+3000)."""
     lines = []
-    for a, b in zip(left, right, strict=True):
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
         pad = FULL_WIDTH_SPACE * max(1, SIGNATURE_COLUMN_CHARS - len(a))
-        lines.append(Paragraph(text=f"{a}{pad}{b}".rstrip(FULL_WIDTH_SPACE), indent=False, align="left"))
+        lines.append(Paragraph(text=f"{a}{pad}{b}".rstrip(FULL_WIDTH_SPACE), indent=False, align="left",
+                               keep_with_next=i < len(left) - 1))  # the signature lines never split
     return lines
 
 
@@ -347,12 +348,13 @@ def agreement_document(entry: AgreementEntry) -> Document:
 
 
 def merged_document(entries: list[AgreementEntry]) -> Document:
-    """All agreements of one 甲方 in one print file: the first as the document, the rest following."""
+    """All agreements of one 甲方 in one print file: the first as the document, the rest following,
+    each starting on a front side (duplex) so the sheets of one agreement can be handed out alone."""
     first, *rest = entries
     return agreement_document(first).model_copy(
         update={
             "issued": [
-                IssuedDocument(title=agreement_title(e), blocks=agreement_blocks(e)) for e in rest
+                IssuedDocument(title=agreement_title(e), blocks=agreement_blocks(e), recto=True) for e in rest
             ]
         }
     )

@@ -182,15 +182,13 @@ def _tables(rows: Sequence[UnitData], total_label: str | None, rounding: stats.R
 
 def _rate_table(rows: Sequence[UnitData], total_label: str | None, caption: str,
                 rounding: stats.RoundingMode) -> list[Block]:
-    """The caption line (centred; the writers do not print `Table.caption` yet) and the rates table."""
+    """The rates table with its caption."""
     w = _wording()
     body = [[u.label, *_rate_texts(u.form.count, rounding).values()] for u in rows]
     if total_label:
         body.append([total_label, *_rate_texts(_summed(rows), rounding).values()])
-    return [
-        Paragraph(text=caption, indent=False, align="center"),
-        Table(rows=[list(w["rate_columns"]), *body], widths=[float(x) for x in w["rate_widths"]]),
-    ]
+    return [Table(rows=[list(w["rate_columns"]), *body], widths=[float(x) for x in w["rate_widths"]],
+                  caption=caption)]
 
 
 def receipt_rows(comp: Compilation) -> list[list[str]]:
