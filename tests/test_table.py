@@ -236,3 +236,17 @@ def test_fields_layout(tmp_path: Path) -> None:
         "表单.xlsx!表单!B3 教职工数: 应为数字（四十）",
         "表单.xlsx!表单 报告日期: 找不到此栏目",
     ]
+
+
+def test_fields_form_label_with_an_empty_value_cell_is_located(tmp_path: Path) -> None:
+    schema = load_schema("自查表")
+    required = [c for c in schema.columns if c.required]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = schema.sheet
+    ws.append([required[0].header])  # the label alone: its value cell never written
+    path = tmp_path / "半填.xlsx"
+    wb.save(path)
+    result = read_fields(path, schema)
+    messages = [str(p) for p in result.problems.errors]
+    assert f"半填.xlsx!{schema.sheet}!B1 {required[0].header}: 必填，不能为空" in messages

@@ -147,7 +147,8 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
     for row_number, row in enumerate(rows, start=1):
         if row_number > FIELDS_SEARCH_ROWS:
             break
-        for index, raw in enumerate(row[:-1]):
+        # read-only rows are ragged: a label whose value cell was never written ends its row
+        for index, raw in enumerate(row):
             if not isinstance(raw, str) or (col := lookup.get(normalize_header(raw))) is None:
                 continue
             if col.key in cells:
@@ -155,7 +156,7 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
             cell = f"{get_column_letter(index + 2)}{row_number}"
             cells[col.key] = cell
             where = Location(path.name, sheet_name, cell, column=col.header)
-            values[col.key] = _clean_cell(col, row[index + 1], where, problems)
+            values[col.key] = _clean_cell(col, row[index + 1] if index + 1 < len(row) else None, where, problems)
     for col in schema.columns:
         if col.key not in cells:
             if col.required:
