@@ -182,3 +182,10 @@ def test_recto_issued_document_starts_on_an_odd_page() -> None:
               if isinstance(p.item, Line) and p.item.role == "issued-title"]
     assert starts == [3, 5]
     assert layout.pages[1].items == [] and layout.pages[3].items == []  # blank backs
+
+
+def test_a_word_wider_than_the_line_is_split_and_nothing_overflows() -> None:
+    measure = em_measure(14)
+    lines = break_lines("编号KC2020-0001-ABCDEFG说明", 60.0, measure)
+    assert "".join(lines) == "编号KC2020-0001-ABCDEFG说明"
+    assert all(measure(line) <= 60.0 + 0.01 for line in lines)

@@ -105,23 +105,24 @@ def break_lines(
     lines: list[str] = []
     current = ""
     used = first_indent_pt
-    capacity = width_pt
     for unit in units(text):
-        w = measure(unit) + autospace_pt * len(autospace_gaps(unit))
+        w = line_width(unit, measure, autospace_pt)
         if current and autospace_pt and {script(current[-1]), script(unit[0])} == {"latin", "cjk"}:
             w += autospace_pt
-        if used + w <= capacity + _FIT_EPSILON_PT or not current.strip():
-            if used + w > capacity + _FIT_EPSILON_PT:  # a unit wider than a whole line: split it
-                head, tail = _split_to_fit(unit, capacity - used, measure)
-                lines.append(current + head)
-                current, used = tail, measure(tail)
-                continue
+        if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
             continue
-        lines.append(current)
-        current = unit.lstrip() if unit.isspace() is False else ""
-        used = line_width(current, measure, autospace_pt)
+        if current.strip():  # the unit starts the next line
+            lines.append(current)
+            current, used = "", 0.0
+            unit = unit.lstrip()
+        while unit and used + line_width(unit, measure, autospace_pt) > width_pt + _FIT_EPSILON_PT:
+            head, unit = _split_to_fit(unit, width_pt - used, measure)  # wider than a whole line
+            lines.append(current + head)
+            current, used = "", 0.0
+        current += unit
+        used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
     if current or not lines:
         lines.append(current)
     return lines
