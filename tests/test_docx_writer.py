@@ -344,3 +344,19 @@ def test_colophon_lands_on_an_even_page(tmp_path: Path, paragraphs: int, roles: 
     assert numbered == {p.number for p in layout.pages if p.numbered}
     printed = next(line for line in lines if line.text.endswith("日印发"))
     assert printed.page == layout.page_count and abs(printed.bottom - 262) < 1.5
+
+
+def test_long_attachment_note_keeps_its_hanging_indent(tmp_path: Path) -> None:
+    from kongchuo_docs.model import Attachment
+
+    long_name = "罗源县各乡镇适龄儿童少年入学情况及疑似辍学学生劝返复学工作进展情况统计表（含送教上门学生名单）"
+    doc = paging_doc(1).model_copy(update={"attachments": [
+        Attachment(number=1, title=long_name), Attachment(number=2, title="名单")]})
+    write_docx(doc, tmp_path / "notes.docx")
+    body = part(tmp_path / "notes.docx", "word/document.xml")
+    p = next(p for p in body.iter(f"{W}p") if "附件：1." in "".join(p.itertext()))
+    ind = p.find(f"{W}pPr/{W}ind")
+    char = g.BODY_CHAR_PITCH_PT
+    assert int(ind.get(f"{W}left")) > g.pt_to_twips(5 * char)  # wrapped lines under the first name
+    first = int(ind.get(f"{W}left")) - int(ind.get(f"{W}hanging"))
+    assert first == g.pt_to_twips(2 * char)  # "附件：" two characters in

@@ -115,18 +115,18 @@ class DocxWriter:
         self.add_runs(p, line)
         return p
 
-    def hanging(self, p: _Element, rest_indent_pt: float) -> None:
-        """Continuation lines indented differently from the first (附件说明)."""
-        ind = p.find(qn("w:pPr")).find(qn("w:ind"))
-        first = int(ind.get(qn("w:firstLine"), "0")) if ind is not None else 0
-        rest = tw(rest_indent_pt)
+    def hanging(self, p: _Element, first_indent_pt: float, rest_indent_pt: float) -> None:
+        """Continuation lines indented differently from the first (附件说明 names aligned)."""
+        ppr = p.find(qn("w:pPr"))
+        ind = ppr.find(qn("w:ind"))
         if ind is None:
             ind = el("w:ind")
-            p.find(qn("w:pPr")).find(qn("w:spacing")).addnext(ind)  # w:ind follows w:spacing
+            ppr.find(qn("w:spacing")).addnext(ind)  # w:ind follows w:spacing
         for attr in ("w:firstLine", "w:hanging"):
             ind.attrib.pop(qn(attr), None)
+        rest = tw(rest_indent_pt)
         ind.set(qn("w:left"), str(rest))
-        delta = first - rest
+        delta = tw(first_indent_pt) - rest
         if delta > 0:
             ind.set(qn("w:firstLine"), str(delta))
         elif delta < 0:
@@ -179,7 +179,7 @@ class DocxWriter:
                     self.current_indent = item.indent_pt
                 else:
                     if item.indent_pt != self.current_indent:
-                        self.hanging(self.current, item.indent_pt)
+                        self.hanging(self.current, self.current_indent, item.indent_pt)
                     self.add_runs(self.current, item)
                 page_break = False
                 self.cursor = placed.y_pt + item.height_pt
