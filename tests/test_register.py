@@ -387,26 +387,30 @@ def test_a_unit_with_no_clues_is_counted_and_a_file_given_twice_is_refused(tmp_p
         reg.read_registers([files[0], files[1], files[0].parent / ".." / "in" / files[0].name])
 
 
-def test_register_as_a_docx_and_pdf_table_page(tmp_path: Path) -> None:
+def test_register_as_landscape_docx_and_pdf_table_pages(tmp_path: Path) -> None:
     import docx
 
     fitz = pytest.importorskip("pymupdf")
+    clues = 12  # more than one 横排 page
     source = tmp_path / "线索.yaml"
-    source.write_text(clue_yaml(4), encoding="utf-8")
+    source.write_text(clue_yaml(clues), encoding="utf-8")
     written = reg.build_register_files(source, tmp_path / "out", formats=("docx", "pdf"))
     assert written == ["问题线索移送登记表.docx", "问题线索移送登记表.pdf"]
     document = docx.Document(str(tmp_path / "out" / "问题线索移送登记表.docx"))
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     assert rows[0] == SEED_HEADERS
-    assert [row[0] for row in rows if row[0].isdigit()] == ["1", "2", "3", "4"]
+    assert [row[0] for row in rows if row[0].isdigit()] == [str(n) for n in range(1, clues + 1)]
     assert any("填报单位：罗源县教育局" in p.text and "填报时间：2020年10月9日" in p.text for p in document.paragraphs)
+    assert all(section.page_width > section.page_height for section in document.sections)  # 横排
     with fitz.open(tmp_path / "out" / "问题线索移送登记表.pdf") as pdf:
-        text = "".join("".join(page.get_text().split()) for page in pdf)
-    assert all(header in text for header in SEED_HEADERS)
-    assert all(f"第{n}号线索" in text for n in range(1, 5))
+        pages = ["".join(page.get_text().split()) for page in pdf]
+        assert {(round(page.rect.width), round(page.rect.height)) for page in pdf} == {(842, 595)}
+    assert len(pages) >= 2
+    assert all(all(header in page for header in SEED_HEADERS) for page in pages)  # header row on every page
+    assert all(f"第{n}号线索" in "".join(pages) for n in range(1, clues + 1))
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {e["kind"] for e in manifest["files"]} == {"referral-register"}
-    assert all(e["records"] == 4 and e["pages"] >= 1 for e in manifest["files"])
+    assert all(e["records"] == clues and e["pages"] == len(pages) for e in manifest["files"])
 
 
 def test_a_register_without_date_cannot_be_a_document(tmp_path: Path) -> None:

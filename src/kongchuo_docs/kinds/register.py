@@ -9,7 +9,7 @@ allowed, any column order, title rows above the header skipped), or a YAML file:
       - {移送单位: …, 线索来源: 督导检查, 线索简要内容: …, 办理情况: 办理中}
 
 `build` writes the register as a print-ready workbook (`writers.xlsx_register`) and as a table
-page in 公文 type (DOCX/PDF through `publish.write_document`; the eight seed columns). `merge` joins several
+page in 公文 type (横排 DOCX/PDF through `publish.write_document`; the eight seed columns). `merge` joins several
 units' registers into one county register: 序号 renumbered, a 报送单位 column (the file's 填报单位,
 else its file name), rows sorted by unit and 移送日期, every clue kept (rows in = rows out,
 checked), likely duplicates (the same 线索简要内容 after removing spaces and punctuation) flagged
@@ -395,10 +395,10 @@ def register_table(register: Register, *, blank_rows: int = 0) -> model.Table:
 
 
 def register_document(register: Register) -> model.Document:
-    """The register as a table page in 公文 type (DOCX/PDF): title, 填报单位/填报时间 line, table.
+    """The register as 横排 table pages in 公文 type (DOCX/PDF): title, 填报单位/填报时间 line, table.
 
-    "plain" format (no 版头); the document's date is the 填报时间, so a register without one
-    cannot be printed this way (`InputError`).
+    "plain" format (no 版头), landscape; the document's date (its creation date in the file's
+    properties) is the 填报时间, so a register without one cannot be printed this way (`InputError`).
     """
     if register.reported_on is None:
         where = Location(register.path.name, column=DATE_LABEL)
@@ -407,6 +407,7 @@ def register_document(register: Register) -> model.Document:
     info = render(_wording()["info_line"], 填报单位=sheet.unit_line, 填报时间=sheet.date_line)
     return model.Document(
         format="plain",
+        landscape=True,
         kind=KIND,
         issuers=[register.unit],
         mark_suffix=None,
