@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
-from ..readers.normalize import NormalizeError, format_date, normalize_doc_number, parse_date
+from ..readers.normalize import NormalizeError, checked_doc_number, format_date, parse_date
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path
@@ -142,7 +142,7 @@ def read_inspection(
         problems.error(where, "缺少整改通知的成文日期（YAML 写“成文日期”，或用 --date）")
     number = first_number or _meta_text(meta, "number")
     if number:
-        number = _normalized_number(number, meta.get("number", (None, Location(path.name)))[1], problems)
+        number = checked_doc_number(number, meta.get("number", (None, Location(path.name)))[1], problems)
     problems.raise_if_errors()
     assert notice_date is not None
     inspected_days = sorted({f.inspected_on for f in findings if f.inspected_on})
@@ -192,17 +192,6 @@ def _meta_date(meta: dict[str, Any], problems: Problems) -> dt.date | None:
     except NormalizeError as exc:
         problems.error(where, str(exc), value)
         return None
-
-
-def _normalized_number(text: str, where: Location, problems: Problems) -> str | None:
-    try:
-        fixed, warnings = normalize_doc_number(text)
-    except NormalizeError as exc:
-        problems.error(where, str(exc), text)
-        return None
-    for message in warnings:
-        problems.warning(where, message, text)
-    return fixed
 
 
 def nth_number(first: str | None, offset: int) -> str | None:

@@ -17,7 +17,7 @@ from .. import stats
 from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
-from ..readers.normalize import NormalizeError, normalize_doc_number
+from ..readers.normalize import checked_doc_number
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
@@ -110,23 +110,12 @@ def read_self_check(path: Path) -> SelfCheck:
             for key, cell in form.cells.items()
         }
     if values.get("doc_number"):
-        values["doc_number"] = _doc_number(values["doc_number"], locations.get("doc_number"), problems)
+        where = locations.get("doc_number") or Location(path.name, column="发文字号")
+        values["doc_number"] = checked_doc_number(values["doc_number"], where, problems)
     if problems.errors:
         raise FormRejected(problems.items, unit=values.get("unit"))
     return SelfCheck(path, values, locations, tuple(problems.warnings))
 
-
-def _doc_number(text: str, where: Location | None, problems: Problems) -> str | None:
-    """发文字号 normalized to 代字〔YYYY〕N号 (a correction is a warning, a wrong form an error)."""
-    where = where or Location("", column="发文字号")
-    try:
-        fixed, warnings = normalize_doc_number(text)
-    except NormalizeError as exc:
-        problems.error(where, str(exc), text)
-        return None
-    for message in warnings:
-        problems.warning(where, message, text)
-    return fixed
 
 
 def rates(form: SelfCheck) -> dict[str, stats.Rate]:

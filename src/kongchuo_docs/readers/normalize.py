@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..errors import Location, Problems
+
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE_NUMERIC = re.compile(
@@ -103,6 +105,19 @@ def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     if fixed != raw and not warnings:
         warnings.append(f"已规范为 {fixed}")
     return fixed, warnings
+
+
+def checked_doc_number(text: str, where: Location, problems: Problems) -> str | None:
+    """`normalize_doc_number` reporting into `problems`: a correction is a warning, a wrong form an error
+    (then None)."""
+    try:
+        fixed, warnings = normalize_doc_number(text)
+    except NormalizeError as exc:
+        problems.error(where, str(exc), text)
+        return None
+    for message in warnings:
+        problems.warning(where, message, text)
+    return fixed
 
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}

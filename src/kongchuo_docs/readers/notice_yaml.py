@@ -28,7 +28,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Colophon, Document, IssuedDocument, Signature, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
-from .normalize import NormalizeError, fix_half_width_punctuation, normalize_doc_number, parse_date
+from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, parse_date
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -240,16 +240,7 @@ class _Reader:
 
     def doc_number(self, value: Any, loc: Location) -> str | None:
         text = self.text(value, loc)
-        if text is None:
-            return None
-        try:
-            fixed, warnings = normalize_doc_number(text)
-        except NormalizeError as exc:
-            self.problems.error(loc, str(exc), text)
-            return None
-        for w in warnings:
-            self.problems.warning(loc, w, text)
-        return fixed
+        return None if text is None else checked_doc_number(text, loc, self.problems)
 
     def recipients(self, value: Any, loc: Location) -> str | None:
         text = self.text(value, loc)
