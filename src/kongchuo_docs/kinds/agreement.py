@@ -23,7 +23,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
 from ..output import OutputSet
 from ..readers.table import read_table
-from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
+from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path, template_path
 from ..schema import load_schema
 from ..wording import load_wording, render
@@ -184,23 +184,17 @@ def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]
     path = Path(path)
     schema = load_schema("责任书名单")
     problems = Problems()
-    rows: list[tuple[dict[str, Any], Callable[[str], Location]]] = []
     if path.suffix.lower() in YAML_SUFFIXES:
         data = load_yaml(path)
         items = data.get(LIST_KEY)
         if not isinstance(items, list) or not items:
             raise InputError([Problem(Location(path.name, column=LIST_KEY), "应列出至少一份责任书")])
-        for item in items:
-            if not isinstance(item, dict):
-                problems.error(Location(path.name, column=LIST_KEY), "每一项应为键值对（乙方、目标…）")
-                continue
-            record = read_record(item, schema, path.name, problems, defaults=data, ignore=(LIST_KEY,))
-            rows.append((record.values, record.location))
+        rows = read_records(items, schema, path.name, problems, defaults=data, ignore=(LIST_KEY,),
+                            not_a_mapping=(Location(path.name, column=LIST_KEY), "每一项应为键值对（乙方、目标…）"))
     else:
         table = read_table(path, schema)
         problems.items.extend(table.problems.items)
-        for row in table.valid_rows():
-            rows.append((row.values, lambda key, n=row.number: table.location(n, key)))
+        rows = table.located_rows()
     entries = [_entry(values, locate, problems) for values, locate in rows]
     _check_duplicates([e for e in entries if e is not None], problems)
     problems.raise_if_errors()

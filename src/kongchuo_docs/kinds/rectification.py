@@ -20,8 +20,8 @@ from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
 from ..readers.normalize import NormalizeError, checked_doc_number, format_date, parse_date
-from ..readers.table import read_table
-from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
+from ..readers.table import LocatedValues, read_table
+from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
@@ -103,7 +103,7 @@ def read_inspection(
     path = Path(path)
     schema = load_schema(FORM)
     problems = Problems()
-    rows: list[tuple[dict[str, Any], Callable[[str], Location]]] = []
+    rows: list[LocatedValues]
     meta: dict[str, Any] = {}
     if path.suffix.lower() in YAML_SUFFIXES:
         data = load_yaml(path)
@@ -120,18 +120,12 @@ def read_inspection(
                 known = "、".join([*_META_LABELS, LIST_KEY])
                 problems.error(Location(path.name, line=data.lines.get(label), column=str(label)),
                                f"未知的栏目（可写：{known}）")
-        for item in items:
-            if not isinstance(item, dict):
-                where = Location(path.name, column=LIST_KEY)
-                problems.error(where, "每个问题应为键值对（被检查单位、问题描述…）")
-                continue
-            record = read_record(item, schema, path.name, problems)
-            rows.append((record.values, record.location))
+        not_a_mapping = (Location(path.name, column=LIST_KEY), "每个问题应为键值对（被检查单位、问题描述…）")
+        rows = read_records(items, schema, path.name, problems, not_a_mapping=not_a_mapping)
     else:
         table = read_table(path, schema)
         problems.items.extend(table.problems.items)
-        for row in table.valid_rows():
-            rows.append((row.values, lambda key, n=row.number: table.location(n, key)))
+        rows = table.located_rows()
     findings = [_finding(values, locate) for values, locate in rows if _complete(values)]
     if not findings and not problems.errors:
         problems.error(Location(path.name), "没有读到任何问题")

@@ -18,10 +18,11 @@ CSV files may be UTF-8 (with or without BOM) or GBK/GB 18030; the encoding is de
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -39,6 +40,10 @@ FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 r
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
+
+
+LocatedValues = tuple[dict[str, Any], Callable[[str], Location]]
+"""A record's clean values by schema key, and where the value of a key was written."""
 
 
 @dataclass
@@ -108,6 +113,10 @@ class Table:
 
     def valid_rows(self) -> list[TableRow]:
         return [r for r in self.rows if r.number not in self.invalid_rows]
+
+    def located_rows(self) -> list[LocatedValues]:
+        """The valid rows' values, each with a function naming the cell of a column."""
+        return [(row.values, functools.partial(self.location, row.number)) for row in self.valid_rows()]
 
 
 @dataclass

@@ -18,6 +18,7 @@ import yaml
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
+from .table import LocatedValues
 
 YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
 
@@ -124,3 +125,25 @@ def read_record(
         except CellError as exc:
             problems.error(loc, str(exc), display(value))
     return Record(values, locations, where)
+
+
+def read_records(
+    items: list[Any],
+    schema: Schema,
+    file: str,
+    problems: Problems,
+    *,
+    not_a_mapping: tuple[Location, str],
+    defaults: Mapping[str, Any] | None = None,
+    ignore: tuple[str, ...] = (),
+) -> list[LocatedValues]:
+    """`read_record` for each item of a YAML list; an item that is not a mapping is reported as
+    `not_a_mapping` (where, message). The YAML twin of `readers.table.Table.located_rows`."""
+    rows: list[LocatedValues] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            problems.error(*not_a_mapping)
+            continue
+        record = read_record(item, schema, file, problems, defaults=defaults, ignore=ignore)
+        rows.append((record.values, record.location))
+    return rows
