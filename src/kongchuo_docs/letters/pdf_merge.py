@@ -26,6 +26,7 @@ from typing import BinaryIO
 import jinja2
 
 from .. import gbt9704 as g
+from .. import sandbox
 from ..layout.text import break_lines
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
@@ -91,8 +92,9 @@ Line = TextLine | Blank | CutLine | FillLine
 class _Compiled:
     block: spec_mod.Block
     slip: bool
-    when: Callable[..., object] | None
+    when: jinja2.Template | None
     texts: tuple[jinja2.Template, ...]
+    label: str  # the block's place in the wording file, for messages
 
 
 class CompiledPdf:
@@ -102,16 +104,17 @@ class CompiledPdf:
         env = spec_mod.environment(autoescape=False)
         self.fonts = fonts
         self.duplex = duplex
+        self.source = spec.source
         self.bookmark = env.from_string(spec.bookmark) if spec.bookmark else None
         self.blocks = [
             _Compiled(
                 block,
-                slip,
-                env.compile_expression(block.when) if block.when else None,
+                i >= len(spec.blocks),
+                env.from_string(spec_mod.condition_source(block.when)) if block.when else None,
                 tuple(env.from_string(t) for t in block.texts()),
+                spec.block_label(i),
             )
-            for slip, blocks in ((False, spec.blocks), (True, spec.slip))
-            for block in blocks
+            for i, block in enumerate(spec.all_blocks())
         ]
 
     # -- layout
@@ -151,7 +154,7 @@ class CompiledPdf:
 
     def _block_lines(self, item: _Compiled, fields: Mapping[str, object]) -> list[Line]:
         block = item.block
-        texts = [t.render(fields) for t in item.texts]
+        texts = [sandbox.render(t, fields, where=self.source, field=item.label) for t in item.texts]
         body, pitch = g.BODY_SIZE_PT, g.LINE_PITCH_PT
         slip_size, slip_pitch = g.LETTER_SLIP_SIZE_PT, g.LETTER_SLIP_LINE_PITCH_PT
         size, line_pitch = (slip_size, slip_pitch) if item.slip else (body, pitch)
@@ -202,7 +205,7 @@ class CompiledPdf:
         body: list[Line] = []
         slip: list[Line] = []
         for item in self.blocks:
-            if item.when is not None and not item.when(**fields):
+            if item.when is not None and not sandbox.render(item.when, fields, where=self.source, field=item.label):
                 continue
             (slip if item.slip else body).extend(self._block_lines(item, fields))
         return body, slip
@@ -215,7 +218,7 @@ class CompiledPdf:
             count = 0
             for fields in letters:
                 if self.bookmark is not None:
-                    writer.bookmark(self.bookmark.render(fields).strip())
+                    writer.bookmark(sandbox.render(self.bookmark, fields, where=self.source, field="bookmark").strip())
                 body, slip = self.letter(fields)
                 self._paginate(writer, body, slip)
                 count += 1

@@ -8,16 +8,17 @@ field a template uses that neither the roster nor the settings provide, before a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 import jinja2.meta
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import sandbox
 from ..errors import Location, Problems
-from ..resources import template_path
+from ..wording import load_wording, located_strings
 
 BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill"]
 
@@ -57,6 +58,13 @@ class LetterSpec(BaseModel):
     bookmark: str = ""  # Jinja text of each letter's entry in the PDF's bookmarks; empty: no bookmarks
     blocks: list[Block]
     slip: list[Block] = Field(default_factory=list)
+    source: str = Field(default="", exclude=True)  # the wording file's name, for messages
+
+    def block_label(self, index: int) -> str:
+        """Where block `index` of `all_blocks` is, for messages: ``blocks 第 3 项`` / ``slip 第 1 项``."""
+        if index < len(self.blocks):
+            return f"blocks 第 {index + 1} 项"
+        return f"slip 第 {index - len(self.blocks) + 1} 项"
 
     def all_blocks(self) -> list[Block]:
         return [*self.blocks, *self.slip]
@@ -64,24 +72,25 @@ class LetterSpec(BaseModel):
 
 def load_spec(kind: str) -> LetterSpec:
     """Read the bundled template of `kind` (入学, 劝返 or 责令)."""
-    path = template_path("letters", KIND_FILES[kind])
+    data = load_wording("letters", KIND_FILES[kind])
+    source = next((v.source for _, v in located_strings(data)), KIND_FILES[kind])
     problems = Problems()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return LetterSpec.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        problems.error(Location(path.name), f"通知书模板格式错误：{exc}")
+        return LetterSpec.model_validate(data).model_copy(update={"source": source})
+    except ValidationError as exc:
+        problems.error(Location(source), f"通知书模板格式错误：{exc}")
         problems.raise_if_errors()
         raise  # unreachable: raise_if_errors raised
 
 
-def environment(*, autoescape: bool) -> jinja2.Environment:
-    """The one Jinja environment setup of the letters: unknown names fail, output escaped for XML."""
-    return jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=False,
-    )
+def environment(*, autoescape: bool, extra_globals: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+    """The letters' Jinja environment: the project's sandbox (unknown names fail; XML escaping on request)."""
+    return sandbox.environment(autoescape=autoescape, extra_globals=extra_globals)
+
+
+def condition_source(expression: str) -> str:
+    """A block's ``if:`` expression as a template that prints 1 when it holds."""
+    return "{% if " + expression + " %}1{% endif %}"
 
 
 def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environment) -> list[str]:
@@ -89,7 +98,7 @@ def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environme
     names: set[str] = set()
     for source in sources:
         names |= jinja2.meta.find_undeclared_variables(env.parse(source))
-    return sorted(names - known)
+    return sorted(names - known - set(env.globals))
 
 
 def check_fields(
