@@ -47,14 +47,24 @@ def reports_errors(func: F) -> F:
 
 
 @app.callback()
+@reports_errors
 def main_options(
     font_dir: Annotated[
         Path | None,
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
     ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="修改过的措辞模板文件夹（由 templates export 导出）；缺少的文件用默认措辞。"
+                     "写在子命令之前，如 kongchuo-docs --templates 我的模板 letters 名册.xlsx。"),
+    ] = None,
 ) -> None:
     """控辍保学文书工具箱。"""
+    if templates is not None:
+        from .wording import use_templates
+
+        use_templates(templates)  # every file checked now, before any command reads or writes
     if font_dir is not None:
         import os
 
@@ -160,6 +170,22 @@ def letters(
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
                                   jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force)
     _print_written(output, written)
+
+
+templates_app = typer.Typer(help="措辞模板：导出后修改，再用 --templates 使用。", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+@reports_errors
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="导出到的文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
+    """导出全部文种的措辞文件（每个字段上方注明可用变量），修改后用 --templates 文件夹 生成文书。"""
+    from .wording import export_templates
+
+    _print_written(folder, export_templates(folder, force=force))
 
 
 @app.command("forms")

@@ -117,9 +117,9 @@ def _harfbuzz_subset(load_library: LoadLibrary) -> Check:
 def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
     version = soffice_version()
     if version is None:
-        detail = f"未安装（可选，仅用于 DOCX 转 PDF 核对）：{OPTIONAL_APT}"
+        detail = f"未安装（可选：letters --template 自备 Word 模板时用它由同一份 DOCX 生成 PDF）：{OPTIONAL_APT}"
         return Check("LibreOffice", "warning", detail, required=False)
-    return Check("LibreOffice", "ok", version, required=False)
+    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它从同一份 DOCX 转出）", required=False)
 
 
 def _fontconfig() -> Check:

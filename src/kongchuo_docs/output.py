@@ -26,6 +26,7 @@ KINDS = (
     "self-check-report",
     "rectification-notice",
     "summary",
+    "templates",
     "referral-register",
     "form",
 )

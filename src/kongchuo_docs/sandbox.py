@@ -36,6 +36,10 @@ class TemplateLimitError(jinja2.exceptions.SecurityError):
     """A template broke a sandbox rule or limit; the message is Chinese and complete."""
 
 
+class ForbiddenSyntaxError(jinja2.TemplateSyntaxError):
+    """A template reads an attribute or item starting with ``_``; refused when the template is parsed."""
+
+
 def _bounded_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_SEQUENCE:
@@ -83,7 +87,8 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(attr, str) and attr.startswith("_"):
-                raise jinja2.TemplateSyntaxError(f"不允许访问以“_”开头的属性 {attr}", node.lineno, name, filename)
+                message = f"模板不允许访问以“_”开头的属性 {attr}（模板只能读取字段）"
+                raise ForbiddenSyntaxError(message, node.lineno, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
         return tree
@@ -146,7 +151,7 @@ def trial_render(template: jinja2.Template, names: Iterable[str], *, where: str,
     rule or limit is refused when it is read, before any input; other failures (a sample text where
     a number is expected) wait for the real data."""
     try:
-        _fill(template, dict.fromkeys(names, "字段"))
+        _fill(template, dict.fromkeys(set(names) - set(template.environment.globals), "字段"))
     except jinja2.exceptions.SecurityError as exc:
         raise _refused(exc, where, None, field) from None
     except Exception:

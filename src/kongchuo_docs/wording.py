@@ -103,8 +103,17 @@ def load_wording(*parts: str) -> dict[str, Any]:
     return _load(path, str(path) if path != template_path(*parts) else "/".join(parts))
 
 
-@cache
 def _load(path: Path, rel: str) -> dict[str, Any]:
+    """The file at `path` named `rel` in messages; re-read when it changes (a long-running server)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_once(path, rel, stamp)
+
+
+@cache
+def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -193,11 +202,17 @@ def check_folder(folder: Path) -> None:
             try:
                 used = variables(text)
             except jinja2.TemplateSyntaxError as exc:
-                problems.error(where, f"模板语法错误：{exc.message}")
+                forbidden = isinstance(exc, sandbox.ForbiddenSyntaxError)
+                problems.error(where, exc.message if forbidden else f"模板语法错误：{exc.message}")
                 continue
             allowed = documented.get(key_path, set()) | documented["*"] | set(_ENV.globals)
             for name in sorted(used - allowed):
                 problems.error(where, f"此处不能使用变量 {name}（可用：{'、'.join(sorted(allowed)) or '无'}）")
+            if used <= allowed:
+                try:
+                    sandbox.trial_render(_compiled(str(text)), allowed, where=str(path), field=key_path)
+                except InputError as exc:
+                    problems.items += [Problem(where, p.message) for p in exc.problems]
     problems.raise_if_errors()
 
 
@@ -219,30 +234,41 @@ def _check_keys(user: Any, bundled: Any, rel: str, path: str, problems: Problems
             _check_keys(item, merged, rel, f"{path}[{i}]", problems)
 
 
-def export(target: Path) -> list[Path]:
-    """Copy every wording file into `target` (same relative paths), each field preceded by a comment
-    naming the variables it may use; returns the written files."""
-    written: list[Path] = []
-    for rel, label in WORDING_FILES.items():
-        source = template_path(rel)
-        documented = documented_variables(rel)
-        line_vars: dict[int, set[str]] = {}
-        for key_path, text in located_strings(_load(source, rel)):
-            if text.line is not None:
-                line_vars.setdefault(text.line, set()).update(documented.get(key_path, set()))
-        header = [f"# {label}的措辞（kongchuo-docs templates export 导出，可修改后用 --templates 目录 使用）。",
-                  "# 每个字段上方的注释列出它可用的变量；写法 {{ 变量 }}，未列出的变量在生成前报错。"]  # fmt: skip
-        if documented["*"]:
-            header.append(f"# 本文件各字段都可用：{'、'.join(sorted(documented['*']))}")
-        out = list(header)
-        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
-            names = line_vars.get(number)
-            if names is not None:
-                indent = line[: len(line) - len(line.lstrip(" -"))].replace("-", " ")
-                out.append(f"{indent}# 可用变量：{'、'.join(sorted(names)) or '无（纯文字）'}")
-            out.append(line)
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+def export_templates(folder: Path, *, force: bool = False) -> list[str]:
+    """``templates export``: every wording file into `folder` (same relative paths, all or nothing,
+    listed in the manifest), each field preceded by a comment naming the variables it may use."""
+    from .output import OutputSet
+
+    with OutputSet(folder, force=force) as out:
+        for rel, label in WORDING_FILES.items():
+            out.reserve(rel).write_text(annotated(rel, label), encoding="utf-8")
+            out.record(rel, kind="templates", title=label)
+    return out.written
+
+
+def annotated(rel: str, label: str) -> str:
+    """The bundled wording file `rel` with a header and a ``# 可用变量：…`` comment above every field."""
+    source = template_path(rel)
+    documented = documented_variables(rel)
+    line_vars: dict[int, set[str]] = {}
+    for key_path, text in located_strings(_load(source, rel)):
+        if text.line is not None and not key_path.endswith(".type"):  # a letter block's kind, not wording
+            line_vars.setdefault(text.line, set()).update(documented.get(key_path, set()))
+    out = [
+        f"# {label}的措辞（kongchuo-docs templates export 导出）。修改后这样使用：",
+        "#   kongchuo-docs --templates 本文件夹 <命令> …   （或在单位设置中填写“模板目录”）",
+        "# 每个字段上方的注释列出它可用的变量（写作 {{ 变量 }}）；用了未列出的变量，生成前就会报错并指出行号。",
+        "# 删掉的文件用内置默认措辞。",
+    ]
+    if documented["*"]:
+        out.append(f"# 本文件的每个字段还可用：{'、'.join(sorted(documented['*']))}")
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        names = line_vars.get(number)
+        if names is not None:
+            indent = " " * (len(line) - len(line.lstrip(" -")))
+            listed = "、".join(sorted(names - documented["*"]))
+            if documented["*"]:
+                listed = "文件开头所列的全部变量" + (f"，以及 {listed}" if listed else "")
+            out.append(f"{indent}# 可用变量：{listed or '无（纯文字，不填变量）'}")
+        out.append(line)
+    return "\n".join(out) + "\n"

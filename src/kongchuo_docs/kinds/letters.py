@@ -33,6 +33,7 @@ from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
+from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..output import OutputSet
 from ..readers.roster import Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
@@ -132,7 +133,13 @@ def write_letters(
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
     groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
-    fonts = _font_pack(spec, settings, data.students)
+    # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
+    pdf_from_docx = word_template is not None
+    if pdf_from_docx and soffice_path() is None:
+        console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
+                     "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
+                     f"安装：{INSTALL_HINT}")  # fmt: skip
+    fonts = None if pdf_from_docx else _font_pack(spec, settings, data.students)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
@@ -143,13 +150,21 @@ def write_letters(
         ]
         stem = f"{label_dir}/{_file_stem(group)}"
         title = f"{group}{spec.file_label}"
-        planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
+        planned = [("docx", f"{stem}.docx", title)]
+        if not pdf_from_docx:
+            planned.insert(0, ("pdf", f"{stem}.pdf", title))
+        elif soffice_path() is not None:
+            planned.append(("docx-pdf", f"{stem}.pdf", title))
         if per_record:
             planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
-    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock)
+    rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
+                         console.err.is_terminal if progress is None else progress, clock))  # fmt: skip
+    # A docx-pdf unit directly follows its school's docx unit, which is written by now.
+    results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
+    clock.lap("docx-pdf")
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
@@ -218,6 +233,18 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
         if "{" in chars:
             chars |= body_chars
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
+
+
+def _convert(docx: Unit, pdf: Unit) -> UnitResult:
+    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kongchuo-pdf-", dir=pdf.target.parent) as scratch:
+        converted = render_docx_to_pdf(docx.target, Path(scratch))
+        data = converted.read_bytes()
+    pdf.target.write_bytes(data)
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    return UnitResult(pdf.target, len(pdf.letters), pages)
 
 
 class _Clock:

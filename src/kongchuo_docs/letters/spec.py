@@ -110,6 +110,8 @@ def check_fields(
     for source in sources:
         try:
             env.parse(source)
+        except sandbox.ForbiddenSyntaxError as exc:
+            problems.error(loc, str(exc.message))
         except jinja2.TemplateSyntaxError as exc:
             problems.error(loc, f"模板语法错误（第 {exc.lineno} 行）：{exc.message}", _snippet(source))
     if not problems.errors:
