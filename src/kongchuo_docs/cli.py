@@ -163,12 +163,19 @@ def letters(
         bool, typer.Option("--skip-invalid", help="跳过有错误的行，为其余学生生成通知书，并输出错误标注表。")
     ] = False,
     force: ForceOption = False,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="同一班级（村）内的顺序：名册（默认，名册行序）、拼音 或 身份证号。")
+    ] = None,
+    duplex: Annotated[
+        bool, typer.Option("--duplex", help="双面打印：每份通知书从新的一张纸开始，需要时补空白页（默认单面）。")
+    ] = False,
 ) -> None:
     """由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。"""
     from .kinds.letters import build_letters_files
 
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
-                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force)
+                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force,
+                                  sort=sort, duplex=True if duplex else None)
     _print_written(output, written)
 
 

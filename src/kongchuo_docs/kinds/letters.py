@@ -23,7 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from pypinyin import Style, lazy_pinyin
+
 from .. import console
+from .. import gbt9704 as g
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
@@ -41,7 +44,11 @@ from ..writers.error_workbook import write_error_workbook
 
 KINDS = tuple(KIND_FILES)
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
-SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
+SORT_KEYS = {"班级": ("班级",), "村": ("村",)}
+"""Setting 排序 → the merge field the letters of a school (township) are grouped by, in natural order."""
+WITHIN_ORDERS = ("名册", "拼音", "身份证号")
+"""Order of the letters within a class (village): roster rows, 姓名 in pinyin, or ID number."""
+SLIP_STYLES = ("回执", "送达回证")
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
 _UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -62,6 +69,8 @@ def build_letters_files(
     per_record: bool = False,
     skip_invalid: bool = False,
     force: bool = False,
+    sort: str | None = None,
+    duplex: bool | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths."""
     for path, label in ((roster, "名册"), (settings_file, "设置文件"), (word_template, "Word 模板")):
@@ -69,7 +78,8 @@ def build_letters_files(
             raise KongchuoError(f"找不到{label}：{path}")
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, kind=kind, settings_file=settings_file, word_template=word_template,
-                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid)  # fmt: skip
+                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, sort=sort,
+                      duplex=duplex)  # fmt: skip
     return out.written
 
 
@@ -87,12 +97,15 @@ def write_letters(
     source: str | None = None,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
+    sort: str | None = None,
+    duplex: bool | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
     `source` is the roster as the manifest names it (output-relative, e.g. ``inputs/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
+    `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -107,11 +120,18 @@ def write_letters(
     compile_default(spec, known, duplex=True)
     settings = load_settings(roster, settings_file)
     sort_key = str(settings["排序"])
+    within = sort or str(settings["班内排序"])
+    problems = Problems()
     if sort_key not in SORT_KEYS:
-        problems = Problems()
         problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
-        problems.raise_if_errors()
-    duplex = bool(settings["双面打印"])
+    if within not in WITHIN_ORDERS:
+        where = "--sort" if sort else settings.sources["班内排序"]
+        problems.error(Location(where, column="班内排序"), f"应为{'、'.join(WITHIN_ORDERS)}之一", within)
+    if str(settings["入学回执样式"]) not in SLIP_STYLES:
+        problems.error(Location(settings.sources["入学回执样式"], column="入学回执样式"),
+                       f"应为{'或'.join(SLIP_STYLES)}", settings["入学回执样式"])  # fmt: skip
+    problems.raise_if_errors()
+    duplex = bool(settings["双面打印"]) if duplex is None else duplex
     if kind == "责令" and not settings["省级处罚条款"]:
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
@@ -132,7 +152,7 @@ def write_letters(
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
-    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
+    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key], within)
     # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
     pdf_from_docx = word_template is not None
     if pdf_from_docx and soffice_path() is None:
@@ -165,6 +185,11 @@ def write_letters(
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
     results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
     clock.lap("docx-pdf")
+    spilled = sum(r.spilled for r in results)
+    if spilled:
+        slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
+        console.warn(f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
+                     f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
@@ -172,10 +197,11 @@ def write_letters(
 
 
 def group_students(
-    students: Iterable[Student], group_by: str, order: Sequence[str]
+    students: Iterable[Student], group_by: str, order: Sequence[str], within: str = "名册"
 ) -> dict[str, list[Student]]:
     """Students per `group_by` value (学校 or 乡镇; groups in name order), each group sorted by `order`
-    (班级/村), then name and ID. A student without a `group_by` value is an error (its row named)."""
+    (班级/村) and within that by `within` (`WITHIN_ORDERS`: roster row, pinyin of the name, ID number).
+    A student without a `group_by` value is an error (its row named)."""
     groups: dict[str, list[Student]] = defaultdict(list)
     problems = Problems()
     attribute = GROUP_ATTRIBUTES[group_by]
@@ -188,7 +214,13 @@ def group_students(
 
     def key(student: Student) -> tuple:
         values = student_fields(student)
-        return (*(_natural(values[k]) for k in order), values["姓名"], values["身份证号"])
+        if within == "拼音":
+            tie: tuple = (tuple(lazy_pinyin(student.name, style=Style.TONE3)), student.name, student.row)
+        elif within == "身份证号":
+            tie = (student.id_number, student.row)
+        else:
+            tie = (student.row,)
+        return (*(_natural(values[k]) for k in order), *tie)
 
     return {name: sorted(groups[name], key=key) for name in sorted(groups)}
 

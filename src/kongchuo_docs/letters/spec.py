@@ -14,13 +14,13 @@ from typing import Any, Literal
 
 import jinja2
 import jinja2.meta
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import sandbox
 from ..errors import Location, Problems
 from ..wording import load_wording, located_strings
 
-BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill"]
+BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
 
 KIND_FILES = {"入学": "enrolment.yaml", "劝返": "return.yaml", "责令": "order.yaml"}
 """``--kind`` value → the template file in ``templates/letters/``."""
@@ -36,7 +36,15 @@ class Block(BaseModel):
     issuer: str = ""  # signature: 署名
     date: str = ""  # signature: 成文日期
     labels: list[str] = Field(default_factory=list)  # fill: write-in fields on one line
+    rows: list[list[str]] = Field(default_factory=list)  # table: [标签, 内容] or [标签, 内容, 标签, 内容]
     when: str | None = Field(default=None, alias="if")
+
+    @field_validator("rows")
+    @classmethod
+    def _two_or_four_cells(cls, rows: list[list[str]]) -> list[list[str]]:
+        if any(len(row) not in (2, 4) for row in rows):
+            raise ValueError("表格每行应为 [标签, 内容] 或 [标签, 内容, 标签, 内容]")
+        return rows
 
     def texts(self) -> list[str]:
         """The Jinja sources of this block, in reading order."""
@@ -44,7 +52,14 @@ class Block(BaseModel):
             return [self.issuer, self.date]
         if self.type == "fill":
             return list(self.labels)
+        if self.type == "table":
+            return [cell for row in self.rows for cell in row]
         return [self.text]
+
+    def table_rows(self, texts: list[str]) -> list[list[str]]:
+        """`texts` (rendered `texts()` of a table) cut back into its rows."""
+        it = iter(texts)
+        return [[next(it) for _ in row] for row in self.rows]
 
 
 class LetterSpec(BaseModel):
