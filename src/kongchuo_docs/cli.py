@@ -279,7 +279,7 @@ def agreements(
     output: OutOption = Path("out"),
     force: ForceOption = False,
 ) -> None:
-    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
+    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、学校—任课教师、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
     written, warnings = build_agreement_files(input_file, output, force=force)

@@ -30,6 +30,7 @@ WORDING_FILES: dict[str, str] = {
     "agreement/bureau-school.yaml": "目标责任书（教育局—学校）",
     "agreement/township-village.yaml": "目标责任书（乡镇—村）",
     "agreement/school-teacher.yaml": "目标责任书（学校—班主任）",
+    "agreement/school-subject-teacher.yaml": "目标责任书（学校—任课教师）",
     "report/self_check.yaml": "自查报告",
     "rectification/notice.yaml": "整改通知",
     "summary/summary.yaml": "工作总结",
