@@ -4,6 +4,7 @@ PDF writer's PDF and the DOCX rendered by LibreOffice): 无版头 report, 上行
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import subprocess
@@ -18,8 +19,9 @@ from pdfmeasure import TextLine, is_red, page_sizes, rules, text_lines
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds.notice import build_notice_files
+from kongchuo_docs.layout.pages import Line, layout_document
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
-from kongchuo_docs.model import SignFields
+from kongchuo_docs.model import Document, Paragraph, Signature, SignFields
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.resources import sample_path
 
@@ -81,6 +83,7 @@ SOURCES = {
     "upward": UPWARD,
     "joint-sealed": JOINT.format(seal="是"),
     "joint": JOINT.format(seal="否"),
+    "joint-sealed-short": JOINT.format(seal="是").replace("工作" * 13, "工作"),  # the seal rows would straddle a page
     "form": FORM,
 }
 
@@ -256,6 +259,26 @@ def test_joint_issue_with_seals_names_in_rows_last_over_the_date(outputs, writer
     assert abs(centre(c) - centre(date)) < 1 and abs(centre(b) - centre(c)) < 1  # the last seal covers name and date
     assert abs(RIGHT - date.x1 - 4 * CHAR_MM) < 0.6  # 成文日期 右空四字
     assert centre(b) - centre(a) >= g.SEAL_DIAMETER_MM and centre(a) - LEFT >= g.SEAL_DIAMETER_MM / 2
+
+
+@BOTH
+def test_seal_rows_and_date_never_straddle_a_page(outputs, writer) -> None:
+    pdf = outputs["joint-sealed-short"][writer]
+    lines = body_lines(pdf)
+    pages = {line.page for line in lines if line.text in ("县教育局县民政局", "县公安局", "2026年4月1日")
+             and not is_red(line.color)}
+    assert len(pages) == 1 and len(page_sizes(pdf)) == len(page_sizes(outputs["joint-sealed-short"]["pdf"]))
+
+
+@pytest.mark.parametrize("paragraphs", range(1, 24))
+def test_seal_rows_stay_together_wherever_the_body_ends(paragraphs: int) -> None:
+    organs = ["县教育局", "县民政局", "县公安局"]
+    doc = Document(issuers=organs, signatures=[Signature(name=o) for o in organs], title="关于核查的通知", seal=True,
+                   body=[Paragraph(text="测" * 30) for _ in range(paragraphs)], date=dt.date(2026, 4, 1))
+    placed = [(page.number, pl.item.text) for page in layout_document(doc).pages for pl in page.items
+              if isinstance(pl.item, Line) and pl.item.role in ("signature", "date")]
+    assert [t for _, t in placed] == ["县教育局", "县民政局", "县公安局", "2026年4月1日"]
+    assert len({n for n, _ in placed}) == 1
 
 
 # ------------------------------------------------------------------ 签字栏, dates by hand

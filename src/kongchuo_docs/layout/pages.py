@@ -60,6 +60,7 @@ class Gap:
 
     height_pt: float
     role: str = "blank"
+    keep_with_next: bool = False  # stays on the page of what follows (DOCX w:keepNext)
 
 
 @dataclass(frozen=True)
@@ -311,9 +312,9 @@ class Layouter:
     def text_width(self) -> float:
         return landscape_type_area()[0] if self.flow.page.landscape else WIDTH
 
-    def blank(self, n: int = 1) -> None:
+    def blank(self, n: int = 1, *, keep_with_next: bool = False) -> None:
         for _ in range(n):
-            self.flow.place(Gap(PITCH))
+            self.flow.place(Gap(PITCH, keep_with_next=keep_with_next))
 
     def lines(self, lines: list[Line]) -> None:
         for line in lines:
@@ -552,7 +553,7 @@ class Layouter:
         date_width = self.body_width(g.SIGN_FIELD_DATE_TEXT)
         for r, labels in enumerate(rows):
             if r or self.flow.y > 0:  # apart from what stands above and from each other
-                self.blank(gap)
+                self.blank(gap, keep_with_next=r > 0)
             more = r < len(rows) - 1
             fields, dates = [], []
             for c, label in enumerate(labels):
@@ -710,9 +711,12 @@ class Layouter:
         if pitch < seal or pitch < widest + CHAR or any(s.note for s in sigs):
             return False
         rows = [sigs[i:i + per_row] for i in range(0, len(sigs), per_row)]  # a short last row keeps to the right
+        height = PITCH * ((len(rows) - 1) * g.SEAL_ROW_PITCH_LINES + 2)  # the rows and the date: one page
+        if not self.flow.fits(height) and self.flow.y > 0:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         for r, row in enumerate(rows):
             if r:
-                self.blank(g.SEAL_ROW_PITCH_LINES - 1)
+                self.blank(g.SEAL_ROW_PITCH_LINES - 1, keep_with_next=True)
             centres = [last_centre - pitch * (len(row) - 1 - c) for c in range(len(row))]
             self.row([(x - self.body_width(s.name) / 2, s.name) for x, s in zip(centres, row, strict=True)],
                      "signature", keep_with_next=True)
