@@ -98,6 +98,19 @@ def demo(
     _print_written(output, written)
 
 
+@app.command("init")
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="写出单位设置的文件夹，默认当前文件夹。")] = Path("."),
+    force: ForceOption = False,
+) -> None:
+    """写出一份带说明的空白单位设置（单位设置.yaml）：填好本县（区）的名称、代码、文号代字、学年等后，各命令自动使用。"""
+    from .profile.init import init_profile
+
+    _print_written(folder, init_profile(folder, force=force))
+    console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
+
+
 @app.command("doctor")
 @reports_errors
 def doctor(

@@ -28,6 +28,7 @@ KINDS = (
     "summary",
     "referral-register",
     "form",
+    "profile",
 )
 
 

@@ -70,7 +70,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
                 problems.error(loc, f"未知的设置项目（可用项目见 {default_settings_path().name}）", key)
                 continue
             try:
-                values[key] = _coerce(raw_value, defaults[key])
+                values[key] = coerce_setting(raw_value, defaults[key])
                 sources[key] = origin
             except ValueError as exc:
                 problems.error(loc, str(exc), raw_value)
@@ -121,7 +121,7 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         workbook.close()
 
 
-def _coerce(value: object, default: object) -> object:
+def coerce_setting(value: object, default: object) -> object:
     """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
     if isinstance(default, bool):
         if isinstance(value, bool):
