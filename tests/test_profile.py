@@ -232,3 +232,27 @@ def test_blank_profile_documents_every_key() -> None:
         assert key == "" or f"{key}:" in blank, key
     for key in LetterSection.model_fields:
         assert f"  {key}:" in blank, key
+
+
+def test_forms_writes_the_excel_twin_which_reads_back(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    result = CliRunner().invoke(app, ["forms", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    twin = tmp_path / "单位设置.xlsx"
+    blank = problems_of(twin)  # unfilled: exactly the required 项目, located at their cells
+    assert len(blank) == 5 and all(p.startswith("单位设置.xlsx!单位设置!B") and "必填" in p for p in blank), blank
+    workbook = load_workbook(twin)
+    sheet = workbook["单位设置"]
+    filled = {"省": "福建省", "县": "古田县", "行政区划代码": "350922", "教育局": "古田县教育局",
+              "学年": "2027—2028", "实施方案.文号": "古教综〔2021〕12号", "通知书.劝返复学期限天数": "10"}
+    for key_cell, value_cell, _ in sheet.iter_rows(min_row=2):
+        if key_cell.value in filled:
+            value_cell.value = filled[key_cell.value]
+    workbook["学校"].append(("古田县第一小学", "3135001234", ""))
+    workbook.save(twin)
+    profile = load_profile(twin)
+    assert profile.county == "古田县" and profile.plan.number == "古教综〔2021〕12号"
+    assert profile.letters.劝返复学期限天数 == 10 and profile.schools[0].name == "古田县第一小学"
+    assert profile.letters.所需材料[:2] == ["户口簿", "出生医学证明"] and len(profile.letters.所需材料) == 5
+    assert profile.date_rule == "今天" and profile.letters.入学回执 is True

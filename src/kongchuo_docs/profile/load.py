@@ -160,9 +160,12 @@ def _read_excel(path: Path) -> tuple[Any, Locate]:
             key_cell, value_cell = (*row, None, None)[:2]
             key = "" if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
             value = None if value_cell is None else _cell_value(value_cell.value)
-            if not key or key == "项目" or value is None:
+            if not key or key == "项目":
                 continue
             parts = tuple(p.strip() for p in key.split(KEY_SEPARATOR))
+            cells.setdefault(parts, Location(file, SHEET, f"B{key_cell.row}", column=key))
+            if value is None:
+                continue  # left blank: the field's default (a required one is reported at this cell)
             target = data
             for part in parts[:-1]:
                 target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}
@@ -172,7 +175,6 @@ def _read_excel(path: Path) -> tuple[Any, Locate]:
                 target[last] = [*previous, value] if isinstance(previous, list) else [previous, value]
             else:
                 target[last] = value
-            cells.setdefault(parts, Location(file, SHEET, f"B{key_cell.row}", column=key))
         for sheet, header in LIST_SHEETS.items():
             if sheet in workbook.sheetnames:
                 data[sheet] = _read_list_sheet(workbook[sheet], file, sheet, header, cells)
