@@ -10,7 +10,8 @@ file, run in ``--jobs`` processes.
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
 ``<文种>/名册错误标注.xlsx``.
-Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters.
+Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters; the
+error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 """
 
 from __future__ import annotations
@@ -125,8 +126,11 @@ def write_letters(
     label_dir = f"{base}{spec.file_label}"
     if row_errors:
         console.problems(row_errors)
-        target = out.reserve(f"{label_dir}/{ERROR_WORKBOOK}")
-        write_error_workbook(data.table, target)
+        error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
+        write_error_workbook(data.table, out.reserve(error_rel))
+        out.record(error_rel, kind="error-workbook", title=ERROR_WORKBOOK.removesuffix(".xlsx"),
+                   records=len(data.invalid_rows), source=source or roster,
+                   source_is_output=source is not None)  # fmt: skip
         console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
@@ -266,12 +270,23 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                     advance(len(units[futures[future]].letters))
             if batch:
                 clock.lap(fmt)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if bar is not None:
             bar.stop()
     return [found[i] for i in range(len(units))]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now (SIGTERM, Ctrl+C, a failed unit): `shutdown` alone would wait
+    for the units they are rendering. The executor has no public way to do this before Python 3.14."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def demo(out: OutputSet) -> None:
