@@ -246,7 +246,8 @@ def workbook_errors(where: Location) -> Iterator[None]:
     try:
         yield
     except BROKEN_WORKBOOK as exc:
-        _fail(where, f"工作簿已损坏，无法读取（{type(exc).__name__}）：请在 Excel 或 WPS 中打开，另存为 .xlsx 后再试")
+        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）：文件已损坏或不是 .xlsx；"
+              "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再试")
 
 
 def hidden_sheet_warning(path: Path, worksheet: Any) -> Problem:
