@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import console
 from ..errors import InputError, KongchuoError, Location, Problems
+from ..filenames import UniqueNames
 from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, number_fields, student_fields
@@ -44,7 +45,6 @@ GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field →
 SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
-_UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
 DEMO_SCHOOLS = 2
@@ -141,11 +141,12 @@ def write_letters(
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
     rels: list[str] = []
+    stems = UniqueNames()
     for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
             {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
         ]
-        stem = f"{label_dir}/{_file_stem(group)}"
+        stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
         planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
         if per_record:
@@ -185,10 +186,6 @@ def group_students(
 def _natural(text: str) -> tuple:
     """Sort key reading digit runs as numbers: 二年级(2)班 before 二年级(10)班."""
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
-
-
-def _file_stem(school: str) -> str:
-    return _UNSAFE_FILE.sub("_", school).strip(". ") or "学校"
 
 
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
