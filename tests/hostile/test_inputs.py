@@ -138,3 +138,17 @@ def test_unreadable_workbook_is_not_a_roster(tmp_path: Path, run) -> None:
     result = run(["letters", str(book), "-o", str(tmp_path / "out")])
     result.refused("空.xlsx")
     assert yaml is not None and nothing_written(tmp_path / "out")
+
+
+def test_force_with_a_new_roster_says_it_keeps_old_schools(tmp_path: Path, run) -> None:
+    rows = generate_rows(6, invalid=0, seed=5)
+    for row, school in zip(rows, ["甲校", "甲校", "甲校", "乙校", "乙校", "乙校"], strict=True):
+        row.values["入读学校"] = school
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, rows)
+    assert run(["letters", str(roster), "-o", str(tmp_path / "out")]).code == 0
+    write_sample_roster(roster, rows[:3])
+    result = run(["letters", str(roster), "-o", str(tmp_path / "out"), "--force"])
+    assert result.code == 0, result.output
+    assert "已保留未删除" in result.output and "乙校.pdf" in result.output
+    assert (tmp_path / "out" / "入学通知书" / "乙校.pdf").is_file()

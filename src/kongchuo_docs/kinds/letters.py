@@ -154,6 +154,7 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
+    _warn_kept_outputs(out, label_dir, rels)
     results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock)
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
@@ -277,6 +278,17 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         if bar is not None:
             bar.stop()
     return [found[i] for i in range(len(units))]
+
+
+def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
+    """Say which letters of an earlier run (a school no longer in the roster) stay in the folder:
+    they are kept, never deleted, so a clerk decides."""
+    folder = out.outdir / label_dir
+    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK}
+    kept = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name not in new) if folder.is_dir() else []
+    if kept:
+        console.warn(f"{label_dir} 中有 {len(kept)} 个文件不属于本次名册（如已不在名册中的学校），已保留未删除："
+                     + "、".join(kept))
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
