@@ -101,6 +101,31 @@ def build(
     _print_written(output, written)
 
 
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from .check import check_file
+
+    try:
+        result = check_file(input_file)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
+
+
 @app.command("demo")
 @reports_errors
 def demo(

@@ -37,6 +37,8 @@ class DraftReading:
     document: Document | None
     problems: list[Problem]
     images: dict[str, bytes] = field(default_factory=dict)
+    placed: bool = True  # False: the parts could not be placed (no title, two dates…)
+    by_line: bool = False  # a text draft: located by line, not paragraph
 
     @property
     def errors(self) -> list[Problem]:
@@ -141,11 +143,17 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None 
     for name, data in images.items():
         (image_dir / name).write_bytes(data)
     document = None
-    if not problems.errors:
+    placed = not problems.errors
+    if placed:
         reader = _DraftReader(path, by_line, image_dir)
         document = reader.document(mapping)
         problems.items += reader.problems.items
-    return DraftReading(mapping, None if problems.errors else document, problems.items, images)
+    return DraftReading(mapping, None if problems.errors else document, problems.items, images, placed, by_line)
+
+
+def draft_reader(path: Path, reading: DraftReading) -> _Reader:
+    """The reader that locates `reading`'s values (for findings on the mapping)."""
+    return _DraftReader(Path(path), reading.by_line, Path())
 
 
 # ------------------------------------------------------------------ what the clerk sees
@@ -197,12 +205,10 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _str)
-_Dumper.add_representer(Paras, lambda d, v: d.represent_list(list(v)))
-_Dumper.add_representer(LineDict, lambda d, v: d.represent_dict(dict(v)))
 
 
-def mapping_yaml(reading: DraftReading, source: str, image_folder: str | None = None) -> str:
-    """The equivalent 公文 YAML: fix a misread part here and build again from this file."""
+def plain_mapping(mapping: Mapping[str, Any], image_folder: str | None = None) -> dict[str, Any]:
+    """The mapping as plain YAML data in the reader's key order (a 正文 of paragraphs as one text)."""
     def plain(value: Any) -> Any:
         if isinstance(value, Paras) and all(isinstance(v, str) for v in value):
             return "\n".join(value) + "\n"
@@ -216,7 +222,11 @@ def mapping_yaml(reading: DraftReading, source: str, image_folder: str | None = 
         return value
 
     order = [aliases[0] for aliases in KEYS.values()]
-    ordered = dict(sorted(reading.mapping.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+    return plain(dict(sorted(mapping.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)))
+
+
+def mapping_yaml(reading: DraftReading, source: str, image_folder: str | None = None) -> str:
+    """The equivalent 公文 YAML: fix a misread part here and build again from this file."""
     head = f"# 由草稿 {source} 识别生成；识别有误时改这里，再运行 kongchuo-docs build 本文件\n"
-    return head + yaml.dump(plain(ordered), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                            width=1000)
+    return head + yaml.dump(plain_mapping(reading.mapping, image_folder), Dumper=_Dumper, allow_unicode=True,
+                            sort_keys=False, width=1000)

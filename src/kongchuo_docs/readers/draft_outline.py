@@ -99,7 +99,7 @@ class _Recogniser:
         self.file = file
         self.by_line = by_line
         self.problems = problems
-        self.data = _located(self.items[0].number if self.items else None)
+        self.data = _located()  # a part the draft lacks is named without a paragraph
 
     def where(self, item: DraftItem | None) -> Location:
         return locate(self.file, item.number if item else None, self.by_line)
