@@ -74,7 +74,7 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
         if changed:
             marks = "".join(dict.fromkeys(changed))
             problems.warning(src.location, f"中文中使用了半角标点 {marks}，已改为全角")
-        heading = _heading(text)
+        heading = heading_of(text)
         if heading is None:
             blocks.append(Paragraph(text=text))
             continue
@@ -97,7 +97,8 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
     return blocks
 
 
-def _heading(text: str) -> tuple[int, int, str] | None:
+def heading_of(text: str) -> tuple[int, int, str] | None:
+    """(level, number, text after the number) when `text` starts with a heading number."""
     for level, pattern in _LEVELS:
         m = pattern.fullmatch(text)
         if not m:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Location, Problems
+from .body_text import heading_of
 from .normalize import NormalizeError, normalize_doc_number, parse_date
 from .yaml_records import LineDict
 
@@ -68,6 +69,11 @@ def _put(d: LineDict, key: str, value: Any, number: int | None) -> None:
     d.lines[key] = number
 
 
+def _set_off(item: DraftItem) -> bool:
+    """Right-aligned, centred or indented: how a signature block stands apart from the body."""
+    return item.align in ("right", "center") or item.indented
+
+
 def _date_of(text: str) -> bool:
     squeezed = re.sub(r"\s", "", text)
     if len(squeezed) > 16:
@@ -114,7 +120,7 @@ class _Recogniser:
         if date_at is None:
             return self.data
         head, tail = items[:date_at], items[date_at + 1:]
-        head = self.signatures(head)
+        head = self.signatures(head, items[date_at])
         head = self.title(head)
         self.body_and_notes(head)
         self.attachments(tail)
@@ -169,15 +175,17 @@ class _Recogniser:
         _put(self.data, "成文日期", _squeeze(item.text), item.number)
         return first
 
-    def signatures(self, head: list[DraftItem]) -> list[DraftItem]:
-        """署名: the short lines right above the date (several for 联合行文)."""
+    def signatures(self, head: list[DraftItem], date: DraftItem) -> list[DraftItem]:
+        """署名: the short lines right above the date (several for 联合行文), set off as the date is
+        (right-aligned, centred or indented) when the date is."""
         names: list[DraftItem] = []
         end = len(head)
         while end > 1 and len(names) < 3:
             item = head[end - 1]
             text = item.text.strip()
             if (not item.is_text or len(text) > SHORT_LINE or text[-1] in END_PUNCTUATION + "：:"
-                    or NOTE_START.fullmatch(text) or NOTE_ITEM.fullmatch(text)):
+                    or NOTE_START.fullmatch(text) or NOTE_ITEM.fullmatch(text) or heading_of(text)
+                    or (_set_off(date) and not _set_off(item))):
                 break
             names.insert(0, item)
             end -= 1
