@@ -8,6 +8,7 @@ findings `build` leaves to the clerk (提示): punctuation at the end of the 标
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -97,7 +98,12 @@ def _texts(reader: _Reader, data: Any, key: Any = None) -> Iterator[tuple[str, L
     if isinstance(data, Mapping):
         for k, v in data.items():
             if isinstance(v, str):
-                yield from ((line, reader.loc(data, k, str(k))) for line in v.splitlines())
+                loc = reader.loc(data, k, str(k))
+                if "\n" not in v or loc.line is None:
+                    yield from ((line, loc) for line in v.splitlines())
+                else:  # a block scalar: its lines follow the key's line
+                    yield from ((line, dataclasses.replace(loc, line=loc.line + 1 + n))
+                                for n, line in enumerate(v.splitlines()))
             elif isinstance(v, (list, Mapping)):
                 yield from _texts(reader, v, (data, k))
     elif isinstance(data, list) and key is not None:
