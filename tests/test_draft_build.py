@@ -181,7 +181,8 @@ def test_check_lists_each_finding_with_rule_clause_and_severity(tmp_path: Path) 
     assert "通知.yaml:4 主送 [更正] 主送机关（GB/T 9704-2012 7.3.2）" in out
     assert "通知.yaml:7 正文 [更正] 标点符号（GB/T 15834-2011 标点符号用法）" in out
     assert "通知.yaml:8 正文 [错误] 结构层次序数（GB/T 9704-2012 7.3.3）：1级标题编号不连续" in out
-    assert "通知.yaml:9 正文 [提示] 数字用法（GB/T 15835-2011 出版物上数字用法）：阿拉伯数字应使用半角字形（２０）" in out
+    assert ("通知.yaml:9 正文 [提示] 数字用法（GB/T 15835-2011 出版物上数字用法）：阿拉伯数字应使用半角字形（２０）"
+            in out)
     assert "通知.yaml:10 成文日期 [更正] 成文日期（GB/T 9704-2012 7.3.5）" in out
 
 
