@@ -398,3 +398,15 @@ def test_output_text_is_the_draft_text_apart_from_the_listed_corrections(name: s
             text = re.sub(r"^1、", "1.", text)
         draft.append(text)
     assert model_text(reading) == re.sub(r"\s", "", "".join(draft))
+
+
+def test_set_lists_several_organs_for_a_joint_issue(tmp_path: Path) -> None:
+    from kongchuo_docs.readers.draft import parse_settings
+
+    path = tmp_path / "联合行文.docx"
+    joint_signature(path)
+    settings = parse_settings(["发文机关=古田县教育局、古田县民政局", "文号=古教〔2026〕5号"])
+    doc = read_draft(path, tmp_path / "w", settings=settings).document
+    assert doc.issuers == ["古田县教育局", "古田县民政局"] and doc.doc_number == "古教〔2026〕5号"
+    with pytest.raises(Exception, match="--set 密码=1：应写作 键=值"):
+        parse_settings(["密码=1"])

@@ -27,6 +27,7 @@ from .yaml_records import LineDict
 
 DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".txt", ".md")
 SET_SOURCE = "--set"
+LIST_KEYS = ("发文机关", "签发人", "署名")  # --set values listing several names with 、
 
 
 @dataclass
@@ -75,7 +76,7 @@ class _DraftReader(_Reader):
         return self.image_dir / Path(str(value)).name
 
 
-def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
+def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:
     """``--set 键=值`` options → {canonical Chinese key: value}. Raises KongchuoError for an unknown key."""
     lookup = {alias.lower(): aliases[0] for aliases in KEYS.values() for alias in aliases}
     out: dict[str, str] = {}
@@ -86,6 +87,8 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, str]:
             known = "、".join(aliases[0] for aliases in KEYS.values())
             raise KongchuoError(f"--set {pair}：应写作 键=值，键为公文的一项（{known}）")
         out[canon] = value.strip()
+        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=古田县教育局、古田县民政局
+            out[canon] = [v.strip() for v in value.split("、") if v.strip()]
     return out
 
 
@@ -169,9 +172,9 @@ def outline_lines(reading: DraftReading) -> list[str]:
         lines.append(f"发文字号：{doc.doc_number}")
     if doc.recipients:
         lines.append(f"主送：{doc.recipients}")
-    paragraphs = sum(1 for b in doc.body if b.type == "paragraph")
-    tables = sum(1 for b in doc.body if b.type == "table")
-    lines.append(f"正文：{paragraphs} 段" + (f"，{tables} 个表格" if tables else ""))
+    counts = {kind: sum(1 for b in doc.body if b.type == kind) for kind in ("paragraph", "table", "image")}
+    lines.append(f"正文：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
+                 + (f"，{counts['image']} 张图片" if counts["image"] else ""))
     for block in doc.body:
         if isinstance(block, Heading):
             lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
