@@ -13,8 +13,10 @@ import draftmaker as dm
 import pytest
 from pdfmeasure import is_red, page_sizes, text_lines
 from test_drafts import DATE, DRAFTS, ORGAN, RECIPIENTS, TITLE
+from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
+from kongchuo_docs.cli import app
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.readers.draft import read_draft
 from kongchuo_docs.readers.notice_yaml import read_notice
@@ -27,6 +29,12 @@ TOP, BOTTOM = g.MARGIN_TOP_MM, g.MARGIN_TOP_MM + g.TYPE_AREA_HEIGHT_MM
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kongchuo_docs", *args], capture_output=True, text=True,
                           cwd=cwd, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+
+
+def check(path: Path) -> tuple[int, str]:
+    """``kongchuo-docs check PATH`` in this process: exit code and what it printed on stdout."""
+    result = CliRunner().invoke(app, ["check", str(path)])
+    return result.exit_code, result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +169,8 @@ def test_a_doc_draft_is_converted_through_libreoffice(tmp_path: Path) -> None:
 
 
 def test_check_clean_yaml_exits_0() -> None:
-    result = run("check", str(sample_path("notice", "seed-notice.yaml")))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "未发现问题" in result.stdout
+    code, out = check(sample_path("notice", "seed-notice.yaml"))
+    assert code == 0 and "未发现问题" in out, out
 
 
 def test_check_lists_each_finding_with_rule_clause_and_severity(tmp_path: Path) -> None:
@@ -172,9 +179,8 @@ def test_check_lists_each_finding_with_rule_clause_and_severity(tmp_path: Path) 
         "发文机关: 古田县教育局\n发文字号: 古教综[2026]第03号\n标题: 关于做好控辍保学工作的通知。\n"
         "主送: 各中心学校\n正文: |\n  一、总体要求\n  各校要落实责任,确保入学。\n  三、工作措施\n  共２０所学校。\n"
         "成文日期: 2026年03月02日\n", encoding="utf-8")
-    result = run("check", str(path))
-    assert result.returncode == 1, result.stdout + result.stderr
-    out = result.stdout
+    code, out = check(path)
+    assert code == 1, out
     assert "通知.yaml:2 发文字号 [更正] 发文字号（GB/T 9704-2012 7.2.5）：年份应使用六角括号〔〕" in out
     assert "发文字号不加“第”" in out and "序号不编虚位" in out
     assert "通知.yaml:3 标题 [提示] 标题（GB/T 9704-2012 7.3.1）：标题末尾不加标点符号" in out
@@ -189,20 +195,20 @@ def test_check_lists_each_finding_with_rule_clause_and_severity(tmp_path: Path) 
 def test_check_a_draft_by_paragraph(tmp_path: Path) -> None:
     path = tmp_path / "不规范写法.docx"
     DRAFTS["不规范写法.docx"](path)
-    result = run("check", str(path))
-    assert result.returncode == 1
-    assert "不规范写法.docx 第 4 段 正文 [更正] 标点符号" in result.stdout
-    assert "不规范写法.docx 发文机关 [错误] 发文机关标志（GB/T 9704-2012 7.2.4）：必填" in result.stdout
+    code, out = check(path)
+    assert code == 1
+    assert "不规范写法.docx 第 4 段 正文 [更正] 标点符号" in out
+    assert "不规范写法.docx 发文机关 [错误] 发文机关标志（GB/T 9704-2012 7.2.4）：必填" in out
 
 
 def test_check_unreadable_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "坏.docx"
     path.write_bytes(b"this is not a zip")
-    result = run("check", str(path))
-    assert result.returncode == 2 and "另存为" in result.stdout + result.stderr
+    code, out = check(path)
+    assert code == 2 and "坏.docx [错误] 无法读取：不是可以读取的 Word 文档" in out and "另存为" in out
     bad_yaml = tmp_path / "坏.yaml"
     bad_yaml.write_text("标题: [未闭合\n", encoding="utf-8")
-    assert run("check", str(bad_yaml)).returncode == 2
+    assert check(bad_yaml)[0] == 2
 
 
 def test_read_draft_form_for_the_web_page(tmp_path: Path) -> None:

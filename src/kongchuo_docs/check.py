@@ -46,6 +46,7 @@ MESSAGE_RULES: tuple[tuple[str, tuple[str, str]], ...] = (
     ("附件", ("附件说明", "GB/T 9704-2012 7.3.4")),
 )
 DRAFT_RULE = ("草稿结构", "GB/T 9704-2012 7.3")
+UNREADABLE = "无法读取"
 TITLE_END = re.compile(r"[。，、；：！？.,;:!?]$")
 FULL_WIDTH_DIGITS = re.compile(r"[０-９]+")
 
@@ -54,13 +55,14 @@ FULL_WIDTH_DIGITS = re.compile(r"[０-９]+")
 class Finding:
     location: Location
     rule: str
-    basis: str  # the clause or norm
+    basis: str  # the clause or norm ("" for a file that cannot be read)
     severity: str  # 错误 (build refuses), 更正 (build corrects and says so), 提示 (left to the clerk)
     message: str
     value: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.location} [{self.severity}] {self.rule}（{self.basis}）：{self.message}"
+        basis = f"（{self.basis}）" if self.basis else ""
+        text = f"{self.location} [{self.severity}] {self.rule}{basis}：{self.message}"
         return text + (f"（{self.value}）" if self.value else "")
 
 
@@ -147,7 +149,9 @@ def check_file(path: Path) -> CheckResult:
             reading = read_draft(path, Path(work))
             return draft_result(path, reading)
     except InputError as exc:
-        return CheckResult([_finding(p) for p in exc.warnings + exc.problems], False, [], {})
+        unreadable = [Finding(p.location, UNREADABLE, "", SEVERITY[p.severity], p.message, p.value)
+                      for p in exc.warnings + exc.problems]
+        return CheckResult(unreadable, False, [], {})
 
 
 def draft_result(path: Path, reading: DraftReading) -> CheckResult:
