@@ -410,3 +410,31 @@ def test_set_lists_several_organs_for_a_joint_issue(tmp_path: Path) -> None:
     assert doc.issuers == ["古田县教育局", "古田县民政局"] and doc.doc_number == "古教〔2026〕5号"
     with pytest.raises(Exception, match="--set 密码=1：应写作 键=值"):
         parse_settings(["密码=1"])
+
+
+def test_hostile_docx_values_do_not_break_the_reader(tmp_path: Path) -> None:
+    """Malformed numbers in numbering.xml, an empty table: read, never a traceback."""
+    from docx.oxml.ns import qn
+
+    doc = dm.new()
+    dm.title(doc, TITLE)
+    dm.para(doc, RECIPIENTS)
+    broken = dm.numbering(doc, [("chineseCounting", "%1、")])
+    for lvl in doc.part.numbering_part.element.iter(qn("w:lvl")):
+        lvl.set(qn("w:ilvl"), "x")
+        lvl.find(qn("w:start")).set(qn("w:val"), "abc")
+    dm.numbered(doc, "总体要求", broken, 0)
+    empty = doc.add_table(rows=0, cols=0)
+    assert len(empty.rows) == 0
+    dm.para(doc, BODY)
+    dm.signature(doc, ORGAN, date=DATE)
+    reading = read(dm.save(doc, tmp_path / "坏值.docx"), tmp_path)
+    assert reading.document is not None and reading.document.title == TITLE
+    assert [b.text for b in reading.document.body][:1] == ["一、总体要求"]
+
+
+def test_control_characters_in_a_text_draft_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "控制字符.txt"
+    path.write_text("\n".join([TITLE + "\x00", RECIPIENTS, "\x07" + BODY, ORGAN, DATE]), encoding="utf-8")
+    doc = read(path, tmp_path).document
+    assert doc.title == TITLE and doc.body[0].text == BODY

@@ -24,6 +24,8 @@ from .body_text import int_to_cn
 from .draft_outline import DraftItem
 
 EMU_PER_MM = 36000
+DEFAULT_PICTURE_MM = 120.0  # a picture whose size the draft does not say
+MAX_SPAN = 63  # columns a merged cell may cover (Word's own limit)
 INDENT_TWIPS = 4 * 320  # four 16 pt characters: a signature block's left indent, in twips
 _TEXT_BOX = (qn("w:txbxContent"),)
 _SKIP = {qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:pPr"), qn("w:rPr"),
@@ -44,6 +46,14 @@ class DocxDraft:
     items: list[DraftItem]
     images: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+
+
+def _int(value: str | None, default: int) -> int:
+    """An integer attribute of the draft's XML; `default` when missing or malformed (hostile input)."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def _format_number(n: int, fmt: str) -> str:
@@ -74,20 +84,20 @@ class _Numbering:
         abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
         for an in part_element.findall(qn("w:abstractNum")):
             abstract[an.get(qn("w:abstractNumId"))] = {
-                int(lvl.get(qn("w:ilvl"), "0")): self._level(lvl) for lvl in an.findall(qn("w:lvl"))
+                _int(lvl.get(qn("w:ilvl")), 0): self._level(lvl) for lvl in an.findall(qn("w:lvl"))
             }
         for num in part_element.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
             levels = dict(abstract.get(ref.get(qn("w:val")) if ref is not None else "", {}))
             for override in num.findall(qn("w:lvlOverride")):
-                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                ilvl = _int(override.get(qn("w:ilvl")), 0)
                 lvl = override.find(qn("w:lvl"))
                 if lvl is not None:
                     levels[ilvl] = self._level(lvl)
                 start = override.find(qn("w:startOverride"))
                 if start is not None and ilvl in levels:
                     _, fmt, text = levels[ilvl]
-                    levels[ilvl] = (int(start.get(qn("w:val"))), fmt, text)
+                    levels[ilvl] = (_int(start.get(qn("w:val")), 1), fmt, text)
             self.levels[num.get(qn("w:numId"))] = levels
 
     @staticmethod
@@ -96,7 +106,7 @@ class _Numbering:
             el = lvl.find(qn(tag))
             return el.get(qn("w:val"), default) if el is not None else default
 
-        return int(val("w:start", "1")), val("w:numFmt", "decimal"), val("w:lvlText", "")
+        return _int(val("w:start", "1"), 1), val("w:numFmt", "decimal"), val("w:lvlText", "")
 
     def label(self, num_id: str, ilvl: int) -> str:
         """The next label of list `num_id` at level `ilvl` ("一、"), counting as Word does."""
@@ -105,6 +115,8 @@ class _Numbering:
             return ""
         counters = self.counters.setdefault(num_id, [0] * 9)
         start = levels[ilvl][0]
+        if not 0 <= ilvl < 9:
+            return ""
         counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = 0
@@ -215,7 +227,8 @@ class _DocxReader:
             self.problems.warning(where, "图形（形状、艺术字等）未读取")
             return
         extent = next(el.iter(_EXTENT), None)
-        width_mm = int(extent.get("cx")) / EMU_PER_MM if extent is not None else 120.0
+        width_mm = _int(extent.get("cx"), 0) / EMU_PER_MM if extent is not None else 0
+        width_mm = width_mm if width_mm > 0 else DEFAULT_PICTURE_MM
         png = self._png(rel, where)
         if png is not None:
             name = f"图{len(self.images) + 1}.png"
@@ -238,7 +251,7 @@ class _DocxReader:
                 buffer = io.BytesIO()
                 picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(buffer, "PNG")
                 return buffer.getvalue()
-        except (UnidentifiedImageError, OSError, ValueError):
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
             self.problems.warning(where, "图片格式无法读取（如 EMF/WMF），请另存为 PNG 后插入")
             return None
 
@@ -255,7 +268,8 @@ class _DocxReader:
         ilvl = num_pr.find(qn("w:ilvl"))
         if num_id is None or num_id.get(qn("w:val")) == "0":
             return ""
-        return self.numbering.label(num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0)
+        level = _int(ilvl.get(qn("w:val")), 0) if ilvl is not None else 0
+        return self.numbering.label(num_id.get(qn("w:val")), level)
 
     # ------------------------------------------------------------ formatting
 
@@ -293,10 +307,7 @@ class _DocxReader:
         if ind is None:
             return False
         left = ind.get(qn("w:left")) or ind.get(qn("w:start")) or "0"
-        try:
-            return int(left) >= INDENT_TWIPS
-        except ValueError:
-            return False
+        return _int(left, 0) >= INDENT_TWIPS
 
     def _bold(self, p: etree._Element, style: list[etree._Element]) -> bool:
         runs = [r for r in p.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
@@ -344,7 +355,7 @@ class _DocxReader:
                 merged |= span is not None or v_merge is not None
                 row.append("" if continued else "".join(parts))
                 if span is not None:
-                    row.extend([""] * (int(span.get(qn("w:val"), "1")) - 1))
+                    row.extend([""] * min(_int(span.get(qn("w:val")), 1) - 1, MAX_SPAN))
             rows.append(row)
         width = max((len(r) for r in rows), default=0)
         rows = [r + [""] * (width - len(r)) for r in rows]

@@ -25,6 +25,7 @@ NOTE_ITEM = re.compile(r"\d+\s*[.．、]\s*\S.*")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*(\d*)\s*[：:]?\s*(.*)")
 CC = re.compile(r"抄\s*送\s*[：:]\s*(.+)")
 PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
 END_PUNCTUATION = "。；，、！？.;,!?"
 
 
@@ -40,6 +41,9 @@ class DraftItem:
     indented: bool = False  # left indent of four characters or more (a signature block)
     table: list[list[str]] | None = None
     image: tuple[str, float] | None = None  # (file name in `Draft.images`, width mm)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _CONTROL.sub("", self.text))
 
     @property
     def is_text(self) -> bool:
@@ -91,7 +95,7 @@ def _squeeze(text: str) -> str:
 
 def _block(item: DraftItem) -> Any:
     """A 正文 entry: the paragraph's text, or a table/picture mapping as the YAML reader takes it."""
-    if item.table is not None:
+    if item.table:
         header, *rows = item.table
         return {"表格": {"表头": header, "行": rows}}
     if item.image is not None:
