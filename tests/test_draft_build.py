@@ -160,8 +160,11 @@ def test_a_doc_draft_is_converted_through_libreoffice(tmp_path: Path) -> None:
     subprocess.run([str(soffice_path()), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "doc", "--outdir", str(tmp_path / "doc"), str(tmp_path / "手工编号.docx")],
                    check=True, capture_output=True, timeout=180)
+    before = (tmp_path / "doc" / "手工编号.doc").read_bytes()
     reading = read_draft(tmp_path / "doc" / "手工编号.doc", tmp_path / "w", settings={"发文机关": ORGAN})
     assert reading.document is not None and reading.document.title == TITLE
+    assert sorted(os.listdir(tmp_path / "doc")) == ["手工编号.doc"]  # no lock file, nothing beside it
+    assert (tmp_path / "doc" / "手工编号.doc").read_bytes() == before
     assert [b.text for b in reading.document.body if b.type == "heading"][:2] == ["一、总体要求", "二、工作措施"]
 
 

@@ -9,6 +9,7 @@ outline a clerk checks and the equivalent YAML (written beside the outputs as ``
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,8 +115,11 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
     if suffix in (".doc", ".wps"):
         from ..libreoffice import convert_to_docx
 
-        path = convert_to_docx(path, workdir)
-        suffix = ".docx"
+        copy = workdir / "source" / path.name  # LibreOffice may leave a lock file beside what it opens
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+        draft = read_docx_draft(convert_to_docx(copy, workdir), name=path.name)
+        return draft.items, draft.images, draft.warnings, False
     if suffix == ".docx":
         draft = read_docx_draft(path)
         return draft.items, draft.images, draft.warnings, False

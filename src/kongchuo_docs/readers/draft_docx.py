@@ -132,9 +132,9 @@ class _Numbering:
 
 
 class _DocxReader:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, name: str | None = None):
         self.path = Path(path)
-        self.file = self.path.name
+        self.file = name or self.path.name
         try:
             self.doc = open_docx(str(self.path))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
@@ -364,6 +364,7 @@ class _DocxReader:
         return rows
 
 
-def read_docx_draft(path: Path) -> DocxDraft:
-    """Read a .docx draft (never modified). Raises InputError when it is not a readable DOCX."""
-    return _DocxReader(path).read()
+def read_docx_draft(path: Path, name: str | None = None) -> DocxDraft:
+    """Read a .docx draft (never modified), its findings named `name` (default: the file's name; the
+    original's for a converted .doc). Raises InputError when it is not a readable DOCX."""
+    return _DocxReader(path, name).read()
