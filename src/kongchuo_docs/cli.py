@@ -130,18 +130,59 @@ def _print_written(outdir: Path, written: list[str]) -> None:
 @app.command("build")
 @reports_errors
 def build(
-    input_file: Annotated[Path, typer.Argument(help="公文的 YAML 输入文件。", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+    ],
     output: OutOption = Path("out"),
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
     ] = "docx,pdf",
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项，如 --set 发文字号=古教综〔2026〕3号（可重复）。"),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 生成一份公文（红头通知、函等），写出 DOCX 和 PDF。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
+    from .readers.draft import parse_settings
 
-    written = build_notice_files(input_file, output, formats=_formats(formats), force=force)
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
+                                    settings=parse_settings(set_values or []))
+    elif len(inputs) == 1 and not set_values:
+        written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     _print_written(output, written)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from .check import check_file
+
+    try:
+        result = check_file(input_file)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("demo")
