@@ -11,7 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from . import __version__, console
+from . import __version__, cli_messages, console
 from .errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -178,6 +179,7 @@ register_app = typer.Typer(
     help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 app.add_typer(register_app, name="register")
 
