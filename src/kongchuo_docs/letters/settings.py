@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
 
 SETTINGS_SHEET = "设置"
@@ -85,9 +86,7 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
         problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
         problems.raise_if_errors()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problems.error(Location(path.name, line=line), "设置文件不是有效的 YAML")
+        problems.items.append(yaml_problem(exc, path.name))
         problems.raise_if_errors()
     if data is None:
         return {}

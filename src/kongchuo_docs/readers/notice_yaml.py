@@ -18,6 +18,7 @@ Every problem is collected with its YAML line before anything is written; fixabl
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,8 @@ COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
 SIGNATURE_KEYS: dict[str, tuple[str, ...]] = {"name": ("名称", "name"), "note": ("备注", "note")}
 FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "letter", "信函格式": "letter",
            "函": "letter", "letter": "letter"}
+# a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
+FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
 TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
 FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
 
@@ -169,6 +172,10 @@ class _Reader:
             value = "\n".join(value)  # a list of paragraphs: lines are counted from the key
         if not isinstance(value, str):
             self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）或段落列表")
+            return []
+        if "\n" not in value.strip() and FOLDED_HEADING.search(value):
+            self.problems.error(loc, "各段被并成了一段（“正文:”后面缺少“|”，YAML 把换行当成了空格）。"
+                                     "请把这一行改为“正文: |”，下面每段一行、缩进两个空格")
             return []
         first = (loc.line or 0) + 1  # a block scalar starts on the line after its key
         lines = [
