@@ -92,7 +92,10 @@ def demo(
     output: Annotated[Path, typer.Argument(help="输出文件夹。")] = Path("out"),
     force: ForceOption = False,
 ) -> None:
-    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/inputs/ 以便修改后重新生成。"""
+    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/样例输入/ 以便修改后重新生成。
+
+    再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
+    """
     from .demo import run_demo
 
     written = run_demo(output, force=force)

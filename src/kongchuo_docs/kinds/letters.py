@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .. import console
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
@@ -33,7 +34,7 @@ from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.roster import Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
@@ -121,13 +122,11 @@ def write_letters(
     if row_errors and not skip_invalid:
         raise InputError(data.problems.items)
     console.problems(data.problems.warnings)
-    base = folder.rstrip("/") + "/" if folder else ""
-    label_dir = f"{base}{spec.file_label}"
     if row_errors:
         console.problems(row_errors)
-        target = out.reserve(f"{label_dir}/{ERROR_WORKBOOK}")
+        target = out.reserve(in_folder(folder, ERROR_WORKBOOK))
         write_error_workbook(data.table, target)
-        console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
+        console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {in_folder(folder, ERROR_WORKBOOK)}")
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
@@ -141,7 +140,7 @@ def write_letters(
         letters = [
             {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
         ]
-        stem = f"{label_dir}/{_file_stem(group)}"
+        stem = in_folder(folder, _file_stem(group))
         title = f"{group}{spec.file_label}"
         planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
         if per_record:
@@ -276,11 +275,11 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
 
 def demo(out: OutputSet) -> None:
     """Demo step: a small synthetic roster of two schools (fixed seed, this school year) and its
-    letters of all three kinds (PDF + DOCX); the roster is written to ``inputs/letters/``."""
-    rel = f"inputs/letters/{DEMO_ROSTER}"
+    letters of all three kinds (PDF + DOCX), each kind in its folder (入学通知书/ …)."""
+    rel = in_folder(DEMO_INPUTS, f"通知书/{DEMO_ROSTER}")
     rows = generate_rows(DEMO_POOL, seed=DEMO_SEED)
     schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
     roster = out.reserve(rel)
     write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
     for kind in KINDS:
-        write_letters(out, roster, kind=kind, folder="letters", source=rel, progress=False)
+        write_letters(out, roster, kind=kind, folder=load_spec(kind).file_label, source=rel, progress=False)
