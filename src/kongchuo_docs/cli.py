@@ -142,7 +142,7 @@ def sample_roster(
 @app.command("letters")
 @reports_errors
 def letters(
-    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx 或 .csv）。", show_default=False)],
+    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
     settings: Annotated[

@@ -23,7 +23,9 @@ from ..errors import InputError, Location, Problem
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
 from ..output import OutputSet, in_folder
 from ..readers.normalize import format_date
+from ..readers.table import WORKBOOK_SUFFIXES
 from ..readers.units import Unit, read_units
+from ..readers.yaml_records import YAML_SUFFIXES
 from ..resources import sample_path
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
@@ -32,7 +34,7 @@ from .rectification import Finding, read_inspection
 from .self_check import ABSENCE_KEYS, COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
 
 KIND = "summary"
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
+FORM_SUFFIXES = (*WORKBOOK_SUFFIXES, *YAML_SUFFIXES)
 CHART_WIDTH_MM = charts.FIGURE_WIDTH_MM
 RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童入学率")
 CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
@@ -120,7 +122,7 @@ def _one_file(
     if path.name.startswith(("~$", ".")):
         return FileOutcome(path.name, "skipped", "", ("Excel 临时文件或隐藏文件，未读取",)), None
     if path.suffix.lower() not in FORM_SUFFIXES:
-        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx 或 .yaml 文件）",)), None
+        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx、.xls、.ods 或 .yaml 文件）",)), None
     try:
         form = read_self_check(path)
     except InputError as exc:

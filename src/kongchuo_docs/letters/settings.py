@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from ..errors import Location, Problems
+from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.table import WORKBOOK_SUFFIXES, open_workbook
 from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
 
@@ -58,7 +58,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
     sources = dict.fromkeys(defaults, "默认设置")
     problems = Problems()
     layers: list[tuple[dict[str, tuple[object, Location]], str]] = []
-    if roster is not None and roster.suffix.lower() == ".xlsx":
+    if roster is not None and roster.suffix.lower() in WORKBOOK_SUFFIXES:
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
     if settings_file is not None:
         raw = _read_yaml(settings_file, problems)
@@ -98,23 +98,20 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     """The 设置 sheet as key → (value, cell of the value); empty when the workbook has none."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        workbook = open_workbook(path)
+    except InputError:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
         found: dict[str, tuple[object, Location]] = {}
-        for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
-            key_cell, value_cell = (*row, None, None)[:2]
-            key = None if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
+        for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+            key_value, value = (*row, None, None)[:2]
+            key = None if key_value is None else str(key_value).strip()
             if not key or key == SHEET_HEADER[0]:
                 continue
-            value = None if value_cell is None else value_cell.value
-            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{key_cell.row}", column=key))
+            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{number}", column=key))
         return found
     finally:
         workbook.close()
