@@ -26,7 +26,7 @@ def test_missing_argument_is_reported_in_chinese_with_exit_2() -> None:
     result = run("build")
     assert result.returncode == 2
     assert "用法：" in result.stderr and "build --help 查看帮助" in result.stderr
-    assert "错误：缺少参数 INPUT_FILE" in result.stderr
+    assert "错误：缺少参数 INPUTS" in result.stderr
     assert_chinese(result.stderr)
 
 
@@ -34,8 +34,8 @@ def test_unknown_option_and_extra_argument_in_chinese() -> None:
     result = run("build", "a.yaml", "--nope")
     assert result.returncode == 2 and "错误：没有这个选项：--nope" in result.stderr
     assert_chinese(result.stderr)
-    result = run("build", "a.yaml", "b.yaml")
-    assert result.returncode == 2 and "错误：多余的参数：b.yaml" in result.stderr
+    result = run("demo", "out", "第二个")
+    assert result.returncode == 2 and "错误：多余的参数：第二个" in result.stderr
     result = run("letters", "名册.xlsx", "--jobs", "几个")
     assert result.returncode == 2 and "--jobs 的值无效：应为整数" in result.stderr
     result = run("nosuch")

@@ -62,7 +62,7 @@ def test_tab_indentation_named_on_every_line(tmp_path: Path) -> None:
 def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
     text = HEAD + "标题: 第二个标题\n成文日期: 2020-09-10\n"
     [message] = problems_of(write(tmp_path, text))
-    assert message.startswith("通知.yaml:5 标题: 重复填写：第 3 行和第 5 行都写了“标题”")
+    assert message == "通知.yaml:5: “标题”重复（第 3 行和第 5 行），请只保留一处"
 
 
 def test_key_one_edit_away_is_suggested(tmp_path: Path) -> None:
@@ -106,5 +106,5 @@ def test_cli_reports_yaml_trap_in_chinese_exit_2(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "kongchuo_docs", "build", str(path), "-o", str(tmp_path / "out")],
                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 2
-    assert "通知.yaml:5 标题: 重复填写" in result.stderr and "Traceback" not in result.stderr
+    assert "通知.yaml:5: “标题”重复（第 3 行和第 5 行）" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()

@@ -17,7 +17,7 @@ DEMO_INPUTS = "样例输入"  # the sample inputs each step copies, to edit and 
 
 
 def _steps() -> list[DemoStep]:
-    """Each kind contributes one step that copies its sample inputs to ``inputs/`` and builds."""
+    """Each kind contributes one step that copies its sample inputs to ``样例输入/`` and builds."""
     from .kinds import agreement, forms, letters, notice, rectification, register, self_check, summary
 
     return [

@@ -16,6 +16,7 @@ from typing import Any
 from .. import stats
 from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
+from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet, in_folder
 from ..readers.normalize import checked_doc_number
@@ -25,7 +26,6 @@ from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
-from .agreement import safe_name
 from .publish import write_document
 
 KIND = "self-check-report"
@@ -318,7 +318,7 @@ def write_self_check(
     folder: str = "",
 ) -> list[str]:
     doc = self_check_document(form, unit=unit, rounding=rounding, found=found)
-    return write_document(out, doc, in_folder(folder, f"{safe_name(form.unit)}_自查报告"), kind=KIND,
+    return write_document(out, doc, in_folder(folder, f"{safe_stem(form.unit, UNNAMED)}_自查报告"), kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from .. import console
 from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
-from ..readers.table import WORKBOOK_SUFFIXES, open_workbook
+from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
 from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
 
@@ -71,7 +72,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
                 problems.error(loc, f"未知的设置项目（可用项目见 {default_settings_path().name}）", key)
                 continue
             try:
-                values[key] = _coerce(raw_value, defaults[key])
+                values[key] = coerce_setting(raw_value, defaults[key])
                 sources[key] = origin
             except ValueError as exc:
                 problems.error(loc, str(exc), raw_value)
@@ -105,6 +106,8 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
+        if workbook[SETTINGS_SHEET].sheet_state != "visible":
+            console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
         for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
             key_value, value = (*row, None, None)[:2]
@@ -117,7 +120,7 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         workbook.close()
 
 
-def _coerce(value: object, default: object) -> object:
+def coerce_setting(value: object, default: object) -> object:
     """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
     if isinstance(default, bool):
         if isinstance(value, bool):

@@ -9,6 +9,7 @@ workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,25 +35,33 @@ class LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Keeps each key's line, and every key written twice in one mapping (PyYAML keeps the last)."""
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int, int]] = []  # (key, first line, repeated line)
-
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if key in mapping.lines:
-                self.duplicates.append((str(key), mapping.lines[key], line))
-            else:
-                mapping.lines[key] = line
+            if key in mapping.lines:  # YAML keeps the last value silently: a clerk's copy-paste slip
+                raise yaml.constructor.ConstructorError(
+                    problem=f"“{key}”重复（第 {mapping.lines[key]} 行和第 {line} 行），请只保留一处",
+                    problem_mark=key_node.start_mark,
+                )
+            mapping.lines[key] = line
         return mapping
 
 
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        value = super().construct_yaml_str(node)
+        bad = _CONTROL.search(value)
+        if bad:  # written as an escape ("\0", "\x07"): not allowed in DOCX/XLSX text
+            raise yaml.constructor.ConstructorError(
+                problem=f"含有不允许的控制字符 U+{ord(bad.group()):04X}，请删除", problem_mark=node.start_mark
+            )
+        return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)  # type: ignore[arg-type]
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _LineLoader.construct_mapping,  # type: ignore[arg-type]
@@ -77,6 +86,7 @@ YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("found character '@'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
     ("found character '`'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
 )
+_OWN_PROBLEM = re.compile(r"[“\u4e00-\u9fff]")
 _YAML_FALLBACK = "请检查这一行和上一行的缩进、冒号和引号"
 
 
@@ -84,6 +94,8 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     """A PyYAML error as a Chinese problem at file:line, the column in the message."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = str(getattr(exc, "problem", None) or "")
+    if _OWN_PROBLEM.match(problem):  # raised by _LineLoader itself, already Chinese
+        return Problem(Location(file, line=mark.line + 1 if mark else None), problem)
     text = next((zh for en, zh in YAML_PROBLEMS if problem.startswith(en)), _YAML_FALLBACK)
     if mark is None:
         return Problem(Location(file), f"YAML 格式错误：{text}")
@@ -102,8 +114,8 @@ def _tab_indents(text: str, file: str) -> list[Problem]:
 def load_yaml(path: Path) -> LineDict:
     """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise.
 
-    Tab indentation, keys written twice in one mapping (naming both lines) and syntax errors are
-    reported in Chinese at their line.
+    Tab indentation (every such line), a key written twice in one mapping (naming both lines),
+    control characters and syntax errors are reported in Chinese at their line.
     """
     file = Path(path).name
     try:
@@ -115,19 +127,16 @@ def load_yaml(path: Path) -> LineDict:
     tabs = _tab_indents(text, file)
     if tabs:
         raise InputError(tabs)
-    loader = _LineLoader(text)
     try:
-        data = loader.get_single_data()
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
+        line = text.count("\n", 0, exc.position) + 1
+        where = Location(file, line=line)
+        raise InputError([Problem(where, f"含有不允许的控制字符 U+{exc.character:04X}，请删除")]) from None
     except yaml.YAMLError as exc:
         raise InputError([yaml_problem(exc, file)]) from None
-    finally:
-        loader.dispose()
-    if loader.duplicates:
-        raise InputError([
-            Problem(Location(file, line=again, column=key),
-                    f"重复填写：第 {first} 行和第 {again} 行都写了“{key}”，请删去其中一处")
-            for key, first, again in loader.duplicates
-        ])  # fmt: skip
+    except RecursionError:
+        raise InputError([Problem(Location(file), "YAML 嵌套层级过深，无法读取")]) from None
     if not isinstance(data, LineDict):
         raise InputError([Problem(Location(file), "YAML 顶层应为“项目: 内容”的键值对")])
     return data
