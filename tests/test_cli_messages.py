@@ -61,3 +61,47 @@ def test_no_arguments_shows_the_chinese_help() -> None:
     result = run()
     assert "命令：" in result.stdout + result.stderr
     assert_chinese(result.stdout + result.stderr)
+
+
+NOTICE = """\
+发文机关: 罗源县教育局
+发文字号: 罗教综〔2020〕47号
+标题: 关于开展控辍保学专项检查的通知
+主送: 各乡（镇）人民政府：
+正文: |
+  为做好控辍保学工作,现通知如下。
+  一、检查内容
+成文日期: 2020-09-10
+"""
+
+
+def test_warnings_name_the_line_and_quiet_hides_them(tmp_path) -> None:
+    from kongchuo_docs.fonts import resolve_fonts
+
+    source = tmp_path / "通知.yaml"
+    source.write_text(NOTICE, encoding="utf-8")
+    out = str(tmp_path / "out")
+    normal = run("build", str(source), "-o", out, "--format", "docx")
+    assert normal.returncode == 0, normal.stderr
+    assert "警告 通知.yaml:6 正文: 中文中使用了半角标点 ,，已按全角排版；请把第 6 行的 , 改为全角" in normal.stderr
+    substituted = [r for r in resolve_fonts() if r.substituted]
+    assert normal.stderr.count("未安装正式字体") == (1 if substituted else 0)
+    assert "详见 kongchuo-docs doctor" in normal.stderr or not substituted
+    assert not any(f"{r.official}（{r.role}）未安装" in normal.stderr for r in substituted)  # details: -v
+
+    quiet = run("--quiet", "build", str(source), "-o", out, "--format", "docx", "--force")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    verbose = run("-v", "build", str(source), "-o", out, "--format", "docx", "--force")
+    assert verbose.returncode == 0
+    assert all(f"{r.official}（{r.role}）未安装" in verbose.stderr for r in substituted)
+    assert "第 6 行" in verbose.stderr
+
+
+def test_quiet_still_shows_errors_and_conflicts_with_verbose(tmp_path) -> None:
+    source = tmp_path / "坏.yaml"
+    source.write_text(NOTICE.replace("标题:", "标 题:").replace("成文日期", "日期X"), encoding="utf-8")
+    result = run("-q", "build", str(source), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and "错误 坏.yaml:" in result.stderr and "未写出任何文件" in result.stderr
+    both = run("-q", "-v", "version")
+    assert both.returncode == 2 and "不能同时使用" in both.stderr
+    assert_chinese(both.stderr)

@@ -113,8 +113,17 @@ def main_options(
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="显示详细信息，如每种字体的替代情况；写在子命令之前。")
+    ] = False,
 ) -> None:
     """控辍保学文书工具箱。"""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
+    console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
     if font_dir is not None:
         import os
 

@@ -192,8 +192,7 @@ def _natural(text: str) -> tuple:
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
     """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
     fontset = resolve_fonts()
-    for warning in fontset.warnings():
-        console.warn(warning)
+    fontset.announce()
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
     fallbacks: list[Fallback] = []

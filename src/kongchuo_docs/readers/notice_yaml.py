@@ -30,7 +30,14 @@ from ..gbt9704 import TYPE_AREA_WIDTH_MM
 from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
-from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, format_date, parse_date
+from .normalize import (
+    NormalizeError,
+    checked_doc_number,
+    fix_half_width_punctuation,
+    format_date,
+    parse_date,
+    warn_half_width,
+)
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -140,7 +147,7 @@ class _Reader:
         text = " ".join(str(value).split())
         fixed, changed = fix_half_width_punctuation(text)
         if changed:
-            self.problems.warning(loc, f"中文中使用了半角标点 {''.join(dict.fromkeys(changed))}，已改为全角")
+            warn_half_width(self.problems, loc, changed)
         return fixed
 
     def text_list(self, value: Any, loc: Location) -> list[str]:
