@@ -127,7 +127,7 @@ _HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s*([,;:?!()])|([,;:?!()])\s*(?=
 
 def warn_half_width(problems: Problems, where: Location, changed: list[str]) -> None:
     """The warning for half-width marks fixed in one line of input, saying which line to change."""
-    marks = " ".join(dict.fromkeys(changed))
+    marks = "".join(dict.fromkeys(changed))
     line = f"第 {where.line} 行" if where.line is not None else "此处"
     problems.warning(where, f"中文中使用了半角标点 {marks}，已按全角排版；请把{line}的 {marks} 改为全角")
 
