@@ -438,3 +438,13 @@ def test_control_characters_in_a_text_draft_are_dropped(tmp_path: Path) -> None:
     path.write_text("\n".join([TITLE + "\x00", RECIPIENTS, "\x07" + BODY, ORGAN, DATE]), encoding="utf-8")
     doc = read(path, tmp_path).document
     assert doc.title == TITLE and doc.body[0].text == BODY
+
+
+def test_a_typed_header_and_a_note_under_the_date(tmp_path: Path) -> None:
+    """A draft that already has "…文件" and the 发文字号 typed above the title, and a 附注."""
+    path = tmp_path / "带版头.txt"
+    path.write_text("\n".join(["古田县民政局文件", "古民〔2026〕8号", TITLE, RECIPIENTS, BODY, "古田县民政局", DATE,
+                               "（此件公开发布）"]), encoding="utf-8")
+    doc = read(path, tmp_path).document
+    assert doc.issuers == ["古田县民政局"] and doc.doc_number == "古民〔2026〕8号"  # the draft wins over defaults
+    assert doc.title == TITLE and doc.note == "（此件公开发布）" and doc.body[0].text == BODY

@@ -167,11 +167,12 @@ def draft_reader(path: Path, reading: DraftReading) -> _Reader:
 
 
 def outline_lines(reading: DraftReading) -> list[str]:
-    """The recognised outline: 标题, 主送, each heading with its level, 附件说明, 附件, 署名, 日期, 版记."""
+    """The recognised outline: 发文机关, 标题, 主送, each heading with its level, 附件说明, 附件, 署名,
+    日期, 附注, 版记."""
     doc, m = reading.document, reading.mapping
     if doc is None:
         return [f"{key}：{_short(m[key])}" for key in ("标题", "主送", "署名", "成文日期") if key in m]
-    lines = [f"标题：{doc.title}"]
+    lines = [f"发文机关：{'、'.join(doc.issuers)}", f"标题：{doc.title}"]
     if doc.doc_number:
         lines.append(f"发文字号：{doc.doc_number}")
     if doc.recipients:
@@ -189,6 +190,8 @@ def outline_lines(reading: DraftReading) -> list[str]:
         lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
     lines.append("署名：" + "、".join(s.name for s in doc.signatures))
     lines.append(f"成文日期：{format_date(doc.date)}")
+    if doc.note:
+        lines.append(f"附注：{doc.note}")
     if doc.colophon:
         if doc.colophon.cc:
             lines.append("抄送：" + "、".join(doc.colophon.cc))
