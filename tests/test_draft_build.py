@@ -57,7 +57,7 @@ def test_a_folder_of_drafts_builds_each_with_its_yaml_and_outline(built: dict) -
         stem = Path(name).stem
         assert {f"{stem}.yaml", f"{stem}.docx", f"{stem}.pdf"} <= paths
         assert f"【{name}】识别结果" in result.stderr
-    assert (out / "图片-图片" / "图1.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "图片-图片" / "图1.png").read_bytes()[:4] == b"\x89PNG" and "图片-图片/图1.png" in paths
     assert "  1级标题 一、总体要求" in result.stderr and "    2级标题 （一）加强排查" in result.stderr
     assert "  署名：古田县教育局、古田县民政局" in result.stderr and "  抄送：县人民政府办公室" in result.stderr
 

@@ -74,6 +74,7 @@ def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: S
     for name, data in reading.images.items():
         rel = f"{folder}/{name}"
         out.reserve(rel).write_bytes(data)
+        out.record(rel, kind="notice", title=f"{reading.document.title}（{name}）", source=path)
         written.append(rel)
     rel = f"{stem}.yaml"
     out.reserve(rel).write_text(mapping_yaml(reading, path.name, folder), encoding="utf-8")
