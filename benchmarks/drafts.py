@@ -16,7 +16,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 import draftmaker as dm  # noqa: E402
 
-from kongchuo_docs.readers.draft import read_draft  # noqa: E402
+from kongchuo_docs.readers.draft import DraftDefaults, read_draft  # noqa: E402
 
 SENTENCE = "各校要落实控辍保学工作责任，开学后一周内完成学生到校情况排查，对未到校学生逐一登记。"
 
@@ -41,7 +41,7 @@ def main() -> None:
         path = Path(work) / "长草稿.docx"
         make(path, paragraphs)
         start = time.perf_counter()
-        reading = read_draft(path, Path(work) / "read", defaults={"发文机关": "古田县教育局"})
+        reading = read_draft(path, Path(work) / "read", defaults=DraftDefaults(issuer="古田县教育局"))
         seconds = time.perf_counter() - start
     assert reading.document is not None, [str(p) for p in reading.errors[:5]]
     print(f"{paragraphs} paragraphs, {len(reading.document.body)} blocks: read in {seconds:.2f} s "

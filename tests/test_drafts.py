@@ -13,7 +13,7 @@ import pytest
 
 from kongchuo_docs.errors import Location
 from kongchuo_docs.model import Heading, Image, Table
-from kongchuo_docs.readers.draft import DraftReading, read_draft
+from kongchuo_docs.readers.draft import DraftDefaults, DraftReading, read_draft
 from kongchuo_docs.readers.draft_docx import _format_number
 
 ORGAN = "古田县教育局"
@@ -42,7 +42,7 @@ class Expect:
 
 
 def read(path: Path, tmp_path: Path, **kw) -> DraftReading:
-    return read_draft(path, tmp_path / "work", defaults={"发文机关": ORGAN}, **kw)
+    return read_draft(path, tmp_path / "work", defaults=DraftDefaults(issuer=ORGAN), **kw)
 
 
 def assert_outline(reading: DraftReading, expect: Expect) -> None:
@@ -354,7 +354,7 @@ def test_settings_override_and_defaults_fill_in(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
     reading = read_draft(path, tmp_path / "w", settings={"发文字号": "古教综[2026]03号", "格式": "信函"},
-                         defaults={"发文机关": "古田县教育局", "标题": "不会用到的标题"})
+                         defaults=DraftDefaults(issuer="古田县教育局", number_code="不会用到"))
     doc = reading.document
     assert doc.doc_number == "古教综〔2026〕3号" and doc.format == "letter"
     assert doc.title == TITLE and doc.issuers == ["古田县教育局"]
@@ -448,3 +448,19 @@ def test_a_typed_header_and_a_note_under_the_date(tmp_path: Path) -> None:
     doc = read(path, tmp_path).document
     assert doc.issuers == ["古田县民政局"] and doc.doc_number == "古民〔2026〕8号"  # the draft wins over defaults
     assert doc.title == TITLE and doc.note == "（此件公开发布）" and doc.body[0].text == BODY
+
+
+def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
+    """--set 发文字号=3 takes the profile's 文号代字 and the date's year; a draft without a 版记 gets the
+    profile's 印发机关 (said so); one with 抄送 only gets the 印发机关 added."""
+    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室", source="单位设置.yaml")
+    path = tmp_path / "a.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
+    reading = read_draft(path, tmp_path / "w", settings={"发文字号": "3"}, defaults=defaults)
+    doc = reading.document
+    assert doc.doc_number == "古教综〔2026〕3号"
+    assert doc.colophon.printer == "古田县教育局办公室" and doc.colophon.print_date == dt.date(2026, 3, 2)
+    assert any(str(p).startswith("单位设置.yaml 印发机关: 草稿没有版记") for p in reading.warnings)
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
+    doc = read_draft(path, tmp_path / "w2", defaults=defaults).document
+    assert doc.colophon.cc == ["县人民政府办公室"] and doc.colophon.printer == "古田县教育局办公室"

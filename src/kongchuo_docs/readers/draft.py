@@ -22,7 +22,7 @@ from ..model import Document, Heading
 from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
-from .normalize import format_date
+from .normalize import NormalizeError, format_date, parse_date
 from .notice_yaml import KEYS, _Reader
 from .yaml_records import LineDict
 
@@ -129,13 +129,24 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
     return items, {}, problems.warnings, True
 
 
-def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None = None,
-               defaults: Mapping[str, Any] | None = None, defaults_source: str = "单位设置") -> DraftReading:
+@dataclass(frozen=True)
+class DraftDefaults:
+    """What the profile (单位设置) supplies where a draft has none."""
+
+    issuer: str | None = None  # 发文机关
+    number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 古教综〔2026〕3号
+    printer: str | None = None  # 印发机关 of the 版记
+    source: str = "单位设置"  # where they come from, as findings name it
+
+
+def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, Any] | None = None,
+               defaults: DraftDefaults | None = None) -> DraftReading:
     """Read draft `path` (never modified) into a `DraftReading`; problems are collected, not raised,
     except for a file that cannot be read at all (InputError, EnvironmentProblem). The draft's
     pictures are written to ``workdir/images`` and the document refers to them there: keep
     `workdir` until the document is written."""
     path = Path(path)
+    defaults = defaults or DraftDefaults()
     if path.suffix.lower() not in DRAFT_SUFFIXES:
         raise InputError([Problem(Location(path.name), "草稿应为 .docx、.doc、.wps、.txt 或 .md 文件")])
     if not path.is_file():
@@ -143,8 +154,12 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None 
     items, images, notes, by_line = draft_items(path, workdir / "converted")
     problems = Problems(list(notes))
     mapping = recognise(items, path.name, problems, by_line=by_line)
-    _apply(mapping, defaults or {}, defaults_source, replace=False)
+    if defaults.issuer:
+        _apply(mapping, {"发文机关": defaults.issuer}, defaults.source, replace=False)
     _apply(mapping, settings or {}, SET_SOURCE, replace=True)
+    _number_from_code(mapping, defaults)
+    if defaults.printer and "成文日期" in mapping:
+        _printer(mapping, defaults, problems)
     image_dir = workdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
     for name, data in images.items():
@@ -156,6 +171,32 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None 
         document = reader.document(mapping)
         problems.items += reader.problems.items
     return DraftReading(mapping, None if problems.errors else document, problems.items, images, placed, by_line)
+
+
+def _number_from_code(mapping: LineDict, defaults: DraftDefaults) -> None:
+    """``--set 发文字号=3``: the profile's 文号代字 and the 成文日期's year make 古教综〔2026〕3号."""
+    number = mapping.get("发文字号")
+    if not (isinstance(number, str) and number.strip().isdigit() and defaults.number_code):
+        return
+    try:
+        year = parse_date(mapping.get("成文日期", "")).year
+    except NormalizeError:
+        return  # the reader reports the date
+    mapping["发文字号"] = f"{defaults.number_code}〔{year}〕{int(number)}号"
+
+
+def _printer(mapping: LineDict, defaults: DraftDefaults, problems: Problems) -> None:
+    """The 版记's 印发机关 from the profile; a draft without a 版记 gets one, printed on its 成文日期."""
+    colophon = mapping.get("版记")
+    where = Location(defaults.source, column="印发机关")
+    if isinstance(colophon, LineDict):
+        if "印发机关" not in colophon:
+            colophon["印发机关"] = defaults.printer
+            colophon.lines["印发机关"] = colophon.line
+        return
+    added = LineDict({"印发机关": defaults.printer, "印发日期": mapping["成文日期"]})
+    _apply(mapping, {"版记": added}, defaults.source, replace=False)
+    problems.warning(where, f"草稿没有版记：按单位设置加上“{defaults.printer} {mapping['成文日期']}印发”")
 
 
 def draft_reader(path: Path, reading: DraftReading) -> _Reader:
