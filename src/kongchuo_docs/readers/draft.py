@@ -88,7 +88,7 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:
             known = "、".join(aliases[0] for aliases in KEYS.values())
             raise KongchuoError(f"--set {pair}：应写作 键=值，键为公文的一项（{known}）")
         out[canon] = value.strip()
-        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=古田县教育局、古田县民政局
+        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=某县教育局、某县民政局
             out[canon] = [v.strip() for v in value.split("、") if v.strip()]
     return out
 
@@ -134,7 +134,7 @@ class DraftDefaults:
     """What the profile (单位设置) supplies where a draft has none."""
 
     issuer: str | None = None  # 发文机关
-    number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 古教综〔2026〕3号
+    number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 代字〔2026〕3号
     printer: str | None = None  # 印发机关 of the 版记
     source: str = "单位设置"  # where they come from, as findings name it
 
@@ -174,7 +174,7 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, Any] | None 
 
 
 def _number_from_code(mapping: LineDict, defaults: DraftDefaults) -> None:
-    """``--set 发文字号=3``: the profile's 文号代字 and the 成文日期's year make 古教综〔2026〕3号."""
+    """``--set 发文字号=3``: the profile's 文号代字 and the 成文日期's year make 代字〔2026〕3号."""
     number = mapping.get("发文字号")
     if not (isinstance(number, str) and number.strip().isdigit() and defaults.number_code):
         return

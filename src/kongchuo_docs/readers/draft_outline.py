@@ -202,7 +202,7 @@ class _Recogniser:
     # ------------------------------------------------------------ from the start
 
     def title(self, head: list[DraftItem]) -> list[DraftItem]:
-        """版头 lines the draft may carry (``古田县教育局文件``, the 发文字号), 标题 (1–3 paragraphs), 主送."""
+        """版头 lines the draft may carry (``某县教育局文件``, the 发文字号), 标题 (1–3 paragraphs), 主送."""
         start = 0
         while start < min(2, len(head) - 1) and head[start].is_text:
             text = head[start].text.strip()
