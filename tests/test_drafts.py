@@ -464,3 +464,21 @@ def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
     doc = read_draft(path, tmp_path / "w2", defaults=defaults).document
     assert doc.colophon.cc == ["县人民政府办公室"] and doc.colophon.printer == "古田县教育局办公室"
+
+
+def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = dm.new()
+    dm.title(doc, TITLE)
+    dm.para(doc, RECIPIENTS)
+    dm.para(doc, "总体要求", style="Heading 1")
+    p = dm.para(doc, BODY)
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>'))
+    dm.signature(doc, ORGAN, date=DATE)
+    reading = read(dm.save(doc, tmp_path / "脚注.docx"), tmp_path)
+    messages = [str(p) for p in reading.warnings]
+    assert any(m.startswith("脚注.docx 第 3 段: 用了标题样式但没有编号") for m in messages), messages
+    assert any(m.startswith("脚注.docx 第 4 段: 脚注未读取") for m in messages), messages
+    assert reading.document.body[0].text == "总体要求"
