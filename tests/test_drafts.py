@@ -172,12 +172,15 @@ def gbk_text(path: Path) -> Expect:
 
 
 def markdown(path: Path) -> Expect:
-    """A Markdown draft: # title, **bold** marks dropped, a table in the body."""
+    """A Markdown draft: # title, **bold** marks dropped, a table and a picture in the body; a picture
+    outside the draft's folder is not read (and said)."""
+    (path.parent / "流程图.png").write_bytes(dm.png())
     path.write_text(
         f"# {TITLE}\n\n{RECIPIENTS}\n\n{OPENING}\n\n一、**总体要求**\n\n{BODY}\n\n"
-        "| 学段 | 目标 |\n| --- | --- |\n| 小学 | 100% |\n| 初中 | 99% |\n\n"
-        f"{CLOSING}\n\n{ORGAN}\n{DATE}\n", encoding="utf-8")
-    return Expect(headings=[(1, "一、总体要求")], tables=1)
+        "| 学段 | 目标 |\n| --- | --- |\n| 小学 | 100% |\n| 初中 | 99% |\n\n![劝返流程](流程图.png)\n\n"
+        f"![外部](../../etc/图.png)\n\n{CLOSING}\n\n{ORGAN}\n{DATE}\n", encoding="utf-8")
+    return Expect(headings=[(1, "一、总体要求")], tables=1, images=1,
+                  warnings=[f"{path.name}:18: 图片未读取（应为草稿所在文件夹中的图片文件）（../../etc/图.png）"])
 
 
 def two_line_title(path: Path) -> Expect:

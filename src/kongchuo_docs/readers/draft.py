@@ -125,8 +125,10 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
         return draft.items, draft.images, draft.warnings, False
     problems = Problems()
     text = read_text_file(path)
-    items = markdown_items(text, path.name, problems) if suffix == ".md" else text_items(text)
-    return items, {}, problems.warnings, True
+    images: dict[str, bytes] = {}
+    items = (markdown_items(text, path.name, problems, path.parent, images) if suffix == ".md"
+             else text_items(text))
+    return items, images, problems.warnings, True
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,21 @@ class DocxDraft:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def to_png(blob: bytes) -> bytes | None:
+    """A picture's bytes as PNG (JPEG, GIF, BMP… converted); None when it is not a picture Pillow reads."""
+    if blob[:8] == b"\x89PNG\r\n\x1a\n":
+        return blob
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(blob)) as picture:
+            buffer = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(buffer, "PNG")
+            return buffer.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def _int(value: str | None, default: int) -> int:
     """An integer attribute of the draft's XML; `default` when missing or malformed (hostile input)."""
     try:
@@ -248,18 +263,10 @@ class _DocxReader:
         except KeyError:
             self.problems.warning(where, "图片链接到文档外的文件，未读取")
             return None
-        if blob[:8] == b"\x89PNG\r\n\x1a\n":
-            return blob
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(blob)) as picture:
-                buffer = io.BytesIO()
-                picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(buffer, "PNG")
-                return buffer.getvalue()
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        png = to_png(blob)
+        if png is None:
             self.problems.warning(where, "图片格式无法读取（如 EMF/WMF），请另存为 PNG 后插入")
-            return None
+        return png
 
     def _label(self, p: etree._Element) -> str:
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
