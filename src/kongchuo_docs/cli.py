@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
+import click
 import typer
 
-from . import __version__, console
+from . import __version__, cli_messages, console
 from .errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
 
 app = typer.Typer(
@@ -20,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -42,8 +46,64 @@ def reports_errors(func: F) -> F:
         except (OutputExistsError, EnvironmentProblem, KongchuoError) as exc:
             console.err.print(f"错误：{exc}", markup=False)
             raise typer.Exit(2) from None
+        except OSError as exc:
+            message = _os_error_message(exc)
+            if message is None:
+                _unexpected(exc)
+            console.err.print(f"错误：{message}，未写出任何文件。", markup=False)
+            raise typer.Exit(2) from None
+        except RecursionError:
+            console.err.print("错误：输入嵌套过深（如 YAML 层级过多），无法处理，未写出任何文件。", markup=False)
+            raise typer.Exit(2) from None
+        except Terminated:
+            console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
+            raise typer.Exit(143) from None
+        except KeyboardInterrupt:
+            console.err.print("已中断，未写出任何文件。", markup=False)
+            raise typer.Exit(130) from None
+        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            _unexpected(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM, so that every ``with`` block
+    (the output staging, the worker pool) unwinds as for Ctrl+C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件夹只读，无法写入",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    getattr(errno, "EDQUOT", -1): "磁盘配额已满",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+}
+
+
+def _os_error_message(exc: OSError) -> str | None:
+    """A Chinese line for a file-system error the clerk can act on, naming the file; else None."""
+    reason = _OS_ERRORS.get(exc.errno or 0)
+    if reason is None:
+        return None
+    return f"{reason}：{exc.filename}" if exc.filename else reason
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    from .debuglog import save_debug_log
+
+    log = save_debug_log(exc)
+    where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
+    console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
+    raise typer.Exit(70) from None
 
 
 @app.callback()
@@ -59,8 +119,17 @@ def main_options(
         typer.Option("--templates", help="修改过的措辞模板文件夹（由 templates export 导出）；缺少的文件用默认措辞。"
                      "写在子命令之前，如 kongchuo-docs --templates 我的模板 letters 名册.xlsx。"),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="显示详细信息，如每种字体的替代情况；写在子命令之前。")
+    ] = False,
 ) -> None:
     """控辍保学文书工具箱。"""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
+    console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
     if templates is not None:
         from .wording import use_templates
 
@@ -81,18 +150,60 @@ def _print_written(outdir: Path, written: list[str]) -> None:
 @app.command("build")
 @reports_errors
 def build(
-    input_file: Annotated[Path, typer.Argument(help="公文的 YAML 输入文件。", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+    ],
     output: OutOption = Path("out"),
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
     ] = "docx,pdf",
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 生成一份公文（红头通知、函等），写出 DOCX 和 PDF。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
+    from .readers.draft import parse_settings
 
-    written = build_notice_files(input_file, output, formats=_formats(formats), force=force)
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
+                                    settings=parse_settings(set_values or []))
+    elif len(inputs) == 1 and not set_values:
+        written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     _print_written(output, written)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from .check import check_file
+
+    try:
+        result = check_file(input_file)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("demo")
@@ -101,11 +212,27 @@ def demo(
     output: Annotated[Path, typer.Argument(help="输出文件夹。")] = Path("out"),
     force: ForceOption = False,
 ) -> None:
-    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/inputs/ 以便修改后重新生成。"""
+    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/样例输入/ 以便修改后重新生成。
+
+    再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
+    """
     from .demo import run_demo
 
     written = run_demo(output, force=force)
     _print_written(output, written)
+
+
+@app.command("init")
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="写出单位设置的文件夹，默认当前文件夹。")] = Path("."),
+    force: ForceOption = False,
+) -> None:
+    """写出一份带说明的空白单位设置（单位设置.yaml）：填好本县（区）的名称、代码、文号代字、学年等后，各命令自动使用。"""
+    from .profile.init import init_profile
+
+    _print_written(folder, init_profile(folder, force=force))
+    console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
 
 
 @app.command("doctor")
@@ -148,7 +275,7 @@ def sample_roster(
 @app.command("letters")
 @reports_errors
 def letters(
-    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx 或 .csv）。", show_default=False)],
+    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
     settings: Annotated[
@@ -211,6 +338,7 @@ register_app = typer.Typer(
     help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 app.add_typer(register_app, name="register")
 
@@ -406,5 +534,6 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     sys.exit(app())

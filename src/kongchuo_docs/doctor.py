@@ -26,7 +26,8 @@ from .errors import EnvironmentProblem
 
 Status = Literal["ok", "warning", "missing"]
 
-PACKAGES = ("python-docx", "docxtpl", "openpyxl", "weasyprint", "typer", "pydantic", "fonttools", "matplotlib")
+PACKAGES = ("python-docx", "docxtpl", "openpyxl", "python-calamine", "weasyprint", "typer", "pydantic", "fonttools",
+            "matplotlib")
 PANGO_LIBRARY = "libpango-1.0.so.0"
 HARFBUZZ_LIBRARY = "libharfbuzz.so.0"
 HARFBUZZ_SUBSET_LIBRARY = "libharfbuzz-subset.so.0"
@@ -117,9 +118,11 @@ def _harfbuzz_subset(load_library: LoadLibrary) -> Check:
 def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
     version = soffice_version()
     if version is None:
-        detail = f"未安装（可选：letters --template 自备 Word 模板时用它由同一份 DOCX 生成 PDF）：{OPTIONAL_APT}"
+        detail = (f"未安装（可选：letters --template 自备 Word 模板的 PDF 由它从同一份 DOCX 转出；"
+                  f"读取 .doc/.wps 草稿）：{OPTIONAL_APT}")
         return Check("LibreOffice", "warning", detail, required=False)
-    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它从同一份 DOCX 转出）", required=False)
+    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它转出；可读取 .doc/.wps 草稿）",
+                 required=False)
 
 
 def _fontconfig() -> Check:

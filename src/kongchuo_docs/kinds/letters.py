@@ -10,7 +10,8 @@ file, run in ``--jobs`` processes.
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
 ``<文种>/名册错误标注.xlsx``.
-Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters.
+Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters; the
+error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from pypinyin import Style, lazy_pinyin
 
 from .. import console
 from .. import gbt9704 as g
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problems
+from ..filenames import UniqueNames
 from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, number_fields, student_fields
@@ -37,7 +40,7 @@ from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
 from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.roster import Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
@@ -51,7 +54,6 @@ WITHIN_ORDERS = ("名册", "拼音", "身份证号")
 SLIP_STYLES = ("回执", "送达回证")
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
-_UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
 DEMO_SCHOOLS = 2
@@ -102,7 +104,7 @@ def write_letters(
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
-    `source` is the roster as the manifest names it (output-relative, e.g. ``inputs/…``), default
+    `source` is the roster as the manifest names it (output-relative, e.g. ``样例输入/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
     `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
@@ -142,12 +144,14 @@ def write_letters(
     if row_errors and not skip_invalid:
         raise InputError(data.problems.items)
     console.problems(data.problems.warnings)
-    base = folder.rstrip("/") + "/" if folder else ""
-    label_dir = f"{base}{spec.file_label}"
+    label_dir = in_folder(folder, spec.file_label)
     if row_errors:
         console.problems(row_errors)
-        target = out.reserve(f"{label_dir}/{ERROR_WORKBOOK}")
-        write_error_workbook(data.table, target)
+        error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
+        write_error_workbook(data.table, out.reserve(error_rel))
+        out.record(error_rel, kind="error-workbook", title=ERROR_WORKBOOK.removesuffix(".xlsx"),
+                   records=len(data.invalid_rows), source=source or roster,
+                   source_is_output=source is not None)  # fmt: skip
         console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
@@ -164,11 +168,12 @@ def write_letters(
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
     rels: list[str] = []
+    stems = UniqueNames()
     for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
             {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
         ]
-        stem = f"{label_dir}/{_file_stem(group)}"
+        stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
         planned = [("docx", f"{stem}.docx", title)]
         if not pdf_from_docx:
@@ -180,6 +185,7 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
+    _warn_kept_outputs(out, label_dir, rels)
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
@@ -230,15 +236,10 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
 
 
-def _file_stem(school: str) -> str:
-    return _UNSAFE_FILE.sub("_", school).strip(". ") or "学校"
-
-
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
     """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
     fontset = resolve_fonts()
-    for warning in fontset.warnings():
-        console.warn(warning)
+    fontset.announce()
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
     fallbacks: list[Fallback] = []
@@ -325,6 +326,10 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                     advance(len(units[futures[future]].letters))
             if batch:
                 clock.lap(fmt)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -333,13 +338,31 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
     return [found[i] for i in range(len(units))]
 
 
+def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
+    """Say which letters of an earlier run (a school no longer in the roster) stay in the folder:
+    they are kept, never deleted, so a clerk decides."""
+    folder = out.outdir / label_dir
+    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK}
+    kept = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name not in new) if folder.is_dir() else []
+    if kept:
+        console.warn(f"{label_dir} 中有 {len(kept)} 个文件不属于本次名册（如已不在名册中的学校），已保留未删除："
+                     + "、".join(kept))
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now (SIGTERM, Ctrl+C, a failed unit): `shutdown` alone would wait
+    for the units they are rendering. The executor has no public way to do this before Python 3.14."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def demo(out: OutputSet) -> None:
     """Demo step: a small synthetic roster of two schools (fixed seed, this school year) and its
-    letters of all three kinds (PDF + DOCX); the roster is written to ``inputs/letters/``."""
-    rel = f"inputs/letters/{DEMO_ROSTER}"
+    letters of all three kinds (PDF + DOCX), each kind in its own folder (入学通知书/ …)."""
+    rel = in_folder(DEMO_INPUTS, f"通知书/{DEMO_ROSTER}")
     rows = generate_rows(DEMO_POOL, seed=DEMO_SEED)
     schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
     roster = out.reserve(rel)
     write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
     for kind in KINDS:
-        write_letters(out, roster, kind=kind, folder="letters", source=rel, progress=False)
+        write_letters(out, roster, kind=kind, source=rel, progress=False)

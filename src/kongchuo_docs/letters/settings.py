@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from ..errors import Location, Problems
+from .. import console
+from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
+from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
 
 SETTINGS_SHEET = "设置"
@@ -57,7 +59,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
     sources = dict.fromkeys(defaults, "默认设置")
     problems = Problems()
     layers: list[tuple[dict[str, tuple[object, Location]], str]] = []
-    if roster is not None and roster.suffix.lower() == ".xlsx":
+    if roster is not None and roster.suffix.lower() in WORKBOOK_SUFFIXES:
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
     if settings_file is not None:
         raw = _read_yaml(settings_file, problems)
@@ -70,7 +72,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
                 problems.error(loc, f"未知的设置项目（可用项目见 {default_settings_path().name}）", key)
                 continue
             try:
-                values[key] = _coerce(raw_value, defaults[key])
+                values[key] = coerce_setting(raw_value, defaults[key])
                 sources[key] = origin
             except ValueError as exc:
                 problems.error(loc, str(exc), raw_value)
@@ -85,9 +87,7 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
         problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
         problems.raise_if_errors()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problems.error(Location(path.name, line=line), "设置文件不是有效的 YAML")
+        problems.items.append(yaml_problem(exc, path.name))
         problems.raise_if_errors()
     if data is None:
         return {}
@@ -99,29 +99,28 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     """The 设置 sheet as key → (value, cell of the value); empty when the workbook has none."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        workbook = open_workbook(path)
+    except InputError:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
+        if workbook[SETTINGS_SHEET].sheet_state != "visible":
+            console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
-        for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
-            key_cell, value_cell = (*row, None, None)[:2]
-            key = None if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
+        for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+            key_value, value = (*row, None, None)[:2]
+            key = None if key_value is None else str(key_value).strip()
             if not key or key == SHEET_HEADER[0]:
                 continue
-            value = None if value_cell is None else value_cell.value
-            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{key_cell.row}", column=key))
+            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{number}", column=key))
         return found
     finally:
         workbook.close()
 
 
-def _coerce(value: object, default: object) -> object:
+def coerce_setting(value: object, default: object) -> object:
     """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
     if isinstance(default, bool):
         if isinstance(value, bool):

@@ -1,4 +1,7 @@
-"""Read a sheet of an .xlsx workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+"""Read a sheet of a workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+
+Workbooks: .xlsx/.xlsm through openpyxl, and the old .xls (Excel 97–2003) and .ods through
+python-calamine (`readers.calamine_book`); `open_workbook` is the one way every reader opens them.
 
 Table layout (`read_table`): the header row is looked for in the first `HEADER_SEARCH_ROWS` rows
 (title rows above it, merged or not, are skipped); headers are matched with their synonyms and the
@@ -22,24 +25,34 @@ import functools
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+from xml.etree.ElementTree import ParseError
 
+from lxml.etree import XMLSyntaxError
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import Column, Schema, normalize_header
+from .calamine_book import CalamineWorkbook
 from .cleaning import CellError, clean_value, display, is_blank
 
 HEADER_SEARCH_ROWS = 15  # the header row must be among the first 15 rows of the sheet
 FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 rows
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl opens (and what the tool writes)
+CALAMINE_SUFFIXES = (".xls", ".ods")  # read-only formats, through python-calamine
+WORKBOOK_SUFFIXES = EXCEL_SUFFIXES + CALAMINE_SUFFIXES  # every workbook an input may be
 CSV_SUFFIXES = (".csv", ".txt")
 _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
+BROKEN_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, XMLSyntaxError,
+                   EOFError, KeyError, ValueError, OSError)  # fmt: skip
+"""What openpyxl raises for a damaged workbook: a bad zip, a corrupt compressed stream, truncated XML."""
 
 
 LocatedValues = tuple[dict[str, Any], Callable[[str], Location]]
@@ -138,8 +151,10 @@ def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
     a required column missing); problems in cells are collected in the returned `Table.problems`.
     """
     path = Path(path)
-    grid, sheet_name, encoding = _open_grid(path, schema, sheet)
-    return _read_grid(path, schema, sheet_name, grid, encoding)
+    grid, sheet_name, encoding, notes = _open_grid(path, schema, sheet)
+    table = _read_grid(path, schema, sheet_name, grid, encoding)
+    table.problems.items[:0] = notes
+    return table
 
 
 def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
@@ -147,10 +162,10 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
     label or an unreadable value is reported in `FieldValues.problems`."""
     path = Path(path)
     if _kind(path) != "excel":
-        _fail(Location(path.name), "表单应为 .xlsx 工作簿")
-    rows, sheet_name, _ = _open_grid(path, schema, sheet)
+        _fail(Location(path.name), "表单应为 .xlsx（或 .xls、.ods）工作簿")
+    rows, sheet_name, _, notes = _open_grid(path, schema, sheet)
     lookup = schema.header_lookup()
-    problems = Problems()
+    problems = Problems(list(notes))
     values: dict[str, Any] = {}
     cells: dict[str, str] = {}
     for row_number, row in enumerate(rows, start=1):
@@ -192,42 +207,68 @@ def _clean_cell(col: Column, raw: object, where: Location, problems: Problems) -
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES:
         return "excel"
     if suffix in CSV_SUFFIXES:
         return "csv"
     return "other"
 
 
-def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str | None, str | None]:
-    """Rows of cell values (an iterator of tuples), the sheet name (None for CSV), the CSV encoding."""
+def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str | None, str | None, list[Problem]]:
+    """Rows of cell values (an iterator of tuples), the sheet name (None for CSV), the CSV encoding,
+    warnings about the sheet (hidden)."""
     where = Location(path.name)
     if not path.is_file():
         _fail(where, "找不到文件")
     kind = _kind(path)
     if kind == "csv":
         text, encoding = decode_csv(path)
-        return csv_records(text), None, encoding
+        return csv_records(text), None, encoding, []
     if kind != "excel":
-        hint = "；旧版 .xls 请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
-        _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx 或 .csv{hint}")
+        _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx、.xls、.ods 或 .csv")
+    workbook = open_workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）")
-    try:
-        name = _choose_sheet(path, workbook, schema, sheet)
+        with workbook_errors(where):
+            name = _choose_sheet(path, workbook, schema, sheet)
     except InputError:
         workbook.close()
         raise
     worksheet = workbook[name]
     worksheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
-    return _closing_rows(workbook, worksheet), name, None
+    notes = [hidden_sheet_warning(path, worksheet)] if worksheet.sheet_state != "visible" else []
+    return _closing_rows(workbook, worksheet, Location(path.name, name)), name, None, notes
 
 
-def _closing_rows(workbook: Any, worksheet: Any) -> Iterator[tuple]:
+def open_workbook(path: Path, *, data_only: bool = True) -> Any:
+    """`path` opened read-only: .xlsx/.xlsm with openpyxl, .xls/.ods with python-calamine (values
+    only, as if `data_only`), all read the same way (``sheetnames``, ``book[name].iter_rows(
+    values_only=True)``, ``close()``); a damaged workbook is an `InputError` at the file."""
+    with workbook_errors(Location(Path(path).name)):
+        if Path(path).suffix.lower() in CALAMINE_SUFFIXES:
+            return CalamineWorkbook(Path(path))
+        return load_workbook(path, read_only=True, data_only=data_only)
+
+
+@contextmanager
+def workbook_errors(where: Location) -> Iterator[None]:
+    """Report a damaged workbook found while reading it (openpyxl reads sheets lazily) at `where`."""
     try:
-        yield from worksheet.iter_rows(values_only=True)
+        yield
+    except BROKEN_WORKBOOK as exc:
+        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）：文件已损坏或不是 .xlsx；"
+              "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再试")
+
+
+def hidden_sheet_warning(path: Path, worksheet: Any) -> Problem:
+    """The warning for reading `worksheet` although it is hidden in Excel."""
+    return Problem(Location(Path(path).name, worksheet.title), "此工作表在 Excel 中是隐藏的，其内容也已读入",
+                   severity="warning")  # fmt: skip
+
+
+def _closing_rows(workbook: Any, worksheet: Any, where: Location) -> Iterator[tuple]:
+    try:
+        with workbook_errors(where):
+            yield from worksheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 
