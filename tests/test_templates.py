@@ -222,3 +222,15 @@ def test_clerk_template_without_libreoffice_writes_no_pdf_and_says_why(
     assert code == 0, output
     assert "未生成 PDF" in output.replace("\n", "") and "LibreOffice" in output
     assert not list((tmp_path / "out").rglob("*.pdf")) and list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_a_letter_template_cannot_name_an_output_folder_outside_the_output(tmp_path: Path) -> None:
+    folder = _export(tmp_path / "模板")
+    path = folder / "letters/enrolment.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("file_label: 入学通知书", "file_label: ../../逃出"), encoding="utf-8")
+    line = 1 + next(i for i, x in enumerate(text.splitlines()) if x.startswith("file_label:"))
+    roster = _roster(tmp_path / "名册.xlsx", 3)
+    code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "a" / "out"))
+    assert code == 2 and f"enrolment.yaml:{line} file_label" in output.replace("\n", "")
+    assert not (tmp_path / "逃出").exists() and not _written(tmp_path / "a")

@@ -22,6 +22,7 @@ from ..wording import load_wording, located_strings
 
 BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
 
+_UNSAFE_NAME = frozenset('\\/:*?"<>|') | {chr(c) for c in range(32)}
 KIND_FILES = {"入学": "enrolment.yaml", "劝返": "return.yaml", "责令": "order.yaml"}
 """``--kind`` value → the template file in ``templates/letters/``."""
 
@@ -81,21 +82,49 @@ class LetterSpec(BaseModel):
             return f"blocks 第 {index + 1} 项"
         return f"slip 第 {index - len(self.blocks) + 1} 项"
 
+    @field_validator("file_label")
+    @classmethod
+    def _safe_folder_name(cls, label: str) -> str:
+        # A user's wording file names the output folder: never a path, never outside -o DIR.
+        if not label.strip() or label.strip(". ") != label or any(c in _UNSAFE_NAME for c in label):
+            raise ValueError("file_label 用作输出文件夹名：不能为空，不能含 \\ / : * ? \" < > | 或以点开头结尾")
+        return label
+
     def all_blocks(self) -> list[Block]:
         return [*self.blocks, *self.slip]
 
 
 def load_spec(kind: str) -> LetterSpec:
-    """Read the bundled template of `kind` (入学, 劝返 or 责令)."""
+    """Read the template of `kind` (入学, 劝返 or 责令): the user's copy (``--templates``) or the bundled one."""
     data = load_wording("letters", KIND_FILES[kind])
     source = next((v.source for _, v in located_strings(data)), KIND_FILES[kind])
     problems = Problems()
     try:
         return LetterSpec.model_validate(data).model_copy(update={"source": source})
     except ValidationError as exc:
-        problems.error(Location(source), f"通知书模板格式错误：{exc}")
+        for error in exc.errors():
+            path = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            where = Location(source, line=_line_of(data, error["loc"]), column=path)
+            problems.error(where, f"通知书模板格式错误：{message}")
         problems.raise_if_errors()
         raise  # unreachable: raise_if_errors raised
+
+
+def _line_of(data: object, loc: tuple[object, ...]) -> int | None:
+    """The line of the value (or, failing that, of the nearest key) at `loc` in a located YAML tree."""
+    line = None
+    for part in loc:
+        if isinstance(data, dict):
+            key = next((k for k in data if k == part), None)
+            line = getattr(key, "line", line)
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            break
+        line = getattr(data, "line", line)
+    return line
 
 
 def environment(*, autoescape: bool, extra_globals: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
