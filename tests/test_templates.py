@@ -234,3 +234,12 @@ def test_a_letter_template_cannot_name_an_output_folder_outside_the_output(tmp_p
     code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "a" / "out"))
     assert code == 2 and f"enrolment.yaml:{line} file_label" in output.replace("\n", "")
     assert not (tmp_path / "逃出").exists() and not _written(tmp_path / "a")
+
+
+def test_an_output_name_from_edited_wording_never_leaves_the_output_folder(tmp_path: Path) -> None:
+    from kongchuo_docs.errors import KongchuoError
+    from kongchuo_docs.output import OutputSet
+
+    with pytest.raises(KongchuoError, match="输出文件夹之外"), OutputSet(tmp_path / "out") as out:
+        out.reserve("工作总结/../../逃出.docx")
+    assert not (tmp_path / "逃出.docx").exists() and not _written(tmp_path / "out")
