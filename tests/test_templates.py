@@ -252,3 +252,18 @@ def test_an_output_name_from_edited_wording_never_leaves_the_output_folder(tmp_p
     with pytest.raises(KongchuoError, match="输出文件夹之外"), OutputSet(tmp_path / "out") as out:
         out.reserve("工作总结/../../逃出.docx")
     assert not (tmp_path / "逃出.docx").exists() and not _written(tmp_path / "out")
+
+
+@pytest.mark.parametrize("settings", ["", "入学回执样式: 送达回证\n入学文号前缀: 某小入〔2026〕\n"])
+def test_docx_and_pdf_of_the_same_letters_say_the_same(tmp_path: Path, settings: str) -> None:
+    folder = _export(tmp_path / "模板")
+    path = folder / "letters/enrolment.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("孩子因身体状况", "孩子确因身体状况"), encoding="utf-8")
+    (tmp_path / "设置.yaml").write_text(settings or "显示编号: true\n", encoding="utf-8")
+    roster = _roster(tmp_path / "名册.xlsx", 8)
+    code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "out"),
+                        "--settings", str(tmp_path / "设置.yaml"))  # fmt: skip
+    assert code == 0, output
+    for docx in (tmp_path / "out").rglob("*.docx"):
+        docx_text = re.sub(r"\s+", "", _docx_text(docx))
+        assert docx_text == _pdf_text(docx.with_suffix(".pdf")) and "孩子确因身体状况" in docx_text
