@@ -24,6 +24,7 @@ HOSTILE = {
     "code": "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
     "loop": "{% for i in range(100000000) %}x{% endfor %}",
     "class": "{{ ''.__class__ }}",
+    "include": "{% include '/etc/passwd' %}",
 }
 NEW_SENTENCE = "请家长务必提前一天到校熟悉环境。"
 
