@@ -107,7 +107,6 @@ def _unexpected(exc: BaseException) -> NoReturn:
 
 
 @app.callback()
-@reports_errors
 def main_options(
     font_dir: Annotated[
         Path | None,
@@ -133,7 +132,7 @@ def main_options(
     if templates is not None:
         from .wording import use_templates
 
-        use_templates(templates)  # every file checked now, before any command reads or writes
+        reports_errors(use_templates)(templates)  # every file checked now, before any command reads or writes
     if font_dir is not None:
         import os
 
