@@ -268,3 +268,21 @@ def test_docx_and_pdf_of_the_same_letters_say_the_same(tmp_path: Path, settings:
     for docx in (tmp_path / "out").rglob("*.docx"):
         docx_text = re.sub(r"\s+", "", _docx_text(docx))
         assert docx_text == _pdf_text(docx.with_suffix(".pdf")) and "孩子确因身体状况" in docx_text
+
+
+def test_the_profile_templates_folder_is_used_unless_the_command_line_names_one(tmp_path: Path) -> None:
+    from kongchuo_docs.profile import load_profile
+    from kongchuo_docs.resources import sample_path
+
+    _export(tmp_path / "县里的措辞")
+    _export(tmp_path / "命令行的措辞")
+    profile = tmp_path / "单位设置.yaml"
+    text = sample_path("profile", "单位设置.yaml").read_text(encoding="utf-8")
+    profile.write_text(re.sub(r"(?m)^模板目录:.*$", "模板目录: 县里的措辞", text), encoding="utf-8")
+    load_profile(profile)
+    assert wording.user_folder() == (tmp_path / "县里的措辞").resolve()
+    assert wording.wording_path("report", "self_check.yaml") == tmp_path / "县里的措辞/report/self_check.yaml"
+    wording.use_templates(None)
+    wording.use_templates(tmp_path / "命令行的措辞")
+    load_profile(profile)
+    assert wording.user_folder() == (tmp_path / "命令行的措辞").resolve()

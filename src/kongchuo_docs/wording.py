@@ -80,6 +80,13 @@ def use_templates(folder: Path | None) -> None:
     os.environ[TEMPLATES_ENV] = str(folder)
 
 
+def use_profile_templates(folder: Path | None) -> None:
+    """The profile's 模板目录 (`Profile.templates_path`), unless ``--templates`` named a folder (the
+    command line wins); checked like ``--templates``."""
+    if folder is not None and user_folder() is None:
+        use_templates(folder)
+
+
 def user_folder() -> Path | None:
     """The folder given to `use_templates` (in this process or the parent), if any."""
     import os
