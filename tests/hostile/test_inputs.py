@@ -152,3 +152,45 @@ def test_force_with_a_new_roster_says_it_keeps_old_schools(tmp_path: Path, run) 
     assert result.code == 0, result.output
     assert "已保留未删除" in result.output and "乙校.pdf" in result.output
     assert (tmp_path / "out" / "入学通知书" / "乙校.pdf").is_file()
+
+
+def _seed_with(tmp_path: Path, name: str, replace: dict[str, str], body: list[str] | None = None) -> Path:
+    """The seed notice with top-level keys replaced (and its 正文 replaced by `body` lines)."""
+    lines = sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8").splitlines()
+    lines = [f"{k}: {replace[k]}" if (k := line.split(":", 1)[0]) in replace else line for line in lines]
+    if body is not None:
+        start = lines.index("正文: |")
+        end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+        lines[start:end] = ["正文: |", *(f"  {text}" for text in body)]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_doc_number_over_255_characters(tmp_path: Path, run) -> None:
+    notice = _seed_with(tmp_path, "长文号.yaml", {"发文字号": "罗教〔2020〕" + "1" * 260 + "号"})
+    line = notice.read_text(encoding="utf-8").splitlines().index(next(
+        x for x in notice.read_text(encoding="utf-8").splitlines() if x.startswith("发文字号"))) + 1
+    run(["build", str(notice), "-o", str(tmp_path / "out")]).refused(f"长文号.yaml:{line}", "发文字号过长")
+    assert nothing_written(tmp_path / "out")
+
+
+def test_120_numbered_paragraphs(tmp_path: Path, run) -> None:
+    body = [f"{n}. 第{n}项工作要求。" for n in range(1, 121)]
+    notice = _seed_with(tmp_path, "多条.yaml", {}, body)
+    result = run(["build", str(notice), "-o", str(tmp_path / "out"), "--format", "docx"])
+    assert result.code == 0, result.output
+    from docx import Document
+
+    texts = [p.text for p in Document(str(tmp_path / "out" / "多条.docx")).paragraphs]
+    assert any(t.startswith("120.") for t in texts) and any(t.startswith("110.") for t in texts)
+
+
+def test_a_300_character_party_b(tmp_path: Path, run) -> None:
+    names = tmp_path / "名单.yaml"
+    text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
+    names.write_text(text.replace("乙方: 罗源县实验小学", "乙方: " + "实" * 300, 1), encoding="utf-8")
+    result = run(["agreements", str(names), "-o", str(tmp_path / "out")])
+    assert result.code == 0, result.output
+    longest = max((p for p in (tmp_path / "out").rglob("*.pdf")), key=lambda p: len(p.name.encode()))
+    assert len(longest.name.encode()) < 255

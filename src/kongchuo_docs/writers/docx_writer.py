@@ -41,6 +41,7 @@ from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
+CORE_PROPERTY_MAX_CHARS = 255  # python-docx (and Word) refuse longer core properties (title, subject)
 _BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
 
 
@@ -531,13 +532,13 @@ class DocxWriter:
         """Core properties from the document, not the clock: same input, same bytes."""
         props = self.word.core_properties
         stamp = dt.datetime.combine(self.doc.date, dt.time(), tzinfo=dt.timezone.utc)
-        props.title = self.doc.title
-        props.author = self.doc.organisation
-        props.last_modified_by = self.doc.organisation
+        props.title = self.doc.title[:CORE_PROPERTY_MAX_CHARS]
+        props.author = self.doc.organisation[:CORE_PROPERTY_MAX_CHARS]
+        props.last_modified_by = self.doc.organisation[:CORE_PROPERTY_MAX_CHARS]
         props.created = stamp
         props.modified = stamp
         props.revision = 1
-        props.subject = self.doc.doc_number or ""
+        props.subject = (self.doc.doc_number or "")[:CORE_PROPERTY_MAX_CHARS]
         props.comments = ""
         props.keywords = ""
         props.language = "zh-CN"
