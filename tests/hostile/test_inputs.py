@@ -194,3 +194,29 @@ def test_a_300_character_party_b(tmp_path: Path, run) -> None:
     assert result.code == 0, result.output
     longest = max((p for p in (tmp_path / "out").rglob("*.pdf")), key=lambda p: len(p.name.encode()))
     assert len(longest.name.encode()) < 255
+
+
+def test_characters_no_font_has_skip_their_rows(tmp_path: Path, run) -> None:
+    rows = generate_rows(10, invalid=0, seed=6)
+    school = rows[0].values["入读学校"]
+    for row in rows:
+        row.values["入读学校"] = school
+    rows[2].values["姓名"] = "林\U0010fffd"
+    rows[5].values["户籍地址"] = "凤山镇\U00031350村"
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, rows)
+    refused = run(["letters", str(roster), "-o", str(tmp_path / "refused")])
+    refused.refused("U+10FFFD", "U+31350", "名册.xlsx!学生名册!")
+    assert nothing_written(tmp_path / "refused")
+
+    result = run(["letters", str(roster), "-o", str(tmp_path / "out"), "--skip-invalid"])
+    assert result.code == 0, result.output
+    files = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    letters = sum(f["records"] for f in files if f["kind"] == "letters" and f["format"] == "pdf")
+    [marked] = [f for f in files if f["kind"] == "error-workbook"]
+    assert marked["records"] == 2 and letters + marked["records"] == len(rows)  # rows in = letters + errors
+    from openpyxl import load_workbook
+
+    listing = [r for r in load_workbook(tmp_path / "out" / marked["path"])["错误清单"].iter_rows(
+        min_row=2, values_only=True)]
+    assert len(listing) == 2 and all(r[0].startswith("学生名册!") and "没有字形" in r[2] for r in listing)

@@ -27,16 +27,16 @@ from pathlib import Path
 from .. import console
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..filenames import UniqueNames
-from ..fonts import Fallback, fallback_lines, resolve_fonts
+from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
-from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
 from ..output import OutputSet
-from ..readers.roster import Student, read_roster
+from ..readers.roster import Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
 
@@ -118,9 +118,13 @@ def write_letters(
 
     data = read_roster(roster)
     clock.lap("read+validate")
-    row_errors = data.problems.errors
-    if row_errors and not skip_invalid:
+    if data.problems.errors and not skip_invalid:
         raise InputError(data.problems.items)
+    fontset = resolve_fonts()
+    for warning in fontset.warnings():
+        console.warn(warning)
+    fallbacks = _check_glyphs(fontset, data, skip_invalid)
+    row_errors = data.problems.errors
     console.problems(data.problems.warnings)
     base = folder.rstrip("/") + "/" if folder else ""
     label_dir = f"{base}{spec.file_label}"
@@ -136,7 +140,7 @@ def write_letters(
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
     groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
-    fonts = _font_pack(spec, settings, data.students)
+    fonts = _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
@@ -189,18 +193,42 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
 
 
-def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
-    """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
-    fontset = resolve_fonts()
-    for warning in fontset.warnings():
-        console.warn(warning)
+def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
+    """The fallback fonts the students' fields need; a character no font has is an error at its
+    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row."""
+    problems = Problems()
+    fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
+    unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
+    for student in data.students:
+        for attr in ROSTER_FIELDS:
+            value = getattr(student, attr)
+            if not isinstance(value, str):
+                continue
+            found = Problems()
+            fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
+            problems.items += found.items
+            unprintable[student.row] += [(attr, p.message) for p in found.errors]
+    if problems.errors and not skip_invalid:
+        raise InputError(problems.items)
+    rows = {row.number: row for row in data.table.rows}
+    for number, flags in unprintable.items():
+        for attr, message in flags:
+            data.table.flag(rows[number], attr, message)
+    if problems.errors:
+        data.table.sort_problems()
+        data.students = [s for s in data.students if not unprintable.get(s.row)]
+    return [f for s in data.students for f in fallbacks[s.row]]
+
+
+def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
+               fallbacks: list[Fallback]) -> FontPack:
+    """Check every character of the settings has a glyph, subset the fonts once for `students`
+    (whose glyphs `_check_glyphs` checked, giving `fallbacks`)."""
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
-    fallbacks: list[Fallback] = []
+    fallbacks = list(fallbacks)
     for student in students:
-        text = "".join(student_fields(student).values())
-        body_chars.update(text)
-        fallbacks += fontset.check_text(text, BODY, student.location(), problems)
+        body_chars.update("".join(student_fields(student).values()))
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
         body_chars.update(text)
