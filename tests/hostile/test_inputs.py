@@ -220,3 +220,18 @@ def test_characters_no_font_has_skip_their_rows(tmp_path: Path, run) -> None:
     listing = [r for r in load_workbook(tmp_path / "out" / marked["path"])["错误清单"].iter_rows(
         min_row=2, values_only=True)]
     assert len(listing) == 2 and all(r[0].startswith("学生名册!") and "没有字形" in r[2] for r in listing)
+
+
+def test_a_formula_never_calculated_is_not_called_blank(tmp_path: Path, run) -> None:
+    roster = _roster(tmp_path / "名册.xlsx")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(roster)
+    sheet = workbook.active
+    header = next(r for r in range(1, 5) if any(c.value == "姓名" for c in sheet[r]))
+    column = next(c.column_letter for c in sheet[header] if c.value == "姓名")
+    sheet[f"{column}{header + 1}"] = '=CONCAT("林","一")'  # openpyxl stores no cached result
+    workbook.save(roster)
+    run(["letters", str(roster), "-o", str(tmp_path / "out")]).refused(
+        f"名册.xlsx!{sheet.title}!{column}{header + 1}", "公式没有计算结果")
+    assert nothing_written(tmp_path / "out")
