@@ -235,3 +235,11 @@ def test_a_formula_never_calculated_is_not_called_blank(tmp_path: Path, run) -> 
     run(["letters", str(roster), "-o", str(tmp_path / "out")]).refused(
         f"名册.xlsx!{sheet.title}!{column}{header + 1}", "公式没有计算结果")
     assert nothing_written(tmp_path / "out")
+
+
+def test_a_character_no_font_has_in_yaml_names_the_line(tmp_path: Path, run) -> None:
+    text = sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if x.startswith("标题"))
+    (tmp_path / "生僻.yaml").write_text(text.replace("标题: ", "标题: \U00031350", 1), encoding="utf-8")
+    run(["build", str(tmp_path / "生僻.yaml"), "-o", str(tmp_path / "out")]).refused(f"生僻.yaml:{line}", "U+31350")
+    assert nothing_written(tmp_path / "out")

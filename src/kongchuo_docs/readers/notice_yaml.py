@@ -28,6 +28,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..model import Attachment, Colophon, Document, IssuedDocument, Signature, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
+from .glyphs import check_yaml_glyphs
 from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, parse_date
 from .yaml_records import LineDict, load_yaml
 
@@ -385,6 +386,7 @@ def read_notice(path: Path) -> tuple[Document, list[Problem]]:
     """Read a 公文 YAML file; returns the document and the warnings. Raises InputError."""
     reader = _Reader(path)
     data = load_yaml(path)
+    check_yaml_glyphs(data, Path(path).name, reader.problems)
     doc = reader.document(data)
     if doc is None or reader.problems.errors:
         raise InputError(reader.problems.items)
