@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .. import console
 from ..errors import Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import BROKEN_WORKBOOK, hidden_sheet_warning
+from ..readers.yaml_records import LineDict, load_yaml
 from ..resources import template_path
 
 SETTINGS_SHEET = "设置"
@@ -62,9 +61,8 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
     if settings_file is not None:
         raw = _read_yaml(settings_file, problems)
-        layers.append(
-            ({k: (v, Location(settings_file.name, column=k)) for k, v in raw.items()}, settings_file.name)
-        )
+        located = {k: (v, Location(settings_file.name, line=raw.lines.get(k), column=k)) for k, v in raw.items()}
+        layers.append((located, settings_file.name))
     for layer, origin in layers:
         for key, (raw_value, loc) in layer.items():
             if key not in defaults:
@@ -79,23 +77,21 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
     return LetterSettings(values, sources)
 
 
-def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
+def _read_yaml(path: Path, problems: Problems) -> LineDict:
+    """A settings file as a mapping remembering each key's line (empty file: no settings); read by
+    the shared YAML loader, so duplicated keys and control characters are reported at their line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
-        problems.raise_if_errors()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problems.error(Location(path.name, line=line), "设置文件不是有效的 YAML")
-        problems.raise_if_errors()
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        problems.error(Location(path.name), "设置文件应为“项目: 内容”的列表")
-        problems.raise_if_errors()
-    return {str(k): v for k, v in data.items()}
+        blank = not path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        blank = False  # load_yaml reports it
+    if blank:
+        return LineDict()
+    data = load_yaml(path)
+    for key in data:
+        if not isinstance(key, str):
+            problems.error(Location(path.name, line=data.lines.get(key)), "设置文件应为“项目: 内容”的列表")
+    problems.raise_if_errors()
+    return data
 
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
