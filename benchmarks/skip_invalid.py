@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/skip_invalid.py [ROWS] [INVALID]   (default 100 000 rows, 2 000 bad)
 
 Prints the peak resident set size (MB) of the largest process of the command (ru_maxrss of the
-children: the main process, or a worker with --jobs), the wall time (s) and the row accounting (rows = letters + listed errors).
+children: the main process, or a worker with --jobs), the wall time (s) and the row accounting
+(rows = letters + listed errors).
 Goal (issue 11 #10): peak under 1 GB for 100 000 rows.
 """
 

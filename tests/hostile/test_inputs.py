@@ -243,3 +243,12 @@ def test_a_character_no_font_has_in_yaml_names_the_line(tmp_path: Path, run) -> 
     (tmp_path / "生僻.yaml").write_text(text.replace("标题: ", "标题: \U00031350", 1), encoding="utf-8")
     run(["build", str(tmp_path / "生僻.yaml"), "-o", str(tmp_path / "out")]).refused(f"生僻.yaml:{line}", "U+31350")
     assert nothing_written(tmp_path / "out")
+
+
+def test_a_character_no_font_has_in_a_record_yaml_names_the_line(tmp_path: Path, run) -> None:
+    text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if "乙方: 林芳" in x)
+    (tmp_path / "名单.yaml").write_text(text.replace("乙方: 林芳", "乙方: 林\U0010fffd", 1), encoding="utf-8")
+    run(["agreements", str(tmp_path / "名单.yaml"), "-o", str(tmp_path / "out")]).refused(
+        f"名单.yaml:{line} 乙方", "U+10FFFD")
+    assert nothing_written(tmp_path / "out")

@@ -1,37 +1,42 @@
-"""Characters no installed font can draw, found in a YAML document before layout, so the message
-names the YAML line (``通知.yaml:6 标题: 字符“…”…``) instead of a page and line of the output."""
+"""Characters no installed font can draw, found in a YAML input before layout, so the message names
+the YAML line (``通知.yaml:6 标题: 字符“…”…``) instead of a page and line of the output."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import gbt9704 as g
 from ..errors import Location, Problems
-from ..fonts import FontSet, resolve_fonts
-from .yaml_records import LineDict
+from ..fonts import resolve_fonts
 
 
-def check_yaml_glyphs(data: LineDict, file: str, problems: Problems, fonts: FontSet | None = None) -> None:
-    """Report in `problems` every character of `data`'s strings that no font has, at its line."""
-    fonts = fonts or resolve_fonts()
-    strings = list(_strings(data, None, None))
-    every = "".join(dict.fromkeys("".join(text for text, _, _ in strings)))
-    if not any(fonts.fallback_face(c, g.FONT_FANGSONG) is None for c in fonts.missing_chars(every, g.FONT_FANGSONG)):
+def check_glyphs(texts: Iterable[tuple[str, Location]], problems: Problems) -> None:
+    """Report in `problems` every character of the texts that no installed font has, at its location."""
+    texts = list(texts)
+    fonts = resolve_fonts()
+    every = "".join(dict.fromkeys("".join(text for text, _ in texts)))
+    missing = fonts.missing_chars(every, g.FONT_FANGSONG)
+    if all(fonts.fallback_face(c, g.FONT_FANGSONG) is not None for c in missing):
         return  # the common case: one pass over the distinct characters
-    for text, line, key in strings:
-        fonts.check_text(text, g.FONT_FANGSONG, Location(file, line=line, column=key), problems)
+    for text, where in texts:
+        fonts.check_text(text, g.FONT_FANGSONG, where, problems)
 
 
-def _strings(value: Any, line: int | None, key: str | None):
-    """(text, line, key) of every string in `value`, with the line of the key that holds it."""
+def check_yaml_glyphs(data: Any, file: str, problems: Problems) -> None:
+    """`check_glyphs` over every string of a loaded YAML document (a `LineDict`), at its key's line."""
+    check_glyphs(_strings(data, Location(file)), problems)
+
+
+def _strings(value: Any, where: Location) -> Iterator[tuple[str, Location]]:
+    """(text, location) of every string in `value`, located at the line of the key that holds it."""
     if isinstance(value, str):
-        yield value, line, key
-    elif isinstance(value, LineDict):
-        for k, v in value.items():
-            yield from _strings(v, value.lines.get(k, line), str(k))
+        yield value, where
     elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, line, str(k))
+        lines = getattr(value, "lines", {})
+        for key, item in value.items():
+            line = lines.get(key, where.line)
+            yield from _strings(item, Location(where.file, line=line, column=str(key)))
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item, line, key)
+            yield from _strings(item, where)
