@@ -91,7 +91,13 @@ class OutputSet:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExistsError(f"输出位置 {self.outdir} 已存在且不是文件夹")
         self._created = not self.outdir.exists()
-        self._lock = _lock_folder(self.outdir)
+        try:
+            self._lock = _lock_folder(self.outdir)
+        except BaseException:
+            if self._created:
+                with contextlib.suppress(OSError):
+                    self.outdir.rmdir()
+            raise
         try:
             remove_stale_staging(self.outdir)
             self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.outdir))

@@ -119,3 +119,17 @@ def test_an_unforeseen_error_is_one_line_and_a_debug_log(tmp_path: Path, monkeyp
     assert str(log) in result.output
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
     assert nothing_written(tmp_path / "out")
+
+
+def test_a_folder_where_the_lock_cannot_be_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:
+    class ReadOnlyLock:
+        def __init__(self, path: Path, **kwargs: object):
+            self.path = path
+
+        def acquire(self) -> None:
+            raise PermissionError(errno.EROFS, os.strerror(errno.EROFS), str(self.path))
+
+    monkeypatch.setattr(output, "FileLock", ReadOnlyLock)
+    out = tmp_path / "out"
+    run(["build", SEED, "-o", str(out), "--format", "docx"]).refused("只读", str(out))
+    assert not out.exists()
