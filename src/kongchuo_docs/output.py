@@ -234,9 +234,9 @@ class OutputSet:
 def _lock_folder(outdir: Path) -> FileLock:
     """Create `outdir` and hold its lock; wait up to LOCK_WAIT_S, then refuse.
 
-    A run that fails right after creating OUTDIR deletes the folder with its lock file; a run that
-    was waiting then holds a lock on a deleted file, so it checks that it locked the file at the
-    path and otherwise tries again."""
+    Every run deletes its lock file when it ends (no clutter left in OUTDIR); a run that was
+    waiting then holds a lock on a deleted file, so it checks that it locked the file at the path
+    and otherwise tries again with a new one."""
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:
         try:
