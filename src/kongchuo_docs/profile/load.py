@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..readers.yaml_records import LineDict, _LineLoader
+from .checks import check_dates
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 
 EXCEL_NAME = "单位设置.xlsx"
@@ -75,6 +76,9 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
             problems.error(locate(error["loc"]), _message(error))
     problems.raise_if_errors()
     _check_places(profile, locate, problems)
+    fixed_date = profile.date_rule if isinstance(profile.date_rule, dt.date) else None
+    dates = {"学年": profile.school_year, "报到日期": profile.report_date, "成文日期": fixed_date}
+    check_dates(dates, lambda key: locate((key,)), problems)
     problems.raise_if_errors()
     profile._source = path.resolve()
     profile._warnings = tuple(problems.warnings)

@@ -15,11 +15,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, create_model
 
 from ..errors import Problem
-from ..letters.settings import coerce_setting, default_settings_path, setting_keys
+from ..letters.settings import coerce_setting, default_values, setting_keys
 from ..readers.normalize import NormalizeError, normalize_doc_number, parse_date
 
 PROFILE_NAME = "单位设置.yaml"
 TODAY = "今天"  # the 成文日期 rule "date of the run"
+DEFAULT_AGE_CUTOFF = "8月31日"  # 义务教育法 第十一条: six full years old by 31 August of the intake year
 
 _SCHOOL_YEAR = re.compile(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})(?:学年度?)?")
 _DIGITS = re.compile(r"\d+")
@@ -80,7 +81,8 @@ def _date_rule(value: object) -> dt.date | str:
     return date
 
 
-def _school_year(value: str) -> str:
+def normal_school_year(value: str) -> str:
+    """学年 as 2026—2027 from 2026-2027, 2026至2027…; ValueError (Chinese) unless two consecutive years."""
     m = _SCHOOL_YEAR.fullmatch(value)
     if not m:
         raise ValueError("学年应写作 2026—2027（两个四位年份，中间用一字线）")
@@ -106,7 +108,7 @@ def _month_day(value: object) -> str:
     text = str(value).strip()
     m = re.fullmatch(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
     if m:
-        text = f"2000-{m[1]}-{m[2]}"  # a leap year, so 2月29日 is accepted
+        text = f"2001-{m[1]}-{m[2]}"  # not a leap year: 2月29日 would not exist every year
     date = _date(text)
     assert date is not None
     return f"{date.month}月{date.day}日"
@@ -116,7 +118,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_text), AfterValidator(_required)]
 Code = Annotated[str, BeforeValidator(_text), AfterValidator(_digits)]
 AreaCode = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(_area_code)]
-SchoolYear = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(_school_year)]
+SchoolYear = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(normal_school_year)]
 OptionalBool = Annotated[bool | None, BeforeValidator(_bool)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_date)]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -172,9 +174,7 @@ TOP_LEVEL_LETTER_KEYS: dict[str, str] = {
 def _letter_section_model() -> type[BaseModel]:
     """A model of the 通知书 section: every key of templates/letters/settings.yaml but the lifted ones,
     each typed like its default there (yes/no, whole number, date, list, text); unset keys are None."""
-    import yaml
-
-    defaults = yaml.safe_load(default_settings_path().read_text(encoding="utf-8"))
+    defaults = default_values(first_year=2000)  # only the types matter here
     fields: dict[str, Any] = {}
     for key in sorted(setting_keys() - TOP_LEVEL_LETTER_KEYS.keys()):
         default = defaults[key]
@@ -255,6 +255,12 @@ class Profile(BaseModel):
             return None
         base = self._source.parent if self._source is not None else Path.cwd()
         return (base / self.templates_dir).resolve()
+
+    def age_reference(self, school_year: str | None = None) -> dt.date:
+        """The day the age of a 学年's pupils is taken on: 入学年龄截止日 (default 8月31日, 义务教育法
+        art. 11: six full years by 31 August) in the first year of `school_year` (default the profile's)."""
+        month, day = (int(n) for n in re.findall(r"\d+", self.age_cutoff or DEFAULT_AGE_CUTOFF))
+        return dt.date(int((school_year or self.school_year)[:4]), month, day)
 
     def number_code(self, kind: str) -> str:
         """The 机关代字 for `kind` (通知, 督导, 整改, 自查, 总结), else the 通知 one, else ""."""
