@@ -259,6 +259,8 @@ def _message(error: Any) -> str:
         key = str(loc[-1])
         if loc[0] == "通知书" and key in TOP_LEVEL_LETTER_KEYS:
             return f"“{key}”写在单位设置的顶层，不写在“通知书”下"
+        if len(loc) == 1 and key in LetterSection.model_fields:
+            return f"“{key}”是通知书的设置，写在“通知书”一节下（缩进两格）"
         known = _known_keys(loc)
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.3)
         hint = f"，是不是“{close[0]}”？" if close else ""
