@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,8 +18,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .. import console
 from ..errors import Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.table import BROKEN_WORKBOOK, hidden_sheet_warning
 from ..resources import template_path
 
 if TYPE_CHECKING:
@@ -122,11 +123,13 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except BROKEN_WORKBOOK:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
+        if workbook[SETTINGS_SHEET].sheet_state != "visible":
+            console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
         for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
             key_cell, value_cell = (*row, None, None)[:2]
