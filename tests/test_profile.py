@@ -259,3 +259,14 @@ def test_forms_writes_the_excel_twin_which_reads_back(tmp_path: Path) -> None:
     assert profile.letters.劝返复学期限天数 == 10 and profile.schools[0].name == "古田县第一小学"
     assert profile.letters.所需材料[:2] == ["户口簿", "出生医学证明"] and len(profile.letters.所需材料) == 5
     assert profile.date_rule == "今天" and profile.letters.入学回执 is True
+
+
+def test_no_county_in_the_package() -> None:
+    """Only samples/ and tests may name the demo county: code, wording and forms take it from a profile."""
+    root = Path(__file__).resolve().parents[1]
+    found = [f"{path.relative_to(root)}:{number}"
+             for folder in ("src", "templates", "forms") for path in sorted((root / folder).rglob("*"))
+             if path.is_file() and path.suffix not in (".pyc",)
+             for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if "罗源" in line]
+    assert found == []

@@ -242,14 +242,18 @@ def sample_roster(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：种子相同，生成的名册相同。")] = 1,
     year: Annotated[
-        int | None, typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认今年。")
+        int | None,
+        typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认为单位设置中学年的第一年。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成合成的学生名册（罗源县乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。"""
+    """生成合成的学生名册（单位设置中的乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。
+
+    未找到单位设置（或其中没有学校）时使用内置的演示地名。"""
     from .sample_roster import write_sample_file
 
-    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, force=force)
+    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, settings=settings, force=force)
     typer.echo(str(output))
 
 

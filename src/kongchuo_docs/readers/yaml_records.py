@@ -1,7 +1,7 @@
 """Read a hand-written YAML record against a form schema, the same way `readers.table` reads Excel.
 
 A YAML input of a form (责任书名单, 自查表, 检查发现问题) uses the form's Chinese labels as keys
-(``乙方: 罗源县凤山中心小学``); labels are matched with their synonyms and each value is cleaned by
+(``乙方: 某某县实验小学``); labels are matched with their synonyms and each value is cleaned by
 `readers.cleaning.clean_value`, so a percent, a date or a count means the same in YAML and in a
 workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
 """
