@@ -29,7 +29,14 @@ from ..gbt9704 import TYPE_AREA_WIDTH_MM
 from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
-from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, format_date, parse_date
+from .normalize import (
+    NormalizeError,
+    check_number_year,
+    checked_doc_number,
+    fix_half_width_punctuation,
+    format_date,
+    parse_date,
+)
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -267,6 +274,7 @@ class _Reader:
         signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
         seal = self.boolean(*get("seal")) if "seal" in f else False
         date = self.date(*get("date"), required=True)
+        check_number_year(doc_number, date, get("doc_number")[1], self.problems)
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
