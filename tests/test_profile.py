@@ -270,3 +270,13 @@ def test_no_county_in_the_package() -> None:
              for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
              if "罗源" in line]
     assert found == []
+
+
+def test_age_reference_is_the_cutoff_day_in_the_first_year(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, GUTIAN))
+    assert profile.age_reference() == dt.date(2027, 8, 31)  # 义务教育法 art. 11 by default
+    assert profile.age_reference("2030—2031") == dt.date(2030, 8, 31)
+    province = load_profile(write(tmp_path, GUTIAN + "入学年龄截止日: 9月1日\n"))
+    assert province.age_cutoff == "9月1日" and province.age_reference() == dt.date(2027, 9, 1)
+    assert problems_of(write(tmp_path, GUTIAN + "入学年龄截止日: 2月30日\n"))[0].startswith(
+        "单位设置.yaml:24 入学年龄截止日: 应写作 月日，如 8月31日")

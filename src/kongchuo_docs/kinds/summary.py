@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import charts, stats
+from .. import charts, console, stats
 from ..errors import InputError, Location, Problem
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
 from ..output import OutputSet
@@ -496,6 +496,7 @@ def build_summary_files(
     """``kongchuo-docs compile``: stops only when no form at all can be aggregated. `settings` is the
     单位设置 profile (default: the one found)."""
     profile = load_profile(settings)
+    console.problems(list(profile.warnings))
     units = read_units(units_file) if units_file else None
     comp = compile_folder(folder, units, county=profile.county)
     if not comp.aggregated:

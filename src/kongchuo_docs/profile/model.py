@@ -102,15 +102,19 @@ def _doc_number(value: str) -> str:
 
 
 def _month_day(value: object) -> str:
-    """A cut-off day of the year as "M月D日" (e.g. 8月31日); any year may be written."""
+    """A cut-off day of the year as "M月D日" from 8月31日, 8-31, 08/31."""
     if value in (None, ""):
         return ""
+    if isinstance(value, dt.date):  # Excel turns a typed 8月31日 into a date of the current year
+        return f"{value.month}月{value.day}日"
     text = str(value).strip()
     m = re.fullmatch(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    if m:
-        text = f"2001-{m[1]}-{m[2]}"  # not a leap year: 2月29日 would not exist every year
-    date = _date(text)
-    assert date is not None
+    try:
+        date = dt.date(2001, int(m[1]), int(m[2])) if m else None  # 2001: 2月29日 does not exist every year
+    except ValueError:
+        date = None
+    if date is None:
+        raise ValueError("应写作 月日，如 8月31日（每年都有的日期）")
     return f"{date.month}月{date.day}日"
 
 
