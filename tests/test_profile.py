@@ -280,3 +280,11 @@ def test_age_reference_is_the_cutoff_day_in_the_first_year(tmp_path: Path) -> No
     assert province.age_cutoff == "9月1日" and province.age_reference() == dt.date(2027, 9, 1)
     assert problems_of(write(tmp_path, GUTIAN + "入学年龄截止日: 2月30日\n"))[0].startswith(
         "单位设置.yaml:24 入学年龄截止日: 应写作 月日，如 8月31日")
+
+
+def test_places_and_number_code_may_be_written_short(tmp_path: Path) -> None:
+    text = GUTIAN.split("乡镇:")[0] + "乡镇: 城东街道、大桥镇\n学校:\n  - 古田县第一小学\n"
+    profile = load_profile(write(tmp_path, text.replace("文号代字: {通知: 古教综, 督导: 古教督}", "文号代字: 古教综")))
+    assert [t.name for t in profile.townships] == ["城东街道", "大桥镇"]
+    assert [s.name for s in profile.schools] == ["古田县第一小学"]
+    assert profile.number_code("整改") == "古教综"

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 SETTINGS_SHEET = "设置"
 SHEET_HEADER = ("项目", "内容")
-_LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
+LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _TRUE = frozenset({"true", "yes", "1", "是", "对", "要", "需要", "印"})
 _FALSE = frozenset({"false", "no", "0", "否", "不", "不要", "不需要", "不印", ""})
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
@@ -172,5 +172,5 @@ def coerce_setting(value: object, default: object) -> object:
     if isinstance(default, list):
         if isinstance(value, list):
             return [str(v).strip() for v in value if str(v).strip()]
-        return [item.strip() for item in _LIST_SEPARATORS.split(str(value or "")) if item.strip()]
+        return [item.strip() for item in LIST_SEPARATORS.split(str(value or "")) if item.strip()]
     return "" if value is None else str(value).strip()

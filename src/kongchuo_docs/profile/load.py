@@ -15,11 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..readers.yaml_records import LineDict, _LineLoader
+from ..readers.yaml_records import LineDict, TextLoader, load_yaml
 from .checks import check_dates
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 
@@ -88,36 +87,9 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
 # ---------------------------------------------------------------------------- YAML
 
 
-class _TextLoader(_LineLoader):
-    """Line-aware safe loader that reads numbers and dates as text: 0591-2683 stays a phone number,
-    8:00 stays a time (YAML 1.1 would make it 480), 2026-02-30 is reported, not a crash."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read_yaml(path: Path) -> tuple[Any, Locate]:
     file = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(Location(file), f"无法读取文件：{exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(Location(file), "文件不是 UTF-8 编码")]) from None
-    try:
-        data = yaml.load(text, Loader=_TextLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "格式错误"
-        raise InputError([Problem(Location(file, line=mark.line + 1 if mark else None),
-                                  f"YAML 格式错误：{problem}")]) from None
-    if not isinstance(data, LineDict):
-        message = "单位设置应为“项目: 内容”的键值对（可运行 kongchuo-docs init 生成样板）"
-        raise InputError([Problem(Location(file), message)])
+    data = load_yaml(path, TextLoader)
     lines: dict[tuple[Any, ...], int] = {}
     _collect_lines(data, (), lines)
 

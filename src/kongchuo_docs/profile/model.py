@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, create_model
 
 from ..errors import Problem
-from ..letters.settings import coerce_setting, default_values, setting_keys
+from ..letters.settings import LIST_SEPARATORS, coerce_setting, default_values, setting_keys
 from ..readers.normalize import NormalizeError, normalize_doc_number, parse_date
 
 PROFILE_NAME = "单位设置.yaml"
@@ -118,6 +118,20 @@ def _month_day(value: object) -> str:
     return f"{date.month}月{date.day}日"
 
 
+def _place_list(value: object) -> object:
+    """乡镇/学校 may also be names only: "大桥镇、城东街道" or a list of names."""
+    if isinstance(value, str):
+        value = [name for name in LIST_SEPARATORS.split(value) if name.strip()]
+    if isinstance(value, list):
+        return [{"名称": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _number_codes(value: object) -> object:
+    """文号代字 may be one 代字 for every kind."""
+    return {"通知": value} if isinstance(value, str) and value.strip() else value
+
+
 Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_text), AfterValidator(_required)]
 Code = Annotated[str, BeforeValidator(_text), AfterValidator(_digits)]
@@ -206,7 +220,7 @@ class Profile(BaseModel):
     bureau: RequiredText = Field(alias="教育局")
     office_name: Text = Field("", alias="办公室")
     leading_group_name: Text = Field("", alias="领导小组")
-    number_codes: NumberCodes = Field(NumberCodes(), alias="文号代字")
+    number_codes: Annotated[NumberCodes, BeforeValidator(_number_codes)] = Field(NumberCodes(), alias="文号代字")
     plan: PlanRef | None = Field(None, alias="实施方案")
     school_year: SchoolYear = Field(alias="学年")
     report_date: OptionalDate = Field(None, alias="报到日期")
@@ -216,8 +230,8 @@ class Profile(BaseModel):
     duplex: OptionalBool = Field(None, alias="双面打印")
     penalty_clause: Text = Field("", alias="省级处罚条款")
     age_cutoff: Annotated[str, BeforeValidator(_month_day)] = Field("", alias="入学年龄截止日")
-    townships: tuple[Township, ...] = Field((), alias="乡镇")
-    schools: tuple[School, ...] = Field((), alias="学校")
+    townships: Annotated[tuple[Township, ...], BeforeValidator(_place_list)] = Field((), alias="乡镇")
+    schools: Annotated[tuple[School, ...], BeforeValidator(_place_list)] = Field((), alias="学校")
     templates_dir: Text = Field("", alias="模板目录")
     password: Text = Field("", alias="访问密码")
     letters: LetterSection = Field(LetterSection(), alias="通知书")  # type: ignore[valid-type]

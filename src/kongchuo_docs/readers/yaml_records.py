@@ -67,8 +67,21 @@ _LineLoader.add_constructor(
 )
 
 
-def load_yaml(path: Path) -> LineDict:
-    """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise."""
+class TextLoader(_LineLoader):
+    """`_LineLoader` reading numbers and dates as text: 0591-2683 stays a phone number, 8:00 a time
+    (YAML 1.1 would make it 480), and 2026-02-30 reaches the reader (to be reported) instead of failing."""
+
+
+TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: Path, loader: type[yaml.SafeLoader] = _LineLoader) -> LineDict:
+    """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise.
+    `loader` is `_LineLoader` or `TextLoader` (no numbers or dates)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -77,7 +90,7 @@ def load_yaml(path: Path) -> LineDict:
         raise InputError([Problem(Location(Path(path).name), "文件不是 UTF-8 编码")]) from None
     name = Path(path).name
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)  # a SafeLoader subclass
     except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
         line = text.count("\n", 0, exc.position) + 1
         where = Location(name, line=line)
