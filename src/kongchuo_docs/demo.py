@@ -1,4 +1,9 @@
-"""``kongchuo-docs demo``: every document kind from the bundled samples into one folder."""
+"""``kongchuo-docs demo``: every document kind from the bundled samples into one folder.
+
+Each kind writes into its own Chinese-named folder (通知/, 入学通知书/, 责任书/, 空白表格/ …) and copies
+its inputs to ``样例输入/``. The manifest marks the files as the demo's, so running the demo again
+into the same folder replaces them (those still unchanged) and refuses any other existing file.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from .profile import PROFILE_NAME, Profile, load_profile
 from .resources import sample_path
 
 DemoStep = Callable[[OutputSet], None]
+DEMO_INPUTS = "样例输入"  # the sample inputs each step copies, to edit and rebuild
 
 
 def _steps(profile: Profile) -> list[DemoStep]:
-    """Each kind contributes one step that copies its sample inputs to ``inputs/`` and builds;
+    """Each kind contributes one step that copies its sample inputs to ``样例输入/`` and builds;
     the steps whose documents carry county words get the demo's profile."""
     from .kinds import agreement, forms, letters, notice, rectification, register, self_check, summary
 
@@ -27,11 +33,11 @@ def _steps(profile: Profile) -> list[DemoStep]:
 
 def run_demo(outdir: Path, *, force: bool = False) -> list[str]:
     """Every kind from the samples, with the bundled sample profile (samples/profile/), which is
-    copied to ``inputs/单位设置.yaml`` with the other inputs so a user can edit it and rebuild."""
+    copied to ``样例输入/单位设置.yaml`` with the other inputs so a user can edit it and rebuild."""
     source = sample_path("profile", PROFILE_NAME)
     profile = load_profile(source)
-    with OutputSet(outdir, force=force) as out:
-        out.copy_in(source, f"inputs/{PROFILE_NAME}")
+    with OutputSet(outdir, force=force, demo=True) as out:
+        out.copy_in(source, f"{DEMO_INPUTS}/{PROFILE_NAME}")
         for step in _steps(profile):
             step(out)
     return out.written

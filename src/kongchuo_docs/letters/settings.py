@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .. import console
-from ..errors import Location, Problems
+from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
-from ..readers.table import BROKEN_WORKBOOK, hidden_sheet_warning
+from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
 from ..resources import template_path
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def load_settings(roster: Path | None = None, profile: Profile | None = None) ->
     if profile is not None:
         origin = profile.source.name if profile.source else "单位设置"
         layers.append(({k: (v, Location(origin, column=k)) for k, v in profile.letter_settings().items()}, origin))
-    if roster is not None and roster.suffix.lower() == ".xlsx":
+    if roster is not None and roster.suffix.lower() in WORKBOOK_SUFFIXES:
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
     school_year = ""  # the last layer's, which also dates the defaults
     for layer, _ in layers:
@@ -119,11 +119,9 @@ def load_settings(roster: Path | None = None, profile: Profile | None = None) ->
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     """The 设置 sheet as key → (value, cell of the value); empty when the workbook has none."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except BROKEN_WORKBOOK:
+        workbook = open_workbook(path)
+    except InputError:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
@@ -131,13 +129,12 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         if workbook[SETTINGS_SHEET].sheet_state != "visible":
             console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
-        for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
-            key_cell, value_cell = (*row, None, None)[:2]
-            key = None if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
+        for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+            key_value, value = (*row, None, None)[:2]
+            key = None if key_value is None else str(key_value).strip()
             if not key or key == SHEET_HEADER[0]:
                 continue
-            value = None if value_cell is None else value_cell.value
-            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{key_cell.row}", column=key))
+            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{number}", column=key))
         return found
     finally:
         workbook.close()
