@@ -313,6 +313,7 @@ def test_twelve_or_more_drafts() -> None:
 def test_automatic_numbering_formats_and_start_values(tmp_path: Path) -> None:
     assert [_format_number(n, "chineseCounting") for n in (1, 10, 12, 21)] == ["一", "十", "十二", "二十一"]
     assert _format_number(2, "ideographTraditional") == "乙" and _format_number(7, "decimal") == "7"
+    assert _format_number(3, "decimalEnclosedCircleChinese") == "③" and _format_number(14, "upperRoman") == "XIV"
     doc = dm.new()
     dm.title(doc, TITLE)
     dm.para(doc, RECIPIENTS)
