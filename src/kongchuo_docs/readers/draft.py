@@ -232,7 +232,7 @@ def outline_lines(reading: DraftReading) -> list[str]:
     for a in doc.attachments:
         lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
     lines.append("署名：" + "、".join(s.name for s in doc.signatures))
-    lines.append(f"成文日期：{format_date(doc.date)}")
+    lines.append(f"成文日期：{format_date(doc.date) if doc.date else '手填'}")
     if doc.note:
         lines.append(f"附注：{doc.note}")
     if doc.colophon:
