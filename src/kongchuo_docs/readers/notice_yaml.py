@@ -30,7 +30,14 @@ from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
 from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
-from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, format_date, parse_date
+from .normalize import (
+    NormalizeError,
+    checked_doc_number,
+    fix_half_width_punctuation,
+    format_date,
+    parse_date,
+    warn_half_width,
+)
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -98,6 +105,8 @@ FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "
 # a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
 HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
 LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
+# a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
+FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
 TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
 FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
 
@@ -150,7 +159,7 @@ class _Reader:
         text = " ".join(str(value).split())
         fixed, changed = fix_half_width_punctuation(text)
         if changed:
-            self.problems.warning(loc, f"中文中使用了半角标点 {''.join(dict.fromkeys(changed))}，已改为全角")
+            warn_half_width(self.problems, loc, changed)
         return fixed
 
     def text_list(self, value: Any, loc: Location) -> list[str]:
@@ -192,6 +201,10 @@ class _Reader:
         if value is None:
             return []
         if isinstance(value, str):
+            if "\n" not in value.strip() and FOLDED_HEADING.search(value):
+                self.problems.error(loc, "各段被并成了一段（“正文:”后面缺少“|”，YAML 把换行当成了空格）。"
+                                         "请把这一行改为“正文: |”，下面每段一行、缩进两个空格")
+                return []
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, Mapping)) for v in value):
             self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）或段落列表")
