@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn, TypeVar
 import click
 import typer
 
-from . import __version__, console
+from . import __version__, cli_messages, console
 from .errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
 
 app = typer.Typer(
@@ -23,12 +23,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 
 F = TypeVar("F", bound=Callable[..., object])
 
 ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")]
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
+                 "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
+]
 
 
 def reports_errors(func: F) -> F:
@@ -112,8 +118,17 @@ def main_options(
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="显示详细信息，如每种字体的替代情况；写在子命令之前。")
+    ] = False,
 ) -> None:
     """控辍保学文书工具箱。"""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
+    console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
     if font_dir is not None:
         import os
 
@@ -130,18 +145,60 @@ def _print_written(outdir: Path, written: list[str]) -> None:
 @app.command("build")
 @reports_errors
 def build(
-    input_file: Annotated[Path, typer.Argument(help="公文的 YAML 输入文件。", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+    ],
     output: OutOption = Path("out"),
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
     ] = "docx,pdf",
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 生成一份公文（红头通知、函等），写出 DOCX 和 PDF。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
+    from .readers.draft import parse_settings
 
-    written = build_notice_files(input_file, output, formats=_formats(formats), force=force)
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
+                                    settings=parse_settings(set_values or []))
+    elif len(inputs) == 1 and not set_values:
+        written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     _print_written(output, written)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from .check import check_file
+
+    try:
+        result = check_file(input_file)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("demo")
@@ -150,11 +207,27 @@ def demo(
     output: Annotated[Path, typer.Argument(help="输出文件夹。")] = Path("out"),
     force: ForceOption = False,
 ) -> None:
-    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/inputs/ 以便修改后重新生成。"""
+    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/样例输入/ 以便修改后重新生成。
+
+    再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
+    """
     from .demo import run_demo
 
     written = run_demo(output, force=force)
     _print_written(output, written)
+
+
+@app.command("init")
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="写出单位设置的文件夹，默认当前文件夹。")] = Path("."),
+    force: ForceOption = False,
+) -> None:
+    """写出一份带说明的空白单位设置（单位设置.yaml）：填好本县（区）的名称、代码、文号代字、学年等后，各命令自动使用。"""
+    from .profile.init import init_profile
+
+    _print_written(folder, init_profile(folder, force=force))
+    console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
 
 
 @app.command("doctor")
@@ -183,26 +256,28 @@ def sample_roster(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：种子相同，生成的名册相同。")] = 1,
     year: Annotated[
-        int | None, typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认今年。")
+        int | None,
+        typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认为单位设置中学年的第一年。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成合成的学生名册（罗源县乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。"""
+    """生成合成的学生名册（单位设置中的乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。
+
+    未找到单位设置（或其中没有学校）时使用内置的演示地名。"""
     from .sample_roster import write_sample_file
 
-    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, force=force)
+    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, settings=settings, force=force)
     typer.echo(str(output))
 
 
 @app.command("letters")
 @reports_errors
 def letters(
-    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx 或 .csv）。", show_default=False)],
+    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
-    settings: Annotated[
-        Path | None, typer.Option("--settings", help="设置文件（YAML），覆盖默认设置和名册中的“设置”表。")
-    ] = None,
+    settings: SettingsOption = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="自备的 Word 模板（.docx，字段写作 {{ 姓名 }}）。")
     ] = None,
@@ -237,6 +312,7 @@ register_app = typer.Typer(
     help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 app.add_typer(register_app, name="register")
 
@@ -273,7 +349,8 @@ def register_merge(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="判断逾期的截至日期，如 2020-12-20；默认今天。")
     ] = None,
-    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位，如 罗源县教育局。")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位；默认为单位设置中的教育局。")] = "",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。
@@ -283,7 +360,7 @@ def register_merge(
     from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_lines
 
     written, merged, warnings = merge_register_files(
-        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
+        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, settings=settings, force=force
     )
     console.problems(warnings)
     for line in summary_lines(merged):
@@ -303,12 +380,13 @@ def agreements(
         Path, typer.Argument(help="责任书名单：.xlsx/.csv（“责任书名单”表）或 YAML。", show_default=False)
     ],
     output: OutOption = Path("out"),
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
-    written, warnings = build_agreement_files(input_file, output, force=force)
+    written, warnings = build_agreement_files(input_file, output, settings=settings, force=force)
     console.problems(warnings)
     _print_written(output, written)
 
@@ -327,14 +405,16 @@ def self_check(
         bool, typer.Option("--allow-inconsistent", help="数据不一致时仍生成报告（报告中注明不一致之处）。")
     ] = False,
     rounding: RoundingOption = "half-up",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；数据不一致时默认拒绝生成。"""
+    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；主送单位设置中的教育局，引用其实施方案。
+    数据不一致时默认拒绝生成。"""
     from .kinds.self_check import build_self_check_files
 
     written, found = build_self_check_files(
         inputs, output, units_file=units, allow_inconsistent=allow_inconsistent,
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), settings=settings, force=force,
     )  # fmt: skip
     console.problems(found)
     _print_written(output, written)
@@ -349,17 +429,22 @@ def rectification(
     output: OutOption = Path("out"),
     date: Annotated[str | None, typer.Option("--date", help="整改通知的成文日期，如 2020-10-16。")] = None,
     number: Annotated[
-        str | None, typer.Option("--number", help="第一份通知的发文字号，如 罗教综〔2020〕52号，其余依次递增。")
+        str | None, typer.Option("--number", help="第一份通知的发文字号，如 某教督〔2020〕52号，其余依次递增；"
+                                 "只写序号（如 52）时，代字取单位设置的文号代字，年份取成文日期。")
     ] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认 罗源县教育局。")] = None,
-    basis: Annotated[str | None, typer.Option("--basis", help="检查依据文件的文号。")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    basis: Annotated[
+        str | None, typer.Option("--basis", help="检查依据文件的文号，默认为单位设置中实施方案的文号。")
+    ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成整改通知（每个被检查单位一份红头通知，问题清单为横排附件）和全县问题清单（Excel）。"""
     from .kinds.rectification import build_rectification_files
 
     written, warnings = build_rectification_files(
-        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, force=force
+        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, settings=settings,
+        force=force,
     )
     console.problems(warnings)
     _print_written(output, written)
@@ -379,6 +464,8 @@ def compile_summary(
     period: Annotated[str | None, typer.Option("--period", help="总结的时段，如 2020年秋季学期。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="总结的成文日期；默认取自查表中最晚的报告日期。")] = None,
     rounding: RoundingOption = "half-up",
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总文件夹中各单位的自查表，生成全县控辍保学工作总结（DOCX、PDF、图表）和汇总表（Excel）。
@@ -389,7 +476,7 @@ def compile_summary(
 
     written, comp = build_summary_files(
         folder, output, units_file=units, findings_file=findings, period=period, date=_date(date),
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), issuer=issuer, settings=settings, force=force,
     )  # fmt: skip
     for line in outcome_lines(comp):
         console.info(line)

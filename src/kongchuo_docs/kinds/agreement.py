@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import gbt9704, stats
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, UniqueNames, safe_stem
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
+from ..profile import Profile, load_profile
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path, template_path
@@ -162,6 +164,7 @@ class AgreementEntry:
     party_b_head: str
     class_name: str
     basis: str
+    basis_title: str  # the county's 实施方案 (from the profile); "" cites none
     targets: tuple[Target, ...]
     signing_date: dt.date
     where: Location
@@ -176,8 +179,9 @@ class AgreementEntry:
         return f"{self.party_b}（{self.class_name}）" if self.class_name else self.party_b
 
 
-def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]]:
-    """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings.
+def read_agreement_list(path: Path, profile: Profile) -> tuple[list[AgreementEntry], list[Problem]]:
+    """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings. The `profile` gives the
+    学年度 of rows without one and the 实施方案 cited (its 文号 unless a row gives one).
 
     Raises InputError with every problem located when anything is wrong.
     """
@@ -195,17 +199,18 @@ def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]
         table = read_table(path, schema)
         problems.items.extend(table.problems.items)
         rows = table.located_rows()
-    entries = [_entry(values, locate, problems) for values, locate in rows]
+    entries = [_entry(values, locate, problems, profile) for values, locate in rows]
     _check_duplicates([e for e in entries if e is not None], problems)
     problems.raise_if_errors()
     return [e for e in entries if e is not None], problems.warnings
 
 
 def _entry(
-    values: dict[str, Any], locate: Callable[[str], Location], problems: Problems
+    values: dict[str, Any], locate: Callable[[str], Location], problems: Problems, profile: Profile
 ) -> AgreementEntry | None:
-    if any(values[k] is None for k in ("level", "school_year", "party_a", "party_b")):
+    if any(values[k] is None for k in ("level", "party_a", "party_b")):
         return None  # already reported as 必填
+    values = {**values, "school_year": values["school_year"] or profile.school_year}
     template = agreement_templates().get(_level_key(values["level"]))
     if template is None:
         levels = "、".join(sorted({t.level for t in agreement_templates().values()}))
@@ -231,7 +236,8 @@ def _entry(
         party_b=values["party_b"],
         party_b_head=values["party_b_head"] or "",
         class_name=values["class_name"] or "",
-        basis=values["basis"] or "",
+        basis=values["basis"] or (profile.plan.number if profile.plan else ""),
+        basis_title=profile.plan.title if profile.plan else "",
         targets=tuple(targets),
         signing_date=dt.date(year_from, 9, 1),
         where=locate("party_b"),
@@ -273,6 +279,7 @@ def _values(entry: AgreementEntry) -> dict[str, Any]:
         "year_from": entry.year_from,
         "year_to": entry.year_to,
         "basis": entry.basis,
+        "basis_title": entry.basis_title,
     }
 
 
@@ -355,35 +362,37 @@ def merged_document(entries: list[AgreementEntry]) -> Document:
 
 
 def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path | str, *,
-                     source_is_output: bool = False) -> None:
-    """Per 甲方: ``责任书/<甲方>/NN_<乙方>.docx|pdf`` and ``责任书/<甲方>_合订本.docx|pdf``."""
+                     source_is_output: bool = False, folder: str = "") -> None:
+    """Per 甲方: ``[folder/]<甲方>/NN_<乙方>.docx|pdf`` and ``[folder/]<甲方>_合订本.docx|pdf``."""
     by_party_a: dict[str, list[AgreementEntry]] = {}
     for entry in entries:
         by_party_a.setdefault(entry.party_a, []).append(entry)
     folders = UniqueNames()
     for party_a, group in by_party_a.items():
-        folder = f"责任书/{folders.stem(party_a, UNNAMED)}"
+        party_folder = in_folder(folder, folders.stem(party_a, UNNAMED))
         for i, entry in enumerate(group, start=1):
-            stem = f"{folder}/{i:02d}_{safe_stem(entry.party_b_display, UNNAMED)}"
+            stem = f"{party_folder}/{i:02d}_{safe_stem(entry.party_b_display, UNNAMED)}"
             write_document(out, agreement_document(entry), stem, kind=KIND, source=source,
                            source_is_output=source_is_output, records=1)
-        write_document(out, merged_document(group), f"{folder}_合订本", kind=KIND, source=source,
+        write_document(out, merged_document(group), f"{party_folder}_合订本", kind=KIND, source=source,
                        source_is_output=source_is_output, records=len(group))
 
 
 def build_agreement_files(
-    input_file: Path, outdir: Path, *, force: bool = False
+    input_file: Path, outdir: Path, *, settings: Path | None = None, force: bool = False
 ) -> tuple[list[str], list[Problem]]:
-    """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings."""
-    entries, warnings = read_agreement_list(input_file)
+    """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings.
+    `settings` is the 单位设置 profile (default: the one found)."""
+    profile = load_profile(settings)
+    entries, warnings = read_agreement_list(input_file, profile)
     with OutputSet(outdir, force=force) as out:
         write_agreements(out, entries, input_file)
-    return out.written, warnings
+    return out.written, [*profile.warnings, *warnings]
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: the bundled 责任书名单 (three levels) → agreements."""
     src = sample_path("cycle", "责任书名单.yaml")
-    rel = "inputs/责任书名单.yaml"
+    rel = in_folder(DEMO_INPUTS, "责任书名单.yaml")
     out.copy_in(src, rel)
-    write_agreements(out, read_agreement_list(src)[0], rel, source_is_output=True)
+    write_agreements(out, read_agreement_list(src, profile)[0], rel, source_is_output=True, folder="责任书")

@@ -3,7 +3,7 @@
 Input rows follow ``forms/问题线索登记.yaml``: a workbook/CSV read by header names (synonyms
 allowed, any column order, title rows above the header skipped), or a YAML file::
 
-    填报单位: 罗源县教育局
+    填报单位: 某某县教育局
     填报时间: 2020-10-09
     线索:
       - {移送单位: …, 线索来源: 督导检查, 线索简要内容: …, 办理情况: 办理中}
@@ -33,8 +33,10 @@ from typing import Any
 
 from .. import gbt9704 as g
 from .. import model
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
+from ..profile import load_profile
 from ..readers.cleaning import CellError, clean_value, display, is_blank
 from ..readers.table import EXCEL_SUFFIXES, Table, open_workbook, read_table
 from ..readers.yaml_records import load_yaml, read_record
@@ -109,7 +111,7 @@ class Register:
 
 
 def read_register(path: Path, problems: Problems) -> Register:
-    """Read a register from YAML, .xlsx or .csv; cell problems go to `problems`.
+    """Read a register from YAML, a workbook (.xlsx, .xls, .ods) or .csv; cell problems go to `problems`.
 
     Raises `InputError` when the file cannot be read at all (missing, no header row…).
     """
@@ -523,7 +525,7 @@ def write_register(
     folder: str = "",
 ) -> list[str]:
     """Write one register as ``[folder/]问题线索移送登记表.xlsx`` and, in `formats`, .docx/.pdf."""
-    stem = _prefixed(folder, _wording()["file_name"])
+    stem = in_folder(folder, _wording()["file_name"])
     written = []
     if "xlsx" in formats:
         rel = f"{stem}.xlsx"
@@ -552,7 +554,7 @@ def write_merged(
     folder: str = "",
 ) -> str:
     """Write the county register (sheets 登记表 and 统计) as ``[folder/]name`` (default from the wording)."""
-    rel = _prefixed(folder, name or f"{_wording()['merged_file_name']}.xlsx")
+    rel = in_folder(folder, name or f"{_wording()['merged_file_name']}.xlsx")
     sheet, counts = merged_sheets(merged, reporting_unit)
     write_register_xlsx(sheet, out.reserve(rel), [counts])
     out.record(
@@ -560,10 +562,6 @@ def write_merged(
         source="、".join(sources) or None, source_is_output=True,
     )  # fmt: skip
     return rel
-
-
-def _prefixed(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
 
 
 def build_register_files(
@@ -584,12 +582,17 @@ def merge_register_files(
     *,
     as_of: date,
     reporting_unit: str = "",
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], MergedRegister, list[Problem]]:
     """``register merge``: `output` is a folder, or an ``.xlsx`` path (written into its folder).
+    Without `reporting_unit`, the 填报单位 is the 教育局 of the 单位设置 profile, if one is found.
 
     Returns the paths written, the merged register (for the summary line) and the warnings.
     """
+    if not reporting_unit:
+        profile = load_profile(settings, required=False)
+        reporting_unit = profile.bureau if profile else ""
     registers, warnings = read_registers([Path(f) for f in files])
     merged = merge_registers(registers, as_of=as_of)
     outdir, name = merge_target(output)
@@ -627,21 +630,22 @@ def summary_lines(merged: MergedRegister) -> list[str]:
 # ---------------------------------------------------------------- demo
 
 SAMPLE_ROWS = "问题线索.yaml"
-SAMPLE_UNITS = ("起步镇.xlsx", "凤山中心小学.xlsx", "罗源县公安局.xlsx")
+SAMPLE_UNITS = ("起步镇.xlsx", "凤山中心小学.xlsx", "县公安局.xlsx")
+DEMO_FOLDER = "登记表"
 DEMO_AS_OF = date(2020, 12, 20)  # the samples' reference date: the December report is due by the 20th
 
 
 def demo(out: OutputSet) -> None:
     """Demo step: the register from sample rows, and the merge of three units' registers."""
-    rows = f"inputs/register/{SAMPLE_ROWS}"
+    rows = in_folder(DEMO_INPUTS, f"登记表/{SAMPLE_ROWS}")
     out.copy_in(sample_path("register", SAMPLE_ROWS), rows)
     problems = Problems()
     register = read_register(sample_path("register", SAMPLE_ROWS), problems)
     problems.raise_if_errors()
-    write_register(out, register, source=rows, source_is_output=True, folder="register")
-    inputs = [f"inputs/register/{name}" for name in SAMPLE_UNITS]
+    write_register(out, register, source=rows, source_is_output=True, folder=DEMO_FOLDER)
+    inputs = [in_folder(DEMO_INPUTS, f"登记表/{name}") for name in SAMPLE_UNITS]
     for name, rel in zip(SAMPLE_UNITS, inputs, strict=True):
         out.copy_in(sample_path("register", name), rel)
     registers, _ = read_registers([sample_path("register", name) for name in SAMPLE_UNITS])
     merged = merge_registers(registers, as_of=DEMO_AS_OF)
-    write_merged(out, merged, reporting_unit=register.reporting_unit, sources=inputs, folder="register")
+    write_merged(out, merged, reporting_unit=register.reporting_unit, sources=inputs, folder=DEMO_FOLDER)

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import charts, stats
+from .. import charts, console, stats
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
+from ..profile import Profile, load_profile
 from ..readers.normalize import format_date
+from ..readers.table import WORKBOOK_SUFFIXES
 from ..readers.units import Unit, read_units
+from ..readers.yaml_records import YAML_SUFFIXES
 from ..resources import sample_path
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
@@ -31,8 +35,7 @@ from .rectification import Finding, read_inspection
 from .self_check import ABSENCE_KEYS, COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
 
 KIND = "summary"
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
-OUTPUT_FOLDER = "工作总结"
+FORM_SUFFIXES = (*WORKBOOK_SUFFIXES, *YAML_SUFFIXES)
 CHART_WIDTH_MM = charts.FIGURE_WIDTH_MM
 RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童入学率")
 CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
@@ -86,12 +89,12 @@ def _label(form: SelfCheck, county: str) -> str:
     return form.unit.removeprefix(county).removesuffix("人民政府") or form.unit
 
 
-def compile_folder(folder: Path, units: Sequence[Unit] | None = None) -> Compilation:
-    """Read every file of `folder` (sorted by name); nothing in it stops the others."""
+def compile_folder(folder: Path, units: Sequence[Unit] | None = None, *, county: str = "") -> Compilation:
+    """Read every file of `folder` (sorted by name); nothing in it stops the others. `county` (the
+    profile's 县) is dropped from unit names in the tables' labels."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(Location(str(folder)), "不是文件夹")])
-    county = _wording()["county"]
     outcomes: list[FileOutcome] = []
     accepted: dict[str, UnitData] = {}
     listed = {u.name for u in units} if units is not None else None
@@ -120,7 +123,7 @@ def _one_file(
     if path.name.startswith(("~$", ".")):
         return FileOutcome(path.name, "skipped", "", ("Excel 临时文件或隐藏文件，未读取",)), None
     if path.suffix.lower() not in FORM_SUFFIXES:
-        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx 或 .yaml 文件）",)), None
+        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx、.xls、.ods 或 .yaml 文件）",)), None
     try:
         form = read_self_check(path)
     except InputError as exc:
@@ -211,20 +214,29 @@ def receipt_rows(comp: Compilation) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class SummarySettings:
+    """What the 总结 says beyond the forms: the county's words (from the profile) and the options."""
+
     issuer: str
+    county: str
+    recipients: str  # 主送: the county's 控辍保学工作领导小组
+    printer: str  # 印发机关
     period: str
     date: dt.date
     rounding: stats.RoundingMode
 
 
-def settings_for(comp: Compilation, *, period: str | None, date: dt.date | None,
-                 rounding: stats.RoundingMode) -> SummarySettings:
-    """Defaults from the forms: the most common 自查时段, the latest 报告日期 (deterministic)."""
+def settings_for(comp: Compilation, profile: Profile, *, period: str | None, date: dt.date | None,
+                 rounding: stats.RoundingMode, issuer: str | None = None) -> SummarySettings:
+    """The profile's 教育局 (or `issuer`), 县, 领导小组 and 办公室; defaults from the forms: the most
+    common 自查时段, the latest 报告日期 (deterministic)."""
     forms = [u.form for u in comp.aggregated]
     periods = Counter(f.values.get("period") for f in forms if f.values.get("period"))
     best = sorted(periods.items(), key=lambda kv: (-kv[1], kv[0]))
     return SummarySettings(
-        issuer=_wording()["issuer"],
+        issuer=issuer or profile.bureau,
+        county=profile.county,
+        recipients=f"{profile.leading_group}：",
+        printer=profile.office,
         period=period or (best[0][0] if best else "本学期"),
         date=date or max(f.values["report_date"] for f in forms),
         rounding=rounding,
@@ -300,7 +312,7 @@ def summary_document(
     v = {
         **counts,
         "issuer": settings.issuer,
-        "county": w["county"],
+        "county": settings.county,
         "period": settings.period,
         "received": len(comp.outcomes),
         "aggregated": len(comp.aggregated),
@@ -351,39 +363,40 @@ def summary_document(
         kind=KIND,
         issuers=[settings.issuer],
         title=render(w["title"], **v),
-        recipients=w["recipients"],
+        recipients=settings.recipients,
         body=body,
         signatures=[Signature(name=settings.issuer)],
         seal=True,
         date=settings.date,
         attachments=attachments,
-        colophon=Colophon(printer=w["printer"], print_date=settings.date),
+        colophon=Colophon(printer=settings.printer, print_date=settings.date),
     )
 
 
 # ---------------------------------------------------------------- charts and workbook
 
 
-def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings) -> tuple[Path, Path] | None:
+def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings,
+                 folder: str = "") -> tuple[Path, Path] | None:
     """图1 rates and 图2 dropouts/returns by township (by school if no township form); None if no rows."""
     rows = comp.base
     if not rows:
         return None
     w = _wording()
     labels = [u.label for u in rows]
-    rates_png = out.reserve(f"{OUTPUT_FOLDER}/图1_比率.png")
+    rates_rel, counts_rel = in_folder(folder, "图1_比率.png"), in_folder(folder, "图2_辍学与劝返.png")
+    rates_png = out.reserve(rates_rel)
     charts.rates_chart(
         rates_png, labels,
         {name: [rate_set(u.form.count)[name] for u in rows] for name in CHART_RATES},
         rounding=settings.rounding,
     )  # fmt: skip
-    counts_png = out.reserve(f"{OUTPUT_FOLDER}/图2_辍学与劝返.png")
+    counts_png = out.reserve(counts_rel)
     charts.counts_chart(
         counts_png, labels,
         {"辍学": [u.form.count("dropouts") for u in rows], "劝返复学": [u.form.count("returned") for u in rows]},
     )  # fmt: skip
-    for rel, title in ((f"{OUTPUT_FOLDER}/图1_比率.png", w["chart_rates"]),
-                       (f"{OUTPUT_FOLDER}/图2_辍学与劝返.png", w["chart_counts"])):
+    for rel, title in ((rates_rel, w["chart_rates"]), (counts_rel, w["chart_counts"])):
         out.record(rel, kind=KIND, title=title, records=len(rows))
     return rates_png, counts_png
 
@@ -412,7 +425,7 @@ def summary_workbook(comp: Compilation, settings: SummarySettings) -> tuple[Regi
             add(kind, u.form.unit, u.form.count, bool(u.found))
         if group:
             add(kind, total, _summed(group), False)
-    v = {"county": w["county"], "period": settings.period}
+    v = {"county": settings.county, "period": settings.period}
     register = RegisterSheet(
         sheet_name=x["sheet"],
         title=render(x["title"], **v),
@@ -440,14 +453,15 @@ def write_summary(
     source: Path | str,
     source_is_output: bool = False,
     findings: Sequence[Finding] = (),
+    folder: str = "",
 ) -> None:
-    """``工作总结/`` : the 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX)."""
-    chart_paths = write_charts(out, comp, settings)
+    """The 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX), in `folder` ("" for OUTDIR)."""
+    chart_paths = write_charts(out, comp, settings, folder)
     doc = summary_document(comp, settings, chart_paths, findings)
-    write_document(out, doc, f"{OUTPUT_FOLDER}/{doc.title}", kind=KIND, source=source,
+    write_document(out, doc, in_folder(folder, doc.title), kind=KIND, source=source,
                    source_is_output=source_is_output, records=len(comp.aggregated))
     register, receipt = summary_workbook(comp, settings)
-    rel = f"{OUTPUT_FOLDER}/{register.title}.xlsx"
+    rel = in_folder(folder, f"{register.title}.xlsx")
     write_register_xlsx(register, out.reserve(rel), [receipt])
     out.record(rel, kind=KIND, title=register.title, records=len(comp.aggregated), source=source,
                source_is_output=source_is_output)
@@ -479,30 +493,36 @@ def build_summary_files(
     period: str | None = None,
     date: dt.date | None = None,
     rounding: stats.RoundingMode = "half-up",
+    issuer: str | None = None,
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], Compilation]:
-    """``kongchuo-docs compile``: stops only when no form at all can be aggregated."""
+    """``kongchuo-docs compile``: stops only when no form at all can be aggregated. `settings` is the
+    单位设置 profile (default: the one found)."""
+    profile = load_profile(settings)
+    console.problems(list(profile.warnings))
     units = read_units(units_file) if units_file else None
-    comp = compile_folder(folder, units)
+    comp = compile_folder(folder, units, county=profile.county)
     if not comp.aggregated:
         problems = [Problem(Location(o.name), "；".join(o.details) or o.status) for o in comp.outcomes]
         raise InputError(problems or [Problem(Location(str(folder)), "文件夹中没有自查表")])
-    settings = settings_for(comp, period=period, date=date, rounding=rounding)
-    findings = read_inspection(findings_file, date=settings.date).findings if findings_file else ()
+    summary_settings = settings_for(comp, profile, period=period, date=date, rounding=rounding, issuer=issuer)
+    findings = read_inspection(findings_file, date=summary_settings.date).findings if findings_file else ()
     with OutputSet(outdir, force=force) as out:
-        write_summary(out, comp, settings, source=folder, findings=findings)
+        write_summary(out, comp, summary_settings, source=folder, findings=findings)
     return out.written, comp
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: the bundled folder (consistent, inconsistent, malformed, stray file), 单位信息 and
     the inspection findings of the rectification step."""
     folder = sample_path("cycle", "自查表")
     for path in sorted(folder.iterdir()):
-        out.copy_in(path, f"inputs/自查表/{path.name}")
+        out.copy_in(path, in_folder(DEMO_INPUTS, f"自查表/{path.name}"))
     units_src = sample_path("cycle", "单位信息.yaml")
-    out.copy_in(units_src, "inputs/单位信息.yaml")
-    comp = compile_folder(folder, read_units(units_src))
-    settings = settings_for(comp, period=None, date=None, rounding="half-up")
+    out.copy_in(units_src, in_folder(DEMO_INPUTS, "单位信息.yaml"))
+    comp = compile_folder(folder, read_units(units_src), county=profile.county)
+    settings = settings_for(comp, profile, period=None, date=None, rounding="half-up")
     findings = read_inspection(sample_path("cycle", "检查发现问题.yaml")).findings  # copied by its own step
-    write_summary(out, comp, settings, source="inputs/自查表", source_is_output=True, findings=findings)
+    write_summary(out, comp, settings, source=in_folder(DEMO_INPUTS, "自查表"), source_is_output=True,
+                  findings=findings, folder="工作总结")

@@ -91,7 +91,7 @@ def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     if len(raw) > DOC_NUMBER_MAX_CHARS:
         raise NormalizeError(f"发文字号过长（{len(raw)} 字，最多 {DOC_NUMBER_MAX_CHARS} 字）")
     m = _DOC_NUMBER.fullmatch(raw)
-    example = "如 罗教综〔2020〕47号"
+    example = "如 某教综〔2020〕47号"
     if not m:
         raise NormalizeError(f"发文字号应为“机关代字〔年份〕序号号”，{example}")
     code, year, seq = m["code"], m["year"], int(m["seq"])
@@ -125,9 +125,32 @@ def checked_doc_number(text: str, where: Location, problems: Problems) -> str | 
     return fixed
 
 
+def number_year_problem(number: str, date: dt.date) -> str | None:
+    """The complaint when the 〔year〕 of 发文字号 `number` is not the year of its 成文日期 `date`
+    (numbers run per calendar year), else None (also when `number` has no readable year)."""
+    m = _DOC_NUMBER.fullmatch(number.strip().translate(_FULLWIDTH_DIGITS))
+    if m is None or len(m["year"]) != 4 or int(m["year"]) == date.year:
+        return None
+    return f"发文字号的年份 {m['year']} 与成文日期 {format_date(date)} 不在同一年"
+
+
+def check_number_year(number: str | None, date: dt.date | None, where: Location, problems: Problems) -> None:
+    """`number_year_problem` as a warning at `where` when both are known."""
+    message = number_year_problem(number, date) if number and date else None
+    if message:
+        problems.warning(where, message, number)
+
+
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f“”‘’《》（）、。，；：？！]"
 _HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s*([,;:?!()])|([,;:?!()])\s*(?={_CJK})")
+
+
+def warn_half_width(problems: Problems, where: Location, changed: list[str]) -> None:
+    """The warning for half-width marks fixed in one line of input, saying which line to change."""
+    marks = "".join(dict.fromkeys(changed))
+    line = f"第 {where.line} 行" if where.line is not None else "此处"
+    problems.warning(where, f"中文中使用了半角标点 {marks}，已按全角排版；请把{line}的 {marks} 改为全角")
 
 
 def fix_half_width_punctuation(text: str) -> tuple[str, list[str]]:

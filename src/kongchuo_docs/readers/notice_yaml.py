@@ -2,13 +2,13 @@
 
 Example (the README shows a fuller one)::
 
-    发文机关: 罗源县教育局
-    发文字号: 罗教综〔2020〕47号
-    标题: 罗源县关于印发进一步加强控辍保学工作实施方案的通知
+    发文机关: 某某县教育局
+    发文字号: 某教综〔2020〕47号
+    标题: 某某县关于印发进一步加强控辍保学工作实施方案的通知
     主送: 各乡（镇）人民政府、县直有关单位：
     正文: |
       为助推全县打赢脱贫攻坚战，……
-    署名: 罗源县控辍保学工作领导小组
+    署名: 某某县控辍保学工作领导小组
     成文日期: 2020年9月10日
 
 Every problem is collected with its YAML line before anything is written; fixable slips
@@ -18,6 +18,7 @@ Every problem is collected with its YAML line before anything is written; fixabl
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, Location, Problem, Problems
-from ..model import Attachment, Colophon, Document, IssuedDocument, Signature, Table
+from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
+from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
 from .glyphs import check_yaml_glyphs
-from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, parse_date
+from .normalize import (
+    NormalizeError,
+    check_number_year,
+    checked_doc_number,
+    fix_half_width_punctuation,
+    format_date,
+    parse_date,
+    warn_half_width,
+)
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -51,6 +61,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "seal": ("盖章", "印章", "seal"),
     "date": ("成文日期", "日期", "date"),
     "note": ("附注", "note"),
+    "contact": ("联系人", "contact"),
+    "phone": ("联系电话", "phone"),
+    "sign_fields": ("签字栏", "sign_fields"),
     "issued": ("印发件", "印发文件", "转发件", "issued"),
     "attachments": ("附件", "attachments"),
     "colophon": ("版记", "colophon"),
@@ -64,6 +77,17 @@ ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
     "after": ("表后说明", "after"),
     "landscape": ("横排", "landscape"),
+    "sign_fields": ("签字栏", "sign_fields"),
+}
+SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "labels": ("栏目", "labels"),
+    "per_row": ("每行", "per_row"),
+    "dated": ("日期", "dated"),
+}
+BLOCK_KEYS: dict[str, tuple[str, ...]] = {
+    "table": ("表格", "table"),
+    "image": ("图片", "image"),
+    "width": ("宽度", "width"),
 }
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "header": ("表头", "header"),
@@ -79,12 +103,19 @@ COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
 }
 SIGNATURE_KEYS: dict[str, tuple[str, ...]] = {"name": ("名称", "name"), "note": ("备注", "note")}
 FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "letter", "信函格式": "letter",
-           "函": "letter", "letter": "letter"}
+           "函": "letter", "letter": "letter", "无版头": "plain", "无版头格式": "plain", "plain": "plain"}
+# a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
+HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
+LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
+# a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
+FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
 TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
 FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
 
 
 class _Reader:
+    literal_dates = False  # True: a date is document text as the clerk typed it (a draft), not a YAML value
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.file = self.path.name
@@ -130,7 +161,7 @@ class _Reader:
         text = " ".join(str(value).split())
         fixed, changed = fix_half_width_punctuation(text)
         if changed:
-            self.problems.warning(loc, f"中文中使用了半角标点 {''.join(dict.fromkeys(changed))}，已改为全角")
+            warn_half_width(self.problems, loc, changed)
         return fixed
 
     def text_list(self, value: Any, loc: Location) -> list[str]:
@@ -158,25 +189,80 @@ class _Reader:
                 self.problems.error(loc, "必填，不能为空")
             return None
         try:
-            return parse_date(value)
+            date = parse_date(value)
         except NormalizeError as exc:
             self.problems.error(loc, str(exc), value)
             return None
+        written = "".join(str(value).split()) if isinstance(value, str) else ""
+        if written and ("年" in written or self.literal_dates) and written != format_date(date):
+            self.problems.warning(loc, f"日期用阿拉伯数字、不编虚位（§7.3.5），已改为 {format_date(date)}", written)
+        return date
 
     def body(self, value: Any, loc: Location) -> list[Block]:
+        """A 正文: a text block, or a list of paragraphs and of tables (``表格:``) or pictures (``图片:``)."""
         if value is None:
             return []
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            value = "\n".join(value)  # a list of paragraphs: lines are counted from the key
-        if not isinstance(value, str):
+        if isinstance(value, str):
+            if "\n" not in value.strip() and FOLDED_HEADING.search(value):
+                self.problems.error(loc, "各段被并成了一段（“正文:”后面缺少“|”，YAML 把换行当成了空格）。"
+                                         "请把这一行改为“正文: |”，下面每段一行、缩进两个空格")
+                return []
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, Mapping)) for v in value):
             self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）或段落列表")
             return []
-        first = (loc.line or 0) + 1  # a block scalar starts on the line after its key
-        lines = [
-            SourceLine(text, Location(self.file, line=first + i if loc.line else None, column=loc.column))
-            for i, text in enumerate(value.splitlines())
-        ]
-        return parse_body(lines, self.problems)
+        items: list[SourceLine | Block] = []
+        line = (loc.line or 0) + 1  # a block scalar or list starts on the line after its key
+        for n, item in enumerate(value):
+            where = self.item_loc(value, n, line, loc)
+            if isinstance(item, Mapping):
+                block = self.block(item, where)
+                if block is not None:
+                    items.append(block)
+                line += 1
+                continue
+            for text in item.splitlines() or [""]:
+                items.append(SourceLine(text, where))
+                line += 1
+                where = self.item_loc(value, n, line, loc)
+        return parse_body(items, self.problems)
+
+    def item_loc(self, value: list[Any], n: int, line: int, loc: Location) -> Location:
+        """Where the n-th 正文 entry is: its YAML line (counted from the key)."""
+        return Location(self.file, line=line if loc.line else None, column=loc.column)
+
+    def block(self, item: Any, loc: Location) -> Block | None:
+        """A table or a picture written among the paragraphs of a 正文."""
+        f = self.fields(item, BLOCK_KEYS, "正文")
+        if "table" in f:
+            return self.table(*f["table"])
+        if "image" in f:
+            return self.image(f["image"], f.get("width"), loc)
+        self.problems.error(loc, "正文中的一项应为段落文字、表格或图片")
+        return None
+
+    def picture_path(self, value: Any) -> Path:
+        """A picture named in the input: relative to the input's folder."""
+        return self.path.parent / str(value)
+
+    def image(self, path_field: tuple[Any, Location], width_field: tuple[Any, Location] | None,
+              loc: Location) -> Image | None:
+        """``图片: 文件名`` (PNG, relative to the input's folder) and ``宽度`` in mm (default: the line)."""
+        value, where = path_field
+        path = self.picture_path(value)
+        if not path.is_file():
+            self.problems.error(where, "找不到图片文件", value)
+            return None
+        width = TYPE_AREA_WIDTH_MM
+        if width_field is not None:
+            try:
+                width = min(float(width_field[0]), TYPE_AREA_WIDTH_MM)
+                if width <= 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.problems.error(width_field[1], "图片宽度应为正数（毫米）", width_field[0])
+                return None
+        return Image(path=path, width_mm=width)
 
     # ---------------------------------------------------------------- parts
 
@@ -188,11 +274,11 @@ class _Reader:
         if fmt_value is not None:
             fmt = FORMATS.get(str(fmt_value).strip(), "")
             if not fmt:
-                self.problems.error(fmt_loc, "格式应为 文件 或 信函", fmt_value)
+                self.problems.error(fmt_loc, "格式应为 文件、信函 或 无版头", fmt_value)
                 fmt = "file"
         issuers = self.text_list(*get("issuers"))
-        if not issuers:
-            self.problems.error(get("issuers")[1], "必填，不能为空")
+        if not issuers and fmt != "plain":
+            self.problems.error(get("issuers")[1], "必填，不能为空（只有“格式: 无版头”的文件可以不填）")
         suffix_value, suffix_loc = get("mark_suffix")
         suffix: str | None = "文件"
         if "mark_suffix" in f:
@@ -202,13 +288,19 @@ class _Reader:
         doc_number = self.doc_number(*get("doc_number"))
         title = self.text(*get("title"), required=True)
         recipients = self.recipients(*get("recipients"))
-        body = self.body(*get("body"))
+        body = self.body(*get("body")) + self.sign_fields(*get("sign_fields"))
         attachments = self.attachments(*get("attachments"))
         issued = self.issued(*get("issued"))
         self.check_notes(f.get("attachment_notes"), attachments, issued, data)
         signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
+        if not signatures and not issuers:
+            self.problems.error(get("signatures")[1], "无版头的文件没有发文机关时，“署名”必填")
         seal = self.boolean(*get("seal")) if "seal" in f else False
-        date = self.date(*get("date"), required=True)
+        date_value, date_loc = get("date")
+        by_hand = isinstance(date_value, str) and HAND_DATE.match(date_value.strip()) is not None
+        date = None if by_hand else self.date(date_value, date_loc, required=True)
+        check_number_year(doc_number, date, get("doc_number")[1], self.problems)
+        note = self.note(get("note"), get("contact"), get("phone"))
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
@@ -228,7 +320,7 @@ class _Reader:
                 signatures=signatures,
                 seal=seal,
                 date=date,
-                note=self.text(*get("note")),
+                note=note,
                 issued=issued,
                 attachments=attachments,
                 colophon=colophon,
@@ -249,6 +341,44 @@ class _Reader:
             self.problems.warning(loc, "主送机关末尾应有全角冒号“：”，已补上", text)
             text = text.rstrip(":：，,。") + "："
         return text
+
+    def note(self, note_field: tuple[Any, Location], contact_field: tuple[Any, Location],
+             phone_field: tuple[Any, Location]) -> str | None:
+        """附注 (§7.3.6) in full-width parentheses; 联系人/联系电话 make the 请示's "（联系人：…；联系电话：…）"."""
+        note = self.text(*note_field)
+        contact, phone = self.text(*contact_field), self.text(*phone_field)
+        if contact or phone:
+            if note:
+                self.problems.error(note_field[1], "已填“联系人/联系电话”时不再填“附注”（附注由它们生成）")
+                return None
+            parts = [f"联系人：{contact}" if contact else "", f"联系电话：{phone}" if phone else ""]
+            note = "；".join(p for p in parts if p)
+        if not note:
+            return None
+        opening, closing = NOTE_BRACKETS
+        if not (note.startswith(opening) and note.endswith(closing)):
+            note = opening + note.strip("（）()") + closing
+        return note
+
+    def sign_fields(self, value: Any, loc: Location) -> list[SignFields]:
+        """签字栏: a list of labels, or 栏目 (labels), 每行 (fields per line, 1–4), 日期 (是: a blank date
+        under each field)."""
+        if value is None:
+            return []
+        f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
+        labels = self.text_list(*f.get("labels", (None, loc)))
+        if not labels:
+            self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
+            return []
+        per_row = 2
+        if "per_row" in f:
+            per_value, per_loc = f["per_row"]
+            if str(per_value).strip() not in ("1", "2", "3", "4"):
+                self.problems.error(per_loc, "每行栏目数应为 1 到 4", per_value)
+            else:
+                per_row = int(per_value)
+        dated = self.boolean(*f["dated"]) if "dated" in f else False
+        return [SignFields(labels=labels, per_row=per_row, dated=dated)]
 
     def signatures(self, sig_field: tuple[Any, Location], note_field: tuple[Any, Location],
                    issuers: list[str]) -> list[Signature]:
@@ -312,6 +442,7 @@ class _Reader:
                 if table is not None:
                     blocks.append(table)
             blocks += self.body(*f.get("after", (None, item_loc)))
+            blocks += self.sign_fields(*f.get("sign_fields", (None, item_loc)))
             landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
             if title:
                 out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
@@ -356,7 +487,7 @@ class _Reader:
         if notes_field is None:
             return
         value, loc = notes_field
-        names = [n.lstrip("0123456789.．、 ") for n in self.text_list(value, loc)]
+        names = [LIST_NUMBER.sub("", n) for n in self.text_list(value, loc)]
         titles = [a.title for a in attachments] or [a.title for d in issued for a in d.attachments]
         if names != titles:
             self.problems.error(

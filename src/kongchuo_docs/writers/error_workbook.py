@@ -4,7 +4,8 @@ comment that says what is wrong, plus a first sheet 错误清单 listing all pro
 Written by ``letters --skip-invalid`` so a clerk can fix the rows that got no letter. The copy holds
 the sheet's values (cached results of formulas, dates as dates), not its formatting: it is streamed
 row by row (openpyxl write-only mode), so 100 000 rows never sit in memory as a workbook. A CSV input
-becomes a workbook whose rows are the CSV lines (all values kept as text).
+becomes a workbook whose rows are the CSV lines (all values kept as text); an .xls/.ods sheet becomes
+a workbook holding its values.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _input_rows(table: Table) -> Iterator[tuple]:
     workbook = open_workbook(table.path)
     try:
         sheet = workbook[table.sheet]
-        sheet.reset_dimensions()
+        if hasattr(sheet, "reset_dimensions"):  # openpyxl (not .xls/.ods): read every row present
+            sheet.reset_dimensions()
         with workbook_errors(Location(table.file, table.sheet)):
             yield from sheet.iter_rows(values_only=True)
     finally:
