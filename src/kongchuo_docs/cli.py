@@ -62,7 +62,7 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(2) from None
         except Terminated:
             console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
-            raise typer.Exit(143) from None
+            raise typer.Exit(TERMINATED_EXIT) from None
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
@@ -103,12 +103,20 @@ def _os_error_message(exc: OSError) -> str | None:
 
 def _unexpected(exc: BaseException) -> NoReturn:
     """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    _report_unexpected(exc)
+    raise typer.Exit(UNEXPECTED_EXIT) from None
+
+
+def _report_unexpected(exc: BaseException) -> None:
     from .debuglog import save_debug_log
 
     log = save_debug_log(exc)
     where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
     console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
-    raise typer.Exit(70) from None
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE of sysexits.h
+TERMINATED_EXIT = 143  # 128 + SIGTERM, as a shell reports a process ended by SIGTERM
 
 
 @app.callback()
@@ -519,6 +527,14 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143). The
+    last guard: an error no command caught is one Chinese line and a debug log, exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(app())
+    try:
+        app()
+    except Terminated:
+        console.err.print("已终止（收到结束信号）。", markup=False)
+        sys.exit(TERMINATED_EXIT)
+    except Exception as exc:
+        _report_unexpected(exc)
+        sys.exit(UNEXPECTED_EXIT)

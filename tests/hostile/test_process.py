@@ -133,3 +133,23 @@ def test_a_folder_where_the_lock_cannot_be_created(tmp_path: Path, monkeypatch: 
     out = tmp_path / "out"
     run(["build", SEED, "-o", str(out), "--format", "docx"]).refused("只读", str(out))
     assert not out.exists()
+
+
+def test_the_entry_point_guards_a_command_without_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from kongchuo_docs import check, cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "argv", ["kongchuo-docs", "check", SEED])
+    monkeypatch.setattr(check, "check_file", lambda path: 1 / 0)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 70
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out and "内部错误（ZeroDivisionError）" in printed.err
+    [log] = (tmp_path / "cache" / "kongchuo-docs" / "logs").iterdir()
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
