@@ -131,3 +131,15 @@ def test_build_of_a_draft_takes_the_issuer_from_the_settings_option(tmp_path: Pa
                                       "--set", "发文字号=3", "--settings", str(profile)])
     assert result.exit_code == 0, result.output
     assert "古教综〔2026〕3号" in result.output and "古田县教育局办公室" in result.output
+
+
+def test_doctor_says_which_profile_the_commands_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kongchuo_docs.doctor import _profile
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    assert _profile().status == "warning" and "kongchuo-docs init" in _profile().detail
+    write_profile(tmp_path, {"县": "古田县"})
+    assert _profile().status == "ok" and "福建省古田县，学年 2026—2027" in _profile().detail
+    write_profile(tmp_path, {"学年": "2027-2026"})
+    assert _profile().status == "warning" and "1 处错误" in _profile().detail
