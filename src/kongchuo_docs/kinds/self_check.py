@@ -274,6 +274,7 @@ def self_check_document(
     body.extend(_paragraphs(form.values.get("measures")) or [Paragraph(text=w["empty_section"])])
     date = form.values["report_date"]
     return Document(
+        format="plain" if form.values.get("layout_format") == "无版头" else "file",
         kind=KIND,
         issuers=[unit.mark if unit else form.unit],
         doc_number=form.values.get("doc_number"),
