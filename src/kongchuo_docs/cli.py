@@ -167,6 +167,7 @@ def build(
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
                      "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
@@ -176,7 +177,7 @@ def build(
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []))
+                                    settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
     else:

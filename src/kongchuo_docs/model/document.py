@@ -154,7 +154,7 @@ class Document(_Model):
     urgency: str | None = None  # 紧急程度: 特急 / 加急
     issuers: list[str] = Field(default_factory=list)  # 发文机关标志 names, 主办机关 first; several = 联合行文
     mark_suffix: str | None = "文件"  # "文件" or None (name alone)
-    doc_number: str | None = None  # 发文字号, 罗教综〔2020〕47号
+    doc_number: str | None = None  # 发文字号, 某教综〔2020〕47号
     signers: list[str] = Field(default_factory=list)  # 签发人 (上行文)
     # 主体 (§7.3)
     title: str
