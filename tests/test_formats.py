@@ -331,6 +331,14 @@ def test_plain_needs_no_issuer_but_a_signature(tmp_path: Path, spelling: str) ->
     assert "发文机关: 必填" in str(err.value) and "无版头" in str(err.value)
 
 
+def test_plain_warns_that_header_items_are_not_printed(tmp_path: Path) -> None:
+    path = tmp_path / "公文.yaml"
+    path.write_text("格式: 无版头\n发文字号: 教〔2026〕1号\n标题: 报告\n署名: 某某中学\n成文日期: 2026-03-01\n",
+                    encoding="utf-8")
+    _, warnings = read_notice(path)
+    assert [str(w) for w in warnings] == ["公文.yaml:2 发文字号: 无版头的文件不排版头，这一项不会印出"]
+
+
 @pytest.mark.parametrize("spelling", ["手填", "20  年  月  日", "____年__月__日", "　　年　　月　　日"])
 def test_dates_left_for_the_hand(tmp_path: Path, spelling: str) -> None:
     doc = read(tmp_path, f"格式: 无版头\n标题: 清单\n署名: 某某中学\n成文日期: \"{spelling}\"\n")

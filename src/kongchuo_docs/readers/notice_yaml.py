@@ -301,6 +301,10 @@ class _Reader:
         date = None if by_hand else self.date(date_value, date_loc, required=True)
         note = self.note(get("note"), get("contact"), get("phone"))
         signers = self.signers(*get("signers"))
+        if fmt == "plain":  # these belong to the 版头, which a 无版头 document does not print
+            for key in ("copy_number", "secrecy", "urgency", "doc_number", "signers", "mark_suffix"):
+                if key in f:
+                    self.problems.warning(f[key][1], "无版头的文件不排版头，这一项不会印出")
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
