@@ -139,6 +139,7 @@ HAND_DATE_TEXT: Final = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000�
 WRITING_LINE_CHAR: Final = "_"  # half-width low line; a run of them is the line a signature goes on
 SIGN_FIELD_DATE_TEXT: Final = "____年__月__日"
 SIGN_FIELD_ROW_GAP_LINES: Final = 1  # [practice] a blank line between rows of 签字栏: room for the hand
+SIGN_FIELD_MIN_WRITING_CHARS: Final = 2  # [practice] the writing line of a 签字栏 is at least 2 characters long
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 

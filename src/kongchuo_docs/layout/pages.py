@@ -540,10 +540,16 @@ class Layouter:
     def sign_fields(self, block: SignFields) -> None:
         """签字栏: `per_row` fields to a line, each its label and a writing line to the column's end
         (one character short of the next column), a blank line above every row; with `dated`, a
-        blank date under each writing line. The whole block stays on one page when it fits on one."""
+        blank date under each writing line. Fewer fields go to a line when a label would leave less
+        than `SIGN_FIELD_MIN_WRITING_CHARS` to write on. The block stays on one page when it fits on one."""
         width = self.text_width
-        column = width / block.per_row
-        rows = [block.labels[i:i + block.per_row] for i in range(0, len(block.labels), block.per_row)]
+        per_row = block.per_row
+        needed = max(self.body_width(label.rstrip("：") + "：") for label in block.labels) + CHAR * (
+            g.SIGN_FIELD_MIN_WRITING_CHARS + 1)  # label, writing line, a character to the next column
+        while per_row > 1 and needed > width / per_row:
+            per_row -= 1
+        column = width / per_row
+        rows = [block.labels[i:i + per_row] for i in range(0, len(block.labels), per_row)]
         lines_per_row = 2 if block.dated else 1
         gap = g.SIGN_FIELD_ROW_GAP_LINES
         height = PITCH * (len(rows) * lines_per_row + len(rows) * gap)
@@ -560,7 +566,7 @@ class Layouter:
                 label = label if label.endswith("：") else label + "："
                 x = c * column
                 room = column - CHAR - self.body_width(label)
-                fields.append((x, label + g.WRITING_LINE_CHAR * max(4, int(room // stroke))))
+                fields.append((x, label + g.WRITING_LINE_CHAR * max(1, int(room // stroke))))
                 # under the writing line, or as far right as the column allows
                 dates.append((max(x, min(x + self.body_width(label), x + column - CHAR - date_width)),
                               g.SIGN_FIELD_DATE_TEXT))

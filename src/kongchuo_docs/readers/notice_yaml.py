@@ -106,6 +106,8 @@ FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "
            "函": "letter", "letter": "letter", "无版头": "plain", "无版头格式": "plain", "plain": "plain"}
 # a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
 HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
+MAX_SIGN_LABEL_CHARS = 20  # a 签字栏 label and its writing line fit on one line
+MAX_SIGNER_CHARS = 10  # a 签发人 is a person's name; two of them fit beside the 发文字号
 LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
 # a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
 FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
@@ -301,6 +303,11 @@ class _Reader:
         date = None if by_hand else self.date(date_value, date_loc, required=True)
         check_number_year(doc_number, date, get("doc_number")[1], self.problems)
         note = self.note(get("note"), get("contact"), get("phone"))
+        signers = self.signers(*get("signers"))
+        if fmt == "plain":  # these belong to the 版头, which a 无版头 document does not print
+            for key in ("copy_number", "secrecy", "urgency", "doc_number", "signers", "mark_suffix"):
+                if key in f:
+                    self.problems.warning(f[key][1], "无版头的文件不排版头，这一项不会印出")
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
@@ -313,7 +320,7 @@ class _Reader:
                 issuers=issuers,
                 mark_suffix=suffix,
                 doc_number=doc_number,
-                signers=self.text_list(*get("signers")),
+                signers=signers,
                 title=title or "",
                 recipients=recipients,
                 body=body,
@@ -342,6 +349,13 @@ class _Reader:
             text = text.rstrip(":：，,。") + "："
         return text
 
+    def signers(self, value: Any, loc: Location) -> list[str]:
+        names = self.text_list(value, loc)
+        for name in names:
+            if len(name) > MAX_SIGNER_CHARS:
+                self.problems.error(loc, f"签发人填写姓名（每人不超过 {MAX_SIGNER_CHARS} 个字），多人写成列表", name)
+        return names
+
     def note(self, note_field: tuple[Any, Location], contact_field: tuple[Any, Location],
              phone_field: tuple[Any, Location]) -> str | None:
         """附注 (§7.3.6) in full-width parentheses; 联系人/联系电话 make the 请示's "（联系人：…；联系电话：…）"."""
@@ -366,7 +380,11 @@ class _Reader:
         if value is None:
             return []
         f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
+        labels_loc = f.get("labels", (None, loc))[1]
         labels = self.text_list(*f.get("labels", (None, loc)))
+        for label in labels:
+            if len(label) > MAX_SIGN_LABEL_CHARS:
+                self.problems.error(labels_loc, f"签字栏的栏目名称不超过 {MAX_SIGN_LABEL_CHARS} 个字", label)
         if not labels:
             self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
             return []
