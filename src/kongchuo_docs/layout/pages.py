@@ -59,6 +59,7 @@ class Gap:
 
     height_pt: float
     role: str = "blank"
+    keep_with_next: bool = False  # on the page of what follows (blank lines above a 署名)
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,31 @@ class _Flow:
         """Put an item at a fixed position (版头); the flow continues under it."""
         self.page.items.append(Placed(y, item))
         self.y = max(self.y, y + item.height_pt)
+
+    def carry_over(self) -> None:
+        """Open a new page that takes this page's last text line along, with the kept lines (a
+        heading) before it, and keep its paragraph with what follows — so that Word, told only
+        w:keepNext, breaks the paragraph at the same line. A page of nothing else is left as it is."""
+        items = self.page.items
+        n = 0
+        while n < len(items) and isinstance(items[-1 - n].item, Line) and (n == 0 or items[-1 - n].item.keep_with_next):
+            n += 1
+        if n == 0 or n == len(items):
+            self.new_page(landscape=self.page.landscape, forced=False)
+            return
+        moved = [pl.item for pl in items[-n:]]
+        self.y = items[-n].y_pt
+        del items[-n:]
+        first = moved[0]
+        if first.paragraph_start:
+            moved[0] = replace(first, keep_with_next=True)
+        else:  # its paragraph began higher on this page: keep that paragraph with the next
+            start = next(i for i in range(len(items) - 1, -1, -1)
+                         if isinstance(items[i].item, Line) and items[i].item.paragraph_start)
+            items[start] = replace(items[start], item=replace(items[start].item, keep_with_next=True))
+        self.new_page(landscape=self.page.landscape, forced=False)
+        for line in moved:
+            self.place(line)
 
     def finish(self) -> None:
         self.page.used_pt = self.y
@@ -477,7 +503,7 @@ class Layouter:
 
     def blocks(self, blocks: list) -> None:
         for i, block in enumerate(blocks):
-            if isinstance(block, Paragraph) and block.keep_with_next and (i == 0 or not _keeps(blocks[i - 1])):
+            if _keeps(block) and (i == 0 or not _keeps(blocks[i - 1])):
                 self.keep_together(blocks[i:])
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
@@ -493,19 +519,19 @@ class Layouter:
                 self.image(block)
 
     def keep_together(self, blocks: list) -> None:
-        """Start a new page unless a run of keep-with-next paragraphs and the block after them
-        fit on this one (when they fit on a page at all)."""
+        """Start a new page unless a run of keep-with-next blocks (headings, captions, signature
+        lines) and the first line of the block after them fit on this one (when they fit on a page
+        at all) — as Word and LibreOffice apply w:keepNext with widow control off."""
         height = 0.0
         for block in blocks:
+            if not _keeps(block):
+                height += PITCH  # only its first line must come along (a table: its first row)
+                break
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
                 height += PITCH * len(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
-            elif isinstance(block, Heading):
-                height += PITCH * len(self.paragraph_lines(block.text + (block.run_in or "")))
             else:
-                height += PITCH  # a table or picture: its first line must come along
-            if not _keeps(block):
-                break
+                height += PITCH * len(self.paragraph_lines(block.text))
         if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
 
@@ -514,8 +540,8 @@ class Layouter:
         if h.run_in:  # heading words in the heading font, the rest of the paragraph in 仿宋
             lead = (font, len(h.text))
             self.lines(self.paragraph_lines(h.text + h.run_in, role=f"h{h.level}", lead=lead))
-        else:
-            self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}"))
+        else:  # a heading never ends a page: it stays with the first line after it
+            self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}", keep_with_next=True))
 
     def table(self, table: Table) -> None:
         if table.caption:  # centred above its table, on the same page as the header row
@@ -602,23 +628,26 @@ class Layouter:
             )
 
     def signature_block(self) -> None:
-        """署名, 成文日期, 附注 (§7.3.5, §7.3.6)."""
+        """署名, 成文日期, 附注 (§7.3.5, §7.3.6). The blank lines, 署名 and 日期 stay on one page,
+        and never on a page of their own (§7.3.5.1): when they do not fit under the body, the
+        last body line goes over with them."""
         doc = self.doc
         date_text = format_date(doc.date)
         wd = self.body_width(date_text)
         sigs = doc.signatures
+        block: list[Item] = []
         if doc.seal:
-            self.blank(g.SEAL_BLANK_LINES_ABOVE_SIGNATURE)
+            block += [Gap(PITCH, keep_with_next=True)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE
             date_right = g.SEAL_DATE_RIGHT_INDENT_CHARS * CHAR
             centre_right = date_right + wd / 2  # distance of the date's centre from the right edge
             for sig in sigs:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
                         right = max(0.0, centre_right - self.body_width(text) / 2)
-                        self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                                             right_indent_pt=right, role=role, paragraph_start=True))
+                        block.append(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right", right_indent_pt=right,
+                                          role=role, paragraph_start=True, keep_with_next=True))
         else:
-            self.blank(g.NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE)
+            block += [Gap(PITCH, keep_with_next=True)] * g.NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE
             ws = max((self.body_width(s.name) for s in sigs), default=0.0)
             sig_right = g.NO_SEAL_SIGNATURE_RIGHT_INDENT_CHARS * CHAR
             shift = g.NO_SEAL_DATE_SHIFT_CHARS * CHAR
@@ -631,10 +660,14 @@ class Layouter:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
                         right = sig_start_right - self.body_width(text)
-                        self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                                             right_indent_pt=right, role=role, paragraph_start=True))
-        self.flow.place(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                             right_indent_pt=date_right, role="date", paragraph_start=True))
+                        block.append(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right", right_indent_pt=right,
+                                          role=role, paragraph_start=True, keep_with_next=True))
+        block.append(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
+                          right_indent_pt=date_right, role="date", paragraph_start=True))
+        if not self.flow.fits(sum(item.height_pt for item in block)) and self.flow.y > 0:
+            self.flow.carry_over()
+        for item in block:
+            self.flow.place(item)
         if doc.note:
             self.lines(self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note"))
 
@@ -700,7 +733,9 @@ class Layouter:
 
 
 def _keeps(block: object) -> bool:
-    return isinstance(block, Paragraph) and block.keep_with_next
+    """True for blocks kept on the page of what follows: marked paragraphs, headings on their own
+    line (a run-in heading is the start of its paragraph's text)."""
+    return (isinstance(block, Paragraph) and block.keep_with_next) or (isinstance(block, Heading) and not block.run_in)
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -102,7 +102,8 @@ class DocxWriter:
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(
-            keep_lines=line.role in TITLE_ROLES or line.keep_with_next,
+            # a kept body paragraph may still break: only its last line must go with the next
+            keep_lines=line.role in TITLE_ROLES or (line.keep_with_next and line.role != "body"),
             keep_next=line.keep_with_next,
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
@@ -132,9 +133,10 @@ class DocxWriter:
         elif delta < 0:
             ind.set(qn("w:hanging"), str(-delta))
 
-    def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False) -> _Element:
+    def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False,
+              keep_next: bool = False) -> _Element:
         ppr = paragraph_properties(line_twips=max(20, tw(height_pt)), before_twips=max(0, tw(before_pt)),
-                                   page_break_before=page_break)
+                                   page_break_before=page_break, keep_next=keep_next)
         ppr.append(run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT))
         return self.append(el("w:p", [ppr]))
 
@@ -185,7 +187,7 @@ class DocxWriter:
                 self.cursor = placed.y_pt + item.height_pt
             elif isinstance(item, Gap):
                 self.current = None
-                self.empty(item.height_pt, before, page_break=page_break)
+                self.empty(item.height_pt, before, page_break=page_break, keep_next=item.keep_with_next)
                 page_break = False
                 self.cursor = placed.y_pt + item.height_pt
             elif isinstance(item, Rule):

@@ -1,0 +1,78 @@
+"""Page rules measured on both outputs (PDF writer via PyMuPDF, DOCX via a LibreOffice render):
+no heading last on a page, no page with only the 署名/成文日期 (§7.3.5.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pdfmeasure import TextLine, text_lines
+
+from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.layout.pages import Layout, Line, Measures, layout_document
+from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.model import Document, Heading, Paragraph, Signature
+from kongchuo_docs.writers.docx_writer import write_docx
+from kongchuo_docs.writers.pdf_writer import write_pdf
+
+needs_soffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice 未安装：跳过渲染检查（CI 会安装）")
+ONE_LINE = "测" * 26  # with the two-character indent: exactly one full line
+SIGNER = "某某县教育局办公室"
+HEADING = "二、工作要求"
+
+
+def notice(body: list, *, seal: bool = False) -> Document:
+    return Document(issuers=["某某县教育局"], doc_number="某教综〔2026〕1号", title="关于测试分页的通知",
+                    recipients="各学校：", body=body, signatures=[Signature(name=SIGNER)], seal=seal,
+                    date=dt.date(2026, 9, 1))
+
+
+def layout_of(doc: Document) -> Layout:
+    return layout_document(doc, Measures.from_fonts(resolve_fonts()))
+
+
+def body_lines_on_first_page() -> int:
+    layout = layout_of(notice([Paragraph(text=ONE_LINE)] * 60))
+    return sum(1 for pl in layout.pages[0].items if isinstance(pl.item, Line) and pl.item.role == "body")
+
+
+def outputs(doc: Document, tmp_path: Path) -> dict[str, list[TextLine]]:
+    """Text lines of the PDF writer's PDF and of the LibreOffice render of the DOCX."""
+    layout = layout_of(doc)
+    write_pdf(doc, tmp_path / "doc.pdf", layout)
+    write_docx(doc, tmp_path / "doc.docx", layout)
+    rendered = render_docx_to_pdf(tmp_path / "doc.docx", tmp_path / "render")
+    return {"pdf": text_lines(tmp_path / "doc.pdf"), "docx": text_lines(rendered)}
+
+
+def content(lines: list[TextLine], page: int) -> list[TextLine]:
+    """The page's text lines top to bottom, without its page number."""
+    return [line for line in lines if line.page == page and not line.text.startswith("—")]
+
+
+@needs_soffice
+@pytest.mark.parametrize("seal", [False, True], ids=["no-seal", "seal"])
+def test_a_body_ending_at_the_page_end_takes_a_line_to_the_署名_page(tmp_path: Path, seal: bool) -> None:
+    n = body_lines_on_first_page() + 22  # the last body line is the last line of page 2
+    doc = notice([Paragraph(text=ONE_LINE)] * n, seal=seal)
+    for name, lines in outputs(doc, tmp_path).items():
+        date = next(line for line in lines if line.text.replace(" ", "") == "2026年9月1日")
+        signer = next(line for line in lines if line.text == SIGNER)
+        body = [line for line in content(lines, date.page) if line.text == ONE_LINE]
+        assert signer.page == date.page == 3, name
+        assert len(body) == 1 and body[0].top < signer.top, name  # the last body line came along
+        assert len([line for line in lines if line.text == ONE_LINE]) == n, name
+
+
+@needs_soffice
+def test_a_heading_on_the_last_line_moves_with_its_first_body_line(tmp_path: Path) -> None:
+    before = body_lines_on_first_page() - 1  # the heading would take the last line of page 1
+    body = [Heading(level=1, text="一、总体要求"), *[Paragraph(text=ONE_LINE)] * (before - 1),
+            Heading(level=1, text=HEADING), Paragraph(text="各校" + ONE_LINE * 2)]
+    for name, lines in outputs(notice(body), tmp_path).items():
+        heading = next(line for line in lines if line.text == HEADING)
+        assert heading.page == 2, name
+        assert content(lines, 1)[-1].text == ONE_LINE, name
+        following = content(lines, 2)
+        assert following[0].text == HEADING and following[1].text.startswith("各校"), name
