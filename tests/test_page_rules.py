@@ -1,18 +1,24 @@
 """Page rules measured on both outputs (PDF writer via PyMuPDF, DOCX via a LibreOffice render):
-no heading last on a page, no page with only the 署名/成文日期 (§7.3.5.1)."""
+no heading last on a page, no page with only the 署名/成文日期 (§7.3.5.1), no line spread wider
+than half a character per gap (an 18-digit 身份证号 that does not fit leaves its line ragged)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
+import pymupdf
 import pytest
 from pdfmeasure import TextLine, text_lines
 
+from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.kinds.letters import build_letters_files
 from kongchuo_docs.layout.pages import Layout, Line, Measures, layout_document
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Document, Heading, Paragraph, Signature
+from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
 
@@ -46,23 +52,42 @@ def outputs(doc: Document, tmp_path: Path) -> dict[str, list[TextLine]]:
     return {"pdf": text_lines(tmp_path / "doc.pdf"), "docx": text_lines(rendered)}
 
 
+def widest_gaps(pdf: Path) -> list[tuple[float, str]]:
+    """Per text line of `pdf`: (widest space between two neighbouring glyphs in em, the text),
+    glyph boxes from PyMuPDF (each glyph box is its advance)."""
+    out = []
+    with pymupdf.open(pdf) as doc:
+        for page in doc:
+            for block in page.get_text("rawdict")["blocks"]:
+                for line in block.get("lines", []):
+                    chars = [c for span in line["spans"] for c in span["chars"] if c["c"].strip()]
+                    size = max(span["size"] for span in line["spans"])
+                    gaps = [(b["bbox"][0] - a["bbox"][2]) / size for a, b in itertools.pairwise(chars)]
+                    if gaps:
+                        out.append((max(gaps), "".join(c["c"] for c in chars)))
+    return out
+
+
 def content(lines: list[TextLine], page: int) -> list[TextLine]:
     """The page's text lines top to bottom, without its page number."""
     return [line for line in lines if line.page == page and not line.text.startswith("—")]
 
 
 @needs_soffice
-@pytest.mark.parametrize("seal", [False, True], ids=["no-seal", "seal"])
-def test_a_body_ending_at_the_page_end_takes_a_line_to_the_署名_page(tmp_path: Path, seal: bool) -> None:
+@pytest.mark.parametrize(("seal", "last_lines"), [(False, 1), (True, 1), (False, 3), (True, 3)])
+def test_a_body_ending_at_the_page_end_takes_its_last_paragraph_to_the_署名_page(
+    tmp_path: Path, seal: bool, last_lines: int
+) -> None:
     n = body_lines_on_first_page() + 22  # the last body line is the last line of page 2
-    doc = notice([Paragraph(text=ONE_LINE)] * n, seal=seal)
+    last = "段" * (28 * last_lines - 2)
+    doc = notice([Paragraph(text=ONE_LINE)] * (n - last_lines) + [Paragraph(text=last)], seal=seal)
     for name, lines in outputs(doc, tmp_path).items():
         date = next(line for line in lines if line.text.replace(" ", "") == "2026年9月1日")
         signer = next(line for line in lines if line.text == SIGNER)
-        body = [line for line in content(lines, date.page) if line.text == ONE_LINE]
         assert signer.page == date.page == 3, name
-        assert len(body) == 1 and body[0].top < signer.top, name  # the last body line came along
-        assert len([line for line in lines if line.text == ONE_LINE]) == n, name
+        body = [line for line in content(lines, date.page) if line.top < signer.top]
+        assert len(body) == last_lines and all(set(line.text) == {"段"} for line in body), name
+        assert sum(len(line.text) for line in lines if set(line.text) == {"段"}) == len(last), name
 
 
 @needs_soffice
@@ -76,3 +101,28 @@ def test_a_heading_on_the_last_line_moves_with_its_first_body_line(tmp_path: Pat
         assert content(lines, 1)[-1].text == ONE_LINE, name
         following = content(lines, 2)
         assert following[0].text == HEADING and following[1].text.startswith("各校"), name
+
+
+@needs_soffice
+@pytest.mark.parametrize("before", [10, 12, 20])
+def test_an_id_number_that_does_not_fit_never_stretches_the_line_above(tmp_path: Path, before: int) -> None:
+    text = "测" * before + "学生身份证号：350123200801011234，已返校就读。"
+    doc = notice([Paragraph(text=text)])
+    layout = layout_of(doc)
+    assert any("350123200801011234" in line.text for line in layout.lines())  # whole, on one line
+    write_pdf(doc, tmp_path / "doc.pdf", layout)
+    write_docx(doc, tmp_path / "doc.docx", layout)
+    rendered = render_docx_to_pdf(tmp_path / "doc.docx", tmp_path / "render")
+    for name, pdf in (("pdf", tmp_path / "doc.pdf"), ("docx", rendered)):
+        gaps = widest_gaps(pdf)
+        assert any("350123200801011234" in text for _, text in gaps), name
+        assert max(gap for gap, _ in gaps) <= g.JUSTIFY_MAX_GAP_EM, (name, max(gaps))
+
+
+def test_letters_pdf_never_spreads_a_line_before_an_id_number(tmp_path: Path) -> None:
+    generated = generate_rows(60, seed=11)
+    school = sorted({r.values["入读学校"] for r in generated if r.values.get("入读学校")})[0]
+    write_sample_roster(tmp_path / "名册.xlsx", [r for r in generated if r.values.get("入读学校") == school])
+    build_letters_files(tmp_path / "名册.xlsx", tmp_path / "out")
+    gaps = [gap for pdf in (tmp_path / "out").rglob("*.pdf") for gap in widest_gaps(pdf)]
+    assert gaps and max(gap for gap, _ in gaps) <= g.JUSTIFY_MAX_GAP_EM, max(gaps)

@@ -24,7 +24,7 @@ from ..model.document import Image
 
 if TYPE_CHECKING:
     from ..fonts import FontSet
-from .text import Measure, break_lines, em_measure, line_width
+from .text import Measure, break_lines, em_measure, justifiable, line_width
 from .title import shape_title
 
 Align = Literal["justify", "left", "center", "right"]
@@ -246,29 +246,26 @@ class _Flow:
         self.y = max(self.y, y + item.height_pt)
 
     def carry_over(self) -> None:
-        """Open a new page that takes this page's last text line along, with the kept lines (a
-        heading) before it, and keep its paragraph with what follows — so that Word, told only
-        w:keepNext, breaks the paragraph at the same line. A page of nothing else is left as it is."""
+        """Open a new page that takes this page's last paragraph along, with the kept lines (a
+        heading) above it, and keep that paragraph with what follows (DOCX: w:keepNext and
+        w:keepLines, so Word and LibreOffice move the same lines). A page of nothing else stays."""
         items = self.page.items
         n = 0
-        while n < len(items) and isinstance(items[-1 - n].item, Line) and (n == 0 or items[-1 - n].item.keep_with_next):
+        while n < len(items) and isinstance(items[-1 - n].item, Line):  # the last paragraph
             n += 1
-        if n == 0 or n == len(items):
+            if items[-n].item.paragraph_start:
+                break
+        while n < len(items) and isinstance(items[-1 - n].item, Line) and items[-1 - n].item.keep_with_next:
+            n += 1
+        if n == 0 or n == len(items) or not items[-n].item.paragraph_start:
             self.new_page(landscape=self.page.landscape, forced=False)
             return
         moved = [pl.item for pl in items[-n:]]
         self.y = items[-n].y_pt
         del items[-n:]
-        first = moved[0]
-        if first.paragraph_start:
-            moved[0] = replace(first, keep_with_next=True)
-        else:  # its paragraph began higher on this page: keep that paragraph with the next
-            start = next(i for i in range(len(items) - 1, -1, -1)
-                         if isinstance(items[i].item, Line) and items[i].item.paragraph_start)
-            items[start] = replace(items[start], item=replace(items[start].item, keep_with_next=True))
         self.new_page(landscape=self.page.landscape, forced=False)
         for line in moved:
-            self.place(line)
+            self.place(replace(line, keep_with_next=True))
 
     def finish(self) -> None:
         self.page.used_pt = self.y
@@ -307,8 +304,12 @@ class Layouter:
                           self.m.autospace(g.BODY_SIZE_PT))
         lines = []
         lead_font, lead_left = lead or (None, 0)
+        ragged_before = False  # the line above ended short of the edge: this one starts after a break
         for i, chunk in enumerate(raw):
             last = i == len(raw) - 1
+            indent = first_indent if i == 0 else rest_indent
+            flush = align == "justify" and not last and justifiable(
+                chunk, indent + self.body_width(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len
             lines.append(
@@ -317,15 +318,17 @@ class Layouter:
                     font=font,
                     size_pt=g.BODY_SIZE_PT,
                     align=align,
-                    indent_pt=first_indent if i == 0 else rest_indent,
-                    flush=align == "justify" and not last,
+                    indent_pt=indent,
+                    flush=flush,
                     role=role,
                     paragraph_start=i == 0,
                     lead_len=lead_len,
                     lead_font=lead_font if lead_len else None,
+                    hard_break=ragged_before,
                     keep_with_next=keep_with_next,
                 )
             )
+            ragged_before = align == "justify" and not last and not flush
         return lines
 
     def body_width(self, text: str) -> float:
@@ -630,7 +633,7 @@ class Layouter:
     def signature_block(self) -> None:
         """署名, 成文日期, 附注 (§7.3.5, §7.3.6). The blank lines, 署名 and 日期 stay on one page,
         and never on a page of their own (§7.3.5.1): when they do not fit under the body, the
-        last body line goes over with them."""
+        last body paragraph goes over with them."""
         doc = self.doc
         date_text = format_date(doc.date)
         wd = self.body_width(date_text)

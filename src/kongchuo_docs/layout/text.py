@@ -93,6 +93,15 @@ def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 
 
+def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -> bool:
+    """Whether a line of `text` (natural width `natural_pt`) may be spread to `width_pt`: the
+    added space per gap between characters is at most ``gbt9704.JUSTIFY_MAX_GAP_EM`` of `size_pt`."""
+    gaps = len(text.rstrip()) - 1
+    if gaps < 1:
+        return False
+    return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
+
+
 def break_lines(
     text: str,
     width_pt: float,

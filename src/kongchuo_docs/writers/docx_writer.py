@@ -102,8 +102,7 @@ class DocxWriter:
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(
-            # a kept body paragraph may still break: only its last line must go with the next
-            keep_lines=line.role in TITLE_ROLES or (line.keep_with_next and line.role != "body"),
+            keep_lines=line.role in TITLE_ROLES or line.keep_with_next,
             keep_next=line.keep_with_next,
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
@@ -504,6 +503,11 @@ class DocxWriter:
         for setting in root.iter(qn("w:compatSetting")):
             if setting.get(qn("w:name")) == "compatibilityMode":
                 setting.set(qn("w:val"), "15")
+        # a line ended by a line break (layout: too short to justify, e.g. before a 身份证号 that
+        # did not fit) stays ragged in Word and LibreOffice instead of being spread
+        compat = root.find(qn("w:compat"))
+        if compat is not None:
+            compat.insert(0, el("w:doNotExpandShiftReturn"))
         rsids = root.find(qn("w:rsids"))
         if rsids is not None:
             root.remove(rsids)
