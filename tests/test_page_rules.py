@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from pathlib import Path
 
 import pymupdf
@@ -15,9 +16,10 @@ from pdfmeasure import TextLine, text_lines
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.kinds.letters import build_letters_files
-from kongchuo_docs.layout.pages import Layout, Line, Measures, layout_document
+from kongchuo_docs.layout.pages import Layout, Line, Measures, TableBox, layout_document
+from kongchuo_docs.layout.text import break_lines
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
-from kongchuo_docs.model import Document, Heading, Paragraph, Signature
+from kongchuo_docs.model import Document, Heading, Paragraph, Signature, Table
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
@@ -126,3 +128,39 @@ def test_letters_pdf_never_spreads_a_line_before_an_id_number(tmp_path: Path) ->
     build_letters_files(tmp_path / "名册.xlsx", tmp_path / "out")
     gaps = [gap for pdf in (tmp_path / "out").rglob("*.pdf") for gap in widest_gaps(pdf)]
     assert gaps and max(gap for gap, _ in gaps) <= g.JUSTIFY_MAX_GAP_EM, max(gaps)
+
+
+def summary_table() -> Table:
+    """A 汇总表 of 10 columns: rates and counts beside long 乡镇 names and remarks."""
+    header = ["序号", "乡镇", "适龄儿童少年数", "在校生数", "入学率", "巩固率", "辍学人数", "劝返人数",
+              "送教上门", "备注"]
+    rows = [header]
+    for i in range(1, 9):
+        rows.append([str(i), f"第{i}中心学区所在乡镇人民政府", str(12000 + i * 731), str(11000 + i * 517),
+                     f"{99 + i / 100:.2f}%", f"{98.3 + i / 10:.2f}%", str(i * 3), str(i * 2), str(i),
+                     "已建立一人一案台账，按月跟踪复学情况" * (i % 3)])
+    return Table(rows=rows)
+
+
+def test_table_columns_keep_every_number_whole_in_the_layout() -> None:
+    table = summary_table()
+    doc = notice([Paragraph(text=ONE_LINE), table])
+    layout = layout_of(doc)
+    box = next(pl.item for p in layout.pages for pl in p.items if isinstance(pl.item, TableBox))
+    measures = Measures.from_fonts(resolve_fonts())
+    for row in table.rows:
+        for cell, width in zip(row, box.column_widths_pt, strict=True):
+            lines = break_lines(cell, width - 2 * g.TABLE_CELL_MARGIN_PT, measures.table,
+                                autospace_pt=measures.autospace(g.TABLE_SIZE_PT))
+            for number in re.findall(r"[\d.%]{2,}", cell):
+                assert any(number in line for line in lines), (cell, lines)
+    assert abs(sum(box.column_widths_pt) - g.TYPE_AREA_WIDTH_PT) < 0.01
+
+
+@needs_soffice
+def test_table_numbers_stay_whole_in_both_outputs(tmp_path: Path) -> None:
+    table = summary_table()
+    numbers = {n for row in table.rows[1:] for n in row[2:9]}
+    for name, lines in outputs(notice([Paragraph(text=ONE_LINE), table]), tmp_path).items():
+        text = [line.text.replace(" ", "") for line in lines]
+        assert {n for n in numbers if not any(n in t for t in text)} == set(), name

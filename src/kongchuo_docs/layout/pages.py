@@ -24,6 +24,7 @@ from ..model.document import Image
 
 if TYPE_CHECKING:
     from ..fonts import FontSet
+from . import columns
 from .text import Measure, break_lines, em_measure, justifiable, line_width
 from .title import shape_title
 
@@ -631,19 +632,9 @@ class Layouter:
             self.flow.place(TableBox(table, widths, heights, tuple(current), used))
 
     def column_widths(self, table: Table) -> tuple[float, ...]:
-        width = self.text_width
-        if table.widths:
-            weights = list(table.widths)
-        else:
-            margin = 2 * g.TABLE_CELL_MARGIN_PT
-            lo = g.TABLE_MIN_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
-            hi = g.TABLE_MAX_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
-            weights = [
-                min(hi, max(lo, *(self.m.table(row[c]) + margin for row in table.rows)))
-                for c in range(table.columns)
-            ]
-        total = sum(weights)
-        return tuple(width * w / total for w in weights)
+        """Column widths from the content (layout/columns.py): numbers are never split in a cell."""
+        return columns.column_widths(table.rows, table.columns, self.text_width, self.m.table,
+                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None)
 
     def row_heights(self, table: Table, widths: tuple[float, ...]) -> tuple[float, ...]:
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
