@@ -18,6 +18,7 @@ from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.kinds.letters import build_letters_files
 from kongchuo_docs.layout.pages import Layout, Line, Measures, TableBox, layout_document
 from kongchuo_docs.layout.text import break_lines
+from kongchuo_docs.layout.title import cut_costs
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Document, Heading, Paragraph, Signature, Table
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
@@ -164,3 +165,16 @@ def test_table_numbers_stay_whole_in_both_outputs(tmp_path: Path) -> None:
     for name, lines in outputs(notice([Paragraph(text=ONE_LINE), table]), tmp_path).items():
         text = [line.text.replace(" ", "") for line in lines]
         assert {n for n in numbers if not any(n in t for t in text)} == set(), name
+
+
+@needs_soffice
+def test_a_long_title_breaks_only_between_words_in_both_outputs(tmp_path: Path) -> None:
+    title = "某某县教育局关于转发省教育厅闽教基〔2014〕215号文件进一步做好义务教育阶段控辍保学自检自查工作的通知"
+    doc = notice([Paragraph(text=ONE_LINE)]).model_copy(update={"title": title})
+    expected = [line.text for line in layout_of(doc).lines() if line.role == "title"]
+    costs = cut_costs(title)
+    breaks = list(itertools.accumulate(len(line) for line in expected))[:-1]
+    assert len(expected) >= 3 and all(costs[b] == 0 for b in breaks), expected
+    for name, lines in outputs(doc, tmp_path).items():
+        got = [line.text.replace(" ", "") for line in lines if abs(line.size - g.TITLE_SIZE_PT) < 0.5]
+        assert got == expected, name
