@@ -192,3 +192,9 @@ def test_the_model_refuses_over_long_text_from_any_reader() -> None:
         Paragraph(text="字" * (PARAGRAPH_MAX_CHARS + 1))
     with pytest.raises(ValidationError, match="标题过长"):
         Attachment(title="表" * (TITLE_MAX_CHARS + 1))
+
+
+def test_doc_number_of_another_year_than_the_date_warns(tmp_path):
+    _, warnings = read_notice(write(tmp_path, MINIMAL.replace("罗教综〔2020〕47号", "罗教综〔2019〕47号")))
+    assert any("发文字号的年份 2019 与成文日期 2020年9月10日 不在同一年" in str(w) and ":2 " in str(w)
+               for w in warnings), warnings
