@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
+from ..model.limits import paragraph_problem
 from .normalize import fix_half_width_punctuation, warn_half_width
 
 _CN = "一二三四五六七八九十"
@@ -85,6 +86,10 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
             continue
         text = src.text.strip().replace("\u3000", " ").strip()
         if not text:
+            continue
+        too_long = paragraph_problem(text)
+        if too_long:
+            problems.error(src.location, too_long)
             continue
         if text in PAGE_BREAK_MARKS:
             blocks.append(PageBreak())

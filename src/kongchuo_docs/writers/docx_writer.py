@@ -511,6 +511,11 @@ class DocxWriter:
         for setting in root.iter(qn("w:compatSetting")):
             if setting.get(qn("w:name")) == "compatibilityMode":
                 setting.set(qn("w:val"), "15")
+        # a line ended by a line break (layout: too short to justify, e.g. before a 身份证号 that
+        # did not fit) stays ragged in Word and LibreOffice instead of being spread
+        compat = root.find(qn("w:compat"))
+        if compat is not None:
+            compat.insert(0, el("w:doNotExpandShiftReturn"))
         rsids = root.find(qn("w:rsids"))
         if rsids is not None:
             root.remove(rsids)
