@@ -493,3 +493,15 @@ def test_set_format_plain(tmp_path: Path) -> None:
     tracked_changes(path)
     doc = read(path, tmp_path, settings={"格式": "无版头"}).document
     assert doc.format == "plain" and doc.title == TITLE
+
+
+def test_the_outline_of_a_refused_draft_still_shows_its_headings(tmp_path: Path) -> None:
+    from kongchuo_docs.readers.draft import outline_lines
+
+    path = tmp_path / "跳号.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, "一、总体要求", BODY, "三、工作措施", BODY, ORGAN, DATE]),
+                    encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert reading.document is None and any("1级标题编号不连续" in p.message for p in reading.errors)
+    lines = outline_lines(reading)
+    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日" in lines

@@ -19,6 +19,7 @@ import yaml
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..model import Document, Heading
+from .body_text import heading_of
 from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
@@ -214,7 +215,7 @@ def outline_lines(reading: DraftReading) -> list[str]:
     日期, 附注, 版记."""
     doc, m = reading.document, reading.mapping
     if doc is None:
-        return [f"{key}：{_short(m[key])}" for key in ("标题", "主送", "署名", "成文日期") if key in m]
+        return _raw_outline(m)
     lines = [f"发文机关：{'、'.join(doc.issuers)}", f"标题：{doc.title}"]
     if doc.doc_number:
         lines.append(f"发文字号：{doc.doc_number}")
@@ -241,6 +242,23 @@ def outline_lines(reading: DraftReading) -> list[str]:
         if doc.colophon.printer or doc.colophon.print_date:
             date = format_date(doc.colophon.print_date) if doc.colophon.print_date else ""
             lines.append(f"印发：{doc.colophon.printer or ''} {date}".rstrip())
+    return lines
+
+
+def _raw_outline(m: Mapping[str, Any]) -> list[str]:
+    """The outline of a draft that has errors: its parts as recognised, headings as written."""
+    lines = [f"{key}：{_short(m[key])}" for key in ("发文机关", "发文字号", "标题", "主送") if key in m]
+    body = m.get("正文") or []
+    lines.append(f"正文：{sum(isinstance(v, str) for v in body)} 段")
+    for text in body:
+        heading = heading_of(text.strip()) if isinstance(text, str) else None
+        if heading:
+            lines.append(f"{'  ' * heading[0]}{heading[0]}级标题 {_short(text.strip())}")
+    if m.get("附件说明"):
+        lines.append("附件说明：" + " / ".join(m["附件说明"]))
+    for n, a in enumerate(m.get("附件") or [], start=1):
+        lines.append(f"附件{n}：{a.get('标题', '（无标题）')}")
+    lines += [f"{key}：{_short(m[key])}" for key in ("署名", "成文日期", "附注") if key in m]
     return lines
 
 
