@@ -216,32 +216,45 @@ def outline_lines(reading: DraftReading) -> list[str]:
     doc, m = reading.document, reading.mapping
     if doc is None:
         return _raw_outline(m)
-    lines = [f"发文机关：{'、'.join(doc.issuers)}", f"标题：{doc.title}"]
+    lines = [f"发文机关：{'、'.join(doc.issuers)}"]
     if doc.doc_number:
         lines.append(f"发文字号：{doc.doc_number}")
+    lines.append(f"标题：{doc.title}")
     if doc.recipients:
         lines.append(f"主送：{doc.recipients}")
-    counts = {kind: sum(1 for b in doc.body if b.type == kind) for kind in ("paragraph", "table", "image")}
-    lines.append(f"正文：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
-                 + (f"，{counts['image']} 张图片" if counts["image"] else ""))
-    for block in doc.body:
-        if isinstance(block, Heading):
-            lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
+    lines += _blocks_outline(doc.body, "正文")
     notes = m.get("附件说明")
     if notes:
         lines.append("附件说明：" + " / ".join(notes))
-    for a in doc.attachments:
-        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
-    lines.append("署名：" + "、".join(s.name for s in doc.signatures))
+    signatures = [s.name + (f" {s.note}" if s.note else "") for s in doc.signatures]
+    lines.append("署名：" + "、".join(signatures))
     lines.append(f"成文日期：{format_date(doc.date) if doc.date else '手填'}")
     if doc.note:
         lines.append(f"附注：{doc.note}")
+    for issued, source in zip(doc.issued, [m.get("印发件")] * len(doc.issued), strict=True):
+        lines.append(f"印发件：{issued.title}")
+        lines += ["  " + line for line in _blocks_outline(issued.blocks, "正文")]
+        if isinstance(source, Mapping) and source.get("附件说明"):
+            lines.append("  附件说明：" + " / ".join(source["附件说明"]))
+    for a in doc.all_attachments:
+        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
     if doc.colophon:
         if doc.colophon.cc:
             lines.append("抄送：" + "、".join(doc.colophon.cc))
         if doc.colophon.printer or doc.colophon.print_date:
             date = format_date(doc.colophon.print_date) if doc.colophon.print_date else ""
             lines.append(f"印发：{doc.colophon.printer or ''} {date}".rstrip())
+    return lines
+
+
+def _blocks_outline(blocks: list[Any], label: str) -> list[str]:
+    """"正文：N 段…" and each heading, indented by its level."""
+    counts = {kind: sum(1 for b in blocks if b.type == kind) for kind in ("paragraph", "table", "image")}
+    lines = [f"{label}：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
+             + (f"，{counts['image']} 张图片" if counts["image"] else "")]
+    for block in blocks:
+        if isinstance(block, Heading):
+            lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
     return lines
 
 
