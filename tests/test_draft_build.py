@@ -289,3 +289,18 @@ def test_the_seed_typed_as_a_draft_builds_the_seed_pdf(tmp_path: Path) -> None:
         return [(line.page, line.text) for line in lines[: cut + 1]]
 
     assert upto_table(drafted) == upto_table(seed) and len(upto_table(seed)) > 150
+
+
+def test_settings_names_the_profile_for_build_and_check(tmp_path: Path) -> None:
+    profile = tmp_path / "设置" / "单位设置.yaml"
+    profile.parent.mkdir()
+    profile.write_text(PROFILE, encoding="utf-8")
+    draft = tmp_path / "草稿.txt"
+    draft.write_text("\n".join([TITLE, RECIPIENTS, "为做好工作，特此通知。", ORGAN, DATE]), encoding="utf-8")
+    assert "发文机关 [错误]" in check(draft)[1]  # no profile found from here
+    result = CliRunner().invoke(app, ["check", str(draft), "--settings", str(profile)])
+    assert result.exit_code == 1 and "发文机关 [错误]" not in result.stdout
+    result = CliRunner().invoke(app, ["build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx",
+                                      "--settings", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "发文机关: 古田县教育局" in (tmp_path / "out" / "草稿.yaml").read_text(encoding="utf-8")

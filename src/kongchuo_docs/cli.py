@@ -159,16 +159,20 @@ def build(
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
                      "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
     from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
     from .readers.draft import parse_settings
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []))
+                                    settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
     else:
@@ -181,6 +185,7 @@ def check(
     input_file: Annotated[
         Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
     ],
+    settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
@@ -189,7 +194,7 @@ def check(
     from .check import check_file
 
     try:
-        result = check_file(input_file)
+        result = check_file(input_file, settings)
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
