@@ -170,7 +170,10 @@ def build(
     settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
     from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
     from .readers.draft import parse_settings
@@ -190,6 +193,7 @@ def check(
     input_file: Annotated[
         Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
     ],
+    settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
@@ -198,7 +202,7 @@ def check(
     from .check import check_file
 
     try:
-        result = check_file(input_file)
+        result = check_file(input_file, settings)
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
