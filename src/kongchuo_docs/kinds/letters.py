@@ -48,6 +48,8 @@ DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
 DEMO_SCHOOLS = 2
 DEMO_SEED = 4
+ProgressHook = Callable[[str, int, int], None]
+"""Told (output file title, letters written, letters in the file)."""
 
 
 def build_letters_files(
@@ -61,6 +63,7 @@ def build_letters_files(
     per_record: bool = False,
     skip_invalid: bool = False,
     force: bool = False,
+    on_progress: ProgressHook | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths."""
     for path, label in ((roster, "名册"), (settings_file, "设置文件"), (word_template, "Word 模板")):
@@ -68,7 +71,8 @@ def build_letters_files(
             raise KongchuoError(f"找不到{label}：{path}")
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, kind=kind, settings_file=settings_file, word_template=word_template,
-                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid)  # fmt: skip
+                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
+                      on_progress=on_progress)  # fmt: skip
     return out.written
 
 
@@ -86,12 +90,15 @@ def write_letters(
     source: str | None = None,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
+    on_progress: ProgressHook | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
     `source` is the roster as the manifest names it (output-relative, e.g. ``inputs/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
+    `on_progress`, when given, is told each output file's letters before any is written and again
+    when the file is done (the web page's progress per school).
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -149,7 +156,8 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
-    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock)
+    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
+                   on_progress)
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
@@ -234,9 +242,13 @@ class _Clock:
         self.last = now
 
 
-def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock) -> list[UnitResult]:
+def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock,
+         on_progress: ProgressHook | None = None) -> list[UnitResult]:
     """Run the units, format by format (pdf, docx, zip: one timed phase each), in `jobs` processes
     when > 1, largest school first; results in the units' order."""
+    hook = on_progress or (lambda title, done, total: None)
+    for unit in units:
+        hook(unit.title, 0, len(unit.letters))
     advance: Callable[[int], None] = lambda n: None  # noqa: E731
     bar = None
     if progress:
@@ -259,11 +271,14 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                 for i in batch:
                     found[i] = engines.run(units[i])
                     advance(len(units[i].letters))
+                    hook(units[i].title, len(units[i].letters), len(units[i].letters))
             elif pool is not None:
                 futures = {pool.submit(run_unit, units[i]): i for i in batch}
                 for future in as_completed(futures):
+                    done = units[futures[future]]
                     found[futures[future]] = future.result()
-                    advance(len(units[futures[future]].letters))
+                    advance(len(done.letters))
+                    hook(done.title, len(done.letters), len(done.letters))
             if batch:
                 clock.lap(fmt)
     finally:

@@ -1,0 +1,397 @@
+"""网页版 API tests: every page and error path through FastAPI's TestClient, jobs in real processes."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+from web_helpers import csrf_of, form_data, sample_file, wait_for_job
+
+from kongchuo_docs.cli import app as cli_app
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.sample_roster import write_sample_file
+from kongchuo_docs.web import security
+from kongchuo_docs.web.app import ServerConfig, create_app, page_routers
+from kongchuo_docs.web.home import CARDS
+from kongchuo_docs.web.notice_form import NoticeForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    application = create_app(ServerConfig(workers=2, work_dir=tmp_path_factory.mktemp("web")))
+    yield application
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+@pytest.fixture
+def client(app):
+    return TestClient(app)  # no lifespan: the module's app (its pool and folders) outlives each client
+
+
+@pytest.fixture(scope="module")
+def rosters(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rosters")
+    bad, good = folder / "bad.xlsx", folder / "good.xlsx"
+    write_sample_file(bad, rows=20, invalid=2, seed=7)
+    write_sample_file(good, rows=20, invalid=0, seed=7)
+    return bad, good
+
+
+def post_notice(client: TestClient, action: str, **changes: str):
+    return client.post("/notice", data={**form_data(), **changes, "action": action, "csrf": csrf_of(client)})
+
+
+# ------------------------------------------------------------------ pages and headers
+
+
+@pytest.mark.parametrize("path", ["/", "/notice", "/letters", "/forms", "/login", "/batch/compile",
+                                  "/batch/agreements", "/batch/register-merge"])  # fmt: skip
+def test_pages_answer_in_chinese_with_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert 'lang="zh-CN"' in response.text
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in response.text  # no inline script anywhere (CSP would block it)
+    assert "http://" not in response.text and "https://" not in response.text  # nothing from a CDN
+
+
+def test_home_has_a_card_per_task_and_each_card_opens(client):
+    page = client.get("/").text
+    for title, href, _ in CARDS:
+        assert title in page and f'href="{href}"' in page
+        assert client.get(href).status_code == 200
+
+
+def test_static_files_are_served_by_the_package(client):
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_unknown_batch_page_is_a_chinese_404(client):
+    response = client.get("/batch/nonsense")
+    assert response.status_code == 404 and "没有这个页面" in response.text
+
+
+def test_every_post_refuses_a_missing_or_wrong_csrf_token(app, client):
+    posts = [route.path for router in page_routers() for route in router.routes if "POST" in route.methods]
+    assert len(posts) >= 8
+    for path in posts:
+        url = path.replace("{job_id}", "x").replace("{task}", "compile")
+        assert client.post(url, data={"csrf": "wrong"}).status_code == 403, path
+        assert client.post(url).status_code == 403, path
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(security, "MAX_REQUEST_BYTES", 1000)
+    application = create_app(ServerConfig(work_dir=tmp_path))
+    with TestClient(application) as c:
+        response = c.post("/letters/check", files={"roster": ("a.xlsx", b"0" * 5000)}, data={"csrf": csrf_of(c)})
+    application.state.jobs.close()
+    application.state.render.close()
+    assert response.status_code == 413 and "上传内容超过" in response.text
+
+
+# ------------------------------------------------------------------ password and binding
+
+
+def test_an_open_address_without_a_password_is_refused():
+    with pytest.raises(security.StartRefused, match="访问密码"):
+        security.check_bind("0.0.0.0", None)
+    security.check_bind("0.0.0.0", "secret")
+    security.check_bind("127.0.0.1", None)
+    security.check_bind("::1", None)
+
+
+def test_serve_on_an_open_address_without_a_password_exits_2_in_chinese():
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--no-browser"])
+    assert result.exit_code == 2
+    assert "必须设置访问密码" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_with_a_password_every_page_asks_for_it_first(tmp_path):
+    application = create_app(ServerConfig(password="开门123", work_dir=tmp_path))
+    with TestClient(application) as c:
+        assert c.get("/", follow_redirects=False).headers["location"] == "/login"
+        assert c.get("/notice", follow_redirects=False).status_code == 303
+        assert c.post("/notice", data={}).status_code == 401
+        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        wrong = c.post("/login", data={"password": "guess", "csrf": token})
+        assert wrong.status_code == 401 and "密码不正确" in wrong.text
+        assert c.post("/login", data={"password": "开门123"}).status_code == 403  # CSRF on the login too
+        assert c.post("/login", data={"password": "开门123", "csrf": token}).status_code == 200
+        assert c.get("/notice").status_code == 200
+        c.post("/logout", data={"csrf": token})
+        assert c.get("/", follow_redirects=False).status_code == 303
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+# ------------------------------------------------------------------ 写通知
+
+
+def test_notice_field_error_is_the_cli_message_next_to_its_field(client, tmp_path):
+    response = post_notice(client, "check", doc_number="罗教综〔20〕47号")
+    assert response.status_code == 422
+    field = re.search(r'id="field-doc_number">(.*?)</div>', response.text, re.S)[1]
+    form = NoticeForm.from_post({**form_data(), "doc_number": "罗教综〔20〕47号"})
+    path = tmp_path / "通知.yaml"
+    path.write_text(form.to_yaml()[0], encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_notice(path)
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].message in field
+
+
+def test_notice_body_problem_names_its_line_in_the_text_area(client):
+    response = post_notice(client, "check", body="一、甲\n正文。\n三、丙")
+    body_field = re.search(r'id="field-body">(.*?)</div>', response.text, re.S)[1]
+    assert "第 3 行" in body_field and "应为“二、”" in body_field
+
+
+def test_notice_check_of_the_seed_passes_and_shows_its_outline(client):
+    response = post_notice(client, "check")
+    assert response.status_code == 200 and 'id="check-ok"' in response.text
+    assert "<li class=\"level-1\">" not in response.text  # the seed's own body has no headings
+    response = post_notice(client, "check", body="一、总体要求\n（一）加强领导\n二、措施")
+    outline = re.search(r'<ol id="outline"[^>]*>(.*?)</ol>', response.text, re.S)[1]
+    assert re.findall(r'class="level-(\d)">([^<]+)<', outline) == [
+        ("1", "一、总体要求"), ("2", "（一）加强领导"), ("1", "二、措施")]
+
+
+def test_live_outline_lists_headings_and_numbering_problems(client):
+    token = csrf_of(client)
+    response = client.post("/notice/outline", json={"body": "一、甲\n（一）乙\n三、丙"}, headers={"x-csrf-token": token})
+    data = response.json()
+    assert [h["text"] for h in data["headings"]] == ["一、甲", "（一）乙", "三、丙"]
+    assert data["problems"][0]["line"] == 3 and "应为“二、”" in data["problems"][0]["message"]
+
+
+def test_preview_pages_are_the_pdf_pages(client):
+    response = post_notice(client, "preview")
+    assert response.status_code == 200
+    images = re.findall(r'src="(/notice/preview/[^"]+\.png)"', response.text)
+    doc, _ = read_notice(sample_file("notice", "seed-notice.yaml"))
+    pdf = post_notice(client, "pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    with pymupdf.open(stream=pdf.content, filetype="pdf") as opened:
+        assert len(images) == opened.page_count
+        width, height = opened[0].rect.width, opened[0].rect.height
+    assert round(width / 72 * 25.4) == 210 and round(height / 72 * 25.4) == 297  # A4
+    for url in (images[0], images[-1]):  # a first page and one drawn with the whole PDF
+        png = client.get(url)
+        assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+        assert png.headers["content-type"] == "image/png"
+    stranger = TestClient(client.app)  # another session never sees it
+    assert stranger.get(images[0]).status_code == 404
+
+
+def test_downloads_docx_and_yaml_and_the_yaml_fills_the_form_again(client):
+    docx = post_notice(client, "docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert "filename*=utf-8''" in docx.headers["content-disposition"]
+    yaml_text = post_notice(client, "yaml").content
+    loaded = client.post("/notice/load", files={"file": ("我的通知.yaml", yaml_text)}, data={"csrf": csrf_of(client)})
+    assert loaded.status_code == 200 and "已载入 我的通知.yaml" in loaded.text
+    assert "罗教综〔2020〕47号" in loaded.text and "问题线索移送登记表" in loaded.text
+
+
+def test_yaml_upload_errors_name_the_uploaded_file(client):
+    token = csrf_of(client)
+    broken = client.post("/notice/load", files={"file": ("坏.yaml", "标题: [\n".encode())}, data={"csrf": token})
+    assert broken.status_code == 422 and "坏.yaml" in broken.text and "YAML 格式错误" in broken.text
+    wrong_type = client.post("/notice/load", files={"file": ("a.exe", b"MZ")}, data={"csrf": token})
+    assert wrong_type.status_code == 400 and "不支持的文件类型" in wrong_type.text
+
+
+# ------------------------------------------------------------------ uploads
+
+
+def _check(client, name: str, data: bytes, **extra: str):
+    return client.post("/letters/check", files={"roster": (name, data)}, data={"csrf": csrf_of(client), **extra})
+
+
+def test_upload_of_a_wrong_type_is_refused(client):
+    response = _check(client, "名册.docx", b"PK")
+    assert response.status_code == 400 and "不支持的文件类型" in response.text
+
+
+def test_upload_over_the_file_limit_is_refused(client, monkeypatch, rosters):
+    monkeypatch.setattr(security, "MAX_FILE_BYTES", 1024)
+    response = _check(client, "名册.xlsx", rosters[1].read_bytes())
+    assert response.status_code == 400 and "文件超过" in response.text
+
+
+def test_corrupt_xlsx_is_refused_with_its_name(client):
+    response = _check(client, "坏名册.xlsx", b"this is not a workbook" * 10)
+    assert response.status_code == 400 and "坏名册.xlsx：文件已损坏" in response.text
+
+
+def test_xlsx_unpacking_past_the_limit_is_refused(client, monkeypatch):
+    monkeypatch.setattr(security, "MAX_XLSX_UNPACKED", 1_000_000)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)  # 2 MB of zeros in about 2 KB
+    assert len(bomb.getvalue()) < 10_000
+    response = _check(client, "炸弹.xlsx", bomb.getvalue())
+    assert response.status_code == 400 and "解压后超过" in response.text
+
+
+def test_too_many_files_are_refused(client, monkeypatch):
+    monkeypatch.setattr(security, "MAX_FILES", 2)
+    files = [("files", (f"{n}.yaml", b"a: 1")) for n in range(3)]
+    response = client.post("/batch/compile", files=files, data={"csrf": csrf_of(client)})
+    assert response.status_code == 400 and "一次最多上传 2 个文件" in response.text
+
+
+def test_upload_names_never_become_paths(client, app, rosters):
+    response = _check(client, "../../../etc/名册.xlsx", rosters[1].read_bytes())
+    job = app.state.jobs.get(client.cookies and _owner(client, app), response.url.path.rsplit("/", 1)[1])
+    assert job is not None
+    assert [p.name for p in (job.folder / "in").iterdir()] == ["000.xlsx"]
+    assert job.names == {"000.xlsx": "名册.xlsx"}
+    wait_for_job(client, response.url.path)
+
+
+def _owner(client, app) -> str:
+    return next(job.owner for job in app.state.jobs._jobs.values())
+
+
+# ------------------------------------------------------------------ letters
+
+
+def test_roster_problems_are_listed_by_cell_and_marked_in_the_error_workbook(client, rosters, capfd):
+    bad, _ = rosters
+    response = _check(client, "学生名册.xlsx", bad.read_bytes())
+    job_url = response.url.path
+    assert wait_for_job(client, job_url)["state"] == "done"
+    page = client.get(job_url).text
+    expected = read_roster(bad).problems.errors
+    assert len(expected) == 2
+    cells = re.findall(r'<td class="cell">([^<]+)</td>', page)
+    assert sorted(cells) == sorted(p.location.cell for p in expected)
+    assert "学生名册.xlsx" in page and "000.xlsx" not in page  # the name the user gave
+    assert 'action="/letters/generate/' not in page  # no 生成 before the roster is fixed
+    workbook = client.get(f"{job_url}/errors")
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    job_id = job_url.rsplit("/", 1)[1]
+    assert client.post(f"/letters/generate/{job_id}", data={"csrf": csrf_of(client)}).status_code == 409
+    ids = [str(p.value) for p in expected if p.value]
+    logged = capfd.readouterr()
+    assert not any(i and i in logged.out + logged.err for i in ids)  # no ID number in the server's output
+
+
+def test_fixed_roster_generates_letters_with_progress_and_a_zip(client, rosters):
+    _, good = rosters
+    response = _check(client, "名册.xlsx", good.read_bytes(), kind="劝返")
+    job_url = response.url.path
+    assert wait_for_job(client, job_url)["state"] == "done"
+    assert "校验通过：20 名学生" in client.get(job_url).text
+    generated = client.post(job_url.replace("/jobs/", "/letters/generate/"), data={"csrf": csrf_of(client)})
+    letters_url = generated.url.path
+    assert client.get(job_url).status_code == 404  # the checked job handed over its roster
+    progress = wait_for_job(client, letters_url)
+    assert progress["state"] == "done"
+    assert progress["done"] == progress["total"] == 40  # 20 letters, as PDF and as DOCX
+    schools = {f["title"] for f in progress["files"]}
+    assert schools and all(t.endswith("劝返复学通知书") for t in schools)
+    download = client.get(f"{letters_url}/download")
+    assert download.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(download.content)) as zf:
+        names = zf.namelist()
+        manifest = zf.read("manifest.json").decode()
+    assert "manifest.json" in names and sum(n.endswith(".pdf") for n in names) == len(schools)
+    assert '"records"' in manifest
+    assert client.get(letters_url).status_code == 404  # deleted after download
+
+
+def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, rosters):
+    application = create_app(ServerConfig(workers=1, work_dir=tmp_path))
+    with TestClient(application) as c:
+        token = csrf_of(c)
+        urls = [c.post("/letters/check", files={"roster": ("名册.xlsx", rosters[1].read_bytes())},
+                       data={"csrf": token}).url.path for _ in range(2)]  # fmt: skip
+        second = application.state.jobs.get(_owner(c, application), urls[1].rsplit("/", 1)[1])
+        assert second.state == "queued" and "排队中" in c.get(urls[1]).text
+        assert c.post(f"{urls[1]}/cancel", data={"csrf": token}).status_code == 200
+        assert not second.folder.exists() and c.get(urls[1]).status_code == 404
+        wait_for_job(c, urls[0])
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
+    roster = tmp_path / "big.xlsx"
+    write_sample_file(roster, rows=3000, seed=2)  # long enough to still be reading when cancelled
+    application = create_app(ServerConfig(workers=1, work_dir=tmp_path / "work"))
+    with TestClient(application) as c:
+        url = c.post("/letters/check", files={"roster": ("名册.xlsx", roster.read_bytes())},
+                     data={"csrf": csrf_of(c)}).url.path  # fmt: skip
+        job = application.state.jobs.get(_owner(c, application), url.rsplit("/", 1)[1])
+        while job.state == "queued":
+            application.state.jobs.wait(job, 0.05)
+        assert job.state == "running" and job.process.is_alive()
+        c.post(f"{url}/cancel", data={"csrf": csrf_of(c)})
+        assert job.state == "cancelled" and not job.process.is_alive() and not job.folder.exists()
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def test_jobs_are_private_to_their_session(client, app, rosters):
+    url = _check(client, "名册.xlsx", rosters[1].read_bytes()).url.path
+    stranger = TestClient(app)
+    assert stranger.get(url).status_code == 404
+    assert stranger.get(f"{url}/progress").status_code == 404
+    wait_for_job(client, url)
+
+
+# ------------------------------------------------------------------ the other kinds
+
+
+def test_batch_kind_runs_like_its_command_and_zips_the_outputs(client):
+    data = sample_file("register", "问题线索.yaml").read_bytes()
+    response = client.post("/batch/register-build", files={"files": ("线索.yaml", data)}, data={"csrf": csrf_of(client)})
+    assert wait_for_job(client, response.url.path)["state"] == "done"
+    download = client.get(f"{response.url.path}/download")
+    with zipfile.ZipFile(io.BytesIO(download.content)) as zf:
+        assert {Path(n).suffix for n in zf.namelist()} >= {".xlsx", ".docx", ".pdf", ".json"}
+
+
+def test_batch_kind_problems_name_the_uploaded_file_and_nothing_is_written(client):
+    response = client.post("/batch/agreements", files={"files": ("名单.yaml", "- 甲方: 县教育局\n".encode())},
+                           data={"csrf": csrf_of(client)})  # fmt: skip
+    url = response.url.path
+    assert wait_for_job(client, url)["state"] == "failed"
+    page = client.get(url).text
+    assert "名单.yaml" in page and 'id="problems"' in page and "未生成任何文件" in page
+    assert client.get(f"{url}/download").status_code == 409
+
+
+def test_several_files_for_the_merge(client):
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(sample_file("register").glob("*.xlsx"))]
+    response = client.post("/batch/register-merge", files=files, data={"csrf": csrf_of(client)})
+    assert wait_for_job(client, response.url.path)["state"] == "done"
+    page = client.get(response.url.path).text
+    assert all(name in page for name, _ in (f[1] for f in files))
+
+
+def test_blank_forms_download(client):
+    page = client.get("/forms").text
+    links = re.findall(r'href="(/forms/\d+)"', page)
+    assert links
+    workbook = client.get(links[0])
+    assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
+    assert client.get("/forms/999").status_code == 404
