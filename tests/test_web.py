@@ -174,7 +174,8 @@ def test_notice_check_of_the_seed_passes_and_shows_its_outline(client):
 
 def test_live_outline_lists_headings_and_numbering_problems(client):
     token = csrf_of(client)
-    response = client.post("/notice/outline", json={"body": "一、甲\n（一）乙\n三、丙"}, headers={"x-csrf-token": token})
+    body = "一、甲\n（一）乙\n三、丙"
+    response = client.post("/notice/outline", json={"body": body}, headers={"x-csrf-token": token})
     data = response.json()
     assert [h["text"] for h in data["headings"]] == ["一、甲", "（一）乙", "三、丙"]
     assert data["problems"][0]["line"] == 3 and "应为“二、”" in data["problems"][0]["message"]
@@ -184,7 +185,6 @@ def test_preview_pages_are_the_pdf_pages(client):
     response = post_notice(client, "preview")
     assert response.status_code == 200
     images = re.findall(r'src="(/notice/preview/[^"]+\.png)"', response.text)
-    doc, _ = read_notice(sample_file("notice", "seed-notice.yaml"))
     pdf = post_notice(client, "pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     with pymupdf.open(stream=pdf.content, filetype="pdf") as opened:
@@ -363,7 +363,8 @@ def test_jobs_are_private_to_their_session(client, app, rosters):
 
 def test_batch_kind_runs_like_its_command_and_zips_the_outputs(client):
     data = sample_file("register", "问题线索.yaml").read_bytes()
-    response = client.post("/batch/register-build", files={"files": ("线索.yaml", data)}, data={"csrf": csrf_of(client)})
+    files = {"files": ("线索.yaml", data)}
+    response = client.post("/batch/register-build", files=files, data={"csrf": csrf_of(client)})
     assert wait_for_job(client, response.url.path)["state"] == "done"
     download = client.get(f"{response.url.path}/download")
     with zipfile.ZipFile(io.BytesIO(download.content)) as zf:

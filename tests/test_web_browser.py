@@ -25,7 +25,8 @@ from kongchuo_docs.sample_roster import write_sample_file
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER), reason="Chromium 或 chromedriver 未安装（scripts/setup.sh --dev 会安装 chromium chromium-driver）"
+    not (CHROMIUM and DRIVER),
+    reason="Chromium 或 chromedriver 未安装（scripts/setup.sh --dev 安装 chromium chromium-driver）",
 )
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -108,7 +109,8 @@ def test_notice_form_outline_field_error_preview_and_pdf(server, browser, downlo
     _type(browser, "doc_number", "某教综〔20〕5号")
     _type(browser, "title", "某某县教育局关于做好秋季学期控辍保学工作的通知")
     _type(browser, "recipients", "各乡（镇）中心学校：")
-    body = "为做好秋季学期控辍保学工作，现就有关事项通知如下。\n一、摸清底数\n（一）逐户核查\n各校要逐户核查适龄儿童少年入学情况。\n三、加强劝返"
+    body = "\n".join(("为做好秋季学期控辍保学工作，现就有关事项通知如下。", "一、摸清底数", "（一）逐户核查",
+                      "各校要逐户核查适龄儿童少年入学情况。", "三、加强劝返"))
     _type(browser, "body", body)
     _type(browser, "signatures", "某某县教育局")
     _type(browser, "date", "2026年9月1日")
