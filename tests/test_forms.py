@@ -160,7 +160,7 @@ def test_forms_command_writes_every_schema_with_manifest(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     forms = {e["path"]: e for e in manifest["files"]}
-    assert set(forms) == {f"{s.name}.xlsx" for s in SCHEMAS}
+    assert set(forms) == {f"{s.name}.xlsx" for s in SCHEMAS} | {"单位设置.xlsx"}
     assert {e["kind"] for e in forms.values()} == {"form"}
     assert CliRunner().invoke(app, ["forms", "-o", str(tmp_path)]).exit_code == 2  # no overwrite
 
@@ -168,4 +168,5 @@ def test_forms_command_writes_every_schema_with_manifest(tmp_path: Path) -> None
 def test_demo_step_writes_the_forms_folder(tmp_path: Path) -> None:
     with OutputSet(tmp_path) as out:
         forms_demo(out)
-    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == sorted(f"{s.name}.xlsx" for s in SCHEMAS)
+    expected = sorted([f"{s.name}.xlsx" for s in SCHEMAS] + ["单位设置.xlsx"])
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == expected

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
+import click
 import typer
 
 from . import __version__, console
@@ -42,8 +45,64 @@ def reports_errors(func: F) -> F:
         except (OutputExistsError, EnvironmentProblem, KongchuoError) as exc:
             console.err.print(f"错误：{exc}", markup=False)
             raise typer.Exit(2) from None
+        except OSError as exc:
+            message = _os_error_message(exc)
+            if message is None:
+                _unexpected(exc)
+            console.err.print(f"错误：{message}，未写出任何文件。", markup=False)
+            raise typer.Exit(2) from None
+        except RecursionError:
+            console.err.print("错误：输入嵌套过深（如 YAML 层级过多），无法处理，未写出任何文件。", markup=False)
+            raise typer.Exit(2) from None
+        except Terminated:
+            console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
+            raise typer.Exit(143) from None
+        except KeyboardInterrupt:
+            console.err.print("已中断，未写出任何文件。", markup=False)
+            raise typer.Exit(130) from None
+        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            _unexpected(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM, so that every ``with`` block
+    (the output staging, the worker pool) unwinds as for Ctrl+C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件夹只读，无法写入",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    getattr(errno, "EDQUOT", -1): "磁盘配额已满",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+}
+
+
+def _os_error_message(exc: OSError) -> str | None:
+    """A Chinese line for a file-system error the clerk can act on, naming the file; else None."""
+    reason = _OS_ERRORS.get(exc.errno or 0)
+    if reason is None:
+        return None
+    return f"{reason}：{exc.filename}" if exc.filename else reason
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    from .debuglog import save_debug_log
+
+    log = save_debug_log(exc)
+    where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
+    console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
+    raise typer.Exit(70) from None
 
 
 @app.callback()
@@ -71,18 +130,59 @@ def _print_written(outdir: Path, written: list[str]) -> None:
 @app.command("build")
 @reports_errors
 def build(
-    input_file: Annotated[Path, typer.Argument(help="公文的 YAML 输入文件。", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+    ],
     output: OutOption = Path("out"),
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
     ] = "docx,pdf",
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项，如 --set 发文字号=古教综〔2026〕3号（可重复）。"),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 生成一份公文（红头通知、函等），写出 DOCX 和 PDF。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
+    from .readers.draft import parse_settings
 
-    written = build_notice_files(input_file, output, formats=_formats(formats), force=force)
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
+                                    settings=parse_settings(set_values or []))
+    elif len(inputs) == 1 and not set_values:
+        written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     _print_written(output, written)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from .check import check_file
+
+    try:
+        result = check_file(input_file)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("demo")
@@ -96,6 +196,19 @@ def demo(
 
     written = run_demo(output, force=force)
     _print_written(output, written)
+
+
+@app.command("init")
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="写出单位设置的文件夹，默认当前文件夹。")] = Path("."),
+    force: ForceOption = False,
+) -> None:
+    """写出一份带说明的空白单位设置（单位设置.yaml）：填好本县（区）的名称、代码、文号代字、学年等后，各命令自动使用。"""
+    from .profile.init import init_profile
+
+    _print_written(folder, init_profile(folder, force=force))
+    console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
 
 
 @app.command("doctor")
@@ -398,5 +511,6 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     sys.exit(app())

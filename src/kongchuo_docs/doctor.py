@@ -117,9 +117,9 @@ def _harfbuzz_subset(load_library: LoadLibrary) -> Check:
 def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
     version = soffice_version()
     if version is None:
-        detail = f"未安装（可选，仅用于 DOCX 转 PDF 核对）：{OPTIONAL_APT}"
+        detail = f"未安装（可选，用于 DOCX 转 PDF 核对和读取 .doc/.wps 草稿）：{OPTIONAL_APT}"
         return Check("LibreOffice", "warning", detail, required=False)
-    return Check("LibreOffice", "ok", version, required=False)
+    return Check("LibreOffice", "ok", f"{version}（可读取 .doc/.wps 草稿）", required=False)
 
 
 def _fontconfig() -> Check:

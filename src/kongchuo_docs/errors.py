@@ -13,13 +13,15 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a file, optionally a sheet and cell (Excel) or a line (YAML/CSV)."""
+    """Where a problem is: a file, optionally a sheet and cell (Excel), a line (YAML/CSV) or a
+    paragraph (a Word/WPS/text draft)."""
 
     file: str
     sheet: str | None = None
     cell: str | None = None
     line: int | None = None
     column: str | None = None  # the field or column label, e.g. "身份证号"
+    paragraph: int | None = None  # a draft's paragraph (1-based, as Word counts them)
 
     def __str__(self) -> str:
         where = self.file
@@ -29,6 +31,8 @@ class Location:
             where += f"!{self.cell}"
         if self.line is not None:
             where += f":{self.line}"
+        if self.paragraph is not None:
+            where += f" 第 {self.paragraph} 段"
         return f"{where} {self.column}" if self.column else where
 
 

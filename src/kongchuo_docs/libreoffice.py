@@ -59,8 +59,25 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -
     fonts = fonts or resolve_fonts()
     digest = hashlib.sha256(fonts.fontconfig_xml().encode()).hexdigest()[:12]
     conf = fonts.write_fontconfig(cache_dir() / "fontconfig" / f"kongchuo-fonts-{digest}.conf")
+    return _convert(exe, docx, outdir, "pdf:writer_pdf_Export", {**os.environ, "FONTCONFIG_FILE": str(conf)})
+
+
+def convert_to_docx(source: Path, outdir: Path) -> Path:
+    """Convert a .doc/.wps draft to ``outdir/<stem>.docx`` (the source is only read).
+
+    Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails."""
+    exe = soffice_path()
+    if exe is None:
+        raise EnvironmentProblem(
+            f"{source.name}：未安装 LibreOffice，无法读取 .doc/.wps 文件。请在 Word 或 WPS 中打开它，"
+            f"“另存为”Word 文档（*.docx）后再运行；或安装 LibreOffice：{INSTALL_HINT}"
+        )
+    return _convert(exe, source, outdir, "docx:MS Word 2007 XML", dict(os.environ))
+
+
+def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]) -> Path:
+    """Run one headless LibreOffice conversion of `source` into `outdir` (filter `to`); the result's path."""
     outdir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
         command = [
             str(exe),
@@ -68,10 +85,10 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            to,
             "--outdir",
             str(outdir),
-            str(docx),
+            str(source),
         ]
         try:
             result = subprocess.run(
@@ -79,10 +96,11 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -
             )
         except subprocess.TimeoutExpired:
             raise EnvironmentProblem(
-                f"LibreOffice 转换 {docx.name} 超时（{CONVERT_TIMEOUT_S} 秒）"
+                f"LibreOffice 转换 {source.name} 超时（{CONVERT_TIMEOUT_S} 秒）"
             ) from None
-    target = outdir / f"{docx.stem}.pdf"
+    kind = to.split(":")[0]
+    target = outdir / f"{source.stem}.{kind}"
     if result.returncode != 0 or not target.is_file():
         detail = (result.stderr or result.stdout).strip()
-        raise EnvironmentProblem(f"LibreOffice 未能把 {docx.name} 转为 PDF：{detail}")
+        raise EnvironmentProblem(f"LibreOffice 未能把 {source.name} 转为 {kind.upper()}：{detail}")
     return target

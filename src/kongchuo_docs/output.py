@@ -2,23 +2,37 @@
 
 Files are first written into a hidden staging folder inside OUTDIR; only when the whole run
 succeeded are they moved into place. An existing file is never replaced without ``force``.
+
+One run at a time per OUTDIR: the run holds an OS-level lock on ``OUTDIR/.kongchuo.lock`` from
+entering the OutputSet until its files are in place (or its staging folder is gone), so the
+existence checks and the final move of two runs never interleave. Each staging folder records its
+owner's process id; a later run removes staging folders whose owner is gone (killed, power cut).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
 
+from filelock import FileLock, Timeout
+
 from . import __version__
-from .errors import OutputExistsError
+from .errors import KongchuoError, OutputExistsError
 
 MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".kongchuo.lock"
+STAGING_PREFIX = ".kongchuo-"
+OWNER_FILE = ".kongchuo-owner"  # inside a staging folder: the pid of the run that made it
+LOCK_WAIT_S = 5.0  # seconds a run waits for another run into the same OUTDIR before refusing
 KINDS = (
     "notice",
     "letters",
@@ -28,7 +42,13 @@ KINDS = (
     "summary",
     "referral-register",
     "form",
+    "profile",
+    "error-workbook",
 )
+
+
+class OutputBusyError(KongchuoError):
+    """Another run holds the lock of the output folder."""
 
 
 @dataclass
@@ -64,6 +84,7 @@ class OutputSet:
         self.force = force
         self._staging: Path | None = None
         self._created = False
+        self._lock: FileLock | None = None
         self._reserved: list[str] = []
         self._entries: dict[str, dict] = {}
 
@@ -71,8 +92,14 @@ class OutputSet:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExistsError(f"输出位置 {self.outdir} 已存在且不是文件夹")
         self._created = not self.outdir.exists()
-        self.outdir.mkdir(parents=True, exist_ok=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=".kongchuo-", dir=self.outdir))
+        self._lock = _lock_folder(self.outdir)
+        try:
+            remove_stale_staging(self.outdir)
+            self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.outdir))
+            (self._staging / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+        except BaseException:
+            self._unlock(remove_folder=self._created)
+            raise
         return self
 
     def __exit__(
@@ -82,13 +109,26 @@ class OutputSet:
         tb: TracebackType | None,
     ) -> None:
         assert self._staging is not None
+        failed = True
         try:
             if exc_type is None:
                 self._commit()
+            failed = exc_type is not None
         finally:
             shutil.rmtree(self._staging, ignore_errors=True)
-            if exc_type is not None and self._created:
-                shutil.rmtree(self.outdir, ignore_errors=True)  # a failed run leaves no empty folder
+            self._unlock(remove_folder=failed and self._created)
+
+    def _unlock(self, *, remove_folder: bool) -> None:
+        """Delete the lock file and release the lock (`_lock_folder` makes a waiting run notice
+        the deleted file); a failed run that created OUTDIR removes it again if it is empty, so it
+        leaves no empty folder behind."""
+        assert self._lock is not None
+        with contextlib.suppress(OSError):  # Windows keeps a locked file: it stays, harmless
+            (self.outdir / LOCK_NAME).unlink()
+        if remove_folder:
+            with contextlib.suppress(OSError):  # another run's files are there now: keep the folder
+                self.outdir.rmdir()
+        self._lock.release()
 
     def reserve(self, rel: str) -> Path:
         """Return the staging path for output `rel`; refuse an existing file unless forced."""
@@ -101,6 +141,8 @@ class OutputSet:
                 f"输出文件已存在：{self.outdir / rel}（如需覆盖，请加 --force）"
             )
         self._reserved.append(rel)
+        if Path(rel).name in (OWNER_FILE, MANIFEST_NAME):
+            raise OutputExistsError(f"输出文件名 {rel} 为本工具保留")
         target = self._staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
@@ -182,3 +224,70 @@ class OutputSet:
             if rel and rel not in self._reserved and (self.outdir / rel).is_file():
                 kept[rel] = entry
         return kept
+
+
+def _lock_folder(outdir: Path) -> FileLock:
+    """Create `outdir` and hold its lock; wait up to LOCK_WAIT_S, then refuse.
+
+    A run that fails right after creating OUTDIR deletes the folder with its lock file; a run that
+    was waiting then holds a lock on a deleted file, so it checks that it locked the file at the
+    path and otherwise tries again."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise OutputExistsError(f"输出位置 {outdir} 已存在且不是文件夹") from None
+        held: dict[str, int] = {}
+        path = outdir / LOCK_NAME
+        lock = FileLock(path, timeout=max(0.0, deadline - time.monotonic()),
+                        on_acquired=lambda fd, held=held: held.update(fd=fd))  # fmt: skip
+        try:
+            lock.acquire()
+        except Timeout:
+            raise OutputBusyError(
+                f"输出文件夹正被另一个任务使用：{outdir}（请等它结束后再试，或换一个输出文件夹）"
+            ) from None
+        if sys.platform == "win32" or _same_file(held.get("fd"), path):
+            return lock
+        lock.release()
+
+
+def _same_file(fd: int | None, path: Path) -> bool:
+    if fd is None:
+        return True  # the lock did not tell its descriptor: trust it
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
+
+
+def remove_stale_staging(outdir: Path) -> list[Path]:
+    """Remove staging folders in `outdir` whose owner process is gone; return them.
+
+    Called under the folder lock, so no live run of this version is writing one; a folder of a
+    still running process (an older version without the lock) is left alone."""
+    removed = []
+    for folder in outdir.glob(STAGING_PREFIX + "*"):
+        if folder.is_dir() and not _owner_alive(folder / OWNER_FILE):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _owner_alive(owner_file: Path) -> bool:
+    try:
+        pid = int(owner_file.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True  # another OutputSet of this very process (not expected, but never ours to delete)
+    if sys.platform == "win32":
+        return False  # os.kill(pid, 0) would end the process on Windows; the lock says it is not ours
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by another user
+    return True

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from .. import gbt9704, stats
 from ..errors import InputError, Location, Problem, Problems
+from ..filenames import UNNAMED, UniqueNames, safe_stem
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
 from ..output import OutputSet
 from ..readers.table import read_table
@@ -51,7 +52,6 @@ _RATE_OF: dict[str, Callable[[int, int], stats.Rate]] = {
 }
 _YEAR_SPAN = re.compile(r"(\d{4})\s*(?:[-—–－~～至到]+\s*(\d{4}))?\s*(?:学年度?)?")
 _DASHES = re.compile(r"[-—–－~～]+")
-_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 # ---------------------------------------------------------------- templates
@@ -354,21 +354,17 @@ def merged_document(entries: list[AgreementEntry]) -> Document:
     )
 
 
-def safe_name(text: str) -> str:
-    """A file-name-safe form of a unit or person name."""
-    return _UNSAFE_FILENAME.sub("_", text).strip("_") or "未命名"
-
-
 def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path | str, *,
                      source_is_output: bool = False) -> None:
     """Per 甲方: ``责任书/<甲方>/NN_<乙方>.docx|pdf`` and ``责任书/<甲方>_合订本.docx|pdf``."""
     by_party_a: dict[str, list[AgreementEntry]] = {}
     for entry in entries:
         by_party_a.setdefault(entry.party_a, []).append(entry)
+    folders = UniqueNames()
     for party_a, group in by_party_a.items():
-        folder = f"责任书/{safe_name(party_a)}"
+        folder = f"责任书/{folders.stem(party_a, UNNAMED)}"
         for i, entry in enumerate(group, start=1):
-            stem = f"{folder}/{i:02d}_{safe_name(entry.party_b_display)}"
+            stem = f"{folder}/{i:02d}_{safe_stem(entry.party_b_display, UNNAMED)}"
             write_document(out, agreement_document(entry), stem, kind=KIND, source=source,
                            source_is_output=source_is_output, records=1)
         write_document(out, merged_document(group), f"{folder}_合订本", kind=KIND, source=source,

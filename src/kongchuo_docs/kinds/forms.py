@@ -5,21 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..output import OutputSet
+from ..profile import EXCEL_NAME
 from ..schema import available_schemas
 from ..writers.xlsx_forms import write_blank_form
+from ..writers.xlsx_profile import write_profile_form
 
 KIND = "form"
 DEMO_FOLDER = "forms"
 
 
 def write_forms(out: OutputSet, folder: str = "") -> list[str]:
-    """Write every schema's blank form as ``folder/<表名>.xlsx``; return the paths written."""
+    """Write every schema's blank form as ``folder/<表名>.xlsx`` and the blank 单位设置.xlsx;
+    return the paths written."""
     written = []
     for schema in available_schemas():
         rel = f"{folder}/{schema.name}.xlsx" if folder else f"{schema.name}.xlsx"
         write_blank_form(schema, out.reserve(rel))
         out.record(rel, kind=KIND, title=f"{schema.name}（空白录入表）")
         written.append(rel)
+    rel = f"{folder}/{EXCEL_NAME}" if folder else EXCEL_NAME
+    write_profile_form(out.reserve(rel))
+    out.record(rel, kind=KIND, title="单位设置（空白录入表）")
+    written.append(rel)
     return written
 
 

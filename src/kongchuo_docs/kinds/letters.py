@@ -10,7 +10,8 @@ file, run in ``--jobs`` processes.
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
 ``<文种>/名册错误标注.xlsx``.
-Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters.
+Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters; the
+error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from .. import console
 from ..errors import InputError, KongchuoError, Location, Problems
+from ..filenames import UniqueNames
 from ..fonts import Fallback, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, number_fields, student_fields
@@ -43,7 +45,6 @@ GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field →
 SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
-_UNSAFE_FILE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
 DEMO_SCHOOLS = 2
@@ -132,8 +133,11 @@ def write_letters(
     label_dir = f"{base}{spec.file_label}"
     if row_errors:
         console.problems(row_errors)
-        target = out.reserve(f"{label_dir}/{ERROR_WORKBOOK}")
-        write_error_workbook(data.table, target)
+        error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
+        write_error_workbook(data.table, out.reserve(error_rel))
+        out.record(error_rel, kind="error-workbook", title=ERROR_WORKBOOK.removesuffix(".xlsx"),
+                   records=len(data.invalid_rows), source=source or roster,
+                   source_is_output=source is not None)  # fmt: skip
         console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
@@ -144,11 +148,12 @@ def write_letters(
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
     rels: list[str] = []
+    stems = UniqueNames()
     for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
             {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
         ]
-        stem = f"{label_dir}/{_file_stem(group)}"
+        stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
         planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
         if per_record:
@@ -156,6 +161,7 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
+    _warn_kept_outputs(out, label_dir, rels)
     results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
                    on_progress)
     for rel, unit, result in zip(rels, units, results, strict=True):
@@ -189,10 +195,6 @@ def group_students(
 def _natural(text: str) -> tuple:
     """Sort key reading digit runs as numbers: 二年级(2)班 before 二年级(10)班."""
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
-
-
-def _file_stem(school: str) -> str:
-    return _UNSAFE_FILE.sub("_", school).strip(". ") or "学校"
 
 
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
@@ -281,12 +283,34 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                     hook(done.title, len(done.letters), len(done.letters))
             if batch:
                 clock.lap(fmt)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if bar is not None:
             bar.stop()
     return [found[i] for i in range(len(units))]
+
+
+def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
+    """Say which letters of an earlier run (a school no longer in the roster) stay in the folder:
+    they are kept, never deleted, so a clerk decides."""
+    folder = out.outdir / label_dir
+    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK}
+    kept = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name not in new) if folder.is_dir() else []
+    if kept:
+        console.warn(f"{label_dir} 中有 {len(kept)} 个文件不属于本次名册（如已不在名册中的学校），已保留未删除："
+                     + "、".join(kept))
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now (SIGTERM, Ctrl+C, a failed unit): `shutdown` alone would wait
+    for the units they are rendering. The executor has no public way to do this before Python 3.14."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def demo(out: OutputSet) -> None:

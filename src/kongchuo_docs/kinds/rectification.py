@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Location, Problem, Problems
+from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
 from ..readers.normalize import NormalizeError, checked_doc_number, format_date, parse_date
@@ -26,7 +27,6 @@ from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
-from .agreement import safe_name
 from .publish import write_document
 
 KIND = "rectification-notice"
@@ -347,7 +347,7 @@ def write_rectification(out: OutputSet, inspection: Inspection, source: Path | s
     """``整改通知/NN_<unit>_整改通知.docx|pdf`` per unit and ``整改通知/问题清单.xlsx``."""
     for offset, unit in enumerate(inspection.units()):
         doc = notice_document(inspection, unit, nth_number(inspection.first_number, offset))
-        write_document(out, doc, f"整改通知/{offset + 1:02d}_{safe_name(unit)}_整改通知", kind=KIND,
+        write_document(out, doc, f"整改通知/{offset + 1:02d}_{safe_stem(unit, UNNAMED)}_整改通知", kind=KIND,
                        source=source, source_is_output=source_is_output, records=len(inspection.of(unit)))
     register, progress = county_register(inspection)
     rel = "整改通知/问题清单.xlsx"

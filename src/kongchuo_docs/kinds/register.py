@@ -31,14 +31,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from .. import gbt9704 as g
 from .. import model
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..output import OutputSet
 from ..readers.cleaning import CellError, clean_value, display, is_blank
-from ..readers.table import EXCEL_SUFFIXES, Table, read_table
+from ..readers.table import EXCEL_SUFFIXES, Table, open_workbook, read_table
 from ..readers.yaml_records import load_yaml, read_record
 from ..resources import sample_path
 from ..schema import Column, Schema, load_schema
@@ -212,7 +210,7 @@ def _row_of(location: Location, table: Table) -> int | None:
 def _warn_other_register_sheets(table: Table, problems: Problems) -> None:
     """One register per file is read; say so when other sheets hold registers with clues too
     (e.g. one sheet per month), so none is left out unnoticed."""
-    workbook = load_workbook(table.path, read_only=True)
+    workbook = open_workbook(table.path, data_only=False)
     try:
         others = [name for name in workbook.sheetnames if name != table.sheet]
     finally:
@@ -233,7 +231,7 @@ def _warn_other_register_sheets(table: Table, problems: Problems) -> None:
 def _read_info_rows(table: Table, problems: Problems) -> tuple[str, date | None]:
     """填报单位 and 填报时间 from the rows above the header: "填报单位：X" in one cell or the label in
     one cell and the value in the next."""
-    workbook = load_workbook(table.path, read_only=True, data_only=True)
+    workbook = open_workbook(table.path)
     try:
         rows = list(workbook[table.sheet].iter_rows(max_row=table.header_row - 1, values_only=True))
     finally:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import stats
 from ..errors import InputError, Location, Problem, Problems
+from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet
 from ..readers.normalize import checked_doc_number
@@ -24,7 +25,6 @@ from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..resources import sample_path
 from ..schema import load_schema
 from ..wording import load_wording, render
-from .agreement import safe_name
 from .publish import write_document
 
 KIND = "self-check-report"
@@ -316,7 +316,7 @@ def write_self_check(
     source_is_output: bool = False,
 ) -> list[str]:
     doc = self_check_document(form, unit=unit, rounding=rounding, found=found)
-    return write_document(out, doc, f"自查报告/{safe_name(form.unit)}_自查报告", kind=KIND,
+    return write_document(out, doc, f"自查报告/{safe_stem(form.unit, UNNAMED)}_自查报告", kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
 
 

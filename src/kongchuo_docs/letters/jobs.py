@@ -7,12 +7,12 @@ renders them one letter at a time straight into its output file and returns only
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..filenames import safe_stem
 from .docx_merge import (
     ZIP_DATE,
     CompiledDocx,
@@ -24,8 +24,6 @@ from .docx_merge import (
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
 from .spec import LetterSpec
-
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ class Engines:
 
 def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
     """``姓名-身份证后四位.docx``, safe as a file name; a repeat gets ``-2``, ``-3``… in order."""
-    stem = _UNSAFE_NAME.sub("_", f"{fields['姓名']}-{fields['身份证后四位']}").strip("._") or "通知书"
+    stem = safe_stem(f"{fields['姓名']}-{fields['身份证后四位']}", "通知书")
     name, n = f"{stem}.docx", 1
     while name in taken:
         n += 1

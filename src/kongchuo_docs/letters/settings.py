@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .. import console
 from ..errors import Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.table import BROKEN_WORKBOOK, hidden_sheet_warning
 from ..resources import template_path
 
 SETTINGS_SHEET = "设置"
@@ -70,7 +71,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
                 problems.error(loc, f"未知的设置项目（可用项目见 {default_settings_path().name}）", key)
                 continue
             try:
-                values[key] = _coerce(raw_value, defaults[key])
+                values[key] = coerce_setting(raw_value, defaults[key])
                 sources[key] = origin
             except ValueError as exc:
                 problems.error(loc, str(exc), raw_value)
@@ -103,11 +104,13 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except BROKEN_WORKBOOK:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
+        if workbook[SETTINGS_SHEET].sheet_state != "visible":
+            console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
         for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
             key_cell, value_cell = (*row, None, None)[:2]
@@ -121,7 +124,7 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         workbook.close()
 
 
-def _coerce(value: object, default: object) -> object:
+def coerce_setting(value: object, default: object) -> object:
     """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
     if isinstance(default, bool):
         if isinstance(value, bool):

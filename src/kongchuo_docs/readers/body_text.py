@@ -20,7 +20,7 @@ from .normalize import fix_half_width_punctuation
 
 _CN = "一二三四五六七八九十"
 _LEVELS = (
-    (1, re.compile(rf"([{_CN}]+)、\s*(.*)")),
+    (1, re.compile(rf"([{_CN}]+)\s*[、.．]\s*(.*)")),
     (2, re.compile(rf"[（(]\s*([{_CN}]+)\s*[）)]\s*(.*)")),
     (3, re.compile(r"(\d+)\s*([.．、])(?!\d)\s*(.*)")),
     (4, re.compile(r"[（(]\s*(\d+)\s*[）)]\s*(.*)")),
@@ -55,11 +55,15 @@ class SourceLine:
     location: Location
 
 
-def parse_body(lines: list[SourceLine], problems: Problems) -> list[Block]:
-    """Blocks of a body; numbering and punctuation problems go to `problems` with their line."""
+def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Block]:
+    """Blocks of a body; numbering and punctuation problems go to `problems` with their line.
+    Blocks already made (a table among the lines) are passed through in their place."""
     blocks: list[Block] = []
     counters = [0, 0, 0, 0, 0]  # index = level
     for src in lines:
+        if not isinstance(src, SourceLine):
+            blocks.append(src)
+            continue
         text = src.text.strip().replace("\u3000", " ").strip()
         if not text:
             continue
@@ -70,7 +74,7 @@ def parse_body(lines: list[SourceLine], problems: Problems) -> list[Block]:
         if changed:
             marks = "".join(dict.fromkeys(changed))
             problems.warning(src.location, f"中文中使用了半角标点 {marks}，已改为全角")
-        heading = _heading(text)
+        heading = heading_of(text)
         if heading is None:
             blocks.append(Paragraph(text=text))
             continue
@@ -86,11 +90,15 @@ def parse_body(lines: list[SourceLine], problems: Problems) -> list[Block]:
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
         label = _label(level, number)
+        written = text[: len(text) - len(rest)].strip()
+        if written != label:
+            problems.warning(src.location, f"{level}级标题序号应写作“{label}”，已由“{written}”改正")
         blocks.append(_heading_block(level, label, rest))
     return blocks
 
 
-def _heading(text: str) -> tuple[int, int, str] | None:
+def heading_of(text: str) -> tuple[int, int, str] | None:
+    """(level, number, text after the number) when `text` starts with a heading number."""
     for level, pattern in _LEVELS:
         m = pattern.fullmatch(text)
         if not m:

@@ -25,10 +25,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, Location, Problem, Problems
-from ..model import Attachment, Colophon, Document, IssuedDocument, Signature, Table
+from ..gbt9704 import TYPE_AREA_WIDTH_MM
+from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
-from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, parse_date
+from .normalize import NormalizeError, checked_doc_number, fix_half_width_punctuation, format_date, parse_date
 from .yaml_records import LineDict, load_yaml
 
 # canonical key → accepted spellings (Chinese first: the README documents these)
@@ -64,6 +65,11 @@ ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "after": ("表后说明", "after"),
     "landscape": ("横排", "landscape"),
 }
+BLOCK_KEYS: dict[str, tuple[str, ...]] = {
+    "table": ("表格", "table"),
+    "image": ("图片", "image"),
+    "width": ("宽度", "width"),
+}
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "header": ("表头", "header"),
     "rows": ("行", "rows"),
@@ -84,6 +90,8 @@ FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
 
 
 class _Reader:
+    literal_dates = False  # True: a date is document text as the clerk typed it (a draft), not a YAML value
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.file = self.path.name
@@ -157,25 +165,76 @@ class _Reader:
                 self.problems.error(loc, "必填，不能为空")
             return None
         try:
-            return parse_date(value)
+            date = parse_date(value)
         except NormalizeError as exc:
             self.problems.error(loc, str(exc), value)
             return None
+        written = "".join(str(value).split()) if isinstance(value, str) else ""
+        if written and ("年" in written or self.literal_dates) and written != format_date(date):
+            self.problems.warning(loc, f"日期用阿拉伯数字、不编虚位（§7.3.5），已改为 {format_date(date)}", written)
+        return date
 
     def body(self, value: Any, loc: Location) -> list[Block]:
+        """A 正文: a text block, or a list of paragraphs and of tables (``表格:``) or pictures (``图片:``)."""
         if value is None:
             return []
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            value = "\n".join(value)  # a list of paragraphs: lines are counted from the key
-        if not isinstance(value, str):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, Mapping)) for v in value):
             self.problems.error(loc, "正文应为多行文字（用 | 开头的文本块）或段落列表")
             return []
-        first = (loc.line or 0) + 1  # a block scalar starts on the line after its key
-        lines = [
-            SourceLine(text, Location(self.file, line=first + i if loc.line else None, column=loc.column))
-            for i, text in enumerate(value.splitlines())
-        ]
-        return parse_body(lines, self.problems)
+        items: list[SourceLine | Block] = []
+        line = (loc.line or 0) + 1  # a block scalar or list starts on the line after its key
+        for n, item in enumerate(value):
+            where = self.item_loc(value, n, line, loc)
+            if isinstance(item, Mapping):
+                block = self.block(item, where)
+                if block is not None:
+                    items.append(block)
+                line += 1
+                continue
+            for text in item.splitlines() or [""]:
+                items.append(SourceLine(text, where))
+                line += 1
+                where = self.item_loc(value, n, line, loc)
+        return parse_body(items, self.problems)
+
+    def item_loc(self, value: list[Any], n: int, line: int, loc: Location) -> Location:
+        """Where the n-th 正文 entry is: its YAML line (counted from the key)."""
+        return Location(self.file, line=line if loc.line else None, column=loc.column)
+
+    def block(self, item: Any, loc: Location) -> Block | None:
+        """A table or a picture written among the paragraphs of a 正文."""
+        f = self.fields(item, BLOCK_KEYS, "正文")
+        if "table" in f:
+            return self.table(*f["table"])
+        if "image" in f:
+            return self.image(f["image"], f.get("width"), loc)
+        self.problems.error(loc, "正文中的一项应为段落文字、表格或图片")
+        return None
+
+    def picture_path(self, value: Any) -> Path:
+        """A picture named in the input: relative to the input's folder."""
+        return self.path.parent / str(value)
+
+    def image(self, path_field: tuple[Any, Location], width_field: tuple[Any, Location] | None,
+              loc: Location) -> Image | None:
+        """``图片: 文件名`` (PNG, relative to the input's folder) and ``宽度`` in mm (default: the line)."""
+        value, where = path_field
+        path = self.picture_path(value)
+        if not path.is_file():
+            self.problems.error(where, "找不到图片文件", value)
+            return None
+        width = TYPE_AREA_WIDTH_MM
+        if width_field is not None:
+            try:
+                width = min(float(width_field[0]), TYPE_AREA_WIDTH_MM)
+                if width <= 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.problems.error(width_field[1], "图片宽度应为正数（毫米）", width_field[0])
+                return None
+        return Image(path=path, width_mm=width)
 
     # ---------------------------------------------------------------- parts
 

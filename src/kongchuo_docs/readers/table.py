@@ -22,11 +22,15 @@ import functools
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+from xml.etree.ElementTree import ParseError
 
+from lxml.etree import XMLSyntaxError
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -40,6 +44,9 @@ FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 r
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
+BROKEN_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, XMLSyntaxError,
+                   EOFError, KeyError, ValueError, OSError)  # fmt: skip
+"""What openpyxl raises for a damaged workbook: a bad zip, a corrupt compressed stream, truncated XML."""
 
 
 LocatedValues = tuple[dict[str, Any], Callable[[str], Location]]
@@ -138,8 +145,10 @@ def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
     a required column missing); problems in cells are collected in the returned `Table.problems`.
     """
     path = Path(path)
-    grid, sheet_name, encoding = _open_grid(path, schema, sheet)
-    return _read_grid(path, schema, sheet_name, grid, encoding)
+    grid, sheet_name, encoding, notes = _open_grid(path, schema, sheet)
+    table = _read_grid(path, schema, sheet_name, grid, encoding)
+    table.problems.items[:0] = notes
+    return table
 
 
 def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
@@ -148,9 +157,9 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
     path = Path(path)
     if _kind(path) != "excel":
         _fail(Location(path.name), "表单应为 .xlsx 工作簿")
-    rows, sheet_name, _ = _open_grid(path, schema, sheet)
+    rows, sheet_name, _, notes = _open_grid(path, schema, sheet)
     lookup = schema.header_lookup()
-    problems = Problems()
+    problems = Problems(list(notes))
     values: dict[str, Any] = {}
     cells: dict[str, str] = {}
     for row_number, row in enumerate(rows, start=1):
@@ -199,35 +208,58 @@ def _kind(path: Path) -> str:
     return "other"
 
 
-def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str | None, str | None]:
-    """Rows of cell values (an iterator of tuples), the sheet name (None for CSV), the CSV encoding."""
+def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str | None, str | None, list[Problem]]:
+    """Rows of cell values (an iterator of tuples), the sheet name (None for CSV), the CSV encoding,
+    warnings about the sheet (hidden)."""
     where = Location(path.name)
     if not path.is_file():
         _fail(where, "找不到文件")
     kind = _kind(path)
     if kind == "csv":
         text, encoding = decode_csv(path)
-        return csv_records(text), None, encoding
+        return csv_records(text), None, encoding, []
     if kind != "excel":
         hint = "；旧版 .xls 请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
         _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx 或 .csv{hint}")
+    workbook = open_workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）")
-    try:
-        name = _choose_sheet(path, workbook, schema, sheet)
+        with workbook_errors(where):
+            name = _choose_sheet(path, workbook, schema, sheet)
     except InputError:
         workbook.close()
         raise
     worksheet = workbook[name]
     worksheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
-    return _closing_rows(workbook, worksheet), name, None
+    notes = [hidden_sheet_warning(path, worksheet)] if worksheet.sheet_state != "visible" else []
+    return _closing_rows(workbook, worksheet, Location(path.name, name)), name, None, notes
 
 
-def _closing_rows(workbook: Any, worksheet: Any) -> Iterator[tuple]:
+def open_workbook(path: Path, *, data_only: bool = True) -> Any:
+    """`path` opened read-only with openpyxl; a damaged workbook is an `InputError` at the file."""
+    with workbook_errors(Location(Path(path).name)):
+        return load_workbook(path, read_only=True, data_only=data_only)
+
+
+@contextmanager
+def workbook_errors(where: Location) -> Iterator[None]:
+    """Report a damaged workbook found while reading it (openpyxl reads sheets lazily) at `where`."""
     try:
-        yield from worksheet.iter_rows(values_only=True)
+        yield
+    except BROKEN_WORKBOOK as exc:
+        _fail(where, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）：文件已损坏或不是 .xlsx；"
+              "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再试")
+
+
+def hidden_sheet_warning(path: Path, worksheet: Any) -> Problem:
+    """The warning for reading `worksheet` although it is hidden in Excel."""
+    return Problem(Location(Path(path).name, worksheet.title), "此工作表在 Excel 中是隐藏的，其内容也已读入",
+                   severity="warning")  # fmt: skip
+
+
+def _closing_rows(workbook: Any, worksheet: Any, where: Location) -> Iterator[tuple]:
+    try:
+        with workbook_errors(where):
+            yield from worksheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 

@@ -8,6 +8,7 @@ workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +39,28 @@ class _LineLoader(yaml.SafeLoader):
         mapping.line = node.start_mark.line + 1
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            mapping.lines[key] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            if key in mapping.lines:  # YAML keeps the last value silently: a clerk's copy-paste slip
+                raise yaml.constructor.ConstructorError(
+                    problem=f"“{key}”重复（第 {mapping.lines[key]} 行和第 {line} 行），请只保留一处",
+                    problem_mark=key_node.start_mark,
+                )
+            mapping.lines[key] = line
         return mapping
 
 
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        value = super().construct_yaml_str(node)
+        bad = _CONTROL.search(value)
+        if bad:  # written as an escape ("\0", "\x07"): not allowed in DOCX/XLSX text
+            raise yaml.constructor.ConstructorError(
+                problem=f"含有不允许的控制字符 U+{ord(bad.group()):04X}，请删除", problem_mark=node.start_mark
+            )
+        return value
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)  # type: ignore[arg-type]
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _LineLoader.construct_mapping,  # type: ignore[arg-type]
@@ -56,14 +75,21 @@ def load_yaml(path: Path) -> LineDict:
         raise InputError([Problem(Location(Path(path).name), f"无法读取文件：{exc.strerror}")]) from None
     except UnicodeDecodeError:
         raise InputError([Problem(Location(Path(path).name), "文件不是 UTF-8 编码")]) from None
+    name = Path(path).name
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
+        line = text.count("\n", 0, exc.position) + 1
+        where = Location(name, line=line)
+        raise InputError([Problem(where, f"含有不允许的控制字符 U+{exc.character:04X}，请删除")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or "格式错误"
-        where = Location(Path(path).name, line=line)
+        where = Location(name, line=line)
         raise InputError([Problem(where, f"YAML 格式错误：{problem}")]) from None
+    except RecursionError:
+        raise InputError([Problem(Location(name), "YAML 嵌套层级过深，无法读取")]) from None
     if not isinstance(data, LineDict):
         raise InputError([Problem(Location(Path(path).name), "YAML 顶层应为键值对")])
     return data

@@ -1,0 +1,82 @@
+"""Drafts (.docx, .doc/.wps, .txt, .md) → 公文: each draft's outline printed, its equivalent YAML,
+pictures, DOCX and PDF written, listed as kind ``notice``. Several drafts are read first and
+written together, all or nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import console
+from ..errors import InputError, KongchuoError
+from ..output import OutputSet
+from ..readers.draft import DRAFT_SUFFIXES, DraftReading, mapping_yaml, outline_lines, read_draft
+from .publish import write_document
+
+
+def is_draft(path: Path) -> bool:
+    """True for a draft file or a folder (of drafts)."""
+    return Path(path).is_dir() or Path(path).suffix.lower() in DRAFT_SUFFIXES
+
+
+def draft_files(sources: Sequence[Path]) -> list[Path]:
+    """The drafts named: files as given, folders expanded to the drafts in them (sorted)."""
+    out: list[Path] = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))
+            if not found:
+                raise KongchuoError(f"文件夹 {source} 中没有草稿（.docx、.doc、.wps、.txt、.md）")
+            out += found
+        elif not source.is_file():
+            raise KongchuoError(f"找不到输入文件：{source}")
+        else:
+            out.append(source)
+    return out
+
+
+def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
+                      settings: Mapping[str, str] | None = None,
+                      defaults: Mapping[str, Any] | None = None) -> list[str]:
+    """``kongchuo-docs build 草稿.docx …``: every draft read and its outline shown first; any error
+    in any draft stops the run before anything is written."""
+    paths = draft_files(sources)
+    with tempfile.TemporaryDirectory(prefix="kongchuo-drafts-") as work:
+        readings: list[tuple[Path, DraftReading]] = []
+        errors = []
+        for n, path in enumerate(paths):
+            reading = read_draft(path, Path(work) / str(n), settings=settings, defaults=defaults)
+            console.info(f"【{path.name}】识别结果：")
+            for line in outline_lines(reading):
+                console.info(f"  {line}")
+            errors += reading.problems if reading.errors else []
+            readings.append((path, reading))
+        if errors:
+            raise InputError(errors)
+        with OutputSet(outdir, force=force) as out:
+            for path, reading in readings:
+                console.problems(reading.warnings)
+                write_draft(out, path, reading, formats=formats)
+    return out.written
+
+
+def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str]) -> list[str]:
+    """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF."""
+    assert reading.document is not None
+    stem = path.stem
+    if any((out.outdir / f"{stem}.{fmt}").resolve() == path.resolve() for fmt in formats):
+        raise KongchuoError(f"输出会覆盖草稿 {path} 本身：请用 -o 指定另一个输出文件夹")
+    folder = f"{stem}-图片"
+    written = []
+    for name, data in reading.images.items():
+        rel = f"{folder}/{name}"
+        out.reserve(rel).write_bytes(data)
+        written.append(rel)
+    rel = f"{stem}.yaml"
+    out.reserve(rel).write_text(mapping_yaml(reading, path.name, folder), encoding="utf-8")
+    out.record(rel, kind="notice", title=reading.document.title, source=path)
+    written.append(rel)
+    return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats)

@@ -1,0 +1,239 @@
+"""Read a drafted 公文 (.docx, .doc/.wps via LibreOffice, .txt, .md) through the 公文 YAML reader.
+
+The draft is recognised into the YAML reader's mapping (`draft_outline.recognise`); `--set 键=值`
+overrides and the profile's defaults are put in; then `notice_yaml`'s validation runs unchanged,
+locating its findings at the draft's paragraph (Word) or line (text). The result also gives the
+outline a clerk checks and the equivalent YAML (written beside the outputs as ``草稿.yaml``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError, KongchuoError, Location, Problem, Problems
+from ..model import Document, Heading
+from .draft_docx import read_docx_draft
+from .draft_outline import DraftItem, Paras, locate, recognise
+from .draft_text import markdown_items, read_text_file, text_items
+from .normalize import format_date
+from .notice_yaml import KEYS, _Reader
+from .yaml_records import LineDict
+
+DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".txt", ".md")
+SET_SOURCE = "--set"
+LIST_KEYS = ("发文机关", "签发人", "署名")  # --set values listing several names with 、
+
+
+@dataclass
+class DraftReading:
+    """A draft as read: the YAML mapping, the document (None when it has errors), every finding."""
+
+    mapping: LineDict
+    document: Document | None
+    problems: list[Problem]
+    images: dict[str, bytes] = field(default_factory=dict)
+    placed: bool = True  # False: the parts could not be placed (no title, two dates…)
+    by_line: bool = False  # a text draft: located by line, not paragraph
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _DraftReader(_Reader):
+    """The 公文 reader locating values at the draft's paragraphs; pictures come from `image_dir`."""
+
+    literal_dates = True
+
+    def __init__(self, path: Path, by_line: bool, image_dir: Path):
+        super().__init__(path)
+        self.by_line = by_line
+        self.image_dir = image_dir
+
+    def loc(self, data: Any, key: str | None = None, label: str | None = None) -> Location:
+        if key is not None and key in getattr(data, "overrides", {}):
+            return Location(data.overrides[key], column=label)
+        lines = getattr(data, "lines", {})
+        number = (lines.get(key) if key is not None else None) or getattr(data, "line", None)
+        return dataclasses.replace(locate(self.file, number, self.by_line), column=label)
+
+    def item_loc(self, value: list[Any], n: int, line: int, loc: Location) -> Location:
+        if isinstance(value, Paras):
+            return dataclasses.replace(locate(self.file, value.numbers[n], self.by_line), column=loc.column)
+        return super().item_loc(value, n, line, loc)
+
+    def picture_path(self, value: Any) -> Path:
+        return self.image_dir / Path(str(value)).name
+
+
+def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:
+    """``--set 键=值`` options → {canonical Chinese key: value}. Raises KongchuoError for an unknown key."""
+    lookup = {alias.lower(): aliases[0] for aliases in KEYS.values() for alias in aliases}
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        canon = lookup.get(key.strip().lower())
+        if not sep or canon is None:
+            known = "、".join(aliases[0] for aliases in KEYS.values())
+            raise KongchuoError(f"--set {pair}：应写作 键=值，键为公文的一项（{known}）")
+        out[canon] = value.strip()
+        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=古田县教育局、古田县民政局
+            out[canon] = [v.strip() for v in value.split("、") if v.strip()]
+    return out
+
+
+def _apply(mapping: LineDict, values: Mapping[str, Any], source: str, *, replace: bool) -> None:
+    """Put `values` (canonical keys) into `mapping`; `replace` False keeps what the draft has."""
+    overrides = getattr(mapping, "overrides", {})
+    for key, value in values.items():
+        canon = next(c for c, aliases in KEYS.items() if aliases[0] == key)
+        present = [k for k in mapping if k in KEYS[canon]]
+        if present and not replace:
+            continue
+        for k in present:
+            del mapping[k]
+        mapping[key] = value
+        overrides[key] = source
+    mapping.overrides = overrides
+
+
+def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, bytes], list[Problem], bool]:
+    """The items of any draft file (.doc/.wps converted into `workdir` first): items, pictures,
+    reading notes, and whether items are numbered by line (text drafts)."""
+    suffix = path.suffix.lower()
+    if suffix in (".doc", ".wps"):
+        from ..libreoffice import convert_to_docx
+
+        copy = workdir / "source" / path.name  # LibreOffice may leave a lock file beside what it opens
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+        draft = read_docx_draft(convert_to_docx(copy, workdir), name=path.name)
+        return draft.items, draft.images, draft.warnings, False
+    if suffix == ".docx":
+        draft = read_docx_draft(path)
+        return draft.items, draft.images, draft.warnings, False
+    problems = Problems()
+    text = read_text_file(path)
+    items = markdown_items(text, path.name, problems) if suffix == ".md" else text_items(text)
+    return items, {}, problems.warnings, True
+
+
+def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None = None,
+               defaults: Mapping[str, Any] | None = None, defaults_source: str = "单位设置") -> DraftReading:
+    """Read draft `path` (never modified) into a `DraftReading`; problems are collected, not raised,
+    except for a file that cannot be read at all (InputError, EnvironmentProblem). The draft's
+    pictures are written to ``workdir/images`` and the document refers to them there: keep
+    `workdir` until the document is written."""
+    path = Path(path)
+    if path.suffix.lower() not in DRAFT_SUFFIXES:
+        raise InputError([Problem(Location(path.name), "草稿应为 .docx、.doc、.wps、.txt 或 .md 文件")])
+    if not path.is_file():
+        raise KongchuoError(f"找不到输入文件：{path}")
+    items, images, notes, by_line = draft_items(path, workdir / "converted")
+    problems = Problems(list(notes))
+    mapping = recognise(items, path.name, problems, by_line=by_line)
+    _apply(mapping, defaults or {}, defaults_source, replace=False)
+    _apply(mapping, settings or {}, SET_SOURCE, replace=True)
+    image_dir = workdir / "images"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in images.items():
+        (image_dir / name).write_bytes(data)
+    document = None
+    placed = not problems.errors
+    if placed:
+        reader = _DraftReader(path, by_line, image_dir)
+        document = reader.document(mapping)
+        problems.items += reader.problems.items
+    return DraftReading(mapping, None if problems.errors else document, problems.items, images, placed, by_line)
+
+
+def draft_reader(path: Path, reading: DraftReading) -> _Reader:
+    """The reader that locates `reading`'s values (for findings on the mapping)."""
+    return _DraftReader(Path(path), reading.by_line, Path())
+
+
+# ------------------------------------------------------------------ what the clerk sees
+
+
+def outline_lines(reading: DraftReading) -> list[str]:
+    """The recognised outline: 标题, 主送, each heading with its level, 附件说明, 附件, 署名, 日期, 版记."""
+    doc, m = reading.document, reading.mapping
+    if doc is None:
+        return [f"{key}：{_short(m[key])}" for key in ("标题", "主送", "署名", "成文日期") if key in m]
+    lines = [f"标题：{doc.title}"]
+    if doc.doc_number:
+        lines.append(f"发文字号：{doc.doc_number}")
+    if doc.recipients:
+        lines.append(f"主送：{doc.recipients}")
+    counts = {kind: sum(1 for b in doc.body if b.type == kind) for kind in ("paragraph", "table", "image")}
+    lines.append(f"正文：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
+                 + (f"，{counts['image']} 张图片" if counts["image"] else ""))
+    for block in doc.body:
+        if isinstance(block, Heading):
+            lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
+    notes = m.get("附件说明")
+    if notes:
+        lines.append("附件说明：" + " / ".join(notes))
+    for a in doc.attachments:
+        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
+    lines.append("署名：" + "、".join(s.name for s in doc.signatures))
+    lines.append(f"成文日期：{format_date(doc.date)}")
+    if doc.colophon:
+        if doc.colophon.cc:
+            lines.append("抄送：" + "、".join(doc.colophon.cc))
+        if doc.colophon.printer or doc.colophon.print_date:
+            date = format_date(doc.colophon.print_date) if doc.colophon.print_date else ""
+            lines.append(f"印发：{doc.colophon.printer or ''} {date}".rstrip())
+    return lines
+
+
+def _short(value: Any) -> str:
+    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def plain_mapping(mapping: Mapping[str, Any], image_folder: str | None = None) -> dict[str, Any]:
+    """The mapping as plain YAML data in the reader's key order (a 正文 of paragraphs as one text)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, Paras) and all(isinstance(v, str) for v in value):
+            return "\n".join(value) + "\n"
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, Mapping):
+            out = {k: plain(v) for k, v in value.items()}
+            if "图片" in out and image_folder:
+                out["图片"] = f"{image_folder}/{out['图片']}"
+            return out
+        return value
+
+    order = [aliases[0] for aliases in KEYS.values()]
+    return plain(dict(sorted(mapping.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)))
+
+
+def mapping_yaml(reading: DraftReading, source: str, image_folder: str | None = None) -> str:
+    """The equivalent 公文 YAML: fix a misread part here and build again from this file."""
+    head = f"# 由草稿 {source} 识别生成；识别有误时改这里，再运行 kongchuo-docs build 本文件\n"
+    return head + yaml.dump(plain_mapping(reading.mapping, image_folder), Dumper=_Dumper, allow_unicode=True,
+                            sort_keys=False, width=1000)

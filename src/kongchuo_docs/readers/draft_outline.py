@@ -1,0 +1,306 @@
+"""Recognise the parts of a drafted 公文 (标题, 主送, 正文, 附件说明, 署名, 成文日期, 附件, 版记).
+
+A draft reader (DOCX, text, Markdown) turns its file into `DraftItem`s, one per paragraph, table
+or picture, numbered as the clerk sees them. `recognise` places them into the same mapping the
+公文 YAML reader validates (Chinese keys), with each value's paragraph number in ``mapping.lines``
+and, for 正文 lists, in `Paras.numbers`: the validation of `notice_yaml` runs unchanged and names
+"草稿.docx 第 N 段". What cannot be placed (no title, two dates) is an error naming the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Location, Problems
+from .body_text import heading_of
+from .normalize import NormalizeError, normalize_doc_number, parse_date
+from .yaml_records import LineDict
+
+SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
+TITLE_LINES = 3  # a title is split over at most this many paragraphs
+NOTE_START = re.compile(r"附\s*件\s*[：:]\s*(.*)")
+NOTE_ITEM = re.compile(r"\d+\s*[.．、]\s*\S.*")
+ATTACHMENT_LABEL = re.compile(r"附\s*件\s*(\d*)\s*[：:]?\s*(.*)")
+CC = re.compile(r"抄\s*送\s*[：:]\s*(.+)")
+PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
+END_PUNCTUATION = "。；，、！？.;,!?"
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    """One paragraph, table or picture of a draft; `number` is its place in the draft (1-based)."""
+
+    number: int
+    text: str = ""
+    align: str = "left"  # left, center, right, justify
+    bold: bool = False
+    size_pt: float | None = None  # the largest run's size, when the draft says
+    indented: bool = False  # left indent of four characters or more (a signature block)
+    table: list[list[str]] | None = None
+    image: tuple[str, float] | None = None  # (file name in `Draft.images`, width mm)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _CONTROL.sub("", self.text))
+
+    @property
+    def is_text(self) -> bool:
+        return self.table is None and self.image is None
+
+
+class Paras(list):
+    """A 正文 value: paragraph texts and table/picture mappings, with each one's paragraph number."""
+
+    def __init__(self, items: list[Any] = (), numbers: list[int] = ()):  # type: ignore[assignment]
+        super().__init__(items)
+        self.numbers = list(numbers)
+
+    def add(self, value: Any, number: int) -> None:
+        self.append(value)
+        self.numbers.append(number)
+
+
+def _located(number: int | None = None) -> LineDict:
+    d = LineDict()
+    d.line = number
+    return d
+
+
+def _put(d: LineDict, key: str, value: Any, number: int | None) -> None:
+    d[key] = value
+    d.lines[key] = number
+
+
+def _set_off(item: DraftItem) -> bool:
+    """Right-aligned, centred or indented: how a signature block stands apart from the body."""
+    return item.align in ("right", "center") or item.indented
+
+
+def _date_of(text: str) -> bool:
+    squeezed = re.sub(r"\s", "", text)
+    if len(squeezed) > 16:
+        return False
+    try:
+        parse_date(squeezed)
+    except NormalizeError:
+        return False
+    return True
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def _block(item: DraftItem) -> Any:
+    """A 正文 entry: the paragraph's text, or a table/picture mapping as the YAML reader takes it."""
+    if item.table:
+        header, *rows = item.table
+        return {"表格": {"表头": header, "行": rows}}
+    if item.image is not None:
+        return {"图片": item.image[0], "宽度": round(item.image[1], 1)}
+    return item.text
+
+
+class _Recogniser:
+    def __init__(self, items: list[DraftItem], file: str, problems: Problems, by_line: bool):
+        self.items = [i for i in items if not i.is_text or i.text.strip()]
+        self.file = file
+        self.by_line = by_line
+        self.problems = problems
+        self.data = _located()  # a part the draft lacks is named without a paragraph
+
+    def where(self, item: DraftItem | None) -> Location:
+        return locate(self.file, item.number if item else None, self.by_line)
+
+    def run(self) -> LineDict:
+        items = self.items
+        if not any(i.is_text for i in items):
+            self.problems.error(Location(self.file), "草稿中没有文字，无法识别为公文")
+            return self.data
+        items = self.colophon(items)
+        date_at = self.date(items)
+        if date_at is None:
+            return self.data
+        head, tail = items[:date_at], items[date_at + 1:]
+        head = self.signatures(head, items[date_at])
+        head = self.title(head)
+        self.body_and_notes(head)
+        self.attachments(tail)
+        return self.data
+
+    # ------------------------------------------------------------ from the end
+
+    def colophon(self, items: list[DraftItem]) -> list[DraftItem]:
+        """抄送 and "…印发" lines at the end → 版记."""
+        colophon = _located()
+        end = len(items)
+        while end > 0 and items[end - 1].is_text:
+            item = items[end - 1]
+            text = item.text.strip()
+            cc = CC.fullmatch(text)
+            printed = PRINTED.fullmatch(text)
+            if cc and "抄送" not in colophon:
+                names = [n.strip() for n in re.split(r"[，,、]", cc[1].rstrip("。.")) if n.strip()]
+                _put(colophon, "抄送", names, item.number)
+            elif printed and _date_of(printed[2]) and "印发日期" not in colophon:
+                if printed[1]:
+                    _put(colophon, "印发机关", printed[1], item.number)
+                _put(colophon, "印发日期", _squeeze(printed[2]), item.number)
+            else:
+                break
+            colophon.line = item.number
+            end -= 1
+        if colophon:
+            _put(self.data, "版记", colophon, colophon.line)
+        return items[:end]
+
+    def date(self, items: list[DraftItem]) -> int | None:
+        """The 成文日期: the one short paragraph that is only a date, before any 附件 page."""
+        dates = [n for n, i in enumerate(items) if i.is_text and _date_of(i.text)]
+        if not dates:
+            last = next((i for i in reversed(items) if i.is_text), None)
+            self.problems.error(self.where(last), "找不到成文日期：署名下应有一行日期，如 2026年3月2日")
+            return None
+        first = dates[0]
+        later = [n for n in dates[1:] if not any(ATTACHMENT_LABEL.fullmatch(items[k].text.strip())
+                                                 and items[k].is_text for k in range(first + 1, n))]
+        if later:
+            other = items[later[0]]
+            self.problems.error(
+                self.where(other),
+                f"有两个成文日期（{self.where(items[first])}、{self.where(other)}）：正文后只应有一行日期，"
+                "附件应以“附件1”等一行开始",
+                other.text.strip(),
+            )
+            return None
+        item = items[first]
+        _put(self.data, "成文日期", _squeeze(item.text), item.number)
+        return first
+
+    def signatures(self, head: list[DraftItem], date: DraftItem) -> list[DraftItem]:
+        """署名: the short lines right above the date (several for 联合行文), set off as the date is
+        (right-aligned, centred or indented) when the date is."""
+        names: list[DraftItem] = []
+        end = len(head)
+        while end > 1 and len(names) < 3:
+            item = head[end - 1]
+            text = item.text.strip()
+            if (not item.is_text or len(text) > SHORT_LINE or text[-1] in END_PUNCTUATION + "：:"
+                    or NOTE_START.fullmatch(text) or NOTE_ITEM.fullmatch(text) or heading_of(text)
+                    or (_set_off(date) and not _set_off(item))):
+                break
+            names.insert(0, item)
+            end -= 1
+        if names:
+            _put(self.data, "署名", [" ".join(n.text.split()) for n in names], names[0].number)
+        return head[:end]
+
+    # ------------------------------------------------------------ from the start
+
+    def title(self, head: list[DraftItem]) -> list[DraftItem]:
+        """发文字号 (when the draft has one), 标题 (1–3 paragraphs), then 主送."""
+        start = 0
+        if head and head[0].is_text:
+            try:
+                normalize_doc_number(head[0].text)
+            except NormalizeError:
+                pass
+            else:
+                _put(self.data, "发文字号", head[0].text.strip(), head[0].number)
+                start = 1
+        rest = head[start:]
+        first = rest[0] if rest else None
+        if first is None or not first.is_text or len(first.text.strip()) > 60 or first.text.strip()[-1] in "。；":
+            self.problems.error(self.where(first),
+                                "找不到标题：第一段应为公文标题（一到三行，通常居中、加粗或字号较大）",
+                                first.text.strip()[:20] if first else None)
+            return []
+        count = self._title_count(rest)
+        lines = rest[:count]
+        _put(self.data, "标题", "".join(i.text.strip() for i in lines), first.number)
+        rest = rest[count:]
+        if rest and rest[0].is_text and self._recipient_like(rest[0]):
+            _put(self.data, "主送", rest[0].text.strip(), rest[0].number)
+            rest = rest[1:]
+        return rest
+
+    def _title_count(self, items: list[DraftItem]) -> int:
+        """How many paragraphs the title spans: all before a 主送 line in the first four, else
+        those formatted like the first."""
+        for n in range(1, min(TITLE_LINES, len(items) - 1) + 1):
+            if self._recipient_like(items[n]):
+                candidates = items[:n]
+                if all(i.is_text and len(i.text.strip()) <= SHORT_LINE and "。" not in i.text for i in candidates):
+                    return n
+                break
+        first = items[0]
+        styled = first.align == "center" or first.bold or (first.size_pt or 0) > 16
+        count = 1
+        while (styled and count < min(TITLE_LINES, len(items)) and items[count].is_text
+               and (items[count].align, items[count].bold, items[count].size_pt)
+               == (first.align, first.bold, first.size_pt)
+               and not self._recipient_like(items[count])):
+            count += 1
+        return count
+
+    @staticmethod
+    def _recipient_like(item: DraftItem) -> bool:
+        text = item.text.strip()
+        return item.is_text and 0 < len(text) <= SHORT_LINE and text[-1] in "：:" and "。" not in text
+
+    def body_and_notes(self, items: list[DraftItem]) -> None:
+        """正文, then 附件说明 (附件：1. … / 2. …) at its end."""
+        notes_at = next((n for n, i in enumerate(items) if i.is_text and NOTE_START.fullmatch(i.text.strip())
+                         and all(j.is_text and NOTE_ITEM.fullmatch(j.text.strip()) for j in items[n + 1:])),
+                        None)
+        body = Paras()
+        for item in items[:notes_at]:
+            body.add(_block(item), item.number)
+        if body:
+            _put(self.data, "正文", body, body.numbers[0])
+        if notes_at is None:
+            return
+        first = NOTE_START.fullmatch(items[notes_at].text.strip())[1].strip()
+        notes = [first] if first else []
+        notes += [i.text.strip() for i in items[notes_at + 1:]]
+        _put(self.data, "附件说明", notes, items[notes_at].number)
+
+    def attachments(self, items: list[DraftItem]) -> None:
+        """附件 pages after the date: "附件1" (or "附件"), the title, then text and tables."""
+        found: list[LineDict] = []
+        current: LineDict | None = None
+        for item in items:
+            label = ATTACHMENT_LABEL.fullmatch(item.text.strip()) if item.is_text else None
+            if label and (label[1] or not label[2] or current is None):
+                current = _located(item.number)
+                if label[2]:
+                    _put(current, "标题", label[2].strip(), item.number)
+                found.append(current)
+                continue
+            if current is None:
+                self.problems.error(self.where(item),
+                                    "成文日期之后只能是附件（以“附件1”等一行开始）或版记（抄送、印发）",
+                                    item.text.strip()[:20] if item.is_text else None)
+                continue
+            if "标题" not in current and item.is_text:
+                _put(current, "标题", item.text.strip(), item.number)
+                continue
+            body = current.get("正文")
+            if body is None:
+                body = Paras()
+                _put(current, "正文", body, item.number)
+            body.add(_block(item), item.number)
+        if found:
+            _put(self.data, "附件", found, found[0].line)
+
+
+def locate(file: str, number: int | None, by_line: bool) -> Location:
+    """Where item `number` is: a paragraph of a Word draft, a line of a text draft."""
+    return Location(file, line=number) if by_line else Location(file, paragraph=number)
+
+
+def recognise(items: list[DraftItem], file: str, problems: Problems, *, by_line: bool = False) -> LineDict:
+    """The 公文 mapping of a draft; placement errors go to `problems` with their paragraph (or line)."""
+    return _Recogniser(items, file, problems, by_line).run()
