@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,11 +17,12 @@ from web_helpers import csrf_of, form_data, sample_file, wait_for_job
 
 from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.readers.roster import read_roster
 from kongchuo_docs.sample_roster import write_sample_file
 from kongchuo_docs.web import security
-from kongchuo_docs.web.app import ServerConfig, create_app, page_routers
+from kongchuo_docs.web.app import ServerConfig, create_app, page_routers, with_profile_password
 from kongchuo_docs.web.home import CARDS
 from kongchuo_docs.web.notice_form import NoticeForm
 
@@ -396,3 +399,61 @@ def test_blank_forms_download(client):
     workbook = client.get(links[0])
     assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
     assert client.get("/forms/999").status_code == 404
+
+
+# ------------------------------------------------------------------ 单位设置
+
+
+@pytest.fixture
+def profile_app(tmp_path):
+    path = tmp_path / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), path)
+    application = create_app(ServerConfig(work_dir=tmp_path / "work", profile=path))
+    yield application, path
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def _settings_post(c: TestClient, **changes: str):
+    page = c.get("/settings").text
+    data = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    data.update({name: html.unescape(value) for name, value in
+                 re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S)})
+    data.update(changes)
+    return c.post("/settings", data=data)
+
+
+def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
+    application, path = profile_app
+    c = TestClient(application)
+    page = c.get("/settings").text
+    assert 'value="罗源县教育局"' in page and "罗源县实验小学，凤山镇" in page
+    before = load_profile(path).model_dump()
+    saved = _settings_post(c, 咨询电话="0591-26831234")
+    assert saved.status_code == 200 and 'id="saved"' in saved.text
+    after = load_profile(path)
+    assert after.phone == "0591-26831234"
+    assert {**before, "phone": after.phone} == after.model_dump()  # nothing else changed
+    assert path.with_name("单位设置.yaml.bak").is_file()
+    assert "# 必填。" in path.read_text(encoding="utf-8")  # the blank's comments stay for the clerk
+
+
+def test_settings_problem_is_shown_at_its_field_and_nothing_is_saved(profile_app):
+    application, path = profile_app
+    c = TestClient(application)
+    before = path.read_bytes()
+    refused = _settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
+    assert refused.status_code == 422
+    assert "行政区划代码应为 6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
+    assert "年份" in re.search(r'id="field-实施方案.文号">(.*?)</div>', refused.text, re.S)[1]
+    assert path.read_bytes() == before
+
+
+def test_the_profile_password_guards_an_open_server(tmp_path):
+    path = tmp_path / "单位设置.yaml"
+    text = sample_file("profile", "单位设置.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace('访问密码: ""', '访问密码: "办公室的密码"'), encoding="utf-8")
+    config = with_profile_password(ServerConfig(host="0.0.0.0", profile=path))
+    assert config.password == "办公室的密码"
+    security.check_bind(config.host, config.password)
+    assert with_profile_password(ServerConfig(host="0.0.0.0", password="给定", profile=path)).password == "给定"

@@ -484,6 +484,9 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
     keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
+    ] = None,
 ) -> None:
     """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。"""
     from .web.app import ServerConfig
@@ -492,8 +495,8 @@ def serve(
     if workers < 1 or keep < 1:
         raise KongchuoError("--workers 和 --keep 至少为 1")
     typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
-    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0),
-               open_browser=not no_browser)
+    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0,
+                            profile=settings), open_browser=not no_browser)  # fmt: skip
 
 
 @app.command("version")

@@ -4,6 +4,7 @@ and the security headers; `serve` runs it with uvicorn (``kongchuo-docs serve``)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import secrets
 import threading
@@ -36,6 +37,13 @@ class ServerConfig:
     workers: int = 2
     keep: float = KEEP_SECONDS
     work_dir: Path | None = None  # where job folders are made (default: the system temp folder)
+    profile: Path | None = None  # the 单位设置 the page edits (default: the one the commands find)
+
+    def profile_path(self) -> Path:
+        """The 单位设置 file: as given, else the one found from the current folder, else a new one here."""
+        from ..profile import PROFILE_NAME, find_profile_path
+
+        return self.profile or find_profile_path() or Path.cwd() / PROFILE_NAME
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
@@ -103,15 +111,40 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
 def page_routers() -> list[APIRouter]:
     """The pages, one module each."""
-    from . import blank_forms, home, job_pages, letters, login, notice, tables
+    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables
 
-    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms)]
+    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page)]
+
+
+def with_profile_password(config: ServerConfig) -> ServerConfig:
+    """`config` with the profile's 访问密码 when no --password was given. A profile that cannot be
+    read stops an open server (its password may be in it); on 127.0.0.1 it is only reported, so
+    the 单位设置 page can fix it."""
+    if config.password:
+        return config
+    from .. import console
+    from ..errors import InputError
+    from ..profile import load_profile
+
+    path = config.profile_path()
+    if not path.is_file():
+        return config
+    try:
+        profile = load_profile(path)
+    except InputError as exc:
+        if not security.is_loopback(config.host):
+            raise
+        console.problems(exc.problems)
+        console.warn("单位设置有错误，可在网页的“单位设置”中修改")
+        return config
+    return dataclasses.replace(config, password=profile.password or None) if profile else config
 
 
 def serve(config: ServerConfig, *, open_browser: bool = True) -> None:
     """Run the server until interrupted (blocks)."""
     import uvicorn
 
+    config = with_profile_password(config)
     security.check_bind(config.host, config.password)
     app = create_app(config)
     url = f"http://{'127.0.0.1' if config.host in ('0.0.0.0', '::') else config.host}:{config.port}/"

@@ -45,14 +45,14 @@ class StartRefused(KongchuoError):
 
 def check_bind(host: str, password: str | None) -> None:
     """Refuse an address other than loopback without an access password."""
-    if _is_loopback(host) or password:
+    if is_loopback(host) or password:
         return
     raise StartRefused(
         f"在 {host} 上开放给局域网使用必须设置访问密码：请加 --password 密码，或在单位设置中填写“访问密码”。"
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
