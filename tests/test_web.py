@@ -457,3 +457,27 @@ def test_the_profile_password_guards_an_open_server(tmp_path):
     assert config.password == "办公室的密码"
     security.check_bind(config.host, config.password)
     assert with_profile_password(ServerConfig(host="0.0.0.0", password="给定", profile=path)).password == "给定"
+
+
+def test_a_word_draft_fills_the_form_with_the_draft_readers_outline(client, tmp_path):
+    import draftmaker as dm
+
+    doc = dm.new()
+    dm.title(doc, "某某县教育局关于做好秋季学期控辍保学工作的通知")
+    dm.para(doc, "各乡（镇）中心学校：")
+    dm.para(doc, "为做好秋季学期控辍保学工作，现就有关事项通知如下。")
+    dm.para(doc, "一、摸清底数")
+    dm.para(doc, "各校要逐户核查适龄儿童少年入学情况。")
+    dm.signature(doc, "某某县教育局", date="2026年9月1日")
+    draft = dm.save(doc, tmp_path / "秋季通知.docx")
+    loaded = client.post("/notice/load", files={"file": ("秋季通知.docx", draft.read_bytes())},
+                         data={"csrf": csrf_of(client)})  # fmt: skip
+    assert loaded.status_code == 200 and "已载入 秋季通知.docx" in loaded.text
+    assert 'value="某某县教育局关于做好秋季学期控辍保学工作的通知"' in loaded.text
+    outline = re.search(r'<ul id="draft-outline">(.*?)</ul>', loaded.text, re.S)[1]
+    assert "署名：某某县教育局" in outline and "成文日期：2026年9月1日" in outline
+    body = re.search(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', loaded.text, re.S)[1]
+    assert body.splitlines()[1:3] == ["一、摸清底数", "各校要逐户核查适龄儿童少年入学情况。"]
+    findings = re.search(r'<ul id="draft-findings">(.*?)</ul>', loaded.text, re.S)[1]
+    assert "秋季通知.docx" in findings and "发文机关" in findings  # what the draft lacks, named as uploaded
+    assert "上传.docx" not in loaded.text

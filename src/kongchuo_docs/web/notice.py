@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..readers.body_text import SourceLine, parse_body
+from ..readers.draft import DRAFT_SUFFIXES, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
 from .app import owner, render
@@ -30,6 +31,7 @@ router = APIRouter()
 YAML_NAME = "通知.yaml"  # the name messages give the form's YAML
 PREVIEW_ZOOM = 1.25  # PNG pixels per PDF point (A4 ≈ 744 × 1053 px)
 FORMATS = ("文件", "信函")
+LOAD_SUFFIXES = (".yaml", ".yml", *DRAFT_SUFFIXES)
 QUICK_PAGES = 2  # pages drawn before the preview is shown
 QUICK_PDF, FULL_PDF = "first-pages.pdf", "preview.pdf"
 MAX_BODY = 200_000  # characters of a body the live outline reads
@@ -52,21 +54,28 @@ def notice_page(request: Request) -> HTMLResponse:
 
 @router.post("/notice/load", dependencies=[Depends(require_csrf)])
 async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> HTMLResponse:
-    """An uploaded 公文 YAML fills the form."""
+    """An uploaded 公文 YAML, or a Word/WPS/text draft read by the draft reader, fills the form."""
+    blank = NoticeForm(values={"format": "文件"})
     try:
-        upload = (await read_uploads([file], (".yaml", ".yml")))[0]
+        upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
-        return _page(request, NoticeForm(values={"format": "文件"}), status_code=400, problems={"_form": [str(exc)]})
-    with tempfile.TemporaryDirectory(prefix="kongchuo-notice-") as tmp:
-        path = Path(tmp) / f"上传{upload.suffix}"
+        return _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
+    with tempfile.TemporaryDirectory(prefix="kongchuo-notice-", dir=request.app.state.jobs.root) as tmp:
+        stored = f"上传{upload.suffix}"
+        path = Path(tmp) / stored
         path.write_bytes(upload.data)
         try:
-            data = load_yaml(path)
-        except InputError as exc:
-            messages = [str(p).replace(path.name, upload.display_name) for p in exc.problems]
-            return _page(request, NoticeForm(values={"format": "文件"}), status_code=422,
-                         problems={"_form": messages})  # fmt: skip
-    return _page(request, NoticeForm.from_yaml(data), loaded=upload.display_name)
+            if upload.suffix in (".yaml", ".yml"):
+                return _page(request, NoticeForm.from_yaml(load_yaml(path)), loaded=upload.display_name)
+            reading = await asyncio.to_thread(read_draft, path, Path(tmp) / "work")
+        except KongchuoError as exc:
+            problems = exc.problems if isinstance(exc, InputError) else []
+            messages = [str(p) for p in problems] or [str(exc)]
+            return _page(request, blank, status_code=422,
+                         problems={"_form": [m.replace(stored, upload.display_name) for m in messages]})  # fmt: skip
+    findings = [str(p).replace(stored, upload.display_name) for p in reading.problems]
+    return _page(request, NoticeForm.from_yaml(plain_mapping(reading.mapping)), loaded=upload.display_name,
+                 findings=findings, draft_outline=outline_lines(reading))  # fmt: skip
 
 
 @router.post("/notice", dependencies=[Depends(require_csrf)])
