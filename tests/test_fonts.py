@@ -209,7 +209,9 @@ def test_fallback_report_groups_places_per_character():
     assert "名册.xlsx!B2、名册.xlsx!B3、名册.xlsx!B4 等 4 处" in line and "X Serif" in line
 
 
-def test_substitution_warnings_are_announced_once_per_process(machine, capsys, monkeypatch):
+def test_substitution_warnings_are_one_line_once_per_process(machine, capsys, monkeypatch):
+    from kongchuo_docs import console
+
     if not machine.warnings():
         pytest.skip("no substitution on this machine")
     monkeypatch.setattr(fonts, "_ANNOUNCED", set())
@@ -217,8 +219,16 @@ def test_substitution_warnings_are_announced_once_per_process(machine, capsys, m
     first = capsys.readouterr().err
     machine.announce()
     assert capsys.readouterr().err == ""
-    for warning in machine.warnings():
-        assert first.count(warning) == 1
+    [line] = first.splitlines()
+    missing = [r.official for r in machine if r.substituted]
+    assert line == f"警告 未安装正式字体：{'、'.join(missing)}，已用免费替代字体，详见 kongchuo-docs doctor"
+    for verbosity, shown in (("verbose", True), ("quiet", False)):
+        monkeypatch.setattr(fonts, "_ANNOUNCED", set())
+        monkeypatch.setattr(console, "_verbosity", verbosity)
+        machine.announce()
+        text = capsys.readouterr().err
+        assert all((warning in text) == shown for warning in machine.warnings())
+        assert ("未安装正式字体" in text) == shown
 
 
 @pytest.mark.parametrize("char", ["\ue000", "\u0378"])  # private use; unassigned

@@ -169,4 +169,51 @@ def test_demo_step_writes_the_forms_folder(tmp_path: Path) -> None:
     with OutputSet(tmp_path) as out:
         forms_demo(out)
     expected = sorted([f"{s.name}.xlsx" for s in SCHEMAS] + ["单位设置.xlsx"])
-    assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == expected
+    assert sorted(p.name for p in (tmp_path / "空白表格").iterdir()) == expected
+
+
+def _validations(sheet: Any, schema: Schema) -> dict[str, Any]:
+    letters = {col.key: get_column_letter(i) for i, col in enumerate(schema.columns, start=1)}
+    by_cell = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    return {key: by_cell.get(f"{letter}2") for key, letter in letters.items()}
+
+
+def test_roster_grade_dropdown_offers_what_its_instructions_allow(tmp_path: Path) -> None:
+    schema = load_schema("学生名册")
+    assert "初一至初三也可" in schema.description
+    grade = _validations(load_workbook(_written(tmp_path, schema))["学生名册"], schema)["grade"]
+    offered = grade.formula1.strip('"').split(",")
+    assert offered[:9] == list(schema.column("grade").values) and offered[9:] == ["初一", "初二", "初三"]
+    assert grade.showErrorMessage  # anything else is still refused by Excel
+
+
+def test_agreement_level_dropdown_lists_the_template_levels(tmp_path: Path) -> None:
+    from kongchuo_docs.kinds.agreement import agreement_templates
+
+    schema = load_schema("责任书名单")
+    level = _validations(load_workbook(_written(tmp_path, schema))["责任书名单"], schema)["level"]
+    assert level.type == "list" and level.errorStyle == "warning"  # another spelling may stay (aliases)
+    assert level.formula1.strip('"').split(",") == sorted({t.level for t in agreement_templates().values()},
+                                                          key=schema.column("level").values.index)
+
+
+def test_percent_examples_show_as_a_person_writes_them(tmp_path: Path) -> None:
+    schema = load_schema("责任书名单")
+    sheet = load_workbook(_written(tmp_path, schema))["责任书名单"]
+    letters = {col.key: get_column_letter(i) for i, col in enumerate(schema.columns, start=1)}
+    shown = {}
+    for key in ("enrolment_target", "retention_target", "dropout_target"):
+        cell = sheet[f"{letters[key]}2"]
+        shown[key] = (cell.value, cell.number_format)
+    assert shown == {"enrolment_target": (1, "0%"), "retention_target": (0.998, "0.0%"),
+                     "dropout_target": (0, "0%")}
+    assert sheet.column_dimensions[letters["retention_target"]].number_format == "0.0#%"
+
+
+def test_schema_choices_must_be_values_or_aliases(tmp_path: Path) -> None:
+    from kongchuo_docs.errors import InputError
+
+    column = "{key: grade, header: 年级, type: enum, values: [一年级], aliases: {1年级: 一年级}, choices: [初一]}"
+    (tmp_path / "坏表.yaml").write_text(f"name: 坏表\ncolumns:\n  - {column}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="choices 中的 初一"):
+        load_schema(tmp_path / "坏表.yaml")

@@ -199,8 +199,8 @@ def test_skip_invalid_writes_valid_letters_and_the_error_workbook(tmp_path: Path
     data = read_roster(roster)
     assert data.invalid_rows
     written = build_letters_files(roster, tmp_path / "out", skip_invalid=True)
-    assert f"入学通知书/{ERROR_WORKBOOK}" in written
-    marked = load_workbook(tmp_path / "out" / "入学通知书" / ERROR_WORKBOOK)
+    assert ERROR_WORKBOOK in written  # directly in -o DIR
+    marked = load_workbook(tmp_path / "out" / ERROR_WORKBOOK)
     assert "错误清单" in marked.sheetnames
     files = _manifest(tmp_path / "out")
     pdf_ids = _ids([t for f in files if f["format"] == "pdf" for t in _pdf_pages(tmp_path / "out" / f["path"])])
@@ -333,13 +333,13 @@ def test_demo_step_writes_all_three_kinds_from_the_copied_roster(tmp_path: Path)
     with OutputSet(tmp_path) as out:
         demo(out)
     files = _manifest(tmp_path)
-    assert (tmp_path / "inputs" / "letters" / "名册.xlsx").is_file()
-    valid = len(read_roster(tmp_path / "inputs" / "letters" / "名册.xlsx").students)
+    assert (tmp_path / "样例输入" / "通知书" / "名册.xlsx").is_file()
+    valid = len(read_roster(tmp_path / "样例输入" / "通知书" / "名册.xlsx").students)
     for label in ("入学通知书", "劝返复学通知书", "责令限期复学通知书"):
-        mine = [f for f in files if f["path"].startswith(f"letters/{label}/")]
+        mine = [f for f in files if f["path"].startswith(f"{label}/")]
         assert {f["format"] for f in mine} == {"pdf", "docx"}
         assert sum(f["records"] for f in mine if f["format"] == "pdf") == valid
-        assert all(f["source"] == "inputs/letters/名册.xlsx" for f in mine)
+        assert all(f["source"] == "样例输入/通知书/名册.xlsx" for f in mine)
 
 
 def test_picture_in_a_clerk_template_keeps_unique_drawing_ids(tmp_path: Path) -> None:

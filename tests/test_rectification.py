@@ -108,10 +108,10 @@ def test_written_files_and_register(tmp_path, monkeypatch):
     with OutputSet(tmp_path / "out") as out:
         rectification.write_rectification(out, inspection, "问题.xlsx")
     assert written_docs == [
-        ("整改通知/01_甲乡人民政府_整改通知", "罗教综〔2020〕52号"),
-        ("整改通知/02_乙小学_整改通知", "罗教综〔2020〕53号"),
+        ("01_甲乡人民政府_整改通知", "罗教综〔2020〕52号"),
+        ("02_乙小学_整改通知", "罗教综〔2020〕53号"),
     ]
-    wb = openpyxl.load_workbook(tmp_path / "out" / "整改通知" / "问题清单.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "问题清单.xlsx")  # directly in -o DIR
     assert wb.sheetnames == ["问题清单", "整改进度"]
 
 

@@ -96,15 +96,15 @@ def test_demo_step_writes_the_register_and_the_merge(tmp_path: Path) -> None:
         reg.demo(out)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     registers = {e["path"]: e for e in manifest["files"] if e["kind"] == "referral-register"}
-    single, county = "register/问题线索移送登记表.xlsx", "register/问题线索移送登记表（汇总）.xlsx"
-    documents = {"register/问题线索移送登记表.docx", "register/问题线索移送登记表.pdf"}
+    single, county = "登记表/问题线索移送登记表.xlsx", "登记表/问题线索移送登记表（汇总）.xlsx"
+    documents = {"登记表/问题线索移送登记表.docx", "登记表/问题线索移送登记表.pdf"}
     assert set(registers) == {single, county, *documents}
     assert registers[single]["records"] == 5  # samples/register/问题线索.yaml
     assert_print_ready(tmp_path / single, 5)
     # scripts/make_register_samples.py: 起步镇 4 clues (+ blank, numbered-empty and signature rows), 凤山 3, 公安局 2
     assert registers[county]["records"] == len(merged_rows(tmp_path / county)) == 9
     assert_print_ready(tmp_path / county, 9)
-    assert all((tmp_path / "inputs/register" / name).is_file() for name in reg.SAMPLE_UNITS)
+    assert all((tmp_path / "样例输入/登记表" / name).is_file() for name in reg.SAMPLE_UNITS)
 
 
 def test_register_workbook_is_byte_for_byte_reproducible(tmp_path: Path) -> None:

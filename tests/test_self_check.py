@@ -122,7 +122,7 @@ def test_build_files_refuses_all_when_one_form_is_inconsistent(tmp_path):
     bad = _yaml_form(tmp_path, "坏.yaml", 病假=3)
     with pytest.raises(InputError):
         self_check.build_self_check_files([good, bad], tmp_path / "out")
-    assert not (tmp_path / "out" / "自查报告").exists()
+    assert not (tmp_path / "out").exists()
 
 
 def test_doc_number_is_normalized_with_a_warning(tmp_path):

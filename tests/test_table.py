@@ -204,9 +204,12 @@ def test_sheet_choice_and_unreadable_files(schema, tmp_path: Path) -> None:
     assert read_table(tmp_path / "多表.xlsx", schema).sheet == "数据"  # found by its header
     with pytest.raises(InputError, match="找不到此工作表"):
         read_table(tmp_path / "多表.xlsx", schema, sheet="名册")
-    (tmp_path / "旧.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match=r"另存为 \.xlsx"):
+    (tmp_path / "旧.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # a truncated Excel 97 file
+    with pytest.raises(InputError, match=r"旧\.xls: 无法作为 Excel 工作簿打开"):
         read_table(tmp_path / "旧.xls", schema)
+    (tmp_path / "表.numbers").write_bytes(b"")
+    with pytest.raises(InputError, match=r"不支持的文件类型 \.numbers，应为 \.xlsx、\.xls、\.ods 或 \.csv"):
+        read_table(tmp_path / "表.numbers", schema)
     (tmp_path / "坏.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="无法作为 Excel 工作簿打开"):
         read_table(tmp_path / "坏.xlsx", schema)

@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn, TypeVar
 import click
 import typer
 
-from . import __version__, console
+from . import __version__, cli_messages, console
 from .errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -112,8 +113,17 @@ def main_options(
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
     ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="显示详细信息，如每种字体的替代情况；写在子命令之前。")
+    ] = False,
 ) -> None:
     """控辍保学文书工具箱。"""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
+    console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
     if font_dir is not None:
         import os
 
@@ -141,7 +151,8 @@ def build(
     ] = "docx,pdf",
     set_values: Annotated[
         list[str] | None,
-        typer.Option("--set", help="草稿：覆盖或补充一项，如 --set 发文字号=古教综〔2026〕3号（可重复）。"),
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
     force: ForceOption = False,
 ) -> None:
@@ -191,7 +202,10 @@ def demo(
     output: Annotated[Path, typer.Argument(help="输出文件夹。")] = Path("out"),
     force: ForceOption = False,
 ) -> None:
-    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/inputs/ 以便修改后重新生成。"""
+    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/样例输入/ 以便修改后重新生成。
+
+    再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
+    """
     from .demo import run_demo
 
     written = run_demo(output, force=force)
@@ -251,7 +265,7 @@ def sample_roster(
 @app.command("letters")
 @reports_errors
 def letters(
-    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx 或 .csv）。", show_default=False)],
+    roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
     settings: Annotated[
@@ -291,6 +305,7 @@ register_app = typer.Typer(
     help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=cli_messages.ChineseGroup,
 )
 app.add_typer(register_app, name="register")
 

@@ -26,7 +26,8 @@ from .errors import EnvironmentProblem
 
 Status = Literal["ok", "warning", "missing"]
 
-PACKAGES = ("python-docx", "docxtpl", "openpyxl", "weasyprint", "typer", "pydantic", "fonttools", "matplotlib")
+PACKAGES = ("python-docx", "docxtpl", "openpyxl", "python-calamine", "weasyprint", "typer", "pydantic", "fonttools",
+            "matplotlib")
 PANGO_LIBRARY = "libpango-1.0.so.0"
 HARFBUZZ_LIBRARY = "libharfbuzz.so.0"
 HARFBUZZ_SUBSET_LIBRARY = "libharfbuzz-subset.so.0"

@@ -43,7 +43,8 @@ FONT_DIR_ENV = "KONGCHUO_FONT_DIR"
 CONFIG_FILE_NAME = "fonts.yaml"
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
-_ANNOUNCED: set[str] = set()  # substitution warnings already printed by this process
+_ANNOUNCED: set[str] = set()  # font warnings already printed by this process
+DOCTOR_HINT = "详见 kongchuo-docs doctor"
 
 Source = Literal["system", "font-dir", "stand-in"]
 SOURCE_LABEL: dict[str, str] = {"system": "系统已安装", "font-dir": "字体文件夹", "stand-in": "免费替代字体"}
@@ -632,16 +633,30 @@ class FontSet:
                  self.report_rows()]  # fmt: skip
         return lines + fallback_lines(fallbacks)
 
+    def substitution_summary(self) -> str | None:
+        """One line naming every official font that is not installed (None when all are)."""
+        missing = [r.official for r in self if r.substituted]
+        if not missing:
+            return None
+        return f"未安装正式字体：{'、'.join(missing)}，已用免费替代字体，{DOCTOR_HINT}"
+
     def announce(self, fallbacks: Iterable[Fallback] = ()) -> None:
-        """Warn on stderr about each substitution (once per process) and list the fallbacks."""
+        """Warn on stderr, once per process: ONE line for all substitutions (each role's with
+        --verbose), the unreadable font files; then the per-character fallbacks."""
         from . import console
 
-        for warning in self.warnings():
-            if warning not in _ANNOUNCED:
-                _ANNOUNCED.add(warning)
-                console.warn(warning)
+        summary = self.substitution_summary()
+        if summary is not None and summary not in _ANNOUNCED:
+            _ANNOUNCED.add(summary)
+            console.warn(summary)
+            for warning in self.warnings()[: len(self.warnings()) - len(self.notes)]:
+                console.detail(f"  {warning}")
+        for note in self.notes:
+            if note not in _ANNOUNCED:
+                _ANNOUNCED.add(note)
+                console.warn(note)
         for line in fallback_lines(fallbacks):
-            console.info(line)
+            console.warn(line)
 
     # -- CSS for WeasyPrint
     def css_font_family(self, official: str, fallbacks: Iterable[Fallback] = ()) -> str:

@@ -1,7 +1,9 @@
 """Write a run's outputs all or nothing, and record them in ``OUTDIR/manifest.json``.
 
 Files are first written into a hidden staging folder inside OUTDIR; only when the whole run
-succeeded are they moved into place. An existing file is never replaced without ``force``.
+succeeded are they moved into place. An existing file is never replaced without ``force``, except
+by ``demo``: its manifest lists every file it wrote with its sha256 (``"demo": {"files": …}``), and
+a later demo run into the same folder replaces exactly those that are still unchanged.
 
 One run at a time per OUTDIR: the run holds an OS-level lock on ``OUTDIR/.kongchuo.lock`` from
 entering the OutputSet until its files are in place (or its staging folder is gone), so the
@@ -63,6 +65,11 @@ class ManifestEntry:
     source: str | None  # input file relative to OUTDIR
 
 
+def in_folder(folder: str, name: str) -> str:
+    """Output path `name` inside `folder` ("" for OUTDIR itself)."""
+    return f"{folder.rstrip('/')}/{name}" if folder else name
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -79,9 +86,11 @@ class OutputSet:
     place, leaving it with one deletes the staging folder and OUTDIR is untouched.
     """
 
-    def __init__(self, outdir: Path, *, force: bool = False):
+    def __init__(self, outdir: Path, *, force: bool = False, demo: bool = False):
         self.outdir = Path(outdir)
         self.force = force
+        self.demo = demo
+        self._replaceable: frozenset[str] = frozenset()  # earlier demo files a demo run may replace
         self._staging: Path | None = None
         self._created = False
         self._lock: FileLock | None = None
@@ -97,6 +106,11 @@ class OutputSet:
             remove_stale_staging(self.outdir)
             self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.outdir))
             (self._staging / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+            if self.demo:
+                self._replaceable = frozenset(
+                    rel for rel, digest in self._demo_files().items()
+                    if (self.outdir / rel).is_file() and sha256_of(self.outdir / rel) == digest
+                )  # fmt: skip
         except BaseException:
             self._unlock(remove_folder=self._created)
             raise
@@ -136,9 +150,10 @@ class OutputSet:
         rel = Path(rel).as_posix()
         if rel in self._reserved:
             raise OutputExistsError(f"本次运行中输出文件重名：{rel}")
-        if (self.outdir / rel).exists() and not self.force:
+        if (self.outdir / rel).exists() and not self.force and rel not in self._replaceable:
+            changed = "（不是上次 demo 写出的原样文件）" if self.demo else ""
             raise OutputExistsError(
-                f"输出文件已存在：{self.outdir / rel}（如需覆盖，请加 --force）"
+                f"输出文件已存在{changed}：{self.outdir / rel}（如需覆盖，请加 --force）"
             )
         self._reserved.append(rel)
         if Path(rel).name in (OWNER_FILE, MANIFEST_NAME):
@@ -148,7 +163,7 @@ class OutputSet:
         return target
 
     def copy_in(self, source: Path, rel: str) -> Path:
-        """Copy an input file into the outputs (e.g. the demo's ``inputs/``)."""
+        """Copy an input file into the outputs (e.g. the demo's ``样例输入/``)."""
         target = self.reserve(rel)
         shutil.copyfile(source, target)
         return target
@@ -171,7 +186,7 @@ class OutputSet:
         source_is_output: bool = False,
     ) -> None:
         """List reserved output `rel` in the manifest. `source` is an input path, or an
-        output-relative path when `source_is_output` (e.g. ``inputs/seed.yaml``)."""
+        output-relative path when `source_is_output` (e.g. ``样例输入/通知/seed.yaml``)."""
         if kind not in KINDS:
             raise ValueError(f"unknown manifest kind {kind!r}")
         rel = Path(rel).as_posix()
@@ -193,8 +208,11 @@ class OutputSet:
     def _commit(self) -> None:
         assert self._staging is not None
         entries = self._previous_entries()
+        demo_files = {rel: d for rel, d in self._demo_files().items() if rel not in self._reserved}
         for rel in self._reserved:
             staged = self._staging / rel
+            if self.demo:
+                demo_files[rel] = sha256_of(staged)
             meta = self._entries.get(rel)
             if meta is not None:
                 entries[rel] = asdict(ManifestEntry(path=rel, sha256=sha256_of(staged), **meta))
@@ -206,9 +224,22 @@ class OutputSet:
             "version": __version__,
             "files": [entries[key] for key in sorted(entries)],
         }
+        if demo_files:
+            manifest["demo"] = {"files": dict(sorted(demo_files.items()))}
         tmp = self._staging / MANIFEST_NAME
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, self.outdir / MANIFEST_NAME)
+
+    def _demo_files(self) -> dict[str, str]:
+        """Files an earlier ``demo`` run wrote here (path → sha256), from the manifest's demo mark."""
+        try:
+            files = json.loads((self.outdir / MANIFEST_NAME).read_text(encoding="utf-8"))["demo"]["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+        if not isinstance(files, dict):
+            return {}
+        return {rel: d for rel, d in files.items() if isinstance(rel, str) and isinstance(d, str)
+                and not Path(rel).is_absolute() and ".." not in Path(rel).parts}  # fmt: skip
 
     def _previous_entries(self) -> dict[str, dict]:
         """Entries of an earlier run whose files still exist and are not replaced now."""

@@ -16,8 +16,10 @@ Schema file format (``forms/<名称>.yaml``; see also ``forms/README.md``)::
         synonyms: [身份证号码, 公民身份号码]   # (opt) other headers the reader accepts
         required: true         # (opt, default false) a value is needed; the form prints "身份证号*" in red
         type: id_number        # (opt, default text) see TYPES below
-        values: [男, 女]        # enum only: the allowed values (the form offers them as a dropdown)
+        values: [男, 女]        # enum: the allowed values (the form offers them and the aliases as a
+                               # dropdown); text (opt): values the dropdown suggests, other text allowed
         aliases: {男性: 男}      # enum only (opt): other spellings the reader maps to a value
+        choices: [男, 女]       # enum only (opt): the dropdown's entries (values and aliases), default values
         min: 0                 # int / number / percent (opt): smallest allowed value
         max: 100               # int / number / percent (opt): largest allowed value
         prompt: 18 位，末位可为 X # (opt) input prompt shown when the cell is selected (≤ 255 characters)
@@ -53,7 +55,7 @@ TYPES = ("text", "name", "int", "number", "percent", "date", "id_number", "phone
 LAYOUTS = ("table", "fields")
 REQUIRED_MARK = "*"
 _ITEM_KEYS = {
-    "key", "header", "synonyms", "required", "type", "values", "aliases",
+    "key", "header", "synonyms", "required", "type", "values", "aliases", "choices",
     "min", "max", "prompt", "example", "width", "wrap",
 }  # fmt: skip
 _SCHEMA_KEYS = {"name", "sheet", "layout", "title", "description", "columns", "fields"}
@@ -78,6 +80,7 @@ class Column:
     type: str = "text"
     values: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
+    choices: tuple[str, ...] = ()  # the form's dropdown entries (enum: values and aliases); () = values
     min: float | None = None
     max: float | None = None
     prompt: str | None = None
@@ -193,11 +196,17 @@ def _column(path: Path, index: int, item: Any, problems: Problems) -> Column:
         problems.error(where, f"type 应为 {'、'.join(TYPES)} 之一", col_type)
     values = tuple(str(v) for v in item.get("values") or ())
     aliases = {str(k): str(v) for k, v in (item.get("aliases") or {}).items()}
+    if values and col_type not in ("enum", "text"):
+        problems.error(where, "values 只用于 enum 和 text 类型")
     if col_type == "enum" and not values:
         problems.error(where, "enum 类型须列出 values")
     for alias, target in aliases.items():
         if target not in values:
             problems.error(where, f"aliases 中 {alias} 对应的 {target} 不在 values 中")
+    choices = tuple(str(v) for v in item.get("choices") or ())
+    for choice in choices:
+        if choice not in values and choice not in aliases:
+            problems.error(where, f"choices 中的 {choice} 既不在 values 也不在 aliases 中")
     prompt = item.get("prompt")
     if prompt is not None and len(str(prompt)) > 255:
         problems.error(where, "prompt 不能超过 255 个字符（Excel 输入提示的上限）")
@@ -210,6 +219,7 @@ def _column(path: Path, index: int, item: Any, problems: Problems) -> Column:
         type=col_type,
         values=values,
         aliases=aliases,
+        choices=choices,
         min=_number_or_none(item.get("min"), where, problems),
         max=_number_or_none(item.get("max"), where, problems),
         prompt=None if prompt is None else str(prompt).strip(),

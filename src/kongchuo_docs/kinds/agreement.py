@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .. import gbt9704, stats
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, UniqueNames, safe_stem
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path, template_path
@@ -355,19 +356,19 @@ def merged_document(entries: list[AgreementEntry]) -> Document:
 
 
 def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path | str, *,
-                     source_is_output: bool = False) -> None:
-    """Per 甲方: ``责任书/<甲方>/NN_<乙方>.docx|pdf`` and ``责任书/<甲方>_合订本.docx|pdf``."""
+                     source_is_output: bool = False, folder: str = "") -> None:
+    """Per 甲方: ``[folder/]<甲方>/NN_<乙方>.docx|pdf`` and ``[folder/]<甲方>_合订本.docx|pdf``."""
     by_party_a: dict[str, list[AgreementEntry]] = {}
     for entry in entries:
         by_party_a.setdefault(entry.party_a, []).append(entry)
     folders = UniqueNames()
     for party_a, group in by_party_a.items():
-        folder = f"责任书/{folders.stem(party_a, UNNAMED)}"
+        party_folder = in_folder(folder, folders.stem(party_a, UNNAMED))
         for i, entry in enumerate(group, start=1):
-            stem = f"{folder}/{i:02d}_{safe_stem(entry.party_b_display, UNNAMED)}"
+            stem = f"{party_folder}/{i:02d}_{safe_stem(entry.party_b_display, UNNAMED)}"
             write_document(out, agreement_document(entry), stem, kind=KIND, source=source,
                            source_is_output=source_is_output, records=1)
-        write_document(out, merged_document(group), f"{folder}_合订本", kind=KIND, source=source,
+        write_document(out, merged_document(group), f"{party_folder}_合订本", kind=KIND, source=source,
                        source_is_output=source_is_output, records=len(group))
 
 
@@ -384,6 +385,6 @@ def build_agreement_files(
 def demo(out: OutputSet) -> None:
     """Demo step: the bundled 责任书名单 (three levels) → agreements."""
     src = sample_path("cycle", "责任书名单.yaml")
-    rel = "inputs/责任书名单.yaml"
+    rel = in_folder(DEMO_INPUTS, "责任书名单.yaml")
     out.copy_in(src, rel)
-    write_agreements(out, read_agreement_list(src)[0], rel, source_is_output=True)
+    write_agreements(out, read_agreement_list(src)[0], rel, source_is_output=True, folder="责任书")

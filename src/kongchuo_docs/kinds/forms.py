@@ -1,17 +1,17 @@
-"""``kongchuo-docs forms``: one blank input workbook per schema in ``forms/`` (manifest kind ``form``)."""
+"""``kongchuo-docs forms``: one blank input workbook per schema (manifest kind ``form``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..profile import EXCEL_NAME
 from ..schema import available_schemas
 from ..writers.xlsx_forms import write_blank_form
 from ..writers.xlsx_profile import write_profile_form
 
 KIND = "form"
-DEMO_FOLDER = "forms"
+DEMO_FOLDER = "空白表格"
 
 
 def write_forms(out: OutputSet, folder: str = "") -> list[str]:
@@ -19,11 +19,11 @@ def write_forms(out: OutputSet, folder: str = "") -> list[str]:
     return the paths written."""
     written = []
     for schema in available_schemas():
-        rel = f"{folder}/{schema.name}.xlsx" if folder else f"{schema.name}.xlsx"
+        rel = in_folder(folder, f"{schema.name}.xlsx")
         write_blank_form(schema, out.reserve(rel))
         out.record(rel, kind=KIND, title=f"{schema.name}（空白录入表）")
         written.append(rel)
-    rel = f"{folder}/{EXCEL_NAME}" if folder else EXCEL_NAME
+    rel = in_folder(folder, EXCEL_NAME)
     write_profile_form(out.reserve(rel))
     out.record(rel, kind=KIND, title="单位设置（空白录入表）")
     written.append(rel)
@@ -38,5 +38,5 @@ def build_forms(outdir: Path, *, force: bool = False) -> list[str]:
 
 
 def demo(out: OutputSet) -> None:
-    """Demo step: the blank forms into ``forms/`` of the demo output."""
+    """Demo step: the blank forms into ``空白表格/`` of the demo output."""
     write_forms(out, DEMO_FOLDER)

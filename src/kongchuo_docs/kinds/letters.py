@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .. import console
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..filenames import UniqueNames
 from ..fonts import Fallback, fallback_lines, resolve_fonts
@@ -35,7 +36,7 @@ from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.roster import Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
@@ -95,7 +96,7 @@ def write_letters(
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
-    `source` is the roster as the manifest names it (output-relative, e.g. ``inputs/…``), default
+    `source` is the roster as the manifest names it (output-relative, e.g. ``样例输入/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
     `on_progress`, when given, is told each output file's letters before any is written and again
@@ -129,8 +130,7 @@ def write_letters(
     if row_errors and not skip_invalid:
         raise InputError(data.problems.items)
     console.problems(data.problems.warnings)
-    base = folder.rstrip("/") + "/" if folder else ""
-    label_dir = f"{base}{spec.file_label}"
+    label_dir = in_folder(folder, spec.file_label)
     if row_errors:
         console.problems(row_errors)
         error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
@@ -200,8 +200,7 @@ def _natural(text: str) -> tuple:
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
     """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
     fontset = resolve_fonts()
-    for warning in fontset.warnings():
-        console.warn(warning)
+    fontset.announce()
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
     fallbacks: list[Fallback] = []
@@ -315,11 +314,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def demo(out: OutputSet) -> None:
     """Demo step: a small synthetic roster of two schools (fixed seed, this school year) and its
-    letters of all three kinds (PDF + DOCX); the roster is written to ``inputs/letters/``."""
-    rel = f"inputs/letters/{DEMO_ROSTER}"
+    letters of all three kinds (PDF + DOCX), each kind in its own folder (入学通知书/ …)."""
+    rel = in_folder(DEMO_INPUTS, f"通知书/{DEMO_ROSTER}")
     rows = generate_rows(DEMO_POOL, seed=DEMO_SEED)
     schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
     roster = out.reserve(rel)
     write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
     for kind in KINDS:
-        write_letters(out, roster, kind=kind, folder="letters", source=rel, progress=False)
+        write_letters(out, roster, kind=kind, source=rel, progress=False)

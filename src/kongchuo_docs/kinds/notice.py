@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import console
-from ..output import OutputSet
+from ..demo import DEMO_INPUTS
+from ..output import OutputSet, in_folder
 from ..readers.notice_yaml import read_notice
 from ..resources import sample_path
 from .publish import write_document
 
-SAMPLES = ("seed-notice.yaml", "letter-notice.yaml")
+SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "request.yaml")
 
 
 def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: str | None = None,
@@ -35,9 +36,10 @@ def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], fo
 
 
 def demo(out: OutputSet) -> None:
-    """The seed notice 罗教综〔2020〕47号 and a 信函格式 sample, inputs copied to ``inputs/``."""
+    """The seed notice 罗教综〔2020〕47号, a 信函格式, a 无版头 report and a 请示 (上行文), inputs
+    copied to ``inputs/``; outputs in ``通知/``."""
     for name in SAMPLES:
-        rel = f"inputs/notice/{name}"
+        rel = in_folder(DEMO_INPUTS, f"通知/{name}")
         copied = out.copy_in(sample_path("notice", name), rel)
-        build_notice(out, copied, formats=("docx", "pdf"), stem=f"notice/{Path(name).stem}",
+        build_notice(out, copied, formats=("docx", "pdf"), stem=f"通知/{Path(name).stem}",
                      source_is_output=True, source_ref=rel)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.normalize import NormalizeError, checked_doc_number, format_date, parse_date
 from ..readers.table import LocatedValues, read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
@@ -343,14 +344,14 @@ def county_register(inspection: Inspection) -> tuple[RegisterSheet, CountSheet]:
 
 
 def write_rectification(out: OutputSet, inspection: Inspection, source: Path | str, *,
-                        source_is_output: bool = False) -> None:
-    """``整改通知/NN_<unit>_整改通知.docx|pdf`` per unit and ``整改通知/问题清单.xlsx``."""
+                        source_is_output: bool = False, folder: str = "") -> None:
+    """``[folder/]NN_<unit>_整改通知.docx|pdf`` per unit and ``[folder/]问题清单.xlsx``."""
     for offset, unit in enumerate(inspection.units()):
         doc = notice_document(inspection, unit, nth_number(inspection.first_number, offset))
-        write_document(out, doc, f"整改通知/{offset + 1:02d}_{safe_stem(unit, UNNAMED)}_整改通知", kind=KIND,
+        write_document(out, doc, in_folder(folder, f"{offset + 1:02d}_{safe_stem(unit, UNNAMED)}_整改通知"), kind=KIND,
                        source=source, source_is_output=source_is_output, records=len(inspection.of(unit)))
     register, progress = county_register(inspection)
-    rel = "整改通知/问题清单.xlsx"
+    rel = in_folder(folder, "问题清单.xlsx")
     write_register_xlsx(register, out.reserve(rel), [progress])
     out.record(rel, kind=KIND, title=register.title, records=len(inspection.findings), source=source,
                source_is_output=source_is_output)
@@ -376,6 +377,6 @@ def build_rectification_files(
 def demo(out: OutputSet) -> None:
     """Demo step: the bundled findings of the county inspection (three units, mixed 整改状态)."""
     src = sample_path("cycle", "检查发现问题.yaml")
-    rel = "inputs/检查发现问题.yaml"
+    rel = in_folder(DEMO_INPUTS, "检查发现问题.yaml")
     out.copy_in(src, rel)
-    write_rectification(out, read_inspection(src), rel, source_is_output=True)
+    write_rectification(out, read_inspection(src), rel, source_is_output=True, folder="整改通知")

@@ -33,8 +33,9 @@ from typing import Any
 
 from .. import gbt9704 as g
 from .. import model
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.cleaning import CellError, clean_value, display, is_blank
 from ..readers.table import EXCEL_SUFFIXES, Table, open_workbook, read_table
 from ..readers.yaml_records import load_yaml, read_record
@@ -109,7 +110,7 @@ class Register:
 
 
 def read_register(path: Path, problems: Problems) -> Register:
-    """Read a register from YAML, .xlsx or .csv; cell problems go to `problems`.
+    """Read a register from YAML, a workbook (.xlsx, .xls, .ods) or .csv; cell problems go to `problems`.
 
     Raises `InputError` when the file cannot be read at all (missing, no header row…).
     """
@@ -523,7 +524,7 @@ def write_register(
     folder: str = "",
 ) -> list[str]:
     """Write one register as ``[folder/]问题线索移送登记表.xlsx`` and, in `formats`, .docx/.pdf."""
-    stem = _prefixed(folder, _wording()["file_name"])
+    stem = in_folder(folder, _wording()["file_name"])
     written = []
     if "xlsx" in formats:
         rel = f"{stem}.xlsx"
@@ -552,7 +553,7 @@ def write_merged(
     folder: str = "",
 ) -> str:
     """Write the county register (sheets 登记表 and 统计) as ``[folder/]name`` (default from the wording)."""
-    rel = _prefixed(folder, name or f"{_wording()['merged_file_name']}.xlsx")
+    rel = in_folder(folder, name or f"{_wording()['merged_file_name']}.xlsx")
     sheet, counts = merged_sheets(merged, reporting_unit)
     write_register_xlsx(sheet, out.reserve(rel), [counts])
     out.record(
@@ -560,10 +561,6 @@ def write_merged(
         source="、".join(sources) or None, source_is_output=True,
     )  # fmt: skip
     return rel
-
-
-def _prefixed(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
 
 
 def build_register_files(
@@ -628,20 +625,21 @@ def summary_lines(merged: MergedRegister) -> list[str]:
 
 SAMPLE_ROWS = "问题线索.yaml"
 SAMPLE_UNITS = ("起步镇.xlsx", "凤山中心小学.xlsx", "罗源县公安局.xlsx")
+DEMO_FOLDER = "登记表"
 DEMO_AS_OF = date(2020, 12, 20)  # the samples' reference date: the December report is due by the 20th
 
 
 def demo(out: OutputSet) -> None:
     """Demo step: the register from sample rows, and the merge of three units' registers."""
-    rows = f"inputs/register/{SAMPLE_ROWS}"
+    rows = in_folder(DEMO_INPUTS, f"登记表/{SAMPLE_ROWS}")
     out.copy_in(sample_path("register", SAMPLE_ROWS), rows)
     problems = Problems()
     register = read_register(sample_path("register", SAMPLE_ROWS), problems)
     problems.raise_if_errors()
-    write_register(out, register, source=rows, source_is_output=True, folder="register")
-    inputs = [f"inputs/register/{name}" for name in SAMPLE_UNITS]
+    write_register(out, register, source=rows, source_is_output=True, folder=DEMO_FOLDER)
+    inputs = [in_folder(DEMO_INPUTS, f"登记表/{name}") for name in SAMPLE_UNITS]
     for name, rel in zip(SAMPLE_UNITS, inputs, strict=True):
         out.copy_in(sample_path("register", name), rel)
     registers, _ = read_registers([sample_path("register", name) for name in SAMPLE_UNITS])
     merged = merge_registers(registers, as_of=DEMO_AS_OF)
-    write_merged(out, merged, reporting_unit=register.reporting_unit, sources=inputs, folder="register")
+    write_merged(out, merged, reporting_unit=register.reporting_unit, sources=inputs, folder=DEMO_FOLDER)

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import stats
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.normalize import checked_doc_number
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
@@ -314,9 +315,10 @@ def write_self_check(
     found: Sequence[Problem],
     source: Path | str,
     source_is_output: bool = False,
+    folder: str = "",
 ) -> list[str]:
     doc = self_check_document(form, unit=unit, rounding=rounding, found=found)
-    return write_document(out, doc, f"自查报告/{safe_stem(form.unit, UNNAMED)}_自查报告", kind=KIND,
+    return write_document(out, doc, in_folder(folder, f"{safe_stem(form.unit, UNNAMED)}_自查报告"), kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
 
 
@@ -358,9 +360,9 @@ def demo(out: OutputSet) -> None:
     units = units_by_name(units_src)
     for name in DEMO_FORMS:
         src = sample_path("cycle", "自查表", name)
-        rel = f"inputs/自查报告/{name}"
+        rel = in_folder(DEMO_INPUTS, f"自查报告/{name}")
         out.copy_in(src, rel)
         form = read_self_check(src)
         found = check_or_refuse(form, allow_inconsistent=True)
         write_self_check(out, form, unit=units.get(form.unit), rounding="half-up", found=found,
-                         source=rel, source_is_output=True)
+                         source=rel, source_is_output=True, folder="自查报告")

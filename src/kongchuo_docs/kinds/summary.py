@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import charts, stats
+from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
-from ..output import OutputSet
+from ..output import OutputSet, in_folder
 from ..readers.normalize import format_date
+from ..readers.table import WORKBOOK_SUFFIXES
 from ..readers.units import Unit, read_units
+from ..readers.yaml_records import YAML_SUFFIXES
 from ..resources import sample_path
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
@@ -31,8 +34,7 @@ from .rectification import Finding, read_inspection
 from .self_check import ABSENCE_KEYS, COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
 
 KIND = "summary"
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml")
-OUTPUT_FOLDER = "工作总结"
+FORM_SUFFIXES = (*WORKBOOK_SUFFIXES, *YAML_SUFFIXES)
 CHART_WIDTH_MM = charts.FIGURE_WIDTH_MM
 RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童入学率")
 CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
@@ -120,7 +122,7 @@ def _one_file(
     if path.name.startswith(("~$", ".")):
         return FileOutcome(path.name, "skipped", "", ("Excel 临时文件或隐藏文件，未读取",)), None
     if path.suffix.lower() not in FORM_SUFFIXES:
-        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx 或 .yaml 文件）",)), None
+        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx、.xls、.ods 或 .yaml 文件）",)), None
     try:
         form = read_self_check(path)
     except InputError as exc:
@@ -364,26 +366,27 @@ def summary_document(
 # ---------------------------------------------------------------- charts and workbook
 
 
-def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings) -> tuple[Path, Path] | None:
+def write_charts(out: OutputSet, comp: Compilation, settings: SummarySettings,
+                 folder: str = "") -> tuple[Path, Path] | None:
     """图1 rates and 图2 dropouts/returns by township (by school if no township form); None if no rows."""
     rows = comp.base
     if not rows:
         return None
     w = _wording()
     labels = [u.label for u in rows]
-    rates_png = out.reserve(f"{OUTPUT_FOLDER}/图1_比率.png")
+    rates_rel, counts_rel = in_folder(folder, "图1_比率.png"), in_folder(folder, "图2_辍学与劝返.png")
+    rates_png = out.reserve(rates_rel)
     charts.rates_chart(
         rates_png, labels,
         {name: [rate_set(u.form.count)[name] for u in rows] for name in CHART_RATES},
         rounding=settings.rounding,
     )  # fmt: skip
-    counts_png = out.reserve(f"{OUTPUT_FOLDER}/图2_辍学与劝返.png")
+    counts_png = out.reserve(counts_rel)
     charts.counts_chart(
         counts_png, labels,
         {"辍学": [u.form.count("dropouts") for u in rows], "劝返复学": [u.form.count("returned") for u in rows]},
     )  # fmt: skip
-    for rel, title in ((f"{OUTPUT_FOLDER}/图1_比率.png", w["chart_rates"]),
-                       (f"{OUTPUT_FOLDER}/图2_辍学与劝返.png", w["chart_counts"])):
+    for rel, title in ((rates_rel, w["chart_rates"]), (counts_rel, w["chart_counts"])):
         out.record(rel, kind=KIND, title=title, records=len(rows))
     return rates_png, counts_png
 
@@ -440,14 +443,15 @@ def write_summary(
     source: Path | str,
     source_is_output: bool = False,
     findings: Sequence[Finding] = (),
+    folder: str = "",
 ) -> None:
-    """``工作总结/`` : the 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX)."""
-    chart_paths = write_charts(out, comp, settings)
+    """The 总结 (DOCX, PDF), its two charts (PNG) and the 汇总表 (XLSX), in `folder` ("" for OUTDIR)."""
+    chart_paths = write_charts(out, comp, settings, folder)
     doc = summary_document(comp, settings, chart_paths, findings)
-    write_document(out, doc, f"{OUTPUT_FOLDER}/{doc.title}", kind=KIND, source=source,
+    write_document(out, doc, in_folder(folder, doc.title), kind=KIND, source=source,
                    source_is_output=source_is_output, records=len(comp.aggregated))
     register, receipt = summary_workbook(comp, settings)
-    rel = f"{OUTPUT_FOLDER}/{register.title}.xlsx"
+    rel = in_folder(folder, f"{register.title}.xlsx")
     write_register_xlsx(register, out.reserve(rel), [receipt])
     out.record(rel, kind=KIND, title=register.title, records=len(comp.aggregated), source=source,
                source_is_output=source_is_output)
@@ -499,10 +503,11 @@ def demo(out: OutputSet) -> None:
     the inspection findings of the rectification step."""
     folder = sample_path("cycle", "自查表")
     for path in sorted(folder.iterdir()):
-        out.copy_in(path, f"inputs/自查表/{path.name}")
+        out.copy_in(path, in_folder(DEMO_INPUTS, f"自查表/{path.name}"))
     units_src = sample_path("cycle", "单位信息.yaml")
-    out.copy_in(units_src, "inputs/单位信息.yaml")
+    out.copy_in(units_src, in_folder(DEMO_INPUTS, "单位信息.yaml"))
     comp = compile_folder(folder, read_units(units_src))
     settings = settings_for(comp, period=None, date=None, rounding="half-up")
     findings = read_inspection(sample_path("cycle", "检查发现问题.yaml")).findings  # copied by its own step
-    write_summary(out, comp, settings, source="inputs/自查表", source_is_output=True, findings=findings)
+    write_summary(out, comp, settings, source=in_folder(DEMO_INPUTS, "自查表"), source_is_output=True,
+                  findings=findings, folder="工作总结")

@@ -15,9 +15,10 @@ from pathlib import Path
 import yaml
 
 from .. import console
-from ..errors import Location, Problems
+from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
-from ..readers.table import BROKEN_WORKBOOK, hidden_sheet_warning
+from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
+from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
 
 SETTINGS_SHEET = "设置"
@@ -58,7 +59,7 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
     sources = dict.fromkeys(defaults, "默认设置")
     problems = Problems()
     layers: list[tuple[dict[str, tuple[object, Location]], str]] = []
-    if roster is not None and roster.suffix.lower() == ".xlsx":
+    if roster is not None and roster.suffix.lower() in WORKBOOK_SUFFIXES:
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
     if settings_file is not None:
         raw = _read_yaml(settings_file, problems)
@@ -86,9 +87,7 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
         problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
         problems.raise_if_errors()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problems.error(Location(path.name, line=line), "设置文件不是有效的 YAML")
+        problems.items.append(yaml_problem(exc, path.name))
         problems.raise_if_errors()
     if data is None:
         return {}
@@ -100,11 +99,9 @@ def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     """The 设置 sheet as key → (value, cell of the value); empty when the workbook has none."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except BROKEN_WORKBOOK:
+        workbook = open_workbook(path)
+    except InputError:
         return {}  # an unreadable workbook is reported by the roster reader
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
@@ -112,13 +109,12 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         if workbook[SETTINGS_SHEET].sheet_state != "visible":
             console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
         found: dict[str, tuple[object, Location]] = {}
-        for row in workbook[SETTINGS_SHEET].iter_rows(max_col=2):
-            key_cell, value_cell = (*row, None, None)[:2]
-            key = None if key_cell is None or key_cell.value is None else str(key_cell.value).strip()
+        for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+            key_value, value = (*row, None, None)[:2]
+            key = None if key_value is None else str(key_value).strip()
             if not key or key == SHEET_HEADER[0]:
                 continue
-            value = None if value_cell is None else value_cell.value
-            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{key_cell.row}", column=key))
+            found[key] = (value, Location(path.name, SETTINGS_SHEET, f"B{number}", column=key))
         return found
     finally:
         workbook.close()

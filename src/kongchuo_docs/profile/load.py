@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..readers.yaml_records import LineDict, _LineLoader
+from ..readers.yaml_records import LineDict, _LineLoader, yaml_problem
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 
 EXCEL_NAME = "单位设置.xlsx"
@@ -107,10 +107,7 @@ def _read_yaml(path: Path) -> tuple[Any, Locate]:
     try:
         data = yaml.load(text, Loader=_TextLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "格式错误"
-        raise InputError([Problem(Location(file, line=mark.line + 1 if mark else None),
-                                  f"YAML 格式错误：{problem}")]) from None
+        raise InputError([yaml_problem(exc, file)]) from None
     if not isinstance(data, LineDict):
         message = "单位设置应为“项目: 内容”的键值对（可运行 kongchuo-docs init 生成样板）"
         raise InputError([Problem(Location(file), message)])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
-from .normalize import fix_half_width_punctuation
+from .normalize import fix_half_width_punctuation, warn_half_width
 
 _CN = "一二三四五六七八九十"
 _LEVELS = (
@@ -72,8 +72,7 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
             continue
         text, changed = fix_half_width_punctuation(text)
         if changed:
-            marks = "".join(dict.fromkeys(changed))
-            problems.warning(src.location, f"中文中使用了半角标点 {marks}，已改为全角")
+            warn_half_width(problems, src.location, changed)
         heading = heading_of(text)
         if heading is None:
             blocks.append(Paragraph(text=text))

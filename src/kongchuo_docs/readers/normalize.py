@@ -125,6 +125,13 @@ _CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f“”‘’《》（�
 _HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK})\s*([,;:?!()])|([,;:?!()])\s*(?={_CJK})")
 
 
+def warn_half_width(problems: Problems, where: Location, changed: list[str]) -> None:
+    """The warning for half-width marks fixed in one line of input, saying which line to change."""
+    marks = "".join(dict.fromkeys(changed))
+    line = f"第 {where.line} 行" if where.line is not None else "此处"
+    problems.warning(where, f"中文中使用了半角标点 {marks}，已按全角排版；请把{line}的 {marks} 改为全角")
+
+
 def fix_half_width_punctuation(text: str) -> tuple[str, list[str]]:
     """Half-width , ; : ? ! ( ) touching Chinese text → full-width; returns text and the marks
     changed (for one warning). "10:30", "(2020)" between digits and ASCII stay as they are."""

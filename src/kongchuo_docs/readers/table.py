@@ -1,4 +1,7 @@
-"""Read a sheet of an .xlsx workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+"""Read a sheet of a workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+
+Workbooks: .xlsx/.xlsm through openpyxl, and the old .xls (Excel 97–2003) and .ods through
+python-calamine (`readers.calamine_book`); `open_workbook` is the one way every reader opens them.
 
 Table layout (`read_table`): the header row is looked for in the first `HEADER_SEARCH_ROWS` rows
 (title rows above it, merged or not, are skipped); headers are matched with their synonyms and the
@@ -37,11 +40,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import Column, Schema, normalize_header
+from .calamine_book import CalamineWorkbook
 from .cleaning import CellError, clean_value, display, is_blank
 
 HEADER_SEARCH_ROWS = 15  # the header row must be among the first 15 rows of the sheet
 FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 rows
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl opens (and what the tool writes)
+CALAMINE_SUFFIXES = (".xls", ".ods")  # read-only formats, through python-calamine
+WORKBOOK_SUFFIXES = EXCEL_SUFFIXES + CALAMINE_SUFFIXES  # every workbook an input may be
 CSV_SUFFIXES = (".csv", ".txt")
 _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
 BROKEN_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, XMLSyntaxError,
@@ -156,7 +162,7 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
     label or an unreadable value is reported in `FieldValues.problems`."""
     path = Path(path)
     if _kind(path) != "excel":
-        _fail(Location(path.name), "表单应为 .xlsx 工作簿")
+        _fail(Location(path.name), "表单应为 .xlsx（或 .xls、.ods）工作簿")
     rows, sheet_name, _, notes = _open_grid(path, schema, sheet)
     lookup = schema.header_lookup()
     problems = Problems(list(notes))
@@ -201,7 +207,7 @@ def _clean_cell(col: Column, raw: object, where: Location, problems: Problems) -
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES:
         return "excel"
     if suffix in CSV_SUFFIXES:
         return "csv"
@@ -219,8 +225,7 @@ def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str 
         text, encoding = decode_csv(path)
         return csv_records(text), None, encoding, []
     if kind != "excel":
-        hint = "；旧版 .xls 请在 Excel 或 WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
-        _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx 或 .csv{hint}")
+        _fail(where, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .xlsx、.xls、.ods 或 .csv")
     workbook = open_workbook(path)
     try:
         with workbook_errors(where):
@@ -235,8 +240,12 @@ def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str 
 
 
 def open_workbook(path: Path, *, data_only: bool = True) -> Any:
-    """`path` opened read-only with openpyxl; a damaged workbook is an `InputError` at the file."""
+    """`path` opened read-only: .xlsx/.xlsm with openpyxl, .xls/.ods with python-calamine (values
+    only, as if `data_only`), all read the same way (``sheetnames``, ``book[name].iter_rows(
+    values_only=True)``, ``close()``); a damaged workbook is an `InputError` at the file."""
     with workbook_errors(Location(Path(path).name)):
+        if Path(path).suffix.lower() in CALAMINE_SUFFIXES:
+            return CalamineWorkbook(Path(path))
         return load_workbook(path, read_only=True, data_only=data_only)
 
 

@@ -8,6 +8,7 @@ workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,32 +67,78 @@ _LineLoader.add_constructor(
     _LineLoader.construct_mapping,  # type: ignore[arg-type]
 )
 
+# PyYAML's problem texts (prefixes) → what to change, in Chinese; PyYAML's English is never shown.
+_TAB = "用了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
+_INDENT = "缩进不一致：同一层的项目要左端对齐，下一层多缩进两个空格"
+YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", _TAB),
+    ("found a tab character", _TAB),
+    ("mapping values are not allowed here", "此处不能出现“: ”：内容中有冒号时请给整段内容加引号，或检查缩进"),
+    ("could not find expected ':'", "缺少冒号：项目名和内容之间要写英文冒号和空格（如“标题: ……”）"),
+    ("did not find expected key", _INDENT),
+    ("expected <block end>", _INDENT),
+    ("did not find expected '-' indicator", "列表项（- 开头的行）缩进不一致"),
+    ("found unexpected end of stream", "引号没有配对：开头的引号在文件结束前没有闭合"),
+    ("found unknown escape character", "双引号内的“\\”无效：请改用单引号，或去掉反斜杠"),
+    ("found undefined alias", "“*”不能放在内容开头：请给这段内容加引号"),
+    ("found unhashable key", "项目名不能是列表或键值对"),
+    ("expected a single document", "文件中只能有一份内容：请删去多余的“---”行"),
+    ("found character '@'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
+    ("found character '`'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
+)
+_OWN_PROBLEM = re.compile(r"[“\u4e00-\u9fff]")
+_YAML_FALLBACK = "请检查这一行和上一行的缩进、冒号和引号"
+
+
+def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    """A PyYAML error as a Chinese problem at file:line, the column in the message."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or "")
+    if _OWN_PROBLEM.match(problem):  # raised by _LineLoader itself, already Chinese
+        return Problem(Location(file, line=mark.line + 1 if mark else None), problem)
+    text = next((zh for en, zh in YAML_PROBLEMS if problem.startswith(en)), _YAML_FALLBACK)
+    if mark is None:
+        return Problem(Location(file), f"YAML 格式错误：{text}")
+    return Problem(Location(file, line=mark.line + 1), f"YAML 格式错误：{text}（第 {mark.column + 1} 列）")
+
+
+def _tab_indents(text: str, file: str) -> list[Problem]:
+    """A problem per line indented with a tab (PyYAML would stop at the first with an English message)."""
+    return [
+        Problem(Location(file, line=number), _TAB)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]
+    ]
+
 
 def load_yaml(path: Path) -> LineDict:
-    """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise."""
+    """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise.
+
+    Tab indentation (every such line), a key written twice in one mapping (naming both lines),
+    control characters and syntax errors are reported in Chinese at their line.
+    """
+    file = Path(path).name
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError([Problem(Location(Path(path).name), f"无法读取文件：{exc.strerror}")]) from None
+        raise InputError([Problem(Location(file), f"无法读取文件：{exc.strerror}")]) from None
     except UnicodeDecodeError:
-        raise InputError([Problem(Location(Path(path).name), "文件不是 UTF-8 编码")]) from None
-    name = Path(path).name
+        raise InputError([Problem(Location(file), "文件不是 UTF-8 编码")]) from None
+    tabs = _tab_indents(text, file)
+    if tabs:
+        raise InputError(tabs)
     try:
         data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
     except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
         line = text.count("\n", 0, exc.position) + 1
-        where = Location(name, line=line)
+        where = Location(file, line=line)
         raise InputError([Problem(where, f"含有不允许的控制字符 U+{exc.character:04X}，请删除")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or "格式错误"
-        where = Location(name, line=line)
-        raise InputError([Problem(where, f"YAML 格式错误：{problem}")]) from None
+        raise InputError([yaml_problem(exc, file)]) from None
     except RecursionError:
-        raise InputError([Problem(Location(name), "YAML 嵌套层级过深，无法读取")]) from None
+        raise InputError([Problem(Location(file), "YAML 嵌套层级过深，无法读取")]) from None
     if not isinstance(data, LineDict):
-        raise InputError([Problem(Location(Path(path).name), "YAML 顶层应为键值对")])
+        raise InputError([Problem(Location(file), "YAML 顶层应为“项目: 内容”的键值对")])
     return data
 
 
@@ -133,7 +180,7 @@ def read_record(
             col = lookup.get(normalize_header(label))
             loc = Location(file, line=source_lines.get(label), column=str(label))
             if col is None:
-                problems.error(loc, f"{schema.name}中没有这一栏目")
+                problems.error(loc, f"{schema.name}中没有这一栏目{_did_you_mean(label, lookup)}")
                 continue
             raw[col.key] = (value, Location(file, line=source_lines.get(label), column=col.header))
     values: dict[str, Any] = {}
@@ -151,6 +198,12 @@ def read_record(
         except CellError as exc:
             problems.error(loc, str(exc), display(value))
     return Record(values, locations, where)
+
+
+def _did_you_mean(label: Any, lookup: Mapping[str, Any]) -> str:
+    """"，是不是“X”？" for the schema label closest to a mistyped one ("" when none is close)."""
+    close = difflib.get_close_matches(normalize_header(label), list(lookup), n=1, cutoff=0.6)
+    return f"，是不是“{lookup[close[0]].header}”？" if close else ""
 
 
 def read_records(

@@ -2,7 +2,8 @@
 comment that says what is wrong, plus a first sheet 错误清单 listing all problems with links to the cells.
 
 Written by ``letters --skip-invalid`` so a clerk can fix the rows that got no letter. A CSV input
-becomes a workbook whose rows are the CSV lines (all values kept as text).
+becomes a workbook whose rows are the CSV lines (all values kept as text); an .xls/.ods sheet becomes a
+workbook holding its values.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..readers.table import Table, csv_records, decode_csv
+from ..readers.table import EXCEL_SUFFIXES, Table, csv_records, decode_csv, open_workbook
 from .xlsx_save import save_workbook
 
 ERROR_SHEET = "错误清单"
@@ -45,17 +46,23 @@ def write_error_workbook(table: Table, target: Path) -> int:
 
 
 def _copy_of_input(table: Table) -> tuple[Workbook, Worksheet]:
-    if not table.is_csv:
+    if table.path.suffix.lower() in EXCEL_SUFFIXES:
         workbook = load_workbook(table.path)
         return workbook, workbook[table.sheet]
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = table.schema.sheet
-    text, _ = decode_csv(table.path)
-    for row_number, record in enumerate(csv_records(text), start=1):
+    sheet.title = table.sheet or table.schema.sheet
+    if table.is_csv:
+        rows = csv_records(decode_csv(table.path)[0])
+    else:
+        source = open_workbook(table.path)
+        rows = iter(list(source[table.sheet].iter_rows(values_only=True)))
+        source.close()
+    for row_number, record in enumerate(rows, start=1):
         for column_number, value in enumerate(record, start=1):
             cell = sheet.cell(row=row_number, column=column_number, value=value)
-            cell.number_format = "@"
+            if table.is_csv:
+                cell.number_format = "@"
     return workbook, sheet
 
 

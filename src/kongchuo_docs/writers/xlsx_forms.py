@@ -2,9 +2,11 @@
 reader accepts.
 
 Table layout: header row 1 (required columns "姓名*" in red), the schema's example row 2 in grey
-italics (the reader skips it while it is unchanged), header frozen, dropdowns for enumerations, an
-input prompt on every column, ID and phone columns formatted as text ("@") so an 18-digit number
-never turns into a float. Fields layout: a title, then one row per field: label | value | 说明.
+italics (the reader skips it while it is unchanged; percentages shown as 100%, 99.8%), header
+frozen, dropdowns for enumerations (their values, or the schema's choices of values and aliases)
+and for text columns with suggested values (other text allowed after a warning), an input prompt on
+every column, ID and phone columns formatted as text ("@") so an 18-digit number never turns into
+a float. Fields layout: a title, then one row per field: label | value | 说明.
 Both get a 填写说明 sheet built from the schema's description and columns.
 Generic wording lives in ``templates/forms/blank_form.yaml``.
 """
@@ -38,6 +40,8 @@ PROMPT_TITLE_MAX_CHARS = 32  # Excel's limit for an input prompt's title
 PROMPT_MAX_CHARS = 255  # Excel's limit for an input prompt's text
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0#%"  # an empty percent column: what the clerk types shows as 99.8%, 99.85%
+PERCENT_DECIMALS_MAX = 2  # decimals (of the percent) an example value is shown with, at most
 TEXT_TYPES = ("text", "name", "id_number", "phone", "enum")  # formatted as text so Excel keeps them as typed
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
@@ -110,10 +114,11 @@ def _table_sheet(sheet: Worksheet, schema: Schema, examples: dict[str, Any]) -> 
         if col.wrap:
             dimension.alignment = WRAP
         if examples:
-            cell = sheet.cell(row=2, column=index, value=examples.get(col.key))
+            example = examples.get(col.key)
+            cell = sheet.cell(row=2, column=index, value=example)
             cell.font = EXAMPLE_FONT
             if number_format:
-                cell.number_format = number_format
+                cell.number_format = _example_format(col, example) or number_format
         _validate(sheet, col, f"{letter}2:{letter}{first_data_row + FORM_ROWS - 1}")
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
@@ -177,7 +182,19 @@ def _number_format(col: Column) -> str | None:
         return TEXT_FORMAT
     if col.type == "date":
         return DATE_FORMAT
+    if col.type == "percent":
+        return PERCENT_FORMAT
     return None
+
+
+def _example_format(col: Column, value: Any) -> str | None:
+    """A percent example exactly as a person writes it: 1 → 100%, 0.998 → 99.8% (None otherwise)."""
+    if col.type != "percent" or not isinstance(value, (int, float)):
+        return None
+    for decimals in range(PERCENT_DECIMALS_MAX + 1):
+        if abs(round(value * 100, decimals) - value * 100) < 1e-9:
+            break
+    return "0." + "0" * decimals + "%" if decimals else "0%"
 
 
 def _prompt_text(col: Column) -> str:
@@ -193,7 +210,11 @@ def _validate(sheet: Worksheet, col: Column, cells: str) -> None:
     wording = _wording()
     rule: dict[str, Any] = {}
     if col.type == "enum":
-        rule = {"type": "list", "formula1": _list_source(sheet, col), "error": wording["enum_error"]}
+        choices = col.choices or col.values
+        rule = {"type": "list", "formula1": _list_source(sheet, col, choices), "error": wording["enum_error"]}
+    elif col.values:  # suggested values of a text column: the dropdown offers them, other text may stay
+        rule = {"type": "list", "formula1": _list_source(sheet, col, col.values), "errorStyle": "warning",
+                "error": wording["choice_warning"]}  # fmt: skip
     elif col.type == "id_number":
         rule = {"type": "textLength", "operator": "equal", "formula1": str(ID_LENGTH),
                 "error": wording["id_length_error"]}  # fmt: skip
@@ -230,10 +251,10 @@ def _type_error(col: Column) -> str:
     return _wording()["int_error" if col.type == "int" else "number_error"]
 
 
-def _list_source(sheet: Worksheet, col: Column) -> str:
+def _list_source(sheet: Worksheet, col: Column, choices: tuple[str, ...]) -> str:
     """An inline list ("男,女") when short enough, else a range on the hidden 选项 sheet."""
-    inline = ",".join(col.values)
-    if len(inline) + 2 <= INLINE_LIST_MAX_CHARS and not any("," in v or '"' in v for v in col.values):
+    inline = ",".join(choices)
+    if len(inline) + 2 <= INLINE_LIST_MAX_CHARS and not any("," in v or '"' in v for v in choices):
         return f'"{inline}"'
     workbook = sheet.parent
     if OPTIONS_SHEET in workbook.sheetnames:
@@ -244,9 +265,9 @@ def _list_source(sheet: Worksheet, col: Column) -> str:
     column = 1 if options["A1"].value is None else options.max_column + 1
     letter = get_column_letter(column)
     options.cell(row=1, column=column, value=col.header)
-    for row, value in enumerate(col.values, start=2):
+    for row, value in enumerate(choices, start=2):
         options.cell(row=row, column=column, value=value)
-    return f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(col.values) + 1}"
+    return f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
 
 
 def _instructions_sheet(sheet: Worksheet, schema: Schema) -> None:

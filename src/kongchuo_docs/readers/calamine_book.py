@@ -1,0 +1,67 @@
+"""Excel 97–2003 (.xls) and OpenDocument (.ods) workbooks, read through python-calamine.
+
+They are presented like openpyxl's read-only workbook (``sheetnames``, ``book[name].iter_rows(
+values_only=True)``, ``title``, ``sheet_state``, ``close()``) so `readers.table` reads them with the
+same code and reports the same cell locations (rows and columns counted from A1, empty cells as
+None, whole numbers as int). A damaged file raises `ValueError`, which the reader reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import python_calamine
+
+MAX_EXACT_INT = 2**53  # larger whole floats are not exact integers (an ID typed as a number)
+
+
+class CalamineSheet:
+    """One sheet, its cell values by row from A1."""
+
+    def __init__(self, sheet: python_calamine.CalamineSheet, visible: bool):
+        self._sheet = sheet
+        self.title = sheet.name
+        self.sheet_state = "visible" if visible else "hidden"
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, max_col: int | None = None,
+                  values_only: bool = True) -> Iterator[tuple]:  # fmt: skip
+        """Rows `min_row`…`max_row` (1-based) as tuples of values; only ``values_only`` is supported."""
+        if not values_only:
+            raise ValueError("calamine sheets give values only")
+        try:
+            rows = self._sheet.to_python(skip_empty_area=False, nrows=max_row)
+        except python_calamine.CalamineError as exc:
+            raise ValueError(str(exc)) from None
+        for row in rows[min_row - 1:]:
+            yield tuple(_value(v) for v in row[:max_col])
+
+    def reset_dimensions(self) -> None:
+        """Nothing to reset: calamine reads every stored row (openpyxl compatibility)."""
+
+
+class CalamineWorkbook:
+    """A workbook opened by calamine. Raises `OSError` or `ValueError` for a file it cannot read."""
+
+    def __init__(self, path: Path):
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except python_calamine.CalamineError as exc:
+            raise ValueError(str(exc)) from None
+        self.sheetnames = list(self._book.sheet_names)
+        self._visible = {m.name: m.visible == python_calamine.SheetVisibleEnum.Visible
+                         for m in self._book.sheets_metadata}  # fmt: skip
+
+    def __getitem__(self, name: str) -> CalamineSheet:
+        return CalamineSheet(self._book.get_sheet_by_name(name), self._visible.get(name, True))
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _value(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_EXACT_INT:
+        return int(value)
+    return value
