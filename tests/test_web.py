@@ -31,7 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    application = create_app(ServerConfig(workers=2, work_dir=tmp_path_factory.mktemp("web")))
+    work = tmp_path_factory.mktemp("web")
+    application = create_app(ServerConfig(workers=2, work_dir=work, profile=work / "单位设置.yaml"))  # none yet
     yield application
     application.state.jobs.close()
     application.state.render.close()

@@ -18,8 +18,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from ..errors import InputError, KongchuoError, Location, Problems
+from ..kinds.draft import draft_defaults
 from ..readers.body_text import SourceLine, parse_body
-from ..readers.draft import DRAFT_SUFFIXES, outline_lines, plain_mapping, read_draft
+from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
 from .app import owner, render
@@ -67,7 +68,8 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
         try:
             if upload.suffix in (".yaml", ".yml"):
                 return _page(request, NoticeForm.from_yaml(load_yaml(path)), loaded=upload.display_name)
-            reading = await asyncio.to_thread(read_draft, path, Path(tmp) / "work")
+            reading = await asyncio.to_thread(read_draft, path, Path(tmp) / "work",
+                                              defaults=_draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
             problems = exc.problems if isinstance(exc, InputError) else []
             messages = [str(p) for p in problems] or [str(exc)]
@@ -184,6 +186,15 @@ async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: No
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}[fmt]  # fmt: skip
     return FileResponse(folder / "out" / rel, media_type=media, filename=f"{_stem(form)}.{fmt}",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
+
+
+def _draft_defaults(request: Request) -> DraftDefaults | None:
+    """发文机关, 文号代字, 印发机关 from the 单位设置 (none while it cannot be read: its page says why)."""
+    path = request.app.state.config.profile_path()
+    try:
+        return draft_defaults(path) if path.is_file() else None
+    except InputError:
+        return None
 
 
 def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
