@@ -482,3 +482,19 @@ def test_a_word_draft_fills_the_form_with_the_draft_readers_outline(client, tmp_
     findings = re.search(r'<ul id="draft-findings">(.*?)</ul>', loaded.text, re.S)[1]
     assert "秋季通知.docx" in findings and "发文机关" in findings  # what the draft lacks, named as uploaded
     assert "上传.docx" not in loaded.text
+
+
+def test_a_zip_of_unit_forms_is_compiled_and_every_file_accounted_for(client):
+    folder = sample_file("cycle", "自查表")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as zf:
+        for path in sorted(folder.iterdir()):
+            zf.writestr(f"各单位/{path.name}", path.read_bytes())
+    response = client.post("/batch/compile", files={"files": ("自查表.zip", packed.getvalue())},
+                           data={"csrf": csrf_of(client)})  # fmt: skip
+    assert wait_for_job(client, response.url.path)["state"] == "done"
+    page = client.get(response.url.path).text
+    for path in folder.iterdir():
+        if path.suffix in (".xlsx", ".yaml"):
+            assert f"自查表.zip/{path.name}" in page
+    assert "报送说明.txt" not in page  # not a form: left out of the job

@@ -103,6 +103,31 @@ async def read_uploads(files: list[UploadFile], suffixes: tuple[str, ...]) -> li
     return accepted
 
 
+def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload]:
+    """Uploads with every .zip replaced by the files in it that have one of `suffixes` (folders
+    inside are flattened; a member's name is shown, never used as a path)."""
+    import io
+
+    expanded: list[Upload] = []
+    for upload in uploads:
+        if upload.suffix != ".zip":
+            expanded.append(upload)
+            continue
+        with zipfile.ZipFile(io.BytesIO(upload.data)) as zf:  # checked by read_uploads
+            for info in zf.infolist():
+                name = display_name(info.filename.encode("cp437").decode("gbk", "replace")
+                                    if not info.flag_bits & 0x800 else info.filename)  # fmt: skip
+                suffix = PurePath(name).suffix.lower()
+                if info.is_dir() or suffix not in suffixes or name.startswith(("~$", ".")):
+                    continue
+                expanded.append(Upload(f"{upload.display_name}/{name}", suffix, zf.read(info)))
+    if len(expanded) > MAX_FILES:
+        raise UploadRejected(f"一次最多处理 {MAX_FILES} 个文件（本次 {len(expanded)} 个）。")
+    if not expanded:
+        raise UploadRejected(f"压缩包中没有可读取的文件（{'、'.join(suffixes)}）。")
+    return expanded
+
+
 def check_zip(name: str, data: bytes) -> None:
     """Refuse a zip-based file that is corrupt or unpacks to more than `MAX_XLSX_UNPACKED` bytes."""
     import io

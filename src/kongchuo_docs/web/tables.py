@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .app import render
 from .job_pages import start_job
-from .security import UploadRejected, read_uploads, require_csrf
+from .security import UploadRejected, expand_zips, read_uploads, require_csrf
 
 router = APIRouter()
 
@@ -28,11 +28,12 @@ XLSX_CSV_YAML = (".xlsx", ".csv", ".yaml", ".yml")
 XLSX_YAML = (".xlsx", ".yaml", ".yml")
 BATCHES = {
     "agreements": Batch("目标责任书", "责任书名单（.xlsx/.csv 或 YAML）", XLSX_CSV_YAML),
-    "self-check": Batch("自查报告", "填好的自查表（.xlsx 或 YAML，可多选）", XLSX_YAML, True),
+    "self-check": Batch("自查报告", "填好的自查表（.xlsx 或 YAML，可多选或打包为 zip）", XLSX_YAML, True),
     "rectification": Batch("整改通知与问题清单", "检查发现问题表（.xlsx/.csv 或 YAML）", XLSX_CSV_YAML),
-    "compile": Batch("阶段汇总（全县工作总结）", "各单位的自查表（.xlsx 或 YAML，可多选）", XLSX_YAML, True),
+    "compile": Batch("阶段汇总（全县工作总结）", "各单位的自查表（.xlsx 或 YAML，可多选或打包为 zip）", XLSX_YAML,
+                     True),
     "register-build": Batch("问题线索移送登记表", "线索表（.xlsx/.csv 或 YAML）", XLSX_CSV_YAML),
-    "register-merge": Batch("问题线索登记表汇总", "各单位报送的登记表（可多选）", XLSX_CSV_YAML, True),
+    "register-merge": Batch("问题线索登记表汇总", "各单位报送的登记表（可多选或打包为 zip）", XLSX_CSV_YAML, True),
 }
 
 
@@ -51,7 +52,10 @@ def batch_page(request: Request, task: str) -> HTMLResponse:
 async def batch_run(request: Request, task: str, files: Annotated[list[UploadFile], File()]) -> Response:
     batch = _batch(task)
     try:
-        uploads = await read_uploads(files, batch.suffixes)
+        if batch.multiple:
+            uploads = expand_zips(await read_uploads(files, (*batch.suffixes, ".zip")), batch.suffixes)
+        else:
+            uploads = await read_uploads(files, batch.suffixes)
         if len(uploads) > 1 and not batch.multiple:
             raise UploadRejected("此项只需上传一个文件。")
     except UploadRejected as exc:
