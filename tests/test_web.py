@@ -6,6 +6,7 @@ import html
 import io
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.readers.roster import read_roster
 from kongchuo_docs.sample_roster import write_sample_file
+from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app, page_routers, with_profile_password
 from kongchuo_docs.web.home import CARDS
@@ -498,3 +500,27 @@ def test_a_zip_of_unit_forms_is_compiled_and_every_file_accounted_for(client):
         if path.suffix in (".xlsx", ".yaml"):
             assert f"自查表.zip/{path.name}" in page
     assert "报送说明.txt" not in page  # not a form: left out of the job
+
+
+def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypatch, rosters):
+    monkeypatch.setattr(web_jobs, "SWEEP_SECONDS", 0.0)
+    application = create_app(ServerConfig(work_dir=tmp_path))
+    with TestClient(application) as c:
+        url = _check(c, "名册.xlsx", rosters[1].read_bytes()).url.path
+        wait_for_job(c, url)
+        preview = post_notice(c, "preview")
+        image = re.findall(r'src="(/notice/preview/[^"]+\.png)"', preview.text)[0]
+        assert c.get(image).status_code == 200
+        assert c.get(url).status_code == 200
+        application.state.jobs.keep = 1.0  # an hour, as far as this test can wait
+        time.sleep(2.0)
+        assert c.get(url).status_code == 404 and c.get(image).status_code == 404
+        assert [p.name for p in application.state.jobs.root.iterdir()] == []
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def test_a_tampered_session_cookie_is_a_new_session(client):
+    token = csrf_of(client)
+    client.cookies.set("kongchuo_session", client.cookies.get("kongchuo_session")[:-4] + "AAAA")
+    assert client.post("/notice/outline", json={"body": ""}, headers={"x-csrf-token": token}).status_code == 403

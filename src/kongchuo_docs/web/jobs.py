@@ -28,6 +28,8 @@ from .tasks import PRELOAD, run_task, write_json
 
 KEEP_SECONDS = 3600.0
 POLL_SECONDS = 0.05
+SWEEP_SECONDS = 60.0
+SCRATCH_PREFIX = "kongchuo-notice-"  # the 写通知 page's preview and download folders
 DIED = "生成过程意外中止，未写出任何文件。"
 STATES_FINISHED = ("done", "failed", "cancelled")
 
@@ -75,8 +77,13 @@ class JobManager:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._stopped = False
+        self._swept = time.monotonic()
         self._thread = threading.Thread(target=self._loop, name="kongchuo-jobs", daemon=True)
         self._thread.start()
+
+    def scratch_folder(self) -> Path:
+        """A private folder for a page's own files (a preview, a download), swept after `keep`."""
+        return Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=self.root))
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh private job folder (with ``in/``) and its id."""
@@ -187,6 +194,19 @@ class JobManager:
                     self._queue.remove(job)
                 self._jobs.pop(job.id, None)
                 shutil.rmtree(job.folder, ignore_errors=True)
+        if now - self._swept > SWEEP_SECONDS:
+            self._swept = now
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Delete the other folders made under `root` (previews, downloads) once older than `keep`."""
+        oldest = time.time() - self.keep
+        for folder in self.root.glob(f"{SCRATCH_PREFIX}*"):
+            try:
+                if folder.stat().st_mtime < oldest:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
 from .app import owner, render
+from .jobs import SCRATCH_PREFIX
 from .notice_form import NoticeForm, field_problems
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
@@ -61,7 +62,7 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
         upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
         return _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
-    with tempfile.TemporaryDirectory(prefix="kongchuo-notice-", dir=request.app.state.jobs.root) as tmp:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=request.app.state.jobs.root) as tmp:
         stored = f"上传{upload.suffix}"
         path = Path(tmp) / stored
         path.write_bytes(upload.data)
@@ -90,7 +91,7 @@ async def notice_submit(request: Request) -> Response:
     if action == "yaml":
         return Response(text.encode("utf-8"), media_type="application/x-yaml",
                         headers=_attachment(f"{_stem(form)}.yaml"))  # fmt: skip
-    folder = Path(tempfile.mkdtemp(prefix="kongchuo-notice-", dir=request.app.state.jobs.root))
+    folder = request.app.state.jobs.scratch_folder()
     handed_off = False  # the folder then belongs to the preview or the download
     try:
         (folder / YAML_NAME).write_text(text, encoding="utf-8")
@@ -139,6 +140,8 @@ async def preview_page(request: Request, preview_id: str, page: int) -> FileResp
     if preview is None or preview.owner != owner(request) or not 1 <= page <= preview.pages:
         raise HTTPException(404, "预览已过期，请重新预览。")
     png = preview.folder / f"{page}.png"
+    if not (preview.folder / QUICK_PDF).is_file():  # swept after the keeping time
+        raise HTTPException(404, "预览已过期，请重新预览。")
     if not png.is_file():
         source = preview.folder / QUICK_PDF
         if page > QUICK_PAGES:
