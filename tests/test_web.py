@@ -524,3 +524,10 @@ def test_a_tampered_session_cookie_is_a_new_session(client):
     token = csrf_of(client)
     client.cookies.set("kongchuo_session", client.cookies.get("kongchuo_session")[:-4] + "AAAA")
     assert client.post("/notice/outline", json={"body": ""}, headers={"x-csrf-token": token}).status_code == 403
+
+
+def test_what_users_typed_or_uploaded_is_escaped_in_the_page(client):
+    response = post_notice(client, "check", title="<script>alert(1)</script>")
+    assert "<script>alert(1)</script>" not in response.text and "&lt;script&gt;" in response.text
+    upload = _check(client, "<img src=x onerror=alert(1)>.docx", b"PK")
+    assert "<img src=x" not in upload.text and "&lt;img src=x onerror=alert(1)&gt;.docx" in upload.text
