@@ -28,10 +28,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kongchuo_docs.profile import load_profile  # noqa: E402
 from kongchuo_docs.readers.yaml_records import load_yaml  # noqa: E402
 from kongchuo_docs.sample_roster import write_sample_file  # noqa: E402
 from kongchuo_docs.web.notice_form import NoticeForm  # noqa: E402
 
+PROFILE = ROOT / "samples" / "profile" / "单位设置.yaml"
 TIMEOUT = 600.0  # seconds for any one job
 WARM_RUNS = 5
 
@@ -45,8 +47,9 @@ def free_port() -> int:
 def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "TMPDIR": str(workdir), "PYTHONPATH": str(ROOT / "src")}
-    process = subprocess.Popen([sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    command = [sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser",
+               "--settings", str(PROFILE)]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -118,8 +121,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         big, small = folder / "1000.xlsx", folder / f"{rows}.xlsx"
-        write_sample_file(big, rows=1000, seed=3)
-        write_sample_file(small, rows=rows, seed=5)
+        year = load_profile(PROFILE).first_year
+        write_sample_file(big, rows=1000, seed=3, year=year)
+        write_sample_file(small, rows=rows, seed=5, year=year)
         server, url = start_server(folder)
         try:
             form = seed_form()

@@ -254,3 +254,16 @@ def test_the_profile_supplies_issuer_number_code_and_printer(tmp_path: Path) -> 
     assert "单位设置.yaml 印发机关: 草稿没有版记" in result.stderr
     code, out = check(draft)
     assert code == 1 and "发文机关" not in out  # check reads the draft as build does: with the profile
+
+
+def test_check_a_draft_names_reading_notes_and_placement_errors(tmp_path: Path) -> None:
+    DRAFTS["修订.docx"](tmp_path / "修订.docx")
+    code, out = check(tmp_path / "修订.docx")
+    assert code == 1 and "修订.docx [提示] 草稿读取：草稿含修订标记" in out
+    doc = dm.new()
+    dm.title(doc, TITLE)
+    dm.para(doc, "特此通知。")
+    dm.signature(doc, ORGAN, date=DATE)
+    dm.para(doc, "2026年3月5日", align=dm.RIGHT)
+    code, out = check(dm.save(doc, tmp_path / "两个日期.docx"))
+    assert code == 2 and "两个日期.docx 第 5 段 [错误] 草稿结构（GB/T 9704-2012 7.3）：有两个成文日期" in out

@@ -313,6 +313,7 @@ def test_twelve_or_more_drafts() -> None:
 def test_automatic_numbering_formats_and_start_values(tmp_path: Path) -> None:
     assert [_format_number(n, "chineseCounting") for n in (1, 10, 12, 21)] == ["一", "十", "十二", "二十一"]
     assert _format_number(2, "ideographTraditional") == "乙" and _format_number(7, "decimal") == "7"
+    assert _format_number(3, "decimalEnclosedCircleChinese") == "③" and _format_number(14, "upperRoman") == "XIV"
     doc = dm.new()
     dm.title(doc, TITLE)
     dm.para(doc, RECIPIENTS)
@@ -485,3 +486,10 @@ def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> Non
     assert any(m.startswith("脚注.docx 第 3 段: 用了标题样式但没有编号") for m in messages), messages
     assert any(m.startswith("脚注.docx 第 4 段: 脚注未读取") for m in messages), messages
     assert reading.document.body[0].text == "总体要求"
+
+
+def test_set_format_plain(tmp_path: Path) -> None:
+    path = tmp_path / "修订.docx"
+    tracked_changes(path)
+    doc = read(path, tmp_path, settings={"格式": "无版头"}).document
+    assert doc.format == "plain" and doc.title == TITLE

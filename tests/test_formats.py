@@ -31,7 +31,7 @@ LEFT, RIGHT, TOP = g.MARGIN_LEFT_MM, g.MARGIN_LEFT_MM + g.TYPE_AREA_WIDTH_MM, g.
 
 PLAIN = "格式: 无版头\n标题: 起步镇控辍保学工作进展情况报告\n正文: |\n" + "".join(
     f"  {'测试段落' * 13}第{i}段。\n" for i in range(1, 31)
-) + "署名: 起步镇人民政府\n成文日期: 2026年3月30日\n"
+) + "署名: 起步镇人民政府\n成文日期: 2026年3月30日\n版记:\n  抄送: [县教育局]\n  印发机关: 起步镇党政办\n"
 
 UPWARD = """
 发文机关: 起步镇人民政府
@@ -175,7 +175,10 @@ def test_plain_report_title_at_the_top_then_one_blank_line_and_22_lines_a_page(o
     assert pages >= 3
     assert len([line for line in lines if line.page == 2]) == 22
     signature, date = find(pdf, "起步镇人民政府"), find(pdf, "2026年3月30日")
-    assert signature.page == date.page == pages and abs(baseline(date) - baseline(signature) - PITCH_MM) < 0.5
+    assert signature.page == date.page and abs(baseline(date) - baseline(signature) - PITCH_MM) < 0.5
+    cc, printer = find(pdf, "抄送：县教育局。"), find(pdf, "起步镇党政办")  # the optional 版记 …
+    assert cc.page == printer.page == pages and pages % 2 == 0  # … on an even last page
+    assert abs(printer.bottom - (TOP + g.TYPE_AREA_HEIGHT_MM)) < 3
 
 
 def test_plain_report_pages_agree_and_the_cli_builds_it(outputs, tmp_path: Path) -> None:

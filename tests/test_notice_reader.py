@@ -161,3 +161,9 @@ def test_body_as_a_list_of_paragraphs(tmp_path: Path) -> None:
     text = "发文机关: 罗源县教育局\n标题: 关于X的通知\n正文:\n  - 第一段。\n  - 一、标题\n成文日期: 2020-09-10\n"
     doc, _ = read_notice(write(tmp_path, text))
     assert [type(b).__name__ for b in doc.body] == ["Paragraph", "Heading"]
+
+
+def test_doc_number_of_another_year_than_the_date_warns(tmp_path):
+    _, warnings = read_notice(write(tmp_path, MINIMAL.replace("罗教综〔2020〕47号", "罗教综〔2019〕47号")))
+    assert any("发文字号的年份 2019 与成文日期 2020年9月10日 不在同一年" in str(w) and ":2 " in str(w)
+               for w in warnings), warnings

@@ -18,9 +18,9 @@ from web_helpers import csrf_of, form_data, sample_file, wait_for_job
 
 from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.kinds.letters import checked_roster
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.readers.roster import read_roster
 from kongchuo_docs.sample_roster import write_sample_file
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
@@ -34,7 +34,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     work = tmp_path_factory.mktemp("web")
-    application = create_app(ServerConfig(workers=2, work_dir=work, profile=work / "单位设置.yaml"))  # none yet
+    profile = work / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), profile)
+    application = create_app(ServerConfig(workers=2, work_dir=work, profile=profile))
     yield application
     application.state.jobs.close()
     application.state.render.close()
@@ -49,9 +51,22 @@ def client(app):
 def rosters(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rosters")
     bad, good = folder / "bad.xlsx", folder / "good.xlsx"
-    write_sample_file(bad, rows=20, invalid=2, seed=7)
-    write_sample_file(good, rows=20, invalid=0, seed=7)
+    year = _profile().first_year
+    write_sample_file(bad, rows=20, invalid=2, seed=7, year=year)
+    write_sample_file(good, rows=20, invalid=0, seed=7, year=year)
     return bad, good
+
+
+def _profile():
+    return load_profile(sample_file("profile", "单位设置.yaml"))
+
+
+def _app(folder: Path, **options):
+    """An app of its own (closed by the test) with a copy of the sample 单位设置."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), profile)
+    return create_app(ServerConfig(work_dir=folder / "jobs", profile=profile, **options))
 
 
 def post_notice(client: TestClient, action: str, **changes: str):
@@ -285,7 +300,7 @@ def test_roster_problems_are_listed_by_cell_and_marked_in_the_error_workbook(cli
     job_url = response.url.path
     assert wait_for_job(client, job_url)["state"] == "done"
     page = client.get(job_url).text
-    expected = read_roster(bad).problems.errors
+    expected = checked_roster(bad, _profile(), "入学")[1].problems.errors
     assert len(expected) == 2
     cells = re.findall(r'<td class="cell">([^<]+)</td>', page)
     assert sorted(cells) == sorted(p.location.cell for p in expected)
@@ -325,7 +340,7 @@ def test_fixed_roster_generates_letters_with_progress_and_a_zip(client, rosters)
 
 
 def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, rosters):
-    application = create_app(ServerConfig(workers=1, work_dir=tmp_path))
+    application = _app(tmp_path, workers=1)
     with TestClient(application) as c:
         token = csrf_of(c)
         urls = [c.post("/letters/check", files={"roster": ("名册.xlsx", rosters[1].read_bytes())},
@@ -341,8 +356,8 @@ def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, rosters):
 
 def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
     roster = tmp_path / "big.xlsx"
-    write_sample_file(roster, rows=3000, seed=2)  # long enough to still be reading when cancelled
-    application = create_app(ServerConfig(workers=1, work_dir=tmp_path / "work"))
+    write_sample_file(roster, rows=3000, seed=2, year=_profile().first_year)  # still being read when cancelled
+    application = _app(tmp_path / "work", workers=1)
     with TestClient(application) as c:
         url = c.post("/letters/check", files={"roster": ("名册.xlsx", roster.read_bytes())},
                      data={"csrf": csrf_of(c)}).url.path  # fmt: skip
@@ -478,11 +493,11 @@ def test_a_word_draft_fills_the_form_with_the_draft_readers_outline(client, tmp_
     assert loaded.status_code == 200 and "已载入 秋季通知.docx" in loaded.text
     assert 'value="某某县教育局关于做好秋季学期控辍保学工作的通知"' in loaded.text
     outline = re.search(r'<ul id="draft-outline">(.*?)</ul>', loaded.text, re.S)[1]
-    assert "署名：某某县教育局" in outline and "成文日期：2026年9月1日" in outline
+    assert "1级标题 一、摸清底数" in outline and "成文日期：2026年9月1日" in outline
     body = re.search(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', loaded.text, re.S)[1]
     assert body.splitlines()[1:3] == ["一、摸清底数", "各校要逐户核查适龄儿童少年入学情况。"]
-    findings = re.search(r'<ul id="draft-findings">(.*?)</ul>', loaded.text, re.S)[1]
-    assert "秋季通知.docx" in findings and "发文机关" in findings  # what the draft lacks, named as uploaded
+    issuers = re.search(r'<textarea id="f-issuers" name="issuers"[^>]*>(.*?)</textarea>', loaded.text, re.S)[1]
+    assert issuers == "罗源县教育局"  # what the draft lacks comes from the 单位设置, as in the CLI
     assert "上传.docx" not in loaded.text
 
 
@@ -504,7 +519,7 @@ def test_a_zip_of_unit_forms_is_compiled_and_every_file_accounted_for(client):
 
 def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypatch, rosters):
     monkeypatch.setattr(web_jobs, "SWEEP_SECONDS", 0.0)
-    application = create_app(ServerConfig(work_dir=tmp_path))
+    application = _app(tmp_path)
     with TestClient(application) as c:
         url = _check(c, "名册.xlsx", rosters[1].read_bytes()).url.path
         wait_for_job(c, url)

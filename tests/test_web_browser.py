@@ -19,7 +19,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.kinds.letters import checked_roster
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import write_sample_file
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,9 +48,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = _free_port()
-    env = {**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("server"))}
+    folder = tmp_path_factory.mktemp("server")
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
+    env = {**os.environ, "TMPDIR": str(folder)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser"],
+        [sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser",
+         "--settings", str(profile)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -148,8 +154,9 @@ def test_notice_form_outline_field_error_preview_and_pdf(server, browser, downlo
 
 def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, downloads, tmp_path):
     bad, good = tmp_path / "名册-有错.xlsx", tmp_path / "名册.xlsx"
-    write_sample_file(bad, rows=30, invalid=2, seed=11)
-    write_sample_file(good, rows=30, invalid=0, seed=11)
+    profile = load_profile(sample_path("profile", "单位设置.yaml"))
+    write_sample_file(bad, rows=30, invalid=2, seed=11, year=profile.first_year)
+    write_sample_file(good, rows=30, invalid=0, seed=11, year=profile.first_year)
     wait = WebDriverWait(browser, WAIT)
 
     browser.get(server + "/letters")
@@ -157,7 +164,7 @@ def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, 
     browser.find_element(By.CSS_SELECTOR, "form[action='/letters/check'] button").click()
     wait.until(ec.presence_of_element_located((By.ID, "problems")))
     cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#problems td.cell")]
-    expected = [p.location.cell for p in read_roster(bad).problems.errors]
+    expected = [p.location.cell for p in checked_roster(bad, profile, "入学")[1].problems.errors]
     assert len(expected) == 2 and sorted(cells) == sorted(expected)
     assert "共 2 处错误" in browser.find_element(By.ID, "problem-count").text
 

@@ -30,6 +30,11 @@ F = TypeVar("F", bound=Callable[..., object])
 
 ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")]
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
+                 "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
+]
 
 
 def reports_errors(func: F) -> F:
@@ -251,14 +256,18 @@ def sample_roster(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：种子相同，生成的名册相同。")] = 1,
     year: Annotated[
-        int | None, typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认今年。")
+        int | None,
+        typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认为单位设置中学年的第一年。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成合成的学生名册（罗源县乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。"""
+    """生成合成的学生名册（单位设置中的乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。
+
+    未找到单位设置（或其中没有学校）时使用内置的演示地名。"""
     from .sample_roster import write_sample_file
 
-    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, force=force)
+    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, settings=settings, force=force)
     typer.echo(str(output))
 
 
@@ -268,9 +277,7 @@ def letters(
     roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
-    settings: Annotated[
-        Path | None, typer.Option("--settings", help="设置文件（YAML），覆盖默认设置和名册中的“设置”表。")
-    ] = None,
+    settings: SettingsOption = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="自备的 Word 模板（.docx，字段写作 {{ 姓名 }}）。")
     ] = None,
@@ -342,7 +349,8 @@ def register_merge(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="判断逾期的截至日期，如 2020-12-20；默认今天。")
     ] = None,
-    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位，如 罗源县教育局。")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位；默认为单位设置中的教育局。")] = "",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。
@@ -352,7 +360,7 @@ def register_merge(
     from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_lines
 
     written, merged, warnings = merge_register_files(
-        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
+        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, settings=settings, force=force
     )
     console.problems(warnings)
     for line in summary_lines(merged):
@@ -372,12 +380,13 @@ def agreements(
         Path, typer.Argument(help="责任书名单：.xlsx/.csv（“责任书名单”表）或 YAML。", show_default=False)
     ],
     output: OutOption = Path("out"),
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
-    written, warnings = build_agreement_files(input_file, output, force=force)
+    written, warnings = build_agreement_files(input_file, output, settings=settings, force=force)
     console.problems(warnings)
     _print_written(output, written)
 
@@ -396,14 +405,16 @@ def self_check(
         bool, typer.Option("--allow-inconsistent", help="数据不一致时仍生成报告（报告中注明不一致之处）。")
     ] = False,
     rounding: RoundingOption = "half-up",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；数据不一致时默认拒绝生成。"""
+    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；主送单位设置中的教育局，引用其实施方案。
+    数据不一致时默认拒绝生成。"""
     from .kinds.self_check import build_self_check_files
 
     written, found = build_self_check_files(
         inputs, output, units_file=units, allow_inconsistent=allow_inconsistent,
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), settings=settings, force=force,
     )  # fmt: skip
     console.problems(found)
     _print_written(output, written)
@@ -418,17 +429,22 @@ def rectification(
     output: OutOption = Path("out"),
     date: Annotated[str | None, typer.Option("--date", help="整改通知的成文日期，如 2020-10-16。")] = None,
     number: Annotated[
-        str | None, typer.Option("--number", help="第一份通知的发文字号，如 罗教综〔2020〕52号，其余依次递增。")
+        str | None, typer.Option("--number", help="第一份通知的发文字号，如 某教督〔2020〕52号，其余依次递增；"
+                                 "只写序号（如 52）时，代字取单位设置的文号代字，年份取成文日期。")
     ] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认 罗源县教育局。")] = None,
-    basis: Annotated[str | None, typer.Option("--basis", help="检查依据文件的文号。")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    basis: Annotated[
+        str | None, typer.Option("--basis", help="检查依据文件的文号，默认为单位设置中实施方案的文号。")
+    ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成整改通知（每个被检查单位一份红头通知，问题清单为横排附件）和全县问题清单（Excel）。"""
     from .kinds.rectification import build_rectification_files
 
     written, warnings = build_rectification_files(
-        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, force=force
+        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, settings=settings,
+        force=force,
     )
     console.problems(warnings)
     _print_written(output, written)
@@ -448,6 +464,8 @@ def compile_summary(
     period: Annotated[str | None, typer.Option("--period", help="总结的时段，如 2020年秋季学期。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="总结的成文日期；默认取自查表中最晚的报告日期。")] = None,
     rounding: RoundingOption = "half-up",
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总文件夹中各单位的自查表，生成全县控辍保学工作总结（DOCX、PDF、图表）和汇总表（Excel）。
@@ -458,7 +476,7 @@ def compile_summary(
 
     written, comp = build_summary_files(
         folder, output, units_file=units, findings_file=findings, period=period, date=_date(date),
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), issuer=issuer, settings=settings, force=force,
     )  # fmt: skip
     for line in outcome_lines(comp):
         console.info(line)

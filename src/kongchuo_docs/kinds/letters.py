@@ -1,7 +1,8 @@
 """The ``letters`` command: a roster → per school (or township) one merged PDF and DOCX, per-child DOCX.
 
-Recipe: settings (defaults ← 设置 sheet ← ``--settings``) → template compiled and its fields checked
-(before anything is read or rendered) → roster read and validated (any invalid row stops the run,
+Recipe: settings (defaults ← 单位设置 profile ← 设置 sheet), their dates cross-checked → template
+compiled and its fields checked (before anything is read or rendered) → roster read and validated
+against the ages of the settings' 学年 (any invalid row stops the run,
 unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
 → glyphs checked for every name (生僻字 fall back to another font, reported) → letters grouped by
 school (责令: by township, the issuer) and sorted by class or village → one work unit per output
@@ -37,7 +38,9 @@ from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
 from ..output import OutputSet, in_folder
-from ..readers.roster import Student, read_roster
+from ..profile import Profile, load_profile
+from ..profile.checks import check_dates
+from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
 
@@ -67,12 +70,15 @@ def build_letters_files(
     force: bool = False,
     on_progress: ProgressHook | None = None,
 ) -> list[str]:
-    """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths."""
-    for path, label in ((roster, "名册"), (settings_file, "设置文件"), (word_template, "Word 模板")):
+    """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
+    `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
+    for path, label in ((roster, "名册"), (word_template, "Word 模板")):
         if path is not None and not Path(path).is_file():
             raise KongchuoError(f"找不到{label}：{path}")
+    profile = load_profile(settings_file)
+    console.problems(list(profile.warnings))
     with OutputSet(outdir, force=force) as out:
-        write_letters(out, roster, kind=kind, settings_file=settings_file, word_template=word_template,
+        write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
                       on_progress=on_progress)  # fmt: skip
     return out.written
@@ -81,9 +87,9 @@ def build_letters_files(
 def write_letters(
     out: OutputSet,
     roster: Path,
+    profile: Profile,
     *,
     kind: str = "入学",
-    settings_file: Path | None = None,
     word_template: Path | None = None,
     jobs: int = 1,
     per_record: bool = False,
@@ -113,18 +119,9 @@ def write_letters(
     if word_template is not None:
         compile_word_template(word_template, known, duplex=True)
     compile_default(spec, known, duplex=True)
-    settings = load_settings(roster, settings_file)
+    settings, data = checked_roster(roster, profile, kind)
     sort_key = str(settings["排序"])
-    if sort_key not in SORT_KEYS:
-        problems = Problems()
-        problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
-        problems.raise_if_errors()
     duplex = bool(settings["双面打印"])
-    if kind == "责令" and not settings["省级处罚条款"]:
-        console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
-                     "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
-
-    data = read_roster(roster)
     clock.lap("read+validate")
     row_errors = data.problems.errors
     if row_errors and not skip_invalid:
@@ -168,6 +165,23 @@ def write_letters(
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     return results
+
+
+def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:
+    """The letters' settings, checked (sort key, dates), and the roster read against their 学年:
+    what `write_letters` starts from, and all the web page's 校验 of a roster does."""
+    settings = load_settings(roster, profile)
+    sort_key = str(settings["排序"])
+    problems = Problems()
+    if sort_key not in SORT_KEYS:
+        problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
+    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    problems.raise_if_errors()
+    console.problems(problems.warnings)
+    if kind == "责令" and not settings["省级处罚条款"]:
+        console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
+                     "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
+    return settings, read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
 
 
 def group_students(
@@ -312,13 +326,13 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def demo(out: OutputSet) -> None:
-    """Demo step: a small synthetic roster of two schools (fixed seed, this school year) and its
-    letters of all three kinds (PDF + DOCX), each kind in its own folder (入学通知书/ …)."""
+def demo(out: OutputSet, profile: Profile) -> None:
+    """Demo step: a small synthetic roster of two schools (fixed seed, the profile's school year) and
+    its letters of all three kinds (PDF + DOCX), each kind in its own folder (入学通知书/ …)."""
     rel = in_folder(DEMO_INPUTS, f"通知书/{DEMO_ROSTER}")
-    rows = generate_rows(DEMO_POOL, seed=DEMO_SEED)
+    rows = generate_rows(DEMO_POOL, seed=DEMO_SEED, year=profile.first_year)
     schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
     roster = out.reserve(rel)
     write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
     for kind in KINDS:
-        write_letters(out, roster, kind=kind, source=rel, progress=False)
+        write_letters(out, roster, profile, kind=kind, source=rel, progress=False)

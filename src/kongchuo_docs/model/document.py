@@ -109,7 +109,7 @@ class Signature(_Model):
     """署名: the issuing organ's name, an optional note line under it (e.g. 代章)."""
 
     name: str
-    note: str | None = None  # e.g. "（罗源县教育局代章）"
+    note: str | None = None  # e.g. "（某某县教育局代章）"
 
 
 class Attachment(_Model):

@@ -2,13 +2,13 @@
 
 Example (the README shows a fuller one)::
 
-    发文机关: 罗源县教育局
-    发文字号: 罗教综〔2020〕47号
-    标题: 罗源县关于印发进一步加强控辍保学工作实施方案的通知
+    发文机关: 某某县教育局
+    发文字号: 某教综〔2020〕47号
+    标题: 某某县关于印发进一步加强控辍保学工作实施方案的通知
     主送: 各乡（镇）人民政府、县直有关单位：
     正文: |
       为助推全县打赢脱贫攻坚战，……
-    署名: 罗源县控辍保学工作领导小组
+    署名: 某某县控辍保学工作领导小组
     成文日期: 2020年9月10日
 
 Every problem is collected with its YAML line before anything is written; fixable slips
@@ -32,6 +32,7 @@ from ..model.document import Block
 from .body_text import SourceLine, parse_body
 from .normalize import (
     NormalizeError,
+    check_number_year,
     checked_doc_number,
     fix_half_width_punctuation,
     format_date,
@@ -297,6 +298,7 @@ class _Reader:
         date_value, date_loc = get("date")
         by_hand = isinstance(date_value, str) and HAND_DATE.match(date_value.strip()) is not None
         date = None if by_hand else self.date(date_value, date_loc, required=True)
+        check_number_year(doc_number, date, get("doc_number")[1], self.problems)
         note = self.note(get("note"), get("contact"), get("phone"))
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:

@@ -33,8 +33,10 @@ async def letters_check(request: Request, roster: Annotated[UploadFile, File()],
         uploads = await read_uploads([roster], SUFFIXES)
     except UploadRejected as exc:
         return render(request, "letters.html", status_code=400, kinds=KINDS, suffixes=SUFFIXES, error=str(exc))
-    job = start_job(request, "check-roster", uploads[:1], {"kind": kind, "per_record": bool(per_record)},
-                    title=f"名册校验（{uploads[0].display_name}）", back="/letters")  # fmt: skip
+    profile = request.app.state.config.profile_path()
+    params = {"kind": kind, "per_record": bool(per_record), "profile": str(profile) if profile.is_file() else ""}
+    job = start_job(request, "check-roster", uploads[:1], params, title=f"名册校验（{uploads[0].display_name}）",
+                    back="/letters")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -45,7 +47,7 @@ def letters_generate(request: Request, job_id: str) -> Response:
     if checked.task != "check-roster" or checked.status().get("invalid", 1):
         raise HTTPException(409, "名册尚未通过校验。")
     kind = checked.params["kind"]
-    job = follow_up(request, checked, "letters", {"kind": kind, "per_record": checked.params["per_record"]},
-                    title=f"{kind}通知书")  # fmt: skip
+    params = {key: checked.params[key] for key in ("kind", "per_record", "profile")}
+    job = follow_up(request, checked, "letters", params, title=f"{kind}通知书")
     request.app.state.jobs.discard(checked)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -84,6 +84,11 @@ class _Progress:
         write_json(self.path, {"files": self.files})
 
 
+def _profile(params: dict[str, Any]) -> Path | None:
+    """The 单位设置 the server uses (None: found as the commands find it)."""
+    return Path(params["profile"]) if params.get("profile") else None
+
+
 def _inputs(root: Path) -> list[Path]:
     return sorted((root / "in").iterdir())
 
@@ -91,18 +96,21 @@ def _inputs(root: Path) -> list[Path]:
 def _letters(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.letters import build_letters_files
 
-    written = build_letters_files(_inputs(root)[0], root / "out", kind=params["kind"],
+    written = build_letters_files(_inputs(root)[0], root / "out", kind=params["kind"], settings_file=_profile(params),
                                   per_record=bool(params.get("per_record")), on_progress=progress)  # fmt: skip
     return _finish(root, written)
 
 
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     """Validate a roster only: its problems, its valid rows, and the marked error workbook."""
+    from ..kinds.letters import checked_roster
     from ..output import OutputSet
-    from ..readers.roster import read_roster
+    from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
 
-    roster = read_roster(_inputs(root)[0])
+    profile = load_profile(_profile(params))
+    assert profile is not None
+    _, roster = checked_roster(_inputs(root)[0], profile, params["kind"])
     status: dict[str, Any] = {"state": "done", "rows": len(roster.students), "invalid": len(roster.invalid_rows)}
     if roster.problems.errors:
         with OutputSet(root / "out") as out:
