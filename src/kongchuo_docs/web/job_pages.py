@@ -35,6 +35,12 @@ def start_job(request: Request, task: str, uploads: list[Upload], params: dict[s
     return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names)
 
 
+def profile_param(request: Request) -> dict[str, str]:
+    """The job parameter naming the server's 单位设置 ("" when there is none yet: the kind says so)."""
+    path = request.app.state.config.profile_path()
+    return {"profile": str(path) if path.is_file() else ""}
+
+
 def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], title: str) -> Job:
     """A new job on the same uploads as `job` (生成 after a passed 校验)."""
     jobs: JobManager = request.app.state.jobs

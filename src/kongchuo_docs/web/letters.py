@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..kinds.letters import KINDS
 from ..readers.table import CSV_SUFFIXES, EXCEL_SUFFIXES
 from .app import render
-from .job_pages import follow_up, own_job, start_job
+from .job_pages import follow_up, own_job, profile_param, start_job
 from .security import UploadRejected, read_uploads, require_csrf
 
 router = APIRouter()
@@ -33,8 +33,7 @@ async def letters_check(request: Request, roster: Annotated[UploadFile, File()],
         uploads = await read_uploads([roster], SUFFIXES)
     except UploadRejected as exc:
         return render(request, "letters.html", status_code=400, kinds=KINDS, suffixes=SUFFIXES, error=str(exc))
-    profile = request.app.state.config.profile_path()
-    params = {"kind": kind, "per_record": bool(per_record), "profile": str(profile) if profile.is_file() else ""}
+    params = {"kind": kind, "per_record": bool(per_record), **profile_param(request)}
     job = start_job(request, "check-roster", uploads[:1], params, title=f"名册校验（{uploads[0].display_name}）",
                     back="/letters")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .app import render
-from .job_pages import start_job
+from .job_pages import profile_param, start_job
 from .security import UploadRejected, expand_zips, read_uploads, require_csrf
 
 router = APIRouter()
@@ -60,5 +60,5 @@ async def batch_run(request: Request, task: str, files: Annotated[list[UploadFil
             raise UploadRejected("此项只需上传一个文件。")
     except UploadRejected as exc:
         return render(request, "batch.html", status_code=400, task=task, batch=batch, error=str(exc))
-    job = start_job(request, task, uploads, {}, title=batch.title, back=f"/batch/{task}")
+    job = start_job(request, task, uploads, profile_param(request), title=batch.title, back=f"/batch/{task}")
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

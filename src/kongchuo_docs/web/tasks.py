@@ -123,7 +123,7 @@ def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> di
 def _agreements(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.agreement import build_agreement_files
 
-    written, warnings = build_agreement_files(_inputs(root)[0], root / "out")
+    written, warnings = build_agreement_files(_inputs(root)[0], root / "out", settings=_profile(params))
     console.problems(warnings)
     return _finish(root, written)
 
@@ -131,7 +131,7 @@ def _agreements(root: Path, params: dict[str, Any], progress: _Progress) -> dict
 def _self_check(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.self_check import build_self_check_files
 
-    written, found = build_self_check_files(_inputs(root), root / "out")
+    written, found = build_self_check_files(_inputs(root), root / "out", settings=_profile(params))
     console.problems(found)
     return _finish(root, written)
 
@@ -139,7 +139,7 @@ def _self_check(root: Path, params: dict[str, Any], progress: _Progress) -> dict
 def _rectification(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.rectification import build_rectification_files
 
-    written, warnings = build_rectification_files(_inputs(root)[0], root / "out")
+    written, warnings = build_rectification_files(_inputs(root)[0], root / "out", settings=_profile(params))
     console.problems(warnings)
     return _finish(root, written)
 
@@ -147,7 +147,7 @@ def _rectification(root: Path, params: dict[str, Any], progress: _Progress) -> d
 def _compile(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.summary import build_summary_files, outcome_lines
 
-    written, comp = build_summary_files(root / "in", root / "out")
+    written, comp = build_summary_files(root / "in", root / "out", settings=_profile(params))
     for line in outcome_lines(comp):
         console.info(line)
     return _finish(root, written)
@@ -162,7 +162,8 @@ def _register_build(root: Path, params: dict[str, Any], progress: _Progress) -> 
 def _register_merge(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     from ..kinds.register import merge_register_files, summary_lines
 
-    written, merged, warnings = merge_register_files(_inputs(root), root / "out", as_of=date.today())
+    written, merged, warnings = merge_register_files(_inputs(root), root / "out", as_of=date.today(),
+                                                     settings=_profile(params))
     console.problems(warnings)
     for line in summary_lines(merged):
         console.info(line)
