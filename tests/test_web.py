@@ -546,3 +546,15 @@ def test_what_users_typed_or_uploaded_is_escaped_in_the_page(client):
     assert "<script>alert(1)</script>" not in response.text and "&lt;script&gt;" in response.text
     upload = _check(client, "<img src=x onerror=alert(1)>.docx", b"PK")
     assert "<img src=x" not in upload.text and "&lt;img src=x onerror=alert(1)&gt;.docx" in upload.text
+
+
+def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, rosters, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no user profile either
+    application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=tmp_path / "单位设置.yaml"))
+    with TestClient(application) as c:
+        url = _check(c, "名册.xlsx", rosters[1].read_bytes()).url.path
+        assert wait_for_job(c, url)["state"] == "failed"
+        page = c.get(url).text
+        assert "找不到单位设置文件" in page and 'href="/settings"' in page
+    application.state.jobs.close()
+    application.state.render.close()
