@@ -517,6 +517,34 @@ def _date(value: str | None) -> dt.date | None:
         raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
+@app.command("serve")
+@reports_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；0.0.0.0 供局域网使用，此时必须设置访问密码。")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8765,
+    password: Annotated[
+        str | None, typer.Option("--password", help="访问密码（也可在单位设置中填写“访问密码”）。")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
+    keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
+    ] = None,
+) -> None:
+    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。"""
+    from .web.app import ServerConfig
+    from .web.app import serve as run_server
+
+    if workers < 1 or keep < 1:
+        raise KongchuoError("--workers 和 --keep 至少为 1")
+    typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
+    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0,
+                            profile=settings), open_browser=not no_browser)  # fmt: skip
+
+
 @app.command("version")
 def version() -> None:
     """显示版本号。"""
