@@ -11,34 +11,40 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from profiles import write_profile
 from pypinyin import Style, lazy_pinyin
 from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ID = re.compile(r"\d{17}[\dX]")
+SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
+DATE = f"{SAMPLE.date_rule.year}年{SAMPLE.date_rule.month}月{SAMPLE.date_rule.day}日"  # the sample's 成文日期
 SLIP_LABELS = ("送达文书名称", "受送达人", "送达地点", "送达方式", "送达人", "受送达人签名", "日期")
 
 
 def _roster(path: Path, rows: int, seed: int = 11) -> Path:
-    generated = [r for r in generate_rows(rows, seed=seed) if r.defect is None]
+    generated = [r for r in generate_rows(rows, seed=seed, year=SAMPLE.first_year) if r.defect is None]
     schools = [r.values["入读学校"] for r in generated]
     school = max(set(schools), key=schools.count)
-    write_sample_roster(path, [r for r in generated if r.values["入读学校"] == school])
+    write_sample_roster(path, [r for r in generated if r.values["入读学校"] == school], year=SAMPLE.first_year)
     return path
 
 
-def _letters(tmp_path: Path, roster: Path, settings: str = "", *extra: str) -> tuple[Path, Path, str]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    args = ["letters", str(roster), "-o", str(tmp_path / "out"), *extra]
-    if settings:
-        (tmp_path / "设置.yaml").write_text(settings, encoding="utf-8")
-        args += ["--settings", str(tmp_path / "设置.yaml")]
+def _letters(
+    tmp_path: Path, roster: Path, letters: dict | None = None, *extra: str, top: dict | None = None
+) -> tuple[Path, Path, str]:
+    """The letters of `roster` with the sample profile, its 通知书 section changed by `letters` (and its
+    top-level keys by `top`)."""
+    profile = write_profile(tmp_path, top, letters)
+    args = ["letters", str(roster), "-o", str(tmp_path / "out"), "--settings", str(profile), *extra]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     pdf = next((tmp_path / "out").rglob("*.pdf"))
@@ -73,13 +79,13 @@ def _clearances(pdf: Path, date: str) -> tuple[list[float], int]:
     return gaps, alone
 
 
-@pytest.mark.parametrize("settings", ["所需材料: []\n", ""])
+@pytest.mark.parametrize("settings", [{"所需材料": []}, None])
 def test_cut_line_is_two_lines_clear_of_the_date_in_the_pdf_and_spills_are_counted(
-    tmp_path: Path, settings: str
+    tmp_path: Path, settings: dict | None
 ) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 40)
     pdf, _, output = _letters(tmp_path, roster, settings)
-    gaps, alone = _clearances(pdf, "2026年8月20日")
+    gaps, alone = _clearances(pdf, DATE)
     assert all(gap >= g.LETTER_CUT_CLEARANCE_PT for gap in gaps), gaps
     records = len(read_roster(roster).students)
     assert len(gaps) + alone == records
@@ -94,15 +100,15 @@ def test_cut_line_is_two_lines_clear_of_the_date_in_the_pdf_and_spills_are_count
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
 def test_cut_line_is_two_lines_clear_of_the_date_in_the_rendered_docx(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 12)
-    _, docx, _ = _letters(tmp_path, roster, "所需材料: []\n")
+    _, docx, _ = _letters(tmp_path, roster, {"所需材料": []})
     rendered = render_docx_to_pdf(docx, tmp_path / "lo")
-    gaps, _ = _clearances(rendered, "2026年8月20日")
+    gaps, _ = _clearances(rendered, DATE)
     assert gaps and all(gap >= g.LETTER_CUT_CLEARANCE_PT for gap in gaps), gaps
 
 
 def test_service_receipt_table_and_doc_number_line(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 12)
-    settings = "入学回执样式: 送达回证\n入学文号前缀: 罗一小入〔2026〕\n"
+    settings = {"入学回执样式": "送达回证", "入学文号前缀": "罗一小入〔2026〕"}
     pdf, docx, output = _letters(tmp_path, roster, settings)
     records = len(read_roster(roster).students)
     with pymupdf.open(pdf) as doc:
@@ -125,16 +131,16 @@ def _order(docx: Path) -> list[str]:
 
 
 def test_letters_within_a_class_in_roster_order_by_pinyin_or_by_id(tmp_path: Path) -> None:
-    rows = [r for r in generate_rows(40, seed=5) if r.defect is None][:24]
+    rows = [r for r in generate_rows(40, seed=5, year=SAMPLE.first_year) if r.defect is None][:24]
     for i, row in enumerate(rows):  # one school, two classes, rows interleaved
         row.values.update({"入读学校": "某某中心小学", "班级": f"{2 - i % 2}班"})
     roster = tmp_path / "名册.xlsx"
-    write_sample_roster(roster, rows)
+    write_sample_roster(roster, rows, year=SAMPLE.first_year)
     students = read_roster(roster).students
     by_id = {s.id_number: s for s in students}
     orders = {}
     for sort in ("名册", "拼音", "身份证号"):
-        _, docx, _ = _letters(tmp_path / sort, roster, "", "--sort", sort)
+        _, docx, _ = _letters(tmp_path / sort, roster, None, "--sort", sort)
         ids = list(dict.fromkeys(i for i in ID.findall(_docx_text(docx)) if i in by_id))
         assert sorted(ids) == sorted(by_id)
         orders[sort] = [by_id[i] for i in ids]
@@ -155,9 +161,10 @@ def _docx_text(docx: Path) -> str:
 
 
 def test_simplex_by_default_duplex_on_request(tmp_path: Path) -> None:
+    """A profile that leaves 双面打印 blank gets single-sided letters; --duplex turns it on."""
     roster = _roster(tmp_path / "名册.xlsx", 12)
     for extra, section, even in (((), "nextPage", False), (("--duplex",), "oddPage", True)):
-        pdf, docx, _ = _letters(tmp_path / section, roster, "所需材料: []\n", *extra)
+        pdf, docx, _ = _letters(tmp_path / section, roster, {"所需材料": []}, *extra, top={"双面打印": ""})
         with zipfile.ZipFile(docx) as zf:
             types = set(re.findall(r'<w:type w:val="(\w+)"/>', zf.read("word/document.xml").decode("utf-8")))
         assert types == {section}
@@ -169,9 +176,10 @@ def test_simplex_by_default_duplex_on_request(tmp_path: Path) -> None:
 
 def test_unknown_sort_and_slip_style_are_refused_in_chinese(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 4)
-    (tmp_path / "设置.yaml").write_text("入学回执样式: 收据\n", encoding="utf-8")
+    profile = write_profile(tmp_path, letters={"入学回执样式": "收据"})
     result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--sort", "年龄",
-                                      "--settings", str(tmp_path / "设置.yaml")])  # fmt: skip
-    assert result.exit_code == 2
-    assert "--sort 班内排序" in result.output and "入学回执样式" in result.output
+                                      "--settings", str(profile)])  # fmt: skip
+    assert result.exit_code == 2 and "--sort" in result.output and "年龄" in result.output
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--settings", str(profile)])
+    assert result.exit_code == 2 and "入学回执样式" in result.output and "收据" in result.output
     assert not (tmp_path / "out").exists()

@@ -8,6 +8,10 @@ from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds import self_check
 from kongchuo_docs.kinds.self_check_narrative import narrative_document, read_narrative_file
 from kongchuo_docs.model import Heading, Paragraph
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
+
+SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
 
 HEAD = "单位名称: 某某镇人民政府\n单位类型: 乡镇\n报告日期: 2026-10-09\n发文字号: 某政〔2026〕8号\n"
 SECTIONS = """\
@@ -38,7 +42,7 @@ def _texts(doc) -> list[str]:
 def test_sections_become_numbered_headings_with_the_body_as_written(tmp_path):
     report = read_narrative_file(_write(tmp_path, HEAD + SECTIONS))
     assert report is not None and report.given == frozenset() and not report.complete
-    doc = narrative_document(report, unit=None, rounding="half-up", found=[])
+    doc = narrative_document(report, SAMPLE, unit=None, rounding="half-up", found=[])
     headings = [(b.level, b.text) for b in doc.body if isinstance(b, Heading)]
     assert headings[:3] == [(1, "一、基本情况"), (1, "二、主要做法"), (2, "（一）压实责任")]
     assert [t for lvl, t in headings if lvl == 1] == ["一、基本情况", "二、主要做法", "三、存在问题", "四、下一步打算"]
@@ -51,7 +55,7 @@ def test_sections_become_numbered_headings_with_the_body_as_written(tmp_path):
 def test_a_pasted_body_keeps_its_own_headings_and_opening(tmp_path):
     body = "正文: |\n  根据县局通知要求，我镇开展了自查。\n  一、基本情况\n  全镇学生1200人。\n  二、存在问题\n  无。\n"
     report = read_narrative_file(_write(tmp_path, HEAD + body))
-    doc = narrative_document(report, unit=None, rounding="half-up", found=[])
+    doc = narrative_document(report, SAMPLE, unit=None, rounding="half-up", found=[])
     assert _texts(doc)[:2] == ["根据县局通知要求，我镇开展了自查。", "一、基本情况"]
 
 
@@ -74,7 +78,7 @@ def test_narrative_with_every_count_gets_the_statistics_table(tmp_path):
     counts = "".join(f"{k}: {v}\n" for k, v in COUNTS.items())
     report = read_narrative_file(_write(tmp_path, HEAD + counts + SECTIONS))
     assert report.complete
-    doc = narrative_document(report, unit=None, rounding="half-up", found=[])
+    doc = narrative_document(report, SAMPLE, unit=None, rounding="half-up", found=[])
     assert doc.attachments and doc.attachments[0].title == "某某镇人民政府辍学情况统计表"
 
 

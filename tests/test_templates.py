@@ -12,11 +12,14 @@ import pymupdf
 import pytest
 import yaml
 from docx import Document as WordDocument
+from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs import wording
 from kongchuo_docs.cli import app
 from kongchuo_docs.libreoffice import soffice_path
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 
 W_T = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
@@ -26,6 +29,7 @@ HOSTILE = {
     "class": "{{ ''.__class__ }}",
     "include": "{% include '/etc/passwd' %}",
 }
+YEAR = load_profile(sample_path("profile", "单位设置.yaml")).first_year  # the profile every test finds
 NEW_SENTENCE = "请家长务必提前一天到校熟悉环境。"
 
 
@@ -36,9 +40,9 @@ def _no_user_folder(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _roster(path: Path, rows: int = 6) -> Path:
-    generated = generate_rows(rows, seed=11)
+    generated = generate_rows(rows, seed=11, year=YEAR)
     school = sorted({r.values["入读学校"] for r in generated if r.values.get("入读学校")})[0]
-    write_sample_roster(path, [r for r in generated if r.values.get("入读学校") == school])
+    write_sample_roster(path, [r for r in generated if r.values.get("入读学校") == school], year=YEAR)
     return path
 
 
@@ -255,15 +259,15 @@ def test_an_output_name_from_edited_wording_never_leaves_the_output_folder(tmp_p
     assert not (tmp_path / "逃出.docx").exists() and not _written(tmp_path / "out")
 
 
-@pytest.mark.parametrize("settings", ["", "入学回执样式: 送达回证\n入学文号前缀: 某小入〔2026〕\n"])
-def test_docx_and_pdf_of_the_same_letters_say_the_same(tmp_path: Path, settings: str) -> None:
+@pytest.mark.parametrize("settings", [None, {"入学回执样式": "送达回证", "入学文号前缀": "某小入〔2026〕"}])
+def test_docx_and_pdf_of_the_same_letters_say_the_same(tmp_path: Path, settings: dict | None) -> None:
     folder = _export(tmp_path / "模板")
     path = folder / "letters/enrolment.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("孩子因身体状况", "孩子确因身体状况"), encoding="utf-8")
-    (tmp_path / "设置.yaml").write_text(settings or "显示编号: true\n", encoding="utf-8")
+    profile = write_profile(tmp_path, letters=settings or {"显示编号": True})
     roster = _roster(tmp_path / "名册.xlsx", 8)
     code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "out"),
-                        "--settings", str(tmp_path / "设置.yaml"))  # fmt: skip
+                        "--settings", str(profile))  # fmt: skip
     assert code == 0, output
     for docx in (tmp_path / "out").rglob("*.docx"):
         docx_text = re.sub(r"\s+", "", _docx_text(docx))

@@ -18,6 +18,7 @@ from typing import Any
 from .. import stats
 from ..errors import Location, Problem, Problems
 from ..model import Block, Document, Heading, Paragraph
+from ..profile import Profile
 from ..readers.body_text import SourceLine, int_to_cn, parse_body
 from ..readers.normalize import checked_doc_number
 from ..readers.units import Unit
@@ -95,13 +96,14 @@ def _source_lines(text: object, path: Path, key_line: int | None) -> list[Source
 
 
 def narrative_document(
-    report: Narrative, *, unit: Unit | None, rounding: stats.RoundingMode, found: Sequence[Problem]
+    report: Narrative, profile: Profile, *, unit: Unit | None, rounding: stats.RoundingMode,
+    found: Sequence[Problem],
 ) -> Document:
     """The 自查报告 of a narrative: the wording's opening sentence when the body is given as sections
     (a 正文 brings its own), the body as written, the 统计表 when every count is given."""
     opening: list[Block] = []
     if isinstance(report.body[0], Heading):
         w = load_wording("report", "self_check.yaml")
-        opening = [Paragraph(text=render(w["opening"], **template_values(report.form, rounding)))]
-    return report_document(report.form, [*opening, *report.body], unit=unit, rounding=rounding, found=found,
-                           table=report.complete)  # fmt: skip
+        opening = [Paragraph(text=render(w["opening"], **template_values(report.form, profile, rounding)))]
+    return report_document(report.form, profile, [*opening, *report.body], unit=unit, rounding=rounding,
+                           found=found, table=report.complete)  # fmt: skip

@@ -27,7 +27,7 @@ import jinja2
 
 from .. import gbt9704 as g
 from .. import sandbox
-from ..layout.text import break_lines
+from ..layout.text import break_lines, justifiable
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
 from .pdf_fonts import EmbeddedFont, FontPack
@@ -157,7 +157,7 @@ class CompiledPdf:
             indent = first if i == 0 else 0.0
             natural = measure(line)
             line_spacing = spacing
-            if align == "justify" and i < len(lines) - 1 and len(line) > 1:
+            if align == "justify" and i < len(lines) - 1 and justifiable(line, indent + natural, width, size):
                 line_spacing += (width - indent - natural) / (len(line) - 1)
                 x = indent
             elif align == "center":
