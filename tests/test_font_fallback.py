@@ -60,6 +60,17 @@ def test_font_table_declares_every_official_font(docx: Path) -> None:
         assert values["family"] == ("swiss" if spec.official == g.FONT_HEITI else "roman")
 
 
+def test_letters_docx_declares_the_official_fonts_too() -> None:
+    from kongchuo_docs.letters.docx_template import package_parts
+    from kongchuo_docs.letters.spec import load_spec
+
+    parts = dict(package_parts(load_spec("入学")))
+    declared = {f.get(f"{W}name") for f in ET.fromstring(parts["word/fontTable.xml"]).iter(f"{W}font")}
+    assert declared == set(DECLARATIONS)
+    assert b"/word/fontTable.xml" in parts["[Content_Types].xml"]
+    assert b'Target="fontTable.xml"' in parts["word/_rels/document.xml.rels"]
+
+
 def test_aliases_accept_the_stand_in_after_the_official_font(tmp_path: Path, monkeypatch) -> None:
     fonts = resolve_fonts()
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))

@@ -38,9 +38,21 @@ DECLARATIONS: dict[str, FontDeclaration] = {
 
 
 def declare_fonts(word: WordDocument) -> None:
-    """Add (or replace) the declaration of every official font in the document's font table."""
+    """Add (or replace) the declaration of every official font in a python-docx document's font table."""
     part = next(p for p in word.part.package.iter_parts() if p.partname == FONT_TABLE_PART)
     root = etree.fromstring(part.blob)
+    _declare(root)
+    part._blob = _serialized(root)
+
+
+def font_table_xml() -> bytes:
+    """A ``word/fontTable.xml`` holding only the official fonts (for a package built by hand)."""
+    root = etree.fromstring(f'<w:fonts xmlns:w="{_W}"/>')
+    _declare(root)
+    return _serialized(root)
+
+
+def _declare(root: etree._Element) -> None:
     for name, decl in DECLARATIONS.items():
         for old in root.findall(f"{{{_W}}}font[@{{{_W}}}name='{name}']"):
             root.remove(old)
@@ -51,5 +63,8 @@ def declare_fonts(word: WordDocument) -> None:
         font.append(el("w:family", val=decl.family))
         font.append(el("w:pitch", val="variable"))
         root.append(font)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _serialized(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
