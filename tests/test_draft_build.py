@@ -37,6 +37,23 @@ def check(path: Path) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+@pytest.fixture(autouse=True)
+def no_user_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No 单位设置 of the machine's user is found: the config folder is empty, the cwd a fresh one."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+
+
+PROFILE = """\
+省: 福建省
+县: 古田县
+行政区划代码: "350922"
+教育局: 古田县教育局
+文号代字: {通知: 古教综}
+学年: 2026-2027
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Every test draft in one folder, built in one run with the 发文机关 given by --set."""
@@ -44,7 +61,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for name, make in DRAFTS.items():
         make(folder / name)
     out = folder.parent / f"{folder.name}-out"
-    result = run("build", str(folder), "-o", str(out), "--set", f"发文机关={ORGAN}")
+    result = run("build", str(folder), "-o", str(out), "--set", f"发文机关={ORGAN}", cwd=folder)
     return {"folder": folder, "out": out, "result": result}
 
 
@@ -57,7 +74,7 @@ def test_a_folder_of_drafts_builds_each_with_its_yaml_and_outline(built: dict) -
         stem = Path(name).stem
         assert {f"{stem}.yaml", f"{stem}.docx", f"{stem}.pdf"} <= paths
         assert f"【{name}】识别结果" in result.stderr
-    assert (out / "图片-图片" / "图1.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "图片-图片" / "图1.png").read_bytes()[:4] == b"\x89PNG" and "图片-图片/图1.png" in paths
     assert "  1级标题 一、总体要求" in result.stderr and "    2级标题 （一）加强排查" in result.stderr
     assert "  署名：古田县教育局、古田县民政局" in result.stderr and "  抄送：县人民政府办公室" in result.stderr
 
@@ -223,3 +240,17 @@ def test_read_draft_form_for_the_web_page(tmp_path: Path) -> None:
     assert mapping["标题"] == TITLE and mapping["附件说明"] == ["1. 控辍保学工作责任清单", "2. 劝返复学工作流程"]
     assert mapping["正文"].startswith("为做好2026年") and mapping["附件"][1]["标题"] == "劝返复学工作流程"
     assert "附件2：劝返复学工作流程（1 项内容）" in outline or any("发文机关" in str(f) for f in findings)
+
+
+def test_the_profile_supplies_issuer_number_code_and_printer(tmp_path: Path) -> None:
+    (tmp_path / "单位设置.yaml").write_text(PROFILE, encoding="utf-8")
+    draft = tmp_path / "草稿.txt"
+    draft.write_text("\n".join([TITLE, RECIPIENTS, "为做好工作，特此通知。", ORGAN, DATE]), encoding="utf-8")
+    result = run("build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx", "--set", "发文字号=3",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for line in ("发文机关：古田县教育局", "发文字号：古教综〔2026〕3号", "印发：古田县教育局办公室 2026年3月2日"):
+        assert line in result.stderr
+    assert "单位设置.yaml 印发机关: 草稿没有版记" in result.stderr
+    code, out = check(draft)
+    assert code == 1 and "发文机关" not in out  # check reads the draft as build does: with the profile

@@ -13,7 +13,7 @@ import pytest
 
 from kongchuo_docs.errors import Location
 from kongchuo_docs.model import Heading, Image, Table
-from kongchuo_docs.readers.draft import DraftReading, read_draft
+from kongchuo_docs.readers.draft import DraftDefaults, DraftReading, read_draft
 from kongchuo_docs.readers.draft_docx import _format_number
 
 ORGAN = "古田县教育局"
@@ -42,7 +42,7 @@ class Expect:
 
 
 def read(path: Path, tmp_path: Path, **kw) -> DraftReading:
-    return read_draft(path, tmp_path / "work", defaults={"发文机关": ORGAN}, **kw)
+    return read_draft(path, tmp_path / "work", defaults=DraftDefaults(issuer=ORGAN), **kw)
 
 
 def assert_outline(reading: DraftReading, expect: Expect) -> None:
@@ -172,12 +172,15 @@ def gbk_text(path: Path) -> Expect:
 
 
 def markdown(path: Path) -> Expect:
-    """A Markdown draft: # title, **bold** marks dropped, a table in the body."""
+    """A Markdown draft: # title, **bold** marks dropped, a table and a picture in the body; a picture
+    outside the draft's folder is not read (and said)."""
+    (path.parent / "流程图.png").write_bytes(dm.png())
     path.write_text(
         f"# {TITLE}\n\n{RECIPIENTS}\n\n{OPENING}\n\n一、**总体要求**\n\n{BODY}\n\n"
-        "| 学段 | 目标 |\n| --- | --- |\n| 小学 | 100% |\n| 初中 | 99% |\n\n"
-        f"{CLOSING}\n\n{ORGAN}\n{DATE}\n", encoding="utf-8")
-    return Expect(headings=[(1, "一、总体要求")], tables=1)
+        "| 学段 | 目标 |\n| --- | --- |\n| 小学 | 100% |\n| 初中 | 99% |\n\n![劝返流程](流程图.png)\n\n"
+        f"![外部](../../etc/图.png)\n\n{CLOSING}\n\n{ORGAN}\n{DATE}\n", encoding="utf-8")
+    return Expect(headings=[(1, "一、总体要求")], tables=1, images=1,
+                  warnings=[f"{path.name}:18: 图片未读取（应为草稿所在文件夹中的图片文件）（../../etc/图.png）"])
 
 
 def two_line_title(path: Path) -> Expect:
@@ -354,7 +357,7 @@ def test_settings_override_and_defaults_fill_in(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
     reading = read_draft(path, tmp_path / "w", settings={"发文字号": "古教综[2026]03号", "格式": "信函"},
-                         defaults={"发文机关": "古田县教育局", "标题": "不会用到的标题"})
+                         defaults=DraftDefaults(issuer="古田县教育局", number_code="不会用到"))
     doc = reading.document
     assert doc.doc_number == "古教综〔2026〕3号" and doc.format == "letter"
     assert doc.title == TITLE and doc.issuers == ["古田县教育局"]
@@ -438,3 +441,47 @@ def test_control_characters_in_a_text_draft_are_dropped(tmp_path: Path) -> None:
     path.write_text("\n".join([TITLE + "\x00", RECIPIENTS, "\x07" + BODY, ORGAN, DATE]), encoding="utf-8")
     doc = read(path, tmp_path).document
     assert doc.title == TITLE and doc.body[0].text == BODY
+
+
+def test_a_typed_header_and_a_note_under_the_date(tmp_path: Path) -> None:
+    """A draft that already has "…文件" and the 发文字号 typed above the title, and a 附注."""
+    path = tmp_path / "带版头.txt"
+    path.write_text("\n".join(["古田县民政局文件", "古民〔2026〕8号", TITLE, RECIPIENTS, BODY, "古田县民政局", DATE,
+                               "（此件公开发布）"]), encoding="utf-8")
+    doc = read(path, tmp_path).document
+    assert doc.issuers == ["古田县民政局"] and doc.doc_number == "古民〔2026〕8号"  # the draft wins over defaults
+    assert doc.title == TITLE and doc.note == "（此件公开发布）" and doc.body[0].text == BODY
+
+
+def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
+    """--set 发文字号=3 takes the profile's 文号代字 and the date's year; a draft without a 版记 gets the
+    profile's 印发机关 (said so); one with 抄送 only gets the 印发机关 added."""
+    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室", source="单位设置.yaml")
+    path = tmp_path / "a.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
+    reading = read_draft(path, tmp_path / "w", settings={"发文字号": "3"}, defaults=defaults)
+    doc = reading.document
+    assert doc.doc_number == "古教综〔2026〕3号"
+    assert doc.colophon.printer == "古田县教育局办公室" and doc.colophon.print_date == dt.date(2026, 3, 2)
+    assert any(str(p).startswith("单位设置.yaml 印发机关: 草稿没有版记") for p in reading.warnings)
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
+    doc = read_draft(path, tmp_path / "w2", defaults=defaults).document
+    assert doc.colophon.cc == ["县人民政府办公室"] and doc.colophon.printer == "古田县教育局办公室"
+
+
+def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = dm.new()
+    dm.title(doc, TITLE)
+    dm.para(doc, RECIPIENTS)
+    dm.para(doc, "总体要求", style="Heading 1")
+    p = dm.para(doc, BODY)
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>'))
+    dm.signature(doc, ORGAN, date=DATE)
+    reading = read(dm.save(doc, tmp_path / "脚注.docx"), tmp_path)
+    messages = [str(p) for p in reading.warnings]
+    assert any(m.startswith("脚注.docx 第 3 段: 用了标题样式但没有编号") for m in messages), messages
+    assert any(m.startswith("脚注.docx 第 4 段: 脚注未读取") for m in messages), messages
+    assert reading.document.body[0].text == "总体要求"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location, Problem
-from .readers.draft import DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
+from .readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
 from .readers.draft_outline import Paras
 from .readers.notice_yaml import KEYS, _Reader
 from .readers.yaml_records import load_yaml
@@ -135,8 +135,9 @@ def style_findings(reader: _Reader, data: Mapping[str, Any]) -> list[Finding]:
     return found
 
 
-def check_file(path: Path) -> CheckResult:
-    """Check a 公文 YAML file or a draft. Files that cannot be read give readable=False."""
+def check_file(path: Path, profile_path: Path | None = None) -> CheckResult:
+    """Check a 公文 YAML file or a draft (with the profile's defaults, as `build` reads it). Files that
+    cannot be read give readable=False."""
     path = Path(path)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
@@ -145,8 +146,10 @@ def check_file(path: Path) -> CheckResult:
             reader.document(data)
             findings = [_finding(p) for p in reader.problems.items] + style_findings(reader, data)
             return CheckResult(findings, True, [], plain_mapping(data))
+        from .kinds.draft import draft_defaults
+
         with tempfile.TemporaryDirectory(prefix="kongchuo-check-") as work:
-            reading = read_draft(path, Path(work))
+            reading = read_draft(path, Path(work), defaults=draft_defaults(profile_path))
             return draft_result(path, reading)
     except InputError as exc:
         unreadable = [Finding(p.location, UNREADABLE, "", SEVERITY[p.severity], p.message, p.value)
@@ -162,11 +165,12 @@ def draft_result(path: Path, reading: DraftReading) -> CheckResult:
     return CheckResult(findings, reading.placed, outline_lines(reading), plain_mapping(reading.mapping))
 
 
-def read_draft_form(source: Path | bytes,
-                    filename: str | None = None) -> tuple[dict[str, Any], list[str], list[Finding]]:
+def read_draft_form(source: Path | bytes, filename: str | None = None, *,
+                    defaults: DraftDefaults | None = None) -> tuple[dict[str, Any], list[str], list[Finding]]:
     """For the web page: a draft (a path, or uploaded bytes with their file name) → (the 写通知 form's
-    values as the YAML mapping, the outline lines, the findings). Raises InputError/KongchuoError
-    for a file that cannot be read."""
+    values as the YAML mapping, the outline lines, the findings). `defaults`: what the web page's
+    profile supplies (`kinds.draft.draft_defaults`). Raises InputError/KongchuoError for a file that
+    cannot be read."""
     with tempfile.TemporaryDirectory(prefix="kongchuo-form-") as work:
         if isinstance(source, bytes):
             name = Path(filename or "草稿.docx").name
@@ -175,5 +179,5 @@ def read_draft_form(source: Path | bytes,
             path.write_bytes(source)
         else:
             path = Path(source)
-        result = draft_result(path, read_draft(path, Path(work) / "read"))
+        result = draft_result(path, read_draft(path, Path(work) / "read", defaults=defaults))
     return result.mapping, result.outline, result.findings

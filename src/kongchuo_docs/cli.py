@@ -151,7 +151,8 @@ def build(
     ] = "docx,pdf",
     set_values: Annotated[
         list[str] | None,
-        typer.Option("--set", help="草稿：覆盖或补充一项，如 --set 发文字号=古教综〔2026〕3号（可重复）。"),
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
     force: ForceOption = False,
 ) -> None:

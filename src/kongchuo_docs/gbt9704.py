@@ -105,7 +105,11 @@ EXACT_LINE_TEXT_BOTTOM_EM: Final = 0.16
 # baseline this gives EXACT_LINE_TEXT_BOTTOM_EM for 16 pt in 28.95 pt (0.2 × 28.95 − 0.2 × 16 = 2.6 pt).
 EXACT_LINE_BASELINE_FRACTION: Final = 0.8
 SIGNER_LABEL: Final = "签发人："  # §7.2.6 上行文
-SIGNER_INDENT_CHARS: Final = 1  # §7.2.6 签发人 居右空一字, 发文字号 居左空一字
+SIGNER_INDENT_CHARS: Final = 1  # §7.2.6 签发人 居右空一字, 发文字号 居左空一字 (§7.2.5 上行文)
+# §7.2.6 多个签发人: 一般每行排两个姓名, 回行时与上一行第一个签发人姓名对齐; §7.2.5 发文字号与最后一个
+# 签发人姓名处在同一行. Names are spaced by one full-width space ("均匀编排", [practice]).
+SIGNERS_PER_LINE: Final = 2
+SIGNER_NAME_GAP: Final = "\u3000"
 
 # ---------------------------------------------------------------- §7.3 主体
 TITLE_SIZE_PT: Final = SIZE_PT["二号"]  # §7.3.1 2号 小标宋
@@ -123,6 +127,18 @@ NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE: Final = 1
 NO_SEAL_SIGNATURE_RIGHT_INDENT_CHARS: Final = 2
 NO_SEAL_DATE_SHIFT_CHARS: Final = 2
 NOTE_INDENT_CHARS: Final = 2  # §7.3.6 附注 居左空二字, 加圆括号
+NOTE_BRACKETS: Final = ("（", "）")  # §7.3.6
+# §7.3.5.1 联合行文加盖印章: 署名按发文机关顺序整齐排列, 印章一一对应下压署名, 最后一个印章下压署名和
+# 成文日期, 印章互不相交或相切, 两端不超出版心. [practice] two organs to a row, the last organ's name
+# centred over the date; rows SEAL_ROW_PITCH_LINES lines apart so 42 mm seals (5 lines = 51 mm) never touch.
+JOINT_SEALS_PER_ROW: Final = 2
+SEAL_DIAMETER_MM: Final = 42.0  # [practice] 党政机关 seal, the largest in common use
+SEAL_ROW_PITCH_LINES: Final = 5
+# [practice] 成文日期 left for the hand (成文日期: 手填) and the writing lines of a 签字栏
+HAND_DATE_TEXT: Final = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+WRITING_LINE_CHAR: Final = "_"  # half-width low line; a run of them is the line a signature goes on
+SIGN_FIELD_DATE_TEXT: Final = "____年__月__日"
+SIGN_FIELD_ROW_GAP_LINES: Final = 1  # [practice] a blank line between rows of 签字栏: room for the hand
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 

@@ -12,7 +12,7 @@ from typing import Any
 from .. import console
 from ..errors import InputError, KongchuoError
 from ..output import OutputSet
-from ..readers.draft import DRAFT_SUFFIXES, DraftReading, mapping_yaml, outline_lines, read_draft
+from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, DraftReading, mapping_yaml, outline_lines, read_draft
 from .publish import write_document
 
 
@@ -38,12 +38,25 @@ def draft_files(sources: Sequence[Path]) -> list[Path]:
     return out
 
 
+def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
+    """发文机关, 文号代字 and 印发机关 from the 单位设置 profile, when there is one."""
+    from ..profile import load_profile
+
+    profile = load_profile(profile_path, required=False)
+    if profile is None:
+        return DraftDefaults()
+    source = profile.source.name if profile.source else "单位设置"
+    return DraftDefaults(issuer=profile.bureau, number_code=profile.number_code("通知") or None,
+                         printer=profile.office, source=source)
+
+
 def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
-                      settings: Mapping[str, str] | None = None,
-                      defaults: Mapping[str, Any] | None = None) -> list[str]:
+                      settings: Mapping[str, Any] | None = None, profile_path: Path | None = None) -> list[str]:
     """``kongchuo-docs build 草稿.docx …``: every draft read and its outline shown first; any error
-    in any draft stops the run before anything is written."""
+    in any draft stops the run before anything is written. The profile supplies 发文机关, 文号代字
+    and 印发机关 where a draft has none."""
     paths = draft_files(sources)
+    defaults = draft_defaults(profile_path)
     with tempfile.TemporaryDirectory(prefix="kongchuo-drafts-") as work:
         readings: list[tuple[Path, DraftReading]] = []
         errors = []
@@ -74,6 +87,7 @@ def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: S
     for name, data in reading.images.items():
         rel = f"{folder}/{name}"
         out.reserve(rel).write_bytes(data)
+        out.record(rel, kind="notice", title=f"{reading.document.title}（{name}）", source=path)
         written.append(rel)
     rel = f"{stem}.yaml"
     out.reserve(rel).write_text(mapping_yaml(reading, path.name, folder), encoding="utf-8")

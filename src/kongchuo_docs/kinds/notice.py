@@ -12,7 +12,7 @@ from ..readers.notice_yaml import read_notice
 from ..resources import sample_path
 from .publish import write_document
 
-SAMPLES = ("seed-notice.yaml", "letter-notice.yaml")
+SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "request.yaml")
 
 
 def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: str | None = None,
@@ -36,7 +36,8 @@ def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], fo
 
 
 def demo(out: OutputSet) -> None:
-    """The seed notice 罗教综〔2020〕47号 and a 信函格式 sample into ``通知/``, inputs copied."""
+    """The seed notice 罗教综〔2020〕47号, a 信函格式, a 无版头 report and a 请示 (上行文), inputs
+    copied to ``inputs/``; outputs in ``通知/``."""
     for name in SAMPLES:
         rel = in_folder(DEMO_INPUTS, f"通知/{name}")
         copied = out.copy_in(sample_path("notice", name), rel)

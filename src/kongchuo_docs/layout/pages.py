@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .. import gbt9704 as g
-from ..model import Attachment, Document, Heading, IssuedDocument, PageBreak, Paragraph, Table
+from ..model import Attachment, Document, Heading, IssuedDocument, PageBreak, Paragraph, Signature, SignFields, Table
 from ..model.document import Image
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ class Line:
     lead_font: str | None = None
     hard_break: bool = False  # begins with a forced line break (shaped title lines)
     keep_with_next: bool = False  # its paragraph stays on the page of what follows (DOCX w:keepNext)
+    beside: bool = False  # shares the line of the Line placed before it (DOCX: a tab stop, same w:p)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Gap:
 
     height_pt: float
     role: str = "blank"
+    keep_with_next: bool = False  # stays on the page of what follows (DOCX w:keepNext)
 
 
 @dataclass(frozen=True)
@@ -310,9 +312,9 @@ class Layouter:
     def text_width(self) -> float:
         return landscape_type_area()[0] if self.flow.page.landscape else WIDTH
 
-    def blank(self, n: int = 1) -> None:
+    def blank(self, n: int = 1, *, keep_with_next: bool = False) -> None:
         for _ in range(n):
-            self.flow.place(Gap(PITCH))
+            self.flow.place(Gap(PITCH, keep_with_next=keep_with_next))
 
     def lines(self, lines: list[Line]) -> None:
         for line in lines:
@@ -349,6 +351,8 @@ class Layouter:
         if doc.recipients:
             self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
             self.lines(self.paragraph_lines(doc.recipients, indent_chars=0, role="recipients"))
+        elif doc.format == "plain":  # 无版头: the body keeps the line under the title a 主送 would stand on
+            self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
         self.blocks(doc.body)
         self.attachment_note(doc.attachments)
         if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
@@ -443,20 +447,42 @@ class Layouter:
 
     def doc_number_line(self, align: Align) -> None:
         doc = self.doc
-        if doc.signers:
-            # §7.2.6 上行文: 发文字号 left one char in, 签发人 right one char in, same line
-            signer = g.SIGNER_LABEL + "　".join(doc.signers)
-            self.flow.place(Line(doc.doc_number or "", g.FONT_FANGSONG, g.BODY_SIZE_PT, "left",
-                                 indent_pt=g.SIGNER_INDENT_CHARS * CHAR, role="doc-number",
-                                 paragraph_start=True))
-            self.flow.page.items.append(
-                Placed(self.flow.y - PITCH, Line(signer, g.FONT_KAITI, g.BODY_SIZE_PT, "right",
-                                                 right_indent_pt=g.SIGNER_INDENT_CHARS * CHAR,
-                                                 role="signer"))
-            )
-        else:
+        if not doc.signers:
             self.flow.place(Line(doc.doc_number or "", g.FONT_FANGSONG, g.BODY_SIZE_PT, align,
                                  role="doc-number", paragraph_start=True))
+            return
+        # 上行文 (§7.2.5, §7.2.6): "签发人：" 仿宋 + names 楷体 one char in from the right, two names a
+        # line, later lines aligned with the first name; the 发文字号, one char in from the left,
+        # shares the line of the last names
+        per_line = g.SIGNERS_PER_LINE
+        rows = [g.SIGNER_NAME_GAP.join(doc.signers[i:i + per_line]) for i in range(0, len(doc.signers), per_line)]
+        label = g.SIGNER_LABEL
+        edge = g.SIGNER_INDENT_CHARS * CHAR
+        names_x = WIDTH - edge - self.body_width(label + rows[0]) + self.body_width(label)
+        for i, names in enumerate(rows):
+            last = i == len(rows) - 1
+            if last:
+                self.flow.place(Line(doc.doc_number or "", g.FONT_FANGSONG, g.BODY_SIZE_PT, "left",
+                                     indent_pt=edge, role="doc-number", paragraph_start=True))
+            if i == 0:
+                line = Line(label + names, g.FONT_KAITI, g.BODY_SIZE_PT, "right", right_indent_pt=edge,
+                            role="signer", lead_len=len(label), lead_font=g.FONT_FANGSONG,
+                            paragraph_start=not last, beside=last)
+            else:
+                line = Line(names, g.FONT_KAITI, g.BODY_SIZE_PT, "left", indent_pt=names_x, role="signer",
+                            paragraph_start=not last, beside=last)
+            self.beside(line) if last else self.flow.place(line)
+
+    def beside(self, line: Line) -> None:
+        """Put `line` on the line just placed (a second column of text on one line)."""
+        self.flow.page.items.append(Placed(self.flow.y - line.height_pt, line))
+
+    def row(self, cells: list[tuple[float, str]], role: str, *, keep_with_next: bool = False) -> None:
+        """One line of left-aligned texts starting at x (pt from the 版心's left): columns by tab stops."""
+        for i, (x, text) in enumerate(cells):
+            line = Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "left", indent_pt=x, role=role,
+                        paragraph_start=i == 0, beside=i > 0, keep_with_next=keep_with_next)
+            self.beside(line) if i else self.flow.place(line)
 
     def letter_head(self) -> None:
         """版头 of the 信函格式 (§10.1): mark 30 mm from the paper top, double red rule."""
@@ -491,6 +517,8 @@ class Layouter:
                 self.flow.new_page(landscape=self.flow.page.landscape)
             elif isinstance(block, Image):
                 self.image(block)
+            elif isinstance(block, SignFields):
+                self.sign_fields(block)
 
     def keep_together(self, blocks: list) -> None:
         """Start a new page unless a run of keep-with-next paragraphs and the block after them
@@ -508,6 +536,37 @@ class Layouter:
                 break
         if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+
+    def sign_fields(self, block: SignFields) -> None:
+        """签字栏: `per_row` fields to a line, each its label and a writing line to the column's end
+        (one character short of the next column), a blank line above every row; with `dated`, a
+        blank date under each writing line. The whole block stays on one page when it fits on one."""
+        width = self.text_width
+        column = width / block.per_row
+        rows = [block.labels[i:i + block.per_row] for i in range(0, len(block.labels), block.per_row)]
+        lines_per_row = 2 if block.dated else 1
+        gap = g.SIGN_FIELD_ROW_GAP_LINES
+        height = PITCH * (len(rows) * lines_per_row + len(rows) * gap)
+        if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+        stroke = self.body_width(g.WRITING_LINE_CHAR)
+        date_width = self.body_width(g.SIGN_FIELD_DATE_TEXT)
+        for r, labels in enumerate(rows):
+            if r or self.flow.y > 0:  # apart from what stands above and from each other
+                self.blank(gap, keep_with_next=r > 0)
+            more = r < len(rows) - 1
+            fields, dates = [], []
+            for c, label in enumerate(labels):
+                label = label if label.endswith("：") else label + "："
+                x = c * column
+                room = column - CHAR - self.body_width(label)
+                fields.append((x, label + g.WRITING_LINE_CHAR * max(4, int(room // stroke))))
+                # under the writing line, or as far right as the column allows
+                dates.append((max(x, min(x + self.body_width(label), x + column - CHAR - date_width)),
+                              g.SIGN_FIELD_DATE_TEXT))
+            self.row(fields, "sign-field", keep_with_next=more or block.dated)
+            if block.dated:
+                self.row(dates, "sign-field", keep_with_next=more)
 
     def heading(self, h: Heading) -> None:
         font = g.HEADING_FONT[h.level]
@@ -602,15 +661,17 @@ class Layouter:
             )
 
     def signature_block(self) -> None:
-        """署名, 成文日期, 附注 (§7.3.5, §7.3.6)."""
+        """署名, 成文日期, 附注 (§7.3.5, §7.3.6); a date left for the hand is a blank "年 月 日"."""
         doc = self.doc
-        date_text = format_date(doc.date)
+        date_text = format_date(doc.date) if doc.date else g.HAND_DATE_TEXT
         wd = self.body_width(date_text)
         sigs = doc.signatures
         if doc.seal:
             self.blank(g.SEAL_BLANK_LINES_ABOVE_SIGNATURE)
             date_right = g.SEAL_DATE_RIGHT_INDENT_CHARS * CHAR
             centre_right = date_right + wd / 2  # distance of the date's centre from the right edge
+            if len(sigs) > 1 and self.sealed_rows(sigs, WIDTH - centre_right):
+                sigs = []
             for sig in sigs:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
@@ -637,6 +698,29 @@ class Layouter:
                              right_indent_pt=date_right, role="date", paragraph_start=True))
         if doc.note:
             self.lines(self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note"))
+
+    def sealed_rows(self, sigs: list[Signature], last_centre: float) -> bool:
+        """联合行文 with seals (§7.3.5.1): the 署名 in rows of `JOINT_SEALS_PER_ROW`, in the organs'
+        order, each centred on its seal's column; the last name centred over the date (x of its centre
+        `last_centre`, pt from the 版心's left). False, placing nothing, when two seals do not fit side
+        by side (then the names stand one above the other, each centred over the date)."""
+        per_row = g.JOINT_SEALS_PER_ROW
+        seal = g.mm_to_pt(g.SEAL_DIAMETER_MM)
+        pitch = min(WIDTH / per_row, (last_centre - seal / 2) / (per_row - 1))
+        widest = max(self.body_width(s.name) for s in sigs)
+        if pitch < seal or pitch < widest + CHAR or any(s.note for s in sigs):
+            return False
+        rows = [sigs[i:i + per_row] for i in range(0, len(sigs), per_row)]  # a short last row keeps to the right
+        height = PITCH * ((len(rows) - 1) * g.SEAL_ROW_PITCH_LINES + 2)  # the rows and the date: one page
+        if not self.flow.fits(height) and self.flow.y > 0:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+        for r, row in enumerate(rows):
+            if r:
+                self.blank(g.SEAL_ROW_PITCH_LINES - 1, keep_with_next=True)
+            centres = [last_centre - pitch * (len(row) - 1 - c) for c in range(len(row))]
+            self.row([(x - self.body_width(s.name) / 2, s.name) for x, s in zip(centres, row, strict=True)],
+                     "signature", keep_with_next=True)
+        return True
 
     def issued(self, issued: IssuedDocument) -> None:
         """印发/转发 document: a new page, its own title, then its body (§7.3.7 practice); a `recto`

@@ -12,6 +12,7 @@ from .document import (
     PageBreak,
     Paragraph,
     Signature,
+    SignFields,
     Table,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "IssuedDocument",
     "PageBreak",
     "Paragraph",
+    "SignFields",
     "Signature",
     "Table",
 ]

@@ -13,8 +13,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DocumentFormat = Literal["file", "letter", "plain", "minutes"]
-"""文件格式 (§7), 信函格式 (§10.1), "plain": no 版头 at all — the title opens page 1 (目标责任书 and
-other documents that are signed rather than issued); 纪要格式 (§10.2) is reserved: refused for now."""
+"""文件格式 (§7), 信函格式 (§10.1), "plain" (无版头): no 版头 at all — the title opens page 1 (目标责任书,
+registers, and 报告/情况说明/清单 of units without a red header or posted online); 纪要格式 (§10.2) is
+reserved: refused for now."""
 
 
 class _Model(BaseModel):
@@ -91,7 +92,17 @@ class Image(_Model):
     caption: str | None = None
 
 
-Block = Annotated[Paragraph | Heading | Table | PageBreak | Image, Field(discriminator="type")]
+class SignFields(_Model):
+    """签字栏: labels with writing space, `per_row` to a line ("学校负责人：______  班主任：______"),
+    for signatures by hand; `dated` adds a blank date ("____年__月__日") under each field."""
+
+    type: Literal["sign_fields"] = "sign_fields"
+    labels: list[str] = Field(min_length=1)
+    per_row: Annotated[int, Field(ge=1, le=4)] = 2
+    dated: bool = False
+
+
+Block = Annotated[Paragraph | Heading | Table | PageBreak | Image | SignFields, Field(discriminator="type")]
 
 
 class Signature(_Model):
@@ -141,7 +152,7 @@ class Document(_Model):
     copy_number: str | None = None  # 份号
     secrecy: str | None = None  # 密级和保密期限, e.g. "秘密★1年"
     urgency: str | None = None  # 紧急程度: 特急 / 加急
-    issuers: list[str] = Field(min_length=1)  # 发文机关标志 names; several = 联合行文
+    issuers: list[str] = Field(default_factory=list)  # 发文机关标志 names, 主办机关 first; several = 联合行文
     mark_suffix: str | None = "文件"  # "文件" or None (name alone)
     doc_number: str | None = None  # 发文字号, 罗教综〔2020〕47号
     signers: list[str] = Field(default_factory=list)  # 签发人 (上行文)
@@ -151,8 +162,8 @@ class Document(_Model):
     body: list[Block] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)
     seal: bool = False  # 加盖印章 geometry (§7.3.5.1) vs. 不加盖 (§7.3.5.2)
-    date: dt.date
-    note: str | None = None  # 附注, "（此件公开发布）"
+    date: dt.date | None  # None: left blank, filled in by hand (成文日期: 手填)
+    note: str | None = None  # 附注, "（此件公开发布）", "（联系人：…；联系电话：…）"
     issued: list[IssuedDocument] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
     # 版记 (§7.4)
@@ -164,6 +175,8 @@ class Document(_Model):
     def _check(self) -> Document:
         if self.format == "minutes":
             raise ValueError("纪要格式尚未支持")
+        if not self.issuers and self.format != "plain":
+            raise ValueError("发文机关必填（只有无版头格式可以不填）")
         if self.landscape and self.format != "plain":
             raise ValueError("只有无版头（plain）的文件可以整篇横排")
         for group in [self.attachments, *(d.attachments for d in self.issued)]:
@@ -178,4 +191,5 @@ class Document(_Model):
 
     @property
     def organisation(self) -> str:
-        return self.author or self.issuers[0]
+        """Author for the document properties: `author`, else the first issuer, else the first 署名."""
+        return self.author or next(iter(self.issuers), None) or next((s.name for s in self.signatures), "")

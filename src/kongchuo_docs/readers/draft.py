@@ -22,7 +22,7 @@ from ..model import Document, Heading
 from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
-from .normalize import format_date
+from .normalize import NormalizeError, format_date, parse_date
 from .notice_yaml import KEYS, _Reader
 from .yaml_records import LineDict
 
@@ -88,7 +88,7 @@ def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:
             known = "、".join(aliases[0] for aliases in KEYS.values())
             raise KongchuoError(f"--set {pair}：应写作 键=值，键为公文的一项（{known}）")
         out[canon] = value.strip()
-        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=古田县教育局、古田县民政局
+        if canon in LIST_KEYS and "、" in value:  # 联合行文: --set 发文机关=某县教育局、某县民政局
             out[canon] = [v.strip() for v in value.split("、") if v.strip()]
     return out
 
@@ -125,17 +125,30 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
         return draft.items, draft.images, draft.warnings, False
     problems = Problems()
     text = read_text_file(path)
-    items = markdown_items(text, path.name, problems) if suffix == ".md" else text_items(text)
-    return items, {}, problems.warnings, True
+    images: dict[str, bytes] = {}
+    items = (markdown_items(text, path.name, problems, path.parent, images) if suffix == ".md"
+             else text_items(text))
+    return items, images, problems.warnings, True
 
 
-def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None = None,
-               defaults: Mapping[str, Any] | None = None, defaults_source: str = "单位设置") -> DraftReading:
+@dataclass(frozen=True)
+class DraftDefaults:
+    """What the profile (单位设置) supplies where a draft has none."""
+
+    issuer: str | None = None  # 发文机关
+    number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 代字〔2026〕3号
+    printer: str | None = None  # 印发机关 of the 版记
+    source: str = "单位设置"  # where they come from, as findings name it
+
+
+def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, Any] | None = None,
+               defaults: DraftDefaults | None = None) -> DraftReading:
     """Read draft `path` (never modified) into a `DraftReading`; problems are collected, not raised,
     except for a file that cannot be read at all (InputError, EnvironmentProblem). The draft's
     pictures are written to ``workdir/images`` and the document refers to them there: keep
     `workdir` until the document is written."""
     path = Path(path)
+    defaults = defaults or DraftDefaults()
     if path.suffix.lower() not in DRAFT_SUFFIXES:
         raise InputError([Problem(Location(path.name), "草稿应为 .docx、.doc、.wps、.txt 或 .md 文件")])
     if not path.is_file():
@@ -143,8 +156,12 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None 
     items, images, notes, by_line = draft_items(path, workdir / "converted")
     problems = Problems(list(notes))
     mapping = recognise(items, path.name, problems, by_line=by_line)
-    _apply(mapping, defaults or {}, defaults_source, replace=False)
+    if defaults.issuer:
+        _apply(mapping, {"发文机关": defaults.issuer}, defaults.source, replace=False)
     _apply(mapping, settings or {}, SET_SOURCE, replace=True)
+    _number_from_code(mapping, defaults)
+    if defaults.printer and "成文日期" in mapping:
+        _printer(mapping, defaults, problems)
     image_dir = workdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
     for name, data in images.items():
@@ -158,6 +175,32 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, str] | None 
     return DraftReading(mapping, None if problems.errors else document, problems.items, images, placed, by_line)
 
 
+def _number_from_code(mapping: LineDict, defaults: DraftDefaults) -> None:
+    """``--set 发文字号=3``: the profile's 文号代字 and the 成文日期's year make 代字〔2026〕3号."""
+    number = mapping.get("发文字号")
+    if not (isinstance(number, str) and number.strip().isdigit() and defaults.number_code):
+        return
+    try:
+        year = parse_date(mapping.get("成文日期", "")).year
+    except NormalizeError:
+        return  # the reader reports the date
+    mapping["发文字号"] = f"{defaults.number_code}〔{year}〕{int(number)}号"
+
+
+def _printer(mapping: LineDict, defaults: DraftDefaults, problems: Problems) -> None:
+    """The 版记's 印发机关 from the profile; a draft without a 版记 gets one, printed on its 成文日期."""
+    colophon = mapping.get("版记")
+    where = Location(defaults.source, column="印发机关")
+    if isinstance(colophon, LineDict):
+        if "印发机关" not in colophon:
+            colophon["印发机关"] = defaults.printer
+            colophon.lines["印发机关"] = colophon.line
+        return
+    added = LineDict({"印发机关": defaults.printer, "印发日期": mapping["成文日期"]})
+    _apply(mapping, {"版记": added}, defaults.source, replace=False)
+    problems.warning(where, f"草稿没有版记：按单位设置加上“{defaults.printer} {mapping['成文日期']}印发”")
+
+
 def draft_reader(path: Path, reading: DraftReading) -> _Reader:
     """The reader that locates `reading`'s values (for findings on the mapping)."""
     return _DraftReader(Path(path), reading.by_line, Path())
@@ -167,11 +210,12 @@ def draft_reader(path: Path, reading: DraftReading) -> _Reader:
 
 
 def outline_lines(reading: DraftReading) -> list[str]:
-    """The recognised outline: 标题, 主送, each heading with its level, 附件说明, 附件, 署名, 日期, 版记."""
+    """The recognised outline: 发文机关, 标题, 主送, each heading with its level, 附件说明, 附件, 署名,
+    日期, 附注, 版记."""
     doc, m = reading.document, reading.mapping
     if doc is None:
         return [f"{key}：{_short(m[key])}" for key in ("标题", "主送", "署名", "成文日期") if key in m]
-    lines = [f"标题：{doc.title}"]
+    lines = [f"发文机关：{'、'.join(doc.issuers)}", f"标题：{doc.title}"]
     if doc.doc_number:
         lines.append(f"发文字号：{doc.doc_number}")
     if doc.recipients:
@@ -188,7 +232,9 @@ def outline_lines(reading: DraftReading) -> list[str]:
     for a in doc.attachments:
         lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
     lines.append("署名：" + "、".join(s.name for s in doc.signatures))
-    lines.append(f"成文日期：{format_date(doc.date)}")
+    lines.append(f"成文日期：{format_date(doc.date) if doc.date else '手填'}")
+    if doc.note:
+        lines.append(f"附注：{doc.note}")
     if doc.colophon:
         if doc.colophon.cc:
             lines.append("抄送：" + "、".join(doc.colophon.cc))
@@ -211,7 +257,14 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
 
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    """A table row or a list of names on one line: [序号, 姓名, 学校]."""
+    flow = all(isinstance(v, (str, int, float)) and "\n" not in str(v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(list, _list)
 
 
 def plain_mapping(mapping: Mapping[str, Any], image_folder: str | None = None) -> dict[str, Any]:

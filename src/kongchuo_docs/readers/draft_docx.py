@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..errors import InputError, Location, Problem, Problems
-from .body_text import int_to_cn
+from .body_text import heading_of, int_to_cn
 from .draft_outline import DraftItem
 
 EMU_PER_MM = 36000
@@ -29,7 +29,8 @@ MAX_SPAN = 63  # columns a merged cell may cover (Word's own limit)
 INDENT_TWIPS = 4 * 320  # four 16 pt characters: a signature block's left indent, in twips
 _TEXT_BOX = (qn("w:txbxContent"),)
 _SKIP = {qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:pPr"), qn("w:rPr"),
-         qn("w:commentReference"), qn("w:footnoteReference")}
+         qn("w:commentReference")}
+_NOTES = {qn("w:footnoteReference"): "脚注", qn("w:endnoteReference"): "尾注"}
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
@@ -46,6 +47,21 @@ class DocxDraft:
     items: list[DraftItem]
     images: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+
+
+def to_png(blob: bytes) -> bytes | None:
+    """A picture's bytes as PNG (JPEG, GIF, BMP… converted); None when it is not a picture Pillow reads."""
+    if blob[:8] == b"\x89PNG\r\n\x1a\n":
+        return blob
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(blob)) as picture:
+            buffer = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(buffer, "PNG")
+            return buffer.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def _int(value: str | None, default: int) -> int:
@@ -187,6 +203,9 @@ class _DocxReader:
         if text.strip():
             text = self._label(p) + text
         style = self._style_chain(p)
+        if text.strip() and not heading_of(text.strip()) and self._heading_style(style):
+            self.problems.warning(where, "用了标题样式但没有编号（一、（一）1.），按正文段落排；需要时在文字前加上编号",
+                                  text.strip()[:20])
         items = [DraftItem(number=number, text=text, align=self._align(p, style), bold=self._bold(p, style),
                            size_pt=self._size(p, style), indented=self._indented(p, style))]
         for picture in pictures:
@@ -203,7 +222,9 @@ class _DocxReader:
                 continue
             if tag in (qn("w:ins"), qn("w:moveTo")):
                 self.changes[0] += 1
-            if tag == qn("w:t"):
+            if tag in _NOTES:
+                self.problems.warning(where, f"{_NOTES[tag]}未读取：公文正文不用脚注，请把内容写入正文或附注")
+            elif tag == qn("w:t"):
                 parts.append(child.text or "")
             elif tag in (qn("w:tab"), qn("w:ptab")):
                 parts.append(" ")
@@ -242,18 +263,10 @@ class _DocxReader:
         except KeyError:
             self.problems.warning(where, "图片链接到文档外的文件，未读取")
             return None
-        if blob[:8] == b"\x89PNG\r\n\x1a\n":
-            return blob
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(blob)) as picture:
-                buffer = io.BytesIO()
-                picture.convert("RGBA" if "A" in picture.getbands() else "RGB").save(buffer, "PNG")
-                return buffer.getvalue()
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        png = to_png(blob)
+        if png is None:
             self.problems.warning(where, "图片格式无法读取（如 EMF/WMF），请另存为 PNG 后插入")
-            return None
+        return png
 
     def _label(self, p: etree._Element) -> str:
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
@@ -287,6 +300,16 @@ class _DocxReader:
             based = style.find(qn("w:basedOn"))
             style_id = based.get(qn("w:val")) if based is not None else None
         return chain
+
+    @staticmethod
+    def _heading_style(chain: list[etree._Element]) -> bool:
+        """A Word/WPS heading style ("heading 1", "标题 1"; the title style is not one)."""
+        for style in chain:
+            name = style.find(qn("w:name"))
+            value = (name.get(qn("w:val"), "") if name is not None else "").lower()
+            if value.startswith("heading") or (value.startswith("标题") and value[2:].strip().isdigit()):
+                return True
+        return False
 
     @staticmethod
     def _first(elements: list[etree._Element], path: str) -> etree._Element | None:

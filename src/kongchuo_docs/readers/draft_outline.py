@@ -24,6 +24,8 @@ NOTE_START = re.compile(r"附\s*件\s*[：:]\s*(.*)")
 NOTE_ITEM = re.compile(r"\d+\s*[.．、]\s*\S.*")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*(\d*)\s*[：:]?\s*(.*)")
 CC = re.compile(r"抄\s*送\s*[：:]\s*(.+)")
+MARK = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)\s*文\s*件")  # a 发文机关标志 typed into the draft
+NOTE = re.compile(r"[（(][^（）()]+[）)]")  # 附注 under the date: （此件公开发布）
 PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
 END_PUNCTUATION = "。；，、！？.;,!?"
@@ -200,16 +202,21 @@ class _Recogniser:
     # ------------------------------------------------------------ from the start
 
     def title(self, head: list[DraftItem]) -> list[DraftItem]:
-        """发文字号 (when the draft has one), 标题 (1–3 paragraphs), then 主送."""
+        """版头 lines the draft may carry (``某县教育局文件``, the 发文字号), 标题 (1–3 paragraphs), 主送."""
         start = 0
-        if head and head[0].is_text:
+        while start < min(2, len(head) - 1) and head[start].is_text:
+            text = head[start].text.strip()
             try:
-                normalize_doc_number(head[0].text)
+                normalize_doc_number(text)
             except NormalizeError:
-                pass
+                if not (MARK.fullmatch(text) and "发文机关" not in self.data):
+                    break
+                _put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
             else:
-                _put(self.data, "发文字号", head[0].text.strip(), head[0].number)
-                start = 1
+                if "发文字号" in self.data:
+                    break
+                _put(self.data, "发文字号", text, head[start].number)
+            start += 1
         rest = head[start:]
         first = rest[0] if rest else None
         if first is None or not first.is_text or len(first.text.strip()) > 60 or first.text.strip()[-1] in "。；":
@@ -268,9 +275,12 @@ class _Recogniser:
         _put(self.data, "附件说明", notes, items[notes_at].number)
 
     def attachments(self, items: list[DraftItem]) -> None:
-        """附件 pages after the date: "附件1" (or "附件"), the title, then text and tables."""
+        """附注 right under the date, then 附件 pages: "附件1" (or "附件"), the title, text and tables."""
         found: list[LineDict] = []
         current: LineDict | None = None
+        if items and items[0].is_text and NOTE.fullmatch(items[0].text.strip()):
+            _put(self.data, "附注", items[0].text.strip(), items[0].number)
+            items = items[1:]
         for item in items:
             label = ATTACHMENT_LABEL.fullmatch(item.text.strip()) if item.is_text else None
             if label and (label[1] or not label[2] or current is None):

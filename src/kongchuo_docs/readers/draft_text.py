@@ -3,7 +3,7 @@
 Text: one line is one paragraph (as Notepad and WeChat copies give them); a line indented by four
 spaces or more is an indented line (a signature block). Markdown: lines of a paragraph are joined,
 ``# 标题`` is the title, ``**`` and ``__`` emphasis marks are dropped, ``| a | b |`` rows are a
-table (the ``|---|`` row separates the header), pictures are reported as not read.
+table (the ``|---|`` row separates the header), pictures in the draft's folder are kept.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ import re
 from pathlib import Path
 
 from ..errors import InputError, Location, Problem, Problems
+from .draft_docx import to_png
 from .draft_outline import DraftItem
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads GBK and GB2312 files
 _MD_HEADING = re.compile(r"#{1,6}\s+(.*)")
 _MD_RULE = re.compile(r"\s*([-*_]\s*){3,}")
 _MD_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)]*)\)")
+PICTURE_MM = 120.0  # width of a Markdown picture (Markdown does not say), mm
 _PARAGRAPH_END = "。：:；;！!？?"
 _WRAPPED = 30  # characters: a shorter line ends its paragraph (a title, 主送 or 署名 line)
 
@@ -51,8 +53,27 @@ def text_items(text: str) -> list[DraftItem]:
             for n, line in enumerate(text.splitlines(), start=1)]
 
 
-def markdown_items(text: str, file: str, problems: Problems) -> list[DraftItem]:
-    """Items of a .md draft, each numbered by its first line."""
+def _picture(target: str, folder: Path, images: dict[str, bytes]) -> str | None:
+    """A Markdown picture's file, read when it lies in the draft's folder: its name in `images`."""
+    relative = Path(target.strip().split(" ")[0].strip("<>"))
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    try:
+        png = to_png((folder / relative).read_bytes())
+    except OSError:
+        return None
+    if png is None:
+        return None
+    name = f"图{len(images) + 1}.png"
+    images[name] = png
+    return name
+
+
+def markdown_items(text: str, file: str, problems: Problems, folder: Path | None = None,
+                   images: dict[str, bytes] | None = None) -> list[DraftItem]:
+    """Items of a .md draft, each numbered by its first line. Pictures (``![说明](图.png)``) in the
+    draft's `folder` are read into `images` (PNG by name); others are reported as not read."""
+    images = images if images is not None else {}
     items: list[DraftItem] = []
     paragraph: list[str] = []
     table: list[list[str]] = []
@@ -68,9 +89,14 @@ def markdown_items(text: str, file: str, problems: Problems) -> list[DraftItem]:
 
     for n, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if _MD_IMAGE.search(stripped):
-            problems.warning(Location(file, line=n), "Markdown 中的图片未读取，请在生成的 Word 文档中插入")
-            stripped = _MD_IMAGE.sub("", stripped).strip()
+        for target in _MD_IMAGE.findall(stripped):
+            name = _picture(target, folder, images) if folder is not None else None
+            if name is None:
+                problems.warning(Location(file, line=n), "图片未读取（应为草稿所在文件夹中的图片文件）", target)
+            else:
+                flush()
+                items.append(DraftItem(number=n, image=(name, PICTURE_MM)))
+        stripped = _MD_IMAGE.sub("", stripped).strip()
         if stripped.startswith("|"):
             if paragraph:
                 flush()

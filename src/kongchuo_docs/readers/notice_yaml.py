@@ -26,8 +26,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, Location, Problem, Problems
-from ..gbt9704 import TYPE_AREA_WIDTH_MM
-from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, Table
+from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
+from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
 from ..model.document import Block
 from .body_text import SourceLine, parse_body
 from .normalize import (
@@ -59,6 +59,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "seal": ("盖章", "印章", "seal"),
     "date": ("成文日期", "日期", "date"),
     "note": ("附注", "note"),
+    "contact": ("联系人", "contact"),
+    "phone": ("联系电话", "phone"),
+    "sign_fields": ("签字栏", "sign_fields"),
     "issued": ("印发件", "印发文件", "转发件", "issued"),
     "attachments": ("附件", "attachments"),
     "colophon": ("版记", "colophon"),
@@ -72,6 +75,12 @@ ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
     "after": ("表后说明", "after"),
     "landscape": ("横排", "landscape"),
+    "sign_fields": ("签字栏", "sign_fields"),
+}
+SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "labels": ("栏目", "labels"),
+    "per_row": ("每行", "per_row"),
+    "dated": ("日期", "dated"),
 }
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
@@ -92,7 +101,10 @@ COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
 }
 SIGNATURE_KEYS: dict[str, tuple[str, ...]] = {"name": ("名称", "name"), "note": ("备注", "note")}
 FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "letter", "信函格式": "letter",
-           "函": "letter", "letter": "letter"}
+           "函": "letter", "letter": "letter", "无版头": "plain", "无版头格式": "plain", "plain": "plain"}
+# a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
+HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
+LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
 # a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
 FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
 TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
@@ -260,11 +272,11 @@ class _Reader:
         if fmt_value is not None:
             fmt = FORMATS.get(str(fmt_value).strip(), "")
             if not fmt:
-                self.problems.error(fmt_loc, "格式应为 文件 或 信函", fmt_value)
+                self.problems.error(fmt_loc, "格式应为 文件、信函 或 无版头", fmt_value)
                 fmt = "file"
         issuers = self.text_list(*get("issuers"))
-        if not issuers:
-            self.problems.error(get("issuers")[1], "必填，不能为空")
+        if not issuers and fmt != "plain":
+            self.problems.error(get("issuers")[1], "必填，不能为空（只有“格式: 无版头”的文件可以不填）")
         suffix_value, suffix_loc = get("mark_suffix")
         suffix: str | None = "文件"
         if "mark_suffix" in f:
@@ -274,13 +286,18 @@ class _Reader:
         doc_number = self.doc_number(*get("doc_number"))
         title = self.text(*get("title"), required=True)
         recipients = self.recipients(*get("recipients"))
-        body = self.body(*get("body"))
+        body = self.body(*get("body")) + self.sign_fields(*get("sign_fields"))
         attachments = self.attachments(*get("attachments"))
         issued = self.issued(*get("issued"))
         self.check_notes(f.get("attachment_notes"), attachments, issued, data)
         signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
+        if not signatures and not issuers:
+            self.problems.error(get("signatures")[1], "无版头的文件没有发文机关时，“署名”必填")
         seal = self.boolean(*get("seal")) if "seal" in f else False
-        date = self.date(*get("date"), required=True)
+        date_value, date_loc = get("date")
+        by_hand = isinstance(date_value, str) and HAND_DATE.match(date_value.strip()) is not None
+        date = None if by_hand else self.date(date_value, date_loc, required=True)
+        note = self.note(get("note"), get("contact"), get("phone"))
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
@@ -300,7 +317,7 @@ class _Reader:
                 signatures=signatures,
                 seal=seal,
                 date=date,
-                note=self.text(*get("note")),
+                note=note,
                 issued=issued,
                 attachments=attachments,
                 colophon=colophon,
@@ -321,6 +338,44 @@ class _Reader:
             self.problems.warning(loc, "主送机关末尾应有全角冒号“：”，已补上", text)
             text = text.rstrip(":：，,。") + "："
         return text
+
+    def note(self, note_field: tuple[Any, Location], contact_field: tuple[Any, Location],
+             phone_field: tuple[Any, Location]) -> str | None:
+        """附注 (§7.3.6) in full-width parentheses; 联系人/联系电话 make the 请示's "（联系人：…；联系电话：…）"."""
+        note = self.text(*note_field)
+        contact, phone = self.text(*contact_field), self.text(*phone_field)
+        if contact or phone:
+            if note:
+                self.problems.error(note_field[1], "已填“联系人/联系电话”时不再填“附注”（附注由它们生成）")
+                return None
+            parts = [f"联系人：{contact}" if contact else "", f"联系电话：{phone}" if phone else ""]
+            note = "；".join(p for p in parts if p)
+        if not note:
+            return None
+        opening, closing = NOTE_BRACKETS
+        if not (note.startswith(opening) and note.endswith(closing)):
+            note = opening + note.strip("（）()") + closing
+        return note
+
+    def sign_fields(self, value: Any, loc: Location) -> list[SignFields]:
+        """签字栏: a list of labels, or 栏目 (labels), 每行 (fields per line, 1–4), 日期 (是: a blank date
+        under each field)."""
+        if value is None:
+            return []
+        f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
+        labels = self.text_list(*f.get("labels", (None, loc)))
+        if not labels:
+            self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
+            return []
+        per_row = 2
+        if "per_row" in f:
+            per_value, per_loc = f["per_row"]
+            if str(per_value).strip() not in ("1", "2", "3", "4"):
+                self.problems.error(per_loc, "每行栏目数应为 1 到 4", per_value)
+            else:
+                per_row = int(per_value)
+        dated = self.boolean(*f["dated"]) if "dated" in f else False
+        return [SignFields(labels=labels, per_row=per_row, dated=dated)]
 
     def signatures(self, sig_field: tuple[Any, Location], note_field: tuple[Any, Location],
                    issuers: list[str]) -> list[Signature]:
@@ -384,6 +439,7 @@ class _Reader:
                 if table is not None:
                     blocks.append(table)
             blocks += self.body(*f.get("after", (None, item_loc)))
+            blocks += self.sign_fields(*f.get("sign_fields", (None, item_loc)))
             landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
             if title:
                 out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
@@ -428,7 +484,7 @@ class _Reader:
         if notes_field is None:
             return
         value, loc = notes_field
-        names = [n.lstrip("0123456789.．、 ") for n in self.text_list(value, loc)]
+        names = [LIST_NUMBER.sub("", n) for n in self.text_list(value, loc)]
         titles = [a.title for a in attachments] or [a.title for d in issued for a in d.attachments]
         if names != titles:
             self.problems.error(

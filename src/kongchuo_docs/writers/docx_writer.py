@@ -43,6 +43,7 @@ from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
 _BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
+_CELL_SLACK_PT = 0.5
 
 
 def tw(pt: float) -> int:
@@ -133,9 +134,10 @@ class DocxWriter:
         elif delta < 0:
             ind.set(qn("w:hanging"), str(-delta))
 
-    def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False) -> _Element:
+    def empty(self, height_pt: float, before_pt: float = 0.0, *, page_break: bool = False,
+              keep_next: bool = False) -> _Element:
         ppr = paragraph_properties(line_twips=max(20, tw(height_pt)), before_twips=max(0, tw(before_pt)),
-                                   page_break_before=page_break)
+                                   page_break_before=page_break, keep_next=keep_next)
         ppr.append(run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT))
         return self.append(el("w:p", [ppr]))
 
@@ -173,8 +175,8 @@ class DocxWriter:
                     if placed is mark_lines[0]:
                         self.mark(mark_lines)
                     continue
-                if item.role == "signer":
-                    self.signer(item)
+                if item.beside:
+                    self.beside(item)
                     continue
                 if item.paragraph_start or self.current is None:
                     self.current = self.paragraph(item, before, page_break=page_break)
@@ -187,7 +189,7 @@ class DocxWriter:
                 self.cursor = placed.y_pt + item.height_pt
             elif isinstance(item, Gap):
                 self.current = None
-                self.empty(item.height_pt, before, page_break=page_break)
+                self.empty(item.height_pt, before, page_break=page_break, keep_next=item.keep_with_next)
                 page_break = False
                 self.cursor = placed.y_pt + item.height_pt
             elif isinstance(item, Rule):
@@ -244,7 +246,8 @@ class DocxWriter:
         self.empty(top - self.cursor)
         height = first.height_pt * len(names)
         em = first.size_pt * first.scale_pct / 100  # the mark's names and suffix are full-width
-        names_w = em * max(len(pl.item.text) for pl in names)
+        # LibreOffice wraps a line that fills its cell to the twip: half a point of slack
+        names_w = em * max(len(pl.item.text) for pl in names) + _CELL_SLACK_PT
         suffix_w = em * (len(suffix.text) + 1)  # one em of air between the names and "文件"
         tbl = self.borderless_table([names_w, suffix_w], height)
         cells = tbl.findall(f"{qn('w:tr')}/{qn('w:tc')}")
@@ -273,17 +276,22 @@ class DocxWriter:
             tr.append(el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa")])]))
         return el("w:tbl", [tblpr, grid, tr])
 
-    def signer(self, line: Line) -> None:
-        """签发人 on the 发文字号 line, right one character in (§7.2.6): a right tab stop."""
+    def beside(self, line: Line) -> None:
+        """A Line sharing the line of the paragraph before it (签发人 on the 发文字号 line, §7.2.6;
+        columns of 署名 and 签字栏): a tab stop where the layout puts it, a tab, the text. Left lines
+        start at their indent, right lines end at their right indent (pt from the 版心's edges)."""
         p = self.sections[-1].last
         ppr = p.find(qn("w:pPr"))
-        tab = g.TYPE_AREA_WIDTH_PT - line.right_indent_pt
-        ppr.find(qn("w:overflowPunct")).addprevious(el("w:tabs", [el("w:tab", val="right", pos=tw(tab))]))
-        label, _, names = line.text.partition("：")
-        tab_run = el("w:r", [self.line_rpr(line, g.FONT_FANGSONG), el("w:tab")])
-        p.append(tab_run)
-        p.append(run(label + "：", self.line_rpr(line, g.FONT_FANGSONG)))
-        p.append(run(names, self.line_rpr(line)))
+        tabs = ppr.find(qn("w:tabs"))
+        if tabs is None:
+            tabs = el("w:tabs")
+            ppr.find(qn("w:overflowPunct")).addprevious(tabs)
+        if line.align == "right":
+            tabs.append(el("w:tab", val="right", pos=tw(g.TYPE_AREA_WIDTH_PT - line.right_indent_pt)))
+        else:
+            tabs.append(el("w:tab", val="left", pos=tw(line.indent_pt)))
+        p.append(el("w:r", [self.line_rpr(line, line.lead_font), el("w:tab")]))
+        self.add_runs(p, line)
 
     def rule(self, rule: Rule, y_pt: float) -> None:
         """Red rule under the 发文字号 as that paragraph's bottom border (§7.2.7); the 信函格式
@@ -532,12 +540,13 @@ class DocxWriter:
     def properties(self) -> None:
         """Core properties from the document, not the clock: same input, same bytes."""
         props = self.word.core_properties
-        stamp = dt.datetime.combine(self.doc.date, dt.time(), tzinfo=dt.timezone.utc)
         props.title = self.doc.title
         props.author = self.doc.organisation
         props.last_modified_by = self.doc.organisation
-        props.created = stamp
-        props.modified = stamp
+        if self.doc.date is not None:  # a date left for the hand keeps the template's fixed stamps
+            stamp = dt.datetime.combine(self.doc.date, dt.time(), tzinfo=dt.timezone.utc)
+            props.created = stamp
+            props.modified = stamp
         props.revision = 1
         props.subject = self.doc.doc_number or ""
         props.comments = ""

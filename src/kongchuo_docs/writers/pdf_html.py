@@ -59,6 +59,7 @@ ROLE_LABEL = {
     "attachment-note": "附件说明", "signature": "署名", "signature-note": "署名", "date": "成文日期",
     "note": "附注", "attachment-label": "附件", "caption": "图注", "copy-number": "份号",
     "secrecy": "密级", "urgency": "紧急程度", "table": "表格", "colophon": "版记", "page-number": "页码",
+    "sign-field": "签字栏",
 }  # fmt: skip
 
 
@@ -142,12 +143,9 @@ def _runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _parts(line: Line) -> list[tuple[str, str]]:
-    """(text, official font) parts of a line: a run-in heading's own words in the heading font;
-    "签发人：" in 仿宋 and the names in 楷体 (§7.2.6), as the DOCX has them."""
+    """(text, official font) parts of a line: its leading characters in `lead_font` (a run-in
+    heading's own words; "签发人：" in 仿宋 before the names in 楷体, §7.2.6), as the DOCX has them."""
     text = line.text
-    if line.role == "signer":
-        label = g.SIGNER_LABEL
-        return [(label, g.FONT_FANGSONG), (text[len(label):], line.font)]
     if line.lead_len and line.lead_font:
         return [(text[: line.lead_len], line.lead_font), (text[line.lead_len :], line.font)]
     return [(text, line.font)]

@@ -64,7 +64,7 @@ def render_html(doc: Document, pages: list[HtmlPage], font_faces: str) -> str:
         "title": doc.title,
         "author": doc.organisation,
         "subject": doc.doc_number,
-        "date": doc.date.isoformat(),  # 成文日期 as creation and modification date
+        "date": doc.date.isoformat() if doc.date else None,  # 成文日期 as creation and modification date
         "generator": f"kongchuo-docs {__version__}",
     }
     # CSS goes into <style> as it is (HTML escaping would turn its quotes into &#34;)
