@@ -20,6 +20,8 @@ from openpyxl import Workbook
 
 from kongchuo_docs.kinds import summary
 from kongchuo_docs.output import OutputSet
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.schema import load_schema
 from kongchuo_docs.writers.xlsx_save import save_workbook
 
@@ -62,7 +64,8 @@ def main(units: int) -> None:
         comp = summary.compile_folder(folder)
         counts = {s: sum(o.status == s for o in comp.outcomes) for s in ("aggregated", "inconsistent", "rejected")}
         print(f"read + check + aggregate: {time.perf_counter() - t:.2f} s  {counts}")
-        settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+        profile = load_profile(sample_path("profile", "单位设置.yaml"))
+        settings = summary.settings_for(comp, profile, period=None, date=None, rounding="half-up")
         formats = ("docx", "pdf") if importlib.util.find_spec("kongchuo_docs.writers.pdf_writer") else ("docx",)
         out_dir = Path(tmp) / "out"
         with OutputSet(out_dir) as out:

@@ -32,10 +32,14 @@ from kongchuo_docs.letters.fields import number_fields, student_fields
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.letters.spec import environment, load_spec
 from kongchuo_docs.output import OutputSet
+from kongchuo_docs.profile import PROFILE_NAME, load_profile
 from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import write_sample_file
 
 MB = 1024 * 1024
+
+PROFILE = sample_path("profile", PROFILE_NAME)  # the demo county: the rows are its places
 
 
 class TreeRss:
@@ -78,7 +82,7 @@ class TreeRss:
 
 def letter_contexts(roster: Path, count: int) -> list[dict[str, object]]:
     """The merge fields of the first `count` letters, as the pipeline builds them."""
-    settings = load_settings(roster).context()
+    settings = load_settings(roster, load_profile(PROFILE)).context()
     schools = group_students(read_roster(roster).students, "学校", ("班级", "村"))
     contexts = []
     for index, students in enumerate(schools.values(), start=1):
@@ -159,11 +163,11 @@ def main() -> None:
         work = Path(tmp)
         roster = work / "roster.xlsx"
         t = time.perf_counter()
-        write_sample_file(roster, rows=args.rows, seed=1)
+        write_sample_file(roster, rows=args.rows, seed=1, year=load_profile(PROFILE).first_year)
         print(f"sample roster: {args.rows} rows generated in {time.perf_counter() - t:.1f} s (not counted)")
 
         command = [sys.executable, "-c", "from kongchuo_docs.cli import main; main()", "letters", str(roster),
-                   "-o", str(work / "cli"), "--jobs", str(args.jobs)]  # fmt: skip
+                   "-o", str(work / "cli"), "--jobs", str(args.jobs), "--settings", str(PROFILE)]  # fmt: skip
         start = time.perf_counter()
         with TreeRss() as cli_tree:
             subprocess.run(command, check=True, capture_output=True)
@@ -175,7 +179,7 @@ def main() -> None:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         with TreeRss() as tree, OutputSet(work / "out") as out:
-            results = write_letters(out, roster, jobs=args.jobs, per_record=True, progress=False,
+            results = write_letters(out, roster, load_profile(PROFILE), jobs=args.jobs, per_record=True, progress=False,
                                     timings=timings)  # fmt: skip
         total = time.perf_counter() - start
         timings["move+manifest"] = total - sum(timings.values())

@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/skip_invalid.py [ROWS] [INVALID]   (default 100 000 rows, 2 000 bad)
 
 Prints the peak resident set size (MB) of the largest process of the command (ru_maxrss of the
-children: the main process, or a worker with --jobs), the wall time (s) and the row accounting (rows = letters + listed errors).
+children: the main process, or a worker with --jobs), the wall time (s) and the row accounting
+(rows = letters + listed errors).
 Goal (issue 11 #10): peak under 1 GB for 100 000 rows.
 """
 
@@ -20,17 +21,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kongchuo_docs.profile import PROFILE_NAME, load_profile  # noqa: E402
+from kongchuo_docs.resources import sample_path  # noqa: E402
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster  # noqa: E402
+
+PROFILE = sample_path("profile", PROFILE_NAME)  # the demo county: the rows are its places
 
 
 def main(rows: int, invalid: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "名册.xlsx"
-        write_sample_roster(roster, generate_rows(rows, invalid=invalid, seed=11))
+        year = load_profile(PROFILE).first_year
+        write_sample_roster(roster, generate_rows(rows, invalid=invalid, seed=11, year=year), year=year)
         out = Path(tmp) / "out"
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "kongchuo_docs", "letters", str(roster), "-o", str(out),
-                               "--skip-invalid"], capture_output=True, text=True,
+                               "--skip-invalid", "--settings", str(PROFILE)], capture_output=True, text=True,
                               env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})  # fmt: skip
         wall = time.perf_counter() - start
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux

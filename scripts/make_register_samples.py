@@ -4,7 +4,7 @@ Each looks different, as real returns do: 起步镇 keeps the form's layout but 
 the middle, pre-numbered empty rows and a signature line under the table; 凤山中心小学 puts the
 columns in another order with other header words (线索内容, 责任单位, 办理状态), writes its 填报单位
 in the cell next to the label, numbers its rows 一、二… and sends a clue 起步镇 also sent (other
-punctuation); 罗源县公安局 has no title rows at all (its unit comes from the file name), an extra
+punctuation); 县公安局 has no title rows at all (its unit comes from the file name), an extra
 column, dates typed as text and a clue past its deadline. Run from the repository root::
 
     .venv/bin/python scripts/make_register_samples.py
@@ -106,7 +106,7 @@ def police() -> Workbook:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, make in (("起步镇", qibu), ("凤山中心小学", fengshan), ("罗源县公安局", police)):
+    for name, make in (("起步镇", qibu), ("凤山中心小学", fengshan), ("县公安局", police)):
         save_workbook(make(), OUT / f"{name}.xlsx")
         print(OUT / f"{name}.xlsx")
 

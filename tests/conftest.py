@@ -1,6 +1,25 @@
-"""Make the shared test helpers (pdfmeasure) importable as top-level modules."""
+"""Make the shared test helpers (pdfmeasure) importable as top-level modules; give every test a profile."""
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sample_profile_as_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test runs as a user whose config folder holds the bundled 罗源县 单位设置 (so commands find a
+    profile as a set-up machine would); a test that needs none points XDG_CONFIG_HOME elsewhere."""
+    from kongchuo_docs.profile import PROFILE_NAME
+    from kongchuo_docs.resources import sample_path
+
+    config = tmp_path_factory.mktemp("user-config")
+    target = config / "kongchuo-docs" / PROFILE_NAME
+    target.parent.mkdir(parents=True)
+    target.write_bytes(sample_path("profile", PROFILE_NAME).read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(config))
+        yield target

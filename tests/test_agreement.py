@@ -8,6 +8,10 @@ import pytest
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds import agreement
 from kongchuo_docs.model import Heading, Table
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
+
+PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
 
 def _write_yaml(tmp_path: Path, text: str) -> Path:
@@ -32,7 +36,7 @@ def _targets(doc) -> dict[str, str]:
 
 
 def test_one_agreement_per_party_with_its_targets(tmp_path):
-    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST), PROFILE)
     assert [e.party_b for e in entries] == ["甲小学", "乙中学", "李四"]
     first, second, teacher = (agreement.agreement_document(e) for e in entries)
     assert first.title == "2021—2022学年度控辍保学目标责任书"
@@ -48,7 +52,7 @@ def test_one_agreement_per_party_with_its_targets(tmp_path):
 
 
 def test_agreement_has_all_sections_and_signature_lines(tmp_path):
-    entry = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))[0][0]
+    entry = agreement.read_agreement_list(_write_yaml(tmp_path, LIST), PROFILE)[0][0]
     doc = agreement.agreement_document(entry)
     headings = [b.text for b in doc.body if isinstance(b, Heading) and b.level == 1]
     assert headings == ["一、工作目标", "二、工作职责", "三、考核与奖惩", "四、附则"]
@@ -66,7 +70,7 @@ def test_agreement_has_all_sections_and_signature_lines(tmp_path):
 
 
 def test_merged_file_per_party_a_holds_every_agreement(tmp_path):
-    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST))
+    entries, _ = agreement.read_agreement_list(_write_yaml(tmp_path, LIST), PROFILE)
     bureau = [e for e in entries if e.party_a == "罗源县教育局"]
     merged = agreement.merged_document(bureau)
     assert len(merged.issued) == len(bureau) - 1
@@ -82,7 +86,7 @@ def test_list_problems_are_located_and_collected(tmp_path):
   - {层级: 县教育局—学校, 乙方: 丙小学}
 """
     with pytest.raises(InputError) as info:
-        agreement.read_agreement_list(_write_yaml(tmp_path, bad))
+        agreement.read_agreement_list(_write_yaml(tmp_path, bad), PROFILE)
     messages = [str(p) for p in info.value.problems]
     assert any("名单.yaml:3 层级" in m and "没有这一层级" in m for m in messages)
     assert any("名单.yaml:4 巩固率目标" in m for m in messages)
@@ -93,7 +97,7 @@ def test_list_problems_are_located_and_collected(tmp_path):
 def test_duplicate_party_is_an_error(tmp_path):
     dup = LIST + "  - {层级: 县教育局—学校, 甲方: 罗源县教育局, 乙方: 甲小学}\n"
     with pytest.raises(InputError, match="重复"):
-        agreement.read_agreement_list(_write_yaml(tmp_path, dup))
+        agreement.read_agreement_list(_write_yaml(tmp_path, dup), PROFILE)
 
 
 def test_workbook_list_reads_like_yaml(tmp_path):
@@ -106,7 +110,7 @@ def test_workbook_list_reads_like_yaml(tmp_path):
     ws.append(["乡镇政府-村委会", "2020-2021", town, "南门社区居民委员会", None, None, "1%"])
     path = tmp_path / "名单.xlsx"
     wb.save(path)
-    entries, warnings = agreement.read_agreement_list(path)
+    entries, warnings = agreement.read_agreement_list(path, PROFILE)
     assert [str(w) for w in warnings] == [
         "名单.xlsx!责任书名单!F2 巩固率目标: “乡镇政府—村(居)委会”责任书没有巩固率目标，已忽略"
     ]
@@ -118,7 +122,7 @@ def test_workbook_list_reads_like_yaml(tmp_path):
 
 def test_target_the_level_does_not_have_is_a_warning(tmp_path):
     text = LIST.replace("乙方: 李四,", "乙方: 李四, 入学率目标: 100%,")
-    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, text))
+    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, text), PROFILE)
     assert len(entries) == 3
     assert [str(w) for w in warnings] == ["名单.yaml:6 入学率目标: “学校—班主任”责任书没有入学率目标，已忽略"]
 
@@ -139,6 +143,19 @@ def test_blank_form_filled_in_reads_back(tmp_path):
                          "乙方": "林芳", "班级": "六年级（2）班", "巩固率目标": "99%"}.items():
         ws.cell(row, column[label], value)
     wb.save(path)
-    entries, warnings = agreement.read_agreement_list(path)
+    entries, warnings = agreement.read_agreement_list(path, PROFILE)
     assert [(e.party_b_display, e.targets[0].text) for e in entries] == [("林芳（六年级（2）班）", "不低于99%")]
     assert warnings == []
+
+
+def test_school_year_and_cited_plan_default_from_the_profile(tmp_path):
+    from profiles import write_profile
+
+    profile = load_profile(write_profile(tmp_path / "p", {
+        "学年": "2027—2028", "报到日期": "2027-08-30",
+        "实施方案": {"标题": "古田县控辍保学工作实施方案", "文号": "古教综〔2021〕12号"}}))
+    text = "责任书:\n  - {层级: 县教育局—学校, 甲方: 古田县教育局, 乙方: 甲小学}\n"
+    [entry], _ = agreement.read_agreement_list(_write_yaml(tmp_path, text), profile)
+    doc = agreement.agreement_document(entry)
+    assert doc.title == "2027—2028学年度控辍保学目标责任书"
+    assert any("和《古田县控辍保学工作实施方案》（古教综〔2021〕12号）" in getattr(b, "text", "") for b in doc.body)

@@ -13,7 +13,11 @@ from kongchuo_docs import charts, stats
 from kongchuo_docs.kinds import summary
 from kongchuo_docs.model import Image, Table
 from kongchuo_docs.output import OutputSet
+from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.units import Unit
+from kongchuo_docs.resources import sample_path
+
+PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
 
 def _form(unit: str, unit_type: str, township: str, *, dropouts: int, returned: int, school_age: int,
@@ -83,7 +87,7 @@ def test_totals_add_township_counts_and_compute_rates(tmp_path):
     assert [u.label for u in comp.schools] == ["甲镇中心小学"]
     assert comp.total("school_age") == 1500  # the school's pupils are not counted twice
     assert comp.total("dropouts") == 3
-    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
     assert settings.period == "2020年秋季学期" and settings.date == dt.date(2020, 10, 9)
     doc = summary.summary_document(comp, settings, None)
     table = next(b for b in doc.body if isinstance(b, Table))
@@ -99,7 +103,7 @@ def test_totals_add_township_counts_and_compute_rates(tmp_path):
 
 def test_workbook_rows_and_fills(tmp_path):
     comp = summary.compile_folder(_folder(tmp_path), UNITS)
-    settings = summary.settings_for(comp, period=None, date=None, rounding="truncate")
+    settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="truncate")
     register, receipt = summary.summary_workbook(comp, settings)
     assert len(receipt.tables[0].rows) == 8  # 7 files + 1 missing unit
     assert [r[1] for r in register.rows] == ["甲镇人民政府", "乙乡人民政府", "乡镇合计", "甲镇中心小学", "学校合计"]
@@ -114,7 +118,7 @@ def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):
     digests = []
     for name in ("one", "two"):
         comp = summary.compile_folder(folder, UNITS)
-        settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+        settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
         with OutputSet(tmp_path / name) as out:
             summary.write_summary(out, comp, settings, source=folder)
         files = sorted(p for p in (tmp_path / name).rglob("*") if p.is_file())
@@ -125,7 +129,7 @@ def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):
 
 def test_document_embeds_both_charts(tmp_path):
     comp = summary.compile_folder(_folder(tmp_path), UNITS)
-    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
     paths = (tmp_path / "1.png", tmp_path / "2.png")
     doc = summary.summary_document(comp, settings, paths)
     images = [b for b in doc.body if isinstance(b, Image)]
@@ -223,7 +227,7 @@ def test_open_inspection_findings_are_listed(tmp_path):
     ]}, allow_unicode=True), encoding="utf-8")  # fmt: skip
     findings = read_inspection(findings_file, date=dt.date(2020, 10, 30)).findings
     comp = summary.compile_folder(_folder(tmp_path), UNITS)
-    settings = summary.settings_for(comp, period=None, date=None, rounding="half-up")
+    settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
     texts = [getattr(b, "text", "") for b in summary.summary_document(comp, settings, None, findings).body]
     assert "县级检查共发现问题2个，已销号1个、已整改待销号0个，尚有1个未完成整改：" in texts
     assert "（1）甲镇人民政府：档案方面，档案不全（整改时限2020年10月23日，整改中）。" in texts

@@ -22,7 +22,7 @@ def quick_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     def copy_input(out: OutputSet) -> None:
         out.copy_in(sample_path("notice", "seed-notice.yaml"), "样例输入/通知/seed-notice.yaml")
 
-    monkeypatch.setattr(demo, "_steps", lambda: [copy_input, forms.demo])
+    monkeypatch.setattr(demo, "_steps", lambda profile: [copy_input, forms.demo])
 
 
 def test_demo_folders_are_chinese_and_marked_in_the_manifest(tmp_path: Path, quick_demo: None) -> None:

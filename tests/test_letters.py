@@ -13,6 +13,7 @@ import pytest
 from docx import Document as WordDocument
 from lxml import etree
 from openpyxl import load_workbook
+from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
@@ -21,18 +22,22 @@ from kongchuo_docs.kinds.letters import ERROR_WORKBOOK, build_letters_files
 from kongchuo_docs.letters.jobs import per_record_name
 from kongchuo_docs.letters.pdf_merge import BODY
 from kongchuo_docs.letters.settings import load_settings
+from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SAMPLE_YEAR = load_profile(sample_path("profile", "单位设置.yaml")).first_year
 ID_PATTERN = re.compile(r"\d{17}[\dX]")
 
 
-def _roster(path: Path, rows: int, *, invalid: int = 0, seed: int = 7, schools: int = 3) -> Path:
-    """A generated roster limited to its first `schools` schools (by name)."""
-    generated = generate_rows(rows, invalid=invalid, seed=seed)
+def _roster(path: Path, rows: int, *, invalid: int = 0, seed: int = 7, schools: int = 3,
+            year: int = SAMPLE_YEAR) -> Path:
+    """A generated roster (of the sample profile's school year) limited to its first `schools` schools."""
+    generated = generate_rows(rows, invalid=invalid, seed=seed, year=year)
     kept = sorted({r.values["入读学校"] for r in generated if r.values.get("入读学校")})[:schools]
-    write_sample_roster(path, [r for r in generated if r.values.get("入读学校") in kept or r.defect])
+    write_sample_roster(path, [r for r in generated if r.values.get("入读学校") in kept or r.defect], year=year)
     return path
 
 
@@ -138,9 +143,8 @@ def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
     """12 repeats: the body ends on page 2, so the slip (cut off later) goes to the front of sheet 2;
     40 repeats: the body ends on page 3 with room for the slip, page 4 stays blank."""
     roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
-    settings = tmp_path / "设置.yaml"
     story = "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * repeats
-    settings.write_text(f"排序: 村\n前期劝返情况: {story}\n", encoding="utf-8")
+    settings = write_profile(tmp_path, letters={"排序": "村", "前期劝返情况": story})
     build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
     students = read_roster(roster).students
     entries = [f for f in _manifest(tmp_path / "out") if f["format"] == "pdf"]
@@ -233,8 +237,7 @@ def test_unknown_template_fields_are_reported_before_anything_is_read(tmp_path: 
 def test_clerk_template_fields_are_filled_and_escaped(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 10, schools=1)
     template = _word_template(tmp_path / "模板.docx", "姓名", "身份证号", "报到地点")
-    settings = tmp_path / "设置.yaml"
-    settings.write_text("报到地点: 教学楼A&B座<一楼>\n", encoding="utf-8")
+    settings = write_profile(tmp_path, letters={"报到地点": "教学楼A&B座<一楼>"})
     build_letters_files(roster, tmp_path / "out", word_template=template, settings_file=settings)
     entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "docx")
     letters = _docx_letters(tmp_path / "out" / entry["path"])  # parses: the XML is well-formed
@@ -252,12 +255,11 @@ def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path:
     sheet.append(["报到日期", "2026.9.2"])
     sheet.append(["所需材料", "户口簿、出生医学证明"])
     workbook.save(roster)
-    settings = load_settings(roster)
-    assert settings.context()["报到日期"] == "2026年9月2日"
+    profile = load_profile(write_profile(tmp_path, {"报到日期": "2026-09-03", "双面打印": "否"}))
+    settings = load_settings(roster, profile)
+    assert settings.context()["报到日期"] == "2026年9月2日"  # the sheet overrides the profile
     assert settings["所需材料"] == ["户口簿", "出生医学证明"]
-    override = tmp_path / "设置.yaml"
-    override.write_text("报到日期: 2026-09-03\n双面打印: 否\n", encoding="utf-8")
-    assert load_settings(roster, override).context()["报到日期"] == "2026年9月3日"
+    assert settings["双面打印"] is False and settings.sources["双面打印"] == "单位设置.yaml"
     sheet.append(["报道日期", "2026-09-01"])
     sheet.append(["入学回执", "也许"])
     workbook.save(roster)
@@ -272,8 +274,7 @@ def test_province_penalty_clause_is_a_setting(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 4, schools=1)
     build_letters_files(roster, tmp_path / "plain", kind="责令")
     clause = "《某省义务教育条例》第四十条"
-    settings = tmp_path / "设置.yaml"
-    settings.write_text(f"省级处罚条款: {clause}\n", encoding="utf-8")
+    settings = write_profile(tmp_path, {"省级处罚条款": clause})
     build_letters_files(roster, tmp_path / "province", kind="责令", settings_file=settings)
     for name, present in (("plain", False), ("province", True)):
         entry = next(f for f in _manifest(tmp_path / name) if f["format"] == "pdf")
@@ -331,7 +332,7 @@ def test_demo_step_writes_all_three_kinds_from_the_copied_roster(tmp_path: Path)
     from kongchuo_docs.output import OutputSet
 
     with OutputSet(tmp_path) as out:
-        demo(out)
+        demo(out, load_profile(sample_path("profile", "单位设置.yaml")))
     files = _manifest(tmp_path)
     assert (tmp_path / "样例输入" / "通知书" / "名册.xlsx").is_file()
     valid = len(read_roster(tmp_path / "样例输入" / "通知书" / "名册.xlsx").students)

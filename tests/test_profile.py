@@ -124,6 +124,9 @@ def test_none_found_names_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
          "单位设置.yaml:22 通知书.劝返复学天数: 没有这一项，是不是“劝返复学期限天数”？"),
         ("  劝返复学期限天数: 10", "  学年: 2027—2028", "单位设置.yaml:22 通知书.学年: “学年”写在单位设置的顶层"),
         ("  劝返复学期限天数: 10", "  劝返复学期限天数: 十天", "单位设置.yaml:22 通知书.劝返复学期限天数: 应为整数"),
+        ("通知书:\n", "报到地点: 礼堂\n通知书:\n", "单位设置.yaml:21 报到地点: “报到地点”是通知书的设置"),
+        ("报到日期: 2027/8/30", "报到日期: 2026/8/30",
+         "单位设置.yaml:11 报到日期: 报到日期应在学年 2027—2028 的第一年"),
         ("乡镇: 城东街道}", "乡镇: 城西街道}", "单位设置.yaml:20 学校[1].乡镇: 不在“乡镇”列表中（城西街道）"),
         ("  - {名称: 大桥镇}", "  - {名称: 城东街道}", "单位设置.yaml:18 乡镇[2].名称: 乡镇名称重复（城东街道）"),
         ("文号代字: {通知: 古教综", "文号代字: {通知: 古教综〔2027〕",
@@ -256,3 +259,32 @@ def test_forms_writes_the_excel_twin_which_reads_back(tmp_path: Path) -> None:
     assert profile.letters.劝返复学期限天数 == 10 and profile.schools[0].name == "古田县第一小学"
     assert profile.letters.所需材料[:2] == ["户口簿", "出生医学证明"] and len(profile.letters.所需材料) == 5
     assert profile.date_rule == "今天" and profile.letters.入学回执 is True
+
+
+def test_no_county_in_the_package() -> None:
+    """Only samples/ and tests may name the demo county: code, wording and forms take it from a profile."""
+    root = Path(__file__).resolve().parents[1]
+    found = [f"{path.relative_to(root)}:{number}"
+             for folder in ("src", "templates", "forms") for path in sorted((root / folder).rglob("*"))
+             if path.is_file() and path.suffix not in (".pyc",)
+             for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if "罗源" in line]
+    assert found == []
+
+
+def test_age_reference_is_the_cutoff_day_in_the_first_year(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, GUTIAN))
+    assert profile.age_reference() == dt.date(2027, 8, 31)  # 义务教育法 art. 11 by default
+    assert profile.age_reference("2030—2031") == dt.date(2030, 8, 31)
+    province = load_profile(write(tmp_path, GUTIAN + "入学年龄截止日: 9月1日\n"))
+    assert province.age_cutoff == "9月1日" and province.age_reference() == dt.date(2027, 9, 1)
+    assert problems_of(write(tmp_path, GUTIAN + "入学年龄截止日: 2月30日\n"))[0].startswith(
+        "单位设置.yaml:24 入学年龄截止日: 应写作 月日，如 8月31日")
+
+
+def test_places_and_number_code_may_be_written_short(tmp_path: Path) -> None:
+    text = GUTIAN.split("乡镇:")[0] + "乡镇: 城东街道、大桥镇\n学校:\n  - 古田县第一小学\n"
+    profile = load_profile(write(tmp_path, text.replace("文号代字: {通知: 古教综, 督导: 古教督}", "文号代字: 古教综")))
+    assert [t.name for t in profile.townships] == ["城东街道", "大桥镇"]
+    assert [s.name for s in profile.schools] == ["古田县第一小学"]
+    assert profile.number_code("整改") == "古教综"

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from profiles import write_profile
 
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds import rectification
 from kongchuo_docs.model import Paragraph
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
 
 HEADERS = ["被检查单位", "问题类别", "问题描述", "整改要求", "整改时限", "整改状态", "检查日期"]
 
@@ -33,10 +36,12 @@ ROWS = [
 ]
 
 
+PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
+
+
 def _read(tmp_path, rows=ROWS, **options):
-    return rectification.read_inspection(
-        _sheet(tmp_path, rows), date=dt.date(2020, 10, 16), first_number="罗教综〔2020〕52号", **options
-    )
+    options = {"first_number": "罗教综〔2020〕52号", "profile": PROFILE, **options}
+    return rectification.read_inspection(_sheet(tmp_path, rows), date=dt.date(2020, 10, 16), **options)
 
 
 def test_one_notice_per_unit_numbered_on(tmp_path):
@@ -180,3 +185,16 @@ def test_rendered_notice_meets_the_red_header_rules(rendered_notice):
     body_pages = range(1, printed.page)  # the notice itself, before the 版记 page
     per_page = [sum(1 for line in lines if line.page == p and not line.text.startswith("—")) for p in body_pages]
     assert max(per_page[:2]) == 22  # a full page holds 22 lines
+
+
+def test_defaults_and_numbering_come_from_the_profile(tmp_path):
+    profile = load_profile(write_profile(tmp_path / "p", {
+        "县": "古田县", "教育局": "古田县教育局", "办公室": "", "文号代字": {"通知": "古教综", "整改": "古教督"},
+        "实施方案": {"标题": "古田县控辍保学工作实施方案", "文号": "古教综〔2021〕12号"}}))
+    inspection = _read(tmp_path, profile=profile, first_number="7")
+    assert inspection.first_number == "古教督〔2020〕7号"
+    doc = rectification.notice_document(inspection, "乙小学", inspection.first_number)
+    assert doc.issuers == ["古田县教育局"] and doc.colophon.printer == "古田县教育局办公室"
+    assert doc.body[0].text.startswith("根据《古田县控辍保学工作实施方案》（古教综〔2021〕12号）工作安排")
+    late = _read(tmp_path, profile=profile, first_number="古教督〔2019〕7号")
+    assert any("年份 2019" in str(w) for w in late.warnings)

@@ -85,3 +85,33 @@ def test_cli_writes_refuses_to_overwrite_and_checks_its_arguments(tmp_path: Path
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
     too_many = ["sample-roster", "--rows", "3", "--invalid", "5", "-o", str(tmp_path / "x.xlsx")]
     assert runner.invoke(app, too_many).exit_code == 2
+
+
+def test_cli_takes_places_and_year_from_the_profile(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from profiles import write_profile
+
+    profile = write_profile(tmp_path / "p", {
+        "市": "宁德市", "县": "古田县", "行政区划代码": "350922", "学年": "2027—2028", "报到日期": "2027-08-30",
+        "乡镇": [{"名称": "大桥镇"}, {"名称": "城东街道"}],
+        "学校": [{"名称": "古田县第一小学", "乡镇": "城东街道"}, {"名称": "大桥中心小学", "乡镇": "大桥镇"},
+               {"名称": "古田县第一中学"}]})
+    target = tmp_path / "名册.xlsx"
+    result = CliRunner().invoke(app, ["sample-roster", "--rows", "60", "-o", str(target), "--settings", str(profile)])
+    assert result.exit_code == 0, result.output
+    roster = read_roster(target, age_rule=AgeRule(school_year_reference(2027)))
+    assert roster.problems.items == [] and len(roster.students) == 60
+    assert {s.id_number[:6] for s in roster.students} == {"350922"}
+    assert {s.school for s in roster.students} <= {"古田县第一小学", "大桥中心小学", "古田县第一中学"}
+    assert {s.township for s in roster.students} == {"大桥镇", "城东街道"}
+    assert all(s.school == "古田县第一中学" for s in roster.students if s.grade == "七年级")
+    assert all(s.household_address.startswith("福建省宁德市古田县") for s in roster.students)
+    assert load_workbook(target).active["A1"].value.startswith("福建省宁德市古田县2027年")
+
+
+def test_cli_without_a_profile_uses_the_demo_places_and_says_so(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["sample-roster", "--rows", "5", "--year", str(YEAR), "-o", "名册.xlsx"])
+    assert result.exit_code == 0 and "演示地名" in result.output

@@ -5,10 +5,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from profiles import write_profile
 
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds import self_check
 from kongchuo_docs.model import Heading, Table
+from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
+
+PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
 COUNTS = {
     "适龄儿童少年数": 400, "已入学适龄儿童少年数": 400, "学期初在校学生数": 380,
@@ -43,7 +49,7 @@ def test_rates_are_computed_from_counts(tmp_path):
 
 def test_report_structure_and_numbers(tmp_path):
     form = self_check.read_self_check(_yaml_form(tmp_path))
-    doc = self_check.self_check_document(form)
+    doc = self_check.self_check_document(form, PROFILE)
     assert doc.title == "罗源县白塔乡人民政府关于控辍保学工作自查情况的报告"
     assert doc.recipients == "罗源县教育局："
     assert doc.kind == "self-check-report"
@@ -60,14 +66,24 @@ def test_report_structure_and_numbers(tmp_path):
     assert ["分项合计", "6", "与未到校人数一致"] in table.rows
     assert doc.note is None
     assert doc.signers == []
-    signed = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 签发人="黄 明辉")))
+    signed = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 签发人="黄 明辉")), PROFILE)
     assert signed.signers == ["黄明辉"]
+    assert doc.format == "file"
+
+
+@pytest.mark.parametrize("written", ["无版头", "无", "plain"])
+def test_report_without_a_red_header(tmp_path, written):
+    doc = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 版头=written)))
+    assert doc.format == "plain"  # title at the top of the 版心, no 发文机关标志 or red rule
+    with pytest.raises(InputError) as err:
+        self_check.read_self_check(_yaml_form(tmp_path, 版头="蓝头"))
+    assert "版头" in str(err.value)
 
 
 def test_zero_denominator_does_not_crash(tmp_path):
     changes = {"辍学人数": 0, "劝返复学人数": 0, "辍学（未到校）": 0, "转学": 2}
     form = self_check.read_self_check(_yaml_form(tmp_path, **changes))
-    doc = self_check.self_check_document(form)
+    doc = self_check.self_check_document(form, PROFILE)
     text = "".join(getattr(b, "text", "") for b in doc.body)
     assert "劝返率—（分母为0）" in text
 
@@ -87,7 +103,7 @@ def test_allowed_inconsistency_is_noted_in_the_report(tmp_path):
     form = self_check.read_self_check(_yaml_form(tmp_path, 未到校人数=9, 劝返复学人数=2))
     found = self_check.check_or_refuse(form, allow_inconsistent=True)
     assert len(found) == 2  # the breakdown, and 仍辍学 1 ≠ 2 − 2
-    doc = self_check.self_check_document(form, found=found)
+    doc = self_check.self_check_document(form, PROFILE, found=found)
     notes = [b.text for b in doc.body if getattr(b, "text", "").startswith("数据核对说明")]
     assert len(notes) == 1 and "未到校 9 人" in notes[0] and "= 0 人" in notes[0]
     assert doc.note is not None
@@ -152,3 +168,28 @@ def test_blank_form_filled_in_reads_back(tmp_path):
     assert form.unit == "罗源县实验小学"
     assert form.count("dropouts") == COUNTS["辍学人数"]
     assert self_check.inconsistencies(form) == []
+
+
+def test_addressee_and_cited_plan_come_from_the_profile(tmp_path):
+    profile = load_profile(write_profile(tmp_path / "p", {
+        "县": "古田县", "教育局": "古田县教育局",
+        "实施方案": {"标题": "古田县控辍保学工作实施方案", "文号": "古教综〔2021〕12号"}}))
+    form = self_check.read_self_check(_yaml_form(tmp_path, 单位名称="古田县大桥镇人民政府", 依据文号=None))
+    doc = self_check.self_check_document(form, profile)
+    assert doc.recipients == "古田县教育局："
+    assert doc.body[0].text.startswith("根据《古田县控辍保学工作实施方案》（古教综〔2021〕12号）要求，我镇")
+    bare = load_profile(write_profile(tmp_path / "q", {"实施方案": None}))
+    assert self_check.self_check_document(form, bare).body[0].text.startswith("我镇")
+
+
+def test_doc_number_of_another_year_than_the_report_warns(tmp_path):
+    form = self_check.read_self_check(_yaml_form(tmp_path, 发文字号="白政〔2019〕3号"))
+    assert any("年份 2019" in str(w) and "2020年10月9日" in str(w) for w in form.warnings)
+
+
+def test_an_over_long_paragraph_is_refused_at_its_field(tmp_path):
+    path = _yaml_form(tmp_path, 责任落实="第一段。\n" + "字" * (PARAGRAPH_MAX_CHARS + 1))
+    with pytest.raises(InputError) as info:
+        self_check.read_self_check(path)
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == 1 and "责任落实" in messages[0] and "段落过长" in messages[0], messages

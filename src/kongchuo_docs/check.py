@@ -43,10 +43,13 @@ MESSAGE_RULES: tuple[tuple[str, tuple[str, str]], ...] = (
     ("标题编号", ("结构层次序数", "GB/T 9704-2012 7.3.3")),
     ("标题序号", ("结构层次序数", "GB/T 9704-2012 7.3.3")),
     ("日期", ("成文日期", "GB/T 9704-2012 7.3.5")),
-    ("附件", ("附件说明", "GB/T 9704-2012 7.3.4")),
+    ("附件说明", ("附件说明", "GB/T 9704-2012 7.3.4")),
+    ("附件名称", ("附件说明", "GB/T 9704-2012 7.3.4")),
+    ("版记", ("版记", "GB/T 9704-2012 7.4")),
 )
 DRAFT_RULE = ("草稿结构", "GB/T 9704-2012 7.3")
 UNREADABLE = "无法读取"
+READING = "草稿读取"
 TITLE_END = re.compile(r"[。，、；：！？.,;:!?]$")
 FULL_WIDTH_DIGITS = re.compile(r"[０-９]+")
 
@@ -67,10 +70,12 @@ class Finding:
 
 
 def _rule(problem: Problem) -> tuple[str, str]:
+    column = problem.location.column or ""
+    if not column:  # where the draft's parts could not be placed
+        return DRAFT_RULE
     for keyword, rule in MESSAGE_RULES:
         if keyword in problem.message:
             return rule
-    column = problem.location.column or ""
     for field_label, rule in FIELD_RULES.items():
         canon = next((c for c, aliases in KEYS.items() if aliases[0] == field_label), None)
         if column == field_label or (canon and column in KEYS[canon]):
@@ -79,6 +84,9 @@ def _rule(problem: Problem) -> tuple[str, str]:
 
 
 def _finding(problem: Problem) -> Finding:
+    if problem.severity == "warning" and not problem.location.column:
+        # a note on reading the draft (tracked changes, a text box): nothing a clause decides
+        return Finding(problem.location, READING, "", STYLE, problem.message, problem.value)
     rule, basis = _rule(problem)
     return Finding(problem.location, rule, basis, SEVERITY[problem.severity], problem.message, problem.value)
 

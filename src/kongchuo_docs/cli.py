@@ -30,6 +30,11 @@ F = TypeVar("F", bound=Callable[..., object])
 
 ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。")]
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
+                 "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
+]
 
 
 def reports_errors(func: F) -> F:
@@ -57,7 +62,7 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(2) from None
         except Terminated:
             console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
-            raise typer.Exit(143) from None
+            raise typer.Exit(TERMINATED_EXIT) from None
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
@@ -98,12 +103,20 @@ def _os_error_message(exc: OSError) -> str | None:
 
 def _unexpected(exc: BaseException) -> NoReturn:
     """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    _report_unexpected(exc)
+    raise typer.Exit(UNEXPECTED_EXIT) from None
+
+
+def _report_unexpected(exc: BaseException) -> None:
     from .debuglog import save_debug_log
 
     log = save_debug_log(exc)
     where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
     console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
-    raise typer.Exit(70) from None
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE of sysexits.h
+TERMINATED_EXIT = 143  # 128 + SIGTERM, as a shell reports a process ended by SIGTERM
 
 
 @app.callback()
@@ -154,16 +167,20 @@ def build(
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
                      "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
     from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
     from .readers.draft import parse_settings
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []))
+                                    settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
     else:
@@ -176,6 +193,7 @@ def check(
     input_file: Annotated[
         Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
     ],
+    settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
@@ -184,7 +202,7 @@ def check(
     from .check import check_file
 
     try:
-        result = check_file(input_file)
+        result = check_file(input_file, settings)
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
@@ -261,14 +279,18 @@ def sample_roster(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：种子相同，生成的名册相同。")] = 1,
     year: Annotated[
-        int | None, typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认今年。")
+        int | None,
+        typer.Option("--year", help="学年开始的年份（年龄按该年 8 月 31 日计算），默认为单位设置中学年的第一年。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成合成的学生名册（罗源县乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。"""
+    """生成合成的学生名册（单位设置中的乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。
+
+    未找到单位设置（或其中没有学校）时使用内置的演示地名。"""
     from .sample_roster import write_sample_file
 
-    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, force=force)
+    write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, settings=settings, force=force)
     typer.echo(str(output))
 
 
@@ -278,9 +300,7 @@ def letters(
     roster: Annotated[Path, typer.Argument(help="学生名册（.xlsx、.xls、.ods 或 .csv）。", show_default=False)],
     output: OutOption = Path("out"),
     kind: Annotated[str, typer.Option("--kind", help="通知书种类：入学、劝返 或 责令。")] = "入学",
-    settings: Annotated[
-        Path | None, typer.Option("--settings", help="设置文件（YAML），覆盖默认设置和名册中的“设置”表。")
-    ] = None,
+    settings: SettingsOption = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="自备的 Word 模板（.docx，字段写作 {{ 姓名 }}）。")
     ] = None,
@@ -352,7 +372,8 @@ def register_merge(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="判断逾期的截至日期，如 2020-12-20；默认今天。")
     ] = None,
-    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位，如 罗源县教育局。")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="汇总表的填报单位；默认为单位设置中的教育局。")] = "",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。
@@ -362,7 +383,7 @@ def register_merge(
     from .kinds.register import merge_register_files, merge_target, parse_as_of, summary_lines
 
     written, merged, warnings = merge_register_files(
-        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, force=force
+        files, output, as_of=parse_as_of(as_of), reporting_unit=unit, settings=settings, force=force
     )
     console.problems(warnings)
     for line in summary_lines(merged):
@@ -382,12 +403,13 @@ def agreements(
         Path, typer.Argument(help="责任书名单：.xlsx/.csv（“责任书名单”表）或 YAML。", show_default=False)
     ],
     output: OutOption = Path("out"),
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
-    written, warnings = build_agreement_files(input_file, output, force=force)
+    written, warnings = build_agreement_files(input_file, output, settings=settings, force=force)
     console.problems(warnings)
     _print_written(output, written)
 
@@ -406,14 +428,16 @@ def self_check(
         bool, typer.Option("--allow-inconsistent", help="数据不一致时仍生成报告（报告中注明不一致之处）。")
     ] = False,
     rounding: RoundingOption = "half-up",
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；数据不一致时默认拒绝生成。"""
+    """由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；主送单位设置中的教育局，引用其实施方案。
+    数据不一致时默认拒绝生成。"""
     from .kinds.self_check import build_self_check_files
 
     written, found = build_self_check_files(
         inputs, output, units_file=units, allow_inconsistent=allow_inconsistent,
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), settings=settings, force=force,
     )  # fmt: skip
     console.problems(found)
     _print_written(output, written)
@@ -428,17 +452,22 @@ def rectification(
     output: OutOption = Path("out"),
     date: Annotated[str | None, typer.Option("--date", help="整改通知的成文日期，如 2020-10-16。")] = None,
     number: Annotated[
-        str | None, typer.Option("--number", help="第一份通知的发文字号，如 罗教综〔2020〕52号，其余依次递增。")
+        str | None, typer.Option("--number", help="第一份通知的发文字号，如 某教督〔2020〕52号，其余依次递增；"
+                                 "只写序号（如 52）时，代字取单位设置的文号代字，年份取成文日期。")
     ] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认 罗源县教育局。")] = None,
-    basis: Annotated[str | None, typer.Option("--basis", help="检查依据文件的文号。")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    basis: Annotated[
+        str | None, typer.Option("--basis", help="检查依据文件的文号，默认为单位设置中实施方案的文号。")
+    ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """生成整改通知（每个被检查单位一份红头通知，问题清单为横排附件）和全县问题清单（Excel）。"""
     from .kinds.rectification import build_rectification_files
 
     written, warnings = build_rectification_files(
-        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, force=force
+        input_file, output, issuer=issuer, date=_date(date), first_number=number, basis=basis, settings=settings,
+        force=force,
     )
     console.problems(warnings)
     _print_written(output, written)
@@ -458,6 +487,8 @@ def compile_summary(
     period: Annotated[str | None, typer.Option("--period", help="总结的时段，如 2020年秋季学期。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="总结的成文日期；默认取自查表中最晚的报告日期。")] = None,
     rounding: RoundingOption = "half-up",
+    issuer: Annotated[str | None, typer.Option("--issuer", help="发文机关，默认为单位设置中的教育局。")] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """汇总文件夹中各单位的自查表，生成全县控辍保学工作总结（DOCX、PDF、图表）和汇总表（Excel）。
@@ -468,7 +499,7 @@ def compile_summary(
 
     written, comp = build_summary_files(
         folder, output, units_file=units, findings_file=findings, period=period, date=_date(date),
-        rounding=_rounding(rounding), force=force,
+        rounding=_rounding(rounding), issuer=issuer, settings=settings, force=force,
     )  # fmt: skip
     for line in outcome_lines(comp):
         console.info(line)
@@ -496,6 +527,34 @@ def _date(value: str | None) -> dt.date | None:
         raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
+@app.command("serve")
+@reports_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；0.0.0.0 供局域网使用，此时必须设置访问密码。")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8765,
+    password: Annotated[
+        str | None, typer.Option("--password", help="访问密码（也可在单位设置中填写“访问密码”）。")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
+    keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
+    ] = None,
+) -> None:
+    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。"""
+    from .web.app import ServerConfig
+    from .web.app import serve as run_server
+
+    if workers < 1 or keep < 1:
+        raise KongchuoError("--workers 和 --keep 至少为 1")
+    typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
+    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0,
+                            profile=settings), open_browser=not no_browser)  # fmt: skip
+
+
 @app.command("version")
 def version() -> None:
     """显示版本号。"""
@@ -511,6 +570,14 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143). The
+    last guard: an error no command caught is one Chinese line and a debug log, exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(app())
+    try:
+        app()
+    except Terminated:
+        console.err.print("已终止（收到结束信号）。", markup=False)
+        sys.exit(TERMINATED_EXIT)
+    except Exception as exc:
+        _report_unexpected(exc)
+        sys.exit(UNEXPECTED_EXIT)

@@ -1,10 +1,12 @@
 """Synthetic student rosters (学生名册) for demos, tests and benchmarks: ``kongchuo-docs sample-roster``.
 
-Deterministic for a seed and school year. Every row is valid (IDs with 罗源县 area code and correct
-MOD 11-2 check digit, ages that fit the grade on 31 August of the school year) unless it is one of
+Deterministic for a seed, school year and place set. Every row is valid (IDs with the county's area
+code and correct MOD 11-2 check digit, ages that fit the grade on 31 August of the school year) unless it is one of
 the `invalid` rows, each broken in exactly one way (a pair sharing an ID counts as two). Valid rows
 carry the harmless untidiness real rosters have (a lower-case x, stray spaces, dates typed as text),
-which the reader cleans. Word lists are data: ``templates/sample_data/names.yaml`` and ``places.yaml``.
+which the reader cleans. Word lists are data: ``templates/sample_data/names.yaml`` and ``roster.yaml``;
+the places (乡镇, 村, 学校) come from the 单位设置 profile (`profile_places`) or, for demos and tests,
+from ``samples/roster/places.yaml`` (`sample_places`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from . import console
 from .errors import KongchuoError, OutputExistsError
 from .idcard import check_char, make_id
+from .profile import Profile, load_profile
 from .readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
-from .resources import template_path
+from .resources import sample_path, template_path
 from .writers.xlsx_save import save_workbook
 
 SHEET = "学生名册"
@@ -61,7 +65,16 @@ class _Words:
     """The word lists of ``templates/sample_data``."""
 
     names: dict[str, Any]
-    places: dict[str, Any]
+    common: dict[str, Any]  # grades, guardian relations, mobile prefixes
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the children live and go to school."""
+
+    county: str  # the address prefix, e.g. 福建省某某县
+    area_code: str  # 6 digits, the ID numbers' address code
+    townships: dict[str, dict[str, Any]]  # name → weight, villages, primary, junior (schools), surname_weights
 
 
 @cache
@@ -69,16 +82,47 @@ def _words() -> _Words:
     def load(name: str) -> dict[str, Any]:
         return yaml.safe_load(template_path("sample_data", name).read_text(encoding="utf-8"))
 
-    return _Words(load("names.yaml"), load("places.yaml"))
+    return _Words(load("names.yaml"), load("roster.yaml"))
 
 
-def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | None = None) -> list[SampleRow]:
-    """`rows` children for the school year starting in `year` (default: this year), `invalid` broken."""
+@cache
+def sample_places() -> Places:
+    """The demo county's places (samples/roster/places.yaml)."""
+    data = yaml.safe_load(sample_path("roster", "places.yaml").read_text(encoding="utf-8"))
+    return Places(data["county"], str(data["area_code"]), data["townships"])
+
+
+def profile_places(profile: Profile) -> Places:
+    """The profile's 乡镇 and 学校: a school whose name has 中学 teaches 七年级, any other 一年级; a
+    township without a school of a kind (or a school without a 乡镇) shares the county's. Villages are
+    made from the township's name (大桥镇 → 大桥村, 大桥社区). KongchuoError when it lists no school."""
+    if not profile.schools:
+        raise KongchuoError("单位设置中没有“学校”列表，无法生成样例名册：请填写“乡镇”和“学校”")
+    names = [t.name for t in profile.townships] or sorted({s.township for s in profile.schools if s.township})
+    names = names or [profile.county]
+
+    def schools(township: str | None, junior: bool) -> list[str]:
+        return [s.name for s in profile.schools
+                if ("中学" in s.name) == junior and (township is None or s.township == township)]
+
+    townships = {}
+    for name in names:
+        stem = name.removesuffix("街道").rstrip("镇乡") or name
+        primary, junior = schools(name, False) or schools(None, False), schools(name, True) or schools(None, True)
+        townships[name] = {"weight": 1, "villages": [f"{stem}村", f"{stem}社区"],
+                           "primary": primary or junior, "junior": junior or primary}
+    return Places(f"{profile.province}{profile.city}{profile.county}", profile.area_code, townships)
+
+
+def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | None = None,
+                  places: Places | None = None) -> list[SampleRow]:
+    """`rows` children for the school year starting in `year` (default: this year), `invalid` broken,
+    living in `places` (default: the demo county of samples/)."""
     if not 0 <= invalid <= rows:
         raise ValueError("invalid must be between 0 and rows")
     rng = random.Random(seed)
     reference = school_year_reference(year)
-    maker = _RowMaker(rng, reference, _words())
+    maker = _RowMaker(rng, reference, _words(), places or sample_places())
     result = [SampleRow(maker.child()) for _ in range(rows)]
     _break_rows(rng, result, invalid, maker)
     for number, row in enumerate(result, start=1):
@@ -88,15 +132,18 @@ def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | Non
     return result
 
 
-def write_sample_roster(target: Path, rows: list[SampleRow], *, year: int | None = None) -> None:
-    """Write `rows` as a 学生名册 workbook (title row 1, header row 2) with openpyxl write-only mode."""
+def write_sample_roster(target: Path, rows: list[SampleRow], *, year: int | None = None,
+                        county: str | None = None) -> None:
+    """Write `rows` as a 学生名册 workbook (title row 1, header row 2) with openpyxl write-only mode;
+    the title names `county` (default: the demo county of samples/)."""
     reference = school_year_reference(year)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
     for index, width in enumerate(COLUMN_WIDTHS):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A3"
-    title = WriteOnlyCell(sheet, f"罗源县{reference.year}年秋季学期学生名册（合成样例数据）")
+    county = sample_places().county if county is None else county
+    title = WriteOnlyCell(sheet, f"{county}{reference.year}年秋季学期学生名册（合成样例数据）")
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     sheet.append(list(HEADERS))
@@ -106,9 +153,11 @@ def write_sample_roster(target: Path, rows: list[SampleRow], *, year: int | None
 
 
 def write_sample_file(
-    target: Path, *, rows: int, invalid: int = 0, seed: int = 1, year: int | None = None, force: bool = False
+    target: Path, *, rows: int, invalid: int = 0, seed: int = 1, year: int | None = None,
+    settings: Path | None = None, force: bool = False,
 ) -> None:
-    """The ``sample-roster`` command: generate and write one roster file, refusing to overwrite unless
+    """The ``sample-roster`` command: generate and write one roster file (places and default year from
+    the 单位设置 profile `settings`, explicit or found), refusing to overwrite unless
     `force`. Written to a temporary name first, so a failed run leaves no half-written file. No manifest:
     a sample roster is an input, not a document."""
     if target.suffix.lower() != ".xlsx":
@@ -117,13 +166,25 @@ def write_sample_file(
         raise KongchuoError(f"--rows 应至少为 1，--invalid 应在 0 到 --rows 之间（现为 {rows}、{invalid}）")
     if target.exists() and not force:
         raise OutputExistsError(f"输出文件已存在：{target}（如需覆盖，请加 --force）")
+    places, year = _places_and_year(settings, year)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.partial")
     try:
-        write_sample_roster(staging, generate_rows(rows, invalid=invalid, seed=seed, year=year), year=year)
+        generated = generate_rows(rows, invalid=invalid, seed=seed, year=year, places=places)
+        write_sample_roster(staging, generated, year=year, county=places.county)
         os.replace(staging, target)
     finally:
         staging.unlink(missing_ok=True)
+
+
+def _places_and_year(settings: Path | None, year: int | None) -> tuple[Places, int | None]:
+    """The places and school year of the ``sample-roster`` command: the 单位设置 profile's (explicit
+    or found), else the demo county's (said on the terminal)."""
+    profile = load_profile(settings, required=False)
+    if profile is None or not profile.schools:
+        console.info("未找到单位设置或其中没有学校，使用内置的演示地名（samples/roster/places.yaml）。")
+        return sample_places(), year
+    return profile_places(profile), year or profile.first_year
 
 
 def _cell(sheet: Any, value: object) -> object:
@@ -138,33 +199,33 @@ def _cell(sheet: Any, value: object) -> object:
 class _RowMaker:
     """Draws one plausible child after another; remembers IDs so none repeats by chance."""
 
-    def __init__(self, rng: random.Random, reference: date, words: _Words):
+    def __init__(self, rng: random.Random, reference: date, words: _Words, places: Places):
         self.rng = rng
         self.reference = reference
         self.words = words
-        places = words.places
-        self.area_code = str(places["area_code"])
-        self.county = places["county"]
-        self.townships = list(places["townships"])
-        self.township_weights = [t["weight"] for t in places["townships"].values()]
-        self.grades = list(places["grades"])
-        self.grade_weights = [g["weight"] for g in places["grades"].values()]
-        self.relations = list(places["relations"])
-        self.relation_weights = [r["weight"] for r in places["relations"].values()]
+        self.places = places
+        common = words.common
+        self.area_code = places.area_code
+        self.county = places.county
+        self.townships = list(places.townships)
+        self.township_weights = [t["weight"] for t in places.townships.values()]
+        self.grades = list(common["grades"])
+        self.grade_weights = [g["weight"] for g in common["grades"].values()]
+        self.relations = list(common["relations"])
+        self.relation_weights = [r["weight"] for r in common["relations"].values()]
         self.surnames = list(words.names["surnames"])
         base = [float(w) for w in words.names["surnames"].values()]
         self.county_surname_weights = base
         self.surname_weights = {
             name: [w + town.get("surname_weights", {}).get(s, 0) for s, w in zip(self.surnames, base, strict=True)]
-            for name, town in places["townships"].items()
+            for name, town in places.townships.items()
         }  # township → weights, raised where a surname is common (畲族 surnames in 霍口畲族乡)
         self.used_ids: set[str] = set()
 
     def child(self, grade: str | None = None) -> dict[str, Any]:
         rng = self.rng
-        places = self.words.places
         township = rng.choices(self.townships, self.township_weights)[0]
-        town = places["townships"][township]
+        town = self.places.townships[township]
         grade = grade or rng.choices(self.grades, self.grade_weights)[0]
         male = rng.random() < 0.52
         birth = self.birth_date(grade)
@@ -175,7 +236,7 @@ class _RowMaker:
         address = f"{self.county}{township}{village}{rng.randint(1, 199)}号"
         current = address if rng.random() < 0.8 else self.other_address()
         school_list = town["primary"] if GRADES.index(grade) < 6 else town["junior"]
-        classes = places["grades"][grade]["classes"]
+        classes = self.words.common["grades"][grade]["classes"]
         return {
             "姓名": name,
             "性别": "男" if male else "女",
@@ -235,7 +296,7 @@ class _RowMaker:
     def guardian_name(self, child_surname: str, relation: str, minority: bool) -> str:
         rng = self.rng
         names = self.words.names
-        info = self.words.places["relations"][relation]
+        info = self.words.common["relations"][relation]
         if minority:
             pool = names["minority_guardians_male" if info["male"] else "minority_guardians_female"]
             return rng.choice(pool)
@@ -244,12 +305,12 @@ class _RowMaker:
         return surname + "".join(rng.choice(pool) for _ in range(2))
 
     def phone(self) -> str:
-        prefix = self.rng.choice(self.words.places["mobile_prefixes"])
+        prefix = self.rng.choice(self.words.common["mobile_prefixes"])
         return f"{prefix}{self.rng.randrange(10**8):08d}"
 
     def other_address(self) -> str:
         township = self.rng.choice(self.townships)
-        village = self.rng.choice(self.words.places["townships"][township]["villages"])
+        village = self.rng.choice(self.places.townships[township]["villages"])
         return f"{self.county}{township}{village}{self.rng.randint(1, 199)}号"
 
 

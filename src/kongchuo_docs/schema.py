@@ -7,7 +7,7 @@ Schema file format (``forms/<名称>.yaml``; see also ``forms/README.md``)::
     sheet: 学生名册             # worksheet name the form gets and the reader looks for first
     layout: table              # table (default): a header row, one record per row
                                # fields: a vertical form, one label per row, its value in the next column
-    title: 罗源县学生名册        # (opt) title printed above a fields form; default: name
+    title: 某某县学生名册        # (opt) title printed above a fields form; default: name
     description: |             # 填写说明: shown on the form's 填写说明 sheet, one paragraph per line
       每行填写一名学生。
     columns:                   # table layout: the columns (fields layout: write `fields:` instead)

@@ -24,6 +24,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, UniqueNames, safe_stem
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
 from ..output import OutputSet, in_folder
+from ..profile import Profile, load_profile
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path, template_path
@@ -163,6 +164,7 @@ class AgreementEntry:
     party_b_head: str
     class_name: str
     basis: str
+    basis_title: str  # the county's 实施方案 (from the profile); "" cites none
     targets: tuple[Target, ...]
     signing_date: dt.date
     where: Location
@@ -177,8 +179,9 @@ class AgreementEntry:
         return f"{self.party_b}（{self.class_name}）" if self.class_name else self.party_b
 
 
-def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]]:
-    """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings.
+def read_agreement_list(path: Path, profile: Profile) -> tuple[list[AgreementEntry], list[Problem]]:
+    """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings. The `profile` gives the
+    学年度 of rows without one and the 实施方案 cited (its 文号 unless a row gives one).
 
     Raises InputError with every problem located when anything is wrong.
     """
@@ -196,17 +199,18 @@ def read_agreement_list(path: Path) -> tuple[list[AgreementEntry], list[Problem]
         table = read_table(path, schema)
         problems.items.extend(table.problems.items)
         rows = table.located_rows()
-    entries = [_entry(values, locate, problems) for values, locate in rows]
+    entries = [_entry(values, locate, problems, profile) for values, locate in rows]
     _check_duplicates([e for e in entries if e is not None], problems)
     problems.raise_if_errors()
     return [e for e in entries if e is not None], problems.warnings
 
 
 def _entry(
-    values: dict[str, Any], locate: Callable[[str], Location], problems: Problems
+    values: dict[str, Any], locate: Callable[[str], Location], problems: Problems, profile: Profile
 ) -> AgreementEntry | None:
-    if any(values[k] is None for k in ("level", "school_year", "party_a", "party_b")):
+    if any(values[k] is None for k in ("level", "party_a", "party_b")):
         return None  # already reported as 必填
+    values = {**values, "school_year": values["school_year"] or profile.school_year}
     template = agreement_templates().get(_level_key(values["level"]))
     if template is None:
         levels = "、".join(sorted({t.level for t in agreement_templates().values()}))
@@ -232,7 +236,8 @@ def _entry(
         party_b=values["party_b"],
         party_b_head=values["party_b_head"] or "",
         class_name=values["class_name"] or "",
-        basis=values["basis"] or "",
+        basis=values["basis"] or (profile.plan.number if profile.plan else ""),
+        basis_title=profile.plan.title if profile.plan else "",
         targets=tuple(targets),
         signing_date=dt.date(year_from, 9, 1),
         where=locate("party_b"),
@@ -274,6 +279,7 @@ def _values(entry: AgreementEntry) -> dict[str, Any]:
         "year_from": entry.year_from,
         "year_to": entry.year_to,
         "basis": entry.basis,
+        "basis_title": entry.basis_title,
     }
 
 
@@ -373,18 +379,20 @@ def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path
 
 
 def build_agreement_files(
-    input_file: Path, outdir: Path, *, force: bool = False
+    input_file: Path, outdir: Path, *, settings: Path | None = None, force: bool = False
 ) -> tuple[list[str], list[Problem]]:
-    """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings."""
-    entries, warnings = read_agreement_list(input_file)
+    """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings.
+    `settings` is the 单位设置 profile (default: the one found)."""
+    profile = load_profile(settings)
+    entries, warnings = read_agreement_list(input_file, profile)
     with OutputSet(outdir, force=force) as out:
         write_agreements(out, entries, input_file)
-    return out.written, warnings
+    return out.written, [*profile.warnings, *warnings]
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: the bundled 责任书名单 (three levels) → agreements."""
     src = sample_path("cycle", "责任书名单.yaml")
     rel = in_folder(DEMO_INPUTS, "责任书名单.yaml")
     out.copy_in(src, rel)
-    write_agreements(out, read_agreement_list(src)[0], rel, source_is_output=True, folder="责任书")
+    write_agreements(out, read_agreement_list(src, profile)[0], rel, source_is_output=True, folder="责任书")

@@ -21,7 +21,8 @@ from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..output import OutputSet, in_folder
-from ..readers.normalize import NormalizeError, checked_doc_number, format_date, parse_date
+from ..profile import Profile, load_profile
+from ..readers.normalize import NormalizeError, check_number_year, checked_doc_number, format_date, parse_date
 from ..readers.table import LocatedValues, read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path
@@ -77,6 +78,8 @@ class Inspection:
 
     findings: tuple[Finding, ...]
     issuer: str
+    printer: str  # 印发机关 of the 版记
+    basis_title: str  # the 实施方案 the notice cites ("" : none cited)
     date: dt.date
     first_number: str | None  # 发文字号 of the first notice; the next units count on from it
     inspected: str  # 检查时间 as text, e.g. 2020年10月12日至14日
@@ -95,12 +98,16 @@ class Inspection:
 def read_inspection(
     path: Path,
     *,
+    profile: Profile | None = None,
     issuer: str | None = None,
     date: dt.date | None = None,
     first_number: str | None = None,
     basis: str | None = None,
 ) -> Inspection:
-    """Read the findings (.xlsx/.csv, or YAML with the notice metadata on top); options override."""
+    """Read the findings (.xlsx/.csv, or YAML with the notice metadata on top); options override,
+    the `profile` gives the rest (发文机关, 印发机关, the cited 实施方案, the 整改 文号代字).
+    `first_number` may be a whole 发文字号 or only its 序号 (then 代字 and year are the profile's
+    and the 成文日期's)."""
     path = Path(path)
     schema = load_schema(FORM)
     problems = Problems()
@@ -136,19 +143,28 @@ def read_inspection(
         where = Location(path.name, column="成文日期")
         problems.error(where, "缺少整改通知的成文日期（YAML 写“成文日期”，或用 --date）")
     number = first_number or _meta_text(meta, "number")
+    number_where = meta.get("number", (None, Location(path.name, column="发文字号")))[1]
+    if number and number.isdigit() and notice_date and profile is not None:
+        if not profile.number_code("整改"):
+            problems.error(number_where, "只给了序号，但单位设置中没有“文号代字”，请写完整的发文字号", number)
+        number = f"{profile.number_code('整改')}〔{notice_date.year}〕{int(number)}号"
     if number:
-        number = checked_doc_number(number, meta.get("number", (None, Location(path.name)))[1], problems)
+        number = checked_doc_number(number, number_where, problems)
+        check_number_year(number, notice_date, number_where, problems)
     problems.raise_if_errors()
     assert notice_date is not None
     inspected_days = sorted({f.inspected_on for f in findings if f.inspected_on})
+    plan = profile.plan if profile else None
     return Inspection(
         findings=tuple(findings),
-        issuer=issuer or _meta_text(meta, "issuer") or w["issuer"],
+        issuer=issuer or _meta_text(meta, "issuer") or (profile.bureau if profile else ""),
+        printer=profile.office if profile else "",
+        basis_title=plan.title if plan else "",
         date=notice_date,
         first_number=number,
         inspected=_meta_text(meta, "inspected") or _span_text(inspected_days),
         team=_meta_text(meta, "team") or w["team"],
-        basis=basis or _meta_text(meta, "basis") or "",
+        basis=basis or _meta_text(meta, "basis") or (plan.number if plan else ""),
         warnings=tuple(problems.warnings),
     )
 
@@ -190,7 +206,7 @@ def _meta_date(meta: dict[str, Any], problems: Problems) -> dt.date | None:
 
 
 def nth_number(first: str | None, offset: int) -> str | None:
-    """The 发文字号 `offset` places after `first`: 罗教综〔2020〕60号 + 2 → 罗教综〔2020〕62号."""
+    """The 发文字号 `offset` places after `first`: 某教综〔2020〕60号 + 2 → 某教综〔2020〕62号."""
     if first is None:
         return None
     m = _DOC_NUMBER_PARTS.fullmatch(first)
@@ -223,7 +239,6 @@ def _you(unit: str) -> str:
 
 
 def _values(inspection: Inspection, unit: str) -> dict[str, Any]:
-    w = _wording()
     findings = inspection.of(unit)
     counts = Counter(f.status for f in findings)
     open_findings = [f for f in findings if f.is_open]
@@ -235,7 +250,7 @@ def _values(inspection: Inspection, unit: str) -> dict[str, Any]:
         "inspected": inspection.inspected,
         "team": inspection.team,
         "basis": inspection.basis,
-        "basis_title": w["basis_title"],
+        "basis_title": inspection.basis_title,
         "count": len(findings),
         "categories": "、".join(dict.fromkeys(f.category for f in findings)),
         "deadline": format_date(last_deadline),
@@ -301,7 +316,7 @@ def notice_document(inspection: Inspection, unit: str, number: str | None) -> Do
                 title=render(w["attachment_title"], **v), blocks=[problem_table(findings)], landscape=True
             )
         ],
-        colophon=Colophon(printer=w["printer"], print_date=inspection.date),
+        colophon=Colophon(printer=inspection.printer, print_date=inspection.date),
     )
 
 
@@ -365,18 +380,21 @@ def build_rectification_files(
     date: dt.date | None = None,
     first_number: str | None = None,
     basis: str | None = None,
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], list[Problem]]:
     """``kongchuo-docs rectification``: returns the written paths and the reader's warnings."""
-    inspection = read_inspection(input_file, issuer=issuer, date=date, first_number=first_number, basis=basis)
+    profile = load_profile(settings)
+    inspection = read_inspection(input_file, profile=profile, issuer=issuer, date=date, first_number=first_number,
+                                 basis=basis)
     with OutputSet(outdir, force=force) as out:
         write_rectification(out, inspection, input_file)
-    return out.written, list(inspection.warnings)
+    return out.written, [*profile.warnings, *inspection.warnings]
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: the bundled findings of the county inspection (three units, mixed 整改状态)."""
     src = sample_path("cycle", "检查发现问题.yaml")
     rel = in_folder(DEMO_INPUTS, "检查发现问题.yaml")
     out.copy_in(src, rel)
-    write_rectification(out, read_inspection(src), rel, source_is_output=True, folder="整改通知")
+    write_rectification(out, read_inspection(src, profile=profile), rel, source_is_output=True, folder="整改通知")

@@ -3,7 +3,7 @@
 Input rows follow ``forms/问题线索登记.yaml``: a workbook/CSV read by header names (synonyms
 allowed, any column order, title rows above the header skipped), or a YAML file::
 
-    填报单位: 罗源县教育局
+    填报单位: 某某县教育局
     填报时间: 2020-10-09
     线索:
       - {移送单位: …, 线索来源: 督导检查, 线索简要内容: …, 办理情况: 办理中}
@@ -36,6 +36,7 @@ from .. import model
 from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..output import OutputSet, in_folder
+from ..profile import load_profile
 from ..readers.cleaning import CellError, clean_value, display, is_blank
 from ..readers.table import EXCEL_SUFFIXES, Table, open_workbook, read_table
 from ..readers.yaml_records import load_yaml, read_record
@@ -581,12 +582,17 @@ def merge_register_files(
     *,
     as_of: date,
     reporting_unit: str = "",
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], MergedRegister, list[Problem]]:
     """``register merge``: `output` is a folder, or an ``.xlsx`` path (written into its folder).
+    Without `reporting_unit`, the 填报单位 is the 教育局 of the 单位设置 profile, if one is found.
 
     Returns the paths written, the merged register (for the summary line) and the warnings.
     """
+    if not reporting_unit:
+        profile = load_profile(settings, required=False)
+        reporting_unit = profile.bureau if profile else ""
     registers, warnings = read_registers([Path(f) for f in files])
     merged = merge_registers(registers, as_of=as_of)
     outdir, name = merge_target(output)
@@ -624,7 +630,7 @@ def summary_lines(merged: MergedRegister) -> list[str]:
 # ---------------------------------------------------------------- demo
 
 SAMPLE_ROWS = "问题线索.yaml"
-SAMPLE_UNITS = ("起步镇.xlsx", "凤山中心小学.xlsx", "罗源县公安局.xlsx")
+SAMPLE_UNITS = ("起步镇.xlsx", "凤山中心小学.xlsx", "县公安局.xlsx")
 DEMO_FOLDER = "登记表"
 DEMO_AS_OF = date(2020, 12, 20)  # the samples' reference date: the December report is due by the 20th
 

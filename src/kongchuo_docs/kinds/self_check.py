@@ -18,8 +18,10 @@ from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
+from ..model.limits import paragraph_problem
 from ..output import OutputSet, in_folder
-from ..readers.normalize import checked_doc_number
+from ..profile import Profile, load_profile
+from ..readers.normalize import check_number_year, checked_doc_number
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
@@ -113,6 +115,11 @@ def read_self_check(path: Path) -> SelfCheck:
     if values.get("doc_number"):
         where = locations.get("doc_number") or Location(path.name, column="发文字号")
         values["doc_number"] = checked_doc_number(values["doc_number"], where, problems)
+        check_number_year(values["doc_number"], values.get("report_date"), where, problems)
+    for key, value in values.items():  # free text becomes paragraphs, one a line: the layout limit
+        too_long = isinstance(value, str) and next(filter(None, map(paragraph_problem, value.splitlines())), None)
+        if too_long:
+            problems.error(locations.get(key) or Location(path.name, column=key), too_long)
     if problems.errors:
         raise FormRejected(problems.items, unit=values.get("unit"))
     return SelfCheck(path, values, locations, tuple(problems.warnings))
@@ -190,17 +197,18 @@ def _paragraphs(text: str | None) -> list[Paragraph]:
     return [Paragraph(text=line) for line in lines if line]
 
 
-def _template_values(form: SelfCheck, rounding: stats.RoundingMode) -> dict[str, Any]:
+def _template_values(form: SelfCheck, profile: Profile, rounding: stats.RoundingMode) -> dict[str, Any]:
+    """The wording's variables; the cited 实施方案 is the profile's (its 文号 unless the form gives one)."""
     we, whole = _place_words(form)
-    w = _wording()
+    plan = profile.plan
     return {
         **{key: form.values.get(key) for key in COUNT_KEYS},  # optional counts stay None
         "unit": form.unit,
         "we": we,
         "whole": whole,
         "period": form.values.get("period") or "",
-        "basis": form.values.get("basis") or "",
-        "basis_title": w["basis_title"],
+        "basis": form.values.get("basis") or (plan.number if plan else ""),
+        "basis_title": plan.title if plan else "",
         "rates": {name: rate.text(rounding) for name, rate in rates(form).items()},
     }
 
@@ -236,14 +244,16 @@ def statistics_table(
 
 def self_check_document(
     form: SelfCheck,
+    profile: Profile,
     *,
     unit: Unit | None = None,
     rounding: stats.RoundingMode = "half-up",
     found: Sequence[Problem] = (),
 ) -> Document:
-    """The 自查报告 of `form`; `found` are the inconsistencies the caller chose to let through."""
+    """The 自查报告 of `form`, addressed to the profile's 教育局; `found` are the inconsistencies the
+    caller chose to let through."""
     w = _wording()
-    v = _template_values(form, rounding)
+    v = _template_values(form, profile, rounding)
     heads = w["headings"]
     body: list[Block] = [
         Paragraph(text=render(w["opening"], **v)),
@@ -269,12 +279,13 @@ def self_check_document(
     body.extend(_paragraphs(form.values.get("measures")) or [Paragraph(text=w["empty_section"])])
     date = form.values["report_date"]
     return Document(
+        format="plain" if form.values.get("layout_format") == "无版头" else "file",
         kind=KIND,
         issuers=[unit.mark if unit else form.unit],
         doc_number=form.values.get("doc_number"),
         signers=[form.values["signer"]] if form.values.get("signer") else [],
         title=render(w["title"], **v),
-        recipients=w["recipients"],
+        recipients=f"{profile.bureau}：",
         body=body,
         signatures=[Signature(name=form.unit)],
         seal=True,
@@ -309,6 +320,7 @@ def units_by_name(units_file: Path | None) -> dict[str, Unit]:
 def write_self_check(
     out: OutputSet,
     form: SelfCheck,
+    profile: Profile,
     *,
     unit: Unit | None,
     rounding: stats.RoundingMode,
@@ -317,7 +329,7 @@ def write_self_check(
     source_is_output: bool = False,
     folder: str = "",
 ) -> list[str]:
-    doc = self_check_document(form, unit=unit, rounding=rounding, found=found)
+    doc = self_check_document(form, profile, unit=unit, rounding=rounding, found=found)
     return write_document(out, doc, in_folder(folder, f"{safe_stem(form.unit, UNNAMED)}_自查报告"), kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
 
@@ -329,12 +341,15 @@ def build_self_check_files(
     units_file: Path | None = None,
     allow_inconsistent: bool = False,
     rounding: stats.RoundingMode = "half-up",
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], list[Problem]]:
     """``kongchuo-docs self-check``: every form is read and checked before anything is written.
+    `settings` is the 单位设置 profile (default: the one found).
 
     Returns the written paths, and the corrections and inconsistencies let through (to print as warnings).
     """
+    profile = load_profile(settings)
     units = units_by_name(units_file)
     problems: list[Problem] = []
     checked: list[tuple[Path, SelfCheck, list[Problem]]] = []
@@ -348,13 +363,13 @@ def build_self_check_files(
         raise InputError(problems)
     with OutputSet(outdir, force=force) as out:
         for path, form, found in checked:
-            write_self_check(out, form, unit=units.get(form.unit), rounding=rounding, found=found,
+            write_self_check(out, form, profile, unit=units.get(form.unit), rounding=rounding, found=found,
                              source=path)
-    notes = [p for _, form, found in checked for p in (*form.warnings, *found)]
+    notes = [*profile.warnings, *(p for _, form, found in checked for p in (*form.warnings, *found))]
     return out.written, notes
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: one consistent form (YAML) and one inconsistent workbook let through with its note."""
     units_src = sample_path("cycle", "单位信息.yaml")
     units = units_by_name(units_src)
@@ -364,5 +379,5 @@ def demo(out: OutputSet) -> None:
         out.copy_in(src, rel)
         form = read_self_check(src)
         found = check_or_refuse(form, allow_inconsistent=True)
-        write_self_check(out, form, unit=units.get(form.unit), rounding="half-up", found=found,
+        write_self_check(out, form, profile, unit=units.get(form.unit), rounding="half-up", found=found,
                          source=rel, source_is_output=True, folder="自查报告")

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import charts, stats
+from .. import charts, console, stats
 from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
 from ..output import OutputSet, in_folder
+from ..profile import Profile, load_profile
 from ..readers.normalize import format_date
 from ..readers.table import WORKBOOK_SUFFIXES
 from ..readers.units import Unit, read_units
@@ -88,12 +89,12 @@ def _label(form: SelfCheck, county: str) -> str:
     return form.unit.removeprefix(county).removesuffix("人民政府") or form.unit
 
 
-def compile_folder(folder: Path, units: Sequence[Unit] | None = None) -> Compilation:
-    """Read every file of `folder` (sorted by name); nothing in it stops the others."""
+def compile_folder(folder: Path, units: Sequence[Unit] | None = None, *, county: str = "") -> Compilation:
+    """Read every file of `folder` (sorted by name); nothing in it stops the others. `county` (the
+    profile's 县) is dropped from unit names in the tables' labels."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(Location(str(folder)), "不是文件夹")])
-    county = _wording()["county"]
     outcomes: list[FileOutcome] = []
     accepted: dict[str, UnitData] = {}
     listed = {u.name for u in units} if units is not None else None
@@ -213,20 +214,29 @@ def receipt_rows(comp: Compilation) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class SummarySettings:
+    """What the 总结 says beyond the forms: the county's words (from the profile) and the options."""
+
     issuer: str
+    county: str
+    recipients: str  # 主送: the county's 控辍保学工作领导小组
+    printer: str  # 印发机关
     period: str
     date: dt.date
     rounding: stats.RoundingMode
 
 
-def settings_for(comp: Compilation, *, period: str | None, date: dt.date | None,
-                 rounding: stats.RoundingMode) -> SummarySettings:
-    """Defaults from the forms: the most common 自查时段, the latest 报告日期 (deterministic)."""
+def settings_for(comp: Compilation, profile: Profile, *, period: str | None, date: dt.date | None,
+                 rounding: stats.RoundingMode, issuer: str | None = None) -> SummarySettings:
+    """The profile's 教育局 (or `issuer`), 县, 领导小组 and 办公室; defaults from the forms: the most
+    common 自查时段, the latest 报告日期 (deterministic)."""
     forms = [u.form for u in comp.aggregated]
     periods = Counter(f.values.get("period") for f in forms if f.values.get("period"))
     best = sorted(periods.items(), key=lambda kv: (-kv[1], kv[0]))
     return SummarySettings(
-        issuer=_wording()["issuer"],
+        issuer=issuer or profile.bureau,
+        county=profile.county,
+        recipients=f"{profile.leading_group}：",
+        printer=profile.office,
         period=period or (best[0][0] if best else "本学期"),
         date=date or max(f.values["report_date"] for f in forms),
         rounding=rounding,
@@ -302,7 +312,7 @@ def summary_document(
     v = {
         **counts,
         "issuer": settings.issuer,
-        "county": w["county"],
+        "county": settings.county,
         "period": settings.period,
         "received": len(comp.outcomes),
         "aggregated": len(comp.aggregated),
@@ -353,13 +363,13 @@ def summary_document(
         kind=KIND,
         issuers=[settings.issuer],
         title=render(w["title"], **v),
-        recipients=w["recipients"],
+        recipients=settings.recipients,
         body=body,
         signatures=[Signature(name=settings.issuer)],
         seal=True,
         date=settings.date,
         attachments=attachments,
-        colophon=Colophon(printer=w["printer"], print_date=settings.date),
+        colophon=Colophon(printer=settings.printer, print_date=settings.date),
     )
 
 
@@ -415,7 +425,7 @@ def summary_workbook(comp: Compilation, settings: SummarySettings) -> tuple[Regi
             add(kind, u.form.unit, u.form.count, bool(u.found))
         if group:
             add(kind, total, _summed(group), False)
-    v = {"county": w["county"], "period": settings.period}
+    v = {"county": settings.county, "period": settings.period}
     register = RegisterSheet(
         sheet_name=x["sheet"],
         title=render(x["title"], **v),
@@ -483,22 +493,27 @@ def build_summary_files(
     period: str | None = None,
     date: dt.date | None = None,
     rounding: stats.RoundingMode = "half-up",
+    issuer: str | None = None,
+    settings: Path | None = None,
     force: bool = False,
 ) -> tuple[list[str], Compilation]:
-    """``kongchuo-docs compile``: stops only when no form at all can be aggregated."""
+    """``kongchuo-docs compile``: stops only when no form at all can be aggregated. `settings` is the
+    单位设置 profile (default: the one found)."""
+    profile = load_profile(settings)
+    console.problems(list(profile.warnings))
     units = read_units(units_file) if units_file else None
-    comp = compile_folder(folder, units)
+    comp = compile_folder(folder, units, county=profile.county)
     if not comp.aggregated:
         problems = [Problem(Location(o.name), "；".join(o.details) or o.status) for o in comp.outcomes]
         raise InputError(problems or [Problem(Location(str(folder)), "文件夹中没有自查表")])
-    settings = settings_for(comp, period=period, date=date, rounding=rounding)
-    findings = read_inspection(findings_file, date=settings.date).findings if findings_file else ()
+    summary_settings = settings_for(comp, profile, period=period, date=date, rounding=rounding, issuer=issuer)
+    findings = read_inspection(findings_file, date=summary_settings.date).findings if findings_file else ()
     with OutputSet(outdir, force=force) as out:
-        write_summary(out, comp, settings, source=folder, findings=findings)
+        write_summary(out, comp, summary_settings, source=folder, findings=findings)
     return out.written, comp
 
 
-def demo(out: OutputSet) -> None:
+def demo(out: OutputSet, profile: Profile) -> None:
     """Demo step: the bundled folder (consistent, inconsistent, malformed, stray file), 单位信息 and
     the inspection findings of the rectification step."""
     folder = sample_path("cycle", "自查表")
@@ -506,8 +521,8 @@ def demo(out: OutputSet) -> None:
         out.copy_in(path, in_folder(DEMO_INPUTS, f"自查表/{path.name}"))
     units_src = sample_path("cycle", "单位信息.yaml")
     out.copy_in(units_src, in_folder(DEMO_INPUTS, "单位信息.yaml"))
-    comp = compile_folder(folder, read_units(units_src))
-    settings = settings_for(comp, period=None, date=None, rounding="half-up")
+    comp = compile_folder(folder, read_units(units_src), county=profile.county)
+    settings = settings_for(comp, profile, period=None, date=None, rounding="half-up")
     findings = read_inspection(sample_path("cycle", "检查发现问题.yaml")).findings  # copied by its own step
     write_summary(out, comp, settings, source=in_folder(DEMO_INPUTS, "自查表"), source_is_output=True,
                   findings=findings, folder="工作总结")

@@ -1,8 +1,10 @@
-"""Letter settings: defaults in ``templates/letters/settings.yaml``, then a 设置 sheet, then ``--settings``.
+"""Letter settings: defaults in ``templates/letters/settings.yaml``, then the 单位设置 profile (its
+top-level 学年/日期 and its 通知书 section), then the roster workbook's 设置 sheet.
 
 The defaults file is also the schema: every key a user may set appears there, and its default
-value gives the type (text, yes/no, whole number, date, list). Unknown keys and values of the
-wrong type are reported together, located by file, sheet and cell.
+value gives the type (text, yes/no, whole number, date, list). A default date is written without
+a year ("8月31日": in the first year of the 学年) or as "今天", so no year is fixed in the package.
+Unknown keys and values of the wrong type are reported together, located by file, sheet and cell.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -18,14 +22,19 @@ from .. import console
 from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
-from ..readers.yaml_records import yaml_problem
 from ..resources import template_path
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 SETTINGS_SHEET = "设置"
 SHEET_HEADER = ("项目", "内容")
-_LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
+LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _TRUE = frozenset({"true", "yes", "1", "是", "对", "要", "需要", "印"})
 _FALSE = frozenset({"false", "no", "0", "否", "不", "不要", "不需要", "不印", ""})
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+TODAY = "今天"
+SCHOOL_YEAR_KEY = "学年"
 
 
 @dataclass(frozen=True)
@@ -47,25 +56,52 @@ def default_settings_path() -> Path:
     return template_path("letters", "settings.yaml")
 
 
+@cache
+def _raw_defaults() -> dict[str, object]:
+    data = yaml.safe_load(default_settings_path().read_text(encoding="utf-8"))
+    return {str(k): v for k, v in data.items()}
+
+
+def default_values(first_year: int, today: dt.date | None = None) -> dict[str, object]:
+    """The defaults with their dates made real: "8月31日" in `first_year`, "今天" as `today`."""
+    values: dict[str, object] = {}
+    for key, value in _raw_defaults().items():
+        if value == TODAY:
+            value = today or dt.date.today()
+        elif isinstance(value, str) and (m := _MONTH_DAY.fullmatch(value)):
+            value = dt.date(first_year, int(m[1]), int(m[2]))
+        values[key] = value
+    return values
+
+
 def setting_keys() -> frozenset[str]:
-    """Every key a settings file or 设置 sheet may set (the keys of the defaults file)."""
-    return frozenset(_read_yaml(default_settings_path(), Problems()))
+    """Every key a profile's 通知书 section or a 设置 sheet may set (the keys of the defaults file)."""
+    return frozenset(_raw_defaults())
 
 
-def load_settings(roster: Path | None = None, settings_file: Path | None = None) -> LetterSettings:
-    """Defaults, overridden by the roster workbook's 设置 sheet, overridden by `settings_file`."""
-    defaults = _read_yaml(default_settings_path(), Problems())
-    values = dict(defaults)
-    sources = dict.fromkeys(defaults, "默认设置")
+def load_settings(roster: Path | None = None, profile: Profile | None = None) -> LetterSettings:
+    """Defaults, overridden by the `profile`, overridden by the roster workbook's 设置 sheet."""
+    from ..profile.model import normal_school_year
+
     problems = Problems()
     layers: list[tuple[dict[str, tuple[object, Location]], str]] = []
+    if profile is not None:
+        origin = profile.source.name if profile.source else "单位设置"
+        layers.append(({k: (v, Location(origin, column=k)) for k, v in profile.letter_settings().items()}, origin))
     if roster is not None and roster.suffix.lower() in WORKBOOK_SUFFIXES:
         layers.append((_read_sheet(roster), f"{roster.name}!{SETTINGS_SHEET}"))
-    if settings_file is not None:
-        raw = _read_yaml(settings_file, problems)
-        layers.append(
-            ({k: (v, Location(settings_file.name, column=k)) for k, v in raw.items()}, settings_file.name)
-        )
+    school_year = ""  # the last layer's, which also dates the defaults
+    for layer, _ in layers:
+        if SCHOOL_YEAR_KEY in layer:
+            raw, loc = layer[SCHOOL_YEAR_KEY]
+            try:
+                school_year = normal_school_year(str(raw).strip())
+            except ValueError as exc:
+                problems.error(loc, str(exc), raw)
+    first_year = int(school_year[:4]) if school_year else dt.date.today().year
+    defaults = default_values(first_year)
+    values = dict(defaults)
+    sources = dict.fromkeys(defaults, "默认设置")
     for layer, origin in layers:
         for key, (raw_value, loc) in layer.items():
             if key not in defaults:
@@ -77,24 +113,8 @@ def load_settings(roster: Path | None = None, settings_file: Path | None = None)
             except ValueError as exc:
                 problems.error(loc, str(exc), raw_value)
     problems.raise_if_errors()
+    values[SCHOOL_YEAR_KEY] = school_year
     return LetterSettings(values, sources)
-
-
-def _read_yaml(path: Path, problems: Problems) -> dict[str, object]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        problems.error(Location(path.name), f"无法读取设置文件：{exc.strerror}")
-        problems.raise_if_errors()
-    except yaml.YAMLError as exc:
-        problems.items.append(yaml_problem(exc, path.name))
-        problems.raise_if_errors()
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        problems.error(Location(path.name), "设置文件应为“项目: 内容”的列表")
-        problems.raise_if_errors()
-    return {str(k): v for k, v in data.items()}
 
 
 def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
@@ -140,6 +160,8 @@ def coerce_setting(value: object, default: object) -> object:
             raise ValueError("不能为负数")
         return number
     if isinstance(default, dt.date):
+        if isinstance(value, str) and value.strip() == TODAY:
+            return dt.date.today()
         try:
             return parse_date(value)
         except NormalizeError as exc:
@@ -147,5 +169,5 @@ def coerce_setting(value: object, default: object) -> object:
     if isinstance(default, list):
         if isinstance(value, list):
             return [str(v).strip() for v in value if str(v).strip()]
-        return [item.strip() for item in _LIST_SEPARATORS.split(str(value or "")) if item.strip()]
+        return [item.strip() for item in LIST_SEPARATORS.split(str(value or "")) if item.strip()]
     return "" if value is None else str(value).strip()

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..readers.yaml_records import LineDict, _LineLoader, yaml_problem
+from ..readers.yaml_records import LineDict, TextLoader, load_yaml
+from .checks import check_dates
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 
 EXCEL_NAME = "单位设置.xlsx"
@@ -75,6 +75,9 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
             problems.error(locate(error["loc"]), _message(error))
     problems.raise_if_errors()
     _check_places(profile, locate, problems)
+    fixed_date = profile.date_rule if isinstance(profile.date_rule, dt.date) else None
+    dates = {"学年": profile.school_year, "报到日期": profile.report_date, "成文日期": fixed_date}
+    check_dates(dates, lambda key: locate((key,)), problems)
     problems.raise_if_errors()
     profile._source = path.resolve()
     profile._warnings = tuple(problems.warnings)
@@ -84,33 +87,9 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
 # ---------------------------------------------------------------------------- YAML
 
 
-class _TextLoader(_LineLoader):
-    """Line-aware safe loader that reads numbers and dates as text: 0591-2683 stays a phone number,
-    8:00 stays a time (YAML 1.1 would make it 480), 2026-02-30 is reported, not a crash."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read_yaml(path: Path) -> tuple[Any, Locate]:
     file = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(Location(file), f"无法读取文件：{exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(Location(file), "文件不是 UTF-8 编码")]) from None
-    try:
-        data = yaml.load(text, Loader=_TextLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise InputError([yaml_problem(exc, file)]) from None
-    if not isinstance(data, LineDict):
-        message = "单位设置应为“项目: 内容”的键值对（可运行 kongchuo-docs init 生成样板）"
-        raise InputError([Problem(Location(file), message)])
+    data = load_yaml(path, TextLoader)
     lines: dict[tuple[Any, ...], int] = {}
     _collect_lines(data, (), lines)
 
@@ -252,6 +231,8 @@ def _message(error: Any) -> str:
         key = str(loc[-1])
         if loc[0] == "通知书" and key in TOP_LEVEL_LETTER_KEYS:
             return f"“{key}”写在单位设置的顶层，不写在“通知书”下"
+        if len(loc) == 1 and key in LetterSection.model_fields:
+            return f"“{key}”是通知书的设置，写在“通知书”一节下（缩进两格）"
         known = _known_keys(loc)
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.3)
         hint = f"，是不是“{close[0]}”？" if close else ""

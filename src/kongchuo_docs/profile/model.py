@@ -15,11 +15,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, create_model
 
 from ..errors import Problem
-from ..letters.settings import coerce_setting, default_settings_path, setting_keys
+from ..letters.settings import LIST_SEPARATORS, coerce_setting, default_values, setting_keys
 from ..readers.normalize import NormalizeError, normalize_doc_number, parse_date
 
 PROFILE_NAME = "单位设置.yaml"
 TODAY = "今天"  # the 成文日期 rule "date of the run"
+DEFAULT_AGE_CUTOFF = "8月31日"  # 义务教育法 第十一条: six full years old by 31 August of the intake year
 
 _SCHOOL_YEAR = re.compile(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})(?:学年度?)?")
 _DIGITS = re.compile(r"\d+")
@@ -55,7 +56,7 @@ def _digits(value: str) -> str:
 
 def _number_code(value: str) -> str:
     if value and not _NUMBER_CODE.fullmatch(value):
-        raise ValueError("文号代字只写机关代字，如 罗教综（不含〔年份〕和序号）")
+        raise ValueError("文号代字只写机关代字，如 某教综（不含〔年份〕和序号）")
     return value
 
 
@@ -80,7 +81,8 @@ def _date_rule(value: object) -> dt.date | str:
     return date
 
 
-def _school_year(value: str) -> str:
+def normal_school_year(value: str) -> str:
+    """学年 as 2026—2027 from 2026-2027, 2026至2027…; ValueError (Chinese) unless two consecutive years."""
     m = _SCHOOL_YEAR.fullmatch(value)
     if not m:
         raise ValueError("学年应写作 2026—2027（两个四位年份，中间用一字线）")
@@ -100,23 +102,41 @@ def _doc_number(value: str) -> str:
 
 
 def _month_day(value: object) -> str:
-    """A cut-off day of the year as "M月D日" (e.g. 8月31日); any year may be written."""
+    """A cut-off day of the year as "M月D日" from 8月31日, 8-31, 08/31."""
     if value in (None, ""):
         return ""
+    if isinstance(value, dt.date):  # Excel turns a typed 8月31日 into a date of the current year
+        return f"{value.month}月{value.day}日"
     text = str(value).strip()
     m = re.fullmatch(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    if m:
-        text = f"2000-{m[1]}-{m[2]}"  # a leap year, so 2月29日 is accepted
-    date = _date(text)
-    assert date is not None
+    try:
+        date = dt.date(2001, int(m[1]), int(m[2])) if m else None  # 2001: 2月29日 does not exist every year
+    except ValueError:
+        date = None
+    if date is None:
+        raise ValueError("应写作 月日，如 8月31日（每年都有的日期）")
     return f"{date.month}月{date.day}日"
+
+
+def _place_list(value: object) -> object:
+    """乡镇/学校 may also be names only: "大桥镇、城东街道" or a list of names."""
+    if isinstance(value, str):
+        value = [name for name in LIST_SEPARATORS.split(value) if name.strip()]
+    if isinstance(value, list):
+        return [{"名称": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _number_codes(value: object) -> object:
+    """文号代字 may be one 代字 for every kind."""
+    return {"通知": value} if isinstance(value, str) and value.strip() else value
 
 
 Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_text), AfterValidator(_required)]
 Code = Annotated[str, BeforeValidator(_text), AfterValidator(_digits)]
 AreaCode = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(_area_code)]
-SchoolYear = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(_school_year)]
+SchoolYear = Annotated[str, BeforeValidator(_text), AfterValidator(_required), AfterValidator(normal_school_year)]
 OptionalBool = Annotated[bool | None, BeforeValidator(_bool)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_date)]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -172,9 +192,7 @@ TOP_LEVEL_LETTER_KEYS: dict[str, str] = {
 def _letter_section_model() -> type[BaseModel]:
     """A model of the 通知书 section: every key of templates/letters/settings.yaml but the lifted ones,
     each typed like its default there (yes/no, whole number, date, list, text); unset keys are None."""
-    import yaml
-
-    defaults = yaml.safe_load(default_settings_path().read_text(encoding="utf-8"))
+    defaults = default_values(first_year=2000)  # only the types matter here
     fields: dict[str, Any] = {}
     for key in sorted(setting_keys() - TOP_LEVEL_LETTER_KEYS.keys()):
         default = defaults[key]
@@ -202,7 +220,7 @@ class Profile(BaseModel):
     bureau: RequiredText = Field(alias="教育局")
     office_name: Text = Field("", alias="办公室")
     leading_group_name: Text = Field("", alias="领导小组")
-    number_codes: NumberCodes = Field(NumberCodes(), alias="文号代字")
+    number_codes: Annotated[NumberCodes, BeforeValidator(_number_codes)] = Field(NumberCodes(), alias="文号代字")
     plan: PlanRef | None = Field(None, alias="实施方案")
     school_year: SchoolYear = Field(alias="学年")
     report_date: OptionalDate = Field(None, alias="报到日期")
@@ -212,8 +230,8 @@ class Profile(BaseModel):
     duplex: OptionalBool = Field(None, alias="双面打印")
     penalty_clause: Text = Field("", alias="省级处罚条款")
     age_cutoff: Annotated[str, BeforeValidator(_month_day)] = Field("", alias="入学年龄截止日")
-    townships: tuple[Township, ...] = Field((), alias="乡镇")
-    schools: tuple[School, ...] = Field((), alias="学校")
+    townships: Annotated[tuple[Township, ...], BeforeValidator(_place_list)] = Field((), alias="乡镇")
+    schools: Annotated[tuple[School, ...], BeforeValidator(_place_list)] = Field((), alias="学校")
     templates_dir: Text = Field("", alias="模板目录")
     password: Text = Field("", alias="访问密码")
     letters: LetterSection = Field(LetterSection(), alias="通知书")  # type: ignore[valid-type]
@@ -255,6 +273,12 @@ class Profile(BaseModel):
             return None
         base = self._source.parent if self._source is not None else Path.cwd()
         return (base / self.templates_dir).resolve()
+
+    def age_reference(self, school_year: str | None = None) -> dt.date:
+        """The day the age of a 学年's pupils is taken on: 入学年龄截止日 (default 8月31日, 义务教育法
+        art. 11: six full years by 31 August) in the first year of `school_year` (default the profile's)."""
+        month, day = (int(n) for n in re.findall(r"\d+", self.age_cutoff or DEFAULT_AGE_CUTOFF))
+        return dt.date(int((school_year or self.school_year)[:4]), month, day)
 
     def number_code(self, kind: str) -> str:
         """The 机关代字 for `kind` (通知, 督导, 整改, 自查, 总结), else the 通知 one, else ""."""

@@ -84,6 +84,12 @@ def _format_number(n: int, fmt: str) -> str:
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt == "decimalZero":
         return f"{n:02d}"
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)  # ①…⑳
+    if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 40:
+        tens, ones = divmod(n, 10)
+        roman = "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[ones]
+        return roman if fmt == "upperRoman" else roman.lower()
     if fmt in ("none", "bullet"):
         return ""
     return str(n)
@@ -178,8 +184,7 @@ class _DocxReader:
                                   f"（{inserted} 处插入保留，{deleted} 处删除不计）")
         return DocxDraft(items=items, images=self.images, warnings=self.problems.warnings)
 
-    @staticmethod
-    def _blocks(parent: etree._Element) -> list[etree._Element]:
+    def _blocks(self, parent: etree._Element) -> list[etree._Element]:
         """Paragraphs and tables in order, looking inside content controls (w:sdt)."""
         out = []
         for child in parent:
@@ -188,7 +193,10 @@ class _DocxReader:
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
-                    out.extend(_DocxReader._blocks(content))
+                    out.extend(self._blocks(content))
+            elif child.tag == qn("w:altChunk"):
+                self.problems.warning(Location(self.file, paragraph=len(out) + 1),
+                                      "嵌入的其他文档（HTML/RTF 片段）未读取，请粘贴为文字")
         return out
 
     # ------------------------------------------------------------ paragraphs

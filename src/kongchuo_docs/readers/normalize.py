@@ -78,6 +78,9 @@ _DOC_NUMBER = re.compile(
 )
 
 
+DOC_NUMBER_MAX_CHARS = 40  # characters: a joint 发文字号 is rarely over 15; longer is a pasting slip
+
+
 def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     """发文字号 as 代字〔YYYY〕N号 (§7.2.5); returns the normalised text and warnings.
 
@@ -85,8 +88,10 @@ def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     a warning; a two-digit year or anything unrecognisable is an error (offering the form).
     """
     raw = text.strip().translate(_FULLWIDTH_DIGITS)
+    if len(raw) > DOC_NUMBER_MAX_CHARS:
+        raise NormalizeError(f"发文字号过长（{len(raw)} 字，最多 {DOC_NUMBER_MAX_CHARS} 字）")
     m = _DOC_NUMBER.fullmatch(raw)
-    example = "如 罗教综〔2020〕47号"
+    example = "如 某教综〔2020〕47号"
     if not m:
         raise NormalizeError(f"发文字号应为“机关代字〔年份〕序号号”，{example}")
     code, year, seq = m["code"], m["year"], int(m["seq"])
@@ -118,6 +123,22 @@ def checked_doc_number(text: str, where: Location, problems: Problems) -> str | 
     for message in warnings:
         problems.warning(where, message, text)
     return fixed
+
+
+def number_year_problem(number: str, date: dt.date) -> str | None:
+    """The complaint when the 〔year〕 of 发文字号 `number` is not the year of its 成文日期 `date`
+    (numbers run per calendar year), else None (also when `number` has no readable year)."""
+    m = _DOC_NUMBER.fullmatch(number.strip().translate(_FULLWIDTH_DIGITS))
+    if m is None or len(m["year"]) != 4 or int(m["year"]) == date.year:
+        return None
+    return f"发文字号的年份 {m['year']} 与成文日期 {format_date(date)} 不在同一年"
+
+
+def check_number_year(number: str | None, date: dt.date | None, where: Location, problems: Problems) -> None:
+    """`number_year_problem` as a warning at `where` when both are known."""
+    message = number_year_problem(number, date) if number and date else None
+    if message:
+        problems.warning(where, message, number)
 
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}

@@ -1,7 +1,7 @@
 """Read a hand-written YAML record against a form schema, the same way `readers.table` reads Excel.
 
 A YAML input of a form (责任书名单, 自查表, 检查发现问题) uses the form's Chinese labels as keys
-(``乙方: 罗源县凤山中心小学``); labels are matched with their synonyms and each value is cleaned by
+(``乙方: 某某县实验小学``); labels are matched with their synonyms and each value is cleaned by
 `readers.cleaning.clean_value`, so a percent, a date or a count means the same in YAML and in a
 workbook. Problems are located by line: ``名单.yaml:12 巩固率目标: …``.
 """
@@ -20,6 +20,7 @@ import yaml
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
+from .glyphs import check_glyphs
 from .table import LocatedValues
 
 YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
@@ -48,7 +49,6 @@ class _LineLoader(yaml.SafeLoader):
                 )
             mapping.lines[key] = line
         return mapping
-
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
         value = super().construct_yaml_str(node)
@@ -111,8 +111,21 @@ def _tab_indents(text: str, file: str) -> list[Problem]:
     ]
 
 
-def load_yaml(path: Path) -> LineDict:
+class TextLoader(_LineLoader):
+    """`_LineLoader` reading numbers and dates as text: 0591-2683 stays a phone number, 8:00 a time
+    (YAML 1.1 would make it 480), and 2026-02-30 reaches the reader (to be reported) instead of failing."""
+
+
+TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: Path, loader: type[yaml.SafeLoader] = _LineLoader) -> LineDict:
     """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise.
+    `loader` is `_LineLoader` or `TextLoader` (no numbers or dates).
 
     Tab indentation (every such line), a key written twice in one mapping (naming both lines),
     control characters and syntax errors are reported in Chinese at their line.
@@ -128,7 +141,7 @@ def load_yaml(path: Path) -> LineDict:
     if tabs:
         raise InputError(tabs)
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)  # a SafeLoader subclass
     except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
         line = text.count("\n", 0, exc.position) + 1
         where = Location(file, line=line)
@@ -197,6 +210,7 @@ def read_record(
             values[col.key] = clean_value(col, value)
         except CellError as exc:
             problems.error(loc, str(exc), display(value))
+    check_glyphs(((v, locations[k]) for k, v in values.items() if isinstance(v, str)), problems)
     return Record(values, locations, where)
 
 

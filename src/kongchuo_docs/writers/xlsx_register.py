@@ -57,7 +57,7 @@ class RegisterSheet:
 
     sheet_name: str
     title: str
-    unit_line: str  # "填报单位：罗源县教育局"
+    unit_line: str  # "填报单位：某某县教育局"
     date_line: str  # "填报时间：2020年10月9日"
     columns: tuple[RegisterColumn, ...]
     rows: tuple[tuple[CellValue, ...], ...]

@@ -1,0 +1,42 @@
+"""Cross-checks of the dates a profile (or a letter run) sets: 学年 vs 报到日期 vs 成文日期 vs 文号.
+
+Each problem names the field. A 学年 whose first year is not the 报到 year is an error (the letter
+would send a child to school in the wrong year); dates in an unusual order are warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from ..errors import Location, Problems
+from ..readers.normalize import format_date, number_year_problem
+
+NUMBER_PREFIX_KEYS = {"劝返": "劝返文号前缀", "责令": "责令文号前缀"}
+
+
+def check_dates(values: Mapping[str, object], where: Callable[[str], Location], problems: Problems,
+                kind: str | None = None) -> None:
+    """Check the dates in `values` (Chinese keys, as the letter settings) for a letter `kind`
+    (None: all the checks that do not depend on the kind); `where` locates a key."""
+    school_year = str(values.get("学年") or "")
+    issued = values.get("成文日期")
+    report = values.get("报到日期")
+    issued = issued if isinstance(issued, dt.date) else None
+    if kind in (None, "入学") and isinstance(report, dt.date):
+        if school_year and report.year != int(school_year[:4]):
+            problems.error(where("报到日期"), f"报到日期应在学年 {school_year} 的第一年（{school_year[:4]}年）",
+                           format_date(report))
+        if issued and issued > report:
+            problems.warning(where("成文日期"), f"入学通知书的成文日期晚于报到日期 {format_date(report)}",
+                             format_date(issued))
+    deadline = values.get("复学截止日期")
+    if kind == "责令" and issued and isinstance(deadline, dt.date) and deadline <= issued:
+        problems.warning(where("复学截止日期"), f"复学截止日期不晚于成文日期 {format_date(issued)}",
+                         format_date(deadline))
+    key = NUMBER_PREFIX_KEYS.get(kind or "")
+    prefix = str(values.get(key) or "") if key else ""
+    if key and prefix and issued:
+        message = number_year_problem(f"{prefix}1号", issued)
+        if message:
+            problems.warning(where(key), message, prefix)
