@@ -12,7 +12,7 @@ dev=0
 [[ "${1:-}" == "--dev" ]] && dev=1
 
 runtime_pkgs=(fontconfig fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-dev_pkgs=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
+dev_pkgs=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium chromium-driver)
 wanted=("${runtime_pkgs[@]}")
 (( dev )) && wanted+=("${dev_pkgs[@]}")
 

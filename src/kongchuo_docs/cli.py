@@ -62,7 +62,7 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(2) from None
         except Terminated:
             console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
-            raise typer.Exit(143) from None
+            raise typer.Exit(TERMINATED_EXIT) from None
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
@@ -103,12 +103,20 @@ def _os_error_message(exc: OSError) -> str | None:
 
 def _unexpected(exc: BaseException) -> NoReturn:
     """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    _report_unexpected(exc)
+    raise typer.Exit(UNEXPECTED_EXIT) from None
+
+
+def _report_unexpected(exc: BaseException) -> None:
     from .debuglog import save_debug_log
 
     log = save_debug_log(exc)
     where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
     console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
-    raise typer.Exit(70) from None
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE of sysexits.h
+TERMINATED_EXIT = 143  # 128 + SIGTERM, as a shell reports a process ended by SIGTERM
 
 
 @app.callback()
@@ -159,16 +167,20 @@ def build(
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
                      "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
     from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
     from .readers.draft import parse_settings
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []))
+                                    settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
     else:
@@ -181,6 +193,7 @@ def check(
     input_file: Annotated[
         Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
     ],
+    settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
@@ -189,7 +202,7 @@ def check(
     from .check import check_file
 
     try:
-        result = check_file(input_file)
+        result = check_file(input_file, settings)
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
@@ -504,6 +517,34 @@ def _date(value: str | None) -> dt.date | None:
         raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
+@app.command("serve")
+@reports_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址；0.0.0.0 供局域网使用，此时必须设置访问密码。")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8765,
+    password: Annotated[
+        str | None, typer.Option("--password", help="访问密码（也可在单位设置中填写“访问密码”）。")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
+    keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
+    ] = None,
+) -> None:
+    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。"""
+    from .web.app import ServerConfig
+    from .web.app import serve as run_server
+
+    if workers < 1 or keep < 1:
+        raise KongchuoError("--workers 和 --keep 至少为 1")
+    typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
+    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0,
+                            profile=settings), open_browser=not no_browser)  # fmt: skip
+
+
 @app.command("version")
 def version() -> None:
     """显示版本号。"""
@@ -519,6 +560,14 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143). The
+    last guard: an error no command caught is one Chinese line and a debug log, exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(app())
+    try:
+        app()
+    except Terminated:
+        console.err.print("已终止（收到结束信号）。", markup=False)
+        sys.exit(TERMINATED_EXIT)
+    except Exception as exc:
+        _report_unexpected(exc)
+        sys.exit(UNEXPECTED_EXIT)

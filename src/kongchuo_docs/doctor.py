@@ -72,7 +72,24 @@ def run_checks(
     checks.append(_libreoffice(soffice_version))
     checks.append(_fontconfig())
     checks += _fonts(font_dir, resolve)
+    checks.append(_profile())
     return checks
+
+
+def _profile() -> Check:
+    """Which 单位设置 the commands would use (a warning when none or a bad one: not needed by every command)."""
+    from .errors import InputError
+    from .profile import find_profile_path, load_profile
+
+    path = find_profile_path()
+    if path is None:
+        return Check("单位设置", "warning", "未找到：运行 kongchuo-docs init 生成并填写，或在命令中用 --settings 指定")
+    try:
+        profile = load_profile(path)
+    except InputError as exc:
+        return Check("单位设置", "warning", f"{path}：有 {len(exc.problems)} 处错误（{exc.problems[0]}）")
+    assert profile is not None
+    return Check("单位设置", "ok", f"{path}（{profile.province}{profile.county}，学年 {profile.school_year}）")
 
 
 def _package(name: str) -> Check:

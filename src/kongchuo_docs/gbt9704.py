@@ -73,6 +73,9 @@ BODY_LETTER_SPACING_PT: Final = BODY_CHAR_PITCH_PT - BODY_SIZE_PT  # [calc] CSS,
 # [practice] Word ("自动调整中文与西文/数字的间距", on by default) and LibreOffice (always) put extra
 # space where Chinese meets Latin letters or digits; measured in LibreOffice: 3.45 pt at 16 pt.
 AUTOSPACE_EM: Final = 0.215
+# [practice] issue 10: a justified line is never spread by more than half a character per gap; a
+# line that would be (an unbreakable 身份证号, URL or 文号 pushed to the next line) ends ragged.
+JUSTIFY_MAX_GAP_EM: Final = 0.5
 
 # ---------------------------------------------------------------- fonts (§7 names the faces)
 # Roles → official family names kept in the DOCX (the user's Word shows the real fonts).

@@ -29,9 +29,9 @@ from .. import console
 from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problems
 from ..filenames import UniqueNames
-from ..fonts import Fallback, fallback_lines, resolve_fonts
+from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
-from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
@@ -40,7 +40,7 @@ from ..letters.spec import KIND_FILES, LetterSpec, load_spec
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..profile.checks import check_dates
-from ..readers.roster import AgeRule, Student, read_roster
+from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
 
@@ -53,6 +53,8 @@ DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
 DEMO_SCHOOLS = 2
 DEMO_SEED = 4
+ProgressHook = Callable[[str, int, int], None]
+"""Told (output file title, letters written, letters in the file)."""
 
 
 def build_letters_files(
@@ -66,6 +68,7 @@ def build_letters_files(
     per_record: bool = False,
     skip_invalid: bool = False,
     force: bool = False,
+    on_progress: ProgressHook | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -76,7 +79,8 @@ def build_letters_files(
     console.problems(list(profile.warnings))
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
-                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid)  # fmt: skip
+                      jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
+                      on_progress=on_progress)  # fmt: skip
     return out.written
 
 
@@ -94,12 +98,15 @@ def write_letters(
     source: str | None = None,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
+    on_progress: ProgressHook | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
     `source` is the roster as the manifest names it (output-relative, e.g. ``样例输入/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
+    `on_progress`, when given, is told each output file's letters before any is written and again
+    when the file is done (the web page's progress per school).
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -112,24 +119,16 @@ def write_letters(
     if word_template is not None:
         compile_word_template(word_template, known, duplex=True)
     compile_default(spec, known, duplex=True)
-    settings = load_settings(roster, profile)
+    settings, data = checked_roster(roster, profile, kind)
     sort_key = str(settings["排序"])
-    problems = Problems()
-    if sort_key not in SORT_KEYS:
-        problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
-    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
-    problems.raise_if_errors()
-    console.problems(problems.warnings)
     duplex = bool(settings["双面打印"])
-    if kind == "责令" and not settings["省级处罚条款"]:
-        console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
-                     "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
-
-    data = read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
     clock.lap("read+validate")
-    row_errors = data.problems.errors
-    if row_errors and not skip_invalid:
+    if data.problems.errors and not skip_invalid:
         raise InputError(data.problems.items)
+    fontset = resolve_fonts()
+    fontset.announce()
+    fallbacks = _check_glyphs(fontset, data, skip_invalid)
+    row_errors = data.problems.errors
     console.problems(data.problems.warnings)
     label_dir = in_folder(folder, spec.file_label)
     if row_errors:
@@ -144,7 +143,7 @@ def write_letters(
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
     groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
-    fonts = _font_pack(spec, settings, data.students)
+    fonts = _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
@@ -163,11 +162,29 @@ def write_letters(
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
     _warn_kept_outputs(out, label_dir, rels)
-    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock)
+    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
+                   on_progress)
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     return results
+
+
+def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:
+    """The letters' settings, checked (sort key, dates), and the roster read against their 学年:
+    what `write_letters` starts from, and all the web page's 校验 of a roster does."""
+    settings = load_settings(roster, profile)
+    sort_key = str(settings["排序"])
+    problems = Problems()
+    if sort_key not in SORT_KEYS:
+        problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
+    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    problems.raise_if_errors()
+    console.problems(problems.warnings)
+    if kind == "责令" and not settings["省级处罚条款"]:
+        console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
+                     "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
+    return settings, read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
 
 
 def group_students(
@@ -197,17 +214,42 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
 
 
-def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
-    """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
-    fontset = resolve_fonts()
-    fontset.announce()
+def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
+    """The fallback fonts the students' fields need; a character no font has is an error at its
+    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row."""
+    problems = Problems()
+    fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
+    unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
+    for student in data.students:
+        for attr in ROSTER_FIELDS:
+            value = getattr(student, attr)
+            if not isinstance(value, str):
+                continue
+            found = Problems()
+            fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
+            problems.items += found.items
+            unprintable[student.row] += [(attr, p.message) for p in found.errors]
+    if problems.errors and not skip_invalid:
+        raise InputError(problems.items)
+    rows = {row.number: row for row in data.table.rows}
+    for number, flags in unprintable.items():
+        for attr, message in flags:
+            data.table.flag(rows[number], attr, message)
+    if problems.errors:
+        data.table.sort_problems()
+        data.students = [s for s in data.students if not unprintable.get(s.row)]
+    return [f for s in data.students for f in fallbacks[s.row]]
+
+
+def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
+               fallbacks: list[Fallback]) -> FontPack:
+    """Check every character of the settings has a glyph, subset the fonts once for `students`
+    (whose glyphs `_check_glyphs` checked, giving `fallbacks`)."""
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
-    fallbacks: list[Fallback] = []
+    fallbacks = list(fallbacks)
     for student in students:
-        text = "".join(student_fields(student).values())
-        body_chars.update(text)
-        fallbacks += fontset.check_text(text, BODY, student.location(), problems)
+        body_chars.update("".join(student_fields(student).values()))
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
         body_chars.update(text)
@@ -243,9 +285,13 @@ class _Clock:
         self.last = now
 
 
-def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock) -> list[UnitResult]:
+def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock,
+         on_progress: ProgressHook | None = None) -> list[UnitResult]:
     """Run the units, format by format (pdf, docx, zip: one timed phase each), in `jobs` processes
     when > 1, largest school first; results in the units' order."""
+    hook = on_progress or (lambda title, done, total: None)
+    for unit in units:
+        hook(unit.title, 0, len(unit.letters))
     advance: Callable[[int], None] = lambda n: None  # noqa: E731
     bar = None
     if progress:
@@ -268,11 +314,14 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                 for i in batch:
                     found[i] = engines.run(units[i])
                     advance(len(units[i].letters))
+                    hook(units[i].title, len(units[i].letters), len(units[i].letters))
             elif pool is not None:
                 futures = {pool.submit(run_unit, units[i]): i for i in batch}
                 for future in as_completed(futures):
+                    done = units[futures[future]]
                     found[futures[future]] = future.result()
-                    advance(len(units[futures[future]].letters))
+                    advance(len(done.letters))
+                    hook(done.title, len(done.letters), len(done.letters))
             if batch:
                 clock.lap(fmt)
     except BaseException:

@@ -18,6 +18,7 @@ from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
+from ..model.limits import paragraph_problem
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..readers.normalize import check_number_year, checked_doc_number
@@ -115,6 +116,10 @@ def read_self_check(path: Path) -> SelfCheck:
         where = locations.get("doc_number") or Location(path.name, column="发文字号")
         values["doc_number"] = checked_doc_number(values["doc_number"], where, problems)
         check_number_year(values["doc_number"], values.get("report_date"), where, problems)
+    for key, value in values.items():  # free text becomes paragraphs, one a line: the layout limit
+        too_long = isinstance(value, str) and next(filter(None, map(paragraph_problem, value.splitlines())), None)
+        if too_long:
+            problems.error(locations.get(key) or Location(path.name, column=key), too_long)
     if problems.errors:
         raise FormRejected(problems.items, unit=values.get("unit"))
     return SelfCheck(path, values, locations, tuple(problems.warnings))

@@ -26,7 +26,7 @@ from typing import BinaryIO
 import jinja2
 
 from .. import gbt9704 as g
-from ..layout.text import break_lines
+from ..layout.text import break_lines, justifiable
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
 from .pdf_fonts import EmbeddedFont, FontPack
@@ -137,7 +137,7 @@ class CompiledPdf:
             indent = first if i == 0 else 0.0
             natural = measure(line)
             line_spacing = spacing
-            if align == "justify" and i < len(lines) - 1 and len(line) > 1:
+            if align == "justify" and i < len(lines) - 1 and justifiable(line, indent + natural, width, size):
                 line_spacing += (width - indent - natural) / (len(line) - 1)
                 x = indent
             elif align == "center":

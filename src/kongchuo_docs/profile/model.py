@@ -56,7 +56,7 @@ def _digits(value: str) -> str:
 
 def _number_code(value: str) -> str:
     if value and not _NUMBER_CODE.fullmatch(value):
-        raise ValueError("文号代字只写机关代字，如 罗教综（不含〔年份〕和序号）")
+        raise ValueError("文号代字只写机关代字，如 某教综（不含〔年份〕和序号）")
     return value
 
 

@@ -29,7 +29,9 @@ from ..errors import InputError, Location, Problem, Problems
 from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
 from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
 from ..model.document import Block
+from ..model.limits import title_problem
 from .body_text import SourceLine, parse_body
+from .glyphs import check_yaml_glyphs
 from .normalize import (
     NormalizeError,
     check_number_year,
@@ -165,6 +167,15 @@ class _Reader:
             warn_half_width(self.problems, loc, changed)
         return fixed
 
+    def title(self, value: Any, loc: Location) -> str | None:
+        """A required title within `limits.TITLE_MAX_CHARS`."""
+        text = self.text(value, loc, required=True)
+        too_long = text and title_problem(text)
+        if too_long:
+            self.problems.error(loc, too_long)
+            return None
+        return text
+
     def text_list(self, value: Any, loc: Location) -> list[str]:
         items = value if isinstance(value, list) else [value] if value is not None else []
         out = []
@@ -287,7 +298,7 @@ class _Reader:
             if suffix in ("无", "none"):
                 suffix = None
         doc_number = self.doc_number(*get("doc_number"))
-        title = self.text(*get("title"), required=True)
+        title = self.title(*get("title"))
         recipients = self.recipients(*get("recipients"))
         body = self.body(*get("body")) + self.sign_fields(*get("sign_fields"))
         attachments = self.attachments(*get("attachments"))
@@ -429,7 +440,7 @@ class _Reader:
             f = self.fields(item, ISSUED_KEYS, "印发件")
             if not f:
                 continue
-            title = self.text(*f.get("title", (None, self.loc(item, None, "标题"))), required=True)
+            title = self.title(*f.get("title", (None, self.loc(item, None, "标题"))))
             body = self.body(*f.get("body", (None, loc)))
             attachments = self.attachments(*f.get("attachments", (None, loc)))
             self.check_notes(f.get("attachment_notes"), attachments, [], item)
@@ -447,7 +458,7 @@ class _Reader:
             if not f:
                 continue
             item_loc = self.loc(item, None, "附件")
-            title = self.text(*f.get("title", (None, item_loc)), required=True)
+            title = self.title(*f.get("title", (None, item_loc)))
             number = i if len(items) > 1 else None
             if "number" in f:
                 num_value, num_loc = f["number"]
@@ -534,6 +545,7 @@ def read_notice(path: Path) -> tuple[Document, list[Problem]]:
     """Read a 公文 YAML file; returns the document and the warnings. Raises InputError."""
     reader = _Reader(path)
     data = load_yaml(path)
+    check_yaml_glyphs(data, Path(path).name, reader.problems)
     doc = reader.document(data)
     if doc is None or reader.problems.errors:
         raise InputError(reader.problems.items)
