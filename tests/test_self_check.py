@@ -72,7 +72,7 @@ def test_report_structure_and_numbers(tmp_path):
 
 @pytest.mark.parametrize("written", ["无版头", "无", "plain"])
 def test_report_without_a_red_header(tmp_path, written):
-    doc = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 版头=written)))
+    doc = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 版头=written)), PROFILE)
     assert doc.format == "plain"  # title at the top of the 版心, no 发文机关标志 or red rule
     with pytest.raises(InputError) as err:
         self_check.read_self_check(_yaml_form(tmp_path, 版头="蓝头"))
