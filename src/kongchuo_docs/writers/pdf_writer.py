@@ -31,8 +31,9 @@ SUBSET_INSTALL_HINT = "sudo apt-get install libharfbuzz-subset0"
 MIN_HARFBUZZ = (4, 1, 0)  # WeasyPrint subsets with HarfBuzz from this version on
 
 
-def write_pdf(doc: Document, path: Path, layout: Layout | None = None) -> int:
-    """Write `doc` to `path`; return the number of pages (the layout's)."""
+def write_pdf(doc: Document, path: Path, layout: Layout | None = None, *, first_pages: int | None = None) -> int:
+    """Write `doc` to `path`; return the number of pages (the layout's). With `first_pages`, only
+    that many pages are drawn (the web preview's quick start); the count returned is still the whole's."""
     fonts = resolve_fonts()
     measures = Measures.from_fonts(fonts)
     layout = layout or layout_document(doc, measures)
@@ -40,10 +41,12 @@ def write_pdf(doc: Document, path: Path, layout: Layout | None = None) -> int:
     pages = builder.build()
     builder.problems.raise_if_errors()  # a character no font has: nothing is written
     fonts.announce(builder.fallbacks)
+    expected = min(first_pages, layout.page_count) if first_pages else layout.page_count
+    pages = pages[:expected]
     html = render_html(doc, pages, fonts.css_font_face_rules(builder.fallbacks))
     document = _weasyprint().HTML(string=html).render(font_config=_font_config())  # every URL is absolute
-    if len(document.pages) != layout.page_count:  # a box overflowed its page: a bug, not a user error
-        raise RuntimeError(f"PDF has {len(document.pages)} pages, the layout {layout.page_count}")
+    if len(document.pages) != expected:  # a box overflowed its page: a bug, not a user error
+        raise RuntimeError(f"PDF has {len(document.pages)} pages, the layout {expected}")
     # subsets without hinting instructions (5 % smaller on the seed; viewers and printers do not need them)
     document.write_pdf(Path(path), pdf_identifier=True, hinting=False, full_fonts=False)
     return layout.page_count

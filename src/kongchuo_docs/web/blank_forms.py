@@ -1,0 +1,39 @@
+"""空白表格: every blank input workbook (`kinds.forms`), made once per server and downloaded one by one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from .app import render
+
+router = APIRouter()
+_lock = threading.Lock()
+
+
+def _forms(request: Request) -> list[str]:
+    """The blank forms, written into the server's work folder on first use (relative paths)."""
+    from ..kinds.forms import build_forms
+
+    folder: Path = request.app.state.jobs.root / "blank-forms"
+    with _lock:
+        if not folder.is_dir():
+            build_forms(folder)
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx"))
+
+
+@router.get("/forms", response_class=HTMLResponse)
+def forms_page(request: Request) -> HTMLResponse:
+    return render(request, "forms.html", forms=list(enumerate(_forms(request))))
+
+
+@router.get("/forms/{index}")
+def form_file(request: Request, index: int) -> FileResponse:
+    names = _forms(request)
+    if not 0 <= index < len(names):
+        raise HTTPException(404, "没有这个表格。")
+    path = request.app.state.jobs.root / "blank-forms" / names[index]
+    return FileResponse(path, filename=Path(names[index]).name)

@@ -1,0 +1,217 @@
+"""Background jobs: each in a private temporary folder, run in its own process from a bounded pool.
+
+A job folder holds ``in/`` (the uploads, under names the server chose), ``out/`` (written all or
+nothing by the kind's OutputSet), ``progress.json`` (rows done per output file, written by the
+worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
+order; a running job is cancelled by ending its process. A job's folder is deleted after its
+result is downloaded, when it is cancelled, or `keep` seconds after it was made.
+
+Processes come from a fork server that has imported the kinds once, so a job starts in
+milliseconds and never inherits the web server's threads.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .tasks import PRELOAD, run_task, write_json
+
+KEEP_SECONDS = 3600.0
+POLL_SECONDS = 0.05
+SWEEP_SECONDS = 60.0
+SCRATCH_PREFIX = "kongchuo-notice-"  # the 写通知 page's preview and download folders
+DIED = "生成过程意外中止，未写出任何文件。"
+STATES_FINISHED = ("done", "failed", "cancelled")
+
+
+@dataclass
+class Job:
+    id: str
+    owner: str  # the session that made it: nobody else sees it
+    task: str
+    params: dict[str, Any]
+    folder: Path
+    names: dict[str, str]  # stored file name → the name the user uploaded (display only)
+    created: float = field(default_factory=time.monotonic)
+    state: str = "queued"  # queued, running, done, failed, cancelled
+    process: multiprocessing.process.BaseProcess | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in STATES_FINISHED
+
+    def status(self) -> dict[str, Any]:
+        """The worker's outcome (``status.json``) once finished, else {}."""
+        return _read_json(self.folder / "status.json") if self.finished else {}
+
+    def progress(self) -> dict[str, Any]:
+        """``{"files": {title: [done, total]}}`` as the worker last wrote it."""
+        return _read_json(self.folder / "progress.json")
+
+
+class JobManager:
+    """The queue and the bounded pool; thread-safe."""
+
+    def __init__(self, root: Path | None = None, *, workers: int = 2, keep: float = KEEP_SECONDS):
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if root is not None:
+            Path(root).mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix="kongchuo-web-", dir=root))
+        self.root.chmod(0o700)
+        self.workers = workers
+        self.keep = keep
+        self._jobs: dict[str, Job] = {}
+        self._queue: deque[Job] = deque()
+        self._lock = threading.Condition()
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(PRELOAD)
+        self._stopped = False
+        self._swept = time.monotonic()
+        self._thread = threading.Thread(target=self._loop, name="kongchuo-jobs", daemon=True)
+        self._thread.start()
+
+    def scratch_folder(self) -> Path:
+        """A private folder for a page's own files (a preview, a download), swept after `keep`."""
+        return Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=self.root))
+
+    def new_folder(self) -> tuple[str, Path]:
+        """A fresh private job folder (with ``in/``) and its id."""
+        job_id = secrets.token_urlsafe(16)
+        folder = self.root / job_id
+        (folder / "in").mkdir(parents=True, mode=0o700)
+        return job_id, folder
+
+    def submit(self, job_id: str, folder: Path, owner: str, task: str, params: dict[str, Any],
+               names: dict[str, str]) -> Job:  # fmt: skip
+        job = Job(job_id, owner, task, params, folder, names)
+        with self._lock:
+            self._jobs[job_id] = job
+            self._queue.append(job)
+            self._lock.notify_all()
+        return job
+
+    def get(self, owner: str, job_id: str) -> Job | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        return job if job is not None and secrets.compare_digest(job.owner, owner) else None
+
+    def position(self, job: Job) -> int:
+        """How many jobs wait before `job` (0 when it runs or is next)."""
+        with self._lock:
+            return next((i for i, queued in enumerate(self._queue) if queued is job), 0)
+
+    def cancel(self, job: Job) -> None:
+        with self._lock:
+            if job.finished:
+                return
+            if job in self._queue:
+                self._queue.remove(job)
+            elif job.process is not None:
+                job.process.terminate()
+                job.process.join(timeout=5)
+            job.state = "cancelled"
+            self._lock.notify_all()
+        self.discard(job)
+
+    def discard(self, job: Job) -> None:
+        """Forget `job` and delete its folder (after its download, or when cancelled)."""
+        with self._lock:
+            self._jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+    def wait(self, job: Job, timeout: float) -> bool:
+        """Wait until `job` is finished; True when it is."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not job.finished:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._lock.wait(left)
+        return True
+
+    def close(self) -> None:
+        """Stop the pool: end running jobs and delete every job folder."""
+        with self._lock:
+            self._stopped = True
+            for job in self._jobs.values():
+                if job.process is not None and job.process.is_alive():
+                    job.process.terminate()
+            self._lock.notify_all()
+        self._thread.join(timeout=5)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                if self._stopped:
+                    return
+                self._reap()
+                self._start_queued()
+                self._expire()
+                self._lock.wait(POLL_SECONDS)
+
+    def _running(self) -> list[Job]:
+        return [j for j in self._jobs.values() if j.state == "running"]
+
+    def _start_queued(self) -> None:
+        while self._queue and len(self._running()) < self.workers:
+            job = self._queue.popleft()
+            job.process = self._context.Process(
+                target=run_task, args=(job.task, job.params, str(job.folder), job.names), daemon=True
+            )
+            job.process.start()
+            job.state = "running"
+
+    def _reap(self) -> None:
+        for job in self._running():
+            assert job.process is not None
+            if job.process.is_alive():
+                continue
+            job.process.join()
+            status = _read_json(job.folder / "status.json")
+            job.state = status.get("state", "failed") if status else "failed"
+            if not status:  # the process died without a word (killed, out of memory)
+                write_json(job.folder / "status.json", {"state": "failed", "message": DIED})
+            self._lock.notify_all()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for job in list(self._jobs.values()):
+            if now - job.created > self.keep and job.state != "running":
+                if job in self._queue:
+                    self._queue.remove(job)
+                self._jobs.pop(job.id, None)
+                shutil.rmtree(job.folder, ignore_errors=True)
+        if now - self._swept > SWEEP_SECONDS:
+            self._swept = now
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Delete the other folders made under `root` (previews, downloads) once older than `keep`."""
+        oldest = time.time() - self.keep
+        for folder in self.root.glob(f"{SCRATCH_PREFIX}*"):
+            try:
+                if folder.stat().st_mtime < oldest:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                continue
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+

@@ -1,0 +1,217 @@
+"""写通知: the 公文 form. The form is written as the YAML the CLI reads and checked by the same
+reader (`readers.notice_yaml`); problems go back next to their fields, 预览 shows the real A4
+pages of the PDF writer's PDF as images, 下载 gives the DOCX, the PDF or the YAML."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import pymupdf  # imported with the page, not on the first preview (it takes a second)
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
+
+from ..errors import InputError, KongchuoError, Location, Problems
+from ..kinds.draft import draft_defaults
+from ..readers.body_text import SourceLine, parse_body
+from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
+from ..readers.notice_yaml import read_notice
+from ..readers.yaml_records import load_yaml
+from .app import owner, render
+from .jobs import SCRATCH_PREFIX
+from .notice_form import NoticeForm, field_problems
+from .render import Outcome, RenderPool, result
+from .security import UploadRejected, display_name, read_uploads, require_csrf
+
+router = APIRouter()
+YAML_NAME = "通知.yaml"  # the name messages give the form's YAML
+PREVIEW_ZOOM = 1.25  # PNG pixels per PDF point (A4 ≈ 744 × 1053 px)
+FORMATS = ("文件", "信函")
+LOAD_SUFFIXES = (".yaml", ".yml", *DRAFT_SUFFIXES)
+QUICK_PAGES = 2  # pages drawn before the preview is shown
+QUICK_PDF, FULL_PDF = "first-pages.pdf", "preview.pdf"
+MAX_BODY = 200_000  # characters of a body the live outline reads
+
+
+@dataclass
+class Preview:
+    """A session's preview: the first pages' PDF at once, the whole PDF when `full` is done."""
+
+    owner: str
+    folder: Path
+    pages: int
+    full: Future[Outcome]
+
+
+@router.get("/notice", response_class=HTMLResponse)
+def notice_page(request: Request) -> HTMLResponse:
+    return _page(request, NoticeForm(values={"format": "文件"}))
+
+
+@router.post("/notice/load", dependencies=[Depends(require_csrf)])
+async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> HTMLResponse:
+    """An uploaded 公文 YAML, or a Word/WPS/text draft read by the draft reader, fills the form."""
+    blank = NoticeForm(values={"format": "文件"})
+    try:
+        upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
+    except UploadRejected as exc:
+        return _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=request.app.state.jobs.root) as tmp:
+        stored = f"上传{upload.suffix}"
+        path = Path(tmp) / stored
+        path.write_bytes(upload.data)
+        try:
+            if upload.suffix in (".yaml", ".yml"):
+                return _page(request, NoticeForm.from_yaml(load_yaml(path)), loaded=upload.display_name)
+            reading = await asyncio.to_thread(read_draft, path, Path(tmp) / "work",
+                                              defaults=_draft_defaults(request))  # fmt: skip
+        except KongchuoError as exc:
+            problems = exc.problems if isinstance(exc, InputError) else []
+            messages = [str(p) for p in problems] or [str(exc)]
+            return _page(request, blank, status_code=422,
+                         problems={"_form": [m.replace(stored, upload.display_name) for m in messages]})  # fmt: skip
+    findings = [str(p).replace(stored, upload.display_name) for p in reading.problems]
+    return _page(request, NoticeForm.from_yaml(plain_mapping(reading.mapping)), loaded=upload.display_name,
+                 findings=findings, draft_outline=outline_lines(reading))  # fmt: skip
+
+
+@router.post("/notice", dependencies=[Depends(require_csrf)])
+async def notice_submit(request: Request) -> Response:
+    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF, 下载 YAML."""
+    post = await request.form()
+    form = NoticeForm.from_post(post)
+    action = str(post.get("action", "check"))
+    text, spans = form.to_yaml()
+    if action == "yaml":
+        return Response(text.encode("utf-8"), media_type="application/x-yaml",
+                        headers=_attachment(f"{_stem(form)}.yaml"))  # fmt: skip
+    folder = request.app.state.jobs.scratch_folder()
+    handed_off = False  # the folder then belongs to the preview or the download
+    try:
+        (folder / YAML_NAME).write_text(text, encoding="utf-8")
+        doc, warnings = read_notice(folder / YAML_NAME)
+        problems = field_problems(warnings, spans)
+        if action == "preview":
+            preview = await _make_preview(request, doc, folder)
+            handed_off = True
+            return _page(request, form, problems=problems, preview=preview, checked=True)
+        if action in ("docx", "pdf"):
+            response = await _download(request, doc, folder, action, form)
+            handed_off = True
+            return response
+        return _page(request, form, problems=problems, checked=True)
+    except InputError as exc:
+        return _page(request, form, status_code=422, problems=field_problems(exc.problems + exc.warnings, spans))
+    except KongchuoError as exc:
+        return _page(request, form, status_code=422, problems={"_form": [str(exc)]})
+    finally:
+        if not handed_off:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.post("/notice/outline", dependencies=[Depends(require_csrf)])
+async def notice_outline(request: Request) -> JSONResponse:
+    """The headings the reader recognises in a body text, and its numbering problems by line."""
+    data = await request.json()
+    headings, problems = outline(str(data.get("body", "")) if isinstance(data, dict) else "")
+    return JSONResponse({"headings": headings, "problems": problems})
+
+
+def outline(body: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The body's headings (level, text) as `readers.body_text` reads them, and its problems by line."""
+    problems = Problems()
+    lines = [SourceLine(t, Location("正文", line=n)) for n, t in enumerate(body[:MAX_BODY].splitlines(), start=1)]
+    blocks = parse_body(lines, problems)
+    headings = [{"level": b.level, "text": b.text} for b in blocks if getattr(b, "type", "") == "heading"]
+    found = [{"line": p.location.line, "message": p.message + (f"（{p.value}）" if p.value else ""),
+              "severity": p.severity} for p in problems.items]  # fmt: skip
+    return headings, found
+
+
+@router.get("/notice/preview/{preview_id}/{page}.png")
+async def preview_page(request: Request, preview_id: str, page: int) -> FileResponse:
+    preview = request.app.state.previews.get(preview_id)
+    if preview is None or preview.owner != owner(request) or not 1 <= page <= preview.pages:
+        raise HTTPException(404, "预览已过期，请重新预览。")
+    png = preview.folder / f"{page}.png"
+    if not (preview.folder / QUICK_PDF).is_file():  # swept after the keeping time
+        raise HTTPException(404, "预览已过期，请重新预览。")
+    if not png.is_file():
+        source = preview.folder / QUICK_PDF
+        if page > QUICK_PAGES:
+            try:
+                result(await asyncio.wrap_future(preview.full))
+            except Exception:
+                raise HTTPException(500, "预览生成失败，请重试。") from None
+            source = preview.folder / FULL_PDF
+        await asyncio.to_thread(_png, source, page, png)
+    return FileResponse(png, media_type="image/png")
+
+
+def _png(pdf_path: Path, page: int, target: Path) -> None:
+    with pymupdf.open(pdf_path) as pdf:
+        pdf[page - 1].get_pixmap(matrix=pymupdf.Matrix(PREVIEW_ZOOM, PREVIEW_ZOOM)).save(target)
+
+
+async def _make_preview(request: Request, doc: Any, folder: Path) -> dict[str, Any]:
+    """Draw the first pages now and the whole PDF meanwhile (later pages wait for it); the
+    session's previous preview is deleted."""
+    pool: RenderPool = request.app.state.render
+    pages = await pool.pdf(doc, folder / QUICK_PDF, first_pages=QUICK_PAGES)
+    previews: dict[str, Preview] = request.app.state.previews
+    me = owner(request)
+    for key, old in list(previews.items()):
+        if old.owner == me:
+            previews.pop(key, None)
+            old.full.cancel()
+            shutil.rmtree(old.folder, ignore_errors=True)
+    full = pool.submit_pdf(doc, folder / FULL_PDF) if pages > QUICK_PAGES else _done(pages)
+    previews[folder.name] = Preview(me, folder, pages, full)
+    return {"id": folder.name, "pages": pages}
+
+
+def _done(value: int) -> Future[Outcome]:
+    future: Future[Outcome] = Future()
+    future.set_result(("ok", value))
+    return future
+
+
+async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: NoticeForm) -> Response:
+    pool: RenderPool = request.app.state.render
+    rel = await pool.files(doc, folder / "out", "通知", fmt, folder / YAML_NAME)
+    media = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}[fmt]  # fmt: skip
+    return FileResponse(folder / "out" / rel, media_type=media, filename=f"{_stem(form)}.{fmt}",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
+
+
+def _draft_defaults(request: Request) -> DraftDefaults | None:
+    """发文机关, 文号代字, 印发机关 from the 单位设置 (none while it cannot be read: its page says why)."""
+    path = request.app.state.config.profile_path()
+    try:
+        return draft_defaults(path) if path.is_file() else None
+    except InputError:
+        return None
+
+
+def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
+    attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
+    return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
+                  formats=FORMATS, problems=context.pop("problems", {}), outline=outline(form.get("body"))[0],
+                  **context)  # fmt: skip
+
+
+def _stem(form: NoticeForm) -> str:
+    return display_name(form.get("title").strip() or "通知")[:60]
+
+
+def _attachment(name: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    return {"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"}

@@ -1,0 +1,246 @@
+"""The 写通知 form ↔ the 公文 YAML the CLI reads (`readers.notice_yaml`): the page never checks a
+field itself — it writes the YAML, lets the reader check it, and puts each problem back next to
+the field whose YAML lines it names.
+
+Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
+``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
+tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+from ..readers.notice_yaml import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
+
+TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
+               "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
+               "issued_title", "issued_body", "cc", "printer", "print_date")  # fmt: skip
+ATTACHMENT_FIELDS = ("title", "body", "header", "rows", "blank", "widths")
+_CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
+_ITEM_SPLIT = re.compile(r"[\n、]")
+
+
+@dataclass
+class NoticeForm:
+    """The form's values (strings, as typed) and its attachments."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    seal: bool = False
+    attachments: list[dict[str, str]] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    @classmethod
+    def from_post(cls, form: Mapping[str, Any]) -> NoticeForm:
+        values = {name: str(form.get(name, "")).replace("\r\n", "\n") for name in TEXT_FIELDS}
+        attachments = []
+        for n in range(_attachment_count(form)):
+            att = {k: str(form.get(f"att-{n}-{k}", "")).replace("\r\n", "\n") for k in ATTACHMENT_FIELDS}
+            if any(v.strip() for v in att.values()):
+                attachments.append(att)
+        return cls(values, seal=str(form.get("seal", "")) in ("1", "on", "是"), attachments=attachments)
+
+    @classmethod
+    def from_yaml(cls, data: Mapping[str, Any]) -> NoticeForm:
+        """Fill the form from a 公文 YAML mapping (any accepted key spelling)."""
+        top = _canonical(data, KEYS)
+        values = {name: _text(top.get(name)) for name in TEXT_FIELDS if name in top}
+        issued = _canonical(top.get("issued"), ISSUED_KEYS)
+        holder = issued if issued else top
+        if issued:
+            values["issued_title"] = _text(issued.get("title"))
+            values["issued_body"] = _text(issued.get("body"))
+            values["attachment_notes"] = _text(issued.get("attachment_notes"))
+        colophon = _canonical(top.get("colophon"), COLOPHON_KEYS)
+        for name in ("cc", "printer", "print_date"):
+            if name in colophon:
+                values[name] = _text(colophon[name])
+        attachments = []
+        for item in holder.get("attachments") or []:
+            att = _canonical(item, ATTACHMENT_KEYS)
+            table = _canonical(att.get("table"), TABLE_KEYS)
+            attachments.append({
+                "title": _text(att.get("title")),
+                "body": _text(att.get("body")),
+                "header": "\t".join(str(c) for c in table.get("header") or []),
+                "rows": "\n".join("\t".join("" if c is None else str(c) for c in row)
+                                  for row in table.get("rows") or [] if isinstance(row, list)),
+                "blank": _text(table.get("blank_rows")),
+                "widths": " ".join(str(w) for w in table.get("widths") or []),
+            })  # fmt: skip
+        seal = str(top.get("seal", "")).strip() in ("是", "True", "true", "yes", "1")
+        return cls(values, seal=seal, attachments=attachments)
+
+    def to_yaml(self) -> tuple[str, dict[str, tuple[int, int]]]:
+        """The YAML text the CLI would read, and the lines (first, last; 1-based) each field fills."""
+        writer = _Writer()
+        v = self.values
+        writer.put("format", "格式", v.get("format") or "文件")
+        writer.put("issuers", "发文机关", _items(v.get("issuers", "")))
+        for name, key in (("mark_suffix", "标志后缀"), ("copy_number", "份号"), ("secrecy", "密级"),
+                          ("urgency", "紧急程度"), ("doc_number", "发文字号")):  # fmt: skip
+            writer.put(name, key, v.get(name))
+        writer.put("signers", "签发人", _items(v.get("signers", "")))
+        for name, key in (("title", "标题"), ("recipients", "主送"), ("body", "正文")):
+            writer.put(name, key, v.get(name))
+        issued = bool(v.get("issued_title", "").strip() or v.get("issued_body", "").strip())
+        if not issued:
+            self._attachments(writer, 0)
+        writer.put("signatures", "署名", _items(v.get("signatures", "")))
+        writer.put("signature_note", "署名备注", v.get("signature_note"))
+        writer.put("seal", "盖章", "是" if self.seal else None)
+        writer.put("date", "成文日期", v.get("date"))
+        writer.put("note", "附注", v.get("note"))
+        if issued:
+            writer.open("印发件")
+            writer.put("issued_title", "标题", v.get("issued_title"), indent=1)
+            writer.put("issued_body", "正文", v.get("issued_body"), indent=1)
+            self._attachments(writer, 1)
+        if any(v.get(n, "").strip() for n in ("cc", "printer", "print_date")):
+            writer.open("版记")
+            writer.put("cc", "抄送", _items(v.get("cc", ""), _ITEM_SPLIT), indent=1)
+            writer.put("printer", "印发机关", v.get("printer"), indent=1)
+            writer.put("print_date", "印发日期", v.get("print_date"), indent=1)
+        return writer.text(), writer.spans
+
+    def _attachments(self, writer: _Writer, indent: int) -> None:
+        writer.put("attachment_notes", "附件说明", _items(self.values.get("attachment_notes", "")), indent=indent)
+        if not self.attachments:
+            return
+        writer.open("附件", indent)
+        for n, att in enumerate(self.attachments):
+            item: dict[str, Any] = {"标题": att["title"].strip() or None, "正文": _block(att["body"])}
+            table: dict[str, Any] = {}
+            if att["header"].strip():
+                table["表头"] = _cells(att["header"])
+            rows = [_cells(line) for line in att["rows"].splitlines() if line.strip()]
+            if rows:
+                table["行"] = rows
+            if att["blank"].strip():
+                table["空行"] = _number(att["blank"])
+            if att["widths"].strip():
+                table["列宽"] = [_number(w) for w in att["widths"].replace("，", " ").replace(",", " ").split()]
+            if table:
+                item["表格"] = table
+            writer.item(f"att-{n}", {k: val for k, val in item.items() if val not in (None, "")}, indent + 1)
+
+
+def field_problems(problems: list[Problem], spans: dict[str, tuple[int, int]]) -> dict[str, list[str]]:
+    """Each problem's message under the form field whose YAML lines hold its line (``_form`` when
+    none does); a line inside a text area is named as its line there."""
+    found: dict[str, list[str]] = {}
+    for p in problems:
+        line = p.location.line
+        name = next((n for n, (a, b) in spans.items() if line is not None and a <= line <= b), "_form")
+        text = p.message + (f"（{p.value}）" if p.value else "")
+        first, last = spans.get(name, (0, 0))
+        if name in ("body", "issued_body", "attachment_notes") and last > first and line is not None:
+            text = f"第 {line - first} 行：{text}"
+        if p.severity == "warning":
+            text = f"提示：{text}"
+        found.setdefault(name, []).append(text)
+    return found
+
+
+class _Writer:
+    """Builds the YAML text top-down, recording each field's lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.spans: dict[str, tuple[int, int]] = {}
+
+    def put(self, name: str, key: str, value: Any, indent: int = 0) -> None:
+        if value is None or value == "" or value == []:
+            return
+        self._add(name, _dump({key: _block(value) if isinstance(value, str) else value}), indent)
+
+    def open(self, key: str, indent: int = 0) -> None:
+        self.lines.append("  " * indent + f"{key}:")
+
+    def item(self, name: str, mapping: dict[str, Any], indent: int) -> None:
+        self._add(name, _dump([mapping]), indent)
+
+    def _add(self, name: str, text: str, indent: int) -> None:
+        first = len(self.lines) + 1
+        self.lines += ["  " * indent + line for line in text.rstrip("\n").split("\n")]
+        self.spans[name] = (first, len(self.lines))
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+class _Literal(str):
+    """A text written as a YAML literal block (|), line for line as typed."""
+
+
+def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Literal, _literal)
+
+
+def _dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6,
+                     default_flow_style=False)  # fmt: skip
+
+
+def _block(text: str) -> str | None:
+    text = text.strip("\n")
+    if not text.strip():
+        return None
+    return _Literal(text.rstrip() + "\n") if "\n" in text else text.strip()
+
+
+def _items(text: str, split: re.Pattern[str] = re.compile(r"\n")) -> list[str] | str | None:
+    items = [t.strip() for t in split.split(text) if t.strip()]
+    return None if not items else items[0] if len(items) == 1 else items
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _CELL_SPLIT.split(line.strip())]
+
+
+def _number(text: str) -> int | float | str:
+    text = text.strip()
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text  # the reader names it
+
+
+def _canonical(data: Any, keys: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        return {}
+    lookup = {alias.lower(): canon for canon, aliases in keys.items() for alias in aliases}
+    return {lookup[str(k).strip().lower()]: v for k, v in data.items() if str(k).strip().lower() in lookup}
+
+
+def _text(value: Any) -> str:
+    """A YAML value as the form shows it: a list one item a line."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return _text(value.get("名称") or value.get("name"))
+    return str(value).rstrip("\n")
+
+
+def _attachment_count(form: Mapping[str, Any]) -> int:
+    numbers = [int(m[1]) for key in form for m in [re.fullmatch(r"att-(\d+)-\w+", str(key))] if m]
+    return min(max(numbers, default=-1) + 1, 50)

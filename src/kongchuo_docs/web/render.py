@@ -1,0 +1,87 @@
+"""The 公文 pages drawn outside the web server's process: a small pool of warm processes (fonts and
+WeasyPrint loaded once) writes the preview PDFs and the DOCX/PDF downloads, so a drawing never
+holds the server's interpreter while other users' pages, uploads and progress are served."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, KongchuoError
+from ..model import Document
+
+RENDER_WORKERS = 2  # the first pages of one preview while another's whole PDF is drawn
+
+
+class RenderPool:
+    def __init__(self, workers: int = RENDER_WORKERS):
+        context = multiprocessing.get_context("forkserver")
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up)
+
+    def submit_pdf(self, doc: Document, path: Path, first_pages: int | None = None) -> Future[Outcome]:
+        return self._pool.submit(_pdf, doc, path, first_pages)
+
+    async def pdf(self, doc: Document, path: Path, first_pages: int | None = None) -> int:
+        """Write `doc` as a PDF (only its first pages when asked); the document's page count."""
+        return int(result(await asyncio.wrap_future(self.submit_pdf(doc, path, first_pages))))
+
+    async def files(self, doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> str:
+        """Write ``stem.fmt`` into `outdir` all or nothing (with manifest.json); its relative path."""
+        return str(result(await asyncio.wrap_future(self._pool.submit(_files, doc, outdir, stem, fmt, source))))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _warm_up() -> None:
+    """Process initializer: load the fonts and WeasyPrint before the first preview asks."""
+    from ..fonts import resolve_fonts
+    from ..writers.pdf_writer import _weasyprint
+
+    resolve_fonts()
+    _weasyprint()
+
+
+Outcome = tuple[str, Any]
+"""What a drawing process sends back: ("ok", value), ("problems", [Problem…]) or ("error", message)
+(the errors' own classes do not survive pickling)."""
+
+
+def result(outcome: Outcome) -> Any:
+    """The value of an outcome; its problems or error raised again in this process."""
+    tag, value = outcome
+    if tag == "problems":
+        raise InputError(value)
+    if tag == "error":
+        raise KongchuoError(value)
+    return value
+
+
+def _caught(func: Callable[..., Any], *args: Any) -> Outcome:
+    try:
+        return "ok", func(*args)
+    except InputError as exc:
+        return "problems", exc.problems + exc.warnings
+    except KongchuoError as exc:
+        return "error", str(exc)
+
+
+def _pdf(doc: Document, path: Path, first_pages: int | None) -> Outcome:
+    from ..writers.pdf_writer import write_pdf
+
+    return _caught(lambda: write_pdf(doc, path, first_pages=first_pages))
+
+
+def _files(doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> Outcome:
+    from ..kinds.publish import write_document
+    from ..output import OutputSet
+
+    def write() -> str:
+        with OutputSet(outdir) as out:
+            return write_document(out, doc, stem, kind="notice", source=source, formats=(fmt,))[0]
+
+    return _caught(write)

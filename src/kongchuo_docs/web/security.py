@@ -1,0 +1,210 @@
+"""What keeps the page safe to share on an office network: who may start it on which address,
+the access password, CSRF tokens, upload limits and the security headers.
+
+Rosters hold children's ID numbers, so uploads are treated as hostile: a file is at most
+`MAX_FILE_BYTES`, a request at most `MAX_FILES` files, an .xlsx (a zip) may not unpack to more
+than `MAX_XLSX_UNPACKED` bytes, and an upload's name is only ever shown, never used as a path.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import KongchuoError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # per uploaded file
+MAX_FILES = 200  # per request
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # sum of an .xlsx's unpacked parts (zip bombs)
+MAX_REQUEST_BYTES = 256 * 1024 * 1024  # a whole request body
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "x-csrf-token"
+HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+class StartRefused(KongchuoError):
+    """The server must not start as asked (an open address without a password)."""
+
+
+def check_bind(host: str, password: str | None) -> None:
+    """Refuse an address other than loopback without an access password."""
+    if is_loopback(host) or password:
+        return
+    raise StartRefused(
+        f"在 {host} 上开放给局域网使用必须设置访问密码：请加 --password 密码，或在单位设置中填写“访问密码”。"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An accepted upload: its bytes, the suffix it is stored with, and its name for display only."""
+
+    display_name: str
+    suffix: str
+    data: bytes
+
+
+class UploadRejected(KongchuoError):
+    """An upload the page refuses (type, size, count, corrupt or bomb)."""
+
+
+def display_name(name: str | None) -> str:
+    """The last part of an upload's name, for messages only (never joined to a path)."""
+    last = PurePath((name or "").replace("\\", "/")).name
+    cleaned = "".join(ch for ch in last if ch.isprintable())[:120]
+    return cleaned or "上传的文件"
+
+
+async def read_uploads(files: list[UploadFile], suffixes: tuple[str, ...]) -> list[Upload]:
+    """Read and check uploaded files: count, type by suffix, size, and an .xlsx's unpacked size."""
+    files = [f for f in files if f.filename]
+    if not files:
+        raise UploadRejected("请选择要上传的文件。")
+    if len(files) > MAX_FILES:
+        raise UploadRejected(f"一次最多上传 {MAX_FILES} 个文件（本次 {len(files)} 个）；更多文件请打包为 zip。")
+    accepted = []
+    for item in files:
+        name = display_name(item.filename)
+        suffix = PurePath(name).suffix.lower()
+        if suffix not in suffixes:
+            raise UploadRejected(f"{name}：不支持的文件类型（可上传 {'、'.join(suffixes)}）。")
+        data = await item.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise UploadRejected(f"{name}：文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB。")
+        if suffix in (".xlsx", ".xlsm", ".docx", ".zip"):
+            check_zip(name, data)
+        accepted.append(Upload(name, suffix, data))
+    return accepted
+
+
+def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload]:
+    """Uploads with every .zip replaced by the files in it that have one of `suffixes` (folders
+    inside are flattened; a member's name is shown, never used as a path)."""
+    import io
+
+    expanded: list[Upload] = []
+    for upload in uploads:
+        if upload.suffix != ".zip":
+            expanded.append(upload)
+            continue
+        with zipfile.ZipFile(io.BytesIO(upload.data)) as zf:  # checked by read_uploads
+            for info in zf.infolist():
+                name = display_name(info.filename.encode("cp437").decode("gbk", "replace")
+                                    if not info.flag_bits & 0x800 else info.filename)  # fmt: skip
+                suffix = PurePath(name).suffix.lower()
+                if info.is_dir() or suffix not in suffixes or name.startswith(("~$", ".")):
+                    continue
+                expanded.append(Upload(f"{upload.display_name}/{name}", suffix, zf.read(info)))
+    if len(expanded) > MAX_FILES:
+        raise UploadRejected(f"一次最多处理 {MAX_FILES} 个文件（本次 {len(expanded)} 个）。")
+    if not expanded:
+        raise UploadRejected(f"压缩包中没有可读取的文件（{'、'.join(suffixes)}）。")
+    return expanded
+
+
+def check_zip(name: str, data: bytes) -> None:
+    """Refuse a zip-based file that is corrupt or unpacks to more than `MAX_XLSX_UNPACKED` bytes."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRejected(f"{name}：文件已损坏或不是有效的 Excel/Word/zip 文件，请另存后重新上传。") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise UploadRejected(f"{name}：解压后超过 {MAX_XLSX_UNPACKED // (1024 * 1024)} MB，拒绝读取。")
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def require_csrf(request: Request) -> None:
+    """FastAPI dependency of every POST: the form field or header must carry the session's token."""
+    expected = request.session.get("csrf", "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    ):
+        form = await request.form(max_files=MAX_FILES + 1)
+        sent = str(form.get(CSRF_FIELD, ""))
+    if not expected or not hmac.compare_digest(str(sent), str(expected)):
+        raise HTTPException(403, "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+
+
+def password_matches(given: str, password: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8"))
+
+
+class Guard:
+    """ASGI middleware: the security headers on every response, and a cap on the request body."""
+
+    def __init__(self, app: ASGIApp, max_body: int | None = None):
+        self.app = app
+        self.max_body = max_body or MAX_REQUEST_BYTES
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body:
+            await _too_large(send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                raise HTTPException(413, "上传内容过大。")
+            return message
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in HEADERS]
+                headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, counted, with_headers)
+
+
+async def _too_large(send: Send) -> None:
+    body = f"上传内容超过 {MAX_REQUEST_BYTES // (1024 * 1024)} MB，请分批上传。".encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

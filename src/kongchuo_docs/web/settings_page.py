@@ -1,0 +1,84 @@
+"""单位设置: the profile edited as a form and saved; every task of the page and every command reads it.
+
+The file edited is the one the server was started with (``--settings``) or the one
+`find_profile_path` finds, else a new 单位设置.yaml in the folder the server runs in. The text is
+checked by `load_profile` before it replaces the file (the old one is kept as ``.bak``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from ..errors import InputError
+from ..profile import PROFILE_NAME, load_profile
+from ..profile.load import _read_yaml
+from .app import render
+from .profile_form import LISTS, fields, to_yaml, values_of
+from .security import require_csrf
+
+router = APIRouter()
+
+
+def profile_path(request: Request) -> Path:
+    return request.app.state.config.profile_path()
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request) -> HTMLResponse:
+    path = profile_path(request)
+    values: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+    if path.suffix.lower() == ".xlsx":
+        return render(request, "settings.html", path=path, excel=True, fields=[], values={}, problems={})
+    if path.is_file():
+        try:
+            values = values_of(_read_yaml(path)[0])
+            load_profile(path)
+        except InputError as exc:
+            problems = _by_field(exc)
+    return render(request, "settings.html", path=path, fields=fields(), lists=LISTS, values=values,
+                  problems=problems)  # fmt: skip
+
+
+@router.post("/settings", dependencies=[Depends(require_csrf)])
+async def settings_save(request: Request) -> HTMLResponse:
+    path = profile_path(request)
+    post = await request.form()
+    values = {f.key: str(post.get(f.key, "")).replace("\r\n", "\n") for f in fields()}
+    values.update({key: str(post.get(key, "")).replace("\r\n", "\n") for key in LISTS})
+    text = to_yaml(values)
+    with tempfile.TemporaryDirectory(prefix="kongchuo-profile-") as tmp:
+        trial = Path(tmp) / PROFILE_NAME
+        trial.write_text(text, encoding="utf-8")
+        try:
+            profile = load_profile(trial)
+        except InputError as exc:
+            return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
+                          values=values, problems=_by_field(exc))  # fmt: skip
+        if path.is_file():
+            shutil.copyfile(path, path.with_name(path.name + ".bak"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.saving")
+        staged.write_text(text, encoding="utf-8")
+        os.replace(staged, path)
+    warnings = [f"{p.location.column or ''} {p.message}".strip() for p in profile.warnings]
+    return render(request, "settings.html", path=path, fields=fields(), lists=LISTS, values=values,
+                  problems={}, saved=True, warnings=warnings)  # fmt: skip
+
+
+def _by_field(exc: InputError) -> dict[str, list[str]]:
+    """Each problem under its 项目 (the profile reader names it, e.g. 实施方案.文号); others at the top."""
+    keys = {f.key for f in fields()} | set(LISTS)
+    found: dict[str, list[str]] = {}
+    for p in exc.problems + exc.warnings:
+        column = p.location.column or ""
+        key = next((k for k in keys if column == k or column.startswith((k + "[", k + "."))), "_form")
+        text = p.message + (f"（{p.value}）" if p.value else "")
+        found.setdefault(key, []).append(text if key != "_form" else f"{column} {text}".strip())
+    return found

@@ -1,0 +1,48 @@
+// 控辍保学文书工具箱 — the live outline of the 写通知 page. Plain script (CSP: no inline script).
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="csrf-token"]');
+  var body = document.getElementById("f-body");
+  var list = document.getElementById("outline");
+  var problems = document.getElementById("outline-problems");
+  if (!body || !list || !token) return;
+  var timer = null;
+  var sent = null;
+
+  function show(data) {
+    list.textContent = "";
+    data.headings.forEach(function (h) {
+      var li = document.createElement("li");
+      li.className = "level-" + h.level;
+      li.textContent = h.text;
+      list.appendChild(li);
+    });
+    problems.textContent = "";
+    data.problems.forEach(function (p) {
+      var li = document.createElement("li");
+      li.className = p.severity === "error" ? "field-error" : "field-warning";
+      li.textContent = "正文第 " + p.line + " 行：" + p.message;
+      problems.appendChild(li);
+    });
+  }
+
+  function refresh() {
+    var text = body.value;
+    if (text === sent) return;
+    sent = text;
+    fetch(list.dataset.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": token.content},
+      body: JSON.stringify({body: text})
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && text === body.value) show(data); })
+      .catch(function () {});
+  }
+
+  body.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+  refresh();
+})();

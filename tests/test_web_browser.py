@@ -1,0 +1,182 @@
+"""网页版 end to end in a real Chromium (Debian's ``chromium`` + ``chromium-driver``, via Selenium):
+the server runs as ``kongchuo-docs serve`` on a free loopback port.
+
+Writes the README's screenshot to docs/web-notice.png when KONGCHUO_SCREENSHOT=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from kongchuo_docs.kinds.letters import checked_roster
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.resources import sample_path
+from kongchuo_docs.sample_roster import write_sample_file
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="Chromium 或 chromedriver 未安装（scripts/setup.sh --dev 安装 chromium chromium-driver）",
+)
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+WAIT = 90  # seconds for a page, a preview or a job on a busy 2-core machine
+SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-notice.png"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("server")
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
+    env = {**os.environ, "TMPDIR": str(folder)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser",
+         "--settings", str(profile)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/login", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    output = process.communicate(timeout=30)[0].decode()
+    assert "Traceback" not in output, output
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--lang=zh-CN"):  # fmt: skip
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})  # fmt: skip
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    yield driver
+    driver.quit()
+
+
+def _wait_for_file(folder: Path, suffix: str) -> Path:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        found = [p for p in folder.iterdir() if p.suffix == suffix]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded into {folder}")
+
+
+def _type(browser, name: str, text: str) -> None:
+    field = browser.find_element(By.NAME, name)
+    field.clear()
+    field.send_keys(text)
+
+
+def test_notice_form_outline_field_error_preview_and_pdf(server, browser, downloads):
+    browser.get(server + "/notice")
+    _type(browser, "issuers", "某某县教育局")
+    _type(browser, "doc_number", "某教综〔20〕5号")
+    _type(browser, "title", "某某县教育局关于做好秋季学期控辍保学工作的通知")
+    _type(browser, "recipients", "各乡（镇）中心学校：")
+    body = "\n".join(("为做好秋季学期控辍保学工作，现就有关事项通知如下。", "一、摸清底数", "（一）逐户核查",
+                      "各校要逐户核查适龄儿童少年入学情况。", "三、加强劝返"))
+    _type(browser, "body", body)
+    _type(browser, "signatures", "某某县教育局")
+    _type(browser, "date", "2026年9月1日")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#outline li")) == 3)  # live, as typed
+    outline = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#outline li")]
+    assert outline == ["一、摸清底数", "（一）逐户核查", "三、加强劝返"]
+    wait.until(lambda b: "应为“二、”" in b.find_element(By.ID, "outline-problems").text)
+
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    error = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#field-doc_number .field-error")))
+    assert "年份应写全四位数" in error.text
+    assert "第 5 行" in browser.find_element(By.ID, "field-body").text  # the body's numbering, by its line
+
+    _type(browser, "doc_number", "某教综〔2026〕5号")
+    body_field = browser.find_element(By.NAME, "body")
+    body_field.clear()
+    body_field.send_keys(body.replace("三、加强劝返", "二、加强劝返\n各校要落实劝返复学责任。\n[分页]\n特此通知。"))
+    browser.find_element(By.ID, "preview-button").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#preview img")))
+    images = browser.find_elements(By.CSS_SELECTOR, "#preview img")
+    wait.until(lambda b: all(b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", i)
+                             for i in images))  # fmt: skip
+    assert len(images) >= 2  # the [分页] makes a second page
+    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOT))
+
+    browser.find_element(By.ID, "pdf-button").click()
+    pdf = _wait_for_file(downloads, ".pdf")
+    time.sleep(0.5)  # let Chromium finish moving the file into place
+    with pymupdf.open(pdf) as opened:
+        assert opened.page_count == len(images)
+
+
+def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, downloads, tmp_path):
+    bad, good = tmp_path / "名册-有错.xlsx", tmp_path / "名册.xlsx"
+    profile = load_profile(sample_path("profile", "单位设置.yaml"))
+    write_sample_file(bad, rows=30, invalid=2, seed=11, year=profile.first_year)
+    write_sample_file(good, rows=30, invalid=0, seed=11, year=profile.first_year)
+    wait = WebDriverWait(browser, WAIT)
+
+    browser.get(server + "/letters")
+    browser.find_element(By.NAME, "roster").send_keys(str(bad))
+    browser.find_element(By.CSS_SELECTOR, "form[action='/letters/check'] button").click()
+    wait.until(ec.presence_of_element_located((By.ID, "problems")))
+    cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#problems td.cell")]
+    expected = [p.location.cell for p in checked_roster(bad, profile, "入学")[1].problems.errors]
+    assert len(expected) == 2 and sorted(cells) == sorted(expected)
+    assert "共 2 处错误" in browser.find_element(By.ID, "problem-count").text
+
+    browser.get(server + "/letters")
+    browser.find_element(By.NAME, "roster").send_keys(str(good))
+    browser.find_element(By.CSS_SELECTOR, "form[action='/letters/check'] button").click()
+    wait.until(ec.element_to_be_clickable((By.ID, "generate"))).click()
+    link = wait.until(ec.element_to_be_clickable((By.ID, "download")))  # the page follows the progress
+    link.click()
+    archive = _wait_for_file(downloads, ".zip")
+    time.sleep(0.5)
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert "manifest.json" in names
+        assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".docx") for n in names)
