@@ -200,8 +200,8 @@ def test_skip_invalid_writes_valid_letters_and_the_error_workbook(tmp_path: Path
     data = read_roster(roster)
     assert data.invalid_rows
     written = build_letters_files(roster, tmp_path / "out", skip_invalid=True)
-    assert ERROR_WORKBOOK in written  # directly in -o DIR
-    marked = load_workbook(tmp_path / "out" / ERROR_WORKBOOK)
+    assert f"入学通知书/{ERROR_WORKBOOK}" in written
+    marked = load_workbook(tmp_path / "out" / "入学通知书" / ERROR_WORKBOOK)
     assert "错误清单" in marked.sheetnames
     files = _manifest(tmp_path / "out")
     pdf_ids = _ids([t for f in files if f["format"] == "pdf" for t in _pdf_pages(tmp_path / "out" / f["path"])])

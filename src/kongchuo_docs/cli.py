@@ -258,6 +258,10 @@ def doctor(
     font_dir: Annotated[
         Path | None, typer.Option("--font-dir", help="另外查找字体的文件夹（含 .ttf/.otf/.ttc）。")
     ] = None,
+    install_fontconfig: Annotated[
+        bool, typer.Option("--install-fontconfig", help="为本用户安装字体替代规则：未安装正式字体时，"
+                           "LibreOffice/WPS 打开 DOCX 也用楷体、仿宋类的免费字体显示（setup.sh 会运行）。")
+    ] = False,
 ) -> None:
     """检查运行环境：依赖包版本、Pango、HarfBuzz 子集化、LibreOffice，以及每种公文字体的来源。
 
@@ -265,6 +269,12 @@ def doctor(
     """
     from .doctor import run
 
+    if install_fontconfig:
+        from .font_aliases import install_aliases
+        from .fonts import resolve_fonts
+
+        typer.echo(f"已写入字体替代规则：{install_aliases(resolve_fonts(font_dir))}")
+        return
     raise typer.Exit(run(font_dir))
 
 

@@ -14,6 +14,7 @@ import re
 from xml.sax.saxutils import escape
 
 from .. import gbt9704 as g
+from ..writers.font_table import font_table_xml
 from .spec import Block, LetterSpec
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -224,6 +225,8 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
         '<Override PartName="/word/settings.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+        '<Override PartName="/word/fontTable.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
         "</Types>"
     )
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -236,7 +239,8 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId2" Type="{rel}/settings" Target="settings.xml"/></Relationships>'
+        f'<Relationship Id="rId2" Type="{rel}/settings" Target="settings.xml"/>'
+        f'<Relationship Id="rId3" Type="{rel}/fontTable" Target="fontTable.xml"/></Relationships>'
     )
     settings = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -252,4 +256,5 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         ("word/_rels/document.xml.rels", doc_rels.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", settings.encode()),
+        ("word/fontTable.xml", font_table_xml()),
     ]
