@@ -73,6 +73,7 @@ def units(text: str) -> list[str]:
     return merged
 
 
+@lru_cache(maxsize=4096)
 def script(ch: str) -> str:
     """"latin" for ASCII letters and digits, "cjk" for full-width text, "" for the rest."""
     if ch.isascii():
