@@ -558,3 +558,11 @@ def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, r
         assert "找不到单位设置文件" in page and 'href="/settings"' in page
     application.state.jobs.close()
     application.state.render.close()
+
+
+def test_framework_errors_are_chinese_pages_too(client):
+    for response in (client.get("/no/such/page"), client.get("/letters/check"),
+                     client.post("/letters/check", data={"csrf": csrf_of(client)})):  # fmt: skip
+        assert response.status_code in (400, 404, 405)
+        message = re.search(r'id="error-message">([^<]+)<', response.text)[1]
+        assert re.search(r"[\u4e00-\u9fff]", message) and "Not Found" not in message

@@ -126,6 +126,11 @@ def main_options(
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
     ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="修改过的措辞模板文件夹（由 templates export 导出）；缺少的文件用默认措辞。"
+                     "写在子命令之前，如 kongchuo-docs --templates 我的模板 letters 名册.xlsx。"),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
     ] = False,
@@ -137,6 +142,10 @@ def main_options(
     if quiet and verbose:
         raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
     console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
+    if templates is not None:
+        from .wording import use_templates
+
+        reports_errors(use_templates)(templates)  # every file checked now, before any command reads or writes
     if font_dir is not None:
         import os
 
@@ -249,6 +258,10 @@ def doctor(
     font_dir: Annotated[
         Path | None, typer.Option("--font-dir", help="另外查找字体的文件夹（含 .ttf/.otf/.ttc）。")
     ] = None,
+    install_fontconfig: Annotated[
+        bool, typer.Option("--install-fontconfig", help="为本用户安装字体替代规则：未安装正式字体时，"
+                           "LibreOffice/WPS 打开 DOCX 也用楷体、仿宋类的免费字体显示（setup.sh 会运行）。")
+    ] = False,
 ) -> None:
     """检查运行环境：依赖包版本、Pango、HarfBuzz 子集化、LibreOffice，以及每种公文字体的来源。
 
@@ -256,6 +269,12 @@ def doctor(
     """
     from .doctor import run
 
+    if install_fontconfig:
+        from .font_aliases import install_aliases
+        from .fonts import resolve_fonts
+
+        typer.echo(f"已写入字体替代规则：{install_aliases(resolve_fonts(font_dir))}")
+        return
     raise typer.Exit(run(font_dir))
 
 
@@ -300,13 +319,38 @@ def letters(
         bool, typer.Option("--skip-invalid", help="跳过有错误的行，为其余学生生成通知书，并输出错误标注表。")
     ] = False,
     force: ForceOption = False,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="同一班级（村）内的顺序：名册（默认，名册行序）、拼音 或 身份证号。")
+    ] = None,
+    duplex: Annotated[
+        bool | None,
+        typer.Option("--duplex/--simplex", help="双面打印：每份通知书从新的一张纸开始，需要时补空白页；"
+                     "--simplex 单面。不写时按单位设置的“双面打印”，未设置则单面。", show_default=False),
+    ] = None,
 ) -> None:
     """由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。"""
     from .kinds.letters import build_letters_files
 
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
-                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force)
+                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force,
+                                  sort=sort, duplex=duplex)
     _print_written(output, written)
+
+
+templates_app = typer.Typer(help="措辞模板：导出后修改，再用 --templates 使用。", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+@reports_errors
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="导出到的文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
+    """导出全部文种的措辞文件（每个字段上方注明可用变量），修改后用 --templates 文件夹 生成文书。"""
+    from .wording import export_templates
+
+    _print_written(folder, export_templates(folder, force=force))
 
 
 @app.command("forms")
@@ -396,7 +440,7 @@ def agreements(
     settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
+    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、学校—任课教师、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
     written, warnings = build_agreement_files(input_file, output, settings=settings, force=force)

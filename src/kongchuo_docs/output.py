@@ -42,6 +42,7 @@ KINDS = (
     "self-check-report",
     "rectification-notice",
     "summary",
+    "templates",
     "referral-register",
     "form",
     "profile",
@@ -153,6 +154,8 @@ class OutputSet:
     def reserve(self, rel: str) -> Path:
         """Return the staging path for output `rel`; refuse an existing file unless forced."""
         assert self._staging is not None, "OutputSet must be entered first"
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:  # a name from a user's wording or input
+            raise KongchuoError(f"输出文件名不能指向输出文件夹之外：{rel}")
         rel = Path(rel).as_posix()
         if rel in self._reserved:
             raise OutputExistsError(f"本次运行中输出文件重名：{rel}")

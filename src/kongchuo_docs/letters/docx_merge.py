@@ -28,7 +28,7 @@ from typing import IO
 import jinja2
 from markupsafe import Markup
 
-from .. import gbt9704
+from .. import gbt9704, sandbox
 from ..errors import Location, Problems
 from ..layout.text import body_measure, break_lines, justifiable, line_width
 from . import spec as spec_mod
@@ -74,7 +74,7 @@ class CompiledDocx:
         )
 
     def render(self, fields: Mapping[str, object]) -> str:
-        return self.body.render(fields)
+        return sandbox.render(self.body, fields, where=self.source_label, field="正文")
 
 
 def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool) -> CompiledDocx:
@@ -82,7 +82,7 @@ def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool)
     env = _environment()
     spec_mod.check_fields(spec_mod.block_sources(spec), known, env, f"{spec.file_label}模板")
     parts = package_parts(spec)
-    return _compile(parts, env, duplex=duplex, label=f"{spec.file_label}模板")
+    return _compile(parts, env, known, duplex=duplex, label=spec.source or f"{spec.file_label}模板")
 
 
 def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> CompiledDocx:
@@ -118,12 +118,13 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
     env = _environment()
     body = _split(dict(patched)[DOCUMENT_PART].decode("utf-8"), path.name)[1]
     spec_mod.check_fields([body], known | set(env.globals), env, path)
-    return _compile(patched, env, duplex=duplex, label=path.name)
+    return _compile(patched, env, known, duplex=duplex, label=path.name)
 
 
 def _environment() -> jinja2.Environment:
-    env = spec_mod.environment(autoescape=True)
-    env.globals[SIGNATURE_GLOBAL] = seal_indents_twips
+    """The sandbox with XML escaping, the one extra global the default template calls and the filter
+    that keeps its body lines from being spread (`ragged_breaks`)."""
+    env = spec_mod.environment(autoescape=True, extra_globals={SIGNATURE_GLOBAL: seal_indents_twips})
     env.filters[RAGGED_FILTER] = ragged_breaks
     return env
 
@@ -177,7 +178,10 @@ def _with_section_type(sect_pr: str, section_type: str) -> str:
     return sect_pr[: follower.start()] + element + sect_pr[follower.start() :]
 
 
-def _compile(parts: list[tuple[str, bytes]], env: jinja2.Environment, *, duplex: bool, label: str) -> CompiledDocx:
+def _compile(
+    parts: list[tuple[str, bytes]], env: jinja2.Environment, known: set[str], *, duplex: bool, label: str
+) -> CompiledDocx:
+    """Split and compile; a body that breaks a sandbox rule on sample values is refused here, before input."""
     document = dict(parts)[DOCUMENT_PART].decode("utf-8")
     head, body, sect_pr, tail = _split(document, label)
     problems = Problems()
@@ -186,6 +190,7 @@ def _compile(parts: list[tuple[str, bytes]], env: jinja2.Environment, *, duplex:
     except jinja2.TemplateSyntaxError as exc:
         problems.error(Location(label, line=exc.lineno), f"模板语法错误：{exc.message}")
         problems.raise_if_errors()
+    sandbox.trial_render(template, known, where=label, field="正文")
     return CompiledDocx(
         parts=tuple((name, data) for name, data in parts if name != DOCUMENT_PART),
         head=head,

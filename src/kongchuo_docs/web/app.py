@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import security
@@ -25,6 +27,7 @@ from .render import RenderPool
 
 HERE = Path(__file__).parent
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
+STATUS_MESSAGES = {404: "没有这个页面。", 405: "请用页面上的按钮提交。", 413: "上传内容过大。"}
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                        same_site="strict", max_age=12 * 3600)  # fmt: skip
     app.add_middleware(security.Guard)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        chinese = isinstance(exc.detail, str) and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail)
+        message = exc.detail if chinese else STATUS_MESSAGES.get(exc.status_code, "请求无法处理。")
+        return render(request, "error.html", status_code=exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def incomplete_form(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, "error.html", status_code=400, message="表单不完整：请选择文件并填写必填项后再提交。")
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

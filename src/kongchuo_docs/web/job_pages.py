@@ -80,7 +80,8 @@ def job_progress(request: Request, job_id: str) -> JSONResponse:
     status = job.status()
     return JSONResponse({"state": job.state, "done": done, "total": total,
                          "files": [{"title": t, "done": d, "total": n} for t, d, n in files],
-                         "problems": len(status.get("problems", [])), "message": status.get("message")})
+                         "problems": len(status.get("problems", [])), "message": status.get("message"),
+                         "cpu_seconds": status.get("cpu_seconds")})
 
 
 @router.get("/jobs/{job_id}/download")

@@ -37,6 +37,7 @@ from ..layout.pages import (
     layout_document,
 )
 from ..model import Document
+from .font_table import declare_fonts
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
@@ -160,6 +161,7 @@ class DocxWriter:
         self.finish_sections()
         self.settings()
         self.styles()
+        declare_fonts(self.word)
         self.properties()
 
     def page(self, page: Page) -> None:
