@@ -51,4 +51,6 @@ else
   .venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps .
   .venv/bin/python -m pip install -q --disable-pip-version-check .
 fi
+# fontconfig aliases so LibreOffice/WPS show a DOCX in 楷体/仿宋-like free fonts where the official ones are missing
+.venv/bin/kongchuo-docs doctor --install-fontconfig || echo "未能写入字体替代规则（可稍后运行 kongchuo-docs doctor --install-fontconfig）" >&2
 .venv/bin/kongchuo-docs doctor >/dev/null || .venv/bin/kongchuo-docs doctor

@@ -159,3 +159,18 @@ def test_school_year_and_cited_plan_default_from_the_profile(tmp_path):
     doc = agreement.agreement_document(entry)
     assert doc.title == "2027—2028学年度控辍保学目标责任书"
     assert any("和《古田县控辍保学工作实施方案》（古教综〔2021〕12号）" in getattr(b, "text", "") for b in doc.body)
+
+
+def test_subject_teacher_is_a_fourth_party_type_with_its_own_wording(tmp_path):
+    listing = LIST + "  - {层级: 学校—任课教师, 甲方: 甲小学, 乙方: 王五, 班级: 三年级（1）班 数学, 辍学率目标: 0%}\n"
+    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, listing))
+    teacher = entries[-1]
+    assert teacher.template.party_b_role == "任课教师" and not warnings
+    doc = agreement.agreement_document(teacher)
+    texts = [getattr(b, "text", "") + (getattr(b, "run_in", None) or "") for b in doc.body]
+    assert "乙方：王五（三年级（1）班 数学）" in texts
+    assert any("任课教师王五（三年级（1）班 数学）（以下简称乙方）" in t for t in texts)
+    assert any("课堂考勤" in t for t in texts) and not any("每日考勤" in t for t in texts)  # not the 班主任 duties
+    assert _targets(doc) == {"任教班级学生巩固率": "100%", "任教班级辍学率": "0"}
+    merged = agreement.merged_document([e for e in entries if e.party_a == "甲小学"])
+    assert len(merged.issued) == 1  # the 班主任 and the 任课教师 agreements of one school are bound together

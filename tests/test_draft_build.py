@@ -267,3 +267,40 @@ def test_check_a_draft_names_reading_notes_and_placement_errors(tmp_path: Path) 
     dm.para(doc, "2026年3月5日", align=dm.RIGHT)
     code, out = check(dm.save(doc, tmp_path / "两个日期.docx"))
     assert code == 2 and "两个日期.docx 第 5 段 [错误] 草稿结构（GB/T 9704-2012 7.3）：有两个成文日期" in out
+
+
+def test_the_seed_typed_as_a_draft_builds_the_seed_pdf(tmp_path: Path) -> None:
+    """Same pages and the same text, line by line, as the seed notice built from its YAML, up to the 附件
+    table (whose column widths and blank rows the YAML sets and the draft does not)."""
+    from test_drafts import seed_as_draft
+
+    from kongchuo_docs.writers.pdf_writer import write_pdf
+
+    seed_as_draft(tmp_path / "印发方案.docx")
+    result = run("build", str(tmp_path / "印发方案.docx"), "-o", str(tmp_path / "out"), "--format", "pdf",
+                 "--set", "发文机关=罗源县教育局", "--set", "盖章=是", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "印发件：罗源县控辍保学工作领导小组关于进一步加强控辍保学工作实施方案" in result.stderr
+    write_pdf(read_notice(sample_path("notice", "seed-notice.yaml"))[0], tmp_path / "seed.pdf")
+    drafted, seed = text_lines(tmp_path / "out" / "印发方案.pdf"), text_lines(tmp_path / "seed.pdf")
+    assert len(page_sizes(tmp_path / "seed.pdf")) == len(page_sizes(tmp_path / "out" / "印发方案.pdf")) == 10
+    def upto_table(lines: list) -> list[tuple[int, str]]:
+        cut = next(n for n, line in enumerate(lines) if line.text == "问题线索移送登记表")
+        return [(line.page, line.text) for line in lines[: cut + 1]]
+
+    assert upto_table(drafted) == upto_table(seed) and len(upto_table(seed)) > 150
+
+
+def test_settings_names_the_profile_for_build_and_check(tmp_path: Path) -> None:
+    profile = tmp_path / "设置" / "单位设置.yaml"
+    profile.parent.mkdir()
+    profile.write_text(PROFILE, encoding="utf-8")
+    draft = tmp_path / "草稿.txt"
+    draft.write_text("\n".join([TITLE, RECIPIENTS, "为做好工作，特此通知。", ORGAN, DATE]), encoding="utf-8")
+    assert "发文机关 [错误]" in check(draft)[1]  # no profile found from here
+    result = CliRunner().invoke(app, ["check", str(draft), "--settings", str(profile)])
+    assert result.exit_code == 1 and "发文机关 [错误]" not in result.stdout
+    result = CliRunner().invoke(app, ["build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx",
+                                      "--settings", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "发文机关: 古田县教育局" in (tmp_path / "out" / "草稿.yaml").read_text(encoding="utf-8")

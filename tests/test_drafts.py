@@ -493,3 +493,65 @@ def test_set_format_plain(tmp_path: Path) -> None:
     tracked_changes(path)
     doc = read(path, tmp_path, settings={"格式": "无版头"}).document
     assert doc.format == "plain" and doc.title == TITLE
+
+
+def test_the_outline_of_a_refused_draft_still_shows_its_headings(tmp_path: Path) -> None:
+    from kongchuo_docs.readers.draft import outline_lines
+
+    path = tmp_path / "跳号.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, "一、总体要求", BODY, "三、工作措施", BODY, ORGAN, DATE]),
+                    encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert reading.document is None and any("1级标题编号不连续" in p.message for p in reading.errors)
+    lines = outline_lines(reading)
+    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日" in lines
+
+
+def seed_as_draft(path: Path) -> None:
+    """The seed notice 罗教综〔2020〕47号 typed into Word: a 印发 notice, the 实施方案 it issues after
+    the date (not labelled), the 实施方案's 附件说明 and its 附件 table, 代章 under the signature."""
+    import yaml
+
+    from kongchuo_docs.resources import sample_path
+
+    seed = yaml.safe_load(sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8"))
+    issued = seed["印发件"]
+    attachment = issued["附件"][0]
+    doc = dm.new()
+    dm.para(doc, seed["发文字号"], align=dm.CENTER)
+    dm.title(doc, seed["标题"])
+    dm.para(doc, seed["主送"])
+    for line in seed["正文"].splitlines():
+        dm.para(doc, line)
+    for line in (seed["署名"], seed["署名备注"], seed["成文日期"]):
+        dm.para(doc, line, align=dm.RIGHT)
+    dm.title(doc, issued["标题"])
+    for line in issued["正文"].splitlines():
+        dm.para(doc, line)
+    dm.para(doc, "附件：" + issued["附件说明"])
+    dm.para(doc, "附件")
+    dm.para(doc, attachment["标题"], align=dm.CENTER, bold=True)
+    dm.para(doc, attachment["正文"].strip())
+    dm.table(doc, [attachment["表格"]["表头"]] + [[""] * 8] * attachment["表格"]["空行"])
+    dm.para(doc, f"{seed['版记']['印发机关']}    {seed['版记']['印发日期']}印发")
+    dm.save(doc, path)
+
+
+def test_the_seed_notice_typed_as_a_draft_reads_as_its_yaml(tmp_path: Path) -> None:
+    from kongchuo_docs.readers.notice_yaml import read_notice
+    from kongchuo_docs.resources import sample_path
+
+    path = tmp_path / "印发方案.docx"
+    seed_as_draft(path)
+    reading = read_draft(path, tmp_path / "w", settings={"盖章": "是"},
+                         defaults=DraftDefaults(issuer="罗源县教育局"))
+    assert not reading.errors, [str(p) for p in reading.errors]
+    got, want = reading.document, read_notice(sample_path("notice", "seed-notice.yaml"))[0]
+    for field_name in ("issuers", "doc_number", "title", "recipients", "body", "signatures", "seal", "date",
+                       "colophon"):
+        assert getattr(got, field_name) == getattr(want, field_name), field_name
+    [issued], [seed_issued] = got.issued, want.issued
+    assert issued.title == seed_issued.title and issued.blocks == seed_issued.blocks
+    assert [a.title for a in issued.attachments] == ["问题线索移送登记表"] and not got.attachments
+    table = issued.attachments[0].blocks[-1]
+    assert table.rows[0] == seed_issued.attachments[0].blocks[-1].rows[0] and len(table.rows) == 9

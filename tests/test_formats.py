@@ -72,7 +72,7 @@ FORM = """
         - [1, 某某, 七年级1班]
     签字栏:
       栏目: [学校负责人, 班主任, 村（居）委会, 乡镇, 监护人, 学生]
-      每行: 3
+      每行: 2
       日期: 是
 署名: 某某中学
 成文日期: "____年__月__日"
@@ -293,14 +293,14 @@ def test_sign_fields_rows_and_blank_dates(outputs, writer) -> None:
     pages = len(page_sizes(pdf))
     labels = ["学校负责人", "班主任", "村（居）委会", "乡镇", "监护人", "学生"]
     boxes = [word_box(pdf, 2, f"{label}：") for label in labels]
-    column = g.TYPE_AREA_WIDTH_MM / 3
+    column = g.TYPE_AREA_WIDTH_MM / 2
     for i, box in enumerate(boxes):
-        assert abs(box.x0 - (LEFT + (i % 3) * column)) < 0.6, labels[i]
-        assert abs(box.y1 - boxes[3 * (i // 3)].y1) < 0.3  # three to a line
-    assert boxes[3].y1 - boxes[0].y1 > 2.5 * PITCH_MM  # the date line and a blank line between the rows
+        assert abs(box.x0 - (LEFT + (i % 2) * column)) < 0.6, labels[i]
+        assert abs(box.y1 - boxes[2 * (i // 2)].y1) < 0.3  # two to a line
+    assert abs(boxes[2].y1 - boxes[0].y1 - 3 * PITCH_MM) < 0.5  # the date line and a blank line between rows
     lines = [line for line in body_lines(pdf) if line.page == 2]
     field_lines = [line for line in lines if "____" in line.text]
-    assert len(field_lines) == 4 and all(line.x1 <= RIGHT + 0.5 for line in field_lines)
+    assert len(field_lines) == 6 and all(line.x1 <= RIGHT + 0.5 for line in field_lines)
     assert sum(line.text.count("____年__月__日") for line in field_lines) == 6
     assert pages == 2
     date = [line for line in body_lines(pdf) if line.page == 1][-1]
@@ -329,6 +329,14 @@ def test_plain_needs_no_issuer_but_a_signature(tmp_path: Path, spelling: str) ->
     with pytest.raises(InputError) as err:  # a red-header 文件 still needs its 发文机关
         read(tmp_path, "标题: 情况说明\n正文: 说明。\n署名: 某某中学\n成文日期: 2026-03-01\n")
     assert "发文机关: 必填" in str(err.value) and "无版头" in str(err.value)
+
+
+def test_plain_warns_that_header_items_are_not_printed(tmp_path: Path) -> None:
+    path = tmp_path / "公文.yaml"
+    path.write_text("格式: 无版头\n发文字号: 教〔2026〕1号\n标题: 报告\n署名: 某某中学\n成文日期: 2026-03-01\n",
+                    encoding="utf-8")
+    _, warnings = read_notice(path)
+    assert [str(w) for w in warnings] == ["公文.yaml:2 发文字号: 无版头的文件不排版头，这一项不会印出"]
 
 
 @pytest.mark.parametrize("spelling", ["手填", "20  年  月  日", "____年__月__日", "　　年　　月　　日"])
@@ -367,3 +375,23 @@ def test_sign_fields_as_a_list_or_with_options(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read(tmp_path, base + "签字栏:\n  栏目: [班主任]\n  每行: 7\n")
     assert "公文.yaml:7 每行" in str(err.value)
+    with pytest.raises(InputError) as err:
+        read(tmp_path, base + f"签字栏: [{'长' * 21}]\n")
+    assert "不超过 20 个字" in str(err.value)
+
+
+def test_long_labels_take_fewer_fields_to_a_line() -> None:
+    block = SignFields(labels=["学校负责人", "班主任", "村（居）民委员会主任"], per_row=3)
+    doc = Document(format="plain", title="清单", body=[block], date=None)
+    rows: dict[float, list[str]] = {}
+    for pl in layout_document(doc).pages[0].items:
+        if isinstance(pl.item, Line) and pl.item.role == "sign-field":
+            rows.setdefault(pl.y_pt, []).append(pl.item.text)
+    assert [len(r) for r in rows.values()] == [2, 1]  # 10-character label: two columns, not three
+    assert all(text.endswith(g.WRITING_LINE_CHAR * 4) for r in rows.values() for text in r)
+
+
+def test_signer_names_are_names(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        read(tmp_path, "发文机关: 县教育局\n签发人: 县教育局党组书记兼局长张某某\n标题: 请示\n成文日期: 2026-03-01\n")
+    assert "签发人" in str(err.value) and "公文.yaml:2" in str(err.value)

@@ -80,7 +80,7 @@ def enrolment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One run shared by several tests: 45 children in 3 schools, per-child zips."""
     base = tmp_path_factory.mktemp("enrolment")
     roster = _roster(base / "名册.xlsx", 45)
-    build_letters_files(roster, base / "out", per_record=True)
+    build_letters_files(roster, base / "out", per_record=True, duplex=True)
     return roster, base / "out"
 
 
@@ -104,15 +104,13 @@ def test_every_valid_row_gets_exactly_one_letter_in_each_format(enrolment: tuple
     assert WordDocument(docxs[0]).paragraphs  # python-docx opens the merged package
 
 
-def test_letters_sorted_by_class_then_name_within_each_school(enrolment: tuple[Path, Path]) -> None:
+def test_letters_sorted_by_class_then_roster_order_within_each_school(enrolment: tuple[Path, Path]) -> None:
     roster, out = enrolment
     students = read_roster(roster).students
     for entry in (f for f in _manifest(out) if f["format"] == "docx"):
         school = Path(entry["path"]).stem
         mine = [s for s in students if s.school == school]
-        expected = [s.id_number for s in sorted(mine, key=lambda s: (_natural(s.class_name or ""),
-                                                                      _natural(s.village or ""), s.name,
-                                                                      s.id_number))]  # fmt: skip
+        expected = [s.id_number for s in sorted(mine, key=lambda s: (_natural(s.class_name or ""), s.row))]
         assert _ids(_docx_letters(out / entry["path"])) == expected
 
 
@@ -121,7 +119,7 @@ def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None
     students = {s.name for s in read_roster(enrolment[0]).students}
     for entry in (f for f in _manifest(out) if f["format"] == "pdf"):
         pages = _pdf_pages(out / entry["path"])
-        starts = [i for i, text in enumerate(pages) if text.startswith("入学通知书")]
+        starts = [i for i, t in enumerate(pages) if t.startswith("入学通知书") and not t.startswith("入学通知书回执")]
         assert len(starts) == entry["records"]
         with pymupdf.open(out / entry["path"]) as doc:  # one bookmark per letter, on its first page
             toc = doc.get_toc()
@@ -145,7 +143,7 @@ def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
     roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
     story = "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * repeats
     settings = write_profile(tmp_path, letters={"排序": "村", "前期劝返情况": story})
-    build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings)
+    build_letters_files(roster, tmp_path / "out", kind="责令", settings_file=settings, duplex=True)
     students = read_roster(roster).students
     entries = [f for f in _manifest(tmp_path / "out") if f["format"] == "pdf"]
     assert sorted(Path(f["path"]).stem for f in entries) == sorted({s.township for s in students})  # per 乡镇
@@ -160,8 +158,7 @@ def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
         assert len(slips) == entry["records"]
         assert all(i % 2 == 0 and not pages[i + 1] for i in slips)  # front side, blank back
         mine = [s for s in students if s.township == Path(entry["path"]).stem]
-        by_village = sorted(mine, key=lambda s: (_natural(s.village or ""), _natural(s.class_name or ""), s.name,
-                                                 s.id_number))  # fmt: skip
+        by_village = sorted(mine, key=lambda s: (_natural(s.village or ""), s.row))  # roster order in a village
         assert _ids([pages[i] + pages[i + 1] for i in starts]) == [s.id_number for s in by_village]
 
 
@@ -203,8 +200,8 @@ def test_skip_invalid_writes_valid_letters_and_the_error_workbook(tmp_path: Path
     data = read_roster(roster)
     assert data.invalid_rows
     written = build_letters_files(roster, tmp_path / "out", skip_invalid=True)
-    assert ERROR_WORKBOOK in written  # directly in -o DIR
-    marked = load_workbook(tmp_path / "out" / ERROR_WORKBOOK)
+    assert f"入学通知书/{ERROR_WORKBOOK}" in written
+    marked = load_workbook(tmp_path / "out" / "入学通知书" / ERROR_WORKBOOK)
     assert "错误清单" in marked.sheetnames
     files = _manifest(tmp_path / "out")
     pdf_ids = _ids([t for f in files if f["format"] == "pdf" for t in _pdf_pages(tmp_path / "out" / f["path"])])

@@ -7,9 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.model import Heading, Paragraph, Table
+from kongchuo_docs.model import Attachment, Heading, Paragraph, Table
+from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS, TITLE_MAX_CHARS
 from kongchuo_docs.readers.normalize import NormalizeError, normalize_doc_number, parse_date
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.resources import sample_path
@@ -161,6 +163,35 @@ def test_body_as_a_list_of_paragraphs(tmp_path: Path) -> None:
     text = "发文机关: 罗源县教育局\n标题: 关于X的通知\n正文:\n  - 第一段。\n  - 一、标题\n成文日期: 2020-09-10\n"
     doc, _ = read_notice(write(tmp_path, text))
     assert [type(b).__name__ for b in doc.body] == ["Paragraph", "Heading"]
+
+
+def test_over_long_title_and_paragraph_are_refused_at_their_lines(tmp_path: Path) -> None:
+    title = "关于" + "控" * (TITLE_MAX_CHARS - 4) + "的通知"  # one character over
+    paragraph = "字" * (PARAGRAPH_MAX_CHARS + 1)
+    text = (MINIMAL.replace("关于开展控辍保学专项检查的通知", title)
+            .replace("为做好控辍保学工作，现通知如下。", paragraph))
+    with pytest.raises(InputError) as err:
+        read_notice(write(tmp_path, text))
+    messages = [str(p) for p in err.value.problems]
+    limit = f"标题过长：{TITLE_MAX_CHARS + 1} 个字，最多 {TITLE_MAX_CHARS} 个字"
+    assert messages[0].startswith(f"通知.yaml:3 标题: {limit}")
+    assert messages[1].startswith(f"通知.yaml:6 正文: 段落过长：{PARAGRAPH_MAX_CHARS + 1} 个字")
+    assert len(messages) == 2
+
+
+def test_titles_and_paragraphs_at_the_limit_are_read(tmp_path: Path) -> None:
+    title = "关于" + "控" * (TITLE_MAX_CHARS - 5) + "的通知"
+    text = (MINIMAL.replace("关于开展控辍保学专项检查的通知", title)
+            .replace("为做好控辍保学工作，现通知如下。", "字" * PARAGRAPH_MAX_CHARS))
+    doc, _ = read_notice(write(tmp_path, text))
+    assert len(doc.title) == TITLE_MAX_CHARS and len(doc.body[0].text) == PARAGRAPH_MAX_CHARS
+
+
+def test_the_model_refuses_over_long_text_from_any_reader() -> None:
+    with pytest.raises(ValidationError, match="段落过长"):
+        Paragraph(text="字" * (PARAGRAPH_MAX_CHARS + 1))
+    with pytest.raises(ValidationError, match="标题过长"):
+        Attachment(title="表" * (TITLE_MAX_CHARS + 1))
 
 
 def test_doc_number_of_another_year_than_the_date_warns(tmp_path):

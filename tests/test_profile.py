@@ -114,7 +114,8 @@ def test_none_found_names_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     ("old", "new", "expected"),
     [
         ("县: 古田县", "县名: 古田县", "单位设置.yaml:3 县名: 没有这一项，是不是“县”？"),
-        ('行政区划代码: "350922"', '行政区划代码: "35092"', "单位设置.yaml:4 行政区划代码: 行政区划代码应为 6 位数字"),
+        ('行政区划代码: "350922"', '行政区划代码: "35092"',
+         "单位设置.yaml:4 行政区划代码: 行政区划代码应为 GB/T 2260 的 6 位数字"),
         ("学年: 2027-2028", "学年: 2027-2026", "单位设置.yaml:10 学年: 学年的后一年应比前一年大 1"),
         ("学年: 2027-2028", "学年: 2027-2029", "单位设置.yaml:10 学年: 学年的后一年应比前一年大 1"),
         ("报到日期: 2027/8/30", "报到日期: 2027-02-30", "单位设置.yaml:11 报到日期: 不是有效日期"),
@@ -161,7 +162,13 @@ def test_township_code_outside_the_county_warns(tmp_path: Path) -> None:
     ]
 
 
-def test_templates_dir_is_relative_to_the_profile(tmp_path: Path) -> None:
+def test_templates_dir_is_relative_to_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kongchuo_docs.wording import TEMPLATES_ENV
+
+    monkeypatch.setenv(TEMPLATES_ENV, "")  # loading the profile activates its 模板目录 for this process
+    with pytest.raises(InputError, match=r"单位设置.yaml:\d+ 模板目录: 模板目录不存在"):
+        load_profile(write(tmp_path, GUTIAN + "模板目录: 措辞\n"))
+    (tmp_path / "措辞").mkdir()
     profile = load_profile(write(tmp_path, GUTIAN + "模板目录: 措辞\n"))
     assert profile.templates_path == (tmp_path / "措辞").resolve()
 

@@ -97,7 +97,7 @@ def test_a_letter_dated_after_the_report_date_warns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [({"学年": "2027-2026"}, "单位设置.yaml:32 学年: 学年的后一年应比前一年大 1"),
-     ({"行政区划代码": "35012"}, "单位设置.yaml:13 行政区划代码: 行政区划代码应为 6 位数字"),
+     ({"行政区划代码": "35012"}, "单位设置.yaml:13 行政区划代码: 行政区划代码应为 GB/T 2260 的 6 位数字"),
      ({"报到日期": "2026-02-30"}, "单位设置.yaml:33 报到日期: 不是有效日期"),
      ({"县名": "古田县"}, "单位设置.yaml:1 县名: 没有这一项")],
 )
@@ -116,3 +116,30 @@ def test_bad_profile_exits_2_located_and_writes_nothing(tmp_path: Path, changes:
     code, output = _run("letters", str(roster), "-o", str(tmp_path / "out"), "--settings", str(profile))
     assert code == 2 and expected in output, output
     assert not (tmp_path / "out").exists()
+
+
+def test_build_of_a_draft_takes_the_issuer_from_the_settings_option(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    profile = write_profile(tmp_path / "设置", {"县": "古田县", "教育局": "古田县教育局", "办公室": "",
+                                              "文号代字": {"通知": "古教综"}})
+    draft = tmp_path / "草稿.txt"
+    draft.write_text("古田县教育局关于做好控辍保学工作的通知\n各乡（镇）中心学校：\n为做好工作，特此通知。\n"
+                     "古田县教育局\n2026年3月2日\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(draft), "-o", "out", "--format", "docx",
+                                      "--set", "发文字号=3", "--settings", str(profile)])
+    assert result.exit_code == 0, result.output
+    assert "古教综〔2026〕3号" in result.output and "古田县教育局办公室" in result.output
+
+
+def test_doctor_says_which_profile_the_commands_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kongchuo_docs.doctor import _profile
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
+    monkeypatch.chdir(tmp_path)
+    assert _profile().status == "warning" and "kongchuo-docs init" in _profile().detail
+    write_profile(tmp_path, {"县": "古田县"})
+    assert _profile().status == "ok" and "福建省古田县，学年 2026—2027" in _profile().detail
+    write_profile(tmp_path, {"学年": "2027-2026"})
+    assert _profile().status == "warning" and "1 处错误" in _profile().detail

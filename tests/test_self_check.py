@@ -10,6 +10,7 @@ from profiles import write_profile
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds import self_check
 from kongchuo_docs.model import Heading, Table
+from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.resources import sample_path
 
@@ -72,7 +73,7 @@ def test_report_structure_and_numbers(tmp_path):
 
 @pytest.mark.parametrize("written", ["无版头", "无", "plain"])
 def test_report_without_a_red_header(tmp_path, written):
-    doc = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 版头=written)))
+    doc = self_check.self_check_document(self_check.read_self_check(_yaml_form(tmp_path, 版头=written)), PROFILE)
     assert doc.format == "plain"  # title at the top of the 版心, no 发文机关标志 or red rule
     with pytest.raises(InputError) as err:
         self_check.read_self_check(_yaml_form(tmp_path, 版头="蓝头"))
@@ -184,3 +185,11 @@ def test_addressee_and_cited_plan_come_from_the_profile(tmp_path):
 def test_doc_number_of_another_year_than_the_report_warns(tmp_path):
     form = self_check.read_self_check(_yaml_form(tmp_path, 发文字号="白政〔2019〕3号"))
     assert any("年份 2019" in str(w) and "2020年10月9日" in str(w) for w in form.warnings)
+
+
+def test_an_over_long_paragraph_is_refused_at_its_field(tmp_path):
+    path = _yaml_form(tmp_path, 责任落实="第一段。\n" + "字" * (PARAGRAPH_MAX_CHARS + 1))
+    with pytest.raises(InputError) as info:
+        self_check.read_self_check(path)
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == 1 and "责任落实" in messages[0] and "段落过长" in messages[0], messages

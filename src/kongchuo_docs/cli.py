@@ -62,7 +62,7 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(2) from None
         except Terminated:
             console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
-            raise typer.Exit(143) from None
+            raise typer.Exit(TERMINATED_EXIT) from None
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
@@ -103,12 +103,20 @@ def _os_error_message(exc: OSError) -> str | None:
 
 def _unexpected(exc: BaseException) -> NoReturn:
     """An error the toolkit did not foresee: one Chinese line and the path of the debug log, exit 70."""
+    _report_unexpected(exc)
+    raise typer.Exit(UNEXPECTED_EXIT) from None
+
+
+def _report_unexpected(exc: BaseException) -> None:
     from .debuglog import save_debug_log
 
     log = save_debug_log(exc)
     where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"
     console.err.print(f"内部错误（{type(exc).__name__}），未写出任何文件；{where}。", markup=False)
-    raise typer.Exit(70) from None
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE of sysexits.h
+TERMINATED_EXIT = 143  # 128 + SIGTERM, as a shell reports a process ended by SIGTERM
 
 
 @app.callback()
@@ -117,6 +125,11 @@ def main_options(
         Path | None,
         typer.Option("--font-dir", help="正式字体（方正小标宋简体、仿宋_GB2312 等）所在文件夹，用于排版和 PDF；"
                      "写在子命令之前，如 kongchuo-docs --font-dir 字体 build 通知.yaml。"),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="修改过的措辞模板文件夹（由 templates export 导出）；缺少的文件用默认措辞。"
+                     "写在子命令之前，如 kongchuo-docs --templates 我的模板 letters 名册.xlsx。"),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="不显示警告（错误照常显示）；写在子命令之前。")
@@ -129,6 +142,10 @@ def main_options(
     if quiet and verbose:
         raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
     console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
+    if templates is not None:
+        from .wording import use_templates
+
+        reports_errors(use_templates)(templates)  # every file checked now, before any command reads or writes
     if font_dir is not None:
         import os
 
@@ -159,16 +176,20 @@ def build(
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
                      "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
     ] = None,
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。"""
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
     from .kinds.draft import build_draft_files, is_draft
     from .kinds.notice import build_notice_files
     from .readers.draft import parse_settings
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []))
+                                    settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=_formats(formats), force=force)
     else:
@@ -181,6 +202,7 @@ def check(
     input_file: Annotated[
         Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
     ],
+    settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
@@ -189,7 +211,7 @@ def check(
     from .check import check_file
 
     try:
-        result = check_file(input_file)
+        result = check_file(input_file, settings)
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
@@ -236,6 +258,10 @@ def doctor(
     font_dir: Annotated[
         Path | None, typer.Option("--font-dir", help="另外查找字体的文件夹（含 .ttf/.otf/.ttc）。")
     ] = None,
+    install_fontconfig: Annotated[
+        bool, typer.Option("--install-fontconfig", help="为本用户安装字体替代规则：未安装正式字体时，"
+                           "LibreOffice/WPS 打开 DOCX 也用楷体、仿宋类的免费字体显示（setup.sh 会运行）。")
+    ] = False,
 ) -> None:
     """检查运行环境：依赖包版本、Pango、HarfBuzz 子集化、LibreOffice，以及每种公文字体的来源。
 
@@ -243,6 +269,12 @@ def doctor(
     """
     from .doctor import run
 
+    if install_fontconfig:
+        from .font_aliases import install_aliases
+        from .fonts import resolve_fonts
+
+        typer.echo(f"已写入字体替代规则：{install_aliases(resolve_fonts(font_dir))}")
+        return
     raise typer.Exit(run(font_dir))
 
 
@@ -287,13 +319,38 @@ def letters(
         bool, typer.Option("--skip-invalid", help="跳过有错误的行，为其余学生生成通知书，并输出错误标注表。")
     ] = False,
     force: ForceOption = False,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="同一班级（村）内的顺序：名册（默认，名册行序）、拼音 或 身份证号。")
+    ] = None,
+    duplex: Annotated[
+        bool | None,
+        typer.Option("--duplex/--simplex", help="双面打印：每份通知书从新的一张纸开始，需要时补空白页；"
+                     "--simplex 单面。不写时按单位设置的“双面打印”，未设置则单面。", show_default=False),
+    ] = None,
 ) -> None:
     """由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。"""
     from .kinds.letters import build_letters_files
 
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
-                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force)
+                                  jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force,
+                                  sort=sort, duplex=duplex)
     _print_written(output, written)
+
+
+templates_app = typer.Typer(help="措辞模板：导出后修改，再用 --templates 使用。", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+@reports_errors
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="导出到的文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
+    """导出全部文种的措辞文件（每个字段上方注明可用变量），修改后用 --templates 文件夹 生成文书。"""
+    from .wording import export_templates
+
+    _print_written(folder, export_templates(folder, force=force))
 
 
 @app.command("forms")
@@ -383,7 +440,7 @@ def agreements(
     settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、乡镇政府—村(居)委会），另按甲方合订。"""
+    """生成控辍保学目标责任书：每个乙方一份（县教育局—学校、学校—班主任、学校—任课教师、乡镇政府—村(居)委会），另按甲方合订。"""
     from .kinds.agreement import build_agreement_files
 
     written, warnings = build_agreement_files(input_file, output, settings=settings, force=force)
@@ -547,6 +604,14 @@ def _formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[st
 
 
 def main() -> None:
-    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143)."""
+    """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143). The
+    last guard: an error no command caught is one Chinese line and a debug log, exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(app())
+    try:
+        app()
+    except Terminated:
+        console.err.print("已终止（收到结束信号）。", markup=False)
+        sys.exit(TERMINATED_EXIT)
+    except Exception as exc:
+        _report_unexpected(exc)
+        sys.exit(UNEXPECTED_EXIT)

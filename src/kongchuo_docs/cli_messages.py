@@ -57,8 +57,8 @@ class ChineseGroup(TyperGroup):
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         command = super().get_command(ctx, cmd_name)
-        if command is not None and not isinstance(command, ChineseGroup):
-            command.context_class = ChineseContext
+        if command is not None:
+            _use_chinese_context(command)
         return command
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -80,6 +80,14 @@ class ChineseGroup(TyperGroup):
             typer.echo("已中止。", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _use_chinese_context(command: _click.Command) -> None:
+    """`command` and, for a group added without `ChineseGroup`, all its subcommands."""
+    command.context_class = ChineseContext
+    if not isinstance(command, ChineseGroup):
+        for sub in getattr(command, "commands", {}).values():
+            _use_chinese_context(sub)
 
 
 def show_usage_error(exc: click_errors.UsageError) -> None:

@@ -72,7 +72,24 @@ def run_checks(
     checks.append(_libreoffice(soffice_version))
     checks.append(_fontconfig())
     checks += _fonts(font_dir, resolve)
+    checks.append(_profile())
     return checks
+
+
+def _profile() -> Check:
+    """Which 单位设置 the commands would use (a warning when none or a bad one: not needed by every command)."""
+    from .errors import InputError
+    from .profile import find_profile_path, load_profile
+
+    path = find_profile_path()
+    if path is None:
+        return Check("单位设置", "warning", "未找到：运行 kongchuo-docs init 生成并填写，或在命令中用 --settings 指定")
+    try:
+        profile = load_profile(path)
+    except InputError as exc:
+        return Check("单位设置", "warning", f"{path}：有 {len(exc.problems)} 处错误（{exc.problems[0]}）")
+    assert profile is not None
+    return Check("单位设置", "ok", f"{path}（{profile.province}{profile.county}，学年 {profile.school_year}）")
 
 
 def _package(name: str) -> Check:
@@ -118,9 +135,11 @@ def _harfbuzz_subset(load_library: LoadLibrary) -> Check:
 def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
     version = soffice_version()
     if version is None:
-        detail = f"未安装（可选，用于 DOCX 转 PDF 核对和读取 .doc/.wps 草稿）：{OPTIONAL_APT}"
+        detail = (f"未安装（可选：letters --template 自备 Word 模板的 PDF 由它从同一份 DOCX 转出；"
+                  f"读取 .doc/.wps 草稿）：{OPTIONAL_APT}")
         return Check("LibreOffice", "warning", detail, required=False)
-    return Check("LibreOffice", "ok", f"{version}（可读取 .doc/.wps 草稿）", required=False)
+    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它转出；可读取 .doc/.wps 草稿）",
+                 required=False)
 
 
 def _fontconfig() -> Check:

@@ -62,6 +62,10 @@ class InputError(KongchuoError):
         self.warnings = [p for p in problems if p.severity == "warning"]
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # Raised in a --jobs worker process, it must cross back whole.
+        return (type(self), ([*self.problems, *self.warnings],))
+
 
 class OutputExistsError(KongchuoError):
     """An output file exists and --force was not given."""

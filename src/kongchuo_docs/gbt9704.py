@@ -73,6 +73,9 @@ BODY_LETTER_SPACING_PT: Final = BODY_CHAR_PITCH_PT - BODY_SIZE_PT  # [calc] CSS,
 # [practice] Word ("自动调整中文与西文/数字的间距", on by default) and LibreOffice (always) put extra
 # space where Chinese meets Latin letters or digits; measured in LibreOffice: 3.45 pt at 16 pt.
 AUTOSPACE_EM: Final = 0.215
+# [practice] issue 10: a justified line is never spread by more than half a character per gap; a
+# line that would be (an unbreakable 身份证号, URL or 文号 pushed to the next line) ends ragged.
+JUSTIFY_MAX_GAP_EM: Final = 0.5
 
 # ---------------------------------------------------------------- fonts (§7 names the faces)
 # Roles → official family names kept in the DOCX (the user's Word shows the real fonts).
@@ -139,6 +142,7 @@ HAND_DATE_TEXT: Final = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000�
 WRITING_LINE_CHAR: Final = "_"  # half-width low line; a run of them is the line a signature goes on
 SIGN_FIELD_DATE_TEXT: Final = "____年__月__日"
 SIGN_FIELD_ROW_GAP_LINES: Final = 1  # [practice] a blank line between rows of 签字栏: room for the hand
+SIGN_FIELD_MIN_WRITING_CHARS: Final = 2  # [practice] the writing line of a 签字栏 is at least 2 characters long
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 
@@ -213,6 +217,13 @@ LETTER_CUT_DASH_GAP_PT: Final = 3.0  # [practice] gap between dashes
 LETTER_RULE_PT: Final = 0.5  # [practice] thickness of the cut line and of the write-in underlines
 LETTER_RULE_EIGHTHS: Final = 4  # [practice] the same 0.5 pt as an OOXML border width
 LETTER_FILL_GAP_CHARS: Final = 1  # [practice] space between two write-in fields on one line
+LETTER_SLIP_TABLE_ROW_LINES: Final = 1.5  # [practice] 送达回证 table rows: 1.5 slip lines, room to write by hand
+LETTER_SLIP_TABLE_LABEL_CHARS: Final = 6.5  # [practice] label column: 6 characters (送达文书名称) + cell padding
+LETTER_SLIP_TABLE_PAD_CHARS: Final = 0.25  # [practice] text inset from a cell's left and right borders
+LETTER_CUT_CLEARANCE_LINES: Final = 2  # [practice] 3号 lines kept clear between the 成文日期 line and the cut
+# line, so the seal pressed on 署名/日期 (§7.3.5.1) never reaches the slip that is cut off and handed back
+LETTER_CUT_CLEARANCE_PT: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_PT
+LETTER_CUT_CLEARANCE_TWIPS: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_TWIPS
 
 # ---------------------------------------------------------------- Excel registers (登记表) [practice]
 # 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.

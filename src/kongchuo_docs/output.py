@@ -42,6 +42,7 @@ KINDS = (
     "self-check-report",
     "rectification-notice",
     "summary",
+    "templates",
     "referral-register",
     "form",
     "profile",
@@ -101,7 +102,13 @@ class OutputSet:
         if self.outdir.exists() and not self.outdir.is_dir():
             raise OutputExistsError(f"输出位置 {self.outdir} 已存在且不是文件夹")
         self._created = not self.outdir.exists()
-        self._lock = _lock_folder(self.outdir)
+        try:
+            self._lock = _lock_folder(self.outdir)
+        except BaseException:
+            if self._created:
+                with contextlib.suppress(OSError):
+                    self.outdir.rmdir()
+            raise
         try:
             remove_stale_staging(self.outdir)
             self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.outdir))
@@ -147,6 +154,8 @@ class OutputSet:
     def reserve(self, rel: str) -> Path:
         """Return the staging path for output `rel`; refuse an existing file unless forced."""
         assert self._staging is not None, "OutputSet must be entered first"
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:  # a name from a user's wording or input
+            raise KongchuoError(f"输出文件名不能指向输出文件夹之外：{rel}")
         rel = Path(rel).as_posix()
         if rel in self._reserved:
             raise OutputExistsError(f"本次运行中输出文件重名：{rel}")
@@ -260,9 +269,9 @@ class OutputSet:
 def _lock_folder(outdir: Path) -> FileLock:
     """Create `outdir` and hold its lock; wait up to LOCK_WAIT_S, then refuse.
 
-    A run that fails right after creating OUTDIR deletes the folder with its lock file; a run that
-    was waiting then holds a lock on a deleted file, so it checks that it locked the file at the
-    path and otherwise tries again."""
+    Every run deletes its lock file when it ends (no clutter left in OUTDIR); a run that was
+    waiting then holds a lock on a deleted file, so it checks that it locked the file at the path
+    and otherwise tries again with a new one."""
     deadline = time.monotonic() + LOCK_WAIT_S
     while True:
         try:

@@ -1,30 +1,150 @@
-"""Default wording kept as data: YAML files in ``templates/`` whose strings are Jinja templates.
+"""Wording kept as data: YAML files whose strings are Jinja templates, bundled in ``templates/`` and
+optionally overridden by a user's folder of edited copies (``templates export``, ``--templates``).
 
-`load_wording("report", "self_check.yaml")` reads a file once; `render(text, **values)` fills one
-string. Undefined names are an error (a template typo must not print an empty gap).
+`load_wording("report", "self_check.yaml")` reads a file once — from the user's folder when it has
+that file, else the bundled default — and every string in it remembers its file and line, so
+`render(text, **values)` (run in the project's sandbox) reports a bad template at ``file:line``.
+`use_templates(folder)` checks every file of the folder before anything is read or written: YAML,
+unknown keys, sandbox rules, and each field's variables against the ones documented for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import yaml
 
+from . import sandbox
+from .errors import InputError, Location, Problem, Problems
 from .resources import template_path
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+WORDING_FILES: dict[str, str] = {
+    "letters/enrolment.yaml": "入学通知书",
+    "letters/return.yaml": "劝返复学通知书",
+    "letters/order.yaml": "责令限期复学通知书",
+    "agreement/bureau-school.yaml": "目标责任书（教育局—学校）",
+    "agreement/township-village.yaml": "目标责任书（乡镇—村）",
+    "agreement/school-teacher.yaml": "目标责任书（学校—班主任）",
+    "agreement/school-subject-teacher.yaml": "目标责任书（学校—任课教师）",
+    "report/self_check.yaml": "自查报告",
+    "rectification/notice.yaml": "整改通知",
+    "summary/summary.yaml": "工作总结",
+}
+"""Every wording file a user may export and edit (path under ``templates/``) → what it words."""
+
+TEMPLATES_ENV = "KONGCHUO_DOCS_TEMPLATES"
+"""Environment variable holding the user's wording folder, so --jobs worker processes see it too."""
+
+_ENV = sandbox.environment(autoescape=False)
+
+
+class WordingText(str):
+    """A string read from a wording file that knows where it came from (file name, line, key path)."""
+
+    source: str = ""
+    line: int | None = None
+    field: str = ""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose strings are `WordingText` carrying their line."""
+
+
+def _located_str(loader: _Loader, node: yaml.ScalarNode) -> WordingText:
+    text = WordingText(loader.construct_scalar(node))
+    text.line = node.start_mark.line + 1
+    return text
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _located_str)
+
+
+def use_templates(folder: Path | None) -> None:
+    """Read wording from `folder` (edited copies; a missing file falls back to the default) from now on.
+
+    Every wording file in the folder is checked first; problems raise `InputError` at file:line."""
+    import os
+
+    if folder is None:
+        os.environ.pop(TEMPLATES_ENV, None)
+        return
+    folder = Path(folder).resolve()
+    if not folder.is_dir():
+        raise InputError([Problem(Location(str(folder)), "模板目录不存在")])
+    check_folder(folder)
+    os.environ[TEMPLATES_ENV] = str(folder)
+
+
+def use_profile_templates(folder: Path | None) -> None:
+    """The profile's 模板目录 (`Profile.templates_path`), unless ``--templates`` named a folder (the
+    command line wins); checked like ``--templates``."""
+    if folder is not None and user_folder() is None:
+        use_templates(folder)
+
+
+def user_folder() -> Path | None:
+    """The folder given to `use_templates` (in this process or the parent), if any."""
+    import os
+
+    value = os.environ.get(TEMPLATES_ENV)
+    return Path(value) if value else None
+
+
+def wording_path(*parts: str) -> Path:
+    """The file to read for ``templates/<parts…>``: the user's copy when there is one."""
+    folder = user_folder()
+    if folder is not None:
+        candidate = folder.joinpath(*parts)
+        if candidate.is_file():
+            return candidate
+    return template_path(*parts)
+
+
+def load_wording(*parts: str) -> dict[str, Any]:
+    """The YAML mapping of ``templates/<parts…>`` (user copy or default; cached; treat it as read-only)."""
+    path = wording_path(*parts)
+    return _load(path, str(path) if path != template_path(*parts) else "/".join(parts))
+
+
+def _load(path: Path, rel: str) -> dict[str, Any]:
+    """The file at `path` named `rel` in messages; re-read when it changes (a long-running server)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load_once(path, rel, stamp)
 
 
 @cache
-def load_wording(*parts: str) -> dict[str, Any]:
-    """The YAML mapping at ``templates/<parts…>`` (cached; treat it as read-only)."""
-    path = template_path(*parts)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = Location(rel, line=None if line is None else line + 1)
+        raise InputError([Problem(where, f"模板文件无法读取：{exc}")]) from None
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: 模板顶层应为键值对")
+        raise InputError([Problem(Location(rel), "模板顶层应为键值对")])
+    for key_path, value in located_strings(data):
+        value.source, value.field = rel, key_path
     return data
+
+
+def located_strings(value: Any, path: str = "") -> Iterator[tuple[str, WordingText]]:
+    """Every string value of a YAML tree with its key path (``duties[2].text``)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from located_strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from located_strings(item, f"{path}[{i}]")
+    elif isinstance(value, WordingText):
+        yield path, value
 
 
 @cache
@@ -33,5 +153,130 @@ def _compiled(text: str) -> jinja2.Template:
 
 
 def render(template: str, /, **values: Any) -> str:
-    """Fill the Jinja `template` with `values`; surrounding whitespace is stripped."""
-    return _compiled(template).render(**values).strip()
+    """Fill the Jinja `template` with `values` in the sandbox; surrounding whitespace is stripped."""
+    source = getattr(template, "source", "") or "模板"
+    line = getattr(template, "line", None)
+    field = getattr(template, "field", "") or None
+    try:
+        compiled = _compiled(str(template))
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(source, line=line, column=field)
+        raise InputError([Problem(where, f"模板语法错误：{exc.message}")]) from None
+    return sandbox.render(compiled, values, where=source, line=line, field=field).strip()
+
+
+# -- checking a user's folder
+
+
+def variables(text: str) -> set[str]:
+    """The names a Jinja text reads (raises TemplateSyntaxError, sandbox rules included)."""
+    return jinja2.meta.find_undeclared_variables(_ENV.parse(text))
+
+
+def documented_variables(rel: str) -> dict[str, set[str]]:
+    """Field key path → the variables it may use, from the bundled default of `rel`; key ``*`` holds the
+    variables any field of the file may use (letters: every merge field and setting)."""
+    from .letters.fields import FIELD_NAMES
+    from .letters.settings import setting_keys
+
+    bundled = _load(template_path(rel), rel)
+    documented: dict[str, set[str]] = {"*": set()}
+    for key_path, text in located_strings(bundled):
+        documented[key_path] = variables(text)
+    if rel.startswith("letters/"):
+        documented["*"] = set(FIELD_NAMES) | set(setting_keys())
+    elif rel.startswith("agreement/"):
+        documented["*"] = set().union(*(documented[k] for k in documented)) | set(bundled.get("params") or {})
+    return documented
+
+
+def check_folder(folder: Path) -> None:
+    """Check every known wording file in `folder`; all problems at once, each at file:line."""
+    problems = Problems()
+    for rel in WORDING_FILES:
+        path = folder / rel
+        if not path.is_file():
+            continue
+        try:
+            user = _load(path, str(path))
+        except InputError as exc:
+            problems.items += exc.problems
+            continue
+        bundled = _load(template_path(rel), rel)
+        _check_keys(user, bundled, str(path), "", problems)
+        documented = documented_variables(rel)
+        for key_path, text in located_strings(user):
+            where = Location(str(path), line=text.line, column=key_path)
+            try:
+                used = variables(text)
+            except jinja2.TemplateSyntaxError as exc:
+                forbidden = isinstance(exc, sandbox.ForbiddenSyntaxError)
+                problems.error(where, exc.message if forbidden else f"模板语法错误：{exc.message}")
+                continue
+            allowed = documented.get(key_path, set()) | documented["*"] | set(_ENV.globals)
+            for name in sorted(used - allowed):
+                problems.error(where, f"此处不能使用变量 {name}（可用：{'、'.join(sorted(allowed)) or '无'}）")
+            if used <= allowed:
+                try:
+                    sandbox.trial_render(_compiled(str(text)), allowed, where=str(path), field=key_path)
+                except InputError as exc:
+                    problems.items += [Problem(where, p.message) for p in exc.problems]
+    problems.raise_if_errors()
+
+
+def _check_keys(user: Any, bundled: Any, rel: str, path: str, problems: Problems) -> None:
+    """Keys of `user` mappings that the bundled file does not have at the same place."""
+    if isinstance(user, dict) and isinstance(bundled, dict):
+        for key, value in user.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key not in bundled:
+                problems.error(Location(rel, line=getattr(key, "line", None), column=here),
+                               f"未知的键（可用：{'、'.join(map(str, bundled))}）")  # fmt: skip
+            else:
+                _check_keys(value, bundled[key], rel, here, problems)
+    elif isinstance(user, list) and isinstance(bundled, list) and bundled and all(isinstance(i, dict) for i in bundled):
+        merged: dict[str, Any] = {}
+        for item in bundled:
+            merged.update(item)
+        for i, item in enumerate(user):
+            _check_keys(item, merged, rel, f"{path}[{i}]", problems)
+
+
+def export_templates(folder: Path, *, force: bool = False) -> list[str]:
+    """``templates export``: every wording file into `folder` (same relative paths, all or nothing,
+    listed in the manifest), each field preceded by a comment naming the variables it may use."""
+    from .output import OutputSet
+
+    with OutputSet(folder, force=force) as out:
+        for rel, label in WORDING_FILES.items():
+            out.reserve(rel).write_text(annotated(rel, label), encoding="utf-8")
+            out.record(rel, kind="templates", title=label)
+    return out.written
+
+
+def annotated(rel: str, label: str) -> str:
+    """The bundled wording file `rel` with a header and a ``# 可用变量：…`` comment above every field."""
+    source = template_path(rel)
+    documented = documented_variables(rel)
+    line_vars: dict[int, set[str]] = {}
+    for key_path, text in located_strings(_load(source, rel)):
+        if text.line is not None and not key_path.endswith(".type"):  # a letter block's kind, not wording
+            line_vars.setdefault(text.line, set()).update(documented.get(key_path, set()))
+    out = [
+        f"# {label}的措辞（kongchuo-docs templates export 导出）。修改后这样使用：",
+        "#   kongchuo-docs --templates 本文件夹 <命令> …   （或在单位设置中填写“模板目录”）",
+        "# 每个字段上方的注释列出它可用的变量（写作 {{ 变量 }}）；用了未列出的变量，生成前就会报错并指出行号。",
+        "# 删掉的文件用内置默认措辞。",
+    ]
+    if documented["*"]:
+        out.append(f"# 本文件的每个字段还可用：{'、'.join(sorted(documented['*']))}")
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        names = line_vars.get(number)
+        if names is not None:
+            indent = " " * (len(line) - len(line.lstrip(" -")))
+            listed = "、".join(sorted(names - documented["*"]))
+            if documented["*"]:
+                listed = "文件开头所列的全部变量" + (f"，以及 {listed}" if listed else "")
+            out.append(f"{indent}# 可用变量：{listed or '无（纯文字，不填变量）'}")
+        out.append(line)
+    return "\n".join(out) + "\n"

@@ -45,8 +45,8 @@ def test_the_xml_pass_keeps_the_text_as_typed() -> None:
 def test_error_workbook_of_an_xlsx_and_a_csv_roster(tmp_path: Path, run) -> None:
     rows = generate_rows(12, invalid=0, seed=3)
     for row, text in zip(rows, HOSTILE, strict=False):
-        row.values["家庭住址" if "家庭住址" in row.values else "姓名"] = text
-    rows[0].values["身份证号"] = HOSTILE[0]  # an invalid row whose 原值 is a formula
+        row.values["户籍地址"] = text
+    rows[0].values["身份证号码"] = HOSTILE[0]  # an invalid row whose 原值 is a formula
     roster = tmp_path / "名册.xlsx"
     write_sample_roster(roster, rows)
     result = run(["letters", str(roster), "-o", str(tmp_path / "out"), "--skip-invalid"])

@@ -152,3 +152,103 @@ def test_force_with_a_new_roster_says_it_keeps_old_schools(tmp_path: Path, run) 
     assert result.code == 0, result.output
     assert "已保留未删除" in result.output and "乙校.pdf" in result.output
     assert (tmp_path / "out" / "入学通知书" / "乙校.pdf").is_file()
+
+
+def _seed_with(tmp_path: Path, name: str, replace: dict[str, str], body: list[str] | None = None) -> Path:
+    """The seed notice with top-level keys replaced (and its 正文 replaced by `body` lines)."""
+    lines = sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8").splitlines()
+    lines = [f"{k}: {replace[k]}" if (k := line.split(":", 1)[0]) in replace else line for line in lines]
+    if body is not None:
+        start = lines.index("正文: |")
+        end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+        lines[start:end] = ["正文: |", *(f"  {text}" for text in body)]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_doc_number_over_255_characters(tmp_path: Path, run) -> None:
+    notice = _seed_with(tmp_path, "长文号.yaml", {"发文字号": "罗教〔2020〕" + "1" * 260 + "号"})
+    line = notice.read_text(encoding="utf-8").splitlines().index(next(
+        x for x in notice.read_text(encoding="utf-8").splitlines() if x.startswith("发文字号"))) + 1
+    run(["build", str(notice), "-o", str(tmp_path / "out")]).refused(f"长文号.yaml:{line}", "发文字号过长")
+    assert nothing_written(tmp_path / "out")
+
+
+def test_120_numbered_paragraphs(tmp_path: Path, run) -> None:
+    body = [f"{n}. 第{n}项工作要求。" for n in range(1, 121)]
+    notice = _seed_with(tmp_path, "多条.yaml", {}, body)
+    result = run(["build", str(notice), "-o", str(tmp_path / "out"), "--format", "docx"])
+    assert result.code == 0, result.output
+    from docx import Document
+
+    texts = [p.text for p in Document(str(tmp_path / "out" / "多条.docx")).paragraphs]
+    assert any(t.startswith("120.") for t in texts) and any(t.startswith("110.") for t in texts)
+
+
+def test_a_300_character_party_b(tmp_path: Path, run) -> None:
+    names = tmp_path / "名单.yaml"
+    text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
+    names.write_text(text.replace("乙方: 罗源县实验小学", "乙方: " + "实" * 300, 1), encoding="utf-8")
+    result = run(["agreements", str(names), "-o", str(tmp_path / "out")])
+    assert result.code == 0, result.output
+    longest = max((p for p in (tmp_path / "out").rglob("*.pdf")), key=lambda p: len(p.name.encode()))
+    assert len(longest.name.encode()) < 255
+
+
+def test_characters_no_font_has_skip_their_rows(tmp_path: Path, run) -> None:
+    rows = generate_rows(10, invalid=0, seed=6)
+    school = rows[0].values["入读学校"]
+    for row in rows:
+        row.values["入读学校"] = school
+    rows[2].values["姓名"] = "林\U0010fffd"
+    rows[5].values["户籍地址"] = "凤山镇\U00031350村"
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, rows)
+    refused = run(["letters", str(roster), "-o", str(tmp_path / "refused")])
+    refused.refused("U+10FFFD", "U+31350", "名册.xlsx!学生名册!")
+    assert nothing_written(tmp_path / "refused")
+
+    result = run(["letters", str(roster), "-o", str(tmp_path / "out"), "--skip-invalid"])
+    assert result.code == 0, result.output
+    files = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    letters = sum(f["records"] for f in files if f["kind"] == "letters" and f["format"] == "pdf")
+    [marked] = [f for f in files if f["kind"] == "error-workbook"]
+    assert marked["records"] == 2 and letters + marked["records"] == len(rows)  # rows in = letters + errors
+    from openpyxl import load_workbook
+
+    listing = [r for r in load_workbook(tmp_path / "out" / marked["path"])["错误清单"].iter_rows(
+        min_row=2, values_only=True)]
+    assert len(listing) == 2 and all(r[0].startswith("学生名册!") and "没有字形" in r[2] for r in listing)
+
+
+def test_a_formula_never_calculated_is_not_called_blank(tmp_path: Path, run) -> None:
+    roster = _roster(tmp_path / "名册.xlsx")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(roster)
+    sheet = workbook.active
+    header = next(r for r in range(1, 5) if any(c.value == "姓名" for c in sheet[r]))
+    column = next(c.column_letter for c in sheet[header] if c.value == "姓名")
+    sheet[f"{column}{header + 1}"] = '=CONCAT("林","一")'  # openpyxl stores no cached result
+    workbook.save(roster)
+    run(["letters", str(roster), "-o", str(tmp_path / "out")]).refused(
+        f"名册.xlsx!{sheet.title}!{column}{header + 1}", "公式没有计算结果")
+    assert nothing_written(tmp_path / "out")
+
+
+def test_a_character_no_font_has_in_yaml_names_the_line(tmp_path: Path, run) -> None:
+    text = sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if x.startswith("标题"))
+    (tmp_path / "生僻.yaml").write_text(text.replace("标题: ", "标题: \U00031350", 1), encoding="utf-8")
+    run(["build", str(tmp_path / "生僻.yaml"), "-o", str(tmp_path / "out")]).refused(f"生僻.yaml:{line}", "U+31350")
+    assert nothing_written(tmp_path / "out")
+
+
+def test_a_character_no_font_has_in_a_record_yaml_names_the_line(tmp_path: Path, run) -> None:
+    text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
+    line = next(n for n, x in enumerate(text.splitlines(), start=1) if "乙方: 林芳" in x)
+    (tmp_path / "名单.yaml").write_text(text.replace("乙方: 林芳", "乙方: 林\U0010fffd", 1), encoding="utf-8")
+    run(["agreements", str(tmp_path / "名单.yaml"), "-o", str(tmp_path / "out")]).refused(
+        f"名单.yaml:{line} 乙方", "U+10FFFD")
+    assert nothing_written(tmp_path / "out")

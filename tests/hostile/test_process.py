@@ -119,3 +119,37 @@ def test_an_unforeseen_error_is_one_line_and_a_debug_log(tmp_path: Path, monkeyp
     assert str(log) in result.output
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
     assert nothing_written(tmp_path / "out")
+
+
+def test_a_folder_where_the_lock_cannot_be_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> None:
+    class ReadOnlyLock:
+        def __init__(self, path: Path, **kwargs: object):
+            self.path = path
+
+        def acquire(self) -> None:
+            raise PermissionError(errno.EROFS, os.strerror(errno.EROFS), str(self.path))
+
+    monkeypatch.setattr(output, "FileLock", ReadOnlyLock)
+    out = tmp_path / "out"
+    run(["build", SEED, "-o", str(out), "--format", "docx"]).refused("只读", str(out))
+    assert not out.exists()
+
+
+def test_the_entry_point_guards_a_command_without_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from kongchuo_docs import check, cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "argv", ["kongchuo-docs", "check", SEED])
+    monkeypatch.setattr(check, "check_file", lambda path: 1 / 0)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 70
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out and "内部错误（ZeroDivisionError）" in printed.err
+    [log] = (tmp_path / "cache" / "kongchuo-docs" / "logs").iterdir()
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")

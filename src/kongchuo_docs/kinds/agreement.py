@@ -29,7 +29,7 @@ from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..resources import sample_path, template_path
 from ..schema import load_schema
-from ..wording import load_wording, render
+from ..wording import load_wording, render, user_folder
 from .publish import write_document
 
 KIND = "agreement"
@@ -92,9 +92,14 @@ def _level_key(text: str) -> str:
     return _DASHES.sub("—", re.sub(r"\s+", "", folded))
 
 
-@cache
 def agreement_templates() -> dict[str, AgreementTemplate]:
-    """Every level template in ``templates/agreement/``, by normalized level name and alias."""
+    """Every level template in ``templates/agreement/`` (the user's copies first), by normalized level
+    name and alias."""
+    return _agreement_templates(user_folder())
+
+
+@cache
+def _agreement_templates(folder: Path | None) -> dict[str, AgreementTemplate]:
     found: dict[str, AgreementTemplate] = {}
     for path in sorted(template_path("agreement").glob("*.yaml")):
         data = load_wording("agreement", path.name)

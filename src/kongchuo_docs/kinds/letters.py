@@ -25,18 +25,22 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from pypinyin import Style, lazy_pinyin
+
 from .. import console
+from .. import gbt9704 as g
 from ..demo import DEMO_INPUTS
-from ..errors import InputError, KongchuoError, Location, Problems
+from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..filenames import UniqueNames
-from ..fonts import Fallback, fallback_lines, resolve_fonts
+from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
-from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
+from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..profile.checks import check_dates
@@ -46,7 +50,11 @@ from ..writers.error_workbook import write_error_workbook
 
 KINDS = tuple(KIND_FILES)
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
-SORT_KEYS = {"班级": ("班级", "村"), "村": ("村", "班级")}
+SORT_KEYS = {"班级": ("班级",), "村": ("村",)}
+"""Setting 排序 → the merge field the letters of a school (township) are grouped by, in natural order."""
+WITHIN_ORDERS = ("名册", "拼音", "身份证号")
+"""Order of the letters within a class (village): roster rows, 姓名 in pinyin, or ID number."""
+SLIP_STYLES = ("回执", "送达回证")
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _DIGITS = re.compile(r"(\d+)")
 DEMO_ROSTER = "名册.xlsx"
@@ -69,6 +77,8 @@ def build_letters_files(
     skip_invalid: bool = False,
     force: bool = False,
     on_progress: ProgressHook | None = None,
+    sort: str | None = None,
+    duplex: bool | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -80,7 +90,7 @@ def build_letters_files(
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
-                      on_progress=on_progress)  # fmt: skip
+                      on_progress=on_progress, sort=sort, duplex=duplex)  # fmt: skip
     return out.written
 
 
@@ -99,6 +109,8 @@ def write_letters(
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
     on_progress: ProgressHook | None = None,
+    sort: str | None = None,
+    duplex: bool | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -107,12 +119,15 @@ def write_letters(
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
+    `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
     """
     clock = _Clock(timings)
     if kind not in KINDS:
         raise KongchuoError(f"未知的通知书种类：{kind}（可选 {'、'.join(KINDS)}）")
     if jobs < 1:
         raise KongchuoError("--jobs 至少为 1")
+    if sort is not None and sort not in WITHIN_ORDERS:
+        raise InputError([Problem(Location("--sort"), f"应为{'、'.join(WITHIN_ORDERS)}之一", sort)])
     spec = load_spec(kind)
     known = set(FIELD_NAMES) | set(setting_keys())
     # Templates first: their unknown fields are reported before any input is read or rendered.
@@ -121,11 +136,14 @@ def write_letters(
     compile_default(spec, known, duplex=True)
     settings, data = checked_roster(roster, profile, kind)
     sort_key = str(settings["排序"])
-    duplex = bool(settings["双面打印"])
+    duplex = bool(settings["双面打印"]) if duplex is None else duplex
     clock.lap("read+validate")
-    row_errors = data.problems.errors
-    if row_errors and not skip_invalid:
+    if data.problems.errors and not skip_invalid:
         raise InputError(data.problems.items)
+    fontset = resolve_fonts()
+    fontset.announce()
+    fallbacks = _check_glyphs(fontset, data, skip_invalid)
+    row_errors = data.problems.errors
     console.problems(data.problems.warnings)
     label_dir = in_folder(folder, spec.file_label)
     if row_errors:
@@ -139,8 +157,15 @@ def write_letters(
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
-    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key])
-    fonts = _font_pack(spec, settings, data.students)
+    within = sort or str(settings["班内排序"])
+    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key], within)
+    # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
+    pdf_from_docx = word_template is not None
+    if pdf_from_docx and soffice_path() is None:
+        console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
+                     "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
+                     f"安装：{INSTALL_HINT}")  # fmt: skip
+    fonts = None if pdf_from_docx else _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
@@ -152,15 +177,27 @@ def write_letters(
         ]
         stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
-        planned = [("pdf", f"{stem}.pdf", title), ("docx", f"{stem}.docx", title)]
+        planned = [("docx", f"{stem}.docx", title)]
+        if not pdf_from_docx:
+            planned.insert(0, ("pdf", f"{stem}.pdf", title))
+        elif soffice_path() is not None:
+            planned.append(("docx-pdf", f"{stem}.pdf", title))
         if per_record:
             planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
     _warn_kept_outputs(out, label_dir, rels)
-    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
-                   on_progress)
+    rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
+                         console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
+    # A docx-pdf unit directly follows its school's docx unit, which is written by now.
+    results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
+    clock.lap("docx-pdf")
+    spilled = sum(r.spilled for r in results)
+    if spilled:
+        slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
+        console.warn(f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
+                     f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
@@ -175,6 +212,9 @@ def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSet
     problems = Problems()
     if sort_key not in SORT_KEYS:
         problems.error(Location(settings.sources["排序"], column="排序"), "应为“班级”或“村”", sort_key)
+    for key, allowed in (("班内排序", WITHIN_ORDERS), ("入学回执样式", SLIP_STYLES)):
+        if str(settings[key]) not in allowed:
+            problems.error(Location(settings.sources[key], column=key), f"应为{'、'.join(allowed)}之一", settings[key])
     check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
     problems.raise_if_errors()
     console.problems(problems.warnings)
@@ -185,10 +225,11 @@ def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSet
 
 
 def group_students(
-    students: Iterable[Student], group_by: str, order: Sequence[str]
+    students: Iterable[Student], group_by: str, order: Sequence[str], within: str = "名册"
 ) -> dict[str, list[Student]]:
     """Students per `group_by` value (学校 or 乡镇; groups in name order), each group sorted by `order`
-    (班级/村), then name and ID. A student without a `group_by` value is an error (its row named)."""
+    (班级/村) and within that by `within` (`WITHIN_ORDERS`: roster row, pinyin of the name, ID number).
+    A student without a `group_by` value is an error (its row named)."""
     groups: dict[str, list[Student]] = defaultdict(list)
     problems = Problems()
     attribute = GROUP_ATTRIBUTES[group_by]
@@ -201,7 +242,13 @@ def group_students(
 
     def key(student: Student) -> tuple:
         values = student_fields(student)
-        return (*(_natural(values[k]) for k in order), values["姓名"], values["身份证号"])
+        if within == "拼音":
+            tie: tuple = (tuple(lazy_pinyin(student.name, style=Style.TONE3)), student.name, student.row)
+        elif within == "身份证号":
+            tie = (student.id_number, student.row)
+        else:
+            tie = (student.row,)
+        return (*(_natural(values[k]) for k in order), *tie)
 
     return {name: sorted(groups[name], key=key) for name in sorted(groups)}
 
@@ -211,17 +258,42 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
 
 
-def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student]) -> FontPack:
-    """Check every character of every letter has a glyph (生僻字 reported), subset the fonts once."""
-    fontset = resolve_fonts()
-    fontset.announce()
+def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
+    """The fallback fonts the students' fields need; a character no font has is an error at its
+    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row."""
+    problems = Problems()
+    fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
+    unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
+    for student in data.students:
+        for attr in ROSTER_FIELDS:
+            value = getattr(student, attr)
+            if not isinstance(value, str):
+                continue
+            found = Problems()
+            fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
+            problems.items += found.items
+            unprintable[student.row] += [(attr, p.message) for p in found.errors]
+    if problems.errors and not skip_invalid:
+        raise InputError(problems.items)
+    rows = {row.number: row for row in data.table.rows}
+    for number, flags in unprintable.items():
+        for attr, message in flags:
+            data.table.flag(rows[number], attr, message)
+    if problems.errors:
+        data.table.sort_problems()
+        data.students = [s for s in data.students if not unprintable.get(s.row)]
+    return [f for s in data.students for f in fallbacks[s.row]]
+
+
+def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
+               fallbacks: list[Fallback]) -> FontPack:
+    """Check every character of the settings has a glyph, subset the fonts once for `students`
+    (whose glyphs `_check_glyphs` checked, giving `fallbacks`)."""
     problems = Problems()
     body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
-    fallbacks: list[Fallback] = []
+    fallbacks = list(fallbacks)
     for student in students:
-        text = "".join(student_fields(student).values())
-        body_chars.update(text)
-        fallbacks += fontset.check_text(text, BODY, student.location(), problems)
+        body_chars.update("".join(student_fields(student).values()))
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
         body_chars.update(text)
@@ -241,6 +313,18 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
         if "{" in chars:
             chars |= body_chars
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
+
+
+def _convert(docx: Unit, pdf: Unit) -> UnitResult:
+    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kongchuo-pdf-", dir=pdf.target.parent) as scratch:
+        converted = render_docx_to_pdf(docx.target, Path(scratch))
+        data = converted.read_bytes()
+    pdf.target.write_bytes(data)
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    return UnitResult(pdf.target, len(pdf.letters), pages)
 
 
 class _Clock:

@@ -36,8 +36,8 @@ def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], fo
 
 
 def demo(out: OutputSet) -> None:
-    """The seed notice 罗教综〔2020〕47号, a 信函格式, a 无版头 report and a 请示 (上行文), inputs
-    copied to ``inputs/``; outputs in ``通知/``."""
+    """The seed notice (samples/notice/seed-notice.yaml), a 信函格式, a 无版头 report and a 请示 (上行文),
+    inputs copied to ``样例输入/通知/``; outputs in ``通知/``."""
     for name in SAMPLES:
         rel = in_folder(DEMO_INPUTS, f"通知/{name}")
         copied = out.copy_in(sample_path("notice", name), rel)

@@ -206,7 +206,7 @@ def _meta_date(meta: dict[str, Any], problems: Problems) -> dt.date | None:
 
 
 def nth_number(first: str | None, offset: int) -> str | None:
-    """The 发文字号 `offset` places after `first`: 罗教综〔2020〕60号 + 2 → 罗教综〔2020〕62号."""
+    """The 发文字号 `offset` places after `first`: 某教综〔2020〕60号 + 2 → 某教综〔2020〕62号."""
     if first is None:
         return None
     m = _DOC_NUMBER_PARTS.fullmatch(first)

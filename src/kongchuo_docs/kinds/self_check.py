@@ -18,6 +18,7 @@ from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
 from ..filenames import UNNAMED, safe_stem
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
+from ..model.limits import paragraph_problem
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..readers.normalize import check_number_year, checked_doc_number
@@ -115,6 +116,10 @@ def read_self_check(path: Path) -> SelfCheck:
         where = locations.get("doc_number") or Location(path.name, column="发文字号")
         values["doc_number"] = checked_doc_number(values["doc_number"], where, problems)
         check_number_year(values["doc_number"], values.get("report_date"), where, problems)
+    for key, value in values.items():  # free text becomes paragraphs, one a line: the layout limit
+        too_long = isinstance(value, str) and next(filter(None, map(paragraph_problem, value.splitlines())), None)
+        if too_long:
+            problems.error(locations.get(key) or Location(path.name, column=key), too_long)
     if problems.errors:
         raise FormRejected(problems.items, unit=values.get("unit"))
     return SelfCheck(path, values, locations, tuple(problems.warnings))
@@ -137,23 +142,31 @@ def rate_set(c: Callable[[str], int]) -> dict[str, stats.Rate]:
     }
 
 
-_RATE_NUMERATOR_KEY = {
-    "入学率": "enrolled",
-    "巩固率": "cohort_now",
-    "辍学率": "dropouts",
-    "劝返率": "returned",
-    "残疾儿童入学率": "disabled_enrolled",
+_RATE_KEYS = {
+    "入学率": ("enrolled", "school_age"),
+    "巩固率": ("cohort_now", "cohort_entry"),
+    "辍学率": ("dropouts", "students_at_start"),
+    "劝返率": ("returned", "dropouts"),
+    "残疾儿童入学率": ("disabled_enrolled", "disabled_school_age"),
 }
+"""Rate name → (numerator, denominator) 自查表 keys."""
 
 
-def inconsistencies(form: SelfCheck) -> list[Problem]:
-    """Every place where the form's numbers contradict each other (as warnings, located)."""
+def inconsistencies(form: SelfCheck, given: frozenset[str] | None = None) -> list[Problem]:
+    """Every place where the form's numbers contradict each other (as warnings, located).
+
+    `given`: the counts a narrative report states (None: a 自查表, all of them); a check runs only
+    when every count it compares is given."""
+
+    def has(*keys: str) -> bool:
+        return given is None or set(keys) <= given
+
     found: list[Problem] = []
     mismatch = stats.check_breakdown("未到校", form.count("absent"), form.absence_parts)
-    if mismatch is not None:
+    if mismatch is not None and has("absent", *ABSENCE_KEYS.values()):
         found.append(Problem(form.location("absent"), mismatch.message, severity="warning"))
     still_out = form.count("dropouts") - form.count("returned")
-    if form.count("absent_dropout") != still_out:
+    if form.count("absent_dropout") != still_out and has("absent_dropout", "dropouts", "returned"):
         found.append(
             Problem(
                 form.location("absent_dropout"),
@@ -163,10 +176,10 @@ def inconsistencies(form: SelfCheck) -> list[Problem]:
             )
         )
     for name, rate in rates(form).items():
-        if rate.exceeds_whole:
+        if rate.exceeds_whole and has(*_RATE_KEYS[name]):
             found.append(
                 Problem(
-                    form.location(_RATE_NUMERATOR_KEY[name]),
+                    form.location(_RATE_KEYS[name][0]),
                     f"{rate.numerator_label} {rate.numerator} 大于 {rate.denominator_label} "
                     f"{rate.denominator}，{name}超过100%",
                     severity="warning",
@@ -192,7 +205,7 @@ def _paragraphs(text: str | None) -> list[Paragraph]:
     return [Paragraph(text=line) for line in lines if line]
 
 
-def _template_values(form: SelfCheck, profile: Profile, rounding: stats.RoundingMode) -> dict[str, Any]:
+def template_values(form: SelfCheck, profile: Profile, rounding: stats.RoundingMode) -> dict[str, Any]:
     """The wording's variables; the cited 实施方案 is the profile's (its 文号 unless the form gives one)."""
     we, whole = _place_words(form)
     plan = profile.plan
@@ -248,7 +261,7 @@ def self_check_document(
     """The 自查报告 of `form`, addressed to the profile's 教育局; `found` are the inconsistencies the
     caller chose to let through."""
     w = _wording()
-    v = _template_values(form, profile, rounding)
+    v = template_values(form, profile, rounding)
     heads = w["headings"]
     body: list[Block] = [
         Paragraph(text=render(w["opening"], **v)),
@@ -272,6 +285,23 @@ def self_check_document(
     body.extend(_paragraphs(form.values.get("problems")) or [Paragraph(text=w["empty_section"])])
     body.append(Heading(level=1, text=heads["measures"]))
     body.extend(_paragraphs(form.values.get("measures")) or [Paragraph(text=w["empty_section"])])
+    return report_document(form, profile, body, unit=unit, rounding=rounding, found=found, table=True)
+
+
+def report_document(
+    form: SelfCheck,
+    profile: Profile,
+    body: list[Block],
+    *,
+    unit: Unit | None,
+    rounding: stats.RoundingMode,
+    found: Sequence[Problem],
+    table: bool,
+) -> Document:
+    """The 自查报告 around `body`: title, 主送, 署名 and dates from `form` and the wording; with `table`
+    the 辍学情况统计表 as its 附件."""
+    w = _wording()
+    v = template_values(form, profile, rounding)
     date = form.values["report_date"]
     return Document(
         format="plain" if form.values.get("layout_format") == "无版头" else "file",
@@ -294,14 +324,19 @@ def self_check_document(
                     statistics_table(form, rounding, found),
                 ],
             )
-        ],
+        ]
+        if table
+        else [],
         colophon=Colophon(printer=unit.mark if unit else form.unit, print_date=date),
     )
 
 
-def check_or_refuse(form: SelfCheck, *, allow_inconsistent: bool) -> list[Problem]:
-    """The form's inconsistencies; without `allow_inconsistent` they stop the run as errors."""
-    found = inconsistencies(form)
+def check_or_refuse(
+    form: SelfCheck, *, allow_inconsistent: bool, given: frozenset[str] | None = None
+) -> list[Problem]:
+    """The form's inconsistencies (of the `given` counts); without `allow_inconsistent` they stop the
+    run as errors."""
+    found = inconsistencies(form, given)
     if found and not allow_inconsistent:
         errors = [Problem(p.location, f"{p.message}（{INCONSISTENT_HINT}）") for p in found]
         raise InputError(errors)
@@ -323,8 +358,10 @@ def write_self_check(
     source: Path | str,
     source_is_output: bool = False,
     folder: str = "",
+    doc: Document | None = None,
 ) -> list[str]:
-    doc = self_check_document(form, profile, unit=unit, rounding=rounding, found=found)
+    """Write the report of `form` (or the given `doc` made from it, e.g. a narrative report)."""
+    doc = doc or self_check_document(form, profile, unit=unit, rounding=rounding, found=found)
     return write_document(out, doc, in_folder(folder, f"{safe_stem(form.unit, UNNAMED)}_自查报告"), kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
 
@@ -344,23 +381,30 @@ def build_self_check_files(
 
     Returns the written paths, and the corrections and inconsistencies let through (to print as warnings).
     """
+    from .self_check_narrative import Narrative, narrative_document, read_narrative_file
+
     profile = load_profile(settings)
     units = units_by_name(units_file)
     problems: list[Problem] = []
-    checked: list[tuple[Path, SelfCheck, list[Problem]]] = []
+    checked: list[tuple[Path, SelfCheck, list[Problem], Narrative | None]] = []
     for path in inputs:
         try:
-            form = read_self_check(path)
-            checked.append((path, form, check_or_refuse(form, allow_inconsistent=allow_inconsistent)))
+            narrative = read_narrative_file(path)  # a narrative YAML (自检自查报告), else None
+            form = narrative.form if narrative else read_self_check(path)
+            given = narrative.given if narrative else None
+            found = check_or_refuse(form, allow_inconsistent=allow_inconsistent, given=given)
+            checked.append((path, form, found, narrative))
         except InputError as exc:
             problems.extend(exc.problems + exc.warnings)
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     with OutputSet(outdir, force=force) as out:
-        for path, form, found in checked:
-            write_self_check(out, form, profile, unit=units.get(form.unit), rounding=rounding, found=found,
-                             source=path)
-    notes = [*profile.warnings, *(p for _, form, found in checked for p in (*form.warnings, *found))]
+        for path, form, found, narrative in checked:
+            unit = units.get(form.unit)
+            doc = narrative and narrative_document(narrative, profile, unit=unit, rounding=rounding, found=found)
+            write_self_check(out, form, profile, unit=unit, rounding=rounding, found=found, source=path,
+                             doc=doc)
+    notes = [*profile.warnings, *(p for _, form, found, _ in checked for p in (*form.warnings, *found))]
     return out.written, notes
 
 

@@ -24,7 +24,8 @@ from ..model.document import Image
 
 if TYPE_CHECKING:
     from ..fonts import FontSet
-from .text import Measure, break_lines, em_measure, line_width
+from . import columns
+from .text import Measure, break_lines, em_measure, justifiable, line_width
 from .title import shape_title
 
 Align = Literal["justify", "left", "center", "right"]
@@ -246,6 +247,28 @@ class _Flow:
         self.page.items.append(Placed(y, item))
         self.y = max(self.y, y + item.height_pt)
 
+    def carry_over(self) -> None:
+        """Open a new page that takes this page's last paragraph along, with the kept lines (a
+        heading) above it, and keep that paragraph with what follows (DOCX: w:keepNext and
+        w:keepLines, so Word and LibreOffice move the same lines). A page of nothing else stays."""
+        items = self.page.items
+        n = 0
+        while n < len(items) and isinstance(items[-1 - n].item, Line):  # the last paragraph
+            n += 1
+            if items[-n].item.paragraph_start:
+                break
+        while n < len(items) and isinstance(items[-1 - n].item, Line) and items[-1 - n].item.keep_with_next:
+            n += 1
+        if n == 0 or n == len(items) or not items[-n].item.paragraph_start:
+            self.new_page(landscape=self.page.landscape, forced=False)
+            return
+        moved = [pl.item for pl in items[-n:]]
+        self.y = items[-n].y_pt
+        del items[-n:]
+        self.new_page(landscape=self.page.landscape, forced=False)
+        for line in moved:
+            self.place(replace(line, keep_with_next=True))
+
     def finish(self) -> None:
         self.page.used_pt = self.y
 
@@ -283,8 +306,12 @@ class Layouter:
                           self.m.autospace(g.BODY_SIZE_PT))
         lines = []
         lead_font, lead_left = lead or (None, 0)
+        ragged_before = False  # the line above ended short of the edge: this one starts after a break
         for i, chunk in enumerate(raw):
             last = i == len(raw) - 1
+            indent = first_indent if i == 0 else rest_indent
+            flush = align == "justify" and not last and justifiable(
+                chunk, indent + self.body_width(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len
             lines.append(
@@ -293,15 +320,17 @@ class Layouter:
                     font=font,
                     size_pt=g.BODY_SIZE_PT,
                     align=align,
-                    indent_pt=first_indent if i == 0 else rest_indent,
-                    flush=align == "justify" and not last,
+                    indent_pt=indent,
+                    flush=flush,
                     role=role,
                     paragraph_start=i == 0,
                     lead_len=lead_len,
                     lead_font=lead_font if lead_len else None,
+                    hard_break=ragged_before,
                     keep_with_next=keep_with_next,
                 )
             )
+            ragged_before = align == "justify" and not last and not flush
         return lines
 
     def body_width(self, text: str) -> float:
@@ -503,7 +532,7 @@ class Layouter:
 
     def blocks(self, blocks: list) -> None:
         for i, block in enumerate(blocks):
-            if isinstance(block, Paragraph) and block.keep_with_next and (i == 0 or not _keeps(blocks[i - 1])):
+            if _keeps(block) and (i == 0 or not _keeps(blocks[i - 1])):
                 self.keep_together(blocks[i:])
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
@@ -521,29 +550,35 @@ class Layouter:
                 self.sign_fields(block)
 
     def keep_together(self, blocks: list) -> None:
-        """Start a new page unless a run of keep-with-next paragraphs and the block after them
-        fit on this one (when they fit on a page at all)."""
+        """Start a new page unless a run of keep-with-next blocks (headings, captions, signature
+        lines) and the first line of the block after them fit on this one (when they fit on a page
+        at all) — as Word and LibreOffice apply w:keepNext with widow control off."""
         height = 0.0
         for block in blocks:
+            if not _keeps(block):
+                height += PITCH  # only its first line must come along (a table: its first row)
+                break
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
                 height += PITCH * len(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
-            elif isinstance(block, Heading):
-                height += PITCH * len(self.paragraph_lines(block.text + (block.run_in or "")))
             else:
-                height += PITCH  # a table or picture: its first line must come along
-            if not _keeps(block):
-                break
+                height += PITCH * len(self.paragraph_lines(block.text))
         if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
 
     def sign_fields(self, block: SignFields) -> None:
         """签字栏: `per_row` fields to a line, each its label and a writing line to the column's end
         (one character short of the next column), a blank line above every row; with `dated`, a
-        blank date under each writing line. The whole block stays on one page when it fits on one."""
+        blank date under each writing line. Fewer fields go to a line when a label would leave less
+        than `SIGN_FIELD_MIN_WRITING_CHARS` to write on. The block stays on one page when it fits on one."""
         width = self.text_width
-        column = width / block.per_row
-        rows = [block.labels[i:i + block.per_row] for i in range(0, len(block.labels), block.per_row)]
+        per_row = block.per_row
+        needed = max(self.body_width(label.rstrip("：") + "：") for label in block.labels) + CHAR * (
+            g.SIGN_FIELD_MIN_WRITING_CHARS + 1)  # label, writing line, a character to the next column
+        while per_row > 1 and needed > width / per_row:
+            per_row -= 1
+        column = width / per_row
+        rows = [block.labels[i:i + per_row] for i in range(0, len(block.labels), per_row)]
         lines_per_row = 2 if block.dated else 1
         gap = g.SIGN_FIELD_ROW_GAP_LINES
         height = PITCH * (len(rows) * lines_per_row + len(rows) * gap)
@@ -560,7 +595,7 @@ class Layouter:
                 label = label if label.endswith("：") else label + "："
                 x = c * column
                 room = column - CHAR - self.body_width(label)
-                fields.append((x, label + g.WRITING_LINE_CHAR * max(4, int(room // stroke))))
+                fields.append((x, label + g.WRITING_LINE_CHAR * max(1, int(room // stroke))))
                 # under the writing line, or as far right as the column allows
                 dates.append((max(x, min(x + self.body_width(label), x + column - CHAR - date_width)),
                               g.SIGN_FIELD_DATE_TEXT))
@@ -573,8 +608,8 @@ class Layouter:
         if h.run_in:  # heading words in the heading font, the rest of the paragraph in 仿宋
             lead = (font, len(h.text))
             self.lines(self.paragraph_lines(h.text + h.run_in, role=f"h{h.level}", lead=lead))
-        else:
-            self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}"))
+        else:  # a heading never ends a page: it stays with the first line after it
+            self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}", keep_with_next=True))
 
     def table(self, table: Table) -> None:
         if table.caption:  # centred above its table, on the same page as the header row
@@ -603,19 +638,9 @@ class Layouter:
             self.flow.place(TableBox(table, widths, heights, tuple(current), used))
 
     def column_widths(self, table: Table) -> tuple[float, ...]:
-        width = self.text_width
-        if table.widths:
-            weights = list(table.widths)
-        else:
-            margin = 2 * g.TABLE_CELL_MARGIN_PT
-            lo = g.TABLE_MIN_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
-            hi = g.TABLE_MAX_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
-            weights = [
-                min(hi, max(lo, *(self.m.table(row[c]) + margin for row in table.rows)))
-                for c in range(table.columns)
-            ]
-        total = sum(weights)
-        return tuple(width * w / total for w in weights)
+        """Column widths from the content (layout/columns.py): numbers are never split in a cell."""
+        return columns.column_widths(table.rows, table.columns, self.text_width, self.m.table,
+                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None)
 
     def row_heights(self, table: Table, widths: tuple[float, ...]) -> tuple[float, ...]:
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
@@ -661,25 +686,28 @@ class Layouter:
             )
 
     def signature_block(self) -> None:
-        """署名, 成文日期, 附注 (§7.3.5, §7.3.6); a date left for the hand is a blank "年 月 日"."""
+        """署名, 成文日期, 附注 (§7.3.5, §7.3.6); a date left for the hand is a blank "年 月 日".
+        The blank lines, 署名 and 日期 stay on one page, and never on a page of their own
+        (§7.3.5.1): when they do not fit under the body, the last body paragraph goes over with them."""
         doc = self.doc
         date_text = format_date(doc.date) if doc.date else g.HAND_DATE_TEXT
         wd = self.body_width(date_text)
         sigs = doc.signatures
+        block: list[Item] = []
         if doc.seal:
-            self.blank(g.SEAL_BLANK_LINES_ABOVE_SIGNATURE)
+            block += [Gap(PITCH, keep_with_next=True)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE
             date_right = g.SEAL_DATE_RIGHT_INDENT_CHARS * CHAR
             centre_right = date_right + wd / 2  # distance of the date's centre from the right edge
-            if len(sigs) > 1 and self.sealed_rows(sigs, WIDTH - centre_right):
-                sigs = []
+            if len(sigs) > 1 and self.sealed_rows(sigs, WIDTH - centre_right, block):
+                sigs, block = [], []  # the blank lines and the rows are placed
             for sig in sigs:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
                         right = max(0.0, centre_right - self.body_width(text) / 2)
-                        self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                                             right_indent_pt=right, role=role, paragraph_start=True))
+                        block.append(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right", right_indent_pt=right,
+                                          role=role, paragraph_start=True, keep_with_next=True))
         else:
-            self.blank(g.NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE)
+            block += [Gap(PITCH, keep_with_next=True)] * g.NO_SEAL_BLANK_LINES_ABOVE_SIGNATURE
             ws = max((self.body_width(s.name) for s in sigs), default=0.0)
             sig_right = g.NO_SEAL_SIGNATURE_RIGHT_INDENT_CHARS * CHAR
             shift = g.NO_SEAL_DATE_SHIFT_CHARS * CHAR
@@ -692,18 +720,23 @@ class Layouter:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
                         right = sig_start_right - self.body_width(text)
-                        self.flow.place(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                                             right_indent_pt=right, role=role, paragraph_start=True))
-        self.flow.place(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                             right_indent_pt=date_right, role="date", paragraph_start=True))
+                        block.append(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right", right_indent_pt=right,
+                                          role=role, paragraph_start=True, keep_with_next=True))
+        block.append(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
+                          right_indent_pt=date_right, role="date", paragraph_start=True))
+        if not self.flow.fits(sum(item.height_pt for item in block)) and self.flow.y > 0:
+            self.flow.carry_over()
+        for item in block:
+            self.flow.place(item)
         if doc.note:
             self.lines(self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note"))
 
-    def sealed_rows(self, sigs: list[Signature], last_centre: float) -> bool:
+    def sealed_rows(self, sigs: list[Signature], last_centre: float, above: list[Item]) -> bool:
         """联合行文 with seals (§7.3.5.1): the 署名 in rows of `JOINT_SEALS_PER_ROW`, in the organs'
         order, each centred on its seal's column; the last name centred over the date (x of its centre
-        `last_centre`, pt from the 版心's left). False, placing nothing, when two seals do not fit side
-        by side (then the names stand one above the other, each centred over the date)."""
+        `last_centre`, pt from the 版心's left), under the blank lines `above`. False, placing nothing,
+        when two seals do not fit side by side (then the names stand one above the other, each
+        centred over the date)."""
         per_row = g.JOINT_SEALS_PER_ROW
         seal = g.mm_to_pt(g.SEAL_DIAMETER_MM)
         pitch = min(WIDTH / per_row, (last_centre - seal / 2) / (per_row - 1))
@@ -712,8 +745,10 @@ class Layouter:
             return False
         rows = [sigs[i:i + per_row] for i in range(0, len(sigs), per_row)]  # a short last row keeps to the right
         height = PITCH * ((len(rows) - 1) * g.SEAL_ROW_PITCH_LINES + 2)  # the rows and the date: one page
-        if not self.flow.fits(height) and self.flow.y > 0:
-            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+        if not self.flow.fits(height + sum(item.height_pt for item in above)) and self.flow.y > 0:
+            self.flow.carry_over()
+        for item in above:
+            self.flow.place(item)
         for r, row in enumerate(rows):
             if r:
                 self.blank(g.SEAL_ROW_PITCH_LINES - 1, keep_with_next=True)
@@ -784,7 +819,9 @@ class Layouter:
 
 
 def _keeps(block: object) -> bool:
-    return isinstance(block, Paragraph) and block.keep_with_next
+    """True for blocks kept on the page of what follows: marked paragraphs, headings on their own
+    line (a run-in heading is the start of its paragraph's text)."""
+    return (isinstance(block, Paragraph) and block.keep_with_next) or (isinstance(block, Heading) and not block.run_in)
 
 
 def png_size(path: Path) -> tuple[int, int]:

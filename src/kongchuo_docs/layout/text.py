@@ -93,6 +93,15 @@ def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 
 
+def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -> bool:
+    """Whether a line of `text` (natural width `natural_pt`) may be spread to `width_pt`: the
+    added space per gap between characters is at most ``gbt9704.JUSTIFY_MAX_GAP_EM`` of `size_pt`."""
+    gaps = len(text.rstrip()) - 1
+    if gaps < 1:
+        return False
+    return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
+
+
 def break_lines(
     text: str,
     width_pt: float,
@@ -105,8 +114,11 @@ def break_lines(
     lines: list[str] = []
     current = ""
     used = first_indent_pt
+    widths: dict[str, float] = {}  # units repeat (characters, punctuation): measure each once
     for unit in units(text):
-        w = line_width(unit, measure, autospace_pt)
+        w = widths.get(unit)
+        if w is None:
+            w = widths[unit] = line_width(unit, measure, autospace_pt)
         if current and autospace_pt and {script(current[-1]), script(unit[0])} == {"latin", "cjk"}:
             w += autospace_pt
         if used + w <= width_pt + _FIT_EPSILON_PT:
@@ -117,10 +129,12 @@ def break_lines(
             lines.append(current)
             current, used = "", 0.0
             unit = unit.lstrip()
-        while unit and used + line_width(unit, measure, autospace_pt) > width_pt + _FIT_EPSILON_PT:
-            head, unit = _split_to_fit(unit, width_pt - used, measure)  # wider than a whole line
+        while unit:  # a unit wider than a whole line: as many full lines as it takes
+            head, rest = _split_to_fit(unit, width_pt - used, measure)
+            if not rest:
+                break
             lines.append(current + head)
-            current, used = "", 0.0
+            current, used, unit = "", 0.0, rest
         current += unit
         used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
     if current or not lines:
@@ -129,7 +143,18 @@ def break_lines(
 
 
 def _split_to_fit(unit: str, room_pt: float, measure: Measure) -> tuple[str, str]:
-    cut = len(unit)
-    while cut > 1 and measure(unit[:cut]) > room_pt + _FIT_EPSILON_PT:
-        cut -= 1
-    return unit[:cut], unit[cut:]
+    """(head, rest): the longest head of `unit` no wider than `room_pt` (at least one character),
+    found by doubling then bisecting, so a long unit costs O(log n) measures per line."""
+    def fits(n: int) -> bool:
+        return measure(unit[:n]) <= room_pt + _FIT_EPSILON_PT
+
+    if fits(len(unit)):
+        return unit, ""
+    good, bad = 1, 2
+    while bad < len(unit) and fits(bad):
+        good, bad = bad, bad * 2
+    bad = min(bad, len(unit))
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        good, bad = (mid, bad) if fits(mid) else (good, mid)
+    return unit[:good], unit[good:]

@@ -27,7 +27,7 @@ from typing import IO
 
 import jinja2
 
-from .. import gbt9704
+from .. import gbt9704, sandbox
 from ..errors import Location, Problems
 from . import spec as spec_mod
 from .docx_template import SIGNATURE_GLOBAL, package_parts
@@ -72,7 +72,7 @@ class CompiledDocx:
         )
 
     def render(self, fields: Mapping[str, object]) -> str:
-        return self.body.render(fields)
+        return sandbox.render(self.body, fields, where=self.source_label, field="正文")
 
 
 def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool) -> CompiledDocx:
@@ -80,7 +80,7 @@ def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool)
     env = _environment()
     spec_mod.check_fields(spec_mod.block_sources(spec), known, env, f"{spec.file_label}模板")
     parts = package_parts(spec)
-    return _compile(parts, env, duplex=duplex, label=f"{spec.file_label}模板")
+    return _compile(parts, env, known, duplex=duplex, label=spec.source or f"{spec.file_label}模板")
 
 
 def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> CompiledDocx:
@@ -116,13 +116,12 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
     env = _environment()
     body = _split(dict(patched)[DOCUMENT_PART].decode("utf-8"), path.name)[1]
     spec_mod.check_fields([body], known | set(env.globals), env, path)
-    return _compile(patched, env, duplex=duplex, label=path.name)
+    return _compile(patched, env, known, duplex=duplex, label=path.name)
 
 
 def _environment() -> jinja2.Environment:
-    env = spec_mod.environment(autoescape=True)
-    env.globals[SIGNATURE_GLOBAL] = seal_indents_twips
-    return env
+    """The sandbox with XML escaping and the one extra global the default template calls."""
+    return spec_mod.environment(autoescape=True, extra_globals={SIGNATURE_GLOBAL: seal_indents_twips})
 
 
 def _split(document: str, label: str) -> tuple[str, str, str, str]:
@@ -153,7 +152,10 @@ def _with_section_type(sect_pr: str, section_type: str) -> str:
     return sect_pr[: follower.start()] + element + sect_pr[follower.start() :]
 
 
-def _compile(parts: list[tuple[str, bytes]], env: jinja2.Environment, *, duplex: bool, label: str) -> CompiledDocx:
+def _compile(
+    parts: list[tuple[str, bytes]], env: jinja2.Environment, known: set[str], *, duplex: bool, label: str
+) -> CompiledDocx:
+    """Split and compile; a body that breaks a sandbox rule on sample values is refused here, before input."""
     document = dict(parts)[DOCUMENT_PART].decode("utf-8")
     head, body, sect_pr, tail = _split(document, label)
     problems = Problems()
@@ -162,6 +164,7 @@ def _compile(parts: list[tuple[str, bytes]], env: jinja2.Environment, *, duplex:
     except jinja2.TemplateSyntaxError as exc:
         problems.error(Location(label, line=exc.lineno), f"模板语法错误：{exc.message}")
         problems.raise_if_errors()
+    sandbox.trial_render(template, known, where=label, field="正文")
     return CompiledDocx(
         parts=tuple((name, data) for name, data in parts if name != DOCUMENT_PART),
         head=head,

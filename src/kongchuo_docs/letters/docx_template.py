@@ -14,6 +14,7 @@ import re
 from xml.sax.saxutils import escape
 
 from .. import gbt9704 as g
+from ..writers.font_table import font_table_xml
 from .spec import Block, LetterSpec
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -64,6 +65,39 @@ def _fill(labels: list[str], keep_next: bool) -> str:
     return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>", keep_next=keep_next)
 
 
+def _table(block: Block, keep_next: bool) -> str:
+    """A bordered label/value table (送达回证): a 4-column grid of label, value, label, value; a 2-cell
+    row's value spans three columns. Rows never split and stay with the cut line above them."""
+    label_w = round(g.LETTER_SLIP_TABLE_LABEL_CHARS * SLIP_CHAR_TWIPS)
+    value_w = (TYPE_AREA_TWIPS - 2 * label_w) // 2
+    border = f'w:val="single" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="0" w:color="000000"'
+    edges = "".join(f"<w:{e} {border}/>" for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    pad = round(g.LETTER_SLIP_TABLE_PAD_CHARS * SLIP_CHAR_TWIPS)
+    height = round(g.LETTER_SLIP_TABLE_ROW_LINES * g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT))
+    rows = []
+    for r, row in enumerate(block.rows):
+        keep = keep_next or r < len(block.rows) - 1
+        cells = []
+        for i, text in enumerate(row):
+            label = i % 2 == 0
+            width = label_w if label else (value_w if len(row) == 4 else TYPE_AREA_TWIPS - label_w)
+            span = '<w:gridSpan w:val="3"/>' if len(row) == 2 and not label else ""
+            ppr = ("<w:keepNext/>" if keep else "") + ('<w:jc w:val="center"/>' if label else "")
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="LetterSlip"/>{ppr}</w:pPr>{_run(text)}</w:p></w:tc>'
+            )
+        rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/></w:trPr>'
+                    f"{''.join(cells)}</w:tr>")  # fmt: skip
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (label_w, value_w, label_w, value_w))
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{TYPE_AREA_TWIPS}" w:type="dxa"/><w:tblBorders>{edges}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{pad}" w:type="dxa"/>'
+        f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f"{''.join(rows)}</w:tbl>"
+    )
+
+
 def _signature(block: Block) -> str:
     blanks = _blank() * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE
     return (
@@ -95,6 +129,8 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
         xml = _signature(block)
     elif block.type == "cut":
         xml = _para("LetterCut", _run(block.text), **opts)
+    elif block.type == "table":
+        xml = _table(block, keep_next)
     else:  # fill
         xml = _fill(block.labels, keep_next)
     return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
@@ -144,6 +180,10 @@ def styles_xml() -> str:
     slip_size = f'<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
     slip_rpr = f"{_rfonts(g.FONT_FANGSONG)}{slip_size}"
     keep = "<w:keepLines/>"
+    cut_clear = (  # the cut line at least LETTER_CUT_CLEARANCE_LINES below the date (and the seal on it)
+        f'<w:spacing w:before="{g.LETTER_CUT_CLEARANCE_TWIPS}" w:after="0" '
+        f'w:line="{g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)}" w:lineRule="exact"/>'
+    )
     cut_border = (
         f'<w:pBdr><w:top w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
     )
@@ -158,7 +198,7 @@ def styles_xml() -> str:
         _style("LetterBodyIndent", "LetterBody", indent, ""),
         _style("LetterTitle", "LetterBody", '<w:jc w:val="center"/>',
                f'{_rfonts(g.FONT_XIAOBIAOSONG)}<w:sz w:val="{TITLE_HALF_PT}"/><w:szCs w:val="{TITLE_HALF_PT}"/>'),
-        _style("LetterCut", "LetterSlip", f'{keep}{cut_border}<w:jc w:val="center"/>',
+        _style("LetterCut", "LetterSlip", f'{keep}{cut_border}{cut_clear}<w:jc w:val="center"/>',
                f"{_rfonts(g.FONT_HEITI)}{slip_size}"),
         _style("LetterSlip", "LetterBody", f"{keep}{slip_exact}", slip_rpr),
         _style("LetterSlipIndent", "LetterSlip", slip_indent, ""),
@@ -185,6 +225,8 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
         '<Override PartName="/word/settings.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+        '<Override PartName="/word/fontTable.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
         "</Types>"
     )
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -197,7 +239,8 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId2" Type="{rel}/settings" Target="settings.xml"/></Relationships>'
+        f'<Relationship Id="rId2" Type="{rel}/settings" Target="settings.xml"/>'
+        f'<Relationship Id="rId3" Type="{rel}/fontTable" Target="fontTable.xml"/></Relationships>'
     )
     settings = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -213,4 +256,5 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         ("word/_rels/document.xml.rels", doc_rels.encode()),
         ("word/styles.xml", styles_xml().encode()),
         ("word/settings.xml", settings.encode()),
+        ("word/fontTable.xml", font_table_xml()),
     ]

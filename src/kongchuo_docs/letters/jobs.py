@@ -53,6 +53,7 @@ class UnitResult:
     target: Path
     letters: int
     pages: int | None
+    spilled: int = 0  # letters whose slip was pushed to a second page (PDF only)
 
 
 class Engines:
@@ -74,8 +75,8 @@ class Engines:
         merged = (self.fields(letter) for letter in unit.letters)
         if unit.fmt == "pdf":
             assert self.pdf is not None
-            count, pages = self.pdf.write(merged, unit.target, title=unit.title)
-            return UnitResult(unit.target, count, pages)
+            count, pages, spilled = self.pdf.write(merged, unit.target, title=unit.title)
+            return UnitResult(unit.target, count, pages, spilled)
         if unit.fmt == "docx":
             return UnitResult(unit.target, write_merged(self.docx, merged, unit.target), None)
         return UnitResult(unit.target, self._per_record_zip(merged, unit.target), None)

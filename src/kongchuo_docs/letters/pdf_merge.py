@@ -26,7 +26,8 @@ from typing import BinaryIO
 import jinja2
 
 from .. import gbt9704 as g
-from ..layout.text import break_lines
+from .. import sandbox
+from ..layout.text import break_lines, justifiable
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
 from .pdf_fonts import EmbeddedFont, FontPack
@@ -84,15 +85,33 @@ class FillLine:
     pitch: float
 
 
-Line = TextLine | Blank | CutLine | FillLine
+@dataclass(frozen=True)
+class TableCell:
+    """One bordered cell: `x`, `width` in pt from the 版心 left; its lines already broken and placed."""
+
+    x: float
+    width: float
+    lines: tuple[TextLine, ...]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of a bordered slip table (送达回证); `pitch` is the row height in pt."""
+
+    cells: tuple[TableCell, ...]
+    pitch: float
+
+
+Line = TextLine | Blank | CutLine | FillLine | TableRow
 
 
 @dataclass(frozen=True)
 class _Compiled:
     block: spec_mod.Block
     slip: bool
-    when: Callable[..., object] | None
+    when: jinja2.Template | None
     texts: tuple[jinja2.Template, ...]
+    label: str  # the block's place in the wording file, for messages
 
 
 class CompiledPdf:
@@ -102,16 +121,17 @@ class CompiledPdf:
         env = spec_mod.environment(autoescape=False)
         self.fonts = fonts
         self.duplex = duplex
+        self.source = spec.source
         self.bookmark = env.from_string(spec.bookmark) if spec.bookmark else None
         self.blocks = [
             _Compiled(
                 block,
-                slip,
-                env.compile_expression(block.when) if block.when else None,
+                i >= len(spec.blocks),
+                env.from_string(spec_mod.condition_source(block.when)) if block.when else None,
                 tuple(env.from_string(t) for t in block.texts()),
+                spec.block_label(i),
             )
-            for slip, blocks in ((False, spec.blocks), (True, spec.slip))
-            for block in blocks
+            for i, block in enumerate(spec.all_blocks())
         ]
 
     # -- layout
@@ -137,7 +157,7 @@ class CompiledPdf:
             indent = first if i == 0 else 0.0
             natural = measure(line)
             line_spacing = spacing
-            if align == "justify" and i < len(lines) - 1 and len(line) > 1:
+            if align == "justify" and i < len(lines) - 1 and justifiable(line, indent + natural, width, size):
                 line_spacing += (width - indent - natural) / (len(line) - 1)
                 x = indent
             elif align == "center":
@@ -151,7 +171,7 @@ class CompiledPdf:
 
     def _block_lines(self, item: _Compiled, fields: Mapping[str, object]) -> list[Line]:
         block = item.block
-        texts = [t.render(fields) for t in item.texts]
+        texts = [sandbox.render(t, fields, where=self.source, field=item.label) for t in item.texts]
         body, pitch = g.BODY_SIZE_PT, g.LINE_PITCH_PT
         slip_size, slip_pitch = g.LETTER_SLIP_SIZE_PT, g.LETTER_SLIP_LINE_PITCH_PT
         size, line_pitch = (slip_size, slip_pitch) if item.slip else (body, pitch)
@@ -184,7 +204,30 @@ class CompiledPdf:
         if block.type == "cut":
             first, *rest = self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")
             return [CutLine(first, slip_pitch), *rest]  # type: ignore[arg-type]
+        if block.type == "table":
+            return [self._table_row(row, size, line_pitch) for row in block.table_rows(texts)]
         return [self._fill(texts, size, line_pitch)]
+
+    def _table_row(self, cells: list[str], size: float, pitch: float) -> TableRow:
+        """A table row of label/value pairs: labels centred in a fixed column, values left-aligned in
+        the rest (a 2-cell row's value spans it all); taller when a value needs more lines."""
+        label_w = g.LETTER_SLIP_TABLE_LABEL_CHARS * size
+        value_w = (WIDTH - label_w * (len(cells) // 2)) / (len(cells) // 2)
+        pad = g.LETTER_SLIP_TABLE_PAD_CHARS * size
+        measure = self._measure(BODY, size, 0.0)
+        placed: list[TableCell] = []
+        x = 0.0
+        for i, text in enumerate(cells):
+            width = label_w if i % 2 == 0 else value_w
+            lines = break_lines(text, width - 2 * pad, measure, 0.0) if text else []
+            placed.append(TableCell(x, width, tuple(
+                TextLine(line, BODY, size, x + ((width - measure(line)) / 2 if i % 2 == 0 else pad), 0.0, pitch)
+                for line in lines
+            )))  # fmt: skip
+            x += width
+        rows_needed = max((len(c.lines) for c in placed), default=1)
+        height = max(g.LETTER_SLIP_TABLE_ROW_LINES * pitch, (rows_needed + 0.5) * pitch)
+        return TableRow(tuple(placed), height)
 
     def _fill(self, labels: list[str], size: float, pitch: float) -> FillLine:
         n = len(labels)
@@ -202,35 +245,38 @@ class CompiledPdf:
         body: list[Line] = []
         slip: list[Line] = []
         for item in self.blocks:
-            if item.when is not None and not item.when(**fields):
+            if item.when is not None and not sandbox.render(item.when, fields, where=self.source, field=item.label):
                 continue
             (slip if item.slip else body).extend(self._block_lines(item, fields))
         return body, slip
 
     # -- output
-    def write(self, letters: Iterable[Mapping[str, object]], target: Path, *, title: str) -> tuple[int, int]:
-        """Write all `letters` into one PDF at `target`; return (letters, pages)."""
+    def write(self, letters: Iterable[Mapping[str, object]], target: Path, *, title: str) -> tuple[int, int, int]:
+        """Write all `letters` into one PDF at `target`; return (letters, pages, spilled): `spilled`
+        counts the letters whose body fits one page but whose slip had to go to a second page."""
         with target.open("wb") as fh:
             writer = _PdfWriter(fh, self.fonts)
-            count = 0
+            count = spilled = 0
             for fields in letters:
                 if self.bookmark is not None:
-                    writer.bookmark(self.bookmark.render(fields).strip())
+                    writer.bookmark(sandbox.render(self.bookmark, fields, where=self.source, field="bookmark").strip())
                 body, slip = self.letter(fields)
-                self._paginate(writer, body, slip)
+                spilled += self._paginate(writer, body, slip)
                 count += 1
                 if self.duplex and writer.page_count % 2:
                     writer.blank_page()
             writer.finish(title)
-        return count, writer.page_count
+        return count, writer.page_count, spilled
 
-    def _paginate(self, writer: _PdfWriter, body: list[Line], slip: list[Line]) -> None:
+    def _paginate(self, writer: _PdfWriter, body: list[Line], slip: list[Line]) -> bool:
         """Body lines from the 版心 top; the slip kept whole at the 版心 bottom (the cut line as low as
-        possible, clear of the seal). When the body leaves no room for it, the slip goes to the next
-        page. With ``duplex`` a slip is only ever printed on a front side (odd page) whose back is
-        blank, so cutting it off never cuts into the letter: if the body ends on a back side, the slip
-        goes to the front of a new sheet."""
+        possible) and at least `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and seal).
+        When the body leaves no room for it, the slip goes to the next page. With ``duplex`` a slip is
+        only ever printed on a front side (odd page) whose back is blank, so cutting it off never cuts
+        into the letter: if the body ends on a back side, the slip goes to the front of a new sheet.
+        Returns whether a one-page body had its slip pushed to another page."""
         page = _PageContent(self.fonts)
+        first_page = writer.page_count
         used = 0.0
         for line in body:
             if used + line.pitch > HEIGHT + _FIT_PT:
@@ -238,9 +284,12 @@ class CompiledPdf:
                 page, used = _PageContent(self.fonts), 0.0
             page.draw(line, used)
             used += line.pitch
+        body_pages = writer.page_count - first_page + 1
         slip_height = sum(line.pitch for line in slip)
         on_back_side = writer.page_count % 2 == 1  # the page being drawn would be an even page
-        if slip and (used + slip_height > HEIGHT + _FIT_PT or (self.duplex and on_back_side)):
+        no_room = used + g.LETTER_CUT_CLEARANCE_PT + slip_height > HEIGHT + _FIT_PT
+        spilled = bool(slip) and no_room and body_pages == 1
+        if slip and (no_room or (self.duplex and on_back_side)):
             writer.page(page)
             if self.duplex and writer.page_count % 2:
                 writer.blank_page()
@@ -250,6 +299,7 @@ class CompiledPdf:
             page.draw(line, top)
             top += line.pitch
         writer.page(page)
+        return spilled
 
 
 # ---------------------------------------------------------------- PDF writing
@@ -274,6 +324,14 @@ class _PageContent:
                 f"q {g.LETTER_RULE_PT:.2f} w [{g.LETTER_CUT_DASH_PT:g} {g.LETTER_CUT_DASH_GAP_PT:g}] 0 d "
                 f"{LEFT:.2f} {y:.2f} m {LEFT + WIDTH:.2f} {y:.2f} l S Q"
             )
+        elif isinstance(line, TableRow):
+            y = TOP - top - line.pitch
+            for cell in line.cells:
+                self.ops.append(f"q {g.LETTER_RULE_PT:.2f} w {LEFT + cell.x:.2f} {y:.2f} {cell.width:.2f} "
+                                f"{line.pitch:.2f} re S Q")  # fmt: skip
+                offset = (line.pitch - sum(t.pitch for t in cell.lines)) / 2
+                for k, text in enumerate(cell.lines):
+                    self._text(text, top + offset + k * text.pitch)
         elif isinstance(line, FillLine):
             baseline = self._baseline(line.labels[0], top)
             for label, end in zip(line.labels, line.ends, strict=True):

@@ -8,19 +8,21 @@ field a template uses that neither the roster nor the settings provide, before a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 import jinja2.meta
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .. import sandbox
 from ..errors import Location, Problems
-from ..resources import template_path
+from ..wording import load_wording, located_strings
 
-BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill"]
+BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
 
+_UNSAFE_NAME = frozenset('\\/:*?"<>|') | {chr(c) for c in range(32)}
 KIND_FILES = {"入学": "enrolment.yaml", "劝返": "return.yaml", "责令": "order.yaml"}
 """``--kind`` value → the template file in ``templates/letters/``."""
 
@@ -35,7 +37,15 @@ class Block(BaseModel):
     issuer: str = ""  # signature: 署名
     date: str = ""  # signature: 成文日期
     labels: list[str] = Field(default_factory=list)  # fill: write-in fields on one line
+    rows: list[list[str]] = Field(default_factory=list)  # table: [标签, 内容] or [标签, 内容, 标签, 内容]
     when: str | None = Field(default=None, alias="if")
+
+    @field_validator("rows")
+    @classmethod
+    def _two_or_four_cells(cls, rows: list[list[str]]) -> list[list[str]]:
+        if any(len(row) not in (2, 4) for row in rows):
+            raise ValueError("表格每行应为 [标签, 内容] 或 [标签, 内容, 标签, 内容]")
+        return rows
 
     def texts(self) -> list[str]:
         """The Jinja sources of this block, in reading order."""
@@ -43,7 +53,14 @@ class Block(BaseModel):
             return [self.issuer, self.date]
         if self.type == "fill":
             return list(self.labels)
+        if self.type == "table":
+            return [cell for row in self.rows for cell in row]
         return [self.text]
+
+    def table_rows(self, texts: list[str]) -> list[list[str]]:
+        """`texts` (rendered `texts()` of a table) cut back into its rows."""
+        it = iter(texts)
+        return [[next(it) for _ in row] for row in self.rows]
 
 
 class LetterSpec(BaseModel):
@@ -57,31 +74,67 @@ class LetterSpec(BaseModel):
     bookmark: str = ""  # Jinja text of each letter's entry in the PDF's bookmarks; empty: no bookmarks
     blocks: list[Block]
     slip: list[Block] = Field(default_factory=list)
+    source: str = Field(default="", exclude=True)  # the wording file's name, for messages
+
+    def block_label(self, index: int) -> str:
+        """Where block `index` of `all_blocks` is, for messages: ``blocks 第 3 项`` / ``slip 第 1 项``."""
+        if index < len(self.blocks):
+            return f"blocks 第 {index + 1} 项"
+        return f"slip 第 {index - len(self.blocks) + 1} 项"
+
+    @field_validator("file_label")
+    @classmethod
+    def _safe_folder_name(cls, label: str) -> str:
+        # A user's wording file names the output folder: never a path, never outside -o DIR.
+        if not label.strip() or label.strip(". ") != label or any(c in _UNSAFE_NAME for c in label):
+            raise ValueError("file_label 用作输出文件夹名：不能为空，不能含 \\ / : * ? \" < > | 或以点开头结尾")
+        return label
 
     def all_blocks(self) -> list[Block]:
         return [*self.blocks, *self.slip]
 
 
 def load_spec(kind: str) -> LetterSpec:
-    """Read the bundled template of `kind` (入学, 劝返 or 责令)."""
-    path = template_path("letters", KIND_FILES[kind])
+    """Read the template of `kind` (入学, 劝返 or 责令): the user's copy (``--templates``) or the bundled one."""
+    data = load_wording("letters", KIND_FILES[kind])
+    source = next((v.source for _, v in located_strings(data)), KIND_FILES[kind])
     problems = Problems()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return LetterSpec.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        problems.error(Location(path.name), f"通知书模板格式错误：{exc}")
+        return LetterSpec.model_validate(data).model_copy(update={"source": source})
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            where = Location(source, line=_line_of(data, error["loc"]), column=path)
+            problems.error(where, f"通知书模板格式错误：{message}")
         problems.raise_if_errors()
         raise  # unreachable: raise_if_errors raised
 
 
-def environment(*, autoescape: bool) -> jinja2.Environment:
-    """The one Jinja environment setup of the letters: unknown names fail, output escaped for XML."""
-    return jinja2.Environment(
-        undefined=jinja2.StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=False,
-    )
+def _line_of(data: object, loc: tuple[object, ...]) -> int | None:
+    """The line of the value (or, failing that, of the nearest key) at `loc` in a located YAML tree."""
+    line = None
+    for part in loc:
+        if isinstance(data, dict):
+            key = next((k for k in data if k == part), None)
+            line = getattr(key, "line", line)
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            break
+        line = getattr(data, "line", line)
+    return line
+
+
+def environment(*, autoescape: bool, extra_globals: dict[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+    """The letters' Jinja environment: the project's sandbox (unknown names fail; XML escaping on request)."""
+    return sandbox.environment(autoescape=autoescape, extra_globals=extra_globals)
+
+
+def condition_source(expression: str) -> str:
+    """A block's ``if:`` expression as a template that prints 1 when it holds."""
+    return "{% if " + expression + " %}1{% endif %}"
 
 
 def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environment) -> list[str]:
@@ -89,7 +142,7 @@ def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environme
     names: set[str] = set()
     for source in sources:
         names |= jinja2.meta.find_undeclared_variables(env.parse(source))
-    return sorted(names - known)
+    return sorted(names - known - set(env.globals))
 
 
 def check_fields(
@@ -101,6 +154,8 @@ def check_fields(
     for source in sources:
         try:
             env.parse(source)
+        except sandbox.ForbiddenSyntaxError as exc:
+            problems.error(loc, str(exc.message))
         except jinja2.TemplateSyntaxError as exc:
             problems.error(loc, f"模板语法错误（第 {exc.lineno} 行）：{exc.message}", _snippet(source))
     if not problems.errors:

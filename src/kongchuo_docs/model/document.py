@@ -7,15 +7,36 @@ the layout/writers). Text is stored as the clerk wrote it after normalisation by
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from .limits import paragraph_problem, title_problem
 
 DocumentFormat = Literal["file", "letter", "plain", "minutes"]
 """文件格式 (§7), 信函格式 (§10.1), "plain" (无版头): no 版头 at all — the title opens page 1 (目标责任书,
 registers, and 报告/情况说明/清单 of units without a red header or posted online); 纪要格式 (§10.2) is
 reserved: refused for now."""
+
+
+def _checked(problem: Callable[[str], str | None]) -> AfterValidator:
+    """A validator raising `problem`'s message (a `limits` check)."""
+
+    def check(text: str) -> str:
+        message = problem(text)
+        if message:
+            raise ValueError(message)
+        return text
+
+    return AfterValidator(check)
+
+
+TitleText = Annotated[str, _checked(title_problem)]
+"""A title within `limits.TITLE_MAX_CHARS` (readers check first, with the input's location)."""
+ParagraphText = Annotated[str, _checked(paragraph_problem)]
+"""Paragraph text within `limits.PARAGRAPH_MAX_CHARS`."""
 
 
 class _Model(BaseModel):
@@ -26,7 +47,7 @@ class Paragraph(_Model):
     """A body paragraph; indented two characters unless `indent` is False."""
 
     type: Literal["paragraph"] = "paragraph"
-    text: str
+    text: ParagraphText
     indent: bool = True
     align: Literal["justify", "center", "left", "right"] = "justify"
     keep_with_next: bool = False  # on the same page as the block after it (signature lines, captions)
@@ -42,8 +63,8 @@ class Heading(_Model):
 
     type: Literal["heading"] = "heading"
     level: Annotated[int, Field(ge=1, le=4)]
-    text: str
-    run_in: str | None = None
+    text: ParagraphText
+    run_in: ParagraphText | None = None
 
     @model_validator(mode="after")
     def _run_in_levels(self) -> Heading:
@@ -116,7 +137,7 @@ class Attachment(_Model):
     """附件: on its own page(s) before the 版记 (§7.3.7)."""
 
     number: int | None = None  # None when the document has a single 附件 ("附件")
-    title: str
+    title: TitleText
     blocks: list[Block] = Field(default_factory=list)
     landscape: bool = False  # 横排表格 (§8)
 
@@ -127,7 +148,7 @@ class IssuedDocument(_Model):
     Its `attachments` are listed (附件说明) under its own body, as in the seed notice.
     """
 
-    title: str
+    title: TitleText
     blocks: list[Block]
     attachments: list[Attachment] = Field(default_factory=list)
     recto: bool = False  # starts on an odd page (a blank back page before it if needed): duplex print sets
@@ -154,10 +175,10 @@ class Document(_Model):
     urgency: str | None = None  # 紧急程度: 特急 / 加急
     issuers: list[str] = Field(default_factory=list)  # 发文机关标志 names, 主办机关 first; several = 联合行文
     mark_suffix: str | None = "文件"  # "文件" or None (name alone)
-    doc_number: str | None = None  # 发文字号, 罗教综〔2020〕47号
+    doc_number: str | None = None  # 发文字号, 某教综〔2020〕47号
     signers: list[str] = Field(default_factory=list)  # 签发人 (上行文)
     # 主体 (§7.3)
-    title: str
+    title: TitleText
     recipients: str | None = None  # 主送机关, ending in "："
     body: list[Block] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)

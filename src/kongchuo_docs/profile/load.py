@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..readers.yaml_records import LineDict, TextLoader, load_yaml
+from ..wording import use_profile_templates
 from .checks import check_dates
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 
@@ -81,6 +82,11 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
     problems.raise_if_errors()
     profile._source = path.resolve()
     profile._warnings = tuple(problems.warnings)
+    folder = profile.templates_path
+    if folder is not None and not folder.is_dir():
+        problems.error(locate(("模板目录",)), "模板目录不存在（用 kongchuo-docs templates export 导出）", folder)
+        problems.raise_if_errors()
+    use_profile_templates(folder)  # 模板目录: the wording every command then reads
     return profile
 
 

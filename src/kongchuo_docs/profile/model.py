@@ -44,7 +44,7 @@ def _required(value: str) -> str:
 
 def _area_code(value: str) -> str:
     if not re.fullmatch(r"\d{6}", value):
-        raise ValueError(f"行政区划代码应为 6 位数字（GB/T 2260，如 350123），现为 {len(value)} 个字符")
+        raise ValueError(f"行政区划代码应为 GB/T 2260 的 6 位数字，现为 {len(value)} 个字符")
     return value
 
 
@@ -56,7 +56,7 @@ def _digits(value: str) -> str:
 
 def _number_code(value: str) -> str:
     if value and not _NUMBER_CODE.fullmatch(value):
-        raise ValueError("文号代字只写机关代字，如 罗教综（不含〔年份〕和序号）")
+        raise ValueError("文号代字只写机关代字，如 某教综（不含〔年份〕和序号）")
     return value
 
 

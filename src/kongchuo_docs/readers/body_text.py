@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
+from ..model.limits import paragraph_problem
 from .normalize import fix_half_width_punctuation, warn_half_width
 
 _CN = "一二三四五六七八九十"
@@ -39,6 +40,21 @@ def cn_to_int(text: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
+    """1…999 → 一…九百九十九 (一百零一, 一百一十); other numbers stay in digits."""
+    if not 1 <= n <= 999:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    if not hundreds:
+        return _below_hundred(rest)
+    head = _CN[hundreds - 1] + "百"
+    if not rest:
+        return head
+    if rest < 10:
+        return head + "零" + _CN[rest - 1]
+    return head + ("一" if rest < 20 else "") + _below_hundred(rest)
+
+
+def _below_hundred(n: int) -> str:
     if n <= 10:
         return _CN[n - 1]
     tens, ones = divmod(n, 10)
@@ -46,7 +62,11 @@ def int_to_cn(n: int) -> str:
 
 
 def _label(level: int, n: int) -> str:
-    return {1: f"{int_to_cn(n)}、", 2: f"（{int_to_cn(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+    if level == 1:
+        return f"{int_to_cn(n)}、"
+    if level == 2:
+        return f"（{int_to_cn(n)}）"
+    return f"{n}." if level == 3 else f"（{n}）"
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,10 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
             continue
         text = src.text.strip().replace("\u3000", " ").strip()
         if not text:
+            continue
+        too_long = paragraph_problem(text)
+        if too_long:
+            problems.error(src.location, too_long)
             continue
         if text in PAGE_BREAK_MARKS:
             blocks.append(PageBreak())

@@ -19,6 +19,7 @@ import yaml
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..model import Document, Heading
+from .body_text import heading_of
 from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
@@ -214,33 +215,63 @@ def outline_lines(reading: DraftReading) -> list[str]:
     日期, 附注, 版记."""
     doc, m = reading.document, reading.mapping
     if doc is None:
-        return [f"{key}：{_short(m[key])}" for key in ("标题", "主送", "署名", "成文日期") if key in m]
-    lines = [f"发文机关：{'、'.join(doc.issuers)}", f"标题：{doc.title}"]
+        return _raw_outline(m)
+    lines = [f"发文机关：{'、'.join(doc.issuers)}"]
     if doc.doc_number:
         lines.append(f"发文字号：{doc.doc_number}")
+    lines.append(f"标题：{doc.title}")
     if doc.recipients:
         lines.append(f"主送：{doc.recipients}")
-    counts = {kind: sum(1 for b in doc.body if b.type == kind) for kind in ("paragraph", "table", "image")}
-    lines.append(f"正文：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
-                 + (f"，{counts['image']} 张图片" if counts["image"] else ""))
-    for block in doc.body:
-        if isinstance(block, Heading):
-            lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
+    lines += _blocks_outline(doc.body, "正文")
     notes = m.get("附件说明")
     if notes:
         lines.append("附件说明：" + " / ".join(notes))
-    for a in doc.attachments:
-        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
-    lines.append("署名：" + "、".join(s.name for s in doc.signatures))
+    signatures = [s.name + (f" {s.note}" if s.note else "") for s in doc.signatures]
+    lines.append("署名：" + "、".join(signatures))
     lines.append(f"成文日期：{format_date(doc.date) if doc.date else '手填'}")
     if doc.note:
         lines.append(f"附注：{doc.note}")
+    for issued, source in zip(doc.issued, [m.get("印发件")] * len(doc.issued), strict=True):
+        lines.append(f"印发件：{issued.title}")
+        lines += ["  " + line for line in _blocks_outline(issued.blocks, "正文")]
+        if isinstance(source, Mapping) and source.get("附件说明"):
+            lines.append("  附件说明：" + " / ".join(source["附件说明"]))
+    for a in doc.all_attachments:
+        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
     if doc.colophon:
         if doc.colophon.cc:
             lines.append("抄送：" + "、".join(doc.colophon.cc))
         if doc.colophon.printer or doc.colophon.print_date:
             date = format_date(doc.colophon.print_date) if doc.colophon.print_date else ""
             lines.append(f"印发：{doc.colophon.printer or ''} {date}".rstrip())
+    return lines
+
+
+def _blocks_outline(blocks: list[Any], label: str) -> list[str]:
+    """"正文：N 段…" and each heading, indented by its level."""
+    counts = {kind: sum(1 for b in blocks if b.type == kind) for kind in ("paragraph", "table", "image")}
+    lines = [f"{label}：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
+             + (f"，{counts['image']} 张图片" if counts["image"] else "")]
+    for block in blocks:
+        if isinstance(block, Heading):
+            lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
+    return lines
+
+
+def _raw_outline(m: Mapping[str, Any]) -> list[str]:
+    """The outline of a draft that has errors: its parts as recognised, headings as written."""
+    lines = [f"{key}：{_short(m[key])}" for key in ("发文机关", "发文字号", "标题", "主送") if key in m]
+    body = m.get("正文") or []
+    lines.append(f"正文：{sum(isinstance(v, str) for v in body)} 段")
+    for text in body:
+        heading = heading_of(text.strip()) if isinstance(text, str) else None
+        if heading:
+            lines.append(f"{'  ' * heading[0]}{heading[0]}级标题 {_short(text.strip())}")
+    if m.get("附件说明"):
+        lines.append("附件说明：" + " / ".join(m["附件说明"]))
+    for n, a in enumerate(m.get("附件") or [], start=1):
+        lines.append(f"附件{n}：{a.get('标题', '（无标题）')}")
+    lines += [f"{key}：{_short(m[key])}" for key in ("署名", "成文日期", "附注") if key in m]
     return lines
 
 

@@ -25,6 +25,7 @@ NOTE_ITEM = re.compile(r"\d+\s*[.．、]\s*\S.*")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*(\d*)\s*[：:]?\s*(.*)")
 CC = re.compile(r"抄\s*送\s*[：:]\s*(.+)")
 MARK = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)\s*文\s*件")  # a 发文机关标志 typed into the draft
+ISSUING = re.compile(r"印发|转发")  # a notice that issues or forwards the document printed after it
 NOTE = re.compile(r"[（(][^（）()]+[）)]")  # 附注 under the date: （此件公开发布）
 PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
@@ -195,6 +196,9 @@ class _Recogniser:
                 break
             names.insert(0, item)
             end -= 1
+        if len(names) > 1 and NOTE.fullmatch(names[-1].text.strip()):  # （某局代章） under the name
+            note = names.pop()
+            _put(self.data, "署名备注", note.text.strip(), note.number)
         if names:
             _put(self.data, "署名", [" ".join(n.text.split()) for n in names], names[0].number)
         return head[:end]
@@ -257,8 +261,9 @@ class _Recogniser:
         text = item.text.strip()
         return item.is_text and 0 < len(text) <= SHORT_LINE and text[-1] in "：:" and "。" not in text
 
-    def body_and_notes(self, items: list[DraftItem]) -> None:
-        """正文, then 附件说明 (附件：1. … / 2. …) at its end."""
+    def body_and_notes(self, items: list[DraftItem], target: LineDict | None = None) -> None:
+        """正文, then 附件说明 (附件：1. … / 2. …) at its end, into `target` (default: the notice)."""
+        target = self.data if target is None else target
         notes_at = next((n for n, i in enumerate(items) if i.is_text and NOTE_START.fullmatch(i.text.strip())
                          and all(j.is_text and NOTE_ITEM.fullmatch(j.text.strip()) for j in items[n + 1:])),
                         None)
@@ -266,23 +271,29 @@ class _Recogniser:
         for item in items[:notes_at]:
             body.add(_block(item), item.number)
         if body:
-            _put(self.data, "正文", body, body.numbers[0])
+            _put(target, "正文", body, body.numbers[0])
         if notes_at is None:
             return
         first = NOTE_START.fullmatch(items[notes_at].text.strip())[1].strip()
         notes = [first] if first else []
         notes += [i.text.strip() for i in items[notes_at + 1:]]
-        _put(self.data, "附件说明", notes, items[notes_at].number)
+        _put(target, "附件说明", notes, items[notes_at].number)
 
     def attachments(self, items: list[DraftItem]) -> None:
-        """附注 right under the date, then 附件 pages: "附件1" (or "附件"), the title, text and tables."""
-        found: list[LineDict] = []
-        current: LineDict | None = None
+        """附注 right under the date; the document a 印发/转发 notice issues (its title and text, not
+        labelled); then 附件 pages: "附件1" (or "附件"), the title, text and tables."""
         if items and items[0].is_text and NOTE.fullmatch(items[0].text.strip()):
             _put(self.data, "附注", items[0].text.strip(), items[0].number)
             items = items[1:]
+        owner = self.data
+        if items and not self._starts_attachment(items, 0) and ISSUING.search(str(self.data.get("标题", ""))):
+            end = next((n for n in range(len(items)) if self._starts_attachment(items, n)), len(items))
+            owner = self.issued(items[:end])
+            items = items[end:]
+        found: list[LineDict] = []
+        current: LineDict | None = None
         for item in items:
-            label = ATTACHMENT_LABEL.fullmatch(item.text.strip()) if item.is_text else None
+            label = self._label(item)
             if label and (label[1] or not label[2] or current is None):
                 current = _located(item.number)
                 if label[2]:
@@ -303,7 +314,37 @@ class _Recogniser:
                 _put(current, "正文", body, item.number)
             body.add(_block(item), item.number)
         if found:
-            _put(self.data, "附件", found, found[0].line)
+            target = owner if "附件说明" in owner or owner is self.data else self.data
+            _put(target, "附件", found, found[0].line)
+
+    @staticmethod
+    def _label(item: DraftItem) -> re.Match[str] | None:
+        return ATTACHMENT_LABEL.fullmatch(item.text.strip()) if item.is_text else None
+
+    def _starts_attachment(self, items: list[DraftItem], n: int) -> bool:
+        """Item n opens an 附件 page: "附件", "附件1", "附件1：标题", or "附件：标题" unless a bare label
+        follows (then that line is an 附件说明)."""
+        label = self._label(items[n])
+        if label is None:
+            return False
+        if label[2] and not label[1]:
+            return not any((later := self._label(i)) and not later[2] for i in items[n + 1:])
+        return True
+
+    def issued(self, items: list[DraftItem]) -> LineDict:
+        """印发件: the issued document's title (1–3 lines formatted alike), its text and 附件说明."""
+        first = items[0]
+        count = 1
+        while (count < min(TITLE_LINES, len(items) - 1) and items[count].is_text
+               and (items[count].align, items[count].bold) == (first.align, first.bold)
+               and (first.align == "center" or first.bold) and len(items[count].text.strip()) <= SHORT_LINE
+               and items[count].text.strip()[-1] not in END_PUNCTUATION):
+            count += 1
+        issued = _located(first.number)
+        _put(issued, "标题", "".join(i.text.strip() for i in items[:count]), first.number)
+        self.body_and_notes(items[count:], issued)
+        _put(self.data, "印发件", issued, first.number)
+        return issued
 
 
 def locate(file: str, number: int | None, by_line: bool) -> Location:

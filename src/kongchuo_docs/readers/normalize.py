@@ -78,6 +78,9 @@ _DOC_NUMBER = re.compile(
 )
 
 
+DOC_NUMBER_MAX_CHARS = 40  # characters: a joint 发文字号 is rarely over 15; longer is a pasting slip
+
+
 def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     """发文字号 as 代字〔YYYY〕N号 (§7.2.5); returns the normalised text and warnings.
 
@@ -85,6 +88,8 @@ def normalize_doc_number(text: str) -> tuple[str, list[str]]:
     a warning; a two-digit year or anything unrecognisable is an error (offering the form).
     """
     raw = text.strip().translate(_FULLWIDTH_DIGITS)
+    if len(raw) > DOC_NUMBER_MAX_CHARS:
+        raise NormalizeError(f"发文字号过长（{len(raw)} 字，最多 {DOC_NUMBER_MAX_CHARS} 字）")
     m = _DOC_NUMBER.fullmatch(raw)
     example = "如 某教综〔2020〕47号"
     if not m:

@@ -29,7 +29,9 @@ from ..errors import InputError, Location, Problem, Problems
 from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
 from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
 from ..model.document import Block
+from ..model.limits import title_problem
 from .body_text import SourceLine, parse_body
+from .glyphs import check_yaml_glyphs
 from .normalize import (
     NormalizeError,
     check_number_year,
@@ -105,6 +107,8 @@ FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "
            "函": "letter", "letter": "letter", "无版头": "plain", "无版头格式": "plain", "plain": "plain"}
 # a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
 HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
+MAX_SIGN_LABEL_CHARS = 20  # a 签字栏 label and its writing line fit on one line
+MAX_SIGNER_CHARS = 10  # a 签发人 is a person's name; two of them fit beside the 发文字号
 LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
 # a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
 FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
@@ -162,6 +166,15 @@ class _Reader:
         if changed:
             warn_half_width(self.problems, loc, changed)
         return fixed
+
+    def title(self, value: Any, loc: Location) -> str | None:
+        """A required title within `limits.TITLE_MAX_CHARS`."""
+        text = self.text(value, loc, required=True)
+        too_long = text and title_problem(text)
+        if too_long:
+            self.problems.error(loc, too_long)
+            return None
+        return text
 
     def text_list(self, value: Any, loc: Location) -> list[str]:
         items = value if isinstance(value, list) else [value] if value is not None else []
@@ -285,7 +298,7 @@ class _Reader:
             if suffix in ("无", "none"):
                 suffix = None
         doc_number = self.doc_number(*get("doc_number"))
-        title = self.text(*get("title"), required=True)
+        title = self.title(*get("title"))
         recipients = self.recipients(*get("recipients"))
         body = self.body(*get("body")) + self.sign_fields(*get("sign_fields"))
         attachments = self.attachments(*get("attachments"))
@@ -300,6 +313,11 @@ class _Reader:
         date = None if by_hand else self.date(date_value, date_loc, required=True)
         check_number_year(doc_number, date, get("doc_number")[1], self.problems)
         note = self.note(get("note"), get("contact"), get("phone"))
+        signers = self.signers(*get("signers"))
+        if fmt == "plain":  # these belong to the 版头, which a 无版头 document does not print
+            for key in ("copy_number", "secrecy", "urgency", "doc_number", "signers", "mark_suffix"):
+                if key in f:
+                    self.problems.warning(f[key][1], "无版头的文件不排版头，这一项不会印出")
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
         if self.problems.errors:
             return None
@@ -312,7 +330,7 @@ class _Reader:
                 issuers=issuers,
                 mark_suffix=suffix,
                 doc_number=doc_number,
-                signers=self.text_list(*get("signers")),
+                signers=signers,
                 title=title or "",
                 recipients=recipients,
                 body=body,
@@ -341,6 +359,13 @@ class _Reader:
             text = text.rstrip(":：，,。") + "："
         return text
 
+    def signers(self, value: Any, loc: Location) -> list[str]:
+        names = self.text_list(value, loc)
+        for name in names:
+            if len(name) > MAX_SIGNER_CHARS:
+                self.problems.error(loc, f"签发人填写姓名（每人不超过 {MAX_SIGNER_CHARS} 个字），多人写成列表", name)
+        return names
+
     def note(self, note_field: tuple[Any, Location], contact_field: tuple[Any, Location],
              phone_field: tuple[Any, Location]) -> str | None:
         """附注 (§7.3.6) in full-width parentheses; 联系人/联系电话 make the 请示's "（联系人：…；联系电话：…）"."""
@@ -365,7 +390,11 @@ class _Reader:
         if value is None:
             return []
         f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
+        labels_loc = f.get("labels", (None, loc))[1]
         labels = self.text_list(*f.get("labels", (None, loc)))
+        for label in labels:
+            if len(label) > MAX_SIGN_LABEL_CHARS:
+                self.problems.error(labels_loc, f"签字栏的栏目名称不超过 {MAX_SIGN_LABEL_CHARS} 个字", label)
         if not labels:
             self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
             return []
@@ -411,7 +440,7 @@ class _Reader:
             f = self.fields(item, ISSUED_KEYS, "印发件")
             if not f:
                 continue
-            title = self.text(*f.get("title", (None, self.loc(item, None, "标题"))), required=True)
+            title = self.title(*f.get("title", (None, self.loc(item, None, "标题"))))
             body = self.body(*f.get("body", (None, loc)))
             attachments = self.attachments(*f.get("attachments", (None, loc)))
             self.check_notes(f.get("attachment_notes"), attachments, [], item)
@@ -429,7 +458,7 @@ class _Reader:
             if not f:
                 continue
             item_loc = self.loc(item, None, "附件")
-            title = self.text(*f.get("title", (None, item_loc)), required=True)
+            title = self.title(*f.get("title", (None, item_loc)))
             number = i if len(items) > 1 else None
             if "number" in f:
                 num_value, num_loc = f["number"]
@@ -516,6 +545,7 @@ def read_notice(path: Path) -> tuple[Document, list[Problem]]:
     """Read a 公文 YAML file; returns the document and the warnings. Raises InputError."""
     reader = _Reader(path)
     data = load_yaml(path)
+    check_yaml_glyphs(data, Path(path).name, reader.problems)
     doc = reader.document(data)
     if doc is None or reader.problems.errors:
         raise InputError(reader.problems.items)

@@ -21,6 +21,7 @@ CSV files may be UTF-8 (with or without BOM) or GBK/GB 18030; the encoding is de
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import itertools
@@ -43,6 +44,8 @@ from ..schema import Column, Schema, normalize_header
 from .calamine_book import CalamineWorkbook
 from .cleaning import CellError, clean_value, display, is_blank
 
+REQUIRED = "必填，不能为空"
+UNCALCULATED = "公式没有计算结果：请在 Excel 中打开并保存后再试"
 HEADER_SEARCH_ROWS = 15  # the header row must be among the first 15 rows of the sheet
 FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 rows
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl opens (and what the tool writes)
@@ -380,7 +383,7 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
             raw = raw_values[col.key]
             if is_blank(raw):
                 if col.required:
-                    errors.append((col.key, "必填，不能为空"))
+                    errors.append((col.key, REQUIRED))
                 continue
             try:
                 values[col.key] = clean_value(col, raw)
@@ -393,7 +396,38 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
         for key, message in errors:
             table.flag(table_row, key, message, shown[key] or None)
         table.rows.append(table_row)
+    if not table.is_csv:
+        _explain_uncalculated(table)
     return table
+
+
+def _explain_uncalculated(table: Table) -> None:
+    """A required cell that reads as blank because it holds a formula Excel never calculated (a
+    workbook written by a program, not saved in Excel) gets that reason instead of "必填".
+    Formulas are only visible in a second pass (without cached values), run when needed."""
+    blanks = {(f.row, f.column) for f in table.flags if f.problem.message == REQUIRED and f.column}
+    if not blanks:
+        return
+    last_row = max(row for row, _ in blanks)
+    workbook = open_workbook(table.path, data_only=False)
+    uncalculated = set()
+    try:
+        sheet = workbook[table.sheet]
+        sheet.reset_dimensions()
+        with workbook_errors(Location(table.file, table.sheet)):
+            for number, row in enumerate(sheet.iter_rows(max_row=last_row, values_only=True), start=1):
+                for column, value in enumerate(row, start=1):
+                    if (number, column) in blanks and isinstance(value, str) and value.startswith("="):
+                        uncalculated.add((number, column))
+    finally:
+        workbook.close()
+    replaced = {}
+    for flag in table.flags:
+        if (flag.row, flag.column) in uncalculated and flag.problem.message == REQUIRED:
+            explained = dataclasses.replace(flag.problem, message=UNCALCULATED)
+            replaced[id(flag.problem)] = explained
+            flag.problem = explained
+    table.problems.items = [replaced.get(id(p), p) for p in table.problems.items]
 
 
 def example_values(schema: Schema) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import yaml
 from ..errors import InputError, Location, Problem, Problems
 from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
+from .glyphs import check_glyphs
 from .table import LocatedValues
 
 YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
@@ -48,7 +49,6 @@ class _LineLoader(yaml.SafeLoader):
                 )
             mapping.lines[key] = line
         return mapping
-
 
     def construct_yaml_str(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
         value = super().construct_yaml_str(node)
@@ -210,6 +210,7 @@ def read_record(
             values[col.key] = clean_value(col, value)
         except CellError as exc:
             problems.error(loc, str(exc), display(value))
+    check_glyphs(((v, locations[k]) for k, v in values.items() if isinstance(v, str)), problems)
     return Record(values, locations, where)
 
 

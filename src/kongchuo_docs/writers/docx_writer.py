@@ -37,10 +37,12 @@ from ..layout.pages import (
     layout_document,
 )
 from ..model import Document
+from .font_table import declare_fonts
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
+CORE_PROPERTY_MAX_CHARS = 255  # python-docx (and Word) refuse longer core properties (title, subject)
 _BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
 _CELL_SLACK_PT = 0.5
 
@@ -159,6 +161,7 @@ class DocxWriter:
         self.finish_sections()
         self.settings()
         self.styles()
+        declare_fonts(self.word)
         self.properties()
 
     def page(self, page: Page) -> None:
@@ -510,6 +513,11 @@ class DocxWriter:
         for setting in root.iter(qn("w:compatSetting")):
             if setting.get(qn("w:name")) == "compatibilityMode":
                 setting.set(qn("w:val"), "15")
+        # a line ended by a line break (layout: too short to justify, e.g. before a 身份证号 that
+        # did not fit) stays ragged in Word and LibreOffice instead of being spread
+        compat = root.find(qn("w:compat"))
+        if compat is not None:
+            compat.insert(0, el("w:doNotExpandShiftReturn"))
         rsids = root.find(qn("w:rsids"))
         if rsids is not None:
             root.remove(rsids)
@@ -538,15 +546,15 @@ class DocxWriter:
     def properties(self) -> None:
         """Core properties from the document, not the clock: same input, same bytes."""
         props = self.word.core_properties
-        props.title = self.doc.title
-        props.author = self.doc.organisation
-        props.last_modified_by = self.doc.organisation
+        props.title = self.doc.title[:CORE_PROPERTY_MAX_CHARS]
+        props.author = self.doc.organisation[:CORE_PROPERTY_MAX_CHARS]
+        props.last_modified_by = self.doc.organisation[:CORE_PROPERTY_MAX_CHARS]
         if self.doc.date is not None:  # a date left for the hand keeps the template's fixed stamps
             stamp = dt.datetime.combine(self.doc.date, dt.time(), tzinfo=dt.timezone.utc)
             props.created = stamp
             props.modified = stamp
         props.revision = 1
-        props.subject = self.doc.doc_number or ""
+        props.subject = (self.doc.doc_number or "")[:CORE_PROPERTY_MAX_CHARS]
         props.comments = ""
         props.keywords = ""
         props.language = "zh-CN"

@@ -1,0 +1,28 @@
+"""Input limits that keep layout time bounded (issue 11 #4), one place for the numbers.
+
+A 公文 title longer than `TITLE_MAX_CHARS` characters would fill more than five 2号 lines; a
+paragraph longer than `PARAGRAPH_MAX_CHARS` characters is about 24 pages of 3号 text with no
+paragraph break, which is a pasting mistake rather than a document. Readers check text against
+these limits where they know the input's location; the model refuses the rest (final guard).
+README.md documents both numbers.
+"""
+
+from __future__ import annotations
+
+TITLE_MAX_CHARS = 100
+PARAGRAPH_MAX_CHARS = 20_000
+
+
+def title_problem(text: str) -> str | None:
+    """A Chinese message when `text` is too long for a title, else None."""
+    if len(text) > TITLE_MAX_CHARS:
+        return f"标题过长：{len(text)} 个字，最多 {TITLE_MAX_CHARS} 个字（请精简标题）"
+    return None
+
+
+def paragraph_problem(text: str) -> str | None:
+    """A Chinese message when `text` is too long for one paragraph, else None."""
+    if len(text) > PARAGRAPH_MAX_CHARS:
+        return (f"段落过长：{len(text)} 个字，一段最多 {PARAGRAPH_MAX_CHARS} 个字"
+                "（请分段：每段单独一行；多行文字用 | 开头）")
+    return None

@@ -1,0 +1,42 @@
+"""Characters no installed font can draw, found in a YAML input before layout, so the message names
+the YAML line (``通知.yaml:6 标题: 字符“…”…``) instead of a page and line of the output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .. import gbt9704 as g
+from ..errors import Location, Problems
+from ..fonts import resolve_fonts
+
+
+def check_glyphs(texts: Iterable[tuple[str, Location]], problems: Problems) -> None:
+    """Report in `problems` every character of the texts that no installed font has, at its location."""
+    texts = list(texts)
+    fonts = resolve_fonts()
+    every = "".join(dict.fromkeys("".join(text for text, _ in texts)))
+    missing = fonts.missing_chars(every, g.FONT_FANGSONG)
+    if all(fonts.fallback_face(c, g.FONT_FANGSONG) is not None for c in missing):
+        return  # the common case: one pass over the distinct characters
+    for text, where in texts:
+        fonts.check_text(text, g.FONT_FANGSONG, where, problems)
+
+
+def check_yaml_glyphs(data: Any, file: str, problems: Problems) -> None:
+    """`check_glyphs` over every string of a loaded YAML document (a `LineDict`), at its key's line."""
+    check_glyphs(_strings(data, Location(file)), problems)
+
+
+def _strings(value: Any, where: Location) -> Iterator[tuple[str, Location]]:
+    """(text, location) of every string in `value`, located at the line of the key that holds it."""
+    if isinstance(value, str):
+        yield value, where
+    elif isinstance(value, dict):
+        lines = getattr(value, "lines", {})
+        for key, item in value.items():
+            line = lines.get(key, where.line)
+            yield from _strings(item, Location(where.file, line=line, column=str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, where)

@@ -1,0 +1,185 @@
+"""入学 letter options: 文号 line, 送达回证 table, order within a class, simplex/--duplex, the cut line
+kept 2 lines of 3号 clear of the date and seal (measured in the PDF and in the LibreOffice-rendered
+DOCX) and the count of letters whose slip was pushed to a second page."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+from profiles import write_profile
+from pypinyin import Style, lazy_pinyin
+from typer.testing import CliRunner
+
+from kongchuo_docs import gbt9704 as g
+from kongchuo_docs.cli import app
+from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.resources import sample_path
+from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ID = re.compile(r"\d{17}[\dX]")
+SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
+DATE = f"{SAMPLE.date_rule.year}年{SAMPLE.date_rule.month}月{SAMPLE.date_rule.day}日"  # the sample's 成文日期
+SLIP_LABELS = ("送达文书名称", "受送达人", "送达地点", "送达方式", "送达人", "受送达人签名", "日期")
+
+
+def _roster(path: Path, rows: int, seed: int = 11) -> Path:
+    generated = [r for r in generate_rows(rows, seed=seed, year=SAMPLE.first_year) if r.defect is None]
+    schools = [r.values["入读学校"] for r in generated]
+    school = max(set(schools), key=schools.count)
+    write_sample_roster(path, [r for r in generated if r.values["入读学校"] == school], year=SAMPLE.first_year)
+    return path
+
+
+def _letters(
+    tmp_path: Path, roster: Path, letters: dict | None = None, *extra: str, top: dict | None = None
+) -> tuple[Path, Path, str]:
+    """The letters of `roster` with the sample profile, its 通知书 section changed by `letters` (and its
+    top-level keys by `top`)."""
+    profile = write_profile(tmp_path, top, letters)
+    args = ["letters", str(roster), "-o", str(tmp_path / "out"), "--settings", str(profile), *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    pdf = next((tmp_path / "out").rglob("*.pdf"))
+    return pdf, pdf.with_suffix(".docx"), result.output.replace("\n", "")
+
+
+def _lines(page: pymupdf.Page) -> list[tuple[float, str]]:
+    """(bottom y in pt, text without spaces) of every text line of `page`."""
+    return [
+        (line["bbox"][3], re.sub(r"\s+", "", "".join(s["text"] for s in line["spans"])))
+        for block in page.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+    ]
+
+
+def _cut_tops(page: pymupdf.Page) -> list[float]:
+    return [d["rect"].y0 for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")]
+
+
+def _clearances(pdf: Path, date: str) -> tuple[list[float], int]:
+    """Gaps (pt) between the 成文日期 line and the cut line below it on the same page, and the number
+    of pages that carry a cut line but no date (slips pushed to a page of their own)."""
+    gaps, alone = [], 0
+    with pymupdf.open(pdf) as doc:
+        for page in doc:
+            dates = [bottom for bottom, text in _lines(page) if text == date]
+            cuts = _cut_tops(page)
+            if dates and cuts:
+                gaps.append(min(cuts) - max(dates))
+            elif cuts:
+                alone += 1
+    return gaps, alone
+
+
+@pytest.mark.parametrize("settings", [{"所需材料": []}, None])
+def test_cut_line_is_two_lines_clear_of_the_date_in_the_pdf_and_spills_are_counted(
+    tmp_path: Path, settings: dict | None
+) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 40)
+    pdf, _, output = _letters(tmp_path, roster, settings)
+    gaps, alone = _clearances(pdf, DATE)
+    assert all(gap >= g.LETTER_CUT_CLEARANCE_PT for gap in gaps), gaps
+    records = len(read_roster(roster).students)
+    assert len(gaps) + alone == records
+    if alone:
+        assert f"{alone} 封通知书的回执被挤到第 2 页" in output
+    else:
+        assert "被挤到" not in output
+    if settings:  # shorter letters: slips that fit under their letter are measured
+        assert gaps
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_cut_line_is_two_lines_clear_of_the_date_in_the_rendered_docx(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 12)
+    _, docx, _ = _letters(tmp_path, roster, {"所需材料": []})
+    rendered = render_docx_to_pdf(docx, tmp_path / "lo")
+    gaps, _ = _clearances(rendered, DATE)
+    assert gaps and all(gap >= g.LETTER_CUT_CLEARANCE_PT for gap in gaps), gaps
+
+
+def test_service_receipt_table_and_doc_number_line(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 12)
+    settings = {"入学回执样式": "送达回证", "入学文号前缀": "罗一小入〔2026〕"}
+    pdf, docx, output = _letters(tmp_path, roster, settings)
+    records = len(read_roster(roster).students)
+    with pymupdf.open(pdf) as doc:
+        text = "".join(re.sub(r"\s+", "", page.get_text()) for page in doc)
+        cells = [d for page in doc for d in page.get_drawings() if d["items"] and d["items"][0][0] == "re"]
+    assert all(text.count(label) >= records for label in SLIP_LABELS)
+    assert text.count("送达回证（沿虚线剪下") == records and "入学通知书回执" not in text
+    assert len(cells) == 14 * records  # 送达文书名称 row: 2 cells; three rows of 4
+    assert [f"罗一小入〔2026〕{n}号" in text for n in (1, records)] == [True, True]
+    with zipfile.ZipFile(docx) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    assert xml.count("<w:tbl>") == records and all(xml.count(f">{label}<") >= records for label in SLIP_LABELS[:4])
+    assert "罗一小入〔2026〕1号" in xml
+    assert f"{records} 封通知书的送达回证被挤到第 2 页" in output or "被挤到" not in output
+
+
+def _order(docx: Path) -> list[str]:
+    with zipfile.ZipFile(docx) as zf:
+        return ID.findall(zf.read("word/document.xml").decode("utf-8"))[::2]  # letter and slip: ID once in letter
+
+
+def test_letters_within_a_class_in_roster_order_by_pinyin_or_by_id(tmp_path: Path) -> None:
+    rows = [r for r in generate_rows(40, seed=5, year=SAMPLE.first_year) if r.defect is None][:24]
+    for i, row in enumerate(rows):  # one school, two classes, rows interleaved
+        row.values.update({"入读学校": "某某中心小学", "班级": f"{2 - i % 2}班"})
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, rows, year=SAMPLE.first_year)
+    students = read_roster(roster).students
+    by_id = {s.id_number: s for s in students}
+    orders = {}
+    for sort in ("名册", "拼音", "身份证号"):
+        _, docx, _ = _letters(tmp_path / sort, roster, None, "--sort", sort)
+        ids = list(dict.fromkeys(i for i in ID.findall(_docx_text(docx)) if i in by_id))
+        assert sorted(ids) == sorted(by_id)
+        orders[sort] = [by_id[i] for i in ids]
+    for sort, key in (
+        ("名册", lambda s: s.row),
+        ("拼音", lambda s: lazy_pinyin(s.name, style=Style.TONE3)),
+        ("身份证号", lambda s: s.id_number),
+    ):
+        got = orders[sort]
+        assert [s.class_name for s in got] == ["1班"] * 12 + ["2班"] * 12
+        assert all(key(a) <= key(b) for a, b in itertools.pairwise(got) if a.class_name == b.class_name), sort
+    assert len({tuple(s.row for s in order) for order in orders.values()}) == 3  # the data tells them apart
+
+
+def _docx_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as zf:
+        return "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", zf.read("word/document.xml").decode("utf-8")))
+
+
+def test_simplex_by_default_duplex_on_request(tmp_path: Path) -> None:
+    """A profile that leaves 双面打印 blank gets single-sided letters; --duplex turns it on."""
+    roster = _roster(tmp_path / "名册.xlsx", 12)
+    for extra, section, even in (((), "nextPage", False), (("--duplex",), "oddPage", True)):
+        pdf, docx, _ = _letters(tmp_path / section, roster, {"所需材料": []}, *extra, top={"双面打印": ""})
+        with zipfile.ZipFile(docx) as zf:
+            types = set(re.findall(r'<w:type w:val="(\w+)"/>', zf.read("word/document.xml").decode("utf-8")))
+        assert types == {section}
+        with pymupdf.open(pdf) as doc:
+            pages = doc.page_count
+        records = len(read_roster(roster).students)
+        assert pages == (2 * records if even else records)  # one-page letters: a blank back only in duplex
+
+
+def test_unknown_sort_and_slip_style_are_refused_in_chinese(tmp_path: Path) -> None:
+    roster = _roster(tmp_path / "名册.xlsx", 4)
+    profile = write_profile(tmp_path, letters={"入学回执样式": "收据"})
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--sort", "年龄",
+                                      "--settings", str(profile)])  # fmt: skip
+    assert result.exit_code == 2 and "--sort" in result.output and "年龄" in result.output
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--settings", str(profile)])
+    assert result.exit_code == 2 and "入学回执样式" in result.output and "收据" in result.output
+    assert not (tmp_path / "out").exists()
