@@ -20,6 +20,7 @@ from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app, page_routers, with_profile_password
 from kongchuo_docs.web.home import CARDS
 from kongchuo_docs.web.notice_form import NoticeForm
+from kongchuo_docs.wording import TEMPLATES_ENV, WORDING_FILES
 
 # ------------------------------------------------------------------ pages and headers
 
@@ -291,3 +292,42 @@ def test_framework_errors_are_chinese_pages_too(web_client):
         assert response.status_code in (400, 404, 405)
         message = re.search(r'id="error-message">([^<]+)<', response.text)[1]
         assert re.search(r"[\u4e00-\u9fff]", message) and "Not Found" not in message
+
+
+# ------------------------------------------------------------------ 模板
+
+
+def test_templates_are_edited_checked_saved_and_reset_in_the_profiles_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(TEMPLATES_ENV, raising=False)  # load_profile sets it for this process: undone after
+    text = sample_file("profile", "单位设置.yaml").read_text(encoding="utf-8")
+    profile = tmp_path / "单位设置.yaml"
+    profile.write_text(re.sub(r"(?m)^模板目录:.*$", "模板目录: 措辞模板", text), encoding="utf-8")
+    (tmp_path / "措辞模板").mkdir()  # the profile refuses a 模板目录 that does not exist
+    application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=profile))
+    with TestClient(application) as c:
+        listing = c.get("/templates").text
+        assert listing.count('href="/templates/') == len(WORDING_FILES) and "no-folder" not in listing
+        index = list(WORDING_FILES).index("letters/enrolment.yaml")
+        page = c.get(f"/templates/{index}").text
+        default = html.unescape(re.search(r'<textarea name="text"[^>]*>(.*?)</textarea>', page, re.S)[1])
+        assert "可用变量" in default
+        token = csrf_of(c)
+        bad = default.replace("{{ 姓名 }}", "{{ 姓名 }}{{ 银行卡号 }}", 1)
+        refused = c.post(f"/templates/{index}", data={"text": bad, "action": "save", "csrf": token})
+        assert refused.status_code == 422 and "此处不能使用变量 银行卡号" in refused.text
+        target = tmp_path / "措辞模板" / "letters" / "enrolment.yaml"
+        assert not target.exists()
+        saved = c.post(f"/templates/{index}", data={"text": default, "action": "save", "csrf": token})
+        assert saved.status_code == 200 and 'id="saved"' in saved.text and target.is_file()
+        assert "已修改" in c.get("/templates").text
+        c.post(f"/templates/{index}", data={"action": "reset", "csrf": token})
+        assert not target.exists()
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def test_without_a_templates_folder_the_defaults_are_shown_only(web_client):
+    listing = web_client.get("/templates").text
+    assert 'id="no-folder"' in listing
+    refused = web_client.post("/templates/0", data={"text": "x", "action": "save", "csrf": csrf_of(web_client)})
+    assert refused.status_code == 409 and "模板目录" in refused.text
