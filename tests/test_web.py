@@ -255,7 +255,7 @@ def test_settings_problem_is_shown_at_its_field_and_nothing_is_saved(profile_app
     before = path.read_bytes()
     refused = _settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
     assert refused.status_code == 422
-    assert "行政区划代码应为 6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
+    assert "6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
     assert "年份" in re.search(r'id="field-实施方案.文号">(.*?)</div>', refused.text, re.S)[1]
     assert path.read_bytes() == before
 
