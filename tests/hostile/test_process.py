@@ -141,7 +141,7 @@ def test_the_entry_point_guards_a_command_without_its_own(tmp_path: Path, monkey
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "argv", ["kongchuo-docs", "check", SEED])
-    monkeypatch.setattr(check, "check_file", lambda path: 1 / 0)
+    monkeypatch.setattr(check, "check_file", lambda *args, **kwargs: 1 / 0)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         with pytest.raises(SystemExit) as stopped:

@@ -44,7 +44,7 @@ def _required(value: str) -> str:
 
 def _area_code(value: str) -> str:
     if not re.fullmatch(r"\d{6}", value):
-        raise ValueError(f"行政区划代码应为 GB/T 2260 的 6 位数字，现为 {len(value)} 个字符")
+        raise ValueError(f"行政区划代码应为 6 位数字（GB/T 2260），现为 {len(value)} 个字符")
     return value
 
 

@@ -36,7 +36,7 @@ def start_job(request: Request, task: str, uploads: list[Upload], params: dict[s
 
 
 def profile_param(request: Request) -> dict[str, str]:
-    """The job parameter naming the server's 单位设置 ("" when there is none yet: the kind says so)."""
+    """The job parameter naming the server's 单位设置 ("" when there is none yet: the job says so)."""
     path = request.app.state.config.profile_path()
     return {"profile": str(path) if path.is_file() else ""}
 
