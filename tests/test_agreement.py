@@ -163,7 +163,7 @@ def test_school_year_and_cited_plan_default_from_the_profile(tmp_path):
 
 def test_subject_teacher_is_a_fourth_party_type_with_its_own_wording(tmp_path):
     listing = LIST + "  - {层级: 学校—任课教师, 甲方: 甲小学, 乙方: 王五, 班级: 三年级（1）班 数学, 辍学率目标: 0%}\n"
-    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, listing))
+    entries, warnings = agreement.read_agreement_list(_write_yaml(tmp_path, listing), PROFILE)
     teacher = entries[-1]
     assert teacher.template.party_b_role == "任课教师" and not warnings
     doc = agreement.agreement_document(teacher)
