@@ -105,7 +105,8 @@ class User:
             if state["state"] == "done" and not state["problems"]:
                 return float(state["cpu_seconds"])
             if state["state"] in ("failed", "cancelled") or state["problems"]:
-                raise RuntimeError(f"job {state['state']}: {state.get('message')}")
+                reason = state.get("message") or f"{state['problems']} 处问题"
+                raise RuntimeError(f"job {state['state']}: {reason}")
             time.sleep(0.1)
         raise RuntimeError("job timed out")
 

@@ -23,3 +23,32 @@ def sample_profile_as_user_config(tmp_path_factory: pytest.TempPathFactory) -> I
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(config))
         yield target
+
+
+# ---------------------------------------------------------------- the 网页版 tests' app (tests/web_helpers.py)
+
+
+@pytest.fixture(scope="module")
+def web_app(tmp_path_factory: pytest.TempPathFactory):
+    """One app per test module, its job and drawing processes closed after the module."""
+    from web_helpers import shared_app
+
+    application = shared_app(tmp_path_factory.mktemp("web"))
+    yield application
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+@pytest.fixture
+def web_client(web_app):
+    """A browser session of its own (no lifespan: the module's app outlives each client)."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(web_app)
+
+
+@pytest.fixture(scope="module")
+def web_rosters(tmp_path_factory: pytest.TempPathFactory):
+    from web_helpers import write_rosters
+
+    return write_rosters(tmp_path_factory.mktemp("rosters"))

@@ -61,7 +61,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for name, make in DRAFTS.items():
         make(folder / name)
     out = folder.parent / f"{folder.name}-out"
-    result = run("build", str(folder), "-o", str(out), "--set", f"发文机关={ORGAN}", cwd=folder)
+    with pytest.MonkeyPatch.context() as patch:  # no 单位设置 (conftest gives every test the sample one)
+        patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+        result = run("build", str(folder), "-o", str(out), "--set", f"发文机关={ORGAN}", cwd=folder)
     return {"folder": folder, "out": out, "result": result}
 
 

@@ -555,3 +555,15 @@ def test_the_seed_notice_typed_as_a_draft_reads_as_its_yaml(tmp_path: Path) -> N
     assert [a.title for a in issued.attachments] == ["问题线索移送登记表"] and not got.attachments
     table = issued.attachments[0].blocks[-1]
     assert table.rows[0] == seed_issued.attachments[0].blocks[-1].rows[0] and len(table.rows) == 9
+
+
+def test_a_long_recipients_line_and_a_contact_line_above_the_date(tmp_path: Path) -> None:
+    """A 主送 of many organs (over 40 characters) is still the 主送; "联系人：…" above an unaligned date is
+    body text, not a signature."""
+    recipients = "各乡（镇）人民政府、街道办事处，县直有关单位，各中小学、幼儿园，县教育局机关各股室、直属各单位："
+    path = tmp_path / "长主送.txt"
+    path.write_text("\n".join([TITLE, recipients, BODY, "联系人：张三，电话0593-1234567", DATE]), encoding="utf-8")
+    doc = read(path, tmp_path).document
+    assert len(recipients) > 40 and doc.recipients == recipients
+    assert doc.body[-1].text == "联系人：张三，电话0593-1234567"
+    assert [s.name for s in doc.signatures] == [ORGAN]  # none in the draft: the 发文机关 signs

@@ -163,9 +163,10 @@ def test_township_code_outside_the_county_warns(tmp_path: Path) -> None:
 
 
 def test_templates_dir_is_relative_to_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kongchuo_docs.wording import TEMPLATES_ENV
+    from kongchuo_docs.wording import TEMPLATES_BY_ENV, TEMPLATES_ENV
 
-    monkeypatch.setenv(TEMPLATES_ENV, "")  # loading the profile activates its 模板目录 for this process
+    for name in (TEMPLATES_ENV, TEMPLATES_BY_ENV):  # loading the profile activates its 模板目录 for this process
+        monkeypatch.setenv(name, "")
     with pytest.raises(InputError, match=r"单位设置.yaml:\d+ 模板目录: 模板目录不存在"):
         load_profile(write(tmp_path, GUTIAN + "模板目录: 措辞\n"))
     (tmp_path / "措辞").mkdir()

@@ -37,6 +37,7 @@ NEW_SENTENCE = "请家长务必提前一天到校熟悉环境。"
 def _no_user_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """`--templates` sets an environment variable for worker processes; keep it inside each test."""
     monkeypatch.setenv(wording.TEMPLATES_ENV, "")
+    monkeypatch.setenv(wording.TEMPLATES_BY_ENV, "")
 
 
 def _roster(path: Path, rows: int = 6) -> Path:
@@ -286,7 +287,10 @@ def test_the_profile_templates_folder_is_used_unless_the_command_line_names_one(
     load_profile(profile)
     assert wording.user_folder() == (tmp_path / "县里的措辞").resolve()
     assert wording.wording_path("report", "self_check.yaml") == tmp_path / "县里的措辞/report/self_check.yaml"
-    wording.use_templates(None)
+    profile.write_text(re.sub(r"(?m)^模板目录:.*$", '模板目录: ""', text), encoding="utf-8")
+    load_profile(profile)  # the county cleared 模板目录 (a server reads the edited profile again)
+    assert wording.user_folder() is None
     wording.use_templates(tmp_path / "命令行的措辞")
+    profile.write_text(re.sub(r"(?m)^模板目录:.*$", "模板目录: 县里的措辞", text), encoding="utf-8")
     load_profile(profile)
     assert wording.user_folder() == (tmp_path / "命令行的措辞").resolve()

@@ -1,15 +1,20 @@
-"""Helpers of the web tests: a client with its CSRF token, waiting for jobs, the seed as form data."""
+"""Fixtures and helpers of the web tests: an app with the sample 单位设置, a client with its CSRF
+token, rosters of the profile's 学年, waiting for jobs, the seed as form data."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from kongchuo_docs.profile import Profile, load_profile
 from kongchuo_docs.readers.yaml_records import load_yaml
 from kongchuo_docs.resources import sample_path
+from kongchuo_docs.sample_roster import write_sample_file
+from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice_form import NoticeForm
 
 JOB_TIMEOUT = 120.0  # seconds; a small roster takes a few
@@ -43,3 +48,44 @@ def form_data(sample: str = "seed-notice.yaml") -> dict[str, str]:
 
 def sample_file(*parts: str) -> Path:
     return sample_path(*parts)
+
+
+def sample_profile() -> Profile:
+    return load_profile(sample_file("profile", "单位设置.yaml"))
+
+
+def shared_app(folder: Path):
+    """The app a test module shares (its `web_app` fixture), with a copy of the sample 单位设置."""
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), profile)
+    return create_app(ServerConfig(workers=2, work_dir=folder, profile=profile))
+
+
+def write_rosters(folder: Path) -> tuple[Path, Path]:
+    """A 20-row roster of the sample profile's 学年 with two bad rows, and the same roster fixed."""
+    bad, good = folder / "bad.xlsx", folder / "good.xlsx"
+    year = sample_profile().first_year
+    write_sample_file(bad, rows=20, invalid=2, seed=7, year=year)
+    write_sample_file(good, rows=20, invalid=0, seed=7, year=year)
+    return bad, good
+
+
+def own_app(folder: Path, **options):
+    """An app of its own (closed by the test) with a copy of the sample 单位设置."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), profile)
+    return create_app(ServerConfig(work_dir=folder / "jobs", profile=profile, **options))
+
+
+def post_notice(client: TestClient, action: str, **changes: str):
+    return client.post("/notice", data={**form_data(), **changes, "action": action, "csrf": csrf_of(client)})
+
+
+def check_roster(client, name: str, data: bytes, **extra: str):
+    return client.post("/letters/check", files={"roster": (name, data)}, data={"csrf": csrf_of(client), **extra})
+
+
+def job_of(app, job_url: str):
+    """The `Job` behind a job page's URL (tests look into its folder and process)."""
+    return app.state.jobs._jobs[job_url.rsplit("/", 1)[1]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
@@ -60,9 +61,6 @@ def reports_errors(func: F) -> F:
         except RecursionError:
             console.err.print("错误：输入嵌套过深（如 YAML 层级过多），无法处理，未写出任何文件。", markup=False)
             raise typer.Exit(2) from None
-        except Terminated:
-            console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
-            raise typer.Exit(TERMINATED_EXIT) from None
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
@@ -74,13 +72,37 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class Terminated(BaseException):
-    """Raised in the main thread when the process receives SIGTERM, so that every ``with`` block
-    (the output staging, the worker pool) unwinds as for Ctrl+C."""
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
+    """SIGTERM ends the run at once, as Ctrl+C would: worker processes stopped, every open run's
+    staging folder removed, exit 143. Done here rather than by raising an exception, which is lost
+    when the signal lands inside a ``__del__`` or a worker's start-up (the run then went on)."""
+    import os
+
+    from .output import abandon_open_runs
+
+    for pid in _child_pids():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    abandon_open_runs()
+    console.err.print("已终止（收到结束信号），未写出任何文件。", markup=False)
+    sys.stderr.flush()
+    os._exit(TERMINATED_EXIT)
+
+
+def _child_pids() -> set[int]:
+    """Every process this one started: pool workers (also one still being spawned, which
+    multiprocessing does not list yet), its resource tracker, LibreOffice. Read from /proc where
+    there is one; elsewhere the processes multiprocessing knows."""
+    import multiprocessing
+    import os
+
+    me = os.getpid()
+    pids = {child.pid for child in multiprocessing.active_children() if child.pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()[1]) == me:
+                pids.add(int(stat.parent.name))
+    return pids
 
 
 _OS_ERRORS = {
@@ -607,11 +629,11 @@ def main() -> None:
     """Console-script entry point; SIGTERM ends a run like Ctrl+C (staging removed, exit 143). The
     last guard: an error no command caught is one Chinese line and a debug log, exit 70."""
     signal.signal(signal.SIGTERM, _on_sigterm)
+    # multiprocessing's resource tracker (started with these options) outlives a run ended by
+    # SIGTERM and removes the pool's semaphores itself; its English note about them is no news
+    sys.warnoptions.append("ignore::UserWarning:multiprocessing.resource_tracker")
     try:
         app()
-    except Terminated:
-        console.err.print("已终止（收到结束信号）。", markup=False)
-        sys.exit(TERMINATED_EXIT)
     except Exception as exc:
         _report_unexpected(exc)
         sys.exit(UNEXPECTED_EXIT)

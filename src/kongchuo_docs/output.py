@@ -18,9 +18,11 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -79,6 +81,31 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+_OPEN_RUNS: set[OutputSet] = set()  # runs of this process between __enter__ and __exit__
+
+
+def abandon_open_runs() -> None:
+    """Remove the staging folder of every run still open in this process and release its lock,
+    for a signal handler that ends the process next: OUTDIR is left as it was before the run."""
+    for run in list(_OPEN_RUNS):
+        run.abandon()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT back while files are moved into place, so a run is never cut off
+    half-moved; a signal that came meanwhile is delivered when the block ends (POSIX only)."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class OutputSet:
     """The files one run writes into OUTDIR.
 
@@ -121,6 +148,7 @@ class OutputSet:
         except BaseException:
             self._unlock(remove_folder=self._created)
             raise
+        _OPEN_RUNS.add(self)
         return self
 
     def __exit__(
@@ -133,11 +161,20 @@ class OutputSet:
         failed = True
         try:
             if exc_type is None:
-                self._commit()
+                with _signals_held():
+                    self._commit()
             failed = exc_type is not None
         finally:
+            _OPEN_RUNS.discard(self)
             shutil.rmtree(self._staging, ignore_errors=True)
             self._unlock(remove_folder=failed and self._created)
+
+    def abandon(self) -> None:
+        """End the run without writing: its staging folder removed, the lock released."""
+        _OPEN_RUNS.discard(self)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+        self._unlock(remove_folder=self._created)
 
     def _unlock(self, *, remove_folder: bool) -> None:
         """Delete the lock file and release the lock (`_lock_folder` makes a waiting run notice

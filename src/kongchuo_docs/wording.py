@@ -39,6 +39,8 @@ WORDING_FILES: dict[str, str] = {
 
 TEMPLATES_ENV = "KONGCHUO_DOCS_TEMPLATES"
 """Environment variable holding the user's wording folder, so --jobs worker processes see it too."""
+TEMPLATES_BY_ENV = "KONGCHUO_DOCS_TEMPLATES_BY"
+"""Who chose that folder: ``cli`` (``--templates``, wins) or ``profile`` (its 模板目录)."""
 
 _ENV = sandbox.environment(autoescape=False)
 
@@ -64,27 +66,34 @@ def _located_str(loader: _Loader, node: yaml.ScalarNode) -> WordingText:
 _Loader.add_constructor("tag:yaml.org,2002:str", _located_str)
 
 
-def use_templates(folder: Path | None) -> None:
-    """Read wording from `folder` (edited copies; a missing file falls back to the default) from now on.
+def use_templates(folder: Path | None, *, by: str = "cli") -> None:
+    """Read wording from `folder` (edited copies; a missing file falls back to the default) from now on;
+    None: the bundled wording again. `by` records who chose it: ``cli`` (``--templates``) or ``profile``.
 
     Every wording file in the folder is checked first; problems raise `InputError` at file:line."""
     import os
 
     if folder is None:
         os.environ.pop(TEMPLATES_ENV, None)
+        os.environ.pop(TEMPLATES_BY_ENV, None)
         return
     folder = Path(folder).resolve()
     if not folder.is_dir():
         raise InputError([Problem(Location(str(folder)), "模板目录不存在")])
     check_folder(folder)
     os.environ[TEMPLATES_ENV] = str(folder)
+    os.environ[TEMPLATES_BY_ENV] = by
 
 
 def use_profile_templates(folder: Path | None) -> None:
-    """The profile's 模板目录 (`Profile.templates_path`), unless ``--templates`` named a folder (the
-    command line wins); checked like ``--templates``."""
-    if folder is not None and user_folder() is None:
-        use_templates(folder)
+    """The profile's 模板目录 (`Profile.templates_path`; None: the bundled wording), unless ``--templates``
+    named a folder (the command line wins). A later profile replaces an earlier one's folder (a
+    long-running server reads the profile again after it is edited)."""
+    import os
+
+    if os.environ.get(TEMPLATES_ENV) and os.environ.get(TEMPLATES_BY_ENV, "cli") == "cli":
+        return
+    use_templates(folder, by="profile")
 
 
 def user_folder() -> Path | None:

@@ -71,21 +71,34 @@ def test_stale_staging_of_a_dead_process_is_removed(tmp_path: Path) -> None:
     assert not stale.exists() and alive.exists()
 
 
-def test_sigterm_stops_the_run_and_its_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("moment", ["staging", "workers"])
+def test_sigterm_stops_the_run_and_its_workers(tmp_path: Path, moment: str) -> None:
+    """SIGTERM as soon as the staging folder exists (the signal may land anywhere, even in a
+    ``__del__``), and once both worker processes are rendering: exit 143, nothing written, no
+    worker left."""
     roster = tmp_path / "名册.xlsx"
-    write_sample_roster(roster, generate_rows(600, invalid=0, seed=2))
+    write_sample_roster(roster, generate_rows(3000, invalid=0, seed=2))
     out = tmp_path / "out"
     process = _start("letters", str(roster), "-o", str(out), "--jobs", "2")
     deadline = time.monotonic() + 120
-    while not list(out.glob(".kongchuo-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.5)  # into the rendering, workers started
+
+    def reached() -> bool:
+        if moment == "staging":
+            return bool(list(out.glob(".kongchuo-*")))
+        return len(_children(process.pid).split()) >= 2
+
+    while not reached() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before the signal could be sent"
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 143
     assert "Traceback" not in process.stderr.read()
     assert nothing_written(out)
-    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
-    assert children.strip() == ""
+    assert _children(process.pid) == ""
+
+
+def _children(pid: int) -> str:
+    return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.strip()
 
 
 def _fail_with(code: int):
@@ -141,7 +154,7 @@ def test_the_entry_point_guards_a_command_without_its_own(tmp_path: Path, monkey
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "argv", ["kongchuo-docs", "check", SEED])
-    monkeypatch.setattr(check, "check_file", lambda path: 1 / 0)
+    monkeypatch.setattr(check, "check_file", lambda *args, **kwargs: 1 / 0)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         with pytest.raises(SystemExit) as stopped:

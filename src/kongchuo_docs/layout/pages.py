@@ -25,7 +25,7 @@ from ..model.document import Image
 if TYPE_CHECKING:
     from ..fonts import FontSet
 from . import columns
-from .text import Measure, break_lines, em_measure, justifiable, line_width
+from .text import Measure, autospace_gaps, break_lines, em_measure, justifiable, line_width
 from .title import shape_title
 
 Align = Literal["justify", "left", "center", "right"]
@@ -280,6 +280,7 @@ class Layouter:
         self.doc = doc
         self.m = measures or Measures.default()
         self.flow = _Flow(landscape=doc.landscape)
+        self.char_widths: dict[str, float] = {}  # body text, pt (quick_body_width)
 
     # -------------------------------------------------------------- text helpers
 
@@ -311,7 +312,7 @@ class Layouter:
             last = i == len(raw) - 1
             indent = first_indent if i == 0 else rest_indent
             flush = align == "justify" and not last and justifiable(
-                chunk, indent + self.body_width(chunk), width, g.BODY_SIZE_PT)
+                chunk, indent + self.quick_body_width(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len
             lines.append(
@@ -332,6 +333,14 @@ class Layouter:
             )
             ragged_before = align == "justify" and not last and not flush
         return lines
+
+    def quick_body_width(self, text: str) -> float:
+        """Natural width of body text in pt from each character's width (measured once per
+        character; kerning ignored), automatic spaces included: enough to judge a line's gaps."""
+        widths = self.char_widths
+        for ch in set(text) - widths.keys():
+            widths[ch] = self.m.body(ch)
+        return sum(widths[ch] for ch in text) + self.m.autospace(g.BODY_SIZE_PT) * len(autospace_gaps(text))
 
     def body_width(self, text: str) -> float:
         """Natural width of body text in pt (automatic Chinese/Latin spaces included)."""

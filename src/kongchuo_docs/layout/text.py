@@ -14,6 +14,7 @@ official fonts (仿宋_GB2312, 方正小标宋简体) do; the PDF writer passes 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -73,6 +74,7 @@ def units(text: str) -> list[str]:
     return merged
 
 
+@lru_cache(maxsize=4096)
 def script(ch: str) -> str:
     """"latin" for ASCII letters and digits, "cjk" for full-width text, "" for the rest."""
     if ch.isascii():
@@ -95,11 +97,18 @@ def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
 
 def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -> bool:
     """Whether a line of `text` (natural width `natural_pt`) may be spread to `width_pt`: the
-    added space per gap between characters is at most ``gbt9704.JUSTIFY_MAX_GAP_EM`` of `size_pt`."""
-    gaps = len(text.rstrip()) - 1
+    added space per gap between characters is at most ``gbt9704.JUSTIFY_MAX_GAP_EM`` of `size_pt`.
+    Word and LibreOffice never spread the inside of a Latin word or number ("2019"): those
+    positions are not gaps."""
+    text = text.rstrip()
+    gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
     if gaps < 1:
         return False
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def break_lines(

@@ -22,6 +22,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
 
 SIGNATURE_GLOBAL = "seal_indents_twips"
+RAGGED_FILTER = "ragged_breaks"  # docx_merge.ragged_breaks: a line break where a line would be spread
 """Jinja global the generated template calls: (issuer, date) → (issuer, date) right indents in twips."""
 
 BODY_HALF_PT = round(g.BODY_SIZE_PT * 2)
@@ -41,6 +42,13 @@ def jinja_text(source: str) -> str:
 
 def _run(text_source: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{jinja_text(text_source)}</w:t></w:r>'
+
+
+def _body_run(text_source: str, indent_chars: int) -> str:
+    """A 3号 body run whose lines are never spread past half a character per gap: the filled text
+    gets a line break before a unit (a 身份证号) that would leave its line too short to justify."""
+    return (f'<w:r><w:t xml:space="preserve">{{% filter {RAGGED_FILTER}({indent_chars}) %}}'
+            f'{jinja_text(text_source)}{{% endfilter %}}</w:t></w:r>')
 
 
 def _para(style: str, runs: str, extra_ppr: str = "", *, keep_next: bool = False) -> str:
@@ -122,9 +130,10 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
     elif block.type == "number":
         xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', **opts)
     elif block.type == "line":
-        xml = _para(text_style, _run(block.text), **opts)
+        xml = _para(text_style, _run(block.text) if slip else _body_run(block.text, 0), **opts)
     elif block.type == "paragraph":
-        xml = _para(text_style + "Indent", _run(block.text), **opts)
+        run = _run(block.text) if slip else _body_run(block.text, g.BODY_INDENT_CHARS)
+        xml = _para(text_style + "Indent", run, **opts)
     elif block.type == "signature":
         xml = _signature(block)
     elif block.type == "cut":
@@ -246,7 +255,8 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="{BODY_CHAR_TWIPS * 2}"/>'
         '<w:characterSpacingControl w:val="compressPunctuation"/>'
-        '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+        '<w:compat><w:doNotExpandShiftReturn/>'
+        '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
         'w:val="15"/></w:compat></w:settings>'
     )
     return [

@@ -19,6 +19,8 @@ from .normalize import NormalizeError, normalize_doc_number, parse_date
 from .yaml_records import LineDict
 
 SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
+LONG_RECIPIENTS = 120  # characters: a 主送 listing many organs may run to three lines
+SENTENCE_WORDS = re.compile(r"如下|根据|按照|为了|为做好|现将|现就|通知|要求")  # a colon sentence, not a 主送
 TITLE_LINES = 3  # a title is split over at most this many paragraphs
 NOTE_START = re.compile(r"附\s*件\s*[：:]\s*(.*)")
 NOTE_ITEM = re.compile(r"\d+\s*[.．、]\s*\S.*")
@@ -192,6 +194,7 @@ class _Recogniser:
             text = item.text.strip()
             if (not item.is_text or len(text) > SHORT_LINE or text[-1] in END_PUNCTUATION + "：:"
                     or NOTE_START.fullmatch(text) or NOTE_ITEM.fullmatch(text) or heading_of(text)
+                    or re.search(r"[：:]", text) or (names and NOTE.fullmatch(text))
                     or (_set_off(date) and not _set_off(item))):
                 break
             names.insert(0, item)
@@ -258,8 +261,12 @@ class _Recogniser:
 
     @staticmethod
     def _recipient_like(item: DraftItem) -> bool:
+        """A 主送 line: ends in a colon, no full stop; short, or a longer list of organs that reads as no
+        sentence ("…通知如下：" is body text)."""
         text = item.text.strip()
-        return item.is_text and 0 < len(text) <= SHORT_LINE and text[-1] in "：:" and "。" not in text
+        if not (item.is_text and text and text[-1] in "：:" and "。" not in text):
+            return False
+        return len(text) <= SHORT_LINE or (len(text) <= LONG_RECIPIENTS and not SENTENCE_WORDS.search(text))
 
     def body_and_notes(self, items: list[DraftItem], target: LineDict | None = None) -> None:
         """正文, then 附件说明 (附件：1. … / 2. …) at its end, into `target` (default: the notice)."""

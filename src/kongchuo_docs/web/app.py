@@ -120,9 +120,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
 def page_routers() -> list[APIRouter]:
     """The pages, one module each."""
-    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables
+    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables, templates_page
 
-    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page)]
+    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page,
+                                              templates_page)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:

@@ -36,9 +36,9 @@ def start_job(request: Request, task: str, uploads: list[Upload], params: dict[s
 
 
 def profile_param(request: Request) -> dict[str, str]:
-    """The job parameter naming the server's 单位设置, also when it does not exist yet (the kind then
-    says so): a forkserver worker never searches again with an environment of its own."""
-    return {"profile": str(request.app.state.config.profile_path())}
+    """The job parameter naming the server's 单位设置 ("" when there is none yet: the job says so)."""
+    path = request.app.state.config.profile_path()
+    return {"profile": str(path) if path.is_file() else ""}
 
 
 def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], title: str) -> Job:

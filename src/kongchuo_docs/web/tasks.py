@@ -28,6 +28,7 @@ from ..errors import InputError, KongchuoError, Problem
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]
 RESULT = "result.zip"
 JOB_NICENESS = 10
+NO_PROFILE = "找不到单位设置（单位设置.yaml）：请先在“单位设置”页填写并保存，或运行 kongchuo-docs init。"
 ERROR_WORKBOOK = "名册错误标注.xlsx"
 _STORED = (".pdf", ".docx", ".xlsx", ".zip", ".png")  # already compressed
 
@@ -91,9 +92,12 @@ class _Progress:
         write_json(self.path, {"files": self.files})
 
 
-def _profile(params: dict[str, Any]) -> Path | None:
-    """The 单位设置 the server uses (None: found as the commands find it)."""
-    return Path(params["profile"]) if params.get("profile") else None
+def _profile(params: dict[str, Any]) -> Path:
+    """The 单位设置 the server uses; "" when the server found none (this process does not look again:
+    its environment may be older than the server's)."""
+    if not params.get("profile"):
+        raise KongchuoError(NO_PROFILE)
+    return Path(params["profile"])
 
 
 def _inputs(root: Path) -> list[Path]:

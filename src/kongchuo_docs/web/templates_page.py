@@ -1,0 +1,91 @@
+"""模板: the wording files (`wording.WORDING_FILES`) listed, each edited in the page with the
+variables every field may use (the exported file's comments), checked by `wording.check_folder`
+before it is saved into the profile's 模板目录, and reset to the default by deleting the copy.
+
+The files live in the 单位设置's 模板目录 (every command and job then reads them); without one the
+page only shows the defaults and says where to set it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..errors import InputError, KongchuoError
+from ..profile import load_profile
+from ..wording import WORDING_FILES, annotated, check_folder
+from .app import render
+from .security import require_csrf
+
+router = APIRouter()
+MAX_TEMPLATE_CHARS = 200_000
+FILES = list(WORDING_FILES.items())
+
+
+def templates_folder(request: Request) -> Path | None:
+    """The profile's 模板目录 (None when there is no profile or it names none)."""
+    path = request.app.state.config.profile_path()
+    if not path.is_file():
+        return None
+    try:
+        profile = load_profile(path)
+    except KongchuoError:
+        return None
+    return profile.templates_path if profile else None
+
+
+def _file(index: int) -> tuple[str, str]:
+    if not 0 <= index < len(FILES):
+        raise HTTPException(404, "没有这个模板。")
+    return FILES[index]
+
+
+@router.get("/templates", response_class=HTMLResponse)
+def templates_list(request: Request) -> HTMLResponse:
+    folder = templates_folder(request)
+    rows = [(n, rel, label, folder is not None and (folder / rel).is_file()) for n, (rel, label) in enumerate(FILES)]
+    return render(request, "templates.html", rows=rows, folder=folder)
+
+
+@router.get("/templates/{index}", response_class=HTMLResponse)
+def template_edit(request: Request, index: int) -> HTMLResponse:
+    rel, label = _file(index)
+    folder = templates_folder(request)
+    own = folder / rel if folder is not None else None
+    text = own.read_text(encoding="utf-8") if own is not None and own.is_file() else annotated(rel, label)
+    return render(request, "template_edit.html", index=index, rel=rel, label=label, text=text, folder=folder,
+                  own=own is not None and own.is_file(), problems=[])  # fmt: skip
+
+
+@router.post("/templates/{index}", dependencies=[Depends(require_csrf)])
+async def template_save(request: Request, index: int) -> Response:
+    rel, label = _file(index)
+    folder = templates_folder(request)
+    post = await request.form()
+    if folder is None:
+        raise HTTPException(409, "请先在“单位设置”中填写“模板目录”。")
+    if str(post.get("action")) == "reset":
+        (folder / rel).unlink(missing_ok=True)
+        return RedirectResponse(f"/templates/{index}", status_code=303)
+    text = str(post.get("text", "")).replace("\r\n", "\n")[:MAX_TEMPLATE_CHARS]
+    with tempfile.TemporaryDirectory(prefix="kongchuo-templates-") as tmp:
+        trial = Path(tmp) / rel
+        trial.parent.mkdir(parents=True)
+        trial.write_text(text, encoding="utf-8")
+        try:
+            check_folder(Path(tmp))
+        except InputError as exc:
+            problems = [str(p).replace(str(trial), rel) for p in exc.problems]
+            return render(request, "template_edit.html", status_code=422, index=index, rel=rel, label=label,
+                          text=text, folder=folder, own=(folder / rel).is_file(), problems=problems)  # fmt: skip
+    target = folder / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.saving")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, target)
+    return render(request, "template_edit.html", index=index, rel=rel, label=label, text=text, folder=folder,
+                  own=True, problems=[], saved=True)  # fmt: skip
