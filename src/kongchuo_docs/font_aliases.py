@@ -15,8 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .fonts import ROLE_SPECS, FontSet
-from .resources import template_path
+from .fonts import FontSet, official_spellings, render_fontconfig
 
 ALIASES_FILE = "60-kongchuo-docs.conf"  # before the distribution's 65-nonlatin/70-… CJK defaults
 
@@ -29,23 +28,8 @@ def aliases_path() -> Path:
 
 def aliases_xml(fonts: FontSet) -> str:
     """The aliases file for the roles `fonts` serves with a stand-in (none when all are installed)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_path("fontconfig")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    spec_by_official = {s.official: s for s in ROLE_SPECS}
-    mappings = [
-        {"names": list(dict.fromkeys((r.official, *spec_by_official[r.official].aliases))), "family": r.family}
-        for r in fonts
-        if r.substituted
-    ]
-    return env.get_template("kongchuo-aliases.conf.j2").render(
-        font_dirs=[str(d) for d in fonts.font_dirs], mappings=mappings
-    )
+    mappings = [{"names": official_spellings(r.official), "family": r.family} for r in fonts if r.substituted]
+    return render_fontconfig("kongchuo-aliases.conf.j2", fonts, mappings)
 
 
 def install_aliases(fonts: FontSet, path: Path | None = None) -> Path:

@@ -696,30 +696,16 @@ class FontSet:
     # -- fontconfig for LibreOffice
     def fontconfig_xml(self) -> str:
         """A fontconfig file mapping the official names to the serving families (for LibreOffice)."""
-        import jinja2
-
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_path("fontconfig")),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
-        spec_by_official = {s.official: s for s in ROLE_SPECS}
         mappings = [
             {
-                "names": [
-                    n for n in dict.fromkeys((r.official, *spec_by_official[r.official].aliases))
-                    if n != r.family
-                ],
+                "names": [n for n in official_spellings(r.official) if n != r.family],
                 "family": r.family,
                 "weight": None if r.weight == REGULAR else _fc_weight(r.weight),
             }
             for r in self
             if r.family != r.official
         ]
-        return env.get_template("kongchuo-fonts.conf.j2").render(
-            font_dirs=[str(d) for d in self.font_dirs], mappings=mappings
-        )
+        return render_fontconfig("kongchuo-fonts.conf.j2", self, mappings)
 
     def write_fontconfig(self, path: Path) -> Path:
         """Write `fontconfig_xml` to `path` (only when it changed) and return `path`."""
@@ -843,3 +829,23 @@ def _role_font(spec: RoleSpec, face: FontFace, source: Source, *, substituted: b
         substituted=substituted,
         source=source,
     )
+
+
+def official_spellings(official: str) -> list[str]:
+    """An official font name and the other spellings documents use for it, in that order."""
+    spec = next(s for s in ROLE_SPECS if s.official == official)
+    return list(dict.fromkeys((spec.official, *spec.aliases)))
+
+
+def render_fontconfig(template: str, fonts: FontSet, mappings: list[dict]) -> str:
+    """Fill ``templates/fontconfig/<template>`` with the font folders of `fonts` and `mappings`
+    (each: the official ``names``, the serving ``family``, optionally a ``weight``)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_path("fontconfig")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(template).render(font_dirs=[str(d) for d in fonts.font_dirs], mappings=mappings)
