@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from rich.console import Console
 
-from kongchuo_docs import doctor, fonts
+from kongchuo_docs import doctor, font_faces, fonts
 from kongchuo_docs.errors import EnvironmentProblem
 
 
@@ -71,7 +71,7 @@ def test_font_dir_in_use_is_shown(tmp_path):
     rows = _by_item(doctor.run_checks(tmp_path, soffice_version=_no_soffice))
     assert rows["字体文件夹"].detail == f"{tmp_path.resolve()}（0 个字体）"
     rows = _by_item(doctor.run_checks(None, resolve=lambda _: fonts.resolve_from(fonts.system_faces())))
-    assert "未设置" in rows["字体文件夹"].detail and fonts.FONT_DIR_ENV in rows["字体文件夹"].detail
+    assert "未设置" in rows["字体文件夹"].detail and font_faces.FONT_DIR_ENV in rows["字体文件夹"].detail
 
 
 def test_missing_cjk_fonts_fail():
@@ -100,7 +100,7 @@ def test_cli_on_a_machine_without_fonts_exits_1_naming_the_packages(tmp_path):
         encoding="utf-8",
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(empty), "XDG_CONFIG_HOME": str(tmp_path)}
-    env.pop(fonts.FONT_DIR_ENV, None)
+    env.pop(font_faces.FONT_DIR_ENV, None)
     result = subprocess.run(
         [sys.executable, "-c", "from kongchuo_docs.cli import main; main()", "doctor"],
         capture_output=True, text=True, env=env, timeout=120, check=False,

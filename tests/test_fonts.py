@@ -13,7 +13,7 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
-from kongchuo_docs import fonts, gbt9704
+from kongchuo_docs import font_faces, fonts, gbt9704
 from kongchuo_docs.errors import EnvironmentProblem, InputError, Location, Problems
 
 RARE = "䶮"  # U+4DAE, CJK Extension A: outside GB2312, found in names
@@ -105,7 +105,7 @@ def test_no_cjk_font_at_all_names_the_packages_to_install():
 
 def test_parse_fc_list_reads_families_weight_index_and_languages():
     lines = "霞鹜文楷,LXGW WenKai\tRegular\t[50 210]\t/f/a.ttc\t3\ten|zh-cn\nA\tBold\t200\t/f/b.ttf\t0\ten\n"
-    first, second = fonts._parse_fc_list(lines + "broken line\n")
+    first, second = font_faces._parse_fc_list(lines + "broken line\n")
     assert first.families == ("霞鹜文楷", "LXGW WenKai") and first.family == "霞鹜文楷"
     assert (first.weight, first.index, first.cjk) == (300, 3, True)
     assert (second.weight, second.path, second.cjk) == (700, Path("/f/b.ttf"), False)
@@ -154,10 +154,10 @@ def test_font_dir_comes_from_option_then_env_then_config_file(tmp_path, monkeypa
     (config_home / "kongchuo-docs").mkdir(parents=True)
     (config_home / "kongchuo-docs" / "fonts.yaml").write_text(f"font_dirs: ['{c}']\n", encoding="utf-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
-    monkeypatch.setenv(fonts.FONT_DIR_ENV, str(b))
+    monkeypatch.setenv(font_faces.FONT_DIR_ENV, str(b))
     assert fonts.configured_font_dirs(a) == (a,)
     assert fonts.configured_font_dirs() == (b,)
-    monkeypatch.delenv(fonts.FONT_DIR_ENV)
+    monkeypatch.delenv(font_faces.FONT_DIR_ENV)
     assert fonts.configured_font_dirs() == (c,)
 
 
@@ -298,7 +298,7 @@ def test_fontconfig_file_maps_official_names_to_the_serving_families(tmp_path, m
         ).stdout  # fmt: skip
         families, weight = matched.split("|")
         assert role.family in families.split(","), (role, matched)
-        assert fonts._css_weight(float(weight)) == role.weight
+        assert font_faces._css_weight(float(weight)) == role.weight
 
 
 def test_fontconfig_file_adds_the_font_dirs(tmp_path):

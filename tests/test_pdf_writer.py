@@ -376,14 +376,14 @@ def test_a_font_folder_face_draws_its_role(tmp_path: Path, monkeypatch: pytest.M
     Chinese name second as real 仿宋_GB2312 files have them, draws the characters it has."""
     from test_fonts import _installed, _make_font
 
-    from kongchuo_docs import fonts
+    from kongchuo_docs import font_faces
 
     if _installed(g.FONT_FANGSONG):
         pytest.skip("仿宋 is installed on the system")
     folder = tmp_path / "fonts"
     folder.mkdir()
     _make_font(folder / "fs.ttf", {"en": "FangSong_GB2312", "zh": "仿宋_GB2312"}, {"中": 1000, "国": 1000})
-    monkeypatch.setenv(fonts.FONT_DIR_ENV, str(folder))
+    monkeypatch.setenv(font_faces.FONT_DIR_ENV, str(folder))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     role = resolve_fonts()[g.FONT_FANGSONG]
     assert role.source == "font-dir"

@@ -21,7 +21,7 @@ from typing import Literal
 from rich.console import Console
 from rich.table import Table
 
-from . import fonts, libreoffice
+from . import font_faces, fonts, libreoffice
 from .errors import EnvironmentProblem
 
 Status = Literal["ok", "warning", "missing"]
@@ -159,7 +159,8 @@ def _fonts(font_dir: Path | None, resolve: Callable[[Path | None], fonts.FontSet
         in_folders = sum(f.origin == "font-dir" for f in font_set.faces)
         dirs = "、".join(str(d) for d in font_set.font_dirs) + f"（{in_folders} 个字体）"
     else:
-        dirs = f"未设置（可用 --font-dir、环境变量 {fonts.FONT_DIR_ENV} 或配置文件 {fonts.config_file()} 指定）"
+        env, config = font_faces.FONT_DIR_ENV, font_faces.config_file()
+        dirs = f"未设置（可用 --font-dir、环境变量 {env} 或配置文件 {config} 指定）"
     checks = [Check("字体文件夹", "ok", dirs, required=False)]
     for role in font_set:
         where = f"{role.path}" + (f" #{role.index}" if role.index else "")

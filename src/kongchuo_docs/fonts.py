@@ -13,36 +13,35 @@ Each role (小标宋, 仿宋, 楷体, 黑体, 宋体; official names in `gbt9704
 
 No CJK font at all raises `EnvironmentProblem` naming the Debian packages to install.
 
-System fonts are listed with ONE ``fc-list`` call per process (family, style, weight, file, face
-index and languages of every face; ~5 ms). Character coverage and text widths of any face come
-from HarfBuzz (``libharfbuzz.so.0``, a Pango dependency, through ctypes): it maps the font file and
-answers cmap lookups without parsing the whole table (~2 ms per face instead of ~130 ms for
-fontTools on a Noto CJK collection), and shapes text the way Pango does for WeasyPrint, so widths
-match the PDF. fontTools only reads the name tables of font-folder files.
+Which faces exist is `font_faces`' job (one ``fc-list`` call per process, plus the font folders);
+character coverage and widths come from `harfbuzz`, shaped the way Pango shapes them for WeasyPrint.
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
-import shutil
-import subprocess
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
 from . import gbt9704
-from .errors import EnvironmentProblem, InputError, Location, Problem, Problems
+from .errors import EnvironmentProblem, Location, Problems
+from .font_faces import (
+    FC_TO_CSS_WEIGHT,
+    REGULAR,
+    FontFace,
+    configured_font_dirs,
+    folder_faces,
+    fontconfig_available,
+    system_faces,
+)
+from .harfbuzz import is_ignorable, shaped_em
 from .resources import template_path
 
-FONT_DIR_ENV = "KONGCHUO_FONT_DIR"
-CONFIG_FILE_NAME = "fonts.yaml"
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"
-FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
 _ANNOUNCED: set[str] = set()  # font warnings already printed by this process
 DOCTOR_HINT = "详见 kongchuo-docs doctor"
 
@@ -50,7 +49,6 @@ Source = Literal["system", "font-dir", "stand-in"]
 SOURCE_LABEL: dict[str, str] = {"system": "系统已安装", "font-dir": "字体文件夹", "stand-in": "免费替代字体"}
 
 # CSS weights (100–900). REGULAR serves body text; HEAVIEST picks the boldest face (小标宋 stand-in).
-REGULAR = 400
 HEAVIEST = 1000
 
 
@@ -109,31 +107,6 @@ OFFICIAL_NAMES: tuple[str, ...] = tuple(spec.official for spec in ROLE_SPECS)
 
 
 @dataclass(frozen=True)
-class FontFace:
-    """One face of a font file: a .ttf/.otf, or face `index` of a .ttc/.otc collection."""
-
-    family: str  # the first family name (usually the English one)
-    families: tuple[str, ...]  # every family name the face carries, all languages
-    style: str
-    weight: int  # CSS weight 100–900
-    path: Path
-    index: int  # face index inside a collection, 0 for single-face files
-    cjk: bool  # covers Simplified Chinese
-    origin: Literal["system", "font-dir"]
-
-    def has_family(self, name: str) -> bool:
-        wanted = name.casefold()
-        return any(f.casefold() == wanted for f in self.families)
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (str(self.path), self.index)
-
-    def covers(self, codepoint: int) -> bool:
-        return _harfbuzz_font(self.path, self.index).glyph(codepoint) is not None
-
-
-@dataclass(frozen=True)
 class RoleFont:
     """The face serving one role. `substituted` is True when it is not the official font."""
 
@@ -176,317 +149,6 @@ def fallback_lines(fallbacks: Iterable[Fallback]) -> list[str]:
             f"缺字替换：“{char}”（U+{ord(char):04X}）{official} 所用字体没有，改用 {family}（{shown}{more}）"
         )
     return lines
-
-
-# ---------------------------------------------------------------- system fonts (fontconfig)
-
-_FC_FORMAT = "%{family}\t%{style}\t%{weight}\t%{file}\t%{index}\t%{lang}\n"
-# fontconfig weight → CSS weight (FC_WEIGHT_* constants of fontconfig.h)
-_FC_TO_CSS_WEIGHT = ((0, 100), (40, 200), (50, 300), (80, 400), (100, 500), (180, 600), (200, 700),
-                     (205, 800), (210, 900))  # fmt: skip
-
-
-def _css_weight(fc_weight: float) -> int:
-    return min(_FC_TO_CSS_WEIGHT, key=lambda pair: abs(pair[0] - fc_weight))[1]
-
-
-def _parse_fc_weight(text: str) -> float:
-    """``80`` or, for a variable font, ``[50 210]`` (the default instance is not given: use the low end)."""
-    numbers = text.strip("[]").split()
-    return float(numbers[0]) if numbers else 80.0
-
-
-@cache
-def system_faces() -> tuple[FontFace, ...]:
-    """Every face fontconfig knows, from one ``fc-list`` call (memoised per process)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return ()
-    result = subprocess.run(
-        [fc_list, "--format", _FC_FORMAT], capture_output=True, text=True, check=False, timeout=30
-    )
-    return tuple(sorted(_parse_fc_list(result.stdout), key=lambda f: (f.family, f.weight, f.key)))
-
-
-def _parse_fc_list(output: str) -> Iterator[FontFace]:
-    for line in output.splitlines():
-        parts = line.split("\t")
-        if len(parts) != 6 or not parts[0] or not parts[3]:
-            continue
-        families_text, style, weight, file, index, langs = parts
-        families = tuple(f for f in families_text.split(",") if f)
-        yield FontFace(
-            family=families[0],
-            families=families,
-            style=style.split(",")[0],
-            weight=_css_weight(_parse_fc_weight(weight)),
-            path=Path(file),
-            index=int(index or 0),
-            cjk="zh-cn" in langs.split("|"),
-            origin="system",
-        )
-
-
-@cache
-def fontconfig_available() -> bool:
-    return shutil.which("fc-list") is not None
-
-
-# ---------------------------------------------------------------- user font folders
-
-
-def config_file() -> Path:
-    """``$XDG_CONFIG_HOME/kongchuo-docs/fonts.yaml`` (default ``~/.config/…``)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "kongchuo-docs" / CONFIG_FILE_NAME
-
-
-def configured_font_dirs(font_dir: Path | None = None) -> tuple[Path, ...]:
-    """The user font folders: `font_dir` (``--font-dir``), else $KONGCHUO_FONT_DIR, else the config file."""
-    if font_dir is not None:
-        dirs = [font_dir]
-    elif os.environ.get(FONT_DIR_ENV):
-        dirs = [Path(p) for p in os.environ[FONT_DIR_ENV].split(os.pathsep) if p]
-    else:
-        dirs = _dirs_from_config(config_file())
-    problems = Problems()
-    for d in dirs:
-        if not d.expanduser().is_dir():
-            problems.error(Location(str(d), column="字体文件夹"), "文件夹不存在")
-    problems.raise_if_errors()
-    return tuple(d.expanduser().resolve() for d in dirs)
-
-
-def _dirs_from_config(path: Path) -> list[Path]:
-    if not path.is_file():
-        return []
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(Location(str(path)), f"YAML 格式错误：{exc}")]) from None
-    dirs = data.get("font_dirs") if isinstance(data, dict) else None
-    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
-        where = Location(str(path), column="font_dirs")
-        raise InputError([Problem(where, "应为文件夹路径的列表，如 font_dirs: [~/fonts]")])
-    return [Path(d) for d in dirs]
-
-
-@cache
-def folder_faces(dirs: tuple[Path, ...]) -> tuple[tuple[FontFace, ...], tuple[str, ...]]:
-    """Faces of the font files under `dirs` (recursively) and a warning per unreadable file."""
-    faces: list[FontFace] = []
-    warnings: list[str] = []
-    for d in dirs:
-        for path in sorted(p for p in d.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
-            try:
-                faces.extend(_read_faces(path))
-            except Exception as exc:  # a broken file must not stop the run; it is reported
-                warnings.append(f"无法读取字体文件 {path}：{exc}")
-    return tuple(faces), tuple(warnings)
-
-
-def _read_faces(path: Path) -> Iterator[FontFace]:
-    from fontTools.ttLib import TTCollection, TTFont
-
-    if path.suffix.lower() in (".ttc", ".otc"):
-        fonts = list(TTCollection(str(path), lazy=True).fonts)
-    else:
-        fonts = [TTFont(str(path), lazy=True)]
-    for index, font in enumerate(fonts):
-        names = font["name"]
-        families = tuple(
-            dict.fromkeys(
-                n.toUnicode().strip()
-                for n in sorted(names.names, key=lambda n: (n.platformID != 3, n.langID != 0x409))
-                if n.nameID in (16, 1)
-            )
-        )
-        if not families:
-            continue
-        os2 = font.get("OS/2")
-        style_record = names.getDebugName(17) or names.getDebugName(2) or "Regular"
-        yield FontFace(
-            family=families[0],
-            families=families,
-            style=style_record,
-            weight=os2.usWeightClass if os2 else REGULAR,
-            path=path,
-            index=index,
-            cjk=_os2_declares_chinese(os2),
-            origin="font-dir",
-        )
-
-
-def _os2_declares_chinese(os2: object) -> bool:
-    """OS/2 says: code page 936 (GB2312, bit 18) or the CJK Unified Ideographs block (bit 59)."""
-    code_pages = getattr(os2, "ulCodePageRange1", 0) or 0
-    unicode_range2 = getattr(os2, "ulUnicodeRange2", 0) or 0
-    return bool(code_pages & (1 << 18)) or bool(unicode_range2 & (1 << (59 - 32)))
-
-
-# ---------------------------------------------------------------- coverage and metrics
-
-
-_HARFBUZZ_NAMES = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
-
-
-class _HbFeature(ctypes.Structure):
-    _fields_ = [("tag", ctypes.c_uint32), ("value", ctypes.c_uint32), ("start", ctypes.c_uint),
-                ("end", ctypes.c_uint)]  # fmt: skip
-
-
-class _HbGlyphPosition(ctypes.Structure):
-    _fields_ = [("x_advance", ctypes.c_int32), ("y_advance", ctypes.c_int32), ("x_offset", ctypes.c_int32),
-                ("y_offset", ctypes.c_int32), ("var", ctypes.c_uint32)]  # fmt: skip
-
-
-@cache
-def _harfbuzz() -> ctypes.CDLL:
-    """libharfbuzz with the signatures of the few functions used here."""
-    for name in _HARFBUZZ_NAMES:
-        try:
-            lib = ctypes.CDLL(name)
-            break
-        except OSError:
-            continue
-    else:
-        raise EnvironmentProblem(
-            "无法加载 HarfBuzz（libharfbuzz.so.0）。请安装：sudo apt-get install libharfbuzz0b"
-        )
-    pointer, u32 = ctypes.c_void_p, ctypes.c_uint32
-    signatures = {
-        "hb_blob_create_from_file": (pointer, [ctypes.c_char_p]),
-        "hb_face_create": (pointer, [pointer, ctypes.c_uint]),
-        "hb_face_get_glyph_count": (ctypes.c_uint, [pointer]),
-        "hb_face_get_upem": (ctypes.c_uint, [pointer]),
-        "hb_font_create": (pointer, [pointer]),
-        "hb_font_get_nominal_glyph": (ctypes.c_int, [pointer, u32, ctypes.POINTER(u32)]),
-        "hb_buffer_create": (pointer, []),
-        "hb_buffer_destroy": (None, [pointer]),
-        "hb_buffer_add_utf8": (None, [pointer, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_int]),
-        "hb_buffer_guess_segment_properties": (None, [pointer]),
-        "hb_buffer_set_language": (None, [pointer, pointer]),
-        "hb_buffer_set_script": (None, [pointer, u32]),
-        "hb_script_from_string": (u32, [ctypes.c_char_p, ctypes.c_int]),
-        "hb_language_from_string": (pointer, [ctypes.c_char_p, ctypes.c_int]),
-        "hb_feature_from_string": (ctypes.c_int, [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_HbFeature)]),
-        "hb_shape": (None, [pointer, pointer, ctypes.POINTER(_HbFeature), ctypes.c_uint]),
-        "hb_buffer_get_glyph_positions": (
-            ctypes.POINTER(_HbGlyphPosition), [pointer, ctypes.POINTER(ctypes.c_uint)]
-        ),
-    }
-    for function, (restype, argtypes) in signatures.items():
-        getattr(lib, function).restype = restype
-        getattr(lib, function).argtypes = argtypes
-    return lib
-
-
-@dataclass(frozen=True)
-class _HarfBuzzFont:
-    """One face opened by HarfBuzz (file memory-mapped, kept for the process). Units: font units."""
-
-    font: int  # hb_font_t *
-    units_per_em: int
-
-    def glyph(self, codepoint: int) -> int | None:
-        glyph = ctypes.c_uint32()
-        found = _harfbuzz().hb_font_get_nominal_glyph(self.font, codepoint, ctypes.byref(glyph))
-        return glyph.value if found else None
-
-    def shaped_advance(self, text: str, script: str, features: tuple[str, ...]) -> int:
-        """Advance width of `text` in font units, shaped in `script` (ISO 15924, "Hani"/"Latn") with
-        the language Pango derives for it from ``lang="zh-CN"`` and the default features plus
-        `features` (HarfBuzz syntax like ``"fwid"`` or ``"kern=0"``)."""
-        hb = _harfbuzz()
-        encoded = text.encode("utf-8")
-        buffer = hb.hb_buffer_create()
-        try:
-            hb.hb_buffer_add_utf8(buffer, encoded, len(encoded), 0, len(encoded))
-            hb.hb_buffer_set_script(buffer, hb.hb_script_from_string(script.encode(), -1))
-            hb.hb_buffer_set_language(buffer, _hb_language(_SCRIPT_LANGUAGE.get(script, "en")))
-            hb.hb_buffer_guess_segment_properties(buffer)  # direction
-            feature_array = _hb_features(features)
-            hb.hb_shape(self.font, buffer, feature_array, len(features))
-            count = ctypes.c_uint()
-            positions = hb.hb_buffer_get_glyph_positions(buffer, ctypes.byref(count))
-            return sum(positions[i].x_advance for i in range(count.value))
-        finally:
-            hb.hb_buffer_destroy(buffer)
-
-
-_SCRIPT_LANGUAGE = {"Hani": "zh-cn"}  # Pango: lang="zh-CN" covers Han; other scripts get "en" here
-
-
-@lru_cache(maxsize=1 << 16)
-def _shaped_em(face: FontFace, text: str, features: tuple[str, ...]) -> float:
-    """Shaped advance width of `text` in em, script run by script run as Pango itemizes it
-    (memoised: layout asks for the same words again and again)."""
-    font = _harfbuzz_font(face.path, face.index)
-    return sum(font.shaped_advance(piece, script, features) for piece, script in _script_runs(text)) / (
-        font.units_per_em
-    )
-
-
-def _script_of(char: str) -> str | None:
-    """"Latn", "Hani" or None (Common: digits, punctuation, spaces) — enough for Chinese documents."""
-    if char.isascii():
-        return "Latn" if char.isalpha() else None
-    name = unicodedata.name(char, "")
-    if name.startswith(("LATIN", "FULLWIDTH LATIN")):
-        return "Latn"
-    if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA")):
-        return "Hani"
-    return None
-
-
-def _script_runs(text: str) -> list[tuple[str, str]]:
-    """Pango's rule: Common characters join the script run before them (the first run's script
-    when they lead); text of Common characters only is Han, the language of the document."""
-    scripts = [_script_of(c) for c in text]
-    current = next((s for s in scripts if s), "Hani")
-    runs: list[tuple[str, str]] = []
-    for char, script in zip(text, scripts, strict=True):
-        current = script or current
-        if runs and runs[-1][1] == current:
-            runs[-1] = (runs[-1][0] + char, current)
-        else:
-            runs.append((char, current))
-    return runs
-
-
-@cache
-def _hb_language(tag: str) -> int:
-    return _harfbuzz().hb_language_from_string(tag.encode(), -1)
-
-
-@cache
-def _hb_features(features: tuple[str, ...]) -> ctypes.Array[_HbFeature]:
-    array = (_HbFeature * max(len(features), 1))()
-    for i, feature in enumerate(features):
-        if not _harfbuzz().hb_feature_from_string(feature.encode(), -1, ctypes.byref(array[i])):
-            raise ValueError(f"not a HarfBuzz feature string: {feature!r}")
-    return array
-
-
-@cache
-def _harfbuzz_font(path: Path, index: int) -> _HarfBuzzFont:
-    hb = _harfbuzz()
-    face = hb.hb_face_create(hb.hb_blob_create_from_file(os.fsencode(path)), index)
-    if not hb.hb_face_get_glyph_count(face):
-        raise EnvironmentProblem(f"无法读取字体文件 {path}（第 {index} 个字形集）")
-    return _HarfBuzzFont(font=hb.hb_font_create(face), units_per_em=hb.hb_face_get_upem(face))
-
-
-def _is_ignorable(char: str) -> bool:
-    """Controls, format characters and variation selectors need no glyph."""
-    cp = ord(char)
-    return (
-        unicodedata.category(char) in ("Cc", "Cf")
-        or 0xFE00 <= cp <= 0xFE0F
-        or 0xE0100 <= cp <= 0xE01EF
-    )
 
 
 # ---------------------------------------------------------------- the resolved set
@@ -544,7 +206,7 @@ class FontSet:
     def missing_chars(self, text: str, official: str) -> list[str]:
         """Distinct characters of `text` (first-seen order) that the role's face has no glyph for."""
         face = self.face(official)
-        return [c for c in dict.fromkeys(text) if not _is_ignorable(c) and not face.covers(ord(c))]
+        return [c for c in dict.fromkeys(text) if not is_ignorable(c) and not face.covers(ord(c))]
 
     def fallback_face(self, char: str, official: str) -> FontFace | None:
         """The first face of the role's chain that has `char`, or None when no known font has it."""
@@ -578,7 +240,7 @@ class FontSet:
         own = self.face(official)
         runs: list[tuple[str, FontFace]] = []
         for char in text:
-            needs_fallback = not _is_ignorable(char) and not own.covers(ord(char))
+            needs_fallback = not is_ignorable(char) and not own.covers(ord(char))
             face = (self.fallback_face(char, official) if needs_fallback else None) or own
             if runs and runs[-1][1] is face:
                 runs[-1] = (runs[-1][0] + char, face)
@@ -595,7 +257,8 @@ class FontSet:
         fallback face. `features` are extra OpenType features, e.g. ``("fwid",)`` when the CSS sets
         ``font-feature-settings: "fwid"``.
         """
-        return sum(_shaped_em(face, piece, features) for piece, face in self._runs(text, official)) * size_pt
+        runs = self._runs(text, official)
+        return sum(shaped_em(face.path, face.index, piece, features) for piece, face in runs) * size_pt
 
     def measure(self, official: str, size_pt: float, spacing_pt: float = 0.0) -> Callable[[str], float]:
         """A `layout.text.Measure` for role `official`: width in pt of a text, plus `spacing_pt`
@@ -723,7 +386,7 @@ def _css_string(text: str) -> str:
 
 
 def _fc_weight(css_weight: int) -> int:
-    return min(_FC_TO_CSS_WEIGHT, key=lambda pair: abs(pair[1] - css_weight))[0]
+    return min(FC_TO_CSS_WEIGHT, key=lambda pair: abs(pair[1] - css_weight))[0]
 
 
 def cache_dir() -> Path:

@@ -68,7 +68,7 @@ def main_options(
     if font_dir is not None:
         import os
 
-        from ..fonts import FONT_DIR_ENV
+        from ..font_faces import FONT_DIR_ENV
 
         os.environ[FONT_DIR_ENV] = str(font_dir.resolve())  # also seen by --jobs worker processes
 
