@@ -24,18 +24,8 @@ from lxml.etree import _Element
 
 from .. import gbt9704 as g
 from ..fonts import resolve_fonts
-from ..layout.pages import (
-    Colophon,
-    Gap,
-    ImageBox,
-    Layout,
-    Line,
-    Measures,
-    Page,
-    Rule,
-    TableBox,
-    layout_document,
-)
+from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
+from ..layout.pages import layout_document
 from ..model import Document
 from .font_table import declare_fonts
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
