@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
-import click
 import typer
+from typer._click import exceptions as click_errors  # typer bundles its own click
 
 from . import __version__, cli_messages, console
 from .errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
@@ -64,7 +64,7 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             console.err.print("已中断，未写出任何文件。", markup=False)
             raise typer.Exit(130) from None
-        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except (typer.Exit, click_errors.ClickException, click_errors.Abort):
             raise
         except Exception as exc:
             _unexpected(exc)
