@@ -157,6 +157,6 @@ def test_the_county_words_are_the_profiles(gutian: Path) -> None:
     assert "古田县控辍保学工作领导小组：" in text_of(r"^工作总结/.*\.pdf$")
     assert "古田县教育局办公室" in text_of(r"^整改通知/.*\.pdf$")
     enrolment = text_of(r"^入学/.*\.pdf$")
-    assert "2027—2028学年度入学" in enrolment and "2027年8月30日" in enrolment and "0593-3882001" in enrolment
+    assert "2027—2028学年度入读" in enrolment and "2027年8月30日" in enrolment and "0593-3882001" in enrolment
     assert "第四十一条" in text_of(r"^责令/.*\.pdf$")
     assert f"和{plan}" in text_of(r"^责任书/.*\.pdf$")

@@ -56,7 +56,7 @@ def test_profile_found_in_the_working_folder_wins_over_the_user_config(tmp_path:
     code, output = _run("letters", str(roster), "-o", str(tmp_path / "out"))
     assert code == 0, output
     text = _pdf_text(tmp_path / "out")
-    assert "2027—2028学年度入学" in text and "2027年8月30日" in text and "2026" not in text
+    assert "2027—2028学年度入读" in text and "2027年8月30日" in text and "2026" not in text
 
 
 def test_intake_of_the_profiles_school_year_passes_the_age_check(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_intake_of_the_profiles_school_year_passes_the_age_check(tmp_path: Path)
     code, output = _run("letters", str(roster), "-o", str(tmp_path / "b"), "--settings", str(new))
     assert code == 0, output
     text = _pdf_text(tmp_path / "b")
-    assert "2027—2028学年度入学" in text
+    assert "2027—2028学年度入读" in text
     assert "2027年8月31日" in text  # the default 报到日期: 8月31日 of the 学年's first year
 
 

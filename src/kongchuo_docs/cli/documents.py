@@ -1,0 +1,134 @@
+"""Commands for single documents and the toolkit's own files: build, check, demo, init, templates, forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import console
+from ..errors import KongchuoError
+from .app import ForceOption, OutOption, SettingsOption, app, output_formats, print_written
+from .guard import reports_errors
+
+
+@app.command("build")
+@reports_errors
+def build(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+    ],
+    output: OutOption = Path("out"),
+    formats: Annotated[
+        str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
+    ] = "docx,pdf",
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
+    ] = None,
+    settings: SettingsOption = None,
+    force: ForceOption = False,
+) -> None:
+    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
+
+    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    """
+    from ..kinds.draft import build_draft_files, is_draft
+    from ..kinds.notice import build_notice_files
+    from ..readers.draft import parse_settings
+
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, output, formats=output_formats(formats), force=force,
+                                    settings=parse_settings(set_values or []), profile_path=settings)
+    elif len(inputs) == 1 and not set_values:
+        written = build_notice_files(inputs[0], output, formats=output_formats(formats), force=force)
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
+    print_written(output, written)
+
+
+@app.command("check")
+def check(
+    input_file: Annotated[
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+    ],
+    settings: SettingsOption = None,
+) -> None:
+    """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
+
+    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    """
+    from ..check import check_file
+
+    try:
+        result = check_file(input_file, settings)
+    except KongchuoError as exc:
+        console.err.print(f"错误：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for line in result.outline:
+        console.info(f"  {line}")
+    for finding in result.findings:
+        typer.echo(str(finding))
+    typer.echo(f"共 {len(result.findings)} 处问题。" if result.findings else "未发现问题。")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("demo")
+@reports_errors
+def demo(
+    output: Annotated[Path, typer.Argument(help="输出文件夹。")] = Path("out"),
+    force: ForceOption = False,
+) -> None:
+    """用内置样例生成每一种文书，样例输入复制到 输出文件夹/样例输入/ 以便修改后重新生成。
+
+    再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
+    """
+    from ..demo import run_demo
+
+    written = run_demo(output, force=force)
+    print_written(output, written)
+
+
+@app.command("init")
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="写出单位设置的文件夹，默认当前文件夹。")] = Path("."),
+    force: ForceOption = False,
+) -> None:
+    """写出一份带说明的空白单位设置（单位设置.yaml）：填好本县（区）的名称、代码、文号代字、学年等后，各命令自动使用。"""
+    from ..profile.init import init_profile
+
+    print_written(folder, init_profile(folder, force=force))
+    console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
+
+
+templates_app = typer.Typer(help="措辞模板：导出后修改，再用 --templates 使用。", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+@reports_errors
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="导出到的文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
+    """导出全部文种的措辞文件（每个字段上方注明可用变量），修改后用 --templates 文件夹 生成文书。"""
+    from ..wording import export_templates
+
+    print_written(folder, export_templates(folder, force=force))
+
+
+@app.command("forms")
+@reports_errors
+def forms(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。", show_default=False)],
+    force: ForceOption = False,
+) -> None:
+    """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致。"""
+    from ..kinds.forms import build_forms
+
+    print_written(output, build_forms(output, force=force))
