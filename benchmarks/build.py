@@ -26,7 +26,8 @@ t = [time.perf_counter()]
 import kongchuo_docs.cli
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.fonts import resolve_fonts
-from kongchuo_docs.layout.pages import Measures, layout_document
+from kongchuo_docs.layout.boxes import Measures
+from kongchuo_docs.layout.pages import layout_document
 t.append(time.perf_counter())
 doc, _ = read_notice(Path(sys.argv[1]))
 fonts = resolve_fonts()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.fonts import resolve_fonts
-from kongchuo_docs.layout.pages import Measures, layout_document
+from kongchuo_docs.layout.boxes import Measures
+from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.model import Document, Paragraph
 from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS, TITLE_MAX_CHARS
 from kongchuo_docs.readers.notice_yaml import read_notice

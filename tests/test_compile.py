@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from kongchuo_docs import charts, stats
-from kongchuo_docs.kinds import summary
+from kongchuo_docs.kinds import summary, summary_compile
 from kongchuo_docs.model import Image, Table
 from kongchuo_docs.output import OutputSet
 from kongchuo_docs.profile import load_profile
@@ -66,7 +66,7 @@ UNITS = [
 
 
 def test_every_file_is_accounted_for(tmp_path):
-    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    comp = summary_compile.compile_folder(_folder(tmp_path), UNITS)
     status = {o.name: o.status for o in comp.outcomes}
     assert status == {
         "a.yaml": "aggregated", "b.yaml": "inconsistent", "c.yaml": "aggregated", "d.yaml": "duplicate",
@@ -82,7 +82,7 @@ def test_every_file_is_accounted_for(tmp_path):
 
 
 def test_totals_add_township_counts_and_compute_rates(tmp_path):
-    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    comp = summary_compile.compile_folder(_folder(tmp_path), UNITS)
     assert [u.label for u in comp.townships] == ["甲镇", "乙乡"]
     assert [u.label for u in comp.schools] == ["甲镇中心小学"]
     assert comp.total("school_age") == 1500  # the school's pupils are not counted twice
@@ -102,7 +102,7 @@ def test_totals_add_township_counts_and_compute_rates(tmp_path):
 
 
 def test_workbook_rows_and_fills(tmp_path):
-    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    comp = summary_compile.compile_folder(_folder(tmp_path), UNITS)
     settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="truncate")
     register, receipt = summary.summary_workbook(comp, settings)
     assert len(receipt.tables[0].rows) == 8  # 7 files + 1 missing unit
@@ -117,7 +117,7 @@ def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(summary, "write_document", lambda *a, **k: [])  # the 公文 writers test themselves
     digests = []
     for name in ("one", "two"):
-        comp = summary.compile_folder(folder, UNITS)
+        comp = summary_compile.compile_folder(folder, UNITS)
         settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
         with OutputSet(tmp_path / name) as out:
             summary.write_summary(out, comp, settings, source=folder)
@@ -128,7 +128,7 @@ def test_same_folder_gives_same_bytes(tmp_path, monkeypatch):
 
 
 def test_document_embeds_both_charts(tmp_path):
-    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    comp = summary_compile.compile_folder(_folder(tmp_path), UNITS)
     settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
     paths = (tmp_path / "1.png", tmp_path / "2.png")
     doc = summary.summary_document(comp, settings, paths)
@@ -208,7 +208,7 @@ def test_units_list_from_a_workbook_and_unlisted_unit(tmp_path):
     ]  # fmt: skip
     folder = _folder(tmp_path)
     (folder / "子文件夹").mkdir()
-    comp = summary.compile_folder(folder, units)
+    comp = summary_compile.compile_folder(folder, units)
     assert [u.name for u in comp.missing] == ["丁乡人民政府"]
     outcome = {o.name: o for o in comp.outcomes}
     assert outcome["子文件夹"].status == "skipped"
@@ -226,7 +226,7 @@ def test_open_inspection_findings_are_listed(tmp_path):
          "整改时限": "2020-10-20", "整改状态": "销号"},
     ]}, allow_unicode=True), encoding="utf-8")  # fmt: skip
     findings = read_inspection(findings_file, date=dt.date(2020, 10, 30)).findings
-    comp = summary.compile_folder(_folder(tmp_path), UNITS)
+    comp = summary_compile.compile_folder(_folder(tmp_path), UNITS)
     settings = summary.settings_for(comp, PROFILE, period=None, date=None, rounding="half-up")
     texts = [getattr(b, "text", "") for b in summary.summary_document(comp, settings, None, findings).body]
     assert "县级检查共发现问题2个，已销号1个、已整改待销号0个，尚有1个未完成整改：" in texts

@@ -14,7 +14,8 @@ from pdfmeasure import full_width_count, is_red, page_sizes, rules, text_lines
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.fonts import resolve_fonts
-from kongchuo_docs.layout.pages import Measures, layout_document
+from kongchuo_docs.layout.boxes import Measures
+from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Colophon, Document, Paragraph, Signature
 from kongchuo_docs.readers.notice_yaml import read_notice

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.layout.pages import Layout, Line, layout_document
+from kongchuo_docs.layout.boxes import Layout, Line
+from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.layout.text import body_measure, break_lines, em_measure, units
 from kongchuo_docs.layout.title import shape_title
 from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Signature, Table

@@ -16,7 +16,8 @@ from pdfmeasure import TextLine, text_lines
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.kinds.letters import build_letters_files
-from kongchuo_docs.layout.pages import Layout, Line, Measures, TableBox, layout_document
+from kongchuo_docs.layout.boxes import Layout, Line, Measures, TableBox
+from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.layout.text import break_lines
 from kongchuo_docs.layout.title import cut_costs
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path

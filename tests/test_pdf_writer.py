@@ -18,7 +18,8 @@ from pdfmeasure import TextLine, full_width_count, is_red, page_sizes, rules, te
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.fonts import resolve_fonts
-from kongchuo_docs.layout.pages import Layout, Line, Measures, layout_document
+from kongchuo_docs.layout.boxes import Layout, Line, Measures
+from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Signature, Table
 from kongchuo_docs.readers.notice_yaml import read_notice

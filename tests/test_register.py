@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError, Problems
 from kongchuo_docs.kinds import register as reg
+from kongchuo_docs.kinds import register_data as reg_data
 from kongchuo_docs.output import OutputSet
 from kongchuo_docs.writers.xlsx_register import HEADER_ROW, RegisterColumn, column_widths
 from kongchuo_docs.writers.xlsx_save import save_workbook
@@ -224,9 +225,9 @@ def test_merge_colours_duplicates_and_overdue_rows(tmp_path: Path) -> None:
 
 def test_overdue_depends_on_the_reference_date(tmp_path: Path) -> None:
     files, _ = unit_workbooks(tmp_path / "in")
-    registers, _ = reg.read_registers(files)
-    early = reg.merge_registers(registers, as_of=date(2020, 11, 1))
-    late = reg.merge_registers(registers, as_of=AS_OF)
+    registers, _ = reg_data.read_registers(files)
+    early = reg_data.merge_registers(registers, as_of=date(2020, 11, 1))
+    late = reg_data.merge_registers(registers, as_of=AS_OF)
     assert early.overdue == 0
     overdue = [c.values["summary"] for c in late.clues if c.overdue]
     # 12-01 某村… (未办理) and 11-30 网吧… (办理中) are past; 11-30 初二… is 已办结, 12-31 not yet due
@@ -252,7 +253,7 @@ def test_count_sheet_adds_up(tmp_path: Path) -> None:
 def test_merged_register_reads_back_as_a_register(tmp_path: Path) -> None:
     files, real_clues = unit_workbooks(tmp_path / "in")
     written, _, _ = reg.merge_register_files(files, tmp_path / "out", as_of=AS_OF, reporting_unit="罗源县教育局")
-    again, _ = reg.read_registers([tmp_path / "out" / written[0]])
+    again, _ = reg_data.read_registers([tmp_path / "out" / written[0]])
     assert again[0].reporting_unit == "罗源县教育局"
     assert again[0].reported_on == AS_OF
     assert len(again[0].clues) == real_clues
@@ -269,7 +270,7 @@ def test_problems_of_all_files_are_reported_by_cell(tmp_path: Path) -> None:
     save_workbook(bad, tmp_path / "in" / "坏表.xlsx")
     missing = tmp_path / "in" / "不存在.xlsx"
     with pytest.raises(InputError) as caught:
-        reg.read_registers([*files, tmp_path / "in" / "坏表.xlsx", missing])
+        reg_data.read_registers([*files, tmp_path / "in" / "坏表.xlsx", missing])
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith("坏表.xlsx!登记表!B2 线索来源") for m in messages)
     assert any(m.startswith("坏表.xlsx!登记表!D2 办理时限") for m in messages)
@@ -281,7 +282,7 @@ def test_register_from_yaml_reports_lines(tmp_path: Path) -> None:
     source = tmp_path / "线索.yaml"
     source.write_text("填报单位: 某镇\n填报日期: 2020-10-09\n线索:\n  - 线索来源: 传闻\n", encoding="utf-8")
     problems = Problems()
-    reg.read_register(source, problems)
+    reg_data.read_register(source, problems)
     messages = [str(p) for p in problems.errors]
     assert any(m.startswith("线索.yaml:2 填报日期") for m in messages)
     assert any(m.startswith("线索.yaml:4 线索来源") for m in messages)
@@ -345,7 +346,7 @@ def test_register_table_holds_the_seed_form(tmp_path: Path) -> None:
     source = tmp_path / "线索.yaml"
     source.write_text(clue_yaml(3), encoding="utf-8")
     problems = Problems()
-    table = reg.register_table(reg.read_register(source, problems), blank_rows=2)
+    table = reg.register_table(reg_data.read_register(source, problems), blank_rows=2)
     assert not problems.errors
     assert table.rows[0] == SEED_HEADERS  # 办理时限 (filled in) stays in the workbook
     assert [row[0] for row in table.rows[1:]] == ["1", "2", "3"]
@@ -358,9 +359,9 @@ def test_the_blank_form_filled_in_is_read_as_a_register(tmp_path: Path) -> None:
     from kongchuo_docs.writers.xlsx_forms import write_blank_form
 
     form = tmp_path / "起步镇-问题线索登记.xlsx"
-    write_blank_form(reg.schema(), form)
+    write_blank_form(reg_data.schema(), form)
     workbook = load_workbook(form)
-    sheet = workbook[reg.schema().sheet]
+    sheet = workbook[reg_data.schema().sheet]
     headers = [c.value.rstrip("*") for c in sheet[1]]
     values = {"线索简要内容": ["甲村学生未到校。", "乙村学生未到校。"], "线索来源": ["信访举报", "媒体"],
               "办理情况": ["未办理", "已办结"], "办理时限": [date(2020, 12, 1), date(2020, 12, 2)]}
@@ -368,7 +369,7 @@ def test_the_blank_form_filled_in_is_read_as_a_register(tmp_path: Path) -> None:
         for header, column in values.items():
             sheet.cell(3 + offset, headers.index(header) + 1, column[offset])
     workbook.save(form)
-    registers, _ = reg.read_registers([form])
+    registers, _ = reg_data.read_registers([form])
     assert [c.values["summary"] for c in registers[0].clues] == values["线索简要内容"]  # example row skipped
     assert registers[0].unit == "起步镇-问题线索登记"  # the blank form has no 填报单位 row: the file name
 
@@ -377,14 +378,14 @@ def test_a_unit_with_no_clues_is_counted_and_a_file_given_twice_is_refused(tmp_p
     files, real_clues = unit_workbooks(tmp_path / "in")
     empty = tmp_path / "in" / "空.yaml"
     empty.write_text("填报单位: 罗源县中房镇人民政府\n填报时间: 2020-12-18\n线索: []\n", encoding="utf-8")
-    registers, _ = reg.read_registers([*files, empty])
-    merged = reg.merge_registers(registers, as_of=AS_OF)
+    registers, _ = reg_data.read_registers([*files, empty])
+    merged = reg_data.merge_registers(registers, as_of=AS_OF)
     assert len(merged.clues) == real_clues
     _, counts = reg.merged_sheets(merged, "罗源县教育局")
     by_unit = {row[0]: row for row in counts.tables[1].rows}
     assert by_unit["罗源县中房镇人民政府"][1:] == (0,) * (len(by_unit["罗源县中房镇人民政府"]) - 1)
     with pytest.raises(InputError, match="同一文件给了两次"):
-        reg.read_registers([files[0], files[1], files[0].parent / ".." / "in" / files[0].name])
+        reg_data.read_registers([files[0], files[1], files[0].parent / ".." / "in" / files[0].name])
 
 
 def test_register_as_landscape_docx_and_pdf_table_pages(tmp_path: Path) -> None:
@@ -431,7 +432,7 @@ def test_other_sheets_holding_clues_are_named(tmp_path: Path) -> None:
         sheet.append([1, f"{month}的线索。", "办理中"])
     workbook.create_sheet("填写说明").append(["每行一条线索"])
     save_workbook(workbook, tmp_path / "月报.xlsx")
-    registers, warnings = reg.read_registers([tmp_path / "月报.xlsx"])
+    registers, warnings = reg_data.read_registers([tmp_path / "月报.xlsx"])
     assert [c.values["summary"] for c in registers[0].clues] == ["10月的线索。"]
     (warning,) = warnings
     assert str(warning).startswith("月报.xlsx!10月") and "11月（1行）" in str(warning)

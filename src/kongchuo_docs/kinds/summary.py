@@ -5,7 +5,8 @@ rejected with its file!sheet!cell errors (a malformed workbook never stops the o
 as a second form of the same unit, or not read (not a form). Against the 单位信息 list the units
 that sent nothing are listed. County totals add up the 乡镇 forms; school forms are shown on
 their own (their pupils are already counted in their township). Rates come from the summed
-counts, never from averaging rates. Charts are PNG files embedded in the DOCX and PDF.
+counts, never from averaging rates. Charts are PNG files embedded in the DOCX and PDF. The folder is
+read by `kinds.summary_compile`.
 """
 
 from __future__ import annotations
@@ -24,18 +25,16 @@ from ..model import Attachment, Block, Colophon, Document, Heading, Image, Parag
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..readers.normalize import format_date
-from ..readers.table import WORKBOOK_SUFFIXES
-from ..readers.units import Unit, read_units
-from ..readers.yaml_records import YAML_SUFFIXES
+from ..readers.units import read_units
 from ..resources import sample_path
 from ..wording import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
 from .publish import write_document
 from .rectification import Finding, read_inspection
-from .self_check import ABSENCE_KEYS, COUNT_KEYS, SelfCheck, inconsistencies, rate_set, read_self_check
+from .self_check import ABSENCE_KEYS, COUNT_KEYS, rate_set
+from .summary_compile import Compilation, UnitData, compile_folder
 
 KIND = "summary"
-FORM_SUFFIXES = (*WORKBOOK_SUFFIXES, *YAML_SUFFIXES)
 CHART_WIDTH_MM = charts.FIGURE_WIDTH_MM
 RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童入学率")
 CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
@@ -43,101 +42,6 @@ CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates n
 
 def _wording() -> dict[str, Any]:
     return load_wording("summary", "summary.yaml")
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What happened to one file of the folder; `status` is a key of the wording's ``status``."""
-
-    name: str
-    status: str  # aggregated, inconsistent, rejected, duplicate, skipped
-    unit: str
-    details: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class UnitData:
-    form: SelfCheck
-    label: str  # short name for tables and charts: 凤山镇, 实验小学
-    found: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class Compilation:
-    outcomes: tuple[FileOutcome, ...]
-    townships: tuple[UnitData, ...]
-    schools: tuple[UnitData, ...]
-    missing: tuple[Unit, ...]  # listed units with no form at all (a rejected form names its unit)
-    units_listed: int | None  # None without a 单位信息 list
-
-    @property
-    def aggregated(self) -> tuple[UnitData, ...]:
-        return self.townships + self.schools
-
-    @property
-    def base(self) -> tuple[UnitData, ...]:
-        """The rows county totals add up: the townships, or the schools when no township sent a form."""
-        return self.townships or self.schools
-
-    def total(self, key: str) -> int:
-        return sum(u.form.count(key) for u in self.base)
-
-
-def _label(form: SelfCheck, county: str) -> str:
-    if form.values["unit_type"] == "乡镇" and form.values.get("township"):
-        return form.values["township"]
-    return form.unit.removeprefix(county).removesuffix("人民政府") or form.unit
-
-
-def compile_folder(folder: Path, units: Sequence[Unit] | None = None, *, county: str = "") -> Compilation:
-    """Read every file of `folder` (sorted by name); nothing in it stops the others. `county` (the
-    profile's 县) is dropped from unit names in the tables' labels."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError([Problem(Location(str(folder)), "不是文件夹")])
-    outcomes: list[FileOutcome] = []
-    accepted: dict[str, UnitData] = {}
-    listed = {u.name for u in units} if units is not None else None
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        outcome, data = _one_file(path, accepted, listed, county)
-        outcomes.append(outcome)
-        if data is not None:
-            accepted[data.form.unit] = data
-    rejected_units = {o.unit for o in outcomes if o.unit and o.status == "rejected"}
-    order = {u.name: i for i, u in enumerate(units or ())}
-    ranked = sorted(accepted.values(), key=lambda d: (order.get(d.form.unit, len(order)), d.form.source.name))
-    return Compilation(
-        outcomes=tuple(outcomes),
-        townships=tuple(d for d in ranked if d.form.values["unit_type"] == "乡镇"),
-        schools=tuple(d for d in ranked if d.form.values["unit_type"] == "学校"),
-        missing=tuple(u for u in units or () if u.name not in accepted and u.name not in rejected_units),
-        units_listed=None if units is None else len(units),
-    )
-
-
-def _one_file(
-    path: Path, accepted: dict[str, UnitData], listed: set[str] | None, county: str
-) -> tuple[FileOutcome, UnitData | None]:
-    if path.is_dir():
-        return FileOutcome(path.name, "skipped", "", ("是文件夹，未读取",)), None
-    if path.name.startswith(("~$", ".")):
-        return FileOutcome(path.name, "skipped", "", ("Excel 临时文件或隐藏文件，未读取",)), None
-    if path.suffix.lower() not in FORM_SUFFIXES:
-        return FileOutcome(path.name, "skipped", "", ("不是自查表（应为 .xlsx、.xls、.ods 或 .yaml 文件）",)), None
-    try:
-        form = read_self_check(path)
-    except InputError as exc:
-        unit = getattr(exc, "unit", None) or ""  # FormRejected knows the unit when its name was readable
-        return FileOutcome(path.name, "rejected", unit, tuple(str(p) for p in exc.problems)), None
-    if form.unit in accepted:
-        first = accepted[form.unit].form.source.name
-        return FileOutcome(path.name, "duplicate", form.unit, (f"与 {first} 是同一单位，只汇总 {first}",)), None
-    found = tuple(inconsistencies(form))
-    details = [str(p) for p in found]
-    if listed is not None and form.unit not in listed:
-        details.append(f"{form.unit} 不在单位信息名单中（已汇总，请核对单位名称）")
-    status = "inconsistent" if found else "aggregated"
-    return FileOutcome(path.name, status, form.unit, tuple(details)), UnitData(form, _label(form, county), found)
 
 
 # ---------------------------------------------------------------- tables

@@ -12,13 +12,13 @@ Example (the README shows a fuller one)::
     成文日期: 2020年9月10日
 
 Every problem is collected with its YAML line before anything is written; fixable slips
-(〔〕 brackets, half-width punctuation, a missing "：") are corrected with a warning.
+(〔〕 brackets, half-width punctuation, a missing "：") are corrected with a warning. The key tables
+are in notice_keys.py, the readers of 附件, 印发件, tables, 签字栏 and 版记 in notice_blocks.py.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, Location, Problem, Problems
 from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
-from ..model import Attachment, Colophon, Document, Image, IssuedDocument, Signature, SignFields, Table
+from ..model import Document, Image, Signature
 from ..model.document import Block
 from ..model.limits import title_problem
 from .body_text import SourceLine, parse_body
@@ -41,82 +41,29 @@ from .normalize import (
     parse_date,
     warn_half_width,
 )
+from .notice_blocks import BlockReaders
+from .notice_keys import (
+    ATTACHMENT_KEYS,
+    BLOCK_KEYS,
+    COLOPHON_KEYS,
+    FALSE,
+    FOLDED_HEADING,
+    FORMATS,
+    HAND_DATE,
+    ISSUED_KEYS,
+    KEYS,
+    MAX_SIGNER_CHARS,
+    SIGNATURE_KEYS,
+    TABLE_KEYS,
+    TRUE,
+)
 from .yaml_records import LineDict, load_yaml
 
-# canonical key → accepted spellings (Chinese first: the README documents these)
-KEYS: dict[str, tuple[str, ...]] = {
-    "format": ("格式", "format"),
-    "issuers": ("发文机关", "发文机关标志", "issuer", "issuers"),
-    "mark_suffix": ("标志后缀", "mark_suffix"),
-    "doc_number": ("发文字号", "文号", "doc_number"),
-    "signers": ("签发人", "signers", "signer"),
-    "copy_number": ("份号", "copy_number"),
-    "secrecy": ("密级", "密级和保密期限", "secrecy"),
-    "urgency": ("紧急程度", "urgency"),
-    "title": ("标题", "title"),
-    "recipients": ("主送", "主送机关", "recipients"),
-    "body": ("正文", "body"),
-    "attachment_notes": ("附件说明", "attachment_notes"),
-    "signatures": ("署名", "signature", "signatures"),
-    "signature_note": ("署名备注", "代章", "signature_note"),
-    "seal": ("盖章", "印章", "seal"),
-    "date": ("成文日期", "日期", "date"),
-    "note": ("附注", "note"),
-    "contact": ("联系人", "contact"),
-    "phone": ("联系电话", "phone"),
-    "sign_fields": ("签字栏", "sign_fields"),
-    "issued": ("印发件", "印发文件", "转发件", "issued"),
-    "attachments": ("附件", "attachments"),
-    "colophon": ("版记", "colophon"),
-    "author": ("作者", "author"),
-}
-ISSUED_KEYS = {k: KEYS[k] for k in ("title", "body", "attachments", "attachment_notes")}
-ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
-    "number": ("序号", "number"),
-    "title": ("标题", "title"),
-    "body": ("正文", "body"),
-    "table": ("表格", "table"),
-    "after": ("表后说明", "after"),
-    "landscape": ("横排", "landscape"),
-    "sign_fields": ("签字栏", "sign_fields"),
-}
-SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
-    "labels": ("栏目", "labels"),
-    "per_row": ("每行", "per_row"),
-    "dated": ("日期", "dated"),
-}
-BLOCK_KEYS: dict[str, tuple[str, ...]] = {
-    "table": ("表格", "table"),
-    "image": ("图片", "image"),
-    "width": ("宽度", "width"),
-}
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "header": ("表头", "header"),
-    "rows": ("行", "rows"),
-    "blank_rows": ("空行", "blank_rows"),
-    "widths": ("列宽", "widths"),
-}
-COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
-    "recipients": ("主送", "recipients"),
-    "cc": ("抄送", "cc"),
-    "printer": ("印发机关", "printer"),
-    "print_date": ("印发日期", "print_date"),
-}
-SIGNATURE_KEYS: dict[str, tuple[str, ...]] = {"name": ("名称", "name"), "note": ("备注", "note")}
-FORMATS = {"文件": "file", "文件格式": "file", "file": "file", "信函": "letter", "信函格式": "letter",
-           "函": "letter", "letter": "letter", "无版头": "plain", "无版头格式": "plain", "plain": "plain"}
-# a 成文日期 left for the hand: "手填", "20  年  月  日", "____年__月__日"
-HAND_DATE = re.compile(r"^(手填|手写|(20)?[\s_\u3000]*年[\s_\u3000]*月[\s_\u3000]*日)$")
-MAX_SIGN_LABEL_CHARS = 20  # a 签字栏 label and its writing line fit on one line
-MAX_SIGNER_CHARS = 10  # a 签发人 is a person's name; two of them fit beside the 发文字号
-LIST_NUMBER = re.compile(r"^\d{1,2}\s*[.．、]\s*")  # "1." "2、" before an 附件 name, not "2026年"
-# a heading number (一、 （一） 1.) after a space: what YAML's folding of a body written without "|" leaves
-FOLDED_HEADING = re.compile(r"\s(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．](?!\d))")
-TRUE = {"是", "有", "盖章", "true", "yes", "y", "1"}
-FALSE = {"否", "无", "不盖章", "false", "no", "n", "0"}
+# the key tables stay importable from here: the web form (web/notice_form.py) offers them
+__all__ = ["ATTACHMENT_KEYS", "COLOPHON_KEYS", "ISSUED_KEYS", "KEYS", "TABLE_KEYS", "read_notice"]
 
 
-class _Reader:
+class _Reader(BlockReaders):
     literal_dates = False  # True: a date is document text as the clerk typed it (a draft), not a YAML value
 
     def __init__(self, path: Path):
@@ -384,30 +331,6 @@ class _Reader:
             note = opening + note.strip("（）()") + closing
         return note
 
-    def sign_fields(self, value: Any, loc: Location) -> list[SignFields]:
-        """签字栏: a list of labels, or 栏目 (labels), 每行 (fields per line, 1–4), 日期 (是: a blank date
-        under each field)."""
-        if value is None:
-            return []
-        f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
-        labels_loc = f.get("labels", (None, loc))[1]
-        labels = self.text_list(*f.get("labels", (None, loc)))
-        for label in labels:
-            if len(label) > MAX_SIGN_LABEL_CHARS:
-                self.problems.error(labels_loc, f"签字栏的栏目名称不超过 {MAX_SIGN_LABEL_CHARS} 个字", label)
-        if not labels:
-            self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
-            return []
-        per_row = 2
-        if "per_row" in f:
-            per_value, per_loc = f["per_row"]
-            if str(per_value).strip() not in ("1", "2", "3", "4"):
-                self.problems.error(per_loc, "每行栏目数应为 1 到 4", per_value)
-            else:
-                per_row = int(per_value)
-        dated = self.boolean(*f["dated"]) if "dated" in f else False
-        return [SignFields(labels=labels, per_row=per_row, dated=dated)]
-
     def signatures(self, sig_field: tuple[Any, Location], note_field: tuple[Any, Location],
                    issuers: list[str]) -> list[Signature]:
         value, loc = sig_field
@@ -430,115 +353,6 @@ class _Reader:
         if note and out:
             out[-1] = Signature(name=out[-1].name, note=note)
         return out
-
-    def issued(self, value: Any, loc: Location) -> list[IssuedDocument]:
-        if value is None:
-            return []
-        items = value if isinstance(value, list) else [value]
-        out = []
-        for item in items:
-            f = self.fields(item, ISSUED_KEYS, "印发件")
-            if not f:
-                continue
-            title = self.title(*f.get("title", (None, self.loc(item, None, "标题"))))
-            body = self.body(*f.get("body", (None, loc)))
-            attachments = self.attachments(*f.get("attachments", (None, loc)))
-            self.check_notes(f.get("attachment_notes"), attachments, [], item)
-            if title:
-                out.append(IssuedDocument(title=title, blocks=body, attachments=attachments))
-        return out
-
-    def attachments(self, value: Any, loc: Location) -> list[Attachment]:
-        if value is None:
-            return []
-        items = value if isinstance(value, list) else [value]
-        out = []
-        for i, item in enumerate(items, start=1):
-            f = self.fields(item, ATTACHMENT_KEYS, "附件")
-            if not f:
-                continue
-            item_loc = self.loc(item, None, "附件")
-            title = self.title(*f.get("title", (None, item_loc)))
-            number = i if len(items) > 1 else None
-            if "number" in f:
-                num_value, num_loc = f["number"]
-                if str(num_value).strip() != str(i):
-                    self.problems.error(num_loc, f"附件序号应为 {i}", num_value)
-            blocks = self.body(*f.get("body", (None, item_loc)))
-            if "table" in f:
-                table = self.table(*f["table"])
-                if table is not None:
-                    blocks.append(table)
-            blocks += self.body(*f.get("after", (None, item_loc)))
-            blocks += self.sign_fields(*f.get("sign_fields", (None, item_loc)))
-            landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
-            if title:
-                out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
-        return out
-
-    def table(self, value: Any, loc: Location) -> Table | None:
-        f = self.fields(value, TABLE_KEYS, "表格")
-        header_value, header_loc = f.get("header", (None, loc))
-        header = [str(h) for h in header_value] if isinstance(header_value, list) else []
-        if not header:
-            self.problems.error(header_loc, "表格需要“表头”（列名列表）")
-            return None
-        rows: list[list[str]] = [header]
-        rows_value, rows_loc = f.get("rows", ([], loc))
-        for n, row in enumerate(rows_value or [], start=1):
-            cells = ["" if c is None else str(c) for c in (row if isinstance(row, list) else [row])]
-            if len(cells) != len(header):
-                self.problems.error(rows_loc, f"第 {n} 行有 {len(cells)} 列，表头有 {len(header)} 列")
-                continue
-            rows.append(cells)
-        blank_value, blank_loc = f.get("blank_rows", (0, loc))
-        try:
-            blank = int(blank_value or 0)
-        except (TypeError, ValueError):
-            self.problems.error(blank_loc, "空行数应为整数", blank_value)
-            blank = 0
-        widths_value, widths_loc = f.get("widths", (None, loc))
-        widths = None
-        if widths_value is not None:
-            try:
-                widths = [float(w) for w in widths_value]
-                if len(widths) != len(header):
-                    raise ValueError
-            except (TypeError, ValueError):
-                self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
-                widths = None
-        return Table(rows=rows, blank_rows=blank, widths=widths)
-
-    def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
-                    issued: list[IssuedDocument], where: Any) -> None:
-        """附件说明, when written, must name the 附件 in order (§7.3.4)."""
-        if notes_field is None:
-            return
-        value, loc = notes_field
-        names = [LIST_NUMBER.sub("", n) for n in self.text_list(value, loc)]
-        titles = [a.title for a in attachments] or [a.title for d in issued for a in d.attachments]
-        if names != titles:
-            self.problems.error(
-                loc,
-                f"附件说明与附件标题不一致：附件说明为“{'、'.join(names) or '（空）'}”，"
-                f"附件标题为“{'、'.join(titles) or '（无附件）'}”",
-            )
-        for name in names:
-            if name and name[-1] in "。，；：、.,;:":
-                self.problems.error(loc, "附件名称后不加标点符号", name)
-
-    def colophon(self, value: Any, loc: Location) -> Colophon | None:
-        f = self.fields(value, COLOPHON_KEYS, "版记")
-        if not f and value is not None:
-            return None
-        get = lambda k: f.get(k, (None, loc))  # noqa: E731
-        cc = [c.rstrip("。，、") for c in self.text_list(*get("cc"))]
-        return Colophon(
-            recipients=self.text(*get("recipients")),
-            cc=cc,
-            printer=self.text(*get("printer")),
-            print_date=self.date(*get("print_date")),
-        )
 
 
 def read_notice(path: Path) -> tuple[Document, list[Problem]]:

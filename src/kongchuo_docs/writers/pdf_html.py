@@ -35,17 +35,7 @@ from markupsafe import Markup
 from .. import gbt9704 as g
 from ..errors import Location, Problems
 from ..fonts import Fallback, FontSet
-from ..layout.pages import (
-    Colophon,
-    Gap,
-    ImageBox,
-    Layout,
-    Line,
-    Measures,
-    Page,
-    Rule,
-    TableBox,
-)
+from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.text import autospace_gaps, break_lines
 
 PAPER_W = g.mm_to_pt(g.PAPER_WIDTH_MM)

@@ -22,7 +22,8 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import EnvironmentProblem
 from ..fonts import resolve_fonts
-from ..layout.pages import Layout, Measures, layout_document
+from ..layout.boxes import Layout, Measures
+from ..layout.pages import layout_document
 from ..model import Document
 from ..resources import template_path
 from .pdf_html import PAPER_H, PAPER_W, HtmlBuilder, HtmlPage

@@ -1,0 +1,159 @@
+"""Readers for the blocks of a 公文 YAML below the top level: 附件 (with tables and 签字栏), 印发件,
+附件说明 checked against the 附件, and the 版记. A mixin of `notice_yaml._Reader`, which supplies the
+field readers (fields, text, title, text_list, boolean, date, body, loc) and collects the problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import Location, Problems
+from ..model import Attachment, Colophon, IssuedDocument, SignFields, Table
+from .notice_keys import (
+    ATTACHMENT_KEYS,
+    COLOPHON_KEYS,
+    ISSUED_KEYS,
+    LIST_NUMBER,
+    MAX_SIGN_LABEL_CHARS,
+    SIGN_FIELD_KEYS,
+    TABLE_KEYS,
+)
+
+
+class BlockReaders:
+    """Reads 签字栏, 印发件, 附件, tables, 附件说明 and 版记 into model blocks."""
+
+    problems: Problems
+
+    def sign_fields(self, value: Any, loc: Location) -> list[SignFields]:
+        """签字栏: a list of labels, or 栏目 (labels), 每行 (fields per line, 1–4), 日期 (是: a blank date
+        under each field)."""
+        if value is None:
+            return []
+        f = self.fields(value, SIGN_FIELD_KEYS, "签字栏") if isinstance(value, Mapping) else {"labels": (value, loc)}
+        labels_loc = f.get("labels", (None, loc))[1]
+        labels = self.text_list(*f.get("labels", (None, loc)))
+        for label in labels:
+            if len(label) > MAX_SIGN_LABEL_CHARS:
+                self.problems.error(labels_loc, f"签字栏的栏目名称不超过 {MAX_SIGN_LABEL_CHARS} 个字", label)
+        if not labels:
+            self.problems.error(f.get("labels", (None, loc))[1], "签字栏需要至少一个栏目（如 [学校负责人, 班主任]）")
+            return []
+        per_row = 2
+        if "per_row" in f:
+            per_value, per_loc = f["per_row"]
+            if str(per_value).strip() not in ("1", "2", "3", "4"):
+                self.problems.error(per_loc, "每行栏目数应为 1 到 4", per_value)
+            else:
+                per_row = int(per_value)
+        dated = self.boolean(*f["dated"]) if "dated" in f else False
+        return [SignFields(labels=labels, per_row=per_row, dated=dated)]
+
+    def issued(self, value: Any, loc: Location) -> list[IssuedDocument]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            f = self.fields(item, ISSUED_KEYS, "印发件")
+            if not f:
+                continue
+            title = self.title(*f.get("title", (None, self.loc(item, None, "标题"))))
+            body = self.body(*f.get("body", (None, loc)))
+            attachments = self.attachments(*f.get("attachments", (None, loc)))
+            self.check_notes(f.get("attachment_notes"), attachments, [], item)
+            if title:
+                out.append(IssuedDocument(title=title, blocks=body, attachments=attachments))
+        return out
+
+    def attachments(self, value: Any, loc: Location) -> list[Attachment]:
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items, start=1):
+            f = self.fields(item, ATTACHMENT_KEYS, "附件")
+            if not f:
+                continue
+            item_loc = self.loc(item, None, "附件")
+            title = self.title(*f.get("title", (None, item_loc)))
+            number = i if len(items) > 1 else None
+            if "number" in f:
+                num_value, num_loc = f["number"]
+                if str(num_value).strip() != str(i):
+                    self.problems.error(num_loc, f"附件序号应为 {i}", num_value)
+            blocks = self.body(*f.get("body", (None, item_loc)))
+            if "table" in f:
+                table = self.table(*f["table"])
+                if table is not None:
+                    blocks.append(table)
+            blocks += self.body(*f.get("after", (None, item_loc)))
+            blocks += self.sign_fields(*f.get("sign_fields", (None, item_loc)))
+            landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
+            if title:
+                out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
+        return out
+
+    def table(self, value: Any, loc: Location) -> Table | None:
+        f = self.fields(value, TABLE_KEYS, "表格")
+        header_value, header_loc = f.get("header", (None, loc))
+        header = [str(h) for h in header_value] if isinstance(header_value, list) else []
+        if not header:
+            self.problems.error(header_loc, "表格需要“表头”（列名列表）")
+            return None
+        rows: list[list[str]] = [header]
+        rows_value, rows_loc = f.get("rows", ([], loc))
+        for n, row in enumerate(rows_value or [], start=1):
+            cells = ["" if c is None else str(c) for c in (row if isinstance(row, list) else [row])]
+            if len(cells) != len(header):
+                self.problems.error(rows_loc, f"第 {n} 行有 {len(cells)} 列，表头有 {len(header)} 列")
+                continue
+            rows.append(cells)
+        blank_value, blank_loc = f.get("blank_rows", (0, loc))
+        try:
+            blank = int(blank_value or 0)
+        except (TypeError, ValueError):
+            self.problems.error(blank_loc, "空行数应为整数", blank_value)
+            blank = 0
+        widths_value, widths_loc = f.get("widths", (None, loc))
+        widths = None
+        if widths_value is not None:
+            try:
+                widths = [float(w) for w in widths_value]
+                if len(widths) != len(header):
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
+                widths = None
+        return Table(rows=rows, blank_rows=blank, widths=widths)
+
+    def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
+                    issued: list[IssuedDocument], where: Any) -> None:
+        """附件说明, when written, must name the 附件 in order (§7.3.4)."""
+        if notes_field is None:
+            return
+        value, loc = notes_field
+        names = [LIST_NUMBER.sub("", n) for n in self.text_list(value, loc)]
+        titles = [a.title for a in attachments] or [a.title for d in issued for a in d.attachments]
+        if names != titles:
+            self.problems.error(
+                loc,
+                f"附件说明与附件标题不一致：附件说明为“{'、'.join(names) or '（空）'}”，"
+                f"附件标题为“{'、'.join(titles) or '（无附件）'}”",
+            )
+        for name in names:
+            if name and name[-1] in "。，；：、.,;:":
+                self.problems.error(loc, "附件名称后不加标点符号", name)
+
+    def colophon(self, value: Any, loc: Location) -> Colophon | None:
+        f = self.fields(value, COLOPHON_KEYS, "版记")
+        if not f and value is not None:
+            return None
+        get = lambda k: f.get(k, (None, loc))  # noqa: E731
+        cc = [c.rstrip("。，、") for c in self.text_list(*get("cc"))]
+        return Colophon(
+            recipients=self.text(*get("recipients")),
+            cc=cc,
+            printer=self.text(*get("printer")),
+            print_date=self.date(*get("print_date")),
+        )
