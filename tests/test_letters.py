@@ -134,12 +134,13 @@ def test_each_letter_starts_on_a_new_sheet(enrolment: tuple[Path, Path]) -> None
         assert {s.find(f"{W}type").get(f"{W}val") for s in sections} == {"oddPage"}
 
 
-@pytest.mark.parametrize(("repeats", "sheets"), [(12, 2), (40, 2)])
+@pytest.mark.parametrize(("repeats", "sheets"), [(12, 2), (40, 3)])
 def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
     tmp_path: Path, repeats: int, sheets: int
 ) -> None:
-    """12 repeats: the body ends on page 2, so the slip (cut off later) goes to the front of sheet 2;
-    40 repeats: the body ends on page 3 with room for the slip, page 4 stays blank."""
+    """The 送达回证 is an own-page form, in duplex on the front of a new sheet with a blank back.
+    12 repeats: the body ends on page 2, the form is page 3; 40 repeats: the body ends on page 3,
+    its back stays blank and the form is page 5."""
     roster = _roster(tmp_path / "名册.xlsx", 8, schools=1)
     story = "学校、村委会和乡镇多次上门劝返，家长仍未送孩子返校。" * repeats
     settings = write_profile(tmp_path, letters={"排序": "村", "前期劝返情况": story})
@@ -156,7 +157,7 @@ def test_long_letters_blank_backs_slip_on_a_front_and_village_order(
         assert set(lengths) == {2 * sheets}
         slips = [i for i, text in enumerate(pages) if "送达回证" in text]
         assert len(slips) == entry["records"]
-        assert all(i % 2 == 0 and not pages[i + 1] for i in slips)  # front side, blank back
+        assert all(i % 2 == 0 and not pages[i + 1] and pages[i].startswith("送达回证") for i in slips)
         mine = [s for s in students if s.township == Path(entry["path"]).stem]
         by_village = sorted(mine, key=lambda s: (_natural(s.village or ""), s.row))  # roster order in a village
         assert _ids([pages[i] + pages[i + 1] for i in starts]) == [s.id_number for s in by_village]

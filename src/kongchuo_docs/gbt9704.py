@@ -218,12 +218,15 @@ LETTER_RULE_PT: Final = 0.5  # [practice] thickness of the cut line and of the w
 LETTER_RULE_EIGHTHS: Final = 4  # [practice] the same 0.5 pt as an OOXML border width
 LETTER_FILL_GAP_CHARS: Final = 1  # [practice] space between two write-in fields on one line
 LETTER_SLIP_TABLE_ROW_LINES: Final = 1.5  # [practice] 送达回证 table rows: 1.5 slip lines, room to write by hand
+LETTER_FORM_TABLE_ROW_LINES: Final = 2  # [practice] own-page 送达回证 form rows: two 3号 lines, room to sign
 LETTER_SLIP_TABLE_LABEL_CHARS: Final = 6.5  # [practice] label column: 6 characters (送达文书名称) + cell padding
 LETTER_SLIP_TABLE_PAD_CHARS: Final = 0.25  # [practice] text inset from a cell's left and right borders
 LETTER_CUT_CLEARANCE_LINES: Final = 2  # [practice] 3号 lines kept clear between the 成文日期 line and the cut
 # line, so the seal pressed on 署名/日期 (§7.3.5.1) never reaches the slip that is cut off and handed back
 LETTER_CUT_CLEARANCE_PT: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_PT
 LETTER_CUT_CLEARANCE_TWIPS: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_TWIPS
+LETTER_FORM_TABLE_ROW_PT: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_PT
+LETTER_FORM_TABLE_ROW_TWIPS: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_TWIPS
 
 # ---------------------------------------------------------------- Excel registers (登记表) [practice]
 # 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.

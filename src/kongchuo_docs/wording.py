@@ -269,7 +269,7 @@ def annotated(rel: str, label: str) -> str:
     documented = documented_variables(rel)
     line_vars: dict[int, set[str]] = {}
     for key_path, text in located_strings(_load(source, rel)):
-        if text.line is not None and not key_path.endswith(".type"):  # a letter block's kind, not wording
+        if text.line is not None and not key_path.endswith((".type", ".placement")):  # layout choices, not wording
             line_vars.setdefault(text.line, set()).update(documented.get(key_path, set()))
     out = [
         f"# {label}的措辞（kongchuo-docs templates export 导出）。修改后这样使用：",

@@ -303,12 +303,12 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
         console.warn(line)
     title_chars: set[str] = set()
     slip_title_chars: set[str] = set()
-    for blocks, titles in ((spec.blocks, title_chars), (spec.slip, slip_title_chars)):
-        for block in blocks:
-            text = "".join(block.texts())
-            body_chars.update(text)
-            if block.type in ("title", "cut"):
-                titles.update(text)
+    for i, block in enumerate(spec.all_blocks()):
+        text = "".join(block.texts())
+        body_chars.update(text)
+        slip_index = i - len(spec.blocks)
+        if block.type in ("title", "cut"):  # an own-page form's title is set like the letter's
+            (slip_title_chars if slip_index >= 0 and not spec.in_form(slip_index) else title_chars).update(text)
     for chars in (title_chars, slip_title_chars):
         if "{" in chars:
             chars |= body_chars

@@ -9,7 +9,8 @@ letter is kept in memory after it is written.
 
 Duplex: every letter is its own section. With ``duplex`` each section has type ``oddPage``, so
 Word and LibreOffice start every letter on a front side and insert the blank back page of an
-odd-length letter themselves when printing; without it the type is ``nextPage``.
+odd-length letter themselves when printing; without it the type is ``nextPage``. An own-page
+送达回证 form (`FORM_BREAK` in the default template) is a section of its own the same way.
 
 Bytes are deterministic: fixed zip timestamps, fixed part order, fixed compression level.
 """
@@ -32,7 +33,7 @@ from .. import gbt9704, sandbox
 from ..errors import Location, Problems
 from ..layout.text import body_measure, break_lines, justifiable, line_width
 from . import spec as spec_mod
-from .docx_template import RAGGED_FILTER, SIGNATURE_GLOBAL, package_parts
+from .docx_template import FORM_BREAK, RAGGED_FILTER, SIGNATURE_GLOBAL, package_parts
 
 DOCUMENT_PART = "word/document.xml"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -68,13 +69,18 @@ class CompiledDocx:
 
     def letter_break(self) -> str:
         """A 1 pt paragraph ending a letter's section (holding the section's properties)."""
-        return (
-            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            f'<w:rPr><w:sz w:val="2"/></w:rPr>{self.sect_pr}</w:pPr></w:p>'
-        )
+        return _section_break(self.sect_pr)
 
     def render(self, fields: Mapping[str, object]) -> str:
         return sandbox.render(self.body, fields, where=self.source_label, field="正文")
+
+
+def _section_break(sect_pr: str) -> str:
+    """A 1 pt paragraph ending a section whose properties are `sect_pr`."""
+    return (
+        '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        f'<w:rPr><w:sz w:val="2"/></w:rPr>{sect_pr}</w:pPr></w:p>'
+    )
 
 
 def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool) -> CompiledDocx:
@@ -184,6 +190,8 @@ def _compile(
     """Split and compile; a body that breaks a sandbox rule on sample values is refused here, before input."""
     document = dict(parts)[DOCUMENT_PART].decode("utf-8")
     head, body, sect_pr, tail = _split(document, label)
+    sect_pr = _with_section_type(sect_pr, "oddPage" if duplex else "nextPage")
+    body = body.replace(FORM_BREAK, _section_break(sect_pr))
     problems = Problems()
     try:
         template = env.from_string(body)
@@ -195,7 +203,7 @@ def _compile(
         parts=tuple((name, data) for name, data in parts if name != DOCUMENT_PART),
         head=head,
         body=template,
-        sect_pr=_with_section_type(sect_pr, "oddPage" if duplex else "nextPage"),
+        sect_pr=sect_pr,
         tail=tail,
         source_label=label,
     )

@@ -5,7 +5,9 @@ carries Jinja placeholders (``{{ 姓名 }}``) and ``{% if %}`` around optional p
 merge engine treats it exactly like a clerk's own template. Layout follows GB/T 9704: A4, 公文
 margins, 3号 仿宋 on the 28.95 pt grid; the slip under the cut line in 4号 (``gbt9704`` [practice]),
 right after the letter (LibreOffice ignores a bottom-aligned frame, so unlike the PDF the DOCX does
-not pin the slip to the bottom of the 版心).
+not pin the slip to the bottom of the 版心). An own-page slip (送达回证 form) follows a `FORM_BREAK`
+paragraph, which the merge turns into a section break (`docx_merge`): the form starts a new page, or in
+duplex a new sheet, exactly as the next letter would.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ _JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
 SIGNATURE_GLOBAL = "seal_indents_twips"
 RAGGED_FILTER = "ragged_breaks"  # docx_merge.ragged_breaks: a line break where a line would be spread
 """Jinja global the generated template calls: (issuer, date) → (issuer, date) right indents in twips."""
+FORM_BREAK = '<w:p><w:pPr><w:pStyle w:val="LetterFormBreak"/></w:pPr></w:p>'
+"""Marker paragraph before an own-page form; `docx_merge` replaces it with a section break."""
 
 BODY_HALF_PT = round(g.BODY_SIZE_PT * 2)
 TITLE_HALF_PT = round(g.TITLE_SIZE_PT * 2)
@@ -73,15 +77,18 @@ def _fill(labels: list[str], keep_next: bool) -> str:
     return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>", keep_next=keep_next)
 
 
-def _table(block: Block, keep_next: bool) -> str:
+def _table(block: Block, keep_next: bool, form: bool) -> str:
     """A bordered label/value table (送达回证): a 4-column grid of label, value, label, value; a 2-cell
-    row's value spans three columns. Rows never split and stay with the cut line above them."""
+    row's value spans three columns. Rows never split and stay with the cut line (or title) above them;
+    in an own-page `form` each row is at least two 3号 lines high, room to sign."""
     label_w = round(g.LETTER_SLIP_TABLE_LABEL_CHARS * SLIP_CHAR_TWIPS)
     value_w = (TYPE_AREA_TWIPS - 2 * label_w) // 2
     border = f'w:val="single" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="0" w:color="000000"'
     edges = "".join(f"<w:{e} {border}/>" for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
     pad = round(g.LETTER_SLIP_TABLE_PAD_CHARS * SLIP_CHAR_TWIPS)
-    height = round(g.LETTER_SLIP_TABLE_ROW_LINES * g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT))
+    height = g.LETTER_FORM_TABLE_ROW_TWIPS if form else round(
+        g.LETTER_SLIP_TABLE_ROW_LINES * g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)
+    )
     rows = []
     for r, row in enumerate(block.rows):
         keep = keep_next or r < len(block.rows) - 1
@@ -119,13 +126,15 @@ def _signature(block: Block) -> str:
     )  # fmt: skip
 
 
-def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
-    """A block's paragraphs; `keep_next` keeps a slip block on the page of the next one (slip whole)."""
+def _block_xml(block: Block, slip: bool, keep_next: bool = False, form: bool = False) -> str:
+    """A block's paragraphs; `keep_next` keeps a slip block on the page of the next one (slip whole);
+    `form`: the block belongs to an own-page form (title set like the letter's, tall table rows)."""
     text_style = "LetterSlip" if slip else "LetterBody"
     opts = {"keep_next": keep_next}
     if block.type == "title":
-        xml = _para("LetterSlipTitle", _run(block.text), **opts) if slip else (
-            _para("LetterTitle", _run(block.text)) + _blank() * g.RECIPIENT_BLANK_LINES_BELOW_TITLE
+        xml = _para("LetterSlipTitle", _run(block.text), **opts) if slip and not form else (
+            _para("LetterTitle", _run(block.text), keep_next=keep_next)
+            + _blank() * g.RECIPIENT_BLANK_LINES_BELOW_TITLE
         )
     elif block.type == "number":
         xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', **opts)
@@ -139,9 +148,11 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False) -> str:
     elif block.type == "cut":
         xml = _para("LetterCut", _run(block.text), **opts)
     elif block.type == "table":
-        xml = _table(block, keep_next)
+        xml = _table(block, keep_next, form)
     else:  # fill
         xml = _fill(block.labels, keep_next)
+    if block.placement == "own-page":
+        xml = FORM_BREAK + xml
     return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
 
 
@@ -149,7 +160,9 @@ def document_xml(spec: LetterSpec) -> str:
     """``word/document.xml`` of the default template: one letter, Jinja placeholders, A4 公文 page."""
     body = "".join(_block_xml(b, slip=False) for b in spec.blocks)
     last = len(spec.slip) - 1
-    body += "".join(_block_xml(b, slip=True, keep_next=i < last) for i, b in enumerate(spec.slip))
+    body += "".join(
+        _block_xml(b, slip=True, keep_next=i < last, form=spec.in_form(i)) for i, b in enumerate(spec.slip)
+    )
     sect = (
         f'<w:sectPr><w:pgSz w:w="{g.mm_to_twips(g.PAPER_WIDTH_MM)}" w:h="{g.mm_to_twips(g.PAPER_HEIGHT_MM)}"/>'
         f'<w:pgMar w:top="{g.mm_to_twips(g.MARGIN_TOP_MM)}" w:right="{g.mm_to_twips(g.MARGIN_RIGHT_MM)}" '

@@ -8,9 +8,10 @@ broken with the 禁则 of `layout.text`, justified to the 版心 width by charac
 written as one compressed content stream per page by `pdf_file` (≈ 0.3 ms per letter). Fonts are subset once
 per run (`pdf_fonts`) and embedded at the end of each file; the text stays searchable (ToUnicode).
 
-Pagination: body lines flow over pages; the slip under the cut line (回执/送达回证) is kept whole at
+Pagination: body lines flow over pages; a ``tear-off`` slip under the cut line (回执) is kept whole at
 the bottom of the 版心 and moves to the next page when it does not fit; in duplex it is only ever
-printed on a front side with a blank back.
+printed on a front side with a blank back. An ``own-page`` slip (送达回证) is a form on a page of its
+own after the letter (in duplex on a new sheet), titled like a letter.
 With ``duplex`` every letter starts on an odd page: a letter ending on an odd page is followed by a
 blank page. Memory: one page at a time.
 """
@@ -56,6 +57,7 @@ _FIT_PT = 0.01
 class _Compiled:
     block: spec_mod.Block
     slip: bool
+    form: bool  # part of an own-page form (送达回证): titled like a letter, rows tall enough to sign
     when: jinja2.Template | None
     texts: tuple[jinja2.Template, ...]
     label: str  # the block's place in the wording file, for messages
@@ -74,6 +76,7 @@ class CompiledPdf:
             _Compiled(
                 block,
                 i >= len(spec.blocks),
+                i >= len(spec.blocks) and spec.in_form(i - len(spec.blocks)),
                 env.from_string(spec_mod.condition_source(block.when)) if block.when else None,
                 tuple(env.from_string(t) for t in block.texts()),
                 spec.block_label(i),
@@ -117,14 +120,14 @@ class CompiledPdf:
         return out
 
     def _block_lines(self, item: _Compiled, fields: Mapping[str, object]) -> list[Line]:
-        block = item.block
+        block, form = item.block, item.form
         texts = [sandbox.render(t, fields, where=self.source, field=item.label) for t in item.texts]
         body, pitch = g.BODY_SIZE_PT, g.LINE_PITCH_PT
         slip_size, slip_pitch = g.LETTER_SLIP_SIZE_PT, g.LETTER_SLIP_LINE_PITCH_PT
         size, line_pitch = (slip_size, slip_pitch) if item.slip else (body, pitch)
         spacing = 0.0 if item.slip else g.BODY_LETTER_SPACING_PT
         if block.type == "title":
-            if item.slip:
+            if item.slip and not form:
                 return self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")
             return [
                 *self._paragraph(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
@@ -152,12 +155,14 @@ class CompiledPdf:
             first, *rest = self._paragraph(texts[0], SLIP_TITLE, slip_size, slip_pitch, align="center")
             return [CutLine(first, slip_pitch), *rest]  # type: ignore[arg-type]
         if block.type == "table":
-            return [self._table_row(row, size, line_pitch) for row in block.table_rows(texts)]
+            min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch
+            return [self._table_row(row, size, line_pitch, min_height) for row in block.table_rows(texts)]
         return [self._fill(texts, size, line_pitch)]
 
-    def _table_row(self, cells: list[str], size: float, pitch: float) -> TableRow:
+    def _table_row(self, cells: list[str], size: float, pitch: float, min_height: float) -> TableRow:
         """A table row of label/value pairs: labels centred in a fixed column, values left-aligned in
-        the rest (a 2-cell row's value spans it all); taller when a value needs more lines."""
+        the rest (a 2-cell row's value spans it all); at least `min_height` pt, taller when a cell
+        needs more lines."""
         label_w = g.LETTER_SLIP_TABLE_LABEL_CHARS * size
         value_w = (WIDTH - label_w * (len(cells) // 2)) / (len(cells) // 2)
         pad = g.LETTER_SLIP_TABLE_PAD_CHARS * size
@@ -173,7 +178,7 @@ class CompiledPdf:
             )))  # fmt: skip
             x += width
         rows_needed = max((len(c.lines) for c in placed), default=1)
-        height = max(g.LETTER_SLIP_TABLE_ROW_LINES * pitch, (rows_needed + 0.5) * pitch)
+        height = max(min_height, (rows_needed + 0.5) * pitch)
         return TableRow(tuple(placed), height)
 
     def _fill(self, labels: list[str], size: float, pitch: float) -> FillLine:
@@ -187,15 +192,18 @@ class CompiledPdf:
             pitch,
         )
 
-    def letter(self, fields: Mapping[str, object]) -> tuple[list[Line], list[Line]]:
-        """The body lines and the slip lines of one letter."""
+    def letter(self, fields: Mapping[str, object]) -> tuple[list[Line], list[Line], bool]:
+        """The body lines and the slip lines of one letter, and whether the slip is an own-page form
+        (any of its printed blocks is placed ``own-page``)."""
         body: list[Line] = []
         slip: list[Line] = []
+        form = False
         for item in self.blocks:
             if item.when is not None and not sandbox.render(item.when, fields, where=self.source, field=item.label):
                 continue
             (slip if item.slip else body).extend(self._block_lines(item, fields))
-        return body, slip
+            form = form or (item.slip and item.block.placement == "own-page")
+        return body, slip, form
 
     # -- output
     def write(self, letters: Iterable[Mapping[str, object]], target: Path, *, title: str) -> tuple[int, int, int]:
@@ -207,20 +215,21 @@ class CompiledPdf:
             for fields in letters:
                 if self.bookmark is not None:
                     writer.bookmark(sandbox.render(self.bookmark, fields, where=self.source, field="bookmark").strip())
-                body, slip = self.letter(fields)
-                spilled += self._paginate(writer, body, slip)
+                body, slip, form = self.letter(fields)
+                spilled += self._paginate(writer, body, slip, form=form)
                 count += 1
                 if self.duplex and writer.page_count % 2:
                     writer.blank_page()
             writer.finish(title)
         return count, writer.page_count, spilled
 
-    def _paginate(self, writer: PdfWriter, body: list[Line], slip: list[Line]) -> bool:
+    def _paginate(self, writer: PdfWriter, body: list[Line], slip: list[Line], *, form: bool) -> bool:
         """Body lines from the 版心 top; the slip kept whole at the 版心 bottom (the cut line as low as
         possible) and at least `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and seal).
         When the body leaves no room for it, the slip goes to the next page. With ``duplex`` a slip is
         only ever printed on a front side (odd page) whose back is blank, so cutting it off never cuts
         into the letter: if the body ends on a back side, the slip goes to the front of a new sheet.
+        A `form` slip starts a page of its own (in duplex a new sheet) from the 版心 top, never "pushed".
         Returns whether a one-page body had its slip pushed to another page."""
         page = PageContent(self.fonts)
         first_page = writer.page_count
@@ -231,6 +240,16 @@ class CompiledPdf:
                 page, used = PageContent(self.fonts), 0.0
             page.draw(line, used)
             used += line.pitch
+        if form and slip:
+            writer.page(page)
+            if self.duplex and writer.page_count % 2:
+                writer.blank_page()
+            page, used = PageContent(self.fonts), 0.0
+            for line in slip:
+                page.draw(line, used)
+                used += line.pitch
+            writer.page(page)
+            return False
         body_pages = writer.page_count - first_page + 1
         slip_height = sum(line.pitch for line in slip)
         on_back_side = writer.page_count % 2 == 1  # the page being drawn would be an even page

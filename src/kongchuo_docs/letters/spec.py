@@ -21,6 +21,9 @@ from ..errors import Location, Problems
 from ..wording import load_wording, located_strings
 
 BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
+Placement = Literal["tear-off", "own-page"]
+"""Where a slip goes: ``tear-off`` at the foot of the letter's page below a cut line (回执), or
+``own-page`` on a page of its own after the letter (送达回证, a form of its own)."""
 
 _UNSAFE_NAME = frozenset('\\/:*?"<>|') | {chr(c) for c in range(32)}
 KIND_FILES = {"入学": "enrolment.yaml", "劝返": "return.yaml", "责令": "order.yaml"}
@@ -39,6 +42,7 @@ class Block(BaseModel):
     labels: list[str] = Field(default_factory=list)  # fill: write-in fields on one line
     rows: list[list[str]] = Field(default_factory=list)  # table: [标签, 内容] or [标签, 内容, 标签, 内容]
     when: str | None = Field(default=None, alias="if")
+    placement: Placement = "tear-off"  # slip blocks only: own-page puts the printed slip on its own page
 
     @field_validator("rows")
     @classmethod
@@ -89,6 +93,18 @@ class LetterSpec(BaseModel):
         if not label.strip() or label.strip(". ") != label or any(c in _UNSAFE_NAME for c in label):
             raise ValueError("file_label 用作输出文件夹名：不能为空，不能含 \\ / : * ? \" < > | 或以点开头结尾")
         return label
+
+    @field_validator("blocks")
+    @classmethod
+    def _placement_only_in_slip(cls, blocks: list[Block]) -> list[Block]:
+        if any(block.placement != "tear-off" for block in blocks):
+            raise ValueError("placement 只用于 slip 下的块（回执/送达回证的排法）")
+        return blocks
+
+    def in_form(self, slip_index: int) -> bool:
+        """Whether slip block `slip_index` is laid out as part of an own-page form (送达回证): it is,
+        or follows, a slip block placed ``own-page``."""
+        return any(block.placement == "own-page" for block in self.slip[: slip_index + 1])
 
     def all_blocks(self) -> list[Block]:
         return [*self.blocks, *self.slip]
