@@ -164,6 +164,13 @@ async def _make_preview(request: Request, doc: Any, folder: Path) -> dict[str, A
     session's previous preview is deleted."""
     pool: RenderPool = request.app.state.render
     pages = await pool.pdf(doc, folder / QUICK_PDF, first_pages=QUICK_PAGES)
+    full = pool.submit_pdf(doc, folder / FULL_PDF) if pages > QUICK_PAGES else done(pages)
+    return keep_preview(request, folder, pages, full)
+
+
+def keep_preview(request: Request, folder: Path, pages: int, full: Future[Outcome]) -> dict[str, Any]:
+    """Show the PDFs in `folder` (``first-pages.pdf`` now, ``preview.pdf`` when `full` is done) as
+    the session's preview, in place of its previous one (deleted); the page's ``preview`` value."""
     previews: dict[str, Preview] = request.app.state.previews
     me = owner(request)
     for key, old in list(previews.items()):
@@ -171,12 +178,11 @@ async def _make_preview(request: Request, doc: Any, folder: Path) -> dict[str, A
             previews.pop(key, None)
             old.full.cancel()
             shutil.rmtree(old.folder, ignore_errors=True)
-    full = pool.submit_pdf(doc, folder / FULL_PDF) if pages > QUICK_PAGES else _done(pages)
     previews[folder.name] = Preview(me, folder, pages, full)
     return {"id": folder.name, "pages": pages}
 
 
-def _done(value: int) -> Future[Outcome]:
+def done(value: int) -> Future[Outcome]:
     future: Future[Outcome] = Future()
     future.set_result(("ok", value))
     return future
