@@ -19,7 +19,8 @@ from typing import Any
 from .errors import InputError, Location, Problem
 from .readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
 from .readers.draft_outline import Paras
-from .readers.notice_yaml import KEYS, _Reader
+from .readers.notice_keys import KEYS
+from .readers.notice_yaml import NoticeReader
 from .readers.yaml_records import load_yaml
 
 SEVERITY = {"error": "错误", "warning": "更正"}
@@ -103,7 +104,7 @@ class CheckResult:
         return 2 if not self.readable else 1 if self.findings else 0
 
 
-def _texts(reader: _Reader, data: Any, key: Any = None) -> Iterator[tuple[str, Location]]:
+def _texts(reader: NoticeReader, data: Any, key: Any = None) -> Iterator[tuple[str, Location]]:
     """Every text value of a 公文 mapping with where it is (the reader's own locations)."""
     if isinstance(data, Mapping):
         for k, v in data.items():
@@ -128,7 +129,7 @@ def _texts(reader: _Reader, data: Any, key: Any = None) -> Iterator[tuple[str, L
             line += 1
 
 
-def style_findings(reader: _Reader, data: Mapping[str, Any]) -> list[Finding]:
+def style_findings(reader: NoticeReader, data: Mapping[str, Any]) -> list[Finding]:
     """What `build` does not change but GB/T 9704 and GB/T 15835 ask for."""
     found = []
     for key in KEYS["title"]:
@@ -150,7 +151,7 @@ def check_file(path: Path, profile_path: Path | None = None) -> CheckResult:
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             data = load_yaml(path)
-            reader = _Reader(path)
+            reader = NoticeReader(path)
             reader.document(data)
             findings = [_finding(p) for p in reader.problems.items] + style_findings(reader, data)
             return CheckResult(findings, True, [], plain_mapping(data))

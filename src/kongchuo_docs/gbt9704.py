@@ -9,7 +9,10 @@ no other module holds a layout number.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 # ---------------------------------------------------------------- units
 PT_PER_MM: Final = 72 / 25.4
@@ -250,3 +253,8 @@ XLSX_HEADER_FILL_RGB: Final = "F2F2F2"  # [practice] light grey behind the colum
 XLSX_DUPLICATE_FILL_RGB: Final = "FFF2CC"  # [practice] light yellow: a likely duplicate row
 XLSX_OVERDUE_FILL_RGB: Final = "F8CBAD"  # [practice] light red: a row past its deadline
 XLSX_PAGE_FOOTER: Final = "第 &P 页 共 &N 页"  # Excel header/footer codes: &P page, &N pages
+
+
+def format_date(d: dt.date) -> str:
+    """§7.3.5 成文日期: Arabic numerals, full year, no leading zeros — 2020年9月10日."""
+    return f"{d.year}年{d.month}月{d.day}日"

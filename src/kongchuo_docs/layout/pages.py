@@ -40,7 +40,7 @@ from .boxes import (
 )
 from .flow import Flow
 from .head import HeadLayout
-from .signing import SigningLayout, format_date
+from .signing import SigningLayout
 from .text import autospace_gaps, break_lines, justifiable, line_width
 from .title import shape_title
 
@@ -349,7 +349,7 @@ class Layouter(HeadLayout, SigningLayout):
                                     autospace_pt=self.m.autospace(g.COLOPHON_SIZE_PT))
                 rows.append(ColophonRow(tuple(lines), height_pt=row_h * len(lines)))
         if not letter and (c.printer or c.print_date):
-            right = format_date(c.print_date) + g.PRINT_DATE_SUFFIX if c.print_date else None
+            right = g.format_date(c.print_date) + g.PRINT_DATE_SUFFIX if c.print_date else None
             rows.append(ColophonRow((c.printer or "",), right=right, height_pt=row_h))
         if not rows:
             return None

@@ -3,7 +3,6 @@ A mixin of `pages.Layouter`, which supplies the flow and the text helpers."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from .. import gbt9704 as g
@@ -64,7 +63,7 @@ class SigningLayout:
         The blank lines, 署名 and 日期 stay on one page, and never on a page of their own
         (§7.3.5.1): when they do not fit under the body, the last body paragraph goes over with them."""
         doc = self.doc
-        date_text = format_date(doc.date) if doc.date else g.HAND_DATE_TEXT
+        date_text = g.format_date(doc.date) if doc.date else g.HAND_DATE_TEXT
         wd = self.body_width(date_text)
         sigs = doc.signatures
         block: list[Item] = []
@@ -131,7 +130,3 @@ class SigningLayout:
                      "signature", keep_with_next=True)
         return True
 
-
-def format_date(d: dt.date) -> str:
-    """§7.3.5 成文日期: Arabic numerals, full year, no leading zeros: 2020年9月10日."""
-    return f"{d.year}年{d.month}月{d.day}日"

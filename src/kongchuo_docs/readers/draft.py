@@ -24,7 +24,8 @@ from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
 from .normalize import NormalizeError, format_date, parse_date
-from .notice_yaml import KEYS, _Reader
+from .notice_keys import KEYS
+from .notice_yaml import NoticeReader
 from .yaml_records import LineDict
 
 DRAFT_SUFFIXES = (".docx", ".doc", ".wps", ".txt", ".md")
@@ -52,7 +53,7 @@ class DraftReading:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-class _DraftReader(_Reader):
+class _DraftReader(NoticeReader):
     """The 公文 reader locating values at the draft's paragraphs; pictures come from `image_dir`."""
 
     literal_dates = True
@@ -202,7 +203,7 @@ def _printer(mapping: LineDict, defaults: DraftDefaults, problems: Problems) -> 
     problems.warning(where, f"草稿没有版记：按单位设置加上“{defaults.printer} {mapping['成文日期']}印发”")
 
 
-def draft_reader(path: Path, reading: DraftReading) -> _Reader:
+def draft_reader(path: Path, reading: DraftReading) -> NoticeReader:
     """The reader that locates `reading`'s values (for findings on the mapping)."""
     return _DraftReader(Path(path), reading.by_line, Path())
 

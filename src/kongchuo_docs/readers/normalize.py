@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 from ..errors import Location, Problems
+from ..gbt9704 import format_date
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -63,11 +64,6 @@ def parse_date(value: object) -> dt.date:
         return dt.date(*parts)
     except ValueError:
         raise NormalizeError(f"不是有效日期，{DATE_HINT}") from None
-
-
-def format_date(d: dt.date) -> str:
-    """GB/T 9704 §7.3.5: Arabic numerals, full year, no leading zeros — 2020年9月10日."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

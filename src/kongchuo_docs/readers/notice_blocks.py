@@ -1,5 +1,5 @@
 """Readers for the blocks of a 公文 YAML below the top level: 附件 (with tables and 签字栏), 印发件,
-附件说明 checked against the 附件, and the 版记. A mixin of `notice_yaml._Reader`, which supplies the
+附件说明 checked against the 附件, and the 版记. A mixin of `notice_yaml.NoticeReader`, which supplies the
 field readers (fields, text, title, text_list, boolean, date, body, loc) and collects the problems."""
 
 from __future__ import annotations

@@ -43,27 +43,23 @@ from .normalize import (
 )
 from .notice_blocks import BlockReaders
 from .notice_keys import (
-    ATTACHMENT_KEYS,
     BLOCK_KEYS,
-    COLOPHON_KEYS,
     FALSE,
     FOLDED_HEADING,
     FORMATS,
     HAND_DATE,
-    ISSUED_KEYS,
     KEYS,
     MAX_SIGNER_CHARS,
     SIGNATURE_KEYS,
-    TABLE_KEYS,
     TRUE,
 )
 from .yaml_records import LineDict, load_yaml
 
-# the key tables stay importable from here: the web form (web/notice_form.py) offers them
-__all__ = ["ATTACHMENT_KEYS", "COLOPHON_KEYS", "ISSUED_KEYS", "KEYS", "TABLE_KEYS", "read_notice"]
 
+class NoticeReader(BlockReaders):
+    """Reads one 公文 mapping (YAML, or a draft turned into the same keys) into a `Document`,
+    collecting every problem with its location; `check` reuses its checks, the draft reader subclasses it."""
 
-class _Reader(BlockReaders):
     literal_dates = False  # True: a date is document text as the clerk typed it (a draft), not a YAML value
 
     def __init__(self, path: Path):
@@ -357,7 +353,7 @@ class _Reader(BlockReaders):
 
 def read_notice(path: Path) -> tuple[Document, list[Problem]]:
     """Read a 公文 YAML file; returns the document and the warnings. Raises InputError."""
-    reader = _Reader(path)
+    reader = NoticeReader(path)
     data = load_yaml(path)
     check_yaml_glyphs(data, Path(path).name, reader.problems)
     doc = reader.document(data)

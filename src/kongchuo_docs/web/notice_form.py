@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..readers.notice_yaml import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
+from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
 
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
