@@ -69,7 +69,7 @@ def _letter(rel: str, profile: Profile, target: Path) -> int:
 
 
 def _agreement(rel: str, profile: Profile) -> Document:
-    """The first row of the bundled 责任书名单 at this file's level (any row, worded by this file,
+    """The first row of the bundled 责任书名单 at this file's level (a like row, worded by this file,
     when the list has none of it)."""
     import dataclasses
 
@@ -78,9 +78,10 @@ def _agreement(rel: str, profile: Profile) -> Document:
     level = load_wording(*rel.split("/"))["level"]
     entries = read_agreement_list(sample_path("cycle", "责任书名单.yaml"), profile)[0]
     entry = next((e for e in entries if e.template.level == level), None)
-    if entry is None:
+    if entry is None:  # a row whose 甲方 is of the same kind (a school's row for 任课教师)
         template = next(t for t in agreement_templates().values() if t.level == level)
-        entry = dataclasses.replace(entries[0], template=template)
+        like = next((e for e in entries if e.template.party_a_role == template.party_a_role), entries[0])
+        entry = dataclasses.replace(like, template=template)
     return agreement_document(entry)
 
 
