@@ -83,6 +83,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.previews = {}
+    app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")
     async def password_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -24,6 +24,7 @@ from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
 from .app import owner, render
+from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import NoticeForm, field_problems
 from .render import Outcome, RenderPool, result
@@ -37,6 +38,7 @@ LOAD_SUFFIXES = (".yaml", ".yml", *DRAFT_SUFFIXES)
 QUICK_PAGES = 2  # pages drawn before the preview is shown
 QUICK_PDF, FULL_PDF = "first-pages.pdf", "preview.pdf"
 MAX_BODY = 200_000  # characters of a body the live outline reads
+REMOVE_IMAGE = "remove-image:"  # the action of a picture's 删除 button, then its name
 
 
 @dataclass
@@ -77,16 +79,21 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
             return _page(request, blank, status_code=422,
                          problems={"_form": [m.replace(stored, upload.display_name) for m in messages]})  # fmt: skip
     findings = [str(p).replace(stored, upload.display_name) for p in reading.problems]
-    return _page(request, NoticeForm.from_yaml(plain_mapping(reading.mapping)), loaded=upload.display_name,
+    mapping = keep_images(request, reading.images, plain_mapping(reading.mapping))
+    return _page(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
                  findings=findings, draft_outline=outline_lines(reading))  # fmt: skip
 
 
 @router.post("/notice", dependencies=[Depends(require_csrf)])
 async def notice_submit(request: Request) -> Response:
-    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF, 下载 YAML."""
+    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF, 下载 YAML (and 删除 of a draft's picture)."""
     post = await request.form()
     form = NoticeForm.from_post(post)
     action = str(post.get("action", "check"))
+    if action.startswith(REMOVE_IMAGE):
+        name = action.removeprefix(REMOVE_IMAGE)
+        remove_image(request, name)
+        return _page(request, form.without_image(name))
     text, spans = form.to_yaml()
     if action == "yaml":
         return Response(text.encode("utf-8"), media_type="application/x-yaml",
@@ -95,6 +102,7 @@ async def notice_submit(request: Request) -> Response:
     handed_off = False  # the folder then belongs to the preview or the download
     try:
         (folder / YAML_NAME).write_text(text, encoding="utf-8")
+        copy_images(request, folder)
         doc, warnings = read_notice(folder / YAML_NAME)
         problems = field_problems(warnings, spans)
         if action == "preview":
@@ -164,6 +172,13 @@ async def _make_preview(request: Request, doc: Any, folder: Path) -> dict[str, A
     session's previous preview is deleted."""
     pool: RenderPool = request.app.state.render
     pages = await pool.pdf(doc, folder / QUICK_PDF, first_pages=QUICK_PAGES)
+    full = pool.submit_pdf(doc, folder / FULL_PDF) if pages > QUICK_PAGES else done(pages)
+    return keep_preview(request, folder, pages, full)
+
+
+def keep_preview(request: Request, folder: Path, pages: int, full: Future[Outcome]) -> dict[str, Any]:
+    """Show the PDFs in `folder` (``first-pages.pdf`` now, ``preview.pdf`` when `full` is done) as
+    the session's preview, in place of its previous one (deleted); the page's ``preview`` value."""
     previews: dict[str, Preview] = request.app.state.previews
     me = owner(request)
     for key, old in list(previews.items()):
@@ -171,12 +186,11 @@ async def _make_preview(request: Request, doc: Any, folder: Path) -> dict[str, A
             previews.pop(key, None)
             old.full.cancel()
             shutil.rmtree(old.folder, ignore_errors=True)
-    full = pool.submit_pdf(doc, folder / FULL_PDF) if pages > QUICK_PAGES else _done(pages)
     previews[folder.name] = Preview(me, folder, pages, full)
     return {"id": folder.name, "pages": pages}
 
 
-def _done(value: int) -> Future[Outcome]:
+def done(value: int) -> Future[Outcome]:
     future: Future[Outcome] = Future()
     future.set_result(("ok", value))
     return future
@@ -204,7 +218,7 @@ def _page(request: Request, form: NoticeForm, status_code: int = 200, **context:
     attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
     return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
                   formats=FORMATS, problems=context.pop("problems", {}), outline=outline(form.get("body"))[0],
-                  **context)  # fmt: skip
+                  images=listed_images(request), remove_image=REMOVE_IMAGE, **context)  # fmt: skip
 
 
 def _stem(form: NoticeForm) -> str:

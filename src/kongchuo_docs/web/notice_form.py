@@ -4,7 +4,9 @@ the field whose YAML lines it names.
 
 Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
 ``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
-tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``.
+tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``. A picture of an uploaded
+draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`); such a 正文 is
+written as a list, one YAML line per text line, so the reader's line numbers stay the text area's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +28,9 @@ TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "cop
 ATTACHMENT_FIELDS = ("title", "body", "header", "rows", "blank", "widths")
 _CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
 _ITEM_SPLIT = re.compile(r"[\n、]")
+IMAGE_FOLDER = "图片"  # next to the form's YAML: where the page puts the session's pictures
+IMAGE_LINE = re.compile(r"\[图片[：:]\s*(?P<name>[^\]\s，,/\\]+)"
+                        r"(?:\s*[，,]?\s*宽度\s*(?P<width>[\d.]+)\s*(?:毫米|mm)?)?\]")
 
 
 @dataclass
@@ -53,6 +59,8 @@ class NoticeForm:
         """Fill the form from a 公文 YAML mapping (any accepted key spelling)."""
         top = _canonical(data, KEYS)
         values = {name: _text(top.get(name)) for name in TEXT_FIELDS if name in top}
+        if isinstance(top.get("body"), list):
+            values["body"] = "\n".join(_image_line(item) or _text(item) for item in top["body"])
         issued = _canonical(top.get("issued"), ISSUED_KEYS)
         holder = issued if issued else top
         if issued:
@@ -79,6 +87,12 @@ class NoticeForm:
         seal = str(top.get("seal", "")).strip() in ("是", "True", "true", "yes", "1")
         return cls(values, seal=seal, attachments=attachments)
 
+    def without_image(self, name: str) -> NoticeForm:
+        """The form with the 正文 lines that place picture `name` taken out."""
+        lines = self.get("body").split("\n")
+        kept = [line for line in lines if (m := IMAGE_LINE.fullmatch(line.strip())) is None or m["name"] != name]
+        return NoticeForm({**self.values, "body": "\n".join(kept)}, seal=self.seal, attachments=self.attachments)
+
     def to_yaml(self) -> tuple[str, dict[str, tuple[int, int]]]:
         """The YAML text the CLI would read, and the lines (first, last; 1-based) each field fills."""
         writer = _Writer()
@@ -89,8 +103,9 @@ class NoticeForm:
                           ("urgency", "紧急程度"), ("doc_number", "发文字号")):  # fmt: skip
             writer.put(name, key, v.get(name))
         writer.put("signers", "签发人", _items(v.get("signers", "")))
-        for name, key in (("title", "标题"), ("recipients", "主送"), ("body", "正文")):
+        for name, key in (("title", "标题"), ("recipients", "主送")):
             writer.put(name, key, v.get(name))
+        writer.put("body", "正文", _body(v.get("body", "")))
         issued = bool(v.get("issued_title", "").strip() or v.get("issued_body", "").strip())
         if not issued:
             self._attachments(writer, 0)
@@ -150,6 +165,32 @@ def field_problems(problems: list[Problem], spans: dict[str, tuple[int, int]]) -
     return found
 
 
+def _image_line(item: Any) -> str | None:
+    """A 正文 picture (``{图片: …, 宽度: …}``) as the text area's line; None for anything else."""
+    if not isinstance(item, Mapping) or "图片" not in item:
+        return None
+    width = item.get("宽度")
+    return f"[图片：{Path(str(item['图片'])).name}" + (f"，宽度 {width} 毫米]" if width else "]")
+
+
+def _body(text: str) -> Any:
+    """The 正文 as written: a text block, or (with pictures) a list of lines and pictures."""
+    lines = text.strip("\n").rstrip().split("\n")
+    if not any(IMAGE_LINE.fullmatch(line.strip()) for line in lines):
+        return text
+    items: list[Any] = []
+    for line in lines:
+        found = IMAGE_LINE.fullmatch(line.strip())
+        if found is None:
+            items.append(line)
+            continue
+        picture = {"图片": f"{IMAGE_FOLDER}/{found['name']}"}
+        if found["width"]:
+            picture["宽度"] = _number(found["width"])
+        items.append(_Flow(picture))
+    return items
+
+
 class _Writer:
     """Builds the YAML text top-down, recording each field's lines."""
 
@@ -185,11 +226,17 @@ def _literal(dumper: yaml.SafeDumper, value: _Literal) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
 
 
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line ({图片: …}), so each 正文 entry is one YAML line."""
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
 
 _Dumper.add_representer(_Literal, _literal)
+_Dumper.add_representer(_Flow, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value,
+                                                                              flow_style=True))
 
 
 def _dump(data: Any) -> str:

@@ -33,6 +33,11 @@ class RenderPool:
         """Write ``stem.fmt`` into `outdir` all or nothing (with manifest.json); its relative path."""
         return str(result(await asyncio.wrap_future(self._pool.submit(_files, doc, outdir, stem, fmt, source))))
 
+    async def call(self, func: Callable[..., Any], *args: Any) -> Any:
+        """`func(*args)` run in a drawing process (a module-level function); its value, or its
+        problems or error raised again here."""
+        return result(await asyncio.wrap_future(self._pool.submit(_caught, func, *args)))
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 

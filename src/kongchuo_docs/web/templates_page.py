@@ -1,6 +1,8 @@
 """模板: the wording files (`wording.WORDING_FILES`) listed, each edited in the page with the
 variables every field may use (the exported file's comments), checked by `wording.check_folder`
-before it is saved into the profile's 模板目录, and reset to the default by deleting the copy.
+before it is saved into the profile's 模板目录, previewed on one sample record (`template_sample`,
+in a private scratch folder: a preview writes nothing into the 模板目录), and reset to the default
+by deleting the copy.
 
 The files live in the 单位设置's 模板目录 (every command and job then reads them); without one the
 page only shows the defaults and says where to set it.
@@ -9,6 +11,7 @@ page only shows the defaults and says where to set it.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,7 +22,10 @@ from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..wording import WORDING_FILES, annotated, check_folder
 from .app import render
+from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
+from .render import RenderPool
 from .security import require_csrf
+from .template_sample import sample_pdf
 
 router = APIRouter()
 MAX_TEMPLATE_CHARS = 200_000
@@ -66,12 +72,37 @@ async def template_save(request: Request, index: int) -> Response:
     rel, label = _file(index)
     folder = templates_folder(request)
     post = await request.form()
-    if folder is None:
-        raise HTTPException(409, "请先在“单位设置”中填写“模板目录”。")
-    if str(post.get("action")) == "reset":
+    if str(post.get("action")) == "reset" and folder is not None:
         (folder / rel).unlink(missing_ok=True)
         return RedirectResponse(f"/templates/{index}", status_code=303)
     text = str(post.get("text", "")).replace("\r\n", "\n")[:MAX_TEMPLATE_CHARS]
+    page = {"index": index, "rel": rel, "label": label, "text": text, "folder": folder,
+            "own": folder is not None and (folder / rel).is_file()}  # fmt: skip
+    if folder is None and str(post.get("action")) != "preview":
+        raise HTTPException(409, "请先在“单位设置”中填写“模板目录”。")
+    problems = _problems(rel, text)
+    if problems:
+        return render(request, "template_edit.html", status_code=422, problems=problems, **page)
+    if str(post.get("action")) == "preview":
+        try:
+            preview = await _preview(request, rel, text, folder)
+        except InputError as exc:
+            return render(request, "template_edit.html", status_code=422, problems=[str(p) for p in exc.problems],
+                          **page)  # fmt: skip
+        except KongchuoError as exc:
+            return render(request, "template_edit.html", status_code=422, problems=[str(exc)], **page)
+        return render(request, "template_edit.html", problems=[], preview=preview, **page)
+    assert folder is not None
+    target = folder / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.saving")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, target)
+    return render(request, "template_edit.html", problems=[], saved=True, **{**page, "own": True})
+
+
+def _problems(rel: str, text: str) -> list[str]:
+    """`wording.check_folder`'s problems with the edited text (each at its line of `rel`)."""
     with tempfile.TemporaryDirectory(prefix="kongchuo-templates-") as tmp:
         trial = Path(tmp) / rel
         trial.parent.mkdir(parents=True)
@@ -79,13 +110,29 @@ async def template_save(request: Request, index: int) -> Response:
         try:
             check_folder(Path(tmp))
         except InputError as exc:
-            problems = [str(p).replace(str(trial), rel) for p in exc.problems]
-            return render(request, "template_edit.html", status_code=422, index=index, rel=rel, label=label,
-                          text=text, folder=folder, own=(folder / rel).is_file(), problems=problems)  # fmt: skip
-    target = folder / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.saving")
-    staged.write_text(text, encoding="utf-8")
-    os.replace(staged, target)
-    return render(request, "template_edit.html", index=index, rel=rel, label=label, text=text, folder=folder,
-                  own=True, problems=[], saved=True)  # fmt: skip
+            return [str(p).replace(str(trial), rel) for p in exc.problems]
+    return []
+
+
+async def _preview(request: Request, rel: str, text: str, folder: Path | None) -> dict[str, object]:
+    """Draw `rel`'s kind for one sample record with the edited `text` (and the 模板目录's other
+    copies) in a private scratch folder; the page's ``preview`` value."""
+    profile_path = request.app.state.config.profile_path()
+    if not profile_path.is_file():
+        raise KongchuoError("请先在“单位设置”中填写并保存单位信息，预览要用其中的县名、单位和学年。")
+    scratch = request.app.state.jobs.scratch_folder()
+    try:
+        wording = scratch / "wording"
+        for other in WORDING_FILES:
+            if folder is not None and (folder / other).is_file():
+                (wording / other).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / other, wording / other)
+        (wording / rel).parent.mkdir(parents=True, exist_ok=True)
+        (wording / rel).write_text(text, encoding="utf-8")
+        pool: RenderPool = request.app.state.render
+        pages = await pool.call(sample_pdf, rel, wording, profile_path, scratch / FULL_PDF)
+        shutil.copyfile(scratch / FULL_PDF, scratch / QUICK_PDF)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return keep_preview(request, scratch, pages, done(pages))
