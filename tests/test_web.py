@@ -169,6 +169,19 @@ def test_preview_pages_are_the_pdf_pages(web_client):
     assert stranger.get(images[0]).status_code == 404
 
 
+def test_a_report_without_red_header_is_offered_and_built_through_the_form(web_client):
+    data = form_data("plain-report.yaml")
+    assert data["format"] == "无版头"
+    page = web_client.post("/notice", data={**data, "action": "check", "csrf": csrf_of(web_client)})
+    assert page.status_code == 200 and '<option value="无版头" selected>无版头格式</option>' in page.text
+    pdf = web_client.post("/notice", data={**data, "action": "pdf", "csrf": csrf_of(web_client)})
+    with pymupdf.open(stream=pdf.content, filetype="pdf") as opened:
+        first_line = opened[0].get_text().splitlines()[0].replace(" ", "")
+        top_mm = opened[0].get_text("dict")["blocks"][0]["bbox"][1] / 72 * 25.4
+    assert first_line.startswith("起步镇2026年春季学期") and "文件" not in first_line
+    assert 36 <= top_mm <= 38  # the title opens the 版心 (no 版头)
+
+
 def test_downloads_docx_and_yaml_and_the_yaml_fills_the_form_again(web_client):
     docx = post_notice(web_client, "docx")
     assert docx.status_code == 200 and docx.content.startswith(b"PK")

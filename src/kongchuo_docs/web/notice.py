@@ -33,7 +33,7 @@ from .security import UploadRejected, display_name, read_uploads, require_csrf
 router = APIRouter()
 YAML_NAME = "通知.yaml"  # the name messages give the form's YAML
 PREVIEW_ZOOM = 1.25  # PNG pixels per PDF point (A4 ≈ 744 × 1053 px)
-FORMATS = ("文件", "信函")
+FORMATS = ("文件", "信函", "无版头")
 LOAD_SUFFIXES = (".yaml", ".yml", *DRAFT_SUFFIXES)
 QUICK_PAGES = 2  # pages drawn before the preview is shown
 QUICK_PDF, FULL_PDF = "first-pages.pdf", "preview.pdf"
