@@ -52,3 +52,14 @@ def web_rosters(tmp_path_factory: pytest.TempPathFactory):
     from web_helpers import write_rosters
 
     return write_rosters(tmp_path_factory.mktemp("rosters"))
+
+
+@pytest.fixture(autouse=True)
+def bundled_wording(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wording folder a run chose (--templates, the profile's 模板目录) lives in the process
+    environment: one CLI run is one process. Tests run many commands in one process, so each starts
+    with the bundled wording and leaves no folder of its own behind for the next."""
+    from kongchuo_docs.wording import TEMPLATES_BY_ENV, TEMPLATES_ENV
+
+    monkeypatch.delenv(TEMPLATES_ENV, raising=False)
+    monkeypatch.delenv(TEMPLATES_BY_ENV, raising=False)

@@ -109,7 +109,7 @@ def test_fixed_roster_generates_letters_with_progress_and_a_zip(web_client, web_
     letters_url = generated.url.path
     assert web_client.get(job_url).status_code == 404  # the checked job handed over its roster
     progress = wait_for_job(web_client, letters_url)
-    assert progress["state"] == "done"
+    assert progress["state"] == "done", web_client.get(letters_url).text  # the page names the problem
     assert progress["done"] == progress["total"] == 40  # 20 letters, as PDF and as DOCX
     schools = {f["title"] for f in progress["files"]}
     assert schools and all(t.endswith("劝返复学通知书") for t in schools)
