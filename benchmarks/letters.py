@@ -26,8 +26,8 @@ from pathlib import Path
 
 from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.kinds.letters import group_students, write_letters
-from kongchuo_docs.letters.docx_merge import seal_indents_twips
-from kongchuo_docs.letters.docx_template import SIGNATURE_GLOBAL, package_parts
+from kongchuo_docs.letters.docx_merge import template_environment
+from kongchuo_docs.letters.docx_template import package_parts
 from kongchuo_docs.letters.fields import number_fields, student_fields
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.letters.spec import environment, load_spec
@@ -95,15 +95,13 @@ def letter_contexts(roster: Path, count: int) -> list[dict[str, object]]:
 
 def naive_docxtpl(contexts: list[dict[str, object]], workdir: Path) -> float:
     """Seconds per letter of the docxtpl loop: load the template, render, save — once per letter."""
-    import jinja2
     from docxtpl import DocxTemplate
 
     template = workdir / "template.docx"
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in package_parts(load_spec("入学")):
             zf.writestr(name, data)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.globals[SIGNATURE_GLOBAL] = seal_indents_twips
+    env = template_environment()  # the same sandbox, global and filter the merge uses
     start = time.perf_counter()
     for i, context in enumerate(contexts):
         document = DocxTemplate(template)

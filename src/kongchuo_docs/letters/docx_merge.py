@@ -85,7 +85,7 @@ def _section_break(sect_pr: str) -> str:
 
 def compile_default(spec: spec_mod.LetterSpec, known: set[str], *, duplex: bool) -> CompiledDocx:
     """Compile the template generated from `spec` (wording checked against `known` fields)."""
-    env = _environment()
+    env = template_environment()
     spec_mod.check_fields(spec_mod.block_sources(spec), known, env, f"{spec.file_label}模板")
     parts = package_parts(spec)
     return _compile(parts, env, known, duplex=duplex, label=spec.source or f"{spec.file_label}模板")
@@ -121,13 +121,13 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
         (name, patcher.patch_xml(data.decode("utf-8")).encode("utf-8") if name == DOCUMENT_PART else data)
         for name, data in parts
     ]
-    env = _environment()
+    env = template_environment()
     body = _split(dict(patched)[DOCUMENT_PART].decode("utf-8"), path.name)[1]
     spec_mod.check_fields([body], known | set(env.globals), env, path)
     return _compile(patched, env, known, duplex=duplex, label=path.name)
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     """The sandbox with XML escaping, the one extra global the default template calls and the filter
     that keeps its body lines from being spread (`ragged_breaks`)."""
     env = spec_mod.environment(autoescape=True, extra_globals={SIGNATURE_GLOBAL: seal_indents_twips})
