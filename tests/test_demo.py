@@ -30,7 +30,9 @@ def test_demo_folders_are_chinese_and_marked_in_the_manifest(tmp_path: Path, qui
     assert {rel.split("/")[0] for rel in written} == {"空白表格", "样例输入"}
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["demo"]["files"]) == set(written)  # inputs included
-    assert {e["path"] for e in manifest["files"]} <= set(written)
+    assert {e["path"] for e in manifest["files"]} == set(written)  # every file written is listed
+    [copied] = [e for e in manifest["files"] if e["path"] == "样例输入/通知/seed-notice.yaml"]
+    assert copied["kind"] == "input" and copied["sha256"] == manifest["demo"]["files"][copied["path"]]
     assert all(len(d) == 64 for d in manifest["demo"]["files"].values())
 
 

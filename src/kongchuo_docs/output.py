@@ -49,6 +49,7 @@ KINDS = (
     "form",
     "profile",
     "error-workbook",
+    "input",  # an input copied beside the outputs (the demo's 样例输入/), to edit and rebuild
 )
 
 
@@ -209,9 +210,10 @@ class OutputSet:
         return target
 
     def copy_in(self, source: Path, rel: str) -> Path:
-        """Copy an input file into the outputs (e.g. the demo's ``样例输入/``)."""
+        """Copy an input file into the outputs (e.g. the demo's ``样例输入/``), listed as kind ``input``."""
         target = self.reserve(rel)
         shutil.copyfile(source, target)
+        self.record(rel, kind="input", title=Path(rel).name)
         return target
 
     def source_ref(self, source: Path | str | None) -> str | None:

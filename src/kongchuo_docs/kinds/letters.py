@@ -417,6 +417,8 @@ def demo(out: OutputSet, profile: Profile) -> None:
     rows = generate_rows(DEMO_POOL, seed=DEMO_SEED, year=profile.first_year)
     schools = sorted({row.values["入读学校"] for row in rows})[:DEMO_SCHOOLS]
     roster = out.reserve(rel)
-    write_sample_roster(roster, [row for row in rows if row.values["入读学校"] in schools])
+    chosen = [row for row in rows if row.values["入读学校"] in schools]
+    write_sample_roster(roster, chosen)
+    out.record(rel, kind="input", title=DEMO_ROSTER, records=len(chosen))
     for kind in KINDS:
         write_letters(out, roster, profile, kind=kind, source=rel, progress=False)
