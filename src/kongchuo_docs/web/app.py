@@ -60,11 +60,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: objec
 
 def owner(request: Request) -> str:
     """The session's private id: it owns that session's jobs and previews."""
-    sid = request.session.get("sid")
-    if not sid:
-        sid = secrets.token_urlsafe(24)
-        request.session["sid"] = sid
-    return sid
+    return security.session_value(request, "sid", 24)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:

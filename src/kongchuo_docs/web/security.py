@@ -141,13 +141,18 @@ def check_zip(name: str, data: bytes) -> None:
         raise UploadRejected(f"{name}：解压后超过 {MAX_XLSX_UNPACKED // (1024 * 1024)} MB，拒绝读取。")
 
 
+def session_value(request: Request, key: str, nbytes: int = 32) -> str:
+    """A random value kept in the signed session cookie under `key`, created on first use."""
+    value = request.session.get(key)
+    if not value:
+        value = secrets.token_urlsafe(nbytes)
+        request.session[key] = value
+    return value
+
+
 def csrf_token(request: Request) -> str:
-    """The session's CSRF token (created on first use)."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
+    """The session's CSRF token."""
+    return session_value(request, "csrf")
 
 
 async def require_csrf(request: Request) -> None:
