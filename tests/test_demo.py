@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def quick_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     def copy_input(out: OutputSet) -> None:
         out.copy_in(sample_path("notice", "seed-notice.yaml"), "样例输入/通知/seed-notice.yaml")
 
-    monkeypatch.setattr(demo, "_steps", lambda profile: [copy_input, forms.demo])
+    monkeypatch.setattr(demo, "_steps", lambda profile: [copy_input, partial(forms.demo, profile=profile)])
 
 
 def test_demo_folders_are_chinese_and_marked_in_the_manifest(tmp_path: Path, quick_demo: None) -> None:
@@ -59,7 +60,7 @@ def test_demo_rerun_refuses_an_edited_file_and_writes_nothing(tmp_path: Path, qu
 
 def test_demo_refuses_files_of_another_command(tmp_path: Path, quick_demo: None) -> None:
     with OutputSet(tmp_path) as out:
-        forms.write_forms(out, forms.DEMO_FOLDER)  # a `forms` run, not the demo
+        forms.write_forms(out, forms.DEMO_FOLDER, first_year=2026)  # a `forms` run, not the demo
     with pytest.raises(OutputExistsError, match="已存在"):
         demo.run_demo(tmp_path)
     assert not (tmp_path / "样例输入").exists()
@@ -69,7 +70,7 @@ def test_a_later_command_keeps_the_demo_mark_of_the_files_it_did_not_touch(tmp_p
                                                                           quick_demo: None) -> None:
     demo.run_demo(tmp_path)
     with OutputSet(tmp_path) as out:
-        forms.write_forms(out, "别的")
+        forms.write_forms(out, "别的", first_year=2026)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert "样例输入/通知/seed-notice.yaml" in manifest["demo"]["files"]
     assert not any(rel.startswith("别的/") for rel in manifest["demo"]["files"])

@@ -16,11 +16,15 @@ from kongchuo_docs.cli import app
 from kongchuo_docs.idcard import make_id
 from kongchuo_docs.kinds.forms import demo as forms_demo
 from kongchuo_docs.output import OutputSet
+from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
 from kongchuo_docs.readers.table import read_fields, read_table
+from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import generate_rows
 from kongchuo_docs.schema import Column, Schema, available_schemas, load_schema
 from kongchuo_docs.writers.xlsx_forms import INSTRUCTIONS_SHEET, OPTIONS_SHEET, write_blank_form
+
+PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
 SCHEMAS = available_schemas()
 FILLED_ROWS = 12
@@ -167,7 +171,7 @@ def test_forms_command_writes_every_schema_with_manifest(tmp_path: Path) -> None
 
 def test_demo_step_writes_the_forms_folder(tmp_path: Path) -> None:
     with OutputSet(tmp_path) as out:
-        forms_demo(out)
+        forms_demo(out, PROFILE)
     expected = sorted([f"{s.name}.xlsx" for s in SCHEMAS] + ["单位设置.xlsx"])
     assert sorted(p.name for p in (tmp_path / "空白表格").iterdir()) == expected
 

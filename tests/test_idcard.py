@@ -35,12 +35,12 @@ def test_make_id_round_trips_birth_date_and_gender() -> None:
         assert info.area_code == "350123"
 
 
-def test_every_wrong_check_character_names_the_expected_one() -> None:
+def test_every_wrong_check_character_sends_the_clerk_to_the_household_register() -> None:
     number = make_id("350123", date(2019, 3, 15), 2)
     for wrong in "0123456789X":
         if wrong == number[-1]:
             continue
-        with pytest.raises(IdNumberError, match=f"校验位应为 {number[-1]}，实际为 {wrong}"):
+        with pytest.raises(IdNumberError, match="第 18 位校验位与前 17 位不符）：请核对户口簿上的身份证号"):
             parse_id(number[:17] + wrong)
 
 

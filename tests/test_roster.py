@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.idcard import make_id
+from kongchuo_docs.idcard import CHECK_DIGIT_MESSAGE, make_id
 from kongchuo_docs.readers.roster import AgeRule, Student, read_roster, school_year_reference
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET, write_error_workbook
 
@@ -65,7 +65,7 @@ def test_bad_check_digit_names_the_cell_and_the_expected_digit(tmp_path: Path) -
     roster = _read(_roster(tmp_path / "名册.xlsx", rows))
     (problem,) = roster.problems.items
     bad = rows[15][4]
-    expected = f"名册.xlsx!学生名册!E17 身份证号: 校验位应为 {good[17]}，实际为 {bad[17]}（{bad}）"
+    expected = f"名册.xlsx!学生名册!E17 身份证号: {CHECK_DIGIT_MESSAGE}（{bad}）"
     assert str(problem) == expected
     assert roster.invalid_rows == {17}
     assert len(roster.students) == 15
@@ -156,7 +156,7 @@ def test_gbk_csv_roster(tmp_path: Path) -> None:
     roster = _read(path)
     assert [s.name for s in roster.students] == [rows[0][1]]
     (problem,) = roster.problems.items
-    assert str(problem).startswith("名册.csv:3 身份证号: 校验位应为")
+    assert str(problem).startswith("名册.csv:3 身份证号: 号码有误")
 
 
 def test_error_workbook_marks_bad_cells(tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ def test_error_workbook_marks_bad_cells(tmp_path: Path) -> None:
         assert sheet[ref].fill.fgColor.rgb.endswith(ERROR_FILL.fgColor.rgb[-6:])
         assert sheet[ref].comment is not None
     assert "身份证号第 17 位表示男" in sheet["C4"].comment.text
-    assert "校验位应为" in sheet["E6"].comment.text
+    assert "请核对户口簿上的身份证号" in sheet["E6"].comment.text
     assert sheet["C3"].comment is None and sheet["C3"].fill.fill_type is None
     listing = list(workbook[ERROR_SHEET].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in listing] == ["学生名册!C4", "学生名册!E6"]

@@ -26,7 +26,7 @@ def _steps(profile: Profile) -> list[DemoStep]:
 
     county = partial(partial, profile=profile)
     return [
-        notice.demo, forms.demo, county(letters.demo), register.demo,
+        notice.demo, county(forms.demo), county(letters.demo), register.demo,
         county(agreement.demo), county(self_check.demo), county(rectification.demo), county(summary.demo),
     ]  # fmt: skip
 

@@ -1,7 +1,7 @@
 """Problems found in user input, located by file, sheet, cell or line, reported in Chinese.
 
 Every reader collects *all* problems of an input before failing, so a clerk fixes a file once.
-Format: ``名册.xlsx!学生名册!E17 身份证号: 校验位应为 X（11010519491231002x）`` or
+Format: ``名册.xlsx!学生名册!E17 身份证号: 号码有误（…）：请核对户口簿上的身份证号…（11010519491231002x）`` or
 ``通知.yaml:12 发文字号: …``.
 """
 

@@ -30,6 +30,11 @@ class IdNumberError(ValueError):
     """An ID number that is not a valid GB 11643 公民身份号码; the message is Chinese."""
 
 
+# The expected digit is not shown: the mistake is usually among the first 17, and a clerk told
+# "应为 7" types a 7 and makes a wrong number pass.
+CHECK_DIGIT_MESSAGE = "号码有误（第 18 位校验位与前 17 位不符）：请核对户口簿上的身份证号，逐位抄对，不要只改最后一位"
+
+
 @dataclass(frozen=True)
 class IdInfo:
     """What an ID number says about its holder."""
@@ -70,7 +75,7 @@ def parse_id(number: str, *, today: date | None = None) -> IdInfo:
         raise IdNumberError(f"第 7–14 位出生日期 {number[6:14]} 晚于今天")
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise IdNumberError(f"校验位应为 {expected}，实际为 {number[17]}")
+        raise IdNumberError(CHECK_DIGIT_MESSAGE)
     return IdInfo(
         number=number,
         area_code=number[:6],

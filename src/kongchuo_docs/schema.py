@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +49,7 @@ from typing import Any, Literal
 import yaml
 
 from .errors import InputError, Location, Problem, Problems
+from .idcard import check_char
 from .resources import form_path
 
 TYPES = ("text", "name", "int", "number", "percent", "date", "id_number", "phone", "enum")
@@ -61,6 +62,9 @@ _ITEM_KEYS = {
 _SCHEMA_KEYS = {"name", "sheet", "layout", "title", "description", "columns", "fields"}
 _KEY_SHAPE = re.compile(r"[a-z][a-z0-9_]*")
 _BLANKS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+EXAMPLE_YEAR = 2020  # the forms' examples, prompts and 填写说明 are written for the 学年 2020—2021
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year standing alone: 2020-10-09, 2020—2021, KC2020-001
+_ID_BIRTH_YEAR = slice(6, 10)  # GB 11643: the birth year's digits in a 公民身份号码
 
 
 def normalize_header(text: object) -> str:
@@ -110,6 +114,7 @@ class Schema:
     description: str
     columns: tuple[Column, ...]
     source: Path
+    year_offset: int = 0  # years its examples were moved by from EXAMPLE_YEAR (`in_school_year`)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -124,6 +129,44 @@ class Schema:
     def header_lookup(self) -> dict[str, Column]:
         """Normalized header or synonym → column."""
         return {name: col for col in self.columns for name in col.names}
+
+    def in_school_year(self, first_year: int) -> Schema:
+        """This form with every year of its examples, prompts and 填写说明 moved from the 学年
+        2020—2021 they are written for to the one starting in `first_year` (an example ID keeps a
+        valid check digit), so a clerk's blank form speaks of her own year."""
+        offset = first_year - EXAMPLE_YEAR - self.year_offset
+        if offset == 0:
+            return self
+        columns = tuple(
+            replace(col, prompt=None if col.prompt is None else shift_years(col.prompt, offset),
+                    example=None if col.example is None else _shift_example(col, offset))
+            for col in self.columns
+        )  # fmt: skip
+        return replace(self, description=shift_years(self.description, offset), columns=columns,
+                       year_offset=self.year_offset + offset)
+
+
+def shift_years(text: str, offset: int) -> str:
+    """`text` with every standalone year (19xx/20xx) moved by `offset` years."""
+    return _YEAR.sub(lambda m: str(int(m.group()) + offset), text)
+
+
+def _shift_example(col: Column, offset: int) -> str:
+    example = str(col.example)
+    if col.type != "id_number" or not example[:17].isdigit():
+        return shift_years(example, offset)
+    first17 = example[:6] + str(int(example[_ID_BIRTH_YEAR]) + offset) + example[10:17]
+    return first17 + check_char(first17)
+
+
+def yearless(col: Column, value: Any) -> Any:
+    """`value` with its years left out, to recognise the blank form's example row whatever 学年 the
+    form was written for (`Schema.in_school_year`)."""
+    if col.type == "id_number" and isinstance(value, str) and len(value) == 18:
+        return value[:6] + value[10:17]
+    if col.type == "date" and hasattr(value, "month"):
+        return value.month, value.day
+    return _YEAR.sub("", value) if isinstance(value, str) else value
 
 
 def load_schema(name_or_path: str | Path) -> Schema:

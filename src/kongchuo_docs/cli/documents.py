@@ -126,9 +126,12 @@ def templates_export(
 @reports_errors
 def forms(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。", show_default=False)],
+    settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致。"""
-    from ..kinds.forms import build_forms
+    """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致；示例按单位设置中的学年填写。"""
+    from ..kinds.forms import build_forms, forms_year
+    from ..profile import load_profile
 
-    print_written(output, build_forms(output, force=force))
+    first_year = forms_year(load_profile(settings, required=False))
+    print_written(output, build_forms(output, first_year=first_year, force=force))

@@ -7,7 +7,7 @@ Table layout (`read_table`): the header row is looked for in the first `HEADER_S
 (title rows above it, merged or not, are skipped); headers are matched with their synonyms and the
 required mark "*"; extra columns are ignored; a missing required column stops the read. Every data
 row keeps its source row number and the cell of each column, so a problem reads
-``名册.xlsx!学生名册!E17 身份证号: 校验位应为 X，实际为 3（…）`` (CSV: ``名册.csv:17 身份证号: …``).
+``名册.xlsx!学生名册!E17 身份证号: 号码有误（…）：请核对户口簿上的身份证号…（…）`` (CSV: ``名册.csv:17 身份证号: …``).
 Blank rows and the form's untouched example row are skipped. Cell problems are collected in
 `Table.problems` (all of them, not only the first); whether they stop the run is the caller's choice
 (`Table.problems.raise_if_errors()`).
@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Location, Problem, Problems
-from ..schema import Column, Schema, normalize_header
+from ..schema import Column, Schema, normalize_header, yearless
 from .calamine_book import CalamineWorkbook
 from .cleaning import CellError, clean_value, display, is_blank
 
@@ -175,9 +175,11 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
         if row_number > FIELDS_SEARCH_ROWS:
             break
         # read-only rows are ragged: a label whose value cell was never written ends its row
+        value_index = -1  # the cell right of a label is its value, never a label (乡镇 typed under 单位类型)
         for index, raw in enumerate(row):
-            if not isinstance(raw, str) or (col := lookup.get(normalize_header(raw))) is None:
+            if index == value_index or not isinstance(raw, str) or (col := lookup.get(normalize_header(raw))) is None:
                 continue
+            value_index = index + 1
             if col.key in cells:
                 continue
             cell = f"{get_column_letter(index + 2)}{row_number}"
@@ -371,7 +373,7 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
     found = [c for c in schema.columns if c.key in columns]
     letters = {c.key: get_column_letter(columns[c.key] + 1) for c in found}
     example = example_values(schema)
-    example = {c.key: example[c.key] for c in found} if example else {}
+    example = {c.key: (c, yearless(c, example[c.key])) for c in found} if example else {}
     data_rows = itertools.chain(head[header_row:], rows)
     for number, row in enumerate(data_rows, start=header_row + 1):
         raw_values = {c.key: row[columns[c.key]] if columns[c.key] < len(row) else None for c in found}
@@ -389,8 +391,9 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
                 values[col.key] = clean_value(col, raw)
             except CellError as exc:
                 errors.append((col.key, str(exc)))
-        if example and not errors and all(values[key] == value for key, value in example.items()):
-            continue  # the form's example row, left as it was
+        if example and not errors and all(yearless(col, values[key]) == value
+                                          for key, (col, value) in example.items()):
+            continue  # the form's example row, left as it was (in whatever 学年 the form was written for)
         shown = {key: display(v) for key, v in raw_values.items()}
         table_row = TableRow(number, values, shown, {k: f"{letters[k]}{number}" for k in letters})
         for key, message in errors:

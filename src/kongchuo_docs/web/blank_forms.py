@@ -8,6 +8,8 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from ..errors import InputError
+from ..profile import Profile, load_profile
 from .app import render
 
 router = APIRouter()
@@ -16,13 +18,22 @@ _lock = threading.Lock()
 
 def _forms(request: Request) -> list[str]:
     """The blank forms, written into the server's work folder on first use (relative paths)."""
-    from ..kinds.forms import build_forms
+    from ..kinds.forms import build_forms, forms_year
 
     folder: Path = request.app.state.jobs.root / "blank-forms"
     with _lock:
         if not folder.is_dir():
-            build_forms(folder)
+            build_forms(folder, first_year=forms_year(_profile_or_none(request.app.state.config.profile_path())))
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx"))
+
+
+def _profile_or_none(path: Path) -> Profile | None:
+    """The server's 单位设置 for the forms' 学年; none yet, or one with errors (the 单位设置 page says
+    which), gives this year's."""
+    try:
+        return load_profile(path, required=False) if path.is_file() else None
+    except InputError:
+        return None
 
 
 @router.get("/forms", response_class=HTMLResponse)

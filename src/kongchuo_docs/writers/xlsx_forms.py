@@ -29,7 +29,7 @@ from ..errors import InputError, Location, Problems
 from ..idcard import ID_LENGTH
 from ..readers.cleaning import CellError, clean_value
 from ..resources import template_path
-from ..schema import Column, Schema
+from ..schema import Column, Schema, shift_years
 from .xlsx_save import save_workbook
 
 INSTRUCTIONS_SHEET = "填写说明"
@@ -119,7 +119,7 @@ def _table_sheet(sheet: Worksheet, schema: Schema, examples: dict[str, Any]) -> 
             cell.font = EXAMPLE_FONT
             if number_format:
                 cell.number_format = _example_format(col, example) or number_format
-        _validate(sheet, col, f"{letter}2:{letter}{first_data_row + FORM_ROWS - 1}")
+        _validate(sheet, col, f"{letter}2:{letter}{first_data_row + FORM_ROWS - 1}", schema.year_offset)
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     _fit_to_page_width(sheet, "landscape")
@@ -155,13 +155,13 @@ def _fields_sheet(sheet: Worksheet, schema: Schema, examples: dict[str, Any]) ->
         if col.wrap:
             value.alignment = WRAP
             sheet.row_dimensions[row].height = WRAP_ROW_HEIGHT_PT
-        note = sheet.cell(row=row, column=3, value=_field_note(col, examples))
+        note = sheet.cell(row=row, column=3, value=_field_note(col, examples, schema.year_offset))
         note.font = EXAMPLE_FONT
         note.alignment = WRAP
         for cell in (label, value, note):
             cell.border = BORDER
         value_width = max(value_width, col.width or 0)
-        _validate(sheet, col, f"B{row}")
+        _validate(sheet, col, f"B{row}", schema.year_offset)
     sheet.column_dimensions["A"].width = FIELDS_LABEL_WIDTH
     sheet.column_dimensions["B"].width = value_width
     sheet.column_dimensions["C"].width = FIELDS_NOTE_WIDTH
@@ -170,8 +170,8 @@ def _fields_sheet(sheet: Worksheet, schema: Schema, examples: dict[str, Any]) ->
     _fit_to_page_width(sheet, "portrait")
 
 
-def _field_note(col: Column, examples: dict[str, Any]) -> str:
-    parts = [_prompt_text(col)]
+def _field_note(col: Column, examples: dict[str, Any], year_offset: int) -> str:
+    parts = [_prompt_text(col, year_offset)]
     if col.key in examples:
         parts.append(_wording()["example_prefix"] + _shown(examples[col.key], col))
     return " ".join(p for p in parts if p)
@@ -197,15 +197,16 @@ def _example_format(col: Column, value: Any) -> str | None:
     return "0." + "0" * decimals + "%" if decimals else "0%"
 
 
-def _prompt_text(col: Column) -> str:
+def _prompt_text(col: Column, year_offset: int) -> str:
+    """The input prompt of `col`: its own, else its type's (dated examples moved by `year_offset` years)."""
     wording = _wording()
-    text = col.prompt or wording["type_names"][col.type]
+    text = col.prompt or shift_years(wording["type_names"][col.type], year_offset)
     if col.required:
         text = wording["required_prompt"] + text
     return text[:PROMPT_MAX_CHARS]
 
 
-def _validate(sheet: Worksheet, col: Column, cells: str) -> None:
+def _validate(sheet: Worksheet, col: Column, cells: str, year_offset: int) -> None:
     """A data validation on `cells`: the dropdown or limits of `col`'s type and its input prompt."""
     wording = _wording()
     rule: dict[str, Any] = {}
@@ -225,7 +226,7 @@ def _validate(sheet: Worksheet, col: Column, cells: str) -> None:
         showInputMessage=True,
         showErrorMessage=bool(rule),
         promptTitle=col.header[:PROMPT_TITLE_MAX_CHARS],
-        prompt=_prompt_text(col),
+        prompt=_prompt_text(col, year_offset),
         errorTitle=col.header[:PROMPT_TITLE_MAX_CHARS] if rule else None,
         **rule,
     )
