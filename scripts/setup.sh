@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 安装 kongchuo-docs 的运行环境（系统软件包 + Python 虚拟环境 .venv）。
 # Sets up kongchuo-docs on a fresh Debian/Ubuntu machine: system packages (CJK fonts, HarfBuzz
-# subsetter, Pango; with --dev also LibreOffice and poppler for the render tests), then .venv with
+# subsetter, Pango; with --dev also LibreOffice and poppler for the render tests and PostgreSQL for the
+# store's tests, which start a throwaway server of their own), then .venv with
 # the package installed from a built wheel (or editable with the test tools for --dev).
 #   scripts/setup.sh          # to run the tool (demo)
 #   scripts/setup.sh --dev    # to run the tests
@@ -12,7 +13,7 @@ dev=0
 [[ "${1:-}" == "--dev" ]] && dev=1
 
 runtime_pkgs=(fontconfig fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-dev_pkgs=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium chromium-driver)
+dev_pkgs=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium chromium-driver postgresql)
 wanted=("${runtime_pkgs[@]}")
 (( dev )) && wanted+=("${dev_pkgs[@]}")
 

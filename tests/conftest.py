@@ -63,3 +63,25 @@ def bundled_wording(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.delenv(TEMPLATES_ENV, raising=False)
     monkeypatch.delenv(TEMPLATES_BY_ENV, raising=False)
+
+
+# ---------------------------------------------------------------- the store on SQLite and on PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    from pgserver import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for each backend the store runs on (every test that takes it runs on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    url = request.getfixturevalue("postgres_url")
+    if url is None:
+        pytest.skip("未安装 PostgreSQL（scripts/setup.sh --dev 会安装 Debian 的 postgresql）")
+    return url

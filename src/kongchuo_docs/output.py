@@ -49,6 +49,7 @@ KINDS = (
     "form",
     "profile",
     "error-workbook",
+    "number-register",  # 发文登记簿 and 归档文件目录 exported from the store
     "input",  # an input copied beside the outputs (the demo's 样例输入/), to edit and rebuild
 )
 

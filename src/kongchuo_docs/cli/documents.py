@@ -45,7 +45,8 @@ def build(
         written = build_draft_files(inputs, output, formats=output_formats(formats), force=force,
                                     settings=parse_settings(set_values or []), profile_path=settings)
     elif len(inputs) == 1 and not set_values:
-        written = build_notice_files(inputs[0], output, formats=output_formats(formats), force=force)
+        written = build_notice_files(inputs[0], output, formats=output_formats(formats), force=force,
+                                     settings=settings)
     else:
         raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     print_written(output, written)

@@ -13,6 +13,7 @@ from .. import console
 from ..errors import InputError, KongchuoError
 from ..output import OutputSet
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, DraftReading, mapping_yaml, outline_lines, read_draft
+from ..store.issuing import Numbering
 from .publish import write_document
 
 
@@ -69,14 +70,15 @@ def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequenc
             readings.append((path, reading))
         if errors:
             raise InputError(errors)
-        with OutputSet(outdir, force=force) as out:
+        with Numbering(profile_path) as numbering, OutputSet(outdir, force=force) as out:
             for path, reading in readings:
                 console.problems(reading.warnings)
-                write_draft(out, path, reading, formats=formats)
+                write_draft(out, path, reading, formats=formats, numbering=numbering)
     return out.written
 
 
-def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str]) -> list[str]:
+def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str],
+                numbering: Numbering | None = None) -> list[str]:
     """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF."""
     assert reading.document is not None
     stem = path.stem
@@ -93,4 +95,5 @@ def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: S
     out.reserve(rel).write_text(mapping_yaml(reading, path.name, folder), encoding="utf-8")
     out.record(rel, kind="notice", title=reading.document.title, source=path)
     written.append(rel)
-    return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats)
+    return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats,
+                                    numbering=numbering)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import KongchuoError
 from ..fonts import resolve_fonts
 from ..model import Document
 from ..output import OutputSet
+from ..store.issuing import Numbering, auto_number
 
 DEFAULT_FORMATS = ("docx", "pdf")
 
@@ -22,9 +24,15 @@ def write_document(
     source_is_output: bool = False,
     formats: Sequence[str] = DEFAULT_FORMATS,
     records: int | None = None,
+    numbering: Numbering | None = None,
 ) -> list[str]:
     """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths.
+    A 发文字号 of 自动 takes its number from `numbering` (the 发文登记簿) now, as it is written.
     Which font serves each role, and every substitution, is reported once per run."""
+    if numbering is not None:
+        doc = numbering.assign(doc)
+    elif auto_number(doc.doc_number or ""):
+        raise KongchuoError("发文字号“自动”在生成文件时由发文登记簿取号，这里不能取号：请写出完整的发文字号")
     resolve_fonts().announce()
     written = []
     for fmt in formats:
@@ -40,6 +48,8 @@ def write_document(
             pages = write_pdf(doc, target)
         else:
             raise ValueError(f"unknown format {fmt!r}")
+        if numbering is not None:
+            numbering.written(doc.doc_number, pages)
         out.record(
             rel,
             kind=kind,

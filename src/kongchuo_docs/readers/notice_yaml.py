@@ -30,6 +30,7 @@ from ..gbt9704 import NOTE_BRACKETS, TYPE_AREA_WIDTH_MM
 from ..model import Document, Image, Signature
 from ..model.document import Block
 from ..model.limits import title_problem
+from ..store.issuing import auto_number
 from .body_text import SourceLine, parse_body
 from .glyphs import check_yaml_glyphs
 from .normalize import (
@@ -293,7 +294,9 @@ class NoticeReader(BlockReaders):
 
     def doc_number(self, value: Any, loc: Location) -> str | None:
         text = self.text(value, loc)
-        return None if text is None else checked_doc_number(text, loc, self.problems)
+        if text is None:
+            return None
+        return auto_number(text) or checked_doc_number(text, loc, self.problems)  # 自动: taken when written
 
     def recipients(self, value: Any, loc: Location) -> str | None:
         text = self.text(value, loc)
