@@ -13,6 +13,7 @@ from .. import console
 from ..errors import InputError, KongchuoError
 from ..output import OutputSet
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, DraftReading, mapping_yaml, outline_lines, read_draft
+from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
 
 
@@ -51,7 +52,8 @@ def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
 
 
 def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
-                      settings: Mapping[str, Any] | None = None, profile_path: Path | None = None) -> list[str]:
+                      settings: Mapping[str, Any] | None = None, profile_path: Path | None = None,
+                      pdfa: str = DEFAULT_LEVEL) -> list[str]:
     """``kongchuo-docs build 草稿.docx …``: every draft read and its outline shown first; any error
     in any draft stops the run before anything is written. The profile supplies 发文机关, 文号代字
     and 印发机关 where a draft has none."""
@@ -72,12 +74,13 @@ def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequenc
         with OutputSet(outdir, force=force) as out:
             for path, reading in readings:
                 console.problems(reading.warnings)
-                write_draft(out, path, reading, formats=formats)
+                write_draft(out, path, reading, formats=formats, pdfa=pdfa)
     return out.written
 
 
-def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str]) -> list[str]:
-    """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF."""
+def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str],
+                pdfa: str = DEFAULT_LEVEL) -> list[str]:
+    """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF (PDF/A `pdfa`)."""
     assert reading.document is not None
     stem = path.stem
     if any((out.outdir / f"{stem}.{fmt}").resolve() == path.resolve() for fmt in formats):
@@ -93,4 +96,5 @@ def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: S
     out.reserve(rel).write_text(mapping_yaml(reading, path.name, folder), encoding="utf-8")
     out.record(rel, kind="notice", title=reading.document.title, source=path)
     written.append(rel)
-    return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats)
+    return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats,
+                                    pdfa=pdfa)

@@ -164,6 +164,9 @@ def write_letters(
 
     within = sort or str(settings["班内排序"])
     groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key], within)
+    if Archive(pdfa, roster).attachment is not None and len(groups) > 1 and word_template is None:
+        console.warn(f"--pdfa 3b：每份 PDF 都附带完整名册 {roster.name}（含其他{spec.group_by}学生的信息），"
+                     "分发前请确认可以这样做")
     # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
     pdf_from_docx = word_template is not None
     if pdf_from_docx and soffice_path() is None:
@@ -199,7 +202,8 @@ def write_letters(
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
-    results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
+    results = [_convert(units[i - 1], u, config.archive.part) if u.fmt == "docx-pdf" else next(rendered)
+               for i, u in enumerate(units)]
     clock.lap("docx-pdf")
     spilled = sum(r.spilled for r in results)
     if spilled:
@@ -332,12 +336,13 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
 
 
-def _convert(docx: Unit, pdf: Unit) -> UnitResult:
-    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text)."""
+def _convert(docx: Unit, pdf: Unit, pdfa_part: int) -> UnitResult:
+    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text), as
+    PDF/A of `pdfa_part` (LibreOffice embeds no source file: a 3b file from a clerk's template has none)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kongchuo-pdf-", dir=pdf.target.parent) as scratch:
-        converted = render_docx_to_pdf(docx.target, Path(scratch))
+        converted = render_docx_to_pdf(docx.target, Path(scratch), pdfa_part=pdfa_part)
         data = converted.read_bytes()
     pdf.target.write_bytes(data)
     pages = len(re.findall(rb"/Type\s*/Page\b", data))

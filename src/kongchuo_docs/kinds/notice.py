@@ -10,28 +10,32 @@ from ..demo import DEMO_INPUTS
 from ..output import OutputSet, in_folder
 from ..readers.notice_yaml import read_notice
 from ..resources import sample_path
+from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
 
 SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "request.yaml")
 
 
 def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: str | None = None,
-                 source_is_output: bool = False, source_ref: str | None = None) -> list[str]:
-    """Read `source`, report warnings, write the document into `out`."""
+                 source_is_output: bool = False, source_ref: str | None = None,
+                 pdfa: str = DEFAULT_LEVEL) -> list[str]:
+    """Read `source`, report warnings, write the document into `out` (PDF as PDF/A `pdfa`)."""
     doc, warnings = read_notice(source)
     console.problems(warnings)
     return write_document(out, doc, stem or Path(source).stem, kind="notice",
-                          source=source_ref or source, source_is_output=source_is_output, formats=formats)
+                          source=source_ref or source, source_is_output=source_is_output, formats=formats,
+                          pdfa=pdfa)
 
 
-def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], force: bool) -> list[str]:
+def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], force: bool,
+                       pdfa: str = DEFAULT_LEVEL) -> list[str]:
     """``kongchuo-docs build``: one YAML file into OUTDIR (all or nothing)."""
     if not Path(source).is_file():
         from ..errors import KongchuoError
 
         raise KongchuoError(f"找不到输入文件：{source}")
     with OutputSet(outdir, force=force) as out:
-        build_notice(out, source, formats=formats)
+        build_notice(out, source, formats=formats, pdfa=pdfa)
     return out.written
 
 

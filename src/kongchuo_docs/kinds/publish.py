@@ -8,6 +8,7 @@ from pathlib import Path
 from ..fonts import resolve_fonts
 from ..model import Document
 from ..output import OutputSet
+from ..writers.pdfa import DEFAULT_LEVEL, Archive
 
 DEFAULT_FORMATS = ("docx", "pdf")
 
@@ -22,9 +23,11 @@ def write_document(
     source_is_output: bool = False,
     formats: Sequence[str] = DEFAULT_FORMATS,
     records: int | None = None,
+    pdfa: str = DEFAULT_LEVEL,
 ) -> list[str]:
     """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths.
-    Which font serves each role, and every substitution, is reported once per run."""
+    Which font serves each role, and every substitution, is reported once per run. The PDF is PDF/A
+    at level `pdfa`; with ``3b`` the input file `source` (not one the run wrote) is embedded in it."""
     resolve_fonts().announce()
     written = []
     for fmt in formats:
@@ -37,7 +40,8 @@ def write_document(
         elif fmt == "pdf":
             from ..writers.pdf_writer import write_pdf
 
-            pages = write_pdf(doc, target)
+            attach = Path(source) if source is not None and not source_is_output else None
+            pages = write_pdf(doc, target, archive=Archive(pdfa, attach))
         else:
             raise ValueError(f"unknown format {fmt!r}")
         out.record(
