@@ -175,7 +175,8 @@ def test_pdfa_3b_embeds_the_source_of_build_and_letters(tmp_path: Path) -> None:
             [(name, attached)] = pdf.attachments.items()
             assert name == source.name and attached.obj.get("/AFRelationship") == "/Source"
             assert attached.get_file().read_bytes() == source.read_bytes()
-            assert [f.AFRelationship for f in pdf.Root.AF] == ["/Source"]
+            # WeasyPrint 70 lists its one file specification twice in /AF: the same object
+            assert {f.objgen for f in pdf.Root.AF} == {attached.obj.objgen}
 
 
 def test_an_unknown_pdfa_level_is_refused_in_chinese(tmp_path: Path) -> None:
