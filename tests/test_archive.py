@@ -8,6 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import draftmaker as dm
 import pikepdf
 import pytest
 from docx import Document as WordDocument
@@ -105,7 +106,7 @@ def _pdfa_problems(path: Path, part: int) -> list[str]:
         if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
             problems.append("encrypted")
         for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Dictionary):
+            if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
                 continue
             if "/JS" in obj or obj.get("/S") == "/JavaScript":
                 problems.append("JavaScript")
@@ -117,6 +118,8 @@ def _pdfa_problems(path: Path, part: int) -> list[str]:
                 descriptor = font.get("/FontDescriptor", {})
                 if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
                     problems.append(f"{obj.get('/BaseFont')}: not embedded")
+            if obj.get("/Subtype") == "/Image" and obj.get("/Interpolate") is True:
+                problems.append("interpolated image")
         problems += pdf.check_pdf_syntax()
     return problems
 
@@ -125,7 +128,7 @@ def _metadata(path: Path) -> dict[str, object]:
     with pikepdf.open(path) as pdf:
         meta = pdf.open_metadata()
         return {"title": meta.get("dc:title"), "creator": meta.get("dc:creator"), "date": meta.get("xmp:CreateDate"),
-                "files": dict(pdf.attachments.items())}  # fmt: skip
+                "files": {spec.filename: spec for spec in pdf.attachments.values()}}  # fmt: skip
 
 
 def test_every_pdf_kind_is_pdfa_2b(demo_out: Path) -> None:
@@ -172,8 +175,8 @@ def test_pdfa_3b_embeds_the_source_of_build_and_letters(tmp_path: Path) -> None:
     for path, source in zip(pdfs, [seed, roster, roster], strict=True):
         assert _pdfa_problems(path, 3) == [], path
         with pikepdf.open(path) as pdf:
-            [(name, attached)] = pdf.attachments.items()
-            assert name == source.name and attached.obj.get("/AFRelationship") == "/Source"
+            [attached] = pdf.attachments.values()
+            assert attached.filename == source.name and attached.obj.get("/AFRelationship") == "/Source"
             assert attached.get_file().read_bytes() == source.read_bytes()
             # WeasyPrint 70 lists its one file specification twice in /AF: the same object
             assert {f.objgen for f in pdf.Root.AF} == {attached.obj.objgen}
@@ -217,3 +220,27 @@ def test_a_clerks_word_template_with_theme_fonts_comes_out_clean(tmp_path: Path)
         with pikepdf.open(pdf) as opened:
             assert opened.open_metadata().get("pdfaid:part") == "2"
             assert "/OutputIntents" in opened.Root and "/ID" in opened.trailer
+
+
+def test_a_word_draft_with_a_picture_gives_pdfa_3b_and_a_clean_docx(tmp_path: Path) -> None:
+    """A draft made in Word (python-docx's theme fonts, a picture): PDF/A-3b with the draft attached,
+    the picture not interpolated; the DOCX names the official fonts only."""
+    draft = tmp_path / "图片通知.docx"
+    doc = dm.new()
+    dm.title(doc, "某县教育局关于做好控辍保学工作的通知")
+    dm.para(doc, "各乡（镇）中心学校：")
+    dm.para(doc, "现将有关事项通知如下。")
+    dm.picture(doc, dm.png(), 100)
+    dm.para(doc, "特此通知。")
+    dm.signature(doc, "某县教育局", date="2026年3月2日")
+    dm.save(doc, draft)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(draft), "-o", str(out), "--pdfa", "3b"])
+    assert result.exit_code == 0, result.output
+    pdf = out / "图片通知.pdf"
+    assert _pdfa_problems(pdf, 3) == []
+    with pikepdf.open(pdf) as opened:
+        images = [o for o in opened.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        assert images and all(o.get("/Interpolate") is False for o in images)
+    assert _metadata(pdf)["files"].keys() == {draft.name}
+    assert _docx_problems(out / "图片通知.docx") == []
