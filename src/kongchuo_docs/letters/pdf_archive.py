@@ -72,10 +72,12 @@ def info_dictionary(info: DocumentInfo) -> bytes:
 
 def document_id(offsets: dict[int, int], info: DocumentInfo) -> str:
     """The trailer ``/ID`` (both halves equal, as for a new file): an MD5 of the objects' offsets and
-    the metadata, which changes whenever the content does and never with the clock."""
+    the metadata, which changes whenever the content does and never with the clock or the folder."""
+    attachment = info.archive.attachment
     digest = hashlib.md5(usedforsecurity=False)
     digest.update(repr(sorted(offsets.items())).encode())
-    digest.update(repr(info).encode())
+    digest.update(repr((info.title, info.creator, info.created, info.archive.level,
+                        attachment.name if attachment else None)).encode())  # fmt: skip
     return f"[<{digest.hexdigest()}> <{digest.hexdigest()}>]"
 
 

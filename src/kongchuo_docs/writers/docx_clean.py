@@ -47,7 +47,7 @@ _THEME_PART = re.compile(r"word/theme/theme\d*\.xml")
 _CONTENT_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 _WORD_XML = re.compile(r"word/[^/]+\.xml")
 _RFONTS = re.compile(rb"<w:rFonts\b[^>]*?/?>")
-_ATTRIBUTE = re.compile(rb'\s(w:[A-Za-z]+)="([^"]*)"')
+_ATTRIBUTE = re.compile(rb'\s([\w:]+)="([^"]*)"')
 _THEME_ATTRIBUTES = {b"w:asciiTheme": b"w:ascii", b"w:hAnsiTheme": b"w:hAnsi",
                      b"w:eastAsiaTheme": b"w:eastAsia", b"w:cstheme": b"w:cs"}  # fmt: skip
 _FONT_ATTRIBUTES = (b"w:ascii", b"w:hAnsi", b"w:eastAsia", b"w:cs")
@@ -59,6 +59,8 @@ def clean_package(parts: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]
     """The parts of a DOCX package (name, bytes), in the same order, cleaned for WPS (see the module)."""
     cleaned: dict[str, bytes] = {}
     for name, data in parts:
+        if name == DROPPED_PART:
+            continue
         if _THEME_PART.fullmatch(name):
             data = _theme(data)
         elif _WORD_XML.fullmatch(name):
@@ -94,7 +96,7 @@ def _without(data: bytes, name: str, dropped: set[str]) -> bytes:
             data = re.sub(rb'<Override\b[^>]*PartName="/%s"[^>]*/>' % re.escape(part.encode()), b"", data)
         elif name == "word/_rels/document.xml.rels":
             target = re.escape(part.removeprefix("word/").encode())
-            data = re.sub(rb'<Relationship\b[^>]*Target="%s"[^>]*/>' % target, b"", data)
+            data = re.sub(rb'<Relationship\b[^>]*Target="(?:/word/)?%s"[^>]*/>' % target, b"", data)
     return data
 
 
