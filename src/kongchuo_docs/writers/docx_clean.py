@@ -104,6 +104,8 @@ def _explicit_fonts(match: re.Match[bytes]) -> bytes:
     """A ``w:rFonts`` tag without theme attributes; a theme font with no explicit name beside it
     becomes the theme's own font, named."""
     tag = match[0]
+    if b"heme=" not in tag:  # asciiTheme=, cstheme=, …: most tags have none
+        return tag
     attributes = dict(_ATTRIBUTE.findall(tag))
     for theme, explicit in _THEME_ATTRIBUTES.items():
         value = attributes.pop(theme, None)
@@ -132,7 +134,7 @@ def _theme(data: bytes) -> bytes:
 def _names(xml: bytes) -> set[str]:
     """The fonts named by the ``w:rFonts`` tags in `xml`."""
     names = set()
-    for tag in _RFONTS.findall(xml):
+    for tag in set(_RFONTS.findall(xml)):  # a body repeats a few distinct tags thousands of times
         attributes = dict(_ATTRIBUTE.findall(tag))
         names |= {html.unescape(attributes[a].decode()) for a in _FONT_ATTRIBUTES if attributes.get(a)}
     return names
