@@ -97,6 +97,11 @@ def _pdfa_problems(path: Path, part: int) -> list[str]:
         meta = pdf.open_metadata()
         if (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) != (str(part), "B"):
             problems.append(f"pdfaid {meta.get('pdfaid:part')}{meta.get('pdfaid:conformance')}")
+        info = pdf.docinfo  # PDF/A: each Info entry agrees with its XMP twin
+        if "/Title" in info and str(info.Title) != meta.get("dc:title"):
+            problems.append("Info /Title differs from dc:title")
+        if "/Author" in info and [str(info.Author)] != meta.get("dc:creator"):
+            problems.append("Info /Author differs from dc:creator")
         intents = pdf.Root.get("/OutputIntents", [])
         if not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
             problems.append("no sRGB OutputIntent")
