@@ -46,7 +46,9 @@ html = pdf_writer.render_html(doc, builder.build(), fonts.css_font_face_rules(bu
 t.append(time.perf_counter())
 document = pdf_writer._weasyprint().HTML(string=html).render(font_config=pdf_writer._font_config())
 t.append(time.perf_counter())
-document.write_pdf(Path(sys.argv[2]) / "seed.pdf", pdf_identifier=True, hinting=False)
+from kongchuo_docs.writers.pdfa import DEFAULT_ARCHIVE, weasyprint_options
+document.write_pdf(Path(sys.argv[2]) / "seed.pdf", pdf_identifier=True, hinting=False, full_fonts=False,
+                   **weasyprint_options(DEFAULT_ARCHIVE, doc.date))
 t.append(time.perf_counter())
 print(*(b - a for a, b in zip(t, t[1:])))
 """
@@ -57,7 +59,7 @@ STAGES = (
     "import WeasyPrint (+ HarfBuzz subsetter check)",
     "PDF: HTML from the layout (fonts checked)",
     "PDF: WeasyPrint layout (render)",
-    "PDF: write (font subsetting, HarfBuzz)",
+    "PDF: write (font subsetting, HarfBuzz, PDF/A-2b)",
 )
 
 

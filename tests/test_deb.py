@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 DEB = os.environ.get("KONGCHUO_TEST_DEB")
-pytestmark = pytest.mark.skipif(not DEB, reason="没有构建 .deb（.ci/run 用 scripts/build-deb.sh 构建后设置 KONGCHUO_TEST_DEB）")
+pytestmark = pytest.mark.skipif(
+    not DEB, reason="没有构建 .deb（.ci/run 用 scripts/build-deb.sh 构建后设置 KONGCHUO_TEST_DEB）")
 
 
 def _dpkg_deb(*args: str) -> str:
@@ -56,8 +57,9 @@ def test_installed_package_serves_the_page_as_its_own_user() -> None:
         assert subprocess.run(["kongchuo-docs", "version"], capture_output=True, text=True, check=True).stdout
         port = _free_port()
         server = subprocess.Popen(
-            [shutil.which("runuser") or "runuser", "-u", "kongchuo-docs", "--", "/usr/bin/kongchuo-docs", "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--no-browser", "--settings", "/etc/kongchuo-docs/单位设置.yaml"],
+            [shutil.which("runuser") or "runuser", "-u", "kongchuo-docs", "--", "/usr/bin/kongchuo-docs", "serve",
+             "--host", "127.0.0.1", "--port", str(port), "--no-browser",
+             "--settings", "/etc/kongchuo-docs/单位设置.yaml"],
             cwd="/var/lib/kongchuo-docs", env={"PATH": "/usr/bin:/bin", "HOME": "/var/lib/kongchuo-docs",
                                                "XDG_CACHE_HOME": "/var/lib/kongchuo-docs/cache"},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip

@@ -46,8 +46,9 @@ def soffice_version() -> str | None:
     return result.stdout.strip().splitlines()[0] if result.stdout.strip() else None
 
 
-def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -> Path:
-    """Convert `docx` to ``outdir/<stem>.pdf`` and return that path.
+def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None, *, pdfa_part: int | None = None) -> Path:
+    """Convert `docx` to ``outdir/<stem>.pdf`` and return that path; with `pdfa_part` (2 or 3) the PDF is
+    PDF/A-2b or -3b (LibreOffice's own PDF/A export: XMP, sRGB OutputIntent, embedded fonts).
 
     Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails or times out.
     """
@@ -59,7 +60,10 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None) -
     fonts = fonts or resolve_fonts()
     digest = hashlib.sha256(fonts.fontconfig_xml().encode()).hexdigest()[:12]
     conf = fonts.write_fontconfig(cache_dir() / "fontconfig" / f"kongchuo-fonts-{digest}.conf")
-    return _convert(exe, docx, outdir, "pdf:writer_pdf_Export", {**os.environ, "FONTCONFIG_FILE": str(conf)})
+    export = "pdf:writer_pdf_Export"
+    if pdfa_part is not None:
+        export += f':{{"SelectPdfVersion":{{"type":"long","value":"{pdfa_part}"}}}}'
+    return _convert(exe, docx, outdir, export, {**os.environ, "FONTCONFIG_FILE": str(conf)})
 
 
 def convert_to_docx(source: Path, outdir: Path) -> Path:

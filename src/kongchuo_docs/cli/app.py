@@ -31,6 +31,10 @@ SettingsOption = Annotated[
     typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
                  "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
 ]
+PdfaOption = Annotated[
+    str, typer.Option("--pdfa", help="PDF 的 PDF/A 级别（长期保存格式）：2b（默认）；"
+                      "或 3b，另把输入文件（YAML、名册）作为源文件附在 PDF 中。"),
+]
 
 
 RoundingOption = Annotated[
@@ -86,6 +90,13 @@ def rounding_mode(value: str) -> str:
         return parse_rounding(value)
     except ValueError as exc:
         raise KongchuoError(f"--rounding：{exc}") from None
+
+
+def pdfa_level(value: str) -> str:
+    """The --pdfa value checked (2b or 3b)."""
+    from ..writers.pdfa import archive_level
+
+    return archive_level(value)
 
 
 def option_date(value: str | None) -> dt.date | None:

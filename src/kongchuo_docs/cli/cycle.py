@@ -12,11 +12,13 @@ from .. import cli_messages, console
 from .app import (
     ForceOption,
     OutOption,
+    PdfaOption,
     RoundingOption,
     SettingsOption,
     app,
     option_date,
     output_formats,
+    pdfa_level,
     print_written,
     rounding_mode,
 )
@@ -72,13 +74,14 @@ def letters(
         typer.Option("--duplex/--simplex", help="双面打印：每份通知书从新的一张纸开始，需要时补空白页；"
                      "--simplex 单面。不写时按单位设置的“双面打印”，未设置则单面。", show_default=False),
     ] = None,
+    pdfa: PdfaOption = "2b",
 ) -> None:
     """由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。"""
     from ..kinds.letters import build_letters_files
 
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
                                   jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force,
-                                  sort=sort, duplex=duplex)
+                                  sort=sort, duplex=duplex, pdfa=pdfa_level(pdfa))
     print_written(output, written)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from .. import console
 from ..errors import KongchuoError
-from .app import ForceOption, OutOption, SettingsOption, app, output_formats, print_written
+from .app import ForceOption, OutOption, PdfaOption, SettingsOption, app, output_formats, pdfa_level, print_written
 from .guard import reports_errors
 
 
@@ -25,6 +25,7 @@ def build(
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
     ] = "docx,pdf",
+    pdfa: PdfaOption = "2b",
     set_values: Annotated[
         list[str] | None,
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
@@ -43,10 +44,11 @@ def build(
 
     if any(is_draft(p) for p in inputs):
         written = build_draft_files(inputs, output, formats=output_formats(formats), force=force,
-                                    settings=parse_settings(set_values or []), profile_path=settings)
+                                    settings=parse_settings(set_values or []), profile_path=settings,
+                                    pdfa=pdfa_level(pdfa))
     elif len(inputs) == 1 and not set_values:
         written = build_notice_files(inputs[0], output, formats=output_formats(formats), force=force,
-                                     settings=settings)
+                                     settings=settings, pdfa=pdfa_level(pdfa))
     else:
         raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     print_written(output, written)

@@ -14,6 +14,7 @@ from ..errors import InputError, KongchuoError
 from ..output import OutputSet
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, DraftReading, mapping_yaml, outline_lines, read_draft
 from ..store.issuing import Numbering
+from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
 
 
@@ -52,7 +53,8 @@ def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
 
 
 def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
-                      settings: Mapping[str, Any] | None = None, profile_path: Path | None = None) -> list[str]:
+                      settings: Mapping[str, Any] | None = None, profile_path: Path | None = None,
+                      pdfa: str = DEFAULT_LEVEL) -> list[str]:
     """``kongchuo-docs build 草稿.docx …``: every draft read and its outline shown first; any error
     in any draft stops the run before anything is written. The profile supplies 发文机关, 文号代字
     and 印发机关 where a draft has none."""
@@ -73,13 +75,13 @@ def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequenc
         with Numbering(profile_path) as numbering, OutputSet(outdir, force=force) as out:
             for path, reading in readings:
                 console.problems(reading.warnings)
-                write_draft(out, path, reading, formats=formats, numbering=numbering)
+                write_draft(out, path, reading, formats=formats, numbering=numbering, pdfa=pdfa)
     return out.written
 
 
 def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: Sequence[str],
-                numbering: Numbering | None = None) -> list[str]:
-    """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF."""
+                numbering: Numbering | None = None, pdfa: str = DEFAULT_LEVEL) -> list[str]:
+    """The draft's YAML (``stem.yaml``), its pictures (``stem-图片/``), DOCX and PDF (PDF/A `pdfa`)."""
     assert reading.document is not None
     stem = path.stem
     if any((out.outdir / f"{stem}.{fmt}").resolve() == path.resolve() for fmt in formats):
@@ -96,4 +98,4 @@ def write_draft(out: OutputSet, path: Path, reading: DraftReading, *, formats: S
     out.record(rel, kind="notice", title=reading.document.title, source=path)
     written.append(rel)
     return written + write_document(out, reading.document, stem, kind="notice", source=path, formats=formats,
-                                    numbering=numbering)
+                                    numbering=numbering, pdfa=pdfa)

@@ -17,6 +17,7 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import re
 import time
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from .. import console
+from .. import console, sandbox
 from .. import gbt9704 as g
 from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
@@ -39,7 +40,7 @@ from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
-from ..letters.spec import KIND_FILES, LetterSpec, load_spec
+from ..letters.spec import KIND_FILES, LetterSpec, environment, load_spec
 from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
@@ -47,6 +48,7 @@ from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
+from ..writers.pdfa import DEFAULT_LEVEL, Archive
 
 KINDS = tuple(KIND_FILES)
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
@@ -79,6 +81,7 @@ def build_letters_files(
     on_progress: ProgressHook | None = None,
     sort: str | None = None,
     duplex: bool | None = None,
+    pdfa: str = DEFAULT_LEVEL,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -90,7 +93,7 @@ def build_letters_files(
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
-                      on_progress=on_progress, sort=sort, duplex=duplex)  # fmt: skip
+                      on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa)  # fmt: skip
     return out.written
 
 
@@ -111,6 +114,7 @@ def write_letters(
     on_progress: ProgressHook | None = None,
     sort: str | None = None,
     duplex: bool | None = None,
+    pdfa: str = DEFAULT_LEVEL,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -120,6 +124,7 @@ def write_letters(
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
     `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
+    `pdfa` is the PDFs' PDF/A level (``2b``; ``3b`` embeds the roster in every PDF as its source).
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -159,6 +164,9 @@ def write_letters(
 
     within = sort or str(settings["班内排序"])
     groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key], within)
+    if Archive(pdfa, roster).attachment is not None and len(groups) > 1 and word_template is None:
+        console.warn(f"--pdfa 3b：每份 PDF 都附带完整名册 {roster.name}（含其他{spec.group_by}学生的信息），"
+                     "分发前请确认可以这样做")
     # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
     pdf_from_docx = word_template is not None
     if pdf_from_docx and soffice_path() is None:
@@ -167,7 +175,9 @@ def write_letters(
                      f"安装：{INSTALL_HINT}")  # fmt: skip
     fonts = None if pdf_from_docx else _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
-    config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
+    created = settings["成文日期"] if isinstance(settings["成文日期"], dt.date) else None
+    config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts,
+                          created, Archive(pdfa, roster))  # fmt: skip
     units: list[Unit] = []
     rels: list[str] = []
     stems = UniqueNames()
@@ -177,6 +187,7 @@ def write_letters(
         ]
         stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
+        issuer = _issuer(spec, {**config.settings, **letters[0]})
         planned = [("docx", f"{stem}.docx", title)]
         if not pdf_from_docx:
             planned.insert(0, ("pdf", f"{stem}.pdf", title))
@@ -185,13 +196,14 @@ def write_letters(
         if per_record:
             planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
         for fmt, rel, unit_title in planned:
-            units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
+            units.append(Unit(fmt, out.reserve(rel), unit_title, letters, issuer))
             rels.append(rel)
     _warn_kept_outputs(out, label_dir, rels)
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
-    results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
+    results = [_convert(units[i - 1], u, config.archive.part) if u.fmt == "docx-pdf" else next(rendered)
+               for i, u in enumerate(units)]
     clock.lap("docx-pdf")
     spilled = sum(r.spilled for r in results)
     if spilled:
@@ -202,6 +214,15 @@ def write_letters(
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     return results
+
+
+def _issuer(spec: LetterSpec, fields: dict[str, object]) -> str:
+    """The 署名 of a file's letters (the school or township issuing them), as its PDF's creator."""
+    signature = next((b for b in spec.blocks if b.type == "signature"), None)
+    if signature is None:
+        return ""
+    template = environment(autoescape=False).from_string(signature.issuer)
+    return sandbox.render(template, fields, where=spec.source, field="issuer").strip()
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:
@@ -315,12 +336,13 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
 
 
-def _convert(docx: Unit, pdf: Unit) -> UnitResult:
-    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text)."""
+def _convert(docx: Unit, pdf: Unit, pdfa_part: int) -> UnitResult:
+    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text), as
+    PDF/A of `pdfa_part` (LibreOffice embeds no source file: a 3b file from a clerk's template has none)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kongchuo-pdf-", dir=pdf.target.parent) as scratch:
-        converted = render_docx_to_pdf(docx.target, Path(scratch))
+        converted = render_docx_to_pdf(docx.target, Path(scratch), pdfa_part=pdfa_part)
         data = converted.read_bytes()
     pdf.target.write_bytes(data)
     pages = len(re.findall(rb"/Type\s*/Page\b", data))

@@ -11,6 +11,7 @@ from ..output import OutputSet, in_folder
 from ..readers.notice_yaml import read_notice
 from ..resources import sample_path
 from ..store.issuing import Numbering
+from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
 
 SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "request.yaml")
@@ -18,16 +19,17 @@ SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "reque
 
 def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: str | None = None,
                  source_is_output: bool = False, source_ref: str | None = None,
-                 numbering: Numbering | None = None) -> list[str]:
-    """Read `source`, report warnings, write the document into `out`."""
+                 numbering: Numbering | None = None, pdfa: str = DEFAULT_LEVEL) -> list[str]:
+    """Read `source`, report warnings, write the document into `out` (PDF as PDF/A `pdfa`)."""
     doc, warnings = read_notice(source)
     console.problems(warnings)
     return write_document(out, doc, stem or Path(source).stem, kind="notice", source=source_ref or source,
-                          source_is_output=source_is_output, formats=formats, numbering=numbering)
+                          source_is_output=source_is_output, formats=formats, numbering=numbering, pdfa=pdfa)
 
 
 def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], force: bool,
-                       settings: Path | None = None, db_url: str | None = None) -> list[str]:
+                       settings: Path | None = None, db_url: str | None = None,
+                       pdfa: str = DEFAULT_LEVEL) -> list[str]:
     """``kongchuo-docs build``: one YAML file into OUTDIR (all or nothing); a 发文字号 of 自动 is
     taken from the 发文登记簿 of `settings`' county (or `db_url`) as the files are written."""
     if not Path(source).is_file():
@@ -35,7 +37,7 @@ def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], fo
 
         raise KongchuoError(f"找不到输入文件：{source}")
     with Numbering(settings, db_url) as numbering, OutputSet(outdir, force=force) as out:
-        build_notice(out, source, formats=formats, numbering=numbering)
+        build_notice(out, source, formats=formats, numbering=numbering, pdfa=pdfa)
     return out.written
 
 

@@ -10,6 +10,7 @@ from ..fonts import resolve_fonts
 from ..model import Document
 from ..output import OutputSet
 from ..store.issuing import Numbering, auto_number
+from ..writers.pdfa import DEFAULT_LEVEL, Archive
 
 DEFAULT_FORMATS = ("docx", "pdf")
 
@@ -25,10 +26,12 @@ def write_document(
     formats: Sequence[str] = DEFAULT_FORMATS,
     records: int | None = None,
     numbering: Numbering | None = None,
+    pdfa: str = DEFAULT_LEVEL,
 ) -> list[str]:
     """Write `doc` as ``stem.docx`` / ``stem.pdf`` (stem relative to OUTDIR); return the paths.
     A 发文字号 of 自动 takes its number from `numbering` (the 发文登记簿) now, as it is written.
-    Which font serves each role, and every substitution, is reported once per run."""
+    Which font serves each role, and every substitution, is reported once per run. The PDF is PDF/A
+    at level `pdfa`; with ``3b`` the input file `source` (not one the run wrote) is embedded in it."""
     if numbering is not None:
         doc = numbering.assign(doc)
     elif auto_number(doc.doc_number or ""):
@@ -45,7 +48,8 @@ def write_document(
         elif fmt == "pdf":
             from ..writers.pdf_writer import write_pdf
 
-            pages = write_pdf(doc, target)
+            attach = Path(source) if source is not None and not source_is_output else None
+            pages = write_pdf(doc, target, archive=Archive(pdfa, attach))
         else:
             raise ValueError(f"unknown format {fmt!r}")
         if numbering is not None:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .. import gbt9704, sandbox
 from ..errors import Location, Problems
 from ..layout.text import body_measure, break_lines, justifiable, line_width
+from ..writers.docx_clean import clean_package
 from . import spec as spec_mod
 from .docx_template import FORM_BREAK, RAGGED_FILTER, SIGNATURE_GLOBAL, package_parts
 
@@ -188,6 +189,7 @@ def _compile(
     parts: list[tuple[str, bytes]], env: jinja2.Environment, known: set[str], *, duplex: bool, label: str
 ) -> CompiledDocx:
     """Split and compile; a body that breaks a sandbox rule on sample values is refused here, before input."""
+    parts = clean_package(parts)  # WPS-clean once per template, not per letter
     document = dict(parts)[DOCUMENT_PART].decode("utf-8")
     head, body, sect_pr, tail = _split(document, label)
     sect_pr = _with_section_type(sect_pr, "oddPage" if duplex else "nextPage")

@@ -7,12 +7,14 @@ renders them one letter at a time straight into its output file and returns only
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..filenames import safe_stem
+from ..writers.pdfa import Archive
 from .docx_merge import (
     ZIP_DATE,
     CompiledDocx,
@@ -21,6 +23,7 @@ from .docx_merge import (
     single_letter_bytes,
     write_merged,
 )
+from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
 from .spec import LetterSpec
@@ -36,6 +39,8 @@ class EngineConfig:
     word_template: Path | None
     duplex: bool
     fonts: FontPack | None  # None when no PDF is written
+    created: dt.date | None = None  # the 成文日期: the PDFs' creation date
+    archive: Archive = field(default_factory=Archive)  # the PDFs' PDF/A level (3b: the roster attached)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Unit:
     target: Path
     title: str
     letters: Sequence[Mapping[str, object]]
+    issuer: str = ""  # the school (township) issuing the letters: the PDF's creator
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Engines:
 
     def __init__(self, config: EngineConfig):
         self.settings = config.settings
+        self.created, self.archive = config.created, config.archive
         known = set(config.known_fields)
         if config.word_template is not None:
             self.docx: CompiledDocx = compile_word_template(config.word_template, known, duplex=config.duplex)
@@ -75,7 +82,8 @@ class Engines:
         merged = (self.fields(letter) for letter in unit.letters)
         if unit.fmt == "pdf":
             assert self.pdf is not None
-            count, pages, spilled = self.pdf.write(merged, unit.target, title=unit.title)
+            info = DocumentInfo(unit.title, unit.issuer, self.created, self.archive)
+            count, pages, spilled = self.pdf.write(merged, unit.target, info=info)
             return UnitResult(unit.target, count, pages, spilled)
         if unit.fmt == "docx":
             return UnitResult(unit.target, write_merged(self.docx, merged, unit.target), None)

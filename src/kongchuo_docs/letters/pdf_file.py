@@ -1,6 +1,6 @@
 """The letters' PDF file: the laid-out line types (`Line`), one page's content stream (`PageContent`)
-and the file writer (`PdfWriter`) that streams pages and writes fonts, page tree and outline at the end.
-Positions in pt; the 版心 is placed on A4 by the GB/T 9704 margins."""
+and the file writer (`PdfWriter`) that streams pages and writes fonts, page tree and outline at the end,
+with the PDF/A parts (`pdf_archive`). Positions in pt; the 版心 is placed on A4 by the GB/T 9704 margins."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .. import gbt9704 as g
+from .pdf_archive import DocumentInfo, document_id, info_dictionary, write_archive
+from .pdf_archive import pdf_text as _pdf_text
 from .pdf_fonts import EmbeddedFont, FontPack
 
 PAGE_W = g.mm_to_pt(g.PAPER_WIDTH_MM)
@@ -197,21 +199,23 @@ class PdfWriter:
         """A bookmark to the next page written (the first page of a letter)."""
         self.bookmarks.append((title, len(self.kids)))
 
-    def finish(self, title: str) -> None:
+    def finish(self, info: DocumentInfo) -> None:
         font_refs = {index: self._font(self.fonts.fonts[index]) for index in sorted(self.used_fonts)}
         fonts = " ".join(f"/F{i} {ref} 0 R" for i, ref in font_refs.items())
         self._obj(self.RESOURCES, f"<< /Font << {fonts} >> >>".encode())
         kids = " ".join(f"{k} 0 R" for k in self.kids)
         self._obj(self.PAGES, f"<< /Type /Pages /Kids [{kids}] /Count {len(self.kids)} >>".encode())
         outlines = f" /Outlines {self._outlines()} 0 R /PageMode /UseOutlines" if self.bookmarks else ""
-        self._obj(self.CATALOG, f"<< /Type /Catalog /Pages {self.PAGES} 0 R{outlines} >>".encode())
-        self._obj(self.INFO, f"<< /Title {_pdf_text(title)} /Producer (kongchuo-docs) >>".encode())
+        archive = write_archive(self, info)
+        self._obj(self.CATALOG, f"<< /Type /Catalog /Pages {self.PAGES} 0 R{outlines}{archive} >>".encode())
+        self._obj(self.INFO, info_dictionary(info))
         xref = self.fh.tell()
         size = self.next_id
         lines = [f"xref\n0 {size}\n", "0000000000 65535 f \n"]
         lines += [f"{self.offsets[n]:010d} 00000 n \n" for n in range(1, size)]
         self.fh.write("".join(lines).encode())
-        trailer = f"trailer\n<< /Size {size} /Root {self.CATALOG} 0 R /Info {self.INFO} 0 R >>\n"
+        trailer = (f"trailer\n<< /Size {size} /Root {self.CATALOG} 0 R /Info {self.INFO} 0 R "
+                   f"/ID {document_id(self.offsets, info)} >>\n")
         self.fh.write(f"{trailer}startxref\n{xref}\n%%EOF\n".encode())
 
     def _outlines(self) -> int:
@@ -263,11 +267,6 @@ class PdfWriter:
             ).encode(),
         )
         return type0
-
-
-def _pdf_text(text: str) -> str:
-    """A PDF text string in UTF-16BE with BOM, as hex."""
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:

@@ -29,6 +29,7 @@ from .. import sandbox
 from ..layout.text import break_lines, justifiable
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
+from .pdf_archive import DocumentInfo
 from .pdf_file import (
     HEIGHT,
     WIDTH,
@@ -206,9 +207,12 @@ class CompiledPdf:
         return body, slip, form
 
     # -- output
-    def write(self, letters: Iterable[Mapping[str, object]], target: Path, *, title: str) -> tuple[int, int, int]:
-        """Write all `letters` into one PDF at `target`; return (letters, pages, spilled): `spilled`
-        counts the letters whose body fits one page but whose slip had to go to a second page."""
+    def write(
+        self, letters: Iterable[Mapping[str, object]], target: Path, *, info: DocumentInfo
+    ) -> tuple[int, int, int]:
+        """Write all `letters` into one PDF at `target` (`info`: its metadata and PDF/A level); return
+        (letters, pages, spilled): `spilled` counts the letters whose body fits one page but whose slip
+        had to go to a second page."""
         with target.open("wb") as fh:
             writer = PdfWriter(fh, self.fonts)
             count = spilled = 0
@@ -220,7 +224,7 @@ class CompiledPdf:
                 count += 1
                 if self.duplex and writer.page_count % 2:
                     writer.blank_page()
-            writer.finish(title)
+            writer.finish(info)
         return count, writer.page_count, spilled
 
     def _paginate(self, writer: PdfWriter, body: list[Line], slip: list[Line], *, form: bool) -> bool:

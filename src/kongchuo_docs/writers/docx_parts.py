@@ -149,12 +149,8 @@ class DocxParts:
             lang.set(qn("w:eastAsia"), "zh-CN")
 
     def styles(self) -> None:
-        """Default run: 3号 仿宋 by name, no theme fonts anywhere (§7 recipe)."""
+        """Default run: 3号 仿宋 by name (theme fonts are removed by `docx_clean` on saving, §7 recipe)."""
         styles = self.word.styles.element
-        for fonts in styles.iter(qn("w:rFonts")):
-            for attr in list(fonts.attrib):
-                if "theme" in attr.lower():
-                    del fonts.attrib[attr]
         rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
         default = run_properties(g.FONT_FANGSONG, g.BODY_SIZE_PT)
         for child in list(rpr):

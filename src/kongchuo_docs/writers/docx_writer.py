@@ -7,7 +7,8 @@ to a following even page (with a blank page in between when needed) in a section
 are empty, so the blank page and the 版记 page carry no page number (§7.4, §7.5).
 Word breaks the lines itself; the 28-character grid (−0.25 pt per character, exact 28.95 pt
 lines) makes its breaks agree with the layout's. Sections, footers, settings, styles and core properties are
-written by the `docx_parts.DocxParts` mixin.
+written by the `docx_parts.DocxParts` mixin; the package is cleaned for WPS (`docx_clean`: no theme
+fonts, a font table of the fonts used) as it is saved.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from ..fonts import resolve_fonts
 from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.pages import layout_document
 from ..model import Document
+from .docx_clean import clean_package
 from .docx_parts import DocxParts, Section, tw
-from .font_table import declare_fonts
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
@@ -133,7 +134,6 @@ class DocxWriter(DocxParts):
         self.finish_sections()
         self.settings()
         self.styles()
-        declare_fonts(self.word)
         self.properties()
 
     def page(self, page: Page) -> None:
@@ -403,5 +403,5 @@ def write_docx(doc: Document, path: Path, layout: Layout | None = None) -> int:
     writer = DocxWriter(doc, layout)
     writer.write()
     writer.word.save(str(path))
-    deterministic_zip(Path(path))
+    deterministic_zip(Path(path), clean_package)
     return layout.page_count

@@ -9,9 +9,9 @@ see `font_aliases`.)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
-from docx.document import Document as WordDocument
 from lxml import etree
 
 from .. import gbt9704 as g
@@ -19,7 +19,6 @@ from .ooxml import el
 
 CHARSET_GB2312 = "86"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-FONT_TABLE_PART = "/word/fontTable.xml"
 
 
 class FontDeclaration(NamedTuple):
@@ -37,25 +36,13 @@ DECLARATIONS: dict[str, FontDeclaration] = {
 }
 
 
-def declare_fonts(word: WordDocument) -> None:
-    """Add (or replace) the declaration of every official font in a python-docx document's font table."""
-    part = next(p for p in word.part.package.iter_parts() if p.partname == FONT_TABLE_PART)
-    root = etree.fromstring(part.blob)
-    _declare(root)
-    part._blob = _serialized(root)
-
-
-def font_table_xml() -> bytes:
-    """A ``word/fontTable.xml`` holding only the official fonts (for a package built by hand)."""
+def font_table_xml(names: Collection[str] | None = None) -> bytes:
+    """A ``word/fontTable.xml`` declaring the official fonts among `names` (default: all five), in the
+    order of `DECLARATIONS`; `docx_clean` adds any other font a document uses."""
     root = etree.fromstring(f'<w:fonts xmlns:w="{_W}"/>')
-    _declare(root)
-    return _serialized(root)
-
-
-def _declare(root: etree._Element) -> None:
     for name, decl in DECLARATIONS.items():
-        for old in root.findall(f"{{{_W}}}font[@{{{_W}}}name='{name}']"):
-            root.remove(old)
+        if names is not None and name not in names:
+            continue
         font = el("w:font", name=name)
         font.append(el("w:altName", val=decl.alt_name))
         font.append(el("w:panose1", val=decl.panose))
@@ -63,8 +50,5 @@ def _declare(root: etree._Element) -> None:
         font.append(el("w:family", val=decl.family))
         font.append(el("w:pitch", val="variable"))
         root.append(font)
-
-
-def _serialized(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

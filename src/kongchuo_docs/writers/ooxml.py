@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from docx.oxml import OxmlElement
@@ -127,10 +128,11 @@ def border(side: str, eighths: int, *, color: str = "000000", space_pt: int = 0,
     return el(f"w:{side}", val=style, sz=eighths, space=space_pt, color=color)
 
 
-def deterministic_zip(path: Path) -> None:
-    """Rewrite the zip at `path` with fixed timestamps and member order."""
+def deterministic_zip(path: Path, transform: Callable[[list[tuple[str, bytes]]], list[tuple[str, bytes]]]) -> None:
+    """Rewrite the zip at `path` with its members (name, bytes) passed through `transform`, fixed
+    timestamps and member order."""
     with zipfile.ZipFile(path) as src:
-        members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+        members = transform([(info.filename, src.read(info.filename)) for info in src.infolist()])
     first = "[Content_Types].xml"
     members.sort(key=lambda m: (m[0] != first, m[0]))
     buffer = io.BytesIO()

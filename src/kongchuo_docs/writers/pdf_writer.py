@@ -8,7 +8,8 @@ no font has stops the build with an error naming its page and line — never a b
 
 Same input, same bytes: the PDF's dates are the 成文日期, its identifier a hash of its own content
 (pydyf's ``identifier=True``), pictures are inlined (not named by their folder), and nothing
-depends on the clock or the output folder. Font subsetting needs HarfBuzz's subsetter
+depends on the clock or the output folder. Every PDF is PDF/A (`pdfa`: 2b by default; 3b embeds the
+source file). Font subsetting needs HarfBuzz's subsetter
 (``libharfbuzz-subset.so.0``): without it WeasyPrint falls back to fontTools, seconds per CJK font.
 """
 
@@ -27,14 +28,17 @@ from ..layout.pages import layout_document
 from ..model import Document
 from ..resources import template_path
 from .pdf_html import PAPER_H, PAPER_W, HtmlBuilder, HtmlPage
+from .pdfa import DEFAULT_ARCHIVE, Archive, weasyprint_options
 
 SUBSET_INSTALL_HINT = "sudo apt-get install libharfbuzz-subset0"
 MIN_HARFBUZZ = (4, 1, 0)  # WeasyPrint subsets with HarfBuzz from this version on
 
 
-def write_pdf(doc: Document, path: Path, layout: Layout | None = None, *, first_pages: int | None = None) -> int:
-    """Write `doc` to `path`; return the number of pages (the layout's). With `first_pages`, only
-    that many pages are drawn (the web preview's quick start); the count returned is still the whole's."""
+def write_pdf(doc: Document, path: Path, layout: Layout | None = None, *, first_pages: int | None = None,
+              archive: Archive = DEFAULT_ARCHIVE) -> int:
+    """Write `doc` to `path` as PDF/A at `archive`'s level; return the number of pages (the layout's).
+    With `first_pages`, only that many pages are drawn (the web preview's quick start); the count
+    returned is still the whole's."""
     fonts = resolve_fonts()
     measures = Measures.from_fonts(fonts)
     layout = layout or layout_document(doc, measures)
@@ -49,7 +53,8 @@ def write_pdf(doc: Document, path: Path, layout: Layout | None = None, *, first_
     if len(document.pages) != expected:  # a box overflowed its page: a bug, not a user error
         raise RuntimeError(f"PDF has {len(document.pages)} pages, the layout {expected}")
     # subsets without hinting instructions (5 % smaller on the seed; viewers and printers do not need them)
-    document.write_pdf(Path(path), pdf_identifier=True, hinting=False, full_fonts=False)
+    document.write_pdf(Path(path), pdf_identifier=True, hinting=False, full_fonts=False,
+                       **weasyprint_options(archive, doc.date))
     return layout.page_count
 
 
