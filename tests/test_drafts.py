@@ -455,19 +455,30 @@ def test_a_typed_header_and_a_note_under_the_date(tmp_path: Path) -> None:
 
 
 def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
-    """--set 发文字号=3 takes the profile's 文号代字 and the date's year; a draft without a 版记 gets the
-    profile's 印发机关 (said so); one with 抄送 only gets the 印发机关 added."""
+    """For a draft the profile's own organ signs: --set 发文字号=3 takes the profile's 文号代字 and the
+    date's year; no 版记 is added unless asked (--set 版记=是: the profile's 印发机关 on the 成文日期);
+    one with 抄送 only gets the 印发机关 added. A draft another organ signs gets neither."""
     defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室", source="单位设置.yaml")
     path = tmp_path / "a.txt"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
     reading = read_draft(path, tmp_path / "w", settings={"发文字号": "3"}, defaults=defaults)
     doc = reading.document
-    assert doc.doc_number == "古教综〔2026〕3号"
-    assert doc.colophon.printer == "古田县教育局办公室" and doc.colophon.print_date == dt.date(2026, 3, 2)
-    assert any(str(p).startswith("单位设置.yaml 印发机关: 草稿没有版记") for p in reading.warnings)
+    assert doc.doc_number == "古教综〔2026〕3号" and doc.colophon is None
+    assert reading.origins["发文机关"] == "草稿" and reading.origins["发文字号"] == "--set"
+    reading = read_draft(path, tmp_path / "w1", settings={"版记": "是"}, defaults=defaults)
+    colophon = reading.document.colophon
+    assert colophon.printer == "古田县教育局办公室" and colophon.print_date == dt.date(2026, 3, 2)
+    assert reading.origins["版记"] == "--set" and reading.origins["印发机关"] == "单位设置"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
     doc = read_draft(path, tmp_path / "w2", defaults=defaults).document
     assert doc.colophon.cc == ["县人民政府办公室"] and doc.colophon.printer == "古田县教育局办公室"
+    other, title = "古田县实验小学", "关于做好春季学期控辍保学工作的通知"
+    path.write_text("\n".join([title, RECIPIENTS, BODY, other, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
+    reading = read_draft(path, tmp_path / "w3", settings={"发文字号": "3"}, defaults=defaults)
+    assert reading.mapping["发文机关"] == other and reading.mapping["发文字号"] == "3"  # not the profile's code
+    assert reading.errors and "古教综" not in str(reading.mapping)
+    doc = read_draft(path, tmp_path / "w4", defaults=defaults).document
+    assert doc.issuers == [other] and doc.colophon.printer is None
 
 
 def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> None:
@@ -504,7 +515,7 @@ def test_the_outline_of_a_refused_draft_still_shows_its_headings(tmp_path: Path)
     reading = read(path, tmp_path)
     assert reading.document is None and any("1级标题编号不连续" in p.message for p in reading.errors)
     lines = outline_lines(reading)
-    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日" in lines
+    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日（草稿）" in lines
 
 
 def seed_as_draft(path: Path) -> None:

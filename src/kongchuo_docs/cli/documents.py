@@ -19,7 +19,7 @@ def build(
     inputs: Annotated[
         list[Path],
         typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
-                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+                       "（.docx、.doc、.wps、.odt、.txt、.md，可给多个或文件夹）。", show_default=False),
     ],
     output: OutOption = Path("out"),
     formats: Annotated[
@@ -54,18 +54,23 @@ def build(
 @app.command("check")
 def check(
     input_file: Annotated[
-        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.odt、.txt、.md）。", show_default=False)
     ],
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），与 build 相同，如 --set 格式=无版头。"),
+    ] = None,
     settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
-    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    草稿按 build 的读法检查（同样的 --set 和单位设置）。退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
     """
     from ..check import check_file
+    from ..readers.draft import parse_settings
 
     try:
-        result = check_file(input_file, settings)
+        result = check_file(input_file, settings, parse_settings(set_values or []))
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None
