@@ -228,8 +228,10 @@ def _speaker(mapping: LineDict, origins: dict[str, str]) -> None:
     if "发文机关" not in mapping and FORMATS.get(str(mapping.get("格式", "")).strip()) != "plain":
         sealed = SEALED_BY.fullmatch(str(mapping.get("署名备注", "")).strip())
         titled = TITLE_ORGAN.match(str(mapping.get("标题", "")))
-        names, key = (([sealed[1]], "署名备注") if sealed else ([titled[1]], "标题") if titled
-                      else (_names(mapping.get("署名")), "署名"))
+        signed = _names(mapping.get("署名"))
+        if titled:  # the 署名 may spell the title's organ out: 某某乡 → 某某乡人民政府
+            titled_names = [next((n for n in signed if n.startswith(titled[1])), titled[1])]
+        names, key = (([sealed[1]], "署名备注") if sealed else (titled_names, "标题") if titled else (signed, "署名"))
         if names:
             mapping["发文机关"] = names if len(names) > 1 else names[0]
             mapping.lines["发文机关"] = mapping.lines.get(key)

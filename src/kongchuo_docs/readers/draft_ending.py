@@ -24,7 +24,7 @@ _SIGN_FIELD = re.compile(r"(?P<label>[^\s：:_＿]{1,20}?)\s*[：:]?[\s_＿]*")
 _FIELD_GAP = re.compile(r"[ \t]{2,}|[\u3000\t]+")  # what separates two fields typed on one line
 RECEIPT = re.compile(r"[\u4e00-\u9fff（）()]{0,16}(送达回证|回执|回条|回单)")
 _CUT = re.compile(r"[-－—–─━…⋯·.．=＝~～✂✄✁✃_＿*＊\s]{4,}")
-_CUT_WORDS = re.compile(r"[（(]?(沿|请)?(此|虚)?线?(剪|撕|裁)[下开]?(此联|交回|后交回|寄回)*[）)]?")
+_CUT_WORDS = re.compile(r"[（(]?请?沿?(此|虚)?线?(剪|撕|裁)[下开]?(此联|交回|后交回|寄回)*[）)]?")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*\d*\s*[：:]?")  # "附件2" over an 附件's title
 MAX_PER_ROW = 4  # 签字栏 fields on one line (the model's limit)
 _PLACEHOLDER = "〈日期〉"

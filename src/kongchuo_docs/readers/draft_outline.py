@@ -416,11 +416,10 @@ class _Recogniser:
         if body is None:
             body = Paras()
             _put(self.data, "正文", body, number)
-        for n, note in enumerate(notes):
-            body.add(("附件：" if n == 0 else "") + note, number)
+        body.add("附件：" + "\u3000".join(notes), number)  # one paragraph: "2. …" is no heading here
         del self.data["附件说明"]
         self.problems.warning(locate(self.file, number, self.by_line),
-                              "附件说明所列的附件不在草稿中（另行发送）：附件说明照排，附件请另附")
+                              "附件说明所列的附件不在草稿中（另行发送）：附件说明排在正文末段，附件请另附")
 
     @staticmethod
     def _label(item: DraftItem) -> re.Match[str] | None:
