@@ -49,6 +49,7 @@ class Expect:
     sign_dated: bool = False
     headings: list[str] = field(default_factory=list)
     slip: str | None = None  # the title of a 送达回证/回执 page
+    slip_fields: list[str] = field(default_factory=list)  # its 签字栏
     tables: int = 0
     images: int = 0
     warnings: list[str] = field(default_factory=list)  # a part of each expected warning
@@ -131,14 +132,15 @@ SHAPES: dict[str, Shape] = {
     "入学通知书.docx": Shape(
         [("title", "入学通知书"), ("p", "赵某某：（监护人姓名）"), ("p", BODY), ("p", MORE),
          ("right", "某某小学"), ("right", DATE), *GUARDIAN_SLIP],
-        Expect("入学通知书", issuers=["某某小学"], signatures=["某某小学"], recipients="赵某某：", slip="送达回证",
+        Expect("入学通知书", format="plain", issuers=[], issuer_origin=None, signatures=["某某小学"],
+               recipients="赵某某：", slip="送达回证", slip_fields=["监护人签名"],
                warnings=["填写提示", "送达回证：另起一页"])),
     "劝返通知书.txt": Shape(
         [("title", "劝返复学通知书"), ("p", "尊敬的家长："), ("p", BODY), ("right", "某某中学"), ("right", DATE),
          ("p", "…………………………（请沿此线剪下）…………………………"), ("title", "回执"),
          ("p", "学生姓名：张某某"), ("p", "家长签名：")],
-        Expect("劝返复学通知书", issuers=["某某中学"], signatures=["某某中学"], recipients="尊敬的家长：",
-               slip="回执", warnings=["回执：另起一页"])),
+        Expect("劝返复学通知书", format="plain", issuers=[], issuer_origin=None, signatures=["某某中学"],
+               recipients="尊敬的家长：", slip="回执", slip_fields=["家长签名"], warnings=["回执：另起一页"])),
     "文号在标题下.docx": Shape(
         [("title", "义务教育阶段入学通知"), ("center", "义入通字[2013]第1号"), ("p", "各学校："), ("p", BODY),
          ("right", BUREAU), ("right", "2013年8月20日")],
@@ -230,6 +232,8 @@ def test_every_draft_shape_builds_with_at_most_warnings(name: str, tmp_path: Pat
     assert all(f.dated == expect.sign_dated for f in fields)
     assert [b.text for b in doc.body if isinstance(b, Heading)] == expect.headings
     assert [d.title for d in doc.issued] == ([expect.slip] if expect.slip else [])
+    assert [label for d in doc.issued for b in d.blocks if isinstance(b, SignFields) for label in b.labels] \
+        == expect.slip_fields
     blocks = [*doc.body, *(b for d in doc.issued for b in d.blocks)]
     assert sum(isinstance(b, Table) for b in blocks) == expect.tables
     assert sum(isinstance(b, Image) for b in blocks) == expect.images

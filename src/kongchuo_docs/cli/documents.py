@@ -28,14 +28,16 @@ def build(
     set_values: Annotated[
         list[str] | None,
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
-                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份；--set 版记=是 加上版记；"
+                     "--set 成文日期=手填 留空日期待手写。"),
     ] = None,
     settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
 
-    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    发文机关取自草稿（“…文件”一行、标题或署名）；都没有时按无版头排。草稿由单位设置中的本单位署名时，
+    文号代字、印发机关取自单位设置；版记只在草稿有版记或 --set 版记=是 时排印。
     """
     from ..kinds.draft import build_draft_files, is_draft
     from ..kinds.notice import build_notice_files

@@ -39,6 +39,8 @@ ORIGIN_KEYS = ("格式", "发文机关", "发文字号", "署名", "成文日期
 # the organ a title names before 关于: 某县人民政府教育督导室关于…的通知
 TITLE_ORGAN = re.compile(r"(\S{2,30}?(?:局|政府|委员会|委|室|办公室|中心|学校|小学|中学|学区|乡|镇|街道办事处"
                          r"|领导小组))关于")
+PERSONAL_TITLE = re.compile(r"(通知书|告知书|告家长书|一封信|承诺书|责任书|保证书)$")
+PERSONAL_RECIPIENT = re.compile(r"家长|监护人|同学|先生|女士|^尊敬的|^亲爱的")
 SEALED_BY = re.compile(r"[（(](\S{2,30}?)代章[）)]")  # 署名备注: the organ sealing for the 署名
 FORMAT_NAMES = {"file": "文件", "letter": "信函", "plain": "无版头", "minutes": "纪要"}
 LIST_KEYS = ("发文机关", "签发人", "署名")  # --set values listing several names with 、
@@ -223,9 +225,12 @@ def _names(value: Any) -> list[str]:
 
 def _speaker(mapping: LineDict, origins: dict[str, str]) -> None:
     """发文机关 from the draft's own words when it has no 「…文件」 line: the organ that seals for the
-    署名 (（某局代章）), else the organ the title names, else the 署名; with none the draft is 无版头
-    (its 格式 then said to be the default)."""
-    if "发文机关" not in mapping and FORMATS.get(str(mapping.get("格式", "")).strip()) != "plain":
+    署名 (（某局代章）), else the organ the title names, else the 署名; with none, and for a letter
+    to a family (入学通知书, 致家长), the draft is 无版头 (its 格式 then said to be the default)."""
+    personal = PERSONAL_TITLE.search(str(mapping.get("标题", ""))) or PERSONAL_RECIPIENT.search(
+        str(mapping.get("主送", "")))  # a letter to a family is no 文件: 无版头, signed by its 署名
+    if ("发文机关" not in mapping and not personal
+            and FORMATS.get(str(mapping.get("格式", "")).strip()) != "plain"):
         sealed = SEALED_BY.fullmatch(str(mapping.get("署名备注", "")).strip())
         titled = TITLE_ORGAN.match(str(mapping.get("标题", "")))
         signed = _names(mapping.get("署名"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import Location, Problems
 from .body_text import heading_of
-from .draft_ending import is_cut_line, is_hand_date, receipt_start, sign_block_start, sign_labels
+from .draft_ending import SignBlock, is_cut_line, is_hand_date, receipt_start, sign_block_start, sign_labels
 from .normalize import NormalizeError, normalize_doc_number, parse_date
 from .yaml_records import LineDict
 
@@ -214,7 +214,7 @@ class _Recogniser:
         _put(self.data, "成文日期", HAND, None)
         self.data.defaulted = {"成文日期"}
         last = next(i for i in reversed(items) if i.is_text)
-        self.problems.warning(self.where(last), "草稿没有成文日期：按手填排（署名下留空“年 月 日”，印出后手写）；"
+        self.problems.warning(self.where(last), "草稿没有成文日期：按手填排（留空“年 月 日”，印出后手写）；"
                               "要印出日期时在署名下加一行日期，或用 --set 成文日期=2026年3月2日")
         return len(items)
 
@@ -230,13 +230,15 @@ class _Recogniser:
         slip = items[start:]
         page = _located(slip[0].number)
         _put(page, "标题", re.sub(r"\s", "", slip[0].text), slip[0].number)
+        lines = [i for i in slip[1:] if not (i.is_text and is_cut_line(i.text))]
+        signed_at, block = sign_block_start(lines)
         body = Paras()
-        for item in slip[1:]:
-            if item.is_text and is_cut_line(item.text):
-                continue
+        for item in lines[:signed_at]:
             body.add(_block(item), item.number)
         if body:
             _put(page, "正文", body, body.numbers[0])
+        if block is not None:
+            _put(page, "签字栏", self.sign_mapping(block, dated=block.dated), block.number)
         _put(self.data, "印发件", [page], page.line)
         self.problems.warning(self.where(slip[0]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
         return items[:end]
@@ -247,13 +249,19 @@ class _Recogniser:
         start, block = sign_block_start(head)
         if block is None:
             return head
+        dated = block.dated or "成文日期" in getattr(self.data, "defaulted", ())
+        _put(self.data, "签字栏", self.sign_mapping(block, dated=dated), block.number)
+        return head[:start]
+
+    @staticmethod
+    def sign_mapping(block: SignBlock, *, dated: bool) -> LineDict:
+        """A 签字栏 as the YAML reader takes it: 栏目, 每行, 日期."""
         fields = _located(block.number)
         _put(fields, "栏目", block.labels, block.number)
         _put(fields, "每行", block.per_row, block.number)
-        if block.dated or "成文日期" in getattr(self.data, "defaulted", ()):
+        if dated:
             _put(fields, "日期", "是", block.number)
-        _put(self.data, "签字栏", fields, block.number)
-        return head[:start]
+        return fields
 
     def signatures(self, head: list[DraftItem], date: DraftItem | None) -> list[DraftItem]:
         """署名: the short lines right above the date (several for 联合行文), set off as the date is
@@ -312,7 +320,7 @@ class _Recogniser:
             noted = RECIPIENT_NOTE.fullmatch(text)
             if noted:
                 text = noted[1]
-                self.problems.warning(self.where(rest[0]), f"主送后的括注“{noted[2]}”是填写提示，不印出", noted[2])
+                self.problems.warning(self.where(rest[0]), f"主送后的括注“{noted[2]}”是填写提示，不印出")
             _put(self.data, "主送", text, rest[0].number)
             rest = rest[1:]
         return rest
