@@ -244,6 +244,8 @@ def test_every_draft_shape_builds_with_at_most_warnings(name: str, tmp_path: Pat
     assert any(line.startswith("发文机关：") and line.endswith(f"（{expect.issuer_origin}）") for line in outline) \
         or expect.issuer_origin is None
     assert ("版记：无" in outline) == (expect.colophon_origin is None)
+    signing = f"签字栏：{'、'.join(expect.sign_fields)}"
+    assert any(line.startswith(signing) for line in outline) or not expect.sign_fields
     with OutputSet(tmp_path / "out", force=False) as out:
         write_document(out, doc, path.stem, kind="notice", source=path, formats=("docx", "pdf"))
     with fitz.open(tmp_path / "out" / f"{path.stem}.pdf") as pdf:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..model import Document, Heading
+from ..model import Document, Heading, SignFields
 from .body_text import heading_of
 from .draft_docx import read_docx_draft
 from .draft_outline import DraftItem, Paras, locate, recognise
@@ -345,13 +345,16 @@ def outline_lines(reading: DraftReading) -> list[str]:
 
 
 def _blocks_outline(blocks: list[Any], label: str) -> list[str]:
-    """"正文：N 段…" and each heading, indented by its level."""
+    """"正文：N 段…", each heading, indented by its level, and the 签字栏."""
     counts = {kind: sum(1 for b in blocks if b.type == kind) for kind in ("paragraph", "table", "image")}
     lines = [f"{label}：{counts['paragraph']} 段" + (f"，{counts['table']} 个表格" if counts["table"] else "")
              + (f"，{counts['image']} 张图片" if counts["image"] else "")]
     for block in blocks:
         if isinstance(block, Heading):
             lines.append(f"{'  ' * block.level}{block.level}级标题 {block.text}")
+        elif isinstance(block, SignFields):
+            dated = "，各留日期" if block.dated else ""
+            lines.append(f"签字栏：{'、'.join(block.labels)}（每行 {block.per_row} 栏{dated}）")
     return lines
 
 
