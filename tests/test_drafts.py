@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import draftmaker as dm
 import pytest
@@ -57,7 +58,12 @@ def assert_outline(reading: DraftReading, expect: Expect) -> None:
     assert doc.date == expect.date
     assert (doc.colophon.cc if doc.colophon else []) == expect.cc
     assert (doc.colophon.printer if doc.colophon else None) == expect.printer
-    blocks = [*doc.body, *(b for a in doc.attachments for b in a.blocks)]
+    assert_blocks_and_warnings([*doc.body, *(b for a in doc.attachments for b in a.blocks)], reading, expect)
+
+
+def assert_blocks_and_warnings(blocks: list, reading: DraftReading, expect: Any) -> None:
+    """`expect.tables` tables and `expect.images` pictures among `blocks`; a warning holding each of
+    `expect.warnings`."""
     assert sum(isinstance(b, Table) for b in blocks) == expect.tables
     assert sum(isinstance(b, Image) for b in blocks) == expect.images
     messages = [str(p) for p in reading.warnings]
