@@ -143,7 +143,7 @@ SHAPES: dict[str, Shape] = {
         Expect("劝返复学通知书", format="plain", issuers=[], issuer_origin=None, signatures=["某某中学"],
                recipients="尊敬的家长：", slip="回执", slip_fields=["家长签名"], warnings=["回执：另起一页"])),
     "文号在标题下.docx": Shape(
-        [("title", "义务教育阶段入学通知"), ("center", "义入通字[2013]第1号"), ("p", "各学校："), ("p", BODY),
+        [("title", "义务教育阶段入学通知"), ("title", "义入通字[2013]第1号"), ("p", "各学校："), ("p", BODY),
          ("right", BUREAU), ("right", "2013年8月20日")],
         Expect("义务教育阶段入学通知", recipients="各学校：", doc_number="义入通字〔2013〕1号",
                date=dt.date(2013, 8, 20), warnings=["六角括号", "不加“第”"])),
