@@ -584,3 +584,17 @@ def test_a_long_recipients_line_and_a_contact_line_above_the_date(tmp_path: Path
     assert len(recipients) > 40 and doc.recipients == recipients
     assert doc.body[-1].text == "联系人：张三，电话0593-1234567"
     assert [s.name for s in doc.signatures] == [ORGAN]  # none in the draft: the 发文机关 signs
+
+
+def test_a_blank_date_field_in_the_body_is_no_date(tmp_path: Path) -> None:
+    """「日期：」 or 「年 月 日」 inside the body (a form's field) is body text; only a blank date ending the
+    letter is its hand date. Signing lines in a filled form (「甲方（盖章）：某县教育局」) stay text."""
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, "日期：", "甲方（盖章）：某县教育局", CLOSING, ORGAN,
+                               "    年    月    日"]), encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    doc = reading.document
+    assert doc.date is None and reading.origins["成文日期"] == "草稿" and [s.name for s in doc.signatures] == [ORGAN]
+    assert [b.text for b in doc.body] == [BODY, "日期：", "甲方（盖章）：某县教育局", CLOSING]
+    assert not any("草稿没有成文日期" in str(p) for p in reading.warnings)

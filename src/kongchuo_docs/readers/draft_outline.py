@@ -205,9 +205,10 @@ class _Recogniser:
         return first
 
     def hand_date(self, items: list[DraftItem]) -> int:
-        """No typed date: the last blank date line that is not under signing lines, else the end."""
+        """No typed date: the first blank date line ending the letter (only a 附注 or 附件 pages after
+        it) that is not under signing lines, else the end."""
         blank = [n for n, i in enumerate(items) if n > 0 and i.is_text and is_hand_date(i.text)
-                 and sign_labels(items[n - 1].text) is None]
+                 and sign_labels(items[n - 1].text) is None and self._ends_letter(items, n)]
         if blank:
             _put(self.data, "成文日期", HAND, items[blank[0]].number)
             return blank[0]
@@ -217,6 +218,13 @@ class _Recogniser:
         self.problems.warning(self.where(last), "草稿没有成文日期：按手填排（留空“年 月 日”，印出后手写）；"
                               "要印出日期时在署名下加一行日期，或用 --set 成文日期=2026年3月2日")
         return len(items)
+
+    def _ends_letter(self, items: list[DraftItem], n: int) -> bool:
+        """Item n is the letter's last line: after it only a 附注 line, then nothing or 附件 pages."""
+        after = items[n + 1:]
+        if after and after[0].is_text and NOTE.fullmatch(after[0].text.strip()):
+            after = after[1:]
+        return not after or self._label(after[0]) is not None
 
     def receipt(self, items: list[DraftItem]) -> list[DraftItem]:
         """A 送达回证/回执 at the end of a letter: its own page (kept as text) after the letter; the cut
@@ -417,7 +425,9 @@ class _Recogniser:
         """附件说明 naming 附件 the draft does not hold (they travel as separate files): printed as the
         body's last lines, with a note, instead of refused."""
         notes = self.data.get("附件说明")
-        if not notes or "附件" in self.data:
+        issued = self.data.get("印发件")
+        held = [d for d in (issued if isinstance(issued, list) else [issued]) if isinstance(d, dict) and "附件" in d]
+        if not notes or "附件" in self.data or held:
             return
         number = self.data.lines.get("附件说明")
         body = self.data.get("正文")
