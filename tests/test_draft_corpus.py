@@ -15,10 +15,11 @@ import pytest
 from test_drafts import assert_blocks_and_warnings
 
 from kongchuo_docs.kinds.publish import write_document
-from kongchuo_docs.libreoffice import soffice_path
+from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Heading, SignFields
 from kongchuo_docs.output import OutputSet
-from kongchuo_docs.readers.draft import DraftDefaults, outline_lines, read_draft
+from kongchuo_docs.readers.draft import DraftDefaults, mapping_yaml, outline_lines, read_draft
+from kongchuo_docs.readers.notice_yaml import read_notice
 
 BUREAU = "某县教育局"
 DEFAULTS = DraftDefaults(issuer=BUREAU, number_code="某教综", printer="某县教育局办公室", source="单位设置.yaml")
@@ -250,3 +251,37 @@ def test_every_draft_shape_builds_with_at_most_warnings(name: str, tmp_path: Pat
     assert ("印发" in text) == (expect.print_date is not None)
     assert expect.printer is None or expect.printer in text
     assert expect.title[:8] in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items()
+                                  if Path(n).suffix not in CONVERTED and not s.expect.images])
+def test_the_written_yaml_of_each_shape_rebuilds_the_same_document(name: str, tmp_path: Path) -> None:
+    """The 草稿.yaml written beside the outputs holds everything read (签字栏, 送达回证 page, 手填, 格式)."""
+    shape = SHAPES[name]
+    path = dm.write_shape(shape.parts, tmp_path / name)
+    reading = read_draft(path, tmp_path / "work", settings=shape.expect.settings, defaults=DEFAULTS)
+    written = tmp_path / "草稿.yaml"
+    written.write_text(mapping_yaml(reading, name), encoding="utf-8")
+    assert read_notice(written)[0] == reading.document
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+@pytest.mark.parametrize("name", ["目标责任书.docx", "入学通知书.docx"])
+def test_signing_fields_and_the_slip_page_render_alike_in_docx(name: str, tmp_path: Path) -> None:
+    """The DOCX, rendered by LibreOffice, has the PDF's pages and their 签字栏 labels and writing lines."""
+    shape = SHAPES[name]
+    path = dm.write_shape(shape.parts, tmp_path / name)
+    document = read_draft(path, tmp_path / "work", defaults=DEFAULTS).document
+    with OutputSet(tmp_path / "out", force=False) as out:
+        write_document(out, document, path.stem, kind="notice", source=path, formats=("docx", "pdf"))
+    rendered = render_docx_to_pdf(tmp_path / "out" / f"{path.stem}.docx", tmp_path / "rendered")
+    pages = {}
+    for label, pdf_path in (("pdf", tmp_path / "out" / f"{path.stem}.pdf"), ("docx", rendered)):
+        with fitz.open(pdf_path) as pdf:
+            pages[label] = ["".join(page.get_text().split()) for page in pdf]
+    assert len(pages["pdf"]) == len(pages["docx"])
+    labels = shape.expect.sign_fields or shape.expect.slip_fields
+    for pdf_page, docx_page in zip(pages["pdf"], pages["docx"], strict=True):
+        for label in labels:
+            assert (label in pdf_page) == (label in docx_page), label
+    assert all(any(label in page for page in pages["docx"]) for label in labels)

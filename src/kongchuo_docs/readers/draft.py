@@ -71,7 +71,6 @@ class _DraftReader(NoticeReader):
     """The 公文 reader locating values at the draft's paragraphs; pictures come from `image_dir`."""
 
     literal_dates = True
-    unsigned_allowed = True
 
     def __init__(self, path: Path, by_line: bool, image_dir: Path):
         super().__init__(path)

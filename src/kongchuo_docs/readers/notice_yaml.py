@@ -62,8 +62,6 @@ class NoticeReader(BlockReaders):
 
     literal_dates = False  # True: a date is document text as the clerk typed it (a draft), not a YAML value
 
-    unsigned_allowed = False  # a 无版头 document with neither 署名 nor 发文机关 is a warning (drafts), not an error
-
     def __init__(self, path: Path):
         self.path = Path(path)
         self.file = self.path.name
@@ -251,10 +249,7 @@ class NoticeReader(BlockReaders):
         self.check_notes(f.get("attachment_notes"), attachments, issued, data)
         signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
         if not signatures and not issuers and "sign_fields" not in f:  # a 责任书 is signed in its 签字栏
-            if self.unsigned_allowed:
-                self.problems.warning(get("signatures")[1], "没有署名和发文机关：按无版头排，不印署名")
-            else:
-                self.problems.error(get("signatures")[1], "无版头的文件没有发文机关时，“署名”必填")
+            self.problems.warning(get("signatures")[1], "没有署名和发文机关：按无版头排，不印署名")
         seal = self.boolean(*get("seal")) if "seal" in f else False
         date_value, date_loc = get("date")
         by_hand = isinstance(date_value, str) and HAND_DATE.match(date_value.strip()) is not None
