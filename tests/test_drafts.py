@@ -598,3 +598,24 @@ def test_a_blank_date_field_in_the_body_is_no_date(tmp_path: Path) -> None:
     assert doc.date is None and reading.origins["成文日期"] == "草稿" and [s.name for s in doc.signatures] == [ORGAN]
     assert [b.text for b in doc.body] == [BODY, "日期：", "甲方（盖章）：某县教育局", CLOSING]
     assert not any("草稿没有成文日期" in str(p) for p in reading.warnings)
+
+
+def test_what_follows_the_date_unlabelled(tmp_path: Path) -> None:
+    """A contact line under the date is the 附注 (联系人/联系电话); a titled form after it, not marked
+    “附件”, is set on a page of its own (said); untitled text there is still refused, named."""
+    lines = [TITLE, RECIPIENTS, BODY, CLOSING, ORGAN, DATE, "联系人：张某，联系电话：0591-1234567",
+             "学生信息登记表", "姓名：", "班主任（签名）：      家长（签名）："]
+    path = tmp_path / "后面.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    doc = reading.document
+    assert doc.note == "（联系人：张某；联系电话：0591-1234567）"
+    [page] = doc.issued
+    assert page.title == "学生信息登记表" and page.blocks[0].text == "姓名："
+    assert page.blocks[-1].labels == ["班主任（签名）", "家长（签名）"]
+    assert any("没有“附件”标注" in str(p) for p in reading.warnings)
+    path.write_text("\n".join([*lines[:6], BODY]), encoding="utf-8")
+    reading = read(path, tmp_path / "again")
+    [error] = reading.errors
+    assert str(error).startswith("后面.txt:7: 成文日期之后只能是附件") and BODY[:20] in str(error)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .normalize import NormalizeError, normalize_doc_number
+
 if TYPE_CHECKING:
     from .draft_outline import DraftItem
 
@@ -26,6 +28,9 @@ RECEIPT = re.compile(r"[\u4e00-\u9fff（）()]{0,16}(送达回证|回执|回条|
 _CUT = re.compile(r"[-－—–─━…⋯·.．=＝~～✂✄✁✃_＿*＊\s]{4,}")
 _CUT_WORDS = re.compile(r"[（(]?请?沿?(此|虚)?线?(剪|撕|裁)[下开]?(此联|交回|后交回|寄回)*[）)]?")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*\d*\s*[：:]?")  # "附件2" over an 附件's title
+# 联系人：张三，联系电话：1234567 typed under the date (the 附注 of a 请示)
+CONTACT = re.compile(r"[（(]?联\s*系\s*人\s*[：:]\s*(?P<who>[^，,；;\s）)]+)[\s，,；;]*(?:联\s*系\s*)?电\s*话\s*"
+                     r"[：:]\s*(?P<phone>[\d\-－— ]{5,20})[）)。]?")
 MAX_PER_ROW = 4  # 签字栏 fields on one line (the model's limit)
 _PLACEHOLDER = "〈日期〉"
 
@@ -83,6 +88,20 @@ def sign_block_start(items: list[DraftItem]) -> tuple[int, SignBlock | None]:
     if not labels:
         return len(items), None
     return start, SignBlock(labels, min(per_row, MAX_PER_ROW), dated, items[start].number)
+
+
+def doc_number_of(item: DraftItem) -> str | None:
+    """The 发文字号 a line holds (any brackets, 第, 虚位, in round brackets or not), as typed; else None."""
+    if not item.is_text:
+        return None
+    text = item.text.strip()
+    wrapped = re.fullmatch(r"[（(](.+)[）)]", text)
+    text = wrapped[1].strip() if wrapped else text
+    try:
+        normalize_doc_number(text)
+    except NormalizeError:
+        return None
+    return text
 
 
 def is_cut_line(text: str) -> bool:

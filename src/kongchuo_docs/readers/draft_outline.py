@@ -15,8 +15,17 @@ from typing import Any
 
 from ..errors import Location, Problems
 from .body_text import heading_of
-from .draft_ending import SignBlock, is_cut_line, is_hand_date, receipt_start, sign_block_start, sign_labels
-from .normalize import NormalizeError, normalize_doc_number, parse_date
+from .draft_ending import (
+    CONTACT,
+    SignBlock,
+    doc_number_of,
+    is_cut_line,
+    is_hand_date,
+    receipt_start,
+    sign_block_start,
+    sign_labels,
+)
+from .normalize import NormalizeError, parse_date
 from .yaml_records import LineDict
 
 SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
@@ -95,20 +104,6 @@ def _date_of(text: str) -> bool:
     except NormalizeError:
         return False
     return True
-
-
-def _doc_number(item: DraftItem) -> str | None:
-    """The 发文字号 a line holds (any brackets, 第, 虚位, in round brackets or not), as typed; else None."""
-    if not item.is_text:
-        return None
-    text = item.text.strip()
-    wrapped = re.fullmatch(r"[（(](.+)[）)]", text)
-    text = wrapped[1].strip() if wrapped else text
-    try:
-        normalize_doc_number(text)
-    except NormalizeError:
-        return None
-    return text
 
 
 def _squeeze(text: str) -> str:
@@ -235,10 +230,16 @@ class _Recogniser:
         end = start
         while end > 1 and items[end - 1].is_text and is_cut_line(items[end - 1].text):
             end -= 1
-        slip = items[start:]
-        page = _located(slip[0].number)
-        _put(page, "标题", re.sub(r"\s", "", slip[0].text), slip[0].number)
-        lines = [i for i in slip[1:] if not (i.is_text and is_cut_line(i.text))]
+        page = self.own_page(items[start:])
+        self.problems.warning(self.where(items[start]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
+        return items[:end]
+
+    def own_page(self, items: list[DraftItem]) -> LineDict:
+        """Items after the letter set on a page of their own, as typed (a 印发件 of the YAML): the first
+        line its title, signing lines at its end its 签字栏; cut lines dropped."""
+        page = _located(items[0].number)
+        _put(page, "标题", re.sub(r"\s", "", items[0].text), items[0].number)
+        lines = [i for i in items[1:] if not (i.is_text and is_cut_line(i.text))]
         signed_at, block = sign_block_start(lines)
         body = Paras()
         for item in lines[:signed_at]:
@@ -247,9 +248,9 @@ class _Recogniser:
             _put(page, "正文", body, body.numbers[0])
         if block is not None:
             _put(page, "签字栏", self.sign_mapping(block, dated=block.dated), block.number)
-        _put(self.data, "印发件", [page], page.line)
-        self.problems.warning(self.where(slip[0]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
-        return items[:end]
+        pages = self.data.get("印发件")
+        _put(self.data, "印发件", [*pages, page] if isinstance(pages, list) else [page], page.line)
+        return page
 
     def sign_fields(self, head: list[DraftItem]) -> list[DraftItem]:
         """Signing lines ("教师（签名）：", "甲方（盖章）：") right above the date (or at the end of an
@@ -300,10 +301,10 @@ class _Recogniser:
         start = 0
         while start < min(2, len(head) - 1) and head[start].is_text:
             text = head[start].text.strip()
-            if _doc_number(head[start]) is not None:
+            if doc_number_of(head[start]) is not None:
                 if "发文字号" in self.data:
                     break
-                _put(self.data, "发文字号", _doc_number(head[start]), head[start].number)
+                _put(self.data, "发文字号", doc_number_of(head[start]), head[start].number)
             elif MARK.fullmatch(text) and "发文机关" not in self.data:
                 _put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
             else:
@@ -320,8 +321,8 @@ class _Recogniser:
         lines = rest[:count]
         _put(self.data, "标题", "".join(i.text.strip() for i in lines), first.number)
         rest = rest[count:]
-        if rest and _doc_number(rest[0]) is not None and "发文字号" not in self.data:  # typed under the title
-            _put(self.data, "发文字号", _doc_number(rest[0]), rest[0].number)
+        if rest and doc_number_of(rest[0]) is not None and "发文字号" not in self.data:  # typed under the title
+            _put(self.data, "发文字号", doc_number_of(rest[0]), rest[0].number)
             rest = rest[1:]
         if rest and rest[0].is_text and self._recipient_like(rest[0]):
             text = rest[0].text.strip()
@@ -337,7 +338,7 @@ class _Recogniser:
         """How many paragraphs the title spans: all before a 主送 line in the first four, else
         those formatted like the first."""
         for n in range(1, min(TITLE_LINES, len(items) - 1) + 1):
-            if _doc_number(items[n]) is not None:
+            if doc_number_of(items[n]) is not None:
                 return n
             if self._recipient_like(items[n]):
                 candidates = items[:n]
@@ -350,7 +351,7 @@ class _Recogniser:
         while (styled and count < min(TITLE_LINES, len(items)) and items[count].is_text
                and (items[count].align, items[count].bold, items[count].size_pt)
                == (first.align, first.bold, first.size_pt)
-               and not self._recipient_like(items[count]) and _doc_number(items[count]) is None):
+               and not self._recipient_like(items[count]) and doc_number_of(items[count]) is None):
             count += 1
         return count
 
@@ -389,11 +390,20 @@ class _Recogniser:
         if items and items[0].is_text and NOTE.fullmatch(items[0].text.strip()):
             _put(self.data, "附注", items[0].text.strip(), items[0].number)
             items = items[1:]
+        contact = CONTACT.fullmatch(items[0].text.strip()) if items and items[0].is_text else None
+        if contact and "附注" not in self.data:  # 联系人：张三，电话：1234567 under the date
+            _put(self.data, "联系人", contact["who"], items[0].number)
+            _put(self.data, "联系电话", contact["phone"].strip(), items[0].number)
+            items = items[1:]
         owner = self.data
         if items and not self._starts_attachment(items, 0) and ISSUING.search(str(self.data.get("标题", ""))):
             end = next((n for n in range(len(items)) if self._starts_attachment(items, n)), len(items))
             owner = self.issued(items[:end])
             items = items[end:]
+        start = next((n for n, item in enumerate(items) if self._label(item)), len(items))
+        if start:
+            self.loose_page(items[:start])
+            items = items[start:]
         found: list[LineDict] = []
         current: LineDict | None = None
         for item in items:
@@ -403,11 +413,6 @@ class _Recogniser:
                 if label[2]:
                     _put(current, "标题", label[2].strip(), item.number)
                 found.append(current)
-                continue
-            if current is None:
-                self.problems.error(self.where(item),
-                                    "成文日期之后只能是附件（以“附件1”等一行开始）或版记（抄送、印发）",
-                                    item.text.strip()[:20] if item.is_text else None)
                 continue
             if "标题" not in current and item.is_text:
                 _put(current, "标题", item.text.strip(), item.number)
@@ -420,6 +425,19 @@ class _Recogniser:
         if found:
             target = owner if "附件说明" in owner or owner is self.data else self.data
             _put(target, "附件", found, found[0].line)
+
+    def loose_page(self, items: list[DraftItem]) -> None:
+        """What follows the date unlabelled (a form, a list with its own title): a page of its own, as
+        typed, with a warning; text with no title line cannot be placed (an error)."""
+        first = items[0]
+        text = first.text.strip()
+        if first.is_text and len(text) <= SHORT_LINE and text[-1] not in END_PUNCTUATION + "：:":
+            page = self.own_page(items)
+            self.problems.warning(self.where(first), f"成文日期之后的“{page['标题']}”没有“附件”标注："
+                                  "另起一页按原文排印；是附件时在它上面加一行“附件”")
+            return
+        self.problems.error(self.where(first), "成文日期之后只能是附件（以“附件1”等一行开始）、另页的回执或表格"
+                            "（第一行为标题）或版记（抄送、印发）", text[:20] if first.is_text else None)
 
     def separate_attachments(self) -> None:
         """附件说明 naming 附件 the draft does not hold (they travel as separate files): printed as the
