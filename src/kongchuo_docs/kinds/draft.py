@@ -47,7 +47,7 @@ def draft_files(sources: Sequence[Path]) -> list[Path]:
 
 
 def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
-    """发文机关, 文号代字 and 印发机关 from the 单位设置 profile, when there is one."""
+    """The 单位设置's own organ, its 文号代字 and 印发机关 (for the drafts that organ issues), when there is one."""
     from ..profile import load_profile
 
     profile = load_profile(profile_path, required=False)

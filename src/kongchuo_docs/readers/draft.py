@@ -149,9 +149,9 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
 
 @dataclass(frozen=True)
 class DraftDefaults:
-    """What the profile (单位设置) supplies where a draft has none."""
+    """What the profile (单位设置) supplies to the drafts its own organ issues or signs."""
 
-    issuer: str | None = None  # 发文机关
+    issuer: str | None = None  # the profile's own organ (教育局): a draft naming it gets the two below
     number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 代字〔2026〕3号
     printer: str | None = None  # 印发机关 of the 版记
     source: str = "单位设置"  # where they come from, as findings name it
