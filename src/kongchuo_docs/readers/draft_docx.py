@@ -26,6 +26,7 @@ from .draft_outline import DraftItem
 EMU_PER_MM = 36000
 DEFAULT_PICTURE_MM = 120.0  # a picture whose size the draft does not say
 MAX_SPAN = 63  # columns a merged cell may cover (Word's own limit)
+STYLED_CHARS = 200  # longer paragraphs are body text: their runs' bold and size decide nothing (and cost)
 INDENT_TWIPS = 4 * 320  # four 16 pt characters: a signature block's left indent, in twips
 _TEXT_BOX = (qn("w:txbxContent"),)
 _SKIP = {qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:pPr"), qn("w:rPr"),
@@ -223,8 +224,10 @@ class _DocxReader:
         if text.strip() and not heading_of(text.strip()) and self._heading_style(style):
             self.problems.warning(where, "用了标题样式但没有编号（一、（一）1.），按正文段落排；需要时在文字前加上编号",
                                   text.strip()[:20])
-        items = [DraftItem(number=number, text=text, align=self._align(p, style), bold=self._bold(p, style),
-                           size_pt=self._size(p, style), indented=self._indented(p, style))]
+        styled = len(text) <= STYLED_CHARS  # a title or 署名 line: its bold and size are looked at
+        items = [DraftItem(number=number, text=text, align=self._align(p, style),
+                           bold=styled and self._bold(p, style), size_pt=self._size(p, style) if styled else None,
+                           indented=self._indented(p, style))]
         for picture in pictures:
             items.append(DraftItem(number=number, image=picture))
         return items
