@@ -619,3 +619,41 @@ def test_what_follows_the_date_unlabelled(tmp_path: Path) -> None:
     reading = read(path, tmp_path / "again")
     [error] = reading.errors
     assert str(error).startswith("后面.txt:7: 成文日期之后只能是附件") and BODY[:20] in str(error)
+
+
+@pytest.mark.parametrize(("line", "labels"), [
+    ("教师（签名）：________    校长（签名）：________", (["教师（签名）", "校长（签名）"], False)),
+    ("甲方（盖章）：          乙方（盖章）：", (["甲方（盖章）", "乙方（盖章）"], False)),
+    ("学生家长（签字）：            日期：", (["学生家长（签字）"], True)),
+    ("监护人签名：", (["监护人签名"], False)),
+    ("年   月   日        年   月   日", ([], True)),
+    ("甲方（盖章）：某县教育局", None),  # filled in: text, not a field
+    ("联系电话：", None),
+    ("某县教育局", None),
+])
+def test_signing_lines_as_typed(line: str, labels: tuple | None) -> None:
+    from kongchuo_docs.readers.draft_ending import sign_labels
+
+    assert sign_labels(line) == labels
+
+
+@pytest.mark.parametrize(("line", "hand", "cut"), [
+    ("年  月  日", True, False), ("20XX年", True, False), ("2026年  月  日", True, False),
+    ("二〇  年  月  日", True, False), ("2026年3月2日", False, False), ("日期：", True, False),
+    ("-----------（沿此线剪下）-----------", False, True), ("…………（请沿此线剪下）…………", False, True),
+    ("✂- - - - - - - -", False, True), ("一、总体要求", False, False),
+])
+def test_blank_dates_and_cut_lines(line: str, hand: bool, cut: bool) -> None:
+    from kongchuo_docs.readers.draft_ending import is_cut_line, is_hand_date
+
+    assert (is_hand_date(line), is_cut_line(line)) == (hand, cut)
+
+
+def test_a_reply_slip_titled_as_an_attachment_stays_an_attachment(tmp_path: Path) -> None:
+    """「附件」 over a 「回执」 page: the 附件 it is, not a loose slip."""
+    path = tmp_path / "附件回执.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, "附件：回执", ORGAN, DATE, "附件", "回执", "学校名称："]),
+                    encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    assert [a.title for a in reading.document.attachments] == ["回执"] and reading.document.issued == []
