@@ -22,7 +22,7 @@ from kongchuo_docs.readers.draft import DraftDefaults, mapping_yaml, outline_lin
 from kongchuo_docs.readers.notice_yaml import read_notice
 
 BUREAU = "某县教育局"
-DEFAULTS = DraftDefaults(issuer=BUREAU, number_code="某教综", printer="某县教育局办公室", source="单位设置.yaml")
+DEFAULTS = DraftDefaults(issuer=BUREAU, number_code="某教综", printer="某县教育局办公室")
 DATE = "2026年3月2日"
 BODY = "为做好2026年春季学期控辍保学工作，确保适龄儿童少年依法接受义务教育，现将有关事项通知如下。"
 MORE = "各校要落实控辍保学工作责任，开学后一周内完成学生到校情况排查，对未到校学生逐一登记。"

@@ -464,7 +464,7 @@ def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
     """For a draft the profile's own organ signs: --set 发文字号=3 takes the profile's 文号代字 and the
     date's year; no 版记 is added unless asked (--set 版记=是: the profile's 印发机关 on the 成文日期);
     one with 抄送 only gets the 印发机关 added. A draft another organ signs gets neither."""
-    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室", source="单位设置.yaml")
+    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室")
     path = tmp_path / "a.txt"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
     reading = read_draft(path, tmp_path / "w", settings={"发文字号": "3"}, defaults=defaults)

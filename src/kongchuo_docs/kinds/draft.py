@@ -53,9 +53,8 @@ def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
     profile = load_profile(profile_path, required=False)
     if profile is None:
         return DraftDefaults()
-    source = profile.source.name if profile.source else "单位设置"
     return DraftDefaults(issuer=profile.bureau, number_code=profile.number_code("通知") or None,
-                         printer=profile.office, source=source)
+                         printer=profile.office)
 
 
 def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,

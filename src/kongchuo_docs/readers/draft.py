@@ -154,7 +154,6 @@ class DraftDefaults:
     issuer: str | None = None  # the profile's own organ (教育局): a draft naming it gets the two below
     number_code: str | None = None  # 文号代字: ``--set 发文字号=3`` → 代字〔2026〕3号
     printer: str | None = None  # 印发机关 of the 版记
-    source: str = "单位设置"  # where they come from, as findings name it
 
 
 def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, Any] | None = None,
