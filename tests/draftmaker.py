@@ -162,3 +162,92 @@ def table(doc, rows: list[list[str]], merge: tuple[int, int, int, int] | None = 
 def save(doc, path: Path) -> Path:
     doc.save(str(path))
     return path
+
+
+# ---------------------------------------------------------------- one draft shape, saved in any format
+
+def write_shape(parts: list[tuple[str, object]], path: Path, workdir: Path | None = None) -> Path:
+    """A draft of `parts` [(kind, value)…] saved as `path` (.docx, .doc, .odt, .txt or .md), the way a
+    clerk types it there: kinds "title" (centred, bold, 2号), "center", "p" (a body paragraph), "right"
+    (a right-aligned line: 署名, date), "h1"/"h2" (a heading Word numbers 一、/（一） automatically,
+    typed with its number in text drafts), "table" (rows), "picture" (a PNG, width in mm). Text drafts
+    indent "right" lines and hold no tables; .doc/.odt are saved by LibreOffice from the .docx."""
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".md"):
+        parts = _typed_numbers(parts)
+    if suffix == ".txt":
+        lines = []
+        for kind, value in parts:
+            if kind in ("table", "picture"):
+                raise ValueError("a text draft holds no tables or pictures")
+            lines.append({"right": " " * 24, "center": " " * 12}.get(kind, "") + str(value))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+    if suffix == ".md":
+        blocks = []
+        for kind, value in parts:
+            if kind == "title":
+                blocks.append(f"# {value}")
+            elif kind == "table":
+                rows = [f"| {' | '.join(r)} |" for r in value]
+                blocks.append("\n".join([rows[0], "|" + "---|" * len(value[0]), *rows[1:]]))
+            elif kind == "picture":
+                (path.parent / "图1.png").write_bytes(png())
+                blocks.append("![图](图1.png)")
+            else:
+                blocks.append(str(value))
+        path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+        return path
+    doc = new()
+    outline = numbering(doc, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")])
+    for kind, value in parts:
+        if kind in ("h1", "h2"):
+            numbered(doc, str(value), outline, int(kind[1]) - 1)
+        elif kind == "title":
+            title(doc, str(value))
+        elif kind == "center":
+            para(doc, str(value), align=CENTER)
+        elif kind == "right":
+            para(doc, str(value), align=RIGHT)
+        elif kind == "table":
+            table(doc, value)
+        elif kind == "picture":
+            picture(doc, png(), float(value))
+        else:
+            para(doc, str(value))
+    if suffix == ".docx":
+        return save(doc, path)
+    workdir = workdir or path.parent / "made"
+    workdir.mkdir(parents=True, exist_ok=True)
+    return saved_by_libreoffice(save(doc, workdir / f"{path.stem}.docx"), path)
+
+
+def _typed_numbers(parts: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """"h1"/"h2" parts as body paragraphs with their numbers typed: 一、… （一）…"""
+    from kongchuo_docs.readers.body_text import int_to_cn
+
+    counts = [0, 0]
+    out: list[tuple[str, object]] = []
+    for kind, value in parts:
+        if kind == "h1":
+            counts = [counts[0] + 1, 0]
+            value, kind = f"{int_to_cn(counts[0])}、{value}", "p"
+        elif kind == "h2":
+            counts[1] += 1
+            value, kind = f"（{int_to_cn(counts[1])}）{value}", "p"
+        out.append((kind, value))
+    return out
+
+
+def saved_by_libreoffice(docx_path: Path, target: Path) -> Path:
+    """`docx_path` saved by LibreOffice as `target` (.doc, .odt), as Word/WPS users send them."""
+    import subprocess
+
+    from kongchuo_docs.libreoffice import soffice_path
+
+    outdir = docx_path.parent / "saved"
+    subprocess.run([str(soffice_path()), f"-env:UserInstallation={(docx_path.parent / 'lo-profile').as_uri()}",
+                    "--headless", "--convert-to", target.suffix.lstrip("."), "--outdir", str(outdir),
+                    str(docx_path)], check=True, capture_output=True, timeout=180)
+    (outdir / f"{docx_path.stem}{target.suffix}").replace(target)
+    return target

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import draftmaker as dm
 import pytest
@@ -57,7 +58,12 @@ def assert_outline(reading: DraftReading, expect: Expect) -> None:
     assert doc.date == expect.date
     assert (doc.colophon.cc if doc.colophon else []) == expect.cc
     assert (doc.colophon.printer if doc.colophon else None) == expect.printer
-    blocks = [*doc.body, *(b for a in doc.attachments for b in a.blocks)]
+    assert_blocks_and_warnings([*doc.body, *(b for a in doc.attachments for b in a.blocks)], reading, expect)
+
+
+def assert_blocks_and_warnings(blocks: list, reading: DraftReading, expect: Any) -> None:
+    """`expect.tables` tables and `expect.images` pictures among `blocks`; a warning holding each of
+    `expect.warnings`."""
     assert sum(isinstance(b, Table) for b in blocks) == expect.tables
     assert sum(isinstance(b, Image) for b in blocks) == expect.images
     messages = [str(p) for p in reading.warnings]
@@ -455,19 +461,30 @@ def test_a_typed_header_and_a_note_under_the_date(tmp_path: Path) -> None:
 
 
 def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
-    """--set 发文字号=3 takes the profile's 文号代字 and the date's year; a draft without a 版记 gets the
-    profile's 印发机关 (said so); one with 抄送 only gets the 印发机关 added."""
-    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室", source="单位设置.yaml")
+    """For a draft the profile's own organ signs: --set 发文字号=3 takes the profile's 文号代字 and the
+    date's year; no 版记 is added unless asked (--set 版记=是: the profile's 印发机关 on the 成文日期);
+    one with 抄送 only gets the 印发机关 added. A draft another organ signs gets neither."""
+    defaults = DraftDefaults(issuer=ORGAN, number_code="古教综", printer="古田县教育局办公室")
     path = tmp_path / "a.txt"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE]), encoding="utf-8")
     reading = read_draft(path, tmp_path / "w", settings={"发文字号": "3"}, defaults=defaults)
     doc = reading.document
-    assert doc.doc_number == "古教综〔2026〕3号"
-    assert doc.colophon.printer == "古田县教育局办公室" and doc.colophon.print_date == dt.date(2026, 3, 2)
-    assert any(str(p).startswith("单位设置.yaml 印发机关: 草稿没有版记") for p in reading.warnings)
+    assert doc.doc_number == "古教综〔2026〕3号" and doc.colophon is None
+    assert reading.origins["发文机关"] == "草稿" and reading.origins["发文字号"] == "--set"
+    reading = read_draft(path, tmp_path / "w1", settings={"版记": "是"}, defaults=defaults)
+    colophon = reading.document.colophon
+    assert colophon.printer == "古田县教育局办公室" and colophon.print_date == dt.date(2026, 3, 2)
+    assert reading.origins["版记"] == "--set" and reading.origins["印发机关"] == "单位设置"
     path.write_text("\n".join([TITLE, RECIPIENTS, BODY, ORGAN, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
     doc = read_draft(path, tmp_path / "w2", defaults=defaults).document
     assert doc.colophon.cc == ["县人民政府办公室"] and doc.colophon.printer == "古田县教育局办公室"
+    other, title = "古田县实验小学", "关于做好春季学期控辍保学工作的通知"
+    path.write_text("\n".join([title, RECIPIENTS, BODY, other, DATE, "抄送：县人民政府办公室。"]), encoding="utf-8")
+    reading = read_draft(path, tmp_path / "w3", settings={"发文字号": "3"}, defaults=defaults)
+    assert reading.mapping["发文机关"] == other and reading.mapping["发文字号"] == "3"  # not the profile's code
+    assert reading.errors and "古教综" not in str(reading.mapping)
+    doc = read_draft(path, tmp_path / "w4", defaults=defaults).document
+    assert doc.issuers == [other] and doc.colophon.printer is None
 
 
 def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> None:
@@ -504,7 +521,7 @@ def test_the_outline_of_a_refused_draft_still_shows_its_headings(tmp_path: Path)
     reading = read(path, tmp_path)
     assert reading.document is None and any("1级标题编号不连续" in p.message for p in reading.errors)
     lines = outline_lines(reading)
-    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日" in lines
+    assert f"标题：{TITLE}" in lines and "  1级标题 三、工作措施" in lines and "成文日期：2026年3月2日（草稿）" in lines
 
 
 def seed_as_draft(path: Path) -> None:
@@ -567,3 +584,76 @@ def test_a_long_recipients_line_and_a_contact_line_above_the_date(tmp_path: Path
     assert len(recipients) > 40 and doc.recipients == recipients
     assert doc.body[-1].text == "联系人：张三，电话0593-1234567"
     assert [s.name for s in doc.signatures] == [ORGAN]  # none in the draft: the 发文机关 signs
+
+
+def test_a_blank_date_field_in_the_body_is_no_date(tmp_path: Path) -> None:
+    """「日期：」 or 「年 月 日」 inside the body (a form's field) is body text; only a blank date ending the
+    letter is its hand date. Signing lines in a filled form (「甲方（盖章）：某县教育局」) stay text."""
+    path = tmp_path / "表.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, "日期：", "甲方（盖章）：某县教育局", CLOSING, ORGAN,
+                               "    年    月    日"]), encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    doc = reading.document
+    assert doc.date is None and reading.origins["成文日期"] == "草稿" and [s.name for s in doc.signatures] == [ORGAN]
+    assert [b.text for b in doc.body] == [BODY, "日期：", "甲方（盖章）：某县教育局", CLOSING]
+    assert not any("草稿没有成文日期" in str(p) for p in reading.warnings)
+
+
+def test_what_follows_the_date_unlabelled(tmp_path: Path) -> None:
+    """A contact line under the date is the 附注 (联系人/联系电话); a titled form after it, not marked
+    “附件”, is set on a page of its own (said); untitled text there is still refused, named."""
+    lines = [TITLE, RECIPIENTS, BODY, CLOSING, ORGAN, DATE, "联系人：张某，联系电话：0591-1234567",
+             "学生信息登记表", "姓名：", "班主任（签名）：      家长（签名）："]
+    path = tmp_path / "后面.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    doc = reading.document
+    assert doc.note == "（联系人：张某；联系电话：0591-1234567）"
+    [page] = doc.issued
+    assert page.title == "学生信息登记表" and page.blocks[0].text == "姓名："
+    assert page.blocks[-1].labels == ["班主任（签名）", "家长（签名）"]
+    assert any("没有“附件”标注" in str(p) for p in reading.warnings)
+    path.write_text("\n".join([*lines[:6], BODY]), encoding="utf-8")
+    reading = read(path, tmp_path / "again")
+    [error] = reading.errors
+    assert str(error).startswith("后面.txt:7: 成文日期之后只能是附件") and BODY[:20] in str(error)
+
+
+@pytest.mark.parametrize(("line", "labels"), [
+    ("教师（签名）：________    校长（签名）：________", (["教师（签名）", "校长（签名）"], False)),
+    ("甲方（盖章）：          乙方（盖章）：", (["甲方（盖章）", "乙方（盖章）"], False)),
+    ("学生家长（签字）：            日期：", (["学生家长（签字）"], True)),
+    ("监护人签名：", (["监护人签名"], False)),
+    ("年   月   日        年   月   日", ([], True)),
+    ("甲方（盖章）：某县教育局", None),  # filled in: text, not a field
+    ("联系电话：", None),
+    ("某县教育局", None),
+])
+def test_signing_lines_as_typed(line: str, labels: tuple | None) -> None:
+    from kongchuo_docs.readers.draft_ending import sign_labels
+
+    assert sign_labels(line) == labels
+
+
+@pytest.mark.parametrize(("line", "hand", "cut"), [
+    ("年  月  日", True, False), ("20XX年", True, False), ("2026年  月  日", True, False),
+    ("二〇  年  月  日", True, False), ("2026年3月2日", False, False), ("日期：", True, False),
+    ("-----------（沿此线剪下）-----------", False, True), ("…………（请沿此线剪下）…………", False, True),
+    ("✂- - - - - - - -", False, True), ("一、总体要求", False, False),
+])
+def test_blank_dates_and_cut_lines(line: str, hand: bool, cut: bool) -> None:
+    from kongchuo_docs.readers.draft_ending import is_cut_line, is_hand_date
+
+    assert (is_hand_date(line), is_cut_line(line)) == (hand, cut)
+
+
+def test_a_reply_slip_titled_as_an_attachment_stays_an_attachment(tmp_path: Path) -> None:
+    """「附件」 over a 「回执」 page: the 附件 it is, not a loose slip."""
+    path = tmp_path / "附件回执.txt"
+    path.write_text("\n".join([TITLE, RECIPIENTS, BODY, "附件：回执", ORGAN, DATE, "附件", "回执", "学校名称："]),
+                    encoding="utf-8")
+    reading = read(path, tmp_path)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    assert [a.title for a in reading.document.attachments] == ["回执"] and reading.document.issued == []

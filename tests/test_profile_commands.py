@@ -128,7 +128,7 @@ def test_build_of_a_draft_takes_the_issuer_from_the_settings_option(tmp_path: Pa
     draft.write_text("古田县教育局关于做好控辍保学工作的通知\n各乡（镇）中心学校：\n为做好工作，特此通知。\n"
                      "古田县教育局\n2026年3月2日\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(draft), "-o", "out", "--format", "docx",
-                                      "--set", "发文字号=3", "--settings", str(profile)])
+                                      "--set", "发文字号=3", "--set", "版记=是", "--settings", str(profile)])
     assert result.exit_code == 0, result.output
     assert "古教综〔2026〕3号" in result.output and "古田县教育局办公室" in result.output
 

@@ -88,3 +88,15 @@ def test_missing_body_and_unknown_key_are_located(tmp_path):
         self_check.build_self_check_files([path], tmp_path / "out")
     text = str(caught.value)
     assert "报告.yaml:6 主要作法" in text and "没有正文" in text
+
+
+def test_a_narrative_sets_its_own_title(tmp_path):
+    """标题 in the YAML replaces the wording's title (a 工作自查报告 titled as the unit titles it); an
+    over-long one is refused at its line, as every title is."""
+    title = "某某镇人民政府关于2026年秋季学期控辍保学工作的自查报告"
+    report = read_narrative_file(_write(tmp_path, HEAD + f"标题: {title}\n" + SECTIONS))
+    doc = narrative_document(report, SAMPLE, unit=None, rounding="half-up", found=[])
+    assert doc.title == title and doc.doc_number == "某政〔2026〕8号"
+    with pytest.raises(InputError) as refused:
+        read_narrative_file(_write(tmp_path, HEAD + "标题: " + "很长" * 60 + "\n" + SECTIONS, "长.yaml"))
+    assert "长.yaml:5" in str(refused.value) and "标题过长" in str(refused.value)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Location, Problem
+from .errors import InputError, KongchuoError, Location, Problem
 from .readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
 from .readers.draft_outline import Paras
 from .readers.notice_keys import KEYS
@@ -144,12 +144,14 @@ def style_findings(reader: NoticeReader, data: Mapping[str, Any]) -> list[Findin
     return found
 
 
-def check_file(path: Path, profile_path: Path | None = None) -> CheckResult:
-    """Check a 公文 YAML file or a draft (with the profile's defaults, as `build` reads it). Files that
-    cannot be read give readable=False."""
+def check_file(path: Path, profile_path: Path | None = None, settings: Mapping[str, Any] | None = None) -> CheckResult:
+    """Check a 公文 YAML file or a draft (with the profile's defaults and the ``--set`` `settings`, as
+    `build` reads it). Files that cannot be read give readable=False."""
     path = Path(path)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
+            if settings:
+                raise KongchuoError("--set 只用于草稿（YAML 请直接修改文件）")
             data = load_yaml(path)
             reader = NoticeReader(path)
             reader.document(data)
@@ -158,7 +160,7 @@ def check_file(path: Path, profile_path: Path | None = None) -> CheckResult:
         from .kinds.draft import draft_defaults
 
         with tempfile.TemporaryDirectory(prefix="kongchuo-check-") as work:
-            reading = read_draft(path, Path(work), defaults=draft_defaults(profile_path))
+            reading = read_draft(path, Path(work), settings=settings, defaults=draft_defaults(profile_path))
             return draft_result(path, reading)
     except InputError as exc:
         unreadable = [Finding(p.location, UNREADABLE, "", SEVERITY[p.severity], p.message, p.value)

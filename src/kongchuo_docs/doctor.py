@@ -136,9 +136,9 @@ def _libreoffice(soffice_version: Callable[[], str | None]) -> Check:
     version = soffice_version()
     if version is None:
         detail = (f"未安装（可选：letters --template 自备 Word 模板的 PDF 由它从同一份 DOCX 转出；"
-                  f"读取 .doc/.wps 草稿）：{OPTIONAL_APT}")
+                  f"读取 .doc/.wps/.odt 草稿）：{OPTIONAL_APT}")
         return Check("LibreOffice", "warning", detail, required=False)
-    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它转出；可读取 .doc/.wps 草稿）",
+    return Check("LibreOffice", "ok", f"{version}（letters --template 的 PDF 由它转出；可读取 .doc/.wps/.odt 草稿）",
                  required=False)
 
 

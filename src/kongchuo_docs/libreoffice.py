@@ -67,13 +67,13 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None, *
 
 
 def convert_to_docx(source: Path, outdir: Path) -> Path:
-    """Convert a .doc/.wps draft to ``outdir/<stem>.docx`` (the source is only read).
+    """Convert a .doc/.wps/.odt draft to ``outdir/<stem>.docx`` (the source is only read).
 
     Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails."""
     exe = soffice_path()
     if exe is None:
         raise EnvironmentProblem(
-            f"{source.name}：未安装 LibreOffice，无法读取 .doc/.wps 文件。请在 Word 或 WPS 中打开它，"
+            f"{source.name}：未安装 LibreOffice，无法读取 .doc/.wps/.odt 文件。请在 Word 或 WPS 中打开它，"
             f"“另存为”Word 文档（*.docx）后再运行；或安装 LibreOffice：{INSTALL_HINT}"
         )
     return _convert(exe, source, outdir, "docx:MS Word 2007 XML", dict(os.environ))

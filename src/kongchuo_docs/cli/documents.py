@@ -19,7 +19,7 @@ def build(
     inputs: Annotated[
         list[Path],
         typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
-                       "（.docx、.doc、.wps、.txt、.md，可给多个或文件夹）。", show_default=False),
+                       "（.docx、.doc、.wps、.odt、.txt、.md，可给多个或文件夹）。", show_default=False),
     ],
     output: OutOption = Path("out"),
     formats: Annotated[
@@ -29,14 +29,16 @@ def build(
     set_values: Annotated[
         list[str] | None,
         typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
-                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份。"),
+                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份；--set 版记=是 加上版记；"
+                     "--set 成文日期=手填 留空日期待手写。"),
     ] = None,
     settings: SettingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
 
-    草稿中没有的发文机关、文号代字、印发机关取自单位设置。
+    发文机关取自草稿（“…文件”一行、标题或署名）；都没有时按无版头排。草稿由单位设置中的本单位署名时，
+    文号代字、印发机关取自单位设置；版记只在草稿有版记或 --set 版记=是 时排印。
     """
     from ..kinds.draft import build_draft_files, is_draft
     from ..kinds.notice import build_notice_files
@@ -57,18 +59,23 @@ def build(
 @app.command("check")
 def check(
     input_file: Annotated[
-        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.txt、.md）。", show_default=False)
+        Path, typer.Argument(help="公文的 YAML 文件或草稿（.docx、.doc、.wps、.odt、.txt、.md）。", show_default=False)
     ],
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），与 build 相同，如 --set 格式=无版头。"),
+    ] = None,
     settings: SettingsOption = None,
 ) -> None:
     """检查公文或草稿而不生成：列出每个问题的位置、规则、依据条款和程度（错误／更正／提示）。
 
-    退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
+    草稿按 build 的读法检查（同样的 --set 和单位设置）。退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
     """
     from ..check import check_file
+    from ..readers.draft import parse_settings
 
     try:
-        result = check_file(input_file, settings)
+        result = check_file(input_file, settings, parse_settings(set_values or []))
     except KongchuoError as exc:
         console.err.print(f"错误：{exc}", markup=False)
         raise typer.Exit(2) from None

@@ -1,4 +1,4 @@
-"""Drafts (.docx, .doc/.wps, .txt, .md) → 公文: each draft's outline printed, its equivalent YAML,
+"""Drafts (.docx, .doc/.wps/.odt, .txt, .md) → 公文: each draft's outline printed, its equivalent YAML,
 pictures, DOCX and PDF written, listed as kind ``notice``. Several drafts are read first and
 written together, all or nothing."""
 
@@ -12,7 +12,15 @@ from typing import Any
 from .. import console
 from ..errors import InputError, KongchuoError
 from ..output import OutputSet
-from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, DraftReading, mapping_yaml, outline_lines, read_draft
+from ..readers.draft import (
+    DRAFT_SUFFIXES,
+    SUFFIX_NAMES,
+    DraftDefaults,
+    DraftReading,
+    mapping_yaml,
+    outline_lines,
+    read_draft,
+)
 from ..store.issuing import Numbering
 from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
@@ -31,7 +39,7 @@ def draft_files(sources: Sequence[Path]) -> list[Path]:
             found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES
                            and not p.name.startswith(("~$", ".")))
             if not found:
-                raise KongchuoError(f"文件夹 {source} 中没有草稿（.docx、.doc、.wps、.txt、.md）")
+                raise KongchuoError(f"文件夹 {source} 中没有草稿（{SUFFIX_NAMES}）")
             out += found
         elif not source.is_file():
             raise KongchuoError(f"找不到输入文件：{source}")
@@ -41,23 +49,22 @@ def draft_files(sources: Sequence[Path]) -> list[Path]:
 
 
 def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
-    """发文机关, 文号代字 and 印发机关 from the 单位设置 profile, when there is one."""
+    """The 单位设置's own organ, its 文号代字 and 印发机关 (for the drafts that organ issues), when there is one."""
     from ..profile import load_profile
 
     profile = load_profile(profile_path, required=False)
     if profile is None:
         return DraftDefaults()
-    source = profile.source.name if profile.source else "单位设置"
     return DraftDefaults(issuer=profile.bureau, number_code=profile.number_code("通知") or None,
-                         printer=profile.office, source=source)
+                         printer=profile.office)
 
 
 def build_draft_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
                       settings: Mapping[str, Any] | None = None, profile_path: Path | None = None,
                       pdfa: str = DEFAULT_LEVEL) -> list[str]:
     """``kongchuo-docs build 草稿.docx …``: every draft read and its outline shown first; any error
-    in any draft stops the run before anything is written. The profile supplies 发文机关, 文号代字
-    and 印发机关 where a draft has none."""
+    in any draft stops the run before anything is written. The profile supplies 文号代字 and 印发机关
+    for drafts its own organ issues (`readers.draft.read_draft`)."""
     paths = draft_files(sources)
     defaults = draft_defaults(profile_path)
     with tempfile.TemporaryDirectory(prefix="kongchuo-drafts-") as work:

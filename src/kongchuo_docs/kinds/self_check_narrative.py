@@ -1,11 +1,12 @@
 """自查报告 as units write them (自检自查报告): a narrative YAML instead of the filled 自查表.
 
 The YAML carries the 自查表's header fields (单位名称, 单位类型, 报告日期, 发文字号, 签发人, 自查时段,
-依据文号), the body either as sections — 基本情况, 主要做法, 存在问题, 下一步打算, each a block of
-text pasted from Word (one line one paragraph, （一） headings recognised) — or whole as 正文 (with its
-own 一、 headings), and any counts of the 自查表 it wants to state. Counts that are given are checked
-with the 自查表's own checks (`self_check.inconsistencies` on the given counts); when every count is
-given the report also gets the 辍学情况统计表.
+依据文号), optionally its own 标题 (else the wording's), the body either as sections — 基本情况,
+主要做法, 存在问题, 下一步打算, each a block of text pasted from Word (one line one paragraph, （一）
+headings recognised) — or whole as 正文 (with its own 一、 headings), and any counts of the 自查表 it
+wants to state. Counts that are given are checked with the 自查表's own checks
+(`self_check.inconsistencies` on the given counts); when every count is given the report also gets
+the 辍学情况统计表.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from .. import stats
 from ..errors import Location, Problem, Problems
 from ..model import Block, Document, Heading, Paragraph
+from ..model.limits import title_problem
 from ..profile import Profile
 from ..readers.body_text import SourceLine, int_to_cn, parse_body
 from ..readers.normalize import checked_doc_number
@@ -30,6 +32,7 @@ from .self_check import COUNT_KEYS, FORM, FormRejected, SelfCheck, report_docume
 SECTIONS = ("基本情况", "主要做法", "存在问题", "下一步打算")
 """The sections of a narrative report, in order (keys of the YAML)."""
 BODY_KEY = "正文"
+TITLE_KEY = "标题"  # the report's own title, in place of the wording's "关于…的自查报告"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Narrative:
     body: tuple[Block, ...]
     given: frozenset[str]
     complete: bool  # every count the 自查表 requires is given: the report gets the 统计表
+    title: str | None = None  # the YAML's 标题, else the wording's
 
 
 def is_narrative(data: Mapping[Any, Any]) -> bool:
@@ -63,13 +67,16 @@ def read_narrative(path: Path, data: Mapping[Any, Any]) -> Narrative:
                               for c in schema.columns)
     )  # fmt: skip
     problems = Problems()
-    record = read_record(data, relaxed, path.name, problems, ignore=(*SECTIONS, BODY_KEY))
+    record = read_record(data, relaxed, path.name, problems, ignore=(*SECTIONS, BODY_KEY, TITLE_KEY))
     values, locations = record.values, record.locations
     if values.get("doc_number"):
         values["doc_number"] = checked_doc_number(values["doc_number"], locations["doc_number"], problems)
     given = frozenset(key for key in COUNT_KEYS if values.get(key) is not None)
     required = {c.key for c in schema.columns if c.required and c.key in COUNT_KEYS}
     lines = getattr(data, "lines", {})
+    title = " ".join(str(data.get(TITLE_KEY) or "").split()) or None
+    if title and title_problem(title):
+        problems.error(Location(path.name, line=lines.get(TITLE_KEY), column=TITLE_KEY), title_problem(title))
     body: list[Block] = []
     if BODY_KEY in data:
         body = parse_body(_source_lines(data[BODY_KEY], path, lines.get(BODY_KEY)), problems)
@@ -83,7 +90,7 @@ def read_narrative(path: Path, data: Mapping[Any, Any]) -> Narrative:
     if problems.errors:
         raise FormRejected(problems.items, unit=values.get("unit"))
     form = SelfCheck(path, values, locations, tuple(problems.warnings))
-    return Narrative(form, tuple(body), given, required <= given)
+    return Narrative(form, tuple(body), given, required <= given, title)
 
 
 def _source_lines(text: object, path: Path, key_line: int | None) -> list[SourceLine]:
@@ -105,5 +112,6 @@ def narrative_document(
     if isinstance(report.body[0], Heading):
         w = load_wording("report", "self_check.yaml")
         opening = [Paragraph(text=render(w["opening"], **template_values(report.form, profile, rounding)))]
-    return report_document(report.form, profile, [*opening, *report.body], unit=unit, rounding=rounding,
-                           found=found, table=report.complete)  # fmt: skip
+    document = report_document(report.form, profile, [*opening, *report.body], unit=unit, rounding=rounding,
+                               found=found, table=report.complete)  # fmt: skip
+    return document.model_copy(update={"title": report.title}) if report.title else document

@@ -26,11 +26,19 @@ from .draft_outline import DraftItem
 EMU_PER_MM = 36000
 DEFAULT_PICTURE_MM = 120.0  # a picture whose size the draft does not say
 MAX_SPAN = 63  # columns a merged cell may cover (Word's own limit)
+STYLED_CHARS = 200  # longer paragraphs are body text: their runs' bold and size decide nothing (and cost)
 INDENT_TWIPS = 4 * 320  # four 16 pt characters: a signature block's left indent, in twips
 _TEXT_BOX = (qn("w:txbxContent"),)
 _SKIP = {qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:pPr"), qn("w:rPr"),
          qn("w:commentReference")}
 _NOTES = {qn("w:footnoteReference"): "脚注", qn("w:endnoteReference"): "尾注"}
+# tags `_walk` meets once per run: named once here (qn() per element made long paragraphs slow)
+_DELETED = {qn("w:del"), qn("w:moveFrom")}
+_INSERTED = {qn("w:ins"), qn("w:moveTo")}
+_TEXT, _RUN, _VAL = qn("w:t"), qn("w:r"), qn("w:val")
+_SIZE, _BOLD = f'{qn("w:rPr")}/{qn("w:sz")}', f'{qn("w:rPr")}/{qn("w:b")}'
+_TABS = {qn("w:tab"), qn("w:ptab")}
+_PICTURES = {qn("w:drawing"), qn("w:pict"), qn("w:object")}
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
@@ -38,6 +46,9 @@ _EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}e
 _VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _IDEOGRAPH = "甲乙丙丁戊己庚辛壬癸"
+# numFmt values Word draws as 一、二、三: LibreOffice saves a .doc's 一、 as taiwaneseCountingThousand
+_CHINESE_COUNTING = {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
+                     "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"}
 
 
 @dataclass
@@ -74,8 +85,7 @@ def _int(value: str | None, default: int) -> int:
 
 def _format_number(n: int, fmt: str) -> str:
     """A list counter as Word draws it for numFmt `fmt`."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
-               "taiwaneseCounting", "ideographDigital"):
+    if fmt in _CHINESE_COUNTING:
         return int_to_cn(n) if n <= 99 else str(n)
     if fmt == "ideographTraditional":
         return _IDEOGRAPH[(n - 1) % len(_IDEOGRAPH)]
@@ -214,8 +224,10 @@ class _DocxReader:
         if text.strip() and not heading_of(text.strip()) and self._heading_style(style):
             self.problems.warning(where, "用了标题样式但没有编号（一、（一）1.），按正文段落排；需要时在文字前加上编号",
                                   text.strip()[:20])
-        items = [DraftItem(number=number, text=text, align=self._align(p, style), bold=self._bold(p, style),
-                           size_pt=self._size(p, style), indented=self._indented(p, style))]
+        styled = len(text) <= STYLED_CHARS  # a title or 署名 line: its bold and size are looked at
+        items = [DraftItem(number=number, text=text, align=self._align(p, style),
+                           bold=styled and self._bold(p, style), size_pt=self._size(p, style) if styled else None,
+                           indented=self._indented(p, style))]
         for picture in pictures:
             items.append(DraftItem(number=number, image=picture))
         return items
@@ -225,18 +237,18 @@ class _DocxReader:
         for child in el:
             tag = child.tag
             if tag in _SKIP or tag == _MC_FALLBACK:
-                if tag in (qn("w:del"), qn("w:moveFrom")):
+                if tag in _DELETED:
                     self.changes[1] += 1
                 continue
-            if tag in (qn("w:ins"), qn("w:moveTo")):
+            if tag in _INSERTED:
                 self.changes[0] += 1
             if tag in _NOTES:
                 self.problems.warning(where, f"{_NOTES[tag]}未读取：公文正文不用脚注，请把内容写入正文或附注")
-            elif tag == qn("w:t"):
+            elif tag == _TEXT:
                 parts.append(child.text or "")
-            elif tag in (qn("w:tab"), qn("w:ptab")):
+            elif tag in _TABS:
                 parts.append(" ")
-            elif tag in (qn("w:drawing"), qn("w:pict"), qn("w:object")):
+            elif tag in _PICTURES:
                 self._drawing(child, pictures, where)
             else:
                 self._walk(child, parts, pictures, where)
@@ -341,22 +353,21 @@ class _DocxReader:
         return _int(left, 0) >= INDENT_TWIPS
 
     def _bold(self, p: etree._Element, style: list[etree._Element]) -> bool:
-        runs = [r for r in p.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
+        runs = [r for r in p.iter(_RUN) if "".join(t.text or "" for t in r.iter(_TEXT)).strip()]
         if not runs:
             return False
         style_bold = self._first(style, f"{qn('w:rPr')}/{qn('w:b')}")
         default = style_bold is not None and style_bold.get(qn("w:val"), "1") not in ("0", "false")
         for r in runs:
-            b = r.find(f"{qn('w:rPr')}/{qn('w:b')}")
-            bold = default if b is None else b.get(qn("w:val"), "1") not in ("0", "false")
+            b = r.find(_BOLD)
+            bold = default if b is None else b.get(_VAL, "1") not in ("0", "false")
             if not bold:
                 return False
         return True
 
     def _size(self, p: etree._Element, style: list[etree._Element]) -> float | None:
         """The largest run size in pt (w:sz is in half-points)."""
-        sizes = [int(sz.get(qn("w:val"))) / 2 for r in p.iter(qn("w:r"))
-                 for sz in r.findall(f"{qn('w:rPr')}/{qn('w:sz')}") if sz.get(qn("w:val"), "").isdigit()]
+        sizes = [int(sz.get(_VAL)) / 2 for r in p.iter(_RUN) for sz in r.findall(_SIZE) if sz.get(_VAL, "").isdigit()]
         if sizes:
             return max(sizes)
         sz = self._first(style, f"{qn('w:rPr')}/{qn('w:sz')}")

@@ -15,7 +15,17 @@ from typing import Any
 
 from ..errors import Location, Problems
 from .body_text import heading_of
-from .normalize import NormalizeError, normalize_doc_number, parse_date
+from .draft_ending import (
+    CONTACT,
+    SignBlock,
+    doc_number_of,
+    is_cut_line,
+    is_hand_date,
+    receipt_start,
+    sign_block_start,
+    sign_labels,
+)
+from .normalize import NormalizeError, parse_date
 from .yaml_records import LineDict
 
 SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
@@ -29,9 +39,11 @@ CC = re.compile(r"抄\s*送\s*[：:]\s*(.+)")
 MARK = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)\s*文\s*件")  # a 发文机关标志 typed into the draft
 ISSUING = re.compile(r"印发|转发")  # a notice that issues or forwards the document printed after it
 NOTE = re.compile(r"[（(][^（）()]+[）)]")  # 附注 under the date: （此件公开发布）
+RECIPIENT_NOTE = re.compile(r"(.+?[：:])\s*([（(][^（）()]{1,20}[）)])")  # 赵某某：（监护人姓名）
 PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
 END_PUNCTUATION = "。；，、！？.;,!?"
+HAND = "手填"  # the 成文日期 of a draft dated by hand
 
 
 @dataclass(frozen=True)
@@ -124,15 +136,18 @@ class _Recogniser:
         if not any(i.is_text for i in items):
             self.problems.error(Location(self.file), "草稿中没有文字，无法识别为公文")
             return self.data
-        items = self.colophon(items)
+        items = self.receipt(self.colophon(items))
         date_at = self.date(items)
         if date_at is None:
             return self.data
         head, tail = items[:date_at], items[date_at + 1:]
-        head = self.signatures(head, items[date_at])
+        date_item = items[date_at] if date_at < len(items) else None
+        head = self.sign_fields(head)
+        head = self.signatures(head, date_item)
         head = self.title(head)
         self.body_and_notes(head)
         self.attachments(tail)
+        self.separate_attachments()
         return self.data
 
     # ------------------------------------------------------------ from the end
@@ -162,12 +177,12 @@ class _Recogniser:
         return items[:end]
 
     def date(self, items: list[DraftItem]) -> int | None:
-        """The 成文日期: the one short paragraph that is only a date, before any 附件 page."""
+        """The 成文日期: the one short paragraph that is only a date, before any 附件 page. A draft
+        without one is dated by hand: at its blank date line ("年 月 日"), else after its last line
+        (the index returned is then len(items)). None: two dates (an error)."""
         dates = [n for n, i in enumerate(items) if i.is_text and _date_of(i.text)]
         if not dates:
-            last = next((i for i in reversed(items) if i.is_text), None)
-            self.problems.error(self.where(last), "找不到成文日期：署名下应有一行日期，如 2026年3月2日")
-            return None
+            return self.hand_date(items)
         first = dates[0]
         later = [n for n in dates[1:] if not any(ATTACHMENT_LABEL.fullmatch(items[k].text.strip())
                                                  and items[k].is_text for k in range(first + 1, n))]
@@ -184,7 +199,80 @@ class _Recogniser:
         _put(self.data, "成文日期", _squeeze(item.text), item.number)
         return first
 
-    def signatures(self, head: list[DraftItem], date: DraftItem) -> list[DraftItem]:
+    def hand_date(self, items: list[DraftItem]) -> int:
+        """No typed date: the first blank date line ending the letter (only a 附注 or 附件 pages after
+        it) that is not under signing lines, else the end."""
+        blank = [n for n, i in enumerate(items) if n > 0 and i.is_text and is_hand_date(i.text)
+                 and sign_labels(items[n - 1].text) is None and self._ends_letter(items, n)]
+        if blank:
+            _put(self.data, "成文日期", HAND, items[blank[0]].number)
+            return blank[0]
+        _put(self.data, "成文日期", HAND, None)
+        self.data.defaulted = {"成文日期"}
+        last = next(i for i in reversed(items) if i.is_text)
+        self.problems.warning(self.where(last), "草稿没有成文日期：按手填排（留空“年 月 日”，印出后手写）；"
+                              "要印出日期时在署名下加一行日期，或用 --set 成文日期=2026年3月2日")
+        return len(items)
+
+    def _ends_letter(self, items: list[DraftItem], n: int) -> bool:
+        """Item n is the letter's last line: after it only a 附注 line, then nothing or 附件 pages."""
+        after = items[n + 1:]
+        if after and after[0].is_text and NOTE.fullmatch(after[0].text.strip()):
+            after = after[1:]
+        return not after or self._label(after[0]) is not None
+
+    def receipt(self, items: list[DraftItem]) -> list[DraftItem]:
+        """A 送达回证/回执 at the end of a letter: its own page (kept as text) after the letter; the cut
+        line above it dropped."""
+        start = receipt_start(items)
+        if start is None:
+            return items
+        end = start
+        while end > 1 and items[end - 1].is_text and is_cut_line(items[end - 1].text):
+            end -= 1
+        page = self.own_page(items[start:])
+        self.problems.warning(self.where(items[start]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
+        return items[:end]
+
+    def own_page(self, items: list[DraftItem]) -> LineDict:
+        """Items after the letter set on a page of their own, as typed (a 印发件 of the YAML): the first
+        line its title, signing lines at its end its 签字栏; cut lines dropped."""
+        page = _located(items[0].number)
+        _put(page, "标题", re.sub(r"\s", "", items[0].text), items[0].number)
+        lines = [i for i in items[1:] if not (i.is_text and is_cut_line(i.text))]
+        signed_at, block = sign_block_start(lines)
+        body = Paras()
+        for item in lines[:signed_at]:
+            body.add(_block(item), item.number)
+        if body:
+            _put(page, "正文", body, body.numbers[0])
+        if block is not None:
+            _put(page, "签字栏", self.sign_mapping(block, dated=block.dated), block.number)
+        pages = self.data.get("印发件")
+        _put(self.data, "印发件", [*pages, page] if isinstance(pages, list) else [page], page.line)
+        return page
+
+    def sign_fields(self, head: list[DraftItem]) -> list[DraftItem]:
+        """Signing lines ("教师（签名）：", "甲方（盖章）：") right above the date (or at the end of an
+        undated draft) → 签字栏 with writing space."""
+        start, block = sign_block_start(head)
+        if block is None:
+            return head
+        dated = block.dated or "成文日期" in getattr(self.data, "defaulted", ())
+        _put(self.data, "签字栏", self.sign_mapping(block, dated=dated), block.number)
+        return head[:start]
+
+    @staticmethod
+    def sign_mapping(block: SignBlock, *, dated: bool) -> LineDict:
+        """A 签字栏 as the YAML reader takes it: 栏目, 每行, 日期."""
+        fields = _located(block.number)
+        _put(fields, "栏目", block.labels, block.number)
+        _put(fields, "每行", block.per_row, block.number)
+        if dated:
+            _put(fields, "日期", "是", block.number)
+        return fields
+
+    def signatures(self, head: list[DraftItem], date: DraftItem | None) -> list[DraftItem]:
         """署名: the short lines right above the date (several for 联合行文), set off as the date is
         (right-aligned, centred or indented) when the date is."""
         names: list[DraftItem] = []
@@ -195,7 +283,7 @@ class _Recogniser:
             if (not item.is_text or len(text) > SHORT_LINE or text[-1] in END_PUNCTUATION + "：:"
                     or NOTE_START.fullmatch(text) or NOTE_ITEM.fullmatch(text) or heading_of(text)
                     or re.search(r"[：:]", text) or (names and NOTE.fullmatch(text))
-                    or (_set_off(date) and not _set_off(item))):
+                    or (date is not None and _set_off(date) and not _set_off(item))):
                 break
             names.insert(0, item)
             end -= 1
@@ -213,16 +301,14 @@ class _Recogniser:
         start = 0
         while start < min(2, len(head) - 1) and head[start].is_text:
             text = head[start].text.strip()
-            try:
-                normalize_doc_number(text)
-            except NormalizeError:
-                if not (MARK.fullmatch(text) and "发文机关" not in self.data):
-                    break
-                _put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
-            else:
+            if doc_number_of(head[start]) is not None:
                 if "发文字号" in self.data:
                     break
-                _put(self.data, "发文字号", text, head[start].number)
+                _put(self.data, "发文字号", doc_number_of(head[start]), head[start].number)
+            elif MARK.fullmatch(text) and "发文机关" not in self.data:
+                _put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
+            else:
+                break
             start += 1
         rest = head[start:]
         first = rest[0] if rest else None
@@ -235,8 +321,16 @@ class _Recogniser:
         lines = rest[:count]
         _put(self.data, "标题", "".join(i.text.strip() for i in lines), first.number)
         rest = rest[count:]
+        if rest and doc_number_of(rest[0]) is not None and "发文字号" not in self.data:  # typed under the title
+            _put(self.data, "发文字号", doc_number_of(rest[0]), rest[0].number)
+            rest = rest[1:]
         if rest and rest[0].is_text and self._recipient_like(rest[0]):
-            _put(self.data, "主送", rest[0].text.strip(), rest[0].number)
+            text = rest[0].text.strip()
+            noted = RECIPIENT_NOTE.fullmatch(text)
+            if noted:
+                text = noted[1]
+                self.problems.warning(self.where(rest[0]), f"主送后的括注“{noted[2]}”是填写提示，不印出")
+            _put(self.data, "主送", text, rest[0].number)
             rest = rest[1:]
         return rest
 
@@ -244,6 +338,8 @@ class _Recogniser:
         """How many paragraphs the title spans: all before a 主送 line in the first four, else
         those formatted like the first."""
         for n in range(1, min(TITLE_LINES, len(items) - 1) + 1):
+            if doc_number_of(items[n]) is not None:
+                return n
             if self._recipient_like(items[n]):
                 candidates = items[:n]
                 if all(i.is_text and len(i.text.strip()) <= SHORT_LINE and "。" not in i.text for i in candidates):
@@ -255,7 +351,7 @@ class _Recogniser:
         while (styled and count < min(TITLE_LINES, len(items)) and items[count].is_text
                and (items[count].align, items[count].bold, items[count].size_pt)
                == (first.align, first.bold, first.size_pt)
-               and not self._recipient_like(items[count])):
+               and not self._recipient_like(items[count]) and doc_number_of(items[count]) is None):
             count += 1
         return count
 
@@ -264,6 +360,8 @@ class _Recogniser:
         """A 主送 line: ends in a colon, no full stop; short, or a longer list of organs that reads as no
         sentence ("…通知如下：" is body text)."""
         text = item.text.strip()
+        noted = RECIPIENT_NOTE.fullmatch(text)
+        text = noted[1] if noted else text
         if not (item.is_text and text and text[-1] in "：:" and "。" not in text):
             return False
         return len(text) <= SHORT_LINE or (len(text) <= LONG_RECIPIENTS and not SENTENCE_WORDS.search(text))
@@ -292,11 +390,20 @@ class _Recogniser:
         if items and items[0].is_text and NOTE.fullmatch(items[0].text.strip()):
             _put(self.data, "附注", items[0].text.strip(), items[0].number)
             items = items[1:]
+        contact = CONTACT.fullmatch(items[0].text.strip()) if items and items[0].is_text else None
+        if contact and "附注" not in self.data:  # 联系人：张三，电话：1234567 under the date
+            _put(self.data, "联系人", contact["who"], items[0].number)
+            _put(self.data, "联系电话", contact["phone"].strip(), items[0].number)
+            items = items[1:]
         owner = self.data
         if items and not self._starts_attachment(items, 0) and ISSUING.search(str(self.data.get("标题", ""))):
             end = next((n for n in range(len(items)) if self._starts_attachment(items, n)), len(items))
             owner = self.issued(items[:end])
             items = items[end:]
+        start = next((n for n, item in enumerate(items) if self._label(item)), len(items))
+        if start:
+            self.loose_page(items[:start])
+            items = items[start:]
         found: list[LineDict] = []
         current: LineDict | None = None
         for item in items:
@@ -306,11 +413,6 @@ class _Recogniser:
                 if label[2]:
                     _put(current, "标题", label[2].strip(), item.number)
                 found.append(current)
-                continue
-            if current is None:
-                self.problems.error(self.where(item),
-                                    "成文日期之后只能是附件（以“附件1”等一行开始）或版记（抄送、印发）",
-                                    item.text.strip()[:20] if item.is_text else None)
                 continue
             if "标题" not in current and item.is_text:
                 _put(current, "标题", item.text.strip(), item.number)
@@ -323,6 +425,37 @@ class _Recogniser:
         if found:
             target = owner if "附件说明" in owner or owner is self.data else self.data
             _put(target, "附件", found, found[0].line)
+
+    def loose_page(self, items: list[DraftItem]) -> None:
+        """What follows the date unlabelled (a form, a list with its own title): a page of its own, as
+        typed, with a warning; text with no title line cannot be placed (an error)."""
+        first = items[0]
+        text = first.text.strip()
+        if first.is_text and len(text) <= SHORT_LINE and text[-1] not in END_PUNCTUATION + "：:":
+            page = self.own_page(items)
+            self.problems.warning(self.where(first), f"成文日期之后的“{page['标题']}”没有“附件”标注："
+                                  "另起一页按原文排印；是附件时在它上面加一行“附件”")
+            return
+        self.problems.error(self.where(first), "成文日期之后只能是附件（以“附件1”等一行开始）、另页的回执或表格"
+                            "（第一行为标题）或版记（抄送、印发）", text[:20] if first.is_text else None)
+
+    def separate_attachments(self) -> None:
+        """附件说明 naming 附件 the draft does not hold (they travel as separate files): printed as the
+        body's last lines, with a note, instead of refused."""
+        notes = self.data.get("附件说明")
+        issued = self.data.get("印发件")
+        held = [d for d in (issued if isinstance(issued, list) else [issued]) if isinstance(d, dict) and "附件" in d]
+        if not notes or "附件" in self.data or held:
+            return
+        number = self.data.lines.get("附件说明")
+        body = self.data.get("正文")
+        if body is None:
+            body = Paras()
+            _put(self.data, "正文", body, number)
+        body.add("附件：" + "\u3000".join(notes), number)  # one paragraph: "2. …" is no heading here
+        del self.data["附件说明"]
+        self.problems.warning(locate(self.file, number, self.by_line),
+                              "附件说明所列的附件不在草稿中（另行发送）：附件说明排在正文末段，附件请另附")
 
     @staticmethod
     def _label(item: DraftItem) -> re.Match[str] | None:
@@ -350,7 +483,8 @@ class _Recogniser:
         issued = _located(first.number)
         _put(issued, "标题", "".join(i.text.strip() for i in items[:count]), first.number)
         self.body_and_notes(items[count:], issued)
-        _put(self.data, "印发件", issued, first.number)
+        slip = self.data.get("印发件")  # a 送达回证 page found first goes after the issued document
+        _put(self.data, "印发件", [issued, *slip] if isinstance(slip, list) else issued, first.number)
         return issued
 
 

@@ -59,7 +59,7 @@ class BlockReaders:
             if not f:
                 continue
             title = self.title(*f.get("title", (None, self.loc(item, None, "标题"))))
-            body = self.body(*f.get("body", (None, loc)))
+            body = self.body(*f.get("body", (None, loc))) + self.sign_fields(*f.get("sign_fields", (None, loc)))
             attachments = self.attachments(*f.get("attachments", (None, loc)))
             self.check_notes(f.get("attachment_notes"), attachments, [], item)
             if title:

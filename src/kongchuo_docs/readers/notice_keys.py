@@ -32,7 +32,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "colophon": ("版记", "colophon"),
     "author": ("作者", "author"),
 }
-ISSUED_KEYS = {k: KEYS[k] for k in ("title", "body", "attachments", "attachment_notes")}
+ISSUED_KEYS = {k: KEYS[k] for k in ("title", "body", "attachments", "attachment_notes", "sign_fields")}
 ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "number"),
     "title": ("标题", "title"),

@@ -249,8 +249,8 @@ class NoticeReader(BlockReaders):
         issued = self.issued(*get("issued"))
         self.check_notes(f.get("attachment_notes"), attachments, issued, data)
         signatures = self.signatures(get("signatures"), get("signature_note"), issuers)
-        if not signatures and not issuers:
-            self.problems.error(get("signatures")[1], "无版头的文件没有发文机关时，“署名”必填")
+        if not signatures and not issuers and "sign_fields" not in f:  # a 责任书 is signed in its 签字栏
+            self.problems.warning(get("signatures")[1], "没有署名和发文机关：按无版头排，不印署名")
         seal = self.boolean(*get("seal")) if "seal" in f else False
         date_value, date_loc = get("date")
         by_hand = isinstance(date_value, str) and HAND_DATE.match(date_value.strip()) is not None

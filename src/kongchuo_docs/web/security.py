@@ -97,7 +97,7 @@ async def read_uploads(files: list[UploadFile], suffixes: tuple[str, ...]) -> li
         data = await item.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise UploadRejected(f"{name}：文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB。")
-        if suffix in (".xlsx", ".xlsm", ".docx", ".zip"):
+        if suffix in (".xlsx", ".xlsm", ".docx", ".odt", ".zip"):
             check_zip(name, data)
         accepted.append(Upload(name, suffix, data))
     return accepted

@@ -1,0 +1,122 @@
+"""The end of a draft as clerks type it: signing lines (签字栏), a date left for the hand, a 送达回证 or
+回执 after the date, and the cut line above it.
+
+Pure text tests on `DraftItem`s; `draft_outline` decides where each found part goes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .normalize import NormalizeError, normalize_doc_number
+
+if TYPE_CHECKING:
+    from .draft_outline import DraftItem
+
+_BLANK = r"[\s_＿Xx×Ｘ○〇\u3000]*"
+# a date left for the hand: "年 月 日", "20  年  月  日", "____年__月__日", "20XX年X月X日", "20XX年", "日期："
+_YEAR = r"(?:20\d{2}|20|二〇|二○|二0)?"
+HAND_DATE = re.compile(rf"{_YEAR}{_BLANK}年(?:{_BLANK}月{_BLANK}日)?|日\s*期\s*[：:]{_BLANK}")
+_HAND_DATE_IN_LINE = re.compile(rf"{_YEAR}{_BLANK}年{_BLANK}月{_BLANK}日|日\s*期\s*[：:]")
+SIGN_WORDS = re.compile(r"签\s*名|签\s*字|盖\s*章|签\s*章|手\s*印|捺\s*印")
+# one signing field: a label naming a signature or seal, its colon, then only writing space
+_SIGN_FIELD = re.compile(r"(?P<label>[^\s：:_＿]{1,20}?)\s*[：:]?[\s_＿]*")
+_FIELD_GAP = re.compile(r"[ \t]{2,}|[\u3000\t]+")  # what separates two fields typed on one line
+RECEIPT = re.compile(r"[\u4e00-\u9fff（）()]{0,16}(送达回证|回执|回条|回单)")
+_CUT = re.compile(r"[-－—–─━…⋯·.．=＝~～✂✄✁✃_＿*＊\s]{4,}")
+_CUT_WORDS = re.compile(r"[（(]?请?沿?(此|虚)?线?(剪|撕|裁)[下开]?(此联|交回|后交回|寄回)*[）)]?")
+ATTACHMENT_LABEL = re.compile(r"附\s*件\s*\d*\s*[：:]?")  # "附件2" over an 附件's title
+# 联系人：张三，联系电话：1234567 typed under the date (the 附注 of a 请示)
+CONTACT = re.compile(r"[（(]?联\s*系\s*人\s*[：:]\s*(?P<who>[^，,；;\s）)]+)[\s，,；;]*(?:联\s*系\s*)?电\s*话\s*"
+                     r"[：:]\s*(?P<phone>[\d\-－— ]{5,20})[）)。]?")
+MAX_PER_ROW = 4  # 签字栏 fields on one line (the model's limit)
+_PLACEHOLDER = "〈日期〉"
+
+
+@dataclass(frozen=True)
+class SignBlock:
+    """签字栏 found in a draft: its labels in reading order, fields per line, a blank date under them."""
+
+    labels: list[str]
+    per_row: int
+    dated: bool
+    number: int  # the first line's paragraph (or line) number
+
+
+def is_hand_date(text: str) -> bool:
+    """A line that is only a date left for the hand ("年 月 日", "20XX年")."""
+    squeezed = text.strip()
+    return 0 < len(squeezed) <= 24 and HAND_DATE.fullmatch(squeezed) is not None
+
+
+def sign_labels(text: str) -> tuple[list[str], bool] | None:
+    """The signing fields of one line ("教师（签名）：____  校长（签名）：____" → [教师（签名）, 校长（签名）])
+    and whether it holds a blank date; None when the line is not only signing fields (and dates)."""
+    marked = _HAND_DATE_IN_LINE.sub(f"  {_PLACEHOLDER}  ", text.strip())
+    labels: list[str] = []
+    dated = False
+    for segment in filter(None, (s.strip(" _＿") for s in _FIELD_GAP.split(marked))):
+        if _PLACEHOLDER in segment:
+            if segment.replace(_PLACEHOLDER, "").strip(" _＿：:"):
+                return None
+            dated = True
+            continue
+        field = _SIGN_FIELD.fullmatch(segment)
+        if field is None or not SIGN_WORDS.search(field["label"]):
+            return None
+        labels.append(field["label"].rstrip("：:"))
+    return (labels, dated) if labels or dated else None
+
+
+def sign_block_start(items: list[DraftItem]) -> tuple[int, SignBlock | None]:
+    """Where the signing lines at the end of `items` begin (len(items) when there are none) and the
+    签字栏 they make. Blank-date lines among them date the fields."""
+    start = len(items)
+    labels: list[str] = []
+    dated = False
+    per_row = 1
+    while start > 0 and items[start - 1].is_text:
+        found = sign_labels(items[start - 1].text)
+        if found is None:
+            break
+        labels = found[0] + labels
+        dated |= found[1]
+        per_row = max(per_row, len(found[0]))
+        start -= 1
+    if not labels:
+        return len(items), None
+    return start, SignBlock(labels, min(per_row, MAX_PER_ROW), dated, items[start].number)
+
+
+def doc_number_of(item: DraftItem) -> str | None:
+    """The 发文字号 a line holds (any brackets, 第, 虚位, in round brackets or not), as typed; else None."""
+    if not item.is_text:
+        return None
+    text = item.text.strip()
+    wrapped = re.fullmatch(r"[（(](.+)[）)]", text)
+    text = wrapped[1].strip() if wrapped else text
+    try:
+        normalize_doc_number(text)
+    except NormalizeError:
+        return None
+    return text
+
+
+def is_cut_line(text: str) -> bool:
+    """A cut line above a slip: dashes, dots or scissors, perhaps with （沿此线剪下）."""
+    rest = _CUT_WORDS.sub("", text.strip())
+    return len(text.strip()) >= 4 and _CUT.fullmatch(rest or "----") is not None
+
+
+def receipt_start(items: list[DraftItem]) -> int | None:
+    """The index of a 送达回证/回执 heading after the letter's title (not an 附件's title), or None."""
+    for n in range(2, len(items)):
+        item = items[n]
+        text = re.sub(r"\s", "", item.text)
+        before = next((i for i in reversed(items[:n]) if not (i.is_text and is_cut_line(i.text))), None)
+        if (item.is_text and len(text) <= 20 and RECEIPT.fullmatch(text)
+                and not (before is not None and before.is_text and ATTACHMENT_LABEL.fullmatch(before.text.strip()))):
+            return n
+    return None
