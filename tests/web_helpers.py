@@ -18,6 +18,13 @@ from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice_form import NoticeForm
 
 JOB_TIMEOUT = 120.0  # seconds; a small roster takes a few
+PAGE_URL = "http://127.0.0.1:8765"  # where the tests' browser opened the page
+
+
+def page_client(app, **options) -> TestClient:
+    """A browser session on the page at `PAGE_URL`: the server's own address, and the page's
+    origin on every request (a browser sends it with each POST)."""
+    return TestClient(app, base_url=PAGE_URL, headers={"origin": PAGE_URL}, **options)
 
 
 def csrf_of(client: TestClient) -> str:

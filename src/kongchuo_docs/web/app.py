@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import security
+from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
 from .render import RenderPool
 
@@ -41,6 +42,7 @@ class ServerConfig:
     keep: float = KEEP_SECONDS
     work_dir: Path | None = None  # where job folders are made (default: the system temp folder)
     profile: Path | None = None  # the 单位设置 the page edits (default: the one the commands find)
+    allow_hosts: tuple[str, ...] = ()  # names besides the bound address and localhost (serve --allow-host)
 
     def profile_path(self) -> Path:
         """The 单位设置 file: as given, else the one found from the current folder, else a new one here."""
@@ -92,6 +94,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     # added last = outermost: the session is read before the password gate runs
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",
                        same_site="strict", max_age=12 * 3600)  # fmt: skip
+    app.add_middleware(SameSite, hosts=AllowedHosts(config.host, config.allow_hosts))
     app.add_middleware(security.Guard)
 
     @app.exception_handler(StarletteHTTPException)
@@ -124,7 +127,7 @@ def page_routers() -> list[APIRouter]:
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:
-    """`config` with the profile's 访问密码 when no --password was given. A profile that cannot be
+    """`config` with the profile's 访问密码 when none was given (environment, prompt). A profile that cannot be
     read stops an open server (its password may be in it); on 127.0.0.1 it is only reported, so
     the 单位设置 page can fix it."""
     if config.password:

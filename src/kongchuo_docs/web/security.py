@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # per uploaded file
 MAX_FILES = 200  # per request
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # sum of an .xlsx's unpacked parts (zip bombs)
 MAX_REQUEST_BYTES = 256 * 1024 * 1024  # a whole request body
+PASSWORD_ENV = "KONGCHUO_PASSWORD"  # the access password, kept off the command line (ps shows it)
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 HEADERS = {
@@ -34,7 +35,7 @@ HEADERS = {
     ),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # browsers send Origin "null" under no-referrer
     "cache-control": "no-store",
 }
 
@@ -48,7 +49,8 @@ def check_bind(host: str, password: str | None) -> None:
     if is_loopback(host) or password:
         return
     raise StartRefused(
-        f"在 {host} 上开放给局域网使用必须设置访问密码：请加 --password 密码，或在单位设置中填写“访问密码”。"
+        f"在 {host} 上开放给局域网使用必须设置访问密码：请在单位设置中填写“访问密码”，"
+        f"或设置环境变量 {PASSWORD_ENV}，或加 --ask-password 在启动时输入。"
     )
 
 
