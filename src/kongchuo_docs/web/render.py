@@ -36,7 +36,7 @@ class RenderPool:
     async def call(self, func: Callable[..., Any], *args: Any) -> Any:
         """`func(*args)` run in a drawing process (a module-level function); its value, or its
         problems or error raised again here."""
-        return result(await asyncio.wrap_future(self._pool.submit(_caught, func, *args)))
+        return result(await asyncio.wrap_future(self._pool.submit(caught, func, *args)))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -66,7 +66,7 @@ def result(outcome: Outcome) -> Any:
     return value
 
 
-def _caught(func: Callable[..., Any], *args: Any) -> Outcome:
+def caught(func: Callable[..., Any], *args: Any) -> Outcome:
     try:
         return "ok", func(*args)
     except InputError as exc:
@@ -78,7 +78,7 @@ def _caught(func: Callable[..., Any], *args: Any) -> Outcome:
 def _pdf(doc: Document, path: Path, first_pages: int | None) -> Outcome:
     from ..writers.pdf_writer import write_pdf
 
-    return _caught(lambda: write_pdf(doc, path, first_pages=first_pages))
+    return caught(lambda: write_pdf(doc, path, first_pages=first_pages))
 
 
 def _files(doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> Outcome:
@@ -89,4 +89,4 @@ def _files(doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> Ou
         with OutputSet(outdir) as out:
             return write_document(out, doc, stem, kind="notice", source=source, formats=(fmt,))[0]
 
-    return _caught(write)
+    return caught(write)

@@ -22,6 +22,7 @@ from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..wording import WORDING_FILES, annotated, check_folder
 from .app import render
+from .bounded import bounded
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
 from .render import RenderPool
 from .security import require_csrf
@@ -80,7 +81,10 @@ async def template_save(request: Request, index: int) -> Response:
             "own": folder is not None and (folder / rel).is_file()}  # fmt: skip
     if folder is None and str(post.get("action")) != "preview":
         raise HTTPException(409, "请先在“单位设置”中填写“模板目录”。")
-    problems = _problems(rel, text)
+    try:  # off the event loop: a trial render of a hostile template may take long
+        problems = await bounded(_problems, rel, text)
+    except KongchuoError as exc:
+        problems = [str(exc)]
     if problems:
         return render(request, "template_edit.html", status_code=422, problems=problems, **page)
     if str(post.get("action")) == "preview":

@@ -1,0 +1,71 @@
+"""Work a page waits for but must not do in the server's process: reading an uploaded draft, the
+outline of a body, the 写通知 check, the 模板 page's wording check. Each call runs in a process of
+its own (from the jobs' fork server, so it starts in milliseconds) with a CPU-time and memory limit,
+and is ended when it takes longer than its time limit: one user's hostile input costs that process,
+never the event loop every other user's pages are served from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import signal
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..errors import KongchuoError
+from .render import Outcome, caught, result
+
+CALL_SECONDS = 20.0  # wall-clock limit of one call
+MEMORY_BYTES = 3 * 1024**3  # address-space limit of one call's process
+TOO_SLOW = "处理超时（超过 {seconds:g} 秒），已停止：内容过大或过于复杂，请精简后重试。"
+DIED = "处理过程意外中止（可能内容过大），请精简后重试。"
+
+
+async def bounded(func: Callable[..., Any], *args: Any, seconds: float = CALL_SECONDS) -> Any:
+    """`func(*args)` (a module-level function) in a process of its own, ended after `seconds`;
+    its value, or its problems or error raised again here (a `KongchuoError` when too slow)."""
+    context = multiprocessing.get_context("forkserver")
+    receiving, sending = context.Pipe(duplex=False)
+    # not a daemon: the call may start a limited process of its own (the wording check does)
+    process = context.Process(target=_child, args=(sending, seconds, func, args), name="kongchuo-call")
+    await asyncio.to_thread(process.start)
+    sending.close()
+    slow = False
+    try:
+        outcome = await asyncio.to_thread(_receive, receiving, seconds)
+    finally:
+        receiving.close()
+        if process.is_alive():
+            slow = True
+            process.kill()
+        await asyncio.to_thread(process.join, 5)
+    if outcome is None:
+        slow = slow or process.exitcode == -signal.SIGXCPU
+        raise KongchuoError(TOO_SLOW.format(seconds=seconds) if slow else DIED)
+    return result(outcome)
+
+
+def _receive(connection: Connection, seconds: float) -> Outcome | None:
+    """The child's outcome, or None when it sent none in time (too slow, or died)."""
+    try:
+        return connection.recv() if connection.poll(seconds) else None
+    except (EOFError, OSError):
+        return None
+
+
+def _child(connection: Connection, seconds: float, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    import resource
+
+    cpu = int(seconds) + 1
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    try:
+        outcome = caught(func, *args)
+    except MemoryError:
+        outcome = "error", DIED
+    connection.send(outcome)
+    connection.close()
