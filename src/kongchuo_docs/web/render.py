@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InputError, KongchuoError
 from ..model import Document
+from .orphans import Server, end_with, this_server
 
 RENDER_WORKERS = 2  # the first pages of one preview while another's whole PDF is drawn
 
@@ -20,7 +21,8 @@ RENDER_WORKERS = 2  # the first pages of one preview while another's whole PDF i
 class RenderPool:
     def __init__(self, workers: int = RENDER_WORKERS):
         context = multiprocessing.get_context("forkserver")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up,
+                                         initargs=(this_server(),))  # fmt: skip
 
     def submit_pdf(self, doc: Document, path: Path, first_pages: int | None = None) -> Future[Outcome]:
         return self._pool.submit(_pdf, doc, path, first_pages)
@@ -42,11 +44,11 @@ class RenderPool:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _warm_up() -> None:
-    """Process initializer: load the fonts and WeasyPrint before the first preview asks."""
+def _warm_up(server: Server) -> None:
+    """Process initializer: end with the server; load the fonts and WeasyPrint before the first preview asks."""
     from ..fonts import resolve_fonts
     from ..writers.pdf_writer import _weasyprint
-
+    end_with(server)
     resolve_fonts()
     _weasyprint()
 
