@@ -25,6 +25,7 @@ from . import security
 from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
 from .render import RenderPool
+from .sessions import SESSION_SECONDS, Sessions, Throttle
 
 HERE = Path(__file__).parent
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
@@ -81,11 +82,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.previews = {}
+    app.state.sessions = sessions = Sessions()
+    app.state.throttle = Throttle()
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")
     async def password_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if config.password and not request.session.get("authed") and not request.url.path.startswith(OPEN_PATHS):
+        if sessions.ended(request.session.get("sid")):  # a cookie copied before its 登出
+            request.session.clear()
+        logged_in = sessions.logged_in(request.session.get("sid"))
+        if config.password and not logged_in and not request.url.path.startswith(OPEN_PATHS):
             if request.method == "GET":
                 return RedirectResponse("/login", status_code=303)
             return Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
@@ -93,7 +99,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     # added last = outermost: the session is read before the password gate runs
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",
-                       same_site="strict", max_age=12 * 3600)  # fmt: skip
+                       same_site="strict", max_age=SESSION_SECONDS)  # fmt: skip
     app.add_middleware(SameSite, hosts=AllowedHosts(config.host, config.allow_hosts))
     app.add_middleware(security.Guard)
 
