@@ -8,9 +8,8 @@ import shutil
 
 import pymupdf
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_helpers import check_roster, csrf_of, form_data, page_client, post_notice, sample_file
+from web_helpers import check_roster, csrf_of, form_data, page_client, post_notice, sample_file, settings_post
 
 from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.errors import InputError
@@ -238,22 +237,13 @@ def profile_app(tmp_path):
     application.state.render.close()
 
 
-def _settings_post(c: TestClient, **changes: str):
-    page = c.get("/settings").text
-    data = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
-    data.update({name: html.unescape(value) for name, value in
-                 re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S)})
-    data.update(changes)
-    return c.post("/settings", data=data)
-
-
 def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
     application, path = profile_app
     c = page_client(application)
     page = c.get("/settings").text
     assert 'value="罗源县教育局"' in page and "罗源县实验小学，凤山镇" in page
     before = load_profile(path).model_dump()
-    saved = _settings_post(c, 咨询电话="0591-26831234")
+    saved = settings_post(c, 咨询电话="0591-26831234")
     assert saved.status_code == 200 and 'id="saved"' in saved.text
     after = load_profile(path)
     assert after.phone == "0591-26831234"
@@ -266,7 +256,7 @@ def test_settings_problem_is_shown_at_its_field_and_nothing_is_saved(profile_app
     application, path = profile_app
     c = page_client(application)
     before = path.read_bytes()
-    refused = _settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
+    refused = settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
     assert refused.status_code == 422
     assert "6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
     assert "年份" in re.search(r'id="field-实施方案.文号">(.*?)</div>', refused.text, re.S)[1]
