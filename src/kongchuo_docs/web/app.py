@@ -24,7 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from . import security
 from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
-from .render import RenderPool
+from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
 
 HERE = Path(__file__).parent
@@ -112,6 +112,13 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def incomplete_form(request: Request, exc: RequestValidationError) -> Response:
         return render(request, "error.html", status_code=400, message="表单不完整：请选择文件并填写必填项后再提交。")
+
+    @app.exception_handler(OSError)
+    async def disk_error(request: Request, exc: OSError) -> Response:
+        disk = disk_message(exc)
+        if disk is None:
+            raise exc  # an internal error (below)
+        return render(request, "error.html", status_code=507, message=disk)  # disk full…: the clerk can act
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

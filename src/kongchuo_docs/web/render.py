@@ -75,6 +75,20 @@ def caught(func: Callable[..., Any], *args: Any) -> Outcome:
         return "problems", exc.problems + exc.warnings
     except KongchuoError as exc:
         return "error", str(exc)
+    except OSError as exc:
+        message = disk_message(exc)
+        if message is None:
+            raise
+        return "error", message
+
+
+def disk_message(exc: BaseException) -> str | None:
+    """The page's Chinese line for a file-system error the clerk can act on (disk full, read-only,
+    no permission), without the server's paths; None for any other error."""
+    from ..cli.guard import _OS_ERRORS  # the one errno → Chinese mapping, the CLI's (imported when needed)
+
+    reason = _OS_ERRORS.get(exc.errno or 0) if isinstance(exc, OSError) else None
+    return f"{reason}（运行网页版的电脑上），未写出任何文件；请处理后重试。" if reason else None
 
 
 def _pdf(doc: Document, path: Path, first_pages: int | None) -> Outcome:
