@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from web_helpers import PAGE_URL, csrf_of, own_app, page_client
 
 from kongchuo_docs.cli import app as cli_app
+from kongchuo_docs.web import app as web_app_module
 from kongchuo_docs.web.hosts import AllowedHosts
 
 
@@ -69,3 +70,16 @@ def test_the_password_on_the_command_line_is_refused_with_advice():
     assert "不接受 --password" in result.output and "KONGCHUO_PASSWORD" in result.output
     assert "访问密码" in result.output and "--ask-password" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_password_comes_from_the_environment_or_a_prompt(monkeypatch):
+    started: list = []
+    monkeypatch.setattr(web_app_module, "serve", lambda config, open_browser: started.append(config))
+    monkeypatch.setenv("KONGCHUO_PASSWORD", "环境中的密码")
+    result = CliRunner().invoke(cli_app, ["serve", "--no-browser", "--allow-host", "office-pc", "--allow-host", "x"])
+    assert result.exit_code == 0, result.output
+    assert started[-1].password == "环境中的密码" and started[-1].allow_hosts == ("office-pc", "x")
+    monkeypatch.delenv("KONGCHUO_PASSWORD")
+    result = CliRunner().invoke(cli_app, ["serve", "--no-browser", "--ask-password"], input="打字的密码\n打字的密码\n")
+    assert result.exit_code == 0, result.output
+    assert started[-1].password == "打字的密码" and "打字的密码" not in result.output
