@@ -38,7 +38,7 @@ async def bounded(func: Callable[..., Any], *args: Any, seconds: float = CALL_SE
     sending.close()
     slow = False
     try:
-        outcome = await asyncio.to_thread(_receive, receiving, seconds)
+        outcome = await _receive(receiving, seconds)
     finally:
         receiving.close()
         if process.is_alive():
@@ -51,10 +51,20 @@ async def bounded(func: Callable[..., Any], *args: Any, seconds: float = CALL_SE
     return result(outcome)
 
 
-def _receive(connection: Connection, seconds: float) -> Outcome | None:
-    """The child's outcome, or None when it sent none in time (too slow, or died)."""
+async def _receive(connection: Connection, seconds: float) -> Outcome | None:
+    """The child's outcome, or None when it sent none in time (too slow, or died). Waited for by
+    the event loop itself (no thread is held for the whole call)."""
+    loop = asyncio.get_running_loop()
+    readable: asyncio.Future[None] = loop.create_future()
+    loop.add_reader(connection.fileno(), lambda: readable.done() or readable.set_result(None))
     try:
-        return connection.recv() if connection.poll(seconds) else None
+        await asyncio.wait_for(readable, seconds)
+    except asyncio.TimeoutError:
+        return None
+    finally:
+        loop.remove_reader(connection.fileno())
+    try:  # the whole outcome follows its first byte at once
+        return await asyncio.to_thread(connection.recv)
     except (EOFError, OSError):
         return None
 
