@@ -2,7 +2,7 @@
 outline of a body, the 写通知 check, the 模板 page's wording check. Each call runs in a process of
 its own (from the jobs' fork server, so it starts in milliseconds) with a CPU-time and memory limit,
 and is ended when it takes longer than its time limit: one user's hostile input costs that process,
-never the event loop every other user's pages are served from.
+never the event loop every other user's pages are served from. At most `MAX_CALLS` run at once.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import signal
+import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -23,6 +24,8 @@ PRELOAD = ("kongchuo_docs.web.notice", "kongchuo_docs.web.templates_page")  # th
 # call then starts in ~20 ms instead of importing them (1–2 s) in its process
 CALL_SECONDS = 20.0  # wall-clock limit of one call
 MEMORY_BYTES = 3 * 1024**3  # address-space limit of one call's process
+MAX_CALLS = 4  # processes at once; more requests wait their turn (no one floods the machine with processes)
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
 TOO_SLOW = "处理超时（超过 {seconds:g} 秒），已停止：内容过大或过于复杂，请精简后重试。"
 DIED = "处理过程意外中止（可能内容过大），请精简后重试。"
 
@@ -30,6 +33,11 @@ DIED = "处理过程意外中止（可能内容过大），请精简后重试。
 async def bounded(func: Callable[..., Any], *args: Any, seconds: float = CALL_SECONDS) -> Any:
     """`func(*args)` (a module-level function) in a process of its own, ended after `seconds`;
     its value, or its problems or error raised again here (a `KongchuoError` when too slow)."""
+    async with _slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(MAX_CALLS)):
+        return await _call(func, args, seconds)
+
+
+async def _call(func: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
     context = multiprocessing.get_context("forkserver")
     receiving, sending = context.Pipe(duplex=False)
     # not a daemon: the call may start a limited process of its own (the wording check does)
