@@ -1,5 +1,5 @@
-"""The pages' bounded calls: ended at their time limit with a Chinese message, their process gone;
-at most `MAX_CALLS` at once."""
+"""The pages' bounded calls and drawings: ended at their time limit with a Chinese message, their
+process gone; at most `MAX_CALLS` bounded calls at once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 
 from kongchuo_docs.errors import KongchuoError
 from kongchuo_docs.web import bounded as bounded_module
+from kongchuo_docs.web import render
 from kongchuo_docs.web.bounded import bounded
+from kongchuo_docs.web.render import RenderPool
 
 
 def test_a_call_past_its_time_is_ended_with_a_chinese_message():
@@ -31,3 +33,20 @@ def test_calls_beyond_the_limit_wait_their_turn(monkeypatch):
         return time.monotonic() - started
 
     assert asyncio.run(six()) >= 3.0  # three rounds of two, not one round of six
+
+
+def test_a_drawing_past_its_time_is_stopped_and_the_pool_replaced(monkeypatch):
+    pool = RenderPool(workers=1)
+
+    async def calls() -> None:
+        assert await pool.call(abs, -3) == 3  # warmed up
+        monkeypatch.setattr(render, "DRAW_SECONDS", 1.0)
+        with pytest.raises(KongchuoError, match="处理超时（超过 1 秒）"):
+            await pool.call(time.sleep, 60)
+        monkeypatch.setattr(render, "DRAW_SECONDS", 300.0)
+        assert await pool.call(abs, -4) == 4  # the new processes draw on
+
+    try:
+        asyncio.run(calls())
+    finally:
+        pool.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import KongchuoError
 from .orphans import Server, end_with, this_server
-from .render import Outcome, caught, result
+from .render import TOO_SLOW, Outcome, caught, result
 
 PRELOAD = ("kongchuo_docs.web.notice", "kongchuo_docs.web.templates_page")  # the pages' bounded calls: a
 # call then starts in ~20 ms instead of importing them (1–2 s) in its process
@@ -26,7 +26,6 @@ CALL_SECONDS = 20.0  # wall-clock limit of one call
 MEMORY_BYTES = 3 * 1024**3  # address-space limit of one call's process
 MAX_CALLS = 4  # processes at once; more requests wait their turn (no one floods the machine with processes)
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
-TOO_SLOW = "处理超时（超过 {seconds:g} 秒），已停止：内容过大或过于复杂，请精简后重试。"
 DIED = "处理过程意外中止（可能内容过大），请精简后重试。"
 
 

@@ -8,6 +8,7 @@ import asyncio
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -16,29 +17,53 @@ from ..model import Document
 from .orphans import Server, end_with, this_server
 
 RENDER_WORKERS = 2  # the first pages of one preview while another's whole PDF is drawn
+DRAW_SECONDS = 300.0  # one preview or download on a busy 2-core machine; past it, stopped
+TOO_SLOW = "处理超时（超过 {seconds:g} 秒），已停止：内容过大或过于复杂，请精简后重试。"
+STOPPED = "生成过程被中止（同时有一项生成超时），请重试。"
 
 
 class RenderPool:
     def __init__(self, workers: int = RENDER_WORKERS):
+        self._workers = workers
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up,
-                                         initargs=(this_server(),))  # fmt: skip
+        return ProcessPoolExecutor(max_workers=self._workers, mp_context=context, initializer=_warm_up,
+                                   initargs=(this_server(),))  # fmt: skip
 
     def submit_pdf(self, doc: Document, path: Path, first_pages: int | None = None) -> Future[Outcome]:
         return self._pool.submit(_pdf, doc, path, first_pages)
 
     async def pdf(self, doc: Document, path: Path, first_pages: int | None = None) -> int:
         """Write `doc` as a PDF (only its first pages when asked); the document's page count."""
-        return int(result(await asyncio.wrap_future(self.submit_pdf(doc, path, first_pages))))
+        return int(await self._wait(self.submit_pdf(doc, path, first_pages)))
 
     async def files(self, doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> str:
         """Write ``stem.fmt`` into `outdir` all or nothing (with manifest.json); its relative path."""
-        return str(result(await asyncio.wrap_future(self._pool.submit(_files, doc, outdir, stem, fmt, source))))
+        return str(await self._wait(self._pool.submit(_files, doc, outdir, stem, fmt, source)))
 
     async def call(self, func: Callable[..., Any], *args: Any) -> Any:
         """`func(*args)` run in a drawing process (a module-level function); its value, or its
         problems or error raised again here."""
-        return result(await asyncio.wrap_future(self._pool.submit(caught, func, *args)))
+        return await self._wait(self._pool.submit(caught, func, *args))
+
+    async def _wait(self, future: Future[Outcome]) -> Any:
+        """The value of a drawing; past `DRAW_SECONDS` the drawing processes are replaced (one cannot
+        be stopped alone: the other drawings of that moment fail too, and say so)."""
+        try:
+            return result(await asyncio.wait_for(asyncio.wrap_future(future), DRAW_SECONDS))
+        except asyncio.TimeoutError:
+            self._replace()
+            raise KongchuoError(TOO_SLOW.format(seconds=DRAW_SECONDS)) from None
+        except BrokenProcessPool:
+            raise KongchuoError(STOPPED) from None
+
+    def _replace(self) -> None:
+        old, self._pool = self._pool, self._new_pool()
+        for process in list((getattr(old, "_processes", None) or {}).values()):
+            process.kill()
+        old.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
