@@ -83,3 +83,10 @@ def test_the_password_comes_from_the_environment_or_a_prompt(monkeypatch):
     result = CliRunner().invoke(cli_app, ["serve", "--no-browser", "--ask-password"], input="打字的密码\n打字的密码\n")
     assert result.exit_code == 0, result.output
     assert started[-1].password == "打字的密码" and "打字的密码" not in result.output
+
+
+def test_a_mistyped_password_at_the_prompt_is_refused_in_chinese(monkeypatch):
+    monkeypatch.setattr(web_app_module, "serve", lambda config, open_browser: None)
+    for typed, said in (("甲\n乙\n", "两次输入的访问密码不一致"), ("\n", "访问密码不能为空")):
+        result = CliRunner().invoke(cli_app, ["serve", "--no-browser", "--ask-password"], input=typed)
+        assert result.exit_code == 2 and said in result.output, result.output

@@ -78,11 +78,21 @@ def serve(
                             f"或加 --ask-password 在启动时输入。")  # fmt: skip
     if workers < 1 or keep < 1:
         raise KongchuoError("--workers 和 --keep 至少为 1")
-    given = typer.prompt("访问密码", hide_input=True, confirmation_prompt=True) if ask_password else None
+    given = _ask_password() if ask_password else None
     typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
     run_server(ServerConfig(host=host, port=port, password=given or os.environ.get(PASSWORD_ENV) or None,
                             workers=workers, keep=keep * 60.0, profile=settings,
                             allow_hosts=tuple(allow_host or ())), open_browser=not no_browser)  # fmt: skip
+
+
+def _ask_password() -> str:
+    """The access password typed twice at start (not shown, not on the command line)."""
+    first = typer.prompt("访问密码", hide_input=True, default="", show_default=False)
+    if not first:
+        raise KongchuoError("访问密码不能为空")
+    if typer.prompt("再次输入访问密码", hide_input=True, default="", show_default=False) != first:
+        raise KongchuoError("两次输入的访问密码不一致")
+    return first
 
 
 @app.command("version")
