@@ -27,9 +27,10 @@ def free_port() -> int:
 
 
 class Server:
-    """One server process; `temp` is its TMPDIR (where its job folders live)."""
+    """One server process (with `password` as its access password); `temp` is its TMPDIR (where
+    its job folders live)."""
 
-    def __init__(self, folder: Path, mark: str):
+    def __init__(self, folder: Path, mark: str, password: str | None = None):
         self.folder = folder
         self.temp = folder / "tmp"
         self.temp.mkdir(parents=True, exist_ok=True)
@@ -41,6 +42,8 @@ class Server:
         self.log = folder / f"server-{self.port}.log"
         env = {**os.environ, "TMPDIR": str(self.temp), "NO_COLOR": "1", "KONGCHUO_TEST_MARK": mark}
         env.pop("KONGCHUO_PASSWORD", None)
+        if password:
+            env["KONGCHUO_PASSWORD"] = password
         with self.log.open("wb") as log:
             command = [sys.executable, "-m", "kongchuo_docs", "serve", "--no-browser", "--port", str(self.port),
                        "--settings", str(self.profile)]  # fmt: skip
@@ -49,7 +52,7 @@ class Server:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.output()
             try:
-                if httpx.get(f"{self.url}/", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/login", timeout=2).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.2)
@@ -61,7 +64,7 @@ class Server:
     def session(self, timeout: float = 60.0) -> tuple[httpx.Client, str]:
         """A browser session on the page and its CSRF token."""
         client = httpx.Client(base_url=self.url, headers={"origin": self.url}, timeout=timeout)
-        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/").text)[1]
+        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)[1]
         return client, token
 
     def kill(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
+import threading
 import time
 
 import pytest
@@ -12,6 +14,8 @@ from web_helpers import own_app, page_client
 
 from kongchuo_docs.web import sessions
 from kongchuo_docs.web.sessions import LockedOut, Throttle
+
+from .served import Server
 
 PASSWORD = "办公室的长密码"
 
@@ -86,3 +90,31 @@ def test_logout_ends_a_copied_cookie_too(tmp_path):
         assert copy.get("/settings", follow_redirects=False).headers["location"] == "/login"
     application.state.jobs.close()
     application.state.render.close()
+
+
+def test_fifty_parallel_sessions_on_a_real_server_get_five_guesses(tmp_path):
+    server = Server(tmp_path, secrets.token_hex(8), password=PASSWORD)
+    try:
+        browsers = [server.session() for _ in range(50)]
+        answers: list[tuple[float, int]] = []
+
+        def guess(client, token: str) -> None:
+            status = client.post("/login", data={"password": "猜一个", "csrf": token}).status_code
+            answers.append((time.monotonic(), status))
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=guess, args=browser) for browser in browsers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        statuses = sorted(status for _, status in answers)
+        assert statuses == [401] * sessions.ADDRESS_FAILURES + [429] * (50 - sessions.ADDRESS_FAILURES)
+        wrong = sorted(at - started for at, status in answers if status == 401)
+        assert wrong[-1] - wrong[0] >= 0.8 * (sessions.ADDRESS_FAILURES - 1) * sessions.ADDRESS_SLOT_SECONDS
+        assert max(at for at, _ in answers) - started < 30  # the locked-out rest is refused at once
+        client, token = browsers[0]
+        locked = client.post("/login", data={"password": PASSWORD, "csrf": token})
+        assert locked.status_code == 429 and re.search(r"请于 \d\d:\d\d:\d\d 后再试", locked.text)
+    finally:
+        server.stop()

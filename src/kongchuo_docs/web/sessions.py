@@ -22,6 +22,7 @@ from collections.abc import Callable
 SESSION_SECONDS = 12 * 3600  # the cookie's lifetime
 ADDRESS_SLOT_SECONDS = 1.0
 ACCOUNT_SLOT_SECONDS = 0.25
+LOOK_SECONDS = 0.2  # how often a waiting request looks whether a lockout has begun
 WINDOW_SECONDS = 15 * 60
 ADDRESS_FAILURES, ADDRESS_LOCK_SECONDS = 5, 5 * 60
 ACCOUNT_FAILURES, ACCOUNT_LOCK_SECONDS = 30, 15 * 60
@@ -81,11 +82,12 @@ class Throttle:
         `LockedOut` while either is locked out."""
         for key, seconds in ((address, ADDRESS_SLOT_SECONDS), (ACCOUNT, ACCOUNT_SLOT_SECONDS)):
             self._refuse_if_locked(address)
-            now = time.monotonic()
-            slot = max(now, self._next_slot.get(key, 0.0))
+            slot = max(time.monotonic(), self._next_slot.get(key, 0.0))
             self._next_slot[key] = slot + seconds
-            await asyncio.sleep(slot - now)
-        self._refuse_if_locked(address)  # locked while this request waited
+            while (left := slot - time.monotonic()) > 0:  # refused as soon as a lockout begins
+                await asyncio.sleep(min(left, LOOK_SECONDS))
+                self._refuse_if_locked(address)
+        self._refuse_if_locked(address)
         if matches():
             return True
         self._failed(address, ADDRESS_FAILURES, ADDRESS_LOCK_SECONDS)
