@@ -22,6 +22,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,8 @@ class JobManager:
         self._lock = threading.Condition()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([*PRELOAD, *BOUNDED_PRELOAD])
+        # started now, in the background: its imports take seconds the first page should not wait for
+        threading.Thread(target=forkserver.ensure_running, name="kongchuo-forkserver", daemon=True).start()
         self._stopped = False
         self._swept = time.monotonic()
         self._thread = threading.Thread(target=self._loop, name="kongchuo-jobs", daemon=True)
