@@ -16,10 +16,11 @@ from kongchuo_docs.web.bounded import bounded
 from kongchuo_docs.web.render import RenderPool
 
 
-def test_a_call_past_its_time_is_ended_with_a_chinese_message():
+@pytest.mark.parametrize(("func", "arg"), [(time.sleep, 30), (sum, range(10**13))], ids=["waiting", "computing"])
+def test_a_call_past_its_time_is_ended_with_a_chinese_message(func, arg):
     started = time.monotonic()
     with pytest.raises(KongchuoError, match="处理超时（超过 1 秒）"):
-        asyncio.run(bounded(time.sleep, 30, seconds=1))
+        asyncio.run(bounded(func, arg, seconds=1))
     assert time.monotonic() - started < 10
     assert not [p for p in multiprocessing.active_children() if p.name == "kongchuo-call"]
 

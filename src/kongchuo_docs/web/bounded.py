@@ -22,7 +22,8 @@ from .render import TOO_SLOW, Outcome, caught, result
 
 PRELOAD = ("kongchuo_docs.web.notice", "kongchuo_docs.web.templates_page")  # the pages' bounded calls: a
 # call then starts in ~20 ms instead of importing them (1–2 s) in its process
-CALL_SECONDS = 20.0  # wall-clock limit of one call
+CALL_SECONDS = 20.0  # CPU-time limit of one call
+WAITING_FACTOR = 3.0  # its wall-clock limit, × CALL_SECONDS (a loaded machine shares its CPUs)
 MEMORY_BYTES = 3 * 1024**3  # address-space limit of one call's process
 MAX_CALLS = 4  # processes at once; more requests wait their turn (no one floods the machine with processes)
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
@@ -30,8 +31,9 @@ DIED = "处理过程意外中止（可能内容过大），请精简后重试。
 
 
 async def bounded(func: Callable[..., Any], *args: Any, seconds: float = CALL_SECONDS) -> Any:
-    """`func(*args)` (a module-level function) in a process of its own, ended after `seconds`;
-    its value, or its problems or error raised again here (a `KongchuoError` when too slow)."""
+    """`func(*args)` (a module-level function) in a process of its own, ended after `seconds` of
+    CPU time (or `WAITING_FACTOR` times as long waited for); its value, or its problems or error
+    raised again here (a `KongchuoError` when too slow)."""
     async with _slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(MAX_CALLS)):
         return await _call(func, args, seconds)
 
@@ -45,7 +47,7 @@ async def _call(func: Callable[..., Any], args: tuple[Any, ...], seconds: float)
     sending.close()
     slow = False
     try:
-        outcome = await _receive(receiving, seconds)
+        outcome = await _receive(receiving, seconds * WAITING_FACTOR)
     finally:
         receiving.close()
         if process.is_alive():
@@ -81,7 +83,7 @@ def _child(server: Server, connection: Connection, seconds: float, func: Callabl
     import resource
 
     end_with(server)
-    cpu = int(seconds) + 1
+    cpu = max(1, round(seconds))
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
