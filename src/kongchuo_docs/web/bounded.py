@@ -45,37 +45,35 @@ async def _call(func: Callable[..., Any], args: tuple[Any, ...], seconds: float)
     process = context.Process(target=_child, args=(this_server(), sending, seconds, func, args), name="kongchuo-call")
     await asyncio.to_thread(process.start)
     sending.close()
-    slow = False
     try:
-        outcome = await _receive(receiving, seconds * WAITING_FACTOR)
+        outcome, slow = await _receive(receiving, seconds * WAITING_FACTOR)
     finally:
         receiving.close()
         if process.is_alive():
-            slow = True
             process.kill()
         await asyncio.to_thread(process.join, 5)
     if outcome is None:
-        slow = slow or process.exitcode == -signal.SIGXCPU
+        slow = slow or process.exitcode == -signal.SIGXCPU  # its CPU time ran out
         raise KongchuoError(TOO_SLOW.format(seconds=seconds) if slow else DIED)
     return result(outcome)
 
 
-async def _receive(connection: Connection, seconds: float) -> Outcome | None:
-    """The child's outcome, or None when it sent none in time (too slow, or died). Waited for by
-    the event loop itself (no thread is held for the whole call)."""
+async def _receive(connection: Connection, seconds: float) -> tuple[Outcome | None, bool]:
+    """The child's outcome (None when it sent none: too slow, or died) and whether `seconds` passed
+    first. Waited for by the event loop itself (no thread is held for the whole call)."""
     loop = asyncio.get_running_loop()
     readable: asyncio.Future[None] = loop.create_future()
     loop.add_reader(connection.fileno(), lambda: readable.done() or readable.set_result(None))
     try:
         await asyncio.wait_for(readable, seconds)
     except asyncio.TimeoutError:
-        return None
+        return None, True
     finally:
         loop.remove_reader(connection.fileno())
     try:  # the whole outcome follows its first byte at once
-        return await asyncio.to_thread(connection.recv)
+        return await asyncio.to_thread(connection.recv), False
     except (EOFError, OSError):
-        return None
+        return None, False
 
 
 def _child(server: Server, connection: Connection, seconds: float, func: Callable[..., Any],
