@@ -10,7 +10,7 @@ from web_helpers import check_roster, csrf_of
 
 from kongchuo_docs.web import security
 
-from .zips import MB, bad_crc, bomb, encrypted, zip_of
+from .zips import MB, bad_crc, bomb, encrypted, lying_sizes, zip_of
 
 
 def _batch(client, files: dict[str, bytes]):
@@ -40,7 +40,7 @@ def test_a_part_packed_past_the_ratio_is_refused_inside_a_zip(web_client):
     _refused(_batch(web_client, {"自查表.zip": zip_of({"一小.xlsx": inner})}), "一小.xlsx", "压缩比异常")
 
 
-@pytest.mark.parametrize(("make", "word"), [(bad_crc, "已损坏"), (encrypted, "已加密")])
+@pytest.mark.parametrize(("make", "word"), [(bad_crc, "已损坏"), (lying_sizes, "已损坏"), (encrypted, "已加密")])
 def test_damaged_or_encrypted_parts_are_a_chinese_400(web_client, make, word):
     _refused(check_roster(web_client, "名册.xlsx", make()), "名册.xlsx", word)  # uploaded directly
     _refused(_batch(web_client, {"自查表.zip": zip_of({"一小.xlsx": make()})}), "一小.xlsx", word)  # inside a zip

@@ -44,3 +44,17 @@ def encrypted() -> bytes:
             data[at + flags_at] |= 0x1
             at = data.find(signature, at + 4)
     return bytes(data)
+
+
+def lying_sizes() -> bytes:
+    """A part whose unpacked size, in the central directory and its local header, says 10 bytes
+    where it holds 40 000 (a bomb that hides its size)."""
+    data = bytearray(zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<row/>" * 8000}))
+    true_size = (6 * 8000).to_bytes(4, "little")
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            if data[at + size_at:at + size_at + 4] == true_size:
+                data[at + size_at:at + size_at + 4] = (10).to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    return bytes(data)
