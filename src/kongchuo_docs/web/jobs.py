@@ -1,9 +1,9 @@
 """Background jobs: each in a private temporary folder, run in its own process from a bounded pool.
 
 Job folders live under one folder of this server's (`orphans`: swept by the next start when the
-server was killed). A job folder holds ``in/`` (the uploads, under names the server chose), ``out/`` (written all or
-nothing by the kind's OutputSet), ``progress.json`` (rows done per output file, written by the
-worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
+server was killed). A job folder holds ``in/`` (the uploads, under names the server chose),
+``out/`` (written all or nothing by the kind's OutputSet), ``progress.json`` (rows done per output
+file, written by the worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
 order; a running job is cancelled by ending its process. A job's folder is deleted after its
 result is downloaded, when it is cancelled, or `keep` seconds after it was made.
 

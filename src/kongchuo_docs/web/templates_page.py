@@ -45,6 +45,8 @@ def templates_folder(request: Request) -> Path | None:
     except InputError as exc:
         shown = "；".join(str(p) for p in exc.problems[:3])
         raise HTTPException(409, f"单位设置或其模板目录有错误，请先修改：{shown}") from None
+    except KongchuoError:
+        return None
     if not profile or not profile.templates_dir:
         return None
     try:
