@@ -42,9 +42,9 @@ def web_app(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def web_client(web_app):
     """A browser session of its own (no lifespan: the module's app outlives each client)."""
-    from fastapi.testclient import TestClient
+    from web_helpers import page_client
 
-    return TestClient(web_app)
+    return page_client(web_app)
 
 
 @pytest.fixture(scope="module")

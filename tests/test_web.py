@@ -8,9 +8,8 @@ import shutil
 
 import pymupdf
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_helpers import check_roster, csrf_of, form_data, post_notice, sample_file
+from web_helpers import check_roster, csrf_of, form_data, page_client, post_notice, sample_file, settings_post
 
 from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.errors import InputError
@@ -67,7 +66,7 @@ def test_every_post_refuses_a_missing_or_wrong_csrf_token(web_app, web_client):
 def test_a_request_body_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr(security, "MAX_REQUEST_BYTES", 1000)
     application = create_app(ServerConfig(work_dir=tmp_path))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         response = c.post("/letters/check", files={"roster": ("a.xlsx", b"0" * 5000)}, data={"csrf": csrf_of(c)})
     application.state.jobs.close()
     application.state.render.close()
@@ -94,7 +93,7 @@ def test_serve_on_an_open_address_without_a_password_exits_2_in_chinese():
 
 def test_with_a_password_every_page_asks_for_it_first(tmp_path):
     application = create_app(ServerConfig(password="开门123", work_dir=tmp_path))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         assert c.get("/", follow_redirects=False).headers["location"] == "/login"
         assert c.get("/notice", follow_redirects=False).status_code == 303
         assert c.post("/notice", data={}).status_code == 401
@@ -165,7 +164,7 @@ def test_preview_pages_are_the_pdf_pages(web_client):
         png = web_client.get(url)
         assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
         assert png.headers["content-type"] == "image/png"
-    stranger = TestClient(web_client.app)  # another session never sees it
+    stranger = page_client(web_client.app)  # another session never sees it
     assert stranger.get(images[0]).status_code == 404
 
 
@@ -238,22 +237,13 @@ def profile_app(tmp_path):
     application.state.render.close()
 
 
-def _settings_post(c: TestClient, **changes: str):
-    page = c.get("/settings").text
-    data = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
-    data.update({name: html.unescape(value) for name, value in
-                 re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S)})
-    data.update(changes)
-    return c.post("/settings", data=data)
-
-
 def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
     application, path = profile_app
-    c = TestClient(application)
+    c = page_client(application)
     page = c.get("/settings").text
     assert 'value="罗源县教育局"' in page and "罗源县实验小学，凤山镇" in page
     before = load_profile(path).model_dump()
-    saved = _settings_post(c, 咨询电话="0591-26831234")
+    saved = settings_post(c, 咨询电话="0591-26831234")
     assert saved.status_code == 200 and 'id="saved"' in saved.text
     after = load_profile(path)
     assert after.phone == "0591-26831234"
@@ -264,9 +254,9 @@ def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
 
 def test_settings_problem_is_shown_at_its_field_and_nothing_is_saved(profile_app):
     application, path = profile_app
-    c = TestClient(application)
+    c = page_client(application)
     before = path.read_bytes()
-    refused = _settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
+    refused = settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
     assert refused.status_code == 422
     assert "6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
     assert "年份" in re.search(r'id="field-实施方案.文号">(.*?)</div>', refused.text, re.S)[1]
@@ -317,7 +307,7 @@ def test_templates_are_edited_checked_saved_and_reset_in_the_profiles_folder(tmp
     profile.write_text(re.sub(r"(?m)^模板目录:.*$", "模板目录: 措辞模板", text), encoding="utf-8")
     (tmp_path / "措辞模板").mkdir()  # the profile refuses a 模板目录 that does not exist
     application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=profile))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         listing = c.get("/templates").text
         assert listing.count('href="/templates/') == len(WORDING_FILES) and "no-folder" not in listing
         index = list(WORDING_FILES).index("letters/enrolment.yaml")

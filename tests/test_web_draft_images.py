@@ -8,7 +8,7 @@ import re
 import zipfile
 
 import pymupdf
-from web_helpers import csrf_of
+from web_helpers import csrf_of, page_client
 
 LOADED_BODY = re.compile(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', re.S)
 
@@ -93,12 +93,11 @@ def test_a_picture_line_without_its_picture_is_the_readers_error_at_its_body_lin
 
 
 def test_another_session_does_not_get_the_pictures(web_client, tmp_path):
-    from fastapi.testclient import TestClient
 
     draft = _draft_with_pictures(tmp_path)
     web_client.post("/notice/load", files={"file": ("台账通知.docx", draft.read_bytes())},
                     data={"csrf": csrf_of(web_client)})  # fmt: skip
-    stranger = TestClient(web_client.app)
+    stranger = page_client(web_client.app)
     assert 'id="draft-images"' not in stranger.get("/notice").text
     folders = list(web_client.app.state.draft_images.values())
     assert folders and all(f.parent == web_client.app.state.jobs.root for f in folders)

@@ -9,12 +9,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from web_helpers import (
     check_roster,
     csrf_of,
     job_of,
     own_app,
+    page_client,
     post_notice,
     sample_file,
     sample_profile,
@@ -26,6 +26,7 @@ from kongchuo_docs.sample_roster import write_sample_file
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app
+from kongchuo_docs.web.orphans import OWNER_FILE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -125,7 +126,7 @@ def test_fixed_roster_generates_letters_with_progress_and_a_zip(web_client, web_
 
 def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, web_rosters):
     application = own_app(tmp_path, workers=1)
-    with TestClient(application) as c:
+    with page_client(application) as c:
         token = csrf_of(c)
         urls = [c.post("/letters/check", files={"roster": ("名册.xlsx", web_rosters[1].read_bytes())},
                        data={"csrf": token}).url.path for _ in range(2)]  # fmt: skip
@@ -142,7 +143,7 @@ def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
     roster = tmp_path / "big.xlsx"
     write_sample_file(roster, rows=3000, seed=2, year=sample_profile().first_year)  # still being read when cancelled
     application = own_app(tmp_path / "work", workers=1)
-    with TestClient(application) as c:
+    with page_client(application) as c:
         url = c.post("/letters/check", files={"roster": ("名册.xlsx", roster.read_bytes())},
                      data={"csrf": csrf_of(c)}).url.path  # fmt: skip
         job = job_of(application, url)
@@ -157,7 +158,7 @@ def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
 
 def test_jobs_are_private_to_their_session(web_client, web_app, web_rosters):
     url = check_roster(web_client, "名册.xlsx", web_rosters[1].read_bytes()).url.path
-    stranger = TestClient(web_app)
+    stranger = page_client(web_app)
     assert stranger.get(url).status_code == 404
     assert stranger.get(f"{url}/progress").status_code == 404
     wait_for_job(web_client, url)
@@ -166,7 +167,7 @@ def test_jobs_are_private_to_their_session(web_client, web_app, web_rosters):
 def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypatch, web_rosters):
     monkeypatch.setattr(web_jobs, "SWEEP_SECONDS", 0.0)
     application = own_app(tmp_path)
-    with TestClient(application) as c:
+    with page_client(application) as c:
         url = check_roster(c, "名册.xlsx", web_rosters[1].read_bytes()).url.path
         wait_for_job(c, url)
         preview = post_notice(c, "preview")
@@ -176,14 +177,14 @@ def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypa
         application.state.jobs.keep = 1.0  # an hour, as far as this test can wait
         time.sleep(2.0)
         assert c.get(url).status_code == 404 and c.get(image).status_code == 404
-        assert [p.name for p in application.state.jobs.root.iterdir()] == []
+        assert [p.name for p in application.state.jobs.root.iterdir()] == [OWNER_FILE]  # the server's mark only
     application.state.jobs.close()
     application.state.render.close()
 
 
 def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, web_rosters):
     application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=tmp_path / "单位设置.yaml"))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         url = check_roster(c, "名册.xlsx", web_rosters[1].read_bytes()).url.path
         assert wait_for_job(c, url)["state"] == "failed"
         page = c.get(url).text

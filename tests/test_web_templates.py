@@ -9,7 +9,7 @@ import re
 import pymupdf
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import csrf_of, sample_file, sample_profile
+from web_helpers import csrf_of, page_client, sample_file, sample_profile
 
 from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice import QUICK_PDF
@@ -61,7 +61,7 @@ def test_preview_draws_the_edited_wording_for_one_sample_record(web_client, rel,
         assert MARK in text
     png = web_client.get(images[0])
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
-    assert TestClient(web_client.app).get(images[0]).status_code == 404  # another session never sees it
+    assert page_client(web_client.app).get(images[0]).status_code == 404  # another session never sees it
 
 
 def test_a_letter_preview_is_one_child_of_the_profiles_county(web_client):
@@ -90,7 +90,7 @@ def test_a_preview_writes_nothing_into_the_templates_folder(tmp_path, monkeypatc
     (folder / "report").mkdir(parents=True)
     own = folder / "report" / "self_check.yaml"
     application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=profile))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         index = list(WORDING_FILES).index("report/self_check.yaml")
         saved = c.post(f"/templates/{index}", data={"text": _default_text(c, index), "action": "save",
                                                     "csrf": csrf_of(c)})  # fmt: skip
@@ -107,7 +107,7 @@ def test_a_preview_writes_nothing_into_the_templates_folder(tmp_path, monkeypatc
 
 def test_a_preview_without_a_profile_says_to_fill_in_the_settings(tmp_path):
     application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=tmp_path / "单位设置.yaml"))
-    with TestClient(application) as c:
+    with page_client(application) as c:
         response, _ = _preview(c, "summary/summary.yaml", lambda t: t)
         assert response.status_code == 422 and "单位设置" in response.text
     application.state.jobs.close()

@@ -3,6 +3,7 @@ token, rosters of the profile's 学年, waiting for jobs, the seed as form data.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import time
@@ -18,6 +19,13 @@ from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice_form import NoticeForm
 
 JOB_TIMEOUT = 120.0  # seconds; a small roster takes a few
+PAGE_URL = "http://127.0.0.1:8765"  # where the tests' browser opened the page
+
+
+def page_client(app, **options) -> TestClient:
+    """A browser session on the page at `PAGE_URL`: the server's own address, and the page's
+    origin on every request (a browser sends it with each POST)."""
+    return TestClient(app, base_url=PAGE_URL, headers={"origin": PAGE_URL}, **options)
 
 
 def csrf_of(client: TestClient) -> str:
@@ -89,3 +97,13 @@ def check_roster(client, name: str, data: bytes, **extra: str):
 def job_of(app, job_url: str):
     """The `Job` behind a job page's URL (tests look into its folder and process)."""
     return app.state.jobs._jobs[job_url.rsplit("/", 1)[1]]
+
+
+def settings_post(c: TestClient, **changes: str):
+    """The 单位设置 form as the page shows it, with `changes`, saved."""
+    page = c.get("/settings").text
+    data = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    data.update({name: html.unescape(value) for name, value in
+                 re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S)})
+    data.update(changes)
+    return c.post("/settings", data=data)

@@ -121,7 +121,10 @@ def load_wording(*parts: str) -> dict[str, Any]:
 
 
 def _load(path: Path, rel: str) -> dict[str, Any]:
-    """The file at `path` named `rel` in messages; re-read when it changes (a long-running server)."""
+    """The file at `path` named `rel` in messages; re-read when it changes (a long-running server).
+    A symbolic link is refused unread (a wording file linked to a secret would echo its lines)."""
+    if path.is_symlink():
+        raise InputError([Problem(Location(rel), "模板文件是符号链接，拒绝读取（请放入文件本身）")])
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:

@@ -47,7 +47,13 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8765,
     password: Annotated[
-        str | None, typer.Option("--password", help="访问密码（也可在单位设置中填写“访问密码”）。")
+        str | None, typer.Option("--password", hidden=True, help="不接受：命令行上的密码他人可见。")
+    ] = None,
+    ask_password: Annotated[
+        bool, typer.Option("--ask-password", help="启动时输入访问密码（不显示、不留在命令行）。")
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None, typer.Option("--allow-host", help="另外接受的访问名称（如本机的计算机名），可重复。")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
     keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
@@ -56,15 +62,37 @@ def serve(
         Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
     ] = None,
 ) -> None:
-    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。"""
+    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。
+
+    访问密码取自单位设置的“访问密码”、环境变量 KONGCHUO_PASSWORD，或用 --ask-password 在启动时输入。
+    """
+    import os
+
     from ..web.app import ServerConfig
     from ..web.app import serve as run_server
+    from ..web.security import PASSWORD_ENV
 
+    if password is not None:
+        raise KongchuoError(f"不接受 --password：命令行上的密码会被本机其他用户看到（如 ps 命令）。"
+                            f"请在单位设置中填写“访问密码”，或设置环境变量 {PASSWORD_ENV}，"
+                            f"或加 --ask-password 在启动时输入。")  # fmt: skip
     if workers < 1 or keep < 1:
         raise KongchuoError("--workers 和 --keep 至少为 1")
+    given = _ask_password() if ask_password else None
     typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
-    run_server(ServerConfig(host=host, port=port, password=password, workers=workers, keep=keep * 60.0,
-                            profile=settings), open_browser=not no_browser)  # fmt: skip
+    run_server(ServerConfig(host=host, port=port, password=given or os.environ.get(PASSWORD_ENV) or None,
+                            workers=workers, keep=keep * 60.0, profile=settings,
+                            allow_hosts=tuple(allow_host or ())), open_browser=not no_browser)  # fmt: skip
+
+
+def _ask_password() -> str:
+    """The access password typed twice at start (not shown, not on the command line)."""
+    first = typer.prompt("访问密码", hide_input=True, default="", show_default=False)
+    if not first:
+        raise KongchuoError("访问密码不能为空")
+    if typer.prompt("再次输入访问密码", hide_input=True, default="", show_default=False) != first:
+        raise KongchuoError("两次输入的访问密码不一致")
+    return first
 
 
 @app.command("version")

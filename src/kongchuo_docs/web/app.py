@@ -22,8 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import security
+from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
-from .render import RenderPool
+from .render import RenderPool, disk_message
+from .sessions import SESSION_SECONDS, Sessions, Throttle
 
 HERE = Path(__file__).parent
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
@@ -41,6 +43,7 @@ class ServerConfig:
     keep: float = KEEP_SECONDS
     work_dir: Path | None = None  # where job folders are made (default: the system temp folder)
     profile: Path | None = None  # the 单位设置 the page edits (default: the one the commands find)
+    allow_hosts: tuple[str, ...] = ()  # names besides the bound address and localhost (serve --allow-host)
 
     def profile_path(self) -> Path:
         """The 单位设置 file: as given, else the one found from the current folder, else a new one here."""
@@ -79,11 +82,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.previews = {}
+    app.state.sessions = sessions = Sessions()
+    app.state.throttle = Throttle()
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")
     async def password_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if config.password and not request.session.get("authed") and not request.url.path.startswith(OPEN_PATHS):
+        if sessions.ended(request.session.get("sid")):  # a cookie copied before its 登出
+            request.session.clear()
+        logged_in = sessions.logged_in(request.session.get("sid"))
+        if config.password and not logged_in and not request.url.path.startswith(OPEN_PATHS):
             if request.method == "GET":
                 return RedirectResponse("/login", status_code=303)
             return Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
@@ -91,7 +99,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     # added last = outermost: the session is read before the password gate runs
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",
-                       same_site="strict", max_age=12 * 3600)  # fmt: skip
+                       same_site="strict", max_age=SESSION_SECONDS)  # fmt: skip
+    app.add_middleware(SameSite, hosts=AllowedHosts(config.host, config.allow_hosts))
     app.add_middleware(security.Guard)
 
     @app.exception_handler(StarletteHTTPException)
@@ -103,6 +112,13 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def incomplete_form(request: Request, exc: RequestValidationError) -> Response:
         return render(request, "error.html", status_code=400, message="表单不完整：请选择文件并填写必填项后再提交。")
+
+    @app.exception_handler(OSError)
+    async def disk_error(request: Request, exc: OSError) -> Response:
+        disk = disk_message(exc)
+        if disk is None:
+            raise exc  # an internal error (below)
+        return render(request, "error.html", status_code=507, message=disk)  # disk full…: the clerk can act
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -124,7 +140,7 @@ def page_routers() -> list[APIRouter]:
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:
-    """`config` with the profile's 访问密码 when no --password was given. A profile that cannot be
+    """`config` with the profile's 访问密码 when none was given (environment, prompt). A profile that cannot be
     read stops an open server (its password may be in it); on 127.0.0.1 it is only reported, so
     the 单位设置 page can fix it."""
     if config.password:

@@ -1,8 +1,9 @@
 """Background jobs: each in a private temporary folder, run in its own process from a bounded pool.
 
-A job folder holds ``in/`` (the uploads, under names the server chose), ``out/`` (written all or
-nothing by the kind's OutputSet), ``progress.json`` (rows done per output file, written by the
-worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
+Job folders live under one folder of this server's (`orphans`: swept by the next start when the
+server was killed). A job folder holds ``in/`` (the uploads, under names the server chose),
+``out/`` (written all or nothing by the kind's OutputSet), ``progress.json`` (rows done per output
+file, written by the worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
 order; a running job is cancelled by ending its process. A job's folder is deleted after its
 result is downloaded, when it is cancelled, or `keep` seconds after it was made.
 
@@ -21,9 +22,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
+from .bounded import PRELOAD as BOUNDED_PRELOAD
+from .orphans import SERVER_PREFIX, Server, claim, end_with, sweep_dead_servers, this_server
 from .tasks import PRELOAD, run_task, write_json
 
 KEEP_SECONDS = 3600.0
@@ -65,17 +69,20 @@ class JobManager:
     def __init__(self, root: Path | None = None, *, workers: int = 2, keep: float = KEEP_SECONDS):
         if workers < 1:
             raise ValueError("workers must be at least 1")
-        if root is not None:
-            Path(root).mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix="kongchuo-web-", dir=root))
-        self.root.chmod(0o700)
+        parent = Path(root) if root is not None else Path(tempfile.gettempdir())
+        parent.mkdir(parents=True, exist_ok=True)
+        sweep_dead_servers(parent)
+        self.root = Path(tempfile.mkdtemp(prefix=SERVER_PREFIX, dir=parent))  # mode 0700
+        claim(self.root)
         self.workers = workers
         self.keep = keep
         self._jobs: dict[str, Job] = {}
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(PRELOAD)
+        self._context.set_forkserver_preload([*PRELOAD, *BOUNDED_PRELOAD])
+        # started now, in the background: its imports take seconds the first page should not wait for
+        threading.Thread(target=forkserver.ensure_running, name="kongchuo-forkserver", daemon=True).start()
         self._stopped = False
         self._swept = time.monotonic()
         self._thread = threading.Thread(target=self._loop, name="kongchuo-jobs", daemon=True)
@@ -169,7 +176,7 @@ class JobManager:
         while self._queue and len(self._running()) < self.workers:
             job = self._queue.popleft()
             job.process = self._context.Process(
-                target=run_task, args=(job.task, job.params, str(job.folder), job.names), daemon=True
+                target=_run_job, args=(this_server(), job.task, job.params, str(job.folder), job.names), daemon=True
             )
             job.process.start()
             job.state = "running"
@@ -207,6 +214,12 @@ class JobManager:
                     shutil.rmtree(folder, ignore_errors=True)
             except OSError:
                 continue
+
+
+def _run_job(server: Server, task: str, params: dict[str, Any], folder: str, names: dict[str, str]) -> None:
+    """A job's process: ended with the server (`orphans.end_with`), then the task."""
+    end_with(server)
+    run_task(task, params, folder, names)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

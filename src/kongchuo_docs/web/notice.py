@@ -17,13 +17,14 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
-from ..errors import InputError, KongchuoError, Location, Problems
+from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..kinds.draft import draft_defaults
 from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
 from .app import owner, render
+from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import NoticeForm, field_problems
@@ -52,8 +53,8 @@ class Preview:
 
 
 @router.get("/notice", response_class=HTMLResponse)
-def notice_page(request: Request) -> HTMLResponse:
-    return _page(request, NoticeForm(values={"format": "文件"}))
+async def notice_page(request: Request) -> HTMLResponse:
+    return await _page(request, NoticeForm(values={"format": "文件"}))
 
 
 @router.post("/notice/load", dependencies=[Depends(require_csrf)])
@@ -63,25 +64,37 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
     try:
         upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
-        return _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
+        return await _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=request.app.state.jobs.root) as tmp:
         stored = f"上传{upload.suffix}"
         path = Path(tmp) / stored
         path.write_bytes(upload.data)
         try:
             if upload.suffix in (".yaml", ".yml"):
-                return _page(request, NoticeForm.from_yaml(load_yaml(path)), loaded=upload.display_name)
-            reading = await asyncio.to_thread(read_draft, path, Path(tmp) / "work",
-                                              defaults=_draft_defaults(request))  # fmt: skip
+                return await _page(request, await bounded(_yaml_form, path), loaded=upload.display_name)
+            mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
+                                                             _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
-            problems = exc.problems if isinstance(exc, InputError) else []
-            messages = [str(p) for p in problems] or [str(exc)]
-            return _page(request, blank, status_code=422,
-                         problems={"_form": [m.replace(stored, upload.display_name) for m in messages]})  # fmt: skip
-    findings = [str(p).replace(stored, upload.display_name) for p in reading.problems]
-    mapping = keep_images(request, reading.images, plain_mapping(reading.mapping))
-    return _page(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
-                 findings=findings, draft_outline=outline_lines(reading))  # fmt: skip
+            messages = [str(p) for p in exc.problems] if isinstance(exc, InputError) else []
+            shown = [m.replace(stored, upload.display_name) for m in messages or [str(exc)]]
+            return await _page(request, blank, status_code=422, problems={"_form": shown})
+    findings = [str(p).replace(stored, upload.display_name) for p in problems]
+    mapping = keep_images(request, images, mapping)
+    return await _page(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
+                       findings=findings, draft_outline=lines)  # fmt: skip
+
+
+def _yaml_form(path: Path) -> NoticeForm:
+    """The form filled from an uploaded 公文 YAML (in a bounded process: `web.bounded`)."""
+    return NoticeForm.from_yaml(load_yaml(path))
+
+
+def _read_draft(path: Path, workdir: Path, defaults: DraftDefaults | None) -> tuple[
+        dict[str, Any], list[Problem], dict[str, bytes], list[str]]:  # fmt: skip
+    """A Word/WPS/text draft read (in a bounded process): its plain 公文 mapping, its findings,
+    its pictures and its outline."""
+    reading = read_draft(path, workdir, defaults=defaults)
+    return plain_mapping(reading.mapping), reading.problems, reading.images, outline_lines(reading)
 
 
 @router.post("/notice", dependencies=[Depends(require_csrf)])
@@ -93,7 +106,7 @@ async def notice_submit(request: Request) -> Response:
     if action.startswith(REMOVE_IMAGE):
         name = action.removeprefix(REMOVE_IMAGE)
         remove_image(request, name)
-        return _page(request, form.without_image(name))
+        return await _page(request, form.without_image(name))
     text, spans = form.to_yaml()
     if action == "yaml":
         return Response(text.encode("utf-8"), media_type="application/x-yaml",
@@ -103,21 +116,22 @@ async def notice_submit(request: Request) -> Response:
     try:
         (folder / YAML_NAME).write_text(text, encoding="utf-8")
         copy_images(request, folder)
-        doc, warnings = read_notice(folder / YAML_NAME)
+        doc, warnings = await bounded(read_notice, folder / YAML_NAME)
         problems = field_problems(warnings, spans)
         if action == "preview":
             preview = await _make_preview(request, doc, folder)
             handed_off = True
-            return _page(request, form, problems=problems, preview=preview, checked=True)
+            return await _page(request, form, problems=problems, preview=preview, checked=True)
         if action in ("docx", "pdf"):
             response = await _download(request, doc, folder, action, form)
             handed_off = True
             return response
-        return _page(request, form, problems=problems, checked=True)
+        return await _page(request, form, problems=problems, checked=True)
     except InputError as exc:
-        return _page(request, form, status_code=422, problems=field_problems(exc.problems + exc.warnings, spans))
+        return await _page(request, form, status_code=422,
+                           problems=field_problems(exc.problems + exc.warnings, spans))  # fmt: skip
     except KongchuoError as exc:
-        return _page(request, form, status_code=422, problems={"_form": [str(exc)]})
+        return await _page(request, form, status_code=422, problems={"_form": [str(exc)]})
     finally:
         if not handed_off:
             shutil.rmtree(folder, ignore_errors=True)
@@ -126,8 +140,14 @@ async def notice_submit(request: Request) -> Response:
 @router.post("/notice/outline", dependencies=[Depends(require_csrf)])
 async def notice_outline(request: Request) -> JSONResponse:
     """The headings the reader recognises in a body text, and its numbering problems by line."""
-    data = await request.json()
-    headings, problems = outline(str(data.get("body", "")) if isinstance(data, dict) else "")
+    try:
+        data = await request.json()
+    except ValueError:  # not JSON, or not UTF-8
+        raise HTTPException(400, "请求内容不是有效的 JSON。") from None
+    try:
+        headings, problems = await bounded(outline, str(data.get("body", "")) if isinstance(data, dict) else "")
+    except KongchuoError as exc:
+        raise HTTPException(422, str(exc)) from None
     return JSONResponse({"headings": headings, "problems": problems})
 
 
@@ -214,10 +234,15 @@ def _draft_defaults(request: Request) -> DraftDefaults | None:
         return None
 
 
-def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
+async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
     attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
+    body = form.get("body")
+    try:
+        headings = (await bounded(outline, body))[0] if body.strip() else []
+    except KongchuoError:
+        headings = []  # the outline is a help beside the text, the check says what is wrong
     return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
-                  formats=FORMATS, problems=context.pop("problems", {}), outline=outline(form.get("body"))[0],
+                  formats=FORMATS, problems=context.pop("problems", {}), outline=headings,
                   images=listed_images(request), remove_image=REMOVE_IMAGE, **context)  # fmt: skip
 
 

@@ -2,16 +2,21 @@
 the access password, CSRF tokens, upload limits and the security headers.
 
 Rosters hold children's ID numbers, so uploads are treated as hostile: a file is at most
-`MAX_FILE_BYTES`, a request at most `MAX_FILES` files, an .xlsx (a zip) may not unpack to more
-than `MAX_XLSX_UNPACKED` bytes, and an upload's name is only ever shown, never used as a path.
+`MAX_FILE_BYTES`, a request at most `MAX_FILES` files, an .xlsx/.docx/.zip (all zips) may not
+unpack to more than `MAX_XLSX_UNPACKED` bytes, hold more than `MAX_ZIP_MEMBERS` parts or a part
+packed more than `MAX_ZIP_RATIO` times, nor be damaged or encrypted — an .xlsx inside an uploaded
+zip no less than one uploaded directly — and an upload's name is only ever shown, never used as a path.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import io
 import ipaddress
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -25,6 +30,12 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # per uploaded file
 MAX_FILES = 200  # per request
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # sum of an .xlsx's unpacked parts (zip bombs)
 MAX_REQUEST_BYTES = 256 * 1024 * 1024  # a whole request body
+MAX_ZIP_MEMBERS = 2_000  # parts of one zip-based file (an .xlsx has a dozen, a zip of 200 files a few hundred)
+MAX_ZIP_RATIO = 500  # unpacked ÷ packed size of one part (Excel's XML packs 10–30 times)
+RATIO_FLOOR = 1024 * 1024  # bytes: a smaller part is never a bomb, whatever its ratio
+ZIP_BASED = (".xlsx", ".xlsm", ".docx", ".odt", ".zip")  # packages whose parts are unpacked and checked
+DAMAGED = "文件已损坏或不是有效的 Excel/Word/zip 文件，请另存后重新上传。"
+PASSWORD_ENV = "KONGCHUO_PASSWORD"  # the access password, kept off the command line (ps shows it)
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 HEADERS = {
@@ -34,7 +45,7 @@ HEADERS = {
     ),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # browsers send Origin "null" under no-referrer
     "cache-control": "no-store",
 }
 
@@ -48,7 +59,8 @@ def check_bind(host: str, password: str | None) -> None:
     if is_loopback(host) or password:
         return
     raise StartRefused(
-        f"在 {host} 上开放给局域网使用必须设置访问密码：请加 --password 密码，或在单位设置中填写“访问密码”。"
+        f"在 {host} 上开放给局域网使用必须设置访问密码：请在单位设置中填写“访问密码”，"
+        f"或设置环境变量 {PASSWORD_ENV}，或加 --ask-password 在启动时输入。"
     )
 
 
@@ -82,7 +94,8 @@ def display_name(name: str | None) -> str:
 
 
 async def read_uploads(files: list[UploadFile], suffixes: tuple[str, ...]) -> list[Upload]:
-    """Read and check uploaded files: count, type by suffix, size, and an .xlsx's unpacked size."""
+    """Read and check uploaded files: count, type by suffix, size, and a zip-based file's parts
+    (`check_zip`, in a thread: it unpacks them)."""
     files = [f for f in files if f.filename]
     if not files:
         raise UploadRejected("请选择要上传的文件。")
@@ -97,17 +110,20 @@ async def read_uploads(files: list[UploadFile], suffixes: tuple[str, ...]) -> li
         data = await item.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise UploadRejected(f"{name}：文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB。")
-        if suffix in (".xlsx", ".xlsm", ".docx", ".odt", ".zip"):
-            check_zip(name, data)
+        if suffix in ZIP_BASED:
+            await asyncio.to_thread(check_zip, name, data)
         accepted.append(Upload(name, suffix, data))
     return accepted
 
 
-def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload]:
+async def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload]:
     """Uploads with every .zip replaced by the files in it that have one of `suffixes` (folders
-    inside are flattened; a member's name is shown, never used as a path)."""
-    import io
+    inside are flattened; a member's name is shown, never used as a path). An .xlsx/.docx inside
+    is checked as a direct upload is (`check_zip`). Unpacked in a thread."""
+    return await asyncio.to_thread(_expand_zips, uploads, suffixes)
 
+
+def _expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload]:
     expanded: list[Upload] = []
     for upload in uploads:
         if upload.suffix != ".zip":
@@ -120,7 +136,11 @@ def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload
                 suffix = PurePath(name).suffix.lower()
                 if info.is_dir() or suffix not in suffixes or name.startswith(("~$", ".")):
                     continue
-                expanded.append(Upload(f"{upload.display_name}/{name}", suffix, zf.read(info)))
+                shown = f"{upload.display_name}/{name}"
+                data = _member(zf, info, shown)
+                if suffix in ZIP_BASED:
+                    check_zip(shown, data)
+                expanded.append(Upload(shown, suffix, data))
     if len(expanded) > MAX_FILES:
         raise UploadRejected(f"一次最多处理 {MAX_FILES} 个文件（本次 {len(expanded)} 个）。")
     if not expanded:
@@ -129,16 +149,35 @@ def expand_zips(uploads: list[Upload], suffixes: tuple[str, ...]) -> list[Upload
 
 
 def check_zip(name: str, data: bytes) -> None:
-    """Refuse a zip-based file that is corrupt or unpacks to more than `MAX_XLSX_UNPACKED` bytes."""
-    import io
-
+    """Refuse a zip-based file that is corrupt (every part is unpacked and its checksum tested),
+    encrypted, has more than `MAX_ZIP_MEMBERS` parts, unpacks to more than `MAX_XLSX_UNPACKED`
+    bytes, or has a part that unpacks to more than `MAX_ZIP_RATIO` times its packed size."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UploadRejected(f"{name}：文件已损坏或不是有效的 Excel/Word/zip 文件，请另存后重新上传。") from None
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise UploadRejected(f"{name}：解压后超过 {MAX_XLSX_UNPACKED // (1024 * 1024)} MB，拒绝读取。")
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise UploadRejected(f"{name}：包含 {len(infos)} 个部件，最多 {MAX_ZIP_MEMBERS} 个，拒绝读取。")
+            if sum(info.file_size for info in infos) > MAX_XLSX_UNPACKED:
+                raise UploadRejected(f"{name}：解压后超过 {MAX_XLSX_UNPACKED // (1024 * 1024)} MB，拒绝读取。")
+            for info in infos:
+                _member(zf, info, name)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise UploadRejected(f"{name}：{DAMAGED}") from None
+
+
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """One part of a zip, unpacked (Python stops at its declared size and tests its checksum)."""
+    if info.flag_bits & 0x1:
+        raise UploadRejected(f"{name}：文件已加密（设置了密码），请去掉密码后另存再上传。")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+        raise UploadRejected(f"{name}：压缩比异常（{display_name(info.filename)} 解压后是压缩时的 "
+                             f"{info.file_size // max(info.compress_size, 1)} 倍），拒绝读取。")  # fmt: skip
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
+        raise UploadRejected(f"{name}（{display_name(info.filename)}）：{DAMAGED}") from None
+    except RuntimeError:  # "encrypted, password required" without the flag in the central directory
+        raise UploadRejected(f"{name}：文件已加密（设置了密码），请去掉密码后另存再上传。") from None
 
 
 def session_value(request: Request, key: str, nbytes: int = 32) -> str:

@@ -2,27 +2,30 @@
 
 The file edited is the one the server was started with (``--settings``) or the one
 `find_profile_path` finds, else a new 单位设置.yaml in the folder the server runs in. The text is
-checked by `load_profile` before it replaces the file (the old one is kept as ``.bak``).
+checked by `load_profile` before it replaces the file (the old one is kept as ``.bak``), from a copy
+beside it so that a relative 模板目录 means a folder beside the file; that folder must lie in the
+file's folder (`template_folder.confined`) and is made on the first save that names it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ..errors import InputError
-from ..profile import PROFILE_NAME, load_profile
+from ..profile import load_profile
 from ..profile.load import _read_yaml
 from .app import render
 from .profile_form import LISTS, fields, to_yaml, values_of
 from .security import require_csrf
+from .template_folder import FolderRefused, confined
 
 router = APIRouter()
+TEMPLATES_KEY = "模板目录"
 
 
 def profile_path(request: Request) -> Path:
@@ -53,23 +56,40 @@ async def settings_save(request: Request) -> HTMLResponse:
     values = {f.key: str(post.get(f.key, "")).replace("\r\n", "\n") for f in fields()}
     values.update({key: str(post.get(key, "")).replace("\r\n", "\n") for key in LISTS})
     text = to_yaml(values)
-    with tempfile.TemporaryDirectory(prefix="kongchuo-profile-") as tmp:
-        trial = Path(tmp) / PROFILE_NAME
-        trial.write_text(text, encoding="utf-8")
-        try:
-            profile = load_profile(trial)
-        except InputError as exc:
-            return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
-                          values=values, problems=_by_field(exc))  # fmt: skip
-        if path.is_file():
-            shutil.copyfile(path, path.with_name(path.name + ".bak"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staged = path.with_name(f".{path.name}.saving")
-        staged.write_text(text, encoding="utf-8")
-        os.replace(staged, path)
+    try:
+        made = _templates_folder(path, values.get(TEMPLATES_KEY, ""))
+    except FolderRefused as exc:
+        return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
+                      values=values, problems={TEMPLATES_KEY: [str(exc)]})  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.saving")  # beside the file: a relative 模板目录 is read from there
+    staged.write_text(text, encoding="utf-8")
+    try:
+        profile = load_profile(staged)
+    except InputError as exc:
+        staged.unlink(missing_ok=True)
+        if made is not None:
+            made.rmdir()
+        return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
+                      values=values, problems=_by_field(exc))  # fmt: skip
+    if path.is_file():
+        shutil.copyfile(path, path.with_name(path.name + ".bak"))
+    os.replace(staged, path)
     warnings = [f"{p.location.column or ''} {p.message}".strip() for p in profile.warnings]
     return render(request, "settings.html", path=path, fields=fields(), lists=LISTS, values=values,
                   problems={}, saved=True, warnings=warnings)  # fmt: skip
+
+
+def _templates_folder(path: Path, value: str) -> Path | None:
+    """Check the 模板目录 `value` (`template_folder.confined`) and make it when it does not exist
+    yet; the folder made, else None."""
+    if not value.strip():
+        return None
+    folder = confined(path, value)
+    if folder.is_dir():
+        return None
+    folder.mkdir(parents=True)
+    return folder
 
 
 def _by_field(exc: InputError) -> dict[str, list[str]]:

@@ -53,7 +53,7 @@ async def batch_run(request: Request, task: str, files: Annotated[list[UploadFil
     batch = _batch(task)
     try:
         if batch.multiple:
-            uploads = expand_zips(await read_uploads(files, (*batch.suffixes, ".zip")), batch.suffixes)
+            uploads = await expand_zips(await read_uploads(files, (*batch.suffixes, ".zip")), batch.suffixes)
         else:
             uploads = await read_uploads(files, batch.suffixes)
         if len(uploads) > 1 and not batch.multiple:

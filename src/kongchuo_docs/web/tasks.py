@@ -24,6 +24,7 @@ from rich.console import Console
 
 from .. import console
 from ..errors import InputError, KongchuoError, Problem
+from .render import disk_message
 
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]
 RESULT = "result.zip"
@@ -47,7 +48,8 @@ def run_task(task: str, params: dict[str, Any], folder: str, names: dict[str, st
     except KongchuoError as exc:
         status = {"state": "failed", "message": rename(str(exc), names)}
     except Exception as exc:  # the job reports it; the server and the other jobs go on
-        status = {"state": "failed", "message": f"内部错误（{type(exc).__name__}），未写出任何文件。"}
+        message = disk_message(exc) or f"内部错误（{type(exc).__name__}），未写出任何文件。"
+        status = {"state": "failed", "message": message}
     status["problems"] = problem_rows(status.get("problems", []), names)
     status["cpu_seconds"] = round(time.process_time(), 3)  # this job's process (the benchmark's figure)
     status["log"] = rename(captured.getvalue(), names).splitlines()

@@ -22,9 +22,11 @@ from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..wording import WORDING_FILES, annotated, check_folder
 from .app import render
+from .bounded import bounded
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
 from .render import RenderPool
 from .security import require_csrf
+from .template_folder import FolderRefused, confined, wording_file
 from .template_sample import sample_pdf
 
 router = APIRouter()
@@ -33,15 +35,32 @@ FILES = list(WORDING_FILES.items())
 
 
 def templates_folder(request: Request) -> Path | None:
-    """The profile's 模板目录 (None when there is no profile or it names none)."""
+    """The profile's 模板目录 (None when there is no profile or it names none); 409 when the
+    profile has errors or its 模板目录 is not a folder beside it (`template_folder.confined`)."""
     path = request.app.state.config.profile_path()
     if not path.is_file():
         return None
     try:
         profile = load_profile(path)
+    except InputError as exc:
+        shown = "；".join(str(p) for p in exc.problems[:3])
+        raise HTTPException(409, f"单位设置或其模板目录有错误，请先修改：{shown}") from None
     except KongchuoError:
         return None
-    return profile.templates_path if profile else None
+    if not profile or not profile.templates_dir:
+        return None
+    try:
+        return confined(path, profile.templates_dir)
+    except FolderRefused as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+def _own(folder: Path, rel: str) -> Path:
+    """The 模板目录's copy of `rel` (409 when it, or a folder on its way, is a symbolic link)."""
+    try:
+        return wording_file(folder, rel)
+    except FolderRefused as exc:
+        raise HTTPException(409, str(exc)) from None
 
 
 def _file(index: int) -> tuple[str, str]:
@@ -53,7 +72,7 @@ def _file(index: int) -> tuple[str, str]:
 @router.get("/templates", response_class=HTMLResponse)
 def templates_list(request: Request) -> HTMLResponse:
     folder = templates_folder(request)
-    rows = [(n, rel, label, folder is not None and (folder / rel).is_file()) for n, (rel, label) in enumerate(FILES)]
+    rows = [(n, rel, label, folder is not None and _own(folder, rel).is_file()) for n, (rel, label) in enumerate(FILES)]
     return render(request, "templates.html", rows=rows, folder=folder)
 
 
@@ -61,7 +80,7 @@ def templates_list(request: Request) -> HTMLResponse:
 def template_edit(request: Request, index: int) -> HTMLResponse:
     rel, label = _file(index)
     folder = templates_folder(request)
-    own = folder / rel if folder is not None else None
+    own = _own(folder, rel) if folder is not None else None
     text = own.read_text(encoding="utf-8") if own is not None and own.is_file() else annotated(rel, label)
     return render(request, "template_edit.html", index=index, rel=rel, label=label, text=text, folder=folder,
                   own=own is not None and own.is_file(), problems=[])  # fmt: skip
@@ -73,14 +92,17 @@ async def template_save(request: Request, index: int) -> Response:
     folder = templates_folder(request)
     post = await request.form()
     if str(post.get("action")) == "reset" and folder is not None:
-        (folder / rel).unlink(missing_ok=True)
+        _own(folder, rel).unlink(missing_ok=True)
         return RedirectResponse(f"/templates/{index}", status_code=303)
     text = str(post.get("text", "")).replace("\r\n", "\n")[:MAX_TEMPLATE_CHARS]
     page = {"index": index, "rel": rel, "label": label, "text": text, "folder": folder,
-            "own": folder is not None and (folder / rel).is_file()}  # fmt: skip
+            "own": folder is not None and _own(folder, rel).is_file()}  # fmt: skip
     if folder is None and str(post.get("action")) != "preview":
         raise HTTPException(409, "请先在“单位设置”中填写“模板目录”。")
-    problems = _problems(rel, text)
+    try:  # off the event loop: a trial render of a hostile template may take long
+        problems = await bounded(_problems, rel, text)
+    except KongchuoError as exc:
+        problems = [str(exc)]
     if problems:
         return render(request, "template_edit.html", status_code=422, problems=problems, **page)
     if str(post.get("action")) == "preview":
@@ -93,7 +115,7 @@ async def template_save(request: Request, index: int) -> Response:
             return render(request, "template_edit.html", status_code=422, problems=[str(exc)], **page)
         return render(request, "template_edit.html", problems=[], preview=preview, **page)
     assert folder is not None
-    target = folder / rel
+    target = _own(folder, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.saving")
     staged.write_text(text, encoding="utf-8")
@@ -124,7 +146,7 @@ async def _preview(request: Request, rel: str, text: str, folder: Path | None) -
     try:
         wording = scratch / "wording"
         for other in WORDING_FILES:
-            if folder is not None and (folder / other).is_file():
+            if folder is not None and wording_file(folder, other).is_file():
                 (wording / other).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(folder / other, wording / other)
         (wording / rel).parent.mkdir(parents=True, exist_ok=True)
