@@ -1,10 +1,14 @@
-"""The paginator: places layout items top to bottom, opening a new page when one does not fit."""
+"""The paginator: places layout items top to bottom, opening a new page when one does not fit, and
+keeps the end of a document with text: it narrows a page's line pitch (§7.3.5.4) or carries the
+fewest lines over. Units: pt."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from .boxes import FIT_EPS_PT, HEIGHT, WIDTH, Item, Line, Page, Placed
+from .. import gbt9704 as g
+from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule
 
 
 class Flow:
@@ -31,6 +35,10 @@ class Flow:
         return self.y + height <= self.capacity + FIT_EPS_PT
 
     def place(self, item: Item, height: float | None = None) -> None:
+        """Place `item` under what is placed (a `Line.beside` on the line placed last)."""
+        if isinstance(item, Line) and item.beside:
+            self.page.items.append(Placed(self.y - item.height_pt, item))
+            return
         h = item.height_pt if height is None else height
         if not self.fits(h) and self.y > 0:
             self.new_page(landscape=self.page.landscape, forced=False)
@@ -42,27 +50,126 @@ class Flow:
         self.page.items.append(Placed(y, item))
         self.y = max(self.y, y + item.height_pt)
 
-    def carry_over(self) -> None:
-        """Open a new page that takes this page's last paragraph along, with the kept lines (a
-        heading) above it, and keep that paragraph with what follows (DOCX: w:keepNext and
-        w:keepLines, so Word and LibreOffice move the same lines). A page of nothing else stays."""
+    def place_ending(self, items: list[Item]) -> None:
+        """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
+        them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
+        `squeeze`); else on a new page that takes the fewest lines of text along (`carry_over`), so
+        at most two empty lines stay at the foot of this page whenever the ending fits beside one line."""
+        height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
+        if self.y == 0 or height > self.capacity or self.fits(height):
+            for item in items:
+                self.place(item)
+            return
+        page, y, count = self.page, self.y, len(self.page.items)
+        for item in items:  # tentatively, past the foot of the page
+            self.place_unbroken(item)
+        if squeeze(page, self.capacity):
+            self.y = page_bottom(page)
+            return
+        del page.items[count:]
+        self.y = y
+        self.carry_over()
+        for item in items:
+            self.place(item)
+
+    def place_unbroken(self, item: Item) -> None:
+        """Place `item` under what is placed even past the foot of the page."""
+        if isinstance(item, Line) and item.beside:
+            self.place(item)
+            return
+        self.page.items.append(Placed(self.y, item))
+        self.y += item.height_pt
+
+    def carry_over(self, lines: int = 1) -> None:
+        """Open a new page that takes the last `lines` lines of this page along (a paragraph's last
+        lines become a paragraph of their own, with no first-line indent) with the kept lines above
+        them (a heading, 签字栏 rows); they keep with what follows (DOCX: w:keepNext and w:keepLines,
+        so Word and LibreOffice move the same lines). Text after a table or picture cannot be
+        carried: then a new page only."""
         items = self.page.items
-        n = 0
-        while n < len(items) and isinstance(items[-1 - n].item, Line):  # the last paragraph
-            n += 1
-            if items[-n].item.paragraph_start:
+        n, counted = 0, 0
+        while n < len(items) and counted < lines:
+            item = items[-1 - n].item
+            if not isinstance(item, (Line, Gap)) or _head(item):
                 break
-        while n < len(items) and isinstance(items[-1 - n].item, Line) and items[-1 - n].item.keep_with_next:
             n += 1
-        if n == 0 or n == len(items) or not items[-n].item.paragraph_start:
+            counted += isinstance(item, Line) and not item.beside and bool(item.text)
+        while n < len(items) and isinstance(items[-1 - n].item, (Line, Gap)) and items[-1 - n].item.keep_with_next \
+                and not _head(items[-1 - n].item):
+            n += 1
+        while n and isinstance(items[-n].item, Line) and items[-n].item.beside:  # a whole row of columns
+            n += 1
+        if counted == 0 or n == len(items):
             self.new_page(landscape=self.page.landscape, forced=False)
             return
         moved = [pl.item for pl in items[-n:]]
         self.y = items[-n].y_pt
         del items[-n:]
         self.new_page(landscape=self.page.landscape, forced=False)
-        for line in moved:
-            self.place(replace(line, keep_with_next=True))
+        while moved and (isinstance(moved[0], Gap) or not moved[0].text):  # no blank line at the top
+            moved.pop(0)
+        for i, item in enumerate(moved):
+            if isinstance(item, Line):
+                item = replace(item, keep_with_next=True, paragraph_start=item.paragraph_start or i == 0)
+            else:
+                item = replace(item, keep_with_next=True)
+            self.place(item)
 
     def finish(self) -> None:
         self.page.used_pt = self.y
+
+
+def _head(item: Item) -> bool:
+    """Lines of the 版头 (placed at fixed positions)."""
+    return getattr(item, "role", "") in HEAD_ROLES
+
+
+HEAD_ROLES = frozenset({"copy-number", "secrecy", "urgency", "mark", "mark-suffix", "doc-number", "signer"})
+
+
+def page_bottom(page: Page) -> float:
+    """Bottom of the lowest item of `page`, pt from the top of the 版心."""
+    return max((pl.y_pt + pl.item.height_pt for pl in page.items), default=0.0)
+
+
+def squeeze(page: Page, limit_pt: float) -> bool:
+    """Narrow the pitch of `page`'s text lines and blank lines so that they end at `limit_pt`:
+    "调整行距" (§7.3.5.4), never below `gbt9704.SQUEEZED_LINE_PITCH_MIN_TWIPS`. The 版头 (everything
+    down to its red rule) and the lines of a paragraph begun on the page before keep their places;
+    tables and pictures keep their height. The new pitch is whole twips, as the DOCX stores it.
+    False, changing nothing, when the page cannot be narrowed enough."""
+    items = page.items
+    over = page_bottom(page) - limit_pt
+    if over <= FIT_EPS_PT:
+        return True
+    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
+    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
+        start += 1  # a paragraph continued from the page before keeps its pitch (one w:p, one spacing)
+    rows = [i for i in range(start, len(items)) if _squeezable(items[i].item)]
+    if not rows:
+        return False
+    twips = math.floor((PITCH - over / len(rows)) * g.TWIPS_PER_PT)
+    if twips < g.SQUEEZED_LINE_PITCH_MIN_TWIPS:
+        return False
+    pitch = twips / g.TWIPS_PER_PT
+    shift = 0.0
+    row_y = 0.0  # new top of the last line that is not beside another
+    for i in range(start, len(items)):
+        pl = items[i]
+        item = pl.item
+        squeezable = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
+        new_item = replace(item, height_pt=pitch) if squeezable else item
+        if isinstance(item, Line) and item.beside:
+            items[i] = Placed(row_y, new_item)
+            continue
+        items[i] = Placed(pl.y_pt - shift, new_item)
+        row_y = pl.y_pt - shift
+        if squeezable:
+            shift += PITCH - pitch
+    page.used_pt = page_bottom(page)
+    return page_bottom(page) <= limit_pt + FIT_EPS_PT
+
+
+def _squeezable(item: Item) -> bool:
+    return isinstance(item, (Line, Gap)) and abs(item.height_pt - PITCH) < 1e-6 and not _head(item) \
+        and not (isinstance(item, Line) and item.beside)

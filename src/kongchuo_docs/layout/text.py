@@ -1,9 +1,10 @@
 """Break Chinese text into lines that fill the 版心, with 禁则 (line-breaking rules).
 
-Text is cut into *units* that never split: an ASCII word or number ("2020", "16.5%"), a doubled
-dash or ellipsis ("——", "……"), or one character; opening punctuation (《（“) clings to the unit after
-it and closing punctuation (。，、）》”) to the unit before it, so no line starts with a closing mark
-or ends with an opening one (``gbt9704.NO_LINE_START`` / ``NO_LINE_END``). Lines are filled
+Text is cut into *units* that never split: an ASCII word or number ("2020", "16.5%"), the year and
+number of a 发文字号 ("〔2014〕215号"), a doubled dash or ellipsis ("——", "……"), or one character;
+opening punctuation (《（“) clings to the unit after it and closing punctuation (。，、）》”) to the unit
+before it, so no line starts with a closing mark or ends with an opening one
+(``gbt9704.NO_LINE_START`` / ``NO_LINE_END``). Lines are filled
 greedily; a unit that does not fit moves whole to the next line ("push-out", as Word and
 LibreOffice do with hanging punctuation off).
 
@@ -26,7 +27,13 @@ Measure = Callable[[str], float]
 """Advance width of a piece of text in pt, letter spacing included."""
 
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
-_UNBREAKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.", re.S)
+# the year and number of a 发文字号 in running text ("〔2014〕215号", "[2013]第1号"): one unit
+DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
+_UNBREAKABLE = re.compile(DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
+                          re.S)
+_GLUED = re.compile(DOC_NUMBER_UNIT)
+WORD_JOINER = "\u2060"  # no line break on either side (Unicode line breaking class WJ)
+_JOINS = re.compile(r"(?<=[〕\]］】])(?=\d|第)|(?<=第)(?=\d)|(?<=\d)(?=第|号)")  # where a line could break
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 
 
@@ -74,6 +81,12 @@ def units(text: str) -> list[str]:
     return merged
 
 
+def glued(text: str) -> str:
+    """`text` with word joiners inside every 发文字号 unit: Word and LibreOffice break lines
+    themselves, and would otherwise break "〔2014〕215号" before "号" or after "〕"."""
+    return _GLUED.sub(lambda m: _JOINS.sub(WORD_JOINER, m[0]), text)
+
+
 @lru_cache(maxsize=4096)
 def script(ch: str) -> str:
     """"latin" for ASCII letters and digits, "cjk" for full-width text, "" for the rest."""
@@ -83,11 +96,13 @@ def script(ch: str) -> str:
 
 
 def autospace_gaps(text: str) -> list[int]:
-    """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
-    return [
-        i for i in range(1, len(text))
-        if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}
-    ]
+    """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits);
+    none inside a 发文字号 unit, where LibreOffice adds none next to the word joiners (`glued`)."""
+    gaps = [i for i in range(1, len(text)) if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}]
+    if gaps and "号" in text:
+        inside = {i for m in _GLUED.finditer(text) for i in range(m.start() + 1, m.end())}
+        gaps = [i for i in gaps if i not in inside]
+    return gaps
 
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
