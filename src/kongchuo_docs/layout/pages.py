@@ -240,15 +240,18 @@ class Layouter(HeadLayout, SigningLayout):
         return self.paragraph_lines(h.text, font=font, role=f"h{h.level}", keep_with_next=True)
 
     def table(self, table: Table) -> None:
+        """A table split between rows, its header rows repeated on every page; the header rows
+        never end a page: they stand with the first row under them (and the caption above them)."""
+        widths = self.column_widths(table)
+        heights = self.row_heights(table, widths)
+        caption = []
         if table.caption:  # centred above its table, on the same page as the header row
             caption = self.paragraph_lines(table.caption, indent_chars=0, align="center", role="caption",
                                            keep_with_next=True)
-            header = sum(self.row_heights(table, self.column_widths(table))[: table.header_rows])
-            if not self.flow.fits(PITCH * len(caption) + header) and self.flow.y > 0:
-                self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
-            self.lines(caption)
-        widths = self.column_widths(table)
-        heights = self.row_heights(table, widths)
+        lead = PITCH * len(caption) + sum(heights[: table.header_rows + 1])
+        if not self.flow.fits(lead) and self.flow.y > 0 and lead <= self.flow.capacity:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+        self.lines(caption)
         header = list(range(min(table.header_rows, len(heights))))
         all_rows = list(range(len(heights)))
         current: list[int] = []

@@ -334,7 +334,9 @@ class DocxWriter(DocxParts):
             tr = el("w:tr", [trpr])
             for text, w in zip(row, widths, strict=True):
                 tc = el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa"), el("w:vAlign", val="center")])])
-                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left")
+                # header rows keep with the row under them: never last on a page
+                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left",
+                                           keep_next=header)
                 p = el("w:p", [ppr])
                 font = g.FONT_HEITI if header else g.FONT_FANGSONG
                 if text:
