@@ -18,7 +18,7 @@ from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
 from ..model.limits import paragraph_problem
-from .normalize import fix_half_width_punctuation, warn_half_width
+from .normalize import fix_half_width_punctuation, fix_web_spaces, warn_half_width, warn_web_spaces
 
 _CN = "一二三四五六七八九十"
 _LEVELS = (
@@ -81,11 +81,15 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
     Blocks already made (a table among the lines) are passed through in their place."""
     blocks: list[Block] = []
     counters = [0, 0, 0, 0, 0]  # index = level
+    spaced: list[SourceLine] = []  # lines whose pasted spaces were removed: one warning for all
     for src in lines:
         if not isinstance(src, SourceLine):
             blocks.append(src)
             continue
-        text = src.text.strip().replace("\u3000", " ").strip()
+        text, changed_spaces = fix_web_spaces(src.text.strip())
+        if changed_spaces:
+            spaced.append(src)
+        text = text.replace("\u3000", " ").strip()
         if not text:
             continue
         too_long = paragraph_problem(text)
@@ -118,6 +122,8 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
         if written != label:
             problems.warning(src.location, f"{level}级标题序号应写作“{label}”，已由“{written}”改正")
         blocks.append(_heading_block(level, label, rest))
+    if spaced:
+        warn_web_spaces(problems, [src.location for src in spaced])
     return blocks
 
 
