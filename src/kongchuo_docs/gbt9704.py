@@ -203,6 +203,7 @@ TABLE_MIN_ROW_HEIGHT_MM: Final = 10.0  # [practice] blank form rows stay writabl
 TABLE_BORDER_EIGHTHS: Final = 4  # [practice] 0.5 pt single lines
 TABLE_MIN_COLUMN_CHARS: Final = 2  # [practice] narrowest column: two characters of table text
 TABLE_MAX_COLUMN_CHARS: Final = 12  # [practice] content wider than this wraps instead of widening
+TABLE_HEADER_WORD_MAX_CHARS: Final = 4  # [practice] a header cell this short is one word ("序号"): never wrapped
 # §8 横排表格: "单页码表头在订口一边，双页码表头在切口一边" — on odd and even pages alike the table's
 # top lies along the portrait page's left edge, so the landscape page is the portrait page turned a
 # quarter clockwise: portrait left (订口) → landscape top, portrait foot → landscape left, and the

@@ -2,8 +2,9 @@
 
 Each column gets a weight from its widest cell (between `gbt9704.TABLE_MIN_COLUMN_CHARS` and
 `TABLE_MAX_COLUMN_CHARS` characters) and a floor: its widest unbreakable unit (a number such as
-"99.96%", a 身份证号, a date) plus the cell margins. Widths follow the weights, except that a
-column is never narrower than its floor; text wraps at character boundaries, numbers never.
+"99.96%", a 身份证号, a date) or its header word ("序号") plus the cell margins. Widths follow the
+weights, except that a column is never narrower than its floor; text wraps at character boundaries,
+numbers and header words never.
 Units: pt.
 """
 
@@ -27,10 +28,18 @@ def unbreakable_width(cells: list[str], measure: Measure, autospace_pt: float) -
     )
 
 
+def header_word_width(cells: list[str], measure: Measure) -> float:
+    """Width of the widest header cell short enough to be one word ("序号", "计算口径": at most
+    `gbt9704.TABLE_HEADER_WORD_MAX_CHARS` characters), pt (0 when none): it never wraps inside."""
+    return max((measure(cell) for cell in cells if 0 < len(cell) <= g.TABLE_HEADER_WORD_MAX_CHARS), default=0.0)
+
+
 def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure: Measure,
-                  autospace_pt: float, weights: list[float] | None = None) -> tuple[float, ...]:
+                  autospace_pt: float, weights: list[float] | None = None,
+                  header_rows: int = 0) -> tuple[float, ...]:
     """Widths of `columns` columns filling `total_pt`; `weights` (relative) replace the
-    content weights when the input gives them. Floors are always kept when they fit at all."""
+    content weights when the input gives them. Floors are always kept when they fit at all:
+    numbers and the short words of the first `header_rows` rows never split."""
     margin = 2 * g.TABLE_CELL_MARGIN_PT
     cells = [[row[c] for row in rows] for c in range(columns)]
     if weights is None:
@@ -38,7 +47,8 @@ def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure:
         hi = g.TABLE_MAX_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
         weights = [min(hi, max(lo, *(measure(text) + margin for text in column))) for column in cells]
     slack = _FLOOR_SLACK_EM * g.TABLE_SIZE_PT
-    floors = [unbreakable_width(column, measure, autospace_pt) + margin + slack for column in cells]
+    floors = [max(unbreakable_width(column, measure, autospace_pt), header_word_width(column[:header_rows], measure))
+              + margin + slack for column in cells]
     return tuple(fit_columns(weights, floors, total_pt))
 
 

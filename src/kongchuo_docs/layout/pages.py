@@ -271,7 +271,8 @@ class Layouter(HeadLayout, SigningLayout):
     def column_widths(self, table: Table) -> tuple[float, ...]:
         """Column widths from the content (layout/columns.py): numbers are never split in a cell."""
         return columns.column_widths(table.rows, table.columns, self.text_width, self.m.table,
-                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None)
+                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None,
+                                     table.header_rows)
 
     def row_heights(self, table: Table, widths: tuple[float, ...]) -> tuple[float, ...]:
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
