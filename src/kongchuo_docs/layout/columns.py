@@ -28,10 +28,10 @@ def unbreakable_width(cells: list[str], measure: Measure, autospace_pt: float) -
     )
 
 
-def header_word_width(cells: list[str], measure: Measure) -> float:
-    """Width of the widest header cell short enough to be one word ("序号", "计算口径": at most
-    `gbt9704.TABLE_HEADER_WORD_MAX_CHARS` characters), pt (0 when none): it never wraps inside."""
-    return max((measure(cell) for cell in cells if 0 < len(cell) <= g.TABLE_HEADER_WORD_MAX_CHARS), default=0.0)
+def header_word_width(cells: list[str], measure: Measure, chars: int) -> float:
+    """Width of the widest header cell of at most `chars` characters (one word: "序号",
+    "计算口径"), pt (0 when none): it never wraps inside."""
+    return max((measure(cell) for cell in cells if 0 < len(cell) <= chars), default=0.0)
 
 
 def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure: Measure,
@@ -39,7 +39,7 @@ def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure:
                   header_rows: int = 0) -> tuple[float, ...]:
     """Widths of `columns` columns filling `total_pt`; `weights` (relative) replace the
     content weights when the input gives them. Floors are always kept when they fit at all:
-    numbers and the short words of the first `header_rows` rows never split."""
+    numbers never split, nor the short words of the first `header_rows` rows when they fit."""
     margin = 2 * g.TABLE_CELL_MARGIN_PT
     cells = [[row[c] for row in rows] for c in range(columns)]
     if weights is None:
@@ -47,8 +47,16 @@ def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure:
         hi = g.TABLE_MAX_COLUMN_CHARS * g.TABLE_SIZE_PT + margin
         weights = [min(hi, max(lo, *(measure(text) + margin for text in column))) for column in cells]
     slack = _FLOOR_SLACK_EM * g.TABLE_SIZE_PT
-    floors = [max(unbreakable_width(column, measure, autospace_pt), header_word_width(column[:header_rows], measure))
-              + margin + slack for column in cells]
+    numbers = [unbreakable_width(column, measure, autospace_pt) + margin + slack for column in cells]
+    floors = numbers
+    # header words whole when they all fit; else those of two characters ("序号"; "辍学/人数" may wrap)
+    for chars in (g.TABLE_HEADER_WORD_MAX_CHARS, 2):
+        floors = [max(n, header_word_width(column[:header_rows], measure, chars) + margin + slack)
+                  for n, column in zip(numbers, cells, strict=True)]
+        if sum(floors) <= total_pt:
+            break
+    else:
+        floors = numbers
     return tuple(fit_columns(weights, floors, total_pt))
 
 

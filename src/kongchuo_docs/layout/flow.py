@@ -132,11 +132,6 @@ def page_bottom(page: Page) -> float:
     return max((pl.y_pt + pl.item.height_pt for pl in page.items), default=0.0)
 
 
-# pt: a narrowed page ends this far above its limit — LibreOffice places the 版头 and rounds every
-# spacing to whole twips, and must find the same lines fit (measured: up to 0.6 pt lower)
-SQUEEZE_SLACK_PT = 2.0
-
-
 def squeeze(page: Page, limit_pt: float) -> bool:
     """Narrow the pitch of `page`'s text lines and blank lines so that they end at `limit_pt`:
     "调整行距" (§7.3.5.4), never below `gbt9704.SQUEEZED_LINE_PITCH_MIN_TWIPS`. The 版头 (everything
@@ -146,7 +141,7 @@ def squeeze(page: Page, limit_pt: float) -> bool:
     items = page.items
     if page_bottom(page) <= limit_pt + FIT_EPS_PT:
         return True
-    limit_pt -= SQUEEZE_SLACK_PT
+    limit_pt -= g.SQUEEZED_SLACK_PT
     over = page_bottom(page) - limit_pt
     start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
     while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
