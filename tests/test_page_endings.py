@@ -17,7 +17,8 @@ from pdfmeasure import TextLine, full_width_count, text_lines
 from test_page_rules import ONE_LINE, SIGNER, body_lines_on_first_page, content, layout_of, needs_soffice, notice
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.layout.boxes import HEIGHT, PITCH, Gap, Line, TableBox
+from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.layout.boxes import HEIGHT, PITCH, Gap, Line, Measures, TableBox
 from kongchuo_docs.libreoffice import render_docx_to_pdf
 from kongchuo_docs.model import Colophon, Document, PageBreak, Paragraph, SignFields, Table
 from kongchuo_docs.readers.notice_yaml import read_notice
@@ -227,3 +228,57 @@ def test_a_colophon_page_straight_after_the_text_carries_its_number_in_the_pdf(t
     write_pdf(doc, tmp_path / "doc.pdf", layout)
     numbers = {line.page: line.text for line in text_lines(tmp_path / "doc.pdf") if line.text.startswith("—")}
     assert numbers == {n: g.page_number_text(n) for n in (1, 2, 3, 4)}
+
+
+# ---------------------------------------------------------------- the reader's part: spaces and item faces
+
+
+def test_pasted_spaces_are_removed_with_one_warning_naming_every_line() -> None:
+    from kongchuo_docs.errors import Location, Problems
+    from kongchuo_docs.readers.body_text import SourceLine, parse_body
+
+    texts = ["各校要把\u00a0“控辍保学” 工作落实。", "普通的一段。", "对6-15 周岁儿童  逐一摸排。",
+             "填报时间：\u3000\u3000年\u3000\u3000月", "1. 落实责任。各校要……", "使用 Microsoft  Word 编辑。"]
+    problems = Problems()
+    blocks = parse_body([SourceLine(t, Location("正文.yaml", line=n)) for n, t in enumerate(texts, start=10)],
+                        problems)
+    assert [getattr(b, "text", "") + (getattr(b, "run_in", None) or "") for b in blocks] == [
+        "各校要把“控辍保学”工作落实。", "普通的一段。", "对6-15周岁儿童逐一摸排。",
+        "填报时间：  年  月",  # typed ideographic blanks stay (as before: plain spaces)
+        "1.落实责任。各校要……", "使用Microsoft Word编辑。"]  # the type spaces Chinese from Latin itself
+    (warning,) = problems.warnings
+    assert warning.location.line == 10 and "第 10、12、15 行" in warning.message
+
+
+@pytest.mark.parametrize(("line", "heading", "run_in"), [
+    ("（一）加强组织领导。各校要成立领导小组。", "（一）加强组织领导。", "各校要成立领导小组。"),
+    ("（二）加强学籍管理", "（二）加强学籍管理", None),
+    ("（三）提高教育教学质量，促进学生充分发展", "（三）提高教育教学质量，促进学生充分发展", None),
+    ("（四）严格执行报告制度。", "（四）严格执行报告制度。", None),
+    ("（五）各校要在9月10日前完成学籍核查，并将结果报县教育局。", None, None),
+])
+def test_only_a_heading_sentence_is_set_in_the_heading_face(line: str, heading: str | None,
+                                                           run_in: str | None) -> None:
+    from kongchuo_docs.errors import Location, Problems
+    from kongchuo_docs.model import Heading
+    from kongchuo_docs.readers.body_text import SourceLine, parse_body
+
+    number = "一二三四五".index(line[1]) + 1
+    lines = [f"（{'一二三四五'[i]}）项目。" for i in range(number - 1)] + [line]
+    block = parse_body([SourceLine(t, Location("正文.yaml", line=1)) for t in lines], Problems())[-1]
+    if heading is None:  # one sentence with a comma: a numbered paragraph in body type
+        assert isinstance(block, Paragraph) and block.text == line
+    else:
+        assert isinstance(block, Heading) and (block.text, block.run_in) == (heading, run_in)
+
+
+def test_a_short_header_word_never_splits_in_the_agreement_table() -> None:
+    from kongchuo_docs.layout.text import break_lines
+
+    table = Table(rows=[["序号", "目标指标", "目标值", "计算口径"], ["1", "辍学率", "0%", "辍学人数 ÷ 在校生数"]],
+              widths=[1, 4, 2.5, 6])
+    layout = layout_of(notice([table]))
+    box = next(pl.item for p in layout.pages for pl in p.items if isinstance(pl.item, TableBox))
+    measures = Measures.from_fonts(resolve_fonts())
+    for cell, width in zip(table.rows[0], box.column_widths_pt, strict=True):
+        assert break_lines(cell, width - 2 * g.TABLE_CELL_MARGIN_PT, measures.table) == [cell]
