@@ -40,7 +40,7 @@ from .boxes import (
 from .flow import Flow, squeeze
 from .head import HeadLayout
 from .signing import SigningLayout
-from .text import autospace_gaps, break_lines, justifiable, line_width, starts_glued
+from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
 from .title import shape_title
 
 
@@ -82,8 +82,8 @@ class Layouter(HeadLayout, SigningLayout):
         for i, chunk in enumerate(raw):
             last = i == len(raw) - 1
             indent = first_indent if i == 0 else rest_indent
-            # a line before a pushed 文号 ends ragged: the DOCX forces the break (text.starts_glued)
-            flush = align == "justify" and not last and not starts_glued(raw[i + 1]) and justifiable(
+            # a line before a pushed 文号 ends ragged: the DOCX forces the break (text.starts_with_doc_number)
+            flush = align == "justify" and not last and not starts_with_doc_number(raw[i + 1]) and justifiable(
                 chunk, indent + self.quick_body_width(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len

@@ -28,12 +28,10 @@ Measure = Callable[[str], float]
 
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
 # the year and number of a 发文字号 in running text ("〔2014〕215号", "[2013]第1号"): one unit
-DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
-_UNBREAKABLE = re.compile(DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
+_DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
+_UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
                           re.S)
-_GLUED = re.compile(DOC_NUMBER_UNIT)
-WORD_JOINER = "\u2060"  # no line break on either side (Unicode line breaking class WJ)
-_JOINS = re.compile(r"(?<=[〕\]］】])(?=\d|第)|(?<=第)(?=\d)|(?<=\d)(?=第|号)")  # where a line could break
+_DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 
 
@@ -81,17 +79,11 @@ def units(text: str) -> list[str]:
     return merged
 
 
-def glued(text: str) -> str:
-    """`text` with word joiners inside every 发文字号 unit: Word and LibreOffice break lines
-    themselves, and would otherwise break "〔2014〕215号" before "号" or after "〕"."""
-    return _GLUED.sub(lambda m: _JOINS.sub(WORD_JOINER, m[0]), text)
-
-
-def starts_glued(text: str) -> bool:
+def starts_with_doc_number(text: str) -> bool:
     """Whether a line starts with a 发文字号 unit (after opening marks): the line above it must end
-    with a forced break, as LibreOffice breaks inside the unit despite the word joiners when part
-    of it fits (measured: "〔2014〕215 / 号")."""
-    return _GLUED.match(text.lstrip("（《“‘「『(")) is not None
+    with a forced break, as Word and LibreOffice would put part of the unit on it ("〔2014〕215 / 号";
+    LibreOffice does so even with word joiners in the unit)."""
+    return _DOC_NUMBER.match(text.lstrip("（《“‘「『(")) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -103,13 +95,11 @@ def script(ch: str) -> str:
 
 
 def autospace_gaps(text: str) -> list[int]:
-    """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits);
-    none inside a 发文字号 unit, where LibreOffice adds none next to the word joiners (`glued`)."""
-    gaps = [i for i in range(1, len(text)) if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}]
-    if gaps and "号" in text:
-        inside = {i for m in _GLUED.finditer(text) for i in range(m.start() + 1, m.end())}
-        gaps = [i for i in gaps if i not in inside]
-    return gaps
+    """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
+    return [
+        i for i in range(1, len(text))
+        if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}
+    ]
 
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:

@@ -25,7 +25,6 @@ from .. import gbt9704 as g
 from ..fonts import resolve_fonts
 from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.pages import layout_document
-from ..layout.text import glued
 from ..model import Document
 from .docx_parts import DocxParts, Section, tw
 from .font_table import declare_fonts
@@ -73,10 +72,10 @@ class DocxWriter(DocxParts):
             p.append(el("w:r", [self.line_rpr(line), el("w:br")]))
         text = line.text
         if line.lead_len and line.lead_font:
-            p.append(run(glued(text[: line.lead_len]), self.line_rpr(line, line.lead_font)))
+            p.append(run(text[: line.lead_len], self.line_rpr(line, line.lead_font)))
             text = text[line.lead_len :]
         if text:
-            p.append(run(glued(text), self.line_rpr(line)))
+            p.append(run(text, self.line_rpr(line)))
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(
