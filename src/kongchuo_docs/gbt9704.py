@@ -155,6 +155,9 @@ SQUEEZED_MAX_LINES: Final = LINES_PER_PAGE + 2
 SQUEEZED_SLACK_PT: Final = 2.0
 SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK_PT) / SQUEEZED_MAX_LINES
                                            * TWIPS_PER_PT)
+# [practice] when that is not enough, the blank lines of the page (under the title, above the 附件说明
+# and the 署名) are narrowed further, to half a grid line at least.
+SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 

@@ -109,11 +109,9 @@ class Flow:
         while moved and (isinstance(moved[0], Gap) or not moved[0].text):  # no blank line at the top
             moved.pop(0)
         for i, item in enumerate(moved):
-            if isinstance(item, Line):
-                item = replace(item, keep_with_next=True, paragraph_start=item.paragraph_start or i == 0)
-            else:
-                item = replace(item, keep_with_next=True)
-            self.place(item)
+            split = i == 0 and isinstance(item, Line) and not item.paragraph_start  # a paragraph's last lines
+            self.place(replace(item, keep_with_next=True, **({"paragraph_start": True, "hard_break": False}
+                                                            if split else {})))
 
     def finish(self) -> None:
         self.page.used_pt = self.y
@@ -134,7 +132,8 @@ def page_bottom(page: Page) -> float:
 
 def squeeze(page: Page, limit_pt: float) -> bool:
     """Narrow the pitch of `page`'s text lines and blank lines so that they end at `limit_pt`:
-    "调整行距" (§7.3.5.4), never below `gbt9704.SQUEEZED_LINE_PITCH_MIN_TWIPS`. The 版头 (everything
+    "调整行距" (§7.3.5.4), never below `gbt9704.SQUEEZED_LINE_PITCH_MIN_TWIPS` (blank lines, after
+    that, down to `SQUEEZED_BLANK_LINE_MIN_TWIPS`). The 版头 (everything
     down to its red rule) and the lines of a paragraph begun on the page before keep their places;
     tables and pictures keep their height. The new pitch is whole twips, as the DOCX stores it.
     False, changing nothing, when the page cannot be narrowed enough."""
@@ -147,28 +146,45 @@ def squeeze(page: Page, limit_pt: float) -> bool:
     while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
         start += 1  # a paragraph continued from the page before keeps its pitch (one w:p, one spacing)
     rows = [i for i in range(start, len(items)) if _squeezable(items[i].item)]
-    if not rows:
+    blanks = sum(isinstance(items[i].item, Gap) for i in rows)
+    heights = _squeezed_heights(over, len(rows), blanks)
+    if heights is None:
         return False
-    twips = math.floor((PITCH - over / len(rows)) * g.TWIPS_PER_PT)
-    if twips < g.SQUEEZED_LINE_PITCH_MIN_TWIPS:
-        return False
-    pitch = twips / g.TWIPS_PER_PT
+    pitch, blank = heights
     shift = 0.0
     row_y = 0.0  # new top of the last line that is not beside another
     for i in range(start, len(items)):
         pl = items[i]
         item = pl.item
         squeezable = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
-        new_item = replace(item, height_pt=pitch) if squeezable else item
+        height = blank if isinstance(item, Gap) else pitch
+        new_item = replace(item, height_pt=height) if squeezable else item
         if isinstance(item, Line) and item.beside:
             items[i] = Placed(row_y, new_item)
             continue
         items[i] = Placed(pl.y_pt - shift, new_item)
         row_y = pl.y_pt - shift
         if squeezable:
-            shift += PITCH - pitch
+            shift += PITCH - height
     page.used_pt = page_bottom(page)
     return page_bottom(page) <= limit_pt + FIT_EPS_PT
+
+
+def _squeezed_heights(over: float, rows: int, blanks: int) -> tuple[float, float] | None:
+    """(line pitch, blank line height) in pt, whole twips, that take `over` pt off `rows` lines of
+    which `blanks` are blank: all narrowed alike down to `SQUEEZED_LINE_PITCH_MIN_TWIPS`, then the
+    blank lines alone down to `SQUEEZED_BLANK_LINE_MIN_TWIPS`; None when that is not enough."""
+    if not rows:
+        return None
+    twips = math.floor((PITCH - over / rows) * g.TWIPS_PER_PT)
+    if twips >= g.SQUEEZED_LINE_PITCH_MIN_TWIPS:
+        return twips / g.TWIPS_PER_PT, twips / g.TWIPS_PER_PT
+    pitch = g.SQUEEZED_LINE_PITCH_MIN_TWIPS / g.TWIPS_PER_PT
+    if not blanks:
+        return None
+    rest = over - rows * (PITCH - pitch)
+    blank = math.floor((pitch - rest / blanks) * g.TWIPS_PER_PT)
+    return (pitch, blank / g.TWIPS_PER_PT) if blank >= g.SQUEEZED_BLANK_LINE_MIN_TWIPS else None
 
 
 def _squeezable(item: Item) -> bool:
