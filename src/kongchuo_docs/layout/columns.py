@@ -10,6 +10,8 @@ Units: pt.
 
 from __future__ import annotations
 
+import math
+
 from .. import gbt9704 as g
 from .text import Measure, line_width, units
 
@@ -29,9 +31,15 @@ def unbreakable_width(cells: list[str], measure: Measure, autospace_pt: float) -
 
 
 def header_word_width(cells: list[str], measure: Measure, chars: int) -> float:
-    """Width of the widest header cell of at most `chars` characters (one word: "序号",
-    "计算口径"), pt (0 when none): it never wraps inside."""
-    return max((measure(cell) for cell in cells if 0 < len(cell) <= chars), default=0.0)
+    """Room the header cells of a column need, pt: a cell of at most `chars` characters is one word
+    ("序号", "计算口径") and never wraps inside; with `chars` above 2 a longer one wraps into two
+    even lines at most ("被检查/单位")."""
+    def need(cell: str) -> float:
+        if len(cell) <= chars:
+            return measure(cell)
+        return measure(cell[: math.ceil(len(cell) / 2)]) if chars > 2 else 0.0
+
+    return max((need(cell) for cell in cells if cell), default=0.0)
 
 
 def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure: Measure,
@@ -49,7 +57,8 @@ def column_widths(rows: list[list[str]], columns: int, total_pt: float, measure:
     slack = _FLOOR_SLACK_EM * g.TABLE_SIZE_PT
     numbers = [unbreakable_width(column, measure, autospace_pt) + margin + slack for column in cells]
     floors = numbers
-    # header words whole when they all fit; else those of two characters ("序号"; "辍学/人数" may wrap)
+    # header words whole (longer headers in two even lines) when they all fit; else two-character
+    # words only ("序号"; "辍学/人数" may wrap)
     for chars in (g.TABLE_HEADER_WORD_MAX_CHARS, 2):
         floors = [max(n, header_word_width(column[:header_rows], measure, chars) + margin + slack)
                   for n, column in zip(numbers, cells, strict=True)]
