@@ -122,9 +122,9 @@ class Layouter(HeadLayout, SigningLayout):
     def text_width(self) -> float:
         return landscape_type_area()[0] if self.flow.page.landscape else WIDTH
 
-    def blank(self, n: int = 1, *, keep_with_next: bool = False) -> None:
+    def blank(self, n: int = 1) -> None:
         for _ in range(n):
-            self.flow.place(Gap(PITCH, keep_with_next=keep_with_next))
+            self.flow.place(Gap(PITCH))
 
     def lines(self, lines: list[Line]) -> None:
         for line in lines:
