@@ -133,6 +133,7 @@ def signed_plain(free_lines_on_page_2: int) -> Document:
     n = body_lines_on_first_page() + 22 - free_lines_on_page_2
     body = [Paragraph(text=ONE_LINE)] * n + [SignFields(labels=SIGN_LABELS), PageBreak()]
     body += [Paragraph(text=ONE_LINE)] * 22
+    body += [Paragraph(text="", indent=False)]  # the blank line a 责任书 keeps above its party lines
     body += [Paragraph(text=t, indent=False, align="left", keep_with_next=i < 2) for i, t in enumerate(PARTIES)]
     return Document(format="plain", title="控辍保学目标责任书", body=body, date=dt.date(2026, 9, 1))
 
@@ -150,6 +151,22 @@ def test_sign_fields_and_closing_party_lines_never_stand_alone(tmp_path: Path) -
         above = [line for line in content(lines, 4) if line.top < party.top]
         assert [line.text for line in above] == [ONE_LINE], name  # one line of text came along
         assert empty_lines_at_foot(lines, 3) <= 1.2, name
+
+
+def test_no_bundled_agreement_ends_on_a_page_of_party_lines_alone() -> None:
+    from kongchuo_docs.kinds import agreement
+    from kongchuo_docs.profile import load_profile
+    from kongchuo_docs.resources import sample_path
+
+    profile = load_profile(sample_path("profile", "单位设置.yaml"))
+    entries, _ = agreement.read_agreement_list(sample_path("cycle", "责任书名单.yaml"), profile)
+    for entry in entries:
+        layout = layout_of(agreement.agreement_document(entry))
+        last = [pl.item for pl in layout.pages[-1].items if isinstance(pl.item, Line) and pl.item.text]
+        party = next(i for i, line in enumerate(last) if line.text.startswith("甲方"))
+        assert party > 0, (entry.party_b, [line.text for line in last])  # text above the party lines
+        before = layout.pages[-2]
+        assert (HEIGHT - before.used_pt) / PITCH <= 2 + 1e-6, entry.party_b
 
 
 # ---------------------------------------------------------------- breaks and faces

@@ -385,13 +385,18 @@ def _keeps(block: object) -> bool:
 
 def _closing_run(blocks: list) -> int:
     """Index of the first block of a closing run — paragraphs kept with the next (signature lines)
-    and the paragraph they keep with, ending the list — or len(blocks) when the list ends otherwise."""
+    and the paragraph they keep with, ending the list, with the empty paragraphs above them — or
+    len(blocks) when the list ends otherwise."""
     start = len(blocks) - 1
     if start < 1 or not isinstance(blocks[start], Paragraph):
         return len(blocks)
     while start > 0 and isinstance(blocks[start - 1], Paragraph) and blocks[start - 1].keep_with_next:
         start -= 1
-    return start if start < len(blocks) - 1 else len(blocks)
+    if start == len(blocks) - 1:
+        return len(blocks)
+    while start > 0 and isinstance(blocks[start - 1], Paragraph) and not blocks[start - 1].text:
+        start -= 1
+    return start
 
 
 def png_size(path: Path) -> tuple[int, int]:
