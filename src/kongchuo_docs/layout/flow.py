@@ -80,15 +80,15 @@ class Flow:
         self.page.items.append(Placed(self.y, item))
         self.y += item.height_pt
 
-    def carry_over(self, lines: int = 1) -> None:
-        """Open a new page that takes the last `lines` lines of this page along (a paragraph's last
-        lines become a paragraph of their own, with no first-line indent) with the kept lines above
-        them (a heading, 签字栏 rows); they keep with what follows (DOCX: w:keepNext and w:keepLines,
+    def carry_over(self) -> None:
+        """Open a new page that takes the last line of text of this page along (a paragraph's last
+        line becomes a paragraph of its own, with no first-line indent) with the kept lines above
+        it (a heading, 签字栏 rows); they keep with what follows (DOCX: w:keepNext and w:keepLines,
         so Word and LibreOffice move the same lines). Text after a table or picture cannot be
         carried: then a new page only."""
         items = self.page.items
         n, counted = 0, 0
-        while n < len(items) and counted < lines:
+        while n < len(items) and not counted:
             item = items[-1 - n].item
             if not isinstance(item, (Line, Gap)) or _head(item):
                 break
