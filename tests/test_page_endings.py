@@ -120,6 +120,29 @@ def test_an_ending_that_used_to_leave_five_empty_lines_fits_on_a_narrowed_page(t
         assert page[-1].bottom <= TYPE_AREA_FOOT_MM, name
 
 
+@needs_soffice
+def test_a_署名_after_a_table_takes_the_table_s_last_row_along(tmp_path: Path) -> None:
+    """A table ending at the foot of a page: its last row goes over with the 署名 (under the repeated
+    header row), not the 署名 alone."""
+    filler = [Paragraph(text=ONE_LINE)] * body_lines_on_first_page()
+    for count in range(10, 40):  # the first row count whose table would end the page
+        rows = [["序号", "项目"]] + [[str(i), f"数据{i}"] for i in range(1, count + 1)]
+        doc = notice([*filler, Table(rows=rows)])
+        layout = layout_of(doc)
+        boxes = [pl.item for pl in layout.pages[-1].items if isinstance(pl.item, TableBox)]
+        if boxes and boxes[0].keep_with_next:
+            break
+    else:
+        raise AssertionError("no row count ends a page with the table")
+    assert boxes[0].rows == (0, count)
+    for name, pdf in rendered(doc, tmp_path).items():
+        lines = text_lines(pdf)
+        signer = next(line for line in lines if line.text == SIGNER)
+        above = [plain(line.text) for line in content(lines, signer.page) if line.top < signer.top]
+        assert above == ["序号项目", f"{count}数据{count}"], name
+        assert any(plain(line.text) == f"{count - 1}数据{count - 1}" for line in content(lines, signer.page - 1)), name
+
+
 # ---------------------------------------------------------------- 签字栏 and closing signature lines
 
 SIGN_LABELS = ["校长（签名）", "班主任（签名）", "家长（签名）", "学生（签名）", "村委会（盖章）", "乡镇（盖章）"]

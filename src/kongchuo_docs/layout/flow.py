@@ -8,7 +8,7 @@ import math
 from dataclasses import replace
 
 from .. import gbt9704 as g
-from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule
+from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule, TableBox
 
 
 class Flow:
@@ -84,9 +84,11 @@ class Flow:
         """Open a new page that takes the last line of text of this page along (a paragraph's last
         line becomes a paragraph of its own, with no first-line indent) with the kept lines above
         it (a heading, 签字栏 rows); they keep with what follows (DOCX: w:keepNext and w:keepLines,
-        so Word and LibreOffice move the same lines). Text after a table or picture cannot be
-        carried: then a new page only."""
+        so Word and LibreOffice move the same lines). A table ending the page gives its last row
+        (`carry_table_row`); text after a picture cannot be carried: then a new page only."""
         items = self.page.items
+        if items and isinstance(items[-1].item, TableBox) and self.carry_table_row(items[-1]):
+            return
         n, counted = 0, 0
         while n < len(items) and not counted:
             item = items[-1 - n].item
@@ -112,6 +114,23 @@ class Flow:
             split = i == 0 and isinstance(item, Line) and not item.paragraph_start  # a paragraph's last lines
             self.place(replace(item, keep_with_next=True, **({"paragraph_start": True, "hard_break": False}
                                                             if split else {})))
+
+    def carry_table_row(self, placed: Placed) -> bool:
+        """Carry the last row of the table that ends this page to a new page, under its repeated
+        header rows, when this page keeps a row of it under its header; False (nothing done) else."""
+        box = placed.item
+        header = tuple(r for r in box.rows if r < box.table.header_rows)
+        if len(box.rows) - len(header) < 2:
+            return False
+        last = box.rows[-1]
+        height = box.row_heights_pt[last]
+        self.page.items[-1] = Placed(placed.y_pt, replace(box, rows=box.rows[:-1], height_pt=box.height_pt - height))
+        self.y -= height
+        self.new_page(landscape=self.page.landscape, forced=False)
+        repeated = tuple(range(min(box.table.header_rows, len(box.row_heights_pt))))
+        self.place(replace(box, rows=(*repeated, last), keep_with_next=True,
+                           height_pt=sum(box.row_heights_pt[r] for r in repeated) + height))
+        return True
 
     def finish(self) -> None:
         self.page.used_pt = self.y

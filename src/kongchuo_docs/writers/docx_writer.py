@@ -325,6 +325,8 @@ class DocxWriter(DocxParts):
         tbl = el("w:tbl", [tblpr, el("w:tblGrid", [el("w:gridCol", w=tw(w)) for w in widths])])
         rows = list(t.rows) + [[""] * t.columns for _ in range(t.blank_rows)]
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
+        kept = any(isinstance(pl.item, TableBox) and pl.item.table is t and pl.item.keep_with_next
+                   for page in self.layout.pages for pl in page.items)  # its last row carried with the 署名
         for r, row in enumerate(rows):
             header = r < t.header_rows
             trpr = el("w:trPr", [el("w:cantSplit"), el("w:trHeight", val=tw(min_h), hRule="atLeast")])
@@ -335,7 +337,7 @@ class DocxWriter(DocxParts):
                 tc = el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa"), el("w:vAlign", val="center")])])
                 # header rows keep with the row under them: never last on a page
                 ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left",
-                                           keep_next=header)
+                                           keep_next=header or (kept and r == len(rows) - 1))
                 p = el("w:p", [ppr])
                 font = g.FONT_HEITI if header else g.FONT_FANGSONG
                 if text:
