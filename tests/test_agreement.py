@@ -44,7 +44,7 @@ def test_one_agreement_per_party_with_its_targets(tmp_path):
     assert _targets(first)["义务教育巩固率"] == "不低于99.8%"  # template default
     assert _targets(second)["义务教育巩固率"] == "不低于99.5%"
     assert _targets(second)["辍学率"] == "不高于0.5%"
-    assert _targets(first)["辍学率"] == "0"
+    assert _targets(first)["辍学率"] == "0%"  # as the template gives it
     assert _targets(first)["适龄儿童少年入学率"] == "100%"
     assert "适龄儿童少年入学率" not in _targets(teacher)  # the 班主任 level has no 入学率
     texts = [getattr(b, "text", "") for b in teacher.body]
@@ -171,6 +171,6 @@ def test_subject_teacher_is_a_fourth_party_type_with_its_own_wording(tmp_path):
     assert "乙方：王五（三年级（1）班 数学）" in texts
     assert any("任课教师王五（三年级（1）班 数学）（以下简称乙方）" in t for t in texts)
     assert any("课堂考勤" in t for t in texts) and not any("每日考勤" in t for t in texts)  # not the 班主任 duties
-    assert _targets(doc) == {"任教班级学生巩固率": "100%", "任教班级辍学率": "0"}
+    assert _targets(doc) == {"任教班级学生巩固率": "100%", "任教班级辍学率": "0%"}
     merged = agreement.merged_document([e for e in entries if e.party_a == "甲小学"])
     assert len(merged.issued) == 1  # the 班主任 and the 任课教师 agreements of one school are bound together

@@ -93,12 +93,12 @@ def test_colophon_on_an_even_page_with_room() -> None:
     assert layout.pages[-1].colophon is not None and layout.pages[-1].numbered
 
 
-def test_odd_ending_gets_an_unnumbered_colophon_page() -> None:
+def test_odd_ending_gets_a_numbered_colophon_page() -> None:
     layout = layout_document(doc_with(40))  # content ends on page 3
     assert layout.page_count == 4
     last = layout.pages[-1]
-    assert last.role == "colophon" and not last.numbered and last.colophon is not None
-    assert all(p.numbered for p in layout.pages[:-1])
+    assert last.role == "colophon" and last.colophon is not None
+    assert all(p.numbered for p in layout.pages)  # §7.5: no blank page before it, so it has its number
 
 
 def test_full_even_page_gets_a_blank_page_then_the_colophon() -> None:

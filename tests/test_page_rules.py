@@ -1,6 +1,6 @@
 """Page rules measured on both outputs (PDF writer via PyMuPDF, DOCX via a LibreOffice render):
-no heading last on a page, no page with only the 署名/成文日期 (§7.3.5.1), no line spread wider
-than half a character per gap (an 18-digit 身份证号 that does not fit leaves its line ragged)."""
+no heading last on a page, no line spread wider than half a character per gap (an 18-digit
+身份证号 that does not fit leaves its line ragged). The signing end: test_page_endings.py."""
 
 from __future__ import annotations
 
@@ -75,23 +75,6 @@ def widest_gaps(pdf: Path) -> list[tuple[float, str]]:
 def content(lines: list[TextLine], page: int) -> list[TextLine]:
     """The page's text lines top to bottom, without its page number."""
     return [line for line in lines if line.page == page and not line.text.startswith("—")]
-
-
-@needs_soffice
-@pytest.mark.parametrize(("seal", "last_lines"), [(False, 1), (True, 1), (False, 3), (True, 3)])
-def test_a_body_ending_at_the_page_end_takes_its_last_paragraph_to_the_署名_page(
-    tmp_path: Path, seal: bool, last_lines: int
-) -> None:
-    n = body_lines_on_first_page() + 22  # the last body line is the last line of page 2
-    last = "段" * (28 * last_lines - 2)
-    doc = notice([Paragraph(text=ONE_LINE)] * (n - last_lines) + [Paragraph(text=last)], seal=seal)
-    for name, lines in outputs(doc, tmp_path).items():
-        date = next(line for line in lines if line.text.replace(" ", "") == "2026年9月1日")
-        signer = next(line for line in lines if line.text == SIGNER)
-        assert signer.page == date.page == 3, name
-        body = [line for line in content(lines, date.page) if line.top < signer.top]
-        assert len(body) == last_lines and all(set(line.text) == {"段"} for line in body), name
-        assert sum(len(line.text) for line in lines if set(line.text) == {"段"}) == len(last), name
 
 
 @needs_soffice

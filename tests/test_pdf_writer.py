@@ -242,7 +242,7 @@ def test_letter_format(tmp_path: Path) -> None:
     assert abs((g.PAPER_HEIGHT_MM - foot) - g.LETTER_BOTTOM_RULE_ABOVE_PAPER_BOTTOM_MM) < 0.5
 
 
-def test_odd_last_page_gets_an_unnumbered_colophon_page(tmp_path: Path) -> None:
+def test_odd_last_page_gets_a_numbered_colophon_page(tmp_path: Path) -> None:
     doc = small_doc()
     layout = layout_of(doc)
     assert layout.page_count == 2 and layout.pages[1].role == "colophon"
@@ -250,7 +250,8 @@ def test_odd_last_page_gets_an_unnumbered_colophon_page(tmp_path: Path) -> None:
     write_pdf(doc, pdf)
     lines = text_lines(pdf)
     assert len(page_sizes(pdf)) == 2
-    assert [line.text for line in lines if is_page_number(line)] == ["— 1 —"]
+    # §7.5: only a blank page and the 版记 page after it go unnumbered; no blank page precedes this one
+    assert [line.text for line in lines if is_page_number(line)] == ["— 1 —", "— 2 —"]
     assert {line.page for line in lines if not is_page_number(line)} == {1, 2}
     printed = next(line for line in lines if line.text.endswith("印发") and line.size < 15)
     assert printed.page == 2 and BOTTOM - 1.5 < printed.bottom <= BOTTOM

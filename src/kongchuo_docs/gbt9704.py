@@ -146,6 +146,18 @@ WRITING_LINE_CHAR: Final = "_"  # half-width low line; a run of them is the line
 SIGN_FIELD_DATE_TEXT: Final = "____年__月__日"
 SIGN_FIELD_ROW_GAP_LINES: Final = 1  # [practice] a blank line between rows of 签字栏: room for the hand
 SIGN_FIELD_MIN_WRITING_CHARS: Final = 2  # [practice] the writing line of a 签字栏 is at least 2 characters long
+# §7.3.5.4 当公文排版后所剩空白处不能容下印章或签发人签名章、成文日期时，可以采取调整行距、字距的措施解决.
+# [practice] a page's line pitch is narrowed at most to 24 lines in the 版心 (26.45 pt, two lines more
+# than the grid) before lines of text are carried to the next page with the 署名 and 成文日期. A narrowed
+# page ends SQUEEZED_SLACK_PT above the 版心's foot: LibreOffice places the 版头 and rounds every spacing
+# to whole twips, and must find the same lines fit (measured: up to 0.6 pt lower).
+SQUEEZED_MAX_LINES: Final = LINES_PER_PAGE + 2
+SQUEEZED_SLACK_PT: Final = 2.0
+SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK_PT) / SQUEEZED_MAX_LINES
+                                           * TWIPS_PER_PT)
+# [practice] when that is not enough, the blank lines of the page (under the title, above the 附件说明
+# and the 署名) are narrowed further, to half a grid line at least.
+SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 
@@ -198,6 +210,7 @@ TABLE_MIN_ROW_HEIGHT_MM: Final = 10.0  # [practice] blank form rows stay writabl
 TABLE_BORDER_EIGHTHS: Final = 4  # [practice] 0.5 pt single lines
 TABLE_MIN_COLUMN_CHARS: Final = 2  # [practice] narrowest column: two characters of table text
 TABLE_MAX_COLUMN_CHARS: Final = 12  # [practice] content wider than this wraps instead of widening
+TABLE_HEADER_WORD_MAX_CHARS: Final = 4  # [practice] a header cell this short is one word ("序号"): never wrapped
 # §8 横排表格: "单页码表头在订口一边，双页码表头在切口一边" — on odd and even pages alike the table's
 # top lies along the portrait page's left edge, so the landscape page is the portrait page turned a
 # quarter clockwise: portrait left (订口) → landscape top, portrait foot → landscape left, and the

@@ -140,11 +140,11 @@ class Target:
 
     @property
     def text(self) -> str:
-        """``100%``, ``不低于99.8%``, ``0`` or ``不高于0.5%``."""
+        """``100%``, ``不低于99.8%``, ``0%`` or ``不高于0.5%``: the percent as given."""
         shown = f"{_plain(self.percent)}%"
         if self.spec.direction == "higher":
             return shown if self.percent == 100 else f"不低于{shown}"
-        return "0" if self.percent == 0 else f"不高于{shown}"
+        return shown if self.percent == 0 else f"不高于{shown}"
 
     @property
     def definition(self) -> str:

@@ -75,6 +75,7 @@ class TableBox:
     rows: tuple[int, ...]  # indices placed on this page (header rows included when repeated)
     height_pt: float = 0.0
     role: str = "table"
+    keep_with_next: bool = False  # its last row stays on the page of what follows (carried with a 署名)
 
 
 @dataclass(frozen=True)

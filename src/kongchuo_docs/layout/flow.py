@@ -1,10 +1,14 @@
-"""The paginator: places layout items top to bottom, opening a new page when one does not fit."""
+"""The paginator: places layout items top to bottom, opening a new page when one does not fit, and
+keeps the end of a document with text: it narrows a page's line pitch (§7.3.5.4) or carries the
+fewest lines over. Units: pt."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from .boxes import FIT_EPS_PT, HEIGHT, WIDTH, Item, Line, Page, Placed
+from .. import gbt9704 as g
+from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule, TableBox
 
 
 class Flow:
@@ -31,6 +35,10 @@ class Flow:
         return self.y + height <= self.capacity + FIT_EPS_PT
 
     def place(self, item: Item, height: float | None = None) -> None:
+        """Place `item` under what is placed (a `Line.beside` on the line placed last)."""
+        if isinstance(item, Line) and item.beside:
+            self.page.items.append(Placed(self.y - item.height_pt, item))
+            return
         h = item.height_pt if height is None else height
         if not self.fits(h) and self.y > 0:
             self.new_page(landscape=self.page.landscape, forced=False)
@@ -42,27 +50,162 @@ class Flow:
         self.page.items.append(Placed(y, item))
         self.y = max(self.y, y + item.height_pt)
 
+    def place_ending(self, items: list[Item]) -> None:
+        """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
+        them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
+        `squeeze`); else on a new page that takes the fewest lines of text along (`carry_over`), so
+        at most two empty lines stay at the foot of this page whenever the ending fits beside one line."""
+        height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
+        if self.y == 0 or height > self.capacity or self.fits(height):
+            for item in items:
+                self.place(item)
+            return
+        page, y, count = self.page, self.y, len(self.page.items)
+        for item in items:  # tentatively, past the foot of the page
+            self.place_unbroken(item)
+        if squeeze(page, self.capacity):
+            self.y = page_bottom(page)
+            return
+        del page.items[count:]
+        self.y = y
+        self.carry_over()
+        for item in items:
+            self.place(item)
+
+    def place_unbroken(self, item: Item) -> None:
+        """Place `item` under what is placed even past the foot of the page."""
+        if isinstance(item, Line) and item.beside:
+            self.place(item)
+            return
+        self.page.items.append(Placed(self.y, item))
+        self.y += item.height_pt
+
     def carry_over(self) -> None:
-        """Open a new page that takes this page's last paragraph along, with the kept lines (a
-        heading) above it, and keep that paragraph with what follows (DOCX: w:keepNext and
-        w:keepLines, so Word and LibreOffice move the same lines). A page of nothing else stays."""
+        """Open a new page that takes the last line of text of this page along (a paragraph's last
+        line becomes a paragraph of its own, with no first-line indent) with the kept lines above
+        it (a heading, 签字栏 rows); they keep with what follows (DOCX: w:keepNext and w:keepLines,
+        so Word and LibreOffice move the same lines). A table ending the page gives its last row
+        (`carry_table_row`); text after a picture cannot be carried: then a new page only."""
         items = self.page.items
-        n = 0
-        while n < len(items) and isinstance(items[-1 - n].item, Line):  # the last paragraph
-            n += 1
-            if items[-n].item.paragraph_start:
+        if items and isinstance(items[-1].item, TableBox) and self.carry_table_row(items[-1]):
+            return
+        n, counted = 0, 0
+        while n < len(items) and not counted:
+            item = items[-1 - n].item
+            if not isinstance(item, (Line, Gap)) or _head(item):
                 break
-        while n < len(items) and isinstance(items[-1 - n].item, Line) and items[-1 - n].item.keep_with_next:
             n += 1
-        if n == 0 or n == len(items) or not items[-n].item.paragraph_start:
+            counted += isinstance(item, Line) and not item.beside and bool(item.text)
+        while n < len(items) and isinstance(items[-1 - n].item, (Line, Gap)) and items[-1 - n].item.keep_with_next \
+                and not _head(items[-1 - n].item):
+            n += 1
+        while n and isinstance(items[-n].item, Line) and items[-n].item.beside:  # a whole row of columns
+            n += 1
+        if counted == 0 or n == len(items):
             self.new_page(landscape=self.page.landscape, forced=False)
             return
         moved = [pl.item for pl in items[-n:]]
         self.y = items[-n].y_pt
         del items[-n:]
         self.new_page(landscape=self.page.landscape, forced=False)
-        for line in moved:
-            self.place(replace(line, keep_with_next=True))
+        while moved and (isinstance(moved[0], Gap) or not moved[0].text):  # no blank line at the top
+            moved.pop(0)
+        for i, item in enumerate(moved):
+            split = i == 0 and isinstance(item, Line) and not item.paragraph_start  # a paragraph's last lines
+            self.place(replace(item, keep_with_next=True, **({"paragraph_start": True, "hard_break": False}
+                                                            if split else {})))
+
+    def carry_table_row(self, placed: Placed) -> bool:
+        """Carry the last row of the table that ends this page to a new page, under its repeated
+        header rows, when this page keeps a row of it under its header; False (nothing done) else."""
+        box = placed.item
+        header = tuple(r for r in box.rows if r < box.table.header_rows)
+        if len(box.rows) - len(header) < 2:
+            return False
+        last = box.rows[-1]
+        height = box.row_heights_pt[last]
+        self.page.items[-1] = Placed(placed.y_pt, replace(box, rows=box.rows[:-1], height_pt=box.height_pt - height))
+        self.y -= height
+        self.new_page(landscape=self.page.landscape, forced=False)
+        repeated = tuple(range(min(box.table.header_rows, len(box.row_heights_pt))))
+        self.place(replace(box, rows=(*repeated, last), keep_with_next=True,
+                           height_pt=sum(box.row_heights_pt[r] for r in repeated) + height))
+        return True
 
     def finish(self) -> None:
         self.page.used_pt = self.y
+
+
+def _head(item: Item) -> bool:
+    """Lines of the 版头 (placed at fixed positions)."""
+    return getattr(item, "role", "") in HEAD_ROLES
+
+
+HEAD_ROLES = frozenset({"copy-number", "secrecy", "urgency", "mark", "mark-suffix", "doc-number", "signer"})
+
+
+def page_bottom(page: Page) -> float:
+    """Bottom of the lowest item of `page`, pt from the top of the 版心."""
+    return max((pl.y_pt + pl.item.height_pt for pl in page.items), default=0.0)
+
+
+def squeeze(page: Page, limit_pt: float) -> bool:
+    """Narrow the pitch of `page`'s text lines and blank lines so that they end at `limit_pt`:
+    "调整行距" (§7.3.5.4), never below `gbt9704.SQUEEZED_LINE_PITCH_MIN_TWIPS` (blank lines, after
+    that, down to `SQUEEZED_BLANK_LINE_MIN_TWIPS`). The 版头 (everything
+    down to its red rule) and the lines of a paragraph begun on the page before keep their places;
+    tables and pictures keep their height. The new pitch is whole twips, as the DOCX stores it.
+    False, changing nothing, when the page cannot be narrowed enough."""
+    items = page.items
+    if page_bottom(page) <= limit_pt + FIT_EPS_PT:
+        return True
+    limit_pt -= g.SQUEEZED_SLACK_PT
+    over = page_bottom(page) - limit_pt
+    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
+    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
+        start += 1  # a paragraph continued from the page before keeps its pitch (one w:p, one spacing)
+    rows = [i for i in range(start, len(items)) if _squeezable(items[i].item)]
+    blanks = sum(isinstance(items[i].item, Gap) for i in rows)
+    heights = _squeezed_heights(over, len(rows), blanks)
+    if heights is None:
+        return False
+    pitch, blank = heights
+    shift = 0.0
+    row_y = 0.0  # new top of the last line that is not beside another
+    for i in range(start, len(items)):
+        pl = items[i]
+        item = pl.item
+        squeezable = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
+        height = blank if isinstance(item, Gap) else pitch
+        new_item = replace(item, height_pt=height) if squeezable else item
+        if isinstance(item, Line) and item.beside:
+            items[i] = Placed(row_y, new_item)
+            continue
+        items[i] = Placed(pl.y_pt - shift, new_item)
+        row_y = pl.y_pt - shift
+        if squeezable:
+            shift += PITCH - height
+    page.used_pt = page_bottom(page)
+    return page_bottom(page) <= limit_pt + FIT_EPS_PT
+
+
+def _squeezed_heights(over: float, rows: int, blanks: int) -> tuple[float, float] | None:
+    """(line pitch, blank line height) in pt, whole twips, that take `over` pt off `rows` lines of
+    which `blanks` are blank: all narrowed alike down to `SQUEEZED_LINE_PITCH_MIN_TWIPS`, then the
+    blank lines alone down to `SQUEEZED_BLANK_LINE_MIN_TWIPS`; None when that is not enough."""
+    if not rows:
+        return None
+    twips = math.floor((PITCH - over / rows) * g.TWIPS_PER_PT)
+    if twips >= g.SQUEEZED_LINE_PITCH_MIN_TWIPS:
+        return twips / g.TWIPS_PER_PT, twips / g.TWIPS_PER_PT
+    pitch = g.SQUEEZED_LINE_PITCH_MIN_TWIPS / g.TWIPS_PER_PT
+    if not blanks:
+        return None
+    rest = over - rows * (PITCH - pitch)
+    blank = math.floor((pitch - rest / blanks) * g.TWIPS_PER_PT)
+    return (pitch, blank / g.TWIPS_PER_PT) if blank >= g.SQUEEZED_BLANK_LINE_MIN_TWIPS else None
+
+
+def _squeezable(item: Item) -> bool:
+    return isinstance(item, (Line, Gap)) and abs(item.height_pt - PITCH) < 1e-6 and not _head(item) \
+        and not (isinstance(item, Line) and item.beside)

@@ -123,7 +123,7 @@ class HeadLayout:
             else:
                 line = Line(names, g.FONT_KAITI, g.BODY_SIZE_PT, "left", indent_pt=names_x, role="signer",
                             paragraph_start=not last, beside=last)
-            self.beside(line) if last else self.flow.place(line)
+            self.flow.place(line)
 
     def letter_head(self) -> None:
         """版头 of the 信函格式 (§10.1): mark 30 mm from the paper top, double red rule."""

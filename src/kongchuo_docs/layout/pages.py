@@ -21,7 +21,6 @@ from ..model.document import Image
 from . import columns
 from .boxes import (
     CHAR,
-    FIT_EPS_PT,
     HEIGHT,
     PITCH,
     WIDTH,
@@ -30,18 +29,18 @@ from .boxes import (
     ColophonRow,
     Gap,
     ImageBox,
+    Item,
     Layout,
     Line,
     Measures,
     Page,
-    Placed,
     TableBox,
     landscape_type_area,
 )
-from .flow import Flow
+from .flow import Flow, squeeze
 from .head import HeadLayout
 from .signing import SigningLayout
-from .text import autospace_gaps, break_lines, justifiable, line_width
+from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
 from .title import shape_title
 
 
@@ -83,7 +82,8 @@ class Layouter(HeadLayout, SigningLayout):
         for i, chunk in enumerate(raw):
             last = i == len(raw) - 1
             indent = first_indent if i == 0 else rest_indent
-            flush = align == "justify" and not last and justifiable(
+            # a line before a pushed 文号 ends ragged: the DOCX forces the break (text.starts_with_doc_number)
+            flush = align == "justify" and not last and not starts_with_doc_number(raw[i + 1]) and justifiable(
                 chunk, indent + self.quick_body_width(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len
@@ -122,9 +122,9 @@ class Layouter(HeadLayout, SigningLayout):
     def text_width(self) -> float:
         return landscape_type_area()[0] if self.flow.page.landscape else WIDTH
 
-    def blank(self, n: int = 1, *, keep_with_next: bool = False) -> None:
+    def blank(self, n: int = 1) -> None:
         for _ in range(n):
-            self.flow.place(Gap(PITCH, keep_with_next=keep_with_next))
+            self.flow.place(Gap(PITCH))
 
     def lines(self, lines: list[Line]) -> None:
         for line in lines:
@@ -164,9 +164,10 @@ class Layouter(HeadLayout, SigningLayout):
         elif doc.format == "plain":  # 无版头: the body keeps the line under the title a 主送 would stand on
             self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
         self.blocks(doc.body)
-        self.attachment_note(doc.attachments)
+        ending = self.attachment_note(doc.attachments)
         if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
-            self.signature_block()
+            ending += self.signature_block()
+        self.flow.place_ending(ending)
         for issued in doc.issued:
             self.issued(issued)
         for attachment in doc.all_attachments:
@@ -180,27 +181,22 @@ class Layouter(HeadLayout, SigningLayout):
             self.place_colophon(colophon)
         return Layout(pages=self.flow.pages, letter_format=letter)
 
-    def beside(self, line: Line) -> None:
-        """Put `line` on the line just placed (a second column of text on one line)."""
-        self.flow.page.items.append(Placed(self.flow.y - line.height_pt, line))
-
-    def row(self, cells: list[tuple[float, str]], role: str, *, keep_with_next: bool = False) -> None:
-        """One line of left-aligned texts starting at x (pt from the 版心's left): columns by tab stops."""
-        for i, (x, text) in enumerate(cells):
-            line = Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "left", indent_pt=x, role=role,
-                        paragraph_start=i == 0, beside=i > 0, keep_with_next=keep_with_next)
-            self.beside(line) if i else self.flow.place(line)
+    def row(self, cells: list[tuple[float, str]], role: str, *, keep_with_next: bool = False) -> list[Line]:
+        """One line of left-aligned texts starting at x (pt from the 版心's left): columns by tab
+        stops. The first Line starts the line, the others stand beside it."""
+        return [Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "left", indent_pt=x, role=role,
+                     paragraph_start=i == 0, beside=i > 0, keep_with_next=keep_with_next)
+                for i, (x, text) in enumerate(cells)]
 
     def blocks(self, blocks: list) -> None:
-        for i, block in enumerate(blocks):
+        """Place body blocks; a closing run of kept lines (a 责任书's 甲方/乙方 signature lines) is an
+        ending: never alone on its page (`Flow.place_ending`)."""
+        end = _closing_run(blocks)
+        for i, block in enumerate(blocks[:end]):
             if _keeps(block) and (i == 0 or not _keeps(blocks[i - 1])):
                 self.keep_together(blocks[i:])
-            if isinstance(block, Paragraph):
-                indent = g.BODY_INDENT_CHARS if block.indent else 0
-                self.lines(self.paragraph_lines(block.text, indent_chars=indent, align=block.align,
-                                                keep_with_next=block.keep_with_next))
-            elif isinstance(block, Heading):
-                self.heading(block)
+            if isinstance(block, (Paragraph, Heading)):
+                self.lines(self.text_lines(block))
             elif isinstance(block, Table):
                 self.table(block)
             elif isinstance(block, PageBreak):
@@ -209,6 +205,16 @@ class Layouter(HeadLayout, SigningLayout):
                 self.image(block)
             elif isinstance(block, SignFields):
                 self.sign_fields(block)
+        if end < len(blocks):
+            self.flow.place_ending([line for block in blocks[end:] for line in self.text_lines(block)])
+
+    def text_lines(self, block: Paragraph | Heading) -> list[Line]:
+        """The lines of a paragraph or a heading."""
+        if isinstance(block, Heading):
+            return self.heading_lines(block)
+        indent = g.BODY_INDENT_CHARS if block.indent else 0
+        return self.paragraph_lines(block.text, indent_chars=indent, align=block.align,
+                                    keep_with_next=block.keep_with_next)
 
     def keep_together(self, blocks: list) -> None:
         """Start a new page unless a run of keep-with-next blocks (headings, captions, signature
@@ -227,24 +233,26 @@ class Layouter(HeadLayout, SigningLayout):
         if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
 
-    def heading(self, h: Heading) -> None:
+    def heading_lines(self, h: Heading) -> list[Line]:
         font = g.HEADING_FONT[h.level]
         if h.run_in:  # heading words in the heading font, the rest of the paragraph in 仿宋
-            lead = (font, len(h.text))
-            self.lines(self.paragraph_lines(h.text + h.run_in, role=f"h{h.level}", lead=lead))
-        else:  # a heading never ends a page: it stays with the first line after it
-            self.lines(self.paragraph_lines(h.text, font=font, role=f"h{h.level}", keep_with_next=True))
+            return self.paragraph_lines(h.text + h.run_in, role=f"h{h.level}", lead=(font, len(h.text)))
+        # a heading never ends a page: it stays with the first line after it
+        return self.paragraph_lines(h.text, font=font, role=f"h{h.level}", keep_with_next=True)
 
     def table(self, table: Table) -> None:
+        """A table split between rows, its header rows repeated on every page; the header rows
+        never end a page: they stand with the first row under them (and the caption above them)."""
+        widths = self.column_widths(table)
+        heights = self.row_heights(table, widths)
+        caption = []
         if table.caption:  # centred above its table, on the same page as the header row
             caption = self.paragraph_lines(table.caption, indent_chars=0, align="center", role="caption",
                                            keep_with_next=True)
-            header = sum(self.row_heights(table, self.column_widths(table))[: table.header_rows])
-            if not self.flow.fits(PITCH * len(caption) + header) and self.flow.y > 0:
-                self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
-            self.lines(caption)
-        widths = self.column_widths(table)
-        heights = self.row_heights(table, widths)
+        lead = PITCH * len(caption) + sum(heights[: table.header_rows + 1])
+        if not self.flow.fits(lead) and self.flow.y > 0 and lead <= self.flow.capacity:
+            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
+        self.lines(caption)
         header = list(range(min(table.header_rows, len(heights))))
         all_rows = list(range(len(heights)))
         current: list[int] = []
@@ -264,7 +272,8 @@ class Layouter(HeadLayout, SigningLayout):
     def column_widths(self, table: Table) -> tuple[float, ...]:
         """Column widths from the content (layout/columns.py): numbers are never split in a cell."""
         return columns.column_widths(table.rows, table.columns, self.text_width, self.m.table,
-                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None)
+                                     self.m.autospace(g.TABLE_SIZE_PT), list(table.widths) if table.widths else None,
+                                     table.header_rows)
 
     def row_heights(self, table: Table, widths: tuple[float, ...]) -> tuple[float, ...]:
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
@@ -288,11 +297,12 @@ class Layouter(HeadLayout, SigningLayout):
         if image.caption:
             self.lines(self.paragraph_lines(image.caption, indent_chars=0, align="center", role="caption"))
 
-    def attachment_note(self, attachments: list[Attachment]) -> None:
-        """附件说明 (§7.3.4): one blank line under the body, "附件：1. name", names aligned."""
+    def attachment_note(self, attachments: list[Attachment]) -> list[Item]:
+        """附件说明 (§7.3.4): one blank line under the body, "附件：1. name", names aligned; the
+        items, placed with the 署名 under them."""
         if not attachments:
-            return
-        self.blank(g.ATTACHMENT_NOTE_BLANK_LINES)
+            return []
+        items: list[Item] = [Gap(PITCH, keep_with_next=True)] * g.ATTACHMENT_NOTE_BLANK_LINES
         label = g.ATTACHMENT_NOTE_LABEL
         label_chars = len(label)
         for i, a in enumerate(attachments):
@@ -300,14 +310,10 @@ class Layouter(HeadLayout, SigningLayout):
             text = (label if i == 0 else "") + prefix + a.title
             number_chars = self.body_width(prefix) / CHAR if prefix else 0
             indent = g.BODY_INDENT_CHARS if i == 0 else g.BODY_INDENT_CHARS + label_chars
-            self.lines(
-                self.paragraph_lines(
-                    text,
-                    indent_chars=indent,
-                    hanging_chars=g.BODY_INDENT_CHARS + label_chars + number_chars,
-                    role="attachment-note",
-                )
-            )
+            items += self.paragraph_lines(text, indent_chars=indent,
+                                          hanging_chars=g.BODY_INDENT_CHARS + label_chars + number_chars,
+                                          role="attachment-note", keep_with_next=True)
+        return items
 
     def issued(self, issued: IssuedDocument) -> None:
         """印发/转发 document: a new page, its own title, then its body (§7.3.7 practice); a `recto`
@@ -318,7 +324,7 @@ class Layouter(HeadLayout, SigningLayout):
         self.title(issued.title, role="issued-title")
         self.blank(1)
         self.blocks(issued.blocks)
-        self.attachment_note(issued.attachments)
+        self.flow.place_ending(self.attachment_note(issued.attachments))
 
     def attachment(self, a: Attachment) -> None:
         """附件 (§7.3.7): new page, "附件N" 黑体 on line 1, title centred on line 3."""
@@ -357,23 +363,40 @@ class Layouter(HeadLayout, SigningLayout):
         return Colophon(tuple(rows), sum(r.height_pt for r in rows), ruled=not letter)
 
     def place_colophon(self, colophon: Colophon) -> None:
-        """Pin the 版记 to the bottom of an even last page (§7.4): blank pages are unnumbered."""
+        """Pin the 版记 to the bottom of an even last page (§7.4), on the last page of text when it
+        fits there (narrowing that page's pitch if need be), else on a page of its own."""
         pages = self.flow.pages
         last = pages[-1]
-        room = HEIGHT - last.used_pt
-        fits = not last.landscape and room >= colophon.height_pt + PITCH - FIT_EPS_PT
-        if last.even and fits:
-            last.colophon = colophon
+        if last.even and not last.landscape and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
+            last.colophon = colophon  # with a line of air above it; the page narrowed if need be (§7.3.5.4)
             return
-        if last.even:  # no room: a blank page, then the 版记 on the next even page
+        # §7.5: a blank page and the 版记 page after it carry no number; a 版记 page after text does
+        blank = last.even
+        if blank:
             pages.append(Page(len(pages) + 1, numbered=False, role="blank"))
-        pages.append(Page(len(pages) + 1, numbered=False, role="colophon", colophon=colophon))
+        pages.append(Page(len(pages) + 1, numbered=not blank, role="colophon", colophon=colophon))
 
 
 def _keeps(block: object) -> bool:
     """True for blocks kept on the page of what follows: marked paragraphs, headings on their own
     line (a run-in heading is the start of its paragraph's text)."""
     return (isinstance(block, Paragraph) and block.keep_with_next) or (isinstance(block, Heading) and not block.run_in)
+
+
+def _closing_run(blocks: list) -> int:
+    """Index of the first block of a closing run — paragraphs kept with the next (signature lines)
+    and the paragraph they keep with, ending the list, with the empty paragraphs above them — or
+    len(blocks) when the list ends otherwise."""
+    start = len(blocks) - 1
+    if start < 1 or not isinstance(blocks[start], Paragraph):
+        return len(blocks)
+    while start > 0 and isinstance(blocks[start - 1], Paragraph) and blocks[start - 1].keep_with_next:
+        start -= 1
+    if start == len(blocks) - 1:
+        return len(blocks)
+    while start > 0 and isinstance(blocks[start - 1], Paragraph) and not blocks[start - 1].text:
+        start -= 1
+    return start
 
 
 def png_size(path: Path) -> tuple[int, int]:

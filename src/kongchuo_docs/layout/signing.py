@@ -25,7 +25,8 @@ class SigningLayout:
         """签字栏: `per_row` fields to a line, each its label and a writing line to the column's end
         (one character short of the next column), a blank line above every row; with `dated`, a
         blank date under each writing line. Fewer fields go to a line when a label would leave less
-        than `SIGN_FIELD_MIN_WRITING_CHARS` to write on. The block stays on one page when it fits on one."""
+        than `SIGN_FIELD_MIN_WRITING_CHARS` to write on. The block stays on one page with text above
+        it (`Flow.place_ending`)."""
         width = self.text_width
         per_row = block.per_row
         needed = max(self.body_width(label.rstrip("：") + "：") for label in block.labels) + CHAR * (
@@ -34,16 +35,13 @@ class SigningLayout:
             per_row -= 1
         column = width / per_row
         rows = [block.labels[i:i + per_row] for i in range(0, len(block.labels), per_row)]
-        lines_per_row = 2 if block.dated else 1
         gap = g.SIGN_FIELD_ROW_GAP_LINES
-        height = PITCH * (len(rows) * lines_per_row + len(rows) * gap)
-        if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
-            self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         stroke = self.body_width(g.WRITING_LINE_CHAR)
         date_width = self.body_width(g.SIGN_FIELD_DATE_TEXT)
+        items: list[Item] = []
         for r, labels in enumerate(rows):
             if r or self.flow.y > 0:  # apart from what stands above and from each other
-                self.blank(gap, keep_with_next=r > 0)
+                items += [Gap(PITCH, keep_with_next=True)] * gap
             more = r < len(rows) - 1
             fields, dates = [], []
             for c, label in enumerate(labels):
@@ -54,14 +52,15 @@ class SigningLayout:
                 # under the writing line, or as far right as the column allows
                 dates.append((max(x, min(x + self.body_width(label), x + column - CHAR - date_width)),
                               g.SIGN_FIELD_DATE_TEXT))
-            self.row(fields, "sign-field", keep_with_next=more or block.dated)
+            items += self.row(fields, "sign-field", keep_with_next=more or block.dated)
             if block.dated:
-                self.row(dates, "sign-field", keep_with_next=more)
+                items += self.row(dates, "sign-field", keep_with_next=more)
+        self.flow.place_ending(items)
 
-    def signature_block(self) -> None:
+    def signature_block(self) -> list[Item]:
         """署名, 成文日期, 附注 (§7.3.5, §7.3.6); a date left for the hand is a blank "年 月 日".
-        The blank lines, 署名 and 日期 stay on one page, and never on a page of their own
-        (§7.3.5.1): when they do not fit under the body, the last body paragraph goes over with them."""
+        The items, for `Flow.place_ending` with the 附件说明 above them: they stay on one page, and
+        never on a page of their own (§7.3.5.1)."""
         doc = self.doc
         date_text = g.format_date(doc.date) if doc.date else g.HAND_DATE_TEXT
         wd = self.body_width(date_text)
@@ -71,8 +70,9 @@ class SigningLayout:
             block += [Gap(PITCH, keep_with_next=True)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE
             date_right = g.SEAL_DATE_RIGHT_INDENT_CHARS * CHAR
             centre_right = date_right + wd / 2  # distance of the date's centre from the right edge
-            if len(sigs) > 1 and self.sealed_rows(sigs, WIDTH - centre_right, block):
-                sigs, block = [], []  # the blank lines and the rows are placed
+            rows = self.sealed_rows(sigs, WIDTH - centre_right) if len(sigs) > 1 else []
+            if rows:
+                sigs, block = [], block + rows
             for sig in sigs:
                 for text, role in ((sig.name, "signature"), (sig.note, "signature-note")):
                     if text:
@@ -96,37 +96,29 @@ class SigningLayout:
                         block.append(Line(text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right", right_indent_pt=right,
                                           role=role, paragraph_start=True, keep_with_next=True))
         block.append(Line(date_text, g.FONT_FANGSONG, g.BODY_SIZE_PT, "right",
-                          right_indent_pt=date_right, role="date", paragraph_start=True))
-        if not self.flow.fits(sum(item.height_pt for item in block)) and self.flow.y > 0:
-            self.flow.carry_over()
-        for item in block:
-            self.flow.place(item)
+                          right_indent_pt=date_right, role="date", paragraph_start=True,
+                          keep_with_next=bool(doc.note)))
         if doc.note:
-            self.lines(self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note"))
+            block += self.paragraph_lines(doc.note, indent_chars=g.NOTE_INDENT_CHARS, role="note")
+        return block
 
-    def sealed_rows(self, sigs: list[Signature], last_centre: float, above: list[Item]) -> bool:
+    def sealed_rows(self, sigs: list[Signature], last_centre: float) -> list[Item]:
         """联合行文 with seals (§7.3.5.1): the 署名 in rows of `JOINT_SEALS_PER_ROW`, in the organs'
         order, each centred on its seal's column; the last name centred over the date (x of its centre
-        `last_centre`, pt from the 版心's left), under the blank lines `above`. False, placing nothing,
-        when two seals do not fit side by side (then the names stand one above the other, each
-        centred over the date)."""
+        `last_centre`, pt from the 版心's left). Empty when two seals do not fit side by side (then
+        the names stand one above the other, each centred over the date)."""
         per_row = g.JOINT_SEALS_PER_ROW
         seal = g.mm_to_pt(g.SEAL_DIAMETER_MM)
         pitch = min(WIDTH / per_row, (last_centre - seal / 2) / (per_row - 1))
         widest = max(self.body_width(s.name) for s in sigs)
         if pitch < seal or pitch < widest + CHAR or any(s.note for s in sigs):
-            return False
+            return []
         rows = [sigs[i:i + per_row] for i in range(0, len(sigs), per_row)]  # a short last row keeps to the right
-        height = PITCH * ((len(rows) - 1) * g.SEAL_ROW_PITCH_LINES + 2)  # the rows and the date: one page
-        if not self.flow.fits(height + sum(item.height_pt for item in above)) and self.flow.y > 0:
-            self.flow.carry_over()
-        for item in above:
-            self.flow.place(item)
+        items: list[Item] = []
         for r, row in enumerate(rows):
             if r:
-                self.blank(g.SEAL_ROW_PITCH_LINES - 1, keep_with_next=True)
+                items += [Gap(PITCH, keep_with_next=True)] * (g.SEAL_ROW_PITCH_LINES - 1)
             centres = [last_centre - pitch * (len(row) - 1 - c) for c in range(len(row))]
-            self.row([(x - self.body_width(s.name) / 2, s.name) for x, s in zip(centres, row, strict=True)],
-                     "signature", keep_with_next=True)
-        return True
-
+            items += self.row([(x - self.body_width(s.name) / 2, s.name) for x, s in zip(centres, row, strict=True)],
+                              "signature", keep_with_next=True)
+        return items

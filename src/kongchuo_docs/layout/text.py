@@ -1,9 +1,10 @@
 """Break Chinese text into lines that fill the 版心, with 禁则 (line-breaking rules).
 
-Text is cut into *units* that never split: an ASCII word or number ("2020", "16.5%"), a doubled
-dash or ellipsis ("——", "……"), or one character; opening punctuation (《（“) clings to the unit after
-it and closing punctuation (。，、）》”) to the unit before it, so no line starts with a closing mark
-or ends with an opening one (``gbt9704.NO_LINE_START`` / ``NO_LINE_END``). Lines are filled
+Text is cut into *units* that never split: an ASCII word or number ("2020", "16.5%"), the year and
+number of a 发文字号 ("〔2014〕215号"), a doubled dash or ellipsis ("——", "……"), or one character;
+opening punctuation (《（“) clings to the unit after it and closing punctuation (。，、）》”) to the unit
+before it, so no line starts with a closing mark or ends with an opening one
+(``gbt9704.NO_LINE_START`` / ``NO_LINE_END``). Lines are filled
 greedily; a unit that does not fit moves whole to the next line ("push-out", as Word and
 LibreOffice do with hanging punctuation off).
 
@@ -26,7 +27,11 @@ Measure = Callable[[str], float]
 """Advance width of a piece of text in pt, letter spacing included."""
 
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
-_UNBREAKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.", re.S)
+# the year and number of a 发文字号 in running text ("〔2014〕215号", "[2013]第1号"): one unit
+_DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
+_UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
+                          re.S)
+_DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 
 
@@ -72,6 +77,13 @@ def units(text: str) -> list[str]:
         else:
             merged.append(pending_open)
     return merged
+
+
+def starts_with_doc_number(text: str) -> bool:
+    """Whether a line starts with a 发文字号 unit (after opening marks): the line above it must end
+    with a forced break, as Word and LibreOffice would put part of the unit on it ("〔2014〕215 / 号";
+    LibreOffice does so even with word joiners in the unit)."""
+    return _DOC_NUMBER.match(text.lstrip("（《“‘「『(")) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -3,8 +3,9 @@
 One non-empty line is one paragraph. Numbering (§7.3.3): ``一、`` level 1, ``（一）`` level 2,
 ``1.`` level 3, ``（1）`` level 4 (half-width brackets and ``1．``/``1、`` are accepted and
 normalised with a warning). A level-2…4 heading whose first sentence ends in "。" and goes on
-is a run-in heading: ``1. 落实控辍保学职责。根据…``; a level-1 line that is a whole sentence is
-a numbered paragraph in body type. A line ``[分页]`` (or ``【分页】``) is a
+is a run-in heading: ``1. 落实控辍保学职责。根据…``; a level-1 line that is a whole sentence, and a
+level-2…4 item that is one sentence with an inner "，" or longer than a line, is a numbered
+paragraph in body type. A line ``[分页]`` (or ``【分页】``) is a
 page break. Numbering is checked: each level counts 1, 2, 3… and restarts under a new parent.
 """
 
@@ -17,7 +18,7 @@ from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
 from ..model.limits import paragraph_problem
-from .normalize import fix_half_width_punctuation, warn_half_width
+from .normalize import fix_half_width_punctuation, fix_web_spaces, warn_half_width, warn_web_spaces
 
 _CN = "一二三四五六七八九十"
 _LEVELS = (
@@ -80,11 +81,15 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
     Blocks already made (a table among the lines) are passed through in their place."""
     blocks: list[Block] = []
     counters = [0, 0, 0, 0, 0]  # index = level
+    spaced: list[SourceLine] = []  # lines whose pasted spaces were removed: one warning for all
     for src in lines:
         if not isinstance(src, SourceLine):
             blocks.append(src)
             continue
-        text = src.text.strip().replace("\u3000", " ").strip()
+        text, changed_spaces = fix_web_spaces(src.text.strip())
+        if changed_spaces:
+            spaced.append(src)
+        text = text.replace("\u3000", " ").strip()
         if not text:
             continue
         too_long = paragraph_problem(text)
@@ -117,6 +122,8 @@ def parse_body(lines: list[SourceLine | Block], problems: Problems) -> list[Bloc
         if written != label:
             problems.warning(src.location, f"{level}级标题序号应写作“{label}”，已由“{written}”改正")
         blocks.append(_heading_block(level, label, rest))
+    if spaced:
+        warn_web_spaces(problems, [src.location for src in spaced])
     return blocks
 
 
@@ -134,13 +141,24 @@ def heading_of(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+HEADING_MAX_CHARS = 26  # a heading fits on one indented line; a longer item is a numbered paragraph
+
+
 def _heading_block(level: int, label: str, rest: str) -> Heading | Paragraph:
     """A heading; a level-1 "heading" that is a whole sentence ("一、请你乡于…。") is a numbered
-    paragraph in body type — 黑体 is for short headings only."""
+    paragraph in body type — 黑体 is for short headings only. A level-2…4 item is a run-in heading
+    when a first sentence ending in "。" goes on (only that sentence in the heading face); an item
+    that is one sentence ending in "。；！？" with an inner "，；" or longer than a line is a
+    numbered paragraph in body type (a heading has no full stop, or is a short phrase)."""
     if level == 1 and any(mark in rest for mark in "。；！？"):
         return Paragraph(text=label + rest)
     if level >= 2:
         stop = rest.find("。")
         if 0 <= stop < len(rest) - 1:
             return Heading(level=level, text=label + rest[: stop + 1], run_in=rest[stop + 1 :])
+        inner = rest.rstrip("。；！？")
+        sentence = inner != rest and (any(mark in inner for mark in "，；！？")
+                                      or len(label + rest) > HEADING_MAX_CHARS)
+        if sentence:
+            return Paragraph(text=label + rest)
     return Heading(level=level, text=label + rest)

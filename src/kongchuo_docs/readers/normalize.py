@@ -1,4 +1,4 @@
-"""Normalise what clerks type: dates, 发文字号, punctuation.
+"""Normalise what clerks type: dates, 发文字号, punctuation, spaces pasted from web pages.
 
 Each function returns the normalised value and, where it changed something the clerk should
 know about, a warning text; malformed input raises `NormalizeError` with a Chinese message.
@@ -166,3 +166,39 @@ def fix_half_width_punctuation(text: str) -> tuple[str, list[str]]:
     if "）" in fixed and "(" in fixed:
         fixed = re.sub(r"\(([^()（）]*)）", r"（\1）", fixed)
     return fixed, changed
+
+
+# spaces a web page or Word leaves in pasted text: no-break (U+00A0), the U+2000…U+200B family,
+# narrow no-break (U+202F), tabs. Ideographic spaces (U+3000) are typed on purpose (the blanks of
+# "填报时间：　　年　　月　　日") and stay.
+_SPACE = r"[ \t\u00a0\u2000-\u200b\u202f]"
+_WIDE = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f“”‘’《》（）〔〕「」【】、。，；：？！—…·]"
+_SPACE_BESIDE_WIDE = re.compile(rf"(?<={_WIDE}){_SPACE}+|{_SPACE}+(?={_WIDE})")
+_SPACE_RUN = re.compile(rf"{_SPACE}+")
+_LEADING_NUMBER = re.compile(rf"\d+[.．]{_SPACE}+")
+
+
+def fix_web_spaces(text: str) -> tuple[str, bool]:
+    """Pasted spaces next to Chinese text or full-width punctuation removed ("“控辍保学” 工作", "6-15 周岁":
+    the type sets its own gap between Chinese and digits), other runs of spaces (no-break ones
+    included) made one plain space, ends trimmed; returns the text and whether anything inside
+    it changed (for `warn_web_spaces`)."""
+    text = text.strip(" \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
+                      "\u202f")
+    number = _LEADING_NUMBER.match(text)  # "1. 落实…": the space after a heading number is typed
+    head, rest = (number[0], text[number.end():]) if number else ("", text)
+    fixed = _SPACE_RUN.sub(" ", _SPACE_BESIDE_WIDE.sub("", rest))
+    return head + fixed, fixed != rest
+
+
+def warn_web_spaces(problems: Problems, places: list[Location]) -> None:
+    """One warning, at the first of `places`, for the spaces `fix_web_spaces` removed there,
+    naming every line (YAML, text) or paragraph (Word draft)."""
+    if not places:
+        return
+    lines = [str(p.line) for p in places if p.line is not None]
+    paragraphs = [str(p.paragraph) for p in places if p.line is None and p.paragraph is not None]
+    named = "、".join(f"第 {'、'.join(dict.fromkeys(numbers))} {unit}"
+                     for numbers, unit in ((lines, "行"), (paragraphs, "段")) if numbers)
+    problems.warning(places[0], f"{named or '文字'}中有从网页或 Word 粘贴带来的空格（含不间断空格），"
+                                "已删去中文旁的空格、连续空格并为一个；如需留空请改用分段")

@@ -4,7 +4,8 @@ The writer follows the `Layout` paragraph by paragraph: the same blank lines, th
 geometry (spacing in twips taken from the layout's positions), the same page breaks, and the
 layout's page count decides the 版记 section: when the last page would be odd, the 版记 goes
 to a following even page (with a blank page in between when needed) in a section whose footers
-are empty, so the blank page and the 版记 page carry no page number (§7.4, §7.5).
+are empty, so the blank page and the 版记 page carry no page number (§7.4, §7.5); a 版记 page
+straight after the text keeps its number.
 Word breaks the lines itself; the 28-character grid (−0.25 pt per character, exact 28.95 pt
 lines) makes its breaks agree with the layout's. Sections, footers, settings, styles and core properties are
 written by the `docx_parts.DocxParts` mixin; the package is cleaned for WPS (`docx_clean`: no theme
@@ -49,6 +50,7 @@ class DocxWriter(DocxParts):
         self.sections: list[Section] = []
         self.current: _Element | None = None  # the paragraph lines are being added to
         self.current_indent = 0.0  # first-line indent of `current`, pt
+        self.current_flush = False  # every line of `current` fills the width (a paragraph split by a page)
         self.cursor = 0.0  # pt from the 版心 top, bottom of what is placed on the page
         self.tables_done: set[int] = set()
 
@@ -90,6 +92,13 @@ class DocxWriter(DocxParts):
         p = self.append(el("w:p", [ppr]))
         self.add_runs(p, line)
         return p
+
+    def spread_split_paragraph(self) -> None:
+        """A paragraph whose last lines the layout carried to the next page (`Flow.carry_over`) is
+        two w:p: the first ends in a full line, which Word and LibreOffice would leave unjustified
+        as a paragraph's last line; set it "distribute" so every line of it fills the width."""
+        if self.current is not None and self.current_flush:
+            self.current.find(qn("w:pPr")).find(qn("w:jc")).set(qn("w:val"), "distribute")
 
     def hanging(self, p: _Element, first_indent_pt: float, rest_indent_pt: float) -> None:
         """Continuation lines indented differently from the first (附件说明 names aligned)."""
@@ -152,12 +161,15 @@ class DocxWriter(DocxParts):
                     self.beside(item)
                     continue
                 if item.paragraph_start or self.current is None:
+                    self.spread_split_paragraph()
                     self.current = self.paragraph(item, before, page_break=page_break)
                     self.current_indent = item.indent_pt
+                    self.current_flush = item.flush
                 else:
                     if item.indent_pt != self.current_indent:
                         self.hanging(self.current, self.current_indent, item.indent_pt)
                     self.add_runs(self.current, item)
+                    self.current_flush = self.current_flush and item.flush
                 page_break = False
                 self.cursor = placed.y_pt + item.height_pt
             elif isinstance(item, Gap):
@@ -313,6 +325,8 @@ class DocxWriter(DocxParts):
         tbl = el("w:tbl", [tblpr, el("w:tblGrid", [el("w:gridCol", w=tw(w)) for w in widths])])
         rows = list(t.rows) + [[""] * t.columns for _ in range(t.blank_rows)]
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
+        kept = any(isinstance(pl.item, TableBox) and pl.item.table is t and pl.item.keep_with_next
+                   for page in self.layout.pages for pl in page.items)  # its last row carried with the 署名
         for r, row in enumerate(rows):
             header = r < t.header_rows
             trpr = el("w:trPr", [el("w:cantSplit"), el("w:trHeight", val=tw(min_h), hRule="atLeast")])
@@ -321,7 +335,9 @@ class DocxWriter(DocxParts):
             tr = el("w:tr", [trpr])
             for text, w in zip(row, widths, strict=True):
                 tc = el("w:tc", [el("w:tcPr", [el("w:tcW", w=tw(w), type="dxa"), el("w:vAlign", val="center")])])
-                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left")
+                # header rows keep with the row under them: never last on a page
+                ppr = paragraph_properties(line_twips=tw(g.TABLE_LINE_PITCH_PT), jc="center" if header else "left",
+                                           keep_next=header or (kept and r == len(rows) - 1))
                 p = el("w:p", [ppr])
                 font = g.FONT_HEITI if header else g.FONT_FANGSONG
                 if text:
@@ -341,7 +357,8 @@ class DocxWriter(DocxParts):
     # ------------------------------------------------------------------ 版记
 
     def colophon_pages(self) -> None:
-        """Place the 版记 where the layout put it; unnumbered pages get their own section."""
+        """Place the 版记 where the layout put it; unnumbered pages (a blank page and the 版记 page
+        after it) get their own section."""
         pages = self.layout.pages
         target = self.layout.colophon_page
         if target is None:
@@ -351,8 +368,9 @@ class DocxWriter(DocxParts):
             self.empty(1)  # LibreOffice honours the frame's position only after an empty anchor paragraph
             self.colophon_frame(target.colophon)
             return
-        self.end_section()
-        self.sections.append(Section(False, False))
+        if not target.numbered or self.sections[-1].landscape:  # unnumbered after a blank page (§7.5)
+            self.end_section()
+            self.sections.append(Section(False, target.numbered))
         if any(p.role == "blank" for p in pages):
             self.empty(1)
         # alone on its page the 版记 is pushed down by one spacer line (LibreOffice ignores the
