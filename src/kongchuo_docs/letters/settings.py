@@ -16,12 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .. import console
 from ..errors import InputError, Location, Problems
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
+from ..readers.yaml_load import safe_load
 from ..resources import template_path
 
 if TYPE_CHECKING:
@@ -58,7 +57,7 @@ def default_settings_path() -> Path:
 
 @cache
 def _raw_defaults() -> dict[str, object]:
-    data = yaml.safe_load(default_settings_path().read_text(encoding="utf-8"))
+    data = safe_load(default_settings_path().read_text(encoding="utf-8"))
     return {str(k): v for k, v in data.items()}
 
 

@@ -26,3 +26,8 @@ def paragraph_problem(text: str) -> str | None:
         return (f"段落过长：{len(text)} 个字，一段最多 {PARAGRAPH_MAX_CHARS} 个字"
                 "（请分段：每段单独一行；多行文字用 | 开头）")
     return None
+
+YAML_ALIAS_EXPANSION = 100_000
+"""Items and characters that YAML anchors/aliases (``&a`` … ``*a``) may add to a file beyond what it
+spells out: a 公文 or 单位设置 repeats a block a few times at most; an alias bomb (aliases of aliases,
+1.5 KB growing to gigabytes) is refused at the alias that passes the budget."""
