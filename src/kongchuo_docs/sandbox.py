@@ -34,6 +34,7 @@ MAX_SEQUENCE = 10_000
 _LOOP_FILTER = "kd_bounded_loop"
 _CONCAT_FILTER = "kd_concat"
 _CAPTURE_FILTER = "kd_captured"
+_WEIGH_FILTER = "kd_weighed"
 _UNSAFE_STR_METHODS = frozenset({"format", "format_map", "translate", "maketrans", "expandtabs"})
 """``str`` methods a template may not call: formatting with widths, and per-character expansions."""
 
@@ -100,16 +101,36 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
         for block in tree.find_all(nodes.AssignBlock):  # {% set x %}…{% endset %}: its text charged
             block.filter = nodes.Filter(block.filter, _CAPTURE_FILTER, [], [], None, None, lineno=block.lineno)
-        return _ConcatCharged().visit(tree)
+        return _Charged().visit(tree)
 
 
-class _ConcatCharged(NodeTransformer):
-    """Every ``a ~ b`` becomes the budget's `concat` filter over the same parts."""
+class _Charged(NodeTransformer):
+    """Every ``a ~ b`` becomes the budget's `concat` filter over the same parts; every operand of a
+    comparison and every list, tuple or mapping the template writes passes the `weighed` filter."""
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
         parts = nodes.List(node.nodes, lineno=node.lineno)
         return nodes.Filter(parts, _CONCAT_FILTER, [], [], None, None, lineno=node.lineno)
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Node:
+        self.generic_visit(node)
+        node.expr = _weighed(node.expr)
+        for operand in node.ops:
+            operand.expr = _weighed(operand.expr)
+        return node
+
+    def _written(self, node: nodes.List | nodes.Tuple | nodes.Dict) -> nodes.Node:
+        self.generic_visit(node)
+        if getattr(node, "ctx", "load") != "load":  # {% for a, b in … %}: a target, not a value
+            return node
+        return _weighed(node)
+
+    visit_List = visit_Tuple = visit_Dict = _written
+
+
+def _weighed(node: nodes.Expr) -> nodes.Expr:
+    return nodes.Filter(node, _WEIGH_FILTER, [], [], None, None, lineno=node.lineno)
 
 
 def environment(
@@ -128,6 +149,8 @@ def environment(
     env.filters[_LOOP_FILTER] = _bounded_loop
     env.filters[_CONCAT_FILTER] = budget.concat
     env.filters[_CAPTURE_FILTER] = budget.captured
+    env.filters[_WEIGH_FILTER] = budget.weighed
+    env.tests = {name: budget.bounded_test(func) for name, func in env.tests.items()}
     return env
 
 

@@ -93,7 +93,7 @@ def power(left_: Any, right: Any) -> Any:
 def _precheck_times(eval_ctx: EvalContext, left_: Any, right: Any) -> None:
     for seq, count in ((left_, right), (right, left_)):
         if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and not isinstance(count, bool):
-            charge(eval_ctx, len(seq) * max(count, 0))
+            charge(eval_ctx, text_size(seq, left(eval_ctx)) * max(count, 0))
             return
     if isinstance(left_, int) and isinstance(right, int) and left_.bit_length() + right.bit_length() > MAX_INT_BITS:
         raise TemplateLimitError(f"乘积过大（超过约 {MAX_INT_BITS * 3 // 10} 位数字）")
@@ -125,9 +125,7 @@ def binop(eval_ctx: EvalContext, operator_name: str, left_: Any, right: Any) -> 
     elif operator_name == "%":
         result = left_ % right
     else:
-        result = left_ + right
-        if isinstance(result, (str, list, tuple)):
-            charge(eval_ctx, len(result))
+        result = _charge_result(eval_ctx, left_ + right)
     check_int(result)
     return result
 
@@ -171,11 +169,11 @@ _PRECHECKS: dict[str, Callable[..., int]] = {
 """Filters and ``str`` methods whose result size an argument controls → that size, before the call."""
 
 _STRUCTURAL = frozenset({
-    "abs", "attr", "batch", "count", "d", "default", "dictsort", "first", "float", "groupby", "int", "items",
-    "last", "length", "list", "map", "max", "min", "random", "reject", "rejectattr", "reverse", "round",
-    "select", "selectattr", "slice", "sort", "sum", "unique",
+    "abs", "attr", "batch", "count", "d", "default", "first", "float", "int", "items", "last", "length", "list",
+    "map", "random", "reject", "rejectattr", "reverse", "round", "select", "selectattr", "slice", "sum",
 })  # fmt: skip
-"""Filters that do not turn their value into text (so a large list is not walked for them)."""
+"""Filters that neither turn their value into text nor compare or hash its items (so a large list is not
+walked for them; ``sort``, ``unique``, ``max``, ``dictsort``… are: comparing nested lists walks them)."""
 
 
 def _precheck(eval_ctx: EvalContext, name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -213,8 +211,12 @@ def _items(value: Any) -> Any:
 
 
 def _charge_result(eval_ctx: EvalContext, result: Any) -> Any:
-    if isinstance(result, (str, list, tuple)):
+    """`result` charged: a string by its length, a list or tuple by its text's size (nested lists that
+    repeat one list count each time, so doubling a list by nesting is refused like doubling a text)."""
+    if isinstance(result, str):
         charge(eval_ctx, len(result))
+    elif isinstance(result, (list, tuple, dict)):
+        charge(eval_ctx, text_size(result, left(eval_ctx)))
     else:
         check_int(result)
     return result
@@ -264,10 +266,13 @@ def budgeted(func: Callable[..., Any]) -> Callable[..., Any]:
 def bounded_call(
     eval_ctx: EvalContext, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Any, ...]:
-    """Before a method call: a ``str`` method whose result size an argument controls is charged; the
-    arguments to call it with (an iterator given to ``join`` read into a list)."""
+    """Before a method call: a ``str`` method whose result size an argument controls is charged, a
+    list's or mapping's method (``count``, ``index``, ``get``… compare or hash) charged by the sizes of
+    the list and the arguments; the arguments to call it with (an iterator given to ``join`` as a list)."""
     owner = getattr(method, "__self__", None)
-    if isinstance(owner, str):
+    if isinstance(owner, (list, tuple, dict)):
+        charge(eval_ctx, text_size((owner, args), left(eval_ctx)))
+    elif isinstance(owner, str):
         name = getattr(method, "__name__", "")
         if name in _PRECHECKS:
             charge(eval_ctx, _PRECHECKS[name](owner, *args, **kwargs))
@@ -288,6 +293,37 @@ def concat(eval_ctx: EvalContext, parts: list[Any]) -> str:
     """``a ~ b ~ …`` (the sandbox rewrites every ``~`` to this): the joined size charged first."""
     charge(eval_ctx, sum(text_size(part, left(eval_ctx)) for part in parts))
     return (markup_join if eval_ctx.autoescape else str_join)(parts)
+
+
+@budgeted
+@jinja2.pass_eval_context
+def weighed(eval_ctx: EvalContext, value: Any) -> Any:
+    """An operand of a comparison (``==``, ``in``, ``<``…; the sandbox passes each through this) or a
+    list, tuple or mapping the template writes out: charged by its size, since comparing, hashing or
+    building it takes time in proportion."""
+    if isinstance(value, str):
+        charge(eval_ctx, len(value))
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        charge(eval_ctx, text_size(value, left(eval_ctx)))
+    return value
+
+
+def bounded_test(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`func` (a Jinja test: ``is eq``, ``is in``…) with its value and arguments weighed first."""
+    pass_arg = _PassArg.from_obj(func)
+
+    @jinja2.pass_eval_context
+    def bounded(eval_ctx: EvalContext, value: Any, *args: Any, **kwargs: Any) -> Any:
+        charge(eval_ctx, text_size((value, args), left(eval_ctx)))
+        if pass_arg is _PassArg.context:
+            raise TemplateLimitError("不支持的测试")
+        if pass_arg is _PassArg.eval_context:
+            return func(eval_ctx, value, *args, **kwargs)
+        if pass_arg is _PassArg.environment:
+            return func(eval_ctx.environment, value, *args, **kwargs)
+        return func(value, *args, **kwargs)
+
+    return bounded
 
 
 @budgeted

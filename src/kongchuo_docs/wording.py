@@ -203,7 +203,20 @@ def documented_variables(rel: str) -> dict[str, set[str]]:
 
 
 def check_folder(folder: Path) -> None:
-    """Check every known wording file in `folder`; all problems at once, each at file:line."""
+    """Check every known wording file in `folder`; all problems at once, each at file:line.
+
+    The check (which renders every field once on sample values) runs in a worker process with CPU,
+    memory and wall limits (`limited.run_limited`), so a template built to exhaust the machine stops
+    there with a located message, whoever calls this (``--templates``, the 模板 page's 保存 and 预览)."""
+    from .limited import run_limited
+
+    run_limited("kongchuo_docs.wording:check_folder_here", Path(folder), what="模板检查")
+
+
+def check_folder_here(folder: Path) -> None:
+    """`check_folder` in this process (the worker's part)."""
+    from .limited import progress
+
     problems = Problems()
     for rel in WORDING_FILES:
         path = folder / rel
@@ -229,6 +242,7 @@ def check_folder(folder: Path) -> None:
             for name in sorted(used - allowed):
                 problems.error(where, f"此处不能使用变量 {name}（可用：{'、'.join(sorted(allowed)) or '无'}）")
             if used <= allowed:
+                progress(where)
                 try:
                     sandbox.trial_render(_compiled(str(text)), allowed, where=str(path), field=key_path)
                 except InputError as exc:

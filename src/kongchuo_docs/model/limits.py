@@ -31,3 +31,11 @@ YAML_ALIAS_EXPANSION = 100_000
 """Items and characters that YAML anchors/aliases (``&a`` … ``*a``) may add to a file beyond what it
 spells out: a 公文 or 单位设置 repeats a block a few times at most; an alias bomb (aliases of aliases,
 1.5 KB growing to gigabytes) is refused at the alias that passes the budget."""
+
+TRIAL_CPU_SECONDS = 10
+"""CPU seconds the worker checking a user's templates may use (`limited.run_limited`; a folder of
+every wording file checks in well under 1 s)."""
+TRIAL_MEMORY_BYTES = 1024 * 2**20
+"""Address space of that worker, bytes (the interpreter and its libraries take about 200 MB)."""
+TRIAL_WALL_SECONDS = 30
+"""Wall seconds the caller waits for that worker (more than its CPU time: the machine may be busy)."""
