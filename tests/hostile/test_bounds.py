@@ -1,0 +1,212 @@
+"""Bounded everywhere (issue 18 #1, #2): YAML alias bombs, templates that build huge values or numbers,
+and the limited worker that checks a user's templates — refused fast, located, exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+
+from kongchuo_docs import limited, sandbox
+from kongchuo_docs.errors import InputError
+from kongchuo_docs.model.limits import YAML_ALIAS_EXPANSION
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.readers.yaml_load import safe_load
+from kongchuo_docs.resources import sample_path, template_path
+from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+
+from .conftest import nothing_written
+
+MEMORY_LIMIT = 1536 * 2**20  # bytes of address space for a CLI run under test (it needs ~400 MB)
+
+
+def _alias_bomb(first_line: str = "标题: 关于做好控辍保学工作的通知") -> str:
+    """1.5 KB of YAML whose aliases expand to 9**12 lists (billions of items) if followed."""
+    lines = [first_line, 'a0: &a0 ["控辍保学控辍保学控辍保学控辍保学控辍保学"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 13)]
+    return "\n".join(lines) + "\n"
+
+
+def _limited_run(args: list[str], cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the CLI under a memory limit; the result and the CPU seconds it used (user + system)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([sys.executable, "-m", "kongchuo_docs", *args], capture_output=True, text=True,
+                            timeout=120, preexec_fn=limit, cwd=cwd,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return result, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def test_alias_bomb_is_small() -> None:
+    assert len(_alias_bomb().encode()) < 1600
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_alias_bomb_refused_fast_under_a_memory_limit(tmp_path: Path, command: str) -> None:
+    bomb = tmp_path / "通知.yaml"
+    bomb.write_text(_alias_bomb(), encoding="utf-8")
+    args = [command, str(bomb)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    result, cpu = _limited_run(args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "通知.yaml:" in result.stderr + result.stdout and "别名“*a" in result.stderr + result.stdout
+    assert cpu < 5, cpu  # CPU seconds: the wall time also holds the shared machine's other work
+    assert nothing_written(tmp_path / "out")
+
+
+def test_alias_bomb_in_the_profile_refused_at_its_alias(tmp_path: Path) -> None:
+    profile = tmp_path / "单位设置.yaml"
+    profile.write_text(_alias_bomb("县: 某某县"), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_profile(profile)
+    assert time.perf_counter() - start < 5
+    problem = caught.value.problems[0]
+    assert problem.location.file == "单位设置.yaml" and problem.location.line is not None
+    assert "别名" in problem.message and str(YAML_ALIAS_EXPANSION) in problem.message
+
+
+def test_alias_bomb_in_a_wording_file_refused_at_the_cli(tmp_path: Path, run) -> None:
+    folder = tmp_path / "模板"
+    (folder / "letters").mkdir(parents=True)
+    text = template_path("letters", "return.yaml").read_text(encoding="utf-8")
+    (folder / "letters" / "return.yaml").write_text(text + _alias_bomb("x_bomb: 1"), encoding="utf-8")
+    run(["--templates", str(folder), "version"]).refused("return.yaml:", "别名")
+
+
+def test_an_alias_that_repeats_its_own_container_is_refused() -> None:
+    with pytest.raises(Exception) as caught:
+        safe_load("a: &a [1, *a]\n")
+    assert "自身" in str(caught.value)
+
+
+def test_a_few_honest_aliases_still_load() -> None:
+    data = safe_load("base: &base {县: 某某县, 学年: 2026}\nschool: {<<: *base, 名称: 实验小学}\n")
+    assert data["school"] == {"县": "某某县", "学年": 2026, "名称": "实验小学"}
+
+
+BIG_VALUES = {
+    "replace": "{{ (('x' * 10000) | replace('x', 'x' * 10000)) | length }}",
+    "replace_method": "{{ ('x' * 10000).replace('x', 'x' * 10000) | length }}",
+    "center": "{{ 'x' | center(100000000) }}",
+    "format": "{{ '%0100000000d' | format(1) }}",
+    "percent": "{{ '%.100000000f' % 1.5 }}",
+    "power_tower": "{{ (((9 ** 64) ** 64) ** 64) ** 64 }}",
+    "big_product": "{{ (10 ** 900) * (10 ** 900) }}",
+    "indent": "{{ ('x\\n' * 5000) | indent(100000) }}",
+    "join": "{{ (['a'] * 10000) | join('y' * 10000) }}",
+    "concat_doubling": "{% set a = 'x' * 10000 %}" + "{% set a = a ~ a %}" * 30 + "{{ a | length }}",
+    "set_block_doubling": "{% set a = 'x' * 10000 %}" + "{% set a %}{{ a }}{{ a }}{% endset %}" * 30 + "{{ a }}",
+    "macro_doubling": "{% macro m(s) %}{{ s }}{{ s }}{% endmacro %}{% set a = 'x' * 10000 %}"
+    + "{% set a = m(a) %}" * 30 + "{{ a | length }}",
+    "nested_lists": "{% set a = [1] %}" + "{% set a = [a, a] %}" * 40 + "{{ a }}",
+    "nested_compare": "{% set a = (1,) %}{% set b = (1,) %}" + "{% set a = (a, a) %}{% set b = (b, b) %}" * 40
+    + "{{ a == b }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BIG_VALUES))
+def test_templates_that_build_huge_values_are_refused_fast(name: str) -> None:
+    template = sandbox.environment(autoescape=False).from_string(BIG_VALUES[name])
+    start = time.process_time()
+    with pytest.raises(InputError) as caught:
+        sandbox.render(template, {}, where="措辞.yaml", line=7, field="正文")
+    assert time.process_time() - start < 2
+    assert str(caught.value).startswith("措辞.yaml:7 正文: 模板超出限制")
+
+
+def test_ordinary_templates_still_render() -> None:
+    source = ("{{ 姓名 }}（{{ 性别 | replace('男', '男生') }}）{{ '%s年' % 学年 }} {{ (姓名 ~ '!') | center(8) }} "
+              "{{ [1, 2] | join('、') }} {{ 2 ** 10 }} {% if 姓名 in ['张三'] %}是{% endif %}"
+              "{% set 落款 %}{{ 姓名 }}{% endset %}{{ 落款 }}{% for a, b in [(1, 2)] %}{{ a + b }}{% endfor %}")
+    template = sandbox.environment(autoescape=False).from_string(source)
+    out = sandbox.render(template, {"姓名": "张三", "性别": "男", "学年": 2026}, where="t.yaml")
+    assert out == "张三（男生）2026年   张三!    1、2 1024 是张三3"
+
+
+def _wording_folder(tmp_path: Path, expression: str) -> Path:
+    """A wording folder whose return letter's 编号 line also computes `expression`."""
+    folder = tmp_path / "模板"
+    (folder / "letters").mkdir(parents=True)
+    text = template_path("letters", "return.yaml").read_text(encoding="utf-8")
+    assert 'text: "编号：{{ 编号 }}"' in text
+    text = text.replace('text: "编号：{{ 编号 }}"', f"text: {json.dumps(expression, ensure_ascii=False)}")
+    (folder / "letters" / "return.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+CLI_TEMPLATES = {
+    "replace": "{{ (('x' * 10000) | replace('x', 'x' * 10000)) | length }}",
+    "center": "{{ 'x' | center(100000000) }}",
+    "format": "{{ '%0100000000d' | format(1) }}",
+    "power": "{{ (((9 ** 64) ** 64) ** 64) ** 64 }}",
+    "percent": "{{ '%.100000000f' % 1.5 }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLI_TEMPLATES))
+def test_template_bombs_refused_at_the_cli(tmp_path: Path, run, name: str) -> None:
+    folder = _wording_folder(tmp_path, "编号：" + CLI_TEMPLATES[name])
+    line = next(n for n, text in enumerate((folder / "letters" / "return.yaml").read_text().splitlines(), 1)
+                if "编号：" in text)  # fmt: skip
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, generate_rows(3, invalid=0, seed=5))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.process_time()
+    result = run(["--templates", str(folder), "letters", str(roster), "--kind", "劝返", "-o", str(tmp_path / "out")])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.refused(f"return.yaml:{line}", "模板超出限制")
+    cpu = time.process_time() - start + (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert cpu < 2, cpu  # this process and its check worker, CPU seconds
+    assert nothing_written(tmp_path / "out")
+
+
+def test_word_template_bomb_refused_in_a_letters_run(tmp_path: Path, run) -> None:
+    doc = WordDocument()
+    doc.add_paragraph("入学通知书")
+    doc.add_paragraph("{{ 姓名 }}{{ (('x' * 10000) | replace('x', 'x' * 10000)) | length }}")
+    doc.save(tmp_path / "模板.docx")
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, generate_rows(3, invalid=0, seed=5))
+    start = time.process_time()
+    run(["letters", str(roster), "--template", str(tmp_path / "模板.docx"), "-o", str(tmp_path / "out")]).refused(
+        "模板.docx", "模板超出限制")
+    assert time.process_time() - start < 2
+    assert nothing_written(tmp_path / "out")
+
+
+def test_worker_past_its_memory_limit_is_stopped_with_a_message() -> None:
+    with pytest.raises(InputError) as caught:
+        limited.run_limited("builtins:bytearray", 4 * 2**30, what="模板检查")
+    assert "模板检查超出上限" in str(caught.value)
+
+
+def test_worker_past_its_wall_time_is_stopped_with_a_message(monkeypatch) -> None:
+    monkeypatch.setattr(limited, "TRIAL_WALL_SECONDS", 1)
+    start = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        limited.run_limited("time:sleep", 60, what="模板检查")
+    assert time.monotonic() - start < 30
+    assert "超过 1 秒仍未完成" in str(caught.value)
+
+
+def test_worker_passes_results_and_input_errors_back(tmp_path: Path) -> None:
+    assert limited.run_limited("os.path:basename", "/a/b.txt", what="检查") == "b.txt"
+    with pytest.raises(InputError) as caught:
+        limited.run_limited("kongchuo_docs.profile:load_profile", tmp_path / "缺少.yaml", what="检查")
+    assert "缺少.yaml" in str(caught.value)
+
+
+def test_sample_profile_still_loads() -> None:
+    assert load_profile(sample_path("profile", "单位设置.yaml")) is not None
