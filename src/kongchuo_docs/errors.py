@@ -75,6 +75,18 @@ class EnvironmentProblem(KongchuoError):
     """Something the machine lacks (a font, a library, LibreOffice)."""
 
 
+SHOWN_VALUE_CHARS = 80
+"""A value quoted in a message is cut to this many characters (a 150 MB cell is not echoed)."""
+
+
+def shown_value(value: object) -> str | None:
+    """`value` as a message quotes it: its text, cut to `SHOWN_VALUE_CHARS` characters plus “…”."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS] + "…"
+
+
 @dataclass
 class Problems:
     """Collects problems while reading; `raise_if_errors` stops with all of them at once."""
@@ -82,12 +94,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, location: Location, message: str, value: object = None) -> None:
-        self.items.append(Problem(location, message, None if value is None else str(value)))
+        self.items.append(Problem(location, message, shown_value(value)))
 
     def warning(self, location: Location, message: str, value: object = None) -> None:
-        self.items.append(
-            Problem(location, message, None if value is None else str(value), severity="warning")
-        )
+        self.items.append(Problem(location, message, shown_value(value), severity="warning"))
 
     @property
     def errors(self) -> list[Problem]:

@@ -210,3 +210,39 @@ def test_worker_passes_results_and_input_errors_back(tmp_path: Path) -> None:
 
 def test_sample_profile_still_loads() -> None:
     assert load_profile(sample_path("profile", "单位设置.yaml")) is not None
+
+
+def test_a_huge_name_cell_is_refused_at_its_cell(tmp_path: Path, run) -> None:
+    from openpyxl import load_workbook
+
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, generate_rows(4, invalid=0, seed=5))
+    book = load_workbook(roster)
+    sheet = book.worksheets[0]
+    header = next(cell for row in sheet.iter_rows(max_row=10) for cell in row if cell.value == "姓名")
+    target = sheet.cell(row=header.row + 2, column=header.column)
+    target.value = "张" * 30_000  # openpyxl keeps at most 32 767 (Excel's own cell limit)
+    book.save(roster)
+    result = run(["letters", str(roster), "-o", str(tmp_path / "out")])
+    result.refused(f"名册.xlsx!{sheet.title}!{target.coordinate}", "内容过长：30000 个字，此栏最多 100 个字")
+    assert "张" * 100 not in result.output  # the value is quoted cut, never whole
+    assert nothing_written(tmp_path / "out")
+
+
+def test_a_huge_profile_value_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = sample_path("profile", "单位设置.yaml").read_text(encoding="utf-8")
+    number, line = next((n, line) for n, line in enumerate(text.splitlines(), 1) if line.startswith("县:"))
+    profile = tmp_path / "单位设置.yaml"
+    profile.write_text(text.replace(line, "县: " + "某" * 1_000_000), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_profile(profile)
+    assert f"单位设置.yaml:{number} 县: 内容过长：1000000 个字" in str(caught.value)
+
+
+def test_a_huge_value_in_a_yaml_record_is_refused_at_its_line(tmp_path: Path, run) -> None:
+    text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
+    number, line = next((n, line) for n, line in enumerate(text.splitlines(), 1) if line.startswith("依据文号:"))
+    names = tmp_path / "责任书名单.yaml"
+    names.write_text(text.replace(line, "依据文号: " + "文" * 100_000), encoding="utf-8")
+    run(["agreements", str(names), "-o", str(tmp_path / "out")]).refused(f"责任书名单.yaml:{number}", "内容过长")
+    assert nothing_written(tmp_path / "out")

@@ -39,3 +39,25 @@ TRIAL_MEMORY_BYTES = 1024 * 2**20
 """Address space of that worker, bytes (the interpreter and its libraries take about 200 MB)."""
 TRIAL_WALL_SECONDS = 30
 """Wall seconds the caller waits for that worker (more than its CPU time: the machine may be busy)."""
+
+CELL_MAX_CHARS = PARAGRAPH_MAX_CHARS
+"""Characters in one text cell of a workbook or one text value of a YAML record (a paragraph at most)."""
+SHORT_CELL_MAX_CHARS = 100
+"""Characters in a cell that holds a name, an ID number, a date, a number or a choice."""
+PROFILE_VALUE_MAX_CHARS = 1_000
+"""Characters in one value of the 单位设置 (a name, an address, a note on the letters)."""
+
+
+def cell_problem(text: str, short: bool) -> str | None:
+    """A Chinese message when a cell's `text` is too long (`short`: a name, number, date or choice)."""
+    limit = SHORT_CELL_MAX_CHARS if short else CELL_MAX_CHARS
+    if len(text) > limit:
+        return f"内容过长：{len(text)} 个字，此栏最多 {limit} 个字"
+    return None
+
+
+def profile_value_problem(text: str) -> str | None:
+    """A Chinese message when a 单位设置 value is too long."""
+    if len(text) > PROFILE_VALUE_MAX_CHARS:
+        return f"内容过长：{len(text)} 个字，单位设置中每一项最多 {PROFILE_VALUE_MAX_CHARS} 个字"
+    return None
