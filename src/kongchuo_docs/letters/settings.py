@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .. import console
 from ..errors import InputError, Location, Problems
+from ..model.limits import profile_value_problem
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
 from ..readers.yaml_load import safe_load
@@ -140,7 +141,10 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
 
 
 def coerce_setting(value: object, default: object) -> object:
-    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
+    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise (a text
+    longer than `limits.PROFILE_VALUE_MAX_CHARS` too)."""
+    if isinstance(value, str) and (too_long := profile_value_problem(value)):
+        raise ValueError(too_long)
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
