@@ -7,6 +7,7 @@ Format: ``名册.xlsx!学生名册!E17 身份证号: 校验位应为 X（1101051
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -110,3 +111,28 @@ class Problems:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise InputError(self.items)
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件夹只读，无法写入",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    getattr(errno, "EDQUOT", -1): "磁盘配额已满",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+}
+
+
+def os_error_message(exc: BaseException) -> str | None:
+    """A Chinese line for a file-system error the clerk can act on (disk full → 「磁盘空间不足」, a
+    read-only folder, no permission…), naming the file when known; None for any other error. Looks
+    through the exceptions `exc` was raised from, so a library's wrapped OSError is found too. The CLI's
+    guard and the web page's job errors both use it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and (reason := _OS_ERRORS.get(current.errno or 0)) is not None:
+            return f"{reason}：{current.filename}" if current.filename else reason
+        current = current.__cause__ or current.__context__
+    return None

@@ -3,6 +3,7 @@ and the limited worker that checks a user's templates — refused fast, located,
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -15,7 +16,7 @@ import pytest
 from docx import Document as WordDocument
 
 from kongchuo_docs import limited, sandbox
-from kongchuo_docs.errors import InputError
+from kongchuo_docs.errors import InputError, os_error_message
 from kongchuo_docs.model.limits import YAML_ALIAS_EXPANSION
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.yaml_load import safe_load
@@ -246,3 +247,69 @@ def test_a_huge_value_in_a_yaml_record_is_refused_at_its_line(tmp_path: Path, ru
     names.write_text(text.replace(line, "依据文号: " + "文" * 100_000), encoding="utf-8")
     run(["agreements", str(names), "-o", str(tmp_path / "out")]).refused(f"责任书名单.yaml:{number}", "内容过长")
     assert nothing_written(tmp_path / "out")
+
+
+def test_os_error_message_finds_a_full_disk_through_wrapping() -> None:
+    full = OSError(errno.ENOSPC, "No space left on device", "/tmp/x/通知.pdf")
+    assert os_error_message(full) == "磁盘空间不足：/tmp/x/通知.pdf"
+    try:
+        try:
+            raise full
+        except OSError as exc:
+            raise RuntimeError("a library's own error") from exc
+    except RuntimeError as wrapped:
+        assert os_error_message(wrapped) == "磁盘空间不足：/tmp/x/通知.pdf"
+    assert os_error_message(ValueError("x")) is None
+    assert os_error_message(OSError(errno.ENOENT, "No such file")) is None
+
+
+def test_a_full_disk_inside_a_library_error_is_said_in_chinese(tmp_path: Path, monkeypatch, run) -> None:
+    from kongchuo_docs import output
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as exc:
+            raise RuntimeError("write failed") from exc
+
+    monkeypatch.setattr(output.os, "replace", full_disk)
+    out = tmp_path / "out"
+    result = run(["build", str(sample_path("notice", "seed-notice.yaml")), "-o", str(out), "--format", "docx"])
+    result.refused("磁盘空间不足")
+    assert "内部错误" not in result.output and "No space" not in result.output
+    assert nothing_written(out)
+
+
+def test_libreoffice_failures_are_said_in_chinese(tmp_path: Path, monkeypatch) -> None:
+    from kongchuo_docs import libreoffice
+    from kongchuo_docs.errors import EnvironmentProblem
+
+    english = "Error: source file could not be loaded\nLibreOffice: general I/O error"
+    monkeypatch.setattr(libreoffice, "soffice_path", lambda: Path("/usr/bin/soffice"))
+    monkeypatch.setattr(libreoffice.subprocess, "run",
+                        lambda *a, **k: subprocess.CompletedProcess(a, 1, stdout="", stderr=english))  # fmt: skip
+    draft = tmp_path / "草稿.doc"
+    draft.write_bytes(b"\xd0\xcf\x11\xe0 damaged")
+    with pytest.raises(InputError) as caught:
+        libreoffice.convert_to_docx(draft, tmp_path / "work")
+    text = str(caught.value)
+    assert text.startswith("草稿.doc: LibreOffice 无法读取这个文件") and "Error" not in text
+    docx = tmp_path / "通知.docx"
+    docx.write_bytes(b"PK")
+    monkeypatch.setattr(libreoffice, "resolve_fonts", lambda: _FakeFonts())
+    monkeypatch.setattr(libreoffice, "cache_dir", lambda: tmp_path / "cache")
+    with pytest.raises(EnvironmentProblem) as failed:
+        libreoffice.render_docx_to_pdf(docx, tmp_path / "pdf")
+    assert "未能把 通知.docx 转为 PDF" in str(failed.value) and "Error" not in str(failed.value)
+
+
+class _FakeFonts:
+    """Just enough of `fonts.FontSet` for `render_docx_to_pdf` to reach LibreOffice."""
+
+    def fontconfig_xml(self) -> str:
+        return "<fontconfig/>"
+
+    def write_fontconfig(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.fontconfig_xml(), encoding="utf-8")
+        return path
