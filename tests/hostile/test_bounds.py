@@ -313,3 +313,38 @@ class _FakeFonts:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.fontconfig_xml(), encoding="utf-8")
         return path
+
+
+def _two_school_rows(schools: list[str]):
+    rows = generate_rows(2 * len(schools), invalid=0, seed=5)
+    for index, row in enumerate(rows):
+        row.values["入读学校"] = schools[index // 2]
+    return rows
+
+
+def test_force_with_another_roster_removes_the_earlier_rosters_files(tmp_path: Path, run) -> None:
+    import json as json_module
+
+    first, second = tmp_path / "名册一.xlsx", tmp_path / "名册二.xlsx"
+    write_sample_roster(first, _two_school_rows(["甲校", "乙校"]))
+    write_sample_roster(second, _two_school_rows(["甲校"]))
+    out = tmp_path / "out"
+    assert run(["letters", str(first), "-o", str(out)]).code == 0
+    assert (out / "入学通知书" / "乙校.pdf").is_file()
+    result = run(["letters", str(second), "-o", str(out), "--force"])
+    assert result.code == 0, result.output
+    assert "已删除上次由其他输入文件生成" in result.output and "乙校.pdf" in result.output
+    assert "已保留未删除" not in result.output
+    assert sorted(p.name for p in (out / "入学通知书").iterdir()) == ["甲校.docx", "甲校.pdf"]
+    manifest = json_module.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(entry["source"]).name for entry in manifest["files"]} == {"名册二.xlsx"}
+
+
+def test_force_with_another_notice_keeps_the_first_notice(tmp_path: Path, run) -> None:
+    out = tmp_path / "out"
+    seed = sample_path("notice", "seed-notice.yaml")
+    other = tmp_path / "另一份.yaml"
+    other.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(["build", str(seed), "-o", str(out), "--format", "docx"]).code == 0
+    assert run(["build", str(other), "-o", str(out), "--format", "docx", "--force"]).code == 0
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(["另一份.docx", "seed-notice.docx"])

@@ -187,7 +187,6 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
-    _warn_kept_outputs(out, label_dir, rels)
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
@@ -201,6 +200,7 @@ def write_letters(
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
+    _warn_kept_outputs(out, label_dir, rels)
     return results
 
 
@@ -396,7 +396,7 @@ def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
     """Say which letters of an earlier run (a school no longer in the roster) stay in the folder:
     they are kept, never deleted, so a clerk decides."""
     folder = out.outdir / label_dir
-    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK}
+    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK} | {Path(rel).name for rel in out.superseded()}
     kept = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name not in new) if folder.is_dir() else []
     if kept:
         console.warn(f"{label_dir} 中有 {len(kept)} 个文件不属于本次名册（如已不在名册中的学校），已保留未删除："
