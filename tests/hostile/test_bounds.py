@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -348,3 +349,35 @@ def test_force_with_another_notice_keeps_the_first_notice(tmp_path: Path, run) -
     assert run(["build", str(seed), "-o", str(out), "--format", "docx"]).code == 0
     assert run(["build", str(other), "-o", str(out), "--format", "docx", "--force"]).code == 0
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(["另一份.docx", "seed-notice.docx"])
+
+
+@pytest.mark.parametrize("after", [0.2, 2.5])
+def test_ctrl_c_with_jobs_is_one_line_and_leaves_nothing(tmp_path: Path, after: float) -> None:
+    """Ctrl+C as a terminal sends it — SIGINT to every process of the run — while the workers start
+    (0.2 s after the first appeared) and while they render: exit 130, one Chinese line, no worker
+    traceback, nothing written, no process left."""
+    roster = tmp_path / "名册.xlsx"
+    write_sample_roster(roster, generate_rows(3000, invalid=0, seed=2))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "kongchuo_docs", "letters", str(roster), "-o", str(out), "--jobs", "2"]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True, env=env)  # fmt: skip
+
+    def children() -> list[str]:
+        return subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+
+    deadline = time.monotonic() + 120
+    while len(children()) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(after)
+    assert process.poll() is None, "the run ended before Ctrl+C could be sent"
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)  # times out if a worker outlives the run (holding stderr)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.splitlines()[-1] == "已中断，未写出任何文件。" and stderr.count("已中断") == 1, stderr
+    assert all(line.startswith(("警告", "已中断")) for line in stderr.splitlines() if line.strip()), stderr
+    assert nothing_written(out) and not list(out.glob(".kongchuo-*"))
+    time.sleep(0.5)
+    assert children() == []

@@ -17,7 +17,6 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import time
 from collections import defaultdict
@@ -35,7 +34,16 @@ from ..filenames import UniqueNames
 from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
-from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
+from ..letters.jobs import (
+    WORKER_CONTEXT,
+    EngineConfig,
+    Engines,
+    Unit,
+    UnitResult,
+    init_engines,
+    run_unit,
+    started_workers,
+)
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
@@ -359,8 +367,7 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
     found: dict[int, UnitResult] = {}
-    # "spawn": workers start clean, never inheriting a lock held by a thread (the progress bar) at fork.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
                                initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
     engines = Engines(config) if pool is None else None
     try:
@@ -406,7 +413,7 @@ def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the worker processes now (SIGTERM, Ctrl+C, a failed unit): `shutdown` alone would wait
     for the units they are rendering. The executor has no public way to do this before Python 3.14."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in {*(getattr(pool, "_processes", None) or {}).values(), *started_workers()}:
         process.terminate()
 
 
