@@ -381,3 +381,23 @@ def test_ctrl_c_with_jobs_is_one_line_and_leaves_nothing(tmp_path: Path, after: 
     assert nothing_written(out) and not list(out.glob(".kongchuo-*"))
     time.sleep(0.5)
     assert children() == []
+
+
+@pytest.mark.parametrize("name", ["replace", "power"])
+def test_template_bombs_refused_at_the_templates_page(web_client, name: str) -> None:
+    from web_helpers import csrf_of
+
+    from kongchuo_docs.wording import WORDING_FILES
+
+    index = list(WORDING_FILES).index("letters/return.yaml")
+    text = template_path("letters", "return.yaml").read_text(encoding="utf-8")
+    text = text.replace('text: "编号：{{ 编号 }}"', "text: " + json.dumps("编号：" + CLI_TEMPLATES[name]))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.process_time()
+    response = web_client.post(f"/templates/{index}", data={"text": text, "action": "preview",
+                                                           "csrf": csrf_of(web_client)})  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert response.status_code == 422, response.text
+    assert "模板超出限制" in response.text and "letters/return.yaml" in response.text
+    cpu = time.process_time() - start + (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert cpu < 2, cpu  # the server's process and the check's worker, CPU seconds

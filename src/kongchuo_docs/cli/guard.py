@@ -80,7 +80,8 @@ def _child_pids() -> set[int]:
     pids = {child.pid for child in multiprocessing.active_children() if child.pid}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()[1]) == me:
+            # bytes, no codec: the signal may land while the run is importing one (then half-made)
+            if int(stat.read_bytes().rsplit(b")", 1)[1].split()[1]) == me:
                 pids.add(int(stat.parent.name))
     return pids
 
