@@ -44,8 +44,8 @@ CELL_MAX_CHARS = PARAGRAPH_MAX_CHARS
 """Characters in one text cell of a workbook or one text value of a YAML record (a paragraph at most)."""
 SHORT_CELL_MAX_CHARS = 100
 """Characters in a cell that holds a name, an ID number, a date, a number or a choice."""
-PROFILE_VALUE_MAX_CHARS = 1_000
-"""Characters in one value of the 单位设置 (a name, an address, a note on the letters)."""
+PROFILE_VALUE_MAX_CHARS = PARAGRAPH_MAX_CHARS
+"""Characters in one value of the 单位设置 (a name, an address; a letter's 前期劝返情况 is a paragraph)."""
 
 
 def cell_problem(text: str, short: bool) -> str | None:
