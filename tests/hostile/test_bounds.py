@@ -245,7 +245,7 @@ def test_a_huge_value_in_a_yaml_record_is_refused_at_its_line(tmp_path: Path, ru
     text = sample_path("cycle", "责任书名单.yaml").read_text(encoding="utf-8")
     number, line = next((n, line) for n, line in enumerate(text.splitlines(), 1) if line.startswith("依据文号:"))
     names = tmp_path / "责任书名单.yaml"
-    names.write_text(text.replace(line, "依据文号: " + "文" * 100_000), encoding="utf-8")
+    names.write_text(text.replace(line, "依据文号: " + "文" * 300_000), encoding="utf-8")
     run(["agreements", str(names), "-o", str(tmp_path / "out")]).refused(f"责任书名单.yaml:{number}", "内容过长")
     assert nothing_written(tmp_path / "out")
 

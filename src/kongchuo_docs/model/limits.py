@@ -40,8 +40,9 @@ TRIAL_MEMORY_BYTES = 1024 * 2**20
 TRIAL_WALL_SECONDS = 30
 """Wall seconds the caller waits for that worker (more than its CPU time: the machine may be busy)."""
 
-CELL_MAX_CHARS = PARAGRAPH_MAX_CHARS
-"""Characters in one text cell of a workbook or one text value of a YAML record (a paragraph at most)."""
+CELL_MAX_CHARS = 10 * PARAGRAPH_MAX_CHARS
+"""Characters in one text cell of a workbook or one text value of a YAML record (several paragraphs of a
+自查表's narrative; each paragraph is held to `PARAGRAPH_MAX_CHARS` where it is read as one)."""
 SHORT_CELL_MAX_CHARS = 100
 """Characters in a cell that holds a name, an ID number, a date, a number or a choice."""
 PROFILE_VALUE_MAX_CHARS = PARAGRAPH_MAX_CHARS
