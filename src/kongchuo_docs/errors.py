@@ -7,6 +7,7 @@ Format: ``名册.xlsx!学生名册!E17 身份证号: 号码有误（…）：请
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -75,6 +76,18 @@ class EnvironmentProblem(KongchuoError):
     """Something the machine lacks (a font, a library, LibreOffice)."""
 
 
+SHOWN_VALUE_CHARS = 80
+"""A value quoted in a message is cut to this many characters (a 150 MB cell is not echoed)."""
+
+
+def shown_value(value: object) -> str | None:
+    """`value` as a message quotes it: its text, cut to `SHOWN_VALUE_CHARS` characters plus “…”."""
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS] + "…"
+
+
 @dataclass
 class Problems:
     """Collects problems while reading; `raise_if_errors` stops with all of them at once."""
@@ -82,12 +95,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, location: Location, message: str, value: object = None) -> None:
-        self.items.append(Problem(location, message, None if value is None else str(value)))
+        self.items.append(Problem(location, message, shown_value(value)))
 
     def warning(self, location: Location, message: str, value: object = None) -> None:
-        self.items.append(
-            Problem(location, message, None if value is None else str(value), severity="warning")
-        )
+        self.items.append(Problem(location, message, shown_value(value), severity="warning"))
 
     @property
     def errors(self) -> list[Problem]:
@@ -100,3 +111,29 @@ class Problems:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise InputError(self.items)
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件夹只读，无法写入",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    getattr(errno, "EDQUOT", -1): "磁盘配额已满",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+}
+
+
+def os_error_message(exc: BaseException, *, with_file: bool = True) -> str | None:
+    """A Chinese line for a file-system error the clerk can act on (disk full → 「磁盘空间不足」, a
+    read-only folder, no permission…), naming the file when known and `with_file` (the web page never
+    shows the server's paths); None for any other error. Looks
+    through the exceptions `exc` was raised from, so a library's wrapped OSError is found too. The CLI's
+    guard and the web page's job errors both use it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and (reason := _OS_ERRORS.get(current.errno or 0)) is not None:
+            return f"{reason}：{current.filename}" if current.filename and with_file else reason
+        current = current.__cause__ or current.__context__
+    return None

@@ -133,10 +133,12 @@ def _dirs_from_config(path: Path) -> list[Path]:
         return []
     import yaml
 
+    from .readers.yaml_load import safe_load, yaml_problem
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise InputError([Problem(Location(str(path)), f"YAML 格式错误：{exc}")]) from None
+        raise InputError([yaml_problem(exc, str(path))]) from None
     dirs = data.get("font_dirs") if isinstance(data, dict) else None
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
         where = Location(str(path), column="font_dirs")

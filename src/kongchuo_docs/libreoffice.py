@@ -3,6 +3,9 @@
 LibreOffice finds fonts through fontconfig; `FONTCONFIG_FILE` points it at a file written by
 `fonts.FontSet.write_fontconfig`, which maps 方正小标宋简体/仿宋_GB2312/… to the fonts serving those
 roles here. A private user profile keeps the run independent of (and safe beside) a desktop session.
+LibreOffice's own output (English) is never shown: a failed conversion is said in Chinese — a .doc/.wps
+it cannot read is the clerk's file (`InputError` at the file), a DOCX it cannot turn into PDF is the
+machine's (`EnvironmentProblem`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from .errors import EnvironmentProblem
+from .errors import EnvironmentProblem, InputError, Location, Problem
 from .fonts import FontSet, cache_dir, resolve_fonts
 
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui"
@@ -63,24 +66,38 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None, *
     export = "pdf:writer_pdf_Export"
     if pdfa_part is not None:
         export += f':{{"SelectPdfVersion":{{"type":"long","value":"{pdfa_part}"}}}}'
-    return _convert(exe, docx, outdir, export, {**os.environ, "FONTCONFIG_FILE": str(conf)})
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    target = _convert(exe, docx, outdir, export, env)
+    if target is None:
+        raise EnvironmentProblem(
+            f"LibreOffice 未能把 {docx.name} 转为 PDF。请运行 kongchuo-docs doctor 检查 LibreOffice 是否完整安装"
+            f"（{INSTALL_HINT}），或用 --format docx 只生成 Word 文件"
+        )
+    return target
 
 
 def convert_to_docx(source: Path, outdir: Path) -> Path:
     """Convert a .doc/.wps/.odt draft to ``outdir/<stem>.docx`` (the source is only read).
 
-    Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails."""
+    Raises `EnvironmentProblem` when LibreOffice is missing, `InputError` at the file when it cannot
+    read it (damaged, or not a Word/WPS document)."""
     exe = soffice_path()
     if exe is None:
         raise EnvironmentProblem(
             f"{source.name}：未安装 LibreOffice，无法读取 .doc/.wps/.odt 文件。请在 Word 或 WPS 中打开它，"
             f"“另存为”Word 文档（*.docx）后再运行；或安装 LibreOffice：{INSTALL_HINT}"
         )
-    return _convert(exe, source, outdir, "docx:MS Word 2007 XML", dict(os.environ))
+    target = _convert(exe, source, outdir, "docx:MS Word 2007 XML", dict(os.environ))
+    if target is None:
+        message = ("LibreOffice 无法读取这个文件（可能已损坏、加了密码，或不是 Word/WPS 文档）。"
+                   "请在 Word 或 WPS 中打开它，“另存为”Word 文档（*.docx）后再试")  # fmt: skip
+        raise InputError([Problem(Location(source.name), message)])
+    return target
 
 
-def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]) -> Path:
-    """Run one headless LibreOffice conversion of `source` into `outdir` (filter `to`); the result's path."""
+def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]) -> Path | None:
+    """Run one headless LibreOffice conversion of `source` into `outdir` (filter `to`); the result's
+    path, None when LibreOffice did not write it (its English output is not kept: see the module)."""
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
         command = [
@@ -105,6 +122,5 @@ def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]
     kind = to.split(":")[0]
     target = outdir / f"{source.stem}.{kind}"
     if result.returncode != 0 or not target.is_file():
-        detail = (result.stderr or result.stdout).strip()
-        raise EnvironmentProblem(f"LibreOffice 未能把 {source.name} 转为 {kind.upper()}：{detail}")
+        return None
     return target

@@ -3,7 +3,9 @@
 Files are first written into a hidden staging folder inside OUTDIR; only when the whole run
 succeeded are they moved into place. An existing file is never replaced without ``force``, except
 by ``demo``: its manifest lists every file it wrote with its sha256 (``"demo": {"files": …}``), and
-a later demo run into the same folder replaces exactly those that are still unchanged.
+a later demo run into the same folder replaces exactly those that are still unchanged. A ``force`` run
+that replaces a file an earlier run made from *another* input (the manifest's ``source``) removes that
+earlier input's other files too (`OutputSet.superseded`), so one folder never mixes two rosters' letters.
 
 One run at a time per OUTDIR: the run holds an OS-level lock on ``OUTDIR/.kongchuo.lock`` from
 entering the OutputSet until its files are in place (or its staging folder is gone), so the
@@ -29,7 +31,7 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from . import __version__
+from . import __version__, console
 from .errors import KongchuoError, OutputExistsError
 
 MANIFEST_NAME = "manifest.json"
@@ -254,9 +256,34 @@ class OutputSet:
     def written(self) -> list[str]:
         return list(self._reserved)
 
+    def superseded(self) -> list[str]:
+        """Files of an earlier run (from its manifest) that this ``force`` run removes when it commits:
+        every file made from an input of which this run replaces a file with one made from another
+        input. Known once this run's files are recorded."""
+        if not self.force:
+            return []
+        earlier = {entry["path"]: entry for entry in self._manifest_files()}
+        stale = {
+            earlier[rel]["source"] for rel, meta in self._entries.items()
+            if rel in earlier and earlier[rel].get("source") and earlier[rel]["source"] != meta["source"]
+        }  # fmt: skip
+        return sorted(rel for rel, entry in earlier.items()
+                      if entry.get("source") in stale and rel not in self._reserved
+                      and (self.outdir / rel).is_file())  # fmt: skip
+
+    def _manifest_files(self) -> list[dict]:
+        """The earlier manifest's file entries (each with a safe relative ``path``); [] without one."""
+        try:
+            files = json.loads((self.outdir / MANIFEST_NAME).read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            return []
+        return [entry for entry in files if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+                and not Path(entry["path"]).is_absolute() and ".." not in Path(entry["path"]).parts]  # fmt: skip
+
     def _commit(self) -> None:
         assert self._staging is not None
-        entries = self._previous_entries()
+        superseded = self.superseded()
+        entries = {rel: entry for rel, entry in self._previous_entries().items() if rel not in superseded}
         demo_files = {rel: d for rel, d in self._demo_files().items() if rel not in self._reserved}
         for rel in self._reserved:
             staged = self._staging / rel
@@ -268,6 +295,11 @@ class OutputSet:
             final = self.outdir / rel
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
+        for rel in superseded:
+            (self.outdir / rel).unlink(missing_ok=True)
+        if superseded:
+            console.warn(f"已删除上次由其他输入文件生成、本次未重写的 {len(superseded)} 个文件（--force）："
+                         + "、".join(superseded))  # fmt: skip
         manifest = {
             "tool": "kongchuo-docs",
             "version": __version__,
@@ -292,18 +324,8 @@ class OutputSet:
 
     def _previous_entries(self) -> dict[str, dict]:
         """Entries of an earlier run whose files still exist and are not replaced now."""
-        path = self.outdir / MANIFEST_NAME
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-            files = old.get("files", [])
-        except (OSError, ValueError, AttributeError):
-            return {}
-        kept = {}
-        for entry in files:
-            rel = entry.get("path") if isinstance(entry, dict) else None
-            if rel and rel not in self._reserved and (self.outdir / rel).is_file():
-                kept[rel] = entry
-        return kept
+        return {entry["path"]: entry for entry in self._manifest_files()
+                if entry["path"] not in self._reserved and (self.outdir / entry["path"]).is_file()}  # fmt: skip
 
 
 def _lock_folder(outdir: Path) -> FileLock:

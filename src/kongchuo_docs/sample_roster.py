@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -30,6 +29,7 @@ from .errors import KongchuoError, OutputExistsError
 from .idcard import check_char, make_id
 from .profile import Profile, load_profile
 from .readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
+from .readers.yaml_load import safe_load
 from .resources import sample_path, template_path
 from .writers.xlsx_save import save_workbook
 
@@ -80,7 +80,7 @@ class Places:
 @cache
 def _words() -> _Words:
     def load(name: str) -> dict[str, Any]:
-        return yaml.safe_load(template_path("sample_data", name).read_text(encoding="utf-8"))
+        return safe_load(template_path("sample_data", name).read_text(encoding="utf-8"))
 
     return _Words(load("names.yaml"), load("roster.yaml"))
 
@@ -88,7 +88,7 @@ def _words() -> _Words:
 @cache
 def sample_places() -> Places:
     """The demo county's places (samples/roster/places.yaml)."""
-    data = yaml.safe_load(sample_path("roster", "places.yaml").read_text(encoding="utf-8"))
+    data = safe_load(sample_path("roster", "places.yaml").read_text(encoding="utf-8"))
     return Places(data["county"], str(data["area_code"]), data["townships"])
 
 

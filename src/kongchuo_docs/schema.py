@@ -50,6 +50,7 @@ import yaml
 
 from .errors import InputError, Location, Problem, Problems
 from .idcard import check_char
+from .readers.yaml_load import safe_load
 from .resources import form_path
 
 TYPES = ("text", "name", "int", "number", "percent", "date", "id_number", "phone", "enum")
@@ -187,7 +188,7 @@ def _load(path: Path) -> Schema:
     problems = Problems()
     where = Location(path.name)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError([Problem(where, f"无法读取表格定义：{exc.strerror}")]) from None
     except yaml.YAMLError as exc:

@@ -21,6 +21,7 @@ import yaml
 
 from . import sandbox
 from .errors import InputError, Location, Problem, Problems
+from .readers.yaml_load import BoundedLoader, yaml_problem
 from .resources import template_path
 
 WORDING_FILES: dict[str, str] = {
@@ -53,8 +54,8 @@ class WordingText(str):
     field: str = ""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose strings are `WordingText` carrying their line."""
+class _Loader(BoundedLoader):
+    """The bounded SafeLoader whose strings are `WordingText` carrying their line."""
 
 
 def _located_str(loader: _Loader, node: yaml.ScalarNode) -> WordingText:
@@ -136,10 +137,12 @@ def _load(path: Path, rel: str) -> dict[str, Any]:
 def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = Location(rel, line=None if line is None else line + 1)
-        raise InputError([Problem(where, f"模板文件无法读取：{exc}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(Location(rel), f"模板文件无法读取：{exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(Location(rel), "模板文件不是 UTF-8 编码")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([yaml_problem(exc, rel)]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(Location(rel), "模板顶层应为键值对")])
     for key_path, value in located_strings(data):
@@ -203,7 +206,20 @@ def documented_variables(rel: str) -> dict[str, set[str]]:
 
 
 def check_folder(folder: Path) -> None:
-    """Check every known wording file in `folder`; all problems at once, each at file:line."""
+    """Check every known wording file in `folder`; all problems at once, each at file:line.
+
+    The check (which renders every field once on sample values) runs in a worker process with CPU,
+    memory and wall limits (`limited.run_limited`), so a template built to exhaust the machine stops
+    there with a located message, whoever calls this (``--templates``, the 模板 page's 保存 and 预览)."""
+    from .limited import run_limited
+
+    run_limited("kongchuo_docs.wording:check_folder_here", Path(folder), what="模板检查")
+
+
+def check_folder_here(folder: Path) -> None:
+    """`check_folder` in this process (the worker's part)."""
+    from .limited import progress
+
     problems = Problems()
     for rel in WORDING_FILES:
         path = folder / rel
@@ -229,6 +245,7 @@ def check_folder(folder: Path) -> None:
             for name in sorted(used - allowed):
                 problems.error(where, f"此处不能使用变量 {name}（可用：{'、'.join(sorted(allowed)) or '无'}）")
             if used <= allowed:
+                progress(where)
                 try:
                     sandbox.trial_render(_compiled(str(text)), allowed, where=str(path), field=key_path)
                 except InputError as exc:

@@ -4,7 +4,6 @@ SIGTERM ends a run cleanly (exit 143), anything unforeseen is one line plus a de
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import signal
 import sys
@@ -16,7 +15,7 @@ import typer
 from typer._click import exceptions as click_errors  # typer bundles its own click
 
 from .. import console
-from ..errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError
+from ..errors import EnvironmentProblem, InputError, KongchuoError, OutputExistsError, os_error_message
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -35,12 +34,6 @@ def reports_errors(func: F) -> F:
         except (OutputExistsError, EnvironmentProblem, KongchuoError) as exc:
             console.err.print(f"错误：{exc}", markup=False)
             raise typer.Exit(2) from None
-        except OSError as exc:
-            message = _os_error_message(exc)
-            if message is None:
-                _unexpected(exc)
-            console.err.print(f"错误：{message}，未写出任何文件。", markup=False)
-            raise typer.Exit(2) from None
         except RecursionError:
             console.err.print("错误：输入嵌套过深（如 YAML 层级过多），无法处理，未写出任何文件。", markup=False)
             raise typer.Exit(2) from None
@@ -50,7 +43,11 @@ def reports_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, click_errors.ClickException):
             raise
         except Exception as exc:
-            _unexpected(exc)
+            message = os_error_message(exc)  # a library's own error raised from a full disk
+            if message is None:
+                _unexpected(exc)
+            console.err.print(f"错误：{message}，未写出任何文件。", markup=False)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -83,27 +80,10 @@ def _child_pids() -> set[int]:
     pids = {child.pid for child in multiprocessing.active_children() if child.pid}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
-            if int(stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()[1]) == me:
+            # bytes, no codec: the signal may land while the run is importing one (then half-made)
+            if int(stat.read_bytes().rsplit(b")", 1)[1].split()[1]) == me:
                 pids.add(int(stat.parent.name))
     return pids
-
-
-_OS_ERRORS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "文件夹只读，无法写入",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    getattr(errno, "EDQUOT", -1): "磁盘配额已满",
-    errno.ENAMETOOLONG: "文件名或路径过长",
-}
-
-
-def _os_error_message(exc: OSError) -> str | None:
-    """A Chinese line for a file-system error the clerk can act on, naming the file; else None."""
-    reason = _OS_ERRORS.get(exc.errno or 0)
-    if reason is None:
-        return None
-    return f"{reason}：{exc.filename}" if exc.filename else reason
 
 
 def _unexpected(exc: BaseException) -> NoReturn:

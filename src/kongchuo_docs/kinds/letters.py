@@ -18,7 +18,6 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import re
 import time
 from collections import defaultdict
@@ -36,7 +35,16 @@ from ..filenames import UniqueNames
 from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
-from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
+from ..letters.jobs import (
+    WORKER_CONTEXT,
+    EngineConfig,
+    Engines,
+    Unit,
+    UnitResult,
+    init_engines,
+    run_unit,
+    started_workers,
+)
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
@@ -198,7 +206,6 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters, issuer))
             rels.append(rel)
-    _warn_kept_outputs(out, label_dir, rels)
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
@@ -213,6 +220,7 @@ def write_letters(
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
+    _warn_kept_outputs(out, label_dir, rels)
     return results
 
 
@@ -381,8 +389,7 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
     found: dict[int, UnitResult] = {}
-    # "spawn": workers start clean, never inheriting a lock held by a thread (the progress bar) at fork.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
                                initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
     engines = Engines(config) if pool is None else None
     try:
@@ -418,7 +425,7 @@ def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
     """Say which letters of an earlier run (a school no longer in the roster) stay in the folder:
     they are kept, never deleted, so a clerk decides."""
     folder = out.outdir / label_dir
-    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK}
+    new = {Path(rel).name for rel in rels} | {ERROR_WORKBOOK} | {Path(rel).name for rel in out.superseded()}
     kept = sorted(p.name for p in folder.glob("*") if p.is_file() and p.name not in new) if folder.is_dir() else []
     if kept:
         console.warn(f"{label_dir} 中有 {len(kept)} 个文件不属于本次名册（如已不在名册中的学校），已保留未删除："
@@ -428,7 +435,7 @@ def _warn_kept_outputs(out: OutputSet, label_dir: str, rels: list[str]) -> None:
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the worker processes now (SIGTERM, Ctrl+C, a failed unit): `shutdown` alone would wait
     for the units they are rendering. The executor has no public way to do this before Python 3.14."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in {*(getattr(pool, "_processes", None) or {}).values(), *started_workers()}:
         process.terminate()
 
 

@@ -7,7 +7,14 @@ renders them one letter at a time straight into its output file and returns only
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.util
+import os
+import signal
+import threading
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,6 +127,55 @@ def init_engines(config: EngineConfig) -> None:
     """Process initializer: compile the engines once for all units this process runs."""
     global _ENGINES
     _ENGINES = Engines(config)
+
+
+class _WorkerProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker deaf to Ctrl+C from its first instruction: a terminal sends SIGINT to every
+    process of the run; the main process stops the workers and says so in one line, and no worker
+    prints a traceback. SIGINT is ignored in the main process only for the fork and exec of the
+    worker (an ignored signal stays ignored through exec, and Python then leaves it so)."""
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            super().start()
+            return
+        spawn = multiprocessing.util.spawnv_passfds
+        launched: list[int] = []
+
+        def deaf_spawn(*args: object) -> int:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                launched.append(spawn(*args))
+                return launched[-1]
+            finally:
+                signal.signal(signal.SIGINT, previous)
+
+        multiprocessing.util.spawnv_passfds = deaf_spawn
+        try:
+            super().start()
+        except BaseException:  # Ctrl+C while the worker reads its start data: it would be nobody's
+            for pid in launched:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+            raise
+        finally:
+            multiprocessing.util.spawnv_passfds = spawn
+
+
+class _WorkerContext(multiprocessing.context.SpawnContext):
+    Process = _WorkerProcess
+
+
+def started_workers() -> list[multiprocessing.process.BaseProcess]:
+    """The live ``--jobs`` workers this process started (the executor lists a worker only once its
+    start returned)."""
+    return [p for p in multiprocessing.active_children() if isinstance(p, _WorkerProcess)]
+
+
+WORKER_CONTEXT = _WorkerContext()
+"""The ``spawn`` context of ``--jobs`` workers (clean start, no lock inherited from a thread at fork),
+whose processes ignore Ctrl+C."""
 
 
 def run_unit(unit: Unit) -> UnitResult:

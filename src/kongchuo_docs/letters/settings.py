@@ -16,12 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .. import console
 from ..errors import InputError, Location, Problems
+from ..model.limits import profile_value_problem
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
+from ..readers.yaml_load import safe_load
 from ..resources import template_path
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def default_settings_path() -> Path:
 
 @cache
 def _raw_defaults() -> dict[str, object]:
-    data = yaml.safe_load(default_settings_path().read_text(encoding="utf-8"))
+    data = safe_load(default_settings_path().read_text(encoding="utf-8"))
     return {str(k): v for k, v in data.items()}
 
 
@@ -141,7 +141,10 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
 
 
 def coerce_setting(value: object, default: object) -> object:
-    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise."""
+    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise (a text
+    longer than `limits.PROFILE_VALUE_MAX_CHARS` too)."""
+    if isinstance(value, str) and (too_long := profile_value_problem(value)):
+        raise ValueError(too_long)
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value

@@ -26,3 +26,39 @@ def paragraph_problem(text: str) -> str | None:
         return (f"段落过长：{len(text)} 个字，一段最多 {PARAGRAPH_MAX_CHARS} 个字"
                 "（请分段：每段单独一行；多行文字用 | 开头）")
     return None
+
+YAML_ALIAS_EXPANSION = 100_000
+"""Items and characters that YAML anchors/aliases (``&a`` … ``*a``) may add to a file beyond what it
+spells out: a 公文 or 单位设置 repeats a block a few times at most; an alias bomb (aliases of aliases,
+1.5 KB growing to gigabytes) is refused at the alias that passes the budget."""
+
+TRIAL_CPU_SECONDS = 10
+"""CPU seconds the worker checking a user's templates may use (`limited.run_limited`; a folder of
+every wording file checks in well under 1 s)."""
+TRIAL_MEMORY_BYTES = 1024 * 2**20
+"""Address space of that worker, bytes (the interpreter and its libraries take about 200 MB)."""
+TRIAL_WALL_SECONDS = 30
+"""Wall seconds the caller waits for that worker (more than its CPU time: the machine may be busy)."""
+
+CELL_MAX_CHARS = 10 * PARAGRAPH_MAX_CHARS
+"""Characters in one text cell of a workbook or one text value of a YAML record (several paragraphs of a
+自查表's narrative; each paragraph is held to `PARAGRAPH_MAX_CHARS` where it is read as one)."""
+SHORT_CELL_MAX_CHARS = 100
+"""Characters in a cell that holds a name, an ID number, a date, a number or a choice."""
+PROFILE_VALUE_MAX_CHARS = PARAGRAPH_MAX_CHARS
+"""Characters in one value of the 单位设置 (a name, an address; a letter's 前期劝返情况 is a paragraph)."""
+
+
+def cell_problem(text: str, short: bool) -> str | None:
+    """A Chinese message when a cell's `text` is too long (`short`: a name, number, date or choice)."""
+    limit = SHORT_CELL_MAX_CHARS if short else CELL_MAX_CHARS
+    if len(text) > limit:
+        return f"内容过长：{len(text)} 个字，此栏最多 {limit} 个字"
+    return None
+
+
+def profile_value_problem(text: str) -> str | None:
+    """A Chinese message when a 单位设置 value is too long."""
+    if len(text) > PROFILE_VALUE_MAX_CHARS:
+        return f"内容过长：{len(text)} 个字，单位设置中每一项最多 {PROFILE_VALUE_MAX_CHARS} 个字"
+    return None

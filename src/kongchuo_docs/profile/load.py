@@ -11,13 +11,14 @@ import datetime as dt
 import difflib
 import os
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
+from ..model.limits import profile_value_problem
 from ..readers.yaml_records import LineDict, TextLoader, load_yaml
 from ..wording import use_profile_templates
 from .checks import check_dates
@@ -69,6 +70,9 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
     else:
         data, locate = _read_yaml(path)
     problems = Problems()
+    for loc, message in _too_long(data, ()):
+        problems.error(locate(loc), message)
+    problems.raise_if_errors()
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
@@ -88,6 +92,19 @@ def load_profile(explicit: Path | None = None, *, required: bool = True) -> Prof
         problems.raise_if_errors()
     use_profile_templates(folder)  # 模板目录: the wording every command then reads
     return profile
+
+
+def _too_long(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(where, message) for every text of the read settings longer than `limits.PROFILE_VALUE_MAX_CHARS`."""
+    if isinstance(value, str):
+        if (message := profile_value_problem(value)) is not None:
+            yield loc, message
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _too_long(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _too_long(item, (*loc, index))
 
 
 # ---------------------------------------------------------------------------- YAML

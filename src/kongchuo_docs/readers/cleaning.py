@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from ..idcard import IdNumberError, parse_id
+from ..model.limits import cell_problem
 from ..schema import Column
 from .normalize import DATE_HINT, NormalizeError, parse_date
 
@@ -66,6 +67,8 @@ def clean_value(column: Column, raw: object) -> object:
     """The clean value of `raw` for `column`, None when blank; `CellError` when unreadable."""
     if is_blank(raw):
         return None
+    if isinstance(raw, str) and (too_long := cell_problem(raw, short=column.type != "text")):
+        raise CellError(too_long)
     cleaner = _CLEANERS[column.type]
     return cleaner(column, raw)
 

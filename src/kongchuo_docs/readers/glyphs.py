@@ -25,18 +25,25 @@ def check_glyphs(texts: Iterable[tuple[str, Location]], problems: Problems) -> N
 
 def check_yaml_glyphs(data: Any, file: str, problems: Problems) -> None:
     """`check_glyphs` over every string of a loaded YAML document (a `LineDict`), at its key's line."""
-    check_glyphs(_strings(data, Location(file)), problems)
+    check_glyphs(_strings(data, Location(file), set()), problems)
 
 
-def _strings(value: Any, where: Location) -> Iterator[tuple[str, Location]]:
-    """(text, location) of every string in `value`, located at the line of the key that holds it."""
+def _strings(value: Any, where: Location, seen: set[int]) -> Iterator[tuple[str, Location]]:
+    """(text, location) of every string in `value`, located at the line of the key that holds it.
+
+    A mapping or list that YAML aliases repeat is walked once (`seen` holds the ids of the walked ones),
+    so the walk is linear in the file's size, whatever its aliases would expand to."""
     if isinstance(value, str):
         yield value, where
-    elif isinstance(value, dict):
+        return
+    if not isinstance(value, (dict, list)) or id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, dict):
         lines = getattr(value, "lines", {})
         for key, item in value.items():
             line = lines.get(key, where.line)
-            yield from _strings(item, Location(where.file, line=line, column=str(key)))
-    elif isinstance(value, list):
+            yield from _strings(item, Location(where.file, line=line, column=str(key)), seen)
+    else:
         for item in value:
-            yield from _strings(item, where)
+            yield from _strings(item, where, seen)

@@ -22,6 +22,7 @@ from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
 from .glyphs import check_glyphs
 from .table import LocatedValues
+from .yaml_load import TAB_PROBLEM, BoundedLoader, yaml_problem
 
 YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
 
@@ -35,7 +36,7 @@ class LineDict(dict):
         self.line: int | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(BoundedLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
@@ -67,45 +68,10 @@ _LineLoader.add_constructor(
     _LineLoader.construct_mapping,  # type: ignore[arg-type]
 )
 
-# PyYAML's problem texts (prefixes) → what to change, in Chinese; PyYAML's English is never shown.
-_TAB = "用了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
-_INDENT = "缩进不一致：同一层的项目要左端对齐，下一层多缩进两个空格"
-YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
-    ("found character '\\t'", _TAB),
-    ("found a tab character", _TAB),
-    ("mapping values are not allowed here", "此处不能出现“: ”：内容中有冒号时请给整段内容加引号，或检查缩进"),
-    ("could not find expected ':'", "缺少冒号：项目名和内容之间要写英文冒号和空格（如“标题: ……”）"),
-    ("did not find expected key", _INDENT),
-    ("expected <block end>", _INDENT),
-    ("did not find expected '-' indicator", "列表项（- 开头的行）缩进不一致"),
-    ("found unexpected end of stream", "引号没有配对：开头的引号在文件结束前没有闭合"),
-    ("found unknown escape character", "双引号内的“\\”无效：请改用单引号，或去掉反斜杠"),
-    ("found undefined alias", "“*”不能放在内容开头：请给这段内容加引号"),
-    ("found unhashable key", "项目名不能是列表或键值对"),
-    ("expected a single document", "文件中只能有一份内容：请删去多余的“---”行"),
-    ("found character '@'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
-    ("found character '`'", "“@”或“`”不能放在内容开头：请给这段内容加引号"),
-)
-_OWN_PROBLEM = re.compile(r"[“\u4e00-\u9fff]")
-_YAML_FALLBACK = "请检查这一行和上一行的缩进、冒号和引号"
-
-
-def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
-    """A PyYAML error as a Chinese problem at file:line, the column in the message."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = str(getattr(exc, "problem", None) or "")
-    if _OWN_PROBLEM.match(problem):  # raised by _LineLoader itself, already Chinese
-        return Problem(Location(file, line=mark.line + 1 if mark else None), problem)
-    text = next((zh for en, zh in YAML_PROBLEMS if problem.startswith(en)), _YAML_FALLBACK)
-    if mark is None:
-        return Problem(Location(file), f"YAML 格式错误：{text}")
-    return Problem(Location(file, line=mark.line + 1), f"YAML 格式错误：{text}（第 {mark.column + 1} 列）")
-
-
 def _tab_indents(text: str, file: str) -> list[Problem]:
     """A problem per line indented with a tab (PyYAML would stop at the first with an English message)."""
     return [
-        Problem(Location(file, line=number), _TAB)
+        Problem(Location(file, line=number), TAB_PROBLEM)
         for number, line in enumerate(text.splitlines(), start=1)
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))]
     ]
@@ -123,7 +89,7 @@ TextLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path, loader: type[yaml.SafeLoader] = _LineLoader) -> LineDict:
+def load_yaml(path: Path, loader: type[BoundedLoader] = _LineLoader) -> LineDict:
     """Load a YAML file whose top level is a mapping; InputError (Chinese, with line) otherwise.
     `loader` is `_LineLoader` or `TextLoader` (no numbers or dates).
 
@@ -141,7 +107,7 @@ def load_yaml(path: Path, loader: type[yaml.SafeLoader] = _LineLoader) -> LineDi
     if tabs:
         raise InputError(tabs)
     try:
-        data = yaml.load(text, Loader=loader)  # a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)  # a BoundedLoader (SafeLoader) subclass
     except yaml.reader.ReaderError as exc:  # a control character: the reader knows only its offset
         line = text.count("\n", 0, exc.position) + 1
         where = Location(file, line=line)

@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, KongchuoError
+from ..errors import InputError, KongchuoError, os_error_message
 from ..model import Document
 from .orphans import Server, end_with, this_server
 
@@ -110,9 +110,7 @@ def caught(func: Callable[..., Any], *args: Any) -> Outcome:
 def disk_message(exc: BaseException) -> str | None:
     """The page's Chinese line for a file-system error the clerk can act on (disk full, read-only,
     no permission), without the server's paths; None for any other error."""
-    from ..cli.guard import _OS_ERRORS  # the one errno → Chinese mapping, the CLI's (imported when needed)
-
-    reason = _OS_ERRORS.get(exc.errno or 0) if isinstance(exc, OSError) else None
+    reason = os_error_message(exc, with_file=False)
     return f"{reason}（运行网页版的电脑上），未写出任何文件；请处理后重试。" if reason else None
 
 

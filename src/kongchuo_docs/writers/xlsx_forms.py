@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -28,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import InputError, Location, Problems
 from ..idcard import ID_LENGTH
 from ..readers.cleaning import CellError, clean_value
+from ..readers.yaml_load import safe_load
 from ..resources import template_path
 from ..schema import Column, Schema, shift_years
 from .xlsx_save import save_workbook
@@ -64,7 +64,7 @@ INSTRUCTION_WIDTHS = (22, 6, 34, 44, 48, 24)  # characters, columns of the å¡«å†
 
 @cache
 def _wording() -> dict[str, Any]:
-    return yaml.safe_load(template_path("forms", "blank_form.yaml").read_text(encoding="utf-8"))
+    return safe_load(template_path("forms", "blank_form.yaml").read_text(encoding="utf-8"))
 
 
 def write_blank_form(schema: Schema, target: Path) -> None:
