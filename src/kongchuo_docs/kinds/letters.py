@@ -9,7 +9,8 @@ school (责令: by township, the issuer) and sorted by class or village → one 
 file, run in ``--jobs`` processes.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
-``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
+``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令), with ``--ofd`` ``<文种>/<学校>.ofd`` (made
+from that school's PDF); with ``--skip-invalid`` and bad rows
 ``<文种>/名册错误标注.xlsx``.
 Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters; the
 error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
@@ -17,6 +18,7 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import re
 import time
@@ -40,6 +42,7 @@ from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
+from ..letters.spec import environment as letter_environment
 from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
@@ -47,6 +50,7 @@ from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
+from ..writers.ofd import OfdMeta, write_ofd
 
 KINDS = tuple(KIND_FILES)
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
@@ -79,6 +83,7 @@ def build_letters_files(
     on_progress: ProgressHook | None = None,
     sort: str | None = None,
     duplex: bool | None = None,
+    ofd: bool = False,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -90,7 +95,7 @@ def build_letters_files(
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
-                      on_progress=on_progress, sort=sort, duplex=duplex)  # fmt: skip
+                      on_progress=on_progress, sort=sort, duplex=duplex, ofd=ofd)  # fmt: skip
     return out.written
 
 
@@ -111,6 +116,7 @@ def write_letters(
     on_progress: ProgressHook | None = None,
     sort: str | None = None,
     duplex: bool | None = None,
+    ofd: bool = False,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -120,6 +126,7 @@ def write_letters(
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
     `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
+    `ofd`: each PDF also as OFD (GB/T 33190), made from that PDF.
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -170,6 +177,7 @@ def write_letters(
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
     units: list[Unit] = []
     rels: list[str] = []
+    ofd_plans: list[tuple[int, str]] = []  # (index of the school's PDF unit, OFD path)
     stems = UniqueNames()
     for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
@@ -187,7 +195,9 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
-    _warn_kept_outputs(out, label_dir, rels)
+        if ofd and (not pdf_from_docx or soffice_path() is not None):
+            ofd_plans.append((len(units) - len(planned), f"{stem}.ofd"))
+    _warn_kept_outputs(out, label_dir, rels + [rel for _i, rel in ofd_plans])
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
@@ -201,7 +211,23 @@ def write_letters(
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
+    for index, rel in ofd_plans:
+        pdf = units[index + (1 if pdf_from_docx else 0)]  # the school's PDF unit (after its DOCX when converted)
+        pages = write_ofd(pdf.target, out.reserve(rel), letters_ofd_meta(spec, settings, pdf))
+        out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
+                   source=source or roster, source_is_output=source is not None)  # fmt: skip
+    clock.lap("ofd")
     return results
+
+
+def letters_ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
+    """The OFD metadata of one school's letters: the 署名 of its first letter as author (a school,
+    a township's government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
+    env = letter_environment(autoescape=False)
+    fields = {**settings.context(), **pdf.letters[0]}
+    issuer = next((env.from_string(b.issuer).render(fields) for b in spec.blocks if b.type == "signature"), "")
+    date = settings["成文日期"]
+    return OfdMeta(pdf.title, issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:

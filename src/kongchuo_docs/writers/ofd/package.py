@@ -21,6 +21,7 @@ import pymupdf
 from lxml import etree
 
 from ... import __version__
+from ...model import Document
 from .content import NSMAP, box, page_xml, q
 from .fonts import OfdFont, UsedFont, build_font, font_names
 from .source import SourcePage, read_page
@@ -42,6 +43,12 @@ class OfdMeta:
     doc_number: str | None = None  # 文号
     secrecy: str | None = None  # 密级
     genre: str | None = None  # 文种; default: read from the title's end
+
+    @classmethod
+    def of_document(cls, doc: Document) -> OfdMeta:
+        """The metadata of a 公文 (its 发文机关 as author, 成文日期, 文号, 密级)."""
+        secrecy = doc.secrecy.split("★")[0] if doc.secrecy else None  # 秘密★1年: the level, not its term
+        return cls(doc.title, doc.organisation, doc.date, doc.doc_number, secrecy)
 
     def genre_or_guess(self) -> str | None:
         if self.genre:
