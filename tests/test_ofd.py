@@ -27,6 +27,7 @@ from kongchuo_docs.output import sha256_of
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.resources import sample_path
 from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.writers.ofd import OfdMeta, write_ofd
 
 SEED = sample_path("notice", "seed-notice.yaml")
 MM = 25.4 / 72
@@ -227,3 +228,25 @@ def test_the_notice_page_downloads_the_ofd(web_client, tmp_path: Path) -> None:
         assert document.info.title == "罗源县关于印发进一步加强控辍保学工作实施方案的通知"
     page = web_client.get("/notice")
     assert 'value="ofd"' in page.text and "下载 OFD" in page.text
+
+
+def test_a_landscape_register_with_turned_page_numbers_becomes_ofd(tmp_path: Path) -> None:
+    """Any PDF the tool writes: the register's 横排 pages carry page numbers written top to bottom,
+    which the OFD turns with a CTM onto the same origins."""
+    result = CliRunner().invoke(app, ["-q", "register", "build", str(sample_path("register", "问题线索.yaml")),
+                                      "-o", str(tmp_path), "--format", "pdf"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "问题线索移送登记表.pdf"
+    write_ofd(pdf, tmp_path / "登记表.ofd", OfdMeta("问题线索移送登记表", "罗源县教育局", None))
+    assert ofd_problems(tmp_path / "登记表.ofd") == []
+    with pymupdf.open(pdf) as doc:
+        turned = [(page.number, line["spans"][0]["chars"][0]["origin"], "".join(c["c"] for s in line["spans"]
+                                                                              for c in s["chars"]))
+                  for page in doc for block in page.get_text("rawdict")["blocks"] for line in block.get("lines", [])
+                  if abs(line["dir"][0]) < 0.5]  # fmt: skip
+    assert turned
+    with ofdkit.open(tmp_path / "登记表.ofd") as document:
+        for number, (x, y), text in turned:
+            assert any(abs(run.x - x * MM) < 0.01 and abs(run.y - y * MM) < 0.01 and run.text == text
+                       for run in document.pages[number].runs), text  # fmt: skip
+        assert document.info.custom_data.get("文种") is None  # a register is no 公文 of the 15 文种

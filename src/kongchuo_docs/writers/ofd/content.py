@@ -69,23 +69,40 @@ def page_xml(
 
 
 def _text(layer: etree._Element, run: TextRun, object_id: int, font_id: int, font: OfdFont) -> None:
+    """A run as one TextObject. Positions are measured along the writing direction from the first
+    glyph's origin; a run not written left to right (the turned page numbers of 横排 pages) gets a
+    CTM turning that frame onto the page."""
     glyphs = run.glyphs
     size = run.size
-    x0 = min(g.x for g in glyphs) - TEXT_PAD_SIDE * size
-    x1 = max(g.x + g.advance for g in glyphs) + TEXT_PAD_SIDE * size
-    y0 = glyphs[0].y - TEXT_PAD_ABOVE * size
+    along = [run.along(g.x, g.y)[0] for g in glyphs]
+    u0 = min(along) - TEXT_PAD_SIDE * size  # the run's own box, relative to the first origin
+    u1 = max(u + g.advance for u, g in zip(along, glyphs, strict=True)) + TEXT_PAD_SIDE * size
+    v0 = -TEXT_PAD_ABOVE * size
     h = (TEXT_PAD_ABOVE + TEXT_PAD_BELOW) * size
-    obj = etree.SubElement(layer, q("TextObject"), ID=str(object_id), Boundary=box(x0, y0, x1 - x0, h),
+    cos, sin = run.direction
+    origin_x, origin_y = glyphs[0].x, glyphs[0].y
+    corners = [(origin_x + u * cos - v * sin, origin_y + u * sin + v * cos) for u in (u0, u1) for v in (v0, v0 + h)]
+    x0, y0 = min(c[0] for c in corners), min(c[1] for c in corners)
+    x1, y1 = max(c[0] for c in corners), max(c[1] for c in corners)
+    obj = etree.SubElement(layer, q("TextObject"), ID=str(object_id), Boundary=box(x0, y0, x1 - x0, y1 - y0),
                            Font=str(font_id), Size=num(size))  # fmt: skip
+    if run.direction != (1.0, 0.0):
+        shift_x = origin_x + u0 * cos - v0 * sin - x0
+        shift_y = origin_y + u0 * sin + v0 * cos - y0
+        obj.set("CTM", " ".join(num(v) for v in (cos, sin, -sin, cos, shift_x, shift_y)))
+        x0, y0 = origin_x + u0, origin_y + v0  # TextCode positions are in the run's own frame
     if run.color != (0, 0, 0):
         color(obj, "FillColor", run.color)
-    for position, glyph in enumerate(glyphs):
-        if not font.cmap_glyph(glyph.char, glyph.gid):  # a shaped alternate: name its glyph
-            etree.SubElement(obj, q("CGTransform"), CodePosition=str(position), CodeCount="1", GlyphCount="1")
+    positions: list[float] = []  # of every character along the run; a glyph's characters share its advance
+    for glyph, u in zip(glyphs, along, strict=True):
+        if not font.cmap_glyph(glyph.char, glyph.gid):  # a shaped alternate or ligature: name its glyph
+            etree.SubElement(obj, q("CGTransform"), CodePosition=str(len(positions)),
+                             CodeCount=str(len(glyph.char)), GlyphCount="1")  # fmt: skip
             etree.SubElement(obj[-1], q("Glyphs")).text = str(font.glyphs[glyph.gid])
+        positions += [u + glyph.advance * i / len(glyph.char) for i in range(len(glyph.char))]
     code = etree.SubElement(obj, q("TextCode"), X=num(glyphs[0].x - x0), Y=num(glyphs[0].y - y0))
-    if len(glyphs) > 1:
-        code.set("DeltaX", " ".join(_abbreviated(num(b.x - a.x) for a, b in itertools.pairwise(glyphs))))
+    if len(positions) > 1:
+        code.set("DeltaX", " ".join(_abbreviated(num(b - a) for a, b in itertools.pairwise(positions))))
     code.text = "".join(g.char for g in glyphs)
 
 

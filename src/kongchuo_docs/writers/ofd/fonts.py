@@ -54,9 +54,9 @@ class OfdFont:
     glyphs: dict[int, int]
     cmap: dict[str, int]
 
-    def cmap_glyph(self, char: str, gid: int) -> bool:
-        """Whether `char` alone reaches source glyph `gid` through the cmap."""
-        return self.cmap.get(char) == self.glyphs[gid]
+    def cmap_glyph(self, chars: str, gid: int) -> bool:
+        """Whether `chars` (one character) reach source glyph `gid` through the cmap."""
+        return self.cmap.get(chars) == self.glyphs[gid]
 
 
 def font_names(doc: pymupdf.Document) -> dict[str, list[int]]:
@@ -84,8 +84,9 @@ def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
         glyphs[f"g{gid}"] = glyph
     index = {gid: i for i, gid in enumerate(gids, start=1)}
     cmap: dict[str, int] = {}
-    for char, gid in sorted(used.pairs, key=lambda p: (p[1], p[0])):
-        cmap.setdefault(char, index[gid])
+    for chars, gid in sorted(used.pairs, key=lambda p: (p[1], p[0])):
+        if len(chars) == 1:  # a glyph of several characters is reached by CGTransform only
+            cmap.setdefault(chars, index[gid])
     metrics = {".notdef": (upm, 0)}
     for gid in gids:
         glyph = glyphs[f"g{gid}"]

@@ -8,7 +8,7 @@ times `MM_PER_PT`), the OFD's own coordinate system.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pymupdf
 
@@ -17,7 +17,8 @@ MM_PER_PT = 25.4 / 72
 
 @dataclass(frozen=True)
 class Glyph:
-    """One glyph of a run: its character, glyph id in the PDF font program, origin (mm), advance (mm)."""
+    """One glyph of a run: its characters (more than one where shaping made one glyph of several, as
+    the 2-em dash of ——), glyph id in the PDF font program, origin (mm), advance (mm)."""
 
     char: str
     gid: int
@@ -35,6 +36,14 @@ class TextRun:
     color: tuple[int, int, int]
     glyphs: list[Glyph]
     seqno: int  # drawing order on the page
+    direction: tuple[float, float] = (1.0, 0.0)  # unit vector of the writing direction (y down)
+
+    def along(self, x: float, y: float) -> tuple[float, float]:
+        """Page point (mm) → (distance along the writing direction, distance below the baseline
+        line), both from the first glyph's origin."""
+        cos, sin = self.direction
+        dx, dy = x - self.glyphs[0].x, y - self.glyphs[0].y
+        return dx * cos + dy * sin, -dx * sin + dy * cos
 
 
 @dataclass
@@ -87,8 +96,6 @@ def read_page(page: pymupdf.Page) -> SourcePage:
     for span in page.get_texttrace():
         if span["type"] == 3 or span["opacity"] == 0:  # invisible text (OCR layers): nothing to show
             continue
-        if tuple(round(v, 6) for v in span["dir"]) != (1.0, 0.0):
-            raise ValueError(f"text direction {span['dir']} on page {page.number + 1} is not supported")
         result.texts.extend(_runs(span))
     for drawing in page.get_drawings():
         shape = _path(drawing)
@@ -105,16 +112,22 @@ def read_page(page: pymupdf.Page) -> SourcePage:
 def _runs(span: dict) -> list[TextRun]:
     """A text-trace span split where the baseline changes (a span never crosses fonts or sizes)."""
     font = span["font"]
+    direction = (float(span["dir"][0]), float(span["dir"][1]))
     size = span["size"] * MM_PER_PT
     color = rgb(span["color"]) or (0, 0, 0)
     runs: list[TextRun] = []
     for code, gid, origin, bbox in span["chars"]:
+        if gid < 0 and runs:  # a character drawn by the glyph before it
+            runs[-1].glyphs[-1] = replace(runs[-1].glyphs[-1], char=runs[-1].glyphs[-1].char + chr(code))
+            continue
         x, y = origin[0] * MM_PER_PT, origin[1] * MM_PER_PT
         glyph = Glyph(chr(code), gid, x, y, (bbox[2] - bbox[0]) * MM_PER_PT)
-        if runs and abs(runs[-1].glyphs[-1].y - y) < 1e-3 and x >= runs[-1].glyphs[-1].x:
-            runs[-1].glyphs.append(glyph)
-        else:
-            runs.append(TextRun(font, size, color, [glyph], span["seqno"]))
+        if runs:
+            ahead, off_line = runs[-1].along(x, y)
+            if abs(off_line) < 1e-3 and ahead >= runs[-1].along(runs[-1].glyphs[-1].x, runs[-1].glyphs[-1].y)[0]:
+                runs[-1].glyphs.append(glyph)
+                continue
+        runs.append(TextRun(font, size, color, [glyph], span["seqno"], direction))
     return runs
 
 
