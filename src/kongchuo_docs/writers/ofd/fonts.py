@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import pymupdf
 from fontTools.cffLib import CFFFontSet
@@ -72,7 +74,7 @@ def font_names(doc: pymupdf.Document) -> dict[str, list[int]]:
 
 def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
     """The TrueType subset of `used` (glyphs drawn from the PDF's font programs)."""
-    sources = [_GlyphSource.load(doc, xref) for xref in used.xrefs]
+    sources = [_program(doc, xref) for xref in used.xrefs]
     gids = sorted(used.chars)
     order = [".notdef", *(f"g{gid}" for gid in gids)]
     upm = sources[0].upm
@@ -113,11 +115,44 @@ def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
     return OfdFont(ps_name, used.name, bold, buffer.getvalue(), index, cmap)
 
 
-@dataclass
+def _program(doc: pymupdf.Document, xref: int) -> _GlyphSource:
+    name, _ext, _type, data = doc.extract_font(xref)
+    if not data:
+        raise ValueError(f"font {name} is not embedded in the PDF")
+    return _glyph_source(data)
+
+
+@lru_cache(maxsize=8)
+def _glyph_source(data: bytes) -> _GlyphSource:
+    """The glyph source of a font program; cached, since every school's letters PDF of a run embeds
+    the same subsets (each glyph is then converted once per run, not once per file)."""
+    if data[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):  # a bare CFF program (FontFile3)
+        top = _cff_font(data)
+        upm = round(1 / top.FontMatrix[0])
+        return _GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, upm, round(0.88 * upm),
+                            -round(0.12 * upm), 0)  # fmt: skip
+    font = TTFont(io.BytesIO(data), lazy=True)
+    hhea = font["hhea"]
+    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+    if "CFF " in font:  # the CFF table read directly: quicker than a glyph set over every metrics table
+        top = _cff_font(font.reader["CFF "])
+        return _GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, font["head"].unitsPerEm,
+                            hhea.ascent, hhea.descent, fs_type)  # fmt: skip
+    return _GlyphSource(font.getGlyphSet(), font.getGlyphOrder(), False, True, font["head"].unitsPerEm,
+                        hhea.ascent, hhea.descent, fs_type)  # fmt: skip
+
+
+def _cff_font(data: bytes):
+    cff_set = CFFFontSet()
+    cff_set.decompile(io.BytesIO(data), None)
+    return cff_set[cff_set.fontNames[0]]
+
+
+@dataclass(eq=False)
 class _GlyphSource:
     """One embedded PDF font program: glyph outlines by the id the text trace uses."""
 
-    outlines: dict
+    outlines: Any  # glyph name → glyph with a draw(pen) method
     order: list[str]
     cid_keyed: bool
     quadratic: bool
@@ -125,31 +160,16 @@ class _GlyphSource:
     ascent: int
     descent: int
     fs_type: int
-
-    @classmethod
-    def load(cls, doc: pymupdf.Document, xref: int) -> _GlyphSource:
-        name, _ext, _type, data = doc.extract_font(xref)
-        if not data:
-            raise ValueError(f"font {name} is not embedded in the PDF")
-        if data[:4] in (b"OTTO", b"\x00\x01\x00\x00", b"true"):
-            font = TTFont(io.BytesIO(data), lazy=True)
-            cff = "CFF " in font
-            cid = cff and hasattr(font["CFF "].cff.topDictIndex[0], "ROS")
-            upm = font["head"].unitsPerEm
-            hhea = font["hhea"]
-            fs_type = font["OS/2"].fsType if "OS/2" in font else 0
-            return cls(font.getGlyphSet(), font.getGlyphOrder(), cid, not cff, upm, hhea.ascent, hhea.descent,
-                       fs_type)  # fmt: skip
-        cff_set = CFFFontSet()
-        cff_set.decompile(io.BytesIO(data), None)
-        top = cff_set[cff_set.fontNames[0]]
-        upm = round(1 / top.FontMatrix[0])
-        return cls(top.CharStrings, top.charset, hasattr(top, "ROS"), False, upm, round(0.88 * upm),
-                   -round(0.12 * upm), 0)  # fmt: skip
+    converted: dict[int, Any] = field(default_factory=dict)  # gid → TrueType glyph (None: absent)
 
     def tt_glyph(self, gid: int):
         """Glyph `gid` as a TrueType glyph (cubic CFF outlines made quadratic, contours reversed to
         TrueType's direction), or None if this program lacks it."""
+        if gid not in self.converted:
+            self.converted[gid] = self._convert(gid)
+        return self.converted[gid]
+
+    def _convert(self, gid: int):
         name = f"cid{gid:05d}" if self.cid_keyed else None
         if name is None or name not in self.outlines:
             if not 0 <= gid < len(self.order):
