@@ -18,6 +18,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 from ofdcheck import NS, ofd_problems
+from ofdrender import draw_ofd, grey_difference
 from typer.testing import CliRunner
 from web_helpers import post_notice
 
@@ -145,6 +146,17 @@ def test_fonts_are_embedded_trueType_subsets(seed: Path) -> None:
         parsed = TTFont(io.BytesIO(data))
         assert "glyf" in parsed and "CFF " not in parsed
         assert parsed["maxp"].numGlyphs <= len(set(text)) + 1  # only the glyphs used (and .notdef)
+
+
+def test_the_ofd_drawn_with_its_own_fonts_looks_like_the_pdf(seed: Path, school: Path) -> None:
+    """Every page drawn from the OFD's parts (tests/ofdrender.py) against the PDF's render: at most
+    one grey level of 255 apart on average, where another page of the same PDF is far more."""
+    for pdf in (seed / "seed-notice.pdf", next(school.glob("入学通知书/*.pdf"))):
+        with draw_ofd(pdf.with_suffix(".ofd")) as drawn, pymupdf.open(pdf) as source:
+            assert drawn.page_count == source.page_count
+            differences = [grey_difference(drawn[i], source[i]) for i in range(source.page_count)]
+            assert max(differences) < 1.0, differences
+            assert grey_difference(drawn[0], source[1]) > 5 * max(differences)
 
 
 def test_ofd_alone_is_written_without_its_pdf_and_the_same_input_gives_the_same_bytes(
