@@ -8,14 +8,14 @@ times `MM_PER_PT`), the OFD's own coordinate system.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pymupdf
 
 MM_PER_PT = 25.4 / 72
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Glyph:
     """One glyph of a run: its characters (more than one where shaping made one glyph of several, as
     the 2-em dash of ——), glyph id in the PDF font program, origin (mm), advance (mm)."""
@@ -112,22 +112,27 @@ def read_page(page: pymupdf.Page) -> SourcePage:
 def _runs(span: dict) -> list[TextRun]:
     """A text-trace span split where the baseline changes (a span never crosses fonts or sizes)."""
     font = span["font"]
-    direction = (float(span["dir"][0]), float(span["dir"][1]))
+    cos, sin = float(span["dir"][0]), float(span["dir"][1])
     size = span["size"] * MM_PER_PT
     color = rgb(span["color"]) or (0, 0, 0)
     runs: list[TextRun] = []
+    glyphs: list[Glyph] = []
+    line = last_u = 0.0  # the current run's baseline offset and last glyph's place along it (mm)
     for code, gid, origin, bbox in span["chars"]:
-        if gid < 0 and runs:  # a character drawn by the glyph before it
-            runs[-1].glyphs[-1] = replace(runs[-1].glyphs[-1], char=runs[-1].glyphs[-1].char + chr(code))
+        if gid < 0 and glyphs:  # a character drawn by the glyph before it
+            glyphs[-1].char += chr(code)
             continue
         x, y = origin[0] * MM_PER_PT, origin[1] * MM_PER_PT
-        glyph = Glyph(chr(code), gid, x, y, (bbox[2] - bbox[0]) * MM_PER_PT)
-        if runs:
-            ahead, off_line = runs[-1].along(x, y)
-            if abs(off_line) < 1e-3 and ahead >= runs[-1].along(runs[-1].glyphs[-1].x, runs[-1].glyphs[-1].y)[0]:
-                runs[-1].glyphs.append(glyph)
-                continue
-        runs.append(TextRun(font, size, color, [glyph], span["seqno"], direction))
+        advance = (abs(bbox[2] - bbox[0]) * abs(cos) + abs(bbox[3] - bbox[1]) * abs(sin)) * MM_PER_PT
+        glyph = Glyph(chr(code), gid, x, y, advance)
+        u, v = x * cos + y * sin, -x * sin + y * cos
+        if glyphs and abs(v - line) < 1e-3 and u >= last_u:
+            glyphs.append(glyph)
+        else:
+            glyphs = [glyph]
+            runs.append(TextRun(font, size, color, glyphs, span["seqno"], (cos, sin)))
+            line = v
+        last_u = u
     return runs
 
 
