@@ -172,6 +172,9 @@ def write_letters(
         console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
                      "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
                      f"安装：{INSTALL_HINT}")  # fmt: skip
+    if ofd and pdf_from_docx:
+        console.warn("未生成 OFD：用自备 Word 模板时 PDF 由 LibreOffice 转换，其中的字体（许多 Type 1 子集）"
+                     "暂不能转为 OFD；不用 --template 时每校的 PDF 都另有 OFD")  # fmt: skip
     fonts = None if pdf_from_docx else _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts)
@@ -195,7 +198,7 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters))
             rels.append(rel)
-        if ofd and (not pdf_from_docx or soffice_path() is not None):
+        if ofd and not pdf_from_docx:
             ofd_plans.append((len(units) - len(planned), f"{stem}.ofd"))
     _warn_kept_outputs(out, label_dir, rels + [rel for _i, rel in ofd_plans])
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
@@ -212,7 +215,7 @@ def write_letters(
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     for index, rel in ofd_plans:
-        pdf = units[index + (1 if pdf_from_docx else 0)]  # the school's PDF unit (after its DOCX when converted)
+        pdf = units[index]  # the school's PDF unit
         pages = write_ofd(pdf.target, out.reserve(rel), letters_ofd_meta(spec, settings, pdf))
         out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
                    source=source or roster, source_is_output=source is not None)  # fmt: skip

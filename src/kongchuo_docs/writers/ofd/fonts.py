@@ -38,7 +38,7 @@ class UsedFont:
     """What the pages use of one PDF font: glyph id → character, advance (font units per em)."""
 
     name: str  # without subset tag
-    xrefs: list[int] = field(default_factory=list)
+    xref: int
     chars: dict[int, str] = field(default_factory=dict)
     advances: dict[int, float] = field(default_factory=dict)  # per em (0–1)
     pairs: set[tuple[str, int]] = field(default_factory=set)
@@ -72,15 +72,26 @@ def font_names(doc: pymupdf.Document) -> dict[str, list[int]]:
     return names
 
 
+def font_xref(names: dict[str, list[int]], name: str) -> int:
+    """The xref of the one PDF font the text trace names `name` (PyMuPDF may cut a long name short).
+    The trace does not tell several subsets of one font apart (LibreOffice writes CJK text as many
+    256-glyph Type 1 subsets): such a PDF is refused rather than drawn with another subset's glyphs."""
+    xrefs = names.get(name) or [x for full, found in names.items() if full.startswith(name) for x in found]
+    if len(xrefs) != 1:
+        raise ValueError(f"font {name!r} is {'embedded as several subsets' if xrefs else 'not embedded'} "
+                         "in the PDF: its glyphs cannot be told apart")  # fmt: skip
+    return xrefs[0]
+
+
 def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
-    """The TrueType subset of `used` (glyphs drawn from the PDF's font programs)."""
-    sources = [_program(doc, xref) for xref in used.xrefs]
+    """The TrueType subset of `used` (glyphs drawn from the PDF's font program)."""
+    source = _program(doc, used.xref)
     gids = sorted(used.chars)
     order = [".notdef", *(f"g{gid}" for gid in gids)]
-    upm = sources[0].upm
-    glyphs = {".notdef": sources[0].tt_glyph(0)}
+    upm = source.upm
+    glyphs = {".notdef": source.tt_glyph(0) or TTGlyphPen(None).glyph()}  # an empty .notdef if it has none
     for gid in gids:
-        glyph = next((g for s in sources if (g := s.tt_glyph(gid)) is not None), None)
+        glyph = source.tt_glyph(gid)
         if glyph is None:
             raise ValueError(f"glyph {gid} of font {used.name} is missing from the PDF")
         glyphs[f"g{gid}"] = glyph
@@ -94,7 +105,7 @@ def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
         glyph = glyphs[f"g{gid}"]
         glyph.recalcBounds(None)
         metrics[f"g{gid}"] = (round(used.advances.get(gid, 1.0) * upm), getattr(glyph, "xMin", 0))
-    ascent, descent = sources[0].ascent, sources[0].descent
+    ascent, descent = source.ascent, source.descent
     bold = "bold" in used.name.lower()
     ps_name = re.sub(r"[^A-Za-z0-9-]", "", used.name)[:63] or "Font"
     builder = FontBuilder(upm, isTTF=True)
@@ -106,7 +117,7 @@ def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
     builder.setupNameTable({"familyName": used.name, "styleName": "Bold" if bold else "Regular",
                             "psName": ps_name})  # fmt: skip
     builder.setupOS2(sTypoAscender=ascent, sTypoDescender=descent, usWinAscent=ascent, usWinDescent=-descent,
-                     fsType=sources[0].fs_type, usWeightClass=700 if bold else 400)  # fmt: skip
+                     fsType=source.fs_type, usWeightClass=700 if bold else 400)  # fmt: skip
     builder.setupPost(keepGlyphNames=False)
     head = builder.font["head"]
     head.created = head.modified = FIXED_TIMESTAMP

@@ -23,7 +23,7 @@ from lxml import etree
 from ... import __version__
 from ...model import Document
 from .content import NSMAP, box, page_xml, q
-from .fonts import OfdFont, UsedFont, build_font, font_names
+from .fonts import OfdFont, UsedFont, build_font, font_names, font_xref
 from .source import SourcePage, read_page
 
 DOC_ROOT = "Doc_0/Document.xml"
@@ -106,15 +106,12 @@ def _resources(doc: pymupdf.Document, pages: list[SourcePage]) -> tuple[dict[str
     images: list[int] = []
     for page in pages:
         for run in page.texts:
-            font = used.setdefault(run.font, UsedFont(run.font, names.get(run.font, [])))
+            font = used.get(run.font) or used.setdefault(run.font, UsedFont(run.font, font_xref(names, run.font)))
             for glyph in run.glyphs:
                 font.chars.setdefault(glyph.gid, glyph.char)
                 font.pairs.add((glyph.char, glyph.gid))
                 font.advances[glyph.gid] = max(font.advances.get(glyph.gid, 0.0), glyph.advance / run.size)
         images += [p.xref for p in page.pictures if p.xref not in images]
-    missing = [name for name, font in used.items() if not font.xrefs]
-    if missing:
-        raise ValueError(f"fonts {missing} of the text trace are not among the PDF's fonts")
     return {name: build_font(doc, font) for name, font in used.items()}, images
 
 
