@@ -74,7 +74,8 @@ def _text(layer: etree._Element, run: TextRun, object_id: int, font_id: int, fon
     CTM turning that frame onto the page."""
     glyphs = run.glyphs
     size = run.size
-    along = [run.along(g.x, g.y)[0] for g in glyphs]
+    first_x = glyphs[0].x
+    along = [g.x - first_x for g in glyphs] if run.direction == (1.0, 0.0) else [run.along(g.x, g.y)[0] for g in glyphs]
     u0 = min(along) - TEXT_PAD_SIDE * size  # the run's own box, relative to the first origin
     u1 = max(u + g.advance for u, g in zip(along, glyphs, strict=True)) + TEXT_PAD_SIDE * size
     v0 = -TEXT_PAD_ABOVE * size

@@ -118,14 +118,20 @@ def _runs(span: dict) -> list[TextRun]:
     runs: list[TextRun] = []
     glyphs: list[Glyph] = []
     line = last_u = 0.0  # the current run's baseline offset and last glyph's place along it (mm)
-    for code, gid, origin, bbox in span["chars"]:
+    horizontal = (cos, sin) == (1.0, 0.0)
+    scale = MM_PER_PT
+    for code, gid, (ox, oy), bbox in span["chars"]:
         if gid < 0 and glyphs:  # a character drawn by the glyph before it
             glyphs[-1].char += chr(code)
             continue
-        x, y = origin[0] * MM_PER_PT, origin[1] * MM_PER_PT
-        advance = (abs(bbox[2] - bbox[0]) * abs(cos) + abs(bbox[3] - bbox[1]) * abs(sin)) * MM_PER_PT
-        glyph = Glyph(chr(code), gid, x, y, advance)
-        u, v = x * cos + y * sin, -x * sin + y * cos
+        x, y = ox * scale, oy * scale
+        if horizontal:  # nearly every run: no projection
+            glyph = Glyph(chr(code), gid, x, y, (bbox[2] - bbox[0]) * scale)
+            u, v = x, y
+        else:
+            advance = (abs(bbox[2] - bbox[0]) * abs(cos) + abs(bbox[3] - bbox[1]) * abs(sin)) * scale
+            glyph = Glyph(chr(code), gid, x, y, advance)
+            u, v = x * cos + y * sin, -x * sin + y * cos
         if glyphs and abs(v - line) < 1e-3 and u >= last_u:
             glyphs.append(glyph)
         else:
