@@ -130,11 +130,11 @@ def _program(doc: pymupdf.Document, xref: int) -> _GlyphSource:
     name, _ext, _type, data = doc.extract_font(xref)
     if not data:
         raise ValueError(f"font {name} is not embedded in the PDF")
-    return _glyph_source(data)
+    return glyph_source(data)
 
 
 @lru_cache(maxsize=8)
-def _glyph_source(data: bytes) -> _GlyphSource:
+def glyph_source(data: bytes) -> _GlyphSource:
     """The glyph source of a font program; cached, since every school's letters PDF of a run embeds
     the same subsets (each glyph is then converted once per run, not once per file)."""
     if data[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):  # a bare CFF program (FontFile3)
