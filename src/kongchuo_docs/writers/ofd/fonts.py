@@ -126,7 +126,7 @@ def build_font(doc: pymupdf.Document, used: UsedFont) -> OfdFont:
     return OfdFont(ps_name, used.name, bold, buffer.getvalue(), index, cmap)
 
 
-def _program(doc: pymupdf.Document, xref: int) -> _GlyphSource:
+def _program(doc: pymupdf.Document, xref: int) -> GlyphSource:
     name, _ext, _type, data = doc.extract_font(xref)
     if not data:
         raise ValueError(f"font {name} is not embedded in the PDF")
@@ -134,22 +134,22 @@ def _program(doc: pymupdf.Document, xref: int) -> _GlyphSource:
 
 
 @lru_cache(maxsize=8)
-def glyph_source(data: bytes) -> _GlyphSource:
+def glyph_source(data: bytes) -> GlyphSource:
     """The glyph source of a font program; cached, since every school's letters PDF of a run embeds
     the same subsets (each glyph is then converted once per run, not once per file)."""
     if data[:4] not in (b"OTTO", b"\x00\x01\x00\x00", b"true"):  # a bare CFF program (FontFile3)
         top = _cff_font(data)
         upm = round(1 / top.FontMatrix[0])
-        return _GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, upm, round(0.88 * upm),
+        return GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, upm, round(0.88 * upm),
                             -round(0.12 * upm), 0)  # fmt: skip
     font = TTFont(io.BytesIO(data), lazy=True)
     hhea = font["hhea"]
     fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     if "CFF " in font:  # the CFF table read directly: quicker than a glyph set over every metrics table
         top = _cff_font(font.reader["CFF "])
-        return _GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, font["head"].unitsPerEm,
+        return GlyphSource(top.CharStrings, top.charset, hasattr(top, "ROS"), False, font["head"].unitsPerEm,
                             hhea.ascent, hhea.descent, fs_type)  # fmt: skip
-    return _GlyphSource(font.getGlyphSet(), font.getGlyphOrder(), False, True, font["head"].unitsPerEm,
+    return GlyphSource(font.getGlyphSet(), font.getGlyphOrder(), False, True, font["head"].unitsPerEm,
                         hhea.ascent, hhea.descent, fs_type)  # fmt: skip
 
 
@@ -160,7 +160,7 @@ def _cff_font(data: bytes):
 
 
 @dataclass(eq=False)
-class _GlyphSource:
+class GlyphSource:
     """One embedded PDF font program: glyph outlines by the id the text trace uses."""
 
     outlines: Any  # glyph name → glyph with a draw(pen) method
