@@ -5,7 +5,7 @@ embedded files under ``Doc_0/Res/``.
 
 IDs are one sequence over the document (fonts, pictures, then each page, its layer and objects);
 ``MaxUnitID`` is the last. Same PDF and metadata, same bytes: fixed zip dates, a DocID hashed from
-the PDF, the 成文日期 as CreationDate.
+the PDF, the 成文日期 as CreationDate (none when the date is left to be written by hand).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class OfdMeta:
 
     title: str  # 题名 / 标题
     author: str  # 责任者: the 发文机关
-    date: dt.date | None  # 成文日期; CreationDate (today when None)
+    date: dt.date | None  # 成文日期, also the CreationDate
     doc_number: str | None = None  # 文号
     secrecy: str | None = None  # 密级
     genre: str | None = None  # 文种; default: read from the title's end
@@ -138,10 +138,12 @@ def _ofd_xml(meta: OfdMeta, pages: int, doc_id: str) -> bytes:
     info = etree.SubElement(body, q("DocInfo"))
     etree.SubElement(info, q("DocID")).text = doc_id
     etree.SubElement(info, q("Title")).text = meta.title
-    etree.SubElement(info, q("Author")).text = meta.author
+    if meta.author:
+        etree.SubElement(info, q("Author")).text = meta.author
     if meta.doc_number:
         etree.SubElement(info, q("Subject")).text = meta.doc_number
-    etree.SubElement(info, q("CreationDate")).text = (meta.date or dt.date.today()).isoformat()
+    if meta.date:  # a 成文日期 left to be written by hand: no date (not the day of the run: same input, same bytes)
+        etree.SubElement(info, q("CreationDate")).text = meta.date.isoformat()
     etree.SubElement(info, q("Creator")).text = "kongchuo-docs"
     etree.SubElement(info, q("CreatorVersion")).text = __version__
     custom = {
