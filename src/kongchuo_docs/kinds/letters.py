@@ -216,14 +216,14 @@ def write_letters(
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     for index, rel in ofd_plans:
         pdf = units[index]  # the school's PDF unit
-        pages = write_ofd(pdf.target, out.reserve(rel), letters_ofd_meta(spec, settings, pdf))
+        pages = write_ofd(pdf.target, out.reserve(rel), _ofd_meta(spec, settings, pdf))
         out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
                    source=source or roster, source_is_output=source is not None)  # fmt: skip
     clock.lap("ofd")
     return results
 
 
-def letters_ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
+def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
     """The OFD metadata of one school's letters: the 署名 of its first letter as author (a school,
     a township's government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
     env = letter_environment(autoescape=False)
