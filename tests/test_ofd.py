@@ -282,3 +282,19 @@ def test_a_landscape_register_with_turned_page_numbers_becomes_ofd(tmp_path: Pat
             assert any(abs(run.x - x * MM) < 0.01 and abs(run.y - y * MM) < 0.01 and run.text == text
                        for run in document.pages[number].runs), text  # fmt: skip
         assert document.info.custom_data.get("文种") is None  # a register is no 公文 of the 15 文种
+
+
+def test_letters_ofds_in_two_processes_are_the_same_bytes(tmp_path: Path) -> None:
+    year = load_profile(sample_path("profile", "单位设置.yaml")).first_year
+    rows = generate_rows(60, seed=9, year=year)
+    schools = sorted({r.values["入读学校"] for r in rows if r.values.get("入读学校")})[:2]
+    write_sample_roster(tmp_path / "名册.xlsx", [r for r in rows if r.values.get("入读学校") in schools][:12],
+                        year=year)  # fmt: skip
+    digests = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        result = CliRunner().invoke(app, ["-q", "letters", str(tmp_path / "名册.xlsx"), "-o", str(out), "--ofd",
+                                          "--jobs", jobs])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        digests.append({p.name: sha256_of(p) for p in out.glob("*/*.ofd")})
+    assert len(digests[0]) == 2 and digests[0] == digests[1]

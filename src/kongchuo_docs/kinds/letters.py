@@ -214,13 +214,29 @@ def write_letters(
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
-    for index, rel in ofd_plans:
-        pdf = units[index]  # the school's PDF unit
-        pages = write_ofd(pdf.target, out.reserve(rel), _ofd_meta(spec, settings, pdf))
+    pdfs = [units[index] for index, _rel in ofd_plans]  # each school's PDF unit
+    made = _write_ofds([(pdf.target, out.reserve(rel), _ofd_meta(spec, settings, pdf))
+                        for pdf, (_index, rel) in zip(pdfs, ofd_plans, strict=True)], jobs)  # fmt: skip
+    for pdf, (_index, rel), pages in zip(pdfs, ofd_plans, made, strict=True):
         out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
                    source=source or roster, source_is_output=source is not None)  # fmt: skip
     clock.lap("ofd")
     return results
+
+
+def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]:
+    """Each school's OFD from its PDF (`write_ofd` arguments), in `jobs` processes when there is more
+    than one school; the page counts in the plans' order."""
+    if jobs == 1 or len(plans) < 2:
+        return [write_ofd(*plan) for plan in plans]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(plans)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return list(pool.map(write_ofd, *zip(*plans, strict=True)))
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
