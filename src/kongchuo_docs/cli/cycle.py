@@ -62,6 +62,7 @@ def letters(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", help="并行进程数。")] = 1,
     per_record: Annotated[bool, typer.Option("--per-record", help="另为每名学生生成一份 DOCX，打包为 zip。")] = False,
+    ofd: Annotated[bool, typer.Option("--ofd", help="另为每校生成 OFD 版式文件（由同一份 PDF 转出）。")] = False,
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="跳过有错误的行，为其余学生生成通知书，并输出错误标注表。")
     ] = False,
@@ -81,7 +82,7 @@ def letters(
 
     written = build_letters_files(roster, output, kind=kind, settings_file=settings, word_template=template,
                                   jobs=jobs, per_record=per_record, skip_invalid=skip_invalid, force=force,
-                                  sort=sort, duplex=duplex, pdfa=pdfa_level(pdfa))
+                                  sort=sort, duplex=duplex, pdfa=pdfa_level(pdfa), ofd=ofd)
     print_written(output, written)
 
 

@@ -23,7 +23,7 @@ def build(
     ],
     output: OutOption = Path("out"),
     formats: Annotated[
-        str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf。")
+        str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf,ofd（OFD 版式文件，由同一份 PDF 转出）。")
     ] = "docx,pdf",
     pdfa: PdfaOption = "2b",
     set_values: Annotated[
@@ -42,14 +42,15 @@ def build(
     """
     from ..kinds.draft import build_draft_files, is_draft
     from ..kinds.notice import build_notice_files
+    from ..kinds.publish import FORMATS
     from ..readers.draft import parse_settings
 
     if any(is_draft(p) for p in inputs):
-        written = build_draft_files(inputs, output, formats=output_formats(formats), force=force,
+        written = build_draft_files(inputs, output, formats=output_formats(formats, FORMATS), force=force,
                                     settings=parse_settings(set_values or []), profile_path=settings,
                                     pdfa=pdfa_level(pdfa))
     elif len(inputs) == 1 and not set_values:
-        written = build_notice_files(inputs[0], output, formats=output_formats(formats), force=force,
+        written = build_notice_files(inputs[0], output, formats=output_formats(formats, FORMATS), force=force,
                                      settings=settings, pdfa=pdfa_level(pdfa))
     else:
         raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")

@@ -9,7 +9,8 @@ school (责令: by township, the issuer) and sorted by class or village → one 
 file, run in ``--jobs`` processes.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
-``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
+``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令), with ``--ofd`` ``<文种>/<学校>.ofd`` (made
+from that school's PDF); with ``--skip-invalid`` and bad rows
 ``<文种>/名册错误标注.xlsx``.
 Every letters file is listed in the manifest with kind ``letters`` and ``records`` = its letters; the
 error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
@@ -56,6 +57,7 @@ from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
+from ..writers.ofd import OfdMeta, write_ofd
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
 
 KINDS = tuple(KIND_FILES)
@@ -90,6 +92,7 @@ def build_letters_files(
     sort: str | None = None,
     duplex: bool | None = None,
     pdfa: str = DEFAULT_LEVEL,
+    ofd: bool = False,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -101,7 +104,7 @@ def build_letters_files(
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
-                      on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa)  # fmt: skip
+                      on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa, ofd=ofd)  # fmt: skip
     return out.written
 
 
@@ -123,6 +126,7 @@ def write_letters(
     sort: str | None = None,
     duplex: bool | None = None,
     pdfa: str = DEFAULT_LEVEL,
+    ofd: bool = False,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -133,6 +137,7 @@ def write_letters(
     when the file is done (the web page's progress per school).
     `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
     `pdfa` is the PDFs' PDF/A level (``2b``; ``3b`` embeds the roster in every PDF as its source).
+    `ofd`: each PDF also as OFD (GB/T 33190), made from that PDF.
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -181,6 +186,9 @@ def write_letters(
         console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
                      "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
                      f"安装：{INSTALL_HINT}")  # fmt: skip
+    if ofd and pdf_from_docx:
+        console.warn("未生成 OFD：用自备 Word 模板时 PDF 由 LibreOffice 转换，其中的字体（许多 Type 1 子集）"
+                     "暂不能转为 OFD；不用 --template 时每校的 PDF 都另有 OFD")  # fmt: skip
     fonts = None if pdf_from_docx else _font_pack(spec, settings, data.students, fontset, fallbacks)
     clock.lap("fonts")
     created = settings["成文日期"] if isinstance(settings["成文日期"], dt.date) else None
@@ -188,6 +196,7 @@ def write_letters(
                           created, Archive(pdfa, roster))  # fmt: skip
     units: list[Unit] = []
     rels: list[str] = []
+    ofd_plans: list[tuple[int, str]] = []  # (index of the school's PDF unit, OFD path)
     stems = UniqueNames()
     for index, (group, students) in enumerate(groups.items(), start=1):
         letters = [
@@ -206,6 +215,8 @@ def write_letters(
         for fmt, rel, unit_title in planned:
             units.append(Unit(fmt, out.reserve(rel), unit_title, letters, issuer))
             rels.append(rel)
+        if ofd and not pdf_from_docx:
+            ofd_plans.append((len(units) - len(planned), f"{stem}.ofd"))
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
                          console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
@@ -220,7 +231,14 @@ def write_letters(
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
-    _warn_kept_outputs(out, label_dir, rels)
+    pdfs = [units[index] for index, _rel in ofd_plans]  # each school's PDF unit
+    made = _write_ofds([(pdf.target, out.reserve(rel), _ofd_meta(spec, settings, pdf))
+                        for pdf, (_index, rel) in zip(pdfs, ofd_plans, strict=True)], jobs)  # fmt: skip
+    for pdf, (_index, rel), pages in zip(pdfs, ofd_plans, made, strict=True):
+        out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
+                   source=source or roster, source_is_output=source is not None)  # fmt: skip
+    clock.lap("ofd")
+    _warn_kept_outputs(out, label_dir, rels + [rel for _i, rel in ofd_plans])
     return results
 
 
@@ -231,6 +249,28 @@ def _issuer(spec: LetterSpec, fields: dict[str, object]) -> str:
         return ""
     template = environment(autoescape=False).from_string(signature.issuer)
     return sandbox.render(template, fields, where=spec.source, field="issuer").strip()
+
+
+def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]:
+    """Each school's OFD from its PDF (`write_ofd` arguments), in `jobs` processes when there is more
+    than one school; the page counts in the plans' order."""
+    if jobs == 1 or len(plans) < 2:
+        return [write_ofd(*plan) for plan in plans]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(plans)), mp_context=WORKER_CONTEXT)
+    try:
+        return list(pool.map(write_ofd, *zip(*plans, strict=True)))
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
+    """The OFD metadata of one school's letters: their 署名 as author (a school, a township's
+    government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
+    date = settings["成文日期"]
+    return OfdMeta(pdf.title, pdf.issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:

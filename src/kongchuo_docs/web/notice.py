@@ -1,6 +1,6 @@
 """写通知: the 公文 form. The form is written as the YAML the CLI reads and checked by the same
 reader (`readers.notice_yaml`); problems go back next to their fields, 预览 shows the real A4
-pages of the PDF writer's PDF as images, 下载 gives the DOCX, the PDF or the YAML."""
+pages of the PDF writer's PDF as images, 下载 gives the DOCX, the PDF, the OFD or the YAML."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ QUICK_PAGES = 2  # pages drawn before the preview is shown
 QUICK_PDF, FULL_PDF = "first-pages.pdf", "preview.pdf"
 MAX_BODY = 200_000  # characters of a body the live outline reads
 REMOVE_IMAGE = "remove-image:"  # the action of a picture's 删除 button, then its name
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "ofd": "application/ofd",  # GB/T 33190's media type
+}
+"""下载 button action → the file's media type."""
 
 
 @dataclass
@@ -99,7 +105,7 @@ def _read_draft(path: Path, workdir: Path, defaults: DraftDefaults | None) -> tu
 
 @router.post("/notice", dependencies=[Depends(require_csrf)])
 async def notice_submit(request: Request) -> Response:
-    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF, 下载 YAML (and 删除 of a draft's picture)."""
+    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF / OFD, 下载 YAML (and 删除 of a draft's picture)."""
     post = await request.form()
     form = NoticeForm.from_post(post)
     action = str(post.get("action", "check"))
@@ -122,7 +128,7 @@ async def notice_submit(request: Request) -> Response:
             preview = await _make_preview(request, doc, folder)
             handed_off = True
             return await _page(request, form, problems=problems, preview=preview, checked=True)
-        if action in ("docx", "pdf"):
+        if action in DOWNLOADS:
             response = await _download(request, doc, folder, action, form)
             handed_off = True
             return response
@@ -219,9 +225,7 @@ def done(value: int) -> Future[Outcome]:
 async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: NoticeForm) -> Response:
     pool: RenderPool = request.app.state.render
     rel = await pool.files(doc, folder / "out", "通知", fmt, folder / YAML_NAME)
-    media = {"pdf": "application/pdf",
-             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}[fmt]  # fmt: skip
-    return FileResponse(folder / "out" / rel, media_type=media, filename=f"{_stem(form)}.{fmt}",
+    return FileResponse(folder / "out" / rel, media_type=DOWNLOADS[fmt], filename=f"{_stem(form)}.{fmt}",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
 
 
