@@ -3,7 +3,6 @@ commands share, and the console-script entry point."""
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import sys
 from pathlib import Path
@@ -30,11 +29,6 @@ SettingsOption = Annotated[
     Path | None,
     typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
                  "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
-]
-
-
-RoundingOption = Annotated[
-    str, typer.Option("--rounding", help="比率的舍入方式：四舍五入（half-up）或 截尾（truncate）。")
 ]
 
 
@@ -76,27 +70,6 @@ def main_options(
 def print_written(outdir: Path, written: list[str]) -> None:
     for rel in written:
         typer.echo(str(outdir / rel))
-
-
-def rounding_mode(value: str) -> str:
-    """The --rounding value as a `stats.RoundingMode`."""
-    from ..stats import parse_rounding
-
-    try:
-        return parse_rounding(value)
-    except ValueError as exc:
-        raise KongchuoError(f"--rounding：{exc}") from None
-
-
-def option_date(value: str | None) -> dt.date | None:
-    from ..readers.normalize import NormalizeError, parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except NormalizeError as exc:
-        raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
 def output_formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[str, ...]:
