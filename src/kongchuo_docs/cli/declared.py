@@ -72,7 +72,9 @@ def _option(o: Option) -> inspect.Parameter:
     if o.kind == "flag":
         flag = typer.Option(o.flag, help=o.help)
         return inspect.Parameter(o.name, kw, default=False, annotation=Annotated[bool, flag])
-    shown = f"（默认 {o.shown_default}）" if o.shown_default and o.shown_default not in o.help else ""
+    shown = f"（可选 {'、'.join(o.choices)}，逗号分隔）" if o.kind == "choices" else ""
+    if o.shown_default:
+        shown += f"（默认 {o.shown_default}）"
     info = typer.Option(o.flag, help=o.help + shown, show_default=False)
     return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[str | None, info])
 

@@ -1,7 +1,4 @@
-"""The tasks of the yearly cycle, each declared once (see `model`), with the run both doors call.
-
-Order of `TASKS` is the order of the command's help and of the page's navigation.
-"""
+"""The tasks of the yearly cycle, each declared once (see `model`), with the run both doors call."""
 
 from __future__ import annotations
 
@@ -88,6 +85,7 @@ RECTIFICATION = Task(
     name="rectification",
     command=("rectification",),
     title="整改通知与问题清单",
+    nav="整改",
     help="生成整改通知（每个被检查单位一份红头通知，问题清单为横排附件）和全县问题清单（Excel）。",
     inputs=(InputFile("findings", "检查发现问题表", "检查发现问题表：.xlsx/.csv（“检查发现问题”表）或 YAML。",
                       XLSX_CSV_YAML, blank_form="检查发现问题.xlsx"),),
@@ -108,14 +106,15 @@ REGISTER_BUILD = Task(
     name="register-build",
     command=("register", "build"),
     title="问题线索移送登记表",
+    nav="登记表",
     help="生成问题线索移送登记表：A4 横向、每页重复表头、可直接打印的 Excel 表，以及公文格式的 DOCX/PDF 表格。",
     inputs=(InputFile("clues", "线索表", "线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", XLSX_CSV_YAML,
                       blank_form="问题线索登记.xlsx"),),
     options=(
-        Option("date", "--date", "填报时间", "登记表的填报时间（表中未写时使用），如 2020-10-09；默认今天。",
+        Option("date", "--date", "填报时间", "登记表的填报时间（表中未写时使用），如 2020-10-09。",
                kind="date", default=TODAY),
-        Option("formats", "--format", "输出格式", "输出格式，逗号分隔：xlsx,docx,pdf。", kind="choices",
-               default="xlsx,docx,pdf", choices=("xlsx", "docx", "pdf")),
+        Option("formats", "--format", "输出格式", "xlsx 为可直接打印的 Excel 表，docx、pdf 为公文格式的表格。",
+               kind="choices", default="xlsx,docx,pdf", choices=("xlsx", "docx", "pdf")),
     ),
     outputs="登记表（Excel，另按所选格式写出 DOCX、PDF）。",
     run=_register_build,
@@ -125,6 +124,7 @@ COMPILE = Task(
     name="compile",
     command=("compile",),
     title="阶段汇总（全县工作总结）",
+    nav="汇总",
     help="汇总各单位的自查表，生成全县控辍保学工作总结（DOCX、PDF、图表）和汇总表（Excel）。\n\n"
          "每个文件都有交代：已汇总、数据不一致、退回（列出错误所在单元格）或未读取；对照单位信息列出未报送单位。",
     inputs=(
@@ -149,12 +149,13 @@ REGISTER_MERGE = Task(
     name="register-merge",
     command=("register", "merge"),
     title="问题线索登记表汇总",
+    nav="登记表汇总",
     help="汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。\n\n"
          "各单位的表格列顺序可以不同（按表头名称读取），任何一行都不会丢弃。",
     inputs=(InputFile("registers", "各单位报送的登记表", "各单位报送的登记表（.xlsx/.csv/.yaml）。", XLSX_CSV_YAML,
                       blank_form="问题线索登记.xlsx", multiple=True),),
     options=(
-        Option("as_of", "--as-of", "判断逾期的截至日期", "判断逾期的截至日期，如 2020-12-20；默认今天。", kind="date",
+        Option("as_of", "--as-of", "判断逾期的截至日期", "判断逾期的截至日期，如 2020-12-20。", kind="date",
                default=TODAY),
         Option("unit", "--unit", "汇总表的填报单位", "汇总表的填报单位；默认为单位设置中的教育局。"),
     ),
@@ -168,6 +169,7 @@ AGREEMENTS = Task(
     name="agreements",
     command=("agreements",),
     title="目标责任书",
+    nav="责任书",
     help="生成控辍保学目标责任书：每个乙方一份，另按甲方合订。\n\n"
          "层级：县教育局—学校、学校—班主任、学校—任课教师、乡镇政府—村(居)委会。",
     inputs=(InputFile("parties", "责任书名单", "责任书名单：.xlsx/.csv（“责任书名单”表）或 YAML。", XLSX_CSV_YAML,
@@ -181,6 +183,7 @@ SELF_CHECK = Task(
     name="self-check",
     command=("self-check",),
     title="自查报告",
+    nav="自查报告",
     help="由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；主送单位设置中的教育局，引用其实施方案。"
          "数据不一致时默认拒绝生成。",
     inputs=(
@@ -198,5 +201,6 @@ SELF_CHECK = Task(
     run=_self_check,
 )
 
-TASKS: dict[str, Task] = {t.name: t for t in (RECTIFICATION, REGISTER_BUILD, COMPILE, REGISTER_MERGE, AGREEMENTS,
-                                              SELF_CHECK)}  # fmt: skip
+# in the order of the yearly cycle (the page's navigation)
+TASKS: dict[str, Task] = {t.name: t for t in (AGREEMENTS, SELF_CHECK, RECTIFICATION, COMPILE, REGISTER_BUILD,
+                                              REGISTER_MERGE)}  # fmt: skip

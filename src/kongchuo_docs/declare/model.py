@@ -135,6 +135,7 @@ class Task:
     name: str
     command: tuple[str, ...]
     title: str  # the page's heading and the download's name
+    nav: str  # its short name in the page's navigation
     help: str  # the command's help (first line: what it makes)
     inputs: tuple[InputFile, ...]
     options: tuple[Option, ...]

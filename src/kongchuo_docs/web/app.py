@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from ..declare import TASKS
 from . import security
 from .jobs import KEEP_SECONDS, JobManager
 from .render import RenderPool
@@ -50,6 +51,7 @@ class ServerConfig:
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
+templates.env.globals["declared"] = TASKS  # every task in the navigation
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
@@ -79,6 +81,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.previews = {}
+    app.state.refused = {}  # (session id, task) → the refused form's values and problems, shown once (web/tables.py)
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")

@@ -26,16 +26,17 @@ def letters_page(request: Request) -> HTMLResponse:
 
 @router.post("/letters/check", dependencies=[Depends(require_csrf)])
 async def letters_check(request: Request, roster: Annotated[UploadFile, File()],
-                        kind: Annotated[str, Form()] = "入学", per_record: Annotated[str, Form()] = "") -> Response:
+                        kind: Annotated[str, Form()] = "入学", per_record: Annotated[str, Form()] = "",
+                        manifest: Annotated[str, Form()] = "") -> Response:
     if kind not in KINDS:
         raise HTTPException(400, f"未知的通知书种类：{kind}")
     try:
         uploads = await read_uploads([roster], SUFFIXES)
     except UploadRejected as exc:
         return render(request, "letters.html", status_code=400, kinds=KINDS, suffixes=SUFFIXES, error=str(exc))
-    params = {"kind": kind, "per_record": bool(per_record), **profile_param(request)}
-    job = start_job(request, "check-roster", uploads[:1], params, title=f"名册校验（{uploads[0].display_name}）",
-                    back="/letters")  # fmt: skip
+    params = {"kind": kind, "per_record": bool(per_record), "manifest": bool(manifest), **profile_param(request)}
+    title = f"名册校验（{uploads[0].display_name}）"
+    job = start_job(request, "check-roster", {"roster": uploads[:1]}, params, title=title, back="/letters")
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -46,7 +47,7 @@ def letters_generate(request: Request, job_id: str) -> Response:
     if checked.task != "check-roster" or checked.status().get("invalid", 1):
         raise HTTPException(409, "名册尚未通过校验。")
     kind = checked.params["kind"]
-    params = {key: checked.params[key] for key in ("kind", "per_record", "profile")}
+    params = {key: checked.params[key] for key in ("kind", "per_record", "manifest", "profile")}
     job = follow_up(request, checked, "letters", params, title=f"{kind}通知书")
     request.app.state.jobs.discard(checked)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
