@@ -1,0 +1,208 @@
+"""One task, two doors: every declared option at the command line and on the task's page, and the
+declared tasks run from the tool's own blank forms, filled as a clerk fills them (the 示例 row and
+the 填写说明 left as they come), at the command line and through the web page, with the same text."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+from web_helpers import csrf_of, wait_for_job
+
+from kongchuo_docs.cli import app
+from kongchuo_docs.declare import TASKS, Task
+from kongchuo_docs.kinds.forms import build_forms
+from kongchuo_docs.readers.normalize import format_date
+
+DOOR_FLAGS = {"--output", "--settings", "--force", "--help"}  # the command line's own
+PAGE_FIELDS = {"csrf", "manifest"}  # the page's own
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+# ------------------------------------------------------------------ the declarations
+
+
+@pytest.mark.parametrize("task", TASKS.values(), ids=list(TASKS))
+def test_every_declared_option_is_in_the_command_help_and_on_the_page(task: Task, web_client):
+    help_text = cli(*task.command, "--help").output
+    flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", help_text)) - DOOR_FLAGS
+    declared = {o.flag for o in task.options} | {i.flag for i in task.inputs if i.flag}
+    assert flags == declared  # no option at the command line that the declaration does not have
+    page = web_client.get(f"/batch/{task.name}")
+    assert page.status_code == 200
+    fields = set(re.findall(r'<(?:input|select|textarea)[^>]* name="([^"]+)"', page.text)) - PAGE_FIELDS
+    assert fields == {o.name for o in task.options} | {i.name for i in task.inputs}
+    for o in task.options:
+        assert o.label in page.text and f'id="field-{o.name}"' in page.text
+    for i in task.inputs:
+        if i.blank_form:
+            assert f"下载空白表 {i.blank_form}" in page.text  # the blank form goes with its input
+
+
+def test_every_declared_task_is_in_the_navigation(web_client):
+    nav = web_client.get("/").text.split("<nav>")[1].split("</nav>")[0]
+    for task in TASKS.values():
+        assert f'href="/batch/{task.name}"' in nav
+    for short in ("责任书", "自查报告", "整改", "汇总", "登记表"):
+        assert f">{short}<" in nav
+
+
+# ------------------------------------------------------------------ helpers: blank forms, both doors
+
+
+@pytest.fixture(scope="module")
+def blank_forms(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("forms") / "空白表"
+    build_forms(folder)
+    return folder
+
+
+def fill(blank: Path, rows: list[dict[str, Any]], target: Path) -> Path:
+    """The blank workbook with `rows` typed under its 示例 row, by header (the * of required ones
+    left in the header), saved as `target`."""
+    wb = load_workbook(blank)
+    sheet = wb.worksheets[0]
+    header = {str(c.value).rstrip("*"): c.column for c in sheet[1] if c.value}
+    start = sheet.max_row + 1
+    for n, row in enumerate(rows):
+        for key, value in row.items():
+            sheet.cell(start + n, header[key], value)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+def run_on_page(client, task: str, files: dict[str, list[Path]], **values: Any) -> tuple[dict, str, str]:
+    """Post the task's page as the browser does; (progress, job page, job URL)."""
+    upload = [(name, (p.name, p.read_bytes())) for name, paths in files.items() for p in paths]
+    response = client.post(f"/batch/{task}", files=upload, data={"csrf": csrf_of(client), **values})
+    assert response.url.path.startswith("/jobs/"), response.text
+    progress = wait_for_job(client, response.url.path)
+    return progress, client.get(response.url.path).text, response.url.path
+
+
+def zip_of(client, job_url: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(client.get(f"{job_url}/download").content)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def docx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return re.sub(r"<[^>]+>", "", zf.read("word/document.xml").decode())
+
+
+def texts(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: docx_text(data) for name, data in files.items() if name.endswith(".docx")}
+
+
+def folder_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+FINDINGS = [
+    {"被检查单位": "城东镇人民政府", "问题类别": "台账数据", "问题描述": "控辍保学台账未及时更新。",
+     "整改要求": "逐一核实学生去向，更新台账。", "整改时限": date(2026, 10, 30)},
+    {"被检查单位": "城东镇人民政府", "问题类别": "劝返程序", "问题描述": "劝返记录缺家长签字。",
+     "整改要求": "补齐劝返记录。", "整改时限": date(2026, 10, 30)},
+    {"被检查单位": "实验小学", "问题类别": "档案", "问题描述": "学籍档案未归档。", "整改要求": "按规定归档。",
+     "整改时限": date(2026, 11, 6)},
+]  # fmt: skip
+
+CLUES = [
+    {"移送单位": "县教育局督导室", "线索来源": "督导检查", "线索简要内容": "一名八年级学生自9月起未到校。",
+     "办理情况": "办理中"},
+    {"移送单位": "县教育局督导室", "线索来源": "信访举报", "线索简要内容": "一名七年级学生随父母外出。",
+     "办理情况": "未办理"},
+]  # fmt: skip
+
+
+# ------------------------------------------------------------------ 整改通知
+
+
+def test_rectification_from_the_blank_form_needs_its_date_at_both_doors_and_says_where(blank_forms, tmp_path,
+                                                                                        web_client):
+    filled = fill(blank_forms / "检查发现问题.xlsx", FINDINGS, tmp_path / "检查发现问题.xlsx")
+    refused = cli("rectification", str(filled), "-o", str(tmp_path / "cli-none"))
+    assert refused.exit_code == 2 and "成文日期" in refused.output and "--date" in refused.output
+
+    progress, page, _ = run_on_page(web_client, "rectification", {"findings": [filled]})
+    assert progress["state"] == "failed"
+    assert "成文日期" in page and "--date" not in page  # the page names its own field, not a command
+
+    out = tmp_path / "cli"
+    done = cli("rectification", str(filled), "-o", str(out), "--date", "2026-10-16")
+    assert done.exit_code == 0, done.output
+    progress, page, url = run_on_page(web_client, "rectification", {"findings": [filled]}, date="2026年10月16日")
+    assert progress["state"] == "done", page
+    at_cli, on_page = texts(folder_files(out)), texts(zip_of(web_client, url))
+    assert len(at_cli) == 2 and on_page == at_cli  # one notice per unit, the same text at both doors
+    assert all("2026年10月16日" in text for text in at_cli.values())
+    assert any("城东镇人民政府" in text for text in at_cli.values())
+
+
+def test_a_refused_form_comes_back_with_a_summary_linked_to_each_field(web_client):
+    response = web_client.post("/batch/rectification", files=[("findings", ("", b""))],
+                               data={"csrf": csrf_of(web_client), "date": "2026-13-45", "number": "52"})  # fmt: skip
+    assert response.status_code == 400 and response.url.path == "/batch/rectification"  # POST → redirect → GET
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert "2 处需要改正" in summary
+    assert 'href="#field-findings"' in summary and "检查发现问题表：请选择文件" in summary
+    assert 'href="#field-date"' in summary and "成文日期" in summary and "2026-13-45" in summary
+    assert 'id="f-number" name="number" value="52"' in response.text  # what she typed is kept
+    assert web_client.get("/batch/rectification").status_code == 200  # shown once
+
+
+# ------------------------------------------------------------------ 问题线索登记表
+
+
+def test_register_build_from_the_blank_form_takes_the_date_at_both_doors(blank_forms, tmp_path, web_client):
+    filled = fill(blank_forms / "问题线索登记.xlsx", CLUES, tmp_path / "线索.xlsx")
+    out = tmp_path / "cli"
+    done = cli("register", "build", str(filled), "-o", str(out), "--format", "xlsx,docx", "--date", "2026-10-09")
+    assert done.exit_code == 0, done.output
+    progress, page, url = run_on_page(web_client, "register-build", {"clues": [filled]}, date="2026-10-09",
+                                      formats=["xlsx", "docx"])  # fmt: skip
+    assert progress["state"] == "done", page
+    at_cli, on_page = texts(folder_files(out)), texts(zip_of(web_client, url))
+    assert len(at_cli) == 1 and on_page == at_cli
+    assert "2026年10月9日" in next(iter(at_cli.values()))
+
+
+def test_register_build_without_a_date_uses_today_at_both_doors(blank_forms, tmp_path, web_client):
+    filled = fill(blank_forms / "问题线索登记.xlsx", CLUES, tmp_path / "线索.xlsx")
+    done = cli("register", "build", str(filled), "-o", str(tmp_path / "cli"), "--format", "docx")
+    assert done.exit_code == 0, done.output
+    today = format_date(date.today())
+    assert today in next(iter(texts(folder_files(tmp_path / "cli")).values()))
+    page = web_client.get("/batch/register-build").text
+    assert f'value="{date.today().isoformat()}"' in page  # the page shows the default it will use
+
+
+def test_merged_register_names_each_unit_by_the_file_it_sent(blank_forms, tmp_path, web_client):
+    sent = [fill(blank_forms / "问题线索登记.xlsx", CLUES[:n], tmp_path / "报送" / f"{unit}.xlsx")
+            for n, unit in ((1, "城东镇"), (2, "城西镇"))]  # fmt: skip
+    progress, page, url = run_on_page(web_client, "register-merge", {"registers": sent}, as_of="2026-12-20")
+    assert progress["state"] == "done", page
+    workbooks = {n: d for n, d in zip_of(web_client, url).items() if n.endswith(".xlsx")}
+    sheet = load_workbook(io.BytesIO(next(iter(workbooks.values())))).worksheets[0]
+    rows = [[str(c.value or "") for c in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if "报送单位" in row)
+    column = rows[header].index("报送单位")
+    units = [row[column] for row in rows[header + 1:] if row[column]]
+    assert sorted(units) == ["城东镇", "城西镇", "城西镇"]  # not the server's 000, 001
+
+    out = tmp_path / "cli"
+    assert cli("register", "merge", *map(str, sent), "-o", str(out), "--as-of", "2026-12-20").exit_code == 0
+    merged = next(out.glob("*.xlsx"))
+    at_cli = [[str(c.value or "") for c in row] for row in load_workbook(merged).worksheets[0].iter_rows()]
+    assert at_cli == rows  # the same register at both doors
