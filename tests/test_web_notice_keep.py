@@ -15,8 +15,8 @@ from kongchuo_docs.web.notice_form import NoticeForm
 
 
 def _field(page: str, name: str) -> str:
-    found = re.search(rf'<(?:textarea|input type="text") id="f-{name}" name="{name}"[^>]*?(?:value="([^"]*)"|>(.*?)</textarea>)',
-                      page, re.S)  # fmt: skip
+    tag = rf'<(?:textarea|input type="text") id="f-{name}" name="{name}"'
+    found = re.search(tag + r'[^>]*?(?:value="([^"]*)"|>(.*?)</textarea>)', page, re.S)
     assert found, name
     return found[1] if found[1] is not None else found[2]
 
