@@ -300,11 +300,12 @@ def test_what_users_typed_or_uploaded_is_escaped_in_the_page(web_client):
 
 
 def test_framework_errors_are_chinese_pages_too(web_client):
-    for response in (web_client.get("/no/such/page"), web_client.get("/letters/check"),
-                     web_client.post("/letters/check", data={"csrf": csrf_of(web_client)})):  # fmt: skip
+    for response in (web_client.get("/no/such/page"), web_client.get("/letters/check")):
         assert response.status_code in (400, 404, 405)
         message = re.search(r'id="error-message">([^<]+)<', response.text)[1]
         assert re.search(r"[\u4e00-\u9fff]", message) and "Not Found" not in message
+    empty = web_client.post("/letters/check", data={"csrf": csrf_of(web_client)})  # the form comes back, said why
+    assert empty.status_code == 400 and "学生名册：请选择文件" in empty.text.split('id="error-summary"')[1]
 
 
 # ------------------------------------------------------------------ 模板

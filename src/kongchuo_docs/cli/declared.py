@@ -26,7 +26,9 @@ def add_command(group: typer.Typer, name: str, task: Task) -> None:
         except OptionError as exc:
             raise KongchuoError(option_message(exc)) from None
         inputs = {i.name: _paths(kwargs[i.name]) for i in task.inputs}
-        outcome = task.run(Run(inputs, values, kwargs["output"], settings=kwargs["settings"], force=kwargs["force"]))
+        run = Run(inputs, values, kwargs["output"], settings=kwargs["settings"], force=kwargs["force"],
+                  jobs=kwargs.get("jobs", 1))
+        outcome = task.run(run)
         console.problems(outcome.warnings)
         for line in outcome.lines:
             console.info(line)
@@ -62,6 +64,9 @@ def parameters_of(task: Task) -> list[inspect.Parameter]:
             params.append(inspect.Parameter(i.name, kw, default=None,
                                             annotation=Annotated[Path | None, typer.Option(i.flag, help=i.help)]))
     params += [_option(o) for o in task.options]
+    if task.parallel:
+        params.append(inspect.Parameter("jobs", kw, default=1, annotation=Annotated[int, typer.Option(
+            "--jobs", help="并行进程数（本机的命令行；网页版由服务器安排）。")]))  # fmt: skip
     params.append(inspect.Parameter("settings", kw, annotation=SettingsOption, default=None))
     params.append(inspect.Parameter("force", kw, annotation=ForceOption, default=False))
     return params
@@ -72,6 +77,9 @@ def _option(o: Option) -> inspect.Parameter:
     if o.kind == "flag":
         flag = typer.Option(o.flag, help=o.help)
         return inspect.Parameter(o.name, kw, default=False, annotation=Annotated[bool, flag])
+    if o.kind == "switch":
+        switch = typer.Option(f"{o.flag}/{o.off_flag}", help=o.help, show_default=False)
+        return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[bool | None, switch])
     shown = f"（可选 {'、'.join(o.choices)}，逗号分隔）" if o.kind == "choices" else ""
     if o.shown_default:
         shown += f"（默认 {o.shown_default}）"

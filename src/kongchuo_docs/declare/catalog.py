@@ -15,6 +15,19 @@ ROUNDING = Option(
 )  # fmt: skip
 
 
+def _letters(run: Run) -> Outcome:
+    from ..kinds.letters import build_letters_files
+
+    v = run.values
+    written = build_letters_files(
+        run.inputs["roster"][0], run.output, kind=v["kind"], settings_file=run.settings,
+        word_template=run.file("template"), jobs=run.jobs, per_record=v["per_record"],
+        skip_invalid=v["skip_invalid"], force=run.force, on_progress=run.progress, sort=v["sort"],
+        duplex=v["duplex"], issued=v["date"],
+    )  # fmt: skip
+    return Outcome(written, run.output)
+
+
 def _rounding(run: Run) -> str:
     from ..stats import parse_rounding
 
@@ -80,6 +93,40 @@ def _self_check(run: Run) -> Outcome:
     )  # fmt: skip
     return Outcome(written, run.output, found)
 
+
+LETTERS = Task(
+    name="letters",
+    command=("letters",),
+    title="入学/劝返/责令通知书",
+    nav="通知书",
+    help="由学生名册批量生成入学通知书、劝返复学通知书或责令限期复学通知书：每校一份 PDF 和一份 DOCX。",
+    inputs=(
+        InputFile("roster", "学生名册", "学生名册（.xlsx、.xls、.ods 或 .csv）。", (".xlsx", ".xls", ".ods", ".csv"),
+                  blank_form="学生名册.xlsx"),
+        InputFile("template", "自备的 Word 模板", "自备的 Word 模板（.docx，字段写作 {{ 姓名 }}）。", (".docx",),
+                  flag="--template"),
+    ),
+    options=(
+        Option("kind", "--kind", "通知书种类", "通知书种类：入学、劝返 或 责令。", kind="choice", default="入学",
+               choices=("入学", "劝返", "责令")),
+        Option("date", "--date", "成文日期", "通知书的落款日期，如 2026-08-20；不填时按单位设置的“成文日期”。",
+               kind="date"),
+        Option("sort", "--sort", "同一班级（村）内的顺序",
+               "同一班级（村）内的顺序：名册（名册行序）、拼音 或 身份证号；不填时按设置的“班内排序”。",
+               kind="choice", choices=("名册", "拼音", "身份证号")),
+        Option("duplex", "--duplex", "双面打印", "双面：每份通知书从新的一张纸开始，需要时补空白页；单面：接着印。"
+               "不选时按单位设置的“双面打印”，未设置则单面。", kind="switch", choices=("双面", "单面"),
+               off_flag="--simplex"),
+        Option("per_record", "--per-record", "另为每名学生生成一份 DOCX", "另为每名学生生成一份 DOCX（每校一组）。",
+               kind="flag"),
+        Option("skip_invalid", "--skip-invalid", "跳过有错误的行",
+               "跳过有错误的行，为其余学生生成通知书，并输出错误标注表。", kind="flag"),
+    ),
+    outputs="每校（责令：每乡镇）一份 PDF 和一份 DOCX。",
+    run=_letters,
+    page="/letters",
+    parallel=True,
+)
 
 RECTIFICATION = Task(
     name="rectification",
@@ -202,5 +249,5 @@ SELF_CHECK = Task(
 )
 
 # in the order of the yearly cycle (the page's navigation)
-TASKS: dict[str, Task] = {t.name: t for t in (AGREEMENTS, SELF_CHECK, RECTIFICATION, COMPILE, REGISTER_BUILD,
+TASKS: dict[str, Task] = {t.name: t for t in (LETTERS, AGREEMENTS, SELF_CHECK, RECTIFICATION, COMPILE, REGISTER_BUILD,
                                               REGISTER_MERGE)}  # fmt: skip

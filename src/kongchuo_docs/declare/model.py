@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import KongchuoError, Problem
 
-OptionKind = Literal["text", "date", "choice", "choices", "flag", "int"]
+OptionKind = Literal["text", "date", "choice", "choices", "flag", "switch"]
 TODAY = "今天"  # an option's default that means the day of the run
 
 
@@ -62,11 +62,21 @@ class Option:
     default: str | None = None  # as typed (None: not given, the task decides; TODAY: the day of the run)
     choices: tuple[str, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # other spellings the command line accepts (half-up → 四舍五入)
+    off_flag: str = ""  # a switch's "no" at the command line (--duplex/--simplex); its choices say yes, no
 
     def read(self, raw: str | bool | None) -> Any:
         """The value of the option from its text (None or "" when not given)."""
         if self.kind == "flag":
             return bool(raw) if raw is not None else bool(self.default)
+        if self.kind == "switch":  # True, False, or None: not given (the settings decide)
+            if isinstance(raw, bool) or raw is None:
+                return raw
+            yes, no = self.choices
+            if raw.strip() in ("", "按单位设置"):
+                return None
+            if raw.strip() not in (yes, no):
+                raise OptionError(self, f"应为 {yes} 或 {no}", raw)
+            return raw.strip() == yes
         text = (raw or "").strip() if isinstance(raw, str) else raw
         if text in (None, ""):
             if self.default is None:
@@ -79,11 +89,6 @@ class Option:
                 return parse_date(text)
             except NormalizeError as exc:
                 raise OptionError(self, f"{exc}，可写作 2020-10-16 或 2020年10月16日", str(text)) from None
-        if self.kind == "int":
-            try:
-                return int(str(text))
-            except ValueError:
-                raise OptionError(self, "应为整数", str(text)) from None
         text = dict(self.aliases).get(str(text).lower(), text)
         if self.kind == "choice" and text not in self.choices:
             raise OptionError(self, f"应为 {'、'.join(self.choices)} 之一", str(text))
@@ -112,6 +117,7 @@ class Run:
     settings: Path | None = None
     force: bool = False
     progress: Callable[[str, int, int], None] | None = None
+    jobs: int = 1  # processes, where the task has `parallel`
 
     def file(self, name: str) -> Path | None:
         files = self.inputs.get(name) or []
@@ -143,6 +149,12 @@ class Task:
     run: Callable[[Run], Outcome]
     output_help: str = "输出文件夹。"
     output_required: bool = False  # no default folder (register merge: a folder or a .xlsx name)
+    page: str = ""  # a page of its own (default ``/batch/<name>``)
+    parallel: bool = False  # the command line also takes --jobs (processes of this computer; the server has its own)
+
+    @property
+    def url(self) -> str:
+        return self.page or f"/batch/{self.name}"
 
     def option(self, name: str) -> Option:
         return next(o for o in self.options if o.name == name)

@@ -18,10 +18,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ..kinds.letters import ERROR_WORKBOOK
 from .app import owner, render
 from .jobs import Job, JobManager
+from .letters_check import FIRST_PAGE
 from .security import Upload, require_csrf
-from .tasks import ERROR_WORKBOOK, RESULT
+from .tasks import RESULT
 
 router = APIRouter()
 REFRESH_SECONDS = 1  # a running job's page reloads itself (no script needed)
@@ -136,6 +138,15 @@ def job_errors(request: Request, job_id: str) -> Response:
     if not path.is_file():
         raise HTTPException(404, "没有错误标注表。")
     return FileResponse(path, filename=ERROR_WORKBOOK)
+
+
+@router.get("/jobs/{job_id}/first-letter.png")
+def job_first_letter(request: Request, job_id: str) -> Response:
+    """The first letter's page image of a passed 校验."""
+    path = own_job(request, job_id).folder / FIRST_PAGE
+    if not path.is_file():
+        raise HTTPException(404, "没有预览。")
+    return FileResponse(path, media_type="image/png")
 
 
 @router.post("/jobs/{job_id}/cancel", dependencies=[Depends(require_csrf)])

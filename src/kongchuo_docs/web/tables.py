@@ -9,6 +9,7 @@ typed and a red summary at the top listing each problem, linked to its field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -25,7 +26,7 @@ router = APIRouter()
 
 
 def _task(name: str) -> Task:
-    if name not in TASKS:
+    if name not in TASKS or TASKS[name].page:  # a task with a page of its own (通知书) is there
         raise HTTPException(404, "没有这个页面。")
     return TASKS[name]
 
@@ -36,6 +37,8 @@ def default_values(task: Task) -> dict[str, Any]:
     for o in task.options:
         if o.kind == "flag":
             values[o.name] = bool(o.default)
+        elif o.kind == "switch":
+            values[o.name] = ""
         elif o.kind == "date" and o.default is not None:
             values[o.name] = o.read(None).isoformat()
         elif o.kind == "choices":
@@ -48,8 +51,7 @@ def default_values(task: Task) -> dict[str, Any]:
 @router.get("/batch/{name}", response_class=HTMLResponse)
 def batch_page(request: Request, name: str) -> HTMLResponse:
     task = _task(name)
-    refused = request.app.state.refused.pop((owner(request), name), None)
-    values, problems = refused if refused else (default_values(task), [])
+    values, problems = refused_or_defaults(request, task)
     return render(request, "batch.html", status_code=400 if problems else 200, task=task, values=values,
                   problems=problems, forms=form_links(request))  # fmt: skip
 
@@ -57,6 +59,35 @@ def batch_page(request: Request, name: str) -> HTMLResponse:
 @router.post("/batch/{name}", dependencies=[Depends(require_csrf)])
 async def batch_run(request: Request, name: str) -> Response:
     task = _task(name)
+    sent = await read_task_form(request, task)
+    if sent.problems:
+        return sent.refuse(request, task)
+    params = {"task": name, "values": sent.raw, "manifest": sent.manifest, **profile_param(request)}
+    job = start_job(request, name, sent.uploads, params, title=task.title, back=task.url)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@dataclass
+class SentForm:
+    """A task's form as posted: the options' text, the uploads by input, and its problems (field
+    id, message)."""
+
+    raw: dict[str, Any]
+    manifest: bool
+    uploads: dict[str, list[Upload]]
+    problems: list[tuple[str, str]]
+
+    def refuse(self, request: Request, task: Task) -> Response:
+        """Back to the task's page (POST → redirect → GET) with what she typed and the problems."""
+        shown = {**self.raw, "manifest": self.manifest}
+        shown.update({o.name: tuple(self.raw[o.name].split(",")) for o in task.options if o.kind == "choices"})
+        request.app.state.refused[(owner(request), task.name)] = (shown, self.problems)
+        return RedirectResponse(task.url, status_code=303)
+
+
+async def read_task_form(request: Request, task: Task) -> SentForm:
+    """Read the posted form of `task`: every option read as the command line reads it, every
+    upload checked; all the problems, none raised."""
     form = await request.form(max_files=MAX_FILES + 1)
     raw: dict[str, Any] = {}
     for o in task.options:
@@ -66,10 +97,8 @@ async def batch_run(request: Request, name: str) -> Response:
             raw[o.name] = ",".join(str(v) for v in form.getlist(o.name))
         else:
             raw[o.name] = str(form.get(o.name) or "")
-    raw_manifest = bool(form.get("manifest"))
-    problems: list[tuple[str, str]] = []  # (field id, message)
     _, refused = task.read_all(raw)
-    problems += [(f"field-{e.option.name}", f"{e.option.label}：{e.message}（{e.value}）") for e in refused]
+    problems = [(f"field-{e.option.name}", f"{e.option.label}：{e.message}（{e.value}）") for e in refused]
     uploads: dict[str, list[Upload]] = {}
     for i in task.inputs:
         files = [f for f in form.getlist(i.name) if isinstance(f, UploadFile) and f.filename]
@@ -81,14 +110,13 @@ async def batch_run(request: Request, name: str) -> Response:
             uploads[i.name] = await _read(files, i.suffixes, i.multiple)
         except UploadRejected as exc:
             problems.append((f"field-{i.name}", f"{i.label}：{exc}"))
-    if problems:
-        shown = {**raw, "manifest": raw_manifest}
-        shown.update({o.name: tuple(raw[o.name].split(",")) for o in task.options if o.kind == "choices"})
-        request.app.state.refused[(owner(request), name)] = (shown, problems)
-        return RedirectResponse(f"/batch/{name}", status_code=303)
-    params = {"task": name, "values": raw, "manifest": raw_manifest, **profile_param(request)}
-    job = start_job(request, name, uploads, params, title=task.title, back=f"/batch/{name}")
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return SentForm(raw, bool(form.get("manifest")), uploads, problems)
+
+
+def refused_or_defaults(request: Request, task: Task) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The values and problems of her refused form (shown once), else the task's defaults."""
+    refused = request.app.state.refused.pop((owner(request), task.name), None)
+    return refused if refused else (default_values(task), [])
 
 
 async def _read(files: list[UploadFile], suffixes: tuple[str, ...], multiple: bool) -> list[Upload]:

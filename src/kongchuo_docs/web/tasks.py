@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -30,8 +31,9 @@ from ..output import MANIFEST_NAME
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]
 RESULT = "result.zip"
 JOB_NICENESS = 10
-NO_PROFILE = "找不到单位设置（单位设置.yaml）：请先在“单位设置”页填写并保存，或运行 kongchuo-docs init。"
-ERROR_WORKBOOK = "名册错误标注.xlsx"
+NO_PROFILE = "找不到单位设置：请先在“单位设置”页填写并保存。"
+_COMMAND_HINT = re.compile(r"[（(][^（）()]*kongchuo-docs[^（）()]*[）)]"  # （kongchuo-docs doctor 可检查）
+                           r"|[，；]?\s*(?:详见|或运行|可运行|运行)\s*kongchuo-docs[^，。；）)]*")  # ，详见 …
 _STORED = (".pdf", ".docx", ".xlsx", ".png")  # already compressed
 
 
@@ -47,12 +49,12 @@ def run_task(task: str, params: dict[str, Any], folder: str, names: dict[str, st
     except InputError as exc:
         status = {"state": "failed", "problems": exc.problems + exc.warnings}
     except KongchuoError as exc:
-        status = {"state": "failed", "message": page_words(rename(str(exc), names), task)}
+        status = {"state": "failed", "message": page_words(rename(str(exc), names), params.get("task", ""))}
     except Exception as exc:  # the job reports it; the server and the other jobs go on
         status = {"state": "failed", "message": f"内部错误（{type(exc).__name__}），未写出任何文件。"}
-    status["problems"] = problem_rows(status.get("problems", []), names, task)
+    status["problems"] = problem_rows(status.get("problems", []), names, params.get("task", ""))
     status["cpu_seconds"] = round(time.process_time(), 3)  # this job's process (the benchmark's figure)
-    status["log"] = rename(captured.getvalue(), names).splitlines()
+    status["log"] = page_words(rename(captured.getvalue(), names), params.get("task", "")).splitlines()
     write_json(root / "status.json", status)
 
 
@@ -81,8 +83,10 @@ def rename(text: str, names: dict[str, str]) -> str:
 
 
 def page_words(text: str, task: str) -> str:
-    """`text` as the page says it: a declared task's ``--flag`` named by its field on the page."""
-    return DECLARED[task].door_words(text) if task in DECLARED else text
+    """`text` as the page says it: a declared task's ``--flag`` named by its field on the page, and
+    no command to run (a clerk at the page has none: 'kongchuo-docs doctor' and the like are cut)."""
+    text = DECLARED[task].door_words(text) if task in DECLARED else text
+    return _COMMAND_HINT.sub("", text)
 
 
 class _Progress:
@@ -108,35 +112,14 @@ def _profile(params: dict[str, Any]) -> Path:
     return Path(params["profile"])
 
 
-def _roster(root: Path) -> Path:
-    return next((root / "in" / "roster").iterdir())
-
-
-def _letters(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.letters import build_letters_files
-
-    written = build_letters_files(_roster(root), root / "out", kind=params["kind"], settings_file=_profile(params),
-                                  per_record=bool(params.get("per_record")), on_progress=progress)  # fmt: skip
-    return _finish(root, written, params)
-
-
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    """Validate a roster only: its problems, its valid rows, and the marked error workbook."""
-    from ..kinds.letters import checked_roster
-    from ..output import OutputSet
-    from ..profile import load_profile
-    from ..writers.error_workbook import write_error_workbook
+    """Validate a roster only (`letters_check`): its problems, its valid rows, the marked error
+    workbook, and once it passes the warnings and the first letter's page."""
+    from .letters_check import check_roster
 
-    profile = load_profile(_profile(params))
-    assert profile is not None
-    _, roster = checked_roster(_roster(root), profile, params["kind"])
-    status: dict[str, Any] = {"state": "done", "rows": len(roster.students), "invalid": len(roster.invalid_rows)}
-    if roster.problems.errors:
-        with OutputSet(root / "out") as out:
-            write_error_workbook(roster.table, out.reserve(ERROR_WORKBOOK))
-        status["error_workbook"] = ERROR_WORKBOOK
-    status["problems"] = roster.problems.items
-    return status
+    template = root / "in" / "template"
+    return check_roster(root, next((root / "in" / "roster").iterdir()),
+                        next(template.iterdir()) if template.is_dir() else None, params, _profile(params))
 
 
 def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
@@ -178,7 +161,6 @@ def _finish(root: Path, written: list[str], params: dict[str, Any]) -> dict[str,
 
 
 TASKS: dict[str, Callable[[Path, dict[str, Any], _Progress], dict[str, Any]]] = {
-    "letters": _letters,
     "check-roster": _check_roster,
 }
 
