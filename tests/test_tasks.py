@@ -207,3 +207,36 @@ def test_merged_register_names_each_unit_by_the_file_it_sent(blank_forms, tmp_pa
     merged = next(out.glob("*.xlsx"))
     at_cli = [[str(c.value or "") for c in row] for row in load_workbook(merged).worksheets[0].iter_rows()]
     assert at_cli == rows  # the same register at both doors
+
+
+# ------------------------------------------------------------------ 通知书
+
+
+def test_letters_warn_before_generating_and_the_date_is_fixed_in_one_click(web_client, web_rosters, tmp_path):
+    from web_helpers import check_roster, sample_profile
+
+    _, good = web_rosters
+    report = sample_profile().report_date
+    late = date(report.year, 9, 15)
+    checked = check_roster(web_client, "名册.xlsx", good.read_bytes(), date=late.isoformat())
+    assert wait_for_job(web_client, checked.url.path)["state"] == "done"
+    page = web_client.get(checked.url.path).text
+    box = page.split('id="warnings"')[1].split("</div>")[0]
+    assert re.search(r"共 20 份通知书，每份 \d 页，合计约 \d+ 页", box)
+    assert f"成文日期 {format_date(late)} 晚于报到日期 {format_date(report)}" in box
+    assert "kongchuo-docs" not in page and "--" not in box  # no command on the page
+    image = web_client.get(f"{checked.url.path}/first-letter.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    fix = re.search(r'name="date" value="([^"]+)"', box)[1]
+    assert fix == report.replace(day=1).isoformat()  # the 报到日期's month
+
+    generated = web_client.post(checked.url.path.replace("/jobs/", "/letters/generate/"),
+                                data={"csrf": csrf_of(web_client), "date": fix})  # fmt: skip
+    assert wait_for_job(web_client, generated.url.path)["state"] == "done"
+    on_page = texts(zip_of(web_client, generated.url.path))
+    assert on_page and all(format_date(date.fromisoformat(fix)) in text for text in on_page.values())
+
+    out = tmp_path / "cli"
+    done = cli("letters", str(good), "-o", str(out), "--date", fix)
+    assert done.exit_code == 0, done.output
+    assert texts(folder_files(out)) == on_page  # the same letters at both doors
