@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
-from web_helpers import csrf_of, wait_for_job
+from web_helpers import CLUES, FINDINGS, csrf_of, fill, wait_for_job
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.declare import TASKS, Task
@@ -68,21 +68,6 @@ def blank_forms(tmp_path_factory) -> Path:
     return folder
 
 
-def fill(blank: Path, rows: list[dict[str, Any]], target: Path) -> Path:
-    """The blank workbook with `rows` typed under its 示例 row, by header (the * of required ones
-    left in the header), saved as `target`."""
-    wb = load_workbook(blank)
-    sheet = wb.worksheets[0]
-    header = {str(c.value).rstrip("*"): c.column for c in sheet[1] if c.value}
-    start = sheet.max_row + 1
-    for n, row in enumerate(rows):
-        for key, value in row.items():
-            sheet.cell(start + n, header[key], value)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
-
-
 def run_on_page(client, task: str, files: dict[str, list[Path]], **values: Any) -> tuple[dict, str, str]:
     """Post the task's page as the browser does; (progress, job page, job URL)."""
     upload = [(name, (p.name, p.read_bytes())) for name, paths in files.items() for p in paths]
@@ -108,23 +93,6 @@ def texts(files: dict[str, bytes]) -> dict[str, str]:
 
 def folder_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-FINDINGS = [
-    {"被检查单位": "城东镇人民政府", "问题类别": "台账数据", "问题描述": "控辍保学台账未及时更新。",
-     "整改要求": "逐一核实学生去向，更新台账。", "整改时限": date(2026, 10, 30)},
-    {"被检查单位": "城东镇人民政府", "问题类别": "劝返程序", "问题描述": "劝返记录缺家长签字。",
-     "整改要求": "补齐劝返记录。", "整改时限": date(2026, 10, 30)},
-    {"被检查单位": "实验小学", "问题类别": "档案", "问题描述": "学籍档案未归档。", "整改要求": "按规定归档。",
-     "整改时限": date(2026, 11, 6)},
-]  # fmt: skip
-
-CLUES = [
-    {"移送单位": "县教育局督导室", "线索来源": "督导检查", "线索简要内容": "一名八年级学生自9月起未到校。",
-     "办理情况": "办理中"},
-    {"移送单位": "县教育局督导室", "线索来源": "信访举报", "线索简要内容": "一名七年级学生随父母外出。",
-     "办理情况": "未办理"},
-]  # fmt: skip
 
 
 # ------------------------------------------------------------------ 整改通知
