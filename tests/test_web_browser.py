@@ -185,6 +185,7 @@ def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, 
 # ------------------------------------------------------------------ the dead ends of issue 16
 
 CHECK_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-letters-check.png"
+SETTINGS_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-settings.png"
 
 
 def _upload_and_run(browser, server: str, task: str, files: dict[str, Path], **typed: str):
@@ -272,3 +273,19 @@ def test_letters_check_shows_the_first_letter_and_the_warnings_before_generating
     browser.find_element(By.ID, "fix-date").click()
     wait.until(ec.element_to_be_clickable((By.ID, "download")))
     assert "保留到" in browser.find_element(By.ID, "kept").text
+
+
+def test_settings_page_in_sections_and_a_refused_save_says_so_at_the_top(server, browser):
+    browser.get(server + "/settings")
+    legends = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "fieldset.section legend")]
+    assert legends[:2] == ["单位", "文号"]
+    _type(browser, "行政区划代码", "35012")
+    browser.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]").click()
+    summary = WebDriverWait(browser, WAIT).until(ec.visibility_of_element_located((By.ID, "error-summary")))
+    assert "未保存：1 处需要改正" in summary.text
+    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
+        browser.set_window_size(1366, 900)
+        browser.save_screenshot(str(SETTINGS_SCREENSHOT))
+        browser.set_window_size(1400, 1000)
+    summary.find_element(By.CSS_SELECTOR, "a[href='#field-行政区划代码']").click()
+    assert browser.find_element(By.NAME, "行政区划代码").get_attribute("value") == "35012"  # kept as typed
