@@ -82,3 +82,11 @@ def test_a_word_drafts_attachment_table_reaches_the_form(tmp_path, web_client):
     assert rows.splitlines() == ["1\t张某某\t一中", "2\t李某某\t二中"]
     form = NoticeForm.from_yaml(plain_mapping(at_cli.mapping))
     assert form.attachments[0]["title"] == "疑似辍学学生名单"
+
+
+def test_line_numbers_in_messages_are_the_fields_own(web_client):
+    body = "为做好秋季学期控辍保学工作，现通知如下。\n各校要逐户核查,做好登记。"
+    response = post_notice(web_client, "check", body=body)
+    field = response.text.split('id="field-body"')[1].split("</div>")[0]
+    assert "第 2 行：" in field and "请把这一行的 , 改为全角" in field
+    assert not re.search(r"第 ([3-9]|\d\d+) 行", field)  # no YAML line number

@@ -187,7 +187,8 @@ def _within(line: int, span: tuple[int, int]) -> bool:
 
 def field_problems(problems: list[Problem], where: Spans) -> dict[str, list[str]]:
     """Each problem's message under its field (`Spans.field_of`); a line inside a text area is
-    named as its line there."""
+    named as its line there, and a message's own mention of the YAML line (「请把第 6 行的 , 改为
+    全角」) as the line it is about (「这一行」): the clerk sees her field, not the YAML."""
     found: dict[str, list[str]] = {}
     spans = where.lines
     for p in problems:
@@ -195,6 +196,8 @@ def field_problems(problems: list[Problem], where: Spans) -> dict[str, list[str]
         name = where.field_of(p)
         text = p.message + (f"（{p.value}）" if p.value else "")
         first, last = spans.get(name, (0, 0))
+        if name != "_form" and line is not None:
+            text = text.replace(f"第 {line} 行", "这一行")
         if name in ("body", "issued_body", "attachment_notes") and last > first and line is not None:
             text = f"第 {line - first} 行：{text}"
         if p.severity == "warning":
