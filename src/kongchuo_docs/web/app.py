@@ -82,7 +82,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.render = drawing
     app.state.previews = {}
     app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
-    app.state.refused = {}  # (session id, task) → the refused form's values and problems, shown once (web/tables.py)
+    app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")
