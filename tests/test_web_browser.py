@@ -289,3 +289,21 @@ def test_settings_page_in_sections_and_a_refused_save_says_so_at_the_top(server,
         browser.set_window_size(1400, 1000)
     summary.find_element(By.CSS_SELECTOR, "a[href='#field-行政区划代码']").click()
     assert browser.find_element(By.NAME, "行政区划代码").get_attribute("value") == "35012"  # kept as typed
+
+
+LEAVING = "var e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;"
+
+
+def test_leaving_the_notice_with_unsaved_changes_asks_first_and_the_form_comes_back(server, browser):
+    browser.get(server + "/notice")
+    _type(browser, "title", "某某县教育局关于做好春季学期控辍保学工作的通知")
+    assert browser.execute_script(LEAVING)  # typed, not sent: the browser asks before leaving
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()  # sent: kept for the session
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(ec.presence_of_element_located((By.NAME, "title")))
+    assert not browser.execute_script(LEAVING)  # nothing unsaved
+    browser.find_element(By.CSS_SELECTOR, "nav a[href='/letters']").click()
+    wait.until(ec.url_contains("/letters"))
+    browser.find_element(By.CSS_SELECTOR, "nav a[href='/notice']").click()
+    title = wait.until(ec.presence_of_element_located((By.NAME, "title")))
+    assert title.get_attribute("value") == "某某县教育局关于做好春季学期控辍保学工作的通知"  # restored
