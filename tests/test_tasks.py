@@ -208,3 +208,44 @@ def test_letters_warn_before_generating_and_the_date_is_fixed_in_one_click(web_c
     done = cli("letters", str(good), "-o", str(out), "--date", fix)
     assert done.exit_code == 0, done.output
     assert texts(folder_files(out)) == on_page  # the same letters at both doors
+
+
+# ------------------------------------------------------------------ 责任书, 阶段汇总
+
+
+def test_agreements_from_the_blank_form_are_the_same_at_both_doors(blank_forms, tmp_path, web_client):
+    parties = [{"层级": "县教育局—学校", "甲方": "某某县教育局", "乙方": f"某某县{name}", "乙方负责人": head}
+               for name, head in (("实验小学", "陈建华"), ("第二中学", "林秀英"))]  # fmt: skip
+    filled = fill(blank_forms / "责任书名单.xlsx", parties, tmp_path / "责任书名单.xlsx")
+    out = tmp_path / "cli"
+    done = cli("agreements", str(filled), "-o", str(out))
+    assert done.exit_code == 0, done.output
+    progress, page, url = run_on_page(web_client, "agreements", {"parties": [filled]})
+    assert progress["state"] == "done", page
+    at_cli, on_page = texts(folder_files(out)), texts(zip_of(web_client, url))
+    assert on_page == at_cli and len(at_cli) >= 2
+    assert sum("某某县实验小学" in text for text in at_cli.values()) >= 1
+
+
+def test_compile_names_each_form_by_the_file_sent_at_both_doors(tmp_path, web_client):
+    from web_helpers import sample_file
+
+    forms = [p for p in sorted(sample_file("cycle", "自查表").iterdir()) if p.suffix in (".xlsx", ".yaml")]
+    folder = tmp_path / "自查表"
+    folder.mkdir()
+    for path in forms:
+        (folder / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "cli"
+    done = cli("compile", str(folder), "-o", str(out), "--date", "2026-12-30")
+    assert done.exit_code == 0, done.output
+    progress, page, url = run_on_page(web_client, "compile", {"forms": forms}, date="2026-12-30")
+    assert progress["state"] == "done", page
+    files = zip_of(web_client, url)
+    on_page, at_cli = texts(files), texts(folder_files(out))
+    assert on_page == at_cli
+    workbook = next(data for name, data in files.items() if name.endswith(".xlsx"))
+    cells = {str(c.value) for sheet in load_workbook(io.BytesIO(workbook)).worksheets
+             for row in sheet.iter_rows() for c in row if c.value}  # fmt: skip
+    assert {p.name for p in forms} <= cells  # 报送情况 names the files she sent
+    assert not any(re.fullmatch(r"\d{3}\.(xlsx|yaml)", c) for c in cells)  # not the server's 000.xlsx
+    assert all(p.name in page for p in forms)  # and so does the page's account of every file

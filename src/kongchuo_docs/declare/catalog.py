@@ -165,6 +165,7 @@ REGISTER_BUILD = Task(
     ),
     outputs="登记表（Excel，另按所选格式写出 DOCX、PDF）。",
     run=_register_build,
+    needs_profile=False,
 )
 
 COMPILE = Task(

@@ -151,6 +151,7 @@ class Task:
     output_required: bool = False  # no default folder (register merge: a folder or a .xlsx name)
     page: str = ""  # a page of its own (default ``/batch/<name>``)
     parallel: bool = False  # the command line also takes --jobs (processes of this computer; the server has its own)
+    needs_profile: bool = True  # reads the 单位设置 (register build does not)
 
     @property
     def url(self) -> str:

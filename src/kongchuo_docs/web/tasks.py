@@ -131,7 +131,8 @@ def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[s
         folder = root / "in" / i.name
         inputs[i.name] = [folder] if i.folder and folder.is_dir() else sorted(folder.glob("*"))
     values = task.read_values(params["values"])
-    outcome = task.run(Run(inputs, values, root / "out", settings=_profile(params), progress=progress))
+    settings = _profile(params) if task.needs_profile else None
+    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress))
     status = _finish(root, outcome.written, params)
     status["problems"] = outcome.warnings
     status["lines"] = outcome.lines
