@@ -307,3 +307,23 @@ def test_leaving_the_notice_with_unsaved_changes_asks_first_and_the_form_comes_b
     browser.find_element(By.CSS_SELECTOR, "nav a[href='/notice']").click()
     title = wait.until(ec.presence_of_element_located((By.NAME, "title")))
     assert title.get_attribute("value") == "某某县教育局关于做好春季学期控辍保学工作的通知"  # restored
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_notice_preview_is_readable_at_common_screen_widths(server, browser, width):
+    browser.set_window_size(width, 900)
+    try:
+        browser.get(server + "/notice")
+        browser.find_element(By.ID, "new-notice").click()
+        WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.NAME, "doc_number")))
+        for name, text in (("doc_number", "某教综〔2026〕5号"), ("title", "某某县教育局关于做好春季学期工作的通知"),
+                           ("recipients", "各乡（镇）中心学校："), ("body", "请各校做好春季学期控辍保学工作。"),
+                           ("signatures", "某某县教育局"), ("date", "2026年3月2日")):  # fmt: skip
+            _type(browser, name, text)
+        browser.find_element(By.ID, "preview-button").click()
+        image = WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#preview img")))
+        shown = browser.execute_script("return arguments[0].getBoundingClientRect().width", image)
+        body_px = 16 * shown / 595.3  # 3号 = 16 pt on an A4 page 595.3 pt wide
+        assert body_px >= (14 if width == 1366 else 18), f"{width}: 3号 shown at {body_px:.1f} px"
+    finally:
+        browser.set_window_size(1400, 1000)
