@@ -81,8 +81,10 @@ def test_stored_names_keep_what_can_be_kept_and_never_collide():
 
     used: set[str] = set()
     names = [stored_name(security.Upload(name, ".xlsx", b""), used)
-             for name in ("城东镇.xlsx", "城东镇.XLSX", "..xlsx", "~$临时.xlsx", "a/../b.xlsx", "实验小学（二）.xlsx")]
-    assert names == ["城东镇.xlsx", "城东镇（2）.xlsx", "上传的文件.xlsx", "临时.xlsx", "b.xlsx", "实验小学（二）.xlsx"]
+             for name in ("城东镇.xlsx", "城东镇.XLSX", "..xlsx", "~$临时.xlsx", "a/../b.xlsx", "实验小学（二）.xlsx",
+                          "城西镇—报送·第2批【定稿】.xlsx", "a＼b.xlsx", "x\u200by.xlsx")]  # fmt: skip
+    assert names == ["城东镇.xlsx", "城东镇（2）.xlsx", "上传的文件.xlsx", "临时.xlsx", "b.xlsx", "实验小学（二）.xlsx",
+                     "城西镇—报送·第2批【定稿】.xlsx", "ab.xlsx", "xy.xlsx"]
 
 
 # ------------------------------------------------------------------ letters

@@ -45,15 +45,15 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
     return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names)
 
 
-_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uff08\uff09()\-_ ]+")
+_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\u3001-\u303f\uff01-\uff0e\uff10-\uff3b\uff3d-\uff5e\u2014\u00b7()\-_ ]+")  # CJK marks kept, not ／＼
 NAME_CHARS = 60  # of a stored name's stem
 
 
 def stored_name(upload: Upload, used: set[str]) -> str:
     """The file name an upload is stored under: the stem of the name she gave, every character
-    other than letters, digits, CJK, （）()-_ and space dropped, never empty or hidden, the suffix
-    the page accepted, numbered when two are the same. Never a path: no separator, no dot but the
-    suffix's."""
+    other than letters, digits, CJK and its full-width marks (、（）【】—·…), ()-_ and space dropped,
+    never empty or hidden, the suffix the page accepted, numbered when two are the same. Never a
+    path: no separator, no dot but the suffix's."""
     stem = _UNSAFE.sub("", PurePath(upload.display_name).stem).strip(" -_")[:NAME_CHARS] or "上传的文件"
     name, n = f"{stem}{upload.suffix}", 1
     while name.lower() in used:
