@@ -45,7 +45,9 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
     return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names)
 
 
-_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\u3001-\u303f\uff01-\uff0e\uff10-\uff3b\uff3d-\uff5e\u2014\u00b7()\-_ ]+")  # CJK marks kept, not ／＼
+# kept: letters, digits, CJK and its marks (not the full-width ／＼), ()-_ and space
+_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\u3001-\u303f\uff01-\uff0e\uff10-\uff3b\uff3d-\uff5e"
+                     r"\u2014\u00b7()\-_ ]+")
 NAME_CHARS = 60  # of a stored name's stem
 
 
