@@ -107,6 +107,7 @@ def test_rectification_from_the_blank_form_needs_its_date_at_both_doors_and_says
     progress, page, _ = run_on_page(web_client, "rectification", {"findings": [filled]})
     assert progress["state"] == "failed"
     assert "成文日期" in page and "--date" not in page  # the page names its own field, not a command
+    assert 'href="/batch/rectification#field-date">去填写“成文日期”' in page  # and leads to it
 
     out = tmp_path / "cli"
     done = cli("rectification", str(filled), "-o", str(out), "--date", "2026-10-16")

@@ -59,11 +59,14 @@ def run_task(task: str, params: dict[str, Any], folder: str, names: dict[str, st
 
 
 def problem_rows(problems: list[Problem], names: dict[str, str], task: str = "") -> list[dict[str, Any]]:
-    """Problems as table rows, errors first, each file shown by the name it was uploaded with."""
+    """Problems as table rows, errors first, each file shown by the name it was uploaded with; a
+    problem about what a field of the task's page gives (成文日期) names that field."""
+    fields = {o.label: o.name for o in DECLARED[task].options} if task in DECLARED else {}
     rows = []
     for p in sorted(problems, key=lambda p: p.severity != "error"):
         loc = p.location
         rows.append({
+            "field": fields.get(loc.column or "", ""),
             "severity": "错误" if p.severity == "error" else "警告",
             "file": names.get(Path(loc.file).name, Path(loc.file).name),
             "sheet": loc.sheet or "",
