@@ -88,7 +88,7 @@ class Option:
             try:
                 return parse_date(text)
             except NormalizeError as exc:
-                raise OptionError(self, f"{exc}，可写作 2020-10-16 或 2020年10月16日", str(text)) from None
+                raise OptionError(self, str(exc), str(text)) from None
         text = dict(self.aliases).get(str(text).lower(), text)
         if self.kind == "choice" and text not in self.choices:
             raise OptionError(self, f"应为 {'、'.join(self.choices)} 之一", str(text))
