@@ -242,6 +242,10 @@ def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
     c = page_client(application)
     page = c.get("/settings").text
     assert 'value="罗源县教育局"' in page and "罗源县实验小学，凤山镇" in page
+    legends = re.findall(r"<legend>(.*?)</legend>", page)
+    assert legends[:4] == ["单位", "文号", "本县控辍保学实施方案", "学年与日期"]  # the profile's own sections
+    assert re.search(r'for="p-教育局">教育局 <span class="required"', page)  # required marked
+    assert re.search(r'<select id="p-双面打印" name="双面打印">.*?<option value="是" selected>', page)  # 是/否
     before = load_profile(path).model_dump()
     saved = settings_post(c, 咨询电话="0591-26831234")
     assert saved.status_code == 200 and 'id="saved"' in saved.text
@@ -257,7 +261,11 @@ def test_settings_problem_is_shown_at_its_field_and_nothing_is_saved(profile_app
     c = page_client(application)
     before = path.read_bytes()
     refused = settings_post(c, 行政区划代码="35012", **{"实施方案.文号": "罗教综〔20〕47号"})
-    assert refused.status_code == 422
+    assert refused.status_code == 422 and [r.status_code for r in refused.history] == [303]  # POST → GET
+    banner = refused.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert "未保存：2 处需要改正" in banner  # a failed save never looks like the page before it
+    assert 'href="#field-行政区划代码"' in banner and 'href="#field-实施方案.文号"' in banner
+    assert 'value="35012"' in refused.text  # what she typed is kept
     assert "6 位数字" in re.search(r'id="field-行政区划代码">(.*?)</div>', refused.text, re.S)[1]
     assert "年份" in re.search(r'id="field-实施方案.文号">(.*?)</div>', refused.text, re.S)[1]
     assert path.read_bytes() == before
@@ -290,11 +298,12 @@ def test_what_users_typed_or_uploaded_is_escaped_in_the_page(web_client):
 
 
 def test_framework_errors_are_chinese_pages_too(web_client):
-    for response in (web_client.get("/no/such/page"), web_client.get("/letters/check"),
-                     web_client.post("/letters/check", data={"csrf": csrf_of(web_client)})):  # fmt: skip
+    for response in (web_client.get("/no/such/page"), web_client.get("/letters/check")):
         assert response.status_code in (400, 404, 405)
         message = re.search(r'id="error-message">([^<]+)<', response.text)[1]
         assert re.search(r"[\u4e00-\u9fff]", message) and "Not Found" not in message
+    empty = web_client.post("/letters/check", data={"csrf": csrf_of(web_client)})  # the form comes back, said why
+    assert empty.status_code == 400 and "学生名册：请选择文件" in empty.text.split('id="error-summary"')[1]
 
 
 # ------------------------------------------------------------------ 模板

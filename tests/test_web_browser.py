@@ -178,5 +178,152 @@ def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, 
     time.sleep(0.5)
     with zipfile.ZipFile(archive) as zf:
         names = zf.namelist()
-        assert "manifest.json" in names
+        assert "manifest.json" not in names  # only when she asks for it
         assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".docx") for n in names)
+
+
+# ------------------------------------------------------------------ the dead ends of issue 16
+
+CHECK_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-letters-check.png"
+SETTINGS_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-settings.png"
+
+
+def _upload_and_run(browser, server: str, task: str, files: dict[str, Path], **typed: str):
+    browser.get(f"{server}/batch/{task}")
+    for name, path in files.items():
+        browser.find_element(By.NAME, name).send_keys(str(path))
+    for name, text in typed.items():
+        _type(browser, name, text)
+    browser.find_element(By.CSS_SELECTOR, "#task-form button[type=submit]").click()
+    return WebDriverWait(browser, WAIT).until(lambda b: b.find_elements(By.ID, "download")
+                                              or b.find_elements(By.ID, "job-message")
+                                              or b.find_elements(By.ID, "problems"))  # fmt: skip
+
+
+def test_rectification_from_the_blank_form_asks_for_its_date_on_the_page(server, browser, tmp_path):
+    from web_helpers import FINDINGS, fill
+
+    from kongchuo_docs.kinds.forms import build_forms
+
+    build_forms(tmp_path / "空白表")
+    filled = fill(tmp_path / "空白表" / "检查发现问题.xlsx", FINDINGS, tmp_path / "检查发现问题.xlsx")
+    _upload_and_run(browser, server, "rectification", {"findings": filled})
+    text = browser.find_element(By.ID, "job").text
+    assert "成文日期" in text and "--date" not in text  # the page names its own field
+    _upload_and_run(browser, server, "rectification", {"findings": filled}, date="2026-10-16")
+    assert browser.find_elements(By.ID, "download"), browser.find_element(By.ID, "job").text
+    files = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ul.files li")]
+    assert sum(f.endswith(".docx") for f in files) == 2 and any(f.endswith(".xlsx") for f in files)  # per unit
+
+
+def test_register_build_from_the_blank_form_runs_with_the_date_the_page_shows(server, browser, tmp_path):
+    from datetime import date
+
+    from web_helpers import CLUES, fill
+
+    from kongchuo_docs.kinds.forms import build_forms
+
+    build_forms(tmp_path / "空白表")
+    filled = fill(tmp_path / "空白表" / "问题线索登记.xlsx", CLUES, tmp_path / "线索.xlsx")
+    browser.get(f"{server}/batch/register-build")
+    assert browser.find_element(By.NAME, "date").get_attribute("value") == date.today().isoformat()
+    _upload_and_run(browser, server, "register-build", {"clues": filled})
+    assert browser.find_elements(By.ID, "download"), browser.find_element(By.ID, "job").text
+
+
+def test_notice_without_its_issuer_shows_a_summary_linked_to_the_field(server, browser):
+    browser.get(server + "/notice")
+    browser.find_element(By.ID, "new-notice").click()  # a blank notice: it starts from the 单位设置
+    wait = WebDriverWait(browser, WAIT)
+    issuers = wait.until(ec.presence_of_element_located((By.NAME, "issuers")))
+    assert issuers.get_attribute("value").strip()  # 发文机关 from the 单位设置
+    issuers.clear()
+    _type(browser, "title", "某某县教育局关于做好寒假控辍保学工作的通知")
+    _type(browser, "body", "请各校做好寒假期间控辍保学工作。")
+    browser.find_element(By.ID, "preview-button").click()
+    summary = wait.until(ec.visibility_of_element_located((By.ID, "error-summary")))
+    link = summary.find_element(By.CSS_SELECTOR, "a[href='#field-issuers']")
+    assert "发文机关：必填" in link.text
+    link.click()
+    assert browser.execute_script("return location.hash") == "#field-issuers"
+    browser.back()  # after a POST: no 「确认重新提交表单」, the page as it was
+    browser.back()
+    wait.until(ec.presence_of_element_located((By.NAME, "issuers")))
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == "某某县教育局关于做好寒假控辍保学工作的通知"
+
+
+def test_letters_check_shows_the_first_letter_and_the_warnings_before_generating(server, browser, tmp_path):
+    profile = load_profile(sample_path("profile", "单位设置.yaml"))
+    roster = tmp_path / "名册.xlsx"
+    write_sample_file(roster, rows=12, invalid=0, seed=5, year=profile.first_year)
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(server + "/letters")
+    browser.find_element(By.NAME, "roster").send_keys(str(roster))
+    _type(browser, "date", f"{profile.first_year}-09-15")  # after the 报到日期
+    browser.find_element(By.CSS_SELECTOR, "#task-form button[type=submit]").click()
+    box = wait.until(ec.visibility_of_element_located((By.ID, "warnings")))
+    image = browser.find_element(By.ID, "first-letter")
+    wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
+    assert "共 12 份通知书" in box.text and "晚于报到日期" in box.text
+    assert "kongchuo-docs" not in browser.find_element(By.TAG_NAME, "main").text
+    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
+        browser.set_window_size(1366, 1400)
+        browser.save_screenshot(str(CHECK_SCREENSHOT))
+        browser.set_window_size(1400, 1000)
+    browser.find_element(By.ID, "fix-date").click()
+    wait.until(ec.element_to_be_clickable((By.ID, "download")))
+    assert "保留到" in browser.find_element(By.ID, "kept").text
+
+
+def test_settings_page_in_sections_and_a_refused_save_says_so_at_the_top(server, browser):
+    browser.get(server + "/settings")
+    legends = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "fieldset.section legend")]
+    assert legends[:2] == ["单位", "文号"]
+    _type(browser, "行政区划代码", "35012")
+    browser.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]").click()
+    summary = WebDriverWait(browser, WAIT).until(ec.visibility_of_element_located((By.ID, "error-summary")))
+    assert "未保存：1 处需要改正" in summary.text
+    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
+        browser.set_window_size(1366, 900)
+        browser.save_screenshot(str(SETTINGS_SCREENSHOT))
+        browser.set_window_size(1400, 1000)
+    summary.find_element(By.CSS_SELECTOR, "a[href='#field-行政区划代码']").click()
+    assert browser.find_element(By.NAME, "行政区划代码").get_attribute("value") == "35012"  # kept as typed
+
+
+LEAVING = "var e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;"
+
+
+def test_leaving_the_notice_with_unsaved_changes_asks_first_and_the_form_comes_back(server, browser):
+    browser.get(server + "/notice")
+    _type(browser, "title", "某某县教育局关于做好春季学期控辍保学工作的通知")
+    assert browser.execute_script(LEAVING)  # typed, not sent: the browser asks before leaving
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()  # sent: kept for the session
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(ec.presence_of_element_located((By.NAME, "title")))
+    assert not browser.execute_script(LEAVING)  # nothing unsaved
+    browser.find_element(By.CSS_SELECTOR, "nav a[href='/letters']").click()
+    wait.until(ec.url_contains("/letters"))
+    browser.find_element(By.CSS_SELECTOR, "nav a[href='/notice']").click()
+    title = wait.until(ec.presence_of_element_located((By.NAME, "title")))
+    assert title.get_attribute("value") == "某某县教育局关于做好春季学期控辍保学工作的通知"  # restored
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_the_notice_preview_is_readable_at_common_screen_widths(server, browser, width):
+    browser.set_window_size(width, 900)
+    try:
+        browser.get(server + "/notice")
+        browser.find_element(By.ID, "new-notice").click()
+        WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.NAME, "doc_number")))
+        for name, text in (("doc_number", "某教综〔2026〕5号"), ("title", "某某县教育局关于做好春季学期工作的通知"),
+                           ("recipients", "各乡（镇）中心学校："), ("body", "请各校做好春季学期控辍保学工作。"),
+                           ("signatures", "某某县教育局"), ("date", "2026年3月2日")):  # fmt: skip
+            _type(browser, name, text)
+        browser.find_element(By.ID, "preview-button").click()
+        image = WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#preview img")))
+        shown = browser.execute_script("return arguments[0].getBoundingClientRect().width", image)
+        body_px = 16 * shown / 595.3  # 3号 = 16 pt on an A4 page 595.3 pt wide
+        assert body_px >= (14 if width == 1366 else 18), f"{width}: 3号 shown at {body_px:.1f} px"
+    finally:
+        browser.set_window_size(1400, 1000)

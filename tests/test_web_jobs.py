@@ -62,18 +62,30 @@ def test_xlsx_unpacking_past_the_limit_is_refused(web_client, monkeypatch):
 
 def test_too_many_files_are_refused(web_client, monkeypatch):
     monkeypatch.setattr(security, "MAX_FILES", 2)
-    files = [("files", (f"{n}.yaml", b"a: 1")) for n in range(3)]
+    files = [("forms", (f"{n}.yaml", b"a: 1")) for n in range(3)]
     response = web_client.post("/batch/compile", files=files, data={"csrf": csrf_of(web_client)})
     assert response.status_code == 400 and "一次最多上传 2 个文件" in response.text
 
 
 def test_upload_names_never_become_paths(web_client, web_app, web_rosters):
-    response = check_roster(web_client, "../../../etc/名册.xlsx", web_rosters[1].read_bytes())
+    response = check_roster(web_client, "../../../etc/名册*?:.xlsx", web_rosters[1].read_bytes())
     job = job_of(web_app, response.url.path)
     assert job is not None
-    assert [p.name for p in (job.folder / "in").iterdir()] == ["000.xlsx"]
-    assert job.names == {"000.xlsx": "名册.xlsx"}
+    assert [p.relative_to(job.folder).as_posix() for p in (job.folder / "in").rglob("*")] == ["in/roster",
+                                                                                          "in/roster/名册.xlsx"]
+    assert job.names == {"名册.xlsx": "名册*?:.xlsx"}
     wait_for_job(web_client, response.url.path)
+
+
+def test_stored_names_keep_what_can_be_kept_and_never_collide():
+    from kongchuo_docs.web.job_pages import stored_name
+
+    used: set[str] = set()
+    names = [stored_name(security.Upload(name, ".xlsx", b""), used)
+             for name in ("城东镇.xlsx", "城东镇.XLSX", "..xlsx", "~$临时.xlsx", "a/../b.xlsx", "实验小学（二）.xlsx",
+                          "城西镇—报送·第2批【定稿】.xlsx", "a＼b.xlsx", "x\u200by.xlsx")]  # fmt: skip
+    assert names == ["城东镇.xlsx", "城东镇（2）.xlsx", "上传的文件.xlsx", "临时.xlsx", "b.xlsx", "实验小学（二）.xlsx",
+                     "城西镇—报送·第2批【定稿】.xlsx", "ab.xlsx", "xy.xlsx"]
 
 
 # ------------------------------------------------------------------ letters
@@ -102,7 +114,7 @@ def test_roster_problems_are_listed_by_cell_and_marked_in_the_error_workbook(web
 
 def test_fixed_roster_generates_letters_with_progress_and_a_zip(web_client, web_rosters):
     _, good = web_rosters
-    response = check_roster(web_client, "名册.xlsx", good.read_bytes(), kind="劝返")
+    response = check_roster(web_client, "名册.xlsx", good.read_bytes(), kind="劝返", manifest="1", per_record="1")
     job_url = response.url.path
     assert wait_for_job(web_client, job_url)["state"] == "done"
     assert "校验通过：20 名学生" in web_client.get(job_url).text
@@ -111,17 +123,30 @@ def test_fixed_roster_generates_letters_with_progress_and_a_zip(web_client, web_
     assert web_client.get(job_url).status_code == 404  # the checked job handed over its roster
     progress = wait_for_job(web_client, letters_url)
     assert progress["state"] == "done", web_client.get(letters_url).text  # the page names the problem
-    assert progress["done"] == progress["total"] == 40  # 20 letters, as PDF and as DOCX
+    assert progress["done"] == progress["total"] == 60  # 20 letters, as PDF, as DOCX and one DOCX each
     schools = {f["title"] for f in progress["files"]}
-    assert schools and all(t.endswith("劝返复学通知书") for t in schools)
+    assert schools and all("劝返复学通知书" in t for t in schools)
     download = web_client.get(f"{letters_url}/download")
     assert download.status_code == 200
     with zipfile.ZipFile(io.BytesIO(download.content)) as zf:
         names = zf.namelist()
-        manifest = zf.read("manifest.json").decode()
-    assert "manifest.json" in names and sum(n.endswith(".pdf") for n in names) == len(schools)
+        manifest = zf.read("manifest.json").decode()  # she asked for it
+    assert sum(n.endswith(".pdf") for n in names) == len(schools) // 2
+    assert not any(n.endswith(".zip") for n in names)  # no zip inside the zip: each child's DOCX in a folder
+    assert sum(n.endswith(".docx") and "-单份/" in n for n in names) == 20
     assert '"records"' in manifest
-    assert web_client.get(letters_url).status_code == 404  # deleted after download
+    page = web_client.get(letters_url).text  # a reload after the download still shows the result
+    assert 'id="download"' in page and "保留到" in page
+    assert web_client.get(f"{letters_url}/download").content == download.content  # downloadable again
+
+
+def test_the_manifest_is_in_the_zip_only_when_asked(web_client):
+    files = {"parties": ("责任书名单.yaml", sample_file("cycle", "责任书名单.yaml").read_bytes())}
+    response = web_client.post("/batch/agreements", files=files, data={"csrf": csrf_of(web_client)})
+    assert wait_for_job(web_client, response.url.path)["state"] == "done"
+    with zipfile.ZipFile(io.BytesIO(web_client.get(f"{response.url.path}/download").content)) as zf:
+        names = zf.namelist()
+    assert names and "manifest.json" not in names and all(n.endswith((".docx", ".pdf")) for n in names)
 
 
 def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, web_rosters):
@@ -189,6 +214,9 @@ def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, w
         assert wait_for_job(c, url)["state"] == "failed"
         page = c.get(url).text
         assert "找不到单位设置" in page and 'href="/settings"' in page
+        clues = {"clues": ("线索.yaml", sample_file("register", "问题线索.yaml").read_bytes())}
+        built = c.post("/batch/register-build", files=clues, data={"csrf": csrf_of(c)})
+        assert wait_for_job(c, built.url.path)["state"] == "done"  # a task that needs no 单位设置 runs
     application.state.jobs.close()
     application.state.render.close()
 
@@ -198,8 +226,9 @@ def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, w
 
 def test_batch_kind_runs_like_its_command_and_zips_the_outputs(web_client):
     data = sample_file("register", "问题线索.yaml").read_bytes()
-    files = {"files": ("线索.yaml", data)}
-    response = web_client.post("/batch/register-build", files=files, data={"csrf": csrf_of(web_client)})
+    files = {"clues": ("线索.yaml", data)}
+    response = web_client.post("/batch/register-build", files=files, data={"csrf": csrf_of(web_client), "manifest": "1",
+                                                                         "formats": ["xlsx", "docx", "pdf"]})
     assert wait_for_job(web_client, response.url.path)["state"] == "done"
     download = web_client.get(f"{response.url.path}/download")
     with zipfile.ZipFile(io.BytesIO(download.content)) as zf:
@@ -207,7 +236,7 @@ def test_batch_kind_runs_like_its_command_and_zips_the_outputs(web_client):
 
 
 def test_batch_kind_problems_name_the_uploaded_file_and_nothing_is_written(web_client):
-    response = web_client.post("/batch/agreements", files={"files": ("名单.yaml", "- 甲方: 县教育局\n".encode())},
+    response = web_client.post("/batch/agreements", files={"parties": ("名单.yaml", "- 甲方: 县教育局\n".encode())},
                            data={"csrf": csrf_of(web_client)})  # fmt: skip
     url = response.url.path
     assert wait_for_job(web_client, url)["state"] == "failed"
@@ -217,7 +246,7 @@ def test_batch_kind_problems_name_the_uploaded_file_and_nothing_is_written(web_c
 
 
 def test_several_files_for_the_merge(web_client):
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(sample_file("register").glob("*.xlsx"))]
+    files = [("registers", (p.name, p.read_bytes())) for p in sorted(sample_file("register").glob("*.xlsx"))]
     response = web_client.post("/batch/register-merge", files=files, data={"csrf": csrf_of(web_client)})
     assert wait_for_job(web_client, response.url.path)["state"] == "done"
     page = web_client.get(response.url.path).text
@@ -230,7 +259,7 @@ def test_a_zip_of_unit_forms_is_compiled_and_every_file_accounted_for(web_client
     with zipfile.ZipFile(packed, "w") as zf:
         for path in sorted(folder.iterdir()):
             zf.writestr(f"各单位/{path.name}", path.read_bytes())
-    response = web_client.post("/batch/compile", files={"files": ("自查表.zip", packed.getvalue())},
+    response = web_client.post("/batch/compile", files={"forms": ("自查表.zip", packed.getvalue())},
                            data={"csrf": csrf_of(web_client)})  # fmt: skip
     assert wait_for_job(web_client, response.url.path)["state"] == "done"
     page = web_client.get(response.url.path).text

@@ -68,7 +68,10 @@ def test_a_letter_preview_is_one_child_of_the_profiles_county(web_client):
     response, _ = _preview(web_client, "letters/enrolment.yaml", lambda t: t)
     _, text = _pdf_text(web_client, response)
     assert text.count("回执（沿虚线剪下") == 1  # one letter (paged as printed: duplex, spilled receipt)
-    assert sample_profile().county in text
+    profile = sample_profile()
+    assert profile.county in text
+    born = int(re.search(r"(\d{4})年\d{1,2}月\d{1,2}日出生", text)[1])
+    assert born in (profile.first_year - 7, profile.first_year - 6)  # six by 8月31日: entering 一年级 this 学年
 
 
 def test_a_preview_of_bad_wording_shows_the_problem_at_its_line_and_draws_nothing(web_client):

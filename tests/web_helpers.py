@@ -1,5 +1,6 @@
 """Fixtures and helpers of the web tests: an app with the sample 单位设置, a client with its CSRF
-token, rosters of the profile's 学年, waiting for jobs, the seed as form data."""
+token, rosters of the profile's 学年, waiting for jobs, the seed as form data, the tool's blank
+forms filled as a clerk fills them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import html
 import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from kongchuo_docs.profile import Profile, load_profile
 from kongchuo_docs.readers.yaml_records import load_yaml
@@ -105,5 +109,38 @@ def settings_post(c: TestClient, **changes: str):
     data = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
     data.update({name: html.unescape(value) for name, value in
                  re.findall(r'<textarea id="[^"]+" name="([^"]+)" rows="\d+">(.*?)</textarea>', page, re.S)})
+    data.update(re.findall(r'<select id="[^"]+" name="([^"]+)">.*?<option value="([^"]*)" selected>', page))
     data.update(changes)
     return c.post("/settings", data=data)
+
+
+def fill(blank: Path, rows: list[dict[str, Any]], target: Path) -> Path:
+    """The blank workbook with `rows` typed under its 示例 row, by header (the * of required ones
+    left in the header), saved as `target`."""
+    wb = load_workbook(blank)
+    sheet = wb.worksheets[0]
+    header = {str(c.value).rstrip("*"): c.column for c in sheet[1] if c.value}
+    start = sheet.max_row + 1
+    for n, row in enumerate(rows):
+        for key, value in row.items():
+            sheet.cell(start + n, header[key], value)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+FINDINGS = [
+    {"被检查单位": "城东镇人民政府", "问题类别": "台账数据", "问题描述": "控辍保学台账未及时更新。",
+     "整改要求": "逐一核实学生去向，更新台账。", "整改时限": date(2026, 10, 30)},
+    {"被检查单位": "城东镇人民政府", "问题类别": "劝返程序", "问题描述": "劝返记录缺家长签字。",
+     "整改要求": "补齐劝返记录。", "整改时限": date(2026, 10, 30)},
+    {"被检查单位": "实验小学", "问题类别": "档案", "问题描述": "学籍档案未归档。", "整改要求": "按规定归档。",
+     "整改时限": date(2026, 11, 6)},
+]  # fmt: skip
+
+CLUES = [
+    {"移送单位": "县教育局督导室", "线索来源": "督导检查", "线索简要内容": "一名八年级学生自9月起未到校。",
+     "办理情况": "办理中"},
+    {"移送单位": "县教育局督导室", "线索来源": "信访举报", "线索简要内容": "一名七年级学生随父母外出。",
+     "办理情况": "未办理"},
+]  # fmt: skip

@@ -115,15 +115,16 @@ def profile_places(profile: Profile) -> Places:
 
 
 def generate_rows(rows: int, *, invalid: int = 0, seed: int = 1, year: int | None = None,
-                  places: Places | None = None) -> list[SampleRow]:
+                  places: Places | None = None, grade: str | None = None) -> list[SampleRow]:
     """`rows` children for the school year starting in `year` (default: this year), `invalid` broken,
-    living in `places` (default: the demo county of samples/)."""
+    living in `places` (default: the demo county of samples/), all in `grade` when given (else of
+    every grade), each of that grade's age in that year."""
     if not 0 <= invalid <= rows:
         raise ValueError("invalid must be between 0 and rows")
     rng = random.Random(seed)
     reference = school_year_reference(year)
     maker = _RowMaker(rng, reference, _words(), places or sample_places())
-    result = [SampleRow(maker.child()) for _ in range(rows)]
+    result = [SampleRow(maker.child(grade)) for _ in range(rows)]
     _break_rows(rng, result, invalid, maker)
     for number, row in enumerate(result, start=1):
         row.values["序号"] = number

@@ -3,7 +3,6 @@ commands share, and the console-script entry point."""
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import sys
 from pathlib import Path
@@ -34,11 +33,6 @@ SettingsOption = Annotated[
 PdfaOption = Annotated[
     str, typer.Option("--pdfa", help="PDF 的 PDF/A 级别（长期保存格式）：2b（默认）；"
                       "或 3b，另把输入文件（YAML、名册）作为源文件附在 PDF 中。"),
-]
-
-
-RoundingOption = Annotated[
-    str, typer.Option("--rounding", help="比率的舍入方式：四舍五入（half-up）或 截尾（truncate）。")
 ]
 
 
@@ -82,32 +76,11 @@ def print_written(outdir: Path, written: list[str]) -> None:
         typer.echo(str(outdir / rel))
 
 
-def rounding_mode(value: str) -> str:
-    """The --rounding value as a `stats.RoundingMode`."""
-    from ..stats import parse_rounding
-
-    try:
-        return parse_rounding(value)
-    except ValueError as exc:
-        raise KongchuoError(f"--rounding：{exc}") from None
-
-
 def pdfa_level(value: str) -> str:
     """The --pdfa value checked (2b or 3b)."""
     from ..writers.pdfa import archive_level
 
     return archive_level(value)
-
-
-def option_date(value: str | None) -> dt.date | None:
-    from ..readers.normalize import NormalizeError, parse_date
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except NormalizeError as exc:
-        raise KongchuoError(f"--date：{exc}（{value}）") from None
 
 
 def output_formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[str, ...]:

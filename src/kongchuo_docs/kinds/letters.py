@@ -68,6 +68,7 @@ WITHIN_ORDERS = ("名册", "拼音", "身份证号")
 """Order of the letters within a class (village): roster rows, 姓名 in pinyin, or ID number."""
 SLIP_STYLES = ("回执", "送达回证")
 ERROR_WORKBOOK = "名册错误标注.xlsx"
+ISSUED_SOURCE = "本次指定的成文日期"  # where an `issued` override of the 成文日期 is said to come from
 _DIGITS = re.compile(r"(\d+)")
 DEMO_ROSTER = "名册.xlsx"
 DEMO_POOL = 160  # generated children, of whom those of the first DEMO_SCHOOLS schools are kept
@@ -93,6 +94,7 @@ def build_letters_files(
     duplex: bool | None = None,
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
+    issued: dt.date | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
@@ -104,7 +106,8 @@ def build_letters_files(
     with OutputSet(outdir, force=force) as out:
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
-                      on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa, ofd=ofd)  # fmt: skip
+                      on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa, ofd=ofd,
+                      issued=issued)  # fmt: skip
     return out.written
 
 
@@ -127,6 +130,7 @@ def write_letters(
     duplex: bool | None = None,
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
+    issued: dt.date | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -135,7 +139,7 @@ def write_letters(
     given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
-    `sort` (名册, 拼音, 身份证号) and `duplex` override the settings 班内排序 and 双面打印.
+    `sort` (名册, 拼音, 身份证号), `duplex` and `issued` override the settings 班内排序, 双面打印 and 成文日期.
     `pdfa` is the PDFs' PDF/A level (``2b``; ``3b`` embeds the roster in every PDF as its source).
     `ofd`: each PDF also as OFD (GB/T 33190), made from that PDF.
     """
@@ -152,7 +156,7 @@ def write_letters(
     if word_template is not None:
         compile_word_template(word_template, known, duplex=True)
     compile_default(spec, known, duplex=True)
-    settings, data = checked_roster(roster, profile, kind)
+    settings, data = checked_roster(roster, profile, kind, issued)
     sort_key = str(settings["排序"])
     duplex = bool(settings["双面打印"]) if duplex is None else duplex
     clock.lap("read+validate")
@@ -273,10 +277,15 @@ def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
     return OfdMeta(pdf.title, pdf.issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
 
 
-def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:
-    """The letters' settings, checked (sort key, dates), and the roster read against their 学年:
-    what `write_letters` starts from, and all the web page's 校验 of a roster does."""
+def checked_roster(roster: Path, profile: Profile, kind: str,
+                   issued: dt.date | None = None) -> tuple[LetterSettings, Roster]:
+    """The letters' settings (`issued`, when given, as their 成文日期), checked (sort key, dates),
+    and the roster read against their 学年: what `write_letters` starts from, and all the web
+    page's 校验 of a roster does."""
     settings = load_settings(roster, profile)
+    if issued is not None:
+        settings.values["成文日期"] = issued
+        settings.sources["成文日期"] = ISSUED_SOURCE
     sort_key = str(settings["排序"])
     problems = Problems()
     if sort_key not in SORT_KEYS:
@@ -291,6 +300,27 @@ def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSet
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
     return settings, read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
+
+
+def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, issued: dt.date | None = None,
+                 duplex: bool | None = None) -> tuple[UnitResult, int, FontSet]:
+    """The first valid child's letter as the PDF `target` (what the whole run would print for them):
+    its result (pages, a slip pushed to another page), the letters' count (valid rows), and the
+    fonts that drew it (their substitutions)."""
+    spec = load_spec(kind)
+    known = set(FIELD_NAMES) | set(setting_keys())
+    compile_default(spec, known, duplex=True)
+    settings, data = checked_roster(roster, profile, kind, issued)
+    if not data.students:
+        raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
+    duplex = bool(settings["双面打印"]) if duplex is None else duplex
+    fontset = resolve_fonts()
+    first = data.students[:1]
+    fonts = _font_pack(spec, settings, first, fontset, _check_glyphs(fontset, data, skip_invalid=True))
+    config = EngineConfig(spec, settings.context(), frozenset(known), None, duplex, fonts)
+    letter = {**student_fields(first[0]), **number_fields(1, 1)}
+    [result] = _run([Unit("pdf", target, spec.file_label, [letter])], config, 1, False, _Clock(None))
+    return result, len(data.students), fontset
 
 
 def group_students(

@@ -19,7 +19,7 @@ from typing import Any
 from .. import gbt9704 as g
 from .. import model
 from ..demo import DEMO_INPUTS
-from ..errors import InputError, KongchuoError, Location, Problem, Problems
+from ..errors import InputError, Location, Problem, Problems
 from ..output import OutputSet, in_folder
 from ..profile import load_profile
 from ..readers.cleaning import display
@@ -43,7 +43,6 @@ from .register_data import (
     MergedClue,
     MergedRegister,
     Register,
-    date_or_none,
     merge_registers,
     read_register,
     read_registers,
@@ -221,17 +220,6 @@ def _count_table(merged: MergedRegister, caption: str, label: str, key: str | No
 # ---------------------------------------------------------------- outputs
 
 
-def parse_as_of(text: str | None) -> date:
-    """``--as-of``: a date in any form the readers accept; today when not given."""
-    if text is None:
-        return date.today()
-    problems = Problems()
-    day = date_or_none(text, Location("--as-of"), problems)
-    if day is None:
-        raise KongchuoError(f"--as-of 应为日期，如 2020-12-20（{text}）")
-    return day
-
-
 def merge_target(output: Path) -> tuple[Path, str | None]:
     """``-o`` of ``register merge``: a folder, or an ``.xlsx`` file name inside its folder."""
     output = Path(output)
@@ -290,12 +278,16 @@ def write_merged(
 
 
 def build_register_files(
-    input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, force: bool = False
+    input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, reported_on: date | None = None,
+    force: bool = False,
 ) -> list[str]:
-    """``register build``: one register from a YAML/XLSX/CSV file of clues."""
+    """``register build``: one register from a YAML/XLSX/CSV file of clues; `reported_on` is the
+    填报时间 where the file gives none."""
     problems = Problems()
     register = read_register(Path(input_file), problems)
     problems.raise_if_errors()
+    if register.reported_on is None:
+        register.reported_on = reported_on
     with OutputSet(outdir, force=force) as out:
         write_register(out, register, source=input_file, formats=formats)
     return out.written

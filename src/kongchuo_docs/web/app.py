@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from ..declare import TASKS
 from . import security
 from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
@@ -53,6 +54,7 @@ class ServerConfig:
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
+templates.env.globals["declared"] = TASKS  # every task in the navigation
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
@@ -84,6 +86,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
     app.state.throttle = Throttle()
+    app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
+    app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
 
     @app.middleware("http")

@@ -48,3 +48,8 @@ def form_file(request: Request, index: int) -> FileResponse:
         raise HTTPException(404, "没有这个表格。")
     path = request.app.state.jobs.root / "blank-forms" / names[index]
     return FileResponse(path, filename=Path(names[index]).name)
+
+
+def form_links(request: Request) -> dict[str, str]:
+    """Each blank form's file name → its download link (the task pages link the form of each input)."""
+    return {Path(name).name: f"/forms/{index}" for index, name in enumerate(_forms(request))}

@@ -1,38 +1,68 @@
 """A job's page: queued, progress per output file, problems by sheet/row/column, download, cancel.
 
-Uploads are stored under names the server chooses (``000.xlsx``…); the names the user gave are
-kept for display only and put back into every message.
+Uploads are stored in ``in/<input>/`` under the names the clerk gave them, made safe by
+`stored_name` (only letters, digits, CJK and a few marks; the suffix the page accepted), so the
+名字 she knows is the one in 报送单位, 报送情况 and the manifest. The full name she uploaded (a zip's
+member with the zip's name) is kept for display and put back into every message.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 import shutil
+import time
+from pathlib import PurePath
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.background import BackgroundTask
 
+from ..kinds.letters import ERROR_WORKBOOK
 from .app import owner, render
 from .jobs import Job, JobManager
+from .letters_check import FIRST_PAGE
 from .security import Upload, require_csrf
-from .tasks import ERROR_WORKBOOK, RESULT
+from .tasks import RESULT
 
 router = APIRouter()
 REFRESH_SECONDS = 1  # a running job's page reloads itself (no script needed)
 
 
-def start_job(request: Request, task: str, uploads: list[Upload], params: dict[str, Any],
+def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], params: dict[str, Any],
               title: str, back: str) -> Job:  # fmt: skip
-    """Store the uploads in a fresh private job folder and queue `task` on them."""
+    """Store the uploads (by input name) in a fresh private job folder and queue `task` on them."""
     jobs: JobManager = request.app.state.jobs
     job_id, folder = jobs.new_folder()
     names = {}
-    for n, upload in enumerate(uploads):
-        stored = f"{n:03d}{upload.suffix}"
-        (folder / "in" / stored).write_bytes(upload.data)
-        names[stored] = upload.display_name
+    for key, files in uploads.items():
+        (folder / "in" / key).mkdir(mode=0o700)
+        used: set[str] = set()
+        for upload in files:
+            stored = stored_name(upload, used)
+            (folder / "in" / key / stored).write_bytes(upload.data)
+            names[stored] = upload.display_name
     return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names)
+
+
+# kept: letters, digits, CJK and its marks (not the full-width ／＼), ()-_ and space
+_UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\u3001-\u303f\uff01-\uff0e\uff10-\uff3b\uff3d-\uff5e"
+                     r"\u2014\u00b7()\-_ ]+")
+NAME_CHARS = 60  # of a stored name's stem
+
+
+def stored_name(upload: Upload, used: set[str]) -> str:
+    """The file name an upload is stored under: the stem of the name she gave, every character
+    other than letters, digits, CJK and its full-width marks (、（）【】—·…), ()-_ and space dropped,
+    never empty or hidden, the suffix the page accepted, numbered when two are the same. Never a
+    path: no separator, no dot but the suffix's."""
+    stem = _UNSAFE.sub("", PurePath(upload.display_name).stem).strip(" -_")[:NAME_CHARS] or "上传的文件"
+    name, n = f"{stem}{upload.suffix}", 1
+    while name.lower() in used:
+        n += 1
+        name = f"{stem}（{n}）{upload.suffix}"
+    used.add(name.lower())
+    return name
 
 
 def profile_param(request: Request) -> dict[str, str]:
@@ -45,8 +75,7 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
     """A new job on the same uploads as `job` (生成 after a passed 校验)."""
     jobs: JobManager = request.app.state.jobs
     job_id, folder = jobs.new_folder()
-    for path in (job.folder / "in").iterdir():
-        shutil.copyfile(path, folder / "in" / path.name)
+    shutil.copytree(job.folder / "in", folder / "in", dirs_exist_ok=True)
     return jobs.submit(job_id, folder, job.owner, task, {**params, "title": title, "back": job.params["back"]},
                        dict(job.names))  # fmt: skip
 
@@ -54,7 +83,7 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
 def own_job(request: Request, job_id: str) -> Job:
     job = request.app.state.jobs.get(owner(request), job_id)
     if job is None:
-        raise HTTPException(404, "找不到这项任务：可能已下载、已取消或已超过保留时间（1 小时）。")
+        raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间（1 小时），请重新上传。")
     return job
 
 
@@ -65,12 +94,22 @@ def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:
     return sum(r[1] for r in rows), sum(r[2] for r in rows), rows
 
 
+def kept_until(request: Request, job: Job) -> str:
+    """The time of day (this computer's clock) until which the job's result can be downloaded."""
+    jobs: JobManager = request.app.state.jobs
+    left = jobs.keep - (time.monotonic() - job.created)
+    return datetime.datetime.fromtimestamp(time.time() + max(left, 0)).strftime("%H:%M")
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, job_id: str) -> HTMLResponse:
     job = own_job(request, job_id)
     done, total, files = progress_rows(job)
+    keep_hours = request.app.state.jobs.keep / 3600
     return render(request, "job.html", job=job, status=job.status(), done=done, total=total, files=files,
-                  position=request.app.state.jobs.position(job), refresh=REFRESH_SECONDS)  # fmt: skip
+                  position=request.app.state.jobs.position(job), refresh=REFRESH_SECONDS,
+                  until=kept_until(request, job), keep=f"{keep_hours:g} 小时" if keep_hours >= 1 else
+                  f"{request.app.state.jobs.keep / 60:g} 分钟")  # fmt: skip
 
 
 @router.get("/jobs/{job_id}/progress")
@@ -86,13 +125,12 @@ def job_progress(request: Request, job_id: str) -> JSONResponse:
 
 @router.get("/jobs/{job_id}/download")
 def job_download(request: Request, job_id: str) -> Response:
-    """The zip of the outputs; the job and its folder are deleted once it is sent."""
+    """The zip of the outputs; it can be downloaded again until the job expires."""
     job = own_job(request, job_id)
     if job.state != "done" or not (job.folder / RESULT).is_file():
         raise HTTPException(409, "结果尚未生成。")
-    jobs: JobManager = request.app.state.jobs
     name = f"{job.params.get('title', '结果')}.zip"
-    return FileResponse(job.folder / RESULT, filename=name, background=BackgroundTask(jobs.discard, job))
+    return FileResponse(job.folder / RESULT, filename=name)
 
 
 @router.get("/jobs/{job_id}/errors")
@@ -102,6 +140,15 @@ def job_errors(request: Request, job_id: str) -> Response:
     if not path.is_file():
         raise HTTPException(404, "没有错误标注表。")
     return FileResponse(path, filename=ERROR_WORKBOOK)
+
+
+@router.get("/jobs/{job_id}/first-letter.png")
+def job_first_letter(request: Request, job_id: str) -> Response:
+    """The first letter's page image of a passed 校验."""
+    path = own_job(request, job_id).folder / FIRST_PAGE
+    if not path.is_file():
+        raise HTTPException(404, "没有预览。")
+    return FileResponse(path, media_type="image/png")
 
 
 @router.post("/jobs/{job_id}/cancel", dependencies=[Depends(require_csrf)])

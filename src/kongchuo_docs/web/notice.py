@@ -9,12 +9,13 @@ import shutil
 import tempfile
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import pymupdf  # imported with the page, not on the first preview (it takes a second)
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
@@ -27,7 +28,7 @@ from .app import owner, render
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
-from .notice_form import NoticeForm, field_problems
+from .notice_form import LABELS, NoticeForm, field_problems
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
 
@@ -58,36 +59,64 @@ class Preview:
     full: Future[Outcome]
 
 
+@dataclass
+class NoticePage:
+    """A session's 写通知 page as she left it: the form, and what its last 检查/预览/载入 showed."""
+
+    form: NoticeForm
+    shown: dict[str, Any]
+    status: int = 200
+
+
 @router.get("/notice", response_class=HTMLResponse)
 async def notice_page(request: Request) -> HTMLResponse:
-    return await _page(request, NoticeForm(values={"format": "文件"}))
+    """The session's form as she left it (every POST comes back here: Back never resubmits), or a
+    blank one that starts with the 发文机关, 文号代字 and 印发机关 of the 单位设置."""
+    kept: NoticePage | None = request.app.state.notices.get(owner(request))
+    if kept is None:
+        return await _page(request, blank_form(request))
+    return await _page(request, kept.form, status_code=kept.status, **kept.shown)
+
+
+def _keep(request: Request, form: NoticeForm, status: int = 200, **shown: Any) -> RedirectResponse:
+    """Keep the page for the session and send the browser to it (POST → redirect → GET)."""
+    request.app.state.notices[owner(request)] = NoticePage(form, shown, status)
+    return RedirectResponse("/notice", status_code=303)
+
+
+def blank_form(request: Request) -> NoticeForm:
+    defaults = _draft_defaults(request) or DraftDefaults()
+    values = {"format": "文件", "issuers": defaults.issuer or "", "printer": defaults.printer or ""}
+    if defaults.number_code:
+        values["doc_number"] = f"{defaults.number_code}〔{date.today().year}〕号"  # she types the number
+    return NoticeForm(values=values)
 
 
 @router.post("/notice/load", dependencies=[Depends(require_csrf)])
-async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> HTMLResponse:
+async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> Response:
     """An uploaded 公文 YAML, or a Word/WPS/text draft read by the draft reader, fills the form."""
-    blank = NoticeForm(values={"format": "文件"})
+    blank = blank_form(request)
     try:
         upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
-        return await _page(request, blank, status_code=400, problems={"_form": [str(exc)]})
+        return _keep(request, blank, 400, problems={"_form": [str(exc)]})
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=request.app.state.jobs.root) as tmp:
         stored = f"上传{upload.suffix}"
         path = Path(tmp) / stored
         path.write_bytes(upload.data)
         try:
             if upload.suffix in (".yaml", ".yml"):
-                return await _page(request, await bounded(_yaml_form, path), loaded=upload.display_name)
+                return _keep(request, await bounded(_yaml_form, path), loaded=upload.display_name)
             mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
                                                              _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
             messages = [str(p) for p in exc.problems] if isinstance(exc, InputError) else []
             shown = [m.replace(stored, upload.display_name) for m in messages or [str(exc)]]
-            return await _page(request, blank, status_code=422, problems={"_form": shown})
+            return _keep(request, blank, 422, problems={"_form": shown})
     findings = [str(p).replace(stored, upload.display_name) for p in problems]
     mapping = keep_images(request, images, mapping)
-    return await _page(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
-                       findings=findings, draft_outline=lines)  # fmt: skip
+    return _keep(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
+                 findings=findings, draft_outline=lines)  # fmt: skip
 
 
 def _yaml_form(path: Path) -> NoticeForm:
@@ -105,16 +134,21 @@ def _read_draft(path: Path, workdir: Path, defaults: DraftDefaults | None) -> tu
 
 @router.post("/notice", dependencies=[Depends(require_csrf)])
 async def notice_submit(request: Request) -> Response:
-    """One form, four buttons: 检查, 预览, 下载 DOCX / PDF / OFD, 下载 YAML (and 删除 of a draft's picture)."""
+    """One form, five buttons: 检查, 预览, 下载 DOCX / PDF / OFD, 下载 YAML, 新建 (and 删除 of a draft's
+    picture). A download answers with the file; everything else comes back to the page."""
     post = await request.form()
     form = NoticeForm.from_post(post)
     action = str(post.get("action", "check"))
+    if action == "new":
+        request.app.state.notices.pop(owner(request), None)
+        return RedirectResponse("/notice", status_code=303)
     if action.startswith(REMOVE_IMAGE):
         name = action.removeprefix(REMOVE_IMAGE)
         remove_image(request, name)
-        return await _page(request, form.without_image(name))
+        return _keep(request, form.without_image(name))
     text, spans = form.to_yaml()
     if action == "yaml":
+        _keep(request, form)
         return Response(text.encode("utf-8"), media_type="application/x-yaml",
                         headers=_attachment(f"{_stem(form)}.yaml"))  # fmt: skip
     folder = request.app.state.jobs.scratch_folder()
@@ -127,17 +161,17 @@ async def notice_submit(request: Request) -> Response:
         if action == "preview":
             preview = await _make_preview(request, doc, folder)
             handed_off = True
-            return await _page(request, form, problems=problems, preview=preview, checked=True)
+            return _keep(request, form, problems=problems, preview=preview, checked=True)
         if action in DOWNLOADS:
             response = await _download(request, doc, folder, action, form)
             handed_off = True
+            _keep(request, form, problems=problems, checked=True)
             return response
-        return await _page(request, form, problems=problems, checked=True)
+        return _keep(request, form, problems=problems, checked=True)
     except InputError as exc:
-        return await _page(request, form, status_code=422,
-                           problems=field_problems(exc.problems + exc.warnings, spans))  # fmt: skip
+        return _keep(request, form, 422, problems=field_problems(exc.problems + exc.warnings, spans))
     except KongchuoError as exc:
-        return await _page(request, form, status_code=422, problems={"_form": [str(exc)]})
+        return _keep(request, form, 422, problems={"_form": [str(exc)]})
     finally:
         if not handed_off:
             shutil.rmtree(folder, ignore_errors=True)
@@ -240,14 +274,32 @@ def _draft_defaults(request: Request) -> DraftDefaults | None:
 
 async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
     attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
+    problems = context.pop("problems", {})
     body = form.get("body")
     try:
         headings = (await bounded(outline, body))[0] if body.strip() else []
     except KongchuoError:
         headings = []  # the outline is a help beside the text, the check says what is wrong
     return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
-                  formats=FORMATS, problems=context.pop("problems", {}), outline=headings,
-                  images=listed_images(request), remove_image=REMOVE_IMAGE, **context)  # fmt: skip
+                  formats=FORMATS, problems=problems, summary=summary_of(problems), labels=LABELS,
+                  outline=headings, images=listed_images(request), remove_image=REMOVE_IMAGE,
+                  **context)  # fmt: skip
+
+
+def summary_of(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The red summary's lines: each problem named by its field and linked to it; a problem with no
+    field (``_form``) unlinked. Warnings (提示) are left next to their fields only."""
+    lines = []
+    for name, messages in problems.items():
+        for message in messages:
+            if message.startswith("提示："):
+                continue
+            if name == "_form":
+                lines.append(("", message))
+                continue
+            label = LABELS.get(name) or (f"附件 {int(name.split('-')[1]) + 1}" if name.startswith("att-") else name)
+            lines.append((f"field-{name}", f"{label}：{message}"))
+    return lines
 
 
 def _stem(form: NoticeForm) -> str:

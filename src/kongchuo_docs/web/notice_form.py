@@ -25,6 +25,14 @@ from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, K
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
                "issued_title", "issued_body", "cc", "printer", "print_date")  # fmt: skip
+LABELS = {
+    "format": "格式", "issuers": "发文机关", "doc_number": "发文字号", "signers": "签发人", "copy_number": "份号",
+    "secrecy": "密级和保密期限", "urgency": "紧急程度", "mark_suffix": "标志后缀", "title": "标题",
+    "recipients": "主送",
+    "body": "正文", "attachment_notes": "附件说明", "signatures": "署名", "signature_note": "署名备注", "seal": "盖章",
+    "date": "成文日期", "note": "附注", "issued_title": "印发件标题", "issued_body": "印发件正文", "cc": "抄送",
+    "printer": "印发机关", "print_date": "印发日期",
+}  # fmt: skip
 ATTACHMENT_FIELDS = ("title", "body", "header", "rows", "blank", "widths")
 _CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
 _ITEM_SPLIT = re.compile(r"[\n、]")
@@ -74,10 +82,16 @@ class NoticeForm:
         attachments = []
         for item in holder.get("attachments") or []:
             att = _canonical(item, ATTACHMENT_KEYS)
-            table = _canonical(att.get("table"), TABLE_KEYS)
+            body, table_data = att.get("body"), att.get("table")
+            if isinstance(body, list):  # a draft's 附件: its text and its table as one list
+                parts = [_canonical(part, ATTACHMENT_KEYS).get("table") if isinstance(part, Mapping) else part
+                         for part in body]  # fmt: skip
+                body = [part for part in parts if not isinstance(part, Mapping)]
+                table_data = table_data or next((part for part in parts if isinstance(part, Mapping)), None)
+            table = _canonical(table_data, TABLE_KEYS)
             attachments.append({
                 "title": _text(att.get("title")),
-                "body": _text(att.get("body")),
+                "body": _text(body),
                 "header": "\t".join(str(c) for c in table.get("header") or []),
                 "rows": "\n".join("\t".join("" if c is None else str(c) for c in row)
                                   for row in table.get("rows") or [] if isinstance(row, list)),
@@ -93,8 +107,9 @@ class NoticeForm:
         kept = [line for line in lines if (m := IMAGE_LINE.fullmatch(line.strip())) is None or m["name"] != name]
         return NoticeForm({**self.values, "body": "\n".join(kept)}, seal=self.seal, attachments=self.attachments)
 
-    def to_yaml(self) -> tuple[str, dict[str, tuple[int, int]]]:
-        """The YAML text the CLI would read, and the lines (first, last; 1-based) each field fills."""
+    def to_yaml(self) -> tuple[str, Spans]:
+        """The YAML text the CLI would read, and where each field is: the lines (first, last;
+        1-based) each field fills, and the field of each YAML key (a field left empty has no lines)."""
         writer = _Writer()
         v = self.values
         writer.put("format", "格式", v.get("format") or "文件")
@@ -124,7 +139,7 @@ class NoticeForm:
             writer.put("cc", "抄送", _items(v.get("cc", ""), _ITEM_SPLIT), indent=1)
             writer.put("printer", "印发机关", v.get("printer"), indent=1)
             writer.put("print_date", "印发日期", v.get("print_date"), indent=1)
-        return writer.text(), writer.spans
+        return writer.text(), Spans(writer.spans, writer.fields)
 
     def _attachments(self, writer: _Writer, indent: int) -> None:
         writer.put("attachment_notes", "附件说明", _items(self.values.get("attachment_notes", "")), indent=indent)
@@ -148,15 +163,41 @@ class NoticeForm:
             writer.item(f"att-{n}", {k: val for k, val in item.items() if val not in (None, "")}, indent + 1)
 
 
-def field_problems(problems: list[Problem], spans: dict[str, tuple[int, int]]) -> dict[str, list[str]]:
-    """Each problem's message under the form field whose YAML lines hold its line (``_form`` when
-    none does); a line inside a text area is named as its line there."""
+@dataclass
+class Spans:
+    """Where the form's fields are in its YAML (see `NoticeForm.to_yaml`)."""
+
+    lines: dict[str, tuple[int, int]]
+    fields: dict[str, str]
+
+    def field_of(self, problem: Problem) -> str:
+        """The field a problem is about: the one its column (YAML key) names when it is a top-level
+        field (a missing 发文机关 is the 发文机关 field's, not line 1's), else the one whose lines
+        hold its line; ``_form`` when neither."""
+        named = self.fields.get(problem.location.column or "")
+        line = problem.location.line
+        if named and (named not in self.lines or line is None or _within(line, self.lines[named])):
+            return named
+        return next((n for n, span in self.lines.items() if line is not None and _within(line, span)), "_form")
+
+
+def _within(line: int, span: tuple[int, int]) -> bool:
+    return span[0] <= line <= span[1]
+
+
+def field_problems(problems: list[Problem], where: Spans) -> dict[str, list[str]]:
+    """Each problem's message under its field (`Spans.field_of`); a line inside a text area is
+    named as its line there, and a message's own mention of the YAML line (「请把第 6 行的 , 改为
+    全角」) as the line it is about (「这一行」): the clerk sees her field, not the YAML."""
     found: dict[str, list[str]] = {}
+    spans = where.lines
     for p in problems:
         line = p.location.line
-        name = next((n for n, (a, b) in spans.items() if line is not None and a <= line <= b), "_form")
+        name = where.field_of(p)
         text = p.message + (f"（{p.value}）" if p.value else "")
         first, last = spans.get(name, (0, 0))
+        if name != "_form" and line is not None:
+            text = text.replace(f"第 {line} 行", "这一行")
         if name in ("body", "issued_body", "attachment_notes") and last > first and line is not None:
             text = f"第 {line - first} 行：{text}"
         if p.severity == "warning":
@@ -197,8 +238,10 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.spans: dict[str, tuple[int, int]] = {}
+        self.fields: dict[str, str] = {}  # YAML key → the form field that writes it
 
     def put(self, name: str, key: str, value: Any, indent: int = 0) -> None:
+        self.fields.setdefault(key, name)  # a top-level key names its field before a nested one
         if value is None or value == "" or value == []:
             return
         self._add(name, _dump({key: _block(value) if isinstance(value, str) else value}), indent)

@@ -34,6 +34,50 @@ class Field:
     def label(self) -> str:
         return self.key.replace(KEY_SEPARATOR, " · ")
 
+    @property
+    def required(self) -> bool:
+        return self.note.startswith("必填")
+
+    @property
+    def yes_no(self) -> bool:
+        """A 是/否 项目 (its note starts with what 是 means)."""
+        return self.note.startswith("是：")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed group of the page: a ``# ---- 标题：说明`` part of the blank profile."""
+
+    title: str
+    hint: str
+    fields: tuple[Field, ...]
+    lists: tuple[str, ...]  # of `LISTS`, shown as text areas of their own
+
+
+_SECTION = re.compile(r"# ----\s*(?P<title>[^：；，]+)[：；，]?(?P<hint>.*)")
+
+
+def sections() -> list[Section]:
+    """The profile's own sections, in the blank's order, each with its 项目."""
+    by_top = {f.key.split(KEY_SEPARATOR)[0]: [] for f in fields()}
+    for f in fields():
+        by_top[f.key.split(KEY_SEPARATOR)[0]].append(f)
+    found: list[Section] = []
+    title, hint, tops = "", "", []  # the section being read and its top-level keys
+    for line in [*blank_profile_path().read_text(encoding="utf-8").splitlines(), "# ---- 完"]:
+        head = _SECTION.fullmatch(line.strip())
+        if head:
+            section = Section(title.replace("（必填）", ""), hint.strip(),
+                              tuple(f for t in tops for f in by_top.get(t, [])), tuple(t for t in tops if t in LISTS))
+            if section.fields or section.lists:
+                found.append(section)
+            title, hint, tops = head["title"].strip(), head["hint"], []
+            continue
+        entry = _ENTRY.fullmatch(line)
+        if entry and not entry["indent"] and not line.startswith("#"):
+            tops.append(entry["key"].strip())
+    return found
+
 
 def fields() -> list[Field]:
     """The profile's 项目 in the blank's order (a list 项目 once)."""

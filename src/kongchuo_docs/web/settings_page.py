@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError
 from ..profile import load_profile
 from ..profile.load import _read_yaml
-from .app import render
-from .profile_form import LISTS, fields, to_yaml, values_of
+from .app import owner, render
+from .profile_form import LISTS, fields, sections, to_yaml, values_of
 from .security import require_csrf
 from .template_folder import FolderRefused, confined
 
@@ -34,23 +35,43 @@ def profile_path(request: Request) -> Path:
 
 @router.get("/settings", response_class=HTMLResponse)
 def settings_page(request: Request) -> HTMLResponse:
+    """The profile as a form; after a save (POST → redirect → GET) its banner: 已保存, or 未保存 with
+    what she typed and each problem linked to its field."""
     path = profile_path(request)
     values: dict[str, str] = {}
     problems: dict[str, list[str]] = {}
     if path.suffix.lower() == ".xlsx":
-        return render(request, "settings.html", path=path, excel=True, fields=[], values={}, problems={})
+        return render(request, "settings.html", path=path, excel=True, sections=[], values={}, problems={})
+    outcome = request.app.state.refused.pop((owner(request), "settings"), None)
+    if outcome is not None and outcome["problems"]:
+        return _form(request, path, 422, **outcome)
     if path.is_file():
         try:
             values = values_of(_read_yaml(path)[0])
             load_profile(path)
         except InputError as exc:
             problems = _by_field(exc)
-    return render(request, "settings.html", path=path, fields=fields(), lists=LISTS, values=values,
-                  problems=problems)  # fmt: skip
+    saved = {key: value for key, value in (outcome or {}).items() if key != "problems"}  # 已保存 and its 提示
+    return _form(request, path, 200, values=values, problems=problems, **saved)
+
+
+def _form(request: Request, path: Path, status: int, **context: Any) -> HTMLResponse:
+    problems = context.pop("problems", {})
+    summary = [("" if key == "_form" else f"field-{key}",
+                message if key == "_form" or message.startswith(key) else f"{key}：{message}")
+               for key, messages in problems.items() for message in messages]  # fmt: skip
+    return render(request, "settings.html", status_code=status, path=path, sections=sections(),
+                  problems=problems, summary=summary, **context)  # fmt: skip
+
+
+def _shown(request: Request, **outcome: Any) -> RedirectResponse:
+    """Keep a save's outcome for the next GET of the page (shown once) and send the browser there."""
+    request.app.state.refused[(owner(request), "settings")] = outcome
+    return RedirectResponse("/settings", status_code=303)
 
 
 @router.post("/settings", dependencies=[Depends(require_csrf)])
-async def settings_save(request: Request) -> HTMLResponse:
+async def settings_save(request: Request) -> Response:
     path = profile_path(request)
     post = await request.form()
     values = {f.key: str(post.get(f.key, "")).replace("\r\n", "\n") for f in fields()}
@@ -59,8 +80,7 @@ async def settings_save(request: Request) -> HTMLResponse:
     try:
         made = _templates_folder(path, values.get(TEMPLATES_KEY, ""))
     except FolderRefused as exc:
-        return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
-                      values=values, problems={TEMPLATES_KEY: [str(exc)]})  # fmt: skip
+        return _shown(request, values=values, problems={TEMPLATES_KEY: [str(exc)]})
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.saving")  # beside the file: a relative 模板目录 is read from there
     staged.write_text(text, encoding="utf-8")
@@ -70,14 +90,12 @@ async def settings_save(request: Request) -> HTMLResponse:
         staged.unlink(missing_ok=True)
         if made is not None:
             made.rmdir()
-        return render(request, "settings.html", status_code=422, path=path, fields=fields(), lists=LISTS,
-                      values=values, problems=_by_field(exc))  # fmt: skip
+        return _shown(request, values=values, problems=_by_field(exc))
     if path.is_file():
         shutil.copyfile(path, path.with_name(path.name + ".bak"))
     os.replace(staged, path)
     warnings = [f"{p.location.column or ''} {p.message}".strip() for p in profile.warnings]
-    return render(request, "settings.html", path=path, fields=fields(), lists=LISTS, values=values,
-                  problems={}, saved=True, warnings=warnings)  # fmt: skip
+    return _shown(request, problems={}, saved=True, warnings=warnings)
 
 
 def _templates_folder(path: Path, value: str) -> Path | None:

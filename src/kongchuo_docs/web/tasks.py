@@ -13,25 +13,29 @@ import contextlib
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from .. import console
+from ..declare import TASKS as DECLARED
+from ..declare import Run
 from ..errors import InputError, KongchuoError, Problem
+from ..output import MANIFEST_NAME
 from .render import disk_message
 
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]
 RESULT = "result.zip"
 JOB_NICENESS = 10
-NO_PROFILE = "找不到单位设置（单位设置.yaml）：请先在“单位设置”页填写并保存，或运行 kongchuo-docs init。"
-ERROR_WORKBOOK = "名册错误标注.xlsx"
-_STORED = (".pdf", ".docx", ".xlsx", ".zip", ".png")  # already compressed
+NO_PROFILE = "找不到单位设置：请先在“单位设置”页填写并保存。"
+_COMMAND_HINT = re.compile(r"[（(][^（）()]*kongchuo-docs[^（）()]*[）)]"  # （kongchuo-docs doctor 可检查）
+                           r"|[，；]?\s*(?:详见|或运行|可运行|运行)\s*kongchuo-docs[^，。；）)]*")  # ，详见 …
+_STORED = (".pdf", ".docx", ".xlsx", ".png")  # already compressed
 
 
 def run_task(task: str, params: dict[str, Any], folder: str, names: dict[str, str]) -> None:
@@ -42,32 +46,35 @@ def run_task(task: str, params: dict[str, Any], folder: str, names: dict[str, st
     captured = io.StringIO()
     console.err = Console(file=captured, highlight=False, soft_wrap=True, width=200)
     try:
-        status = TASKS[task](root, params, _Progress(root / "progress.json"))
+        status = TASKS.get(task, _declared)(root, params, _Progress(root / "progress.json"))
     except InputError as exc:
         status = {"state": "failed", "problems": exc.problems + exc.warnings}
     except KongchuoError as exc:
-        status = {"state": "failed", "message": rename(str(exc), names)}
+        status = {"state": "failed", "message": page_words(rename(str(exc), names), params.get("task", ""))}
     except Exception as exc:  # the job reports it; the server and the other jobs go on
         message = disk_message(exc) or f"内部错误（{type(exc).__name__}），未写出任何文件。"
         status = {"state": "failed", "message": message}
-    status["problems"] = problem_rows(status.get("problems", []), names)
+    status["problems"] = problem_rows(status.get("problems", []), names, params.get("task", ""))
     status["cpu_seconds"] = round(time.process_time(), 3)  # this job's process (the benchmark's figure)
-    status["log"] = rename(captured.getvalue(), names).splitlines()
+    status["log"] = page_words(rename(captured.getvalue(), names), params.get("task", "")).splitlines()
     write_json(root / "status.json", status)
 
 
-def problem_rows(problems: list[Problem], names: dict[str, str]) -> list[dict[str, Any]]:
-    """Problems as table rows, errors first, each file shown by the name it was uploaded with."""
+def problem_rows(problems: list[Problem], names: dict[str, str], task: str = "") -> list[dict[str, Any]]:
+    """Problems as table rows, errors first, each file shown by the name it was uploaded with; a
+    problem about what a field of the task's page gives (成文日期) names that field."""
+    fields = {o.label: o.name for o in DECLARED[task].options} if task in DECLARED else {}
     rows = []
     for p in sorted(problems, key=lambda p: p.severity != "error"):
         loc = p.location
         rows.append({
+            "field": fields.get(loc.column or "", ""),
             "severity": "错误" if p.severity == "error" else "警告",
             "file": names.get(Path(loc.file).name, Path(loc.file).name),
             "sheet": loc.sheet or "",
             "cell": loc.cell or (f"第{loc.line}行" if loc.line is not None else ""),
             "column": loc.column or "",
-            "message": rename(p.message, names),
+            "message": page_words(rename(p.message, names), task),
             "value": p.value or "",
         })  # fmt: skip
     return rows
@@ -75,8 +82,16 @@ def problem_rows(problems: list[Problem], names: dict[str, str]) -> list[dict[st
 
 def rename(text: str, names: dict[str, str]) -> str:
     for stored, shown in names.items():
-        text = text.replace(stored, shown)
+        if stored != shown:
+            text = text.replace(stored, shown)
     return text
+
+
+def page_words(text: str, task: str) -> str:
+    """`text` as the page says it: a declared task's ``--flag`` named by its field on the page, and
+    no command to run (a clerk at the page has none: 'kongchuo-docs doctor' and the like are cut)."""
+    text = DECLARED[task].door_words(text) if task in DECLARED else text
+    return _COMMAND_HINT.sub("", text)
 
 
 class _Progress:
@@ -102,106 +117,57 @@ def _profile(params: dict[str, Any]) -> Path:
     return Path(params["profile"])
 
 
-def _inputs(root: Path) -> list[Path]:
-    return sorted((root / "in").iterdir())
-
-
-def _letters(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.letters import build_letters_files
-
-    written = build_letters_files(_inputs(root)[0], root / "out", kind=params["kind"], settings_file=_profile(params),
-                                  per_record=bool(params.get("per_record")), on_progress=progress)  # fmt: skip
-    return _finish(root, written)
-
-
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    """Validate a roster only: its problems, its valid rows, and the marked error workbook."""
-    from ..kinds.letters import checked_roster
-    from ..output import OutputSet
-    from ..profile import load_profile
-    from ..writers.error_workbook import write_error_workbook
+    """Validate a roster only (`letters_check`): its problems, its valid rows, the marked error
+    workbook, and once it passes the warnings and the first letter's page."""
+    from .letters_check import check_roster
 
-    profile = load_profile(_profile(params))
-    assert profile is not None
-    _, roster = checked_roster(_inputs(root)[0], profile, params["kind"])
-    status: dict[str, Any] = {"state": "done", "rows": len(roster.students), "invalid": len(roster.invalid_rows)}
-    if roster.problems.errors:
-        with OutputSet(root / "out") as out:
-            write_error_workbook(roster.table, out.reserve(ERROR_WORKBOOK))
-        status["error_workbook"] = ERROR_WORKBOOK
-    status["problems"] = roster.problems.items
+    template = root / "in" / "template"
+    return check_roster(root, next((root / "in" / "roster").iterdir()),
+                        next(template.iterdir()) if template.is_dir() else None, params, _profile(params))
+
+
+def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
+    """A declared task (`declare`): its inputs from ``in/<input>/``, its options read from the form's
+    text exactly as the command line reads them."""
+    task = DECLARED[params["task"]]
+    inputs = {}
+    for i in task.inputs:
+        folder = root / "in" / i.name
+        inputs[i.name] = [folder] if i.folder and folder.is_dir() else sorted(folder.glob("*"))
+    values = task.read_values(params["values"])
+    settings = _profile(params) if task.needs_profile else None
+    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress))
+    status = _finish(root, outcome.written, params)
+    status["problems"] = outcome.warnings
+    status["lines"] = outcome.lines
     return status
 
 
-def _agreements(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.agreement import build_agreement_files
-
-    written, warnings = build_agreement_files(_inputs(root)[0], root / "out", settings=_profile(params))
-    console.problems(warnings)
-    return _finish(root, written)
-
-
-def _self_check(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.self_check import build_self_check_files
-
-    written, found = build_self_check_files(_inputs(root), root / "out", settings=_profile(params))
-    console.problems(found)
-    return _finish(root, written)
-
-
-def _rectification(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.rectification import build_rectification_files
-
-    written, warnings = build_rectification_files(_inputs(root)[0], root / "out", settings=_profile(params))
-    console.problems(warnings)
-    return _finish(root, written)
-
-
-def _compile(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.summary import build_summary_files, outcome_lines
-
-    written, comp = build_summary_files(root / "in", root / "out", settings=_profile(params))
-    for line in outcome_lines(comp):
-        console.info(line)
-    return _finish(root, written)
-
-
-def _register_build(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.register import build_register_files
-
-    return _finish(root, build_register_files(_inputs(root)[0], root / "out"))
-
-
-def _register_merge(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
-    from ..kinds.register import merge_register_files, summary_lines
-
-    written, merged, warnings = merge_register_files(_inputs(root), root / "out", as_of=date.today(),
-                                                     settings=_profile(params))
-    console.problems(warnings)
-    for line in summary_lines(merged):
-        console.info(line)
-    return _finish(root, written)
-
-
-def _finish(root: Path, written: list[str]) -> dict[str, Any]:
-    """Zip ``out/`` (outputs and manifest.json) into the download."""
+def _finish(root: Path, written: list[str], params: dict[str, Any]) -> dict[str, Any]:
+    """Zip ``out/`` into the download: what she asked for, no zip inside the zip (a zip the task
+    wrote, such as the per-child letters, becomes a folder of its files), manifest.json only when
+    she asked for it."""
     out = root / "out"
     with zipfile.ZipFile(root / RESULT, "w") as zf:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            rel = path.relative_to(out).as_posix()
+            if rel == MANIFEST_NAME and not params.get("manifest"):
+                continue
+            if path.suffix.lower() == ".zip":
+                folder = rel.removesuffix(path.suffix)
+                with zipfile.ZipFile(path) as inner:
+                    for info in inner.infolist():
+                        if not info.is_dir():
+                            zf.writestr(f"{folder}/{info.filename}", inner.read(info), compress_type=info.compress_type)
+                continue
             method = zipfile.ZIP_STORED if path.suffix.lower() in _STORED else zipfile.ZIP_DEFLATED
-            zf.write(path, path.relative_to(out).as_posix(), compress_type=method)
-    return {"state": "done", "files": written, "result": RESULT}
+            zf.write(path, rel, compress_type=method)
+    return {"state": "done", "files": [f for f in written if f != MANIFEST_NAME], "result": RESULT}
 
 
 TASKS: dict[str, Callable[[Path, dict[str, Any], _Progress], dict[str, Any]]] = {
-    "letters": _letters,
     "check-roster": _check_roster,
-    "agreements": _agreements,
-    "self-check": _self_check,
-    "rectification": _rectification,
-    "compile": _compile,
-    "register-build": _register_build,
-    "register-merge": _register_merge,
 }
 
 

@@ -44,6 +44,9 @@ def sample_pdf(rel: str, wording: Path, profile_path: Path, target: Path) -> int
                 os.environ[key] = value
 
 
+ENTRY_GRADE = "一年级"
+
+
 def _letter(rel: str, profile: Profile, target: Path) -> int:
     """The letters kind on a one-row roster generated in the profile's places and school year."""
     import pymupdf
@@ -56,7 +59,8 @@ def _letter(rel: str, profile: Profile, target: Path) -> int:
     work = target.parent / "letters"
     roster = work / "名册.xlsx"
     roster.parent.mkdir(parents=True, exist_ok=True)
-    rows = generate_rows(1, seed=SAMPLE_SEED, year=profile.first_year, places=profile_places(profile))
+    grade = ENTRY_GRADE if kind == "入学" else None  # an 入学 letter goes to a child entering school this 学年
+    rows = generate_rows(1, seed=SAMPLE_SEED, year=profile.first_year, places=profile_places(profile), grade=grade)
     write_sample_roster(roster, rows, year=profile.first_year)
     with OutputSet(work / "out") as out:
         write_letters(out, roster, profile, kind=kind, progress=False)

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..wording import WORDING_FILES, annotated, check_folder
-from .app import render
+from .app import owner, render
 from .bounded import bounded
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
 from .render import RenderPool
@@ -79,6 +79,10 @@ def templates_list(request: Request) -> HTMLResponse:
 @router.get("/templates/{index}", response_class=HTMLResponse)
 def template_edit(request: Request, index: int) -> HTMLResponse:
     rel, label = _file(index)
+    shown = request.app.state.refused.pop((owner(request), f"template-{index}"), None)
+    if shown is not None:  # after a POST (redirect → GET): its outcome, once
+        status, page = shown
+        return render(request, "template_edit.html", status_code=status, **page)
     folder = templates_folder(request)
     own = _own(folder, rel) if folder is not None else None
     text = own.read_text(encoding="utf-8") if own is not None and own.is_file() else annotated(rel, label)
@@ -104,23 +108,29 @@ async def template_save(request: Request, index: int) -> Response:
     except KongchuoError as exc:
         problems = [str(exc)]
     if problems:
-        return render(request, "template_edit.html", status_code=422, problems=problems, **page)
+        return _back(request, 422, problems=problems, **page)
     if str(post.get("action")) == "preview":
         try:
             preview = await _preview(request, rel, text, folder)
         except InputError as exc:
-            return render(request, "template_edit.html", status_code=422, problems=[str(p) for p in exc.problems],
-                          **page)  # fmt: skip
+            return _back(request, 422, problems=[str(p) for p in exc.problems], **page)
         except KongchuoError as exc:
-            return render(request, "template_edit.html", status_code=422, problems=[str(exc)], **page)
-        return render(request, "template_edit.html", problems=[], preview=preview, **page)
+            return _back(request, 422, problems=[str(exc)], **page)
+        return _back(request, 200, problems=[], preview=preview, **page)
     assert folder is not None
     target = _own(folder, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = target.with_name(f".{target.name}.saving")
     staged.write_text(text, encoding="utf-8")
     os.replace(staged, target)
-    return render(request, "template_edit.html", problems=[], saved=True, **{**page, "own": True})
+    return _back(request, 200, problems=[], saved=True, **{**page, "own": True})
+
+
+def _back(request: Request, status: int, **page: object) -> RedirectResponse:
+    """Keep the page a POST made (problems, preview, 已保存) for the next GET and send the browser
+    there: Back and reload never resubmit."""
+    request.app.state.refused[(owner(request), f"template-{page['index']}")] = (status, page)
+    return RedirectResponse(f"/templates/{page['index']}", status_code=303)
 
 
 def _problems(rel: str, text: str) -> list[str]:

@@ -46,3 +46,26 @@
   });
   refresh();
 })();
+
+// 写通知: a warning before leaving the page with changes not yet sent (检查, 预览 and the downloads
+// keep the form for the session; typing alone does not).
+(function () {
+  "use strict";
+  var form = document.getElementById("notice-form");
+  if (!form) return;
+  var changed = false;
+  form.addEventListener("input", function () { changed = true; });
+  form.addEventListener("submit", function () { changed = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (!changed) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
+
+// A refused form: the red summary at the top takes the focus, so it is read first.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();
