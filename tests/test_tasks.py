@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
-from web_helpers import CLUES, FINDINGS, csrf_of, fill, wait_for_job
+from web_helpers import CLUES, FINDINGS, csrf_of, fill, sample_profile, wait_for_job
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.declare import TASKS, Task
@@ -64,7 +64,7 @@ def test_every_declared_task_is_in_the_navigation(web_client):
 @pytest.fixture(scope="module")
 def blank_forms(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("forms") / "空白表"
-    build_forms(folder)
+    build_forms(folder, first_year=sample_profile().first_year)
     return folder
 
 

@@ -201,11 +201,11 @@ def _upload_and_run(browser, server: str, task: str, files: dict[str, Path], **t
 
 
 def test_rectification_from_the_blank_form_asks_for_its_date_on_the_page(server, browser, tmp_path):
-    from web_helpers import FINDINGS, fill
+    from web_helpers import FINDINGS, fill, sample_profile
 
     from kongchuo_docs.kinds.forms import build_forms
 
-    build_forms(tmp_path / "空白表")
+    build_forms(tmp_path / "空白表", first_year=sample_profile().first_year)
     filled = fill(tmp_path / "空白表" / "检查发现问题.xlsx", FINDINGS, tmp_path / "检查发现问题.xlsx")
     _upload_and_run(browser, server, "rectification", {"findings": filled})
     text = browser.find_element(By.ID, "job").text
@@ -219,11 +219,11 @@ def test_rectification_from_the_blank_form_asks_for_its_date_on_the_page(server,
 def test_register_build_from_the_blank_form_runs_with_the_date_the_page_shows(server, browser, tmp_path):
     from datetime import date
 
-    from web_helpers import CLUES, fill
+    from web_helpers import CLUES, fill, sample_profile
 
     from kongchuo_docs.kinds.forms import build_forms
 
-    build_forms(tmp_path / "空白表")
+    build_forms(tmp_path / "空白表", first_year=sample_profile().first_year)
     filled = fill(tmp_path / "空白表" / "问题线索登记.xlsx", CLUES, tmp_path / "线索.xlsx")
     browser.get(f"{server}/batch/register-build")
     assert browser.find_element(By.NAME, "date").get_attribute("value") == date.today().isoformat()
