@@ -260,19 +260,24 @@ def _natural(text: str) -> tuple:
 
 def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
     """The fallback fonts the students' fields need; a character no font has is an error at its
-    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row."""
+    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row.
+    Coverage is looked up once per distinct character of the roster; only the cells holding a
+    character the body face lacks are then located (for the report)."""
+    values = [(student, attr, value) for student in data.students for attr in ROSTER_FIELDS
+              if isinstance(value := getattr(student, attr), str)]  # fmt: skip
+    lacking = set(fontset.missing_chars("".join({c for _, _, v in values for c in v}), BODY))
+    if not lacking:
+        return []
     problems = Problems()
     fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
     unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
-    for student in data.students:
-        for attr in ROSTER_FIELDS:
-            value = getattr(student, attr)
-            if not isinstance(value, str):
-                continue
-            found = Problems()
-            fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
-            problems.items += found.items
-            unprintable[student.row] += [(attr, p.message) for p in found.errors]
+    for student, attr, value in values:
+        if lacking.isdisjoint(value):
+            continue
+        found = Problems()
+        fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
+        problems.items += found.items
+        unprintable[student.row] += [(attr, p.message) for p in found.errors]
     if problems.errors and not skip_invalid:
         raise InputError(problems.items)
     rows = {row.number: row for row in data.table.rows}
