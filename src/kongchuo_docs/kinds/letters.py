@@ -17,6 +17,7 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import re
 import time
@@ -35,9 +36,9 @@ from ..filenames import UniqueNames
 from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
-from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, run_unit
+from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, lay_out_letters, run_unit
+from ..letters.layout import BODY, SLIP_TITLE, TITLE
 from ..letters.pdf_fonts import FontPack, build_font_pack
-from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
 from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
@@ -189,19 +190,27 @@ def write_letters(
             rels.append(rel)
     _warn_kept_outputs(out, label_dir, rels)
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
-                         console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
+                         console.err.is_terminal if progress is None else progress, clock, on_progress,
+                         on_laid=lambda spilled: warn_spilled(spilled, kind, settings)))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
     results = [_convert(units[i - 1], u) if u.fmt == "docx-pdf" else next(rendered) for i, u in enumerate(units)]
     clock.lap("docx-pdf")
-    spilled = sum(r.spilled for r in results)
-    if spilled:
-        slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
-        console.warn(f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
-                     f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
     return results
+
+
+def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
+    """What to tell before generating when `spilled` letters' tear-off slip goes to the next side."""
+    slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
+    return (f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
+            f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
+
+
+def warn_spilled(spilled: int, kind: str, settings: LetterSettings) -> None:
+    if spilled:
+        console.warn(spilled_message(spilled, kind, settings))
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSettings, Roster]:
@@ -347,12 +356,49 @@ class _Clock:
 
 
 def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock,
-         on_progress: ProgressHook | None = None) -> list[UnitResult]:
-    """Run the units, format by format (pdf, docx, zip: one timed phase each), in `jobs` processes
-    when > 1, largest school first; results in the units' order."""
+         on_progress: ProgressHook | None = None, on_laid: Callable[[int], None] | None = None) -> list[UnitResult]:
+    """Lay out every school's letters (when the PDF is ours: `config.fonts`) and tell `on_laid` how
+    many letters' slip goes to the next side; then run the units, format by format (pdf, docx, zip:
+    one timed phase each), in `jobs` processes when > 1, largest school first; results in the units' order."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:
         hook(unit.title, 0, len(unit.letters))
+    # "spawn": workers start clean, never inheriting a lock held by a thread (the progress bar) at fork.
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
+    engines = Engines(config) if pool is None else None
+    try:
+        if config.fonts is not None:
+            units, spilled = _lay_out(units, pool, engines)
+            clock.lap("layout")
+            if on_laid is not None:
+                on_laid(spilled)
+        return _write(units, pool, engines, progress, clock, hook)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None) -> tuple[list[Unit], int]:
+    """The units with their schools' letters laid out (each school once, largest first), and the
+    number of letters whose tear-off slip goes to the next side."""
+    schools = sorted({id(u.letters): u.letters for u in units}.values(), key=len, reverse=True)
+    if pool is not None:
+        laid = list(pool.map(lay_out_letters, schools))
+    else:
+        assert engines is not None
+        laid = [engines.lay_out(letters) for letters in schools]
+    by_school = {id(letters): done for letters, done in zip(schools, laid, strict=True)}
+    spilled = sum(letter.spilled for done in laid for letter in done)
+    return [dataclasses.replace(u, letters=by_school[id(u.letters)]) for u in units], spilled
+
+
+def _write(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None, progress: bool,
+           clock: _Clock, hook: ProgressHook) -> list[UnitResult]:
     advance: Callable[[int], None] = lambda n: None  # noqa: E731
     bar = None
     if progress:
@@ -364,10 +410,6 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
     found: dict[int, UnitResult] = {}
-    # "spawn": workers start clean, never inheriting a lock held by a thread (the progress bar) at fork.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
-    engines = Engines(config) if pool is None else None
     try:
         for fmt in ("pdf", "docx", "zip"):
             batch = sorted((i for i, u in enumerate(units) if u.fmt == fmt), key=lambda i: -len(units[i].letters))
@@ -385,13 +427,7 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                     hook(done.title, len(done.letters), len(done.letters))
             if batch:
                 clock.lap(fmt)
-    except BaseException:
-        if pool is not None:
-            _stop_workers(pool)
-        raise
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         if bar is not None:
             bar.stop()
     return [found[i] for i in range(len(units))]

@@ -92,6 +92,8 @@ def autospace_gaps(text: str) -> list[int]:
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     """Natural width of a line in pt, automatic spaces included."""
+    if not autospace_pt:
+        return measure(text)
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 
 
