@@ -37,7 +37,7 @@ from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import EngineConfig, Engines, Unit, UnitResult, init_engines, lay_out_letters, run_unit
-from ..letters.layout import BODY, SLIP_TITLE, TITLE
+from ..letters.layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, load_spec
@@ -172,10 +172,7 @@ def write_letters(
     units: list[Unit] = []
     rels: list[str] = []
     stems = UniqueNames()
-    for index, (group, students) in enumerate(groups.items(), start=1):
-        letters = [
-            {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
-        ]
+    for group, letters in group_letters(groups).items():
         stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
         planned = [("docx", f"{stem}.docx", title)]
@@ -231,6 +228,25 @@ def checked_roster(roster: Path, profile: Profile, kind: str) -> tuple[LetterSet
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
     return settings, read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
+
+
+def group_letters(groups: dict[str, list[Student]]) -> dict[str, list[dict[str, str]]]:
+    """Each group's letters as merge fields: the student's, and 序号/编号 in the group's order."""
+    return {
+        group: [{**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)]
+        for index, (group, students) in enumerate(groups.items(), start=1)
+    }
+
+
+def count_spilled(settings: LetterSettings, data: Roster, kind: str) -> int:
+    """How many letters of a checked roster would have their tear-off slip on the next side: the
+    web page's 校验 tells it before anything is generated (the command tells it as its first step)."""
+    spec = load_spec(kind)
+    groups = group_students(data.students, spec.group_by, SORT_KEYS[str(settings["排序"])], str(settings["班内排序"]))
+    layout = LetterLayout(spec, _font_pack(spec, settings, data.students, resolve_fonts(), []))
+    context = settings.context()
+    letters = [letter for group in group_letters(groups).values() for letter in group]
+    return sum(layout.lay_out(letter, context).spilled for letter in letters)
 
 
 def group_students(

@@ -57,11 +57,12 @@ def units(text: str) -> list[str]:
     raw = _UNBREAKABLE.findall(text)
     merged: list[str] = []
     pending_open = ""
+    no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
     for piece in raw:
-        if piece and all(c in gbt9704.NO_LINE_END for c in piece):
+        if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
             pending_open += piece
             continue
-        if merged and not pending_open and piece[0] in gbt9704.NO_LINE_START:
+        if merged and not pending_open and piece[0] in no_start:
             merged[-1] += piece
             continue
         merged.append(pending_open + piece)

@@ -25,7 +25,7 @@ import jinja2
 from .. import gbt9704 as g
 from .. import sandbox
 from ..errors import InputError
-from ..layout.text import break_lines, justifiable
+from ..layout.text import break_lines, justifiable, line_width
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
 from .pdf_file import HEIGHT, WIDTH, Blank, CutLine, FillLine, Line, TableCell, TableRow, TextLine
@@ -111,6 +111,9 @@ class LetterLayout:
         self._parts = len(sources)
         self._whole = env.from_string(_SEPARATOR.join(s.removesuffix("\n") for s in sources))
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
+        # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
+        self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
+        self._broken = lru_cache(maxsize=1 << 12)(self._break)
 
     # -- texts
     def _texts(self, fields: Mapping[str, object]) -> list[str]:
@@ -146,19 +149,21 @@ class LetterLayout:
     # -- layout
     def _break(self, text: str, role: str, size: float, width: float, first: float, spacing: float) -> Breaks:
         """Lines of a justified paragraph, each with whether justification would spread it past
-        `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged)."""
-        measure = self.measure(role, size, spacing)
-        lines = break_lines(text, width, measure, first)
+        `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged). Widths count the space Word and LibreOffice
+        add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them."""
+        measure, autospace = self.measure(role, size, spacing), g.AUTOSPACE_EM * size
+        lines = break_lines(text, width, measure, first, autospace)
         last = len(lines) - 1
         return tuple(
-            (line, i < last and not justifiable(line, (first if i == 0 else 0.0) + measure(line), width, size))
+            (line, i < last and not justifiable(
+                line, (first if i == 0 else 0.0) + line_width(line, measure, autospace), width, size))
             for i, line in enumerate(lines)
-        )
+        )  # fmt: skip
 
     def _paragraph(
         self, text: str, role: str, size: float, pitch: float, *, align: str, first_indent_em: float = 0.0,
         right_indent_em: float = 0.0, spacing: float = 0.0, breaks: Breaks | None = None,
-    ) -> list[Line]:  # fmt: skip
+    ) -> tuple[Line, ...]:  # fmt: skip
         measure = self.measure(role, size, spacing)
         first = first_indent_em * size
         width = WIDTH - right_indent_em * size
@@ -179,7 +184,7 @@ class LetterLayout:
             else:
                 x = indent
             out.append(TextLine(line, role, size, x, line_spacing, pitch))
-        return out
+        return tuple(out)
 
     def _block_lines(self, item: _Compiled, texts: list[str], breaks: dict[int, Breaks]) -> list[Line]:
         block, form = item.block, item.form
@@ -193,32 +198,32 @@ class LetterLayout:
         spacing = 0.0 if item.slip else g.BODY_LETTER_SPACING_PT
         if block.type == "title":
             if item.slip and not form:
-                return self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+                return self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [
-                *self._paragraph(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
+                *self._laid(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
                 *[Blank(pitch)] * g.RECIPIENT_BLANK_LINES_BELOW_TITLE,
             ]
         if block.type == "number":
-            return self._paragraph(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
+            return self._laid(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
         if block.type in _SHARED_TYPES:
             indent = g.BODY_INDENT_CHARS if block.type == "paragraph" else 0
-            lines = self._break(texts[0], BODY, size, WIDTH, indent * size, spacing)
+            lines = self._broken(texts[0], BODY, size, WIDTH, indent * size, spacing)
             if not item.slip:
                 breaks[item.index] = lines
-            return self._paragraph(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
+            return self._laid(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
                                    first_indent_em=indent, breaks=lines)  # fmt: skip
         if block.type == "signature":
             issuer_indent, date_indent = seal_signature_indents(texts[0], texts[1])
             body = g.BODY_SIZE_PT
             return [
                 *[Blank(pitch)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE,
-                *self._paragraph(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
+                *self._laid(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
                                  spacing=spacing),
-                *self._paragraph(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
+                *self._laid(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            first, *rest = self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+            first, *rest = self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [CutLine(first, line_pitch), *rest]  # type: ignore[arg-type]
         if block.type == "table":
             min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch

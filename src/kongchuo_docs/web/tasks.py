@@ -114,15 +114,18 @@ def _letters(root: Path, params: dict[str, Any], progress: _Progress) -> dict[st
 
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     """Validate a roster only: its problems, its valid rows, and the marked error workbook."""
-    from ..kinds.letters import checked_roster
+    from ..kinds.letters import checked_roster, count_spilled, spilled_message
     from ..output import OutputSet
     from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
 
     profile = load_profile(_profile(params))
     assert profile is not None
-    _, roster = checked_roster(_inputs(root)[0], profile, params["kind"])
+    settings, roster = checked_roster(_inputs(root)[0], profile, params["kind"])
     status: dict[str, Any] = {"state": "done", "rows": len(roster.students), "invalid": len(roster.invalid_rows)}
+    if not roster.problems.errors and roster.students:  # told before 生成: slips that go to the next side
+        status["spilled"] = count_spilled(settings, roster, params["kind"])
+        status["spilled_message"] = spilled_message(status["spilled"], params["kind"], settings)
     if roster.problems.errors:
         with OutputSet(root / "out") as out:
             write_error_workbook(roster.table, out.reserve(ERROR_WORKBOOK))
