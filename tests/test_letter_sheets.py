@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
+from kongchuo_docs.kinds.letters import checked_roster, count_spilled
 from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.resources import sample_path
@@ -104,3 +105,26 @@ def test_pdf_and_docx_break_every_body_line_at_the_same_characters(tmp_path: Pat
     assert any(re.search(r"\d{17}[\dX]", line) for line in ours)  # an ID number, digits among Chinese
     assert sum(len(line) >= 27 for line in ours) > 5  # full (justified) lines are compared, not only short ones
     assert theirs == ours
+
+
+def test_web_check_tells_how_many_slips_go_to_the_next_side_before_generating(web_client, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from web_helpers import check_roster, wait_for_job
+
+    roster = tmp_path / "名册.xlsx"
+    letters = _roster(roster, 30, seed=7)
+    for name, repeat in (("短.xlsx", 1), ("长.xlsx", 2)):
+        workbook = load_workbook(roster)
+        sheet = workbook.create_sheet("设置")  # the clerk's own 所需材料: 16 (长) leave no room for most 回执
+        sheet.append(["所需材料", "、".join(MATERIALS * repeat)])
+        workbook.save(tmp_path / name)
+        spilled = count_spilled(*checked_roster(tmp_path / name, SAMPLE, "入学"), "入学")
+        assert (spilled > letters // 3) if repeat == 2 else spilled == 0
+        response = check_roster(web_client, name, (tmp_path / name).read_bytes())
+        assert wait_for_job(web_client, response.url.path)["state"] == "done"
+        page = web_client.get(response.url.path).text
+        assert f"校验通过：{letters} 名学生" in page
+        if spilled:
+            assert f'id="check-spilled">{spilled} 封通知书的回执被挤到第 2 页' in page
+        else:
+            assert "check-spilled" not in page
