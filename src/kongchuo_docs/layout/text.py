@@ -28,6 +28,7 @@ Measure = Callable[[str], float]
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
 _UNBREAKABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.", re.S)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
+_LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
 
 
 @lru_cache(maxsize=4096)
@@ -93,7 +94,7 @@ def autospace_gaps(text: str) -> list[int]:
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     """Natural width of a line in pt, automatic spaces included."""
-    if not autospace_pt:
+    if not autospace_pt or text.isascii() or not _LATIN_CHAR.search(text):  # no Chinese–Latin boundary
         return measure(text)
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 

@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fontTools.ttLib import TTFont
 
@@ -55,8 +55,19 @@ class FontPack:
     glyphs: dict[str, dict[str, Glyph]]  # official role name → char → glyph
     em_centre: float  # height of the ideographic em box centre above the baseline, in em (body face)
 
+    _hex: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict, compare=False, repr=False)
+
     def glyph(self, role: str, char: str) -> Glyph:
         return self.glyphs[role].get(char) or self.glyphs[role]["\ufffd"]
+
+    def hex_codes(self, role: str) -> dict[str, tuple[int, str]]:
+        """Per character of `role` drawn so far: (font index, its code as 4 hex digits for a content stream)."""
+        return self._hex.setdefault(role, {})
+
+    def hex_code(self, role: str, char: str) -> tuple[int, str]:
+        glyph = self.glyph(role, char)
+        self.hex_codes(role)[char] = found = (glyph.font, f"{glyph.code:04X}")
+        return found
 
     def advance_em(self, role: str, text: str) -> float:
         return sum(self.glyph(role, c).advance for c in text)
