@@ -62,3 +62,42 @@ def test_an_empty_report_time_prints_no_time(tmp_path: Path) -> None:
     date = f"{SAMPLE.first_year}年8月31日"
     assert f"请您于{date}带孩子到" in text and f"请您于{date}带孩子到" in docx
     assert "8:00" not in text and "8:00" not in docx
+
+
+def _classes_roster(path: Path, classes: list[str]) -> tuple[Path, str]:
+    """Rows of one grade whose 班级 are `classes` ("{}" standing for that grade), and the grade."""
+    generated = [r for r in generate_rows(200, seed=5, year=SAMPLE.first_year) if r.defect is None]
+    grades = [r.values["年级"] for r in generated]
+    grade = max(set(grades), key=grades.count)
+    rows = [r for r in generated if r.values["年级"] == grade][: len(classes)]
+    for row, name in zip(rows, classes, strict=True):
+        row.values["班级"] = name.format(grade)
+    write_sample_roster(path, rows, year=SAMPLE.first_year)
+    return path, grade
+
+
+def test_a_class_holding_its_grade_is_not_doubled(tmp_path: Path) -> None:
+    roster, grade = _classes_roster(tmp_path / "名册.xlsx", ["{}（1）班", "2班"])
+    profile = write_profile(tmp_path, {"双面打印": "否"})
+    args = ["letters", str(roster), "-o", str(tmp_path / "out"), "--kind", "劝返", "--settings", str(profile)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = ""
+    for pdf in (tmp_path / "out").rglob("*.pdf"):
+        with pymupdf.open(pdf) as doc:
+            text += re.sub(r"\s+", "", "".join(page.get_text() for page in doc))
+    assert f"系我校{grade}（1）班学生" in text and f"系我校{grade}2班学生" in text
+    assert grade * 2 not in text
+
+
+def test_a_class_of_another_grade_is_a_roster_error_at_its_cell(tmp_path: Path) -> None:
+    from kongchuo_docs.readers.roster import GRADES, read_roster
+
+    path, grade = _classes_roster(tmp_path / "名册.xlsx", ["{}（1）班", "{}（2）班"])
+    other = next(g for g in GRADES if g != grade)
+    workbook_path, _ = _classes_roster(tmp_path / "名册2.xlsx", ["{}（1）班", other + "（2）班"])
+    valid = read_roster(path)
+    assert not valid.problems.errors
+    (problem,) = read_roster(workbook_path).problems.errors
+    assert problem.location.cell == valid.students[1].cells["class_name"] and problem.location.column == "班级"
+    assert problem.message == f"班级写的是{other}，与年级“{grade}”不符"
