@@ -409,8 +409,10 @@ def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engin
         assert engines is not None
         laid = [engines.lay_out(letters) for letters in schools]
     by_school = {id(letters): done for letters, done in zip(schools, laid, strict=True)}
+    for_docx = {key: [letter.for_docx() for letter in done] for key, done in by_school.items()}
     spilled = sum(letter.spilled for done in laid for letter in done)
-    return [dataclasses.replace(u, letters=by_school[id(u.letters)]) for u in units], spilled
+    return [dataclasses.replace(u, letters=(by_school if u.fmt == "pdf" else for_docx)[id(u.letters)])
+            for u in units], spilled  # fmt: skip
 
 
 def _write(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None, progress: bool,
