@@ -4,9 +4,10 @@ Recipe: settings (defaults ← 单位设置 profile ← 设置 sheet), their dat
 compiled and its fields checked (before anything is read or rendered) → roster read and validated
 against the ages of the settings' 学年 (any invalid row stops the run,
 unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
-→ glyphs checked for every name (生僻字 fall back to another font, reported) → letters grouped by
-school (责令: by township, the issuer) and sorted by class or village → one work unit per output
-file, run in ``--jobs`` processes.
+→ glyphs checked once per distinct character of the roster (生僻字 fall back to another font, reported)
+→ letters grouped by school (责令: by township, the issuer) and sorted by class or village → every
+letter laid out once (`letters.layout`), the letters whose 回执 goes to the next side told first →
+one work unit per output file, run in ``--jobs`` processes.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令); with ``--skip-invalid`` and bad rows
