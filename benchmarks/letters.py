@@ -65,9 +65,11 @@ def write_bench_profile(folder: Path) -> Path:
 class TreeRss:
     """Samples the memory of this process and its children every `interval` seconds (psutil): `peak` is
     the largest sum of RSS (counts pages shared after fork once per process), `peak_pss` the largest sum
-    of PSS (shared pages split between the processes: the memory the tree really uses)."""
+    of PSS (shared pages split between the processes: the memory the tree really uses). Reading a process's
+PSS parses its smaps: sampled more often, the sampler itself took a visible share of the 2 cores and
+of this process's interpreter lock (the layout phase, which unpickles every letter here, doubled)."""
 
-    def __init__(self, interval: float = 0.05):
+    def __init__(self, interval: float = 0.5):
         self.interval = interval
         self.peak = 0
         self.peak_pss = 0
