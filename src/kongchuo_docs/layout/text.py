@@ -84,6 +84,12 @@ def script(ch: str) -> str:
     return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
 
 
+def _script_change(before: str, after: str) -> bool:
+    """Whether Chinese meets Latin letters or digits between `before` and `after` (an automatic space)."""
+    a, b = script(before), script(after)
+    return bool(a and b and a != b)
+
+
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
     return [
@@ -132,7 +138,7 @@ def break_lines(
         w = widths.get(unit)
         if w is None:
             w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if current and autospace_pt and {script(current[-1]), script(unit[0])} == {"latin", "cjk"}:
+        if current and autospace_pt and _script_change(current[-1], unit[0]):
             w += autospace_pt
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit

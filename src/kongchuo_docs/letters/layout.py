@@ -74,6 +74,18 @@ class LaidLetter:
         return dataclasses.replace(self, body=(), slip=())
 
 
+class _CharWidths(dict[str, float]):
+    """Advance in pt of each character of a role at a size with letter spacing, looked up once."""
+
+    def __init__(self, fonts: FontPack, role: str, size: float, spacing: float):
+        super().__init__()
+        self.fonts, self.role, self.size, self.spacing = fonts, role, size, spacing
+
+    def __missing__(self, char: str) -> float:
+        self[char] = width = self.fonts.glyph(self.role, char).advance * self.size + self.spacing
+        return width
+
+
 def last_page_used(lines: tuple[Line, ...] | list[Line]) -> tuple[int, float]:
     """(pages, pt used on the last page) when `lines` flow from the 版心 top over pages."""
     pages, used = 1, 0.0
@@ -141,12 +153,11 @@ class LetterLayout:
         """Advance width in pt of a text in `role` at `size` with letter `spacing`, memoised per string."""
         key = (role, size, spacing)
         if key not in self._measures:
-            glyphs = self.fonts.glyphs[role]
-            fallback = glyphs["\ufffd"]
+            advance = _CharWidths(self.fonts, role, size, spacing).__getitem__
 
             @lru_cache(maxsize=1 << 15)
             def measure(text: str) -> float:
-                return sum((glyphs.get(c) or fallback).advance * size + spacing for c in text)
+                return sum(map(advance, text))
 
             self._measures[key] = measure
         return self._measures[key]
