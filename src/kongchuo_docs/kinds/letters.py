@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from operator import attrgetter
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
@@ -289,17 +290,15 @@ def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fa
     cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row.
     Coverage is looked up once per distinct character of the roster; only the cells holding a
     character the body face lacks are then located (for the report)."""
-    values = [(student, attr, value) for student in data.students for attr in ROSTER_FIELDS
-              if isinstance(value := getattr(student, attr), str)]  # fmt: skip
-    lacking = set(fontset.missing_chars("".join({c for _, _, v in values for c in v}), BODY))
+    lacking = set(fontset.missing_chars("".join(roster_chars(data.students)), BODY))
     if not lacking:
         return []
     problems = Problems()
     fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
     unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
+    values = [(student, attr, value) for student in data.students for attr in ROSTER_FIELDS
+              if isinstance(value := getattr(student, attr), str) and not lacking.isdisjoint(value)]  # fmt: skip
     for student, attr, value in values:
-        if lacking.isdisjoint(value):
-            continue
         found = Problems()
         fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
         problems.items += found.items
@@ -316,15 +315,19 @@ def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fa
     return [f for s in data.students for f in fallbacks[s.row]]
 
 
+def roster_chars(students: list[Student]) -> set[str]:
+    """Every distinct character of the students' text fields (dates and numbers print only digits and 年月日)."""
+    values = attrgetter(*ROSTER_FIELDS)
+    return set("".join(v for student in students for v in values(student) if isinstance(v, str)))
+
+
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
                fallbacks: list[Fallback]) -> FontPack:
     """Check every character of the settings has a glyph, subset the fonts once for `students`
     (whose glyphs `_check_glyphs` checked, giving `fallbacks`)."""
     problems = Problems()
-    body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
+    body_chars = set("0123456789X-年月日号：") | roster_chars(students)  # numbers, dates; the fill's colon
     fallbacks = list(fallbacks)
-    for student in students:
-        body_chars.update("".join(student_fields(student).values()))
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
         body_chars.update(text)
