@@ -100,7 +100,7 @@ def autospace_gaps(text: str) -> list[int]:
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     """Natural width of a line in pt, automatic spaces included."""
-    if not autospace_pt or text.isascii() or not _LATIN_CHAR.search(text):  # no Chinese–Latin boundary
+    if not autospace_pt or len(text) < 2 or text.isascii() or not _LATIN_CHAR.search(text):  # no boundary
         return measure(text)
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 
@@ -111,7 +111,10 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
     Word and LibreOffice never spread the inside of a Latin word or number ("2019"): those
     positions are not gaps."""
     text = text.rstrip()
-    gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
+    if _LATIN_CHAR.search(text):
+        gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
+    else:  # no Latin word or number: every position between two characters is a gap
+        gaps = len(text) - 1
     if gaps < 1:
         return False
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
