@@ -20,7 +20,7 @@ from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds.letters import ERROR_WORKBOOK, build_letters_files
 from kongchuo_docs.letters.jobs import per_record_name
-from kongchuo_docs.letters.pdf_merge import BODY
+from kongchuo_docs.letters.layout import BODY
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import read_roster

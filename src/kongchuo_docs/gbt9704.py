@@ -225,9 +225,17 @@ NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕�
 NO_LINE_END: Final = frozenset("（《“‘「『【〔([")
 
 # ---------------------------------------------------------------- mail-merged letters [practice]
-# 入学/劝返/责令 notices: A4, 公文 margins and grid; a 回执/送达回证 slip under a dashed cut line.
-LETTER_SLIP_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] slip text 4号 仿宋, slip title 4号 黑体
-LETTER_SLIP_LINE_PITCH_PT: Final = 20.0  # [practice] exact pitch of slip lines: the slip fits under a 1-page letter
+# 入学/劝返/责令 notices: A4, 公文 margins, 3号 仿宋; a 回执 slip under a dashed cut line, or a 送达回证 form.
+# A letter is not a 公文: its lines need not sit on the 22-line grid. On that grid (28.95 pt) a 入学通知书
+# with 咨询电话 and 8 所需材料 runs to 20 lines and its 回执 no longer fits on the same side; one sheet per
+# child is the point of a tear-off slip (thousands are printed per school), so the letters set their own pitch.
+LETTER_LINE_PITCH_PT: Final = 24.0  # [practice] 3号 at 1.5 × its size: 21 body lines + clearance + 回执 fit 225 mm
+LETTER_LINE_PITCH_TWIPS: Final = round(LETTER_LINE_PITCH_PT * TWIPS_PER_PT)
+LETTER_TEAR_OFF_SIZE_PT: Final = SIZE_PT["小四"]  # [practice] 回执 under the cut line: its sentence on one line
+LETTER_TEAR_OFF_LINE_PITCH_PT: Final = 18.0  # [practice] exact pitch of the 回执's lines (1.5 × 小四)
+LETTER_FILL_LINE_PITCH_PT: Final = 28.0  # [practice] a write-in line (签名、电话、日期): ≈ 10 mm to write by hand
+LETTER_SLIP_SIZE_PT: Final = SIZE_PT["四号"]  # [practice] own-page 送达回证 form text 4号 仿宋 (title 4号 黑体)
+LETTER_SLIP_LINE_PITCH_PT: Final = 20.0  # [practice] exact pitch of the form's lines
 LETTER_CUT_DASH_PT: Final = 4.0  # [practice] dash length of the cut line
 LETTER_CUT_DASH_GAP_PT: Final = 3.0  # [practice] gap between dashes
 LETTER_RULE_PT: Final = 0.5  # [practice] thickness of the cut line and of the write-in underlines

@@ -4,9 +4,10 @@ Recipe: settings (defaults ← 单位设置 profile ← 设置 sheet), their dat
 compiled and its fields checked (before anything is read or rendered) → roster read and validated
 against the ages of the settings' 学年 (any invalid row stops the run,
 unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
-→ glyphs checked for every name (生僻字 fall back to another font, reported) → letters grouped by
-school (责令: by township, the issuer) and sorted by class or village → one work unit per output
-file, run in ``--jobs`` processes.
+→ glyphs checked once per distinct character of the roster (生僻字 fall back to another font, reported)
+→ letters grouped by school (责令: by township, the issuer) and sorted by class or village → every
+letter laid out once (`letters.layout`), the letters whose 回执 goes to the next side told first →
+one work unit per output file, run in ``--jobs`` processes.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令), with ``--ofd`` ``<文种>/<学校>.ofd`` (made
@@ -18,12 +19,14 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from operator import attrgetter
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
@@ -43,11 +46,12 @@ from ..letters.jobs import (
     Unit,
     UnitResult,
     init_engines,
+    lay_out_letters,
     run_unit,
     started_workers,
 )
+from ..letters.layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from ..letters.pdf_fonts import FontPack, build_font_pack
-from ..letters.pdf_merge import BODY, SLIP_TITLE, TITLE
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, environment, load_spec
 from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
@@ -202,10 +206,7 @@ def write_letters(
     rels: list[str] = []
     ofd_plans: list[tuple[int, str]] = []  # (index of the school's PDF unit, OFD path)
     stems = UniqueNames()
-    for index, (group, students) in enumerate(groups.items(), start=1):
-        letters = [
-            {**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)
-        ]
+    for group, letters in group_letters(groups).items():
         stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
         issuer = _issuer(spec, {**config.settings, **letters[0]})
@@ -222,16 +223,12 @@ def write_letters(
         if ofd and not pdf_from_docx:
             ofd_plans.append((len(units) - len(planned), f"{stem}.ofd"))
     rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
-                         console.err.is_terminal if progress is None else progress, clock, on_progress))  # fmt: skip
+                         console.err.is_terminal if progress is None else progress, clock, on_progress,
+                         on_laid=lambda spilled: warn_spilled(spilled, kind, settings)))  # fmt: skip
     # A docx-pdf unit directly follows its school's docx unit, which is written by now.
     results = [_convert(units[i - 1], u, config.archive.part) if u.fmt == "docx-pdf" else next(rendered)
                for i, u in enumerate(units)]
     clock.lap("docx-pdf")
-    spilled = sum(r.spilled for r in results)
-    if spilled:
-        slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
-        console.warn(f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
-                     f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
     for rel, unit, result in zip(rels, units, results, strict=True):
         out.record(rel, kind="letters", title=unit.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
@@ -275,6 +272,18 @@ def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
     government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
     date = settings["成文日期"]
     return OfdMeta(pdf.title, pdf.issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
+
+
+def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
+    """What to tell before generating when `spilled` letters' tear-off slip goes to the next side."""
+    slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
+    return (f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
+            f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
+
+
+def warn_spilled(spilled: int, kind: str, settings: LetterSettings) -> None:
+    if spilled:
+        console.warn(spilled_message(spilled, kind, settings))
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str,
@@ -323,6 +332,25 @@ def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, iss
     return result, len(data.students), fontset
 
 
+def group_letters(groups: dict[str, list[Student]]) -> dict[str, list[dict[str, str]]]:
+    """Each group's letters as merge fields: the student's, and 序号/编号 in the group's order."""
+    return {
+        group: [{**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)]
+        for index, (group, students) in enumerate(groups.items(), start=1)
+    }
+
+
+def count_spilled(settings: LetterSettings, data: Roster, kind: str) -> int:
+    """How many letters of a checked roster would have their tear-off slip on the next side: the
+    web page's 校验 tells it before anything is generated (the command tells it as its first step)."""
+    spec = load_spec(kind)
+    groups = group_students(data.students, spec.group_by, SORT_KEYS[str(settings["排序"])], str(settings["班内排序"]))
+    layout = LetterLayout(spec, _font_pack(spec, settings, data.students, resolve_fonts(), []))
+    context = settings.context()
+    letters = [letter for group in group_letters(groups).values() for letter in group]
+    return sum(layout.lay_out(letter, context).spilled for letter in letters)
+
+
 def group_students(
     students: Iterable[Student], group_by: str, order: Sequence[str], within: str = "名册"
 ) -> dict[str, list[Student]]:
@@ -359,19 +387,22 @@ def _natural(text: str) -> tuple:
 
 def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
     """The fallback fonts the students' fields need; a character no font has is an error at its
-    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row."""
+    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row.
+    Coverage is looked up once per distinct character of the roster; only the cells holding a
+    character the body face lacks are then located (for the report)."""
+    lacking = set(fontset.missing_chars("".join(roster_chars(data.students)), BODY))
+    if not lacking:
+        return []
     problems = Problems()
     fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
     unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
-    for student in data.students:
-        for attr in ROSTER_FIELDS:
-            value = getattr(student, attr)
-            if not isinstance(value, str):
-                continue
-            found = Problems()
-            fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
-            problems.items += found.items
-            unprintable[student.row] += [(attr, p.message) for p in found.errors]
+    values = [(student, attr, value) for student in data.students for attr in ROSTER_FIELDS
+              if isinstance(value := getattr(student, attr), str) and not lacking.isdisjoint(value)]  # fmt: skip
+    for student, attr, value in values:
+        found = Problems()
+        fallbacks[student.row] += fontset.check_text(value, BODY, student.location(attr), found)
+        problems.items += found.items
+        unprintable[student.row] += [(attr, p.message) for p in found.errors]
     if problems.errors and not skip_invalid:
         raise InputError(problems.items)
     rows = {row.number: row for row in data.table.rows}
@@ -384,15 +415,19 @@ def _check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fa
     return [f for s in data.students for f in fallbacks[s.row]]
 
 
+def roster_chars(students: list[Student]) -> set[str]:
+    """Every distinct character of the students' text fields (dates and numbers print only digits and 年月日)."""
+    values = attrgetter(*ROSTER_FIELDS)
+    return set("".join(v for student in students for v in values(student) if isinstance(v, str)))
+
+
 def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
                fallbacks: list[Fallback]) -> FontPack:
     """Check every character of the settings has a glyph, subset the fonts once for `students`
     (whose glyphs `_check_glyphs` checked, giving `fallbacks`)."""
     problems = Problems()
-    body_chars: set[str] = set("0123456789-号：")  # digits of numbers and dates; the fill labels' colon
+    body_chars = set("0123456789X-年月日号：") | roster_chars(students)  # numbers, dates; the fill's colon
     fallbacks = list(fallbacks)
-    for student in students:
-        body_chars.update("".join(student_fields(student).values()))
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
         body_chars.update(text)
@@ -442,12 +477,50 @@ class _Clock:
 
 
 def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock,
-         on_progress: ProgressHook | None = None) -> list[UnitResult]:
-    """Run the units, format by format (pdf, docx, zip: one timed phase each), in `jobs` processes
-    when > 1, largest school first; results in the units' order."""
+         on_progress: ProgressHook | None = None, on_laid: Callable[[int], None] | None = None) -> list[UnitResult]:
+    """Lay out every school's letters (when the PDF is ours: `config.fonts`) and tell `on_laid` how
+    many letters' slip goes to the next side; then run the units, format by format (pdf, docx, zip:
+    one timed phase each), in `jobs` processes when > 1, largest school first; results in the units' order."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:
         hook(unit.title, 0, len(unit.letters))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
+                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
+    engines = Engines(config) if pool is None else None
+    try:
+        if config.fonts is not None:
+            units, spilled = _lay_out(units, pool, engines)
+            clock.lap("layout")
+            if on_laid is not None:
+                on_laid(spilled)
+        return _write(units, pool, engines, progress, clock, hook)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None) -> tuple[list[Unit], int]:
+    """The units with their schools' letters laid out (each school once, largest first), and the
+    number of letters whose tear-off slip goes to the next side."""
+    schools = sorted({id(u.letters): u.letters for u in units}.values(), key=len, reverse=True)
+    if pool is not None:
+        laid = list(pool.map(lay_out_letters, schools))
+    else:
+        assert engines is not None
+        laid = [engines.lay_out(letters) for letters in schools]
+    by_school = {id(letters): done for letters, done in zip(schools, laid, strict=True)}
+    for_docx = {key: [letter.for_docx() for letter in done] for key, done in by_school.items()}
+    spilled = sum(letter.spilled for done in laid for letter in done)
+    return [dataclasses.replace(u, letters=(by_school if u.fmt == "pdf" else for_docx)[id(u.letters)])
+            for u in units], spilled  # fmt: skip
+
+
+def _write(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None, progress: bool,
+           clock: _Clock, hook: ProgressHook) -> list[UnitResult]:
     advance: Callable[[int], None] = lambda n: None  # noqa: E731
     bar = None
     if progress:
@@ -459,9 +532,6 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
     found: dict[int, UnitResult] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
-                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
-    engines = Engines(config) if pool is None else None
     try:
         for fmt in ("pdf", "docx", "zip"):
             batch = sorted((i for i, u in enumerate(units) if u.fmt == fmt), key=lambda i: -len(units[i].letters))
@@ -479,13 +549,7 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
                     hook(done.title, len(done.letters), len(done.letters))
             if batch:
                 clock.lap(fmt)
-    except BaseException:
-        if pool is not None:
-            _stop_workers(pool)
-        raise
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         if bar is not None:
             bar.stop()
     return [found[i] for i in range(len(units))]

@@ -33,6 +33,7 @@ _UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]
                           re.S)
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
+_LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
 
 
 @lru_cache(maxsize=4096)
@@ -62,11 +63,12 @@ def units(text: str) -> list[str]:
     raw = _UNBREAKABLE.findall(text)
     merged: list[str] = []
     pending_open = ""
+    no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
     for piece in raw:
-        if piece and all(c in gbt9704.NO_LINE_END for c in piece):
+        if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
             pending_open += piece
             continue
-        if merged and not pending_open and piece[0] in gbt9704.NO_LINE_START:
+        if merged and not pending_open and piece[0] in no_start:
             merged[-1] += piece
             continue
         merged.append(pending_open + piece)
@@ -94,6 +96,12 @@ def script(ch: str) -> str:
     return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
 
 
+def _script_change(before: str, after: str) -> bool:
+    """Whether Chinese meets Latin letters or digits between `before` and `after` (an automatic space)."""
+    a, b = script(before), script(after)
+    return bool(a and b and a != b)
+
+
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
     return [
@@ -104,6 +112,8 @@ def autospace_gaps(text: str) -> list[int]:
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
     """Natural width of a line in pt, automatic spaces included."""
+    if not autospace_pt or len(text) < 2 or text.isascii() or not _LATIN_CHAR.search(text):  # no boundary
+        return measure(text)
     return measure(text) + autospace_pt * len(autospace_gaps(text))
 
 
@@ -113,7 +123,10 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
     Word and LibreOffice never spread the inside of a Latin word or number ("2019"): those
     positions are not gaps."""
     text = text.rstrip()
-    gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
+    if _LATIN_CHAR.search(text):
+        gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
+    else:  # no Latin word or number: every position between two characters is a gap
+        gaps = len(text) - 1
     if gaps < 1:
         return False
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
@@ -140,7 +153,7 @@ def break_lines(
         w = widths.get(unit)
         if w is None:
             w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if current and autospace_pt and {script(current[-1]), script(unit[0])} == {"latin", "cjk"}:
+        if current and autospace_pt and _script_change(current[-1], unit[0]):
             w += autospace_pt
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit

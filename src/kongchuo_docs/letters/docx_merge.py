@@ -31,10 +31,10 @@ from markupsafe import Markup
 
 from .. import gbt9704, sandbox
 from ..errors import Location, Problems
-from ..layout.text import body_measure, break_lines, justifiable, line_width
 from ..writers.docx_clean import clean_package
 from . import spec as spec_mod
-from .docx_template import FORM_BREAK, RAGGED_FILTER, SIGNATURE_GLOBAL, package_parts
+from .docx_template import FORM_BREAK, LINES_FIELD, SIGNATURE_GLOBAL, package_parts
+from .layout import LaidLetter
 
 DOCUMENT_PART = "word/document.xml"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -129,32 +129,29 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
 
 
 def template_environment() -> jinja2.Environment:
-    """The sandbox with XML escaping, the one extra global the default template calls and the filter
-    that keeps its body lines from being spread (`ragged_breaks`)."""
-    env = spec_mod.environment(autoescape=True, extra_globals={SIGNATURE_GLOBAL: seal_indents_twips})
-    env.filters[RAGGED_FILTER] = ragged_breaks
-    return env
+    """The sandbox with XML escaping and the one extra global the default template calls."""
+    return spec_mod.environment(autoescape=True, extra_globals={SIGNATURE_GLOBAL: seal_indents_twips})
 
 
 _LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_RAGGED_BREAK = ('</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="LetterBody"/></w:pPr>'
+                 '<w:r><w:t xml:space="preserve">')  # fmt: skip
 
 
-def ragged_breaks(xml_text: str, indent_chars: int) -> Markup:
-    """The XML-escaped text of a 3号 body paragraph with a line break (``w:br``) after each line
-    that justification would spread by more than half a character per gap — the settings'
-    ``w:doNotExpandShiftReturn`` leaves such a line ragged in Word and LibreOffice. Lines are
-    broken as the letters' PDF breaks them (`layout.text`), on the 版心 width, pt."""
-    text = html.unescape(str(xml_text))
-    measure, autospace = body_measure(), gbt9704.AUTOSPACE_EM * gbt9704.BODY_SIZE_PT
-    width, first = gbt9704.TYPE_AREA_WIDTH_PT, indent_chars * gbt9704.BODY_CHAR_PITCH_PT
-    lines = break_lines(text, width, measure, first, autospace)
-    out = []
-    for i, line in enumerate(lines):
-        indent = first if i == 0 else 0.0
-        natural = indent + line_width(line, measure, autospace)
-        ragged = i < len(lines) - 1 and not justifiable(line, natural, width, gbt9704.BODY_SIZE_PT)
-        out.append(html.escape(line, quote=False) + (_LINE_BREAK if ragged else ""))
-    return Markup("".join(out))
+def laid_fields(letter: LaidLetter) -> dict[str, object]:
+    """The default template's `LINES_FIELD` for `letter`: each body paragraph's lines as the layout
+    broke them. A justified line ends in a line break (``w:br``: Word and LibreOffice spread such a
+    line to the full width, as the PDF does); a ragged line ends its paragraph (a paragraph's last line
+    is never spread) and the rest continues in a paragraph of the same style without indent."""
+    laid = {}
+    for index, lines in letter.breaks.items():
+        out = []
+        for i, (line, ragged) in enumerate(lines):
+            out.append(html.escape(line, quote=False))
+            if i < len(lines) - 1:
+                out.append(_RAGGED_BREAK if ragged else _LINE_BREAK)
+        laid[index] = Markup("".join(out))
+    return {LINES_FIELD: laid}
 
 
 def _split(document: str, label: str) -> tuple[str, str, str, str]:

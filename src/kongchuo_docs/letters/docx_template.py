@@ -2,12 +2,14 @@
 
 The result is an ordinary docxtpl-style template — a DOCX package whose ``word/document.xml``
 carries Jinja placeholders (``{{ 姓名 }}``) and ``{% if %}`` around optional paragraphs — so the
-merge engine treats it exactly like a clerk's own template. Layout follows GB/T 9704: A4, 公文
-margins, 3号 仿宋 on the 28.95 pt grid; the slip under the cut line in 4号 (``gbt9704`` [practice]),
-right after the letter (LibreOffice ignores a bottom-aligned frame, so unlike the PDF the DOCX does
-not pin the slip to the bottom of the 版心). An own-page slip (送达回证 form) follows a `FORM_BREAK`
-paragraph, which the merge turns into a section break (`docx_merge`): the form starts a new page, or in
-duplex a new sheet, exactly as the next letter would.
+merge engine treats it like a clerk's own template, with one exception: the lines of the body
+paragraphs come laid out (`LINES_FIELD`, filled by `docx_merge.laid_fields` from `layout.LaidLetter`),
+so Word and LibreOffice break them where the PDF does. Layout: A4, 公文 margins, 3号 仿宋 at the letters'
+own pitch (`gbt9704.LETTER_LINE_PITCH_PT`); the 回执 under the cut line in 小四, an own-page 送达回证 form
+in 4号 (``gbt9704`` [practice]), right after the letter (LibreOffice ignores a bottom-aligned frame,
+so unlike the PDF the DOCX does not pin the slip to the bottom of the 版心). An own-page slip
+(送达回证 form) follows a `FORM_BREAK` paragraph, which the merge turns into a section break
+(`docx_merge`): the form starts a new page, or in duplex a new sheet, exactly as the next letter would.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _JINJA_TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
 
 SIGNATURE_GLOBAL = "seal_indents_twips"
-RAGGED_FILTER = "ragged_breaks"  # docx_merge.ragged_breaks: a line break where a line would be spread
 """Jinja global the generated template calls: (issuer, date) → (issuer, date) right indents in twips."""
+LINES_FIELD = "排版"
+"""Merge field of the default template: block index → the XML of that body paragraph's laid-out lines."""
 FORM_BREAK = '<w:p><w:pPr><w:pStyle w:val="LetterFormBreak"/></w:pPr></w:p>'
 """Marker paragraph before an own-page form; `docx_merge` replaces it with a section break."""
 
 BODY_HALF_PT = round(g.BODY_SIZE_PT * 2)
 TITLE_HALF_PT = round(g.TITLE_SIZE_PT * 2)
-SLIP_HALF_PT = round(g.LETTER_SLIP_SIZE_PT * 2)
 BODY_CHAR_TWIPS = g.pt_to_twips(g.BODY_SIZE_PT)
-SLIP_CHAR_TWIPS = g.pt_to_twips(g.LETTER_SLIP_SIZE_PT)
+SLIP_STYLES = {False: ("LetterSlip", g.LETTER_TEAR_OFF_SIZE_PT, g.LETTER_TEAR_OFF_LINE_PITCH_PT),
+               True: ("LetterForm", g.LETTER_SLIP_SIZE_PT, g.LETTER_SLIP_LINE_PITCH_PT)}  # fmt: skip
+"""Slip text style by `form`: (style id, size pt, exact line pitch pt) — tear-off 回执 or own-page form."""
 TYPE_AREA_TWIPS = g.mm_to_twips(g.TYPE_AREA_WIDTH_MM)
 
 
@@ -48,11 +52,13 @@ def _run(text_source: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{jinja_text(text_source)}</w:t></w:r>'
 
 
-def _body_run(text_source: str, indent_chars: int) -> str:
-    """A 3号 body run whose lines are never spread past half a character per gap: the filled text
-    gets a line break before a unit (a 身份证号) that would leave its line too short to justify."""
-    return (f'<w:r><w:t xml:space="preserve">{{% filter {RAGGED_FILTER}({indent_chars}) %}}'
-            f'{jinja_text(text_source)}{{% endfilter %}}</w:t></w:r>')
+def _laid_run(index: int) -> str:
+    """A 3号 body run holding the laid-out lines of block `index` (`docx_merge.laid_fields`)."""
+    return f'<w:r><w:t xml:space="preserve">{{{{ {LINES_FIELD}[{index}] }}}}</w:t></w:r>'
+
+
+def _char_twips(form: bool) -> int:
+    return g.pt_to_twips(SLIP_STYLES[form][1])
 
 
 def _para(style: str, runs: str, extra_ppr: str = "", *, keep_next: bool = False) -> str:
@@ -64,31 +70,36 @@ def _blank(style: str = "LetterBody") -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'
 
 
-def _fill(labels: list[str], keep_next: bool) -> str:
-    """Write-in fields: each label followed by an underscore-leader tab, the line split evenly."""
+def _fill(labels: list[str], keep_next: bool, form: bool) -> str:
+    """Write-in fields: each label followed by an underscore-leader tab, the line split evenly; a
+    tear-off slip's write-in line is `LETTER_FILL_LINE_PITCH_PT` high (room to write by hand)."""
     n = len(labels)
-    gap = g.LETTER_FILL_GAP_CHARS * SLIP_CHAR_TWIPS
+    gap = g.LETTER_FILL_GAP_CHARS * _char_twips(form)
     stops = [TYPE_AREA_TWIPS * (i + 1) // n - (gap if i < n - 1 else 0) for i in range(n)]
     tabs = "".join(f'<w:tab w:val="left" w:leader="underscore" w:pos="{pos}"/>' for pos in stops)
     runs = []
     for i, label in enumerate(labels):
         lead = "　" * g.LETTER_FILL_GAP_CHARS if i else ""
         runs.append(_run(f"{lead}{label}：") + "<w:r><w:tab/></w:r>")
-    return _para("LetterSlip", "".join(runs), f"<w:tabs>{tabs}</w:tabs>", keep_next=keep_next)
+    pitch = "" if form else _exact(g.LETTER_FILL_LINE_PITCH_PT)
+    return _para(SLIP_STYLES[form][0], "".join(runs), f"<w:tabs>{tabs}</w:tabs>{pitch}", keep_next=keep_next)
+
+
+def _exact(pitch_pt: float) -> str:
+    return f'<w:spacing w:before="0" w:after="0" w:line="{g.pt_to_twips(pitch_pt)}" w:lineRule="exact"/>'
 
 
 def _table(block: Block, keep_next: bool, form: bool) -> str:
     """A bordered label/value table (送达回证): a 4-column grid of label, value, label, value; a 2-cell
     row's value spans three columns. Rows never split and stay with the cut line (or title) above them;
     in an own-page `form` each row is at least two 3号 lines high, room to sign."""
-    label_w = round(g.LETTER_SLIP_TABLE_LABEL_CHARS * SLIP_CHAR_TWIPS)
+    style, _, pitch = SLIP_STYLES[form]
+    label_w = round(g.LETTER_SLIP_TABLE_LABEL_CHARS * _char_twips(form))
     value_w = (TYPE_AREA_TWIPS - 2 * label_w) // 2
     border = f'w:val="single" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="0" w:color="000000"'
     edges = "".join(f"<w:{e} {border}/>" for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    pad = round(g.LETTER_SLIP_TABLE_PAD_CHARS * SLIP_CHAR_TWIPS)
-    height = g.LETTER_FORM_TABLE_ROW_TWIPS if form else round(
-        g.LETTER_SLIP_TABLE_ROW_LINES * g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)
-    )
+    pad = round(g.LETTER_SLIP_TABLE_PAD_CHARS * _char_twips(form))
+    height = g.LETTER_FORM_TABLE_ROW_TWIPS if form else round(g.LETTER_SLIP_TABLE_ROW_LINES * g.pt_to_twips(pitch))
     rows = []
     for r, row in enumerate(block.rows):
         keep = keep_next or r < len(block.rows) - 1
@@ -100,7 +111,7 @@ def _table(block: Block, keep_next: bool, form: bool) -> str:
             ppr = ("<w:keepNext/>" if keep else "") + ('<w:jc w:val="center"/>' if label else "")
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="LetterSlip"/>{ppr}</w:pPr>{_run(text)}</w:p></w:tc>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ppr}</w:pPr>{_run(text)}</w:p></w:tc>'
             )
         rows.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/></w:trPr>'
                     f"{''.join(cells)}</w:tr>")  # fmt: skip
@@ -126,10 +137,10 @@ def _signature(block: Block) -> str:
     )  # fmt: skip
 
 
-def _block_xml(block: Block, slip: bool, keep_next: bool = False, form: bool = False) -> str:
-    """A block's paragraphs; `keep_next` keeps a slip block on the page of the next one (slip whole);
-    `form`: the block belongs to an own-page form (title set like the letter's, tall table rows)."""
-    text_style = "LetterSlip" if slip else "LetterBody"
+def _block_xml(block: Block, index: int, slip: bool, keep_next: bool = False, form: bool = False) -> str:
+    """Block `index`'s paragraphs; `keep_next` keeps a slip block on the page of the next one (slip
+    whole); `form`: the block belongs to an own-page form (title set like the letter's, tall rows)."""
+    text_style = SLIP_STYLES[form][0] if slip else "LetterBody"
     opts = {"keep_next": keep_next}
     if block.type == "title":
         xml = _para("LetterSlipTitle", _run(block.text), **opts) if slip and not form else (
@@ -139,10 +150,9 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False, form: bool = F
     elif block.type == "number":
         xml = _para(text_style, _run(block.text), '<w:jc w:val="right"/>', **opts)
     elif block.type == "line":
-        xml = _para(text_style, _run(block.text) if slip else _body_run(block.text, 0), **opts)
+        xml = _para(text_style, _run(block.text) if slip else _laid_run(index), **opts)
     elif block.type == "paragraph":
-        run = _run(block.text) if slip else _body_run(block.text, g.BODY_INDENT_CHARS)
-        xml = _para(text_style + "Indent", run, **opts)
+        xml = _para(text_style + "Indent", _run(block.text) if slip else _laid_run(index), **opts)
     elif block.type == "signature":
         xml = _signature(block)
     elif block.type == "cut":
@@ -150,7 +160,7 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False, form: bool = F
     elif block.type == "table":
         xml = _table(block, keep_next, form)
     else:  # fill
-        xml = _fill(block.labels, keep_next)
+        xml = _fill(block.labels, keep_next, form)
     if block.placement == "own-page":
         xml = FORM_BREAK + xml
     return f"{{% if {block.when} %}}{xml}{{% endif %}}" if block.when else xml
@@ -158,17 +168,18 @@ def _block_xml(block: Block, slip: bool, keep_next: bool = False, form: bool = F
 
 def document_xml(spec: LetterSpec) -> str:
     """``word/document.xml`` of the default template: one letter, Jinja placeholders, A4 公文 page."""
-    body = "".join(_block_xml(b, slip=False) for b in spec.blocks)
-    last = len(spec.slip) - 1
+    body = "".join(_block_xml(b, i, slip=False) for i, b in enumerate(spec.blocks))
+    last, first = len(spec.slip) - 1, len(spec.blocks)
     body += "".join(
-        _block_xml(b, slip=True, keep_next=i < last, form=spec.in_form(i)) for i, b in enumerate(spec.slip)
+        _block_xml(b, first + i, slip=True, keep_next=i < last, form=spec.in_form(i))
+        for i, b in enumerate(spec.slip)
     )
     sect = (
         f'<w:sectPr><w:pgSz w:w="{g.mm_to_twips(g.PAPER_WIDTH_MM)}" w:h="{g.mm_to_twips(g.PAPER_HEIGHT_MM)}"/>'
         f'<w:pgMar w:top="{g.mm_to_twips(g.MARGIN_TOP_MM)}" w:right="{g.mm_to_twips(g.MARGIN_RIGHT_MM)}" '
         f'w:bottom="{g.mm_to_twips(g.MARGIN_BOTTOM_MM)}" w:left="{g.mm_to_twips(g.MARGIN_LEFT_MM)}" '
         'w:header="851" w:footer="992" w:gutter="0"/>'
-        f'<w:docGrid w:type="lines" w:linePitch="{g.LINE_PITCH_TWIPS}"/></w:sectPr>'
+        f'<w:docGrid w:type="lines" w:linePitch="{g.LETTER_LINE_PITCH_TWIPS}"/></w:sectPr>'
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -189,43 +200,42 @@ def _style(style_id: str, based_on: str | None, ppr: str, rpr: str) -> str:
 
 
 def styles_xml() -> str:
-    """Paragraph styles of the letters: body on the exact 28.95 pt grid, title, slip, cut line."""
-    exact = f'<w:spacing w:before="0" w:after="0" w:line="{g.LINE_PITCH_TWIPS}" w:lineRule="exact"/>'
-    slip_exact = (
-        f'<w:spacing w:before="0" w:after="0" w:line="{g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)}" '
-        'w:lineRule="exact"/>'
-    )
+    """Paragraph styles of the letters: body at the letters' exact pitch (no widow control and no
+    automatic Chinese–Latin spacing, so Word and LibreOffice keep the laid-out lines), title, the
+    tear-off 回执 (`LetterSlip`…), the own-page form (`LetterForm`…), cut line."""
+    exact = _exact(g.LETTER_LINE_PITCH_PT)
     body_rpr = (
         f'{_rfonts(g.FONT_FANGSONG)}<w:spacing w:val="{g.BODY_CHAR_SPACING_TWIPS}"/>'
         f'<w:sz w:val="{BODY_HALF_PT}"/><w:szCs w:val="{BODY_HALF_PT}"/>'
     )
-    slip_size = f'<w:sz w:val="{SLIP_HALF_PT}"/><w:szCs w:val="{SLIP_HALF_PT}"/>'
-    slip_rpr = f"{_rfonts(g.FONT_FANGSONG)}{slip_size}"
     keep = "<w:keepLines/>"
-    cut_clear = (  # the cut line at least LETTER_CUT_CLEARANCE_LINES below the date (and the seal on it)
-        f'<w:spacing w:before="{g.LETTER_CUT_CLEARANCE_TWIPS}" w:after="0" '
-        f'w:line="{g.pt_to_twips(g.LETTER_SLIP_LINE_PITCH_PT)}" w:lineRule="exact"/>'
-    )
-    cut_border = (
-        f'<w:pBdr><w:top w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/></w:pBdr>'
-    )
     indent = (
         f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{g.BODY_INDENT_CHARS * BODY_CHAR_TWIPS}"/>'
     )
-    slip_indent = (
-        f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{g.BODY_INDENT_CHARS * SLIP_CHAR_TWIPS}"/>'
-    )
+    body_ppr = ('<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+                '<w:snapToGrid w:val="0"/>')
     styles = [
-        _style("LetterBody", None, f'<w:snapToGrid w:val="0"/>{exact}<w:jc w:val="both"/>', body_rpr),
+        _style("LetterBody", None, f'{body_ppr}{exact}<w:jc w:val="both"/>', body_rpr),
         _style("LetterBodyIndent", "LetterBody", indent, ""),
         _style("LetterTitle", "LetterBody", '<w:jc w:val="center"/>',
                f'{_rfonts(g.FONT_XIAOBIAOSONG)}<w:sz w:val="{TITLE_HALF_PT}"/><w:szCs w:val="{TITLE_HALF_PT}"/>'),
-        _style("LetterCut", "LetterSlip", f'{keep}{cut_border}{cut_clear}<w:jc w:val="center"/>',
-               f"{_rfonts(g.FONT_HEITI)}{slip_size}"),
-        _style("LetterSlip", "LetterBody", f"{keep}{slip_exact}", slip_rpr),
-        _style("LetterSlipIndent", "LetterSlip", slip_indent, ""),
-        _style("LetterSlipTitle", "LetterSlip", '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),
     ]  # fmt: skip
+    for form, (style, size, pitch) in SLIP_STYLES.items():
+        half = round(size * 2)
+        size_rpr = f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+        first = g.BODY_INDENT_CHARS * _char_twips(form)
+        styles += [
+            _style(style, "LetterBody", f"{keep}{_exact(pitch)}", f"{_rfonts(g.FONT_FANGSONG)}{size_rpr}"),
+            _style(f"{style}Indent", style,
+                   f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{first}"/>', ""),
+            _style(f"{style}Title", style, '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),
+        ]  # fmt: skip
+    cut_ppr = (  # the cut line at least LETTER_CUT_CLEARANCE_LINES below the date (and the seal on it)
+        f'{keep}<w:pBdr><w:top w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/>'
+        f'</w:pBdr><w:spacing w:before="{g.LETTER_CUT_CLEARANCE_TWIPS}" w:after="0" '
+        f'w:line="{g.pt_to_twips(g.LETTER_TEAR_OFF_LINE_PITCH_PT)}" w:lineRule="exact"/><w:jc w:val="center"/>'
+    )
+    styles.append(_style("LetterCut", "LetterSlip", cut_ppr, f"{_rfonts(g.FONT_HEITI)}"))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{body_rpr}'
@@ -268,7 +278,7 @@ def package_parts(spec: LetterSpec) -> list[tuple[str, bytes]]:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="{BODY_CHAR_TWIPS * 2}"/>'
         '<w:characterSpacingControl w:val="compressPunctuation"/>'
-        '<w:compat><w:doNotExpandShiftReturn/>'
+        '<w:compat>'
         '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
         'w:val="15"/></w:compat></w:settings>'
     )

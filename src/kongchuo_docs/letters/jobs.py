@@ -1,8 +1,10 @@
 """The work units of a letters run — one school's merged PDF, merged DOCX or per-child zip — and the
 per-process engine they share, so ``--jobs N`` can spread them over processes.
 
-Each process compiles the engines once (`init_engines`); a unit gets the school's merge fields,
-renders them one letter at a time straight into its output file and returns only counts.
+Each process compiles the engines once (`init_engines`). First every school's letters are laid out
+(`lay_out_letters`: texts filled, lines broken, the slip's fit decided — once per letter); then a
+unit gets the school's laid-out letters (with a clerk's Word template: their merge fields), writes
+them one at a time straight into its output file and returns only counts.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from .docx_merge import (
     CompiledDocx,
     compile_default,
     compile_word_template,
+    laid_fields,
     single_letter_bytes,
     write_merged,
 )
+from .layout import LaidLetter, LetterLayout
 from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
@@ -52,12 +56,13 @@ class EngineConfig:
 
 @dataclass(frozen=True)
 class Unit:
-    """One output file: `fmt` is pdf, docx or zip; `letters` are the students' merge fields."""
+    """One output file: `fmt` is pdf, docx or zip; `letters` are the laid-out letters, or (with a
+    clerk's Word template, no layout) the students' merge fields."""
 
     fmt: str
     target: Path
     title: str
-    letters: Sequence[Mapping[str, object]]
+    letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]
     issuer: str = ""  # the school (township) issuing the letters: the PDF's creator
 
 
@@ -80,18 +85,26 @@ class Engines:
             self.docx: CompiledDocx = compile_word_template(config.word_template, known, duplex=config.duplex)
         else:
             self.docx = compile_default(config.spec, known, duplex=config.duplex)
-        self.pdf = CompiledPdf(config.spec, config.fonts, duplex=config.duplex) if config.fonts else None
+        self.layout = LetterLayout(config.spec, config.fonts) if config.fonts else None
+        self.pdf = CompiledPdf(config.fonts, duplex=config.duplex) if config.fonts else None
 
-    def fields(self, letter: Mapping[str, object]) -> dict[str, object]:
+    def fields(self, letter: LaidLetter | Mapping[str, object]) -> dict[str, object]:
+        """The DOCX merge fields of `letter`: the settings, its own fields and (laid out) its lines."""
+        if isinstance(letter, LaidLetter):
+            return {**self.settings, **letter.fields, **laid_fields(letter)}
         return {**self.settings, **letter}
 
+    def lay_out(self, letters: Sequence[Mapping[str, object]]) -> list[LaidLetter]:
+        assert self.layout is not None
+        return [self.layout.lay_out(letter, self.settings) for letter in letters]
+
     def run(self, unit: Unit) -> UnitResult:
-        merged = (self.fields(letter) for letter in unit.letters)
         if unit.fmt == "pdf":
             assert self.pdf is not None
             info = DocumentInfo(unit.title, unit.issuer, self.created, self.archive)
-            count, pages, spilled = self.pdf.write(merged, unit.target, info=info)
+            count, pages, spilled = self.pdf.write(unit.letters, unit.target, info=info)  # type: ignore[arg-type]
             return UnitResult(unit.target, count, pages, spilled)
+        merged = (self.fields(letter) for letter in unit.letters)
         if unit.fmt == "docx":
             return UnitResult(unit.target, write_merged(self.docx, merged, unit.target), None)
         return UnitResult(unit.target, self._per_record_zip(merged, unit.target), None)
@@ -181,5 +194,11 @@ whose processes ignore Ctrl+C."""
 def run_unit(unit: Unit) -> UnitResult:
     assert _ENGINES is not None, "init_engines must run first"
     return _ENGINES.run(unit)
+
+
+def lay_out_letters(letters: Sequence[Mapping[str, object]]) -> list[LaidLetter]:
+    """One school's letters laid out, in this process's engines."""
+    assert _ENGINES is not None, "init_engines must run first"
+    return _ENGINES.lay_out(letters)
 
 

@@ -126,18 +126,20 @@ class PageContent:
         parts = [f"BT {line.spacing:.3f} Tc 1 0 0 1 {LEFT + line.x:.2f} {self._baseline(line, top):.2f} Tm"]
         current = -1
         run: list[str] = []
+        codes = self.fonts.hex_codes(line.role)
         for char in line.text:
-            glyph = self.fonts.glyph(line.role, char)
-            if glyph.font != current:
+            font, code = codes.get(char) or self.fonts.hex_code(line.role, char)
+            if font != current:
                 if run:
                     parts.append(f"<{''.join(run)}> Tj")
                     run = []
-                parts.append(f"/F{glyph.font} {line.size:g} Tf")
-                current = glyph.font
-                self.used_fonts.add(glyph.font)
-            run.append(f"{glyph.code:04X}")
+                parts.append(f"/F{font} {line.size:g} Tf")
+                current = font
+                self.used_fonts.add(font)
+            run.append(code)
         parts.append(f"<{''.join(run)}> Tj ET")
         self.ops.append(" ".join(parts))
+
 
 
 class PdfWriter:

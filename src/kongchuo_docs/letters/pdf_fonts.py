@@ -5,18 +5,18 @@ first fallback face of `fonts.FontSet.chain` that has it (生僻字 in names). T
 in the page content does not depend on the subset: for a CID-keyed CFF font (Noto CJK) it is the
 character's CID, for a TrueType font (仿宋_GB2312, LXGW WenKai) the glyph id, kept by subsetting
 with ``retain_gids``. So pages can be written while the letters stream by, and the fonts — subset
-once per run by fontTools to every character the run can print — are appended at the end of each
+once per run by HarfBuzz to every character the run can print — are appended at the end of each
 file. Widths are in PDF units (1/1000 em), rounded as the PDF stores them, so layout and viewer agree.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..errors import EnvironmentProblem
@@ -55,8 +55,19 @@ class FontPack:
     glyphs: dict[str, dict[str, Glyph]]  # official role name → char → glyph
     em_centre: float  # height of the ideographic em box centre above the baseline, in em (body face)
 
+    _hex: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict, compare=False, repr=False)
+
     def glyph(self, role: str, char: str) -> Glyph:
         return self.glyphs[role].get(char) or self.glyphs[role]["\ufffd"]
+
+    def hex_codes(self, role: str) -> dict[str, tuple[int, str]]:
+        """Per character of `role` drawn so far: (font index, its code as 4 hex digits for a content stream)."""
+        return self._hex.setdefault(role, {})
+
+    def hex_code(self, role: str, char: str) -> tuple[int, str]:
+        glyph = self.glyph(role, char)
+        self.hex_codes(role)[char] = found = (glyph.font, f"{glyph.code:04X}")
+        return found
 
     def advance_em(self, role: str, text: str) -> float:
         return sum(self.glyph(role, c).advance for c in text)
@@ -106,17 +117,23 @@ def _em_centre(face: FontFace) -> float:
 
 
 def _embed(face: FontFace, chars: set[str]) -> tuple[EmbeddedFont, dict[str, int]]:
-    font = TTFont(str(face.path), fontNumber=face.index)
-    cff = "CFF " in font
-    if not cff and "glyf" not in font:
+    """Subset `face` to `chars` with HarfBuzz, then read codes and metrics from the small subset."""
+    from ..harfbuzz import SUBSET_NOTDEF_OUTLINE, SUBSET_RETAIN_GIDS, subset_font
+
+    source = _load(face)
+    cff = "CFF " in source
+    if not cff and "glyf" not in source:
         raise EnvironmentProblem(f"字体 {face.path} 的格式（CFF2 或无轮廓）不能嵌入 PDF，请换用其他字体")
+    flags = SUBSET_NOTDEF_OUTLINE | (0 if cff else SUBSET_RETAIN_GIDS)
+    subset_data = subset_font(face.path, face.index, sorted(ord(c) for c in chars), flags)
+    font = TTFont(io.BytesIO(subset_data), lazy=True)
+    if cff and not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+        raise EnvironmentProblem(f"字体 {face.path} 不是 CID 字体，暂不能嵌入 PDF，请换用其他字体")
     cmap = font.getBestCmap()
     glyph_order = font.getGlyphOrder()
     glyph_ids = {name: i for i, name in enumerate(glyph_order)}
     upm = font["head"].unitsPerEm
     hmtx = font["hmtx"]
-    if cff and not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
-        raise EnvironmentProblem(f"字体 {face.path} 不是 CID 字体，暂不能嵌入 PDF，请换用其他字体")
 
     def code_of(name: str) -> int:
         return int(name[3:]) if cff and name.startswith("cid") else (0 if cff else glyph_ids[name])
@@ -131,27 +148,11 @@ def _embed(face: FontFace, chars: set[str]) -> tuple[EmbeddedFont, dict[str, int
         widths[code] = round(hmtx[name][0] * PDF_UNITS_PER_EM / upm)
         if code:
             to_unicode.setdefault(code, char)
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-    scale = PDF_UNITS_PER_EM / upm
+    head, hhea, os2 = source["head"], source["hhea"], source["OS/2"]
+    scale = PDF_UNITS_PER_EM / source["head"].unitsPerEm
     bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
-    ps_name = re.sub(r"[^A-Za-z0-9_-]", "", font["name"].getDebugName(6) or face.family) or "Font"
-    options = subset.Options()
-    options.notdef_outline = True
-    options.layout_features = []
-    options.retain_gids = not cff
-    options.name_IDs = ["*"]
-    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge timestamps: not needed
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(c) for c in chars if ord(c) in cmap])
-    subsetter.subset(font)
-    if cff:
-        data = font["CFF "].compile(font)
-    else:
-        import io
-
-        buffer = io.BytesIO()
-        font.save(buffer)
-        data = buffer.getvalue()
+    ps_name = re.sub(r"[^A-Za-z0-9_-]", "", source["name"].getDebugName(6) or face.family) or "Font"
+    data = font.reader["CFF "] if cff else subset_data  # the CFF table as HarfBuzz wrote it, not recompiled
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(data).digest()[:6])
     return (
         EmbeddedFont(

@@ -187,6 +187,8 @@ TOP_LEVEL_LETTER_KEYS: dict[str, str] = {
     "学年": "school_year", "成文日期": "date_rule", "双面打印": "duplex", "报到日期": "report_date",
     "报到时间": "report_time", "咨询电话": "phone", "省级处罚条款": "penalty_clause",
 }
+EMPTY_IS_A_VALUE = frozenset({"报到时间"})
+"""Top-level letter keys whose value written empty means "print none", not "use the default"."""
 
 
 def _letter_section_model() -> type[BaseModel]:
@@ -298,7 +300,7 @@ class Profile(BaseModel):
             value = getattr(self, attr)
             if key == "成文日期" and value == TODAY:
                 value = dt.date.today()
-            if value not in (None, ""):
+            if value not in (None, "") or (key in EMPTY_IS_A_VALUE and attr in self.model_fields_set):
                 values[key] = value
         values.update({k: v for k, v in self.letters.model_dump().items() if v is not None})
         return values

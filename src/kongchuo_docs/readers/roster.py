@@ -141,6 +141,11 @@ def _check_row(table: Table, row: TableRow, rule: AgeRule) -> None:
             )  # fmt: skip
         birth = info.birth_date
     grade = values["grade"]
+    class_name = values.get("class_name")
+    if grade is not None and class_name:  # 班级 written with its grade: the same grade (五年级（1）班)
+        named = next((g for g in GRADES if str(class_name).startswith(g)), None)
+        if named is not None and named != grade:
+            table.flag(row, "class_name", f"班级写的是{named}，与年级“{grade}”不符", class_name)
     if birth is not None and grade is not None:
         youngest, oldest = rule.allowed(grade)
         age = rule.age(birth)

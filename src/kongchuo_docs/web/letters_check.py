@@ -39,13 +39,17 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         status["error_workbook"] = ERROR_WORKBOOK
     status["can_generate"] = bool(data.students) and (not data.problems.errors or values["skip_invalid"])
     if status["can_generate"] and template is None:
-        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values)
+        from ..kinds.letters import count_spilled
+
+        spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
+        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled)
     return status
 
 
 def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[str, Any],
-                          settings: dict[str, object]) -> list[dict[str, str]]:  # fmt: skip
-    """Draw the first child's letter (its page image into `root`) and say what the run will bring."""
+                          settings: dict[str, object], spilled: int) -> list[dict[str, str]]:  # fmt: skip
+    """Draw the first child's letter (its page image into `root`) and say what the run will bring
+    (`spilled`: the letters whose slip goes to the next side)."""
     import pymupdf
 
     from ..kinds.letters import first_letter
@@ -58,10 +62,10 @@ def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[s
     pages = result.pages or 0
     sheets = f"，双面打印约 {(pages + 1) // 2 * letters} 张纸" if duplex else ""
     found = [{"id": "pages", "text": f"共 {letters} 份通知书，每份 {pages} 页，合计约 {pages * letters} 页{sheets}。"}]
-    if result.spilled:
+    if spilled:
         slip = "回执" if values["kind"] == "入学" else "送达回证"
-        found.append({"id": "spill", "text": f"第一份通知书的{slip}排不下，被挤到了下一页：每份因此多用一页。"
-                      "可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
+        found.append({"id": "spill", "text": f"{spilled} 份通知书的{slip}排不下，被挤到了下一页："
+                      "这些通知书每份多用一页。可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
     found += date_warnings(values["kind"], settings)
     missing = [r.official for r in fontset if r.substituted]
     if missing:
