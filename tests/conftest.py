@@ -55,14 +55,20 @@ def web_rosters(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(autouse=True)
-def bundled_wording(monkeypatch: pytest.MonkeyPatch) -> None:
+def bundled_wording() -> Iterator[None]:
     """The wording folder a run chose (--templates, the profile's 模板目录) lives in the process
     environment: one CLI run is one process. Tests run many commands in one process, so each starts
-    with the bundled wording and leaves no folder of its own behind for the next."""
+    with the bundled wording and leaves no folder of its own behind for the next — removed, not
+    restored, at the end (a module's fixtures run before the next test's own setup)."""
+    import os
+
     from kongchuo_docs.wording import TEMPLATES_BY_ENV, TEMPLATES_ENV
 
-    monkeypatch.delenv(TEMPLATES_ENV, raising=False)
-    monkeypatch.delenv(TEMPLATES_BY_ENV, raising=False)
+    for name in (TEMPLATES_ENV, TEMPLATES_BY_ENV):
+        os.environ.pop(name, None)
+    yield
+    for name in (TEMPLATES_ENV, TEMPLATES_BY_ENV):
+        os.environ.pop(name, None)
 
 
 # ---------------------------------------------------------------- the store on SQLite and on PostgreSQL

@@ -124,7 +124,7 @@ def test_web_check_tells_how_many_slips_go_to_the_next_side_before_generating(we
         assert wait_for_job(web_client, response.url.path)["state"] == "done"
         page = web_client.get(response.url.path).text
         assert f"校验通过：{letters} 名学生" in page
-        if spilled:
-            assert f'id="check-spilled">{spilled} 封通知书的回执被挤到第 2 页' in page
+        if spilled:  # in the 生成前请看 box, every letter counted (not only the first one drawn)
+            assert f'id="warning-spill">{spilled} 份通知书的回执排不下，被挤到了下一页' in page
         else:
-            assert "check-spilled" not in page
+            assert "warning-spill" not in page
