@@ -320,13 +320,15 @@ def read(tmp_path: Path, text: str):
 
 
 @pytest.mark.parametrize("spelling", ["无版头", "plain", "无版头格式"])
-def test_plain_needs_no_issuer_but_a_signature(tmp_path: Path, spelling: str) -> None:
+def test_plain_needs_no_issuer_and_is_printed_unsigned_with_a_warning(tmp_path: Path, spelling: str) -> None:
     doc = read(tmp_path, f"格式: {spelling}\n标题: 情况说明\n正文: 说明。\n署名: 某某中学\n成文日期: 2026-03-01\n")
     assert doc.format == "plain" and doc.issuers == [] and [s.name for s in doc.signatures] == ["某某中学"]
     assert doc.organisation == "某某中学"
-    with pytest.raises(InputError) as err:
-        read(tmp_path, "格式: 无版头\n标题: 情况说明\n正文: 说明。\n成文日期: 2026-03-01\n")
-    assert "署名" in str(err.value) and "公文.yaml" in str(err.value)
+    path = tmp_path / "清单.yaml"  # a 清单 signed by nobody: printed without 署名, said as a warning (issue 17)
+    path.write_text("格式: 无版头\n标题: 情况说明\n正文: 说明。\n成文日期: 2026-03-01\n", encoding="utf-8")
+    doc, warnings = read_notice(path)
+    assert doc.signatures == []
+    assert [str(w) for w in warnings] == ["清单.yaml:1 署名: 没有署名和发文机关：按无版头排，不印署名"]
     with pytest.raises(InputError) as err:  # a red-header 文件 still needs its 发文机关
         read(tmp_path, "标题: 情况说明\n正文: 说明。\n署名: 某某中学\n成文日期: 2026-03-01\n")
     assert "发文机关: 必填" in str(err.value) and "无版头" in str(err.value)

@@ -357,7 +357,7 @@ def test_ctrl_c_with_jobs_is_one_line_and_leaves_nothing(tmp_path: Path, after: 
     (0.2 s after the first appeared) and while they render: exit 130, one Chinese line, no worker
     traceback, nothing written, no process left."""
     roster = tmp_path / "名册.xlsx"
-    write_sample_roster(roster, generate_rows(3000, invalid=0, seed=2))
+    write_sample_roster(roster, generate_rows(12000, invalid=0, seed=2))  # still rendering 2.5 s in (letters got fast)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "kongchuo_docs", "letters", str(roster), "-o", str(out), "--jobs", "2"]
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}

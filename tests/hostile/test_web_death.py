@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 def _rosters(server: Server) -> list:
-    return [p for p in server.temp.glob("kongchuo-web-*/*/in/*") if p.is_file()]
+    return [p for p in server.temp.glob("kongchuo-web-*/*/in/**/*") if p.is_file()]  # in/<input>/<name>
 
 
 def test_sigkill_mid_job_leaves_nothing_after_the_next_start(tmp_path):

@@ -15,7 +15,7 @@ from .zips import MB, bad_crc, bomb, encrypted, lying_sizes, zip_of
 
 def _batch(client, files: dict[str, bytes]):
     return client.post("/batch/compile", data={"csrf": csrf_of(client)},
-                       files=[("files", (name, data)) for name, data in files.items()])  # fmt: skip
+                       files=[("forms", (name, data)) for name, data in files.items()])  # fmt: skip
 
 
 def _refused(response, *words: str) -> None:

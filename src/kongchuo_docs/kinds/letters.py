@@ -571,6 +571,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     for the units they are rendering. The executor has no public way to do this before Python 3.14."""
     for process in {*(getattr(pool, "_processes", None) or {}).values(), *started_workers()}:
         process.terminate()
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:  # its feeder may be blocked writing a school's letters into a pipe no one
+        call_queue.cancel_join_thread()  # reads any more: shutdown would wait forever (CPython < 3.12, gh-94777)
 
 
 def demo(out: OutputSet, profile: Profile) -> None:
