@@ -71,6 +71,14 @@ def main_options(
         os.environ[FONT_DIR_ENV] = str(font_dir.resolve())  # also seen by --jobs worker processes
 
 
+def command_group(name: str, help: str) -> typer.Typer:
+    """A command with subcommands (``register build``…), its help and usage errors in Chinese like
+    the app's, added to the app under `name`."""
+    group = typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, cls=cli_messages.ChineseGroup)
+    app.add_typer(group, name=name)
+    return group
+
+
 def print_written(outdir: Path, written: list[str]) -> None:
     for rel in written:
         typer.echo(str(outdir / rel))

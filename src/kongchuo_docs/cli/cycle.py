@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .. import cli_messages
 from ..declare import TASKS
-from .app import ForceOption, SettingsOption, app
+from .app import ForceOption, SettingsOption, app, command_group
 from .declared import add_command
 from .guard import reports_errors
 
@@ -40,13 +39,7 @@ def sample_roster(
     typer.echo(str(output))
 
 
-register_app = typer.Typer(
-    help="问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    cls=cli_messages.ChineseGroup,
-)
-app.add_typer(register_app, name="register")
+register_app = command_group("register", "问题线索移送登记表：由线索生成可直接打印的登记表，汇总各单位报送的登记表。")
 
 
 # the commands made from the task declarations, in the order of --help

@@ -9,7 +9,17 @@ import typer
 
 from .. import console
 from ..errors import KongchuoError
-from .app import ForceOption, OutOption, PdfaOption, SettingsOption, app, output_formats, pdfa_level, print_written
+from .app import (
+    ForceOption,
+    OutOption,
+    PdfaOption,
+    SettingsOption,
+    app,
+    command_group,
+    output_formats,
+    pdfa_level,
+    print_written,
+)
 from .guard import reports_errors
 
 
@@ -117,8 +127,7 @@ def init(
     console.info("请用文本编辑器填写其中标“必填”的项目，再运行 kongchuo-docs letters 等命令。")
 
 
-templates_app = typer.Typer(help="措辞模板：导出后修改，再用 --templates 使用。", no_args_is_help=True)
-app.add_typer(templates_app, name="templates")
+templates_app = command_group("templates", "措辞模板：导出后修改，再用 --templates 使用。")
 
 
 @templates_app.command("export")

@@ -8,18 +8,13 @@ from typing import Annotated
 
 import typer
 
-from .. import cli_messages, console
+from .. import console
 from ..errors import KongchuoError
-from .app import ForceOption, SettingsOption, app, print_written
+from .app import ForceOption, SettingsOption, command_group, print_written
 from .guard import reports_errors
 
-numbers_app = typer.Typer(
-    help="发文登记簿：发文字号写“自动”时 build 按代字和年份取下一个号；在这里查看、补登、作废和导出。",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    cls=cli_messages.ChineseGroup,
-)
-app.add_typer(numbers_app, name="numbers")
+numbers_app = command_group(
+    "numbers", "发文登记簿：发文字号写“自动”时 build 按代字和年份取下一个号；在这里查看、补登、作废和导出。")
 
 DbOption = Annotated[
     str | None,
