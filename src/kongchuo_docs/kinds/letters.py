@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypinyin import Style, lazy_pinyin
 
@@ -61,8 +62,10 @@ from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..sample_roster import generate_rows, write_sample_roster
 from ..writers.error_workbook import write_error_workbook
-from ..writers.ofd import OfdMeta, write_ofd
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
+
+if TYPE_CHECKING:
+    from ..writers.ofd import OfdMeta
 
 KINDS = tuple(KIND_FILES)
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
@@ -255,6 +258,8 @@ def _issuer(spec: LetterSpec, fields: dict[str, object]) -> str:
 def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]:
     """Each school's OFD from its PDF (`write_ofd` arguments), in `jobs` processes when there is more
     than one school; the page counts in the plans' order."""
+    from ..writers.ofd import write_ofd  # PyMuPDF: imported only by a run that writes OFD
+
     if jobs == 1 or len(plans) < 2:
         return [write_ofd(*plan) for plan in plans]
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(plans)), mp_context=WORKER_CONTEXT)
@@ -270,6 +275,8 @@ def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]
 def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
     """The OFD metadata of one school's letters: their 署名 as author (a school, a township's
     government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
+    from ..writers.ofd import OfdMeta
+
     date = settings["成文日期"]
     return OfdMeta(pdf.title, pdf.issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
 
