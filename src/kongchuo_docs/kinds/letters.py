@@ -258,7 +258,9 @@ def _issuer(spec: LetterSpec, fields: dict[str, object]) -> str:
 def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]:
     """Each school's OFD from its PDF (`write_ofd` arguments), in `jobs` processes when there is more
     than one school; the page counts in the plans' order."""
-    from ..writers.ofd import write_ofd  # PyMuPDF: imported only by a run that writes OFD
+    if not plans:
+        return []
+    from ..writers.ofd import write_ofd  # PyMuPDF (and its onnxruntime, ~100 MB): only for a run that writes OFD
 
     if jobs == 1 or len(plans) < 2:
         return [write_ofd(*plan) for plan in plans]
