@@ -266,12 +266,13 @@ def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]
         return [write_ofd(*plan) for plan in plans]
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(plans)), mp_context=WORKER_CONTEXT)
     try:
-        return list(pool.map(write_ofd, *zip(*plans, strict=True)))
+        futures = [pool.submit(write_ofd, *plan) for plan in plans]  # not map: see _stop_workers
+        return [future.result() for future in futures]
     except BaseException:
         _stop_workers(pool)
         raise
     finally:
-        pool.shutdown(cancel_futures=True)
+        pool.shutdown()  # not cancel_futures: see _stop_workers
 
 
 def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
@@ -509,7 +510,7 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
         raise
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown()  # not cancel_futures: see _stop_workers
 
 
 def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None) -> tuple[list[Unit], int]:
@@ -517,7 +518,8 @@ def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engin
     number of letters whose tear-off slip goes to the next side."""
     schools = sorted({id(u.letters): u.letters for u in units}.values(), key=len, reverse=True)
     if pool is not None:
-        laid = list(pool.map(lay_out_letters, schools))
+        futures = [pool.submit(lay_out_letters, letters) for letters in schools]  # not map: see _stop_workers
+        laid = [future.result() for future in futures]
     else:
         assert engines is not None
         laid = [engines.lay_out(letters) for letters in schools]
@@ -580,9 +582,19 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     for the units they are rendering. The executor has no public way to do this before Python 3.14."""
     for process in {*(getattr(pool, "_processes", None) or {}).values(), *started_workers()}:
         process.terminate()
+    # The executor, finding its workers killed, fails every pending future itself: cancelling them as
+    # well (shutdown's cancel_futures, or `map`, which cancels its futures when interrupted) races with
+    # it and its thread dies on InvalidStateError (CPython 3.11).
+    # A killed worker leaves both pipes half-used, and CPython < 3.12 then waits for ever (gh-94777):
+    # the call queue's feeder may be blocked writing a school's letters no one reads any more (not
+    # joined), and the executor's thread may be blocked reading the rest of a result a worker was
+    # sending (this process's copy of the writing end closed: with the workers dead it reads the end).
     call_queue = getattr(pool, "_call_queue", None)
-    if call_queue is not None:  # its feeder may be blocked writing a school's letters into a pipe no one
-        call_queue.cancel_join_thread()  # reads any more: shutdown would wait forever (CPython < 3.12, gh-94777)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
+    result_queue = getattr(pool, "_result_queue", None)
+    if result_queue is not None:
+        result_queue._writer.close()
 
 
 def demo(out: OutputSet, profile: Profile) -> None:
