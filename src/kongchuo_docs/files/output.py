@@ -54,6 +54,7 @@ KINDS = (
     "number-register",  # 发文登记簿 and 归档文件目录 exported from the store
     "input",  # an input copied beside the outputs (the demo's 样例输入/), to edit and rebuild
 )
+DEMO_INPUTS = "样例输入"  # the folder of a demo output holding the sample inputs each step copies, to edit and rebuild
 
 
 class OutputBusyError(KongchuoError):

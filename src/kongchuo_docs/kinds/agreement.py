@@ -21,7 +21,7 @@ from typing import Any, Literal
 from .. import gbt9704
 from ..errors import InputError, Location, Problem, Problems
 from ..files.filenames import UNNAMED, UniqueNames, safe_stem
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path, template_path
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table, stats
 from ..profile import Profile, load_profile
@@ -29,7 +29,6 @@ from ..readers.schema import load_schema
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..wording.files import load_wording, render, user_folder
-from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "agreement"

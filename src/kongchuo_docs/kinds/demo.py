@@ -11,12 +11,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from ..files.output import OutputSet
+from ..files.output import DEMO_INPUTS, OutputSet
 from ..files.resources import sample_path
 from ..profile import PROFILE_NAME, Profile, load_profile
 
 DemoStep = Callable[[OutputSet], None]
-DEMO_INPUTS = "样例输入"  # the sample inputs each step copies, to edit and rebuild
 
 
 def _steps(profile: Profile) -> list[DemoStep]:

@@ -36,7 +36,7 @@ from .. import console
 from .. import gbt9704 as g
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..files.filenames import UniqueNames
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import (
@@ -62,7 +62,6 @@ from ..system.libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..wording import sandbox
 from ..writers.error_workbook import write_error_workbook
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
-from .demo import DEMO_INPUTS
 from .sample_roster import generate_rows, write_sample_roster
 
 if TYPE_CHECKING:

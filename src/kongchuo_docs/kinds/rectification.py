@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem, Problems
 from ..files.filenames import UNNAMED, safe_stem
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..profile import Profile, load_profile
@@ -28,7 +28,6 @@ from ..readers.table import LocatedValues, read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
 from ..wording.files import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
-from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "rectification-notice"

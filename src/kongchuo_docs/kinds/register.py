@@ -19,7 +19,7 @@ from typing import Any
 from .. import gbt9704 as g
 from .. import model
 from ..errors import InputError, Location, Problem, Problems
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..profile import load_profile
 from ..readers.cleaning import display
@@ -35,7 +35,6 @@ from ..writers.xlsx_register import (
     shown,
     write_register_xlsx,
 )
-from .demo import DEMO_INPUTS
 from .publish import write_document
 from .register_data import (
     DATE_LABEL,

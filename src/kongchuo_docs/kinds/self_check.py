@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem, Problems
 from ..files.filenames import UNNAMED, safe_stem
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table, stats
 from ..model.limits import paragraph_problem
@@ -26,7 +26,6 @@ from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
 from ..wording.files import load_wording, render
-from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "self-check-report"

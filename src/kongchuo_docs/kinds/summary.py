@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import console
 from ..errors import InputError, Location, Problem
-from ..files.output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table, stats
 from ..profile import Profile, load_profile
@@ -29,7 +29,6 @@ from ..readers.units import read_units
 from ..wording.files import load_wording, render
 from ..writers import charts
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
-from .demo import DEMO_INPUTS
 from .publish import write_document
 from .rectification import Finding, read_inspection
 from .self_check import ABSENCE_KEYS, COUNT_KEYS, rate_set
