@@ -52,7 +52,7 @@ from ..letters.jobs import (
 )
 from ..letters.layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from ..letters.pdf_fonts import FontPack, build_font_pack
-from ..letters.settings import LetterSettings, load_settings, setting_keys
+from ..letters.settings import LetterSettings, load_settings
 from ..letters.spec import KIND_FILES, LetterSpec, environment, load_spec
 from ..profile import Profile, load_profile
 from ..profile.checks import check_dates
@@ -60,6 +60,7 @@ from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..system.fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from ..system.libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
 from ..wording import sandbox
+from ..wording.letter_settings import setting_keys
 from ..writers.error_workbook import write_error_workbook
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
 from .sample_roster import generate_rows, write_sample_roster

@@ -192,7 +192,7 @@ def documented_variables(rel: str) -> dict[str, set[str]]:
     """Field key path → the variables it may use, from the bundled default of `rel`; key ``*`` holds the
     variables any field of the file may use (letters: every merge field and setting)."""
     from ..letters.fields import FIELD_NAMES
-    from ..letters.settings import setting_keys
+    from .letter_settings import setting_keys
 
     bundled = _load(template_path(rel), rel)
     documented: dict[str, set[str]] = {"*": set()}
