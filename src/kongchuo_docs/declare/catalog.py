@@ -84,7 +84,7 @@ def _agreements(run: Run) -> Outcome:
 
 
 def _self_check(run: Run) -> Outcome:
-    from ..kinds.self_check import build_self_check_files
+    from ..kinds.self_check_build import build_self_check_files
 
     written, found = build_self_check_files(
         run.inputs["forms"], run.output, units_file=run.file("units"),
