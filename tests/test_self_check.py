@@ -8,11 +8,12 @@ import yaml
 from profiles import write_profile
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import self_check
+from kongchuo_docs.kinds.self_check_build import build_self_check_files
 from kongchuo_docs.model import Heading, Table
 from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
@@ -137,7 +138,7 @@ def test_build_files_refuses_all_when_one_form_is_inconsistent(tmp_path):
     good = _yaml_form(tmp_path, "好.yaml")
     bad = _yaml_form(tmp_path, "坏.yaml", 病假=3)
     with pytest.raises(InputError):
-        self_check.build_self_check_files([good, bad], tmp_path / "out")
+        build_self_check_files([good, bad], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -151,7 +152,7 @@ def test_doc_number_is_normalized_with_a_warning(tmp_path):
 
 def test_blank_form_filled_in_reads_back(tmp_path):
     """The blank 自查表 the forms command hands out is the one this reader reads."""
-    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.readers.schema import load_schema
     from kongchuo_docs.writers.xlsx_forms import write_blank_form
 
     path = tmp_path / "自查表.xlsx"

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.kinds import self_check
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.self_check_build import build_self_check_files
 from kongchuo_docs.kinds.self_check_narrative import narrative_document, read_narrative_file
 from kongchuo_docs.model import Heading, Paragraph
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
 
@@ -63,12 +63,12 @@ def test_counts_that_are_given_are_checked_with_the_self_check_rules(tmp_path):
     counts = "辍学人数: 3\n劝返复学人数: 1\n辍学（未到校）: 1\n"  # 3 − 1 = 2, not 1
     path = _write(tmp_path, HEAD + counts + SECTIONS)
     with pytest.raises(InputError) as caught:
-        self_check.build_self_check_files([path], tmp_path / "out")
+        build_self_check_files([path], tmp_path / "out")
     message = str(caught.value)
     assert "报告.yaml:" in message and "应等于 辍学人数 3 − 劝返复学人数 1 = 2 人" in message
     assert not (tmp_path / "out").exists()
     partial = _write(tmp_path, HEAD + "未到校人数: 5\n" + SECTIONS, "部分.yaml")  # breakdown not given: no check
-    written, notes = self_check.build_self_check_files([partial], tmp_path / "out2")
+    written, notes = build_self_check_files([partial], tmp_path / "out2")
     assert any(p.endswith(".pdf") for p in written) and not notes
 
 
@@ -85,7 +85,7 @@ def test_narrative_with_every_count_gets_the_statistics_table(tmp_path):
 def test_missing_body_and_unknown_key_are_located(tmp_path):
     path = _write(tmp_path, HEAD + "基本情况: ''\n主要作法: 写错的键\n")
     with pytest.raises(InputError) as caught:
-        self_check.build_self_check_files([path], tmp_path / "out")
+        build_self_check_files([path], tmp_path / "out")
     text = str(caught.value)
     assert "报告.yaml:6 主要作法" in text and "没有正文" in text
 

@@ -29,7 +29,7 @@ def _letters(run: Run) -> Outcome:
 
 
 def _rounding(run: Run) -> str:
-    from ..stats import parse_rounding
+    from ..model.stats import parse_rounding
 
     return parse_rounding(run.values["rounding"])
 
@@ -84,7 +84,7 @@ def _agreements(run: Run) -> Outcome:
 
 
 def _self_check(run: Run) -> Outcome:
-    from ..kinds.self_check import build_self_check_files
+    from ..kinds.self_check_build import build_self_check_files
 
     written, found = build_self_check_files(
         run.inputs["forms"], run.output, units_file=run.file("units"),

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import console
-from ..demo import DEMO_INPUTS
-from ..output import OutputSet, in_folder
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
+from ..files.resources import sample_path
 from ..readers.notice_yaml import read_notice
-from ..resources import sample_path
 from ..store.issuing import Numbering
 from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document

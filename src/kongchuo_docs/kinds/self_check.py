@@ -13,21 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import stats
-from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
-from ..filenames import UNNAMED, safe_stem
-from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
+from ..files.filenames import UNNAMED, safe_stem
+from ..files.output import DEMO_INPUTS, OutputSet, in_folder
+from ..files.resources import sample_path
+from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table, stats
 from ..model.limits import paragraph_problem
-from ..output import OutputSet, in_folder
-from ..profile import Profile, load_profile
+from ..profile import Profile
 from ..readers.normalize import check_number_year, checked_doc_number
+from ..readers.schema import load_schema
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
-from ..resources import sample_path
-from ..schema import load_schema
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
 from .publish import write_document
 
 KIND = "self-check-report"
@@ -364,48 +362,6 @@ def write_self_check(
     doc = doc or self_check_document(form, profile, unit=unit, rounding=rounding, found=found)
     return write_document(out, doc, in_folder(folder, f"{safe_stem(form.unit, UNNAMED)}_自查报告"), kind=KIND,
                           source=source, source_is_output=source_is_output, records=1)
-
-
-def build_self_check_files(
-    inputs: Sequence[Path],
-    outdir: Path,
-    *,
-    units_file: Path | None = None,
-    allow_inconsistent: bool = False,
-    rounding: stats.RoundingMode = "half-up",
-    settings: Path | None = None,
-    force: bool = False,
-) -> tuple[list[str], list[Problem]]:
-    """``kongchuo-docs self-check``: every form is read and checked before anything is written.
-    `settings` is the 单位设置 profile (default: the one found).
-
-    Returns the written paths, and the corrections and inconsistencies let through (to print as warnings).
-    """
-    from .self_check_narrative import Narrative, narrative_document, read_narrative_file
-
-    profile = load_profile(settings)
-    units = units_by_name(units_file)
-    problems: list[Problem] = []
-    checked: list[tuple[Path, SelfCheck, list[Problem], Narrative | None]] = []
-    for path in inputs:
-        try:
-            narrative = read_narrative_file(path)  # a narrative YAML (自检自查报告), else None
-            form = narrative.form if narrative else read_self_check(path)
-            given = narrative.given if narrative else None
-            found = check_or_refuse(form, allow_inconsistent=allow_inconsistent, given=given)
-            checked.append((path, form, found, narrative))
-        except InputError as exc:
-            problems.extend(exc.problems + exc.warnings)
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    with OutputSet(outdir, force=force) as out:
-        for path, form, found, narrative in checked:
-            unit = units.get(form.unit)
-            doc = narrative and narrative_document(narrative, profile, unit=unit, rounding=rounding, found=found)
-            write_self_check(out, form, profile, unit=unit, rounding=rounding, found=found, source=path,
-                             doc=doc)
-    notes = [*profile.warnings, *(p for _, form, found, _ in checked for p in (*form.warnings, *found))]
-    return out.written, notes
 
 
 def demo(out: OutputSet, profile: Profile) -> None:

@@ -1,39 +1,28 @@
 """Letter settings: defaults in ``templates/letters/settings.yaml``, then the 单位设置 profile (its
 top-level 学年/日期 and its 通知书 section), then the roster workbook's 设置 sheet.
 
-The defaults file is also the schema: every key a user may set appears there, and its default
-value gives the type (text, yes/no, whole number, date, list). A default date is written without
-a year ("8月31日": in the first year of the 学年) or as "今天", so no year is fixed in the package.
+The defaults file is also the schema (`wording.letter_settings`: its keys, defaults and types).
 Unknown keys and values of the wrong type are reported together, located by file, sheet and cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import console
 from ..errors import InputError, Location, Problems
-from ..model.limits import profile_value_problem
-from ..readers.normalize import NormalizeError, format_date, parse_date
+from ..readers.normalize import format_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
-from ..readers.yaml_load import safe_load
-from ..resources import template_path
+from ..wording.letter_settings import coerce_setting, default_settings_path, default_values
 
 if TYPE_CHECKING:
     from ..profile import Profile
 
 SETTINGS_SHEET = "设置"
 SHEET_HEADER = ("项目", "内容")
-LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
-_TRUE = frozenset({"true", "yes", "1", "是", "对", "要", "需要", "印"})
-_FALSE = frozenset({"false", "no", "0", "否", "不", "不要", "不需要", "不印", ""})
-_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
-TODAY = "今天"
 SCHOOL_YEAR_KEY = "学年"
 
 
@@ -50,33 +39,6 @@ class LetterSettings:
     def context(self) -> dict[str, object]:
         """The settings as merge fields: dates as 2026年9月1日, everything else as typed."""
         return {k: format_date(v) if isinstance(v, dt.date) else v for k, v in self.values.items()}
-
-
-def default_settings_path() -> Path:
-    return template_path("letters", "settings.yaml")
-
-
-@cache
-def _raw_defaults() -> dict[str, object]:
-    data = safe_load(default_settings_path().read_text(encoding="utf-8"))
-    return {str(k): v for k, v in data.items()}
-
-
-def default_values(first_year: int, today: dt.date | None = None) -> dict[str, object]:
-    """The defaults with their dates made real: "8月31日" in `first_year`, "今天" as `today`."""
-    values: dict[str, object] = {}
-    for key, value in _raw_defaults().items():
-        if value == TODAY:
-            value = today or dt.date.today()
-        elif isinstance(value, str) and (m := _MONTH_DAY.fullmatch(value)):
-            value = dt.date(first_year, int(m[1]), int(m[2]))
-        values[key] = value
-    return values
-
-
-def setting_keys() -> frozenset[str]:
-    """Every key a profile's 通知书 section or a 设置 sheet may set (the keys of the defaults file)."""
-    return frozenset(_raw_defaults())
 
 
 def load_settings(roster: Path | None = None, profile: Profile | None = None) -> LetterSettings:
@@ -138,39 +100,3 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
         return found
     finally:
         workbook.close()
-
-
-def coerce_setting(value: object, default: object) -> object:
-    """`value` converted to the type of `default`; ValueError with a Chinese message otherwise (a text
-    longer than `limits.PROFILE_VALUE_MAX_CHARS` too)."""
-    if isinstance(value, str) and (too_long := profile_value_problem(value)):
-        raise ValueError(too_long)
-    if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        text = "" if value is None else str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise ValueError("应填“是”或“否”")
-    if isinstance(default, int):
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValueError("应为整数") from None
-        if number < 0:
-            raise ValueError("不能为负数")
-        return number
-    if isinstance(default, dt.date):
-        if isinstance(value, str) and value.strip() == TODAY:
-            return dt.date.today()
-        try:
-            return parse_date(value)
-        except NormalizeError as exc:
-            raise ValueError(str(exc)) from None
-    if isinstance(default, list):
-        if isinstance(value, list):
-            return [str(v).strip() for v in value if str(v).strip()]
-        return [item.strip() for item in LIST_SEPARATORS.split(str(value or "")) if item.strip()]
-    return "" if value is None else str(value).strip()

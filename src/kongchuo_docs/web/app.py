@@ -15,20 +15,18 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from ..declare import TASKS
 from . import security
 from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
+from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
 
-HERE = Path(__file__).parent
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
 STATUS_MESSAGES = {404: "没有这个页面。", 405: "请用页面上的按钮提交。", 413: "上传内容过大。"}
 
@@ -51,21 +49,6 @@ class ServerConfig:
         from ..profile import PROFILE_NAME, find_profile_path
 
         return self.profile or find_profile_path() or Path.cwd() / PROFILE_NAME
-
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
-templates.env.globals["declared"] = TASKS  # every task in the navigation
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
-    """A page of the site: every page gets the CSRF token for its forms."""
-    context.setdefault("csrf", security.csrf_token(request))
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-def owner(request: Request) -> str:
-    """The session's private id: it owns that session's jobs and previews."""
-    return security.session_value(request, "sid", 24)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:

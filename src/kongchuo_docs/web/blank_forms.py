@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from ..errors import InputError
 from ..profile import Profile, load_profile
-from .app import render
+from .pages import render
 
 router = APIRouter()
 _lock = threading.Lock()

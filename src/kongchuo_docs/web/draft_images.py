@@ -13,8 +13,8 @@ from typing import Any
 
 from fastapi import Request
 
-from .app import owner
 from .notice_form import IMAGE_FOLDER
+from .pages import owner
 
 IMAGE_SUFFIX = ".png"  # the draft reader gives every picture as PNG
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..declare import TASKS, Task
-from .app import render
+from .pages import render
 
 router = APIRouter()
 

@@ -19,9 +19,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..kinds.letters import ERROR_WORKBOOK
-from .app import owner, render
 from .jobs import Job, JobManager
 from .letters_check import FIRST_PAGE
+from .pages import owner, render
 from .security import Upload, require_csrf
 from .tasks import RESULT
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..declare import TASKS, OptionError
-from .app import render
 from .blank_forms import form_links
 from .job_pages import follow_up, own_job, profile_param, start_job
+from .pages import render
 from .security import require_csrf
 from .tables import read_task_form, refused_or_defaults
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from .app import owner, render
+from .pages import owner, render
 from .security import password_matches, require_csrf
 from .sessions import LockedOut, Sessions, Throttle
 

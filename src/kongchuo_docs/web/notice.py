@@ -24,11 +24,11 @@ from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
-from .app import owner, render
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import LABELS, NoticeForm, field_problems
+from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
 

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import InputError
 from ..profile import load_profile
 from ..profile.load import _read_yaml
-from .app import owner, render
+from .pages import owner, render
 from .profile_form import LISTS, fields, sections, to_yaml, values_of
 from .security import require_csrf
 from .template_folder import FolderRefused, confined

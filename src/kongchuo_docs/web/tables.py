@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ..declare import TASKS, Task
-from .app import owner, render
 from .blank_forms import form_links
 from .job_pages import profile_param, start_job
+from .pages import owner, render
 from .security import MAX_FILES, Upload, UploadRejected, expand_zips, read_uploads, require_csrf
 
 router = APIRouter()

@@ -20,10 +20,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError, KongchuoError
 from ..profile import load_profile
-from ..wording import WORDING_FILES, annotated, check_folder
-from .app import owner, render
+from ..wording.files import WORDING_FILES, annotated, check_folder
 from .bounded import bounded
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
+from .pages import owner, render
 from .render import RenderPool
 from .security import require_csrf
 from .template_folder import FolderRefused, confined, wording_file

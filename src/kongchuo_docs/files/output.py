@@ -31,8 +31,8 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from . import __version__, console
-from .errors import KongchuoError, OutputExistsError
+from .. import __version__, console
+from ..errors import KongchuoError, OutputExistsError
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".kongchuo.lock"
@@ -54,6 +54,7 @@ KINDS = (
     "number-register",  # 发文登记簿 and 归档文件目录 exported from the store
     "input",  # an input copied beside the outputs (the demo's 样例输入/), to edit and rebuild
 )
+DEMO_INPUTS = "样例输入"  # the folder of a demo output holding the sample inputs each step copies, to edit and rebuild
 
 
 class OutputBusyError(KongchuoError):

@@ -1,0 +1,55 @@
+"""``kongchuo-docs self-check``: every 自查表 — or narrative 自查报告 (`kinds.self_check_narrative`) — read
+and checked before anything is written, then one 自查报告 each. It stands above both, which import
+only downwards: the narrative reads the form's model from `kinds.self_check`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from ..files.output import OutputSet
+from ..model import stats
+from ..profile import load_profile
+from .self_check import SelfCheck, check_or_refuse, read_self_check, units_by_name, write_self_check
+from .self_check_narrative import Narrative, narrative_document, read_narrative_file
+
+
+def build_self_check_files(
+    inputs: Sequence[Path],
+    outdir: Path,
+    *,
+    units_file: Path | None = None,
+    allow_inconsistent: bool = False,
+    rounding: stats.RoundingMode = "half-up",
+    settings: Path | None = None,
+    force: bool = False,
+) -> tuple[list[str], list[Problem]]:
+    """``kongchuo-docs self-check``: every form is read and checked before anything is written.
+    `settings` is the 单位设置 profile (default: the one found).
+
+    Returns the written paths, and the corrections and inconsistencies let through (to print as warnings).
+    """
+    profile = load_profile(settings)
+    units = units_by_name(units_file)
+    problems: list[Problem] = []
+    checked: list[tuple[Path, SelfCheck, list[Problem], Narrative | None]] = []
+    for path in inputs:
+        try:
+            narrative = read_narrative_file(path)  # a narrative YAML (自检自查报告), else None
+            form = narrative.form if narrative else read_self_check(path)
+            given = narrative.given if narrative else None
+            found = check_or_refuse(form, allow_inconsistent=allow_inconsistent, given=given)
+            checked.append((path, form, found, narrative))
+        except InputError as exc:
+            problems.extend(exc.problems + exc.warnings)
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    with OutputSet(outdir, force=force) as out:
+        for path, form, found, narrative in checked:
+            unit = units.get(form.unit)
+            doc = narrative and narrative_document(narrative, profile, unit=unit, rounding=rounding, found=found)
+            write_self_check(out, form, profile, unit=unit, rounding=rounding, found=found, source=path,
+                             doc=doc)
+    notes = [*profile.warnings, *(p for _, form, found, _ in checked for p in (*form.warnings, *found))]
+    return out.written, notes
