@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,9 @@ from sqlalchemy.orm import Session
 from ..errors import KongchuoError
 from .database import Store
 from .tables import USER_NAME_MAX_CHARS, AccountRow, LoginSession
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 ROLES = ("教育局", "乡镇", "学校")
 PASSWORD_MIN_CHARS = 8
@@ -49,16 +51,17 @@ def check_password(password: str) -> str:
     return password
 
 
-def unit_for(role: str, unit: str, *, bureau: str, townships: Sequence[str], schools: Sequence[str]) -> str:
+def unit_for(profile: Profile, role: str, unit: str) -> str:
     """The unit an account of `role` belongs to: the profile's 教育局 for the 教育局, else `unit`, which
     must be one of the profile's 乡镇 or 学校 (KongchuoError naming the choices if not)."""
+    bureau = profile.bureau
     if role not in ROLES:
         raise KongchuoError(f"角色应为 {'、'.join(ROLES)} 之一（收到 {role}）")
     if role == "教育局":
         if unit.strip() and unit.strip() != bureau:
             raise KongchuoError(f"教育局账号的单位是单位设置中的教育局“{bureau}”，不能是“{unit.strip()}”")
         return bureau
-    choices = townships if role == "乡镇" else schools
+    choices = [place.name for place in (profile.townships if role == "乡镇" else profile.schools)]
     unit = unit.strip()
     if unit not in choices:
         listed = "、".join(choices[:10]) + ("等" if len(choices) > 10 else "") or "（单位设置中还没有）"
