@@ -73,7 +73,8 @@ def account_add(request: Request, username: Annotated[str, Form()] = "", role: A
     try:
         profile = load_profile(request.app.state.config.profile_path())
         assert profile is not None
-        account = add_account(store, username, role, unit_for(profile, role, unit), _twice(password, again))
+        password = _twice(password, again)
+        account = add_account(store, username, role, unit_for(profile, role, unit), password)
     except (KongchuoError, InputError) as exc:
         return _back(request, error=str(exc) if not isinstance(exc, InputError) else "单位设置有错误，请先改正")
     audit(request, "添加账号", counts=f"账号 {account.name}（{account.role}，{account.unit}）")

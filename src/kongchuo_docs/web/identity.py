@@ -17,6 +17,7 @@ from fastapi import HTTPException, Request
 Role = Literal["教育局", "乡镇", "学校"]
 ROLES: tuple[Role, ...] = ("教育局", "乡镇", "学校")
 BUREAU: Role = "教育局"
+BUREAU_PAGES = ("/settings", "/templates", "/accounts", "/audit")  # the 教育局's alone (a Chinese 403 for others)
 
 
 @dataclass(frozen=True)

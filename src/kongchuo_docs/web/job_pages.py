@@ -87,7 +87,7 @@ def own_job(request: Request, job_id: str) -> Job:
     """The job `job_id` when this request may see it: its owner's, or — with accounts — any job for the
     教育局; another account's job is a Chinese 403, an unknown one (or another session's) a 404."""
     job = request.app.state.jobs.find(job_id)
-    if job is not None and secrets.compare_digest(job.owner, owner(request)):
+    if job is not None and secrets.compare_digest(job.owner.encode(), owner(request).encode()):
         return job
     account = current_account(request)
     if job is not None and account.name:  # accounts: the 教育局 sees every unit's jobs
