@@ -214,3 +214,33 @@ def test_behind_a_proxy_the_cookie_is_secure_and_a_start_without_login_is_refuse
     finally:
         application.state.jobs.close()
         application.state.render.close()
+
+
+def test_settings_and_notice_downloads_are_logged_with_who_did_them(app) -> None:
+    from web_helpers import post_notice, settings_post
+
+    bureau = _logged_in(app, "jyj")
+    assert settings_post(bureau).status_code == 200
+    school = _logged_in(app, "yixiao")
+    pdf = post_notice(school, "pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    logged = [(e.account, e.action, e.task, e.counts) for e in entries(app.state.store)]
+    assert ("jyj", "保存单位设置", "", "") in logged
+    assert ("yixiao", "生成", "写通知", "下载 PDF") in logged
+
+
+def test_serve_db_keeps_the_accounts_in_the_database_it_names(tmp_path, store_url: str) -> None:
+    """``serve --db URL``: the page's accounts, sessions and log live there (SQLite or PostgreSQL)."""
+    application = own_app(tmp_path / "server", db=store_url)
+    try:
+        store = application.state.store
+        assert store.engine.url.render_as_string(hide_password=False) == store_url
+        add_account(store, "jyj", "教育局", load_profile(application.state.config.profile_path()).bureau,
+                    PASSWORDS["jyj"])  # fmt: skip
+        c = _logged_in(application, "jyj")
+        assert c.get("/accounts").status_code == 200
+        assert "登录" in [e.action for e in entries(store)]
+        assert not (tmp_path / "server" / "kongchuo-docs.sqlite3").exists()  # not the file beside 单位设置
+    finally:
+        application.state.jobs.close()
+        application.state.render.close()
