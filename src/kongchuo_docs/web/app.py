@@ -225,8 +225,8 @@ def serve(config: ServerConfig, *, open_browser: bool = True) -> None:
     import uvicorn
 
     config = with_profile_password(config)
+    security.check_bind(config.host, config.password, accounts=has_accounts_now(config), proxy=config.proxy)
     app = create_app(config)
-    security.check_bind(config.host, config.password, accounts=has_accounts_now(app), proxy=config.proxy)
     url = f"http://{'127.0.0.1' if config.host in ('0.0.0.0', '::') else config.host}:{config.port}/"
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
@@ -236,8 +236,14 @@ def serve(config: ServerConfig, *, open_browser: bool = True) -> None:
                 proxy_headers=config.proxy, forwarded_allow_ips="127.0.0.1")
 
 
-def has_accounts_now(app: FastAPI) -> bool:
-    """Whether the app's store has accounts (at start: then no 访问密码 is needed on an open address)."""
+def has_accounts_now(config: ServerConfig) -> bool:
+    """Whether the page's store has accounts (at start: then no 访问密码 is needed on an open address)."""
     from ..store.accounts import has_accounts
 
-    return app.state.store is not None and has_accounts(app.state.store)
+    store = open_page_store(config)
+    if store is None:
+        return False
+    try:
+        return has_accounts(store)
+    finally:
+        store.close()
