@@ -244,3 +244,20 @@ def test_serve_db_keeps_the_accounts_in_the_database_it_names(tmp_path, store_ur
     finally:
         application.state.jobs.close()
         application.state.render.close()
+
+
+def test_an_accounts_session_survives_a_restart_of_the_server(app, tmp_path) -> None:
+    c = page_client(app)
+    login = c.post("/login", data={"username": "yixiao", "password": PASSWORDS["yixiao"], "csrf": _csrf(c)},
+                   follow_redirects=False)  # fmt: skip
+    set_cookie = next(v for v in login.headers.get_list("set-cookie") if v.startswith("kongchuo_account="))
+    assert "httponly" in set_cookie.lower() and "samesite=strict" in set_cookie.lower()
+    cookie = c.cookies.get("kongchuo_account")
+    restarted = create_app(app.state.config)  # a new process: a new key for its signed page cookie
+    try:
+        again = page_client(restarted, cookies={"kongchuo_account": cookie})
+        page = again.get("/notice")
+        assert page.status_code == 200 and page.url.path == "/notice" and "yixiao" in page.text
+    finally:
+        restarted.state.jobs.close()
+        restarted.state.render.close()

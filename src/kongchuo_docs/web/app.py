@@ -24,7 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..declare import TASKS
 from . import security
-from .gate import identify
+from .gate import forget, identify
 from .hosts import AllowedHosts, SameSite
 from .identity import Account, current_account
 from .jobs import KEEP_SECONDS, Job, JobManager
@@ -136,11 +136,17 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             request.session.clear()
         logged_in = sessions.logged_in(request.session.get("sid"))
         must_log_in = config.password and not logged_in if account_logged_in is None else not account_logged_in
+        response: Response
         if must_log_in and not request.url.path.startswith(OPEN_PATHS):
             if request.method == "GET":
-                return RedirectResponse("/login", status_code=303)
-            return Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
-        return await call_next(request)
+                response = RedirectResponse("/login", status_code=303)
+            else:
+                response = Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
+        else:
+            response = await call_next(request)
+        if getattr(request.state, "stale_session", False):
+            forget(request, response)
+        return response
 
     # added last = outermost: the session is read before the password gate runs
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",

@@ -1,12 +1,14 @@
-"""Who is logged in, when the store has accounts: the session cookie carries a session id, the store
-knows whose it is (`store.accounts`). `identify` runs before every page and sets
-`request.state.account`; without accounts in the store the 访问密码 rules of `app.password_gate` apply."""
+"""Who is logged in, when the store has accounts: a cookie of its own (`ACCOUNT_COOKIE`, HttpOnly,
+SameSite=Strict, Secure behind ``--proxy``) carries the session id and the store knows whose it is
+(`store.accounts`) — not the signed page cookie, whose key is new at every start: an account's
+session survives a restart. `identify` runs before every page and sets `request.state.account`;
+without accounts in the store the 访问密码 rules of `app.password_gate` apply."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import Request
+from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from .identity import Account
@@ -14,7 +16,7 @@ from .identity import Account
 if TYPE_CHECKING:
     from ..store.database import Store
 
-TOKEN_KEY = "token"  # the session cookie's key holding the session id (the store keeps its hash)
+ACCOUNT_COOKIE = "kongchuo_account"  # holds the session id (the store keeps its hash)
 
 
 def store_of(request: Request) -> Store | None:
@@ -39,11 +41,22 @@ async def identify(request: Request) -> bool | None:
     store = store_of(request)
     if store is None:
         return None
-    token = request.session.get(TOKEN_KEY)
+    token = request.cookies.get(ACCOUNT_COOKIE)
     row = await run_in_threadpool(session_account, store, token) if token else None
     if row is not None:
         request.state.account = Account(row.name, row.role, row.unit)  # type: ignore[arg-type]
         return True
-    if token:
-        request.session.clear()
+    request.state.stale_session = bool(token)  # ended, expired or unknown: `forget` drops the cookie
     return False if await accounts_on(request) else None
+
+
+def remember(request: Request, response: Response, token: str, seconds: int) -> None:
+    """Give the browser the session id of a login, for `seconds`."""
+    response.set_cookie(ACCOUNT_COOKIE, token, max_age=seconds, path="/", httponly=True, samesite="strict",
+                        secure=request.app.state.config.proxy)  # fmt: skip
+
+
+def forget(request: Request, response: Response) -> None:
+    """Drop the session cookie of a 登出, or one the store no longer knows."""
+    response.delete_cookie(ACCOUNT_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=request.app.state.config.proxy)  # fmt: skip

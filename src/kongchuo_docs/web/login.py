@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ..store.accounts import USER_NAME_MAX_CHARS
 from .app import owner, render
 from .audit_page import audit
-from .gate import TOKEN_KEY, accounts_on, store_of
+from .gate import ACCOUNT_COOKIE, accounts_on, forget, remember, store_of
 from .identity import Account
 from .security import password_matches, require_csrf
 from .sessions import SESSION_SECONDS, LockedOut, Sessions, Throttle
@@ -77,11 +77,12 @@ async def _account_login(request: Request, name: str, password: str) -> Response
         return render(request, "login.html", status_code=401, error=WRONG, accounts=True, username=name)
     row = found[0]
     token = await run_in_threadpool(start_session, store, row, SESSION_SECONDS)
-    request.session.clear()  # a new cookie: nothing chosen before logging in is reused
-    request.session[TOKEN_KEY] = token
+    request.session.clear()  # a new page cookie: nothing chosen before logging in is reused
     account = Account(row.name, row.role, row.unit)  # type: ignore[arg-type]
     await run_in_threadpool(audit, request, "登录", account=account)
-    return RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/", status_code=303)
+    remember(request, response, token, SESSION_SECONDS)
+    return response
 
 
 def _address(request: Request) -> str:
@@ -93,7 +94,7 @@ def _address(request: Request) -> str:
 def logout(request: Request) -> Response:
     from ..store.accounts import end_session
 
-    token = request.session.get(TOKEN_KEY)
+    token = request.cookies.get(ACCOUNT_COOKIE)
     if token or request.session.get("authed"):
         audit(request, "登出")
     if token:
@@ -104,4 +105,7 @@ def logout(request: Request) -> Response:
     request.session.clear()
     request.session["sid"] = secrets.token_urlsafe(24)
     shared = request.app.state.config.password or token
-    return RedirectResponse("/login" if shared else "/", status_code=303)
+    response = RedirectResponse("/login" if shared else "/", status_code=303)
+    if token:
+        forget(request, response)
+    return response
