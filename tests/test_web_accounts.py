@@ -261,3 +261,20 @@ def test_an_accounts_session_survives_a_restart_of_the_server(app, tmp_path) -> 
     finally:
         restarted.state.jobs.close()
         restarted.state.render.close()
+
+
+def test_the_first_account_added_on_the_page_turns_the_login_to_name_and_password(tmp_path) -> None:
+    application = own_app(tmp_path / "alone")  # one person on her own PC: no login yet
+    try:
+        c = page_client(application)
+        assert "还没有账号" in c.get("/accounts").text
+        first = c.post("/accounts", data={"csrf": _page_csrf(c, "/accounts"), "username": "jyj", "role": "教育局",
+                                          "unit": "", "password": "bureau-pass", "again": "bureau-pass"})
+        assert first.url.path == "/login" and 'name="username"' in first.text
+        assert c.get("/notice", follow_redirects=False).headers["location"] == "/login"
+        login = c.post("/login", data={"username": "jyj", "password": "bureau-pass", "csrf": _csrf(c)})
+        assert login.url.path == "/"
+        assert [e.action for e in entries(application.state.store)] == ["登录", "添加账号"]
+    finally:
+        application.state.jobs.close()
+        application.state.render.close()

@@ -49,7 +49,7 @@ async def login(request: Request, password: Annotated[str, Form()] = "",
         sessions.log_in(owner(request))
         await run_in_threadpool(audit, request, "登录")
         return RedirectResponse("/", status_code=303)
-    await run_in_threadpool(audit, request, "登录失败", outcome="密码不正确")
+    await run_in_threadpool(audit, request, "登录失败", account=_stranger(""), outcome="密码不正确")
     return render(request, "login.html", status_code=401, error="密码不正确。")
 
 
@@ -66,7 +66,7 @@ async def _account_login(request: Request, name: str, password: str) -> Response
         return row is not None
 
     throttle: Throttle = request.app.state.throttle
-    stranger = Account(name=name, role="")  # type: ignore[arg-type]  # who tried: a name typed, no role
+    stranger = _stranger(name)
     try:
         right = await throttle.check(_address(request), matches, user=name)
     except LockedOut as exc:
@@ -83,6 +83,11 @@ async def _account_login(request: Request, name: str, password: str) -> Response
     response = RedirectResponse("/", status_code=303)
     remember(request, response, token, SESSION_SECONDS)
     return response
+
+
+def _stranger(name: str) -> Account:
+    """Who tried a failed login, for the 操作日志: the name typed, no role."""
+    return Account(name=name, role="")  # type: ignore[arg-type]
 
 
 def _address(request: Request) -> str:
