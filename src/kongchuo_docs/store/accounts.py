@@ -9,6 +9,7 @@ deletes all of its sessions in the same transaction (her next request is logged 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -132,7 +133,7 @@ def verify_login(store: Store, name: str, password: str) -> AccountRow | None:
     rows = _rows(store, select(AccountRow).where(AccountRow.area_code == store.area_code,
                                                  AccountRow.name == name.strip()))  # fmt: skip
     hasher = _hasher()
-    stored = rows[0].password_hash if rows else _decoy(hasher)
+    stored = rows[0].password_hash if rows else _decoy()
     try:
         hasher.verify(stored, password[:PASSWORD_MAX_CHARS])
     except (VerificationError, InvalidHashError):
@@ -140,13 +141,10 @@ def verify_login(store: Store, name: str, password: str) -> AccountRow | None:
     return rows[0] if rows and not rows[0].disabled else None
 
 
-_DECOY: list[str] = []
-
-
-def _decoy(hasher: Any) -> str:
-    if not _DECOY:
-        _DECOY.append(hasher.hash(secrets.token_urlsafe(16)))
-    return _DECOY[0]
+@functools.cache
+def _decoy() -> str:
+    """A hash no password matches, verified for an unknown name (as slow as a real one)."""
+    return _hasher().hash(secrets.token_urlsafe(16))
 
 
 def start_session(store: Store, account: AccountRow, seconds: float) -> str:
