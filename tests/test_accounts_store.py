@@ -120,8 +120,8 @@ def test_the_log_lists_newest_first_and_bounds_a_long_list_of_file_names(store) 
 
 
 def test_the_unit_is_one_of_the_profiles_and_the_bureau_its_own() -> None:
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.profile import load_profile
-    from kongchuo_docs.resources import sample_path
 
     profile = load_profile(sample_path("profile", "单位设置.yaml"))
     school = profile.schools[0].name

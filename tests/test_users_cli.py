@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 from kongchuo_docs.store.accounts import session_account, start_session, verify_login
 from kongchuo_docs.store.audit import entries
 from kongchuo_docs.store.database import STORE_FILE, open_store

@@ -13,9 +13,9 @@ import sys
 import pytest
 from chromium import NEEDS_CHROMIUM, WAIT, chromium, served
 
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.store.database import open_store, store_url
 

@@ -16,10 +16,10 @@ import pymupdf
 import pytest
 from chromium import NEEDS_CHROMIUM, WAIT, chromium, served
 
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import checked_roster
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 
 pytestmark = NEEDS_CHROMIUM
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError
 from ..profile import load_profile
-from ..wording import WORDING_FILES, annotated, check_folder
+from ..wording.files import WORDING_FILES, annotated, check_folder
 from .app import owner, render
 from .audit_page import audit
 from .bounded import bounded
