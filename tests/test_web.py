@@ -87,7 +87,7 @@ def test_an_open_address_without_a_password_is_refused():
 def test_serve_on_an_open_address_without_a_password_exits_2_in_chinese():
     result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0", "--no-browser"])
     assert result.exit_code == 2
-    assert "必须设置访问密码" in result.output
+    assert "必须有登录" in result.output
     assert "Traceback" not in result.output
 
 

@@ -8,69 +8,35 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pymupdf
 import pytest
+from chromium import NEEDS_CHROMIUM, WAIT, chromium, served
 
 from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import checked_roster
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and DRIVER),
-    reason="Chromium 或 chromedriver 未安装（scripts/setup.sh --dev 安装 chromium chromium-driver）",
-)
+pytestmark = NEEDS_CHROMIUM
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-WAIT = 90  # seconds for a page, a preview or a job on a busy 2-core machine
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-notice.png"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
     folder = tmp_path_factory.mktemp("server")
     profile = folder / "单位设置.yaml"
     shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
-    env = {**os.environ, "TMPDIR": str(folder)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kongchuo_docs", "serve", "--port", str(port), "--no-browser",
-         "--settings", str(profile)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/login", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    output = process.communicate(timeout=30)[0].decode()
-    assert "Traceback" not in output, output
+    with served(profile) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +46,8 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(downloads):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                "--lang=zh-CN"):  # fmt: skip
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})  # fmt: skip
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    yield driver
-    driver.quit()
+    with chromium(downloads) as driver:
+        yield driver
 
 
 def _wait_for_file(folder: Path, suffix: str) -> Path:

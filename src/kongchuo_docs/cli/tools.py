@@ -43,7 +43,7 @@ def doctor(
 @reports_errors
 def serve(
     host: Annotated[
-        str, typer.Option("--host", help="监听地址；0.0.0.0 供局域网使用，此时必须设置访问密码。")
+        str, typer.Option("--host", help="监听地址；0.0.0.0 供局域网使用，此时必须有账号（users add）或访问密码。")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8765,
     password: Annotated[
@@ -61,10 +61,19 @@ def serve(
     settings: Annotated[
         Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
     ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="数据库地址（账号、操作日志、发文登记簿），如 postgresql+psycopg://用户@主机/库；"
+                                 "默认为单位设置旁的 kongchuo-docs.sqlite3。")
+    ] = None,
+    proxy: Annotated[
+        bool, typer.Option("--proxy", help="在本机的 nginx 之后提供服务：信任 127.0.0.1 转来的 X-Forwarded-For/-Proto，"
+                           "登录 Cookie 只经 HTTPS 发送；须有账号或访问密码。")
+    ] = False,
 ) -> None:
     """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。
 
-    访问密码取自单位设置的“访问密码”、环境变量 KONGCHUO_PASSWORD，或用 --ask-password 在启动时输入。
+    有账号时（kongchuo-docs users add）每人用自己的用户名和密码登录；否则访问密码取自单位设置的“访问密码”、
+    环境变量 KONGCHUO_PASSWORD，或用 --ask-password 在启动时输入。
     """
     import os
 
@@ -82,7 +91,8 @@ def serve(
     typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
     run_server(ServerConfig(host=host, port=port, password=given or os.environ.get(PASSWORD_ENV) or None,
                             workers=workers, keep=keep * 60.0, profile=settings,
-                            allow_hosts=tuple(allow_host or ())), open_browser=not no_browser)  # fmt: skip
+                            allow_hosts=tuple(allow_host or ()), db=db, proxy=proxy),
+               open_browser=not no_browser)  # fmt: skip
 
 
 def _ask_password() -> str:

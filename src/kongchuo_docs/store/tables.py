@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 AREA_CODE_CHARS = 6  # GB/T 2260 行政区划代码
@@ -59,3 +59,55 @@ class RegisterEntry(Base):
     status: Mapped[str] = mapped_column(String(10), default=STATUS_TAKEN)
     remark: Mapped[str] = mapped_column(Text, default="")  # 备注
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+USER_NAME_MAX_CHARS = 32  # 用户名
+ROLE_MAX_CHARS = 4  # 教育局, 乡镇, 学校
+TOKEN_HASH_CHARS = 64  # SHA-256 of a session id, hex
+
+
+class AccountRow(Base):
+    """A person's account at the shared page: her 用户名 (unique in the county), role, unit and the
+    argon2 hash of her password. A disabled account cannot log in and has no session."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("area_code", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
+    name: Mapped[str] = mapped_column(String(USER_NAME_MAX_CHARS))  # 用户名
+    role: Mapped[str] = mapped_column(String(ROLE_MAX_CHARS))
+    unit: Mapped[str] = mapped_column(Text)  # the 教育局, 乡镇 or 学校 as 单位设置 names it
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, with its parameters and salt
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginSession(Base):
+    """A logged-in session: only the SHA-256 of its id is kept (a copy of the database logs nobody in)."""
+
+    __tablename__ = "login_session"
+
+    token_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_CHARS), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One line of the 操作日志: who did what and when — never a child's name or ID number."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    account: Mapped[str] = mapped_column(Text, default="")  # 用户名 ("" without accounts)
+    role: Mapped[str] = mapped_column(String(ROLE_MAX_CHARS), default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text)  # 登录, 生成, 保存单位设置…
+    task: Mapped[str] = mapped_column(Text, default="")  # a declared task's title
+    counts: Mapped[str] = mapped_column(Text, default="")  # "写出 3 个文件，2 处错误"
+    files: Mapped[str] = mapped_column(Text, default="")  # uploaded file names, joined by 、
+    outcome: Mapped[str] = mapped_column(Text, default="")  # 成功, 失败: …

@@ -1,5 +1,6 @@
-"""The web application: `create_app` wires the pages, the session, the password gate, the job pool
-and the security headers; `serve` runs it with uvicorn (``kongchuo-docs serve``)."""
+"""The web application: `create_app` wires the pages, the session, the password gate (accounts from
+the store, else the one 访问密码), the job pool and the security headers; `serve` runs it with uvicorn
+(``kongchuo-docs serve``)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import security
+from .gate import forget, identify, open_page_store
 from .hosts import AllowedHosts, SameSite
-from .jobs import KEEP_SECONDS, JobManager
+from .jobs import KEEP_SECONDS, Job, JobManager
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
@@ -43,6 +45,8 @@ class ServerConfig:
     work_dir: Path | None = None  # where job folders are made (default: the system temp folder)
     profile: Path | None = None  # the 单位设置 the page edits (default: the one the commands find)
     allow_hosts: tuple[str, ...] = ()  # names besides the bound address and localhost (serve --allow-host)
+    db: str | None = None  # the store's URL (serve --db; default the SQLite file beside 单位设置)
+    proxy: bool = False  # behind the county's nginx on this machine: X-Forwarded-* trusted, cookie Secure
 
     def profile_path(self) -> Path:
         """The 单位设置 file: as given, else the one found from the current folder, else a new one here."""
@@ -53,7 +57,14 @@ class ServerConfig:
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     config = config or ServerConfig()
-    jobs = JobManager(config.work_dir, workers=config.workers, keep=config.keep)
+    from .audit_page import job_entry
+
+    store = open_page_store(config)
+    def log_finished(job: Job) -> None:  # in the pool's thread; the store may come with the first 单位设置
+        if app.state.store is not None:
+            job_entry(app.state.store, job)
+
+    jobs = JobManager(config.work_dir, workers=config.workers, keep=config.keep, on_finished=log_finished)
     drawing = RenderPool()
 
     @contextlib.asynccontextmanager
@@ -61,11 +72,14 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         yield
         jobs.close()  # running jobs ended, every job folder deleted
         drawing.close()
+        if app.state.store is not None:
+            app.state.store.close()
 
     app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.config = config
     app.state.jobs = jobs
     app.state.render = drawing
+    app.state.store = store
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
     app.state.throttle = Throttle()
@@ -75,18 +89,26 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def password_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        account_logged_in = await identify(request)  # None: no accounts, the 访问密码 rules below
         if sessions.ended(request.session.get("sid")):  # a cookie copied before its 登出
             request.session.clear()
         logged_in = sessions.logged_in(request.session.get("sid"))
-        if config.password and not logged_in and not request.url.path.startswith(OPEN_PATHS):
+        must_log_in = config.password and not logged_in if account_logged_in is None else not account_logged_in
+        response: Response
+        if must_log_in and not request.url.path.startswith(OPEN_PATHS):
             if request.method == "GET":
-                return RedirectResponse("/login", status_code=303)
-            return Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
-        return await call_next(request)
+                response = RedirectResponse("/login", status_code=303)
+            else:
+                response = Response("请先登录。", status_code=401, media_type="text/plain; charset=utf-8")
+        else:
+            response = await call_next(request)
+        if getattr(request.state, "stale_session", False):
+            forget(request, response)
+        return response
 
     # added last = outermost: the session is read before the password gate runs
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",
-                       same_site="strict", max_age=SESSION_SECONDS)  # fmt: skip
+                       same_site="strict", max_age=SESSION_SECONDS, https_only=config.proxy)  # fmt: skip
     app.add_middleware(SameSite, hosts=AllowedHosts(config.host, config.allow_hosts))
     app.add_middleware(security.Guard)
 
@@ -120,10 +142,22 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
 def page_routers() -> list[APIRouter]:
     """The pages, one module each."""
-    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables, templates_page
+    from . import (
+        accounts_page,
+        audit_page,
+        blank_forms,
+        home,
+        job_pages,
+        letters,
+        login,
+        notice,
+        settings_page,
+        tables,
+        templates_page,
+    )
 
     return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page,
-                                              templates_page)]
+                                     templates_page, accounts_page, audit_page)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:
@@ -155,10 +189,25 @@ def serve(config: ServerConfig, *, open_browser: bool = True) -> None:
     import uvicorn
 
     config = with_profile_password(config)
-    security.check_bind(config.host, config.password)
+    security.check_bind(config.host, config.password, accounts=has_accounts_now(config), proxy=config.proxy)
     app = create_app(config)
     url = f"http://{'127.0.0.1' if config.host in ('0.0.0.0', '::') else config.host}:{config.port}/"
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     # access log off: URLs and queries are not written anywhere (nothing of a roster reaches a log)
-    uvicorn.run(app, host=config.host, port=config.port, access_log=False, log_level="warning")
+    # behind --proxy the nginx on this machine tells the client's address and scheme; else nobody does
+    uvicorn.run(app, host=config.host, port=config.port, access_log=False, log_level="warning",
+                proxy_headers=config.proxy, forwarded_allow_ips="127.0.0.1")
+
+
+def has_accounts_now(config: ServerConfig) -> bool:
+    """Whether the page's store has accounts (at start: then no 访问密码 is needed on an open address)."""
+    from ..store.accounts import has_accounts
+
+    store = open_page_store(config)
+    if store is None:
+        return False
+    try:
+        return has_accounts(store)
+    finally:
+        store.close()

@@ -1,8 +1,10 @@
 """Who is asking: the account behind a request and what its role may do.
 
 Roles (issue 21): the 教育局 has the 单位设置, 模板, accounts and every unit's data; a 乡镇 or a 学校
-has its own unit only. Without accounts (one person on her own PC, or one shared 访问密码) the one
-person using the page is the 教育局: `current_account` then gives `BUREAU_ACCOUNT`.
+has its own unit only. With accounts in the store (`kongchuo-docs users add`), `web.gate` sets
+`request.state.account` from the session for every request. Without accounts (one person on her own
+PC, or one shared 访问密码) the one person using the page is the 教育局: `current_account` then gives
+`BUREAU_ACCOUNT`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from fastapi import HTTPException, Request
 Role = Literal["教育局", "乡镇", "学校"]
 ROLES: tuple[Role, ...] = ("教育局", "乡镇", "学校")
 BUREAU: Role = "教育局"
+BUREAU_PAGES = ("/settings", "/templates", "/accounts", "/audit")  # the 教育局's alone (a Chinese 403 for others)
 
 
 @dataclass(frozen=True)
 class Account:
     """A person at the page: `name` her 用户名 ("" without accounts), `role`, and `unit` the name of her
-    乡镇 or 学校 as 单位设置 lists it ("" for the 教育局)."""
+    乡镇 or 学校 as 单位设置 lists it (for a 教育局 account the profile's 教育局; "" without accounts)."""
 
     name: str
     role: Role

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 import shutil
 import time
 from pathlib import PurePath
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..kinds.letters import ERROR_WORKBOOK
+from .identity import current_account
 from .jobs import Job, JobManager
 from .letters_check import FIRST_PAGE
 from .pages import owner, render
@@ -42,7 +44,8 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
             stored = stored_name(upload, used)
             (folder / "in" / key / stored).write_bytes(upload.data)
             names[stored] = upload.display_name
-    return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names)
+    return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names,
+                       account=current_account(request))
 
 
 # kept: letters, digits, CJK and its marks (not the full-width ／＼), ()-_ and space
@@ -77,14 +80,21 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
     job_id, folder = jobs.new_folder()
     shutil.copytree(job.folder / "in", folder / "in", dirs_exist_ok=True)
     return jobs.submit(job_id, folder, job.owner, task, {**params, "title": title, "back": job.params["back"]},
-                       dict(job.names))  # fmt: skip
+                       dict(job.names), account=job.account)  # fmt: skip
 
 
 def own_job(request: Request, job_id: str) -> Job:
-    job = request.app.state.jobs.get(owner(request), job_id)
-    if job is None:
-        raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间（1 小时），请重新上传。")
-    return job
+    """The job `job_id` when this request may see it: its owner's, or — with accounts — any job for the
+    教育局; another account's job is a Chinese 403, an unknown one (or another session's) a 404."""
+    job = request.app.state.jobs.find(job_id)
+    if job is not None and secrets.compare_digest(job.owner.encode(), owner(request).encode()):
+        return job
+    account = current_account(request)
+    if job is not None and account.name:  # accounts: the 教育局 sees every unit's jobs
+        if account.is_bureau:
+            return job
+        raise HTTPException(403, "这项任务是其他账号提交的，只有提交它的单位和教育局可以查看。")
+    raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间（1 小时），请重新上传。")
 
 
 def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:

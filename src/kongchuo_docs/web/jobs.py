@@ -14,6 +14,7 @@ milliseconds and never inherits the web server's threads.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import secrets
 import shutil
@@ -21,12 +22,14 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
 from .bounded import PRELOAD as BOUNDED_PRELOAD
+from .identity import BUREAU_ACCOUNT, Account
 from .orphans import SERVER_PREFIX, Server, claim, end_with, sweep_dead_servers, this_server
 from .tasks import PRELOAD, run_task, write_json
 
@@ -49,6 +52,7 @@ class Job:
     created: float = field(default_factory=time.monotonic)
     state: str = "queued"  # queued, running, done, failed, cancelled
     process: multiprocessing.process.BaseProcess | None = None
+    account: Account = BUREAU_ACCOUNT  # who asked for it (the 操作日志 names her)
 
     @property
     def finished(self) -> bool:
@@ -64,9 +68,11 @@ class Job:
 
 
 class JobManager:
-    """The queue and the bounded pool; thread-safe."""
+    """The queue and the bounded pool; thread-safe. `on_finished(job)` is called (in the pool's thread,
+    outside its lock) once for every job that ends: done, failed or cancelled."""
 
-    def __init__(self, root: Path | None = None, *, workers: int = 2, keep: float = KEEP_SECONDS):
+    def __init__(self, root: Path | None = None, *, workers: int = 2, keep: float = KEEP_SECONDS,
+                 on_finished: Callable[[Job], None] | None = None):  # fmt: skip
         if workers < 1:
             raise ValueError("workers must be at least 1")
         parent = Path(root) if root is not None else Path(tempfile.gettempdir())
@@ -76,6 +82,7 @@ class JobManager:
         claim(self.root)
         self.workers = workers
         self.keep = keep
+        self._on_finished = on_finished
         self._jobs: dict[str, Job] = {}
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
@@ -100,18 +107,18 @@ class JobManager:
         return job_id, folder
 
     def submit(self, job_id: str, folder: Path, owner: str, task: str, params: dict[str, Any],
-               names: dict[str, str]) -> Job:  # fmt: skip
-        job = Job(job_id, owner, task, params, folder, names)
+               names: dict[str, str], account: Account = BUREAU_ACCOUNT) -> Job:  # fmt: skip
+        job = Job(job_id, owner, task, params, folder, names, account=account)
         with self._lock:
             self._jobs[job_id] = job
             self._queue.append(job)
             self._lock.notify_all()
         return job
 
-    def get(self, owner: str, job_id: str) -> Job | None:
+    def find(self, job_id: str) -> Job | None:
+        """The job `job_id` whoever owns it (the caller decides who may see it)."""
         with self._lock:
-            job = self._jobs.get(job_id)
-        return job if job is not None and secrets.compare_digest(job.owner, owner) else None
+            return self._jobs.get(job_id)
 
     def position(self, job: Job) -> int:
         """How many jobs wait before `job` (0 when it runs or is next)."""
@@ -129,6 +136,7 @@ class JobManager:
                 job.process.join(timeout=5)
             job.state = "cancelled"
             self._lock.notify_all()
+        self._finished([job])
         self.discard(job)
 
     def discard(self, job: Job) -> None:
@@ -164,10 +172,21 @@ class JobManager:
             with self._lock:
                 if self._stopped:
                     return
-                self._reap()
+                ended = self._reap()
                 self._start_queued()
                 self._expire()
-                self._lock.wait(POLL_SECONDS)
+                if not ended:
+                    self._lock.wait(POLL_SECONDS)
+            self._finished(ended)
+
+    def _finished(self, jobs: list[Job]) -> None:
+        if self._on_finished is None:
+            return
+        for job in jobs:
+            try:
+                self._on_finished(job)
+            except Exception as exc:  # the log must not stop the pool; nothing of the job is logged
+                logging.getLogger("kongchuo_docs.web").error("操作日志写入失败：%s", type(exc).__name__)
 
     def _running(self) -> list[Job]:
         return [j for j in self._jobs.values() if j.state == "running"]
@@ -181,7 +200,9 @@ class JobManager:
             job.process.start()
             job.state = "running"
 
-    def _reap(self) -> None:
+    def _reap(self) -> list[Job]:
+        """The running jobs whose process ended, now done or failed."""
+        ended = []
         for job in self._running():
             assert job.process is not None
             if job.process.is_alive():
@@ -191,7 +212,9 @@ class JobManager:
             job.state = status.get("state", "failed") if status else "failed"
             if not status:  # the process died without a word (killed, out of memory)
                 write_json(job.folder / "status.json", {"state": "failed", "message": DIED})
+            ended.append(job)
             self._lock.notify_all()
+        return ended
 
     def _expire(self) -> None:
         now = time.monotonic()

@@ -17,6 +17,7 @@ import pymupdf  # imported with the page, not on the first preview (it takes a s
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..kinds.draft import draft_defaults
@@ -24,6 +25,7 @@ from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
+from .audit_page import audit
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
@@ -259,6 +261,7 @@ def done(value: int) -> Future[Outcome]:
 async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: NoticeForm) -> Response:
     pool: RenderPool = request.app.state.render
     rel = await pool.files(doc, folder / "out", "通知", fmt, folder / YAML_NAME)
+    await run_in_threadpool(audit, request, "生成", task="写通知", counts=f"下载 {fmt.upper()}")
     return FileResponse(folder / "out" / rel, media_type=DOWNLOADS[fmt], filename=f"{_stem(form)}.{fmt}",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
 

@@ -1,5 +1,5 @@
 """What every page of the site shares: the Jinja templates (``web/templates/*.html``, autoescaped),
-`render` (a page with its CSRF token) and `owner` (the session's private id).
+`render` (a page with its CSRF token) and `owner` (who owns jobs and previews).
 
 The page modules (`home`, `notice`, `letters`, …) import these from here; `app` imports the page
 modules to include their routers, so no page module imports `app`."""
@@ -14,11 +14,13 @@ from fastapi.templating import Jinja2Templates
 
 from ..declare import TASKS
 from . import security
+from .identity import Account, current_account
 
 HERE = Path(__file__).parent
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
 templates.env.globals["declared"] = TASKS  # every task in the navigation
+templates.env.globals["current_account"] = current_account  # the navigation shows what her role may open
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
@@ -28,5 +30,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: objec
 
 
 def owner(request: Request) -> str:
-    """The session's private id: it owns that session's jobs and previews."""
+    """Who owns jobs and previews: the logged-in account (every session of hers), else the session's
+    private id."""
+    account = getattr(request.state, "account", None)
+    if isinstance(account, Account) and account.name:
+        return f"账号:{account.name}"  # a session id (token_urlsafe) never holds a colon
     return security.session_value(request, "sid", 24)

@@ -54,12 +54,18 @@ class StartRefused(KongchuoError):
     """The server must not start as asked (an open address without a password)."""
 
 
-def check_bind(host: str, password: str | None) -> None:
-    """Refuse an address other than loopback without an access password."""
-    if is_loopback(host) or password:
+def check_bind(host: str, password: str | None, *, accounts: bool = False, proxy: bool = False) -> None:
+    """Refuse an address other than loopback — or any address behind a proxy (nginx on this machine
+    brings the network to the loopback address) — without accounts or an access password."""
+    if accounts or password:
+        return
+    if proxy:
+        raise StartRefused("在 nginx 之后（--proxy）对外提供服务必须有登录：请先用 kongchuo-docs users add "
+                           "添加教育局账号，或设置访问密码。")
+    if is_loopback(host):
         return
     raise StartRefused(
-        f"在 {host} 上开放给局域网使用必须设置访问密码：请在单位设置中填写“访问密码”，"
+        f"在 {host} 上开放给局域网使用必须有登录：用 kongchuo-docs users add 添加账号，或在单位设置中填写“访问密码”，"
         f"或设置环境变量 {PASSWORD_ENV}，或加 --ask-password 在启动时输入。"
     )
 

@@ -4,12 +4,14 @@ otherwise stay valid after 登出) and the brake on password guessing.
 `Sessions` knows which session ids are logged in and which were ended by 登出: a cookie whose
 session was ended is a new, logged-out session, wherever it was copied to.
 
-`Throttle` compares at most one password per `ADDRESS_SLOT_SECONDS` from one client address and
-one per `ACCOUNT_SLOT_SECONDS` for the whole server, whatever the number of parallel requests:
-each waits for its slots *before* its password is compared, so parallel sessions learn nothing
-sooner, and one address's flood delays only itself. A client address is locked out after
-`ADDRESS_FAILURES` wrong passwords, every address after `ACCOUNT_FAILURES` (the page has one
-account), within `WINDOW_SECONDS`. All in memory: a restart ends every session and every lockout.
+`Throttle` compares at most one password per `ADDRESS_SLOT_SECONDS` from one client address and,
+with the one 访问密码, one per `ACCOUNT_SLOT_SECONDS` for the whole server — with accounts, one per
+`USER_SLOT_SECONDS` for each 用户名 — whatever the number of parallel requests: each waits for its
+slots *before* its password is compared, so parallel sessions learn nothing sooner, and one
+address's flood delays only itself. A client address is locked out after `ADDRESS_FAILURES` wrong
+passwords, the 访问密码 (every address) after `ACCOUNT_FAILURES`, one 用户名 after `USER_FAILURES`,
+within `WINDOW_SECONDS`. The lockout's end is told. All in memory: a restart ends every lockout (and,
+with the 访问密码, every session; accounts' sessions are in the store).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 SESSION_SECONDS = 12 * 3600  # the cookie's lifetime
 ADDRESS_SLOT_SECONDS = 1.0
@@ -26,7 +29,11 @@ LOOK_SECONDS = 0.2  # how often a waiting request looks whether a lockout has be
 WINDOW_SECONDS = 15 * 60
 ADDRESS_FAILURES, ADDRESS_LOCK_SECONDS = 5, 5 * 60
 ACCOUNT_FAILURES, ACCOUNT_LOCK_SECONDS = 30, 15 * 60
+USER_SLOT_SECONDS = 1.0
+USER_FAILURES, USER_LOCK_SECONDS = 10, 15 * 60
 ACCOUNT = "访问密码"  # the key of the page's one account
+USER_KEY = "用户:"  # + 用户名: the key of an account's own brake
+KEYS_KEPT = 10_000  # failure records kept at most (typed names are anyone's choice)
 
 
 class Sessions:
@@ -71,38 +78,65 @@ class LockedOut(Exception):
         return f"密码错误次数过多，登录已暂停，请于 {end} 后再试。"
 
 
+@dataclass(frozen=True)
+class Brake:
+    """One key's limits: a password compared at most once per `slot_seconds`; `failures` wrong ones
+    within `WINDOW_SECONDS` lock it for `lock_seconds`."""
+
+    slot_seconds: float
+    failures: int
+    lock_seconds: float
+
+
+BY_ADDRESS = Brake(ADDRESS_SLOT_SECONDS, ADDRESS_FAILURES, ADDRESS_LOCK_SECONDS)
+BY_PASSWORD = Brake(ACCOUNT_SLOT_SECONDS, ACCOUNT_FAILURES, ACCOUNT_LOCK_SECONDS)
+BY_USER = Brake(USER_SLOT_SECONDS, USER_FAILURES, USER_LOCK_SECONDS)
+
+
 class Throttle:
     def __init__(self) -> None:
-        self._failures: dict[str, list[float]] = {}  # address or ACCOUNT → times of wrong passwords
+        self._failures: dict[str, list[float]] = {}  # address, ACCOUNT or USER_KEY+name → wrong passwords' times
         self._locked: dict[str, float] = {}  # → end of its lockout (epoch seconds)
         self._next_slot: dict[str, float] = {}  # → its next free slot (monotonic)
 
-    async def check(self, address: str, matches: Callable[[], bool]) -> bool:
-        """Wait for the address's and then the server's next slot, then whether `matches()`;
-        `LockedOut` while either is locked out."""
-        for key, seconds in ((address, ADDRESS_SLOT_SECONDS), (ACCOUNT, ACCOUNT_SLOT_SECONDS)):
-            self._refuse_if_locked(address)
+    async def check(self, address: str, matches: Callable[[], bool], user: str | None = None) -> bool:
+        """Wait for the address's and then the 访问密码's (or, given `user`, that 用户名's) next slot,
+        then whether `matches()` (run in a thread: an argon2 hash takes CPU); `LockedOut` while
+        either is locked out."""
+        brakes = ((address, BY_ADDRESS), (ACCOUNT, BY_PASSWORD) if user is None else (USER_KEY + user, BY_USER))
+        keys = [key for key, _ in brakes]
+        for key, brake in brakes:
+            self._refuse_if_locked(keys)
             slot = max(time.monotonic(), self._next_slot.get(key, 0.0))
-            self._next_slot[key] = slot + seconds
+            self._next_slot[key] = slot + brake.slot_seconds
             while (left := slot - time.monotonic()) > 0:  # refused as soon as a lockout begins
                 await asyncio.sleep(min(left, LOOK_SECONDS))
-                self._refuse_if_locked(address)
-        self._refuse_if_locked(address)
-        if matches():
+                self._refuse_if_locked(keys)
+        self._refuse_if_locked(keys)
+        if await asyncio.to_thread(matches):
             return True
-        self._failed(address, ADDRESS_FAILURES, ADDRESS_LOCK_SECONDS)
-        self._failed(ACCOUNT, ACCOUNT_FAILURES, ACCOUNT_LOCK_SECONDS)
+        for key, brake in brakes:
+            self._failed(key, brake)
         return False
 
-    def _refuse_if_locked(self, address: str) -> None:
-        until = max(self._locked.get(address, 0.0), self._locked.get(ACCOUNT, 0.0))
+    def _refuse_if_locked(self, keys: list[str]) -> None:
+        until = max(self._locked.get(key, 0.0) for key in keys)
         if until > time.time():
             raise LockedOut(until)
 
-    def _failed(self, key: str, most: int, lock_seconds: float) -> None:
+    def _failed(self, key: str, brake: Brake) -> None:
         now = time.time()
+        if len(self._failures) > KEYS_KEPT:
+            self._prune(now)
         recent = [t for t in self._failures.get(key, []) if t > now - WINDOW_SECONDS] + [now]
         self._failures[key] = recent
-        if len(recent) >= most:
-            self._locked[key] = now + lock_seconds
+        if len(recent) >= brake.failures:
+            self._locked[key] = now + brake.lock_seconds
             self._failures[key] = []
+
+    def _prune(self, now: float) -> None:
+        """Forget failures past the window, lockouts past their end and slots long free."""
+        self._failures = {k: ts for k, ts in self._failures.items() if ts and ts[-1] > now - WINDOW_SECONDS}
+        self._locked = {k: until for k, until in self._locked.items() if until > now}
+        moment = time.monotonic()
+        self._next_slot = {k: slot for k, slot in self._next_slot.items() if slot > moment}

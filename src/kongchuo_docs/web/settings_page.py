@@ -16,16 +16,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from ..profile import load_profile
 from ..profile.load import _read_yaml
+from .audit_page import audit
+from .gate import open_page_store
+from .identity import require_bureau
 from .pages import owner, render
 from .profile_form import LISTS, fields, sections, to_yaml, values_of
 from .security import require_csrf
 from .template_folder import FolderRefused, confined
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_bureau)])  # the county's settings: the 教育局's
 TEMPLATES_KEY = "模板目录"
 
 
@@ -94,6 +98,9 @@ async def settings_save(request: Request) -> Response:
     if path.is_file():
         shutil.copyfile(path, path.with_name(path.name + ".bak"))
     os.replace(staged, path)
+    if request.app.state.store is None:  # the first 单位设置: the county of the store and the log is known now
+        request.app.state.store = await run_in_threadpool(open_page_store, request.app.state.config)
+    await run_in_threadpool(audit, request, "保存单位设置")
     warnings = [f"{p.location.column or ''} {p.message}".strip() for p in profile.warnings]
     return _shown(request, problems={}, saved=True, warnings=warnings)
 

@@ -17,11 +17,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..wording.files import WORDING_FILES, annotated, check_folder
+from .audit_page import audit
 from .bounded import bounded
+from .identity import require_bureau
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
 from .pages import owner, render
 from .render import RenderPool
@@ -29,7 +32,7 @@ from .security import require_csrf
 from .template_folder import FolderRefused, confined, wording_file
 from .template_sample import sample_pdf
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(require_bureau)])  # the county's wording: the 教育局's
 MAX_TEMPLATE_CHARS = 200_000
 FILES = list(WORDING_FILES.items())
 
@@ -97,6 +100,7 @@ async def template_save(request: Request, index: int) -> Response:
     post = await request.form()
     if str(post.get("action")) == "reset" and folder is not None:
         _own(folder, rel).unlink(missing_ok=True)
+        await run_in_threadpool(audit, request, "恢复默认模板", counts=rel)
         return RedirectResponse(f"/templates/{index}", status_code=303)
     text = str(post.get("text", "")).replace("\r\n", "\n")[:MAX_TEMPLATE_CHARS]
     page = {"index": index, "rel": rel, "label": label, "text": text, "folder": folder,
@@ -123,6 +127,7 @@ async def template_save(request: Request, index: int) -> Response:
     staged = target.with_name(f".{target.name}.saving")
     staged.write_text(text, encoding="utf-8")
     os.replace(staged, target)
+    await run_in_threadpool(audit, request, "保存模板", counts=rel)
     return _back(request, 200, problems=[], saved=True, **{**page, "own": True})
 
 
