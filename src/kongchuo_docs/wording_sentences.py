@@ -22,6 +22,7 @@ import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import cache
+
 import jinja2
 import yaml
 from jinja2 import nodes
@@ -260,6 +261,18 @@ def jinja_text(edited: str, original: str, rel: str, allowed: set[str]) -> str:
         last = match.end()
     out.append(_plain(edited[last:]))
     return "".join(out)
+
+
+def syntax_message(text: str, exc: jinja2.TemplateSyntaxError) -> str:
+    """A Jinja syntax error of the paragraph `text` in the clerk's words (never the parser's English)."""
+    if text.count("{") != text.count("}"):
+        return "花括号不成对"
+    message = exc.message or ""
+    if "looking for the following tags" in message or "Unexpected end of template" in message:
+        return f"条件没有结束：〔仅当…时：〕之后缺少〔{END_IF}〕"
+    if "unknown tag" in message:
+        return f"〔{END_IF}〕或〔{ELSE}〕前面没有对应的条件"
+    return "写法无法识别：请检查花括号 {{ }} 和 {% %} 中的内容"
 
 
 def _plain(text: str) -> str:
