@@ -327,3 +327,40 @@ def test_the_notice_preview_is_readable_at_common_screen_widths(server, browser,
         assert body_px >= (14 if width == 1366 else 18), f"{width}: 3号 shown at {body_px:.1f} px"
     finally:
         browser.set_window_size(1400, 1000)
+
+
+PIXELS = """var img = arguments[0], c = document.createElement('canvas');
+c.width = img.naturalWidth; c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0);
+return c.toDataURL();"""
+
+
+def _preview_pixels(browser) -> str:
+    image = WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#preview img")))
+    WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return arguments[0].complete && "
+                                                                  "arguments[0].naturalWidth", image))  # fmt: skip
+    return browser.execute_script(PIXELS, image)
+
+
+def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(server, browser):
+    from kongchuo_docs.wording import WORDING_FILES
+
+    page = f"{server}/templates/{list(WORDING_FILES).index('letters/enrolment.yaml')}"
+    browser.get(page)
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#sentences textarea")
+    box = next(b for b in boxes if "延缓入学" in b.get_attribute("value"))
+    box_id = box.get_attribute("id")
+    condition = browser.find_element(By.XPATH, "//textarea[contains(., '咨询电话：')]/preceding-sibling::span")
+    assert condition.text == "仅当有咨询电话时"
+    browser.find_element(By.CSS_SELECTOR, "#sentences button[value=preview]").click()
+    before = _preview_pixels(browser)
+
+    box = browser.find_element(By.ID, box_id)
+    box.clear()
+    box.send_keys("孩子确因身体状况需要延缓入学的，请尽早联系学校，")
+    browser.find_element(By.XPATH, "//button[@class='chip'][. = '〔学校〕']").click()  # a chip at the cursor
+    assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("请尽早联系学校，〔学校〕")
+    browser.find_element(By.CSS_SELECTOR, "#sentences button[value=preview]").click()
+    WebDriverWait(browser, WAIT).until(ec.staleness_of(box))
+    assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("〔学校〕")  # kept as typed
+    assert "error-summary" not in browser.page_source
+    assert _preview_pixels(browser) != before  # the letter drawn with the new sentence
