@@ -186,6 +186,23 @@ def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, 
 
 CHECK_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-letters-check.png"
 SETTINGS_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-settings.png"
+TEMPLATES_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-templates.png"
+
+
+def _screenshot(browser, path: Path, top=None) -> None:
+    """The README's picture of this page at 1366×768 (KONGCHUO_SCREENSHOT=1), scrolled so that
+    `top` (an element) is near the top of the window."""
+    if os.environ.get("KONGCHUO_SCREENSHOT") != "1":
+        return
+    browser.set_window_size(1366, 768)
+    try:
+        browser.execute_script("window.scrollTo(0, 0)")
+        if top is not None:
+            browser.execute_script("window.scrollBy(0, arguments[0].getBoundingClientRect().top - 12)", top)
+        time.sleep(0.3)
+        browser.save_screenshot(str(path))
+    finally:
+        browser.set_window_size(1400, 1000)
 
 
 def _upload_and_run(browser, server: str, task: str, files: dict[str, Path], **typed: str):
@@ -266,10 +283,7 @@ def test_letters_check_shows_the_first_letter_and_the_warnings_before_generating
     wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
     assert "共 12 份通知书" in box.text and "晚于报到日期" in box.text
     assert "kongchuo-docs" not in browser.find_element(By.TAG_NAME, "main").text
-    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
-        browser.set_window_size(1366, 1400)
-        browser.save_screenshot(str(CHECK_SCREENSHOT))
-        browser.set_window_size(1400, 1000)
+    _screenshot(browser, CHECK_SCREENSHOT, browser.find_element(By.TAG_NAME, "h1"))
     browser.find_element(By.ID, "fix-date").click()
     wait.until(ec.element_to_be_clickable((By.ID, "download")))
     assert "保留到" in browser.find_element(By.ID, "kept").text
@@ -283,10 +297,7 @@ def test_settings_page_in_sections_and_a_refused_save_says_so_at_the_top(server,
     browser.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]").click()
     summary = WebDriverWait(browser, WAIT).until(ec.visibility_of_element_located((By.ID, "error-summary")))
     assert "未保存：1 处需要改正" in summary.text
-    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
-        browser.set_window_size(1366, 900)
-        browser.save_screenshot(str(SETTINGS_SCREENSHOT))
-        browser.set_window_size(1400, 1000)
+    _screenshot(browser, SETTINGS_SCREENSHOT)
     summary.find_element(By.CSS_SELECTOR, "a[href='#field-行政区划代码']").click()
     assert browser.find_element(By.NAME, "行政区划代码").get_attribute("value") == "35012"  # kept as typed
 
@@ -349,7 +360,8 @@ def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(ser
     boxes = browser.find_elements(By.CSS_SELECTOR, "#sentences textarea")
     box = next(b for b in boxes if "延缓入学" in b.get_attribute("value"))
     box_id = box.get_attribute("id")
-    condition = browser.find_element(By.XPATH, "//textarea[contains(., '咨询电话：')]/preceding-sibling::span")
+    phone = "//textarea[contains(., '咨询电话：')]"
+    condition = browser.find_element(By.XPATH, phone + "/preceding-sibling::span[@class='condition']")
     assert condition.text == "仅当有咨询电话时"
     browser.find_element(By.CSS_SELECTOR, "#sentences button[value=preview]").click()
     before = _preview_pixels(browser)
@@ -364,3 +376,4 @@ def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(ser
     assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("〔学校〕")  # kept as typed
     assert "error-summary" not in browser.page_source
     assert _preview_pixels(browser) != before  # the letter drawn with the new sentence
+    _screenshot(browser, TEMPLATES_SCREENSHOT)

@@ -62,6 +62,7 @@ def test_the_page_shows_chips_and_conditions_in_chinese_only(rel: str) -> None:
         for chip in re.findall(r"〔([^〕]*)〕", text):
             assert not ENGLISH.search(chip), (sentence.number, chip)
         assert sentence.condition is None or not ENGLISH.search(sentence.condition)
+        assert sentence.place and not ENGLISH.search(re.sub("PDF|Excel", "", sentence.place))  # where it is printed
 
 
 @pytest.mark.parametrize("rel", list(WORDING_FILES))

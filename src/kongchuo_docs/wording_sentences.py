@@ -22,6 +22,7 @@ import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import jinja2
 import yaml
@@ -31,7 +32,7 @@ from .readers.yaml_load import BoundedLoader
 from .resources import template_path
 
 LAYOUT_KEYS = frozenset({"type", "placement", "if", "level", "aliases", "party_a_role", "party_b_role",
-                         "name", "direction", "status_fills", "inconsistent_fill"})  # fmt: skip
+                         "name", "direction", "status_fills", "inconsistent_fill", "group_by"})  # fmt: skip
 """Keys whose strings steer the layout or the code (block kinds, conditions, names the code looks
 up, colours), not printed wording: no text box of their own (the raw file under 高级 has them)."""
 CONDITION_KEY = "if"
@@ -53,6 +54,7 @@ class Sentence:
     key_path: str  # as `wording.located_strings` names it (``blocks[6].text``)
     text: str  # the Jinja text
     condition: str | None  # the block's ``if:`` in words (「仅当有咨询电话时」), None without one
+    place: str  # where the text goes in the document (「落款单位」, from ``templates/paragraph_names.yaml``)
     start: int
     end: int
     folded: bool  # written as a ``>-`` block in the file
@@ -78,10 +80,11 @@ def paragraph_numbers(source: str, rel: str) -> dict[str, int]:
 
 
 def _walk(node: yaml.Node, path: str, condition: str | None, source: str, rel: str,
-          found: list[Sentence], numbers: dict[str, int]) -> None:  # fmt: skip
+          found: list[Sentence], numbers: dict[str, int], kind: str = "") -> None:  # fmt: skip
     if isinstance(node, yaml.MappingNode):
         pairs = [(str(k.value), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
         own = next((v.value for k, v in pairs if k == CONDITION_KEY and isinstance(v, yaml.ScalarNode)), None)
+        kind = next((str(v.value) for k, v in pairs if k == "type" and isinstance(v, yaml.ScalarNode)), kind)
         if own:
             words = condition_words(own, rel)
             condition = f"{condition[:-1]}，且{words[2:]}" if condition else words
@@ -92,17 +95,32 @@ def _walk(node: yaml.Node, path: str, condition: str | None, source: str, rel: s
             if key in LAYOUT_KEYS:
                 steering.append(here)
             else:
-                _walk(value, here, condition, source, rel, found, numbers)
+                _walk(value, here, condition, source, rel, found, numbers, kind)
         if len(found) > first:
             numbers.update(dict.fromkeys(steering, found[first].number))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", condition, source, rel, found, numbers)
+            _walk(item, f"{path}[{i}]", condition, source, rel, found, numbers, kind)
     elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip():
         number = len(found) + 1
         numbers[path] = number
-        found.append(Sentence(number, path, node.value, condition, node.start_mark.index, node.end_mark.index,
-                              node.style in (">", "|")))  # fmt: skip
+        found.append(Sentence(number, path, node.value, condition, _place(path, kind), node.start_mark.index,
+                              node.end_mark.index, node.style in (">", "|")))  # fmt: skip
+
+
+@cache
+def _places() -> dict[str, Any]:
+    return yaml.load(template_path("paragraph_names.yaml").read_text(encoding="utf-8"), Loader=BoundedLoader)
+
+
+def _place(path: str, kind: str) -> str:
+    """Where the string at `path` (of a block of type `kind`) goes, in words; "" when unknown."""
+    places = _places()
+    keys = re.findall(r"(?:^|\.)([^.\[]+)", path)
+    if kind:
+        said = places["keys"].get(keys[-1]) if keys[-1] in ("issuer", "date") else places["types"].get(kind, "")
+        return f"{places['slip']}：{said}" if keys[0] == "slip" and kind in ("title", "paragraph") else said or ""
+    return places["keys"].get(keys[0], "")
 
 
 # -- the Chinese names of the variables (data)

@@ -156,7 +156,7 @@ def paragraphs(rel: str, text: str, edited: dict[str, str] | None = None) -> dic
         return {"paragraphs": None, "base": text, "common": []}
     documented = documented_variables(rel)
     common = sorted(documented["*"])
-    shown_page = [{"number": s.number, "condition": s.condition,
+    shown_page = [{"number": s.number, "condition": s.condition, "place": s.place,
                    "text": (edited or {}).get(str(s.number), shown(s.text, rel)),
                    "chips": [chinese(n, rel) for n in sorted(allowed_variables(documented, s.key_path) - set(common))]}
                   for s in found]  # fmt: skip
