@@ -64,8 +64,11 @@ def test_each_paragraph_is_a_box_with_chips_and_its_condition_in_words(site):
     assert len([k for k in data if k.startswith("s")]) >= 20
     phone = _box(data, "咨询电话：")
     assert data[phone] == "咨询电话：〔咨询电话〕。"
-    shown = re.search(rf'<label for="{phone}">第 \d+ 段</label> <span class="place">([^<]*)</span> '
-                      r'<span class="condition">([^<]*)</span>', page)
+    shown = re.search(
+        rf'<label for="{phone}">第 \d+ 段</label> <span class="place">([^<]*)</span> '
+        r'<span class="condition">([^<]*)</span>',
+        page,
+    )
     assert shown.groups() == ("正文", "仅当有咨询电话时")  # where it is printed, and when
     assert "〔姓名〕" in data[_box(data, "您的孩子")] and "{{" not in "".join(v for k, v in data.items() if k != "base")
     assert '<button type="button" class="chip">〔咨询电话〕</button>' in page  # a chip to add

@@ -36,6 +36,7 @@ from .template_sample import sample_pdf
 
 router = APIRouter()
 MAX_TEMPLATE_CHARS = 200_000
+TOO_LONG = f"修改后的措辞文件超过 {MAX_TEMPLATE_CHARS} 字，请精简"
 FILES = list(WORDING_FILES.items())
 
 
@@ -188,6 +189,8 @@ def _edited(rel: str, given: str, edits: dict[str, str] | None) -> tuple[str, li
         if problems:
             return given, problems, paragraphs(rel, given, edits)
         text = with_edits(given, changed, rel)
+        if len(text) > MAX_TEMPLATE_CHARS:
+            return given, [("", TOO_LONG)], paragraphs(rel, given, edits)
     problems = _problems(rel, text, raw)
     return text, problems, paragraphs(rel, text, edits if problems else None)
 
