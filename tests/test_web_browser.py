@@ -376,4 +376,4 @@ def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(ser
     assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("〔学校〕")  # kept as typed
     assert "error-summary" not in browser.page_source
     assert _preview_pixels(browser) != before  # the letter drawn with the new sentence
-    _screenshot(browser, TEMPLATES_SCREENSHOT)
+    _screenshot(browser, TEMPLATES_SCREENSHOT, browser.find_element(By.XPATH, "//textarea[@id='s7']/.."))
