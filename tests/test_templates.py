@@ -247,7 +247,7 @@ def test_a_letter_template_cannot_name_an_output_folder_outside_the_output(tmp_p
     line = 1 + next(i for i, x in enumerate(text.splitlines()) if x.startswith("file_label:"))
     roster = _roster(tmp_path / "名册.xlsx", 3)
     code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "a" / "out"))
-    assert code == 2 and f"enrolment.yaml:{line} file_label" in output.replace("\n", "")
+    assert code == 2 and f"enrolment.yaml:{line} 第 2 段: 通知书模板格式错误：" in output.replace("\n", "")
     assert not (tmp_path / "逃出").exists() and not _written(tmp_path / "a")
 
 

@@ -131,6 +131,21 @@ def test_a_refused_edit_names_its_paragraph_in_chinese_and_keeps_what_was_typed(
     assert not (folder / REL).exists()
 
 
+def test_a_letter_file_that_is_no_letter_kind_is_refused_at_save_by_paragraph(site):
+    client, folder = site
+    data = sentence_form(client.get(f"/templates/{INDEX}").text)
+    data["s2"] = "../逃出"  # 第 2 段: the name of the output folder
+    refused = _post(client, data, "save")
+    assert refused.status_code == 422 and not (folder / REL).exists()
+    assert _summary(refused.text)[0] == ("s2", "第 2 段：通知书模板格式错误：file_label 用作输出文件夹名：不能为空，"
+                                               '不能含 \\ / : * ? " < > | 或以点开头结尾')  # fmt: skip
+    page = client.get(f"/templates/{INDEX}").text
+    raw = html.unescape(re.search(r'<textarea name="text" id="text"[^>]*>(.*?)</textarea>', page, re.S)[1])
+    refused = _post(client, {"mode": "raw", "text": raw.replace("type: paragraph", "type: 段落", 1)}, "save")
+    said = _summary(refused.text)[0][1]
+    assert re.match(r"第 \d+ 行（第 \d+ 段）：通知书模板格式错误：只能是 'title'、'number'、", said), said
+
+
 def test_the_file_itself_under_advanced_still_saves_and_says_its_line(site):
     client, folder = site
     page = client.get(f"/templates/{INDEX}").text

@@ -244,6 +244,7 @@ def check_folder_here(folder: Path) -> None:
         except InputError as exc:
             problems.items += exc.problems
             continue
+        found_before = len(problems.items)
         bundled = _load(template_path(rel), rel)
         _check_keys(user, bundled, str(path), "", problems)
         documented = documented_variables(rel)
@@ -267,6 +268,10 @@ def check_folder_here(folder: Path) -> None:
                     sandbox.trial_render(_compiled(str(text)), names, where=str(path), field=field)
                 except InputError as exc:
                     problems.items += [Problem(where, p.message) for p in exc.problems]
+        if rel.startswith("letters/") and len(problems.items) == found_before:  # its strings are sound
+            from .letters.spec import spec_problems
+
+            problems.items += spec_problems(user, str(path))
     problems.raise_if_errors()
 
 

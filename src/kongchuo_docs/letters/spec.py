@@ -17,8 +17,8 @@ import jinja2.meta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import sandbox
-from ..errors import Location, Problems
-from ..wording import load_wording, located_strings
+from ..errors import InputError, Location, Problem, Problems
+from ..wording import WordingText, load_wording, located_strings
 
 BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
 Placement = Literal["tear-off", "own-page"]
@@ -114,17 +114,47 @@ def load_spec(kind: str) -> LetterSpec:
     """Read the template of `kind` (入学, 劝返 or 责令): the user's copy (``--templates``) or the bundled one."""
     data = load_wording("letters", KIND_FILES[kind])
     source = next((v.source for _, v in located_strings(data)), KIND_FILES[kind])
-    problems = Problems()
+    problems = spec_problems(data, source)
+    if problems:
+        raise InputError(problems)
+    return LetterSpec.model_validate(data).model_copy(update={"source": source})
+
+
+_SAID = {"missing": "缺少此项", "extra_forbidden": "未知的键", "string_type": "应为文字", "list_type": "应为列表",
+         "dict_type": "应为键值对", "model_type": "应为键值对", "bool_type": "应为 true 或 false",
+         "bool_parsing": "应为 true 或 false", "int_type": "应为整数", "int_parsing": "应为整数"}  # fmt: skip
+"""pydantic's error types in the clerk's words (its own messages are English)."""
+
+
+def spec_problems(data: dict[str, Any], source: str) -> list[Problem]:
+    """Why the wording `data` (read by `wording`, its strings located) is not a letter kind, each
+    problem at its 第 N 段 (or line) of `source`, in Chinese; empty when it is one."""
     try:
-        return LetterSpec.model_validate(data).model_copy(update={"source": source})
+        LetterSpec.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            path = ".".join(str(part) for part in error["loc"])
-            message = str(error["msg"]).removeprefix("Value error, ")
-            where = Location(source, line=_line_of(data, error["loc"]), column=path)
-            problems.error(where, f"通知书模板格式错误：{message}")
-        problems.raise_if_errors()
-        raise  # unreachable: raise_if_errors raised
+        return [Problem(_where(data, error["loc"], source), f"通知书模板格式错误：{_said(error)}")
+                for error in exc.errors()]  # fmt: skip
+    return []
+
+
+def _said(error: Any) -> str:
+    if error["type"] == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "literal_error":
+        return f"只能是 {error['ctx']['expected'].replace(' or ', '、').replace(', ', '、')}"
+    return _SAID.get(error["type"], "格式不对")
+
+
+def _where(data: Any, loc: tuple[Any, ...], source: str) -> Location:
+    value = data
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    if isinstance(value, WordingText) and value.paragraph is not None:
+        return value.where()
+    return Location(source, line=_line_of(data, loc), column=".".join(str(part) for part in loc))
 
 
 def _line_of(data: object, loc: tuple[object, ...]) -> int | None:
