@@ -144,3 +144,15 @@ def test_the_command_line_names_the_paragraph_in_chinese(tmp_path: Path, rel: st
     number = _number(rel, old.split("{")[0] or old)
     assert f"{rel.split('/')[1]}:" in output and f"第 {number} 段: {said}" in output, output
     assert "blocks[" not in output and "unexpected" not in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("kind", ["入学", "劝返", "责令"])
+def test_a_letter_block_is_named_in_messages_by_the_paragraph_the_page_shows(kind: str) -> None:
+    from kongchuo_docs.letters.spec import KIND_FILES, load_spec
+
+    rel = f"letters/{KIND_FILES[kind]}"
+    spec = load_spec(kind)
+    numbers = {s.key_path: s.number for s in sentences(template_path(rel).read_text(encoding="utf-8"), rel)}
+    for i, block in enumerate(spec.blocks):
+        first = f"blocks[{i}].{'issuer' if block.type == 'signature' else 'text'}"
+        assert spec.block_label(i) == f"第 {numbers[first]} 段"

@@ -79,9 +79,13 @@ class LetterSpec(BaseModel):
     blocks: list[Block]
     slip: list[Block] = Field(default_factory=list)
     source: str = Field(default="", exclude=True)  # the wording file's name, for messages
+    paragraphs: tuple[int | None, ...] = Field(default=(), exclude=True)  # 第 N 段 of each of `all_blocks`
 
     def block_label(self, index: int) -> str:
-        """Where block `index` of `all_blocks` is, for messages: ``blocks 第 3 项`` / ``slip 第 1 项``."""
+        """Where block `index` of `all_blocks` is, for messages: its ``第 8 段`` (as the 模板 page and
+        the wording check number it), else ``blocks 第 3 项`` / ``slip 第 1 项``."""
+        if index < len(self.paragraphs) and self.paragraphs[index] is not None:
+            return f"第 {self.paragraphs[index]} 段"
         if index < len(self.blocks):
             return f"blocks 第 {index + 1} 项"
         return f"slip 第 {index - len(self.blocks) + 1} 项"
@@ -117,7 +121,9 @@ def load_spec(kind: str) -> LetterSpec:
     problems = spec_problems(data, source)
     if problems:
         raise InputError(problems)
-    return LetterSpec.model_validate(data).model_copy(update={"source": source})
+    blocks = [*data["blocks"], *(data.get("slip") or [])]
+    paragraphs = tuple(next((v.paragraph for _, v in located_strings(b) if v.paragraph), None) for b in blocks)
+    return LetterSpec.model_validate(data).model_copy(update={"source": source, "paragraphs": paragraphs})
 
 
 _SAID = {"missing": "缺少此项", "extra_forbidden": "未知的键", "string_type": "应为文字", "list_type": "应为列表",
