@@ -156,3 +156,20 @@ def test_a_letter_block_is_named_in_messages_by_the_paragraph_the_page_shows(kin
     for i, block in enumerate(spec.blocks):
         first = f"blocks[{i}].{'issuer' if block.type == 'signature' else 'text'}"
         assert spec.block_label(i) == f"第 {numbers[first]} 段"
+
+
+ODD = ["a: b", "#不是注释", "- 不是列表", "it's", '"引号"', " 前面有空格", "后面有空格 ", "两行\n文字", "行\u2028分隔",
+       "{{ 姓名 }}", "", "\t制表符", "反斜杠 \\ 和 \\n"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_any_typed_text_is_written_back_as_typed(text: str) -> None:
+    rel = "rectification/notice.yaml"
+    source = annotated(rel, "整改通知")
+    found = sentences(source, rel)
+    for key_path in ("opening", "team", "you.学校", "requirements[1].text", "list_columns[2]"):  # >-, plain, flow
+        sentence = next(s for s in found if s.key_path == key_path)
+        written = with_edits(source, {sentence.number: text}, rel)
+        again = {s.key_path: s.text for s in sentences(written, rel)}
+        assert again[key_path] == text
+        assert again == {**{s.key_path: s.text for s in found}, key_path: text}  # nothing else moved

@@ -57,7 +57,6 @@ class Sentence:
     place: str  # where the text goes in the document (「落款单位」, from ``templates/paragraph_names.yaml``)
     start: int
     end: int
-    folded: bool  # written as a ``>-`` block in the file
 
 
 def sentences(source: str, rel: str) -> list[Sentence]:
@@ -65,7 +64,7 @@ def sentences(source: str, rel: str) -> list[Sentence]:
     root = yaml.compose(source, Loader=BoundedLoader)
     found: list[Sentence] = []
     if root is not None:
-        _walk(root, "", None, source, rel, found, {})
+        _walk(root, "", None, rel, found, {})
     return found
 
 
@@ -75,19 +74,21 @@ def paragraph_numbers(source: str, rel: str) -> dict[str, int]:
     numbers: dict[str, int] = {}
     root = yaml.compose(source, Loader=BoundedLoader)
     if root is not None:
-        _walk(root, "", None, source, rel, [], numbers)
+        _walk(root, "", None, rel, [], numbers, words=False)
     return numbers
 
 
-def _walk(node: yaml.Node, path: str, condition: str | None, source: str, rel: str,
-          found: list[Sentence], numbers: dict[str, int], kind: str = "") -> None:  # fmt: skip
+def _walk(node: yaml.Node, path: str, condition: str | None, rel: str, found: list[Sentence],
+          numbers: dict[str, int], kind: str = "", *, words: bool = True) -> None:  # fmt: skip
+    """Number the strings under `node` (at key path `path`, printed when `condition` holds, in a
+    block of type `kind`) into `found` and `numbers`; `words`: say the conditions (the page) or not."""
     if isinstance(node, yaml.MappingNode):
         pairs = [(str(k.value), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
         own = next((v.value for k, v in pairs if k == CONDITION_KEY and isinstance(v, yaml.ScalarNode)), None)
         kind = next((str(v.value) for k, v in pairs if k == "type" and isinstance(v, yaml.ScalarNode)), kind)
-        if own:
-            words = condition_words(own, rel)
-            condition = f"{condition[:-1]}，且{words[2:]}" if condition else words
+        if own and words:
+            said = condition_words(own, rel)
+            condition = f"{condition[:-1]}，且{said[2:]}" if condition else said
         first = len(found)
         steering: list[str] = []
         for key, value in pairs:
@@ -95,17 +96,17 @@ def _walk(node: yaml.Node, path: str, condition: str | None, source: str, rel: s
             if key in LAYOUT_KEYS:
                 steering.append(here)
             else:
-                _walk(value, here, condition, source, rel, found, numbers, kind)
+                _walk(value, here, condition, rel, found, numbers, kind, words=words)
         if len(found) > first:
             numbers.update(dict.fromkeys(steering, found[first].number))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", condition, source, rel, found, numbers, kind)
-    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value.strip():
+            _walk(item, f"{path}[{i}]", condition, rel, found, numbers, kind, words=words)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
         number = len(found) + 1
         numbers[path] = number
         found.append(Sentence(number, path, node.value, condition, _place(path, kind), node.start_mark.index,
-                              node.end_mark.index, node.style in (">", "|")))  # fmt: skip
+                              node.end_mark.index))  # fmt: skip
 
 
 @cache
@@ -313,8 +314,13 @@ def with_edits(source: str, edits: dict[int, str], rel: str) -> str:
 
 def _scalar(text: str, old: str) -> str:
     """`text` written as a YAML value in place of `old` (a ``>-`` block stays one when it can)."""
-    if old.startswith((">", "|")) and text and "\n" not in text and text == text.strip():
-        indent = re.match(r"[>|][-+0-9]*[^\n]*\n([ ]*)", old)
-        tail = old[len(old.rstrip()) :]
-        return f">-\n{indent[1] if indent else '  '}{text}{tail if tail.startswith(chr(10)) else chr(10)}"
-    return json.dumps(text, ensure_ascii=False)
+    indent = re.match(r"[>|][-+0-9]*[^\n]*\n( +)\S", old)
+    one_line = text and text == text.strip() and not any(c in text for c in "\n\u0085\u2028\u2029")
+    tail = old[len(old.rstrip()) :]  # a block's line break(s) before the next key
+    if indent and one_line:
+        return f">-\n{indent[1]}{text}{tail}"
+    quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar, once
+    return quoted.translate(_YAML_BREAKS) + tail  # the line breaks YAML folds (JSON leaves them raw) are escaped
+
+
+_YAML_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\u0085\u2028\u2029"}
