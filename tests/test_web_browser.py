@@ -19,10 +19,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import checked_roster
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -353,7 +353,7 @@ def _preview_pixels(browser) -> str:
 
 
 def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(server, browser):
-    from kongchuo_docs.wording import WORDING_FILES
+    from kongchuo_docs.wording.files import WORDING_FILES
 
     page = f"{server}/templates/{list(WORDING_FILES).index('letters/enrolment.yaml')}"
     browser.get(page)

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kongchuo_docs import wording
 from kongchuo_docs.cli import app
-from kongchuo_docs.resources import template_path
-from kongchuo_docs.wording import WORDING_FILES, allowed_variables, annotated, documented_variables
+from kongchuo_docs.files.resources import template_path
+from kongchuo_docs.wording import files as wording
+from kongchuo_docs.wording.files import WORDING_FILES, allowed_variables, annotated, documented_variables
 from kongchuo_docs.wording_sentences import (
     SentenceProblem,
     chinese,

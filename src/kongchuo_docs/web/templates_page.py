@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import InputError, KongchuoError, Problem
 from ..profile import load_profile
 from ..readers.yaml_load import yaml_problem
-from ..wording import WORDING_FILES, allowed_variables, annotated, check_folder, documented_variables
+from ..wording.files import WORDING_FILES, allowed_variables, annotated, check_folder, documented_variables
 from ..wording_sentences import SentenceProblem, chinese, jinja_text, sentences, shown, with_edits
 from .app import owner, render
 from .bounded import bounded
