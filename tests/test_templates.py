@@ -150,7 +150,7 @@ def test_unknown_variable_and_unknown_key_are_reported_with_file_and_line(tmp_pa
     code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "out"))
     assert code == 2
     flat = output.replace("\n", "")
-    assert f"self_check.yaml:{bad_line}" in flat and "单位" in flat and "不能使用变量" in flat
+    assert f"self_check.yaml:{bad_line} 第 1 段: 〔单位〕不是可用的字段（此处可用：〔单位名称〕" in flat
     assert f"notice.yaml:{len(lines)}" in flat and "未知的键" in flat
     assert "Traceback" not in output and not _written(tmp_path / "out")
 
@@ -247,7 +247,7 @@ def test_a_letter_template_cannot_name_an_output_folder_outside_the_output(tmp_p
     line = 1 + next(i for i, x in enumerate(text.splitlines()) if x.startswith("file_label:"))
     roster = _roster(tmp_path / "名册.xlsx", 3)
     code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "a" / "out"))
-    assert code == 2 and f"enrolment.yaml:{line} file_label" in output.replace("\n", "")
+    assert code == 2 and f"enrolment.yaml:{line} 第 2 段: 通知书模板格式错误：" in output.replace("\n", "")
     assert not (tmp_path / "逃出").exists() and not _written(tmp_path / "a")
 
 

@@ -326,7 +326,7 @@ def test_templates_are_edited_checked_saved_and_reset_in_the_profiles_folder(tmp
         token = csrf_of(c)
         bad = default.replace("{{ 姓名 }}", "{{ 姓名 }}{{ 银行卡号 }}", 1)
         refused = c.post(f"/templates/{index}", data={"text": bad, "action": "save", "csrf": token})
-        assert refused.status_code == 422 and "此处不能使用变量 银行卡号" in refused.text
+        assert refused.status_code == 422 and "〔银行卡号〕不是可用的字段" in refused.text
         target = tmp_path / "措辞模板" / "letters" / "enrolment.yaml"
         assert not target.exists()
         saved = c.post(f"/templates/{index}", data={"text": default, "action": "save", "csrf": token})

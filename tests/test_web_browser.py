@@ -143,6 +143,23 @@ def test_roster_with_two_bad_rows_then_fixed_roster_to_the_zip(server, browser, 
 
 CHECK_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-letters-check.png"
 SETTINGS_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-settings.png"
+TEMPLATES_SCREENSHOT = Path(__file__).parent.parent / "docs" / "web-templates.png"
+
+
+def _screenshot(browser, path: Path, top=None) -> None:
+    """The README's picture of this page at 1366×768 (KONGCHUO_SCREENSHOT=1), scrolled so that
+    `top` (an element) is near the top of the window."""
+    if os.environ.get("KONGCHUO_SCREENSHOT") != "1":
+        return
+    browser.set_window_size(1366, 768)
+    try:
+        browser.execute_script("window.scrollTo(0, 0)")
+        if top is not None:
+            browser.execute_script("window.scrollBy(0, arguments[0].getBoundingClientRect().top - 12)", top)
+        time.sleep(0.3)
+        browser.save_screenshot(str(path))
+    finally:
+        browser.set_window_size(1400, 1000)
 
 
 def _upload_and_run(browser, server: str, task: str, files: dict[str, Path], **typed: str):
@@ -223,10 +240,7 @@ def test_letters_check_shows_the_first_letter_and_the_warnings_before_generating
     wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
     assert "共 12 份通知书" in box.text and "晚于报到日期" in box.text
     assert "kongchuo-docs" not in browser.find_element(By.TAG_NAME, "main").text
-    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
-        browser.set_window_size(1366, 1400)
-        browser.save_screenshot(str(CHECK_SCREENSHOT))
-        browser.set_window_size(1400, 1000)
+    _screenshot(browser, CHECK_SCREENSHOT, browser.find_element(By.TAG_NAME, "h1"))
     browser.find_element(By.ID, "fix-date").click()
     wait.until(ec.element_to_be_clickable((By.ID, "download")))
     assert "保留到" in browser.find_element(By.ID, "kept").text
@@ -240,10 +254,7 @@ def test_settings_page_in_sections_and_a_refused_save_says_so_at_the_top(server,
     browser.find_element(By.CSS_SELECTOR, "form.settings button[type=submit]").click()
     summary = WebDriverWait(browser, WAIT).until(ec.visibility_of_element_located((By.ID, "error-summary")))
     assert "未保存：1 处需要改正" in summary.text
-    if os.environ.get("KONGCHUO_SCREENSHOT") == "1":
-        browser.set_window_size(1366, 900)
-        browser.save_screenshot(str(SETTINGS_SCREENSHOT))
-        browser.set_window_size(1400, 1000)
+    _screenshot(browser, SETTINGS_SCREENSHOT)
     summary.find_element(By.CSS_SELECTOR, "a[href='#field-行政区划代码']").click()
     assert browser.find_element(By.NAME, "行政区划代码").get_attribute("value") == "35012"  # kept as typed
 
@@ -284,3 +295,42 @@ def test_the_notice_preview_is_readable_at_common_screen_widths(server, browser,
         assert body_px >= (14 if width == 1366 else 18), f"{width}: 3号 shown at {body_px:.1f} px"
     finally:
         browser.set_window_size(1400, 1000)
+
+
+PIXELS = """var img = arguments[0], c = document.createElement('canvas');
+c.width = img.naturalWidth; c.height = img.naturalHeight; c.getContext('2d').drawImage(img, 0, 0);
+return c.toDataURL();"""
+
+
+def _preview_pixels(browser) -> str:
+    image = WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#preview img")))
+    WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return arguments[0].complete && "
+                                                                  "arguments[0].naturalWidth", image))  # fmt: skip
+    return browser.execute_script(PIXELS, image)
+
+
+def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(server, browser):
+    from kongchuo_docs.wording.files import WORDING_FILES
+
+    page = f"{server}/templates/{list(WORDING_FILES).index('letters/enrolment.yaml')}"
+    browser.get(page)
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#sentences textarea")
+    box = next(b for b in boxes if "延缓入学" in b.get_attribute("value"))
+    box_id = box.get_attribute("id")
+    phone = "//textarea[contains(., '咨询电话：')]"
+    condition = browser.find_element(By.XPATH, phone + "/preceding-sibling::span[@class='condition']")
+    assert condition.text == "仅当有咨询电话时"
+    browser.find_element(By.CSS_SELECTOR, "#sentences button[value=preview]").click()
+    before = _preview_pixels(browser)
+
+    box = browser.find_element(By.ID, box_id)
+    box.clear()
+    box.send_keys("孩子确因身体状况需要延缓入学的，请尽早联系学校，")
+    browser.find_element(By.XPATH, "//button[@class='chip'][. = '〔学校〕']").click()  # a chip at the cursor
+    assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("请尽早联系学校，〔学校〕")
+    browser.find_element(By.CSS_SELECTOR, "#sentences button[value=preview]").click()
+    WebDriverWait(browser, WAIT).until(ec.staleness_of(box))
+    assert browser.find_element(By.ID, box_id).get_attribute("value").endswith("〔学校〕")  # kept as typed
+    assert "error-summary" not in browser.page_source
+    assert _preview_pixels(browser) != before  # the letter drawn with the new sentence
+    _screenshot(browser, TEMPLATES_SCREENSHOT, browser.find_element(By.XPATH, "//textarea[@id='s7']/.."))

@@ -80,7 +80,7 @@ def test_a_preview_of_bad_wording_shows_the_problem_at_its_line_and_draws_nothin
                               lambda t: t.replace("{{ team }}", "{{ team }}{{ 银行卡号 }}", 1))
     line = next(n for n, s in enumerate(text.splitlines(), start=1) if s.startswith("opening:"))  # its value
     assert response.status_code == 422
-    assert "此处不能使用变量 银行卡号" in response.text and f"rectification/notice.yaml:{line} opening" in response.text
+    assert f"第 {line} 行（第 7 段）：〔银行卡号〕不是可用的字段" in response.text  # the raw file (高级): its line
     assert set(web_client.app.state.previews) == before and 'id="preview"' not in response.text
 
 

@@ -53,7 +53,8 @@ from ..letters.jobs import (
 from ..letters.layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.settings import LetterSettings, load_settings
-from ..letters.spec import KIND_FILES, LetterSpec, environment, load_spec
+from ..letters.spec import environment, load_spec
+from ..letters.spec_model import KIND_FILES, LetterSpec
 from ..profile import Profile, load_profile
 from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster

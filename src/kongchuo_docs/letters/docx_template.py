@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from .. import gbt9704 as g
 from ..writers.font_table import font_table_xml
-from .spec import Block, LetterSpec
+from .spec_model import Block, LetterSpec
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

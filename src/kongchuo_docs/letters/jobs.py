@@ -37,7 +37,7 @@ from .layout import LaidLetter, LetterLayout
 from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
-from .spec import LetterSpec
+from .spec_model import LetterSpec
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def _letter(rel: str, profile: Profile, target: Path) -> int:
 
     from ..kinds.letters import write_letters
     from ..kinds.sample_roster import generate_rows, profile_places, write_sample_roster
-    from ..letters.spec import KIND_FILES
+    from ..letters.spec_model import KIND_FILES
 
     kind = next(k for k, name in KIND_FILES.items() if f"letters/{name}" == rel)
     work = target.parent / "letters"

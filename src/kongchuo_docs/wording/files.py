@@ -22,6 +22,7 @@ import yaml
 from ..errors import InputError, Location, Problem, Problems
 from ..files.resources import template_path
 from ..readers.yaml_load import BoundedLoader, yaml_problem
+from ..wording.sentences import chinese, paragraph_numbers, syntax_message
 from . import sandbox
 
 WORDING_FILES: dict[str, str] = {
@@ -52,6 +53,14 @@ class WordingText(str):
     source: str = ""
     line: int | None = None
     field: str = ""
+    paragraph: int | None = None  # 第 N 段 (`wording.sentences`), None for a layout key outside any
+
+    def where(self) -> Location:
+        """This string's place: file:line, and its 第 N 段 (a block's condition: 第 N 段 条件)."""
+        if self.paragraph is None:
+            return Location(self.source or "模板", line=self.line, column=self.field or None)
+        condition = "条件" if self.field.endswith(".if") else None
+        return Location(self.source or "模板", line=self.line, paragraph=self.paragraph, column=condition)
 
 
 class _Loader(BoundedLoader):
@@ -136,7 +145,8 @@ def _load(path: Path, rel: str) -> dict[str, Any]:
 @cache
 def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_Loader)
     except OSError as exc:
         raise InputError([Problem(Location(rel), f"模板文件无法读取：{exc.strerror}")]) from None
     except UnicodeDecodeError:
@@ -145,8 +155,9 @@ def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
         raise InputError([yaml_problem(exc, rel)]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(Location(rel), "模板顶层应为键值对")])
+    numbers = paragraph_numbers(text, rel)
     for key_path, value in located_strings(data):
-        value.source, value.field = rel, key_path
+        value.source, value.field, value.paragraph = rel, key_path, numbers.get(key_path)
     return data
 
 
@@ -169,15 +180,13 @@ def _compiled(text: str) -> jinja2.Template:
 
 def render(template: str, /, **values: Any) -> str:
     """Fill the Jinja `template` with `values` in the sandbox; surrounding whitespace is stripped."""
-    source = getattr(template, "source", "") or "模板"
-    line = getattr(template, "line", None)
-    field = getattr(template, "field", "") or None
+    where = template.where() if isinstance(template, WordingText) else Location("模板")
     try:
         compiled = _compiled(str(template))
     except jinja2.TemplateSyntaxError as exc:
-        where = Location(source, line=line, column=field)
-        raise InputError([Problem(where, f"模板语法错误：{exc.message}")]) from None
-    return sandbox.render(compiled, values, where=source, line=line, field=field).strip()
+        raise InputError([Problem(where, syntax_message(str(template), exc))]) from None
+    field = f"第 {where.paragraph} 段" if where.paragraph is not None else where.column
+    return sandbox.render(compiled, values, where=where.file, line=where.line, field=field).strip()
 
 
 # -- checking a user's folder
@@ -205,6 +214,11 @@ def documented_variables(rel: str) -> dict[str, set[str]]:
     return documented
 
 
+def allowed_variables(documented: dict[str, set[str]], key_path: str) -> set[str]:
+    """The variables the field `key_path` may use (`documented_variables`), without the sandbox's globals."""
+    return documented.get(key_path, set()) | documented["*"]
+
+
 def check_folder(folder: Path) -> None:
     """Check every known wording file in `folder`; all problems at once, each at file:line.
 
@@ -230,26 +244,34 @@ def check_folder_here(folder: Path) -> None:
         except InputError as exc:
             problems.items += exc.problems
             continue
+        found_before = len(problems.items)
         bundled = _load(template_path(rel), rel)
         _check_keys(user, bundled, str(path), "", problems)
         documented = documented_variables(rel)
         for key_path, text in located_strings(user):
-            where = Location(str(path), line=text.line, column=key_path)
+            where = text.where()
             try:
                 used = variables(text)
             except jinja2.TemplateSyntaxError as exc:
                 forbidden = isinstance(exc, sandbox.ForbiddenSyntaxError)
-                problems.error(where, exc.message if forbidden else f"模板语法错误：{exc.message}")
+                problems.error(where, exc.message if forbidden else syntax_message(str(text), exc))
                 continue
-            allowed = documented.get(key_path, set()) | documented["*"] | set(_ENV.globals)
-            for name in sorted(used - allowed):
-                problems.error(where, f"此处不能使用变量 {name}（可用：{'、'.join(sorted(allowed)) or '无'}）")
-            if used <= allowed:
+            allowed = allowed_variables(documented, key_path)
+            for name in sorted(used - allowed - set(_ENV.globals)):
+                shown = "".join(f"〔{chinese(n, rel)}〕" for n in sorted(allowed)) or "无"
+                problems.error(where, f"〔{chinese(name, rel)}〕不是可用的字段（此处可用：{shown}）")
+            if used <= allowed | set(_ENV.globals):
                 progress(where)
                 try:
-                    sandbox.trial_render(_compiled(str(text)), allowed, where=str(path), field=key_path)
+                    field = where.column if where.paragraph is None else f"第 {where.paragraph} 段"
+                    names = allowed | set(_ENV.globals)
+                    sandbox.trial_render(_compiled(str(text)), names, where=str(path), field=field)
                 except InputError as exc:
                     problems.items += [Problem(where, p.message) for p in exc.problems]
+        if rel.startswith("letters/") and len(problems.items) == found_before:  # its strings are sound
+            from ..letters.spec_model import spec_problems
+
+            problems.items += spec_problems(user, str(path))
     problems.raise_if_errors()
 
 

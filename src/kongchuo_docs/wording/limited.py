@@ -54,10 +54,10 @@ def _stopped(err: bytes, message: str) -> InputError:
     where = Location("模板")
     for line in reversed(err.decode("utf-8", "replace").splitlines()):
         try:
-            file, number, field = json.loads(line)
+            file, number, field, paragraph = json.loads(line)
         except (ValueError, TypeError):
             continue
-        where = Location(file, line=number, column=field)
+        where = Location(file, line=number, column=field, paragraph=paragraph)
         break
     return InputError([Problem(where, message)])
 
@@ -66,7 +66,8 @@ def progress(where: Location) -> None:
     """Tell the parent (when running in a worker) what is being checked now, for its message if the
     worker is stopped."""
     if os.environ.get(_WORKER_ENV):
-        print(json.dumps([where.file, where.line, where.column], ensure_ascii=False), file=sys.stderr, flush=True)
+        place = [where.file, where.line, where.column, where.paragraph]
+        print(json.dumps(place, ensure_ascii=False), file=sys.stderr, flush=True)
 
 
 def _limit_self() -> None:

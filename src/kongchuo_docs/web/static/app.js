@@ -69,3 +69,25 @@
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();
+
+// The 模板 page: a 〔…〕 chip button writes itself into its paragraph's box (or the last box used)
+// at the cursor.
+(function () {
+  "use strict";
+  var form = document.getElementById("sentences");
+  if (!form) return;
+  var last = null;
+  form.addEventListener("focusin", function (e) {
+    if (e.target.tagName === "TEXTAREA") last = e.target;
+  });
+  form.addEventListener("click", function (e) {
+    var chip = e.target;
+    if (!chip.classList || !chip.classList.contains("chip")) return;
+    var box = chip.dataset.for ? document.getElementById(chip.dataset.for) : last;
+    if (!box) return;
+    var at = box.selectionStart === undefined ? box.value.length : box.selectionStart;
+    box.value = box.value.slice(0, at) + chip.textContent + box.value.slice(box.selectionEnd || at);
+    box.focus();
+    box.selectionStart = box.selectionEnd = at + chip.textContent.length;
+  });
+})();
