@@ -37,6 +37,7 @@ def web_app(tmp_path_factory: pytest.TempPathFactory):
     yield application
     application.state.jobs.close()
     application.state.render.close()
+    application.state.stores.close()
 
 
 @pytest.fixture

@@ -56,6 +56,11 @@ class Year:
         held = {e.sequence for e in self.entries}
         return [n for n in range(1, max(held, default=0) + 1) if n not in held]
 
+    def numbered(self) -> list[tuple[int, RegisterEntry | None]]:
+        """Every 顺序号 from 1 to the highest given, with its entry (None for a gap)."""
+        by_sequence = {e.sequence: e for e in self.entries}
+        return [(n, by_sequence.get(n)) for n in range(1, max(by_sequence, default=0) + 1)]
+
 
 def doc_number(prefix: str, year: int, sequence: int) -> str:
     """GB/T 9704 §7.2.4: 代字〔年份〕序号号 — the year in full, no 虚位, no 第."""

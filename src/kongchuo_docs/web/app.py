@@ -27,6 +27,7 @@ from .hosts import AllowedHosts, SameSite
 from .jobs import KEEP_SECONDS, JobManager
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
+from .store_access import Stores
 
 HERE = Path(__file__).parent
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
@@ -72,20 +73,24 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     config = config or ServerConfig()
     jobs = JobManager(config.work_dir, workers=config.workers, keep=config.keep)
     drawing = RenderPool()
+    stores = Stores()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.close()  # running jobs ended, every job folder deleted
         drawing.close()
+        stores.close()
 
     app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.config = config
     app.state.jobs = jobs
     app.state.render = drawing
+    app.state.stores = stores  # the store (发文登记簿, drafts) per county (web/store_access.py)
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
     app.state.throttle = Throttle()
+    app.state.issued = {}  # session id → its last document numbered from the 发文登记簿 (web/notice_issue.py)
     app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
     app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
@@ -137,10 +142,22 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
 def page_routers() -> list[APIRouter]:
     """The pages, one module each."""
-    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables, templates_page
+    from . import (
+        blank_forms,
+        home,
+        job_pages,
+        letters,
+        login,
+        notice,
+        notice_issue,
+        numbers_page,
+        settings_page,
+        tables,
+        templates_page,
+    )
 
-    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page,
-                                              templates_page)]
+    return [page.router for page in (home, login, notice, notice_issue, numbers_page, letters, tables, job_pages,
+                                     blank_forms, settings_page, templates_page)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:

@@ -24,11 +24,13 @@ from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
+from ..store.issuing import auto_number
 from .app import owner, render
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import LABELS, NoticeForm, field_problems
+from .notice_issue import AUTO_FIELD, is_auto, issue, numbered, preview_number, shown, with_auto
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
 
@@ -137,7 +139,7 @@ async def notice_submit(request: Request) -> Response:
     """One form, five buttons: 检查, 预览, 下载 DOCX / PDF / OFD, 下载 YAML, 新建 (and 删除 of a draft's
     picture). A download answers with the file; everything else comes back to the page."""
     post = await request.form()
-    form = NoticeForm.from_post(post)
+    form = with_auto(NoticeForm.from_post(post), post)
     action = str(post.get("action", "check"))
     if action == "new":
         request.app.state.notices.pop(owner(request), None)
@@ -158,8 +160,14 @@ async def notice_submit(request: Request) -> Response:
         copy_images(request, folder)
         doc, warnings = await bounded(read_notice, folder / YAML_NAME)
         problems = field_problems(warnings, spans)
+        if action in DOWNLOADS and auto_number(doc.doc_number or ""):  # one number per document: 取号 now
+            issued = await issue(request, doc, folder, _stem(form), action, folder / YAML_NAME)
+            handed_off = True
+            return _keep(request, numbered(form, issued.number), problems=problems, checked=True,
+                         issued=shown(issued))  # fmt: skip
         if action == "preview":
-            preview = await _make_preview(request, doc, folder)
+            code = (_draft_defaults(request) or DraftDefaults()).number_code
+            preview = await _make_preview(request, preview_number(doc, code), folder)
             handed_off = True
             return _keep(request, form, problems=problems, preview=preview, checked=True)
         if action in DOWNLOADS:
@@ -283,7 +291,8 @@ async def _page(request: Request, form: NoticeForm, status_code: int = 200, **co
     return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
                   formats=FORMATS, problems=problems, summary=summary_of(problems), labels=LABELS,
                   outline=headings, images=listed_images(request), remove_image=REMOVE_IMAGE,
-                  **context)  # fmt: skip
+                  auto_field=AUTO_FIELD, auto=is_auto(form),
+                  number_code=(_draft_defaults(request) or DraftDefaults()).number_code, **context)  # fmt: skip
 
 
 def summary_of(problems: dict[str, list[str]]) -> list[tuple[str, str]]:
