@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Select, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import KongchuoError
-from .database import Store
+from .database import Store, dialect_insert
 from .tables import STATUS_ISSUED, STATUS_TAKEN, STATUS_VOID, NumberCounter, RegisterEntry
 
 _CANONICAL = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>\d+)号")
@@ -116,8 +115,7 @@ def _matching(table: type[NumberCounter] | type[RegisterEntry], key: dict[str, o
 
 
 def _ensure_counter(connection: Connection, key: dict[str, object]) -> None:
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    connection.execute(insert(NumberCounter).values(**key, last=0).on_conflict_do_nothing())
+    connection.execute(dialect_insert(connection)(NumberCounter).values(**key, last=0).on_conflict_do_nothing())
 
 
 def _insert(connection: Connection, key: dict[str, object], sequence: int, status: str, issue: Issue) -> int:

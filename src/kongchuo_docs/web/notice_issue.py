@@ -107,7 +107,7 @@ def issue_files(doc: Document, outdir: Path, formats: tuple[str, ...], source: P
     return number, files
 
 
-def shown(issued: Issued) -> dict[str, Any]:
+def issued_view(issued: Issued) -> dict[str, Any]:
     """What the page says of a numbered document: its number and its download links."""
     return {"number": issued.number, "formats": list(issued.files)}
 
