@@ -1,0 +1,66 @@
+"""A Word or text draft loaded into 写通知 keeps what the form has no fields for (issue 17, web side):
+its 签字栏, the 送达回证 page after a letter, a 请示's 联系人 — 预览 and 下载 give the document
+``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import draftmaker as dm
+import pytest
+from test_draft_corpus import SHAPES
+from typer.testing import CliRunner
+from web_helpers import csrf_of
+
+from kongchuo_docs.cli import app as cli
+
+CASES = ("入学通知书.docx", "劝返通知书.txt", "教师责任书.txt", "监护人承诺书.txt", "请示.md")  # no table in 正文
+
+
+def _docx_text(data: bytes) -> list[str]:
+    """The DOCX's paragraphs' text in order (w:t runs of each w:p joined; empty paragraphs left out)."""
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    paragraphs = (re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
+    return [html.unescape("".join(runs)) for runs in paragraphs if "".join(runs).strip()]
+
+
+def _posted(form) -> dict[str, str]:
+    data = dict(form.values)
+    if form.seal:
+        data["seal"] = "1"
+    for n, attachment in enumerate(form.attachments):
+        data.update({f"att-{n}-{key}": value for key, value in attachment.items()})
+    return data
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_client, tmp_path: Path):
+    draft = dm.write_shape(SHAPES[name].parts, tmp_path / name)
+    loaded = web_client.post("/notice/load", files={"file": (name, draft.read_bytes())},
+                             data={"csrf": csrf_of(web_client)})  # fmt: skip
+    assert loaded.status_code == 200, loaded.text
+    [kept_page] = [p for p in web_app.state.notices.values() if p.shown.get("loaded") == name]
+    form = kept_page.form
+    expect = SHAPES[name].expect
+    if expect.sign_fields or expect.slip:  # what the form has no fields for is on the page, as it is kept
+        shown = re.search(r'<textarea id="f-kept" name="kept" rows="\d+">(.*?)</textarea>', loaded.text, re.S)
+        assert shown and html.unescape(shown[1]) == form.get("kept")
+        for label in [*expect.sign_fields, *expect.slip_fields, *([expect.slip] if expect.slip else [])]:
+            assert label in form.get("kept"), label
+
+    response = web_client.post("/notice", data={**_posted(form), "action": "docx", "csrf": csrf_of(web_client)})
+    assert response.status_code == 200 and response.content[:2] == b"PK", response.text[:2000]
+    settings = web_app.state.config.profile_path()
+    result = CliRunner().invoke(cli, ["build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx",
+                                      "--settings", str(settings)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    built = (tmp_path / "out" / f"{draft.stem}.docx").read_bytes()
+    assert _docx_text(response.content) == _docx_text(built)
+    if expect.sign_fields:
+        assert all(label in "".join(_docx_text(response.content)) for label in expect.sign_fields)
+    if expect.slip:
+        assert expect.slip in _docx_text(response.content)
