@@ -22,6 +22,7 @@ from kongchuo_docs.store.database import open_store
 from kongchuo_docs.store.register import register_years
 from kongchuo_docs.store.tables import STATUS_ISSUED, STATUS_VOID
 from kongchuo_docs.web.app import ServerConfig, create_app
+from kongchuo_docs.web.store_access import NO_PROFILE
 
 WRITTEN = f"{date.today().year}年3月2日"  # the 成文日期 of the notices: numbers run per its year
 _AREAS = itertools.count(120101)  # a county of its own per app: the PostgreSQL database is shared
@@ -161,4 +162,15 @@ def test_a_void_or_add_needs_the_csrf_token_and_a_school_gets_403(tmp_path):
         assert client.post("/numbers/void", data={"number": "x", "reason": "y"}).status_code == 403
         forbidden = client.get("/numbers", headers={"x-test-school": "1"})
         assert forbidden.status_code == 403 and "只供教育局使用" in forbidden.text
+        assert 'href="/numbers"' not in client.get("/notice", headers={"x-test-school": "1"}).text
         assert client.get("/numbers").status_code == 200
+        assert 'href="/numbers"' in client.get("/notice").text
+
+
+def test_without_settings_the_register_page_says_what_to_do(tmp_path):
+    app = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=tmp_path / "无" / "单位设置.yaml"))
+    with page_client(app) as client:
+        page = client.get("/numbers")
+        assert page.status_code == 409 and NO_PROFILE in page.text
+        refused = post_notice(client, "docx", doc_number="自动", date=WRITTEN)
+        assert refused.status_code == 422 and NO_PROFILE in refused.text

@@ -24,6 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ..declare import TASKS
 from . import security
 from .hosts import AllowedHosts, SameSite
+from .identity import current_account
 from .jobs import KEEP_SECONDS, JobManager
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
@@ -56,6 +57,7 @@ class ServerConfig:
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
 templates.env.globals["declared"] = TASKS  # every task in the navigation
+templates.env.globals["account_of"] = current_account  # pages only the 教育局 may open are shown to it only
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:

@@ -8,6 +8,7 @@ no second number); the files stay downloadable from the page for the session.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import shutil
@@ -24,7 +25,7 @@ from ..store.issuing import AUTO, auto_number
 from .app import owner
 from .notice_form import NoticeForm
 from .render import RenderPool
-from .store_access import db_url
+from .store_access import db_url, page_profile
 
 router = APIRouter()
 AUTO_FIELD = "auto_number"  # the form's 自动 box
@@ -80,6 +81,7 @@ async def issue(request: Request, doc: Document, folder: Path, stem: str, fmt: s
     session's last numbered document (the previous one's folder deleted) and return them."""
     pool: RenderPool = request.app.state.render
     formats = tuple(dict.fromkeys((*ISSUED_FORMATS, fmt)))
+    await asyncio.to_thread(page_profile, request)  # no 单位设置 (no store beside it): said before anything is drawn
     url = db_url(request)
     number, files = await pool.call(issue_files, doc, folder / "out", formats, source,
                                     request.app.state.config.profile_path(), url)  # fmt: skip
