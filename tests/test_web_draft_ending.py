@@ -14,7 +14,7 @@ import draftmaker as dm
 import pytest
 from test_draft_corpus import SHAPES
 from typer.testing import CliRunner
-from web_helpers import csrf_of
+from web_helpers import csrf_of, posted
 
 from kongchuo_docs.cli import app as cli
 
@@ -26,15 +26,6 @@ def _docx_text(data: bytes) -> list[str]:
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     paragraphs = (re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S))
     return [html.unescape("".join(runs)) for runs in paragraphs if "".join(runs).strip()]
-
-
-def _posted(form) -> dict[str, str]:
-    data = dict(form.values)
-    if form.seal:
-        data["seal"] = "1"
-    for n, attachment in enumerate(form.attachments):
-        data.update({f"att-{n}-{key}": value for key, value in attachment.items()})
-    return data
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -52,7 +43,7 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
         for label in [*expect.sign_fields, *expect.slip_fields, *([expect.slip] if expect.slip else [])]:
             assert label in form.get("kept"), label
 
-    response = web_client.post("/notice", data={**_posted(form), "action": "docx", "csrf": csrf_of(web_client)})
+    response = web_client.post("/notice", data={**posted(form), "action": "docx", "csrf": csrf_of(web_client)})
     assert response.status_code == 200 and response.content[:2] == b"PK", response.text[:2000]
     settings = web_app.state.config.profile_path()
     result = CliRunner().invoke(cli, ["build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx",

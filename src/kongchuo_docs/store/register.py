@@ -67,10 +67,14 @@ def doc_number(prefix: str, year: int, sequence: int) -> str:
 
 
 def parse_number(text: str) -> tuple[str, int, int]:
-    """(代字, 年份, 顺序号) of a 发文字号 in any spelling `normalize_doc_number` accepts (NormalizeError if none)."""
-    from ..readers.normalize import normalize_doc_number
+    """(代字, 年份, 顺序号) of a 发文字号 in any spelling `normalize_doc_number` accepts; KongchuoError
+    naming the number if none."""
+    from ..readers.normalize import NormalizeError, normalize_doc_number
 
-    fixed, _ = normalize_doc_number(text)
+    try:
+        fixed, _ = normalize_doc_number(text)
+    except NormalizeError as exc:
+        raise KongchuoError(f"发文字号 {text}：{exc}") from None
     m = _CANONICAL.fullmatch(fixed)
     assert m is not None, fixed
     return m["prefix"], int(m["year"]), int(m["seq"])

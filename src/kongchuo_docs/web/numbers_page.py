@@ -99,9 +99,9 @@ async def void_post(request: Request) -> Response:
 
 
 def _void(request: Request, number: str, reason: str) -> Any:
-    from ..store.register import doc_number, void_number
+    from ..store.register import doc_number, parse_number, void_number
 
-    prefix, year, sequence = _parsed(number)
+    prefix, year, sequence = parse_number(number)
     return void_number(county_store(request), doc_number(prefix, year, sequence), reason)
 
 
@@ -120,11 +120,11 @@ async def add_post(request: Request) -> Response:
 def _add(request: Request, values: dict[str, str]) -> Any:
     from ..readers.normalize import NormalizeError, parse_date
     from ..store.issuing import genre_of
-    from ..store.register import Issue, add_number
+    from ..store.register import Issue, add_number, parse_number
 
     if not values["number"]:
         raise KongchuoError("补登需要填写发文字号，如 某教综〔2026〕15号。")
-    prefix, year, sequence = _parsed(values["number"])
+    prefix, year, sequence = parse_number(values["number"])
     try:
         written_on = parse_date(values["date"]) if values["date"] else None
     except (NormalizeError, ValueError) as exc:
@@ -132,16 +132,6 @@ def _add(request: Request, values: dict[str, str]) -> Any:
     issue = Issue(title=values["title"], genre=genre_of(values["title"]), issuer=page_profile(request).bureau,
                   written_on=written_on)  # fmt: skip
     return add_number(county_store(request), prefix, year, sequence, issue)
-
-
-def _parsed(number: str) -> tuple[str, int, int]:
-    from ..readers.normalize import NormalizeError
-    from ..store.register import parse_number
-
-    try:
-        return parse_number(number)
-    except NormalizeError as exc:
-        raise KongchuoError(f"发文字号 {number}：{exc}") from None
 
 
 @router.get("/numbers/export/{which}.xlsx")
