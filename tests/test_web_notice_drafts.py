@@ -86,3 +86,24 @@ def test_without_a_settings_file_the_page_keeps_the_draft_in_memory(tmp_path):
     with page_client(app) as client:
         response = post_notice(client, "check", title=TITLE)
         assert response.status_code in (200, 422) and _title(response.text) == TITLE
+
+
+def test_drafts_in_the_store_on_sqlite_and_postgresql(store_url):
+    from kongchuo_docs.store.drafts import forget_draft, load_draft, save_draft
+
+    keep = dt.timedelta(days=DRAFT_KEEP_DAYS)
+    first, second = open_store(store_url, "130101"), open_store(store_url, "130102")  # two counties
+    try:
+        for store in (first, second):
+            forget_draft(store, "用户:zhang")
+        save_draft(first, "用户:zhang", {"values": {"title": "一"}}, keep)
+        save_draft(first, "用户:zhang", {"values": {"title": TITLE}}, keep)  # replaces the last one
+        assert load_draft(first, "用户:zhang", keep) == {"values": {"title": TITLE}}
+        assert load_draft(second, "用户:zhang", keep) is None  # another county's server sees nothing
+        assert load_draft(first, "用户:li", keep) is None
+        assert load_draft(first, "用户:zhang", dt.timedelta(0)) is None  # older than the keeping time
+        forget_draft(first, "用户:zhang")
+        assert load_draft(first, "用户:zhang", keep) is None
+    finally:
+        first.close()
+        second.close()
