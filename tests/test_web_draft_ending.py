@@ -55,3 +55,11 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
         assert all(label in "".join(_docx_text(response.content)) for label in expect.sign_fields)
     if expect.slip:
         assert expect.slip in _docx_text(response.content)
+
+
+def test_a_table_in_the_body_the_form_cannot_hold_is_said(web_client, tmp_path: Path):
+    draft = dm.write_shape(SHAPES["乡镇报告.docx"].parts, tmp_path / "乡镇报告.docx")
+    loaded = web_client.post("/notice/load", files={"file": ("乡镇报告.docx", draft.read_bytes())},
+                             data={"csrf": csrf_of(web_client)})  # fmt: skip
+    findings = loaded.text.split('id="draft-findings"')[1].split("</ul>")[0]
+    assert "正文中的 1 个表格不能在表单中保留" in findings

@@ -32,6 +32,7 @@ from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import LABELS, NoticeForm, field_problems
 from .notice_issue import AUTO_FIELD, is_auto, issue, issued_view, numbered, preview_number, with_auto
+from .notice_kept import unkept
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
 
@@ -119,7 +120,7 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
             messages = [str(p) for p in exc.problems] if isinstance(exc, InputError) else []
             shown = [m.replace(stored, upload.display_name) for m in messages or [str(exc)]]
             return await _keep(request, blank, 422, problems={"_form": shown})
-    findings = [str(p).replace(stored, upload.display_name) for p in problems]
+    findings = [str(p).replace(stored, upload.display_name) for p in problems] + unkept(mapping)
     mapping = keep_images(request, images, mapping)
     return await _keep(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
                  findings=findings, draft_outline=lines)  # fmt: skip

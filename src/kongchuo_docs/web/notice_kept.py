@@ -35,3 +35,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def unkept(mapping: Mapping[str, Any]) -> list[str]:
+    """What of a draft's `mapping` neither the form nor `kept_yaml` holds, said for the page: tables in
+    the 正文."""
+    body = next((mapping[key] for key in KEYS["body"] if key in mapping), None)
+    items = body if isinstance(body, list) else []
+    tables = [item for item in items if isinstance(item, Mapping) and "图片" not in item]
+    if not tables:
+        return []
+    return [f"正文中的 {len(tables)} 个表格不能在表单中保留（预览和下载中没有）："
+            "请用命令行 kongchuo-docs build 草稿，或把表格移到附件中"]
