@@ -123,7 +123,7 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
     findings = [str(p).replace(stored, upload.display_name) for p in problems] + unkept(mapping)
     mapping = keep_images(request, images, mapping)
     return await _keep(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
-                 findings=findings, draft_outline=lines)  # fmt: skip
+                       findings=findings, draft_outline=lines)  # fmt: skip
 
 
 def _yaml_form(path: Path) -> NoticeForm:
@@ -170,7 +170,7 @@ async def notice_submit(request: Request) -> Response:
             issued = await issue(request, doc, folder, _stem(form), action, folder / YAML_NAME)
             handed_off = True
             return await _keep(request, numbered(form, issued.number), problems=problems, checked=True,
-                         issued=issued_view(issued))  # fmt: skip
+                               issued=issued_view(issued))  # fmt: skip
         if action == "preview":
             code = (_draft_defaults(request) or DraftDefaults()).number_code
             preview = await _make_preview(request, preview_number(doc, code), folder)
