@@ -125,7 +125,7 @@ def test_the_register_page_voids_adds_shows_gaps_and_exports(county):
 
     added = client.post("/numbers/add", data={"number": f"{code}（{year}）5号", "title": "关于手工编号的通知",
                                               "date": f"{year}年3月2日", "csrf": csrf_of(client)})  # fmt: skip
-    assert f"已补登：{code}〔{year}〕5号" in added.text
+    assert f"已补登：{code}〔{year}〕5号" in added.text and f"<td>{year}年3月2日</td>" in added.text
     assert added.text.count('class="gap"') == 2 and "缺号 3、4" in added.text
     duplicate = client.post("/numbers/add", data={"number": f"{code}〔{year}〕5号", "csrf": csrf_of(client)})
     assert "不能重复登记" in duplicate.text and f'value="{code}〔{year}〕5号"' in duplicate.text

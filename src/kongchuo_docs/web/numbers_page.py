@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 
 from ..errors import KongchuoError
+from ..gbt9704 import format_date
 from ..kinds.number_register import RETENTION_CODES
 from ..store.tables import STATUS_VOID
 from .app import owner, render
@@ -63,8 +64,9 @@ def _registers(request: Request, year: int | None) -> list[dict[str, Any]]:
                              "gap": True})  # fmt: skip
             else:
                 rows.append({**{k: getattr(entry, k) for k in (
-                    "sequence", "number", "title", "genre", "recipients", "signers", "written_on", "printed_on",
-                    "pages", "status", "remark")}, "void": entry.status == STATUS_VOID, "gap": False})  # fmt: skip
+                    "sequence", "number", "title", "genre", "recipients", "signers", "pages", "status", "remark")},
+                    **{k: format_date(d) if (d := getattr(entry, k)) else "" for k in ("written_on", "printed_on")},
+                    "void": entry.status == STATUS_VOID, "gap": False})  # fmt: skip
         shown.append({"prefix": register.prefix, "year": register.year, "rows": rows, "gaps": register.gaps})
     return shown
 
