@@ -63,3 +63,14 @@ def test_a_table_in_the_body_the_form_cannot_hold_is_said(web_client, tmp_path: 
                              data={"csrf": csrf_of(web_client)})  # fmt: skip
     findings = loaded.text.split('id="draft-findings"')[1].split("</ul>")[0]
     assert "正文中的 1 个表格不能在表单中保留" in findings
+
+
+def test_sign_fields_inside_an_issued_document_or_an_attachment_are_said():
+    from kongchuo_docs.web.notice_kept import unkept
+
+    sign = {"栏目": ["甲方（盖章）"]}
+    assert unkept({"正文": "为做好工作。"}) == []
+    assert "签字栏" in unkept({"附件": [{"标题": "责任书", "签字栏": sign}]})[0]
+    assert "签字栏" in unkept({"印发件": {"标题": "办法", "附件": [{"标题": "表", "sign_fields": sign}]}})[0]
+    assert "签字栏" in unkept({"印发件": {"标题": "办法", "签字栏": sign}})[0]
+    assert unkept({"印发件": [{"标题": "送达回证", "签字栏": sign}]}) == []  # pages after a letter: kept whole

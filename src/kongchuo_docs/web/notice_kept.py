@@ -39,11 +39,23 @@ def _plain(value: Any) -> Any:
 
 def unkept(mapping: Mapping[str, Any]) -> list[str]:
     """What of a draft's `mapping` neither the form nor `kept_yaml` holds, said for the page: tables in
-    the 正文."""
-    body = next((mapping[key] for key in KEYS["body"] if key in mapping), None)
-    items = body if isinstance(body, list) else []
-    tables = [item for item in items if isinstance(item, Mapping) and "图片" not in item]
-    if not tables:
-        return []
-    return [f"正文中的 {len(tables)} 个表格不能在表单中保留（预览和下载中没有）："
-            "请用命令行 kongchuo-docs build 草稿，或把表格移到附件中"]
+    the 正文, and 签字栏 inside a single 印发件 or an 附件."""
+    said = []
+    items = _value(mapping, "body")
+    tables = [i for i in items if isinstance(i, Mapping) and "图片" not in i] if isinstance(items, list) else []
+    if tables:
+        said.append(f"正文中的 {len(tables)} 个表格不能在表单中保留（预览和下载中没有）："
+                    "请用命令行 kongchuo-docs build 草稿，或把表格移到附件中")
+    issued = _value(mapping, "issued")
+    holders = [issued] if isinstance(issued, Mapping) else []
+    for holder in (mapping, *holders):
+        attachments = _value(holder, "attachments")
+        holders += [a for a in attachments if isinstance(a, Mapping)] if isinstance(attachments, list) else []
+    if any(_value(h, "sign_fields") for h in holders):
+        said.append("印发件或附件中的签字栏不能在表单中保留（预览和下载中没有）：请用命令行 kongchuo-docs build 草稿")
+    return said
+
+
+def _value(mapping: Mapping[str, Any], key: str) -> Any:
+    """The value of canonical `key` in `mapping` under any of its spellings, None if absent."""
+    return next((mapping[alias] for alias in KEYS[key] if alias in mapping), None)
