@@ -18,7 +18,8 @@ from web_helpers import csrf_of, posted
 
 from kongchuo_docs.cli import app as cli
 
-CASES = ("入学通知书.docx", "劝返通知书.txt", "教师责任书.txt", "监护人承诺书.txt", "请示.md")  # no table in 正文
+CASES = ("入学通知书.docx", "劝返通知书.txt", "教师责任书.txt", "监护人承诺书.txt", "请示.md", "目标责任书.docx",
+         "乡镇报告.docx", "带表格通知.md")
 
 
 def _docx_text(data: bytes) -> list[str]:
@@ -57,12 +58,22 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
         assert expect.slip in _docx_text(response.content)
 
 
-def test_a_table_in_the_body_the_form_cannot_hold_is_said(web_client, tmp_path: Path):
+def test_a_body_table_is_one_line_of_the_text_area_and_one_with_widths_is_said(web_app, web_client, tmp_path):
     draft = dm.write_shape(SHAPES["乡镇报告.docx"].parts, tmp_path / "乡镇报告.docx")
     loaded = web_client.post("/notice/load", files={"file": ("乡镇报告.docx", draft.read_bytes())},
                              data={"csrf": csrf_of(web_client)})  # fmt: skip
-    findings = loaded.text.split('id="draft-findings"')[1].split("</ul>")[0]
-    assert "正文中的 1 个表格不能在表单中保留" in findings
+    assert loaded.status_code == 200 and "不能在表单中保留" not in loaded.text
+    [page] = [p for p in web_app.state.notices.values() if p.shown.get("loaded") == "乡镇报告.docx"]
+    body = page.form.get("body").splitlines()
+    assert body[1] == "[表格：序号|学校|应到人数|实到人数 / 1|城关小学|320|318 / 2|城关中学|410|409]"
+    broken = web_client.post("/notice", data={**posted(page.form), "body": "\n".join([*body, "二、加强排查"]),
+                                              "action": "check", "csrf": csrf_of(web_client)})  # fmt: skip
+    assert f"第 {len(body) + 1} 行" in broken.text.split('id="field-body"')[1].split("</div>")[0]  # its own line
+
+    from kongchuo_docs.web.notice_kept import unkept
+
+    widths = {"表格": {"表头": ["序号"], "行": [["1"]], "列宽": [20]}}
+    assert "1 个表格" in unkept({"正文": ["为做好工作。", widths]})[0]
 
 
 def test_sign_fields_inside_an_issued_document_or_an_attachment_are_said():

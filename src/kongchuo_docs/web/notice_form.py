@@ -5,8 +5,10 @@ the field whose YAML lines it names.
 Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
 ``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
 tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``. A picture of an uploaded
-draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`); such a 正文 is
-written as a list, one YAML line per text line, so the reader's line numbers stay the text area's.
+draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`), a table as a line
+``[表格：…]`` (`notice_kept.TABLE_LINE`); such a 正文 is written as a list, one YAML line per text line,
+so the reader's line numbers stay the text area's. A draft's parts with no field are kept as YAML in
+the field ``kept`` (`notice_kept`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import yaml
 
 from ..errors import Problem
 from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
-from .notice_kept import KEPT_FIELD, kept_yaml
+from .notice_kept import KEPT_FIELD, TABLE_LINE, kept_yaml, table_item, table_line
 
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
@@ -71,7 +73,7 @@ class NoticeForm:
         if kept := kept_yaml(top):  # 签字栏, 送达回证 pages…: kept as they are
             values[KEPT_FIELD] = kept
         if isinstance(top.get("body"), list):
-            values["body"] = "\n".join(_image_line(item) or _text(item) for item in top["body"])
+            values["body"] = "\n".join(_image_line(item) or table_line(item) or _text(item) for item in top["body"])
         issued = _canonical(top.get("issued"), ISSUED_KEYS)
         holder = issued if issued else top
         if issued:
@@ -220,12 +222,15 @@ def _image_line(item: Any) -> str | None:
 
 
 def _body(text: str) -> Any:
-    """The 正文 as written: a text block, or (with pictures) a list of lines and pictures."""
+    """The 正文 as written: a text block, or (with pictures or tables) a list of lines, pictures and tables."""
     lines = text.strip("\n").rstrip().split("\n")
-    if not any(IMAGE_LINE.fullmatch(line.strip()) for line in lines):
+    if not any(IMAGE_LINE.fullmatch(line.strip()) or TABLE_LINE.fullmatch(line.strip()) for line in lines):
         return text
     items: list[Any] = []
     for line in lines:
+        if table := table_item(line):  # one YAML line, as in the text area
+            items.append(_Flow(table))
+            continue
         found = IMAGE_LINE.fullmatch(line.strip())
         if found is None:
             items.append(line)
