@@ -97,8 +97,8 @@ def issue_files(doc: Document, outdir: Path, formats: tuple[str, ...], source: P
                 url: str) -> tuple[str, list[str]]:  # fmt: skip
     """In a drawing process: write `doc` as ``通知.<fmt>`` for each format, its 发文字号 taken from the
     发文登记簿 as the files are written (voided if writing fails); the number and the files."""
+    from ..files.output import OutputSet
     from ..kinds.publish import write_document
-    from ..output import OutputSet
     from ..store.issuing import Numbering
 
     with Numbering(settings, url) as numbering:
