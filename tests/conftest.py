@@ -37,6 +37,8 @@ def web_app(tmp_path_factory: pytest.TempPathFactory):
     yield application
     application.state.jobs.close()
     application.state.render.close()
+    if application.state.store is not None:
+        application.state.store.close()
 
 
 @pytest.fixture

@@ -334,3 +334,45 @@ def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(ser
     assert "error-summary" not in browser.page_source
     assert _preview_pixels(browser) != before  # the letter drawn with the new sentence
     _screenshot(browser, TEMPLATES_SCREENSHOT, browser.find_element(By.XPATH, "//textarea[@id='s7']/.."))
+
+
+# ------------------------------------------------------------------ 发文登记 (issue 21 #4)
+
+
+def _issue_auto(browser, server: str) -> str:
+    """写通知 from the sample notice with 自动 ticked, 下载 DOCX: the number the page says it took."""
+    browser.get(server + "/notice")
+    browser.find_element(By.ID, "new-notice").click()
+    _type(browser, "title", "某某县教育局关于做好秋季学期控辍保学工作的通知")
+    _type(browser, "recipients", "各乡（镇）中心学校：")
+    _type(browser, "body", "为做好秋季学期控辍保学工作，现就有关事项通知如下。")
+    _type(browser, "signatures", "某某县教育局")
+    _type(browser, "date", "2026年9月1日")
+    auto = browser.find_element(By.ID, "f-auto-number")
+    if not auto.is_selected():
+        auto.click()
+    browser.find_element(By.CSS_SELECTOR, "button[value=docx]").click()
+    return WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.ID, "issued-number"))).text
+
+
+def test_auto_number_shown_listed_voided_and_never_given_again(server, browser):
+    code = load_profile(sample_path("profile", "单位设置.yaml")).number_code("通知")
+    first = _issue_auto(browser, server)
+    assert first.startswith(f"{code}〔2026〕") and first.endswith("号")
+    assert "已记入" in browser.find_element(By.ID, "issued").text
+    assert browser.find_element(By.NAME, "doc_number").get_attribute("value") == first
+
+    browser.find_element(By.LINK_TEXT, "发文登记").click()
+    row = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.XPATH, f"//tr[td[@class='number' and text()='{first}']]")))
+    assert "已发文" in row.text and "秋季学期控辍保学" in row.text
+    row.find_element(By.NAME, "reason").send_keys("标题有误")
+    row.find_element(By.CSS_SELECTOR, ".void-form button").click()
+    done = WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.ID, "numbers-done")))
+    assert first in done.text and "不再使用" in done.text
+    row = browser.find_element(By.XPATH, f"//tr[td[@class='number' and text()='{first}']]")
+    assert "作废" in row.find_element(By.CLASS_NAME, "status").text and "标题有误" in row.text
+
+    second = _issue_auto(browser, server)
+    sequence = int(first.removeprefix(f"{code}〔2026〕").removesuffix("号"))
+    assert second == f"{code}〔2026〕{sequence + 1}号"

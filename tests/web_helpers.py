@@ -49,7 +49,11 @@ def wait_for_job(client: TestClient, job_url: str) -> dict:
 
 def form_data(sample: str = "seed-notice.yaml") -> dict[str, str]:
     """A sample notice as the 写通知 form posts it."""
-    form = NoticeForm.from_yaml(load_yaml(sample_path("notice", sample)))
+    return posted(NoticeForm.from_yaml(load_yaml(sample_path("notice", sample))))
+
+
+def posted(form: NoticeForm) -> dict[str, str]:
+    """`form` as the 写通知 page posts it."""
     data = dict(form.values)
     if form.seal:
         data["seal"] = "1"

@@ -33,16 +33,6 @@ def _open(settings: Path | None, db: str | None):
     return open_store(store_url(db, profile.source), profile.area_code), profile
 
 
-def _parse_number(text: str) -> tuple[str, int, int]:
-    from ..readers.normalize import NormalizeError
-    from ..store.register import parse_number
-
-    try:
-        return parse_number(text)
-    except NormalizeError as exc:
-        raise KongchuoError(f"发文字号 {text}：{exc}") from None
-
-
 @numbers_app.command("list")
 @reports_errors
 def numbers_list(year: YearOption = None, settings: SettingsOption = None, db: DbOption = None) -> None:
@@ -77,9 +67,9 @@ def numbers_add(
     """补登一个手工编的号（如纸质发文簿上的号）：以后“自动”取号从它之后开始，跳过的号显示为缺号。"""
     from ..readers.normalize import NormalizeError, parse_date
     from ..store.issuing import genre_of
-    from ..store.register import Issue, add_number
+    from ..store.register import Issue, add_number, parse_number
 
-    prefix, year, sequence = _parse_number(number)
+    prefix, year, sequence = parse_number(number)
     try:
         written_on = parse_date(date) if date else None
     except (NormalizeError, ValueError) as exc:
@@ -102,9 +92,9 @@ def numbers_void(
     db: DbOption = None,
 ) -> None:
     """作废一个号：它留在登记簿中，标为“作废”，以后不再使用。"""
-    from ..store.register import doc_number, void_number
+    from ..store.register import doc_number, parse_number, void_number
 
-    prefix, year, sequence = _parse_number(number)
+    prefix, year, sequence = parse_number(number)
     store, _ = _open(settings, db)
     try:
         entry = void_number(store, doc_number(prefix, year, sequence), reason.strip())

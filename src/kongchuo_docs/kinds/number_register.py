@@ -38,9 +38,7 @@ def _register_rows(years: list[Year]) -> tuple[list[tuple[CellValue, ...]], list
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | None] = []
     for year in years:
-        by_sequence = {e.sequence: e for e in year.entries}
-        for sequence in range(1, max(by_sequence, default=0) + 1):
-            entry = by_sequence.get(sequence)
+        for sequence, entry in year.numbered():
             if entry is None:
                 rows.append((sequence, doc_number(year.prefix, year.year, sequence), *[""] * 12, "缺号", "", ""))
                 fills.append(GAP_FILL)

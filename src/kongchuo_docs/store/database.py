@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from ..errors import KongchuoError
 
@@ -56,6 +56,13 @@ def open_store(url: str, area_code: str) -> Store:
         engine.dispose()
         raise KongchuoError(f"无法打开数据库 {_shown(url)}：{type(exc).__name__}：{exc}") from None
     return Store(engine, area_code)
+
+
+def dialect_insert(connection: Connection) -> Any:
+    """The INSERT of the connection's dialect (SQLite or PostgreSQL), which has ``on_conflict_do_…``."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 
 def _engine_options(url: str) -> dict[str, Any]:

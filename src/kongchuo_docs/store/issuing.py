@@ -82,6 +82,11 @@ class Numbering:
         console.info(f"已从发文登记簿取号：{entry.number}（再次生成同一文件时，请把“自动”改为这个文号，否则会再取一个新号）")
         return doc.model_copy(update={"doc_number": entry.number})
 
+    @property
+    def taken(self) -> list[str]:
+        """The numbers this run has taken, in order."""
+        return [number for _, number in self._taken]
+
     def written(self, number: str | None, pages: int | None) -> None:
         """The document numbered `number` was written with `pages` pages (DOCX and PDF agree)."""
         if number is not None and pages is not None and any(n == number for _, n in self._taken):

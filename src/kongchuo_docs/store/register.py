@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Select, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import KongchuoError
-from .database import Store
+from .database import Store, dialect_insert
 from .tables import STATUS_ISSUED, STATUS_TAKEN, STATUS_VOID, NumberCounter, RegisterEntry
 
 _CANONICAL = re.compile(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<seq>\d+)号")
@@ -56,6 +55,11 @@ class Year:
         held = {e.sequence for e in self.entries}
         return [n for n in range(1, max(held, default=0) + 1) if n not in held]
 
+    def numbered(self) -> list[tuple[int, RegisterEntry | None]]:
+        """Every 顺序号 from 1 to the highest given, with its entry (None for a gap)."""
+        by_sequence = {e.sequence: e for e in self.entries}
+        return [(n, by_sequence.get(n)) for n in range(1, max(by_sequence, default=0) + 1)]
+
 
 def doc_number(prefix: str, year: int, sequence: int) -> str:
     """GB/T 9704 §7.2.4: 代字〔年份〕序号号 — the year in full, no 虚位, no 第."""
@@ -63,10 +67,14 @@ def doc_number(prefix: str, year: int, sequence: int) -> str:
 
 
 def parse_number(text: str) -> tuple[str, int, int]:
-    """(代字, 年份, 顺序号) of a 发文字号 in any spelling `normalize_doc_number` accepts (NormalizeError if none)."""
-    from ..readers.normalize import normalize_doc_number
+    """(代字, 年份, 顺序号) of a 发文字号 in any spelling `normalize_doc_number` accepts; KongchuoError
+    naming the number if none."""
+    from ..readers.normalize import NormalizeError, normalize_doc_number
 
-    fixed, _ = normalize_doc_number(text)
+    try:
+        fixed, _ = normalize_doc_number(text)
+    except NormalizeError as exc:
+        raise KongchuoError(f"发文字号 {text}：{exc}") from None
     m = _CANONICAL.fullmatch(fixed)
     assert m is not None, fixed
     return m["prefix"], int(m["year"]), int(m["seq"])
@@ -111,8 +119,7 @@ def _matching(table: type[NumberCounter] | type[RegisterEntry], key: dict[str, o
 
 
 def _ensure_counter(connection: Connection, key: dict[str, object]) -> None:
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    connection.execute(insert(NumberCounter).values(**key, last=0).on_conflict_do_nothing())
+    connection.execute(dialect_insert(connection)(NumberCounter).values(**key, last=0).on_conflict_do_nothing())
 
 
 def _insert(connection: Connection, key: dict[str, object], sequence: int, status: str, issue: Issue) -> int:

@@ -111,3 +111,20 @@ class AuditEntry(Base):
     counts: Mapped[str] = mapped_column(Text, default="")  # "写出 3 个文件，2 处错误"
     files: Mapped[str] = mapped_column(Text, default="")  # uploaded file names, joined by 、
     outcome: Mapped[str] = mapped_column(Text, default="")  # 成功, 失败: …
+
+
+DRAFT_OWNER_CHARS = 200  # "用户:" + a 用户名, or "会话:" + a session id
+
+
+class NoticeDraft(Base):
+    """A 写通知 form as its owner left it (the page's values as JSON), kept until `saved_at` is older
+    than the page's keeping time. Never children's data: a notice names none."""
+
+    __tablename__ = "notice_draft"
+    __table_args__ = (UniqueConstraint("area_code", "owner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
+    owner: Mapped[str] = mapped_column(String(DRAFT_OWNER_CHARS))
+    form: Mapped[str] = mapped_column(Text)  # JSON: {"values": {…}, "seal": bool, "attachments": […]}
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime)

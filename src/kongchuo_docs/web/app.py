@@ -83,6 +83,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
     app.state.throttle = Throttle()
+    app.state.issued = {}  # session id → its last document numbered from the 发文登记簿 (web/notice_issue.py)
     app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
     app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
@@ -151,13 +152,15 @@ def page_routers() -> list[APIRouter]:
         letters,
         login,
         notice,
+        notice_issue,
+        numbers_page,
         settings_page,
         tables,
         templates_page,
     )
 
-    return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page,
-                                     templates_page, accounts_page, audit_page)]
+    return [page.router for page in (home, login, notice, notice_issue, numbers_page, letters, tables, job_pages,
+                                     blank_forms, settings_page, templates_page, accounts_page, audit_page)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:

@@ -25,11 +25,15 @@ from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
+from ..store.issuing import auto_number
+from . import notice_drafts as drafts
 from .audit_page import audit
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
 from .notice_form import LABELS, NoticeForm, field_problems
+from .notice_issue import AUTO_FIELD, is_auto, issue, issued_view, numbered, preview_number, with_auto
+from .notice_kept import unkept
 from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
@@ -76,13 +80,16 @@ async def notice_page(request: Request) -> HTMLResponse:
     blank one that starts with the 发文机关, 文号代字 and 印发机关 of the 单位设置."""
     kept: NoticePage | None = request.app.state.notices.get(owner(request))
     if kept is None:
-        return await _page(request, blank_form(request))
+        draft = await drafts.stored(request)  # her draft of an earlier session, or before a restart
+        return await _page(request, draft or blank_form(request), restored=draft is not None)
     return await _page(request, kept.form, status_code=kept.status, **kept.shown)
 
 
-def _keep(request: Request, form: NoticeForm, status: int = 200, **shown: Any) -> RedirectResponse:
-    """Keep the page for the session and send the browser to it (POST → redirect → GET)."""
+async def _keep(request: Request, form: NoticeForm, status: int = 200, **shown: Any) -> RedirectResponse:
+    """Keep the page for the session, and the form as her draft in the store, and send the browser
+    to it (POST → redirect → GET)."""
     request.app.state.notices[owner(request)] = NoticePage(form, shown, status)
+    await drafts.save(request, form)
     return RedirectResponse("/notice", status_code=303)
 
 
@@ -101,24 +108,24 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
     try:
         upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
-        return _keep(request, blank, 400, problems={"_form": [str(exc)]})
+        return await _keep(request, blank, 400, problems={"_form": [str(exc)]})
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=request.app.state.jobs.root) as tmp:
         stored = f"上传{upload.suffix}"
         path = Path(tmp) / stored
         path.write_bytes(upload.data)
         try:
             if upload.suffix in (".yaml", ".yml"):
-                return _keep(request, await bounded(_yaml_form, path), loaded=upload.display_name)
+                return await _keep(request, await bounded(_yaml_form, path), loaded=upload.display_name)
             mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
                                                              _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
             messages = [str(p) for p in exc.problems] if isinstance(exc, InputError) else []
             shown = [m.replace(stored, upload.display_name) for m in messages or [str(exc)]]
-            return _keep(request, blank, 422, problems={"_form": shown})
-    findings = [str(p).replace(stored, upload.display_name) for p in problems]
+            return await _keep(request, blank, 422, problems={"_form": shown})
+    findings = [str(p).replace(stored, upload.display_name) for p in problems] + unkept(mapping)
     mapping = keep_images(request, images, mapping)
-    return _keep(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
-                 findings=findings, draft_outline=lines)  # fmt: skip
+    return await _keep(request, NoticeForm.from_yaml(mapping), loaded=upload.display_name,
+                       findings=findings, draft_outline=lines)  # fmt: skip
 
 
 def _yaml_form(path: Path) -> NoticeForm:
@@ -139,18 +146,19 @@ async def notice_submit(request: Request) -> Response:
     """One form, five buttons: 检查, 预览, 下载 DOCX / PDF / OFD, 下载 YAML, 新建 (and 删除 of a draft's
     picture). A download answers with the file; everything else comes back to the page."""
     post = await request.form()
-    form = NoticeForm.from_post(post)
+    form = with_auto(NoticeForm.from_post(post), post)
     action = str(post.get("action", "check"))
     if action == "new":
         request.app.state.notices.pop(owner(request), None)
+        await drafts.forget(request)
         return RedirectResponse("/notice", status_code=303)
     if action.startswith(REMOVE_IMAGE):
         name = action.removeprefix(REMOVE_IMAGE)
         remove_image(request, name)
-        return _keep(request, form.without_image(name))
+        return await _keep(request, form.without_image(name))
     text, spans = form.to_yaml()
     if action == "yaml":
-        _keep(request, form)
+        await _keep(request, form)
         return Response(text.encode("utf-8"), media_type="application/x-yaml",
                         headers=_attachment(f"{_stem(form)}.yaml"))  # fmt: skip
     folder = request.app.state.jobs.scratch_folder()
@@ -160,20 +168,26 @@ async def notice_submit(request: Request) -> Response:
         copy_images(request, folder)
         doc, warnings = await bounded(read_notice, folder / YAML_NAME)
         problems = field_problems(warnings, spans)
-        if action == "preview":
-            preview = await _make_preview(request, doc, folder)
+        if action in DOWNLOADS and auto_number(doc.doc_number or ""):  # one number per document: 取号 now
+            issued = await issue(request, doc, folder, _stem(form), action, folder / YAML_NAME)
             handed_off = True
-            return _keep(request, form, problems=problems, preview=preview, checked=True)
+            return await _keep(request, numbered(form, issued.number), problems=problems, checked=True,
+                               issued=issued_view(issued))  # fmt: skip
+        if action == "preview":
+            code = (_draft_defaults(request) or DraftDefaults()).number_code
+            preview = await _make_preview(request, preview_number(doc, code), folder)
+            handed_off = True
+            return await _keep(request, form, problems=problems, preview=preview, checked=True)
         if action in DOWNLOADS:
             response = await _download(request, doc, folder, action, form)
             handed_off = True
-            _keep(request, form, problems=problems, checked=True)
+            await _keep(request, form, problems=problems, checked=True)
             return response
-        return _keep(request, form, problems=problems, checked=True)
+        return await _keep(request, form, problems=problems, checked=True)
     except InputError as exc:
-        return _keep(request, form, 422, problems=field_problems(exc.problems + exc.warnings, spans))
+        return await _keep(request, form, 422, problems=field_problems(exc.problems + exc.warnings, spans))
     except KongchuoError as exc:
-        return _keep(request, form, 422, problems={"_form": [str(exc)]})
+        return await _keep(request, form, 422, problems={"_form": [str(exc)]})
     finally:
         if not handed_off:
             shutil.rmtree(folder, ignore_errors=True)
@@ -286,7 +300,8 @@ async def _page(request: Request, form: NoticeForm, status_code: int = 200, **co
     return render(request, "notice.html", status_code=status_code, form=form, attachments=attachments,
                   formats=FORMATS, problems=problems, summary=summary_of(problems), labels=LABELS,
                   outline=headings, images=listed_images(request), remove_image=REMOVE_IMAGE,
-                  **context)  # fmt: skip
+                  auto_field=AUTO_FIELD, keep_days=drafts.DRAFT_KEEP_DAYS, auto=is_auto(form),
+                  number_code=(_draft_defaults(request) or DraftDefaults()).number_code, **context)  # fmt: skip
 
 
 def summary_of(problems: dict[str, list[str]]) -> list[tuple[str, str]]:

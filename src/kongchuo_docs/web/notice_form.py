@@ -5,8 +5,10 @@ the field whose YAML lines it names.
 Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
 ``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
 tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``. A picture of an uploaded
-draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`); such a 正文 is
-written as a list, one YAML line per text line, so the reader's line numbers stay the text area's.
+draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`), a table as a line
+``[表格：…]`` (`notice_kept.TABLE_LINE`); such a 正文 is written as a list, one YAML line per text line,
+so the reader's line numbers stay the text area's. A draft's parts with no field are kept as YAML in
+the field ``kept`` (`notice_kept`).
 """
 
 from __future__ import annotations
@@ -21,17 +23,18 @@ import yaml
 
 from ..errors import Problem
 from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
+from .notice_kept import KEPT_FIELD, TABLE_LINE, kept_yaml, table_item, table_line
 
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
-               "issued_title", "issued_body", "cc", "printer", "print_date")  # fmt: skip
+               "issued_title", "issued_body", "cc", "printer", "print_date", KEPT_FIELD)  # fmt: skip
 LABELS = {
     "format": "格式", "issuers": "发文机关", "doc_number": "发文字号", "signers": "签发人", "copy_number": "份号",
     "secrecy": "密级和保密期限", "urgency": "紧急程度", "mark_suffix": "标志后缀", "title": "标题",
     "recipients": "主送",
     "body": "正文", "attachment_notes": "附件说明", "signatures": "署名", "signature_note": "署名备注", "seal": "盖章",
     "date": "成文日期", "note": "附注", "issued_title": "印发件标题", "issued_body": "印发件正文", "cc": "抄送",
-    "printer": "印发机关", "print_date": "印发日期",
+    "printer": "印发机关", "print_date": "印发日期", KEPT_FIELD: "表单以外的部分",
 }  # fmt: skip
 ATTACHMENT_FIELDS = ("title", "body", "header", "rows", "blank", "widths")
 _CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
@@ -67,8 +70,10 @@ class NoticeForm:
         """Fill the form from a 公文 YAML mapping (any accepted key spelling)."""
         top = _canonical(data, KEYS)
         values = {name: _text(top.get(name)) for name in TEXT_FIELDS if name in top}
+        if kept := kept_yaml(top):  # 签字栏, 送达回证 pages…: kept as they are
+            values[KEPT_FIELD] = kept
         if isinstance(top.get("body"), list):
-            values["body"] = "\n".join(_image_line(item) or _text(item) for item in top["body"])
+            values["body"] = "\n".join(_image_line(item) or table_line(item) or _text(item) for item in top["body"])
         issued = _canonical(top.get("issued"), ISSUED_KEYS)
         holder = issued if issued else top
         if issued:
@@ -134,6 +139,8 @@ class NoticeForm:
             writer.put("issued_title", "标题", v.get("issued_title"), indent=1)
             writer.put("issued_body", "正文", v.get("issued_body"), indent=1)
             self._attachments(writer, 1)
+        if v.get(KEPT_FIELD, "").strip():
+            writer.verbatim(KEPT_FIELD, v[KEPT_FIELD])
         if any(v.get(n, "").strip() for n in ("cc", "printer", "print_date")):
             writer.open("版记")
             writer.put("cc", "抄送", _items(v.get("cc", ""), _ITEM_SPLIT), indent=1)
@@ -215,12 +222,15 @@ def _image_line(item: Any) -> str | None:
 
 
 def _body(text: str) -> Any:
-    """The 正文 as written: a text block, or (with pictures) a list of lines and pictures."""
+    """The 正文 as written: a text block, or (with pictures or tables) a list of lines, pictures and tables."""
     lines = text.strip("\n").rstrip().split("\n")
-    if not any(IMAGE_LINE.fullmatch(line.strip()) for line in lines):
+    if not any(IMAGE_LINE.fullmatch(line.strip()) or TABLE_LINE.fullmatch(line.strip()) for line in lines):
         return text
     items: list[Any] = []
     for line in lines:
+        if table := table_item(line):  # one YAML line, as in the text area
+            items.append(_Flow(table))
+            continue
         found = IMAGE_LINE.fullmatch(line.strip())
         if found is None:
             items.append(line)
@@ -251,6 +261,10 @@ class _Writer:
 
     def item(self, name: str, mapping: dict[str, Any], indent: int) -> None:
         self._add(name, _dump([mapping]), indent)
+
+    def verbatim(self, name: str, text: str) -> None:
+        """Top-level YAML as given (the form's ``kept`` parts)."""
+        self._add(name, text, 0)
 
     def _add(self, name: str, text: str, indent: int) -> None:
         first = len(self.lines) + 1

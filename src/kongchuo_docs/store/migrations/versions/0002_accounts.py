@@ -1,13 +1,13 @@
 """Accounts, their server-side sessions and the 操作日志 (issue 21 #1, #2).
 
-Revision ID: 0002_accounts
+Revision ID: 0002
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_accounts"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
