@@ -8,14 +8,10 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from ..declare import InputFile
-from ..declare.catalog import COMPILE, REGISTER_MERGE
 from ..errors import InputError, Location, Problem, Problems
 from ..store.rounds import Checked
-from ..store.tables import FORM_REGISTER, FORM_SELF_CHECK
-
-# each form of a round, and the task input that reads it (its suffixes, its blank form)
-FORM_INPUTS: dict[str, InputFile] = {FORM_SELF_CHECK: COMPILE.inputs[0], FORM_REGISTER: REGISTER_MERGE.inputs[0]}
+from ..store.tables import FORM_SELF_CHECK
+from .forms import FORM_INPUTS
 
 
 def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
