@@ -118,8 +118,9 @@ def add_upload(store: Store, round_: Round, *, unit: str, uploader: str, file_na
 
 
 def uploads_of(store: Store, round_: Round, *, unit: str | None = None) -> list[RoundUpload]:
-    """The round's uploads (of `unit` only when given), newest first, without their bytes."""
-    query = (select(RoundUpload).options(defer(RoundUpload.data), defer(RoundUpload.error_workbook))
+    """The round's uploads (of `unit` only when given), newest first, without the bytes sent (the error
+    workbook is kept: the pages link it)."""
+    query = (select(RoundUpload).options(defer(RoundUpload.data, raiseload=True))
              .where(RoundUpload.round_id == round_.id, RoundUpload.area_code == store.area_code)
              .order_by(RoundUpload.uploaded_at.desc(), RoundUpload.id.desc()))  # fmt: skip
     if unit is not None:

@@ -78,6 +78,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         yield
         jobs.close()  # running jobs ended, every job folder deleted
         drawing.close()
+        for store in app.state.stores.values():
+            store.close()
 
     app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.config = config
@@ -89,6 +91,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
     app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
     app.state.draft_images = {}  # session id → the folder of its draft's pictures (web/draft_images.py)
+    app.state.stores = {}  # (database URL, 行政区划代码) → the store, opened on first use (web/rounds.py)
 
     @app.middleware("http")
     async def password_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -137,10 +140,22 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
 
 def page_routers() -> list[APIRouter]:
     """The pages, one module each."""
-    from . import blank_forms, home, job_pages, letters, login, notice, settings_page, tables, templates_page
+    from . import (
+        blank_forms,
+        home,
+        job_pages,
+        letters,
+        login,
+        notice,
+        round_uploads,
+        rounds,
+        settings_page,
+        tables,
+        templates_page,
+    )
 
     return [page.router for page in (home, login, notice, letters, tables, job_pages, blank_forms, settings_page,
-                                              templates_page)]
+                                     templates_page, rounds, round_uploads)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:
