@@ -100,16 +100,21 @@ def get_round(store: Store, round_id: int) -> Round:
 
 def add_upload(store: Store, round_: Round, *, unit: str, uploader: str, file_name: str, data: bytes,
                checked: Checked) -> RoundUpload:  # fmt: skip
-    """Keep a unit's upload with what its check found (every upload is kept; none is replaced)."""
-    if round_.closed_at is not None:
-        raise KongchuoError(f"“{round_.name}”已结束报送，不再接收文件")
-    if unit not in round_.units:
-        raise KongchuoError(f"“{round_.name}”不要求 {unit} 报送")
+    """Keep a unit's upload with what its check found (every upload is kept; none is replaced). The
+    round is read again in the same transaction: a round closed meanwhile takes nothing."""
     if too_large := round_upload_problem(len(data)):
         raise KongchuoError(f"{file_name}：{too_large}")
     with Session(store.engine, expire_on_commit=False) as session, session.begin():
+        current = session.scalars(select(Round).where(Round.id == round_.id, Round.area_code == store.area_code)
+                                  .with_for_update()).first()
+        if current is None:
+            raise KongchuoError(f"没有编号为 {round_.id} 的报送")
+        if current.closed_at is not None:
+            raise KongchuoError(f"“{current.name}”已结束报送，不再接收文件")
+        if unit not in current.units:
+            raise KongchuoError(f"“{current.name}”不要求 {unit} 报送")
         upload = RoundUpload(
-            round_id=round_.id, area_code=store.area_code, unit=unit, uploader=uploader, uploaded_at=_now(),
+            round_id=current.id, area_code=store.area_code, unit=unit, uploader=uploader, uploaded_at=_now(),
             file_name=file_name, data=data, status=UPLOAD_VALID if checked.valid else UPLOAD_FAILED,
             problems=checked.problems, error_workbook=checked.error_workbook,
         )  # fmt: skip
