@@ -27,3 +27,17 @@ def install(app) -> None:
 def cookie(role: str, unit: str = "", name: str = "") -> str:
     """The cookie value that makes the page see `role` of `unit` named `name`."""
     return quote(f"{role}|{unit}|{name}")
+
+
+if __name__ == "__main__":  # the browser test's server: ``python tests/acting.py PORT 单位设置.yaml``
+    import sys
+    from pathlib import Path
+
+    import uvicorn
+
+    from kongchuo_docs.web.app import ServerConfig, create_app
+
+    port, profile = int(sys.argv[1]), Path(sys.argv[2])
+    server = create_app(ServerConfig(port=port, profile=profile))
+    install(server)
+    uvicorn.run(server, host="127.0.0.1", port=port, access_log=False, log_level="warning")
