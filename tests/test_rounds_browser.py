@@ -8,8 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -38,20 +36,7 @@ def server(tmp_path_factory):
     process = subprocess.Popen([sys.executable, str(Path(__file__).parent / "acting.py"), str(port), str(profile)],
                                env={**os.environ, "TMPDIR": str(folder)}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/rounds", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    output = process.communicate(timeout=30)[0].decode()
-    assert "Traceback" not in output, output
+    yield from chromium.serving(process, f"http://127.0.0.1:{port}")
 
 
 def _act(browser, server: str, role: str = "", unit: str = "") -> None:

@@ -135,6 +135,12 @@ def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(app
     data = _filled(bureau, round_url, tmp_path, SCHOOL, "学校")
     refused = _upload(bureau, round_url, data)
     assert refused.status_code == 400 and "请选择代为上传的单位" in refused.text
+    for name, content, message in (("表.xlsx", b"not a zip", "已损坏"), ("表.docx", data, "不支持")):
+        refused = bureau.post(f"{round_url}/upload", files={"file": (name, content)},
+                              data={"csrf": csrf_of(bureau), "unit": SCHOOL})  # fmt: skip
+        assert refused.status_code == 400 and 'id="error-summary"' in refused.text, refused.text
+        assert message in refused.text
+    assert "未报 1" in bureau.get(round_url).text  # nothing kept of a refused file
     assert 'id="passed"' in _upload(bureau, round_url, data, unit=SCHOOL).text
     assert "已报 1，未报 0" in bureau.get(round_url).text
     bureau.post(f"{round_url}/close", data={"csrf": csrf_of(bureau)})

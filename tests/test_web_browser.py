@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
@@ -57,7 +58,11 @@ def server(tmp_path_factory):
          "--settings", str(profile)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    yield from serving(process, f"http://127.0.0.1:{port}")
+
+
+def serving(process: subprocess.Popen, url: str) -> Iterator[str]:
+    """`url` once the server `process` answers; then the process ended, its output without a traceback."""
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         try:
