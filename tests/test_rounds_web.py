@@ -96,10 +96,12 @@ def test_two_units_upload_fix_and_the_bureau_compiles(app, tmp_path: Path) -> No
     red = [c for row in marked["自查表"].iter_rows() for c in row if c.fill.fgColor.rgb == ERROR_FILL.fgColor.rgb]
     assert [c.value for c in red] == ["2026-13-40"] and red[0].comment is not None
     assert "有错误" in bureau.get(round_url).text
+    assert 'id="failed"' in township.get(round_url).text  # her file's problems stay shown until she fixes it
 
     good = _filled(township, round_url, tmp_path, TOWNSHIP, "乡镇")
     assert 'id="passed"' in _upload(township, round_url, good).text
-    assert 'id="passed"' in _upload(school, round_url, _filled(school, round_url, tmp_path, SCHOOL, "学校")).text
+    school_data = _filled(school, round_url, tmp_path, SCHOOL, "学校")
+    assert 'id="passed"' in _upload(school, round_url, school_data).text
 
     # each unit sees its own uploads only; another unit's file and the overview are a Chinese 403
     mine = township.get(round_url).text
@@ -115,7 +117,7 @@ def test_two_units_upload_fix_and_the_bureau_compiles(app, tmp_path: Path) -> No
     overview = bureau.get(round_url).text
     assert re.search(r"已报 2，未报 1，有错误 0", overview)
     assert re.search(rf"<td>{TOWNSHIP}</td><td>已报</td>\s*<td>\d{{4}}-\d\d-\d\d \d\d:\d\d</td>", overview)
-    assert bureau.get(school_file).content == _filled(school, round_url, tmp_path, SCHOOL, "学校")
+    assert bureau.get(school_file).content == school_data
     missing = openpyxl.load_workbook(io.BytesIO(bureau.get(f"{round_url}/missing.xlsx").content)).active
     assert [r[1] for r in missing.iter_rows(min_row=3, values_only=True)] == [SILENT]
 

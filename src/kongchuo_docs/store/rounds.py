@@ -161,7 +161,9 @@ def unit_states(store: Store, round_: Round) -> list[UnitState]:
 def counted_uploads(store: Store, round_: Round) -> list[RoundUpload]:
     """The upload that counts for each unit that has a valid one (with its bytes), in the round's order."""
     wanted = [s.counted.id for s in unit_states(store, round_) if s.counted is not None]
-    return [get_upload(store, upload_id) for upload_id in wanted]
+    with Session(store.engine, expire_on_commit=False) as session:
+        found = {u.id: u for u in session.scalars(select(RoundUpload).where(RoundUpload.id.in_(wanted)))}
+    return [found[upload_id] for upload_id in wanted]
 
 
 def _now() -> dt.datetime:

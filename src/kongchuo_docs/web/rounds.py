@@ -21,7 +21,7 @@ from starlette.background import BackgroundTask
 from ..errors import InputError, KongchuoError
 from ..profile import Profile, load_profile
 from ..store.database import Store
-from ..store.tables import FORM_SELF_CHECK, ROUND_FORMS, Round
+from ..store.tables import FORM_SELF_CHECK, ROUND_FORMS, UPLOAD_FAILED, Round
 from .app import owner, render
 from .identity import Account, current_account, require_bureau
 from .security import Upload, require_csrf
@@ -142,6 +142,8 @@ def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse
     states = unit_states(store, found) if account.is_bureau else []
     counts = {s: sum(u.state == s for u in states) for s in (REPORTED, NOT_REPORTED, HAS_ERRORS)}
     mine = [] if account.is_bureau else uploads_of(store, found, unit=account.unit)
+    if just is None and mine and mine[0].status == UPLOAD_FAILED:  # her last file's problems until she fixes it
+        just = mine[0]
     problems = shown.get("problems", [])
     return render(request, "round.html", status_code=400 if problems else 200, round=found, states=states,
                   counts=counts, account=account, blank=form_links(request).get(source.blank_form),
