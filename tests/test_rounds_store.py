@@ -113,18 +113,23 @@ def test_a_register_round_from_the_command_line_names_each_unit(store_url: str, 
         checked = check_upload(round_.form, "凤山镇", "登记表.xlsx", bad)
         assert not checked.valid and checked.error_workbook is not None
         assert any(p["where"].startswith("登记表.xlsx!问题线索登记!J") for p in checked.problems)
-        _send(store, round_, "凤山镇", bad, checked)
-        for unit, clue in (("凤山镇", CLUES[0]), ("松山镇", CLUES[1])):
-            good = fill(blank, [clue], tmp_path / unit / "登记表-改.xlsx").read_bytes()
-            checked = check_upload(round_.form, unit, "登记表-改.xlsx", good)
-            assert checked.valid, checked.problems
-            _send(store, round_, unit, good, checked)
+        good = fill(blank, [CLUES[0]], tmp_path / "凤山镇" / "登记表-改.xlsx").read_bytes()
+        checked = check_upload(round_.form, "凤山镇", "登记表-改.xlsx", good)
+        assert checked.valid, checked.problems
+        _send(store, round_, "凤山镇", good, checked)
     finally:
         store.close()
+    # a file 松山镇 sent by e-mail, uploaded by the 教育局: refused by cell first (exit 2, kept as 有错误), then fixed
+    sent = fill(blank, [{**CLUES[1], "移送日期": "2026-02-30"}], tmp_path / "松山镇" / "登记表-改.xlsx")
+    upload = ["rounds", "upload", str(round_.id), str(sent), "--unit", "松山镇", *cli]
+    refused = CliRunner().invoke(app, upload)
+    assert refused.exit_code == 2 and "登记表-改.xlsx!问题线索登记!J" in refused.output, refused.output
+    fill(blank, [CLUES[1]], sent)
+    assert CliRunner().invoke(app, upload).exit_code == 0
     status = CliRunner().invoke(app, ["rounds", "status", str(round_.id), "--missing", str(tmp_path / "未报.xlsx"),
                                       *cli])  # fmt: skip
     assert status.exit_code == 0, status.output
-    assert "凤山镇\t已报" in status.output and "起步镇\t未报" in status.output
+    assert "凤山镇\t已报" in status.output and "松山镇\t已报" in status.output and "起步镇\t未报" in status.output
     missing = openpyxl.load_workbook(tmp_path / "未报.xlsx").active
     assert [r[1] for r in missing.iter_rows(min_row=3, values_only=True)] == ["起步镇"]
     merged = CliRunner().invoke(app, ["rounds", "compile", str(round_.id), "-o", str(tmp_path / "汇总"), *cli])

@@ -119,6 +119,40 @@ def rounds_status(
         console.info(f"未报单位 {count} 个，已写出 {missing}")
 
 
+@rounds_app.command("upload")
+@reports_errors
+def rounds_upload(
+    round_id: RoundArg,
+    file: Annotated[Path, typer.Argument(help="单位报来的表格文件。", show_default=False)],
+    unit: Annotated[str, typer.Option("--unit", help="报送单位（单位设置中的名称）。", show_default=False)],
+    settings: SettingsOption = None,
+    db: DbOption = None,
+) -> None:
+    """代单位上传收到的表格：与网页上传相同的校验；有错误时列出各单元格，记为“有错误”，退出码 2。"""
+    from ..model.limits import round_upload_problem
+    from ..rounds.check import check_upload
+    from ..store.rounds import add_upload, get_round
+
+    if not file.is_file():
+        raise KongchuoError(f"找不到文件 {file}")
+    if too_large := round_upload_problem(file.stat().st_size):
+        raise KongchuoError(f"{file.name}：{too_large}")
+    data = file.read_bytes()
+    store, _ = _open(settings, db)
+    try:
+        found = get_round(store, round_id)
+        checked = check_upload(found.form, unit, file.name, data)
+        upload = add_upload(store, found, unit=unit, uploader="", file_name=file.name, data=data, checked=checked)
+    finally:
+        store.close()
+    for p in checked.problems:
+        value = f"（{p['value']}）" if p["value"] else ""
+        typer.echo(f"{p['severity']} {p['where']} {p['column']}：{p['message']}{value}", err=True)
+    if not checked.valid:
+        raise KongchuoError(f"{unit} 的 {file.name} 有错误，已记为“有错误”，请改正后重新上传")
+    console.info(f"{unit}：{file.name} 校验通过，已报送（上传编号 {upload.id}）")
+
+
 @rounds_app.command("close")
 @reports_errors
 def rounds_close(
