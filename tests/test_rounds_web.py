@@ -74,7 +74,8 @@ def test_open_round_offers_every_unit_ticked_and_refuses_with_the_red_summary(ap
     response = bureau.post("/rounds", data={"name": "", "form": "自查表", "deadline": "2026-13-01",
                                             "units": [SCHOOL, "外县学校"], "csrf": csrf_of(bureau)})  # fmt: skip
     assert response.status_code == 400 and 'id="error-summary"' in response.text
-    assert "截止日期：" in response.text and "外县学校 不是单位设置中的乡镇或学校" in response.text
+    assert "名称：请填写" in response.text and "截止日期：" in response.text
+    assert "外县学校 不是单位设置中的乡镇或学校" in response.text
     assert bureau.get("/rounds/new").status_code == 200  # shown once
     assert bureau.post("/rounds", data={"name": "x"}).status_code == 403  # no CSRF token
 

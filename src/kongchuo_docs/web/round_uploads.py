@@ -31,7 +31,7 @@ async def upload_post(request: Request, round_id: int, account: Asking) -> Respo
     name, 有效/有错误, by whom)."""
     from ..rounds.forms import FORM_INPUTS
 
-    store, _, found = round_of(request, round_id)
+    store, _, found = await asyncio.to_thread(round_of, request, round_id)
     form = await request.form()
     unit = str(form.get("unit") or "") if account.is_bureau else account.unit
     if not account.is_bureau and unit not in found.units:

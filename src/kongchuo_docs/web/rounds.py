@@ -8,11 +8,12 @@ The store is the one beside the server's 单位设置 (or $KONGCHUO_DB), opened 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 import threading
 from pathlib import PurePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -90,17 +91,24 @@ def new_round_page(request: Request, account: Bureau, form: str = FORM_SELF_CHEC
 
 @router.post("/rounds", dependencies=[Depends(require_csrf)])
 async def open_round_post(request: Request, account: Bureau) -> Response:
-    """发起报送 (audit: a round opened — its name, form, units, by whom)."""
-    from ..readers.normalize import NormalizeError, parse_date
-    from ..rounds.forms import profile_units
-    from ..store.rounds import open_round
-
     form = await request.form()
     values = {"name": str(form.get("name") or "").strip(), "form": str(form.get("form") or ""),
               "deadline": str(form.get("deadline") or "").strip(),
               "units": [str(u) for u in form.getlist("units")]}  # fmt: skip
+    return await asyncio.to_thread(_open_round, request, account, values)  # the store is not the event loop's
+
+
+def _open_round(request: Request, account: Account, values: dict[str, Any]) -> Response:
+    """发起报送 from the form's `values`, or back to the form with its problems (audit: a round opened —
+    its name, form, units, by whom)."""
+    from ..readers.normalize import NormalizeError, parse_date
+    from ..rounds.forms import profile_units
+    from ..store.rounds import open_round
+
     store, profile = county(request)
     problems: list[tuple[str, str]] = []
+    if not values["name"]:
+        problems.append(("field-name", "名称：请填写，如 2026年秋季学期自查"))
     if values["form"] not in ROUND_FORMS:
         problems.append(("field-form", f"报送的表格：应为 {'或'.join(ROUND_FORMS)}"))
         values["form"] = FORM_SELF_CHECK
@@ -110,18 +118,17 @@ async def open_round_post(request: Request, account: Bureau) -> Response:
     deadline = None
     try:
         deadline = parse_date(values["deadline"]) if values["deadline"] else None
+        if deadline is None:
+            problems.append(("field-deadline", "截止日期：请填写，如 2026-10-09"))
     except (NormalizeError, ValueError) as exc:
         problems.append(("field-deadline", f"截止日期：{exc}（{values['deadline'][:20]}）"))
-    if deadline is None and not any(t == "field-deadline" for t, _ in problems):
-        problems.append(("field-deadline", "截止日期：请填写，如 2026-10-09"))
     if not problems and deadline is not None:
         try:
             opened = open_round(store, name=values["name"], form=values["form"], deadline=deadline,
                                 units=values["units"], opened_by=account.name)  # fmt: skip
             return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
         except KongchuoError as exc:
-            target = "field-units" if "单位" in str(exc) else "field-name"
-            problems.append((target, str(exc)))
+            problems.append(("field-units" if "单位" in str(exc) else "field-name", str(exc)))
     request.app.state.refused[(owner(request), "rounds/new")] = (values, problems)
     return RedirectResponse("/rounds/new", status_code=303)
 
