@@ -10,7 +10,7 @@ import typer
 
 from .. import console
 from ..errors import KongchuoError
-from ..store.tables import ROUND_FORMS
+from ..rounds.forms import ROUND_FORMS
 from .app import ForceOption, SettingsOption, command_group, print_written
 from .guard import reports_errors
 from .numbers import DbOption

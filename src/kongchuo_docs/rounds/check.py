@@ -10,8 +10,7 @@ from pathlib import Path, PurePath
 
 from ..errors import InputError, Location, Problem, Problems
 from ..store.rounds import Checked
-from ..store.tables import FORM_SELF_CHECK
-from .forms import FORM_INPUTS
+from .forms import FORM_INPUTS, FORM_SELF_CHECK
 
 
 def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:

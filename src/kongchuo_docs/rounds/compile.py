@@ -16,8 +16,9 @@ from ..declare import Outcome, Run, Task
 from ..declare.catalog import COMPILE, REGISTER_MERGE
 from ..store.database import Store
 from ..store.rounds import REPORTED, UnitState, counted_uploads
-from ..store.tables import FORM_SELF_CHECK, Round
+from ..store.tables import Round
 from ..writers.xlsx_save import save_workbook
+from .forms import FORM_SELF_CHECK
 
 MISSING_HEADERS = ("序号", "单位", "状态", "上传次数", "最近上传时间", "上传人")
 MISSING_WIDTHS = (8, 30, 10, 10, 20, 16)  # characters

@@ -1,5 +1,6 @@
-"""The forms a round collects: the task input that reads each (its suffixes, its blank form) and
-the units of the 单位设置 expected to send it by default."""
+"""The forms a round collects, the task input that reads each (its suffixes, its blank form) and the
+units of the 单位设置 expected to send it by default. No SQLAlchemy here: the command line and the
+pages name the forms when they load."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from ..declare import InputFile
 from ..declare.catalog import COMPILE, REGISTER_MERGE
-from ..store.tables import FORM_REGISTER, FORM_SELF_CHECK
 
 if TYPE_CHECKING:
     from ..profile import Profile
 
+FORM_SELF_CHECK = "自查表"
+FORM_REGISTER = "问题线索登记表"
+ROUND_FORMS = (FORM_SELF_CHECK, FORM_REGISTER)
 FORM_INPUTS: dict[str, InputFile] = {FORM_SELF_CHECK: COMPILE.inputs[0], FORM_REGISTER: REGISTER_MERGE.inputs[0]}
 # who fills each form (documents.md: every 乡镇 and 学校 writes a 自查表 and sends the 登记表)
 FORM_ROLES: dict[str, tuple[str, ...]] = {FORM_SELF_CHECK: ("乡镇", "学校"), FORM_REGISTER: ("乡镇", "学校")}

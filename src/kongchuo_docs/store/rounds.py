@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, defer
 
 from ..errors import KongchuoError
 from ..model.limits import round_upload_problem
+from ..rounds.forms import ROUND_FORMS
 from .database import Store
-from .tables import ROUND_FORMS, UNIT_MAX_CHARS, UPLOAD_FAILED, UPLOAD_VALID, Round, RoundUpload
+from .tables import UNIT_MAX_CHARS, UPLOAD_FAILED, UPLOAD_VALID, Round, RoundUpload
 
 REPORTED = "已报"
 NOT_REPORTED = "未报"

@@ -61,9 +61,6 @@ class RegisterEntry(Base):
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-FORM_SELF_CHECK = "自查表"
-FORM_REGISTER = "问题线索登记表"
-ROUND_FORMS = (FORM_SELF_CHECK, FORM_REGISTER)
 UPLOAD_VALID = "有效"
 UPLOAD_FAILED = "有错误"
 UNIT_MAX_CHARS = 100  # a 乡镇 or 学校 name as 单位设置 lists it
@@ -77,7 +74,7 @@ class Round(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
     name: Mapped[str] = mapped_column(Text)
-    form: Mapped[str] = mapped_column(String(20))  # one of ROUND_FORMS
+    form: Mapped[str] = mapped_column(String(20))  # one of rounds.forms.ROUND_FORMS
     deadline: Mapped[dt.date] = mapped_column(Date)
     units: Mapped[list[str]] = mapped_column(JSON)  # the units expected, in the 单位设置's order
     opened_by: Mapped[str] = mapped_column(Text, default="")  # 用户名 ("" without accounts)

@@ -7,18 +7,21 @@ by its own unit only: anyone else gets a Chinese 403.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ..errors import KongchuoError
-from ..store.database import Store
-from ..store.tables import Round, RoundUpload
 from .app import owner
 from .identity import Account
 from .rounds import Asking, county, round_of
 from .security import Upload, UploadRejected, read_uploads, require_csrf
+
+if TYPE_CHECKING:
+    from ..store.database import Store
+    from ..store.tables import Round, RoundUpload
 
 router = APIRouter()
 OTHER_UNIT = "只能查看本单位的报送：这份文件属于其他单位。"

@@ -13,7 +13,7 @@ import datetime as dt
 import shutil
 import threading
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -21,11 +21,14 @@ from starlette.background import BackgroundTask
 
 from ..errors import InputError, KongchuoError
 from ..profile import Profile, load_profile
-from ..store.database import Store
-from ..store.tables import FORM_SELF_CHECK, ROUND_FORMS, UPLOAD_FAILED, Round
+from ..rounds.forms import FORM_SELF_CHECK, ROUND_FORMS
 from .app import owner, render
 from .identity import Account, current_account, require_bureau
 from .security import Upload, require_csrf
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
+    from ..store.database import Store
+    from ..store.tables import Round
 
 router = APIRouter()
 _lock = threading.Lock()
@@ -137,6 +140,7 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
 def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse:
     from ..rounds.forms import FORM_INPUTS
     from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED, unit_states, uploads_of
+    from ..store.tables import UPLOAD_FAILED
     from .blank_forms import form_links
 
     store, _, found = round_of(request, round_id)
