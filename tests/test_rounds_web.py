@@ -10,6 +10,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from acting import COOKIE, cookie, install
@@ -127,9 +128,16 @@ def test_two_units_upload_fix_and_the_bureau_compiles(app, tmp_path: Path) -> No
     with zipfile.ZipFile(io.BytesIO(bureau.get(f"{job_url}/download").content)) as zf:
         [workbook] = [n for n in zf.namelist() if n.endswith(".xlsx")]
         book = openpyxl.load_workbook(io.BytesIO(zf.read(workbook)), read_only=True)
+        [summary] = [n for n in zf.namelist() if n.endswith(".docx")]
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(zf.read(summary))).paragraphs)
     cells = {str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v}
     assert {f"{TOWNSHIP}.xlsx", f"{SCHOOL}.xlsx", f"{TOWNSHIP}人民政府", SCHOOL} <= cells
     assert not any("最终版" in c for c in cells)  # the units, never the names of the files they sent
+    # the round's 3 expected units counted by the round's names: 松山镇 sent nothing and is named
+    assert "名单共3个单位，尚有1个单位未报送" in text, text
+    assert f"未报送自查表的单位（1个）：{SILENT}。" in text
+    rows = [r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)]
+    assert [r[2] for r in rows if "未报送" in r] == [SILENT]
 
 
 def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(app, tmp_path: Path) -> None:

@@ -187,7 +187,7 @@ def rounds_compile(
 
     store, profile = _open(settings, db)
     try:
-        outcome = compile_round(store, get_round(store, round_id), output, settings=profile.source, force=force)
+        outcome = compile_round(store, get_round(store, round_id), output, profile=profile, force=force)
     finally:
         store.close()
     console.problems(outcome.warnings)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
+import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,8 +22,12 @@ from ..store.tables import Round
 from ..writers.xlsx_save import save_workbook
 from .forms import FORM_SELF_CHECK
 
+if TYPE_CHECKING:
+    from ..profile import Profile
+
 MISSING_HEADERS = ("序号", "单位", "状态", "上传次数", "最近上传时间", "上传人")
 MISSING_WIDTHS = (8, 30, 10, 10, 20, 16)  # characters
+UNITS_FILE = "报送单位.yaml"
 
 
 def round_task(round_: Round) -> Task:
@@ -29,34 +35,53 @@ def round_task(round_: Round) -> Task:
     return COMPILE if round_.form == FORM_SELF_CHECK else REGISTER_MERGE
 
 
-def round_files(store: Store, round_: Round) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of the upload that counts for each unit: the unit's name and the suffix of
-    the file she sent (``凤山镇.xlsx``); units without a valid upload are left out."""
-    return [(f"{u.unit}{PurePath(u.file_name).suffix.lower()}", u.data) for u in counted_uploads(store, round_)]
+def round_inputs(store: Store, round_: Round, profile: Profile) -> dict[str, list[tuple[str, bytes]]]:
+    """The round's task inputs as (file name, bytes) by input name: the upload that counts for each
+    unit, named by the unit and the suffix of the file she sent (``凤山镇.xlsx``; units without a valid
+    upload are left out), and for the 自查表 the round's expected units as the 单位信息 list, so the
+    工作总结 and 汇总表 count the units by the round's names and name those that did not report."""
+    task = round_task(round_)
+    files = [(f"{u.unit}{PurePath(u.file_name).suffix.lower()}", u.data) for u in counted_uploads(store, round_)]
+    inputs = {task.inputs[0].name: files}
+    if task is COMPILE:
+        inputs[COMPILE.inputs[1].name] = [(UNITS_FILE, expected_units(round_, profile))]
+    return inputs
 
 
-def compile_round(store: Store, round_: Round, output: Path, *, settings: Path | None, force: bool) -> Outcome:
+def expected_units(round_: Round, profile: Profile) -> bytes:
+    """The round's units as a 单位信息 list (YAML): 乡镇 when the 单位设置 lists it as one, else 学校."""
+    townships = {t.name for t in profile.townships}
+    schools = {s.name: s.township for s in profile.schools}
+    rows = [{"单位名称": u, "类型": "乡镇" if u in townships else "学校", "所属乡镇": schools.get(u, "")}
+            for u in round_.units]  # fmt: skip
+    return yaml.safe_dump({"单位": rows}, allow_unicode=True, sort_keys=False).encode()
+
+
+def compile_round(store: Store, round_: Round, output: Path, *, profile: Profile, force: bool) -> Outcome:
     """The command line's 汇总 of a round into `output` (the page runs the same task in a job)."""
     from ..errors import KongchuoError
     from ..web.job_pages import stored_name
     from ..web.security import Upload
 
     task = round_task(round_)
-    files = round_files(store, round_)
-    if not files:
+    inputs = round_inputs(store, round_, profile)
+    if not inputs[task.inputs[0].name]:
         raise KongchuoError(f"“{round_.name}”还没有单位报送有效的表格，无法汇总")
     with tempfile.TemporaryDirectory(prefix="kongchuo-round-") as folder:
-        inbox = Path(folder) / "报送"
-        inbox.mkdir()
-        used: set[str] = set()
-        paths = []
-        for name, data in files:
-            path = inbox / stored_name(Upload(name, PurePath(name).suffix, data), used)
-            path.write_bytes(data)
-            paths.append(path)
-        source = task.inputs[0]
-        run = Run({source.name: [inbox] if source.folder else paths}, task.read_values({}), output,
-                  settings=settings, force=force)  # fmt: skip
+        paths: dict[str, list[Path]] = {}
+        for source in task.inputs:
+            if source.name not in inputs:
+                continue
+            inbox = Path(folder) / source.name
+            inbox.mkdir()
+            used: set[str] = set()
+            for name, data in inputs[source.name]:
+                path = inbox / stored_name(Upload(name, PurePath(name).suffix, data), used)
+                path.write_bytes(data)
+                paths.setdefault(source.name, []).append(path)
+            if source.folder:
+                paths[source.name] = [inbox]
+        run = Run(paths, task.read_values({}), output, settings=profile.source, force=force)
         return task.run(run)
 
 

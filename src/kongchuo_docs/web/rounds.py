@@ -186,18 +186,19 @@ def close_round_post(request: Request, round_id: int, account: Bureau) -> Respon
 def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: a round compiled —
     the round, the units counted, by whom)."""
-    from ..rounds.compile import round_files, round_task
+    from ..rounds.compile import round_inputs, round_task
     from .job_pages import profile_param, start_job
 
-    store, _, found = round_of(request, round_id)
-    files = round_files(store, found)
-    if not files:
-        raise HTTPException(409, f"“{found.name}”还没有单位报送有效的表格，无法汇总。")
+    store, profile, found = round_of(request, round_id)
     task = round_task(found)
-    uploads = [Upload(name, PurePath(name).suffix, data) for name, data in files]
+    inputs = round_inputs(store, found, profile)
+    if not inputs[task.inputs[0].name]:
+        raise HTTPException(409, f"“{found.name}”还没有单位报送有效的表格，无法汇总。")
+    uploads = {key: [Upload(name, PurePath(name).suffix, data) for name, data in files]
+               for key, files in inputs.items()}  # fmt: skip
     params = {"task": task.name, "values": {}, "manifest": False, **profile_param(request)}
-    job = start_job(request, task.name, {task.inputs[0].name: uploads}, params,
-                    title=f"{found.name}（{task.title}）", back=f"/rounds/{round_id}")  # fmt: skip
+    job = start_job(request, task.name, uploads, params, title=f"{found.name}（{task.title}）",
+                    back=f"/rounds/{round_id}")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
