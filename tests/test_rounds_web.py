@@ -5,6 +5,7 @@ names the units, not the files they uploaded. Until accounts land, `acting` says
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -162,3 +163,29 @@ def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(app
     other = _client(app, "学校", "松山中心小学", "ss")
     assert other.get("/rounds").text.count("2026年秋季学期自查") == 0
     assert other.get(round_url).status_code == 403
+
+
+def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(app, tmp_path: Path) -> None:
+    bureau = _client(app)
+    today = dt.date.today()
+    coming = _open_round(bureau, units=(SCHOOL,), deadline=(today + dt.timedelta(days=10)).isoformat())
+    past = _open_round(bureau, units=(SCHOOL, SILENT), name="上周的自查",
+                       deadline=(today - dt.timedelta(days=2)).isoformat())  # fmt: skip
+    school = _client(app, "学校", SCHOOL, "sy")
+    listed = school.get("/rounds").text
+    assert re.search(r"还剩 10 天", listed) and "已过截止时间 1 天" in listed
+    assert re.search(r'id="time-left">还剩 10 天', school.get(coming).text)
+    assert re.search(r'id="time-left">已过截止时间 1 天[^<]*现在上传将标为逾期', school.get(past).text)
+
+    data = _filled(school, past, tmp_path, SCHOOL, "学校")
+    assert 'id="passed"' in _upload(school, past, data).text  # taken while the round is open
+    mine = school.get(past).text
+    assert re.search(r'（计入汇总），<span class="late">逾期（\d{4}-\d\d-\d\d \d\d:\d\d 上传）</span>', mine)
+    overview = bureau.get(past).text
+    late = re.search(rf"<td>{SCHOOL}</td><td>已报</td>\s*<td>([\d: -]+)</td>\s*<td class=\"late\">([^<]*)</td>",
+                     overview)  # fmt: skip
+    assert late and late[2] == f"逾期（{late[1]} 上传）"
+    assert re.search(rf'<td>{SILENT}</td><td>未报</td>\s*<td></td>\s*<td class="late"></td>', overview)
+
+    assert 'id="passed"' in _upload(school, coming, data).text
+    assert "逾期" not in school.get(coming).text and "逾期（" not in bureau.get(coming).text

@@ -97,7 +97,8 @@ def rounds_status(
 ) -> None:
     """每个单位的报送情况：已报、未报、有错误，以及上传时间。"""
     from ..rounds.compile import write_missing_list
-    from ..store.rounds import get_round, unit_states
+    from ..rounds.deadline import TIME_FORMAT, time_left
+    from ..store.rounds import get_round, now, unit_states
 
     if missing is not None:
         if missing.suffix.lower() != ".xlsx":
@@ -110,10 +111,10 @@ def rounds_status(
         states = unit_states(store, found)
     finally:
         store.close()
-    typer.echo(f"{found.name}（{found.form}，截止 {found.deadline.isoformat()}）")
+    typer.echo(f"{found.name}（{found.form}，截止 {found.deadline.isoformat()}，{time_left(found.deadline, now())}）")
     for s in states:
-        when = s.latest.uploaded_at.strftime("%Y-%m-%d %H:%M") if s.latest else ""
-        typer.echo(f"  {s.unit}\t{s.state}\t{when}")
+        when = s.latest.uploaded_at.strftime(TIME_FORMAT) if s.latest else ""
+        typer.echo(f"  {s.unit}\t{s.state}\t{when}" + (f"\t{s.late}" if s.late else ""))
     if missing is not None:
         count = write_missing_list(found, states, missing)
         console.info(f"未报单位 {count} 个，已写出 {missing}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..declare import Outcome, Run, Task
 from ..declare.catalog import COMPILE, REGISTER_MERGE
@@ -20,13 +21,14 @@ from ..store.database import Store
 from ..store.rounds import REPORTED, UnitState, counted_uploads
 from ..store.tables import Round
 from ..writers.xlsx_save import save_workbook
+from .deadline import TIME_FORMAT
 from .forms import FORM_SELF_CHECK
 
 if TYPE_CHECKING:
     from ..profile import Profile
 
-MISSING_HEADERS = ("序号", "单位", "状态", "上传次数", "最近上传时间", "上传人")
-MISSING_WIDTHS = (8, 30, 10, 10, 20, 16)  # characters
+STATE_HEADERS = ("序号", "单位", "状态", "上传次数", "最近上传时间", "逾期", "上传人")
+STATE_WIDTHS = (8, 30, 10, 10, 20, 28, 16)  # characters
 UNITS_FILE = "报送单位.yaml"
 
 
@@ -86,23 +88,30 @@ def compile_round(store: Store, round_: Round, output: Path, *, profile: Profile
 
 
 def write_missing_list(round_: Round, states: list[UnitState], target: Path) -> int:
-    """The units of `round_` with no valid upload (未报, 有错误) as a workbook; returns how many."""
+    """The units of `round_` with no valid upload (未报, 有错误) as a workbook, and every unit's state
+    (逾期 with its time) on a second sheet 报送情况; returns how many are missing."""
     missing = [s for s in states if s.state != REPORTED]
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "未报单位"
-    sheet.append([f"{round_.name}（{round_.form}，截止 {_day(round_.deadline)}）未报单位：{len(missing)} 个"])
-    sheet.append(MISSING_HEADERS)
-    for cell in (*sheet[1], *sheet[2]):
-        cell.font = Font(bold=True)
-    for n, s in enumerate(missing, start=1):
-        latest = s.latest
-        sheet.append([n, s.unit, s.state, s.uploads, latest.uploaded_at.strftime("%Y-%m-%d %H:%M") if latest else "",
-                      latest.uploader if latest else ""])  # fmt: skip
-    for column, width in zip("ABCDEF", MISSING_WIDTHS, strict=True):
-        sheet.column_dimensions[column].width = width
+    title = f"{round_.name}（{round_.form}，截止 {_day(round_.deadline)}）"
+    _state_sheet(workbook.active, "未报单位", f"{title}未报单位：{len(missing)} 个", missing)
+    late = sum(bool(s.late) for s in states)
+    _state_sheet(workbook.create_sheet(), "报送情况", f"{title}共 {len(states)} 个单位，逾期 {late} 个", states)
     save_workbook(workbook, target)
     return len(missing)
+
+
+def _state_sheet(sheet: Worksheet, name: str, title: str, states: list[UnitState]) -> None:
+    sheet.title = name
+    sheet.append([title])
+    sheet.append(STATE_HEADERS)
+    for cell in (*sheet[1], *sheet[2]):
+        cell.font = Font(bold=True)
+    for n, s in enumerate(states, start=1):
+        latest = s.latest
+        sheet.append([n, s.unit, s.state, s.uploads, latest.uploaded_at.strftime(TIME_FORMAT) if latest else "",
+                      s.late, latest.uploader if latest else ""])  # fmt: skip
+    for column, width in zip("ABCDEFG", STATE_WIDTHS, strict=True):
+        sheet.column_dimensions[column].width = width
 
 
 def _day(day: dt.date) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from ..errors import KongchuoError
 from ..model.limits import round_upload_problem
+from ..rounds.deadline import late_note
 from ..rounds.forms import ROUND_FORMS
 from .database import Store
 from .tables import UNIT_MAX_CHARS, UPLOAD_FAILED, UPLOAD_VALID, Round, RoundUpload
@@ -41,13 +42,15 @@ class Checked:
 
 @dataclass(frozen=True)
 class UnitState:
-    """One expected unit in a round: 已报/未报/有错误, its latest upload and the upload that counts."""
+    """One expected unit in a round: 已报/未报/有错误, its latest upload, the upload that counts, and
+    `late`: ``逾期（time 上传）`` when the upload that counts (else the latest) came after the deadline."""
 
     unit: str
     state: str
     latest: RoundUpload | None
     counted: RoundUpload | None
     uploads: int
+    late: str = ""
 
 
 def open_round(store: Store, *, name: str, form: str, deadline: dt.date, units: Sequence[str],
@@ -67,7 +70,7 @@ def open_round(store: Store, *, name: str, form: str, deadline: dt.date, units: 
         raise KongchuoError(f"单位名称过长（{too_long[:20]}…）")
     with Session(store.engine, expire_on_commit=False) as session, session.begin():
         opened = Round(area_code=store.area_code, name=name, form=form, deadline=deadline, units=chosen,
-                       opened_by=opened_by, opened_at=_now())  # fmt: skip
+                       opened_by=opened_by, opened_at=now())  # fmt: skip
         session.add(opened)
     return opened
 
@@ -76,7 +79,7 @@ def close_round(store: Store, round_id: int, *, reopen: bool = False) -> Round:
     """Close a round to uploads (or open it again)."""
     found = get_round(store, round_id)
     with store.engine.begin() as connection:
-        connection.execute(update(Round).where(Round.id == found.id).values(closed_at=None if reopen else _now()))
+        connection.execute(update(Round).where(Round.id == found.id).values(closed_at=None if reopen else now()))
     return get_round(store, round_id)
 
 
@@ -115,7 +118,7 @@ def add_upload(store: Store, round_: Round, *, unit: str, uploader: str, file_na
         if unit not in current.units:
             raise KongchuoError(f"“{current.name}”不要求 {unit} 报送")
         upload = RoundUpload(
-            round_id=current.id, area_code=store.area_code, unit=unit, uploader=uploader, uploaded_at=_now(),
+            round_id=current.id, area_code=store.area_code, unit=unit, uploader=uploader, uploaded_at=now(),
             file_name=file_name, data=data, status=UPLOAD_VALID if checked.valid else UPLOAD_FAILED,
             problems=checked.problems, error_workbook=checked.error_workbook,
         )  # fmt: skip
@@ -155,7 +158,10 @@ def unit_states(store: Store, round_: Round) -> list[UnitState]:
         uploads = by_unit.get(unit, [])
         counted = next((u for u in uploads if u.status == UPLOAD_VALID), None)
         state = REPORTED if counted else HAS_ERRORS if uploads else NOT_REPORTED
-        states.append(UnitState(unit, state, uploads[0] if uploads else None, counted, len(uploads)))
+        latest = uploads[0] if uploads else None
+        shown = counted or latest
+        late = late_note(round_.deadline, shown.uploaded_at if shown else None)
+        states.append(UnitState(unit, state, latest, counted, len(uploads), late))
     return states
 
 
@@ -167,5 +173,6 @@ def counted_uploads(store: Store, round_: Round) -> list[RoundUpload]:
     return [found[upload_id] for upload_id in wanted]
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
+    """The store's clock: local time to the second, as upload times are kept."""
     return dt.datetime.now().replace(microsecond=0)

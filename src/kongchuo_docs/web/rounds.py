@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import shutil
 import threading
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -69,14 +70,15 @@ def round_of(request: Request, round_id: int) -> tuple[Store, Profile, Round]:
 
 @router.get("/rounds", response_class=HTMLResponse)
 def rounds_page(request: Request, account: Asking) -> HTMLResponse:
-    from ..store.rounds import REPORTED, list_rounds, unit_states
+    from ..rounds.deadline import time_left
+    from ..store.rounds import REPORTED, list_rounds, now, unit_states
 
     store, _ = county(request)
     if account.is_bureau:
         rounds = [(r, sum(s.state == REPORTED for s in unit_states(store, r))) for r in list_rounds(store)]
         return render(request, "rounds.html", rounds=rounds, account=account)
     mine = list_rounds(store, unit=account.unit, open_only=True)
-    return render(request, "rounds.html", rounds=[(r, None) for r in mine], account=account)
+    return render(request, "rounds.html", rounds=[(r, time_left(r.deadline, now())) for r in mine], account=account)
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
@@ -138,8 +140,9 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse:
+    from ..rounds.deadline import late_note, time_left
     from ..rounds.forms import FORM_INPUTS
-    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED, unit_states, uploads_of
+    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED, now, unit_states, uploads_of
     from ..store.tables import UPLOAD_FAILED
     from .blank_forms import form_links
 
@@ -158,7 +161,8 @@ def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse
     problems = shown.get("problems", [])
     return render(request, "round.html", status_code=400 if problems else 200, round=found, states=states,
                   counts=counts, account=account, blank=form_links(request).get(source.blank_form),
-                  suffixes=source.suffixes, uploads=mine, just=just, problems=problems, day=day)  # fmt: skip
+                  suffixes=source.suffixes, uploads=mine, just=just, problems=problems, day=day,
+                  left=time_left(found.deadline, now()), late=partial(late_note, found.deadline))  # fmt: skip
 
 
 @router.get("/rounds/{round_id}/missing.xlsx")
