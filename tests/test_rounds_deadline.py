@@ -14,10 +14,10 @@ from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.rounds.check import Checked
 from kongchuo_docs.rounds.deadline import late_note, time_left
 from kongchuo_docs.store import rounds
 from kongchuo_docs.store.database import open_store
-from kongchuo_docs.store.rounds import Checked
 
 _AREAS = itertools.count(130101)  # one county per test: the PostgreSQL database is shared by the session
 LATE = re.compile(r"逾期（\d{4}-\d\d-\d\d \d\d:\d\d 上传）")

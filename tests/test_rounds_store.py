@@ -19,10 +19,9 @@ from kongchuo_docs.cli import app
 from kongchuo_docs.errors import KongchuoError
 from kongchuo_docs.kinds.forms import build_forms
 from kongchuo_docs.model.limits import ROUND_UPLOAD_MAX_BYTES
-from kongchuo_docs.rounds.check import check_upload
+from kongchuo_docs.rounds.check import Checked, check_upload
 from kongchuo_docs.store import rounds
 from kongchuo_docs.store.database import open_store
-from kongchuo_docs.store.rounds import Checked
 
 _AREAS = itertools.count(120101)  # one county per test: the PostgreSQL database is shared by the session
 VALID = Checked([])

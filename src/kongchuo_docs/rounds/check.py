@@ -5,12 +5,27 @@ cell messages (file!sheet!cell) at once, and for an .xlsx with errors the marked
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from ..errors import InputError, Location, Problem, Problems
-from ..store.rounds import Checked
+from ..kinds.register_data import read_register
+from ..kinds.self_check import inconsistencies, read_self_check
+from ..writers.error_marks import mark_workbook
 from .forms import FORM_INPUTS, FORM_SELF_CHECK
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the check of an upload found: `problems` as rows (severity 错误|警告, where, column,
+    message, value) and, for a workbook with errors, its marked copy."""
+
+    problems: list[dict[str, str]]
+    error_workbook: bytes | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(p["severity"] == "错误" for p in self.problems)
 
 
 def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
@@ -27,8 +42,6 @@ def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
         found = _read_self_check(path, unit) if form == FORM_SELF_CHECK else _read_register(path)
         marked = None
         if suffix == ".xlsx" and any(p.severity == "error" for p in found):
-            from ..writers.error_marks import mark_workbook
-
             mark_workbook(path, found, path.with_name("错误标注.xlsx"))
             marked = path.with_name("错误标注.xlsx").read_bytes()
     ordered = sorted(found, key=lambda p: p.severity != "error")
@@ -36,8 +49,6 @@ def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
 
 
 def _read_self_check(path: Path, unit: str) -> list[Problem]:
-    from ..kinds.self_check import inconsistencies, read_self_check
-
     try:
         form = read_self_check(path)
     except InputError as exc:
@@ -50,8 +61,6 @@ def _read_self_check(path: Path, unit: str) -> list[Problem]:
 
 
 def _read_register(path: Path) -> list[Problem]:
-    from ..kinds.register_data import read_register
-
     problems = Problems()
     try:
         read_register(path, problems)

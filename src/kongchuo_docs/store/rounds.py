@@ -1,5 +1,5 @@
 """报送 rounds (issue 21 #3) in the store: the 教育局 opens a round, each unit uploads its filled form
-(checked at once by `kinds.round_check`), every upload is kept, the latest valid one of a unit counts.
+(checked at once by `rounds.check`), every upload is kept, the latest valid one of a unit counts.
 
 A unit's state in a round is 已报 (a valid upload), 有错误 (uploads, none valid) or 未报 (none).
 Every function takes the `Store`, whose county (行政区划代码) scopes every row it reads or writes.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer
@@ -21,23 +22,13 @@ from ..rounds.forms import ROUND_FORMS
 from .database import Store
 from .tables import UNIT_MAX_CHARS, UPLOAD_FAILED, UPLOAD_VALID, Round, RoundUpload
 
+if TYPE_CHECKING:
+    from ..rounds.check import Checked
+
 REPORTED = "已报"
 NOT_REPORTED = "未报"
 HAS_ERRORS = "有错误"
 NAME_MAX_CHARS = 100  # a round's name
-
-
-@dataclass(frozen=True)
-class Checked:
-    """What the check of an upload found: `problems` as rows (severity 错误|警告, where, column,
-    message, value) and, for a workbook with errors, its marked copy."""
-
-    problems: list[dict[str, str]]
-    error_workbook: bytes | None = None
-
-    @property
-    def valid(self) -> bool:
-        return not any(p["severity"] == "错误" for p in self.problems)
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ from starlette.datastructures import UploadFile
 
 from ..errors import KongchuoError
 from .app import owner
+from .bounded import bounded
 from .identity import Account
 from .rounds import Asking, county, round_of
 from .security import Upload, UploadRejected, read_uploads, require_csrf
 
 if TYPE_CHECKING:
+    from ..rounds.check import Checked
     from ..store.database import Store
     from ..store.tables import Round, RoundUpload
 
@@ -32,6 +34,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def upload_post(request: Request, round_id: int, account: Asking) -> Response:
     """A unit's upload, checked at once and kept whatever it holds (audit: an upload — round, unit, file
     name, 有效/有错误, by whom)."""
+    from ..rounds.check import check_upload
     from ..rounds.forms import FORM_INPUTS
 
     store, _, found = await asyncio.to_thread(round_of, request, round_id)
@@ -48,20 +51,19 @@ async def upload_post(request: Request, round_id: int, account: Asking) -> Respo
     else:
         try:
             [upload] = await read_uploads(files, FORM_INPUTS[found.form].suffixes)
-            shown["upload"] = await asyncio.to_thread(_take, store, found, unit, account, upload)
+            # read like every uploaded file: in a bounded process (a hostile workbook costs that process)
+            checked = await bounded(check_upload, found.form, unit, upload.display_name, upload.data)
+            shown["upload"] = await asyncio.to_thread(_keep, store, found, unit, account, upload, checked)
         except (UploadRejected, KongchuoError) as exc:
             shown["problems"] = [("field-file", f"表格文件：{exc}")]
     request.app.state.refused[(owner(request), f"round-{round_id}")] = shown
     return RedirectResponse(f"/rounds/{round_id}#result", status_code=303)
 
 
-def _take(store: Store, found: Round, unit: str, account: Account, upload: Upload) -> int:
-    """Check the upload with the compile/merge readers and keep it (in a thread: reading a workbook is
-    CPU work the event loop must not wait for)."""
-    from ..rounds.check import check_upload
+def _keep(store: Store, found: Round, unit: str, account: Account, upload: Upload, checked: Checked) -> int:
+    """Keep the checked upload (in a thread: the store is not the event loop's); its id."""
     from ..store.rounds import add_upload
 
-    checked = check_upload(found.form, unit, upload.display_name, upload.data)
     return add_upload(store, found, unit=unit, uploader=account.name, file_name=upload.display_name,
                       data=upload.data, checked=checked).id
 
