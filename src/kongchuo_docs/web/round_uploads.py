@@ -34,6 +34,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def upload_post(request: Request, round_id: int, account: Asking) -> Response:
     """A unit's upload, checked at once and kept whatever it holds (audit: an upload — round, unit, file
     name, 有效/有错误, by whom)."""
+    from ..model.limits import round_upload_problem
     from ..rounds.check import check_upload
     from ..rounds.forms import FORM_INPUTS
 
@@ -51,6 +52,8 @@ async def upload_post(request: Request, round_id: int, account: Asking) -> Respo
     else:
         try:
             [upload] = await read_uploads(files, FORM_INPUTS[found.form].suffixes)
+            if too_large := round_upload_problem(len(upload.data)):  # refused before it is read
+                raise KongchuoError(f"{upload.display_name}：{too_large}")
             # read like every uploaded file: in a bounded process (a hostile workbook costs that process)
             checked = await bounded(check_upload, found.form, unit, upload.display_name, upload.data)
             shown["upload"] = await asyncio.to_thread(_keep, store, found, unit, account, upload, checked)
