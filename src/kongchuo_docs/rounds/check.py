@@ -1,6 +1,7 @@
 """The check of a file a unit uploads to a 报送 round: the same readers `compile` and `register merge`
 run (`kinds.self_check.read_self_check`, `kinds.register_data.read_register`), so she gets the same
-cell messages (file!sheet!cell) at once, and for an .xlsx with errors the marked copy to fix."""
+cell messages (file!sheet!cell) at once, and for a workbook or .csv with errors the marked copy to fix
+(`writers.error_marks`: an .xls/.ods/.csv marked on an .xlsx copy of its values)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path, PurePath
 
 from ..errors import InputError, Location, Problem, Problems
 from ..kinds.register_data import read_register
+from ..kinds.register_data import schema as register_schema
 from ..kinds.self_check import inconsistencies, read_self_check
+from ..readers.yaml_records import YAML_SUFFIXES
 from ..writers.error_marks import mark_workbook
 from .forms import FORM_INPUTS, FORM_SELF_CHECK
 
@@ -30,7 +33,7 @@ class Checked:
 
 def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
     """Read `data` (the file she named `file_name`) as a round's `form` of `unit`: its problems with
-    her file's name in every location, and the marked workbook when an .xlsx has errors."""
+    her file's name in every location, and the marked workbook when a workbook or .csv has errors."""
     accepted = FORM_INPUTS[form].suffixes
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in accepted:
@@ -41,8 +44,8 @@ def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
         path.write_bytes(data)
         found = _read_self_check(path, unit) if form == FORM_SELF_CHECK else _read_register(path)
         marked = None
-        if suffix == ".xlsx" and any(p.severity == "error" for p in found):
-            mark_workbook(path, found, path.with_name("错误标注.xlsx"))
+        if suffix not in YAML_SUFFIXES and any(p.severity == "error" for p in found):
+            mark_workbook(path, found, path.with_name("错误标注.xlsx"), csv_sheet=register_schema().sheet)
             marked = path.with_name("错误标注.xlsx").read_bytes()
     ordered = sorted(found, key=lambda p: p.severity != "error")
     return Checked([_row(p, file_name, path.name) for p in ordered], marked)
