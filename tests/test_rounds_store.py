@@ -9,11 +9,12 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from profiles import write_profile
 from typer.testing import CliRunner
-from web_helpers import CLUES, fill
+from web_helpers import CLUES, SELF_CHECK_COUNTS, fill, fill_fields
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import KongchuoError
@@ -153,3 +154,30 @@ def test_the_command_line_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["rounds", *args, *cli])
         assert result.exit_code == 2 and message in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_a_self_check_round_from_the_command_line_names_who_did_not_report(store_url: str, tmp_path: Path) -> None:
+    area = str(next(_AREAS))
+    profile = write_profile(tmp_path / "县", {"行政区划代码": area})
+    build_forms(tmp_path / "空白", first_year=2026)
+    store = open_store(store_url, area)
+    try:
+        round_ = rounds.open_round(store, name="秋季自查", form="自查表", deadline=dt.date(2026, 10, 9),
+                                   units=["凤山镇", "松山镇", "起步镇"], opened_by="")  # fmt: skip
+        for unit in ("凤山镇", "起步镇"):
+            sent = tmp_path / unit / "自查表.xlsx"
+            fill_fields(tmp_path / "空白" / "自查表.xlsx", sent, {
+                "单位名称": f"某县{unit}人民政府", "单位类型": "乡镇", "所属乡镇": unit, "自查时段": "2026年秋季学期",
+                "报告日期": "2026-10-09", **SELF_CHECK_COUNTS})  # fmt: skip
+            checked = check_upload(round_.form, unit, sent.name, sent.read_bytes())
+            assert checked.valid, checked.problems
+            _send(store, round_, unit, sent.read_bytes(), checked)
+    finally:
+        store.close()
+    cli = ["--settings", str(profile), "--db", store_url]
+    compiled = CliRunner().invoke(app, ["rounds", "compile", str(round_.id), "-o", str(tmp_path / "汇总"), *cli])
+    assert compiled.exit_code == 0, compiled.output
+    assert "未报送单位 1 个" in compiled.output
+    [summary] = (tmp_path / "汇总").rglob("*.docx")
+    text = "\n".join(p.text for p in docx.Document(summary).paragraphs)
+    assert "名单共3个单位，尚有1个单位未报送" in text and "未报送自查表的单位（1个）：松山镇。" in text
