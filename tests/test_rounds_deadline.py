@@ -12,8 +12,10 @@ from pathlib import Path
 import openpyxl
 from profiles import write_profile
 from typer.testing import CliRunner
+from web_helpers import CLUES, fill
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.kinds.forms import build_forms
 from kongchuo_docs.rounds.check import Checked
 from kongchuo_docs.rounds.deadline import late_note, time_left
 from kongchuo_docs.store import rounds
@@ -75,3 +77,17 @@ def test_a_late_upload_is_taken_and_marked_with_its_time(store_url: str, tmp_pat
     assert "逾期 2 个" in book["报送情况"]["A1"].value
     coming_status = CliRunner().invoke(app, ["rounds", "status", str(coming.id), *cli])
     assert "还剩 30 天" in coming_status.output and "逾期" not in coming_status.output
+
+
+def test_the_bureau_uploading_late_is_told_so(tmp_path: Path) -> None:
+    profile = write_profile(tmp_path / "县")
+    build_forms(tmp_path / "空白", first_year=2026)
+    sent = fill(tmp_path / "空白" / "问题线索登记.xlsx", [CLUES[0]], tmp_path / "起步镇" / "登记表.xlsx")
+    cli = ["--settings", str(profile)]
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    opened = CliRunner().invoke(app, ["rounds", "open", "登记表", "--form", "问题线索登记表", "--deadline", yesterday,
+                                      "--unit", "起步镇", *cli])  # fmt: skip
+    assert opened.exit_code == 0, opened.output
+    uploaded = CliRunner().invoke(app, ["rounds", "upload", "1", str(sent), "--unit", "起步镇", *cli])
+    assert uploaded.exit_code == 0, uploaded.output
+    assert re.search(rf"登记表.xlsx 校验通过，已报送（上传编号 1），{LATE.pattern}", uploaded.output), uploaded.output

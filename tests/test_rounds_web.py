@@ -178,7 +178,8 @@ def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(app, t
     assert re.search(r'id="time-left">已过截止时间 1 天[^<]*现在上传将标为逾期', school.get(past).text)
 
     data = _filled(school, past, tmp_path, SCHOOL, "学校")
-    assert 'id="passed"' in _upload(school, past, data).text  # taken while the round is open
+    passed = _upload(school, past, data).text  # taken while the round is open, and she is told it is late
+    assert re.search(r'id="passed">[^<]*校验通过，已报送，<span class="late">逾期（', passed)
     mine = school.get(past).text
     assert re.search(r'（计入汇总），<span class="late">逾期（\d{4}-\d\d-\d\d \d\d:\d\d 上传）</span>', mine)
     overview = bureau.get(past).text

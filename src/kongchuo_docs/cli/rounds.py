@@ -132,6 +132,7 @@ def rounds_upload(
     """代单位上传收到的表格：与网页上传相同的校验；有错误时列出各单元格，记为“有错误”，退出码 2。"""
     from ..model.limits import round_upload_problem
     from ..rounds.check import check_upload
+    from ..rounds.deadline import late_note
     from ..store.rounds import add_upload, get_round
 
     if not file.is_file():
@@ -151,7 +152,8 @@ def rounds_upload(
         typer.echo(f"{p['severity']} {p['where']} {p['column']}：{p['message']}{value}", err=True)
     if not checked.valid:
         raise KongchuoError(f"{unit} 的 {file.name} 有错误，已记为“有错误”，请改正后重新上传")
-    console.info(f"{unit}：{file.name} 校验通过，已报送（上传编号 {upload.id}）")
+    late = late_note(found.deadline, upload.uploaded_at)
+    console.info(f"{unit}：{file.name} 校验通过，已报送（上传编号 {upload.id}）" + (f"，{late}" if late else ""))
 
 
 @rounds_app.command("close")
