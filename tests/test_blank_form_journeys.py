@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from web_helpers import SELF_CHECK_COUNTS, fill_fields
 
 from kongchuo_docs.cli import app
-from kongchuo_docs.idcard import make_id, parse_id
+from kongchuo_docs.readers.idcard import make_id, parse_id
 from kongchuo_docs.readers.roster import AgeRule, read_roster
+from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.readers.table import read_table
-from kongchuo_docs.schema import load_schema
 
 
 def _forms(tmp_path: Path, profile: Path | None = None) -> Path:

@@ -16,8 +16,8 @@ import test_web_browser as chromium
 from acting import COOKIE, cookie
 from web_helpers import SELF_CHECK_COUNTS, fill_fields
 
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.resources import sample_path
 
 pytestmark = chromium.pytestmark
 WAIT = chromium.WAIT

@@ -14,9 +14,9 @@ from test_old_workbooks import convert
 from web_helpers import CLUES, SELF_CHECK_COUNTS, fill, fill_fields
 
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.libreoffice import soffice_path
 from kongchuo_docs.rounds.check import check_upload
 from kongchuo_docs.rounds.forms import FORM_REGISTER, FORM_SELF_CHECK
+from kongchuo_docs.system.libreoffice import soffice_path
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET
 
 
