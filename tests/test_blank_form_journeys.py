@@ -12,18 +12,13 @@ import openpyxl
 import pymupdf
 from profiles import write_profile
 from typer.testing import CliRunner
+from web_helpers import SELF_CHECK_COUNTS, fill_fields
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.readers.idcard import make_id, parse_id
 from kongchuo_docs.readers.roster import AgeRule, read_roster
 from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.readers.table import read_table
-
-COUNTS = {
-    "适龄儿童少年数": 1000, "已入学适龄儿童少年数": 998, "学期初在校学生数": 990, "本届入学时人数": 100,
-    "本届在校人数": 99, "辍学人数": 2, "劝返复学人数": 1, "适龄残疾儿童数": 5, "残疾儿童入学人数": 5,
-    "未到校人数": 3, "病假": 1, "休学": 0, "延缓入学": 0, "送教上门": 1, "转学": 0, "死亡": 0, "辍学（未到校）": 1,
-}  # fmt: skip
 
 
 def _forms(tmp_path: Path, profile: Path | None = None) -> Path:
@@ -34,27 +29,12 @@ def _forms(tmp_path: Path, profile: Path | None = None) -> Path:
     return folder
 
 
-def _fill_fields(blank: Path, target: Path, values: dict[str, object]) -> None:
-    """Type `values` into the 填写内容 column next to their labels, as a clerk does in Excel."""
-    book = openpyxl.load_workbook(blank)
-    sheet = book.worksheets[0]
-    typed = set()
-    for label, value_cell, _note in sheet.iter_rows(min_row=3, max_col=3):
-        name = str(label.value or "").rstrip("*")
-        if name in values:
-            value_cell.value = values[name]
-            typed.add(name)
-    assert typed == set(values), set(values) - typed
-    target.parent.mkdir(parents=True, exist_ok=True)
-    book.save(target)
-
-
 def test_compile_from_the_blank_self_check_forms_names_each_township(tmp_path: Path) -> None:
     blank = _forms(tmp_path) / "自查表.xlsx"
     inbox = tmp_path / "报送"
     for unit in ("凤山镇人民政府", "起步镇人民政府"):
-        _fill_fields(blank, inbox / f"{unit}.xlsx", {
-            "单位名称": unit, "单位类型": "乡镇", "自查时段": "2026年秋季学期", "报告日期": "2026-10-09", **COUNTS})
+        fill_fields(blank, inbox / f"{unit}.xlsx", {"单位名称": unit, "单位类型": "乡镇", "自查时段": "2026年秋季学期",
+                                                    "报告日期": "2026-10-09", **SELF_CHECK_COUNTS})
     result = CliRunner().invoke(app, ["compile", str(inbox), "-o", str(tmp_path / "汇总")])
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "汇总" / "manifest.json").read_text(encoding="utf-8"))

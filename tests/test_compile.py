@@ -215,6 +215,21 @@ def test_units_list_from_a_workbook_and_unlisted_unit(tmp_path):
     assert any("不在单位信息名单中" in d for d in outcome["c.yaml"].details)
 
 
+def test_a_file_named_after_a_listed_unit_answers_for_it(tmp_path):
+    """A 报送 round names each file by its unit (甲镇.yaml holds 甲镇人民政府's form): the file counts for
+    甲镇 of the list, the list's order ranks it, and only the unit with no file is 未报送."""
+    folder = _folder(tmp_path)
+    (folder / "a.yaml").rename(folder / "甲镇.yaml")
+    (folder / "f.xlsx").rename(folder / "戊乡.xlsx")  # rejected, but it answers for 戊乡
+    units = [Unit(name, "乡镇", name, "", name, "", "") for name in ("甲镇", "乙乡人民政府", "戊乡", "丁乡")]
+    comp = summary_compile.compile_folder(folder, units)
+    assert [u.name for u in comp.missing] == ["丁乡"]
+    assert [d.form.unit for d in comp.townships] == ["甲镇人民政府", "乙乡人民政府"]
+    outcome = {o.name: o for o in comp.outcomes}
+    assert not any("不在单位信息名单中" in d for d in outcome["甲镇.yaml"].details)
+    assert any("不在单位信息名单中" in d for d in outcome["c.yaml"].details)
+
+
 def test_open_inspection_findings_are_listed(tmp_path):
     from kongchuo_docs.kinds.rectification import read_inspection
 

@@ -148,3 +148,25 @@ CLUES = [
     {"移送单位": "县教育局督导室", "线索来源": "信访举报", "线索简要内容": "一名七年级学生随父母外出。",
      "办理情况": "未办理"},
 ]  # fmt: skip
+
+
+SELF_CHECK_COUNTS = {
+    "适龄儿童少年数": 1000, "已入学适龄儿童少年数": 998, "学期初在校学生数": 990, "本届入学时人数": 100,
+    "本届在校人数": 99, "辍学人数": 2, "劝返复学人数": 1, "适龄残疾儿童数": 5, "残疾儿童入学人数": 5,
+    "未到校人数": 3, "病假": 1, "休学": 0, "延缓入学": 0, "送教上门": 1, "转学": 0, "死亡": 0, "辍学（未到校）": 1,
+}  # fmt: skip
+
+
+def fill_fields(blank: Path, target: Path, values: dict[str, object]) -> None:
+    """Type `values` into the 填写内容 column next to their labels, as a clerk does in Excel."""
+    book = load_workbook(blank)
+    sheet = book.worksheets[0]
+    typed = set()
+    for label, value_cell, _note in sheet.iter_rows(min_row=3, max_col=3):
+        name = str(label.value or "").rstrip("*")
+        if name in values:
+            value_cell.value = values[name]
+            typed.add(name)
+    assert typed == set(values), set(values) - typed
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)

@@ -6,7 +6,7 @@
 
 # isort: skip_file
 # Importing a command module registers its commands on `app`, in this order (the order of --help).
-from . import documents, cycle, tools, numbers, users  # noqa: F401
+from . import documents, cycle, tools, numbers, users, rounds  # noqa: F401
 from .app import app, main
 
 __all__ = ["app", "main"]

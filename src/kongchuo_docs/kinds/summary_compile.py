@@ -1,6 +1,8 @@
 """Read a folder of units' 自查表 for ``compile``: every file accounted for (aggregated, aggregated
 with its inconsistencies, rejected with its errors, a second form of the same unit, or not a form),
-township and school forms kept apart, and the listed units that sent nothing. `kinds.summary`
+township and school forms kept apart, and the listed units that sent nothing. A file answers for the
+listed unit its form names or, failing that, the listed unit it is named after (a 报送 round names
+each unit's file by the unit: ``凤山镇.xlsx`` holding 某县凤山镇人民政府's form). `kinds.summary`
 turns the `Compilation` into the 工作总结 and its workbook."""
 
 from __future__ import annotations
@@ -70,22 +72,32 @@ def compile_folder(folder: Path, units: Sequence[Unit] | None = None, *, county:
         raise InputError([Problem(Location(str(folder)), "不是文件夹")])
     outcomes: list[FileOutcome] = []
     accepted: dict[str, UnitData] = {}
+    answered: dict[str, str] = {}  # listed unit -> the form's unit that answers for it
     listed = {u.name for u in units} if units is not None else None
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         outcome, data = _one_file(path, accepted, listed, county)
         outcomes.append(outcome)
         if data is not None:
             accepted[data.form.unit] = data
-    rejected_units = {o.unit for o in outcomes if o.unit and o.status == "rejected"}
-    order = {u.name: i for i, u in enumerate(units or ())}
+        if outcome.status != "skipped" and (name := _listed_name(outcome.unit, path, listed)):
+            answered.setdefault(name, outcome.unit)
+    order = {answered.get(u.name, u.name): i for i, u in enumerate(units or ())}
     ranked = sorted(accepted.values(), key=lambda d: (order.get(d.form.unit, len(order)), d.form.source.name))
     return Compilation(
         outcomes=tuple(outcomes),
         townships=tuple(d for d in ranked if d.form.values["unit_type"] == "乡镇"),
         schools=tuple(d for d in ranked if d.form.values["unit_type"] == "学校"),
-        missing=tuple(u for u in units or () if u.name not in accepted and u.name not in rejected_units),
+        missing=tuple(u for u in units or () if u.name not in answered),
         units_listed=None if units is None else len(units),
     )
+
+
+def _listed_name(unit: str, path: Path, listed: set[str] | None) -> str | None:
+    """The listed unit a file answers for: `unit` (the name its form gives) when listed, else its file
+    name's stem when that is listed; None without a list or when neither is on it."""
+    if listed is None:
+        return None
+    return unit if unit in listed else path.stem if path.stem in listed else None
 
 
 def _one_file(
@@ -107,7 +119,7 @@ def _one_file(
         return FileOutcome(path.name, "duplicate", form.unit, (f"与 {first} 是同一单位，只汇总 {first}",)), None
     found = tuple(inconsistencies(form))
     details = [str(p) for p in found]
-    if listed is not None and form.unit not in listed:
+    if listed is not None and _listed_name(form.unit, path, listed) is None:
         details.append(f"{form.unit} 不在单位信息名单中（已汇总，请核对单位名称）")
     status = "inconsistent" if found else "aggregated"
     return FileOutcome(path.name, status, form.unit, tuple(details)), UnitData(form, _label(form, county), found)

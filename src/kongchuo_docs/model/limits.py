@@ -62,3 +62,14 @@ def profile_value_problem(text: str) -> str | None:
     if len(text) > PROFILE_VALUE_MAX_CHARS:
         return f"内容过长：{len(text)} 个字，单位设置中每一项最多 {PROFILE_VALUE_MAX_CHARS} 个字"
     return None
+
+ROUND_UPLOAD_MAX_BYTES = 5 * 2**20
+"""Bytes of one file a unit uploads to a 报送 round (kept in the store with every earlier upload: a filled
+自查表 is some 20 KB, a year's 问题线索登记表 a few hundred KB)."""
+
+
+def round_upload_problem(size: int) -> str | None:
+    """A Chinese message when an upload to a 报送 round is too large (`size` in bytes), else None."""
+    if size > ROUND_UPLOAD_MAX_BYTES:
+        return f"文件过大：{size / 2**20:.1f} MB，报送的表格最多 {ROUND_UPLOAD_MAX_BYTES // 2**20} MB"
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 AREA_CODE_CHARS = 6  # GB/T 2260 行政区划代码
@@ -128,3 +128,42 @@ class NoticeDraft(Base):
     owner: Mapped[str] = mapped_column(String(DRAFT_OWNER_CHARS))
     form: Mapped[str] = mapped_column(Text)  # JSON: {"values": {…}, "seal": bool, "attachments": […]}
     saved_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+UPLOAD_VALID = "有效"
+UPLOAD_FAILED = "有错误"
+UNIT_MAX_CHARS = 100  # a 乡镇 or 学校 name as 单位设置 lists it
+
+
+class Round(Base):
+    """A 报送 round: the 教育局 asks its units for one filled form by a deadline."""
+
+    __tablename__ = "report_round"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    form: Mapped[str] = mapped_column(String(20))  # one of rounds.forms.ROUND_FORMS
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    units: Mapped[list[str]] = mapped_column(JSON)  # the units expected, in the 单位设置's order
+    opened_by: Mapped[str] = mapped_column(Text, default="")  # 用户名 ("" without accounts)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class RoundUpload(Base):
+    """One file a unit sent to a round, as sent (every upload kept; the latest valid one counts)."""
+
+    __tablename__ = "round_upload"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("report_round.id", ondelete="CASCADE"), index=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS))
+    unit: Mapped[str] = mapped_column(String(UNIT_MAX_CHARS))
+    uploader: Mapped[str] = mapped_column(Text, default="")
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    file_name: Mapped[str] = mapped_column(Text)  # as she named it: shown only, never a path
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(10))  # UPLOAD_VALID or UPLOAD_FAILED
+    problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # rows: severity, where, message, value
+    error_workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # the marked copy

@@ -154,13 +154,16 @@ def page_routers() -> list[APIRouter]:
         notice,
         notice_issue,
         numbers_page,
+        round_uploads,
+        rounds,
         settings_page,
         tables,
         templates_page,
     )
 
     return [page.router for page in (home, login, notice, notice_issue, numbers_page, letters, tables, job_pages,
-                                     blank_forms, settings_page, templates_page, accounts_page, audit_page)]
+                                     blank_forms, settings_page, templates_page, accounts_page, audit_page, rounds,
+                                     round_uploads)]
 
 
 def with_profile_password(config: ServerConfig) -> ServerConfig:

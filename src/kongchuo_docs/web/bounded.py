@@ -1,8 +1,9 @@
 """Work a page waits for but must not do in the server's process: reading an uploaded draft, the
-outline of a body, the 写通知 check, the 模板 page's wording check. Each call runs in a process of
-its own (from the jobs' fork server, so it starts in milliseconds) with a CPU-time and memory limit,
-and is ended when it takes longer than its time limit: one user's hostile input costs that process,
-never the event loop every other user's pages are served from. At most `MAX_CALLS` run at once.
+outline of a body, the 写通知 check, the 模板 page's wording check, the check of a 报送 upload. Each
+call runs in a process of its own (from the jobs' fork server, so it starts in milliseconds) with a
+CPU-time and memory limit, and is ended when it takes longer than its time limit: one user's hostile
+input costs that process, never the event loop every other user's pages are served from. At most
+`MAX_CALLS` run at once.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from ..errors import KongchuoError
 from .orphans import Server, end_with, this_server
 from .render import TOO_SLOW, Outcome, caught, result
 
-PRELOAD = ("kongchuo_docs.web.notice", "kongchuo_docs.web.templates_page")  # the pages' bounded calls: a
-# call then starts in ~20 ms instead of importing them (1–2 s) in its process
+# the pages' bounded calls: a call then starts in ~20 ms instead of importing them (1–2 s) in its process
+PRELOAD = ("kongchuo_docs.web.notice", "kongchuo_docs.web.templates_page", "kongchuo_docs.rounds.check")
 CALL_SECONDS = 20.0  # CPU-time limit of one call
 WAITING_FACTOR = 3.0  # its wall-clock limit, × CALL_SECONDS (a loaded machine shares its CPUs)
 MEMORY_BYTES = 3 * 1024**3  # address-space limit of one call's process
