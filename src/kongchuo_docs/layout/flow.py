@@ -1,22 +1,28 @@
 """The paginator: places layout items top to bottom, opening a new page when one does not fit, and
-keeps the end of a document with text: it narrows a page's line pitch (§7.3.5.4) or carries the
-fewest lines over. Units: pt."""
+keeps the end of a document with text: it narrows a page's line pitch and sets its paragraphs closer
+(§7.3.5.4, "调整行距、字距"), or carries the fewest lines over. Units: pt."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 from .. import gbt9704 as g
 from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule, TableBox
 
+Rebreak = Callable[[list[Line], int], "list[Line] | None"]
+"""A paragraph's lines broken again with its characters spaced the given twips (None: it cannot be)."""
+
 
 class Flow:
-    """Places items top to bottom, opening a new page when one does not fit."""
+    """Places items top to bottom, opening a new page when one does not fit; `rebreak` sets a
+    paragraph closer (`tighten`)."""
 
-    def __init__(self, *, landscape: bool = False) -> None:
+    def __init__(self, *, landscape: bool = False, rebreak: Rebreak | None = None) -> None:
         self.pages: list[Page] = [Page(1, landscape=landscape)]
         self.y = 0.0
+        self.rebreak = rebreak
 
     @property
     def page(self) -> Page:
@@ -53,8 +59,8 @@ class Flow:
     def place_ending(self, items: list[Item]) -> None:
         """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
         them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
-        `squeeze`); else on a new page that takes the fewest lines of text along (`carry_over`), so
-        at most two empty lines stay at the foot of this page whenever the ending fits beside one line."""
+        `squeeze`) and, if need be, paragraphs set closer (`tighten`); else on a new page that takes
+        the fewest lines of text along (`carry_over`)."""
         height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
         if self.y == 0 or height > self.capacity or self.fits(height):
             for item in items:
@@ -63,7 +69,7 @@ class Flow:
         page, y, count = self.page, self.y, len(self.page.items)
         for item in items:  # tentatively, past the foot of the page
             self.place_unbroken(item)
-        if squeeze(page, self.capacity):
+        if squeeze(page, self.capacity) or (self.rebreak and tighten(page, self.capacity, self.rebreak)):
             self.y = page_bottom(page)
             return
         del page.items[count:]
@@ -157,6 +163,7 @@ def squeeze(page: Page, limit_pt: float) -> bool:
     tables and pictures keep their height. The new pitch is whole twips, as the DOCX stores it.
     False, changing nothing, when the page cannot be narrowed enough."""
     items = page.items
+    saved = list(items)
     if page_bottom(page) <= limit_pt + FIT_EPS_PT:
         return True
     limit_pt -= g.SQUEEZED_SLACK_PT
@@ -185,8 +192,61 @@ def squeeze(page: Page, limit_pt: float) -> bool:
         row_y = pl.y_pt - shift
         if squeezable:
             shift += PITCH - height
+    if page_bottom(page) > limit_pt + FIT_EPS_PT:
+        items[:] = saved
+        return False
     page.used_pt = page_bottom(page)
-    return page_bottom(page) <= limit_pt + FIT_EPS_PT
+    return True
+
+
+def tighten(page: Page, limit_pt: float, rebreak: Rebreak) -> bool:
+    """"调整字距" (§7.3.5.4) with "调整行距": set paragraphs of `page` closer, one at a time, until the
+    page, its pitch narrowed (`squeeze`), ends at `limit_pt` — first at
+    `gbt9704.SQUEEZED_CHARS_PER_LINE`[0] characters to the line, then at the next; only paragraphs
+    wholly on the page that then take a line less, the one gaining most (the lowest of equals) first.
+    False, changing nothing, when even all of them set closest are not enough (or the page is 横排)."""
+    if page.landscape:
+        return False
+    saved = list(page.items)
+    for spacing in map(g.char_spacing_twips, g.SQUEEZED_CHARS_PER_LINE):
+        while best := _closer_paragraph(page, spacing, rebreak):
+            start, end, lines = best
+            items = page.items
+            top = items[start].y_pt
+            shift = (end - start - len(lines)) * PITCH
+            items[start:end] = [Placed(top + k * PITCH, line) for k, line in enumerate(lines)]
+            for i in range(start + len(lines), len(items)):
+                items[i] = Placed(items[i].y_pt - shift, items[i].item)
+            if squeeze(page, limit_pt):
+                return True
+    page.items[:] = saved
+    return False
+
+
+def _closer_paragraph(page: Page, spacing: int, rebreak: Rebreak) -> tuple[int, int, list[Line]] | None:
+    """(start, end, new lines) of the paragraph of `page` that gains most lines set at `spacing`
+    twips (the lowest of equals), None when none gains. Candidates: justified 3号 paragraphs that
+    begin on the page and end on it in a short line, set wider than `spacing`."""
+    items = page.items
+    best: tuple[int, int, list[Line]] | None = None
+    i = 0
+    while i < len(items):
+        end = i + 1
+        while end < len(items) and isinstance(items[end].item, Line) and not items[end].item.paragraph_start \
+                and not items[end].item.beside:
+            end += 1
+        lines = [pl.item for pl in items[i:end]]
+        first = lines[0]
+        if isinstance(first, Line) and first.paragraph_start and not first.beside and not _head(first) \
+                and first.align == "justify" and first.size_pt == g.BODY_SIZE_PT and len(lines) > 1 \
+                and not lines[-1].flush and first.spacing_twips > spacing \
+                and all(line.height_pt == PITCH for line in lines):
+            closer = rebreak(lines, spacing)
+            if closer is not None and len(closer) < len(lines) and \
+                    (best is None or len(lines) - len(closer) >= best[1] - best[0] - len(best[2])):
+                best = (i, end, closer)
+        i = end
+    return best
 
 
 def _squeezed_heights(over: float, rows: int, blanks: int) -> tuple[float, float] | None:
