@@ -60,7 +60,8 @@ class Flow:
         """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
         them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
         `squeeze`) and, if need be, paragraphs set closer (`tighten`); else on a new page that takes
-        the fewest lines of text along (`carry_over`)."""
+        the fewest lines of text along (`carry_over`), the page they leave set wider (`spread`) so
+        that at most two empty lines stay at its foot."""
         height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
         if self.y == 0 or height > self.capacity or self.fits(height):
             for item in items:
@@ -75,6 +76,7 @@ class Flow:
         del page.items[count:]
         self.y = y
         self.carry_over()
+        spread(self.pages[-2])
         for item in items:
             self.place(item)
 
@@ -163,40 +165,68 @@ def squeeze(page: Page, limit_pt: float) -> bool:
     tables and pictures keep their height. The new pitch is whole twips, as the DOCX stores it.
     False, changing nothing, when the page cannot be narrowed enough."""
     items = page.items
-    saved = list(items)
     if page_bottom(page) <= limit_pt + FIT_EPS_PT:
         return True
     limit_pt -= g.SQUEEZED_SLACK_PT
     over = page_bottom(page) - limit_pt
-    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
-    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
-        start += 1  # a paragraph continued from the page before keeps its pitch (one w:p, one spacing)
+    start = _first_row(page)
     rows = [i for i in range(start, len(items)) if _squeezable(items[i].item)]
     blanks = sum(isinstance(items[i].item, Gap) for i in rows)
     heights = _squeezed_heights(over, len(rows), blanks)
     if heights is None:
         return False
-    pitch, blank = heights
+    saved = list(items)
+    _repitch(page, start, *heights)
+    if page_bottom(page) > limit_pt + FIT_EPS_PT:
+        items[:] = saved
+        return False
+    return True
+
+
+def spread(page: Page) -> None:
+    """Widen the pitch of `page`'s text lines and blank lines ("调整行距", §7.3.5.4) so that at most
+    `gbt9704.SPREAD_EMPTY_LINES_MAX` empty lines stay at its foot, never beyond
+    `SPREAD_LINE_PITCH_MAX_TWIPS`: a page whose last lines went over with the 署名 (`Flow.carry_over`).
+    The 版头 and a paragraph begun on the page before keep their pitch, as in `squeeze`."""
+    short = (g.LINES_PER_PAGE - g.SPREAD_EMPTY_LINES_MAX) * PITCH - page_bottom(page)  # 22 grid lines
+    start = _first_row(page)
+    rows = sum(_squeezable(pl.item) for pl in page.items[start:])
+    if short <= FIT_EPS_PT or not rows or page.landscape:
+        return
+    twips = min(math.ceil((PITCH + short / rows) * g.TWIPS_PER_PT), g.SPREAD_LINE_PITCH_MAX_TWIPS)
+    _repitch(page, start, twips / g.TWIPS_PER_PT, twips / g.TWIPS_PER_PT)
+
+
+def _first_row(page: Page) -> int:
+    """Index of the first item of `page` whose pitch may change: after the 版头 (its red rule) and
+    after the lines of a paragraph begun on the page before (one w:p, one spacing)."""
+    items = page.items
+    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
+    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
+        start += 1
+    return start
+
+
+def _repitch(page: Page, start: int, pitch: float, blank: float) -> None:
+    """Give the text lines of `page` from item `start` on the height `pitch` and its blank lines
+    `blank` (pt), moving what is under them; columns beside a line keep to it."""
+    items = page.items
     shift = 0.0
     row_y = 0.0  # new top of the last line that is not beside another
     for i in range(start, len(items)):
         pl = items[i]
         item = pl.item
-        squeezable = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
+        pitched = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
         height = blank if isinstance(item, Gap) else pitch
-        new_item = replace(item, height_pt=height) if squeezable else item
+        new_item = replace(item, height_pt=height) if pitched else item
         if isinstance(item, Line) and item.beside:
             items[i] = Placed(row_y, new_item)
             continue
         items[i] = Placed(pl.y_pt - shift, new_item)
         row_y = pl.y_pt - shift
-        if squeezable:
+        if pitched:
             shift += PITCH - height
-    if page_bottom(page) > limit_pt + FIT_EPS_PT:
-        items[:] = saved
-        return False
     page.used_pt = page_bottom(page)
-    return True
 
 
 def tighten(page: Page, limit_pt: float, rebreak: Rebreak) -> bool:
