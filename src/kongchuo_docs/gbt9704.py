@@ -165,10 +165,10 @@ SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
 SQUEEZED_CHARS_PER_LINE: Final = (CHARS_PER_LINE + 1, CHARS_PER_LINE + 2)
 CHAR_SPACING_SPARE_PT: Final = 1.0  # [practice] room left on a full line (LibreOffice rounds to twips)
 # [practice] when the 署名 must take lines of text to the next page after all, the page they leave
-# keeps at most 2 empty lines at its foot: its line pitch is widened as far as needed, to 19 lines in
-# the 版心 at most (33.5 pt, 16 % wider).
+# keeps at most 2 empty lines at its foot: its line pitch is widened as far as needed, to 18 lines in
+# the 版心 at most (35.4 pt, 22 % wider: a line of text and 4 free lines left by an ending that needed 5).
 SPREAD_EMPTY_LINES_MAX: Final = 2
-SPREAD_LINE_PITCH_MAX_TWIPS: Final = int(TYPE_AREA_HEIGHT_PT / (LINES_PER_PAGE - 3) * TWIPS_PER_PT)
+SPREAD_LINE_PITCH_MAX_TWIPS: Final = int(TYPE_AREA_HEIGHT_PT / (LINES_PER_PAGE - 4) * TWIPS_PER_PT)
 
 
 def char_spacing_twips(chars_per_line: int) -> int:
