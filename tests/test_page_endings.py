@@ -325,14 +325,18 @@ def test_breaks_and_faces_in_both_outputs(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- §7.5 版记 page after text
 
 
-def test_a_colophon_page_straight_after_the_text_carries_its_number_in_the_pdf(tmp_path: Path) -> None:
+@needs_soffice
+def test_a_colophon_page_straight_after_the_text_carries_its_number(tmp_path: Path) -> None:
     doc = notice([Paragraph(text=ONE_LINE)] * (body_lines_on_first_page() + 30)).model_copy(
         update={"colophon": Colophon(cc=["县政府办"], printer="某某县教育局办公室", print_date=dt.date(2026, 9, 1))})
     layout = layout_of(doc)
     assert [p.role for p in layout.pages] == ["content", "content", "content", "colophon"]
-    write_pdf(doc, tmp_path / "doc.pdf", layout)
-    numbers = {line.page: line.text for line in text_lines(tmp_path / "doc.pdf") if line.text.startswith("—")}
-    assert numbers == {n: g.page_number_text(n) for n in (1, 2, 3, 4)}
+    for name, pdf in rendered(doc, tmp_path).items():
+        lines = text_lines(pdf)
+        numbers = {line.page: plain(line.text) for line in lines if line.text.startswith("—")}
+        assert numbers == {n: plain(g.page_number_text(n)) for n in (1, 2, 3, 4)}, name
+        assert {line.page for line in lines if "印发" in line.text} == {4}, name
+        assert not [line for line in content(lines, 4) if line.text == ONE_LINE], name  # the 版记 alone
 
 
 # ---------------------------------------------------------------- the reader's part: spaces and item faces
