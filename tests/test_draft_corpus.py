@@ -151,7 +151,7 @@ SHAPES: dict[str, Shape] = {
     "附件另发.txt": Shape(
         notice("某县教育局关于报送辍学学生名册的通知", notes=["附件：1. 辍学学生统计表", "2. 劝返学生名册"]),
         Expect("某县教育局关于报送辍学学生名册的通知", recipients="各乡（镇）中心学校，县直各学校：",
-               warnings=["附件说明所列的附件不在草稿中"])),
+               warnings=["另行发送，不在本文件中"])),
     "带图片通知.docx": Shape(
         notice("某县教育局关于规范学生到校登记的通知", body=[("picture", 80), ("p", MORE)]),
         Expect("某县教育局关于规范学生到校登记的通知", recipients="各乡（镇）中心学校，县直各学校：", images=1)),
@@ -285,3 +285,38 @@ def test_signing_fields_and_the_slip_page_render_alike_in_docx(name: str, tmp_pa
         for label in labels:
             assert (label in pdf_page) == (label in docx_page), label
     assert all(any(label in page for page in pages["docx"]) for label in labels)
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_an_attachment_sent_as_a_separate_file_gets_a_proper_attachment_note(tmp_path: Path) -> None:
+    """附件说明 naming 附件 the draft does not hold: §7.3.4 (a blank line under the body, two
+    characters in, "2." under "1."), no 附件 page, and one warning that they are not in the file."""
+    from pdfmeasure import text_lines
+
+    from kongchuo_docs import gbt9704 as g
+
+    shape = SHAPES["附件另发.txt"]
+    path = dm.write_shape(shape.parts, tmp_path / "附件另发.txt")
+    reading = read_draft(path, tmp_path / "work", defaults=DEFAULTS)
+    doc = reading.document
+    assert [(a.number, a.title, a.separate) for a in doc.attachments] == [
+        (1, "辍学学生统计表", True), (2, "劝返学生名册", True)]
+    assert [p.text for p in doc.body][-1] == END  # no longer a paragraph of the body
+    (warning,) = [p for p in reading.warnings if "另行发送" in str(p)]
+    assert "辍学学生统计表" in str(warning) and "劝返学生名册" in str(warning) and "不在本文件中" in str(warning)
+    assert warning.location.line == reading.mapping.lines["附件说明"]  # the line of the 附件说明
+    assert "附件1：辍学学生统计表（另行发送）" in outline_lines(reading)
+    with OutputSet(tmp_path / "out", force=False) as out:
+        write_document(out, doc, path.stem, kind="notice", source=path, formats=("docx", "pdf"))
+    char_mm = g.pt_to_mm(g.BODY_CHAR_PITCH_PT)
+    for name, pdf in (("pdf", tmp_path / "out" / "附件另发.pdf"),
+                      ("docx", render_docx_to_pdf(tmp_path / "out" / "附件另发.docx", tmp_path / "render"))):
+        lines = [line for line in text_lines(pdf) if not line.text.startswith("—")]
+        texts = ["".join(line.text.split()) for line in lines]
+        assert max(line.page for line in lines) == 1, name  # no 附件 page
+        first, second = texts.index("附件：1.辍学学生统计表"), texts.index("2.劝返学生名册")
+        assert second == first + 1 and texts[first - 1] == END and texts[second + 1] == BUREAU, name
+        gap = (lines[first].top - lines[first - 1].top) / g.pt_to_mm(g.LINE_PITCH_PT)
+        assert abs(gap - 2) < 0.05, name  # one blank line under the body
+        assert abs(lines[first].x0 - (g.MARGIN_LEFT_MM + 2 * char_mm)) < 0.6, name
+        assert abs(lines[second].x0 - (g.MARGIN_LEFT_MM + 5 * char_mm)) < 0.6, name  # "2." under "1."

@@ -26,6 +26,7 @@ from .draft_ending import (
     sign_labels,
 )
 from .normalize import NormalizeError, parse_date
+from .notice_keys import LIST_NUMBER
 from .yaml_records import LineDict
 
 SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
@@ -440,22 +441,21 @@ class _Recogniser:
                             "（第一行为标题）或版记（抄送、印发）", text[:20] if first.is_text else None)
 
     def separate_attachments(self) -> None:
-        """附件说明 naming 附件 the draft does not hold (they travel as separate files): printed as the
-        body's last lines, with a note, instead of refused."""
+        """附件说明 naming 附件 the draft does not hold (they travel as separate files): an 附件说明 as
+        §7.3.4 lays it out, each 附件 marked 另行发送 (the reader warns that it is not in the file)."""
         notes = self.data.get("附件说明")
         issued = self.data.get("印发件")
         held = [d for d in (issued if isinstance(issued, list) else [issued]) if isinstance(d, dict) and "附件" in d]
         if not notes or "附件" in self.data or held:
             return
         number = self.data.lines.get("附件说明")
-        body = self.data.get("正文")
-        if body is None:
-            body = Paras()
-            _put(self.data, "正文", body, number)
-        body.add("附件：" + "\u3000".join(notes), number)  # one paragraph: "2. …" is no heading here
-        del self.data["附件说明"]
-        self.problems.warning(locate(self.file, number, self.by_line),
-                              "附件说明所列的附件不在草稿中（另行发送）：附件说明排在正文末段，附件请另附")
+        found = []
+        for note in notes:
+            entry = _located(number)
+            _put(entry, "标题", LIST_NUMBER.sub("", note), number)
+            _put(entry, "另行发送", "是", number)
+            found.append(entry)
+        _put(self.data, "附件", found, number)
 
     @staticmethod
     def _label(item: DraftItem) -> re.Match[str] | None:

@@ -41,6 +41,7 @@ ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "after": ("表后说明", "after"),
     "landscape": ("横排", "landscape"),
     "sign_fields": ("签字栏", "sign_fields"),
+    "separate": ("另行发送", "separate"),
 }
 SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "labels": ("栏目", "labels"),
