@@ -9,6 +9,7 @@ and, for 正文 lists, in `Paras.numbers`: the validation of `notice_yaml` runs 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +18,18 @@ from ..errors import Location, Problems
 from .body_text import heading_of
 from .draft_ending import (
     CONTACT,
+    SERVICE,
+    SERVICE_WIDTHS,
     SignBlock,
     doc_number_of,
     is_cut_line,
     is_hand_date,
     receipt_start,
+    service_form,
     sign_block_start,
     sign_labels,
 )
-from .normalize import NormalizeError, parse_date
+from .normalize import NormalizeError, normalize_doc_number, parse_date
 from .notice_keys import LIST_NUMBER
 from .yaml_records import LineDict
 
@@ -128,6 +132,7 @@ class _Recogniser:
         self.by_line = by_line
         self.problems = problems
         self.data = _located()  # a part the draft lacks is named without a paragraph
+        self.service: list[DraftItem] = []  # a 送达回证 after the letter: made a form once the letter is read
 
     def where(self, item: DraftItem | None) -> Location:
         return locate(self.file, item.number if item else None, self.by_line)
@@ -149,6 +154,7 @@ class _Recogniser:
         self.body_and_notes(head)
         self.attachments(tail)
         self.separate_attachments()
+        self.service_page()
         return self.data
 
     # ------------------------------------------------------------ from the end
@@ -231,9 +237,38 @@ class _Recogniser:
         end = start
         while end > 1 and items[end - 1].is_text and is_cut_line(items[end - 1].text):
             end -= 1
-        page = self.own_page(items[start:])
-        self.problems.warning(self.where(items[start]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
+        title = re.sub(r"\s", "", items[start].text)
+        if SERVICE.search(title) and all(i.is_text for i in items[start:]):
+            self.service = items[start:]
+            self.problems.warning(self.where(items[start]), f"{title}：另起一页排成送达回证表格（与通知书的送达回证"
+                                  "相同，送达文书名称带本文文号）")
+        else:
+            self.own_page(items[start:])
+            self.problems.warning(self.where(items[start]), f"{title}：另起一页按原文排印（不作剪切回执）")
         return items[:end]
+
+    def service_page(self) -> None:
+        """The 送达回证 typed after the letter as the letters' form (`draft_ending.service_form`): a page
+        of its own after the letter, the form a table without header row."""
+        if not self.service:
+            return
+        first, data = self.service[0], self.data
+        number = data.get("发文字号")
+        with contextlib.suppress(NormalizeError):  # else the reader reports it at its line
+            number = normalize_doc_number(number)[0] if number else None
+        signatures = data.get("署名") or [data.get("发文机关", "")]
+        text, rows = service_form(self.service[1:], document=str(data.get("标题", "")), doc_number=number,
+                                  issuer=signatures[0], recipient=str(data.get("主送", "")))
+        body = Paras()
+        for line in text:
+            body.add(line, first.number)
+        body.add({"表格": {"表头": rows[0], "行": rows[1:], "表头行数": 0, "列宽": list(SERVICE_WIDTHS)}}, first.number)
+        page = _located(first.number)
+        _put(page, "标题", SERVICE.search(first.text.replace(" ", ""))[0], first.number)
+        _put(page, "正文", body, first.number)
+        pages = data.get("印发件")
+        pages = pages if isinstance(pages, list) else [pages] if pages else []
+        _put(data, "印发件", [*pages, page], first.number)
 
     def own_page(self, items: list[DraftItem]) -> LineDict:
         """Items after the letter set on a page of their own, as typed (a 印发件 of the YAML): the first

@@ -136,7 +136,12 @@ class BlockReaders:
             except (TypeError, ValueError):
                 self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
                 widths = None
-        return Table(rows=rows, blank_rows=blank, widths=widths)
+        header_rows_value, header_rows_loc = f.get("header_rows", (1, loc))
+        if str(header_rows_value).strip() not in ("0", "1"):
+            self.problems.error(header_rows_loc, "表头行数应为 1（第一行是表头）或 0（表单，无表头）",
+                                header_rows_value)
+            header_rows_value = 1
+        return Table(rows=rows, blank_rows=blank, widths=widths, header_rows=int(str(header_rows_value).strip()))
 
     def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
                     issued: list[IssuedDocument], where: Any) -> None:

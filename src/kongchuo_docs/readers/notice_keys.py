@@ -58,6 +58,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "rows": ("行", "rows"),
     "blank_rows": ("空行", "blank_rows"),
     "widths": ("列宽", "widths"),
+    "header_rows": ("表头行数", "header_rows"),  # 0: a form whose first row is no header
 }
 COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
     "recipients": ("主送", "recipients"),
