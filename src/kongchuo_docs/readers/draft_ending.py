@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .normalize import NormalizeError, normalize_doc_number
 
 if TYPE_CHECKING:
-    from .draft_outline import DraftItem
+    from .draft_items import DraftItem
 
 _BLANK = r"[\s_＿Xx×Ｘ○〇\u3000]*"
 # a date left for the hand: "年 月 日", "20  年  月  日", "____年__月__日", "20XX年X月X日", "20XX年", "日期："
