@@ -114,7 +114,9 @@ class Layouter(HeadLayout, SigningLayout):
 
     def set_closer(self, lines: list[Line], spacing_twips: int) -> list[Line] | None:
         """The paragraph of `lines` broken again with its characters spaced `spacing_twips` (§7.3.5.4,
-        `flow.tighten`); None when its text, read back from the lines, would not break as they are."""
+        `flow.tighten`); None when its text, read back from the lines, would not break as they are, or
+        when its new breaks would move with `gbt9704.CHAR_SPACING_SPARE_PT` more or less width (a line
+        that just fits: Word and LibreOffice, measuring a little otherwise, could break it elsewhere)."""
         first = lines[0]
         text = "".join(line.text for line in lines)
         lead_font = next((line.lead_font for line in lines if line.lead_font), None)
@@ -124,7 +126,12 @@ class Layouter(HeadLayout, SigningLayout):
                         keep_with_next=first.keep_with_next)
         if again(spacing_twips=first.spacing_twips) != lines:
             return None
-        return again(spacing_twips=spacing_twips)
+        closer = again(spacing_twips=spacing_twips)
+        breaks = [line.text for line in closer]
+        for spare in (-g.CHAR_SPACING_SPARE_PT, g.CHAR_SPACING_SPARE_PT):
+            if [line.text for line in again(spacing_twips=spacing_twips, width_pt=self.text_width + spare)] != breaks:
+                return None
+        return closer
 
     def quick_body_width(self, text: str) -> float:
         """Natural width of body text in pt from each character's width (measured once per
