@@ -188,6 +188,17 @@ def test_a_long_ending_stays_on_its_page_with_paragraphs_set_closer(tmp_path: Pa
         assert abs(max(line.x1 for line in page if line.text.startswith("短")) - RIGHT_EDGE_MM) < 0.6, name
 
 
+def test_only_paragraphs_of_full_width_text_are_set_closer() -> None:
+    """Of two paragraphs that would each take a line less set closer, the lower one holds digits
+    (LibreOffice spaces them otherwise than the layout once set closer): the upper one is set closer."""
+    mixed = "混" * 40 + "2026" + "混" * 41  # four lines, the last short; three at 29 to the line
+    doc = long_ending(4, [Paragraph(text=SHORT), Paragraph(text=mixed)])
+    page = [pl.item for pl in layout_of(doc).pages[1].items if isinstance(pl.item, Line)]
+    closer = [line.text for line in page if line.spacing_twips != g.BODY_CHAR_SPACING_TWIPS]
+    assert closer and all(set(text) == {"短"} for text in closer), closer
+    assert len([line for line in page if "混" in line.text]) == 4  # the paragraph with digits as it was
+
+
 @needs_soffice
 @pytest.mark.parametrize("free", [3, 4])
 def test_a_long_ending_that_takes_a_line_along_leaves_at_most_two_empty_lines(tmp_path: Path, free: int) -> None:
