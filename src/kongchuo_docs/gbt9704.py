@@ -161,7 +161,8 @@ SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK
 SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
 # [practice] "调整字距": when narrowing the lines is not enough, paragraphs of the page whose last line
 # is short are set with tighter character spacing, 29 then at most 30 characters to the line
-# (−0.85 / −1.4 pt per character; 7 % tighter at most), each only when it then takes a line less.
+# (−0.85 / −1.4 pt per character; 7 % tighter at most), each only when it then takes a line less;
+# only paragraphs of full-width text (LibreOffice spaces Latin letters and digits otherwise, measured).
 SQUEEZED_CHARS_PER_LINE: Final = (CHARS_PER_LINE + 1, CHARS_PER_LINE + 2)
 CHAR_SPACING_SPARE_PT: Final = 1.0  # [practice] room left on a full line (LibreOffice rounds to twips)
 # [practice] when the 署名 must take lines of text to the next page after all, the page they leave
