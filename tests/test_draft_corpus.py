@@ -135,8 +135,8 @@ SHAPES: dict[str, Shape] = {
         [("title", "入学通知书"), ("p", "赵某某：（监护人姓名）"), ("p", BODY), ("p", MORE),
          ("right", "某某小学"), ("right", DATE), *GUARDIAN_SLIP],
         Expect("入学通知书", format="plain", issuers=[], issuer_origin=None, signatures=["某某小学"],
-               recipients="赵某某：", slip="送达回证", slip_fields=["监护人签名"],
-               warnings=["填写提示", "送达回证：另起一页"])),
+               recipients="赵某某：", slip="送达回证", tables=1,  # the letters' form
+               warnings=["填写提示", "送达回证：另起一页排成送达回证表格"])),
     "劝返通知书.txt": Shape(
         [("title", "劝返复学通知书"), ("p", "尊敬的家长："), ("p", BODY), ("right", "某某中学"), ("right", DATE),
          ("p", "…………………………（请沿此线剪下）…………………………"), ("title", "回执"),
@@ -151,7 +151,7 @@ SHAPES: dict[str, Shape] = {
     "附件另发.txt": Shape(
         notice("某县教育局关于报送辍学学生名册的通知", notes=["附件：1. 辍学学生统计表", "2. 劝返学生名册"]),
         Expect("某县教育局关于报送辍学学生名册的通知", recipients="各乡（镇）中心学校，县直各学校：",
-               warnings=["附件说明所列的附件不在草稿中"])),
+               warnings=["另行发送，不在本文件中"])),
     "带图片通知.docx": Shape(
         notice("某县教育局关于规范学生到校登记的通知", body=[("picture", 80), ("p", MORE)]),
         Expect("某县教育局关于规范学生到校登记的通知", recipients="各乡（镇）中心学校，县直各学校：", images=1)),
@@ -204,6 +204,8 @@ SHAPES: dict[str, Shape] = {
 }
 
 CONVERTED = (".doc", ".odt")
+SERVICE_LABELS = ("送达文书名称", "送达机关", "受送达人", "送达地点", "送达方式", "送达人", "受送达人签名或捺印",
+                  "签收日期")  # the letters' 送达回证
 
 
 def test_the_corpus_has_twenty_shapes_in_every_format() -> None:
@@ -280,8 +282,78 @@ def test_signing_fields_and_the_slip_page_render_alike_in_docx(name: str, tmp_pa
         with fitz.open(pdf_path) as pdf:
             pages[label] = ["".join(page.get_text().split()) for page in pdf]
     assert len(pages["pdf"]) == len(pages["docx"])
-    labels = shape.expect.sign_fields or shape.expect.slip_fields
+    labels = shape.expect.sign_fields or shape.expect.slip_fields or list(SERVICE_LABELS)
     for pdf_page, docx_page in zip(pages["pdf"], pages["docx"], strict=True):
         for label in labels:
             assert (label in pdf_page) == (label in docx_page), label
     assert all(any(label in page for page in pages["docx"]) for label in labels)
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_an_attachment_sent_as_a_separate_file_gets_a_proper_attachment_note(tmp_path: Path) -> None:
+    """附件说明 naming 附件 the draft does not hold: §7.3.4 (a blank line under the body, two
+    characters in, "2." under "1."), no 附件 page, and one warning that they are not in the file."""
+    from pdfmeasure import text_lines
+
+    from kongchuo_docs import gbt9704 as g
+
+    shape = SHAPES["附件另发.txt"]
+    path = dm.write_shape(shape.parts, tmp_path / "附件另发.txt")
+    reading = read_draft(path, tmp_path / "work", defaults=DEFAULTS)
+    doc = reading.document
+    assert [(a.number, a.title, a.separate) for a in doc.attachments] == [
+        (1, "辍学学生统计表", True), (2, "劝返学生名册", True)]
+    assert [p.text for p in doc.body][-1] == END  # no longer a paragraph of the body
+    (warning,) = [p for p in reading.warnings if "另行发送" in str(p)]
+    assert "辍学学生统计表" in str(warning) and "劝返学生名册" in str(warning) and "不在本文件中" in str(warning)
+    assert warning.location.line == reading.mapping.lines["附件说明"]  # the line of the 附件说明
+    assert "附件1：辍学学生统计表（另行发送）" in outline_lines(reading)
+    with OutputSet(tmp_path / "out", force=False) as out:
+        write_document(out, doc, path.stem, kind="notice", source=path, formats=("docx", "pdf"))
+    char_mm = g.pt_to_mm(g.BODY_CHAR_PITCH_PT)
+    for name, pdf in (("pdf", tmp_path / "out" / "附件另发.pdf"),
+                      ("docx", render_docx_to_pdf(tmp_path / "out" / "附件另发.docx", tmp_path / "render"))):
+        lines = [line for line in text_lines(pdf) if not line.text.startswith("—")]
+        texts = ["".join(line.text.split()) for line in lines]
+        assert max(line.page for line in lines) == 1, name  # no 附件 page
+        first, second = texts.index("附件：1.辍学学生统计表"), texts.index("2.劝返学生名册")
+        assert second == first + 1 and texts[first - 1] == END and texts[second + 1] == BUREAU, name
+        gap = (lines[first].top - lines[first - 1].top) / g.pt_to_mm(g.LINE_PITCH_PT)
+        assert abs(gap - 2) < 0.05, name  # one blank line under the body
+        assert abs(lines[first].x0 - (g.MARGIN_LEFT_MM + 2 * char_mm)) < 0.6, name
+        assert abs(lines[second].x0 - (g.MARGIN_LEFT_MM + 5 * char_mm)) < 0.6, name  # "2." under "1."
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
+def test_a_drafted_service_slip_becomes_the_letters_form_with_the_letter_s_number(tmp_path: Path) -> None:
+    """A 送达回证 typed after a letter's date (cut line, 「送达文书名称：入学通知书」, 「受送达人：赵某某」,
+    「监护人签名：」, a blank date) is the letters' form on a page of its own: the eight fields two to a
+    row, 送达文书名称 with the letter's 文号 (typed under the title as 「城小入字[2026]第3号」, corrected),
+    送达机关 the 署名 — in the PDF and the LibreOffice render alike, the 文号 never broken."""
+    from pdfmeasure import text_lines
+
+    parts = list(SHAPES["入学通知书.docx"].parts)
+    parts.insert(1, ("title", "城小入字[2026]第3号"))
+    path = dm.write_shape(parts, tmp_path / "入学通知书.docx")
+    reading = read_draft(path, tmp_path / "work", defaults=DEFAULTS)
+    assert not reading.errors, [str(p) for p in reading.errors]
+    (slip,) = reading.document.issued
+    (form,) = slip.blocks
+    assert slip.title == "送达回证" and form.header_rows == 0
+    assert form.rows == [["送达文书名称", "入学通知书（城小入字〔2026〕3号）", "送达机关", "某某小学"],
+                         ["受送达人", "赵某某", "送达地点", ""], ["送达方式", "", "送达人", ""],
+                         ["受送达人签名或捺印", "", "签收日期", "年　月　日"]]
+    written = tmp_path / "草稿.yaml"
+    written.write_text(mapping_yaml(reading, path.name), encoding="utf-8")
+    assert read_notice(written)[0] == reading.document  # 表头行数: 0 and 列宽 in the YAML
+    with OutputSet(tmp_path / "out", force=False) as out:
+        write_document(out, reading.document, path.stem, kind="notice", source=path, formats=("docx", "pdf"))
+    pdf = tmp_path / "out" / "入学通知书.pdf"
+    for name, rendered in (("pdf", pdf), ("docx", render_docx_to_pdf(pdf.with_suffix(".docx"), tmp_path / "r"))):
+        lines = [line for line in text_lines(rendered) if not line.text.startswith("—")]
+        assert max(line.page for line in lines) == 2, name
+        page = ["".join(line.text.split()) for line in lines if line.page == 2]
+        assert page[0] == "送达回证", name
+        assert any("〔2026〕3号）" in text for text in page), (name, page)  # the 文号 whole on its line
+        for label in SERVICE_LABELS:
+            assert any(label in text for text in page), (name, label)

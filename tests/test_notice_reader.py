@@ -133,6 +133,34 @@ def test_attachment_note_must_match_attachment_titles(tmp_path: Path) -> None:
     assert "附件说明与附件标题不一致" in str(err.value)
 
 
+def test_an_attachment_sent_separately_is_listed_not_printed(tmp_path: Path) -> None:
+    from kongchuo_docs.layout.pages import layout_document
+
+    text = MINIMAL + """
+    附件说明: [1. 辍学学生统计表, 2. 问题线索移送登记表]
+    附件:
+      - 标题: 辍学学生统计表
+        另行发送: 是
+      - 标题: 问题线索移送登记表
+        正文: |
+          说明文字。
+    """
+    path = write(tmp_path, text)
+    doc, warnings = read_notice(path)
+    item_line = path.read_text(encoding="utf-8").splitlines().index("  - 标题: 辍学学生统计表") + 1
+    assert [(a.title, a.separate) for a in doc.attachments] == [("辍学学生统计表", True), ("问题线索移送登记表", False)]
+    assert [a.title for a in doc.all_attachments] == ["问题线索移送登记表"]  # one 附件 page
+    (warning,) = [w for w in warnings if "另行发送" in w.message]
+    assert "辍学学生统计表" in warning.message and warning.location.line == item_line
+    notes = [line.text for line in layout_document(doc).lines() if line.role == "attachment-note"]
+    assert notes == ["附件：1. 辍学学生统计表", "2. 问题线索移送登记表"]
+    labels = [line.text for line in layout_document(doc).lines() if line.role == "attachment-label"]
+    assert labels == ["附件2"]
+    with pytest.raises(InputError) as err:  # a separate 附件 has no text here
+        read_notice(write(tmp_path, text.replace("另行发送: 是", "另行发送: 是\n        正文: 文字")))
+    assert "另行发送的附件不在本文件中排印" in str(err.value)
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_notice(write(tmp_path, "标题: [未闭合\n发文机关: x\n"))

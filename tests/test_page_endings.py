@@ -18,7 +18,7 @@ from test_page_rules import ONE_LINE, SIGNER, body_lines_on_first_page, content,
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.layout.boxes import HEIGHT, PITCH, Gap, Line, Measures, TableBox
-from kongchuo_docs.model import Colophon, Document, PageBreak, Paragraph, SignFields, Table
+from kongchuo_docs.model import Attachment, Colophon, Document, PageBreak, Paragraph, SignFields, Table
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.system.fonts import resolve_fonts
 from kongchuo_docs.system.libreoffice import render_docx_to_pdf
@@ -143,6 +143,82 @@ def test_a_署名_after_a_table_takes_the_table_s_last_row_along(tmp_path: Path)
         assert any(plain(line.text) == f"{count - 1}数据{count - 1}" for line in content(lines, signer.page - 1)), name
 
 
+# ---------------------------------------------------------------- long endings: 7 lines against 3–4 free
+
+SHORT = "短" * (26 + 28 + 28 + 3)  # four lines, the last of 3 characters: three lines at 29 to the line
+# the 版心 is 0.9 pt over 22 lines; a widened line's box reaches further under its glyphs (≤ 1.3 pt)
+SPREAD_TOLERANCE = (HEIGHT - g.LINES_PER_PAGE * PITCH + 1.3) / PITCH
+
+
+def long_ending(free_lines: int, last: list[Paragraph], *, seal: bool = False) -> Document:
+    """Page 2 filled with text to `free_lines` above its foot, `last` its last paragraphs; then a
+    7-line ending (附件说明 of two 附件, 署名, 日期, 附注; 8 with a seal)."""
+    taken = sum(-(-(len(p.text) + 2) // 28) for p in last)
+    body = [Paragraph(text=ONE_LINE)] * (body_lines_on_first_page() + 22 - free_lines - taken) + last
+    return notice(body, seal=seal).model_copy(update={
+        "attachments": [Attachment(number=i, title=f"附件标题第{i}个") for i in (1, 2)], "note": "（此件公开发布）"})
+
+
+def same_pages(outputs: dict[str, Path]) -> list[TextLine]:
+    """The text lines of the PDF, asserting the DOCX render has the same text on the same pages."""
+    pages = {name: [(line.page, plain(line.text)) for line in text_lines(pdf)] for name, pdf in outputs.items()}
+    assert pages["pdf"] == pages["docx"]
+    return text_lines(outputs["pdf"])
+
+
+@needs_soffice
+def test_a_long_ending_stays_on_its_page_with_paragraphs_set_closer(tmp_path: Path) -> None:
+    """4 free lines, a 7-line ending: narrowing the pitch gains 2 lines only; of two paragraphs ending
+    in 3 characters the lower is set 29 to the line (调整字距, §7.3.5.4), a line less, and the ending
+    stays. It used to move with one line of text and leave 5 empty lines at the foot of page 2."""
+    doc = long_ending(4, [Paragraph(text=SHORT), Paragraph(text=SHORT), Paragraph(text=ONE_LINE)])
+    layout = layout_of(doc)
+    closer = {pl.item.spacing_twips for pl in layout.pages[1].items if isinstance(pl.item, Line)}
+    assert closer == {g.BODY_CHAR_SPACING_TWIPS, g.char_spacing_twips(29)}
+    outputs = rendered(doc, tmp_path)
+    same_pages(outputs)
+    for name, pdf in outputs.items():
+        lines = text_lines(pdf)
+        signer = next(line for line in lines if line.text == SIGNER)
+        assert signer.page == 2 and pages_of(lines) == 4, name  # 附件1 and 附件2 on pages 3 and 4
+        page = content(lines, 2)
+        assert plain(page[-1].text) == "（此件公开发布）" and page[-1].bottom <= TYPE_AREA_FOOT_MM, name
+        short = [len(plain(line.text)) for line in page if set(plain(line.text)) == {"短"}]
+        assert short == [26, 28, 28, 3, 27, 29, 29], name  # the lower one set closer: 29 to the line
+        assert abs(max(line.x1 for line in page if line.text.startswith("短")) - RIGHT_EDGE_MM) < 0.6, name
+
+
+def test_only_paragraphs_of_full_width_text_are_set_closer() -> None:
+    """Of two paragraphs that would each take a line less set closer, the lower one holds digits
+    (LibreOffice spaces them otherwise than the layout once set closer): the upper one is set closer."""
+    mixed = "混" * 40 + "2026" + "混" * 41  # four lines, the last short; three at 29 to the line
+    doc = long_ending(4, [Paragraph(text=SHORT), Paragraph(text=mixed)])
+    page = [pl.item for pl in layout_of(doc).pages[1].items if isinstance(pl.item, Line)]
+    closer = [line.text for line in page if line.spacing_twips != g.BODY_CHAR_SPACING_TWIPS]
+    assert closer and all(set(text) == {"短"} for text in closer), closer
+    assert len([line for line in page if "混" in line.text]) == 4  # the paragraph with digits as it was
+
+
+@needs_soffice
+@pytest.mark.parametrize("free", [3, 4])
+def test_a_long_ending_that_takes_a_line_along_leaves_at_most_two_empty_lines(tmp_path: Path, free: int) -> None:
+    """3–4 free lines, an 8-line ending (with a seal), paragraphs of full lines: nothing to set closer,
+    so the last line goes over with the ending, and page 2 is set wider (调整行距): at most 2 empty
+    lines at its foot, where 4–5 used to stay."""
+    doc = long_ending(free, [Paragraph(text="段" * 54)], seal=True)
+    outputs = rendered(doc, tmp_path)
+    same_pages(outputs)
+    for name, pdf in outputs.items():
+        lines = text_lines(pdf)
+        signer = next(line for line in lines if line.text == SIGNER)
+        assert signer.page == 3, name
+        above = [plain(line.text) for line in content(lines, 3) if line.top < signer.top]
+        assert above == ["段" * 28, "附件：1.附件标题第1个", "2.附件标题第2个"], name  # one line of text came along
+        assert empty_lines_at_foot(lines, 2) <= g.SPREAD_EMPTY_LINES_MAX + SPREAD_TOLERANCE, name
+        steps = {round(b.top - a.top, 1) for a, b in itertools.pairwise(content(lines, 2))}
+        assert min(steps) > PITCH_MM and max(steps) <= g.pt_to_mm(g.SPREAD_LINE_PITCH_MAX_TWIPS / 20) + 0.1, name
+
+
 # ---------------------------------------------------------------- 签字栏 and closing signature lines
 
 SIGN_LABELS = ["校长（签名）", "班主任（签名）", "家长（签名）", "学生（签名）", "村委会（盖章）", "乡镇（盖章）"]
@@ -260,14 +336,18 @@ def test_breaks_and_faces_in_both_outputs(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- §7.5 版记 page after text
 
 
-def test_a_colophon_page_straight_after_the_text_carries_its_number_in_the_pdf(tmp_path: Path) -> None:
+@needs_soffice
+def test_a_colophon_page_straight_after_the_text_carries_its_number(tmp_path: Path) -> None:
     doc = notice([Paragraph(text=ONE_LINE)] * (body_lines_on_first_page() + 30)).model_copy(
         update={"colophon": Colophon(cc=["县政府办"], printer="某某县教育局办公室", print_date=dt.date(2026, 9, 1))})
     layout = layout_of(doc)
     assert [p.role for p in layout.pages] == ["content", "content", "content", "colophon"]
-    write_pdf(doc, tmp_path / "doc.pdf", layout)
-    numbers = {line.page: line.text for line in text_lines(tmp_path / "doc.pdf") if line.text.startswith("—")}
-    assert numbers == {n: g.page_number_text(n) for n in (1, 2, 3, 4)}
+    for name, pdf in rendered(doc, tmp_path).items():
+        lines = text_lines(pdf)
+        numbers = {line.page: plain(line.text) for line in lines if line.text.startswith("—")}
+        assert numbers == {n: plain(g.page_number_text(n)) for n in (1, 2, 3, 4)}, name
+        assert {line.page for line in lines if "印发" in line.text} == {4}, name
+        assert not [line for line in content(lines, 4) if line.text == ONE_LINE], name  # the 版记 alone
 
 
 # ---------------------------------------------------------------- the reader's part: spaces and item faces

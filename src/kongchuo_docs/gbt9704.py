@@ -9,6 +9,7 @@ no other module holds a layout number.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -158,6 +159,27 @@ SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK
 # [practice] when that is not enough, the blank lines of the page (under the title, above the 附件说明
 # and the 署名) are narrowed further, to half a grid line at least.
 SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
+# [practice] "调整字距": when narrowing the lines is not enough, paragraphs of the page whose last line
+# is short are set with tighter character spacing, 29 then at most 30 characters to the line
+# (−0.85 / −1.4 pt per character; 7 % tighter at most), each only when it then takes a line less;
+# only paragraphs of full-width text (LibreOffice spaces Latin letters and digits otherwise, measured).
+SQUEEZED_CHARS_PER_LINE: Final = (CHARS_PER_LINE + 1, CHARS_PER_LINE + 2)
+CHAR_SPACING_SPARE_PT: Final = 1.0  # [practice] room left on a full line (LibreOffice rounds to twips)
+# [practice] when the 署名 must take lines of text to the next page after all, the page they leave
+# keeps at most 2 empty lines at its foot: its line pitch is widened as far as needed, to 18 lines in
+# the 版心 at most (35.4 pt, 22 % wider: a line of text and 4 free lines left by an ending that needed 5).
+SPREAD_EMPTY_LINES_MAX: Final = 2
+SPREAD_LINE_PITCH_MAX_TWIPS: Final = int(TYPE_AREA_HEIGHT_PT / (LINES_PER_PAGE - 4) * TWIPS_PER_PT)
+
+
+def char_spacing_twips(chars_per_line: int) -> int:
+    """OOXML w:spacing (twips, negative: condensed) that sets `chars_per_line` 3号 characters in the
+    版心's width — a paragraph's first line too, indented two grid characters — with at least
+    `CHAR_SPACING_SPARE_PT` to spare, so Word and LibreOffice break where the layout does; 28 gives
+    `BODY_CHAR_SPACING_TWIPS`."""
+    indent = BODY_INDENT_CHARS * BODY_CHAR_PITCH_PT
+    pitch = (TYPE_AREA_WIDTH_PT - CHAR_SPACING_SPARE_PT - indent) / (chars_per_line - BODY_INDENT_CHARS)
+    return math.floor((pitch - BODY_SIZE_PT) * TWIPS_PER_PT)
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 

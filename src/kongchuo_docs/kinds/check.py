@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InputError, KongchuoError, Location, Problem
 from ..readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
-from ..readers.draft_outline import Paras
+from ..readers.draft_items import Paras
 from ..readers.notice_keys import KEYS
 from ..readers.notice_yaml import NoticeReader
 from ..readers.yaml_records import load_yaml

@@ -43,6 +43,8 @@ class Line:
     hard_break: bool = False  # begins with a forced line break (shaped title lines)
     keep_with_next: bool = False  # its paragraph stays on the page of what follows (DOCX w:keepNext)
     beside: bool = False  # shares the line of the Line placed before it (DOCX: a tab stop, same w:p)
+    # character spacing of 3号 text, twips (DOCX w:spacing); tighter in a paragraph set closer (§7.3.5.4)
+    spacing_twips: int = g.BODY_CHAR_SPACING_TWIPS
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,29 @@
 """The paginator: places layout items top to bottom, opening a new page when one does not fit, and
-keeps the end of a document with text: it narrows a page's line pitch (§7.3.5.4) or carries the
-fewest lines over. Units: pt."""
+keeps the end of a document with text: it narrows a page's line pitch and sets its paragraphs closer
+(§7.3.5.4, "调整行距、字距"), or carries the fewest lines over. Units: pt."""
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from .. import gbt9704 as g
 from .boxes import FIT_EPS_PT, HEIGHT, PITCH, WIDTH, Gap, Item, Line, Page, Placed, Rule, TableBox
 
+Rebreak = Callable[[list[Line], int], "list[Line] | None"]
+"""A paragraph's lines broken again with its characters spaced the given twips (None: it cannot be)."""
+
 
 class Flow:
-    """Places items top to bottom, opening a new page when one does not fit."""
+    """Places items top to bottom, opening a new page when one does not fit; `rebreak` sets a
+    paragraph closer (`tighten`)."""
 
-    def __init__(self, *, landscape: bool = False) -> None:
+    def __init__(self, *, landscape: bool = False, rebreak: Rebreak | None = None) -> None:
         self.pages: list[Page] = [Page(1, landscape=landscape)]
         self.y = 0.0
+        self.rebreak = rebreak
 
     @property
     def page(self) -> Page:
@@ -53,8 +60,9 @@ class Flow:
     def place_ending(self, items: list[Item]) -> None:
         """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
         them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
-        `squeeze`); else on a new page that takes the fewest lines of text along (`carry_over`), so
-        at most two empty lines stay at the foot of this page whenever the ending fits beside one line."""
+        `squeeze`) and, if need be, paragraphs set closer (`tighten`); else on a new page that takes
+        the fewest lines of text along (`carry_over`), the page they leave set wider (`spread`) so
+        that at most two empty lines stay at its foot."""
         height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
         if self.y == 0 or height > self.capacity or self.fits(height):
             for item in items:
@@ -63,12 +71,13 @@ class Flow:
         page, y, count = self.page, self.y, len(self.page.items)
         for item in items:  # tentatively, past the foot of the page
             self.place_unbroken(item)
-        if squeeze(page, self.capacity):
+        if squeeze(page, self.capacity) or (self.rebreak and tighten(page, self.capacity, self.rebreak)):
             self.y = page_bottom(page)
             return
         del page.items[count:]
         self.y = y
         self.carry_over()
+        spread(self.pages[-2])
         for item in items:
             self.place(item)
 
@@ -141,6 +150,7 @@ def _head(item: Item) -> bool:
     return getattr(item, "role", "") in HEAD_ROLES
 
 
+_LATIN = re.compile(r"[A-Za-z0-9]")
 HEAD_ROLES = frozenset({"copy-number", "secrecy", "urgency", "mark", "mark-suffix", "doc-number", "signer"})
 
 
@@ -161,32 +171,116 @@ def squeeze(page: Page, limit_pt: float) -> bool:
         return True
     limit_pt -= g.SQUEEZED_SLACK_PT
     over = page_bottom(page) - limit_pt
-    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
-    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
-        start += 1  # a paragraph continued from the page before keeps its pitch (one w:p, one spacing)
+    start = _first_row(page)
     rows = [i for i in range(start, len(items)) if _squeezable(items[i].item)]
     blanks = sum(isinstance(items[i].item, Gap) for i in rows)
     heights = _squeezed_heights(over, len(rows), blanks)
     if heights is None:
         return False
-    pitch, blank = heights
+    saved = list(items)
+    _repitch(page, start, *heights)
+    if page_bottom(page) > limit_pt + FIT_EPS_PT:
+        items[:] = saved
+        return False
+    return True
+
+
+def spread(page: Page) -> None:
+    """Widen the pitch of `page`'s text lines and blank lines ("调整行距", §7.3.5.4) so that at most
+    `gbt9704.SPREAD_EMPTY_LINES_MAX` empty lines stay at its foot, never beyond
+    `SPREAD_LINE_PITCH_MAX_TWIPS`: a page whose last lines went over with the 署名 (`Flow.carry_over`).
+    The 版头 and a paragraph begun on the page before keep their pitch, as in `squeeze`."""
+    short = (g.LINES_PER_PAGE - g.SPREAD_EMPTY_LINES_MAX) * PITCH - page_bottom(page)  # 22 grid lines
+    start = _first_row(page)
+    rows = sum(_squeezable(pl.item) for pl in page.items[start:])
+    if short <= FIT_EPS_PT or not rows or page.landscape:
+        return
+    twips = min(math.ceil((PITCH + short / rows) * g.TWIPS_PER_PT), g.SPREAD_LINE_PITCH_MAX_TWIPS)
+    _repitch(page, start, twips / g.TWIPS_PER_PT, twips / g.TWIPS_PER_PT)
+
+
+def _first_row(page: Page) -> int:
+    """Index of the first item of `page` whose pitch may change: after the 版头 (its red rule) and
+    after the lines of a paragraph begun on the page before (one w:p, one spacing)."""
+    items = page.items
+    start = max((i + 1 for i, pl in enumerate(items) if isinstance(pl.item, Rule) or _head(pl.item)), default=0)
+    while start < len(items) and isinstance(items[start].item, Line) and not items[start].item.paragraph_start:
+        start += 1
+    return start
+
+
+def _repitch(page: Page, start: int, pitch: float, blank: float) -> None:
+    """Give the text lines of `page` from item `start` on the height `pitch` and its blank lines
+    `blank` (pt), moving what is under them; columns beside a line keep to it."""
+    items = page.items
     shift = 0.0
     row_y = 0.0  # new top of the last line that is not beside another
     for i in range(start, len(items)):
         pl = items[i]
         item = pl.item
-        squeezable = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
+        pitched = _squeezable(item) or (isinstance(item, Line) and item.beside and item.height_pt == PITCH)
         height = blank if isinstance(item, Gap) else pitch
-        new_item = replace(item, height_pt=height) if squeezable else item
+        new_item = replace(item, height_pt=height) if pitched else item
         if isinstance(item, Line) and item.beside:
             items[i] = Placed(row_y, new_item)
             continue
         items[i] = Placed(pl.y_pt - shift, new_item)
         row_y = pl.y_pt - shift
-        if squeezable:
+        if pitched:
             shift += PITCH - height
     page.used_pt = page_bottom(page)
-    return page_bottom(page) <= limit_pt + FIT_EPS_PT
+
+
+def tighten(page: Page, limit_pt: float, rebreak: Rebreak) -> bool:
+    """"调整字距" (§7.3.5.4) with "调整行距": set paragraphs of `page` closer, one at a time, until the
+    page, its pitch narrowed (`squeeze`), ends at `limit_pt` — first at
+    `gbt9704.SQUEEZED_CHARS_PER_LINE`[0] characters to the line, then at the next; only paragraphs
+    wholly on the page that then take a line less, the one gaining most (the lowest of equals) first.
+    False, changing nothing, when even all of them set closest are not enough (or the page is 横排)."""
+    if page.landscape:
+        return False
+    saved = list(page.items)
+    for spacing in map(g.char_spacing_twips, g.SQUEEZED_CHARS_PER_LINE):
+        while best := _closer_paragraph(page, spacing, rebreak):
+            start, end, lines = best
+            items = page.items
+            top = items[start].y_pt
+            shift = (end - start - len(lines)) * PITCH
+            items[start:end] = [Placed(top + k * PITCH, line) for k, line in enumerate(lines)]
+            for i in range(start + len(lines), len(items)):
+                items[i] = Placed(items[i].y_pt - shift, items[i].item)
+            if squeeze(page, limit_pt):
+                return True
+    page.items[:] = saved
+    return False
+
+
+def _closer_paragraph(page: Page, spacing: int, rebreak: Rebreak) -> tuple[int, int, list[Line]] | None:
+    """(start, end, new lines) of the paragraph of `page` that gains most lines set at `spacing`
+    twips (the lowest of equals), None when none gains. Candidates: justified 3号 paragraphs of
+    full-width text (no Latin letters or digits: LibreOffice's spacing around them is not the
+    layout's once the characters are set closer) that begin on the page and end on it in a short
+    line, set wider than `spacing`."""
+    items = page.items
+    best: tuple[int, int, list[Line]] | None = None
+    i = 0
+    while i < len(items):
+        end = i + 1
+        while end < len(items) and isinstance(items[end].item, Line) and not items[end].item.paragraph_start \
+                and not items[end].item.beside:
+            end += 1
+        lines = [pl.item for pl in items[i:end]]
+        first = lines[0]
+        if isinstance(first, Line) and first.paragraph_start and not first.beside and not _head(first) \
+                and first.align == "justify" and first.size_pt == g.BODY_SIZE_PT and len(lines) > 1 \
+                and not lines[-1].flush and first.spacing_twips > spacing \
+                and all(line.height_pt == PITCH and not _LATIN.search(line.text) for line in lines):
+            closer = rebreak(lines, spacing)
+            if closer is not None and len(closer) < len(lines) and \
+                    (best is None or len(lines) - len(closer) >= best[1] - best[0] - len(best[2])):
+                best = (i, end, closer)
+        i = end
+    return best
 
 
 def _squeezed_heights(over: float, rows: int, blanks: int) -> tuple[float, float] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .. import gbt9704 as g
@@ -50,7 +51,7 @@ class Layouter(HeadLayout, SigningLayout):
     def __init__(self, doc: Document, measures: Measures | None = None):
         self.doc = doc
         self.m = measures or Measures.default()
-        self.flow = Flow(landscape=doc.landscape)
+        self.flow = Flow(landscape=doc.landscape, rebreak=self.set_closer)
         self.char_widths: dict[str, float] = {}  # body text, pt (quick_body_width)
 
     # -------------------------------------------------------------- text helpers
@@ -67,14 +68,18 @@ class Layouter(HeadLayout, SigningLayout):
         width_pt: float | None = None,
         lead: tuple[str, int] | None = None,
         keep_with_next: bool = False,
+        spacing_twips: int = g.BODY_CHAR_SPACING_TWIPS,
     ) -> list[Line]:
         """Lines of one body paragraph: first line indented `indent_chars`, the others
-        `hanging_chars` (附件说明 names aligned under the first one)."""
+        `hanging_chars` (附件说明 names aligned under the first one); characters spaced
+        `spacing_twips` (closer than the grid's in a paragraph set closer, §7.3.5.4)."""
         width = width_pt or self.text_width
         first_indent = indent_chars * CHAR
         rest_indent = hanging_chars * CHAR
+        closer = (spacing_twips - g.BODY_CHAR_SPACING_TWIPS) / g.TWIPS_PER_PT  # pt per character, ≤ 0
+        measure = self.m.body if not closer else lambda t: self.m.body(t) + closer * len(t)
         # break with the first line shorter by its indent, later lines by the hanging indent
-        raw = break_lines(text, width - rest_indent, self.m.body, first_indent - rest_indent,
+        raw = break_lines(text, width - rest_indent, measure, first_indent - rest_indent,
                           self.m.autospace(g.BODY_SIZE_PT))
         lines = []
         lead_font, lead_left = lead or (None, 0)
@@ -84,7 +89,7 @@ class Layouter(HeadLayout, SigningLayout):
             indent = first_indent if i == 0 else rest_indent
             # a line before a pushed 文号 ends ragged: the DOCX forces the break (text.starts_with_doc_number)
             flush = align == "justify" and not last and not starts_with_doc_number(raw[i + 1]) and justifiable(
-                chunk, indent + self.quick_body_width(chunk), width, g.BODY_SIZE_PT)
+                chunk, indent + self.quick_body_width(chunk) + closer * len(chunk), width, g.BODY_SIZE_PT)
             lead_len = min(lead_left, len(chunk))
             lead_left -= lead_len
             lines.append(
@@ -101,10 +106,32 @@ class Layouter(HeadLayout, SigningLayout):
                     lead_font=lead_font if lead_len else None,
                     hard_break=ragged_before,
                     keep_with_next=keep_with_next,
+                    spacing_twips=spacing_twips,
                 )
             )
             ragged_before = align == "justify" and not last and not flush
         return lines
+
+    def set_closer(self, lines: list[Line], spacing_twips: int) -> list[Line] | None:
+        """The paragraph of `lines` broken again with its characters spaced `spacing_twips` (§7.3.5.4,
+        `flow.tighten`); None when its text, read back from the lines, would not break as they are, or
+        when its new breaks would move with `gbt9704.CHAR_SPACING_SPARE_PT` more or less width (a line
+        that just fits: Word and LibreOffice, measuring a little otherwise, could break it elsewhere)."""
+        first = lines[0]
+        text = "".join(line.text for line in lines)
+        lead_font = next((line.lead_font for line in lines if line.lead_font), None)
+        again = partial(self.paragraph_lines, text, font=first.font, indent_chars=first.indent_pt / CHAR,
+                        hanging_chars=lines[1].indent_pt / CHAR, role=first.role,
+                        lead=(lead_font, sum(line.lead_len for line in lines)) if lead_font else None,
+                        keep_with_next=first.keep_with_next)
+        if again(spacing_twips=first.spacing_twips) != lines:
+            return None
+        closer = again(spacing_twips=spacing_twips)
+        breaks = [line.text for line in closer]
+        for spare in (-g.CHAR_SPACING_SPARE_PT, g.CHAR_SPACING_SPARE_PT):
+            if [line.text for line in again(spacing_twips=spacing_twips, width_pt=self.text_width + spare)] != breaks:
+                return None
+        return closer
 
     def quick_body_width(self, text: str) -> float:
         """Natural width of body text in pt from each character's width (measured once per

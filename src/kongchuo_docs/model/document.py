@@ -140,6 +140,7 @@ class Attachment(_Model):
     title: TitleText
     blocks: list[Block] = Field(default_factory=list)
     landscape: bool = False  # 横排表格 (§8)
+    separate: bool = False  # 另行发送: named in the 附件说明 only, it travels as a file of its own
 
 
 class IssuedDocument(_Model):
@@ -207,8 +208,9 @@ class Document(_Model):
 
     @property
     def all_attachments(self) -> list[Attachment]:
-        """Every 附件 in page order: those of the issued documents, then the notice's own."""
-        return [a for d in self.issued for a in d.attachments] + list(self.attachments)
+        """Every 附件 printed, in page order: those of the issued documents, then the notice's own
+        (not those sent as separate files)."""
+        return [a for a in [*(a for d in self.issued for a in d.attachments), *self.attachments] if not a.separate]
 
     @property
     def organisation(self) -> str:

@@ -22,7 +22,8 @@ from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..model import Document, Heading, SignFields
 from .body_text import heading_of
 from .draft_docx import read_docx_draft
-from .draft_outline import DraftItem, Paras, locate, recognise
+from .draft_items import DraftItem, Paras
+from .draft_outline import locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
 from .normalize import NormalizeError, format_date, parse_date
 from .notice_keys import FALSE, FORMATS, HAND_DATE, KEYS, TRUE
@@ -328,8 +329,8 @@ def outline_lines(reading: DraftReading) -> list[str]:
         lines += ["  " + line for line in _blocks_outline(issued.blocks, "正文")]
         if issued.attachments:
             lines.append("  附件说明：" + " / ".join(a.title for a in issued.attachments))
-    for a in doc.all_attachments:
-        lines.append(f"附件{a.number or ''}：{a.title}（{len(a.blocks)} 项内容）")
+    for a in [*(a for d in doc.issued for a in d.attachments), *doc.attachments]:
+        lines.append(f"附件{a.number or ''}：{a.title}（{'另行发送' if a.separate else f'{len(a.blocks)} 项内容'}）")
     if doc.colophon:
         lines.append(f"版记{origin('版记')}")
         if doc.colophon.cc:

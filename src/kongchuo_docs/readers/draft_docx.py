@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..errors import InputError, Location, Problem, Problems
 from .body_text import heading_of, int_to_cn
-from .draft_outline import DraftItem
+from .draft_items import DraftItem
 
 EMU_PER_MM = 36000
 DEFAULT_PICTURE_MM = 120.0  # a picture whose size the draft does not say

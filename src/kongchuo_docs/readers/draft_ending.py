@@ -1,5 +1,5 @@
 """The end of a draft as clerks type it: signing lines (签字栏), a date left for the hand, a 送达回证 or
-回执 after the date, and the cut line above it.
+回执 after the date (a 送达回证 made the letters' form: `service_form`), and the cut line above it.
 
 Pure text tests on `DraftItem`s; `draft_outline` decides where each found part goes.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .normalize import NormalizeError, normalize_doc_number
 
 if TYPE_CHECKING:
-    from .draft_outline import DraftItem
+    from .draft_items import DraftItem
 
 _BLANK = r"[\s_＿Xx×Ｘ○〇\u3000]*"
 # a date left for the hand: "年 月 日", "20  年  月  日", "____年__月__日", "20XX年X月X日", "20XX年", "日期："
@@ -32,6 +32,20 @@ ATTACHMENT_LABEL = re.compile(r"附\s*件\s*\d*\s*[：:]?")  # "附件2" over an
 CONTACT = re.compile(r"[（(]?联\s*系\s*人\s*[：:]\s*(?P<who>[^，,；;\s）)]+)[\s，,；;]*(?:联\s*系\s*)?电\s*话\s*"
                      r"[：:]\s*(?P<phone>[\d\-－— ]{5,20})[）)。]?")
 MAX_PER_ROW = 4  # 签字栏 fields on one line (the model's limit)
+SERVICE = re.compile(r"送达回证")
+# the letters' 送达回证 (templates/letters/*.yaml `slip`), in their order, with the words that name each
+# when typed (the signature before 受送达人, 受送达人 before 送达人: one contains the other)
+SERVICE_FIELDS = (("送达文书名称", ("文书",)), ("送达机关", ("机关", "单位")), ("受送达人", ()),
+                  ("送达地点", ("地点", "地址")), ("送达方式", ("方式",)), ("送达人", ()),
+                  ("受送达人签名或捺印", ("签名", "签字", "签章", "捺印", "签收人")), ("签收日期", ("日期", "时间")))
+_SERVICE_MATCH = ("送达文书名称", "送达机关", "受送达人签名或捺印", "受送达人", "送达地点", "送达方式", "送达人",
+                  "签收日期")
+HAND_DATE_CELL = "年　月　日"  # a blank 签收日期
+# relative column widths of the form, in 4号 characters with the cell margins: 「受送达人签名或捺印」,
+# 「送达机关」 and 「年　月　日」 on one line each, and 「入学通知书（城小入字」 before a 文号 that starts
+# the next line whole
+SERVICE_WIDTHS = (9.9, 10.9, 4.9, 5.9)
+_LABELLED = re.compile(r"(?P<label>[^\s：:]{1,12})\s*[：:]\s*(?P<value>.*)")
 _PLACEHOLDER = "〈日期〉"
 
 
@@ -88,6 +102,48 @@ def sign_block_start(items: list[DraftItem]) -> tuple[int, SignBlock | None]:
     if not labels:
         return len(items), None
     return start, SignBlock(labels, min(per_row, MAX_PER_ROW), dated, items[start].number)
+
+
+def service_form(items: list[DraftItem], *, document: str, doc_number: str | None, issuer: str,
+                 recipient: str) -> tuple[list[str], list[list[str]]]:
+    """The letters' 送达回证 from the lines typed under a 送达回证 heading: (lines kept as text above
+    the form, the form's rows of four cells — label, value, label, value). Typed 「标签：内容」 fill the
+    fields (a label the form lacks is added before 备注); the 送达文书名称 is the letter's title (or
+    the typed name) with its 文号, 送达机关 the 署名, 受送达人 the 主送, 签收日期 a blank date."""
+    typed: dict[str, str] = {}
+    extra: list[tuple[str, str]] = []
+    text: list[str] = []
+    for item in items:
+        if not item.is_text or is_cut_line(item.text):
+            continue
+        if is_hand_date(item.text):
+            typed.setdefault("签收日期", "")
+            continue
+        for segment in filter(None, (s.strip() for s in _FIELD_GAP.split(item.text.strip()))):
+            field = _LABELLED.fullmatch(segment)
+            if field is None:
+                text.append(segment)
+                continue
+            label, value = field["label"], field["value"].strip(" _＿")
+            name = next((n for n in _SERVICE_MATCH if n in label or any(
+                w in label for w in dict(SERVICE_FIELDS)[n])), None)
+            if name is None:
+                extra.append((label, value))
+            else:
+                typed[name] = value
+    name = typed.get("送达文书名称") or document
+    if doc_number and doc_number not in name:
+        name = f"{name}（{doc_number}）"
+    values = {"送达文书名称": name, "送达机关": typed.get("送达机关") or issuer,
+              "受送达人": typed.get("受送达人") or re.sub(r"[：:]$", "", recipient.strip()),
+              "签收日期": typed.get("签收日期") if re.search(r"\d", typed.get("签收日期", "")) else HAND_DATE_CELL}
+    cells = [(n, values.get(n, typed.get(n, ""))) for n, _ in SERVICE_FIELDS]
+    cells += [(label, value) for label, value in extra if label != "备注"]
+    remark = next((value for label, value in extra if label == "备注"), None)
+    rows = [[*cells[i], *(cells[i + 1] if i + 1 < len(cells) else ("", ""))] for i in range(0, len(cells), 2)]
+    if remark is not None:
+        rows.append(["备注", remark, "", ""])
+    return text, rows
 
 
 def doc_number_of(item: DraftItem) -> str | None:

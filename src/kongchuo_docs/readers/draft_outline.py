@@ -9,23 +9,28 @@ and, for 正文 lists, in `Paras.numbers`: the validation of `notice_yaml` runs 
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Location, Problems
 from .body_text import heading_of
 from .draft_ending import (
     CONTACT,
+    SERVICE,
+    SERVICE_WIDTHS,
     SignBlock,
     doc_number_of,
     is_cut_line,
     is_hand_date,
     receipt_start,
+    service_form,
     sign_block_start,
     sign_labels,
 )
-from .normalize import NormalizeError, parse_date
+from .draft_items import DraftItem, Paras, located, put
+from .normalize import NormalizeError, normalize_doc_number, parse_date
+from .notice_keys import LIST_NUMBER
 from .yaml_records import LineDict
 
 SHORT_LINE = 40  # characters: a 主送, 署名 or title line is shorter; a paragraph of body text is not
@@ -41,53 +46,8 @@ ISSUING = re.compile(r"印发|转发")  # a notice that issues or forwards the d
 NOTE = re.compile(r"[（(][^（）()]+[）)]")  # 附注 under the date: （此件公开发布）
 RECIPIENT_NOTE = re.compile(r"(.+?[：:])\s*([（(][^（）()]{1,20}[）)])")  # 赵某某：（监护人姓名）
 PRINTED = re.compile(r"(.*?)\s*(\S+?)\s*印\s*发")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # invisible control characters a draft may carry
 END_PUNCTUATION = "。；，、！？.;,!?"
 HAND = "手填"  # the 成文日期 of a draft dated by hand
-
-
-@dataclass(frozen=True)
-class DraftItem:
-    """One paragraph, table or picture of a draft; `number` is its place in the draft (1-based)."""
-
-    number: int
-    text: str = ""
-    align: str = "left"  # left, center, right, justify
-    bold: bool = False
-    size_pt: float | None = None  # the largest run's size, when the draft says
-    indented: bool = False  # left indent of four characters or more (a signature block)
-    table: list[list[str]] | None = None
-    image: tuple[str, float] | None = None  # (file name in `Draft.images`, width mm)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", _CONTROL.sub("", self.text))
-
-    @property
-    def is_text(self) -> bool:
-        return self.table is None and self.image is None
-
-
-class Paras(list):
-    """A 正文 value: paragraph texts and table/picture mappings, with each one's paragraph number."""
-
-    def __init__(self, items: list[Any] = (), numbers: list[int] = ()):  # type: ignore[assignment]
-        super().__init__(items)
-        self.numbers = list(numbers)
-
-    def add(self, value: Any, number: int) -> None:
-        self.append(value)
-        self.numbers.append(number)
-
-
-def _located(number: int | None = None) -> LineDict:
-    d = LineDict()
-    d.line = number
-    return d
-
-
-def _put(d: LineDict, key: str, value: Any, number: int | None) -> None:
-    d[key] = value
-    d.lines[key] = number
 
 
 def _set_off(item: DraftItem) -> bool:
@@ -126,7 +86,8 @@ class _Recogniser:
         self.file = file
         self.by_line = by_line
         self.problems = problems
-        self.data = _located()  # a part the draft lacks is named without a paragraph
+        self.data = located()  # a part the draft lacks is named without a paragraph
+        self.service: list[DraftItem] = []  # a 送达回证 after the letter: made a form once the letter is read
 
     def where(self, item: DraftItem | None) -> Location:
         return locate(self.file, item.number if item else None, self.by_line)
@@ -148,13 +109,14 @@ class _Recogniser:
         self.body_and_notes(head)
         self.attachments(tail)
         self.separate_attachments()
+        self.service_page()
         return self.data
 
     # ------------------------------------------------------------ from the end
 
     def colophon(self, items: list[DraftItem]) -> list[DraftItem]:
         """抄送 and "…印发" lines at the end → 版记."""
-        colophon = _located()
+        colophon = located()
         end = len(items)
         while end > 0 and items[end - 1].is_text:
             item = items[end - 1]
@@ -163,17 +125,17 @@ class _Recogniser:
             printed = PRINTED.fullmatch(text)
             if cc and "抄送" not in colophon:
                 names = [n.strip() for n in re.split(r"[，,、]", cc[1].rstrip("。.")) if n.strip()]
-                _put(colophon, "抄送", names, item.number)
+                put(colophon, "抄送", names, item.number)
             elif printed and _date_of(printed[2]) and "印发日期" not in colophon:
                 if printed[1]:
-                    _put(colophon, "印发机关", printed[1], item.number)
-                _put(colophon, "印发日期", _squeeze(printed[2]), item.number)
+                    put(colophon, "印发机关", printed[1], item.number)
+                put(colophon, "印发日期", _squeeze(printed[2]), item.number)
             else:
                 break
             colophon.line = item.number
             end -= 1
         if colophon:
-            _put(self.data, "版记", colophon, colophon.line)
+            put(self.data, "版记", colophon, colophon.line)
         return items[:end]
 
     def date(self, items: list[DraftItem]) -> int | None:
@@ -196,7 +158,7 @@ class _Recogniser:
             )
             return None
         item = items[first]
-        _put(self.data, "成文日期", _squeeze(item.text), item.number)
+        put(self.data, "成文日期", _squeeze(item.text), item.number)
         return first
 
     def hand_date(self, items: list[DraftItem]) -> int:
@@ -205,9 +167,9 @@ class _Recogniser:
         blank = [n for n, i in enumerate(items) if n > 0 and i.is_text and is_hand_date(i.text)
                  and sign_labels(items[n - 1].text) is None and self._ends_letter(items, n)]
         if blank:
-            _put(self.data, "成文日期", HAND, items[blank[0]].number)
+            put(self.data, "成文日期", HAND, items[blank[0]].number)
             return blank[0]
-        _put(self.data, "成文日期", HAND, None)
+        put(self.data, "成文日期", HAND, None)
         self.data.defaulted = {"成文日期"}
         last = next(i for i in reversed(items) if i.is_text)
         self.problems.warning(self.where(last), "草稿没有成文日期：按手填排（留空“年 月 日”，印出后手写）；"
@@ -230,26 +192,55 @@ class _Recogniser:
         end = start
         while end > 1 and items[end - 1].is_text and is_cut_line(items[end - 1].text):
             end -= 1
-        page = self.own_page(items[start:])
-        self.problems.warning(self.where(items[start]), f"{page['标题']}：另起一页按原文排印（不作剪切回执）")
+        title = re.sub(r"\s", "", items[start].text)
+        if SERVICE.search(title) and all(i.is_text for i in items[start:]):
+            self.service = items[start:]
+            self.problems.warning(self.where(items[start]), f"{title}：另起一页排成送达回证表格（与通知书的送达回证"
+                                  "相同，送达文书名称带本文文号）")
+        else:
+            self.own_page(items[start:])
+            self.problems.warning(self.where(items[start]), f"{title}：另起一页按原文排印（不作剪切回执）")
         return items[:end]
+
+    def service_page(self) -> None:
+        """The 送达回证 typed after the letter as the letters' form (`draft_ending.service_form`): a page
+        of its own after the letter, the form a table without header row."""
+        if not self.service:
+            return
+        first, data = self.service[0], self.data
+        number = data.get("发文字号")
+        with contextlib.suppress(NormalizeError):  # else the reader reports it at its line
+            number = normalize_doc_number(number)[0] if number else None
+        signatures = data.get("署名") or [data.get("发文机关", "")]
+        text, rows = service_form(self.service[1:], document=str(data.get("标题", "")), doc_number=number,
+                                  issuer=signatures[0], recipient=str(data.get("主送", "")))
+        body = Paras()
+        for line in text:
+            body.add(line, first.number)
+        body.add({"表格": {"表头": rows[0], "行": rows[1:], "表头行数": 0, "列宽": list(SERVICE_WIDTHS)}}, first.number)
+        page = located(first.number)
+        put(page, "标题", SERVICE.search(first.text.replace(" ", ""))[0], first.number)
+        put(page, "正文", body, first.number)
+        pages = data.get("印发件")
+        pages = pages if isinstance(pages, list) else [pages] if pages else []
+        put(data, "印发件", [*pages, page], first.number)
 
     def own_page(self, items: list[DraftItem]) -> LineDict:
         """Items after the letter set on a page of their own, as typed (a 印发件 of the YAML): the first
         line its title, signing lines at its end its 签字栏; cut lines dropped."""
-        page = _located(items[0].number)
-        _put(page, "标题", re.sub(r"\s", "", items[0].text), items[0].number)
+        page = located(items[0].number)
+        put(page, "标题", re.sub(r"\s", "", items[0].text), items[0].number)
         lines = [i for i in items[1:] if not (i.is_text and is_cut_line(i.text))]
         signed_at, block = sign_block_start(lines)
         body = Paras()
         for item in lines[:signed_at]:
             body.add(_block(item), item.number)
         if body:
-            _put(page, "正文", body, body.numbers[0])
+            put(page, "正文", body, body.numbers[0])
         if block is not None:
-            _put(page, "签字栏", self.sign_mapping(block, dated=block.dated), block.number)
+            put(page, "签字栏", self.sign_mapping(block, dated=block.dated), block.number)
         pages = self.data.get("印发件")
-        _put(self.data, "印发件", [*pages, page] if isinstance(pages, list) else [page], page.line)
+        put(self.data, "印发件", [*pages, page] if isinstance(pages, list) else [page], page.line)
         return page
 
     def sign_fields(self, head: list[DraftItem]) -> list[DraftItem]:
@@ -259,17 +250,17 @@ class _Recogniser:
         if block is None:
             return head
         dated = block.dated or "成文日期" in getattr(self.data, "defaulted", ())
-        _put(self.data, "签字栏", self.sign_mapping(block, dated=dated), block.number)
+        put(self.data, "签字栏", self.sign_mapping(block, dated=dated), block.number)
         return head[:start]
 
     @staticmethod
     def sign_mapping(block: SignBlock, *, dated: bool) -> LineDict:
         """A 签字栏 as the YAML reader takes it: 栏目, 每行, 日期."""
-        fields = _located(block.number)
-        _put(fields, "栏目", block.labels, block.number)
-        _put(fields, "每行", block.per_row, block.number)
+        fields = located(block.number)
+        put(fields, "栏目", block.labels, block.number)
+        put(fields, "每行", block.per_row, block.number)
         if dated:
-            _put(fields, "日期", "是", block.number)
+            put(fields, "日期", "是", block.number)
         return fields
 
     def signatures(self, head: list[DraftItem], date: DraftItem | None) -> list[DraftItem]:
@@ -289,9 +280,9 @@ class _Recogniser:
             end -= 1
         if len(names) > 1 and NOTE.fullmatch(names[-1].text.strip()):  # （某局代章） under the name
             note = names.pop()
-            _put(self.data, "署名备注", note.text.strip(), note.number)
+            put(self.data, "署名备注", note.text.strip(), note.number)
         if names:
-            _put(self.data, "署名", [" ".join(n.text.split()) for n in names], names[0].number)
+            put(self.data, "署名", [" ".join(n.text.split()) for n in names], names[0].number)
         return head[:end]
 
     # ------------------------------------------------------------ from the start
@@ -304,9 +295,9 @@ class _Recogniser:
             if doc_number_of(head[start]) is not None:
                 if "发文字号" in self.data:
                     break
-                _put(self.data, "发文字号", doc_number_of(head[start]), head[start].number)
+                put(self.data, "发文字号", doc_number_of(head[start]), head[start].number)
             elif MARK.fullmatch(text) and "发文机关" not in self.data:
-                _put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
+                put(self.data, "发文机关", MARK.fullmatch(text)[1], head[start].number)
             else:
                 break
             start += 1
@@ -319,10 +310,10 @@ class _Recogniser:
             return []
         count = self._title_count(rest)
         lines = rest[:count]
-        _put(self.data, "标题", "".join(i.text.strip() for i in lines), first.number)
+        put(self.data, "标题", "".join(i.text.strip() for i in lines), first.number)
         rest = rest[count:]
         if rest and doc_number_of(rest[0]) is not None and "发文字号" not in self.data:  # typed under the title
-            _put(self.data, "发文字号", doc_number_of(rest[0]), rest[0].number)
+            put(self.data, "发文字号", doc_number_of(rest[0]), rest[0].number)
             rest = rest[1:]
         if rest and rest[0].is_text and self._recipient_like(rest[0]):
             text = rest[0].text.strip()
@@ -330,7 +321,7 @@ class _Recogniser:
             if noted:
                 text = noted[1]
                 self.problems.warning(self.where(rest[0]), f"主送后的括注“{noted[2]}”是填写提示，不印出")
-            _put(self.data, "主送", text, rest[0].number)
+            put(self.data, "主送", text, rest[0].number)
             rest = rest[1:]
         return rest
 
@@ -376,24 +367,24 @@ class _Recogniser:
         for item in items[:notes_at]:
             body.add(_block(item), item.number)
         if body:
-            _put(target, "正文", body, body.numbers[0])
+            put(target, "正文", body, body.numbers[0])
         if notes_at is None:
             return
         first = NOTE_START.fullmatch(items[notes_at].text.strip())[1].strip()
         notes = [first] if first else []
         notes += [i.text.strip() for i in items[notes_at + 1:]]
-        _put(target, "附件说明", notes, items[notes_at].number)
+        put(target, "附件说明", notes, items[notes_at].number)
 
     def attachments(self, items: list[DraftItem]) -> None:
         """附注 right under the date; the document a 印发/转发 notice issues (its title and text, not
         labelled); then 附件 pages: "附件1" (or "附件"), the title, text and tables."""
         if items and items[0].is_text and NOTE.fullmatch(items[0].text.strip()):
-            _put(self.data, "附注", items[0].text.strip(), items[0].number)
+            put(self.data, "附注", items[0].text.strip(), items[0].number)
             items = items[1:]
         contact = CONTACT.fullmatch(items[0].text.strip()) if items and items[0].is_text else None
         if contact and "附注" not in self.data:  # 联系人：张三，电话：1234567 under the date
-            _put(self.data, "联系人", contact["who"], items[0].number)
-            _put(self.data, "联系电话", contact["phone"].strip(), items[0].number)
+            put(self.data, "联系人", contact["who"], items[0].number)
+            put(self.data, "联系电话", contact["phone"].strip(), items[0].number)
             items = items[1:]
         owner = self.data
         if items and not self._starts_attachment(items, 0) and ISSUING.search(str(self.data.get("标题", ""))):
@@ -409,22 +400,22 @@ class _Recogniser:
         for item in items:
             label = self._label(item)
             if label and (label[1] or not label[2] or current is None):
-                current = _located(item.number)
+                current = located(item.number)
                 if label[2]:
-                    _put(current, "标题", label[2].strip(), item.number)
+                    put(current, "标题", label[2].strip(), item.number)
                 found.append(current)
                 continue
             if "标题" not in current and item.is_text:
-                _put(current, "标题", item.text.strip(), item.number)
+                put(current, "标题", item.text.strip(), item.number)
                 continue
             body = current.get("正文")
             if body is None:
                 body = Paras()
-                _put(current, "正文", body, item.number)
+                put(current, "正文", body, item.number)
             body.add(_block(item), item.number)
         if found:
             target = owner if "附件说明" in owner or owner is self.data else self.data
-            _put(target, "附件", found, found[0].line)
+            put(target, "附件", found, found[0].line)
 
     def loose_page(self, items: list[DraftItem]) -> None:
         """What follows the date unlabelled (a form, a list with its own title): a page of its own, as
@@ -440,22 +431,21 @@ class _Recogniser:
                             "（第一行为标题）或版记（抄送、印发）", text[:20] if first.is_text else None)
 
     def separate_attachments(self) -> None:
-        """附件说明 naming 附件 the draft does not hold (they travel as separate files): printed as the
-        body's last lines, with a note, instead of refused."""
+        """附件说明 naming 附件 the draft does not hold (they travel as separate files): an 附件说明 as
+        §7.3.4 lays it out, each 附件 marked 另行发送 (the reader warns that it is not in the file)."""
         notes = self.data.get("附件说明")
         issued = self.data.get("印发件")
         held = [d for d in (issued if isinstance(issued, list) else [issued]) if isinstance(d, dict) and "附件" in d]
         if not notes or "附件" in self.data or held:
             return
         number = self.data.lines.get("附件说明")
-        body = self.data.get("正文")
-        if body is None:
-            body = Paras()
-            _put(self.data, "正文", body, number)
-        body.add("附件：" + "\u3000".join(notes), number)  # one paragraph: "2. …" is no heading here
-        del self.data["附件说明"]
-        self.problems.warning(locate(self.file, number, self.by_line),
-                              "附件说明所列的附件不在草稿中（另行发送）：附件说明排在正文末段，附件请另附")
+        found = []
+        for note in notes:
+            entry = located(number)
+            put(entry, "标题", LIST_NUMBER.sub("", note), number)
+            put(entry, "另行发送", "是", number)
+            found.append(entry)
+        put(self.data, "附件", found, number)
 
     @staticmethod
     def _label(item: DraftItem) -> re.Match[str] | None:
@@ -480,11 +470,11 @@ class _Recogniser:
                and (first.align == "center" or first.bold) and len(items[count].text.strip()) <= SHORT_LINE
                and items[count].text.strip()[-1] not in END_PUNCTUATION):
             count += 1
-        issued = _located(first.number)
-        _put(issued, "标题", "".join(i.text.strip() for i in items[:count]), first.number)
+        issued = located(first.number)
+        put(issued, "标题", "".join(i.text.strip() for i in items[:count]), first.number)
         self.body_and_notes(items[count:], issued)
         slip = self.data.get("印发件")  # a 送达回证 page found first goes after the issued document
-        _put(self.data, "印发件", [issued, *slip] if isinstance(slip, list) else issued, first.number)
+        put(self.data, "印发件", [issued, *slip] if isinstance(slip, list) else issued, first.number)
         return issued
 
 

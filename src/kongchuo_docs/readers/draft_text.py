@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location, Problem, Problems
 from .draft_docx import to_png
-from .draft_outline import DraftItem
+from .draft_items import DraftItem
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads GBK and GB2312 files
 _MD_HEADING = re.compile(r"#{1,6}\s+(.*)")

@@ -71,6 +71,7 @@ class BlockReaders:
             return []
         items = value if isinstance(value, list) else [value]
         out = []
+        separate = []
         for i, item in enumerate(items, start=1):
             f = self.fields(item, ATTACHMENT_KEYS, "附件")
             if not f:
@@ -90,8 +91,18 @@ class BlockReaders:
             blocks += self.body(*f.get("after", (None, item_loc)))
             blocks += self.sign_fields(*f.get("sign_fields", (None, item_loc)))
             landscape = self.boolean(*f["landscape"]) if "landscape" in f else False
+            alone = self.boolean(*f["separate"]) if "separate" in f else False
+            if alone and blocks:
+                self.problems.error(item_loc, "另行发送的附件不在本文件中排印：删去它的正文、表格和签字栏，"
+                                    "或删去“另行发送”", title)
             if title:
-                out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape))
+                out.append(Attachment(number=number, title=title, blocks=blocks, landscape=landscape,
+                                      separate=alone))
+            if alone and title:
+                separate.append((title, item_loc))
+        if separate:
+            self.problems.warning(separate[0][1], f"附件“{'”“'.join(t for t, _ in separate)}”另行发送，不在本文件中："
+                                  "附件说明照排，附件请随文另附")
         return out
 
     def table(self, value: Any, loc: Location) -> Table | None:
@@ -125,7 +136,12 @@ class BlockReaders:
             except (TypeError, ValueError):
                 self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
                 widths = None
-        return Table(rows=rows, blank_rows=blank, widths=widths)
+        header_rows_value, header_rows_loc = f.get("header_rows", (1, loc))
+        if str(header_rows_value).strip() not in ("0", "1"):
+            self.problems.error(header_rows_loc, "表头行数应为 1（第一行是表头）或 0（表单，无表头）",
+                                header_rows_value)
+            header_rows_value = 1
+        return Table(rows=rows, blank_rows=blank, widths=widths, header_rows=int(str(header_rows_value).strip()))
 
     def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
                     issued: list[IssuedDocument], where: Any) -> None:

@@ -41,6 +41,7 @@ ATTACHMENT_KEYS: dict[str, tuple[str, ...]] = {
     "after": ("表后说明", "after"),
     "landscape": ("横排", "landscape"),
     "sign_fields": ("签字栏", "sign_fields"),
+    "separate": ("另行发送", "separate"),
 }
 SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "labels": ("栏目", "labels"),
@@ -57,6 +58,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "rows": ("行", "rows"),
     "blank_rows": ("空行", "blank_rows"),
     "widths": ("列宽", "widths"),
+    "header_rows": ("表头行数", "header_rows"),  # 0: a form whose first row is no header
 }
 COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
     "recipients": ("主送", "recipients"),

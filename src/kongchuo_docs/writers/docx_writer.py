@@ -33,7 +33,6 @@ from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
-_BODY_SPACING = g.BODY_CHAR_SPACING_TWIPS
 _CELL_SLACK_PT = 0.5
 
 
@@ -64,7 +63,7 @@ class DocxWriter(DocxParts):
         return element
 
     def line_rpr(self, line: Line, font: str | None = None) -> _Element:
-        spacing = _BODY_SPACING if line.size_pt == g.BODY_SIZE_PT else 0
+        spacing = line.spacing_twips if line.size_pt == g.BODY_SIZE_PT else 0
         return run_properties(font or line.font, line.size_pt, spacing_twips=spacing,
                               color=line.color, scale_pct=line.scale_pct)
 

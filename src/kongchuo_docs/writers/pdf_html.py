@@ -290,14 +290,17 @@ class HtmlBuilder:
 
     def letter_spacing(self, line: Line, pieces: list[tuple[int, int, str | None, bool]], width: float) -> float:
         """CSS letter-spacing of a line, pt: flush lines fill `width` exactly, 三号 lines are condensed
-        to the 28-character grid (narrowed if the line would not fit), other sizes keep the font's."""
+        to the 28-character grid (narrowed if the line would not fit; closer in a paragraph set closer,
+        `Line.spacing_twips`), other sizes keep the font's."""
         count, size = len(line.text), line.size_pt
         if count < 2 or (not line.flush and size != g.BODY_SIZE_PT):
             return 0.0
         fit = (width - self.natural_width(line, pieces)) / (count - 1)
         if line.flush:
             return fit
-        return min(g.BODY_LETTER_SPACING_PT, fit) if line.align in ("left", "justify") else g.BODY_LETTER_SPACING_PT
+        # a paragraph set closer (§7.3.5.4) is condensed by as much more as its DOCX runs
+        spacing = g.BODY_LETTER_SPACING_PT + (line.spacing_twips - g.BODY_CHAR_SPACING_TWIPS) / g.TWIPS_PER_PT
+        return min(spacing, fit) if line.align in ("left", "justify") else spacing
 
     def natural_width(self, line: Line, pieces: list[tuple[int, int, str | None, bool]]) -> float:
         """Width of the line's glyphs without letter spacing, automatic spaces included, pt."""
