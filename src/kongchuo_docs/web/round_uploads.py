@@ -14,9 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ..errors import KongchuoError
-from .pages import owner
 from .bounded import bounded
 from .identity import Account
+from .pages import owner
 from .rounds import Asking, county, round_of
 from .security import Upload, UploadRejected, read_uploads, require_csrf
 

@@ -22,8 +22,8 @@ from starlette.background import BackgroundTask
 from ..errors import KongchuoError
 from ..profile import Profile
 from ..rounds.forms import FORM_SELF_CHECK, ROUND_FORMS
-from .pages import owner, render
 from .identity import Account, current_account, require_bureau
+from .pages import owner, render
 from .security import Upload, require_csrf
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
