@@ -1,5 +1,6 @@
 """Make the shared test helpers (pdfmeasure) importable as top-level modules; give every test a profile."""
 
+import hashlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,10 +87,13 @@ def postgres_url() -> Iterator[str | None]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL for each backend the store runs on (every test that takes it runs on both)."""
+    """A database URL for each backend the store runs on (every test that takes it runs on both), an empty
+    store of the test's own on each."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    from pgserver import fresh_database
+
     url = request.getfixturevalue("postgres_url")
     if url is None:
         pytest.skip("未安装 PostgreSQL（scripts/setup.sh --dev 会安装 Debian 的 postgresql）")
-    return url
+    return fresh_database(url, f"t{hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]}")

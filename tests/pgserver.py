@@ -58,3 +58,17 @@ def postgres_server() -> Iterator[str | None]:
     finally:
         run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(server_url: str, name: str) -> str:
+    """The URL of a new, empty database `name` on the server of `server_url` (dropped first if a
+    previous run left it): each test gets a store of its own, as each SQLite test gets its own file."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
