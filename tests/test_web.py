@@ -178,7 +178,8 @@ def test_a_report_without_red_header_is_offered_and_built_through_the_form(web_c
         first_line = opened[0].get_text().splitlines()[0].replace(" ", "")
         top_mm = opened[0].get_text("dict")["blocks"][0]["bbox"][1] / 72 * 25.4
     assert first_line.startswith("起步镇2026年春季学期") and "文件" not in first_line
-    assert 35 <= top_mm <= 38  # the title opens the 版心 (no 版头); a page set closer to keep its ending starts 0.7 mm higher
+    # the title opens the 版心 (no 版头); a page set closer to keep its ending starts 0.7 mm higher
+    assert 35 <= top_mm <= 38
 
 
 def test_downloads_docx_and_yaml_and_the_yaml_fills_the_form_again(web_client):
