@@ -16,7 +16,6 @@ Pitches (pt): body and titles `gbt9704.LETTER_LINE_PITCH_PT`; the tear-off 回�
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,10 +67,6 @@ class LaidLetter:
     form: bool  # the slip is an own-page form (送达回证)
     breaks: dict[int, Breaks]  # block index → lines of a printed `line`/`paragraph` body block
     spilled: bool  # a one-page letter whose tear-off slip does not fit under it: the slip goes to the next side
-
-    def for_docx(self) -> LaidLetter:
-        """This letter without the PDF's drawn lines: what the DOCX merge needs, cheap to send to a process."""
-        return dataclasses.replace(self, body=(), slip=())
 
 
 class _CharWidths(dict[str, float]):
