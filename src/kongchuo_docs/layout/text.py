@@ -96,12 +96,6 @@ def script(ch: str) -> str:
     return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
 
 
-def _script_change(before: str, after: str) -> bool:
-    """Whether Chinese meets Latin letters or digits between `before` and `after` (an automatic space)."""
-    a, b = script(before), script(after)
-    return bool(a and b and a != b)
-
-
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
     return [
@@ -142,22 +136,28 @@ def break_lines(
     measure: Measure,
     first_indent_pt: float = 0.0,
     autospace_pt: float = 0.0,
+    seen: dict[str, tuple[float, str, str]] | None = None,
 ) -> list[str]:
     """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
-    `autospace_pt` is the space added where Chinese meets Latin letters or digits."""
+    `autospace_pt` is the space added where Chinese meets Latin letters or digits. `seen` caches each
+    unit's width and scripts; a caller breaking many paragraphs with the same `measure` and
+    `autospace_pt` (a letter per child) may pass one dict for them all."""
     lines: list[str] = []
     current = ""
     used = first_indent_pt
-    widths: dict[str, float] = {}  # units repeat (characters, punctuation): measure each once
+    tail = ""  # the script of current's last character
+    seen = {} if seen is None else seen  # unit → (width, script of its first and last character)
     for unit in units(text):
-        w = widths.get(unit)
-        if w is None:
-            w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if current and autospace_pt and _script_change(current[-1], unit[0]):
+        known = seen.get(unit)
+        if known is None:
+            known = seen[unit] = (line_width(unit, measure, autospace_pt), script(unit[0]), script(unit[-1]))
+        w, head_script, tail_script = known
+        if autospace_pt and tail and head_script and tail != head_script:  # Chinese meets Latin: a space
             w += autospace_pt
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
+            tail = tail_script
             continue
         if current.strip():  # the unit starts the next line
             lines.append(current)
@@ -170,6 +170,7 @@ def break_lines(
             lines.append(current + head)
             current, used, unit = "", 0.0, rest
         current += unit
+        tail = script(current[-1]) if current else ""
         used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
     if current or not lines:
         lines.append(current)
