@@ -1,6 +1,7 @@
 """Benchmark of ``kongchuo-docs letters``: N 入学通知书, every output, against the naive baselines.
 
     .venv/bin/python benchmarks/letters.py [--rows 10000] [--jobs 2] [--docx-sample 100] [--pdf-sample 30]
+    .venv/bin/python benchmarks/letters.py --rows 100000 --command-only
 
 The profile is the sample county's with 咨询电话 filled and 8 所需材料 (the longest letter issue 19 asks
 to fit one side with its 回执). Runs the command itself once (wall time, sampled peak memory of its
@@ -188,6 +189,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--docx-sample", type=int, default=100)
     parser.add_argument("--pdf-sample", type=int, default=30)
+    parser.add_argument("--command-only", action="store_true",
+                        help="only the command (wall, memory): e.g. for --rows 100000")  # fmt: skip
     args = parser.parse_args()
 
     print(f"load average at start (1/5/15 min): {' '.join(f'{v:.1f}' for v in os.getloadavg())} "
@@ -212,6 +215,9 @@ def main() -> None:
         print(f"  wall {cli_wall:.2f} s (target ≤ 8 s idle); largest process {cli_child:.0f} MB (target ≤ 400 MB); "
               f"process tree at peak (sampled): RSS sum {cli_tree.peak / MB:.0f} MB, "
               f"PSS sum {cli_tree.peak_pss / MB:.0f} MB")
+        if args.command_only:
+            print(f"\nload average at end (1/5/15 min): {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+            return
 
         timings: dict[str, float] = {}
         steps: dict[str, float] = {}

@@ -68,12 +68,18 @@ LocatedValues = tuple[dict[str, Any], Callable[[str], Location]]
 @dataclass
 class TableRow:
     """One data row: `number` is the Excel row (or CSV line); values are cleaned, None when blank
-    or unreadable; `raw` holds what the cell showed, `cells` the cell reference of each column."""
+    or unreadable; `raw` holds what the cell showed; `columns` (one dict shared by all rows of a
+    table: 100 000 rows hold no cell names) the column letter of each column."""
 
     number: int
     values: dict[str, Any]
     raw: dict[str, str]
-    cells: dict[str, str]
+    columns: dict[str, str]
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cell reference of each column ("E17")."""
+        return {key: f"{letter}{self.number}" for key, letter in self.columns.items()}
 
 
 @dataclass
@@ -395,7 +401,7 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
                                           for key, (col, value) in example.items()):
             continue  # the form's example row, left as it was (in whatever 学年 the form was written for)
         shown = {key: display(v) for key, v in raw_values.items()}
-        table_row = TableRow(number, values, shown, {k: f"{letters[k]}{number}" for k in letters})
+        table_row = TableRow(number, values, shown, letters)
         for key, message in errors:
             table.flag(table_row, key, message, shown[key] or None)
         table.rows.append(table_row)
