@@ -31,15 +31,20 @@ class CalamineSheet:
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None, max_col: int | None = None,
                   values_only: bool = True) -> Iterator[tuple]:  # fmt: skip
-        """Rows `min_row`…`max_row` (1-based) as tuples of values; only ``values_only`` is supported."""
+        """Rows `min_row`…`max_row` (1-based) as tuples of values, converted one row at a time (a
+        100 000-row sheet is never all Python objects at once); only ``values_only`` is supported."""
         if not values_only:
             raise ValueError("calamine sheets give values only")
         try:
-            rows = self._sheet.to_python(skip_empty_area=False, nrows=max_row)
+            start = self._sheet.start
+            pad = ("",) * (start[1] if start else 0)  # calamine's rows begin at the first used column
+            for number, row in enumerate(self._sheet.iter_rows(), start=1):
+                if max_row is not None and number > max_row:
+                    return
+                if number >= min_row:
+                    yield tuple(_value(v) for v in (*pad, *row)[:max_col])
         except python_calamine.CalamineError as exc:
             raise ValueError(str(exc)) from None
-        for row in rows[min_row - 1:]:
-            yield tuple(_value(v) for v in row[:max_col])
 
 
 class CalamineWorkbook:
