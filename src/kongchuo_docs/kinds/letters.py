@@ -146,8 +146,8 @@ def write_letters(
     `source` is the roster as the manifest names it (output-relative, e.g. ``样例输入/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
     given, receives the wall time in seconds of each phase (read+validate, fonts, letters: every
-    school laid out and written, docx-pdf, ofd); `steps` the seconds the ``--jobs`` processes spent
-    on each step of the letters phase (layout, pdf, docx, zip), summed over them.
+    school laid out and written, docx-pdf, ofd); `steps` the CPU seconds the ``--jobs`` processes
+    spent on each step of the letters phase (layout, pdf, docx, zip), summed over them.
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
     `sort` (名册, 拼音, 身份证号), `duplex` and `issued` override the settings 班内排序, 双面打印 and 成文日期.
@@ -495,8 +495,8 @@ def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clo
          on_progress: ProgressHook | None = None, steps: dict[str, float] | None = None) -> list[UnitDone]:
     """Run every unit (one school's letters laid out once, when the PDF is ours, and written to each of
     its files), in `jobs` processes when > 1, largest school first: one timed phase ("letters");
-    `steps`, when given, receives the seconds the processes spent on each step (layout, pdf, docx,
-    zip), summed over them. Results in the units' order."""
+    `steps`, when given, receives the CPU seconds the processes spent on each step (layout, pdf,
+    docx, zip), summed over them. Results in the units' order."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:
         for output in unit.outputs:
