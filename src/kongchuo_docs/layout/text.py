@@ -34,6 +34,7 @@ _UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]{2,}")
 
 
 @lru_cache(maxsize=4096)
@@ -60,19 +61,19 @@ def body_measure() -> Measure:
 
 def units(text: str) -> list[str]:
     """Cut `text` into unbreakable units with punctuation attached per 禁则."""
-    raw = _UNBREAKABLE.findall(text)
     merged: list[str] = []
     pending_open = ""
     no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
-    for piece in raw:
+    for piece in _UNBREAKABLE.findall(text):
         if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
             pending_open += piece
-            continue
-        if merged and not pending_open and piece[0] in no_start:
+        elif pending_open:
+            merged.append(pending_open + piece)
+            pending_open = ""
+        elif merged and piece[0] in no_start:
             merged[-1] += piece
-            continue
-        merged.append(pending_open + piece)
-        pending_open = ""
+        else:
+            merged.append(piece)
     if pending_open:
         if merged:
             merged[-1] += pending_open
@@ -98,10 +99,8 @@ def script(ch: str) -> str:
 
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
-    return [
-        i for i in range(1, len(text))
-        if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}
-    ]
+    kinds = [script(ch) for ch in text]  # "latin", "cjk" or ""
+    return [i for i, (a, b) in enumerate(itertools.pairwise(kinds), start=1) if a and b and a != b]
 
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
@@ -117,17 +116,12 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
     Word and LibreOffice never spread the inside of a Latin word or number ("2019"): those
     positions are not gaps."""
     text = text.rstrip()
-    if _LATIN_CHAR.search(text):
-        gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
-    else:  # no Latin word or number: every position between two characters is a gap
-        gaps = len(text) - 1
+    gaps = len(text) - 1  # every position between two characters, but inside a Latin word or number
+    for run in _LATIN_RUN.findall(text):
+        gaps -= len(run) - 1
     if gaps < 1:
         return False
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 
 def break_lines(
