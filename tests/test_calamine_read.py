@@ -161,3 +161,28 @@ def test_a_damaged_xlsx_is_still_refused_at_the_file(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(InputError, match=r"名册\.xlsx: 无法作为 Excel 工作簿打开"):
         read_roster(path, age_rule=RULE)
+
+
+def test_a_damaged_sheet_is_refused_at_it_not_with_a_traceback(tmp_path: Path) -> None:
+    """calamine parses a sheet when it is opened (openpyxl only while reading its rows): a damaged
+    roster sheet or 设置 sheet is still a message at the file and sheet."""
+    from kongchuo_docs.letters.settings import load_settings
+    from kongchuo_docs.profile import load_profile
+    from kongchuo_docs.resources import sample_path
+
+    path = _hostile_roster(tmp_path / "名册.xlsx")
+    workbook = load_workbook(path)
+    workbook.create_sheet("设置").append(["咨询电话", "0591-26831234"])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    for sheet, where in (("sheet2", r"名册\.xlsx!设置: 无法作为 Excel 工作簿打开"),
+                         ("sheet1", r"名册\.xlsx: 无法作为 Excel 工作簿打开")):  # fmt: skip
+        damaged = dict(parts)
+        damaged[f"xl/worksheets/{sheet}.xml"] = parts[f"xl/worksheets/{sheet}.xml"][:200]
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in damaged.items():
+                zf.writestr(name, data)
+        with pytest.raises(InputError, match=where):
+            load_settings(path, load_profile(sample_path("profile", "单位设置.yaml")))
+            read_roster(path, age_rule=RULE)

@@ -60,7 +60,11 @@ class CalamineWorkbook:
                          for m in self._book.sheets_metadata}  # fmt: skip
 
     def __getitem__(self, name: str) -> CalamineSheet:
-        return CalamineSheet(self._book.get_sheet_by_name(name), self._visible.get(name, True))
+        try:
+            sheet = self._book.get_sheet_by_name(name)  # parses the sheet: a damaged one fails here
+        except python_calamine.CalamineError as exc:
+            raise ValueError(str(exc)) from None
+        return CalamineSheet(sheet, self._visible.get(name, True))
 
     def close(self) -> None:
         self._book.close()

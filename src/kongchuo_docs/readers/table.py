@@ -244,10 +244,10 @@ def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str 
     try:
         with workbook_errors(where):
             name = _choose_sheet(path, workbook, schema, sheet)
+            worksheet = workbook[name]  # the sheet is parsed here: a damaged one fails now
     except InputError:
         workbook.close()
         raise
-    worksheet = workbook[name]
     notes = [hidden_sheet_warning(path, worksheet)] if worksheet.sheet_state != "visible" else []
     return _closing_rows(workbook, worksheet, Location(path.name, name)), name, None, notes
 
