@@ -25,7 +25,7 @@ from pathlib import Path
 t = [time.perf_counter()]
 import kongchuo_docs.cli
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.system.fonts import resolve_fonts
 from kongchuo_docs.layout.boxes import Measures
 from kongchuo_docs.layout.pages import layout_document
 t.append(time.perf_counter())

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import summary
-from kongchuo_docs.output import OutputSet
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.schema import load_schema
+from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.writers.xlsx_save import save_workbook
 
 

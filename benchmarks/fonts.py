@@ -12,7 +12,8 @@ import sys
 PROBE = """
 import time
 t0 = time.perf_counter()
-from kongchuo_docs import fonts, gbt9704
+from kongchuo_docs.system import fonts
+from kongchuo_docs import gbt9704
 from kongchuo_docs.errors import Problems
 t1 = time.perf_counter()
 font_set = fonts.resolve_fonts()

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.layout.boxes import Measures
 from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.model import Document, Paragraph
 from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS, TITLE_MAX_CHARS
 from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.system.fonts import resolve_fonts
 
 SENTENCE = "各乡（镇）要落实控辍保学“七长”责任制，2020年秋季学期前完成劝返复学工作。"
 

@@ -15,12 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import write_letters
-from kongchuo_docs.output import OutputSet
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.writers.ofd import OfdMeta, write_ofd
 from kongchuo_docs.writers.ofd.fonts import glyph_source
 from kongchuo_docs.writers.pdf_writer import write_pdf

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.kinds import register as reg
-from kongchuo_docs.output import OutputSet
 from kongchuo_docs.writers.xlsx_save import save_workbook
 
 HEADERS = [reg.schema().column(key).header for key in (*reg.SEED_KEYS, "referred_on", "deadline")]

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
-from kongchuo_docs.schema import available_schemas
+from kongchuo_docs.readers.schema import available_schemas
 from kongchuo_docs.writers.error_workbook import write_error_workbook
 from kongchuo_docs.writers.xlsx_forms import write_blank_form
 

@@ -28,9 +28,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kongchuo_docs.kinds.sample_roster import write_sample_file  # noqa: E402
 from kongchuo_docs.profile import load_profile  # noqa: E402
 from kongchuo_docs.readers.yaml_records import load_yaml  # noqa: E402
-from kongchuo_docs.sample_roster import write_sample_file  # noqa: E402
 from kongchuo_docs.web.notice_form import NoticeForm  # noqa: E402
 
 PROFILE = ROOT / "samples" / "profile" / "单位设置.yaml"

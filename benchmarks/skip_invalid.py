@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from kongchuo_docs.files.resources import sample_path  # noqa: E402
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster  # noqa: E402
 from kongchuo_docs.profile import PROFILE_NAME, load_profile  # noqa: E402
-from kongchuo_docs.resources import sample_path  # noqa: E402
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster  # noqa: E402
 
 PROFILE = sample_path("profile", PROFILE_NAME)  # the demo county: the rows are its places
 

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 def sample_profile_as_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test runs as a user whose config folder holds the bundled 罗源县 单位设置 (so commands find a
     profile as a set-up machine would); a test that needs none points XDG_CONFIG_HOME elsewhere."""
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.profile import PROFILE_NAME
-    from kongchuo_docs.resources import sample_path
 
     config = tmp_path_factory.mktemp("user-config")
     target = config / "kongchuo-docs" / PROFILE_NAME
@@ -62,7 +62,7 @@ def bundled_wording() -> Iterator[None]:
     restored, at the end (a module's fixtures run before the next test's own setup)."""
     import os
 
-    from kongchuo_docs.wording import TEMPLATES_BY_ENV, TEMPLATES_ENV
+    from kongchuo_docs.wording.files import TEMPLATES_BY_ENV, TEMPLATES_ENV
 
     for name in (TEMPLATES_ENV, TEMPLATES_BY_ENV):
         os.environ.pop(name, None)

@@ -243,7 +243,7 @@ def saved_by_libreoffice(docx_path: Path, target: Path) -> Path:
     """`docx_path` saved by LibreOffice as `target` (.doc, .odt), as Word/WPS users send them."""
     import subprocess
 
-    from kongchuo_docs.libreoffice import soffice_path
+    from kongchuo_docs.system.libreoffice import soffice_path
 
     outdir = docx_path.parent / "saved"
     subprocess.run([str(soffice_path()), f"-env:UserInstallation={(docx_path.parent / 'lo-profile').as_uri()}",

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.profile import PROFILE_NAME
-from kongchuo_docs.resources import sample_path
 
 
 def sample_profile_data() -> dict[str, Any]:

@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import agreement
 from kongchuo_docs.model import Heading, Table
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
@@ -129,7 +129,7 @@ def test_target_the_level_does_not_have_is_a_warning(tmp_path):
 
 def test_blank_form_filled_in_reads_back(tmp_path):
     """The blank 责任书名单 from the forms command (example row left in place) reads back."""
-    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.readers.schema import load_schema
     from kongchuo_docs.writers.xlsx_forms import write_blank_form
 
     path = tmp_path / "责任书名单.xlsx"

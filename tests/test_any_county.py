@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, profile_places, write_sample_roster
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, profile_places, write_sample_roster
 
 DEMO = "罗源"
 # the demo county's places → invented ones of 古田 (longest first, so 罗源县 goes before 罗源)

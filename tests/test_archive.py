@@ -15,11 +15,12 @@ from docx import Document as WordDocument
 from lxml import etree
 from typer.testing import CliRunner
 
-from kongchuo_docs import demo, gbt9704
+from kongchuo_docs import gbt9704
 from kongchuo_docs.cli import app
-from kongchuo_docs.libreoffice import soffice_path
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds import demo
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.system.libreoffice import soffice_path
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

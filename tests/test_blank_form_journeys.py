@@ -14,10 +14,10 @@ from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
-from kongchuo_docs.idcard import make_id, parse_id
+from kongchuo_docs.readers.idcard import make_id, parse_id
 from kongchuo_docs.readers.roster import AgeRule, read_roster
+from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.readers.table import read_table
-from kongchuo_docs.schema import load_schema
 
 COUNTS = {
     "适龄儿童少年数": 1000, "已入学适龄儿童少年数": 998, "学期初在校学生数": 990, "本届入学时人数": 100,

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.idcard import make_id
 from kongchuo_docs.readers import table as table_module
+from kongchuo_docs.readers.idcard import make_id
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
 from kongchuo_docs.readers.table import FORMULA_ERROR, UNCALCULATED
 from kongchuo_docs.writers.error_workbook import write_error_workbook
@@ -166,9 +166,9 @@ def test_a_damaged_xlsx_is_still_refused_at_the_file(tmp_path: Path) -> None:
 def test_a_damaged_sheet_is_refused_at_it_not_with_a_traceback(tmp_path: Path) -> None:
     """calamine parses a sheet when it is opened (openpyxl only while reading its rows): a damaged
     roster sheet or 设置 sheet is still a message at the file and sheet."""
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.letters.settings import load_settings
     from kongchuo_docs.profile import load_profile
-    from kongchuo_docs.resources import sample_path
 
     path = _hostile_roster(tmp_path / "名册.xlsx")
     workbook = load_workbook(path)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.files.resources import sample_path
 
 SEED = sample_path("notice", "seed-notice.yaml")
 

@@ -76,7 +76,7 @@ NOTICE = """\
 
 
 def test_warnings_name_the_line_and_quiet_hides_them(tmp_path) -> None:
-    from kongchuo_docs.fonts import resolve_fonts
+    from kongchuo_docs.system.fonts import resolve_fonts
 
     source = tmp_path / "通知.yaml"
     source.write_text(NOTICE, encoding="utf-8")

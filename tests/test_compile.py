@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 import yaml
 
-from kongchuo_docs import charts, stats
+from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import summary, summary_compile
-from kongchuo_docs.model import Image, Table
-from kongchuo_docs.output import OutputSet
+from kongchuo_docs.model import Image, Table, stats
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.units import Unit
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.writers import charts
 
 PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kongchuo_docs import demo
 from kongchuo_docs.errors import OutputExistsError
-from kongchuo_docs.kinds import forms
-from kongchuo_docs.output import OutputSet
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds import demo, forms
 
 
 @pytest.fixture

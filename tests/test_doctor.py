@@ -12,8 +12,9 @@ from types import SimpleNamespace
 
 from rich.console import Console
 
-from kongchuo_docs import doctor, font_faces, fonts
+from kongchuo_docs.cli import doctor
 from kongchuo_docs.errors import EnvironmentProblem
+from kongchuo_docs.system import font_faces, fonts
 
 
 def _console() -> tuple[Console, io.StringIO]:

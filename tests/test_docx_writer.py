@@ -13,13 +13,13 @@ from lxml import etree
 from pdfmeasure import full_width_count, is_red, page_sizes, rules, text_lines
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.layout.boxes import Measures
 from kongchuo_docs.layout.pages import layout_document
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Colophon, Document, Paragraph, Signature
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.system.fonts import resolve_fonts
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.writers.docx_writer import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

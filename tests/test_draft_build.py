@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.readers.draft import read_draft
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
 LEFT, RIGHT = g.MARGIN_LEFT_MM, g.MARGIN_LEFT_MM + g.TYPE_AREA_WIDTH_MM
 TOP, BOTTOM = g.MARGIN_TOP_MM, g.MARGIN_TOP_MM + g.TYPE_AREA_HEIGHT_MM
@@ -234,7 +234,7 @@ def test_check_unreadable_exits_2(tmp_path: Path) -> None:
 
 
 def test_read_draft_form_for_the_web_page(tmp_path: Path) -> None:
-    from kongchuo_docs.check import read_draft_form
+    from kongchuo_docs.kinds.check import read_draft_form
 
     path = tmp_path / "附件说明.docx"
     DRAFTS["附件说明.docx"](path)

@@ -14,12 +14,12 @@ import fitz
 import pytest
 from test_drafts import assert_blocks_and_warnings
 
+from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.kinds.publish import write_document
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Heading, SignFields
-from kongchuo_docs.output import OutputSet
 from kongchuo_docs.readers.draft import DraftDefaults, mapping_yaml, outline_lines, read_draft
 from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
 BUREAU = "某县教育局"
 DEFAULTS = DraftDefaults(issuer=BUREAU, number_code="某教综", printer="某县教育局办公室")

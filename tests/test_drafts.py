@@ -529,7 +529,7 @@ def seed_as_draft(path: Path) -> None:
     the date (not labelled), the 实施方案's 附件说明 and its 附件 table, 代章 under the signature."""
     import yaml
 
-    from kongchuo_docs.resources import sample_path
+    from kongchuo_docs.files.resources import sample_path
 
     seed = yaml.safe_load(sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8"))
     issued = seed["印发件"]
@@ -555,8 +555,8 @@ def seed_as_draft(path: Path) -> None:
 
 
 def test_the_seed_notice_typed_as_a_draft_reads_as_its_yaml(tmp_path: Path) -> None:
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.readers.notice_yaml import read_notice
-    from kongchuo_docs.resources import sample_path
 
     path = tmp_path / "印发方案.docx"
     seed_as_draft(path)

@@ -15,10 +15,10 @@ import pymupdf
 import pytest
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.font_aliases import ALIASES_FILE, aliases_path, aliases_xml, install_aliases
-from kongchuo_docs.fonts import ROLE_SPECS, resolve_fonts
-from kongchuo_docs.libreoffice import soffice_path
 from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.system.font_aliases import ALIASES_FILE, aliases_path, aliases_xml, install_aliases
+from kongchuo_docs.system.fonts import ROLE_SPECS, resolve_fonts
+from kongchuo_docs.system.libreoffice import soffice_path
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.font_table import CHARSET_GB2312, DECLARATIONS
 

@@ -13,8 +13,9 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
-from kongchuo_docs import font_faces, fonts, gbt9704
+from kongchuo_docs import gbt9704
 from kongchuo_docs.errors import EnvironmentProblem, InputError, Location, Problems
+from kongchuo_docs.system import font_faces, fonts
 
 RARE = "䶮"  # U+4DAE, CJK Extension A: outside GB2312, found in names
 
@@ -321,7 +322,7 @@ def test_fontconfig_file_adds_the_font_dirs(tmp_path):
 
 
 def test_libreoffice_renders_official_names_with_the_resolved_fonts(tmp_path, machine, monkeypatch):
-    from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+    from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 

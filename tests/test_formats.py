@@ -18,13 +18,13 @@ from pdfmeasure import TextLine, is_red, page_sizes, rules, text_lines
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.notice import build_notice_files
 from kongchuo_docs.layout.boxes import Line
 from kongchuo_docs.layout.pages import layout_document
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Document, Paragraph, Signature, SignFields
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
 CHAR_MM = g.BODY_CHAR_PITCH_PT / g.PT_PER_MM  # one character of body text, 5.57 mm
 PITCH_MM = g.LINE_PITCH_PT / g.PT_PER_MM  # one line, 10.23 mm

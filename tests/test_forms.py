@@ -13,15 +13,15 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
-from kongchuo_docs.idcard import make_id
+from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.forms import demo as forms_demo
-from kongchuo_docs.output import OutputSet
+from kongchuo_docs.kinds.sample_roster import generate_rows
 from kongchuo_docs.profile import load_profile
+from kongchuo_docs.readers.idcard import make_id
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
+from kongchuo_docs.readers.schema import Column, Schema, available_schemas, load_schema
 from kongchuo_docs.readers.table import read_fields, read_table
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows
-from kongchuo_docs.schema import Column, Schema, available_schemas, load_schema
 from kongchuo_docs.writers.xlsx_forms import INSTRUCTIONS_SHEET, OPTIONS_SHEET, write_blank_form
 
 PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))

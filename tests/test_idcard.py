@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kongchuo_docs.idcard import IdNumberError, check_char, make_id, parse_id
+from kongchuo_docs.readers.idcard import IdNumberError, check_char, make_id, parse_id
 
 
 def _weighted_sum_check(first17: str) -> str:

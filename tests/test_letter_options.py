@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import read_roster
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ID = re.compile(r"\d{17}[\dX]")

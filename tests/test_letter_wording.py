@@ -12,9 +12,9 @@ from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 
 SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
 

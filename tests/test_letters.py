@@ -18,14 +18,14 @@ from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import ERROR_WORKBOOK, build_letters_files
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.letters.jobs import per_record_name
 from kongchuo_docs.letters.layout import BODY
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.roster import read_roster
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAMPLE_YEAR = load_profile(sample_path("profile", "单位设置.yaml")).first_year
@@ -298,7 +298,7 @@ def test_same_input_same_bytes_with_one_or_two_processes(tmp_path: Path) -> None
 def test_rare_character_missing_from_the_body_font_is_drawn_from_a_fallback_font(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kongchuo_docs.fonts import resolve_fonts
+    from kongchuo_docs.system.fonts import resolve_fonts
 
     fonts = resolve_fonts()
     rare = next(
@@ -326,8 +326,8 @@ def test_rare_character_missing_from_the_body_font_is_drawn_from_a_fallback_font
 
 
 def test_demo_step_writes_all_three_kinds_from_the_copied_roster(tmp_path: Path) -> None:
+    from kongchuo_docs.files.output import OutputSet
     from kongchuo_docs.kinds.letters import demo
-    from kongchuo_docs.output import OutputSet
 
     with OutputSet(tmp_path) as out:
         demo(out, load_profile(sample_path("profile", "单位设置.yaml")))

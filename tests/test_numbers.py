@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import KongchuoError
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.store.database import STORE_FILE, open_store
 from kongchuo_docs.store.issuing import auto_number, genre_of
 from kongchuo_docs.store.register import Issue, add_number, register_years, take_number, void_number

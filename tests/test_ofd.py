@@ -24,11 +24,11 @@ from typer.testing import CliRunner
 from web_helpers import post_notice
 
 from kongchuo_docs.cli import app
-from kongchuo_docs.libreoffice import soffice_path
-from kongchuo_docs.output import sha256_of
+from kongchuo_docs.files.output import sha256_of
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.system.libreoffice import soffice_path
 from kongchuo_docs.writers.ofd import OfdMeta, write_ofd
 
 SEED = sample_path("notice", "seed-notice.yaml")

@@ -13,10 +13,10 @@ from test_roster import RULE_2025, _child, _roster
 
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.kinds.self_check import read_self_check
-from kongchuo_docs.libreoffice import soffice_path
 from kongchuo_docs.readers.roster import read_roster
+from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.readers.table import read_table
-from kongchuo_docs.schema import load_schema
+from kongchuo_docs.system.libreoffice import soffice_path
 from kongchuo_docs.writers.error_workbook import ERROR_SHEET, write_error_workbook
 
 pytestmark = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice converts the test workbooks")

@@ -23,7 +23,7 @@ def test_wheel_ships_data_and_resolves_it(tmp_path: Path) -> None:
     for required in ("kongchuo_docs/templates/layout/title_words.txt", "kongchuo_docs/forms/学生名册.yaml",
                      "kongchuo_docs/samples/notice/seed-notice.yaml", "kongchuo_docs/gbt9704.py"):
         assert required in names, required
-    probe = ("from kongchuo_docs.resources import data_dir, sample_path; "
+    probe = ("from kongchuo_docs.files.resources import data_dir, sample_path; "
              "print(data_dir('templates')); print(sample_path('notice', 'seed-notice.yaml').is_file())")
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"})

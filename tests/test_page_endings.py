@@ -17,11 +17,11 @@ from pdfmeasure import TextLine, full_width_count, text_lines
 from test_page_rules import ONE_LINE, SIGNER, body_lines_on_first_page, content, layout_of, needs_soffice, notice
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.layout.boxes import HEIGHT, PITCH, Gap, Line, Measures, TableBox
-from kongchuo_docs.libreoffice import render_docx_to_pdf
 from kongchuo_docs.model import Colophon, Document, PageBreak, Paragraph, SignFields, Table
 from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.system.fonts import resolve_fonts
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
 
@@ -177,9 +177,9 @@ def test_sign_fields_and_closing_party_lines_never_stand_alone(tmp_path: Path) -
 
 
 def test_no_bundled_agreement_ends_on_a_page_of_party_lines_alone() -> None:
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.kinds import agreement
     from kongchuo_docs.profile import load_profile
-    from kongchuo_docs.resources import sample_path
 
     profile = load_profile(sample_path("profile", "单位设置.yaml"))
     entries, _ = agreement.read_agreement_list(sample_path("cycle", "责任书名单.yaml"), profile)

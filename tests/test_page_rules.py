@@ -14,15 +14,15 @@ import pytest
 from pdfmeasure import TextLine, text_lines
 
 from kongchuo_docs import gbt9704 as g
-from kongchuo_docs.fonts import resolve_fonts
 from kongchuo_docs.kinds.letters import build_letters_files
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.layout.boxes import Layout, Line, Measures, TableBox
 from kongchuo_docs.layout.pages import layout_document
 from kongchuo_docs.layout.text import break_lines
 from kongchuo_docs.layout.title import cut_costs
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Document, Heading, Paragraph, Signature, Table
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.system.fonts import resolve_fonts
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
 

@@ -17,13 +17,13 @@ from pdfmeasure import TextLine, full_width_count, is_red, page_sizes, rules, te
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.fonts import resolve_fonts
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.layout.boxes import Layout, Line, Measures
 from kongchuo_docs.layout.pages import layout_document
-from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Signature, Table
 from kongchuo_docs.readers.notice_yaml import read_notice
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.system.fonts import resolve_fonts
+from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
 
@@ -378,7 +378,7 @@ def test_a_font_folder_face_draws_its_role(tmp_path: Path, monkeypatch: pytest.M
     Chinese name second as real 仿宋_GB2312 files have them, draws the characters it has."""
     from test_fonts import _installed, _make_font
 
-    from kongchuo_docs import font_faces
+    from kongchuo_docs.system import font_faces
 
     if _installed(g.FONT_FANGSONG):
         pytest.skip("仿宋 is installed on the system")

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError, KongchuoError
+from kongchuo_docs.files.resources import sample_path, template_path
 from kongchuo_docs.profile import PROFILE_NAME, find_profile_path, load_profile
-from kongchuo_docs.resources import sample_path, template_path
 
 SAMPLE = sample_path("profile", PROFILE_NAME)
 
@@ -163,7 +163,7 @@ def test_township_code_outside_the_county_warns(tmp_path: Path) -> None:
 
 
 def test_templates_dir_is_relative_to_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kongchuo_docs.wording import TEMPLATES_BY_ENV, TEMPLATES_ENV
+    from kongchuo_docs.wording.files import TEMPLATES_BY_ENV, TEMPLATES_ENV
 
     for name in (TEMPLATES_ENV, TEMPLATES_BY_ENV):  # loading the profile activates its 模板目录 for this process
         monkeypatch.setenv(name, "")

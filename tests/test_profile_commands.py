@@ -13,7 +13,7 @@ from profiles import write_profile
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 
 
 def _roster(path: Path, year: int, rows: int = 6) -> Path:
@@ -102,7 +102,7 @@ def test_a_letter_dated_after_the_report_date_warns(tmp_path: Path) -> None:
      ({"县名": "古田县"}, "单位设置.yaml:1 县名: 没有这一项")],
 )
 def test_bad_profile_exits_2_located_and_writes_nothing(tmp_path: Path, changes: dict, expected: str) -> None:
-    from kongchuo_docs.resources import sample_path
+    from kongchuo_docs.files.resources import sample_path
 
     text = sample_path("profile", "单位设置.yaml").read_text(encoding="utf-8")
     for key, value in changes.items():
@@ -134,7 +134,7 @@ def test_build_of_a_draft_takes_the_issuer_from_the_settings_option(tmp_path: Pa
 
 
 def test_doctor_says_which_profile_the_commands_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kongchuo_docs.doctor import _profile
+    from kongchuo_docs.cli.doctor import _profile
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
     monkeypatch.chdir(tmp_path)

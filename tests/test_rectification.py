@@ -8,10 +8,10 @@ import pytest
 from profiles import write_profile
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import rectification
 from kongchuo_docs.model import Paragraph
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 HEADERS = ["被检查单位", "问题类别", "问题描述", "整改要求", "整改时限", "整改状态", "检查日期"]
 
@@ -108,7 +108,7 @@ def test_written_files_and_register(tmp_path, monkeypatch):
         lambda out, doc, stem, **kw: written_docs.append((stem, doc.doc_number)),
     )  # fmt: skip
     inspection = _read(tmp_path)
-    from kongchuo_docs.output import OutputSet
+    from kongchuo_docs.files.output import OutputSet
 
     with OutputSet(tmp_path / "out") as out:
         rectification.write_rectification(out, inspection, "问题.xlsx")
@@ -122,7 +122,7 @@ def test_written_files_and_register(tmp_path, monkeypatch):
 
 def test_blank_form_filled_in_reads_back(tmp_path):
     """The blank 检查发现问题 form (with its example row left in place) reads back."""
-    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.readers.schema import load_schema
     from kongchuo_docs.writers.xlsx_forms import write_blank_form
 
     schema = load_schema("检查发现问题")
@@ -143,7 +143,7 @@ def test_blank_form_filled_in_reads_back(tmp_path):
 
 
 def _sample_notice():
-    from kongchuo_docs.resources import sample_path
+    from kongchuo_docs.files.resources import sample_path
 
     inspection = rectification.read_inspection(sample_path("cycle", "检查发现问题.yaml"))
     return rectification.notice_document(inspection, inspection.units()[0], inspection.first_number)
@@ -158,7 +158,7 @@ def rendered_notice(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 
         write_pdf(_sample_notice(), out / "整改通知.pdf")
         return out / "整改通知.pdf"
-    from kongchuo_docs.libreoffice import render_docx_to_pdf, soffice_path
+    from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
     from kongchuo_docs.writers.docx_writer import write_docx
 
     if soffice_path() is None:

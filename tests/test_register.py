@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import InputError, Problems
+from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.kinds import register as reg
 from kongchuo_docs.kinds import register_data as reg_data
-from kongchuo_docs.output import OutputSet
 from kongchuo_docs.writers.xlsx_register import HEADER_ROW, RegisterColumn, column_widths
 from kongchuo_docs.writers.xlsx_save import save_workbook
 

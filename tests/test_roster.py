@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.idcard import CHECK_DIGIT_MESSAGE, make_id
+from kongchuo_docs.readers.idcard import CHECK_DIGIT_MESSAGE, make_id
 from kongchuo_docs.readers.roster import AgeRule, Student, read_roster, school_year_reference
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET, write_error_workbook
 

@@ -9,9 +9,9 @@ import yaml
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
+from kongchuo_docs.files.resources import template_path
+from kongchuo_docs.kinds.sample_roster import INVALID_KINDS, generate_rows, write_sample_roster
 from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_reference
-from kongchuo_docs.resources import template_path
-from kongchuo_docs.sample_roster import INVALID_KINDS, generate_rows, write_sample_roster
 
 YEAR = 2025
 RULE = AgeRule(school_year_reference(YEAR))

@@ -8,11 +8,11 @@ import yaml
 from profiles import write_profile
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import self_check
 from kongchuo_docs.model import Heading, Table
 from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 PROFILE = load_profile(sample_path("profile", "单位设置.yaml"))
 
@@ -151,7 +151,7 @@ def test_doc_number_is_normalized_with_a_warning(tmp_path):
 
 def test_blank_form_filled_in_reads_back(tmp_path):
     """The blank 自查表 the forms command hands out is the one this reader reads."""
-    from kongchuo_docs.schema import load_schema
+    from kongchuo_docs.readers.schema import load_schema
     from kongchuo_docs.writers.xlsx_forms import write_blank_form
 
     path = tmp_path / "自查表.xlsx"

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds import self_check
 from kongchuo_docs.kinds.self_check_narrative import narrative_document, read_narrative_file
 from kongchuo_docs.model import Heading, Paragraph
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
 
 SAMPLE = load_profile(sample_path("profile", "单位设置.yaml"))
 

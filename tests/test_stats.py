@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kongchuo_docs import stats
+from kongchuo_docs.model import stats
 
 
 def test_rate_two_decimals_half_up_and_truncate():

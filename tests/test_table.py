@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.idcard import make_id
 from kongchuo_docs.readers.cleaning import CellError, clean_value
+from kongchuo_docs.readers.idcard import make_id
+from kongchuo_docs.readers.schema import load_schema
 from kongchuo_docs.readers.table import read_fields, read_table
-from kongchuo_docs.schema import load_schema
 
 SCHEMA_YAML = """
 name: 测试表

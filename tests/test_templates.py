@@ -15,12 +15,12 @@ from docx import Document as WordDocument
 from profiles import write_profile
 from typer.testing import CliRunner
 
-from kongchuo_docs import wording
 from kongchuo_docs.cli import app
-from kongchuo_docs.libreoffice import soffice_path
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.system.libreoffice import soffice_path
+from kongchuo_docs.wording import files as wording
 
 W_T = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
 HOSTILE = {
@@ -191,8 +191,8 @@ def test_hostile_word_template_is_refused_in_chinese_before_the_roster_is_read(t
 
 
 def test_sandbox_limits_hold_at_render_time() -> None:
-    from kongchuo_docs import sandbox
     from kongchuo_docs.errors import InputError
+    from kongchuo_docs.wording import sandbox
 
     env = sandbox.environment(autoescape=False)
     nested = env.from_string("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}")
@@ -253,7 +253,7 @@ def test_a_letter_template_cannot_name_an_output_folder_outside_the_output(tmp_p
 
 def test_an_output_name_from_edited_wording_never_leaves_the_output_folder(tmp_path: Path) -> None:
     from kongchuo_docs.errors import KongchuoError
-    from kongchuo_docs.output import OutputSet
+    from kongchuo_docs.files.output import OutputSet
 
     with pytest.raises(KongchuoError, match="输出文件夹之外"), OutputSet(tmp_path / "out") as out:
         out.reserve("工作总结/../../逃出.docx")
@@ -276,8 +276,8 @@ def test_docx_and_pdf_of_the_same_letters_say_the_same(tmp_path: Path, settings:
 
 
 def test_the_profile_templates_folder_is_used_unless_the_command_line_names_one(tmp_path: Path) -> None:
+    from kongchuo_docs.files.resources import sample_path
     from kongchuo_docs.profile import load_profile
-    from kongchuo_docs.resources import sample_path
 
     _export(tmp_path / "县里的措辞")
     _export(tmp_path / "命令行的措辞")

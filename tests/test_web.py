@@ -19,7 +19,7 @@ from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app, page_routers, with_profile_password
 from kongchuo_docs.web.home import CARDS
 from kongchuo_docs.web.notice_form import NoticeForm
-from kongchuo_docs.wording import TEMPLATES_ENV, WORDING_FILES
+from kongchuo_docs.wording.files import TEMPLATES_ENV, WORDING_FILES
 
 # ------------------------------------------------------------------ pages and headers
 

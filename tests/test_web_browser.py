@@ -19,10 +19,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.letters import checked_roster
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

@@ -22,7 +22,7 @@ from web_helpers import (
 )
 
 from kongchuo_docs.kinds.letters import checked_roster
-from kongchuo_docs.sample_roster import write_sample_file
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app

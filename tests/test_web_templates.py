@@ -13,7 +13,7 @@ from web_helpers import csrf_of, page_client, sample_file, sample_profile
 
 from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice import QUICK_PDF
-from kongchuo_docs.wording import TEMPLATES_ENV, WORDING_FILES
+from kongchuo_docs.wording.files import TEMPLATES_ENV, WORDING_FILES
 
 MARK = "预览专用措辞甲乙丙"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.readers.yaml_records import load_yaml
-from kongchuo_docs.resources import sample_path
 
 HEAD = """\
 发文机关: 罗源县教育局

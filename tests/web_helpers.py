@@ -15,10 +15,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import Profile, load_profile
 from kongchuo_docs.readers.yaml_records import load_yaml
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice_form import NoticeForm
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from kongchuo_docs.resources import sample_path
+from kongchuo_docs.files.resources import sample_path
 
 START_TIMEOUT = 60.0  # seconds; the first start imports the whole toolkit
 

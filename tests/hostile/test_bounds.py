@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 
-from kongchuo_docs import limited, sandbox
 from kongchuo_docs.errors import InputError, os_error_message
+from kongchuo_docs.files.resources import sample_path, template_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.model.limits import YAML_ALIAS_EXPANSION
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.yaml_load import safe_load
-from kongchuo_docs.resources import sample_path, template_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.wording import limited, sandbox
 
 from .conftest import nothing_written
 
@@ -265,7 +265,7 @@ def test_os_error_message_finds_a_full_disk_through_wrapping() -> None:
 
 
 def test_a_full_disk_inside_a_library_error_is_said_in_chinese(tmp_path: Path, monkeypatch, run) -> None:
-    from kongchuo_docs import output
+    from kongchuo_docs.files import output
 
     def full_disk(*args: object, **kwargs: object) -> None:
         try:
@@ -282,8 +282,8 @@ def test_a_full_disk_inside_a_library_error_is_said_in_chinese(tmp_path: Path, m
 
 
 def test_libreoffice_failures_are_said_in_chinese(tmp_path: Path, monkeypatch) -> None:
-    from kongchuo_docs import libreoffice
     from kongchuo_docs.errors import EnvironmentProblem
+    from kongchuo_docs.system import libreoffice
 
     english = "Error: source file could not be loaded\nLibreOffice: general I/O error"
     monkeypatch.setattr(libreoffice, "soffice_path", lambda: Path("/usr/bin/soffice"))
@@ -387,7 +387,7 @@ def test_ctrl_c_with_jobs_is_one_line_and_leaves_nothing(tmp_path: Path, after: 
 def test_template_bombs_refused_at_the_templates_page(web_client, name: str) -> None:
     from web_helpers import csrf_of
 
-    from kongchuo_docs.wording import WORDING_FILES
+    from kongchuo_docs.wording.files import WORDING_FILES
 
     index = list(WORDING_FILES).index("letters/return.yaml")
     text = template_path("letters", "return.yaml").read_text(encoding="utf-8")

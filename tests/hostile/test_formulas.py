@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 from openpyxl import load_workbook
 
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.writers.xlsx_save import formulas_as_text
 
 from .conftest import HOSTILE

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kongchuo_docs import output
-from kongchuo_docs.output import OWNER_FILE, OutputSet, sha256_of
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.files import output
+from kongchuo_docs.files.output import OWNER_FILE, OutputSet, sha256_of
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 
 from .conftest import nothing_written
 
@@ -150,7 +150,8 @@ def test_a_folder_where_the_lock_cannot_be_created(tmp_path: Path, monkeypatch: 
 
 def test_the_entry_point_guards_a_command_without_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from kongchuo_docs import check, cli
+    from kongchuo_docs import cli
+    from kongchuo_docs.kinds import check
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "argv", ["kongchuo-docs", "check", SEED])

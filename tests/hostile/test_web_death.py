@@ -9,9 +9,9 @@ import time
 
 import pytest
 
+from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.resources import sample_path
-from kongchuo_docs.sample_roster import write_sample_file
 
 from .served import Server, marked_processes
 

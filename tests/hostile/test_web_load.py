@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from kongchuo_docs.wording import WORDING_FILES, annotated
+from kongchuo_docs.wording.files import WORDING_FILES, annotated
 
 from .served import Server
 from .zips import bomb, zip_of

@@ -11,7 +11,7 @@ import pytest
 from web_helpers import csrf_of, own_app, page_client, settings_post
 
 from kongchuo_docs.errors import InputError
-from kongchuo_docs.wording import TEMPLATES_ENV, WORDING_FILES, annotated, check_folder
+from kongchuo_docs.wording.files import TEMPLATES_ENV, WORDING_FILES, annotated, check_folder
 
 SECRET = "root:$6$SECRETHASH:19000:0:99999:7:::"
 REL = "letters/enrolment.yaml"

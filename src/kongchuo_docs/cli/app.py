@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from .. import cli_messages, console
+from .. import console
 from ..errors import KongchuoError
+from . import messages as cli_messages
 from .guard import UNEXPECTED_EXIT, on_sigterm, report_unexpected, reports_errors
 
 app = typer.Typer(
@@ -60,13 +61,13 @@ def main_options(
         raise typer.BadParameter("--quiet 和 --verbose 不能同时使用", param_hint="--quiet")
     console.set_verbosity("quiet" if quiet else "verbose" if verbose else "normal")
     if templates is not None:
-        from ..wording import use_templates
+        from ..wording.files import use_templates
 
         reports_errors(use_templates)(templates)  # every file checked now, before any command reads or writes
     if font_dir is not None:
         import os
 
-        from ..font_faces import FONT_DIR_ENV
+        from ..system.font_faces import FONT_DIR_ENV
 
         os.environ[FONT_DIR_ENV] = str(font_dir.resolve())  # also seen by --jobs worker processes
 

@@ -33,7 +33,7 @@ def sample_roster(
     """生成合成的学生名册（单位设置中的乡镇、学校，校验位正确的身份证号），供演示、测试和性能测试使用。
 
     未找到单位设置（或其中没有学校）时使用内置的演示地名。"""
-    from ..sample_roster import write_sample_file
+    from ..kinds.sample_roster import write_sample_file
 
     write_sample_file(output, rows=rows, invalid=invalid, seed=seed, year=year, settings=settings, force=force)
     typer.echo(str(output))

@@ -82,7 +82,7 @@ def check(
 
     草稿按 build 的读法检查（同样的 --set 和单位设置）。退出码：0 没有问题，1 有问题，2 文件无法读取或无法识别。
     """
-    from ..check import check_file
+    from ..kinds.check import check_file
     from ..readers.draft import parse_settings
 
     try:
@@ -108,7 +108,7 @@ def demo(
 
     再次运行时替换本命令上次写出（且未改动）的文件，不碰其他文件。
     """
-    from ..demo import run_demo
+    from ..kinds.demo import run_demo
 
     written = run_demo(output, force=force)
     print_written(output, written)
@@ -137,7 +137,7 @@ def templates_export(
     force: ForceOption = False,
 ) -> None:
     """导出全部文种的措辞文件（每个字段上方注明可用变量），修改后用 --templates 文件夹 生成文书。"""
-    from ..wording import export_templates
+    from ..wording.files import export_templates
 
     print_written(folder, export_templates(folder, force=force))
 

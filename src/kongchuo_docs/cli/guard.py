@@ -58,7 +58,7 @@ def on_sigterm(signum: int, frame: object) -> None:
     when the signal lands inside a ``__del__`` or a worker's start-up (the run then went on)."""
     import os
 
-    from ..output import abandon_open_runs
+    from ..files.output import abandon_open_runs
 
     for pid in _child_pids():
         with contextlib.suppress(OSError):
@@ -93,7 +93,7 @@ def _unexpected(exc: BaseException) -> NoReturn:
 
 
 def report_unexpected(exc: BaseException) -> None:
-    from ..debuglog import save_debug_log
+    from .debuglog import save_debug_log
 
     log = save_debug_log(exc)
     where = f"详细信息已保存到 {log}，请将此文件发给维护人员" if log else "无法保存详细信息"

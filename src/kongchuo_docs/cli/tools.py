@@ -28,11 +28,11 @@ def doctor(
 
     缺少必需组件时退出码为 1，并给出 Debian/Ubuntu 的安装命令。
     """
-    from ..doctor import run
+    from .doctor import run
 
     if install_fontconfig:
-        from ..font_aliases import install_aliases
-        from ..fonts import resolve_fonts
+        from ..system.font_aliases import install_aliases
+        from ..system.fonts import resolve_fonts
 
         typer.echo(f"已写入字体替代规则：{install_aliases(resolve_fonts(font_dir))}")
         return

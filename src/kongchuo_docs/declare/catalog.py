@@ -29,7 +29,7 @@ def _letters(run: Run) -> Outcome:
 
 
 def _rounding(run: Run) -> str:
-    from ..stats import parse_rounding
+    from ..model.stats import parse_rounding
 
     return parse_rounding(run.values["rounding"])
 

@@ -18,18 +18,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import gbt9704, stats
-from ..demo import DEMO_INPUTS
+from .. import gbt9704
 from ..errors import InputError, Location, Problem, Problems
-from ..filenames import UNNAMED, UniqueNames, safe_stem
-from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table
-from ..output import OutputSet, in_folder
+from ..files.filenames import UNNAMED, UniqueNames, safe_stem
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path, template_path
+from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table, stats
 from ..profile import Profile, load_profile
+from ..readers.schema import load_schema
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
-from ..resources import sample_path, template_path
-from ..schema import load_schema
-from ..wording import load_wording, render, user_folder
+from ..wording.files import load_wording, render, user_folder
+from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "agreement"

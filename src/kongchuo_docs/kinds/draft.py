@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import console
 from ..errors import InputError, KongchuoError
-from ..output import OutputSet
+from ..files.output import OutputSet
 from ..readers.draft import (
     DRAFT_SUFFIXES,
     SUFFIX_NAMES,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..output import OutputSet, in_folder
+from ..files.output import OutputSet, in_folder
 from ..profile import EXCEL_NAME, Profile
-from ..schema import available_schemas
+from ..readers.schema import available_schemas
 from ..writers.xlsx_forms import write_blank_form
 from ..writers.xlsx_profile import write_profile_form
 

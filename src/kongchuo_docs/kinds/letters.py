@@ -32,12 +32,11 @@ from typing import TYPE_CHECKING
 
 from pypinyin import Style, lazy_pinyin
 
-from .. import console, sandbox
+from .. import console
 from .. import gbt9704 as g
-from ..demo import DEMO_INPUTS
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..filenames import UniqueNames
-from ..fonts import Fallback, FontSet, fallback_lines, resolve_fonts
+from ..files.filenames import UniqueNames
+from ..files.output import OutputSet, in_folder
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, ROSTER_FIELDS, number_fields, student_fields
 from ..letters.jobs import (
@@ -56,14 +55,16 @@ from ..letters.layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from ..letters.pdf_fonts import FontPack, build_font_pack
 from ..letters.settings import LetterSettings, load_settings, setting_keys
 from ..letters.spec import KIND_FILES, LetterSpec, environment, load_spec
-from ..libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
-from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
-from ..sample_roster import generate_rows, write_sample_roster
+from ..system.fonts import Fallback, FontSet, fallback_lines, resolve_fonts
+from ..system.libreoffice import INSTALL_HINT, render_docx_to_pdf, soffice_path
+from ..wording import sandbox
 from ..writers.error_workbook import write_error_workbook
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
+from .demo import DEMO_INPUTS
+from .sample_roster import generate_rows, write_sample_roster
 
 if TYPE_CHECKING:
     from ..writers.ofd import OfdMeta

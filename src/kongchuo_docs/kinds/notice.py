@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import console
-from ..demo import DEMO_INPUTS
-from ..output import OutputSet, in_folder
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path
 from ..readers.notice_yaml import read_notice
-from ..resources import sample_path
 from ..store.issuing import Numbering
 from ..writers.pdfa import DEFAULT_LEVEL
+from .demo import DEMO_INPUTS
 from .publish import write_document
 
 SAMPLES = ("seed-notice.yaml", "letter-notice.yaml", "plain-report.yaml", "request.yaml")

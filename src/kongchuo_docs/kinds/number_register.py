@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..files.output import OutputSet
 from ..gbt9704 import format_date
-from ..output import OutputSet
 from ..store.database import Store
 from ..store.register import Year, doc_number, register_years
 from ..store.tables import STATUS_ISSUED, STATUS_VOID

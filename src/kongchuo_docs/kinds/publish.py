@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import KongchuoError
-from ..fonts import resolve_fonts
+from ..files.output import OutputSet
 from ..model import Document
-from ..output import OutputSet
 from ..store.issuing import Numbering, auto_number
+from ..system.fonts import resolve_fonts
 from ..writers.pdfa import DEFAULT_LEVEL, Archive
 
 DEFAULT_FORMATS = ("docx", "pdf")

@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
-from ..filenames import UNNAMED, safe_stem
+from ..files.filenames import UNNAMED, safe_stem
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
-from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..readers.normalize import NormalizeError, check_number_year, checked_doc_number, format_date, parse_date
+from ..readers.schema import load_schema
 from ..readers.table import LocatedValues, read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
-from ..resources import sample_path
-from ..schema import load_schema
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
+from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "rectification-notice"

@@ -18,15 +18,14 @@ from typing import Any
 
 from .. import gbt9704 as g
 from .. import model
-from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
-from ..output import OutputSet, in_folder
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path
 from ..profile import load_profile
 from ..readers.cleaning import display
+from ..readers.schema import Schema
 from ..readers.table import EXCEL_SUFFIXES
-from ..resources import sample_path
-from ..schema import Schema
-from ..wording import render
+from ..wording.files import render
 from ..writers.xlsx_register import (
     CountSheet,
     CountTable,
@@ -36,6 +35,7 @@ from ..writers.xlsx_register import (
     shown,
     write_register_xlsx,
 )
+from .demo import DEMO_INPUTS
 from .publish import write_document
 from .register_data import (
     DATE_LABEL,

@@ -28,10 +28,10 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem, Problems
 from ..readers.cleaning import CellError, clean_value, display, is_blank
+from ..readers.schema import Column, Schema, load_schema
 from ..readers.table import Table, open_workbook, read_table
 from ..readers.yaml_records import load_yaml, read_record
-from ..schema import Column, Schema, load_schema
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
 
 SCHEMA_NAME = "问题线索登记"
 STATUSES = ("未办理", "办理中", "已办结")

@@ -13,21 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import stats
-from ..demo import DEMO_INPUTS
 from ..errors import InputError, Location, Problem, Problems
-from ..filenames import UNNAMED, safe_stem
-from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
+from ..files.filenames import UNNAMED, safe_stem
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path
+from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table, stats
 from ..model.limits import paragraph_problem
-from ..output import OutputSet, in_folder
 from ..profile import Profile, load_profile
 from ..readers.normalize import check_number_year, checked_doc_number
+from ..readers.schema import load_schema
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
-from ..resources import sample_path
-from ..schema import load_schema
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
+from .demo import DEMO_INPUTS
 from .publish import write_document
 
 KIND = "self-check-report"

@@ -16,17 +16,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import stats
 from ..errors import Location, Problem, Problems
-from ..model import Block, Document, Heading, Paragraph
+from ..model import Block, Document, Heading, Paragraph, stats
 from ..model.limits import title_problem
 from ..profile import Profile
 from ..readers.body_text import SourceLine, int_to_cn, parse_body
 from ..readers.normalize import checked_doc_number
+from ..readers.schema import load_schema
 from ..readers.units import Unit
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
-from ..schema import load_schema
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
 from .self_check import COUNT_KEYS, FORM, FormRejected, SelfCheck, report_document, template_values
 
 SECTIONS = ("基本情况", "主要做法", "存在问题", "下一步打算")

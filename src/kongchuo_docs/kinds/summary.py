@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import charts, console, stats
-from ..demo import DEMO_INPUTS
+from .. import console
 from ..errors import InputError, Location, Problem
-from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table
-from ..output import OutputSet, in_folder
+from ..files.output import OutputSet, in_folder
+from ..files.resources import sample_path
+from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table, stats
 from ..profile import Profile, load_profile
 from ..readers.normalize import format_date
 from ..readers.units import read_units
-from ..resources import sample_path
-from ..wording import load_wording, render
+from ..wording.files import load_wording, render
+from ..writers import charts
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
+from .demo import DEMO_INPUTS
 from .publish import write_document
 from .rectification import Finding, read_inspection
 from .self_check import ABSENCE_KEYS, COUNT_KEYS, rate_set

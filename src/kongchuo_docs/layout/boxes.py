@@ -15,8 +15,8 @@ from .. import gbt9704 as g
 from .text import Measure, em_measure
 
 if TYPE_CHECKING:
-    from ..fonts import FontSet
     from ..model import Table
+    from ..system.fonts import FontSet
 
 Align = Literal["justify", "left", "center", "right"]
 FIT_EPS_PT = 0.05  # pt: float tolerance when testing whether something fits

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from ..resources import template_path
+from ..files.resources import template_path
 from .text import Measure
 
 _INSIDE_BOOK_TITLE = 1000.0  # cost of a cut inside 《…》

@@ -29,8 +29,9 @@ from typing import IO
 import jinja2
 from markupsafe import Markup
 
-from .. import gbt9704, sandbox
+from .. import gbt9704
 from ..errors import Location, Problems
+from ..wording import sandbox
 from ..writers.docx_clean import clean_package
 from . import spec as spec_mod
 from .docx_template import FORM_BREAK, LINES_FIELD, SIGNATURE_GLOBAL, package_parts

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..filenames import safe_stem
+from ..files.filenames import safe_stem
 from ..writers.pdfa import Archive
 from .docx_merge import (
     ZIP_DATE,

@@ -24,9 +24,9 @@ from functools import lru_cache
 import jinja2
 
 from .. import gbt9704 as g
-from .. import sandbox
 from ..errors import InputError
 from ..layout.text import break_lines, justifiable, line_width
+from ..wording import sandbox
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
 from .pdf_file import HEIGHT, WIDTH, Blank, CutLine, FillLine, Line, TableCell, TableRow, TextLine

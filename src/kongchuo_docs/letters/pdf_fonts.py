@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fontTools.ttLib import TTFont
 
 from ..errors import EnvironmentProblem
-from ..fonts import FontFace, FontSet
+from ..system.fonts import FontFace, FontSet
 
 PDF_UNITS_PER_EM = 1000
 
@@ -118,7 +118,7 @@ def _em_centre(face: FontFace) -> float:
 
 def _embed(face: FontFace, chars: set[str]) -> tuple[EmbeddedFont, dict[str, int]]:
     """Subset `face` to `chars` with HarfBuzz, then read codes and metrics from the small subset."""
-    from ..harfbuzz import SUBSET_NOTDEF_OUTLINE, SUBSET_RETAIN_GIDS, subset_font
+    from ..system.harfbuzz import SUBSET_NOTDEF_OUTLINE, SUBSET_RETAIN_GIDS, subset_font
 
     source = _load(face)
     cff = "CFF " in source

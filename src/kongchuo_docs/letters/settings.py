@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from .. import console
 from ..errors import InputError, Location, Problems
+from ..files.resources import template_path
 from ..model.limits import profile_value_problem
 from ..readers.normalize import NormalizeError, format_date, parse_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook, workbook_errors
 from ..readers.yaml_load import safe_load
-from ..resources import template_path
 
 if TYPE_CHECKING:
     from ..profile import Profile

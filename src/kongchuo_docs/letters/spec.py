@@ -16,9 +16,9 @@ import jinja2
 import jinja2.meta
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .. import sandbox
 from ..errors import Location, Problems
-from ..wording import load_wording, located_strings
+from ..wording import sandbox
+from ..wording.files import load_wording, located_strings
 
 BlockType = Literal["title", "number", "line", "paragraph", "signature", "cut", "fill", "table"]
 Placement = Literal["tear-off", "own-page"]

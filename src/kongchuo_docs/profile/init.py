@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import OutputSet
-from ..resources import template_path
+from ..files.output import OutputSet
+from ..files.resources import template_path
 from .load import KEY_SEPARATOR
 from .model import PROFILE_NAME
 

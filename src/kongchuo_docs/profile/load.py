@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..model.limits import profile_value_problem
 from ..readers.yaml_records import LineDict, TextLoader, load_yaml
-from ..wording import use_profile_templates
+from ..wording.files import use_profile_templates
 from .checks import check_dates
 from .model import PROFILE_NAME, TOP_LEVEL_LETTER_KEYS, LetterSection, NumberCodes, PlanRef, Profile, School, Township
 

@@ -11,10 +11,10 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-from ..idcard import IdNumberError, parse_id
 from ..model.limits import cell_problem
-from ..schema import Column
+from .idcard import IdNumberError, parse_id
 from .normalize import DATE_HINT, NormalizeError, parse_date
+from .schema import Column
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to ASCII by a fixed offset; U+3000 is the ideographic space.
 _FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}

@@ -129,7 +129,7 @@ def draft_items(path: Path, workdir: Path) -> tuple[list[DraftItem], dict[str, b
     reading notes, and whether items are numbered by line (text drafts)."""
     suffix = path.suffix.lower()
     if suffix in CONVERTED_SUFFIXES:
-        from ..libreoffice import convert_to_docx
+        from ..system.libreoffice import convert_to_docx
 
         copy = workdir / "source" / path.name  # LibreOffice may leave a lock file beside what it opens
         copy.parent.mkdir(parents=True, exist_ok=True)

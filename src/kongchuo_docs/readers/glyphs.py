@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import gbt9704 as g
 from ..errors import Location, Problems
-from ..fonts import resolve_fonts
+from ..system.fonts import resolve_fonts
 
 
 def check_glyphs(texts: Iterable[tuple[str, Location]], problems: Problems) -> None:

@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from ..errors import Location, Problems
-from ..idcard import parse_id
-from ..schema import load_schema
+from .idcard import parse_id
+from .schema import load_schema
 from .table import Table, TableRow, read_table
 
 ROSTER_SCHEMA = "学生名册"

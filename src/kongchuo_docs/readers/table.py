@@ -1,4 +1,4 @@
-"""Read a sheet of a workbook or a .csv file against a `Schema` (see `kongchuo_docs.schema`).
+"""Read a sheet of a workbook or a .csv file against a `Schema` (see `kongchuo_docs.readers.schema`).
 
 Workbooks (.xlsx/.xlsm, the old .xls of Excel 97–2003, .ods) are read through python-calamine
 (`readers.calamine_book`: cell values, 10× faster than openpyxl on a 10 000-row roster);
@@ -42,9 +42,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Location, Problem, Problems
-from ..schema import Column, Schema, normalize_header, yearless
 from .calamine_book import CalamineWorkbook
 from .cleaning import CellError, clean_value, display, is_blank
+from .schema import Column, Schema, normalize_header, yearless
 
 REQUIRED = "必填，不能为空"
 UNCALCULATED = "公式没有计算结果：请在 Excel 中打开并保存后再试"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Location, Problem, Problems
-from ..schema import load_schema
+from .schema import load_schema
 from .table import read_table
 from .yaml_records import YAML_SUFFIXES, load_yaml, read_record
 

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location, Problem, Problems
-from ..schema import Schema, normalize_header
 from .cleaning import CellError, clean_value, display, is_blank
 from .glyphs import check_glyphs
+from .schema import Schema, normalize_header
 from .table import LocatedValues
 from .yaml_load import TAB_PROBLEM, BoundedLoader, yaml_problem
 

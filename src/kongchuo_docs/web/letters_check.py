@@ -22,8 +22,8 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
                  profile_path: Path) -> dict[str, Any]:  # fmt: skip
     """The status of the 校验 job in `root`: rows, invalid rows, problems, the error workbook when
     there are errors; the warnings and the first page when it can be generated."""
+    from ..files.output import OutputSet
     from ..kinds.letters import ERROR_WORKBOOK, checked_roster
-    from ..output import OutputSet
     from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
 

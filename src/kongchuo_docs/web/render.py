@@ -71,7 +71,7 @@ class RenderPool:
 
 def _warm_up(server: Server) -> None:
     """Process initializer: end with the server; load the fonts and WeasyPrint before the first preview asks."""
-    from ..fonts import resolve_fonts
+    from ..system.fonts import resolve_fonts
     from ..writers.pdf_writer import _weasyprint
     end_with(server)
     resolve_fonts()
@@ -121,8 +121,8 @@ def _pdf(doc: Document, path: Path, first_pages: int | None) -> Outcome:
 
 
 def _files(doc: Document, outdir: Path, stem: str, fmt: str, source: Path) -> Outcome:
+    from ..files.output import OutputSet
     from ..kinds.publish import write_document
-    from ..output import OutputSet
 
     def write() -> str:
         with OutputSet(outdir) as out:

@@ -26,7 +26,7 @@ from .. import console
 from ..declare import TASKS as DECLARED
 from ..declare import Run
 from ..errors import InputError, KongchuoError, Problem
-from ..output import MANIFEST_NAME
+from ..files.output import MANIFEST_NAME
 from .render import disk_message
 
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import KongchuoError
+from ..files.output import OutputSet
+from ..files.resources import sample_path
 from ..model import Document
-from ..output import OutputSet
 from ..profile import Profile, load_profile
-from ..resources import sample_path
-from ..wording import TEMPLATES_BY_ENV, TEMPLATES_ENV, WORDING_FILES, load_wording, use_templates
+from ..wording.files import TEMPLATES_BY_ENV, TEMPLATES_ENV, WORDING_FILES, load_wording, use_templates
 
 SAMPLE_SEED = 1  # the synthetic child of a letter preview (same child every time)
 
@@ -52,8 +52,8 @@ def _letter(rel: str, profile: Profile, target: Path) -> int:
     import pymupdf
 
     from ..kinds.letters import write_letters
+    from ..kinds.sample_roster import generate_rows, profile_places, write_sample_roster
     from ..letters.spec import KIND_FILES
-    from ..sample_roster import generate_rows, profile_places, write_sample_roster
 
     kind = next(k for k, name in KIND_FILES.items() if f"letters/{name}" == rel)
     work = target.parent / "letters"

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import InputError, KongchuoError
 from ..profile import load_profile
-from ..wording import WORDING_FILES, annotated, check_folder
+from ..wording.files import WORDING_FILES, annotated, check_folder
 from .app import owner, render
 from .bounded import bounded
 from .notice import FULL_PDF, QUICK_PDF, done, keep_preview

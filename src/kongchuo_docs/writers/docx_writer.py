@@ -23,10 +23,10 @@ from docx.shared import Pt
 from lxml.etree import _Element
 
 from .. import gbt9704 as g
-from ..fonts import resolve_fonts
 from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.pages import layout_document
 from ..model import Document
+from ..system.fonts import resolve_fonts
 from .docx_clean import clean_package
 from .docx_parts import DocxParts, Section, tw
 from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties

@@ -34,9 +34,9 @@ from markupsafe import Markup
 
 from .. import gbt9704 as g
 from ..errors import Location, Problems
-from ..fonts import Fallback, FontSet
 from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.text import autospace_gaps, break_lines
+from ..system.fonts import Fallback, FontSet
 
 PAPER_W = g.mm_to_pt(g.PAPER_WIDTH_MM)
 PAPER_H = g.mm_to_pt(g.PAPER_HEIGHT_MM)

@@ -22,11 +22,11 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import EnvironmentProblem
-from ..fonts import resolve_fonts
+from ..files.resources import template_path
 from ..layout.boxes import Layout, Measures
 from ..layout.pages import layout_document
 from ..model import Document
-from ..resources import template_path
+from ..system.fonts import resolve_fonts
 from .pdf_html import PAPER_H, PAPER_W, HtmlBuilder, HtmlPage
 from .pdfa import DEFAULT_ARCHIVE, Archive, weasyprint_options
 

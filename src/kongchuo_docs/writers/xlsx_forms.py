@@ -25,11 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, Location, Problems
-from ..idcard import ID_LENGTH
+from ..files.resources import template_path
 from ..readers.cleaning import CellError, clean_value
+from ..readers.idcard import ID_LENGTH
+from ..readers.schema import Column, Schema, shift_years
 from ..readers.yaml_load import safe_load
-from ..resources import template_path
-from ..schema import Column, Schema, shift_years
 from .xlsx_save import save_workbook
 
 INSTRUCTIONS_SHEET = "填写说明"

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 APP = "kongchuo-docs"
 

@@ -27,8 +27,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from . import gbt9704
-from .errors import EnvironmentProblem, Location, Problems
+from .. import gbt9704
+from ..errors import EnvironmentProblem, Location, Problems
+from ..files.resources import template_path
 from .font_faces import (
     FC_TO_CSS_WEIGHT,
     REGULAR,
@@ -39,7 +40,6 @@ from .font_faces import (
     system_faces,
 )
 from .harfbuzz import is_ignorable, shaped_em
-from .resources import template_path
 
 INSTALL_HINT = "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai"
 _ANNOUNCED: set[str] = set()  # font warnings already printed by this process
@@ -306,7 +306,7 @@ class FontSet:
     def announce(self, fallbacks: Iterable[Fallback] = ()) -> None:
         """Warn on stderr, once per process: ONE line for all substitutions (each role's with
         --verbose), the unreadable font files; then the per-character fallbacks."""
-        from . import console
+        from .. import console
 
         summary = self.substitution_summary()
         if summary is not None and summary not in _ANNOUNCED:

@@ -19,10 +19,10 @@ import jinja2
 import jinja2.meta
 import yaml
 
+from ..errors import InputError, Location, Problem, Problems
+from ..files.resources import template_path
+from ..readers.yaml_load import BoundedLoader, yaml_problem
 from . import sandbox
-from .errors import InputError, Location, Problem, Problems
-from .readers.yaml_load import BoundedLoader, yaml_problem
-from .resources import template_path
 
 WORDING_FILES: dict[str, str] = {
     "letters/enrolment.yaml": "入学通知书",
@@ -191,8 +191,8 @@ def variables(text: str) -> set[str]:
 def documented_variables(rel: str) -> dict[str, set[str]]:
     """Field key path → the variables it may use, from the bundled default of `rel`; key ``*`` holds the
     variables any field of the file may use (letters: every merge field and setting)."""
-    from .letters.fields import FIELD_NAMES
-    from .letters.settings import setting_keys
+    from ..letters.fields import FIELD_NAMES
+    from ..letters.settings import setting_keys
 
     bundled = _load(template_path(rel), rel)
     documented: dict[str, set[str]] = {"*": set()}
@@ -213,7 +213,7 @@ def check_folder(folder: Path) -> None:
     there with a located message, whoever calls this (``--templates``, the 模板 page's 保存 and 预览)."""
     from .limited import run_limited
 
-    run_limited("kongchuo_docs.wording:check_folder_here", Path(folder), what="模板检查")
+    run_limited("kongchuo_docs.wording.files:check_folder_here", Path(folder), what="模板检查")
 
 
 def check_folder_here(folder: Path) -> None:
@@ -274,7 +274,7 @@ def _check_keys(user: Any, bundled: Any, rel: str, path: str, problems: Problems
 def export_templates(folder: Path, *, force: bool = False) -> list[str]:
     """``templates export``: every wording file into `folder` (same relative paths, all or nothing,
     listed in the manifest), each field preceded by a comment naming the variables it may use."""
-    from .output import OutputSet
+    from ..files.output import OutputSet
 
     with OutputSet(folder, force=force) as out:
         for rel, label in WORDING_FILES.items():

@@ -24,14 +24,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import console
-from .errors import KongchuoError, OutputExistsError
-from .idcard import check_char, make_id
-from .profile import Profile, load_profile
-from .readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
-from .readers.yaml_load import safe_load
-from .resources import sample_path, template_path
-from .writers.xlsx_save import save_workbook
+from .. import console
+from ..errors import KongchuoError, OutputExistsError
+from ..files.resources import sample_path, template_path
+from ..profile import Profile, load_profile
+from ..readers.idcard import check_char, make_id
+from ..readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
+from ..readers.yaml_load import safe_load
+from ..writers.xlsx_save import save_workbook
 
 SHEET = "学生名册"
 HEADERS = (

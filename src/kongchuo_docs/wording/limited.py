@@ -1,6 +1,6 @@
 """Run a check of user-written templates in a separate process with CPU-time, memory and wall limits.
 
-`run_limited("kongchuo_docs.wording:_check_here", folder)` starts ``python -m kongchuo_docs.limited``,
+`run_limited("kongchuo_docs.wording.files:_check_here", folder)` starts ``python -m kongchuo_docs.wording.limited``,
 which lowers its own limits (`resource.setrlimit`: `limits.TRIAL_CPU_SECONDS` of CPU,
 `limits.TRIAL_MEMORY_BYTES` of address space) before it imports anything of the caller, calls the
 function and sends back its result (pickled on stdout). The parent waits at most
@@ -20,8 +20,8 @@ import subprocess
 import sys
 from typing import Any
 
-from .errors import InputError, KongchuoError, Location, Problem
-from .model.limits import TRIAL_CPU_SECONDS, TRIAL_MEMORY_BYTES, TRIAL_WALL_SECONDS
+from ..errors import InputError, KongchuoError, Location, Problem
+from ..model.limits import TRIAL_CPU_SECONDS, TRIAL_MEMORY_BYTES, TRIAL_WALL_SECONDS
 
 _WORKER_ENV = "KONGCHUO_DOCS_LIMITED_WORKER"
 

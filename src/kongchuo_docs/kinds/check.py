@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, KongchuoError, Location, Problem
-from .readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
-from .readers.draft_outline import Paras
-from .readers.notice_keys import KEYS
-from .readers.notice_yaml import NoticeReader
-from .readers.yaml_records import load_yaml
+from ..errors import InputError, KongchuoError, Location, Problem
+from ..readers.draft import DraftDefaults, DraftReading, draft_reader, outline_lines, plain_mapping, read_draft
+from ..readers.draft_outline import Paras
+from ..readers.notice_keys import KEYS
+from ..readers.notice_yaml import NoticeReader
+from ..readers.yaml_records import load_yaml
 
 SEVERITY = {"error": "错误", "warning": "更正"}
 STYLE = "提示"
@@ -157,7 +157,7 @@ def check_file(path: Path, profile_path: Path | None = None, settings: Mapping[s
             reader.document(data)
             findings = [_finding(p) for p in reader.problems.items] + style_findings(reader, data)
             return CheckResult(findings, True, [], plain_mapping(data))
-        from .kinds.draft import draft_defaults
+        from .draft import draft_defaults
 
         with tempfile.TemporaryDirectory(prefix="kongchuo-check-") as work:
             reading = read_draft(path, Path(work), settings=settings, defaults=draft_defaults(profile_path))

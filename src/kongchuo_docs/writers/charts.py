@@ -19,7 +19,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from . import fonts, gbt9704, stats
+from .. import gbt9704
+from ..model import stats
+from ..system import fonts
 
 FIGURE_WIDTH_MM = 150.0  # [practice] a chart image inside the 156 mm 版心, as placed in the DOCX/PDF
 FIGURE_DPI = 200  # print quality at that size

@@ -31,8 +31,8 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from . import __version__, console
-from .errors import KongchuoError, OutputExistsError
+from .. import __version__, console
+from ..errors import KongchuoError, OutputExistsError
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".kongchuo.lock"

@@ -18,7 +18,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from .errors import EnvironmentProblem, InputError, Location, Problem
+from ..errors import EnvironmentProblem, InputError, Location, Problem
 from .fonts import FontSet, cache_dir, resolve_fonts
 
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui"

@@ -22,8 +22,8 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from ..errors import InputError, Location, Problem
 from . import sandbox_budget as budget
-from .errors import InputError, Location, Problem
 from .sandbox_budget import MAX_OUTPUT_CHARS, TemplateLimitError
 
 MAX_LOOP_ITERATIONS = 100_000

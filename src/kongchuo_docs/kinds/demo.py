@@ -11,9 +11,9 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from .output import OutputSet
-from .profile import PROFILE_NAME, Profile, load_profile
-from .resources import sample_path
+from ..files.output import OutputSet
+from ..files.resources import sample_path
+from ..profile import PROFILE_NAME, Profile, load_profile
 
 DemoStep = Callable[[OutputSet], None]
 DEMO_INPUTS = "样例输入"  # the sample inputs each step copies, to edit and rebuild
@@ -22,7 +22,7 @@ DEMO_INPUTS = "样例输入"  # the sample inputs each step copies, to edit and 
 def _steps(profile: Profile) -> list[DemoStep]:
     """Each kind contributes one step that copies its sample inputs to ``样例输入/`` and builds;
     the steps whose documents carry county words get the demo's profile."""
-    from .kinds import agreement, forms, letters, notice, rectification, register, self_check, summary
+    from . import agreement, forms, letters, notice, rectification, register, self_check, summary
 
     county = partial(partial, profile=profile)
     return [

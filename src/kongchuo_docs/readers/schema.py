@@ -48,10 +48,10 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import InputError, Location, Problem, Problems
+from ..errors import InputError, Location, Problem, Problems
+from ..files.resources import form_path
 from .idcard import check_char
-from .readers.yaml_load import safe_load
-from .resources import form_path
+from .yaml_load import safe_load
 
 TYPES = ("text", "name", "int", "number", "percent", "date", "id_number", "phone", "enum")
 LAYOUTS = ("table", "fields")

@@ -21,8 +21,8 @@ from typing import Literal
 from rich.console import Console
 from rich.table import Table
 
-from . import font_faces, fonts, libreoffice
-from .errors import EnvironmentProblem
+from ..errors import EnvironmentProblem
+from ..system import font_faces, fonts, libreoffice
 
 Status = Literal["ok", "warning", "missing"]
 
@@ -78,8 +78,8 @@ def run_checks(
 
 def _profile() -> Check:
     """Which 单位设置 the commands would use (a warning when none or a bad one: not needed by every command)."""
-    from .errors import InputError
-    from .profile import find_profile_path, load_profile
+    from ..errors import InputError
+    from ..profile import find_profile_path, load_profile
 
     path = find_profile_path()
     if path is None:

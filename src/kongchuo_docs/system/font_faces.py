@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from .errors import InputError, Location, Problem, Problems
+from ..errors import InputError, Location, Problem, Problems
 from .harfbuzz import harfbuzz_font
 
 FONT_DIR_ENV = "KONGCHUO_FONT_DIR"
@@ -133,7 +133,7 @@ def _dirs_from_config(path: Path) -> list[Path]:
         return []
     import yaml
 
-    from .readers.yaml_load import safe_load, yaml_problem
+    from ..readers.yaml_load import safe_load, yaml_problem
 
     try:
         data = safe_load(path.read_text(encoding="utf-8")) or {}
