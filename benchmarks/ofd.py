@@ -47,13 +47,14 @@ def letters(folder: Path, count: int) -> None:
     chosen = max((r for s, r in by_school.items() if s), key=len)[:count]
     write_sample_roster(folder / "名册.xlsx", chosen, year=profile.first_year)
     timings: dict[str, float] = {}
+    steps: dict[str, float] = {}  # one process (--jobs 1): each step's seconds
     with OutputSet(folder / "out") as out:
-        write_letters(out, folder / "名册.xlsx", profile, ofd=True, progress=False, timings=timings)
+        write_letters(out, folder / "名册.xlsx", profile, ofd=True, progress=False, timings=timings, steps=steps)
     [ofd] = (folder / "out").glob("*/*.ofd")
     pdf_kb, ofd_kb = ofd.with_suffix(".pdf").stat().st_size / 1024, ofd.stat().st_size / 1024
-    print(f"{len(chosen)} letters of one school: PDF {timings['pdf']:.2f} s, DOCX {timings['docx']:.2f} s, "
+    print(f"{len(chosen)} letters of one school: PDF {steps['pdf']:.2f} s, DOCX {steps['docx']:.2f} s, "
           f"OFD from the PDF {timings['ofd']:.2f} s ({timings['ofd'] / len(chosen) * 1000:.1f} ms a letter, "
-          f"{timings['ofd'] / timings['pdf']:.2f} × the PDF); PDF {pdf_kb:.0f} KB, OFD {ofd_kb:.0f} KB")
+          f"{timings['ofd'] / steps['pdf']:.2f} × the PDF); PDF {pdf_kb:.0f} KB, OFD {ofd_kb:.0f} KB")
     glyph_source.cache_clear()  # the same OFD again, its glyphs converted anew: CPU time too
     with Clock() as again:
         write_ofd(ofd.with_suffix(".pdf"), folder / "again.ofd", OfdMeta(ofd.stem, ofd.stem, None))

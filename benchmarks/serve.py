@@ -67,7 +67,8 @@ class User:
 
     def __init__(self, url: str):
         self.cpu = 0.0
-        self.http = httpx.Client(base_url=url, timeout=TIMEOUT, follow_redirects=True)
+        # a browser sends the page's origin with every POST (the server refuses one without it)
+        self.http = httpx.Client(base_url=url, timeout=TIMEOUT, follow_redirects=True, headers={"origin": url})
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', self.http.get("/").text)[1]
 
     def preview(self, form: dict[str, str]) -> float:

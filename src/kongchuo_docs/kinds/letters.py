@@ -5,9 +5,10 @@ compiled and its fields checked (before anything is read or rendered) → roster
 against the ages of the settings' 学年 (any invalid row stops the run,
 unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
 → glyphs checked once per distinct character of the roster (生僻字 fall back to another font, reported)
-→ letters grouped by school (责令: by township, the issuer) and sorted by class or village → every
-letter laid out once (`letters.layout`), the letters whose 回执 goes to the next side told first →
-one work unit per output file, run in ``--jobs`` processes.
+→ letters grouped by school (责令: by township, the issuer) and sorted by class or village → one
+work unit per school, run in ``--jobs`` processes: its letters laid out once (`letters.layout`) and
+written into each of its files there (`letters.jobs`) → the letters whose 回执 goes to the next side
+told (the web page's 校验 tells them before generating: `count_spilled`).
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令), with ``--ofd`` ``<文种>/<学校>.ofd`` (made
@@ -19,7 +20,6 @@ error workbook with kind ``error-workbook`` and ``records`` = the rows it marks.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import time
@@ -43,10 +43,11 @@ from ..letters.jobs import (
     WORKER_CONTEXT,
     EngineConfig,
     Engines,
+    Output,
     Unit,
+    UnitDone,
     UnitResult,
     init_engines,
-    lay_out_letters,
     run_unit,
     started_workers,
 )
@@ -134,6 +135,7 @@ def write_letters(
     source: str | None = None,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
+    steps: dict[str, float] | None = None,
     on_progress: ProgressHook | None = None,
     sort: str | None = None,
     duplex: bool | None = None,
@@ -145,7 +147,9 @@ def write_letters(
 
     `source` is the roster as the manifest names it (output-relative, e.g. ``样例输入/…``), default
     the roster path. `progress` defaults to: a progress bar when stderr is a terminal. `timings`, when
-    given, receives the wall time in seconds of each phase (read+validate, fonts, pdf, docx, zip).
+    given, receives the wall time in seconds of each phase (read+validate, fonts, letters: every
+    school laid out and written, docx-pdf, ofd); `steps` the CPU seconds the ``--jobs`` processes
+    spent on each step of the letters phase (layout, pdf, docx, zip), summed over them.
     `on_progress`, when given, is told each output file's letters before any is written and again
     when the file is done (the web page's progress per school).
     `sort` (名册, 拼音, 身份证号), `duplex` and `issued` override the settings 班内排序, 双面打印 and 成文日期.
@@ -208,44 +212,44 @@ def write_letters(
     config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts,
                           created, Archive(pdfa, roster))  # fmt: skip
     units: list[Unit] = []
-    rels: list[str] = []
-    ofd_plans: list[tuple[int, str]] = []  # (index of the school's PDF unit, OFD path)
+    rels: dict[Path, str] = {}  # each output's target → its path in OUTDIR
+    converted: list[tuple[Output, Output, int]] = []  # (a school's DOCX, its PDF by LibreOffice, letters)
     stems = UniqueNames()
     for group, letters in group_letters(groups).items():
         stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
         title = f"{group}{spec.file_label}"
-        issuer = _issuer(spec, {**config.settings, **letters[0]})
         planned = [("docx", f"{stem}.docx", title)]
         if not pdf_from_docx:
             planned.insert(0, ("pdf", f"{stem}.pdf", title))
-        elif soffice_path() is not None:
-            planned.append(("docx-pdf", f"{stem}.pdf", title))
         if per_record:
             planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
-        for fmt, rel, unit_title in planned:
-            units.append(Unit(fmt, out.reserve(rel), unit_title, letters, issuer))
-            rels.append(rel)
-        if ofd and not pdf_from_docx:
-            ofd_plans.append((len(units) - len(planned), f"{stem}.ofd"))
-    rendered = iter(_run([u for u in units if u.fmt != "docx-pdf"], config, jobs,
-                         console.err.is_terminal if progress is None else progress, clock, on_progress,
-                         on_laid=lambda spilled: warn_spilled(spilled, kind, settings)))  # fmt: skip
-    # A docx-pdf unit directly follows its school's docx unit, which is written by now.
-    results = [_convert(units[i - 1], u, config.archive.part) if u.fmt == "docx-pdf" else next(rendered)
-               for i, u in enumerate(units)]
+        outputs = tuple(Output(fmt, out.reserve(rel), unit_title) for fmt, rel, unit_title in planned)
+        rels.update({output.target: rel for output, (_f, rel, _t) in zip(outputs, planned, strict=True)})
+        units.append(Unit(letters, outputs, _issuer(spec, {**config.settings, **letters[0]})))
+        if pdf_from_docx and soffice_path() is not None:
+            pdf = Output("docx-pdf", out.reserve(f"{stem}.pdf"), title)
+            rels[pdf.target] = f"{stem}.pdf"
+            converted.append((outputs[0], pdf, len(letters)))
+    results = _run(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
+                   on_progress, steps)  # fmt: skip
+    warn_spilled(sum(done.spilled for done in results), kind, settings)
+    written = [(output, result) for unit, done in zip(units, results, strict=True)
+               for output, result in zip(unit.outputs, done.results, strict=True)]  # fmt: skip
+    written += [(pdf, _convert(docx, pdf, count, config.archive.part)) for docx, pdf, count in converted]
     clock.lap("docx-pdf")
-    for rel, unit, result in zip(rels, units, results, strict=True):
-        out.record(rel, kind="letters", title=unit.title, pages=result.pages,
+    for output, result in written:
+        out.record(rels[output.target], kind="letters", title=output.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
-    pdfs = [units[index] for index, _rel in ofd_plans]  # each school's PDF unit
-    made = _write_ofds([(pdf.target, out.reserve(rel), _ofd_meta(spec, settings, pdf))
-                        for pdf, (_index, rel) in zip(pdfs, ofd_plans, strict=True)], jobs)  # fmt: skip
-    for pdf, (_index, rel), pages in zip(pdfs, ofd_plans, made, strict=True):
-        out.record(rel, kind="letters", title=pdf.title, pages=pages, records=len(pdf.letters),
+    pdfs = [(unit, output) for unit in units for output in unit.outputs if output.fmt == "pdf"] if ofd else []
+    ofd_rels = [rels[output.target].removesuffix(".pdf") + ".ofd" for _unit, output in pdfs]
+    made = _write_ofds([(output.target, out.reserve(rel), _ofd_meta(spec, settings, output.title, unit.issuer))
+                        for (unit, output), rel in zip(pdfs, ofd_rels, strict=True)], jobs)  # fmt: skip
+    for (unit, output), rel, pages in zip(pdfs, ofd_rels, made, strict=True):
+        out.record(rel, kind="letters", title=output.title, pages=pages, records=len(unit.letters),
                    source=source or roster, source_is_output=source is not None)  # fmt: skip
     clock.lap("ofd")
-    _warn_kept_outputs(out, label_dir, rels + [rel for _i, rel in ofd_plans])
-    return results
+    _warn_kept_outputs(out, label_dir, [*rels.values(), *ofd_rels])
+    return [result for _output, result in written]
 
 
 def _issuer(spec: LetterSpec, fields: dict[str, object]) -> str:
@@ -277,13 +281,13 @@ def _write_ofds(plans: list[tuple[Path, Path, OfdMeta]], jobs: int) -> list[int]
         pool.shutdown()  # not cancel_futures: see _stop_workers
 
 
-def _ofd_meta(spec: LetterSpec, settings: LetterSettings, pdf: Unit) -> OfdMeta:
-    """The OFD metadata of one school's letters: their 署名 as author (a school, a township's
-    government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
+def _ofd_meta(spec: LetterSpec, settings: LetterSettings, title: str, issuer: str) -> OfdMeta:
+    """The OFD metadata of one school's letters (`title`): their 署名 as author (`issuer`: a school, a
+    township's government), the settings' 成文日期, the kind's label (入学通知书 …) as 文种."""
     from ..writers.ofd import OfdMeta
 
     date = settings["成文日期"]
-    return OfdMeta(pdf.title, pdf.issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
+    return OfdMeta(title, issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
 
 
 def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
@@ -340,8 +344,8 @@ def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, iss
     fonts = _font_pack(spec, settings, first, fontset, _check_glyphs(fontset, data, skip_invalid=True))
     config = EngineConfig(spec, settings.context(), frozenset(known), None, duplex, fonts)
     letter = {**student_fields(first[0]), **number_fields(1, 1)}
-    [result] = _run([Unit("pdf", target, spec.file_label, [letter])], config, 1, False, _Clock(None))
-    return result, len(data.students), fontset
+    [done] = _run([Unit([letter], (Output("pdf", target, spec.file_label),))], config, 1, False, _Clock(None))
+    return done.results[0], len(data.students), fontset
 
 
 def group_letters(groups: dict[str, list[Student]]) -> dict[str, list[dict[str, str]]]:
@@ -461,9 +465,10 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
 
 
-def _convert(docx: Unit, pdf: Unit, pdfa_part: int) -> UnitResult:
-    """The merged DOCX of `docx` converted to `pdf`'s target by LibreOffice (same letters, same text), as
-    PDF/A of `pdfa_part` (LibreOffice embeds no source file: a 3b file from a clerk's template has none)."""
+def _convert(docx: Output, pdf: Output, letters: int, pdfa_part: int) -> UnitResult:
+    """The merged DOCX `docx` (of `letters` letters) converted to `pdf`'s target by LibreOffice (same
+    letters, same text), as PDF/A of `pdfa_part` (LibreOffice embeds no source file: a 3b file from a
+    clerk's template has none)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kongchuo-pdf-", dir=pdf.target.parent) as scratch:
@@ -471,7 +476,7 @@ def _convert(docx: Unit, pdf: Unit, pdfa_part: int) -> UnitResult:
         data = converted.read_bytes()
     pdf.target.write_bytes(data)
     pages = len(re.findall(rb"/Type\s*/Page\b", data))
-    return UnitResult(pdf.target, len(pdf.letters), pages)
+    return UnitResult(pdf.target, letters, pages)
 
 
 class _Clock:
@@ -489,51 +494,15 @@ class _Clock:
 
 
 def _run(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: _Clock,
-         on_progress: ProgressHook | None = None, on_laid: Callable[[int], None] | None = None) -> list[UnitResult]:
-    """Lay out every school's letters (when the PDF is ours: `config.fonts`) and tell `on_laid` how
-    many letters' slip goes to the next side; then run the units, format by format (pdf, docx, zip:
-    one timed phase each), in `jobs` processes when > 1, largest school first; results in the units' order."""
+         on_progress: ProgressHook | None = None, steps: dict[str, float] | None = None) -> list[UnitDone]:
+    """Run every unit (one school's letters laid out once, when the PDF is ours, and written to each of
+    its files), in `jobs` processes when > 1, largest school first: one timed phase ("letters");
+    `steps`, when given, receives the CPU seconds the processes spent on each step (layout, pdf,
+    docx, zip), summed over them. Results in the units' order."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:
-        hook(unit.title, 0, len(unit.letters))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
-                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
-    engines = Engines(config) if pool is None else None
-    try:
-        if config.fonts is not None:
-            units, spilled = _lay_out(units, pool, engines)
-            clock.lap("layout")
-            if on_laid is not None:
-                on_laid(spilled)
-        return _write(units, pool, engines, progress, clock, hook)
-    except BaseException:
-        if pool is not None:
-            _stop_workers(pool)
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown()  # not cancel_futures: see _stop_workers
-
-
-def _lay_out(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None) -> tuple[list[Unit], int]:
-    """The units with their schools' letters laid out (each school once, largest first), and the
-    number of letters whose tear-off slip goes to the next side."""
-    schools = sorted({id(u.letters): u.letters for u in units}.values(), key=len, reverse=True)
-    if pool is not None:
-        futures = [pool.submit(lay_out_letters, letters) for letters in schools]  # not map: see _stop_workers
-        laid = [future.result() for future in futures]
-    else:
-        assert engines is not None
-        laid = [engines.lay_out(letters) for letters in schools]
-    by_school = {id(letters): done for letters, done in zip(schools, laid, strict=True)}
-    for_docx = {key: [letter.for_docx() for letter in done] for key, done in by_school.items()}
-    spilled = sum(letter.spilled for done in laid for letter in done)
-    return [dataclasses.replace(u, letters=(by_school if u.fmt == "pdf" else for_docx)[id(u.letters)])
-            for u in units], spilled  # fmt: skip
-
-
-def _write(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines | None, progress: bool,
-           clock: _Clock, hook: ProgressHook) -> list[UnitResult]:
+        for output in unit.outputs:
+            hook(output.title, 0, len(unit.letters))
     advance: Callable[[int], None] = lambda n: None  # noqa: E731
     bar = None
     if progress:
@@ -544,27 +513,39 @@ def _write(units: list[Unit], pool: ProcessPoolExecutor | None, engines: Engines
         task = bar.add_task("letters", total=sum(len(u.letters) for u in units))
         bar.start()
         advance = lambda n: bar.advance(task, n)  # noqa: E731
-    found: dict[int, UnitResult] = {}
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
+                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
+    found: dict[int, UnitDone] = {}
+
+    def done(index: int, result: UnitDone) -> None:
+        found[index] = result
+        for step, seconds in result.seconds.items():
+            if steps is not None:
+                steps[step] = steps.get(step, 0.0) + seconds
+        advance(len(units[index].letters))
+        for output in units[index].outputs:
+            hook(output.title, len(units[index].letters), len(units[index].letters))
+
+    order = sorted(range(len(units)), key=lambda i: -len(units[i].letters))
     try:
-        for fmt in ("pdf", "docx", "zip"):
-            batch = sorted((i for i, u in enumerate(units) if u.fmt == fmt), key=lambda i: -len(units[i].letters))
-            if engines is not None:
-                for i in batch:
-                    found[i] = engines.run(units[i])
-                    advance(len(units[i].letters))
-                    hook(units[i].title, len(units[i].letters), len(units[i].letters))
-            elif pool is not None:
-                futures = {pool.submit(run_unit, units[i]): i for i in batch}
-                for future in as_completed(futures):
-                    done = units[futures[future]]
-                    found[futures[future]] = future.result()
-                    advance(len(done.letters))
-                    hook(done.title, len(done.letters), len(done.letters))
-            if batch:
-                clock.lap(fmt)
+        if pool is None:
+            engines = Engines(config)
+            for i in order:
+                done(i, engines.run(units[i]))
+        else:
+            futures = {pool.submit(run_unit, units[i]): i for i in order}  # not map: see _stop_workers
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        clock.lap("letters")
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
     finally:
         if bar is not None:
             bar.stop()
+        if pool is not None:
+            pool.shutdown()  # not cancel_futures: see _stop_workers
     return [found[i] for i in range(len(units))]
 
 

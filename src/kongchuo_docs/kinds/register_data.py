@@ -183,7 +183,7 @@ def _row_of(location: Location, table: Table) -> int | None:
 def _warn_other_register_sheets(table: Table, problems: Problems) -> None:
     """One register per file is read; say so when other sheets hold registers with clues too
     (e.g. one sheet per month), so none is left out unnoticed."""
-    workbook = open_workbook(table.path, data_only=False)
+    workbook = open_workbook(table.path)
     try:
         others = [name for name in workbook.sheetnames if name != table.sheet]
     finally:

@@ -34,6 +34,7 @@ _UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]{2,}")
 
 
 @lru_cache(maxsize=4096)
@@ -60,19 +61,19 @@ def body_measure() -> Measure:
 
 def units(text: str) -> list[str]:
     """Cut `text` into unbreakable units with punctuation attached per 禁则."""
-    raw = _UNBREAKABLE.findall(text)
     merged: list[str] = []
     pending_open = ""
     no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
-    for piece in raw:
+    for piece in _UNBREAKABLE.findall(text):
         if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
             pending_open += piece
-            continue
-        if merged and not pending_open and piece[0] in no_start:
+        elif pending_open:
+            merged.append(pending_open + piece)
+            pending_open = ""
+        elif merged and piece[0] in no_start:
             merged[-1] += piece
-            continue
-        merged.append(pending_open + piece)
-        pending_open = ""
+        else:
+            merged.append(piece)
     if pending_open:
         if merged:
             merged[-1] += pending_open
@@ -96,18 +97,10 @@ def script(ch: str) -> str:
     return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
 
 
-def _script_change(before: str, after: str) -> bool:
-    """Whether Chinese meets Latin letters or digits between `before` and `after` (an automatic space)."""
-    a, b = script(before), script(after)
-    return bool(a and b and a != b)
-
-
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
-    return [
-        i for i in range(1, len(text))
-        if {script(text[i - 1]), script(text[i])} == {"latin", "cjk"}
-    ]
+    kinds = [script(ch) for ch in text]  # "latin", "cjk" or ""
+    return [i for i, (a, b) in enumerate(itertools.pairwise(kinds), start=1) if a and b and a != b]
 
 
 def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
@@ -123,17 +116,12 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
     Word and LibreOffice never spread the inside of a Latin word or number ("2019"): those
     positions are not gaps."""
     text = text.rstrip()
-    if _LATIN_CHAR.search(text):
-        gaps = sum(1 for a, b in itertools.pairwise(text) if not (_latin(a) and _latin(b)))
-    else:  # no Latin word or number: every position between two characters is a gap
-        gaps = len(text) - 1
+    gaps = len(text) - 1  # every position between two characters, but inside a Latin word or number
+    for run in _LATIN_RUN.findall(text):
+        gaps -= len(run) - 1
     if gaps < 1:
         return False
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
 
 
 def break_lines(
@@ -142,22 +130,28 @@ def break_lines(
     measure: Measure,
     first_indent_pt: float = 0.0,
     autospace_pt: float = 0.0,
+    seen: dict[str, tuple[float, str, str]] | None = None,
 ) -> list[str]:
     """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
-    `autospace_pt` is the space added where Chinese meets Latin letters or digits."""
+    `autospace_pt` is the space added where Chinese meets Latin letters or digits. `seen` caches each
+    unit's width and scripts; a caller breaking many paragraphs with the same `measure` and
+    `autospace_pt` (a letter per child) may pass one dict for them all."""
     lines: list[str] = []
     current = ""
     used = first_indent_pt
-    widths: dict[str, float] = {}  # units repeat (characters, punctuation): measure each once
+    tail = ""  # the script of current's last character
+    seen = {} if seen is None else seen  # unit → (width, script of its first and last character)
     for unit in units(text):
-        w = widths.get(unit)
-        if w is None:
-            w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if current and autospace_pt and _script_change(current[-1], unit[0]):
+        known = seen.get(unit)
+        if known is None:
+            known = seen[unit] = (line_width(unit, measure, autospace_pt), script(unit[0]), script(unit[-1]))
+        w, head_script, tail_script = known
+        if autospace_pt and tail and head_script and tail != head_script:  # Chinese meets Latin: a space
             w += autospace_pt
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
+            tail = tail_script
             continue
         if current.strip():  # the unit starts the next line
             lines.append(current)
@@ -170,6 +164,7 @@ def break_lines(
             lines.append(current + head)
             current, used, unit = "", 0.0, rest
         current += unit
+        tail = script(current[-1]) if current else ""
         used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
     if current or not lines:
         lines.append(current)

@@ -1,10 +1,12 @@
-"""The work units of a letters run — one school's merged PDF, merged DOCX or per-child zip — and the
-per-process engine they share, so ``--jobs N`` can spread them over processes.
+"""The work units of a letters run — one school's (township's) letters and the files made from them
+(merged PDF, merged DOCX, per-child zip) — and the per-process engine they share, so ``--jobs N``
+can spread the schools over processes.
 
-Each process compiles the engines once (`init_engines`). First every school's letters are laid out
-(`lay_out_letters`: texts filled, lines broken, the slip's fit decided — once per letter); then a
-unit gets the school's laid-out letters (with a clerk's Word template: their merge fields), writes
-them one at a time straight into its output file and returns only counts.
+Each process compiles the engines once (`init_engines`). A unit is run whole in one process
+(`run_unit`): the school's letters are laid out there (texts filled, lines broken, the slip's fit
+decided — once per letter, when the PDF is ours), written one at a time into each of its files in
+turn, and only counts go back: the laid-out letters never cross a process boundary (sending them
+back cost most of what a second process gains). Memory: one school's laid-out letters per process.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import multiprocessing.util
 import os
 import signal
 import threading
+import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,23 +58,41 @@ class EngineConfig:
 
 
 @dataclass(frozen=True)
-class Unit:
-    """One output file: `fmt` is pdf, docx or zip; `letters` are the laid-out letters, or (with a
-    clerk's Word template, no layout) the students' merge fields."""
+class Output:
+    """One file made from a unit's letters: `fmt` is pdf, docx or zip."""
 
     fmt: str
     target: Path
     title: str
-    letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]
-    issuer: str = ""  # the school (township) issuing the letters: the PDF's creator
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One school's (township's) letters as merge fields, and the files made from them in one process."""
+
+    letters: Sequence[Mapping[str, object]]
+    outputs: tuple[Output, ...]
+    issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator
 
 
 @dataclass(frozen=True)
 class UnitResult:
+    """One written file."""
+
     target: Path
     letters: int
     pages: int | None
     spilled: int = 0  # letters whose slip was pushed to a second page (PDF only)
+
+
+@dataclass(frozen=True)
+class UnitDone:
+    """A unit's files (in its outputs' order) and the CPU seconds its process spent on each step
+    (layout, pdf, docx, zip: a busy machine does not inflate them)."""
+
+    results: tuple[UnitResult, ...]
+    seconds: dict[str, float]
+    spilled: int  # letters whose tear-off slip goes to the next side (0 without a layout)
 
 
 class Engines:
@@ -94,20 +115,33 @@ class Engines:
             return {**self.settings, **letter.fields, **laid_fields(letter)}
         return {**self.settings, **letter}
 
-    def lay_out(self, letters: Sequence[Mapping[str, object]]) -> list[LaidLetter]:
-        assert self.layout is not None
-        return [self.layout.lay_out(letter, self.settings) for letter in letters]
+    def run(self, unit: Unit) -> UnitDone:
+        """Lay out the unit's letters (when the PDF is ours), then write each of its files."""
+        seconds: dict[str, float] = {}
+        start = time.process_time()
+        letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]] = unit.letters
+        spilled = 0
+        if self.layout is not None:
+            letters = [self.layout.lay_out(letter, self.settings) for letter in unit.letters]
+            spilled = sum(letter.spilled for letter in letters)
+            start = _lap(seconds, "layout", start)
+        results = []
+        for output in unit.outputs:
+            results.append(self._write(output, letters, unit.issuer))
+            start = _lap(seconds, output.fmt, start)
+        return UnitDone(tuple(results), seconds, spilled)
 
-    def run(self, unit: Unit) -> UnitResult:
-        if unit.fmt == "pdf":
+    def _write(self, output: Output, letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]],
+               issuer: str) -> UnitResult:  # fmt: skip
+        if output.fmt == "pdf":
             assert self.pdf is not None
-            info = DocumentInfo(unit.title, unit.issuer, self.created, self.archive)
-            count, pages, spilled = self.pdf.write(unit.letters, unit.target, info=info)  # type: ignore[arg-type]
-            return UnitResult(unit.target, count, pages, spilled)
-        merged = (self.fields(letter) for letter in unit.letters)
-        if unit.fmt == "docx":
-            return UnitResult(unit.target, write_merged(self.docx, merged, unit.target), None)
-        return UnitResult(unit.target, self._per_record_zip(merged, unit.target), None)
+            info = DocumentInfo(output.title, issuer, self.created, self.archive)
+            count, pages, spilled = self.pdf.write(letters, output.target, info=info)  # type: ignore[arg-type]
+            return UnitResult(output.target, count, pages, spilled)
+        merged = (self.fields(letter) for letter in letters)
+        if output.fmt == "docx":
+            return UnitResult(output.target, write_merged(self.docx, merged, output.target), None)
+        return UnitResult(output.target, self._per_record_zip(merged, output.target), None)
 
     def _per_record_zip(self, letters: object, target: Path) -> int:
         names: set[str] = set()
@@ -191,14 +225,16 @@ WORKER_CONTEXT = _WorkerContext()
 whose processes ignore Ctrl+C."""
 
 
-def run_unit(unit: Unit) -> UnitResult:
+def run_unit(unit: Unit) -> UnitDone:
+    """One unit, in this process's engines."""
     assert _ENGINES is not None, "init_engines must run first"
     return _ENGINES.run(unit)
 
 
-def lay_out_letters(letters: Sequence[Mapping[str, object]]) -> list[LaidLetter]:
-    """One school's letters laid out, in this process's engines."""
-    assert _ENGINES is not None, "init_engines must run first"
-    return _ENGINES.lay_out(letters)
+def _lap(seconds: dict[str, float], step: str, start: float) -> float:
+    """Add the CPU time of this process since `start` to `step` in `seconds`; return now."""
+    now = time.process_time()
+    seconds[step] = seconds.get(step, 0.0) + now - start
+    return now
 
 

@@ -16,7 +16,7 @@ Pitches (pt): body and titles `gbt9704.LETTER_LINE_PITCH_PT`; the tear-off 回�
 
 from __future__ import annotations
 
-import dataclasses
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,10 +68,6 @@ class LaidLetter:
     form: bool  # the slip is an own-page form (送达回证)
     breaks: dict[int, Breaks]  # block index → lines of a printed `line`/`paragraph` body block
     spilled: bool  # a one-page letter whose tear-off slip does not fit under it: the slip goes to the next side
-
-    def for_docx(self) -> LaidLetter:
-        """This letter without the PDF's drawn lines: what the DOCX merge needs, cheap to send to a process."""
-        return dataclasses.replace(self, body=(), slip=())
 
 
 class _CharWidths(dict[str, float]):
@@ -128,6 +124,7 @@ class LetterLayout:
         self._parts = len(sources)
         self._whole = env.from_string(_SEPARATOR.join(s.removesuffix("\n") for s in sources))
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
+        self._units: dict[Callable[[str], float], dict] = defaultdict(dict)  # measure → `break_lines` units seen
         # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
         self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
         self._broken = lru_cache(maxsize=1 << 12)(self._break)
@@ -168,7 +165,7 @@ class LetterLayout:
         `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged). Widths count the space Word and LibreOffice
         add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them."""
         measure, autospace = self.measure(role, size, spacing), g.AUTOSPACE_EM * size
-        lines = break_lines(text, width, measure, first, autospace)
+        lines = break_lines(text, width, measure, first, autospace, self._units[measure])
         last = len(lines) - 1
         return tuple(
             (line, i < last and not justifiable(

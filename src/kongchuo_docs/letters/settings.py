@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .. import console
 from ..errors import InputError, Location, Problems
 from ..readers.normalize import format_date
-from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook
+from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook, workbook_errors
 from ..wording.letter_settings import coerce_setting, default_settings_path, default_values
 
 if TYPE_CHECKING:
@@ -88,10 +88,13 @@ def _read_sheet(path: Path) -> dict[str, tuple[object, Location]]:
     try:
         if SETTINGS_SHEET not in workbook.sheetnames:
             return {}
-        if workbook[SETTINGS_SHEET].sheet_state != "visible":
-            console.problems([hidden_sheet_warning(path, workbook[SETTINGS_SHEET])])
+        with workbook_errors(Location(path.name, SETTINGS_SHEET)):  # a damaged sheet: said at it, no traceback
+            sheet = workbook[SETTINGS_SHEET]
+            rows = list(sheet.iter_rows(max_col=2, values_only=True))
+        if sheet.sheet_state != "visible":
+            console.problems([hidden_sheet_warning(path, sheet)])
         found: dict[str, tuple[object, Location]] = {}
-        for number, row in enumerate(workbook[SETTINGS_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+        for number, row in enumerate(rows, start=1):
             key_value, value = (*row, None, None)[:2]
             key = None if key_value is None else str(key_value).strip()
             if not key or key == SHEET_HEADER[0]:

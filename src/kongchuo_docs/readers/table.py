@@ -1,7 +1,9 @@
 """Read a sheet of a workbook or a .csv file against a `Schema` (see `kongchuo_docs.readers.schema`).
 
-Workbooks: .xlsx/.xlsm through openpyxl, and the old .xls (Excel 97–2003) and .ods through
-python-calamine (`readers.calamine_book`); `open_workbook` is the one way every reader opens them.
+Workbooks (.xlsx/.xlsm, the old .xls of Excel 97–2003, .ods) are read through python-calamine
+(`readers.calamine_book`: cell values, 10× faster than openpyxl on a 10 000-row roster);
+`open_workbook` is the one way every reader opens them. Only the formulas of required cells that read
+as blank are looked up with openpyxl (`_explain_uncalculated`).
 
 Table layout (`read_table`): the header row is looked for in the first `HEADER_SEARCH_ROWS` rows
 (title rows above it, merged or not, are skipped); headers are matched with their synonyms and the
@@ -46,11 +48,12 @@ from .schema import Column, Schema, normalize_header, yearless
 
 REQUIRED = "必填，不能为空"
 UNCALCULATED = "公式没有计算结果：请在 Excel 中打开并保存后再试"
+FORMULA_ERROR = "公式的结果是错误值 {}：请在 Excel 中改正公式（或直接填写），保存后再试"
 HEADER_SEARCH_ROWS = 15  # the header row must be among the first 15 rows of the sheet
 FIELDS_SEARCH_ROWS = 200  # a fields form's labels must be among its first 200 rows
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl opens (and what the tool writes)
-CALAMINE_SUFFIXES = (".xls", ".ods")  # read-only formats, through python-calamine
-WORKBOOK_SUFFIXES = EXCEL_SUFFIXES + CALAMINE_SUFFIXES  # every workbook an input may be
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")  # what openpyxl also opens (and what the tool writes)
+OLD_SUFFIXES = (".xls", ".ods")  # read-only formats, values only
+WORKBOOK_SUFFIXES = EXCEL_SUFFIXES + OLD_SUFFIXES  # every workbook an input may be
 CSV_SUFFIXES = (".csv", ".txt")
 _CSV_ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK"))
 BROKEN_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, ParseError, XMLSyntaxError,
@@ -65,12 +68,18 @@ LocatedValues = tuple[dict[str, Any], Callable[[str], Location]]
 @dataclass
 class TableRow:
     """One data row: `number` is the Excel row (or CSV line); values are cleaned, None when blank
-    or unreadable; `raw` holds what the cell showed, `cells` the cell reference of each column."""
+    or unreadable; `raw` holds what the cell showed; `columns` (one dict shared by all rows of a
+    table: 100 000 rows hold no cell names) the column letter of each column."""
 
     number: int
     values: dict[str, Any]
     raw: dict[str, str]
-    cells: dict[str, str]
+    columns: dict[str, str]
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cell reference of each column ("E17")."""
+        return {key: f"{letter}{self.number}" for key, letter in self.columns.items()}
 
 
 @dataclass
@@ -235,23 +244,20 @@ def _open_grid(path: Path, schema: Schema, sheet: str | None) -> tuple[Any, str 
     try:
         with workbook_errors(where):
             name = _choose_sheet(path, workbook, schema, sheet)
+            worksheet = workbook[name]  # the sheet is parsed here: a damaged one fails now
     except InputError:
         workbook.close()
         raise
-    worksheet = workbook[name]
-    worksheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
     notes = [hidden_sheet_warning(path, worksheet)] if worksheet.sheet_state != "visible" else []
     return _closing_rows(workbook, worksheet, Location(path.name, name)), name, None, notes
 
 
-def open_workbook(path: Path, *, data_only: bool = True) -> Any:
-    """`path` opened read-only: .xlsx/.xlsm with openpyxl, .xls/.ods with python-calamine (values
-    only, as if `data_only`), all read the same way (``sheetnames``, ``book[name].iter_rows(
-    values_only=True)``, ``close()``); a damaged workbook is an `InputError` at the file."""
+def open_workbook(path: Path) -> CalamineWorkbook:
+    """`path` opened read-only for its cell values (python-calamine), read like an openpyxl
+    read-only workbook (``sheetnames``, ``book[name].iter_rows(values_only=True)``, ``close()``); a
+    damaged workbook is an `InputError` at the file."""
     with workbook_errors(Location(Path(path).name)):
-        if Path(path).suffix.lower() in CALAMINE_SUFFIXES:
-            return CalamineWorkbook(Path(path))
-        return load_workbook(path, read_only=True, data_only=data_only)
+        return CalamineWorkbook(Path(path))
 
 
 @contextmanager
@@ -395,7 +401,7 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
                                           for key, (col, value) in example.items()):
             continue  # the form's example row, left as it was (in whatever 学年 the form was written for)
         shown = {key: display(v) for key, v in raw_values.items()}
-        table_row = TableRow(number, values, shown, {k: f"{letters[k]}{number}" for k in letters})
+        table_row = TableRow(number, values, shown, letters)
         for key, message in errors:
             table.flag(table_row, key, message, shown[key] or None)
         table.rows.append(table_row)
@@ -405,32 +411,51 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
 
 
 def _explain_uncalculated(table: Table) -> None:
-    """A required cell that reads as blank because it holds a formula Excel never calculated (a
-    workbook written by a program, not saved in Excel) gets that reason instead of "必填".
-    Formulas are only visible in a second pass (without cached values), run when needed."""
+    """A required cell that reads as blank because it holds a formula gets that reason instead of
+    "必填": Excel never calculated it (a workbook written by a program, not saved in Excel), or its
+    result is an error value (#DIV/0!, #REF!…, which the values reader gives as empty). Formulas and
+    their cached results are only looked up (openpyxl) when some required cell is blank."""
     blanks = {(f.row, f.column) for f in table.flags if f.problem.message == REQUIRED and f.column}
     if not blanks:
         return
-    last_row = max(row for row, _ in blanks)
-    workbook = open_workbook(table.path, data_only=False)
-    uncalculated = set()
-    try:
-        sheet = workbook[table.sheet]
-        sheet.reset_dimensions()
-        with workbook_errors(Location(table.file, table.sheet)):
-            for number, row in enumerate(sheet.iter_rows(max_row=last_row, values_only=True), start=1):
-                for column, value in enumerate(row, start=1):
-                    if (number, column) in blanks and isinstance(value, str) and value.startswith("="):
-                        uncalculated.add((number, column))
-    finally:
-        workbook.close()
+    formulas = {cell for cell, value in _cells(table, blanks, data_only=False).items()
+                if isinstance(value, str) and value.startswith("=")}  # fmt: skip
+    if not formulas:
+        return
+    results = _cells(table, formulas, data_only=True)
     replaced = {}
     for flag in table.flags:
-        if (flag.row, flag.column) in uncalculated and flag.problem.message == REQUIRED:
-            explained = dataclasses.replace(flag.problem, message=UNCALCULATED)
+        cell = (flag.row, flag.column)
+        if cell in formulas and flag.problem.message == REQUIRED:
+            result = results.get(cell)
+            failed = isinstance(result, str) and result.startswith("#")
+            message = FORMULA_ERROR.format(result) if failed else UNCALCULATED
+            explained = dataclasses.replace(flag.problem, message=message)
             replaced[id(flag.problem)] = explained
             flag.problem = explained
     table.problems.items = [replaced.get(id(p), p) for p in table.problems.items]
+
+
+def _cells(table: Table, wanted: set[tuple[int, int]], *, data_only: bool) -> dict[tuple[int, int], object]:
+    """The `wanted` cells (1-based row, column) of the table's sheet as openpyxl reads them: with
+    ``data_only`` the results Excel cached (an error value as its text), else the formulas."""
+    found: dict[tuple[int, int], object] = {}
+    if table.path.suffix.lower() in OLD_SUFFIXES:
+        return found  # .xls/.ods: their values are all there is to read
+    with workbook_errors(Location(table.file)):
+        workbook = load_workbook(table.path, read_only=True, data_only=data_only)
+    try:
+        sheet = workbook[table.sheet]
+        sheet.reset_dimensions()  # some writers record a wrong <dimension>; read every row present
+        with workbook_errors(Location(table.file, table.sheet)):
+            rows = sheet.iter_rows(max_row=max(row for row, _ in wanted), values_only=True)
+            for number, row in enumerate(rows, start=1):
+                for column, value in enumerate(row, start=1):
+                    if (number, column) in wanted:
+                        found[(number, column)] = value
+    finally:
+        workbook.close()
+    return found
 
 
 def example_values(schema: Schema) -> dict[str, Any]:
