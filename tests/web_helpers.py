@@ -170,3 +170,12 @@ def fill_fields(blank: Path, target: Path, values: dict[str, object]) -> None:
     assert typed == set(values), set(values) - typed
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
+
+
+def logged_in(app, name: str, password: str) -> TestClient:
+    """A browser session that logged in as `name` through the login page (用户名 + 密码, CSRF)."""
+    client = page_client(app)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)[1]
+    response = client.post("/login", data={"username": name, "password": password, "csrf": token})
+    assert response.status_code == 200 and response.url.path == "/", response.text
+    return client
