@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
@@ -22,6 +22,13 @@ DbOption = Annotated[
                  "默认为单位设置旁的 kongchuo-docs.sqlite3。"),
 ]
 YearOption = Annotated[int | None, typer.Option("--year", help="只看这一年，如 2026。")]
+
+
+def log_command(store, action: str, **details: object) -> None:
+    """Record a command's `action` in the 操作日志, by the command line's actor (`store.audit.command_line`)."""
+    from ..store.audit import command_line, record
+
+    record(store, command_line(), action, **details)  # type: ignore[arg-type]
 
 
 def _open(settings: Path | None, db: str | None):
@@ -78,6 +85,7 @@ def numbers_add(
     try:
         entry = add_number(store, prefix, year, sequence, Issue(title=title, genre=genre_of(title),
                                                                 issuer=profile.bureau, written_on=written_on))
+        log_command(store, "补登发文字号", task=title, counts=entry.number)
     finally:
         store.close()
     console.info(f"已登记：{entry.number}")
@@ -98,6 +106,7 @@ def numbers_void(
     store, _ = _open(settings, db)
     try:
         entry = void_number(store, doc_number(prefix, year, sequence), reason.strip())
+        log_command(store, "作废发文字号", counts=f"{entry.number}（原因：{reason.strip()}）")
     finally:
         store.close()
     console.info(f"已作废：{entry.number}")
@@ -123,6 +132,8 @@ def numbers_export(
     try:
         written = export_register_files(store, output, unit=profile.bureau, year=year, fonds=fonds.strip(),
                                         retention=retention, force=force, today=dt.date.today())
+        log_command(store, "导出发文登记簿", counts=f"{year}年" if year else "全部年度",
+               files=[PurePath(w).name for w in written])  # fmt: skip
     finally:
         store.close()
     print_written(output, written)

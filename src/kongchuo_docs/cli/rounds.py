@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
@@ -13,7 +13,7 @@ from ..errors import KongchuoError
 from ..rounds.forms import ROUND_FORMS
 from .app import ForceOption, SettingsOption, command_group, print_written
 from .guard import reports_errors
-from .numbers import DbOption
+from .numbers import DbOption, log_command
 
 rounds_app = command_group(
     "rounds", "报送：教育局发起一次报送（自查表或问题线索登记表），各乡镇、学校在网页上传，这里查看、汇总。")
@@ -80,6 +80,8 @@ def rounds_open(
         if unknown:
             raise KongchuoError(f"--unit {'、'.join(unknown)} 不是单位设置中的乡镇或学校")
         opened = open_round(store, name=name, form=form, deadline=day, units=unit or known, opened_by="")
+        log_command(store, "发起报送", task=opened.name,
+               counts=f"{opened.form}，{len(opened.units)} 个单位，截止 {opened.deadline:%Y-%m-%d}")  # fmt: skip
     finally:
         store.close()
     console.info(f"已发起报送 {opened.id}：{opened.name}（{opened.form}，{len(opened.units)} 个单位）")
@@ -145,6 +147,8 @@ def rounds_upload(
         found = get_round(store, round_id)
         checked = check_upload(found.form, unit, file.name, data)
         upload = add_upload(store, found, unit=unit, uploader="", file_name=file.name, data=data, checked=checked)
+        log_command(store, "报送上传", task=found.name, counts=unit, files=[file.name],
+               outcome=checked.outcome)  # fmt: skip
     finally:
         store.close()
     for p in checked.problems:
@@ -170,6 +174,7 @@ def rounds_close(
     store, _ = _open(settings, db)
     try:
         closed = close_round(store, round_id, reopen=reopen)
+        log_command(store, "重新开放报送" if reopen else "结束报送", task=closed.name)
     finally:
         store.close()
     console.info(f"{closed.name}：{'已重新开放' if reopen else '已结束报送'}")
@@ -190,7 +195,10 @@ def rounds_compile(
 
     store, profile = _open(settings, db)
     try:
-        outcome = compile_round(store, get_round(store, round_id), output, profile=profile, force=force)
+        found = get_round(store, round_id)
+        outcome = compile_round(store, found, output, profile=profile, force=force)
+        log_command(store, "汇总报送", task=found.name, counts=f"写出 {len(outcome.written)} 个文件",
+               files=[PurePath(w).name for w in outcome.written])  # fmt: skip
     finally:
         store.close()
     console.problems(outcome.warnings)

@@ -22,8 +22,9 @@ from starlette.background import BackgroundTask
 from ..errors import KongchuoError
 from ..profile import Profile
 from ..rounds.forms import FORM_SELF_CHECK, ROUND_FORMS
-from .pages import owner, render
+from .audit_page import audit
 from .identity import Account, current_account, require_bureau
+from .pages import owner, render
 from .security import Upload, require_csrf
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
@@ -119,6 +120,8 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
         try:
             opened = open_round(store, name=values["name"], form=values["form"], deadline=deadline,
                                 units=values["units"], opened_by=account.name)  # fmt: skip
+            audit(request, "发起报送", account=account, task=opened.name,
+                  counts=f"{opened.form}，{len(opened.units)} 个单位，截止 {opened.deadline:%Y-%m-%d}")  # fmt: skip
             return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
         except KongchuoError as exc:
             problems.append(("field-units" if "单位" in str(exc) else "field-name", str(exc)))
@@ -170,14 +173,16 @@ def close_round_post(request: Request, round_id: int, account: Bureau) -> Respon
     from ..store.rounds import close_round
 
     store, _, found = round_of(request, round_id)
-    close_round(store, found.id, reopen=found.closed_at is not None)
+    reopen = found.closed_at is not None
+    close_round(store, found.id, reopen=reopen)
+    audit(request, "重新开放报送" if reopen else "结束报送", account=account, task=found.name)
     return RedirectResponse(f"/rounds/{round_id}", status_code=303)
 
 
 @router.post("/rounds/{round_id}/compile", dependencies=[Depends(require_csrf)])
 def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
-    """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: a round compiled —
-    the round, the units counted, by whom)."""
+    """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: the 汇总 started —
+    the round, the units counted, by whom; the job's end is logged when it ends, `audit_page.job_entry`)."""
     from ..rounds.compile import round_inputs, round_task
     from .job_pages import profile_param, start_job
 
@@ -191,6 +196,8 @@ def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     params = {"task": task.name, "values": {}, "manifest": False, **profile_param(request)}
     job = start_job(request, task.name, uploads, params, title=f"{found.name}（{task.title}）",
                     back=f"/rounds/{round_id}")  # fmt: skip
+    audit(request, "开始汇总报送", account=account, task=found.name,
+          counts=f"{len(inputs[task.inputs[0].name])} 个单位的有效报送")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
