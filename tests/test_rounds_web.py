@@ -15,8 +15,20 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from web_helpers import SELF_CHECK_COUNTS, csrf_of, fill_fields, logged_in, own_app, sample_profile, wait_for_job
+from web_helpers import (
+    CLUES,
+    SELF_CHECK_COUNTS,
+    audit_rows,
+    csrf_of,
+    fill,
+    fill_fields,
+    logged_in,
+    own_app,
+    sample_profile,
+    wait_for_job,
+)
 
+from kongchuo_docs.kinds.forms import build_forms
 from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET
 
@@ -193,3 +205,41 @@ def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(users,
 
     assert 'id="passed"' in _upload(school, coming, data).text
     assert "逾期" not in school.get(coming).text and "逾期（" not in bureau.get(coming).text
+
+
+CHILD, CHILD_ID = "张小明", "350123201001011234"  # what a clerk may type into a 登记表's free text
+
+
+def test_the_log_has_each_step_of_a_round_and_never_a_childs_name_nor_a_cell(users, tmp_path: Path) -> None:
+    bureau, township = users["jyj"], users["fs"]
+    round_url = _open_round(bureau, units=(TOWNSHIP,), name="十月问题线索", form="问题线索登记表")
+    build_forms(tmp_path / "空白", first_year=2026)
+    blank = tmp_path / "空白" / "问题线索登记.xlsx"
+    told = {**CLUES[0], "线索简要内容": f"{CHILD}（身份证号 {CHILD_ID}）自9月起未到校。", "备注": CHILD}
+    bad = fill(blank, [{**told, "移送日期": "2026-13-01"}], tmp_path / "bad" / SENT_AS).read_bytes()
+    good = fill(blank, [told], tmp_path / "good" / SENT_AS).read_bytes()
+    assert 'id="failed"' in _upload(township, round_url, bad).text
+    assert 'id="passed"' in _upload(township, round_url, good).text
+    assert _upload(township, round_url, b"not a zip").status_code == 400
+    for _ in ("close", "reopen"):
+        bureau.post(f"{round_url}/close", data={"csrf": csrf_of(bureau)})
+    job_url = bureau.post(f"{round_url}/compile", data={"csrf": csrf_of(bureau)}).url.path
+    assert wait_for_job(bureau, job_url)["state"] == "done"
+
+    rows = list(reversed(audit_rows(bureau)))
+    steps = [(r["用户名"], r["单位"], r["操作"], r["数量"], r["文件"], r["结果"]) for r in rows
+             if r["任务"] == "十月问题线索"]  # fmt: skip
+    bureau_unit = sample_profile().bureau
+    assert steps == [
+        ("jyj", bureau_unit, "发起报送", "问题线索登记表，1 个单位，截止 2026-10-09", "", "成功"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "有错误（1 处）"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "通过"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "未接收"),
+        ("jyj", bureau_unit, "结束报送", "", "", "成功"),
+        ("jyj", bureau_unit, "重新开放报送", "", "", "成功"),
+        ("jyj", bureau_unit, "开始汇总报送", "1 个单位的有效报送", "", "成功"),
+    ]  # fmt: skip
+    ended = rows[-1]  # the job's end, logged by the job hook
+    assert (ended["用户名"], ended["操作"], ended["文件"], ended["结果"]) == ("jyj", "生成", f"{TOWNSHIP}.xlsx", "成功")
+    logged = " ".join(" ".join(r.values()) for r in rows)
+    assert CHILD not in logged and CHILD_ID not in logged and "2026-13-01" not in logged and "未到校" not in logged
