@@ -206,6 +206,15 @@ def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(users,
     assert 'id="passed"' in _upload(school, coming, data).text
     assert "逾期" not in school.get(coming).text and "逾期（" not in bureau.get(coming).text
 
+    # the 教育局's list: per round the time left or 已截止, and 已报/未报/有错误/逾期
+    listed = bureau.get("/rounds").text
+    rows = dict(re.findall(r'<tr id="round-(\d+)">(.*?)</tr>', listed, re.S))
+    cells = {url: re.findall(r"<td>([^<]*)</td>", rows[url.rsplit("/", 1)[1]]) for url in (coming, past)}
+    assert re.fullmatch(r"还剩 10 天( \d+ 小时)?", cells[coming][2]), cells[coming]
+    assert cells[coming][3:] == ["1", "0", "0", "0", "报送中"]
+    assert cells[past][2:] == ["已截止", "1", "1", "0", "1", "报送中"]
+    assert "已报 1，未报 1，有错误 0，逾期 1" in bureau.get(past).text
+
 
 CHILD, CHILD_ID = "张小明", "350123201001011234"  # what a clerk may type into a 登记表's free text
 

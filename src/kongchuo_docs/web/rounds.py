@@ -29,6 +29,7 @@ from .security import Upload, require_csrf
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
     from ..store.database import Store
+    from ..store.rounds import UnitState
     from ..store.tables import Round
 
 router = APIRouter()
@@ -59,15 +60,25 @@ def round_of(request: Request, round_id: int) -> tuple[Store, Profile, Round]:
 
 @router.get("/rounds", response_class=HTMLResponse)
 def rounds_page(request: Request, account: Asking) -> HTMLResponse:
-    from ..rounds.deadline import time_left
-    from ..store.rounds import REPORTED, list_rounds, now, unit_states
+    from ..rounds.deadline import closing, time_left
+    from ..store.rounds import list_rounds, now, unit_states
 
     store, _ = county(request)
     if account.is_bureau:
-        rounds = [(r, sum(s.state == REPORTED for s in unit_states(store, r))) for r in list_rounds(store)]
+        at = now()
+        rounds = [(r, closing(r.deadline, at), round_counts(unit_states(store, r))) for r in list_rounds(store)]
         return render(request, "rounds.html", rounds=rounds, account=account)
     mine = list_rounds(store, unit=account.unit, open_only=True)
     return render(request, "rounds.html", rounds=[(r, time_left(r.deadline, now())) for r in mine], account=account)
+
+
+def round_counts(states: list[UnitState]) -> dict[str, int]:
+    """How many of a round's units are 已报, 未报, 有错误, and 逾期 (the upload that counts, or else the
+    latest, came after the deadline)."""
+    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED
+
+    counts = {s: sum(u.state == s for u in states) for s in (REPORTED, NOT_REPORTED, HAS_ERRORS)}
+    return {**counts, "逾期": sum(bool(u.late) for u in states)}
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
@@ -133,7 +144,7 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
 def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse:
     from ..rounds.deadline import late_note, time_left
     from ..rounds.forms import FORM_INPUTS
-    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED, now, unit_states, uploads_of
+    from ..store.rounds import now, unit_states, uploads_of
     from ..store.tables import UPLOAD_FAILED
     from .blank_forms import form_links
 
@@ -145,7 +156,7 @@ def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse
     just = next((u for u in uploads_of(store, found, unit=None if account.is_bureau else account.unit)
                  if u.id == shown.get("upload")), None)  # fmt: skip
     states = unit_states(store, found) if account.is_bureau else []
-    counts = {s: sum(u.state == s for u in states) for s in (REPORTED, NOT_REPORTED, HAS_ERRORS)}
+    counts = round_counts(states)
     mine = [] if account.is_bureau else uploads_of(store, found, unit=account.unit)
     if just is None and mine and mine[0].status == UPLOAD_FAILED:  # her last file's problems until she fixes it
         just = mine[0]
