@@ -25,7 +25,7 @@ from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.store_access import NO_PROFILE
 
 WRITTEN = f"{date.today().year}年3月2日"  # the 成文日期 of the notices: numbers run per its year
-_AREAS = itertools.count(120101)  # a county of its own per app: the PostgreSQL database is shared
+_AREAS = itertools.count(150101)  # a county of its own per app (a range of its own: the PostgreSQL database is shared)
 
 
 @pytest.fixture

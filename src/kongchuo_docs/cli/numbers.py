@@ -31,7 +31,8 @@ def log_command(store, action: str, **details: object) -> None:
     record(store, command_line(), action, **details)  # type: ignore[arg-type]
 
 
-def _open(settings: Path | None, db: str | None):
+def open_county_store(settings: Path | None, db: str | None):
+    """The store beside 单位设置 (or `db`) and the 单位设置 (the ``numbers``, ``rounds`` and ``users`` commands)."""
     from ..profile import load_profile
     from ..store.database import open_store, store_url
 
@@ -46,7 +47,7 @@ def numbers_list(year: YearOption = None, settings: SettingsOption = None, db: D
     """列出发文登记簿：每个号的状态、页数和标题，以及缺号。"""
     from ..store.register import register_years
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         years = register_years(store, year=year)
     finally:
@@ -81,7 +82,7 @@ def numbers_add(
         written_on = parse_date(date) if date else None
     except (NormalizeError, ValueError) as exc:
         raise KongchuoError(f"--date {date}：{exc}") from None
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         entry = add_number(store, prefix, year, sequence, Issue(title=title, genre=genre_of(title),
                                                                 issuer=profile.bureau, written_on=written_on))
@@ -103,7 +104,7 @@ def numbers_void(
     from ..store.register import doc_number, parse_number, void_number
 
     prefix, year, sequence = parse_number(number)
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         entry = void_number(store, doc_number(prefix, year, sequence), reason.strip())
         log_command(store, "作废发文字号", counts=f"{entry.number}（原因：{reason.strip()}）")
@@ -128,7 +129,7 @@ def numbers_export(
 
     if retention not in RETENTION_CODES:
         raise KongchuoError(f"--retention 应为 {'、'.join(RETENTION_CODES)} 之一")
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         written = export_register_files(store, output, unit=profile.bureau, year=year, fonds=fonds.strip(),
                                         retention=retention, force=force, today=dt.date.today())

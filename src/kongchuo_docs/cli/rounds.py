@@ -13,21 +13,12 @@ from ..errors import KongchuoError
 from ..rounds.forms import ROUND_FORMS
 from .app import ForceOption, SettingsOption, command_group, print_written
 from .guard import reports_errors
-from .numbers import DbOption, log_command
+from .numbers import DbOption, log_command, open_county_store
 
 rounds_app = command_group(
     "rounds", "报送：教育局发起一次报送（自查表或问题线索登记表），各乡镇、学校在网页上传，这里查看、汇总。")
 
 RoundArg = Annotated[int, typer.Argument(help="报送编号（rounds list 列出）。", show_default=False)]
-
-
-def _open(settings: Path | None, db: str | None):
-    from ..profile import load_profile
-    from ..store.database import open_store, store_url
-
-    profile = load_profile(settings)
-    assert profile is not None
-    return open_store(store_url(db, profile.source), profile.area_code), profile
 
 
 @rounds_app.command("list")
@@ -36,7 +27,7 @@ def rounds_list(settings: SettingsOption = None, db: DbOption = None) -> None:
     """列出本县的报送：编号、名称、表格、截止日期、已报单位数。"""
     from ..store.rounds import REPORTED, list_rounds, unit_states
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         rounds = list_rounds(store)
         if not rounds:
@@ -73,7 +64,7 @@ def rounds_open(
         day = parse_date(deadline)
     except (NormalizeError, ValueError) as exc:
         raise KongchuoError(f"--deadline {deadline}：{exc}") from None
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         known = profile_units(profile, form)
         unknown = [u for u in unit or () if u not in known]
@@ -107,7 +98,7 @@ def rounds_status(
             raise KongchuoError(f"--missing 应为 .xlsx 文件名（{missing}）")
         if missing.exists() and not force:
             raise KongchuoError(f"{missing} 已存在；加 --force 覆盖")
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         found = get_round(store, round_id)
         states = unit_states(store, found)
@@ -142,7 +133,7 @@ def rounds_upload(
     if too_large := round_upload_problem(file.stat().st_size):
         raise KongchuoError(f"{file.name}：{too_large}")
     data = file.read_bytes()
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         found = get_round(store, round_id)
         checked = check_upload(found.form, unit, file.name, data)
@@ -171,7 +162,7 @@ def rounds_close(
     """结束一次报送（不再接收上传）；--reopen 重新开放。"""
     from ..store.rounds import close_round
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         closed = close_round(store, round_id, reopen=reopen)
         log_command(store, "重新开放报送" if reopen else "结束报送", task=closed.name)
@@ -193,7 +184,7 @@ def rounds_compile(
     from ..rounds.compile import compile_round
     from ..store.rounds import get_round
 
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         found = get_round(store, round_id)
         outcome = compile_round(store, found, output, profile=profile, force=force)

@@ -12,8 +12,7 @@ from .. import console
 from ..errors import KongchuoError
 from .app import SettingsOption, command_group
 from .guard import reports_errors
-from .numbers import DbOption, log_command
-from .numbers import _open as open_county_store  # the store beside 单位设置, or --db
+from .numbers import DbOption, log_command, open_county_store
 
 users_app = command_group(
     "users", "网页版的账号：教育局管理单位设置、模板、账号和所有单位的数据；乡镇、学校只看本单位的。"
