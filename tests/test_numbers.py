@@ -7,6 +7,7 @@ import itertools
 import multiprocessing
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -19,8 +20,10 @@ from typer.testing import CliRunner
 from kongchuo_docs.cli import app
 from kongchuo_docs.errors import KongchuoError
 from kongchuo_docs.files.resources import sample_path
+from kongchuo_docs.model import Document
+from kongchuo_docs.store.audit import Actor, command_line, entries
 from kongchuo_docs.store.database import STORE_FILE, open_store
-from kongchuo_docs.store.issuing import auto_number, genre_of
+from kongchuo_docs.store.issuing import FAILED_RUN, Numbering, auto_number, genre_of
 from kongchuo_docs.store.register import Issue, add_number, register_years, take_number, void_number
 from kongchuo_docs.store.tables import STATUS_ISSUED, STATUS_VOID
 
@@ -184,6 +187,28 @@ def test_check_takes_no_number_and_a_failed_write_voids_the_one_it_took(tmp_path
     assert "罗教督〔2026〕2号" in _pdf_text(tmp_path / "好" / "通知.pdf")  # the voided 1 is not given again
 
 
+def test_numbers_taken_and_voided_for_an_actor_go_to_the_log(tmp_path: Path) -> None:
+    """The page's 写通知 numbers with its account: the one written is logged as taken, the one of a
+    failed write as voided (the register's 作废 reason as its outcome)."""
+    profile = write_profile(tmp_path / "县")
+    doc = Document(title="关于甲的通知", doc_number="罗教督〔自动〕", date=date(2026, 3, 2), issuers=["罗源县教育局"])
+    clerk = Actor("jyj", "教育局", "罗源县教育局")
+    with Numbering(profile, None, clerk) as numbering:
+        numbering.assign(doc)
+    with pytest.raises(OSError), Numbering(profile, None, clerk) as numbering:
+        numbering.assign(doc)
+        raise OSError(28, "No space left on device")
+    with Numbering(profile) as numbering:  # the command line's build: no actor, nothing logged
+        numbering.assign(doc)
+    store = open_store(f"sqlite:///{profile.parent / STORE_FILE}", "350123")
+    try:
+        logged = [(e.account, e.action, e.counts, e.outcome) for e in reversed(entries(store))]
+    finally:
+        store.close()
+    assert logged == [("jyj", "取发文字号", "罗教督〔2026〕1号", "成功"),
+                      ("jyj", "作废发文字号", "罗教督〔2026〕2号", FAILED_RUN)]  # fmt: skip
+
+
 def test_numbers_commands_list_void_add_and_export(tmp_path: Path) -> None:
     profile = write_profile(tmp_path / "县")
     url = f"sqlite:///{profile.parent / STORE_FILE}"
@@ -215,3 +240,13 @@ def test_numbers_commands_list_void_add_and_export(tmp_path: Path) -> None:
     catalogue = openpyxl.load_workbook(tmp_path / "导出" / "归档文件目录.xlsx").worksheets[0]
     [item] = [[c.value for c in row] for row in catalogue.iter_rows(min_row=4) if row[2].value]
     assert item[1:6] == ["Z012-2026-Y-0001", "罗教综〔2026〕5号", "罗源县教育局", "关于丙的请示", "20260302"]
+    store = open_store(url, "350123")
+    try:
+        logged = [(e.account, e.action, e.task, e.counts, e.files) for e in reversed(entries(store))]
+    finally:
+        store.close()
+    cli = command_line().name
+    assert cli.startswith("命令行：") and len(cli) > len("命令行：")
+    assert logged == [(cli, "作废发文字号", "", "罗教综〔2026〕2号（原因：重复发文）", ""),
+                      (cli, "补登发文字号", "关于丙的请示", "罗教综〔2026〕5号", ""),
+                      (cli, "导出发文登记簿", "", "2026年", "发文登记簿.xlsx、归档文件目录.xlsx")]  # fmt: skip

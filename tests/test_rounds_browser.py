@@ -1,10 +1,10 @@
 """报送 in a real Chromium (issue 21 §3): a 乡镇 uploads its 自查表 to a round and sees only its own, a
 学校 gets a Chinese 403 for another unit's file, and the 教育局 sees 已报/未报/有错误 and compiles the
-round. The server is `acting.py` (the page with the test-only acting account, until accounts land)."""
+round. The server runs as ``kongchuo-docs serve`` with its accounts added by ``kongchuo-docs users add
+--password-stdin``; each user types 用户名 and 密码 into the login page."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import test_web_browser as chromium
-from acting import COOKIE, cookie
+from chromium import served
 from web_helpers import SELF_CHECK_COUNTS, fill_fields
 
 from kongchuo_docs.files.resources import sample_path
@@ -26,24 +26,30 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+USERS = {"jyj": ("教育局", ""), "fs": ("乡镇", "凤山镇"), "sy": ("学校", "罗源县实验小学")}
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = chromium._free_port()
     folder = tmp_path_factory.mktemp("server")
     profile = folder / "单位设置.yaml"
     shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
-    process = subprocess.Popen([sys.executable, str(Path(__file__).parent / "acting.py"), str(port), str(profile)],
-                               env={**os.environ, "TMPDIR": str(folder)}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)  # fmt: skip
-    yield from chromium.serving(process, f"http://127.0.0.1:{port}")
+    for name, (role, unit) in USERS.items():
+        subprocess.run([sys.executable, "-m", "kongchuo_docs", "users", "add", name, "--role", role,
+                        *(["--unit", unit] if unit else []), "--password-stdin", "--settings", str(profile)],
+                       input=f"{name}-password\n".encode(), check=True, capture_output=True)  # fmt: skip
+    with served(profile) as url:
+        yield url
 
 
-def _act(browser, server: str, role: str = "", unit: str = "") -> None:
-    browser.get(server + "/static/style.css")  # the cookie's site
-    browser.delete_cookie(COOKIE)
-    if role:
-        browser.add_cookie({"name": COOKIE, "value": cookie(role, unit, unit), "path": "/"})
+def _log_in(browser, server: str, name: str) -> None:
+    """Log in as `name` on the login page, as a user does (a fresh browser session)."""
+    browser.delete_all_cookies()
+    browser.get(server + "/login")
+    browser.find_element(By.NAME, "username").send_keys(name)
+    browser.find_element(By.NAME, "password").send_keys(f"{name}-password")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.ID, "who")))
 
 
 def _upload(browser, path: Path) -> None:
@@ -62,7 +68,7 @@ def test_units_upload_and_the_bureau_sees_and_compiles(server, browser, download
     fill_fields(blank, school, {"单位名称": "罗源县实验小学", "单位类型": "学校", "报告日期": "2026-10-09",
                                 **SELF_CHECK_COUNTS, "辍学人数": "两人"})  # fmt: skip
 
-    _act(browser, server)  # the 教育局 opens the round: every unit ticked by default
+    _log_in(browser, server, "jyj")  # the 教育局 opens the round: every unit ticked by default
     browser.get(server + "/rounds")
     browser.find_element(By.ID, "new-round").click()
     browser.find_element(By.NAME, "name").send_keys("2026年秋季学期自查")
@@ -73,7 +79,7 @@ def test_units_upload_and_the_bureau_sees_and_compiles(server, browser, download
     round_url = wait.until(lambda b: b.current_url if "/rounds/" in b.current_url and b.find_elements(By.ID, "units")
                            else None)  # fmt: skip
 
-    _act(browser, server, "乡镇", "凤山镇")
+    _log_in(browser, server, "fs")
     browser.get(server + "/rounds")
     browser.find_element(By.LINK_TEXT, "2026年秋季学期自查").click()
     _upload(browser, township)
@@ -82,7 +88,7 @@ def test_units_upload_and_the_bureau_sees_and_compiles(server, browser, download
     assert not browser.find_elements(By.ID, "units")  # no overview for a unit
     own_file = browser.find_element(By.CSS_SELECTOR, "#my-uploads a").get_attribute("href")
 
-    _act(browser, server, "学校", "罗源县实验小学")
+    _log_in(browser, server, "sy")
     browser.get(round_url)
     _upload(browser, school)
     wait.until(ec.presence_of_element_located((By.ID, "failed")))
@@ -92,7 +98,7 @@ def test_units_upload_and_the_bureau_sees_and_compiles(server, browser, download
     browser.get(own_file)  # the township's file
     assert "只能查看本单位的报送" in browser.find_element(By.TAG_NAME, "main").text
 
-    _act(browser, server)
+    _log_in(browser, server, "jyj")
     browser.get(round_url)
     counts = browser.find_element(By.ID, "counts").text
     assert "已报 1" in counts and "有错误 1" in counts and "未报 " in counts

@@ -17,7 +17,7 @@ from web_helpers import CLUES, fill
 from kongchuo_docs.cli import app
 from kongchuo_docs.kinds.forms import build_forms
 from kongchuo_docs.rounds.check import Checked
-from kongchuo_docs.rounds.deadline import late_note, time_left
+from kongchuo_docs.rounds.deadline import closing, late_note, time_left
 from kongchuo_docs.store import rounds
 from kongchuo_docs.store.database import open_store
 
@@ -35,6 +35,8 @@ def test_the_deadline_day_is_open_to_its_end() -> None:
     assert time_left(day, dt.datetime(2026, 10, 9, 20, 30)) == "还剩 3 小时 30 分"
     assert time_left(day, dt.datetime(2026, 10, 9, 23, 58, 30)) == "还剩 1 分"
     assert time_left(day, dt.datetime(2026, 10, 11, 1, 5)) == "已过截止时间 1 天 1 小时，现在上传将标为逾期"
+    assert closing(day, dt.datetime(2026, 10, 9, 20, 30)) == "还剩 3 小时 30 分"  # the 教育局's list of rounds
+    assert closing(day, dt.datetime(2026, 10, 10, 0, 0)) == "已截止"
 
 
 def test_a_late_upload_is_taken_and_marked_with_its_time(store_url: str, tmp_path: Path) -> None:

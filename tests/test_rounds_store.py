@@ -22,9 +22,10 @@ from kongchuo_docs.kinds.forms import build_forms
 from kongchuo_docs.model.limits import ROUND_UPLOAD_MAX_BYTES
 from kongchuo_docs.rounds.check import Checked, check_upload
 from kongchuo_docs.store import rounds
+from kongchuo_docs.store.audit import command_line, entries
 from kongchuo_docs.store.database import open_store
 
-_AREAS = itertools.count(120101)  # one county per test: the PostgreSQL database is shared by the session
+_AREAS = itertools.count(140101)  # one county per test, a range of its own: the PostgreSQL database is shared
 VALID = Checked([])
 FAILED = Checked([{"severity": "错误", "where": "a.xlsx!自查表!B5", "column": "报告日期", "message": "不是日期",
                    "value": "x"}])  # fmt: skip
@@ -141,6 +142,20 @@ def test_a_register_round_from_the_command_line_names_each_unit(store_url: str, 
     column = header.index("报送单位")
     units = {r[column] for r in rows[rows.index(header) + 1:] if r[column]}
     assert units == {"凤山镇", "松山镇"}  # the units, not 登记表-改
+    assert CliRunner().invoke(app, ["rounds", "close", str(round_.id), *cli]).exit_code == 0
+    store = open_store(store_url, area)
+    try:
+        logged = [(e.account, e.action, e.counts, e.files, e.outcome) for e in reversed(entries(store))]
+    finally:
+        store.close()
+    cli_user = command_line().name
+    assert logged == [
+        (cli_user, "发起报送", "问题线索登记表，3 个单位，截止 2026-10-20", "", "成功"),
+        (cli_user, "报送上传", "松山镇", "登记表-改.xlsx", "有错误（1 处）"),
+        (cli_user, "报送上传", "松山镇", "登记表-改.xlsx", "通过"),
+        (cli_user, "汇总报送", "写出 1 个文件", workbook.name, "成功"),
+        (cli_user, "结束报送", "", "", "成功"),
+    ]  # fmt: skip
 
 
 def test_the_command_line_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:

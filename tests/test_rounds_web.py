@@ -1,7 +1,8 @@
 """报送 rounds on the page (issue 21 #3): the 教育局 opens a round, two units upload the blank 自查表 the
 tool writes, filled as a clerk fills it — one with an error, then fixed —, each sees only its own, and
 the 教育局 sees 已报/未报/有错误, downloads the 未报 list and compiles the round into a 工作总结 that
-names the units, not the files they uploaded. Until accounts land, `acting` says who is at the page."""
+names the units, not the files they uploaded. Every user is an account of the store who logged in
+through the login page (once for the module: argon2 takes a while)."""
 
 from __future__ import annotations
 
@@ -14,31 +15,45 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from acting import COOKIE, cookie, install
-from web_helpers import SELF_CHECK_COUNTS, csrf_of, fill_fields, own_app, page_client, sample_profile, wait_for_job
+from web_helpers import (
+    CLUES,
+    SELF_CHECK_COUNTS,
+    audit_rows,
+    csrf_of,
+    fill,
+    fill_fields,
+    logged_in,
+    own_app,
+    sample_profile,
+    wait_for_job,
+)
 
+from kongchuo_docs.kinds.forms import build_forms
+from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET
 
 TOWNSHIP, SCHOOL, SILENT = "凤山镇", "罗源县实验小学", "松山镇"
 SENT_AS = "自查表（最终版）.xlsx"  # the name both units give their file
 
 
-@pytest.fixture
-def app(tmp_path: Path):
-    app = own_app(tmp_path / "server")
-    install(app)
+USERS = {"jyj": ("教育局", ""), "fs": ("乡镇", TOWNSHIP), "sy": ("学校", SCHOOL), "ss": ("学校", "松山中心小学")}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = own_app(tmp_path_factory.mktemp("server"))
+    profile = sample_profile()
+    for name, (role, unit) in USERS.items():
+        add_account(app.state.store, name, role, unit or profile.bureau, f"{name}-password")
     yield app
     app.state.jobs.close()
-    if app.state.store is not None:
-        app.state.store.close()
+    app.state.store.close()
 
 
-def _client(app, role: str = "", unit: str = "", name: str = ""):
-    client = page_client(app)
-    client.__enter__()
-    if role:
-        client.cookies.set(COOKIE, cookie(role, unit, name))
-    return client
+@pytest.fixture(scope="module")
+def users(app) -> dict:
+    """Each user's page, logged in once for the module."""
+    return {name: logged_in(app, name, f"{name}-password") for name in USERS}
 
 
 def _open_round(bureau, units=(TOWNSHIP, SCHOOL, SILENT), **changes) -> str:
@@ -66,8 +81,8 @@ def _upload(client, round_url: str, data: bytes, **extra: str):
                        data={"csrf": csrf_of(client), **extra})  # fmt: skip
 
 
-def test_open_round_offers_every_unit_ticked_and_refuses_with_the_red_summary(app) -> None:
-    bureau = _client(app)
+def test_open_round_offers_every_unit_ticked_and_refuses_with_the_red_summary(users) -> None:
+    bureau = users["jyj"]
     page = bureau.get("/rounds/new").text
     ticked = re.findall(r'name="units" value="([^"]+)" checked', page)
     profile = sample_profile()
@@ -82,11 +97,11 @@ def test_open_round_offers_every_unit_ticked_and_refuses_with_the_red_summary(ap
     assert bureau.post("/rounds", data={"name": "x"}).status_code == 403  # no CSRF token
 
 
-def test_two_units_upload_fix_and_the_bureau_compiles(app, tmp_path: Path) -> None:
-    bureau = _client(app)
+def test_two_units_upload_fix_and_the_bureau_compiles(users, tmp_path: Path) -> None:
+    bureau = users["jyj"]
     round_url = _open_round(bureau)
-    township = _client(app, "乡镇", TOWNSHIP, "fs")
-    school = _client(app, "学校", SCHOOL, "sy")
+    township = users["fs"]
+    school = users["sy"]
     assert "2026年秋季学期自查" in township.get("/rounds").text
 
     # the township's first file has an impossible 报告日期: refused by cell, the error workbook to fix
@@ -141,8 +156,8 @@ def test_two_units_upload_fix_and_the_bureau_compiles(app, tmp_path: Path) -> No
     assert [r[2] for r in rows if "未报送" in r] == [SILENT]
 
 
-def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(app, tmp_path: Path) -> None:
-    bureau = _client(app)
+def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(users, tmp_path: Path) -> None:
+    bureau = users["jyj"]
     round_url = _open_round(bureau, units=(SCHOOL,))
     data = _filled(bureau, round_url, tmp_path, SCHOOL, "学校")
     refused = _upload(bureau, round_url, data)
@@ -156,22 +171,22 @@ def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(app
     assert 'id="passed"' in _upload(bureau, round_url, data, unit=SCHOOL).text
     assert "已报 1，未报 0" in bureau.get(round_url).text
     bureau.post(f"{round_url}/close", data={"csrf": csrf_of(bureau)})
-    school = _client(app, "学校", SCHOOL, "sy")
+    school = users["sy"]
     assert 'id="upload-form"' not in school.get(round_url).text
     closed = _upload(school, round_url, data)
     assert closed.status_code == 400 and "已结束报送" in closed.text
-    other = _client(app, "学校", "松山中心小学", "ss")
+    other = users["ss"]
     assert other.get("/rounds").text.count("2026年秋季学期自查") == 0
     assert other.get(round_url).status_code == 403
 
 
-def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(app, tmp_path: Path) -> None:
-    bureau = _client(app)
+def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(users, tmp_path: Path) -> None:
+    bureau = users["jyj"]
     today = dt.date.today()
     coming = _open_round(bureau, units=(SCHOOL,), deadline=(today + dt.timedelta(days=10)).isoformat())
     past = _open_round(bureau, units=(SCHOOL, SILENT), name="上周的自查",
                        deadline=(today - dt.timedelta(days=2)).isoformat())  # fmt: skip
-    school = _client(app, "学校", SCHOOL, "sy")
+    school = users["sy"]
     listed = school.get("/rounds").text
     assert re.search(r"还剩 10 天", listed) and "已过截止时间 1 天" in listed
     assert re.search(r'id="time-left">还剩 10 天', school.get(coming).text)
@@ -190,3 +205,50 @@ def test_a_unit_sees_the_time_left_and_a_late_upload_is_taken_marked_late(app, t
 
     assert 'id="passed"' in _upload(school, coming, data).text
     assert "逾期" not in school.get(coming).text and "逾期（" not in bureau.get(coming).text
+
+    # the 教育局's list: per round the time left or 已截止, and 已报/未报/有错误/逾期
+    listed = bureau.get("/rounds").text
+    rows = dict(re.findall(r'<tr id="round-(\d+)">(.*?)</tr>', listed, re.S))
+    cells = {url: re.findall(r"<td>([^<]*)</td>", rows[url.rsplit("/", 1)[1]]) for url in (coming, past)}
+    assert re.fullmatch(r"还剩 10 天( \d+ 小时)?", cells[coming][2]), cells[coming]
+    assert cells[coming][3:] == ["1", "0", "0", "0", "报送中"]
+    assert cells[past][2:] == ["已截止", "1", "1", "0", "1", "报送中"]
+    assert "已报 1，未报 1，有错误 0，逾期 1" in bureau.get(past).text
+
+
+CHILD, CHILD_ID = "张小明", "350123201001011234"  # what a clerk may type into a 登记表's free text
+
+
+def test_the_log_has_each_step_of_a_round_and_never_a_childs_name_nor_a_cell(users, tmp_path: Path) -> None:
+    bureau, township = users["jyj"], users["fs"]
+    round_url = _open_round(bureau, units=(TOWNSHIP,), name="十月问题线索", form="问题线索登记表")
+    build_forms(tmp_path / "空白", first_year=2026)
+    blank = tmp_path / "空白" / "问题线索登记.xlsx"
+    told = {**CLUES[0], "线索简要内容": f"{CHILD}（身份证号 {CHILD_ID}）自9月起未到校。", "备注": CHILD}
+    bad = fill(blank, [{**told, "移送日期": "2026-13-01"}], tmp_path / "bad" / SENT_AS).read_bytes()
+    good = fill(blank, [told], tmp_path / "good" / SENT_AS).read_bytes()
+    assert 'id="failed"' in _upload(township, round_url, bad).text
+    assert 'id="passed"' in _upload(township, round_url, good).text
+    assert _upload(township, round_url, b"not a zip").status_code == 400
+    for _ in ("close", "reopen"):
+        bureau.post(f"{round_url}/close", data={"csrf": csrf_of(bureau)})
+    job_url = bureau.post(f"{round_url}/compile", data={"csrf": csrf_of(bureau)}).url.path
+    assert wait_for_job(bureau, job_url)["state"] == "done"
+
+    rows = list(reversed(audit_rows(bureau)))
+    steps = [(r["用户名"], r["单位"], r["操作"], r["数量"], r["文件"], r["结果"]) for r in rows
+             if r["任务"] == "十月问题线索"]  # fmt: skip
+    bureau_unit = sample_profile().bureau
+    assert steps == [
+        ("jyj", bureau_unit, "发起报送", "问题线索登记表，1 个单位，截止 2026-10-09", "", "成功"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "有错误（1 处）"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "通过"),
+        ("fs", TOWNSHIP, "报送上传", TOWNSHIP, SENT_AS, "未接收"),
+        ("jyj", bureau_unit, "结束报送", "", "", "成功"),
+        ("jyj", bureau_unit, "重新开放报送", "", "", "成功"),
+        ("jyj", bureau_unit, "开始汇总报送", "1 个单位的有效报送", "", "成功"),
+    ]  # fmt: skip
+    ended = rows[-1]  # the job's end, logged by the job hook
+    assert (ended["用户名"], ended["操作"], ended["文件"], ended["结果"]) == ("jyj", "生成", f"{TOWNSHIP}.xlsx", "成功")
+    logged = " ".join(" ".join(r.values()) for r in rows)
+    assert CHILD not in logged and CHILD_ID not in logged and "2026-13-01" not in logged and "未到校" not in logged

@@ -15,7 +15,7 @@ import openpyxl
 import pymupdf
 import pytest
 from profiles import write_profile
-from web_helpers import csrf_of, page_client, post_notice
+from web_helpers import audit_rows, csrf_of, page_client, post_notice
 
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.store.database import open_store
@@ -25,7 +25,7 @@ from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.store_access import NO_PROFILE
 
 WRITTEN = f"{date.today().year}年3月2日"  # the 成文日期 of the notices: numbers run per its year
-_AREAS = itertools.count(120101)  # a county of its own per app: the PostgreSQL database is shared
+_AREAS = itertools.count(150101)  # a county of its own per app (a range of its own: the PostgreSQL database is shared)
 
 
 @pytest.fixture
@@ -143,6 +143,14 @@ def test_the_register_page_voids_adds_shows_gaps_and_exports(county):
     assert rows[0][1] == f"J001-{year}-D30-0001"
     assert client.get("/numbers/export/other.xlsx").status_code == 404
     assert client.get("/numbers?year=20x6").status_code == 400
+
+    # the 操作日志 lists each number taken at 写通知, the 作废 with its reason, the 补登 and both exports
+    logged = [(r["操作"], r["任务"], r["数量"], r["文件"]) for r in reversed(audit_rows(client))]
+    assert logged == [("取发文字号", "", first, ""), ("作废发文字号", "", f"{first}（原因：标题有误）", ""),
+                      ("取发文字号", "", second, ""),
+                      ("补登发文字号", "关于手工编号的通知", f"{code}〔{year}〕5号", ""), ("取发文字号", "", third, ""),
+                      ("导出发文登记簿", "", f"{year}年", "发文登记簿.xlsx"),
+                      ("导出归档文件目录", "", "全部年度", "归档文件目录.xlsx")]  # fmt: skip
 
 
 def test_a_void_or_add_needs_the_csrf_token_and_a_school_gets_403(tmp_path):

@@ -170,3 +170,22 @@ def fill_fields(blank: Path, target: Path, values: dict[str, object]) -> None:
     assert typed == set(values), set(values) - typed
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
+
+
+def logged_in(app, name: str, password: str) -> TestClient:
+    """A browser session that logged in as `name` through the login page (用户名 + 密码, CSRF)."""
+    client = page_client(app)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)[1]
+    response = client.post("/login", data={"username": name, "password": password, "csrf": token})
+    assert response.status_code == 200 and response.url.path == "/", response.text
+    return client
+
+
+def audit_rows(client: TestClient) -> list[dict[str, str]]:
+    """The 操作日志 page's rows as its columns name them (时间, 用户名, 角色, 单位, 操作, 任务, 数量, 文件, 结果)."""
+    page = client.get("/audit")
+    assert page.status_code == 200, page.text
+    columns = re.findall(r"<th>([^<]*)</th>", page.text)
+    rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", page.text)
+    return [dict(zip(columns, (html.unescape(c) for c in re.findall(r"<td>([^<]*)</td>", row)), strict=True))
+            for row in rows]  # fmt: skip

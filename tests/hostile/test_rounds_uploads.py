@@ -10,10 +10,10 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-from acting import install
-from web_helpers import csrf_of, own_app, page_client
+from web_helpers import csrf_of, logged_in, own_app, sample_profile
 
 from kongchuo_docs.kinds.forms import build_forms
+from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.web import round_uploads
 from kongchuo_docs.web.bounded import bounded
 
@@ -47,9 +47,9 @@ def test_a_slow_upload_is_ended_in_its_own_process(tmp_path: Path, monkeypatch) 
     assert len(data) < 5 * 2**20
     monkeypatch.setattr(round_uploads, "bounded", partial(bounded, seconds=1))
     app = own_app(tmp_path / "server")
-    install(app)
+    add_account(app.state.store, "jyj", "教育局", sample_profile().bureau, "bureau-pass")
     try:
-        with page_client(app) as bureau:
+        with logged_in(app, "jyj", "bureau-pass") as bureau:
             opened = bureau.post("/rounds", data={"name": "秋季自查", "form": "自查表", "deadline": "2026-10-09",
                                                   "units": ["凤山镇"], "csrf": csrf_of(bureau)})  # fmt: skip
             round_url = opened.url.path

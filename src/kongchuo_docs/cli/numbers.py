@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
@@ -24,7 +24,15 @@ DbOption = Annotated[
 YearOption = Annotated[int | None, typer.Option("--year", help="只看这一年，如 2026。")]
 
 
-def _open(settings: Path | None, db: str | None):
+def log_command(store, action: str, **details: object) -> None:
+    """Record a command's `action` in the 操作日志, by the command line's actor (`store.audit.command_line`)."""
+    from ..store.audit import command_line, record
+
+    record(store, command_line(), action, **details)  # type: ignore[arg-type]
+
+
+def open_county_store(settings: Path | None, db: str | None):
+    """The store beside 单位设置 (or `db`) and the 单位设置 (the ``numbers``, ``rounds`` and ``users`` commands)."""
     from ..profile import load_profile
     from ..store.database import open_store, store_url
 
@@ -39,7 +47,7 @@ def numbers_list(year: YearOption = None, settings: SettingsOption = None, db: D
     """列出发文登记簿：每个号的状态、页数和标题，以及缺号。"""
     from ..store.register import register_years
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         years = register_years(store, year=year)
     finally:
@@ -74,10 +82,11 @@ def numbers_add(
         written_on = parse_date(date) if date else None
     except (NormalizeError, ValueError) as exc:
         raise KongchuoError(f"--date {date}：{exc}") from None
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         entry = add_number(store, prefix, year, sequence, Issue(title=title, genre=genre_of(title),
                                                                 issuer=profile.bureau, written_on=written_on))
+        log_command(store, "补登发文字号", task=title, counts=entry.number)
     finally:
         store.close()
     console.info(f"已登记：{entry.number}")
@@ -95,9 +104,10 @@ def numbers_void(
     from ..store.register import doc_number, parse_number, void_number
 
     prefix, year, sequence = parse_number(number)
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         entry = void_number(store, doc_number(prefix, year, sequence), reason.strip())
+        log_command(store, "作废发文字号", counts=f"{entry.number}（原因：{reason.strip()}）")
     finally:
         store.close()
     console.info(f"已作废：{entry.number}")
@@ -119,10 +129,12 @@ def numbers_export(
 
     if retention not in RETENTION_CODES:
         raise KongchuoError(f"--retention 应为 {'、'.join(RETENTION_CODES)} 之一")
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         written = export_register_files(store, output, unit=profile.bureau, year=year, fonds=fonds.strip(),
                                         retention=retention, force=force, today=dt.date.today())
+        log_command(store, "导出发文登记簿", counts=f"{year}年" if year else "全部年度",
+               files=[PurePath(w).name for w in written])  # fmt: skip
     finally:
         store.close()
     print_written(output, written)

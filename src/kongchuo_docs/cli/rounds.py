@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
@@ -13,21 +13,12 @@ from ..errors import KongchuoError
 from ..rounds.forms import ROUND_FORMS
 from .app import ForceOption, SettingsOption, command_group, print_written
 from .guard import reports_errors
-from .numbers import DbOption
+from .numbers import DbOption, log_command, open_county_store
 
 rounds_app = command_group(
     "rounds", "报送：教育局发起一次报送（自查表或问题线索登记表），各乡镇、学校在网页上传，这里查看、汇总。")
 
 RoundArg = Annotated[int, typer.Argument(help="报送编号（rounds list 列出）。", show_default=False)]
-
-
-def _open(settings: Path | None, db: str | None):
-    from ..profile import load_profile
-    from ..store.database import open_store, store_url
-
-    profile = load_profile(settings)
-    assert profile is not None
-    return open_store(store_url(db, profile.source), profile.area_code), profile
 
 
 @rounds_app.command("list")
@@ -36,7 +27,7 @@ def rounds_list(settings: SettingsOption = None, db: DbOption = None) -> None:
     """列出本县的报送：编号、名称、表格、截止日期、已报单位数。"""
     from ..store.rounds import REPORTED, list_rounds, unit_states
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         rounds = list_rounds(store)
         if not rounds:
@@ -73,13 +64,15 @@ def rounds_open(
         day = parse_date(deadline)
     except (NormalizeError, ValueError) as exc:
         raise KongchuoError(f"--deadline {deadline}：{exc}") from None
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
         known = profile_units(profile, form)
         unknown = [u for u in unit or () if u not in known]
         if unknown:
             raise KongchuoError(f"--unit {'、'.join(unknown)} 不是单位设置中的乡镇或学校")
         opened = open_round(store, name=name, form=form, deadline=day, units=unit or known, opened_by="")
+        log_command(store, "发起报送", task=opened.name,
+               counts=f"{opened.form}，{len(opened.units)} 个单位，截止 {opened.deadline:%Y-%m-%d}")  # fmt: skip
     finally:
         store.close()
     console.info(f"已发起报送 {opened.id}：{opened.name}（{opened.form}，{len(opened.units)} 个单位）")
@@ -105,7 +98,7 @@ def rounds_status(
             raise KongchuoError(f"--missing 应为 .xlsx 文件名（{missing}）")
         if missing.exists() and not force:
             raise KongchuoError(f"{missing} 已存在；加 --force 覆盖")
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         found = get_round(store, round_id)
         states = unit_states(store, found)
@@ -140,11 +133,13 @@ def rounds_upload(
     if too_large := round_upload_problem(file.stat().st_size):
         raise KongchuoError(f"{file.name}：{too_large}")
     data = file.read_bytes()
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         found = get_round(store, round_id)
         checked = check_upload(found.form, unit, file.name, data)
         upload = add_upload(store, found, unit=unit, uploader="", file_name=file.name, data=data, checked=checked)
+        log_command(store, "报送上传", task=found.name, counts=unit, files=[file.name],
+               outcome=checked.outcome)  # fmt: skip
     finally:
         store.close()
     for p in checked.problems:
@@ -167,9 +162,10 @@ def rounds_close(
     """结束一次报送（不再接收上传）；--reopen 重新开放。"""
     from ..store.rounds import close_round
 
-    store, _ = _open(settings, db)
+    store, _ = open_county_store(settings, db)
     try:
         closed = close_round(store, round_id, reopen=reopen)
+        log_command(store, "重新开放报送" if reopen else "结束报送", task=closed.name)
     finally:
         store.close()
     console.info(f"{closed.name}：{'已重新开放' if reopen else '已结束报送'}")
@@ -188,9 +184,12 @@ def rounds_compile(
     from ..rounds.compile import compile_round
     from ..store.rounds import get_round
 
-    store, profile = _open(settings, db)
+    store, profile = open_county_store(settings, db)
     try:
-        outcome = compile_round(store, get_round(store, round_id), output, profile=profile, force=force)
+        found = get_round(store, round_id)
+        outcome = compile_round(store, found, output, profile=profile, force=force)
+        log_command(store, "汇总报送", task=found.name, counts=f"写出 {len(outcome.written)} 个文件",
+               files=[PurePath(w).name for w in outcome.written])  # fmt: skip
     finally:
         store.close()
     console.problems(outcome.warnings)

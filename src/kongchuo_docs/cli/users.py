@@ -12,8 +12,7 @@ from .. import console
 from ..errors import KongchuoError
 from .app import SettingsOption, command_group
 from .guard import reports_errors
-from .numbers import DbOption
-from .numbers import _open as open_county_store  # the store beside 单位设置, or --db
+from .numbers import DbOption, log_command, open_county_store
 
 users_app = command_group(
     "users", "网页版的账号：教育局管理单位设置、模板、账号和所有单位的数据；乡镇、学校只看本单位的。"
@@ -37,12 +36,6 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-def _audit(store, action: str, name: str) -> None:
-    from ..store.audit import Actor, record
-
-    record(store, Actor(name="（命令行）"), action, counts=f"账号 {name}")
-
-
 @users_app.command("add")
 @reports_errors
 def users_add(
@@ -62,7 +55,7 @@ def users_add(
         name = check_name(name)
         unit = unit_for(profile, role.strip(), unit)
         account = add_account(store, name, role.strip(), unit, _password(password_stdin))
-        _audit(store, "添加账号", account.name)
+        log_command(store, "添加账号", counts=f"账号 {account.name}")
     finally:
         store.close()
     console.info(f"已添加账号：{account.name}（{account.role}，{account.unit}）")
@@ -95,7 +88,7 @@ def users_disable(name: NameArgument, settings: SettingsOption = None, db: DbOpt
     store, _ = open_county_store(settings, db)
     try:
         account = disable_account(store, name)
-        _audit(store, "停用账号", account.name)
+        log_command(store, "停用账号", counts=f"账号 {account.name}")
     finally:
         store.close()
     console.info(f"已停用账号：{account.name}")
@@ -112,7 +105,7 @@ def users_reset_password(name: NameArgument, password_stdin: PasswordStdinOption
     try:
         find_account(store, name)  # an unknown name is said before the password is asked
         account = reset_password(store, name, _password(password_stdin))
-        _audit(store, "重设密码", account.name)
+        log_command(store, "重设密码", counts=f"账号 {account.name}")
     finally:
         store.close()
     console.info(f"已重设密码：{account.name}")

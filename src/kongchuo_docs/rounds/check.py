@@ -30,6 +30,12 @@ class Checked:
     def valid(self) -> bool:
         return not any(p["severity"] == "错误" for p in self.problems)
 
+    @property
+    def outcome(self) -> str:
+        """The upload's outcome for the 操作日志: 通过, or 有错误 with the count (never what a cell holds)."""
+        errors = sum(p["severity"] == "错误" for p in self.problems)
+        return f"有错误（{errors} 处）" if errors else "通过"
+
 
 def check_upload(form: str, unit: str, file_name: str, data: bytes) -> Checked:
     """Read `data` (the file she named `file_name`) as a round's `form` of `unit`: its problems with

@@ -20,6 +20,12 @@ def late_note(deadline: dt.date, uploaded_at: dt.datetime | None) -> str:
     return f"逾期（{uploaded_at.strftime(TIME_FORMAT)} 上传）"
 
 
+def closing(deadline: dt.date, now: dt.datetime) -> str:
+    """What the 教育局 reads in the list of rounds: how long is left, or 已截止."""
+    left = deadline_end(deadline) - now
+    return f"还剩 {_span(left)}" if left > dt.timedelta(0) else "已截止"
+
+
 def time_left(deadline: dt.date, now: dt.datetime) -> str:
     """What a unit reads beside the deadline: how long is left (days and hours, or hours and minutes
     in the last day), or how long ago it passed."""

@@ -5,6 +5,7 @@ callers pass counts and file names, never rows or messages about rows."""
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,14 @@ class Actor:
     name: str = ""
     role: str = ""
     unit: str = ""
+
+
+def command_line() -> Actor:
+    """The actor of a ``kongchuo-docs`` command: 「命令行：」 and the operating system's user name."""
+    try:
+        return Actor(name=f"命令行：{getpass.getuser()}")
+    except (OSError, KeyError):  # no user name in the environment nor in the password database
+        return Actor(name="命令行")
 
 
 def record(store: Store, actor: Actor, action: str, *, task: str = "", counts: str = "",

@@ -20,6 +20,7 @@ from ..model import Document
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a number is taken
     from ..profile import Profile
+    from .audit import Actor
     from .database import Store
 
 AUTO = "自动"
@@ -45,11 +46,13 @@ def genre_of(title: str) -> str:
 
 class Numbering:
     """Numbers for one run: `assign` takes one for each 自动 document; leaving the `with` block
-    records the pages (success) or voids what was taken (failure)."""
+    records the pages (success) or voids what was taken (failure). With an `actor` (the page's account)
+    each number issued or voided goes to the 操作日志 as well."""
 
-    def __init__(self, settings: Path | None = None, db_url: str | None = None):
+    def __init__(self, settings: Path | None = None, db_url: str | None = None, actor: Actor | None = None):
         self._settings = settings
         self._db_url = db_url
+        self._actor = actor
         self._store: Store | None = None
         self._taken: list[tuple[int, str]] = []  # (entry id, output path whose pages count)
         self._pages: dict[str, int | None] = {}
@@ -96,6 +99,7 @@ class Numbering:
                  tb: TracebackType | None) -> None:
         if self._store is None:
             return
+        from .audit import SUCCEEDED, record
         from .register import mark_issued, void_taken
 
         try:
@@ -104,6 +108,9 @@ class Numbering:
                     mark_issued(self._store, entry_id, pages=self._pages.get(number))
                 else:
                     void_taken(self._store, entry_id, FAILED_RUN)
+                if self._actor is not None:
+                    record(self._store, self._actor, "取发文字号" if exc_type is None else "作废发文字号",
+                           counts=number, outcome=SUCCEEDED if exc_type is None else FAILED_RUN)  # fmt: skip
         finally:
             self._store.close()
 

@@ -21,7 +21,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
 from ..model import Document
+from ..store.audit import Actor
 from ..store.issuing import AUTO, auto_number
+from .audit_page import actor
+from .identity import current_account
 from .notice_form import NoticeForm
 from .pages import owner
 from .render import RenderPool
@@ -83,8 +86,9 @@ async def issue(request: Request, doc: Document, folder: Path, stem: str, fmt: s
     formats = tuple(dict.fromkeys((*ISSUED_FORMATS, fmt)))
     await asyncio.to_thread(page_profile, request)  # no 单位设置 (no store beside it): said before anything is drawn
     url = db_url(request)
+    who = actor(current_account(request))  # the 操作日志 names her with the number taken (or voided)
     number, files = await pool.call(issue_files, doc, folder / "out", formats, source,
-                                    request.app.state.config.profile_path(), url)  # fmt: skip
+                                    request.app.state.config.profile_path(), url, who)  # fmt: skip
     issued = Issued(folder, number, stem, dict(zip(formats, files, strict=True)))
     previous = request.app.state.issued.get(owner(request))
     if previous is not None:
@@ -94,14 +98,15 @@ async def issue(request: Request, doc: Document, folder: Path, stem: str, fmt: s
 
 
 def issue_files(doc: Document, outdir: Path, formats: tuple[str, ...], source: Path, settings: Path,
-                url: str) -> tuple[str, list[str]]:  # fmt: skip
+                url: str, who: Actor) -> tuple[str, list[str]]:  # fmt: skip
     """In a drawing process: write `doc` as ``通知.<fmt>`` for each format, its 发文字号 taken from the
-    发文登记簿 as the files are written (voided if writing fails); the number and the files."""
+    发文登记簿 as the files are written (voided if writing fails, both logged as `who`'s); the number and
+    the files."""
     from ..files.output import OutputSet
     from ..kinds.publish import write_document
     from ..store.issuing import Numbering
 
-    with Numbering(settings, url) as numbering:
+    with Numbering(settings, url, who) as numbering:
         with OutputSet(outdir) as out:
             files = write_document(out, doc, "通知", kind="notice", source=source, formats=formats,
                                    numbering=numbering)  # fmt: skip

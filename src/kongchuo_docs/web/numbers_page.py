@@ -22,6 +22,7 @@ from ..errors import KongchuoError
 from ..gbt9704 import format_date
 from ..kinds.number_register import RETENTION_CODES
 from ..store.tables import STATUS_VOID
+from .audit_page import audit
 from .bounded import bounded
 from .identity import require_bureau
 from .pages import owner, render
@@ -104,7 +105,9 @@ def _void(request: Request, number: str, reason: str) -> Any:
     from ..store.register import doc_number, parse_number, void_number
 
     prefix, year, sequence = parse_number(number)
-    return void_number(county_store(request), doc_number(prefix, year, sequence), reason)
+    entry = void_number(county_store(request), doc_number(prefix, year, sequence), reason)
+    audit(request, "作废发文字号", counts=f"{entry.number}（原因：{reason}）")
+    return entry
 
 
 @router.post("/numbers/add", dependencies=[Depends(require_csrf)])
@@ -133,7 +136,9 @@ def _add(request: Request, values: dict[str, str]) -> Any:
         raise KongchuoError(f"成文日期 {values['date']}：{exc}") from None
     issue = Issue(title=values["title"], genre=genre_of(values["title"]), issuer=page_profile(request).bureau,
                   written_on=written_on)  # fmt: skip
-    return add_number(county_store(request), prefix, year, sequence, issue)
+    entry = add_number(county_store(request), prefix, year, sequence, issue)
+    audit(request, "补登发文字号", task=issue.title, counts=entry.number)
+    return entry
 
 
 @router.get("/numbers/export/{which}.xlsx")
@@ -157,6 +162,9 @@ async def export(request: Request, which: str, year: str = "", fonds: str = "",
         shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(500, str(exc)) from None
     name = f"{EXPORTS[which]}.xlsx"
+    chosen = _year(year)
+    await asyncio.to_thread(audit, request, f"导出{EXPORTS[which]}", counts=f"{chosen}年" if chosen else "全部年度",
+                            files=[name])  # fmt: skip
     return FileResponse(folder / "out" / name, media_type=XLSX, filename=name,
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
 

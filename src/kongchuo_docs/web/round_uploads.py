@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from ..errors import KongchuoError
+from .audit_page import audit
 from .bounded import bounded
 from .identity import Account
 from .pages import owner
@@ -33,7 +34,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.post("/rounds/{round_id}/upload", dependencies=[Depends(require_csrf)])
 async def upload_post(request: Request, round_id: int, account: Asking) -> Response:
     """A unit's upload, checked at once and kept whatever it holds (audit: an upload — round, unit, file
-    name, 有效/有错误, by whom)."""
+    name as sent, 通过 or 有错误 with the count of problems, by whom; a refused file as 未接收 — never a
+    cell's content nor a message quoting one)."""
     from ..model.limits import round_upload_problem
     from ..rounds.check import check_upload
     from ..rounds.forms import FORM_INPUTS
@@ -56,19 +58,25 @@ async def upload_post(request: Request, round_id: int, account: Asking) -> Respo
                 raise KongchuoError(f"{upload.display_name}：{too_large}")
             # read like every uploaded file: in a bounded process (a hostile workbook costs that process)
             checked = await bounded(check_upload, found.form, unit, upload.display_name, upload.data)
-            shown["upload"] = await asyncio.to_thread(_keep, store, found, unit, account, upload, checked)
+            shown["upload"] = await asyncio.to_thread(_keep, request, store, found, unit, account, upload, checked)
         except (UploadRejected, KongchuoError) as exc:
             shown["problems"] = [("field-file", f"表格文件：{exc}")]
+            await asyncio.to_thread(audit, request, "报送上传", account=account, task=found.name, counts=unit,
+                                    files=[files[0].filename or ""], outcome="未接收")  # fmt: skip
     request.app.state.refused[(owner(request), f"round-{round_id}")] = shown
     return RedirectResponse(f"/rounds/{round_id}#result", status_code=303)
 
 
-def _keep(store: Store, found: Round, unit: str, account: Account, upload: Upload, checked: Checked) -> int:
-    """Keep the checked upload (in a thread: the store is not the event loop's); its id."""
+def _keep(request: Request, store: Store, found: Round, unit: str, account: Account, upload: Upload,
+          checked: Checked) -> int:  # fmt: skip
+    """Keep the checked upload and log it (in a thread: the store is not the event loop's); its id."""
     from ..store.rounds import add_upload
 
-    return add_upload(store, found, unit=unit, uploader=account.name, file_name=upload.display_name,
-                      data=upload.data, checked=checked).id
+    kept = add_upload(store, found, unit=unit, uploader=account.name, file_name=upload.display_name,
+                      data=upload.data, checked=checked)  # fmt: skip
+    audit(request, "报送上传", account=account, task=found.name, counts=unit, files=[upload.display_name],
+          outcome=checked.outcome)  # fmt: skip
+    return kept.id
 
 
 def own_upload(request: Request, upload_id: int, account: Account) -> RoundUpload:

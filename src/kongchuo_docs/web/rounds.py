@@ -22,12 +22,14 @@ from starlette.background import BackgroundTask
 from ..errors import KongchuoError
 from ..profile import Profile
 from ..rounds.forms import FORM_SELF_CHECK, ROUND_FORMS
+from .audit_page import audit
 from .identity import Account, current_account, require_bureau
 from .pages import owner, render
 from .security import Upload, require_csrf
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
     from ..store.database import Store
+    from ..store.rounds import UnitState
     from ..store.tables import Round
 
 router = APIRouter()
@@ -58,15 +60,25 @@ def round_of(request: Request, round_id: int) -> tuple[Store, Profile, Round]:
 
 @router.get("/rounds", response_class=HTMLResponse)
 def rounds_page(request: Request, account: Asking) -> HTMLResponse:
-    from ..rounds.deadline import time_left
-    from ..store.rounds import REPORTED, list_rounds, now, unit_states
+    from ..rounds.deadline import closing, time_left
+    from ..store.rounds import list_rounds, now, unit_states
 
     store, _ = county(request)
     if account.is_bureau:
-        rounds = [(r, sum(s.state == REPORTED for s in unit_states(store, r))) for r in list_rounds(store)]
+        at = now()
+        rounds = [(r, closing(r.deadline, at), round_counts(unit_states(store, r))) for r in list_rounds(store)]
         return render(request, "rounds.html", rounds=rounds, account=account)
     mine = list_rounds(store, unit=account.unit, open_only=True)
     return render(request, "rounds.html", rounds=[(r, time_left(r.deadline, now())) for r in mine], account=account)
+
+
+def round_counts(states: list[UnitState]) -> dict[str, int]:
+    """How many of a round's units are 已报, 未报, 有错误, and 逾期 (the upload that counts, or else the
+    latest, came after the deadline)."""
+    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED
+
+    counts = {s: sum(u.state == s for u in states) for s in (REPORTED, NOT_REPORTED, HAS_ERRORS)}
+    return {**counts, "逾期": sum(bool(u.late) for u in states)}
 
 
 @router.get("/rounds/new", response_class=HTMLResponse)
@@ -119,6 +131,8 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
         try:
             opened = open_round(store, name=values["name"], form=values["form"], deadline=deadline,
                                 units=values["units"], opened_by=account.name)  # fmt: skip
+            audit(request, "发起报送", account=account, task=opened.name,
+                  counts=f"{opened.form}，{len(opened.units)} 个单位，截止 {opened.deadline:%Y-%m-%d}")  # fmt: skip
             return RedirectResponse(f"/rounds/{opened.id}", status_code=303)
         except KongchuoError as exc:
             problems.append(("field-units" if "单位" in str(exc) else "field-name", str(exc)))
@@ -130,7 +144,7 @@ def _open_round(request: Request, account: Account, values: dict[str, Any]) -> R
 def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse:
     from ..rounds.deadline import late_note, time_left
     from ..rounds.forms import FORM_INPUTS
-    from ..store.rounds import HAS_ERRORS, NOT_REPORTED, REPORTED, now, unit_states, uploads_of
+    from ..store.rounds import now, unit_states, uploads_of
     from ..store.tables import UPLOAD_FAILED
     from .blank_forms import form_links
 
@@ -142,7 +156,7 @@ def round_page(request: Request, round_id: int, account: Asking) -> HTMLResponse
     just = next((u for u in uploads_of(store, found, unit=None if account.is_bureau else account.unit)
                  if u.id == shown.get("upload")), None)  # fmt: skip
     states = unit_states(store, found) if account.is_bureau else []
-    counts = {s: sum(u.state == s for u in states) for s in (REPORTED, NOT_REPORTED, HAS_ERRORS)}
+    counts = round_counts(states)
     mine = [] if account.is_bureau else uploads_of(store, found, unit=account.unit)
     if just is None and mine and mine[0].status == UPLOAD_FAILED:  # her last file's problems until she fixes it
         just = mine[0]
@@ -170,14 +184,16 @@ def close_round_post(request: Request, round_id: int, account: Bureau) -> Respon
     from ..store.rounds import close_round
 
     store, _, found = round_of(request, round_id)
-    close_round(store, found.id, reopen=found.closed_at is not None)
+    reopen = found.closed_at is not None
+    close_round(store, found.id, reopen=reopen)
+    audit(request, "重新开放报送" if reopen else "结束报送", account=account, task=found.name)
     return RedirectResponse(f"/rounds/{round_id}", status_code=303)
 
 
 @router.post("/rounds/{round_id}/compile", dependencies=[Depends(require_csrf)])
 def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
-    """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: a round compiled —
-    the round, the units counted, by whom)."""
+    """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: the 汇总 started —
+    the round, the units counted, by whom; the job's end is logged when it ends, `audit_page.job_entry`)."""
     from ..rounds.compile import round_inputs, round_task
     from .job_pages import profile_param, start_job
 
@@ -191,6 +207,8 @@ def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     params = {"task": task.name, "values": {}, "manifest": False, **profile_param(request)}
     job = start_job(request, task.name, uploads, params, title=f"{found.name}（{task.title}）",
                     back=f"/rounds/{round_id}")  # fmt: skip
+    audit(request, "开始汇总报送", account=account, task=found.name,
+          counts=f"{len(inputs[task.inputs[0].name])} 个单位的有效报送")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
