@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from . import security
 from .gate import forget, identify, open_page_store
 from .hosts import AllowedHosts, SameSite
+from .identity import require_role
 from .jobs import KEEP_SECONDS, Job, JobManager
 from .pages import HERE, render
 from .render import RenderPool, disk_message
@@ -75,7 +76,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         if app.state.store is not None:
             app.state.store.close()
 
-    app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+                  dependencies=[Depends(require_role)])  # what a role may open: identity.PAGE_ROLES
     app.state.config = config
     app.state.jobs = jobs
     app.state.render = drawing

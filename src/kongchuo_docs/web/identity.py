@@ -10,14 +10,40 @@ PC, or one shared 访问密码) the one person using the page is the 教育局: 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import HTTPException, Request
+
+if TYPE_CHECKING:
+    from ..profile.model import Profile
 
 Role = Literal["教育局", "乡镇", "学校"]
 ROLES: tuple[Role, ...] = ("教育局", "乡镇", "学校")
 BUREAU: Role = "教育局"
-BUREAU_PAGES = ("/settings", "/templates", "/accounts", "/audit")  # the 教育局's alone (a Chinese 403 for others)
+BUREAU_ONLY: frozenset[Role] = frozenset({BUREAU})
+EVERY_ROLE: frozenset[Role] = frozenset(ROLES)
+
+# What each role may open, in one place: a page (its path and every path under it) → the roles that
+# may. The county's pages and tasks — 写通知 (the 教育局's 红头 and 文号), 整改 for every unit, 汇总,
+# 登记表汇总, 责任书, 单位设置, 模板, 账号, 操作日志 — are the 教育局's; a 乡镇 or 学校 makes its
+# own unit's letters (only its schools' rows: `row_schools`), its own 登记表 and 自查报告. A path not
+# listed (首页, 登录, a job's page: `job_pages.own_job` decides) is open to every role.
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "/notice": BUREAU_ONLY,
+    "/letters": EVERY_ROLE,
+    "/batch/rectification": BUREAU_ONLY,
+    "/batch/register-build": EVERY_ROLE,
+    "/batch/compile": BUREAU_ONLY,
+    "/batch/register-merge": BUREAU_ONLY,
+    "/batch/agreements": BUREAU_ONLY,
+    "/batch/self-check": EVERY_ROLE,
+    "/forms": EVERY_ROLE,
+    "/templates": BUREAU_ONLY,
+    "/settings": BUREAU_ONLY,
+    "/accounts": BUREAU_ONLY,
+    "/audit": BUREAU_ONLY,
+}
+FORBIDDEN = "这个页面只供教育局使用：请联系教育局的管理员。"
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,20 @@ class Account:
         """Whether this account may see a unit's data (its uploads, its jobs)."""
         return self.is_bureau or unit == self.unit
 
+    def may_open(self, path: str) -> bool:
+        """Whether this account's role may open `path` (`PAGE_ROLES`)."""
+        page = next((p for p in PAGE_ROLES if path == p or path.startswith((f"{p}/", f"{p}.", f"{p}?"))), None)
+        return page is None or self.role in PAGE_ROLES[page]
+
+    def row_schools(self, profile: Profile) -> frozenset[str] | None:
+        """The schools whose roster rows this account may use: None (all) for the 教育局; a 学校 its
+        own; a 乡镇 the 学校 of 单位设置 that name it as their 乡镇."""
+        if self.is_bureau:
+            return None
+        if self.role == "学校":
+            return frozenset({self.unit})
+        return frozenset(s.name for s in profile.schools if s.township == self.unit)
+
 
 BUREAU_ACCOUNT = Account(name="", role=BUREAU)
 
@@ -51,5 +91,12 @@ def require_bureau(request: Request) -> Account:
     """The request's account when it is the 教育局's, else a Chinese 403 (a FastAPI dependency)."""
     account = current_account(request)
     if not account.is_bureau:
-        raise HTTPException(403, "这个页面只供教育局使用：请联系教育局的管理员。")
+        raise HTTPException(403, FORBIDDEN)
     return account
+
+
+def require_role(request: Request) -> None:
+    """A Chinese 403 for a page the account's role may not open (`PAGE_ROLES`; every page's
+    dependency)."""
+    if not current_account(request).may_open(request.url.path):
+        raise HTTPException(403, FORBIDDEN)

@@ -117,6 +117,20 @@ def _profile(params: dict[str, Any]) -> Path:
     return Path(params["profile"])
 
 
+def row_schools(params: dict[str, Any], profile_path: Path) -> frozenset[str] | None:
+    """The schools whose rows the job's account may use (`identity.Account.row_schools`): the
+    ``scope`` [role, unit] `job_pages.start_job` put into its parameters; None (all) without one."""
+    from ..profile import load_profile
+    from .identity import Account
+
+    if not params.get("scope"):
+        return None
+    role, unit = params["scope"]
+    profile = load_profile(profile_path)
+    assert profile is not None
+    return Account("", role, unit).row_schools(profile)
+
+
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
     """Validate a roster only (`letters_check`): its problems, its valid rows, the marked error
     workbook, and once it passes the warnings and the first letter's page."""
@@ -137,7 +151,8 @@ def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[s
         inputs[i.name] = [folder] if i.folder and folder.is_dir() else sorted(folder.glob("*"))
     values = task.read_values(params["values"])
     settings = _profile(params) if task.needs_profile else None
-    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress))
+    schools = row_schools(params, settings) if settings is not None else None
+    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress, schools=schools))
     status = _finish(root, outcome.written, params)
     status["problems"] = outcome.warnings
     status["lines"] = outcome.lines

@@ -1,0 +1,142 @@
+"""What a role may do at the web door (issue 21 #1): a 学校 makes letters for its own school's rows
+only and the 校验 page says how many rows it left out; a 乡镇 for the schools of its 乡镇; the county's
+tasks are the 教育局's (a Chinese 403, no link); before login no navigation at all."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+from openpyxl import load_workbook
+from web_helpers import check_roster, csrf_of, own_app, page_client, sample_profile, wait_for_job
+
+from kongchuo_docs.kinds.sample_roster import write_sample_file
+from kongchuo_docs.profile import load_profile
+from kongchuo_docs.store.accounts import add_account
+
+PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "zhen": "town-pass"}
+
+
+@pytest.fixture
+def app(tmp_path):
+    application = own_app(tmp_path / "server")
+    loaded = load_profile(application.state.config.profile_path())
+    store = application.state.store
+    add_account(store, "jyj", "教育局", loaded.bureau, PASSWORDS["jyj"])
+    add_account(store, "yixiao", "学校", loaded.schools[0].name, PASSWORDS["yixiao"])
+    add_account(store, "zhen", "乡镇", loaded.schools[0].township, PASSWORDS["zhen"])
+    yield application
+    application.state.jobs.close()
+    application.state.render.close()
+
+
+def two_schools_roster(folder: Path, mine: int, others: int) -> tuple[Path, list[str], list[str]]:
+    """A valid roster whose first `mine` rows are the sample profile's first school's and the next
+    `others` rows a school of another 乡镇's; with both groups' names."""
+    profile = sample_profile()
+    first = profile.schools[0]
+    other = next(s for s in profile.schools if s.township != first.township)
+    path = folder / "两校名册.xlsx"
+    write_sample_file(path, rows=mine + others, invalid=0, seed=11, year=profile.first_year)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value and "学校" in str(c.value) for c in r))
+    school_col = next(c.column for c in header if c.value and "学校" in str(c.value))
+    name_col = next(c.column for c in header if c.value and "姓名" in str(c.value))
+    rows = [r for r in range(header[0].row + 1, sheet.max_row + 1) if sheet.cell(r, name_col).value]
+    names: tuple[list[str], list[str]] = ([], [])
+    for index, row in enumerate(rows):
+        ours = index < mine
+        sheet.cell(row, school_col).value = first.name if ours else other.name
+        names[0 if ours else 1].append(str(sheet.cell(row, name_col).value))
+    book.save(path)
+    return path, *names
+
+
+def _logged_in(app, name: str):
+    c = page_client(app)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+    response = c.post("/login", data={"username": name, "password": PASSWORDS[name], "csrf": token})
+    assert response.status_code == 200 and response.url.path == "/", response.text
+    return c
+
+
+def _letters_text(c, job_url: str) -> str:
+    """生成 after the check of `job_url`; the text of every PDF of the downloaded zip."""
+    generated = c.post(job_url.replace("/jobs/", "/letters/generate/"), data={"csrf": csrf_of(c)})
+    letters_url = generated.url.path
+    assert wait_for_job(c, letters_url)["state"] == "done", c.get(letters_url).text
+    with zipfile.ZipFile(io.BytesIO(c.get(f"{letters_url}/download").content)) as zf:
+        pdfs = [zf.read(n) for n in zf.namelist() if n.endswith(".pdf")]
+    assert pdfs
+    text = ""
+    for data in pdfs:
+        with pymupdf.open(stream=data, filetype="pdf") as pdf:
+            text += "".join(page.get_text() for page in pdf)
+    return text
+
+
+def test_a_school_gets_letters_for_its_own_schools_rows_and_is_told_of_the_others(app, tmp_path) -> None:
+    roster, mine, others = two_schools_roster(tmp_path, 3, 4)
+    c = _logged_in(app, "yixiao")
+    started = check_roster(c, roster.name, roster.read_bytes())
+    assert wait_for_job(c, started.url.path)["state"] == "done"
+    page = c.get(started.url.path).text
+    other_school = next(s.name for s in sample_profile().schools if s.township != sample_profile().schools[0].township)
+    said = re.search(r'id="left-out">([^<]+)<', page)[1]
+    assert "4 行不属于" in said and f"{other_school} 4 行" in said and "已略去" in said
+    assert "校验通过：3 名学生" in page
+    text = _letters_text(c, started.url.path)
+    assert all(name in text for name in mine)
+    assert not [name for name in others if name in text]
+
+
+def test_a_township_gets_the_rows_of_its_schools_and_the_bureau_every_row(app, tmp_path) -> None:
+    roster, mine, others = two_schools_roster(tmp_path, 2, 2)
+    town = _logged_in(app, "zhen")
+    started = check_roster(town, roster.name, roster.read_bytes())
+    assert wait_for_job(town, started.url.path)["state"] == "done"
+    assert "校验通过：2 名学生" in town.get(started.url.path).text
+    bureau = _logged_in(app, "jyj")
+    started = check_roster(bureau, roster.name, roster.read_bytes())
+    assert wait_for_job(bureau, started.url.path)["state"] == "done"
+    page = bureau.get(started.url.path).text
+    assert "校验通过：4 名学生" in page and 'id="left-out"' not in page
+
+
+def test_a_roster_of_other_schools_only_is_refused_in_plain_words(app, tmp_path) -> None:
+    roster, _, _ = two_schools_roster(tmp_path, 0, 3)
+    c = _logged_in(app, "yixiao")
+    started = check_roster(c, roster.name, roster.read_bytes())
+    assert wait_for_job(c, started.url.path)["state"] == "done"
+    page = c.get(started.url.path).text
+    assert "3 行不属于" in page and "没有可为本单位生成的行" in page
+    assert 'action="/letters/generate/' not in page
+    assert c.post(started.url.path.replace("/jobs/", "/letters/generate/"),
+                  data={"csrf": csrf_of(c)}).status_code == 409
+
+
+@pytest.mark.parametrize("path", ["/notice", "/batch/compile", "/batch/rectification", "/batch/register-merge",
+                                  "/batch/agreements", "/settings", "/templates", "/accounts", "/audit.xlsx"])
+@pytest.mark.parametrize("who", ["yixiao", "zhen"])
+def test_the_countys_tasks_are_a_chinese_403_and_no_link_for_a_unit(app, path: str, who: str) -> None:
+    c = _logged_in(app, who)
+    response = c.get(path)
+    assert response.status_code == 403 and "只供教育局使用" in response.text
+    if path not in ("/templates", "/audit.xlsx"):  # the pages that take a POST refuse it too
+        assert c.post(path, data={"csrf": csrf_of(c)}).status_code == 403
+    home = c.get("/").text
+    assert f'href="{path}"' not in home
+    assert all(f'href="{p}"' in home for p in ("/letters", "/batch/self-check", "/batch/register-build", "/forms"))
+    assert _logged_in(app, "jyj").get(path).status_code == 200
+
+
+def test_the_login_page_shows_no_navigation_before_login(app) -> None:
+    page = page_client(app).get("/login").text
+    nav = re.search(r"<header.*?</header>", page, re.S)[0]
+    assert "<nav" not in nav and 'href="/settings"' not in page and 'href="/notice"' not in page
+    assert 'href="/notice"' in _logged_in(app, "jyj").get("/").text
