@@ -53,6 +53,7 @@ def job_entry(store: Store, job: Job) -> None:
     problems = [p.get("severity") for p in status.get("problems", [])]
     counts = [f"写出 {len(status.get('files', []))} 个文件"] if job.state == "done" else []
     counts += [f"{rows} 行"] if rows else []
+    counts += [f"略去其他学校 {status['left_out_rows']} 行"] if status.get("left_out_rows") else []
     counts += [f"{problems.count('错误')} 处错误"] if "错误" in problems else []
     counts += [f"{problems.count('警告')} 处警告"] if "警告" in problems else []
     record(store, actor(job.account), "生成", task=task_title(job), counts="，".join(counts),

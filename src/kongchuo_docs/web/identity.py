@@ -24,18 +24,18 @@ BUREAU_ONLY: frozenset[Role] = frozenset({BUREAU})
 EVERY_ROLE: frozenset[Role] = frozenset(ROLES)
 
 # What each role may open, in one place: a page (its path and every path under it) → the roles that
-# may. The county's pages and tasks — 写通知 (the 教育局's 红头 and 文号), 整改 for every unit, 汇总,
-# 登记表汇总, 责任书, 单位设置, 模板, 账号, 操作日志 — are the 教育局's; a 乡镇 or 学校 makes its
-# own unit's letters (only its schools' rows: `row_schools`), its own 登记表 and 自查报告. A path not
+# may. The county's pages and tasks — 整改通知 for every unit, 汇总, 登记表汇总, 单位设置, 模板, 账号,
+# 操作日志 — are the 教育局's; a 乡镇 or 学校 writes its own 通知 and 责任书 (its 甲方 its own), its
+# 登记表 and 自查报告, and its letters from only its schools' roster rows (`row_schools`). A path not
 # listed (首页, 登录, a job's page: `job_pages.own_job` decides) is open to every role.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
-    "/notice": BUREAU_ONLY,
+    "/notice": EVERY_ROLE,
     "/letters": EVERY_ROLE,
     "/batch/rectification": BUREAU_ONLY,
     "/batch/register-build": EVERY_ROLE,
     "/batch/compile": BUREAU_ONLY,
     "/batch/register-merge": BUREAU_ONLY,
-    "/batch/agreements": BUREAU_ONLY,
+    "/batch/agreements": EVERY_ROLE,
     "/batch/self-check": EVERY_ROLE,
     "/forms": EVERY_ROLE,
     "/templates": BUREAU_ONLY,

@@ -37,6 +37,7 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
                               "problems": data.problems.items}  # fmt: skip
     if data.left_out:
         status["left_out"] = left_out_text(data.left_out, schools or frozenset())
+        status["left_out_rows"] = data.left_out_rows
     if data.problems.errors:
         with OutputSet(root / "out") as out:
             write_error_workbook(data.table, out.reserve(ERROR_WORKBOOK))
