@@ -96,7 +96,7 @@ def test_a_school_gets_letters_for_its_own_schools_rows_and_is_told_of_the_other
 
 
 def test_a_township_gets_the_rows_of_its_schools_and_the_bureau_every_row(app, tmp_path) -> None:
-    roster, mine, others = two_schools_roster(tmp_path, 2, 2)
+    roster, _, _ = two_schools_roster(tmp_path, 2, 2)
     town = _logged_in(app, "zhen")
     started = check_roster(town, roster.name, roster.read_bytes())
     assert wait_for_job(town, started.url.path)["state"] == "done"
