@@ -7,14 +7,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pymupdf
 import pytest
-from openpyxl import load_workbook
-from web_helpers import check_roster, csrf_of, own_app, page_client, sample_profile, wait_for_job
+from web_helpers import check_roster, csrf_of, own_app, page_client, sample_profile, two_schools_roster, wait_for_job
 
-from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.store.accounts import add_account
 
@@ -32,29 +29,6 @@ def app(tmp_path):
     yield application
     application.state.jobs.close()
     application.state.render.close()
-
-
-def two_schools_roster(folder: Path, mine: int, others: int) -> tuple[Path, list[str], list[str]]:
-    """A valid roster whose first `mine` rows are the sample profile's first school's and the next
-    `others` rows a school of another 乡镇's; with both groups' names."""
-    profile = sample_profile()
-    first = profile.schools[0]
-    other = next(s for s in profile.schools if s.township != first.township)
-    path = folder / "两校名册.xlsx"
-    write_sample_file(path, rows=mine + others, invalid=0, seed=11, year=profile.first_year)
-    book = load_workbook(path)
-    sheet = book.worksheets[0]
-    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value and "学校" in str(c.value) for c in r))
-    school_col = next(c.column for c in header if c.value and "学校" in str(c.value))
-    name_col = next(c.column for c in header if c.value and "姓名" in str(c.value))
-    rows = [r for r in range(header[0].row + 1, sheet.max_row + 1) if sheet.cell(r, name_col).value]
-    names: tuple[list[str], list[str]] = ([], [])
-    for index, row in enumerate(rows):
-        ours = index < mine
-        sheet.cell(row, school_col).value = first.name if ours else other.name
-        names[0 if ours else 1].append(str(sheet.cell(row, name_col).value))
-    book.save(path)
-    return path, *names
 
 
 def _logged_in(app, name: str):
