@@ -115,3 +115,39 @@ def test_the_login_page_shows_no_navigation_before_login(app) -> None:
     nav = re.search(r"<header.*?</header>", page, re.S)[0]
     assert "<nav" not in nav and 'href="/settings"' not in page and 'href="/notice"' not in page
     assert 'href="/notice"' in _logged_in(app, "jyj").get("/").text
+
+
+def test_a_corrected_area_code_moves_the_accounts_and_the_log_without_a_restart(app) -> None:
+    from web_helpers import settings_post
+
+    from kongchuo_docs.store.accounts import list_accounts
+    from kongchuo_docs.store.audit import entries
+
+    bureau = _logged_in(app, "jyj")
+    old = app.state.store.area_code
+    new = "350199" if old != "350199" else "350198"
+    saved = settings_post(bureau, 行政区划代码=new)
+    assert saved.status_code == 200 and 'id="saved"' in saved.text
+    assert load_profile(app.state.config.profile_path()).area_code == new
+    assert app.state.store.area_code == new
+    assert sorted(a.name for a in list_accounts(app.state.store)) == ["jyj", "yixiao", "zhen"]
+    assert bureau.get("/accounts").status_code == 200  # her session moved with her account
+    assert [e.action for e in entries(app.state.store)][0] == "保存单位设置"
+    assert any(e.action == "登录" for e in entries(app.state.store))  # the log before the change is kept
+    _logged_in(app, "yixiao")
+
+
+def test_an_area_code_another_county_holds_on_the_server_is_refused(app) -> None:
+    from web_helpers import settings_post
+
+    from kongchuo_docs.store.database import Store
+
+    bureau = _logged_in(app, "jyj")
+    other = "350181"
+    add_account(Store(app.state.store.engine, other), "linxian", "教育局", load_profile(
+        app.state.config.profile_path()).bureau, "other-county")  # fmt: skip
+    before = app.state.config.profile_path().read_text(encoding="utf-8")
+    refused = settings_post(bureau, 行政区划代码=other)
+    assert f"数据库中已有行政区划代码 {other} 的数据" in refused.text
+    assert app.state.config.profile_path().read_text(encoding="utf-8") == before
+    assert app.state.store.area_code != other and bureau.get("/accounts").status_code == 200
