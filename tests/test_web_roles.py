@@ -151,3 +151,28 @@ def test_an_area_code_another_county_holds_on_the_server_is_refused(app) -> None
     assert f"数据库中已有行政区划代码 {other} 的数据" in refused.text
     assert app.state.config.profile_path().read_text(encoding="utf-8") == before
     assert app.state.store.area_code != other and bureau.get("/accounts").status_code == 200
+
+
+def test_an_accounts_lockout_outlives_a_restart_of_the_server(app, monkeypatch) -> None:
+    from kongchuo_docs.web import sessions
+    from kongchuo_docs.web.app import create_app
+
+    monkeypatch.setattr(sessions, "BY_USER", sessions.Brake(0.0, 3, 600))
+    monkeypatch.setattr(sessions, "BY_ADDRESS", sessions.Brake(0.0, 100, 60))
+    for n in range(3):
+        c = page_client(app, client=(f"10.0.0.{n}", 50000))
+        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        assert c.post("/login", data={"username": "yixiao", "password": "guess", "csrf": token}).status_code == 401
+    app.state.store.close()
+    restarted = create_app(app.state.config)
+    try:
+        c = page_client(restarted, client=("10.0.1.1", 50000))
+        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        locked = c.post("/login", data={"username": "yixiao", "password": PASSWORDS["yixiao"], "csrf": token})
+        assert locked.status_code == 429 and re.search(r"登录已暂停，请于 \d\d:\d\d:\d\d 后再试", locked.text)
+        assert c.post("/login", data={"username": "jyj", "password": PASSWORDS["jyj"],
+                                      "csrf": token}).url.path == "/"  # fmt: skip
+    finally:
+        restarted.state.jobs.close()
+        restarted.state.render.close()
+        restarted.state.store.close()
