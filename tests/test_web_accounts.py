@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from web_helpers import check_roster, own_app, page_client, wait_for_job
+from web_helpers import check_roster, own_app, page_client, sample_profile, wait_for_job
 
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.store.accounts import add_account
@@ -23,16 +23,11 @@ PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two
 
 
 @pytest.fixture
-def app(tmp_path):
-    application = own_app(tmp_path / "server")
-    loaded = load_profile(application.state.config.profile_path())
-    store = application.state.store
-    add_account(store, "jyj", "教育局", loaded.bureau, PASSWORDS["jyj"])
-    add_account(store, "yixiao", "学校", loaded.schools[0].name, PASSWORDS["yixiao"])
-    add_account(store, "erxiao", "学校", loaded.schools[1].name, PASSWORDS["erxiao"])
-    yield application
-    application.state.jobs.close()
-    application.state.render.close()
+def app(accounts_app):
+    county = sample_profile()
+    return accounts_app({"jyj": ("教育局", county.bureau, PASSWORDS["jyj"]),
+                         "yixiao": ("学校", county.schools[0].name, PASSWORDS["yixiao"]),
+                         "erxiao": ("学校", county.schools[1].name, PASSWORDS["erxiao"])})
 
 
 def _csrf(c) -> str:

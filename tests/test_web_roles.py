@@ -4,13 +4,19 @@ tasks are the 教育局's (a Chinese 403, no link); before login no navigation a
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
+from pathlib import Path
 
-import pymupdf
 import pytest
-from web_helpers import check_roster, csrf_of, own_app, page_client, sample_profile, two_schools_roster, wait_for_job
+from web_helpers import (
+    check_roster,
+    csrf_of,
+    page_client,
+    pdf_text,
+    sample_profile,
+    two_schools_roster,
+    wait_for_job,
+)
 
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.store.accounts import add_account
@@ -19,16 +25,11 @@ PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "zhen": "town-pass"}
 
 
 @pytest.fixture
-def app(tmp_path):
-    application = own_app(tmp_path / "server")
-    loaded = load_profile(application.state.config.profile_path())
-    store = application.state.store
-    add_account(store, "jyj", "教育局", loaded.bureau, PASSWORDS["jyj"])
-    add_account(store, "yixiao", "学校", loaded.schools[0].name, PASSWORDS["yixiao"])
-    add_account(store, "zhen", "乡镇", loaded.schools[0].township, PASSWORDS["zhen"])
-    yield application
-    application.state.jobs.close()
-    application.state.render.close()
+def app(accounts_app):
+    county = sample_profile()
+    return accounts_app({"jyj": ("教育局", county.bureau, PASSWORDS["jyj"]),
+                         "yixiao": ("学校", county.schools[0].name, PASSWORDS["yixiao"]),
+                         "zhen": ("乡镇", county.schools[0].township, PASSWORDS["zhen"])})
 
 
 def _logged_in(app, name: str):
@@ -39,58 +40,48 @@ def _logged_in(app, name: str):
     return c
 
 
+def _checked(c, roster: Path) -> tuple[str, str]:
+    """Upload `roster` to the 通知书 page: the 校验 job's path and its page once done."""
+    started = check_roster(c, roster.name, roster.read_bytes())
+    assert wait_for_job(c, started.url.path)["state"] == "done"
+    return started.url.path, c.get(started.url.path).text
+
+
 def _letters_text(c, job_url: str) -> str:
     """生成 after the check of `job_url`; the text of every PDF of the downloaded zip."""
     generated = c.post(job_url.replace("/jobs/", "/letters/generate/"), data={"csrf": csrf_of(c)})
     letters_url = generated.url.path
     assert wait_for_job(c, letters_url)["state"] == "done", c.get(letters_url).text
-    with zipfile.ZipFile(io.BytesIO(c.get(f"{letters_url}/download").content)) as zf:
-        pdfs = [zf.read(n) for n in zf.namelist() if n.endswith(".pdf")]
-    assert pdfs
-    text = ""
-    for data in pdfs:
-        with pymupdf.open(stream=data, filetype="pdf") as pdf:
-            text += "".join(page.get_text() for page in pdf)
-    return text
+    return pdf_text(c.get(f"{letters_url}/download").content)
 
 
 def test_a_school_gets_letters_for_its_own_schools_rows_and_is_told_of_the_others(app, tmp_path) -> None:
     roster, mine, others = two_schools_roster(tmp_path, 3, 4)
     c = _logged_in(app, "yixiao")
-    started = check_roster(c, roster.name, roster.read_bytes())
-    assert wait_for_job(c, started.url.path)["state"] == "done"
-    page = c.get(started.url.path).text
+    job, page = _checked(c, roster)
     other_school = next(s.name for s in sample_profile().schools if s.township != sample_profile().schools[0].township)
     said = re.search(r'id="left-out">([^<]+)<', page)[1]
     assert "4 行不属于" in said and f"{other_school} 4 行" in said and "已略去" in said
     assert "校验通过：3 名学生" in page
-    text = _letters_text(c, started.url.path)
+    text = _letters_text(c, job)
     assert all(name in text for name in mine)
     assert not [name for name in others if name in text]
 
 
 def test_a_township_gets_the_rows_of_its_schools_and_the_bureau_every_row(app, tmp_path) -> None:
     roster, _, _ = two_schools_roster(tmp_path, 2, 2)
-    town = _logged_in(app, "zhen")
-    started = check_roster(town, roster.name, roster.read_bytes())
-    assert wait_for_job(town, started.url.path)["state"] == "done"
-    assert "校验通过：2 名学生" in town.get(started.url.path).text
-    bureau = _logged_in(app, "jyj")
-    started = check_roster(bureau, roster.name, roster.read_bytes())
-    assert wait_for_job(bureau, started.url.path)["state"] == "done"
-    page = bureau.get(started.url.path).text
+    assert "校验通过：2 名学生" in _checked(_logged_in(app, "zhen"), roster)[1]
+    page = _checked(_logged_in(app, "jyj"), roster)[1]
     assert "校验通过：4 名学生" in page and 'id="left-out"' not in page
 
 
 def test_a_roster_of_other_schools_only_is_refused_in_plain_words(app, tmp_path) -> None:
     roster, _, _ = two_schools_roster(tmp_path, 0, 3)
     c = _logged_in(app, "yixiao")
-    started = check_roster(c, roster.name, roster.read_bytes())
-    assert wait_for_job(c, started.url.path)["state"] == "done"
-    page = c.get(started.url.path).text
+    job, page = _checked(c, roster)
     assert "3 行不属于" in page and "没有可为本单位生成的行" in page
     assert 'action="/letters/generate/' not in page
-    assert c.post(started.url.path.replace("/jobs/", "/letters/generate/"),
+    assert c.post(job.replace("/jobs/", "/letters/generate/"),
                   data={"csrf": csrf_of(c)}).status_code == 409
 
 

@@ -167,3 +167,20 @@ def two_schools_roster(folder: Path, mine: int, others: int) -> tuple[Path, list
         names[0 if ours else 1].append(str(sheet.cell(row, name_col).value))
     book.save(path)
     return path, *names
+
+
+def pdf_text(archive: bytes) -> str:
+    """The text of every PDF in the zip `archive` (a job's download); fails when it holds none."""
+    import io
+    import zipfile
+
+    import pymupdf
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        pdfs = [zf.read(n) for n in zf.namelist() if n.endswith(".pdf")]
+    assert pdfs, "no PDF in the archive"
+    text = ""
+    for data in pdfs:
+        with pymupdf.open(stream=data, filetype="pdf") as pdf:
+            text += "".join(page.get_text() for page in pdf)
+    return text
