@@ -167,3 +167,12 @@ def test_an_accounts_lockout_outlives_a_restart_of_the_server(app, monkeypatch) 
         restarted.state.jobs.close()
         restarted.state.render.close()
         restarted.state.store.close()
+
+
+def test_every_task_and_page_of_the_navigation_has_its_roles_decided() -> None:
+    from kongchuo_docs.declare import TASKS
+    from kongchuo_docs.web.identity import PAGE_ROLES
+    from kongchuo_docs.web.pages import templates
+
+    assert {task.url for task in TASKS.values()} <= set(PAGE_ROLES)  # a new task is not open by oversight
+    assert {url for url, _ in templates.env.globals["navigation"]} <= set(PAGE_ROLES)
