@@ -57,6 +57,29 @@ def web_rosters(tmp_path_factory: pytest.TempPathFactory):
     return write_rosters(tmp_path_factory.mktemp("rosters"))
 
 
+@pytest.fixture
+def accounts_app(tmp_path):
+    """Make an app of its own (the sample 单位设置, SQLite beside it) with accounts: call it with
+    用户名 → (role, unit, password); closed at the end."""
+    from web_helpers import own_app
+
+    from kongchuo_docs.store.accounts import add_account
+
+    made = []
+
+    def make(accounts: dict[str, tuple[str, str, str]]):
+        app = own_app(tmp_path / "server")
+        for name, (role, unit, password) in accounts.items():
+            add_account(app.state.store, name, role, unit, password)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.state.jobs.close()
+        app.state.render.close()
+
+
 @pytest.fixture(autouse=True)
 def bundled_wording() -> Iterator[None]:
     """The wording folder a run chose (--templates, the profile's 模板目录) lives in the process

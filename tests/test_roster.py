@@ -193,3 +193,22 @@ def test_error_workbook_from_csv(tmp_path: Path) -> None:
     sheet = load_workbook(target)["学生名册"]
     assert sheet["B2"].comment is not None and "必填" in sheet["B2"].comment.text
     assert sheet["E3"].value == rows[1][4]  # IDs stay text
+
+
+def test_rows_of_other_schools_are_left_out_before_any_check(tmp_path) -> None:
+    from web_helpers import sample_profile, two_schools_roster
+
+    path, mine, others = two_schools_roster(tmp_path, 3, 3)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    [cell] = [c for row in sheet.iter_rows() for c in row if c.value == others[0]]
+    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value and "身份证" in str(c.value) for c in r))
+    id_column = next(c.column for c in header if c.value and "身份证" in str(c.value))
+    sheet.cell(cell.row, id_column).value = "123"  # an error in the other school's row
+    book.save(path)
+    first = sample_profile().schools[0].name
+    everyone = read_roster(path)
+    assert everyone.problems.errors and everyone.left_out == {}
+    ours = read_roster(path, schools=frozenset({first}))
+    assert [s.name for s in ours.students] == mine and not ours.problems.items and not ours.invalid_rows
+    assert ours.left_out_rows == 3 and first not in ours.left_out and ours.row_count == 3

@@ -189,3 +189,43 @@ def audit_rows(client: TestClient) -> list[dict[str, str]]:
     rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", page.text)
     return [dict(zip(columns, (html.unescape(c) for c in re.findall(r"<td>([^<]*)</td>", row)), strict=True))
             for row in rows]  # fmt: skip
+
+
+def two_schools_roster(folder: Path, mine: int, others: int) -> tuple[Path, list[str], list[str]]:
+    """A valid roster whose first `mine` rows are the sample profile's first school's and the next
+    `others` rows a school of another 乡镇's; with both groups' names."""
+    profile = sample_profile()
+    first = profile.schools[0]
+    other = next(s for s in profile.schools if s.township != first.township)
+    path = folder / "两校名册.xlsx"
+    write_sample_file(path, rows=mine + others, invalid=0, seed=11, year=profile.first_year)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value and "学校" in str(c.value) for c in r))
+    school_col = next(c.column for c in header if c.value and "学校" in str(c.value))
+    name_col = next(c.column for c in header if c.value and "姓名" in str(c.value))
+    rows = [r for r in range(header[0].row + 1, sheet.max_row + 1) if sheet.cell(r, name_col).value]
+    names: tuple[list[str], list[str]] = ([], [])
+    for index, row in enumerate(rows):
+        ours = index < mine
+        sheet.cell(row, school_col).value = first.name if ours else other.name
+        names[0 if ours else 1].append(str(sheet.cell(row, name_col).value))
+    book.save(path)
+    return path, *names
+
+
+def pdf_text(archive: bytes) -> str:
+    """The text of every PDF in the zip `archive` (a job's download); fails when it holds none."""
+    import io
+    import zipfile
+
+    import pymupdf
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        pdfs = [zf.read(n) for n in zf.namelist() if n.endswith(".pdf")]
+    assert pdfs, "no PDF in the archive"
+    text = ""
+    for data in pdfs:
+        with pymupdf.open(stream=data, filetype="pdf") as pdf:
+            text += "".join(page.get_text() for page in pdf)
+    return text

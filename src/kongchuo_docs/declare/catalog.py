@@ -23,7 +23,7 @@ def _letters(run: Run) -> Outcome:
         run.inputs["roster"][0], run.output, kind=v["kind"], settings_file=run.settings,
         word_template=run.file("template"), jobs=run.jobs, per_record=v["per_record"],
         skip_invalid=v["skip_invalid"], force=run.force, on_progress=run.progress, sort=v["sort"],
-        duplex=v["duplex"], issued=v["date"], pdfa=v["pdfa"], ofd=v["ofd"],
+        duplex=v["duplex"], issued=v["date"], pdfa=v["pdfa"], ofd=v["ofd"], schools=run.schools,
     )  # fmt: skip
     return Outcome(written, run.output)
 

@@ -118,6 +118,7 @@ class Run:
     force: bool = False
     progress: Callable[[str, int, int], None] | None = None
     jobs: int = 1  # processes, where the task has `parallel`
+    schools: frozenset[str] | None = None  # only these schools' rows (a 学校's or 乡镇's account); None: all
 
     def file(self, name: str) -> Path | None:
         files = self.inputs.get(name) or []

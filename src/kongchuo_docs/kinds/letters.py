@@ -105,9 +105,11 @@ def build_letters_files(
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
     issued: dt.date | None = None,
+    schools: frozenset[str] | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
-    `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds)."""
+    `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds);
+    `schools`, when given, the only schools whose rows get letters (a 学校's or 乡镇's account)."""
     for path, label in ((roster, "名册"), (word_template, "Word 模板")):
         if path is not None and not Path(path).is_file():
             raise KongchuoError(f"找不到{label}：{path}")
@@ -117,7 +119,7 @@ def build_letters_files(
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
                       on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa, ofd=ofd,
-                      issued=issued)  # fmt: skip
+                      issued=issued, schools=schools)  # fmt: skip
     return out.written
 
 
@@ -142,6 +144,7 @@ def write_letters(
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
     issued: dt.date | None = None,
+    schools: frozenset[str] | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -155,6 +158,7 @@ def write_letters(
     `sort` (名册, 拼音, 身份证号), `duplex` and `issued` override the settings 班内排序, 双面打印 and 成文日期.
     `pdfa` is the PDFs' PDF/A level (``2b``; ``3b`` embeds the roster in every PDF as its source).
     `ofd`: each PDF also as OFD (GB/T 33190), made from that PDF.
+    `schools`, when given: only their rows are read (`readers.roster.read_roster`).
     """
     clock = _Clock(timings)
     if kind not in KINDS:
@@ -169,7 +173,7 @@ def write_letters(
     if word_template is not None:
         compile_word_template(word_template, known, duplex=True)
     compile_default(spec, known, duplex=True)
-    settings, data = checked_roster(roster, profile, kind, issued)
+    settings, data = checked_roster(roster, profile, kind, issued, schools)
     sort_key = str(settings["排序"])
     duplex = bool(settings["双面打印"]) if duplex is None else duplex
     clock.lap("read+validate")
@@ -302,11 +306,11 @@ def warn_spilled(spilled: int, kind: str, settings: LetterSettings) -> None:
         console.warn(spilled_message(spilled, kind, settings))
 
 
-def checked_roster(roster: Path, profile: Profile, kind: str,
-                   issued: dt.date | None = None) -> tuple[LetterSettings, Roster]:
+def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,
+                   schools: frozenset[str] | None = None) -> tuple[LetterSettings, Roster]:
     """The letters' settings (`issued`, when given, as their 成文日期), checked (sort key, dates),
-    and the roster read against their 学年: what `write_letters` starts from, and all the web
-    page's 校验 of a roster does."""
+    and the roster read against their 学年 (only `schools`' rows, when given): what `write_letters`
+    starts from, and all the web page's 校验 of a roster does."""
     settings = load_settings(roster, profile)
     if issued is not None:
         settings.values["成文日期"] = issued
@@ -324,18 +328,20 @@ def checked_roster(roster: Path, profile: Profile, kind: str,
     if kind == "责令" and not settings["省级处罚条款"]:
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
-    return settings, read_roster(roster, age_rule=AgeRule(profile.age_reference(str(settings["学年"]))))
+    rule = AgeRule(profile.age_reference(str(settings["学年"])))
+    return settings, read_roster(roster, age_rule=rule, schools=schools)
 
 
 def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, issued: dt.date | None = None,
-                 duplex: bool | None = None) -> tuple[UnitResult, int, FontSet]:
+                 duplex: bool | None = None, schools: frozenset[str] | None = None,
+                 ) -> tuple[UnitResult, int, FontSet]:
     """The first valid child's letter as the PDF `target` (what the whole run would print for them):
     its result (pages, a slip pushed to another page), the letters' count (valid rows), and the
     fonts that drew it (their substitutions)."""
     spec = load_spec(kind)
     known = set(FIELD_NAMES) | set(setting_keys())
     compile_default(spec, known, duplex=True)
-    settings, data = checked_roster(roster, profile, kind, issued)
+    settings, data = checked_roster(roster, profile, kind, issued, schools)
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
     duplex = bool(settings["双面打印"]) if duplex is None else duplex

@@ -9,8 +9,8 @@ sharing it is named). All problems are reported at once; `Roster.students` holds
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +80,12 @@ class Roster:
     problems: Problems
     invalid_rows: set[int]
     table: Table  # the sheet as read, for the error workbook (`writers.error_workbook`)
+    left_out: dict[str, int] = field(default_factory=dict)  # 学校 as written ("" blank) → rows not read
+
+    @property
+    def left_out_rows(self) -> int:
+        """Rows left out as other schools' (`read_roster`'s `schools`)."""
+        return sum(self.left_out.values())
 
     @property
     def row_count(self) -> int:
@@ -116,21 +122,30 @@ def read_roster(
     sheet: str | None = None,
     *,
     age_rule: AgeRule | None = None,
+    schools: frozenset[str] | None = None,
 ) -> Roster:
     """Read and validate a roster (.xlsx or .csv).
 
     Raises `InputError` only when the file as a whole cannot be read (no header, a required column
     missing…); row problems are in `Roster.problems` (call ``roster.problems.raise_if_errors()`` to stop
     on any) and their rows in `Roster.invalid_rows`. `age_rule` defaults to 31 August of this year.
+    `schools`, when given, are the only schools whose rows are read: every other row (its 学校 another
+    school's or blank) is left out before any check, counted by school in `Roster.left_out`.
     """
     table = read_table(Path(path), load_schema(ROSTER_SCHEMA), sheet)
+    left_out: Counter[str] = Counter()
+    if schools is not None:
+        others = {r.number: str(r.values.get("school") or r.raw.get("school") or "").strip() for r in table.rows}
+        others = {n: school for n, school in others.items() if school not in schools}
+        left_out.update(others.values())
+        table.drop_rows(set(others))
     rule = age_rule or AgeRule(school_year_reference())
     for row in table.rows:
         _check_row(table, row, rule)
     _check_duplicates(table)
     table.sort_problems()
     students = [_student(table, row) for row in table.valid_rows()]
-    return Roster(students, table.problems, table.invalid_rows, table)
+    return Roster(students, table.problems, table.invalid_rows, table, dict(left_out))
 
 
 def _check_row(table: Table, row: TableRow, rule: AgeRule) -> None:

@@ -141,6 +141,22 @@ def verify_login(store: Store, name: str, password: str) -> AccountRow | None:
     return rows[0] if rows and not rows[0].disabled else None
 
 
+def lock_account(store: Store, name: str, until: float) -> None:
+    """Keep the login lockout of the account `name` until `until` (epoch seconds) across restarts
+    (nothing for a name that is no account)."""
+    with store.engine.begin() as connection:
+        connection.execute(update(AccountRow).where(AccountRow.area_code == store.area_code, AccountRow.name == name)
+                           .values(locked_until=until))  # fmt: skip
+
+
+def account_lockouts(store: Store, now: float) -> dict[str, float]:
+    """The 用户名 whose login lockout has not ended at `now` (epoch seconds), with its end."""
+    query = select(AccountRow.name, AccountRow.locked_until).where(
+        AccountRow.area_code == store.area_code, AccountRow.locked_until > now)
+    with store.engine.connect() as connection:
+        return {name: until for name, until in connection.execute(query)}
+
+
 @functools.cache
 def _decoy() -> str:
     """A hash no password matches, verified for an unknown name (as slow as a real one)."""

@@ -4,7 +4,9 @@ on every open (a no-op when it is there)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,3 +108,26 @@ def _shown(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "（无法识别的地址）"
+
+
+def rekey(store: Store, area_code: str, then: Callable[[], None]) -> Store:
+    """Move every row of the county `store.area_code` to the county `area_code` (a corrected
+    行政区划代码 in 单位设置) in one transaction: accounts, sessions, 操作日志, 发文登记簿 — every table
+    keyed by ``area_code`` — and run `then` (saving the 单位设置) inside it, so that the two change
+    together or not at all. Refused when the database already holds rows of `area_code` (another
+    county of a shared server). Returns the store of the new county."""
+    from sqlalchemy import func, select, update
+
+    from .tables import Base
+
+    keyed = [t for t in Base.metadata.sorted_tables if "area_code" in t.c]
+    with store.engine.begin() as connection:
+        for table in keyed:
+            taken = connection.execute(select(func.count()).select_from(table).where(table.c.area_code == area_code))
+            if taken.scalar_one():
+                raise KongchuoError(f"数据库中已有行政区划代码 {area_code} 的数据（另一个县的账号、日志或发文登记），"
+                                    "不能把本县的数据改到这个代码下：请核对行政区划代码，或联系管理员")
+        for table in keyed:
+            connection.execute(update(table).where(table.c.area_code == store.area_code).values(area_code=area_code))
+        then()
+    return dataclasses.replace(store, area_code=area_code)

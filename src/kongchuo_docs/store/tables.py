@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 AREA_CODE_CHARS = 6  # GB/T 2260 行政区划代码
@@ -82,6 +94,7 @@ class AccountRow(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    locked_until: Mapped[float | None] = mapped_column(Float, nullable=True)  # login lockout's end (epoch s)
 
 
 class LoginSession(Base):

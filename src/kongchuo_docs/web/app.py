@@ -9,12 +9,14 @@ import dataclasses
 import logging
 import secrets
 import threading
+import time
 import webbrowser
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,10 +26,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from . import security
 from .gate import forget, identify, open_page_store
 from .hosts import AllowedHosts, SameSite
+from .identity import require_role
 from .jobs import KEEP_SECONDS, Job, JobManager
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
+
+if TYPE_CHECKING:
+    from ..store.database import Store
 
 OPEN_PATHS = ("/login", "/static/")  # reachable before the password is given
 STATUS_MESSAGES = {404: "没有这个页面。", 405: "请用页面上的按钮提交。", 413: "上传内容过大。"}
@@ -75,14 +81,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         if app.state.store is not None:
             app.state.store.close()
 
-    app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
+                  dependencies=[Depends(require_role)])  # what a role may open: identity.PAGE_ROLES
     app.state.config = config
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.store = store
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
-    app.state.throttle = Throttle()
+    app.state.throttle = Throttle(on_lock=lambda name, until: keep_lockout(app, name, until),
+                                  locked=kept_lockouts(store))  # an account's lockout outlives a restart
     app.state.issued = {}  # session id → its last document numbered from the 发文登记簿 (web/notice_issue.py)
     app.state.notices = {}  # session id → its 写通知 page as she left it (web/notice.py)
     app.state.refused = {}  # (session id, page) → what a POST left for the next GET of that page, shown once
@@ -139,6 +147,21 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     for router in page_routers():
         app.include_router(router)
     return app
+
+
+def keep_lockout(app: FastAPI, name: str, until: float) -> None:
+    """Write the login lockout of the account `name` (until `until`, epoch seconds) into the store."""
+    from ..store.accounts import lock_account
+
+    if app.state.store is not None:
+        lock_account(app.state.store, name, until)
+
+
+def kept_lockouts(store: Store | None) -> dict[str, float]:
+    """The accounts' login lockouts the store keeps that have not ended (用户名 → end, epoch seconds)."""
+    from ..store.accounts import account_lockouts
+
+    return account_lockouts(store, time.time()) if store is not None else {}
 
 
 def page_routers() -> list[APIRouter]:

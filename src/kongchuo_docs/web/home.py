@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..declare import TASKS, Task
-from .identity import BUREAU_PAGES, current_account
+from .identity import current_account
 from .pages import render
 
 router = APIRouter()
@@ -27,5 +27,5 @@ CARDS = (
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    bureau = current_account(request).is_bureau
-    return render(request, "home.html", cards=[c for c in CARDS if bureau or c[1] not in BUREAU_PAGES])
+    me = current_account(request)
+    return render(request, "home.html", cards=[c for c in CARDS if me.may_open(c[1])])

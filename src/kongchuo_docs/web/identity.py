@@ -10,14 +10,43 @@ PC, or one shared 访问密码) the one person using the page is the 教育局: 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import HTTPException, Request
+
+if TYPE_CHECKING:
+    from ..profile.model import Profile
 
 Role = Literal["教育局", "乡镇", "学校"]
 ROLES: tuple[Role, ...] = ("教育局", "乡镇", "学校")
 BUREAU: Role = "教育局"
-BUREAU_PAGES = ("/settings", "/templates", "/accounts", "/audit")  # the 教育局's alone (a Chinese 403 for others)
+BUREAU_ONLY: frozenset[Role] = frozenset({BUREAU})
+EVERY_ROLE: frozenset[Role] = frozenset(ROLES)
+
+# What each role may open, in one place: a page (its path and every path under it) → the roles that
+# may. The county's pages and tasks — 整改通知 for every unit, 汇总, 登记表汇总, 单位设置, 模板, 账号,
+# 操作日志 — are the 教育局's; a 乡镇 or 学校 writes its own 通知 and 责任书 (its 甲方 its own), its
+# 登记表 and 自查报告, and its letters from only its schools' roster rows (`row_schools`). A path not
+# listed (首页, 登录, a job's page: `job_pages.own_job` decides) is open to every role.
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "/notice": EVERY_ROLE,
+    "/letters": EVERY_ROLE,
+    "/batch/rectification": BUREAU_ONLY,
+    "/batch/register-build": EVERY_ROLE,
+    "/batch/compile": BUREAU_ONLY,
+    "/batch/register-merge": BUREAU_ONLY,
+    "/batch/agreements": EVERY_ROLE,
+    "/batch/self-check": EVERY_ROLE,
+    "/rounds": EVERY_ROLE,  # a unit its own 报送; the round overview and opening: the 教育局 (web/rounds.py)
+    "/forms": EVERY_ROLE,
+    "/numbers": BUREAU_ONLY,
+    "/templates": BUREAU_ONLY,
+    "/settings": BUREAU_ONLY,
+    "/accounts": BUREAU_ONLY,
+    "/audit": BUREAU_ONLY,
+}
+FORBIDDEN = "这个页面只供教育局使用：请联系教育局的管理员。"
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,20 @@ class Account:
         """Whether this account may see a unit's data (its uploads, its jobs)."""
         return self.is_bureau or unit == self.unit
 
+    def may_open(self, path: str) -> bool:
+        """Whether this account's role may open `path` (`PAGE_ROLES`)."""
+        page = next((p for p in PAGE_ROLES if path == p or path.startswith((f"{p}/", f"{p}.", f"{p}?"))), None)
+        return page is None or self.role in PAGE_ROLES[page]
+
+    def row_schools(self, profile: Profile) -> frozenset[str] | None:
+        """The schools whose roster rows this account may use: None (all) for the 教育局; a 学校 its
+        own; a 乡镇 the 学校 of 单位设置 that name it as their 乡镇."""
+        if self.is_bureau:
+            return None
+        if self.role == "学校":
+            return frozenset({self.unit})
+        return frozenset(s.name for s in profile.schools if s.township == self.unit)
+
 
 BUREAU_ACCOUNT = Account(name="", role=BUREAU)
 
@@ -51,5 +94,25 @@ def require_bureau(request: Request) -> Account:
     """The request's account when it is the 教育局's, else a Chinese 403 (a FastAPI dependency)."""
     account = current_account(request)
     if not account.is_bureau:
-        raise HTTPException(403, "这个页面只供教育局使用：请联系教育局的管理员。")
+        raise HTTPException(403, FORBIDDEN)
     return account
+
+
+def require_role(request: Request) -> None:
+    """A Chinese 403 for a page the account's role may not open (`PAGE_ROLES`; every page's
+    dependency)."""
+    if not current_account(request).may_open(request.url.path):
+        raise HTTPException(403, FORBIDDEN)
+
+
+def scope_schools(params: dict[str, Any], profile_path: Path) -> frozenset[str] | None:
+    """The schools whose rows the job's account may use (`identity.Account.row_schools`): the
+    ``scope`` [role, unit] `job_pages.start_job` put into a job's parameters; None (all) without one."""
+    from ..profile import load_profile
+
+    if not params.get("scope"):
+        return None
+    role, unit = params["scope"]
+    profile = load_profile(profile_path)
+    assert profile is not None
+    return Account("", role, unit).row_schools(profile)

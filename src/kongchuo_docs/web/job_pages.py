@@ -44,8 +44,10 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
             stored = stored_name(upload, used)
             (folder / "in" / key / stored).write_bytes(upload.data)
             names[stored] = upload.display_name
-    return jobs.submit(job_id, folder, owner(request), task, {**params, "title": title, "back": back}, names,
-                       account=current_account(request))
+    account = current_account(request)
+    scope = {"scope": [account.role, account.unit]} if account.name else {}  # whose rows (identity.scope_schools)
+    return jobs.submit(job_id, folder, owner(request), task, {**params, **scope, "title": title, "back": back},
+                       names, account=account)  # fmt: skip
 
 
 # kept: letters, digits, CJK and its marks (not the full-width ／＼), ()-_ and space
@@ -75,12 +77,13 @@ def profile_param(request: Request) -> dict[str, str]:
 
 
 def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], title: str) -> Job:
-    """A new job on the same uploads as `job` (生成 after a passed 校验)."""
+    """A new job on the same uploads as `job` (生成 after a passed 校验), for the same account's rows."""
     jobs: JobManager = request.app.state.jobs
     job_id, folder = jobs.new_folder()
     shutil.copytree(job.folder / "in", folder / "in", dirs_exist_ok=True)
-    return jobs.submit(job_id, folder, job.owner, task, {**params, "title": title, "back": job.params["back"]},
-                       dict(job.names), account=job.account)  # fmt: skip
+    scope = {"scope": job.params["scope"]} if "scope" in job.params else {}
+    return jobs.submit(job_id, folder, job.owner, task, {**params, **scope, "title": title,
+                       "back": job.params["back"]}, dict(job.names), account=job.account)  # fmt: skip
 
 
 def own_job(request: Request, job_id: str) -> Job:

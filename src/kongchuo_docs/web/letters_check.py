@@ -26,13 +26,18 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
     from ..kinds.letters import ERROR_WORKBOOK, checked_roster
     from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
+    from .identity import scope_schools
 
     values = TASKS["letters"].read_values(params["values"])
     profile = load_profile(profile_path)
     assert profile is not None
-    settings, data = checked_roster(roster, profile, values["kind"], values["date"])
+    schools = scope_schools(params, profile_path)
+    settings, data = checked_roster(roster, profile, values["kind"], values["date"], schools)
     status: dict[str, Any] = {"state": "done", "rows": len(data.students), "invalid": len(data.invalid_rows),
                               "problems": data.problems.items}  # fmt: skip
+    if data.left_out:
+        status["left_out"] = left_out_text(data.left_out, schools or frozenset())
+        status["left_out_rows"] = data.left_out_rows
     if data.problems.errors:
         with OutputSet(root / "out") as out:
             write_error_workbook(data.table, out.reserve(ERROR_WORKBOOK))
@@ -42,12 +47,21 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         from ..kinds.letters import count_spilled
 
         spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
-        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled)
+        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled, schools)
     return status
 
 
+def left_out_text(left_out: dict[str, int], schools: frozenset[str]) -> str:
+    """What the page says of the rows left out as other schools' (`readers.roster.Roster.left_out`)."""
+    mine = "、".join(sorted(schools)) or "（单位设置中没有本乡镇的学校）"
+    named = "、".join(f"{school or '未填学校'} {n} 行" for school, n in sorted(left_out.items()))
+    return (f"名册中有 {sum(left_out.values())} 行不属于{mine}（{named}），已略去：不校验，也不为其生成通知书。"
+            "其他学校的通知书由该校或教育局生成。")
+
+
 def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[str, Any],
-                          settings: dict[str, object], spilled: int) -> list[dict[str, str]]:  # fmt: skip
+                          settings: dict[str, object], spilled: int,
+                          schools: frozenset[str] | None) -> list[dict[str, str]]:  # fmt: skip
     """Draw the first child's letter (its page image into `root`) and say what the run will bring
     (`spilled`: the letters whose slip goes to the next side)."""
     import pymupdf
@@ -55,7 +69,8 @@ def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[s
     from ..kinds.letters import first_letter
 
     result, letters, fontset = first_letter(roster, profile, values["kind"], root / FIRST_LETTER,
-                                            issued=values["date"], duplex=values["duplex"])  # fmt: skip
+                                            issued=values["date"], duplex=values["duplex"],
+                                            schools=schools)  # fmt: skip
     with pymupdf.open(root / FIRST_LETTER) as pdf:
         pdf[0].get_pixmap(matrix=pymupdf.Matrix(PAGE_ZOOM, PAGE_ZOOM)).save(root / FIRST_PAGE)
     duplex = bool(settings["双面打印"]) if values["duplex"] is None else values["duplex"]

@@ -19,7 +19,10 @@ from .identity import Account, current_account
 HERE = Path(__file__).parent
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
-templates.env.globals["declared"] = TASKS  # every task in the navigation
+templates.env.globals["navigation"] = (  # (path, label); each shown to the roles that may open it
+    ("/notice", "写通知"), *((task.url, task.nav) for task in TASKS.values()), ("/rounds", "报送"),
+    ("/forms", "空白表格"), ("/numbers", "发文登记"), ("/templates", "模板"), ("/settings", "单位设置"),
+    ("/accounts", "账号"), ("/audit", "操作日志"))
 templates.env.globals["current_account"] = current_account  # the navigation shows what her role may open
 
 

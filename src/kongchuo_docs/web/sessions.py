@@ -94,9 +94,14 @@ BY_USER = Brake(USER_SLOT_SECONDS, USER_FAILURES, USER_LOCK_SECONDS)
 
 
 class Throttle:
-    def __init__(self) -> None:
+    def __init__(self, on_lock: Callable[[str, float], None] | None = None,
+                 locked: dict[str, float] | None = None) -> None:  # fmt: skip
+        """`on_lock(用户名, end)`, run in a thread, keeps an account's lockout where a restart finds it
+        again; `locked` (用户名 → end, epoch seconds) are the lockouts kept by the server before."""
+        self._on_lock = on_lock
         self._failures: dict[str, list[float]] = {}  # address, ACCOUNT or USER_KEY+name → wrong passwords' times
-        self._locked: dict[str, float] = {}  # → end of its lockout (epoch seconds)
+        # → end of its lockout (epoch seconds)
+        self._locked: dict[str, float] = {USER_KEY + name: until for name, until in (locked or {}).items()}
         self._next_slot: dict[str, float] = {}  # → its next free slot (monotonic)
 
     async def check(self, address: str, matches: Callable[[], bool], user: str | None = None) -> bool:
@@ -117,6 +122,10 @@ class Throttle:
             return True
         for key, brake in brakes:
             self._failed(key, brake)
+        if user is not None and self._on_lock is not None and USER_KEY + user in self._locked:
+            until = self._locked[USER_KEY + user]
+            if until > time.time():
+                await asyncio.to_thread(self._on_lock, user, until)
         return False
 
     def _refuse_if_locked(self, keys: list[str]) -> None:

@@ -4,7 +4,9 @@ The file edited is the one the server was started with (``--settings``) or the o
 `find_profile_path` finds, else a new 单位设置.yaml in the folder the server runs in. The text is
 checked by `load_profile` before it replaces the file (the old one is kept as ``.bak``), from a copy
 beside it so that a relative 模板目录 means a folder beside the file; that folder must lie in the
-file's folder (`template_folder.confined`) and is made on the first save that names it.
+file's folder (`template_folder.confined`) and is made on the first save that names it. A changed
+行政区划代码 moves the store's rows (accounts, sessions, 操作日志, 发文登记簿) to the new code in the
+same transaction as the file's replacement (`store.database.rekey`): no restart needed.
 """
 
 from __future__ import annotations
@@ -18,19 +20,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError
+from ..errors import InputError, KongchuoError
 from ..profile import load_profile
 from ..profile.load import _read_yaml
+from ..store.database import rekey
 from .audit_page import audit
 from .gate import open_page_store
-from .identity import require_bureau
 from .pages import owner, render
 from .profile_form import LISTS, fields, sections, to_yaml, values_of
 from .security import require_csrf
 from .template_folder import FolderRefused, confined
 
-router = APIRouter(dependencies=[Depends(require_bureau)])  # the county's settings: the 教育局's
+router = APIRouter()  # the 教育局's (identity.PAGE_ROLES)
 TEMPLATES_KEY = "模板目录"
+AREA_CODE_KEY = "行政区划代码"  # the store's rows are keyed by it: a change moves them (`store.database.rekey`)
 
 
 def profile_path(request: Request) -> Path:
@@ -95,14 +98,30 @@ async def settings_save(request: Request) -> Response:
         if made is not None:
             made.rmdir()
         return _shown(request, values=values, problems=_by_field(exc))
-    if path.is_file():
-        shutil.copyfile(path, path.with_name(path.name + ".bak"))
-    os.replace(staged, path)
+    store = request.app.state.store
+    if store is not None and profile.area_code != store.area_code:  # a corrected 行政区划代码: the rows move too
+        try:
+            request.app.state.store = await run_in_threadpool(rekey, store, profile.area_code,
+                                                              lambda: _put_in_place(staged, path))
+        except KongchuoError as exc:
+            staged.unlink(missing_ok=True)
+            if made is not None:
+                made.rmdir()
+            return _shown(request, values=values, problems={AREA_CODE_KEY: [str(exc)]})
+    else:
+        _put_in_place(staged, path)
     if request.app.state.store is None:  # the first 单位设置: the county of the store and the log is known now
         request.app.state.store = await run_in_threadpool(open_page_store, request.app.state.config)
     await run_in_threadpool(audit, request, "保存单位设置")
     warnings = [f"{p.location.column or ''} {p.message}".strip() for p in profile.warnings]
     return _shown(request, problems={}, saved=True, warnings=warnings)
+
+
+def _put_in_place(staged: Path, path: Path) -> None:
+    """The checked 单位设置 `staged` becomes `path` (the one before kept as ``.bak``)."""
+    if path.is_file():
+        shutil.copyfile(path, path.with_name(path.name + ".bak"))
+    os.replace(staged, path)
 
 
 def _templates_folder(path: Path, value: str) -> Path | None:

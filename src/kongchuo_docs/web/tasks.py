@@ -137,7 +137,10 @@ def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[s
         inputs[i.name] = [folder] if i.folder and folder.is_dir() else sorted(folder.glob("*"))
     values = task.read_values(params["values"])
     settings = _profile(params) if task.needs_profile else None
-    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress))
+    from .identity import scope_schools
+
+    schools = scope_schools(params, settings) if settings is not None else None
+    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress, schools=schools))
     status = _finish(root, outcome.written, params)
     status["problems"] = outcome.warnings
     status["lines"] = outcome.lines

@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..errors import Problem
-from ..readers.table import CALAMINE_SUFFIXES, CSV_SUFFIXES, csv_records, decode_csv, open_workbook
+from ..readers.table import CSV_SUFFIXES, OLD_SUFFIXES, csv_records, decode_csv, open_workbook
 from .error_workbook import (
     COMMENT_AUTHOR,
     COMMENT_SIZE_PT,
@@ -43,7 +43,7 @@ def mark_workbook(source: Path, problems: Sequence[Problem], target: Path, *, cs
     suffix = source.suffix.lower()
     if suffix in CSV_SUFFIXES:
         workbook, problems = _csv_copy(source, problems, csv_sheet)
-    elif suffix in CALAMINE_SUFFIXES:
+    elif suffix in OLD_SUFFIXES:
         workbook = _values_copy(source, {p.location.sheet for p in problems})
     else:
         workbook = load_workbook(source)
