@@ -79,8 +79,10 @@ class Layouter(HeadLayout, SigningLayout):
         closer = (spacing_twips - g.BODY_CHAR_SPACING_TWIPS) / g.TWIPS_PER_PT  # pt per character, ≤ 0
         measure = self.m.body if not closer else lambda t: self.m.body(t) + closer * len(t)
         # break with the first line shorter by its indent, later lines by the hanging indent
+        # LibreOffice's automatic space comes with the letter spacing left off the run before it
+        # (`break_lines`): wider by as much as the characters are set closer
         raw = break_lines(text, width - rest_indent, measure, first_indent - rest_indent,
-                          self.m.autospace(g.BODY_SIZE_PT))
+                          self.m.autospace(g.BODY_SIZE_PT) - closer, -spacing_twips / g.TWIPS_PER_PT)
         lines = []
         lead_font, lead_left = lead or (None, 0)
         ragged_before = False  # the line above ended short of the edge: this one starts after a break

@@ -78,7 +78,19 @@ def units(text: str) -> list[str]:
             merged[-1] += pending_open
         else:
             merged.append(pending_open)
-    return merged
+    return _glued(merged)
+
+
+def _glued(pieces: list[str]) -> list[str]:
+    """`pieces` with no break between a Latin word or number and an opening mark after it ("A（"):
+    LibreOffice breaks none there (measured), so the layout must not."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _latin(out[-1][-1]) and piece[0] in gbt9704.NO_LINE_END:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def starts_with_doc_number(text: str) -> bool:
@@ -110,11 +122,35 @@ def autospace_gaps(text: str) -> list[int]:
     ]
 
 
-def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
-    """Natural width of a line in pt, automatic spaces included."""
+def script_class(ch: str) -> str:
+    """LibreOffice's script of a character: "L" for printable ASCII, "A" for full-width characters
+    (CJK and full-width punctuation), "" for the weak rest (spaces, “”—…), which take the script
+    of the character before them."""
+    if "!" <= ch <= "~":
+        return "L"
+    return "A" if ch not in "\u2014\u2026\u201c\u201d\u2018\u2019\u00b7" and char_em(ch) == 1.0 else ""
+
+
+def script_runs(text: str, before: str = "") -> tuple[int, str]:
+    """(how many script runs of `text` start in it, the script it ends in), after text ending in the
+    script `before` ("" at a line's start): LibreOffice cuts a line into one text portion per run."""
+    runs, last = 0, before
+    for ch in text:
+        cls = script_class(ch)
+        if cls and cls != last:
+            runs, last = runs + 1, cls
+    return runs, last
+
+
+def line_width(text: str, measure: Measure, autospace_pt: float = 0.0, run_end_pt: float = 0.0) -> float:
+    """Natural width of a line in pt, automatic spaces included, and `run_end_pt` for each script run
+    of the line that ends other than in an automatic space (see `break_lines`)."""
+    width = measure(text)
+    if run_end_pt:
+        width += run_end_pt * (max(1, script_runs(text)[0]) - len(autospace_gaps(text)))
     if not autospace_pt or len(text) < 2 or text.isascii() or not _LATIN_CHAR.search(text):  # no boundary
-        return measure(text)
-    return measure(text) + autospace_pt * len(autospace_gaps(text))
+        return width
+    return width + autospace_pt * len(autospace_gaps(text))
 
 
 def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -> bool:
@@ -142,38 +178,68 @@ def break_lines(
     measure: Measure,
     first_indent_pt: float = 0.0,
     autospace_pt: float = 0.0,
+    run_end_pt: float = 0.0,
 ) -> list[str]:
     """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
-    `autospace_pt` is the space added where Chinese meets Latin letters or digits."""
+    `autospace_pt` is the space added where Chinese meets Latin letters or digits. `run_end_pt` is
+    the letter spacing LibreOffice leaves off the last character of each script run (it sets Latin
+    and full-width text as separate portions and spaces the characters between, not after, each
+    portion's): a line of body text with digits in brackets ("〔2014〕") is that much wider per run."""
     lines: list[str] = []
     current = ""
     used = first_indent_pt
+    last = ""  # the script the current line ends in
+    tail = ""  # the unit the current line ends with
     widths: dict[str, float] = {}  # units repeat (characters, punctuation): measure each once
-    for unit in units(text):
+
+    def added(unit: str, after: str) -> tuple[float, str]:
+        """(width `unit` adds after text ending in `after` on this line, the script it ends in)."""
         w = widths.get(unit)
         if w is None:
             w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if current and autospace_pt and _script_change(current[-1], unit[0]):
+        gap = bool(after and autospace_pt and _script_change(after[-1], unit[0]))
+        if gap:
             w += autospace_pt
+        if not run_end_pt:
+            return w, ""
+        runs, ends_in = script_runs(unit, last)
+        return w + run_end_pt * (runs - len(autospace_gaps(unit)) - gap), ends_in
+
+    for unit in units(text):
+        w, ends_in = added(unit, current)
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
+            last, tail = ends_in, unit
             continue
-        if current.strip():  # the unit starts the next line
+        if _carries_mark(current, tail, unit) and used + added(unit[0], current)[0] > width_pt + _FIT_EPSILON_PT:
+            lines.append(current[: -len(tail)])  # the closing mark goes over with its character
+            current, used, unit = "", 0.0, tail + unit
+        elif current.strip():  # the unit starts the next line
             lines.append(current)
             current, used = "", 0.0
             unit = unit.lstrip()
         while unit:  # a unit wider than a whole line: as many full lines as it takes
-            head, rest = _split_to_fit(unit, width_pt - used, measure)
+            head, rest = _split_to_fit(unit, width_pt - used - run_end_pt, measure)
             if not rest:
                 break
             lines.append(current + head)
             current, used, unit = "", 0.0, rest
         current += unit
-        used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
+        used = line_width(current, measure, autospace_pt, run_end_pt) + (first_indent_pt if not lines else 0.0)
+        last, tail = script_runs(current)[1], current
     if current or not lines:
         lines.append(current)
     return lines
+
+
+def _carries_mark(current: str, tail: str, unit: str) -> bool:
+    """Whether `unit`, a Latin word or number that does not fit after `current` (ending in the unit
+    `tail`, a character and its full-width closing mark: "人；"), takes `tail` to the next line
+    along. LibreOffice breaks between a closing mark and a Latin word only where the word's first
+    character still fits (measured: "人；｜0591-…" but "｜人；12" when "1" does not fit)."""
+    return (len(tail) < len(current) and _latin(unit[0]) and tail[-1] in gbt9704.NO_LINE_START
+            and not tail[-1].isascii())
 
 
 def _split_to_fit(unit: str, room_pt: float, measure: Measure) -> tuple[str, str]:

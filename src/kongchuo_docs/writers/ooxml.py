@@ -7,6 +7,7 @@ eighths of a point for border widths, whole points for border spacing.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -57,10 +58,18 @@ def run_properties(
     return rpr
 
 
+WORD_JOINER = "\u2060"
+# a hyphen inside a number or word ("0591-26831234"); LibreOffice 7.4 breaks a line after it, and
+# around a non-breaking hyphen (U+2011, w:noBreakHyphen) too, but not before a word joiner (measured)
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+
+
 def run(text: str, rpr: _Element) -> _Element:
+    """``w:r`` of `text`, a word joiner after each hyphen inside a number or word: the layout keeps
+    such a number whole (`layout.text.units`), so Word and LibreOffice must not break it either."""
     r = el("w:r", [rpr])
     t = el("w:t")
-    t.text = text
+    t.text = _INNER_HYPHEN.sub("-" + WORD_JOINER, text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     r.append(t)
     return r
