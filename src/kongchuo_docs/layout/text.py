@@ -34,6 +34,7 @@ _UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-[A-Za-z0-9]")  # the character after it starts a run
 
 
 @lru_cache(maxsize=4096)
@@ -135,10 +136,12 @@ def script_runs(text: str, before: str = "") -> tuple[int, str]:
     """(how many script runs of `text` start in it, the script it ends in), after text ending in the
     script `before` ("" at a line's start): LibreOffice cuts a line into one text portion per run."""
     runs, last = 0, before
-    for ch in text:
+    for i, ch in enumerate(text):
         cls = script_class(ch)
         if cls and cls != last:
             runs, last = runs + 1, cls
+        elif i and _INNER_HYPHEN.match(text, i - 1):
+            runs += 1  # a new run after the word joiner the DOCX has there (`writers.ooxml.run`)
     return runs, last
 
 
@@ -189,7 +192,6 @@ def break_lines(
     current = ""
     used = first_indent_pt
     last = ""  # the script the current line ends in
-    tail = ""  # the unit the current line ends with
     widths: dict[str, float] = {}  # units repeat (characters, punctuation): measure each once
 
     def added(unit: str, after: str) -> tuple[float, str]:
@@ -210,12 +212,9 @@ def break_lines(
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
-            last, tail = ends_in, unit
+            last = ends_in
             continue
-        if _carries_mark(current, tail, unit) and used + added(unit[0], current)[0] > width_pt + _FIT_EPSILON_PT:
-            lines.append(current[: -len(tail)])  # the closing mark goes over with its character
-            current, used, unit = "", 0.0, tail + unit
-        elif current.strip():  # the unit starts the next line
+        if current.strip():  # the unit starts the next line
             lines.append(current)
             current, used = "", 0.0
             unit = unit.lstrip()
@@ -227,19 +226,10 @@ def break_lines(
             current, used, unit = "", 0.0, rest
         current += unit
         used = line_width(current, measure, autospace_pt, run_end_pt) + (first_indent_pt if not lines else 0.0)
-        last, tail = script_runs(current)[1], current
+        last = script_runs(current)[1]
     if current or not lines:
         lines.append(current)
     return lines
-
-
-def _carries_mark(current: str, tail: str, unit: str) -> bool:
-    """Whether `unit`, a Latin word or number that does not fit after `current` (ending in the unit
-    `tail`, a character and its full-width closing mark: "人；"), takes `tail` to the next line
-    along. LibreOffice breaks between a closing mark and a Latin word only where the word's first
-    character still fits (measured: "人；｜0591-…" but "｜人；12" when "1" does not fit)."""
-    return (len(tail) < len(current) and _latin(unit[0]) and tail[-1] in gbt9704.NO_LINE_START
-            and not tail[-1].isascii())
 
 
 def _split_to_fit(unit: str, room_pt: float, measure: Measure) -> tuple[str, str]:

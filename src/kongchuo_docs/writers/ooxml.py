@@ -58,18 +58,22 @@ def run_properties(
     return rpr
 
 
-WORD_JOINER = "\u2060"
-# a hyphen inside a number or word ("0591-26831234"); LibreOffice 7.4 breaks a line after it, and
-# around a non-breaking hyphen (U+2011, w:noBreakHyphen) too, but not before a word joiner (measured)
+# A hyphen inside a number or word ("0591-26831234"): LibreOffice 7.4 breaks a line after it, and
+# around a non-breaking hyphen (U+2011, w:noBreakHyphen) too, but not before a word joiner (measured).
 _INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+# A full-width closing mark before a Latin word or number ("、APP", "；0591"): LibreOffice breaks
+# there or not depending on how its text portions fall (measured); a zero-width space makes it a break.
+_MARK_BEFORE_LATIN = re.compile(r"(?<=[。，、；：！？）》〕】」』”’])(?=[A-Za-z0-9])")
 
 
-def run(text: str, rpr: _Element) -> _Element:
-    """``w:r`` of `text`, a word joiner after each hyphen inside a number or word: the layout keeps
-    such a number whole (`layout.text.units`), so Word and LibreOffice must not break it either."""
+def run(text: str, rpr: _Element, after: str = "") -> _Element:
+    """``w:r`` of `text` (following `after` in its paragraph) breaking where the layout may
+    (`layout.text.units`): a word joiner after a hyphen inside a number, a zero-width space between
+    a closing mark and a Latin word after it."""
     r = el("w:r", [rpr])
     t = el("w:t")
-    t.text = _INNER_HYPHEN.sub("-" + WORD_JOINER, text)
+    before = after[-1:]
+    t.text = _MARK_BEFORE_LATIN.sub("\u200b", _INNER_HYPHEN.sub("-\u2060", before + text))[len(before):]
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     r.append(t)
     return r
