@@ -241,6 +241,13 @@ LANDSCAPE_MARGIN_TOP_MM: Final = MARGIN_LEFT_MM
 LANDSCAPE_MARGIN_BOTTOM_MM: Final = MARGIN_RIGHT_MM
 LANDSCAPE_MARGIN_LEFT_MM: Final = MARGIN_BOTTOM_MM
 LANDSCAPE_MARGIN_RIGHT_MM: Final = MARGIN_TOP_MM
+# [calc] the 版心 width a DOCX's lines are filled to: paper and margins each rounded to twips
+# (portrait 11906 − 1587 − 1474 = 8845 twips, 0.045 pt wider than 156 mm); the layout breaks body
+# lines at these widths, as Word and LibreOffice do
+DOCX_LINE_WIDTH_PT: Final = (mm_to_twips(PAPER_WIDTH_MM) - mm_to_twips(MARGIN_LEFT_MM)
+                             - mm_to_twips(MARGIN_RIGHT_MM)) / TWIPS_PER_PT
+DOCX_LANDSCAPE_LINE_WIDTH_PT: Final = (mm_to_twips(PAPER_HEIGHT_MM) - mm_to_twips(LANDSCAPE_MARGIN_LEFT_MM)
+                                       - mm_to_twips(LANDSCAPE_MARGIN_RIGHT_MM)) / TWIPS_PER_PT
 
 # ---------------------------------------------------------------- 禁则 (line-breaking rules) [practice]
 NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕…—．.,;:?!)%")
