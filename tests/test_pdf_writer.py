@@ -179,7 +179,8 @@ def pdf_text(path: Path) -> str:
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"\s", "", text)
+    """`text` without spaces, nor the DOCX's zero-width break controls (`ooxml.run`)."""
+    return re.sub(r"[\s\u200b\u2060]", "", text)
 
 
 def test_text_identical_to_the_docx(seed: dict) -> None:

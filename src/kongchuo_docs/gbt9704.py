@@ -164,7 +164,9 @@ SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
 # (−0.85 / −1.4 pt per character; 7 % tighter at most), each only when it then takes a line less;
 # only paragraphs of full-width text (LibreOffice spaces Latin letters and digits otherwise, measured).
 SQUEEZED_CHARS_PER_LINE: Final = (CHARS_PER_LINE + 1, CHARS_PER_LINE + 2)
-CHAR_SPACING_SPARE_PT: Final = 1.0  # [practice] room left on a full line (LibreOffice rounds to twips)
+# [practice] room left on a full line set closer: the layout measures lines as LibreOffice does to
+# a few hundredths of a point (issue 17); Word measures a little otherwise
+CHAR_SPACING_SPARE_PT: Final = 0.5
 # [practice] when the 署名 must take lines of text to the next page after all, the page they leave
 # keeps at most 2 empty lines at its foot: its line pitch is widened as far as needed, to 18 lines in
 # the 版心 at most (35.4 pt, 22 % wider: a line of text and 4 free lines left by an ending that needed 5).
@@ -176,10 +178,12 @@ def char_spacing_twips(chars_per_line: int) -> int:
     """OOXML w:spacing (twips, negative: condensed) that sets `chars_per_line` 3号 characters in the
     版心's width — a paragraph's first line too, indented two grid characters — with at least
     `CHAR_SPACING_SPARE_PT` to spare, so Word and LibreOffice break where the layout does; 28 gives
-    `BODY_CHAR_SPACING_TWIPS`."""
+    `BODY_CHAR_SPACING_TWIPS`. The spacing stands between characters: LibreOffice leaves it off a
+    line's last one (`layout.text.break_lines`)."""
     indent = BODY_INDENT_CHARS * BODY_CHAR_PITCH_PT
-    pitch = (TYPE_AREA_WIDTH_PT - CHAR_SPACING_SPARE_PT - indent) / (chars_per_line - BODY_INDENT_CHARS)
-    return math.floor((pitch - BODY_SIZE_PT) * TWIPS_PER_PT)
+    chars = chars_per_line - BODY_INDENT_CHARS
+    spacing = (TYPE_AREA_WIDTH_PT - CHAR_SPACING_SPARE_PT - indent - chars * BODY_SIZE_PT) / (chars - 1)
+    return math.floor(spacing * TWIPS_PER_PT)
 ATTACHMENT_LABEL: Final = "附件"  # §7.3.7 "附件"及顺序号 3号黑体 顶格第一行
 ATTACHMENT_TITLE_LINE: Final = 3  # §7.3.7 附件标题居中编排在版心第三行
 
@@ -241,6 +245,13 @@ LANDSCAPE_MARGIN_TOP_MM: Final = MARGIN_LEFT_MM
 LANDSCAPE_MARGIN_BOTTOM_MM: Final = MARGIN_RIGHT_MM
 LANDSCAPE_MARGIN_LEFT_MM: Final = MARGIN_BOTTOM_MM
 LANDSCAPE_MARGIN_RIGHT_MM: Final = MARGIN_TOP_MM
+# [calc] the 版心 width a DOCX's lines are filled to: paper and margins each rounded to twips
+# (portrait 11906 − 1587 − 1474 = 8845 twips, 0.045 pt wider than 156 mm); the layout breaks body
+# lines at these widths, as Word and LibreOffice do
+DOCX_LINE_WIDTH_PT: Final = (mm_to_twips(PAPER_WIDTH_MM) - mm_to_twips(MARGIN_LEFT_MM)
+                             - mm_to_twips(MARGIN_RIGHT_MM)) / TWIPS_PER_PT
+DOCX_LANDSCAPE_LINE_WIDTH_PT: Final = (mm_to_twips(PAPER_HEIGHT_MM) - mm_to_twips(LANDSCAPE_MARGIN_LEFT_MM)
+                                       - mm_to_twips(LANDSCAPE_MARGIN_RIGHT_MM)) / TWIPS_PER_PT
 
 # ---------------------------------------------------------------- 禁则 (line-breaking rules) [practice]
 NO_LINE_START: Final = frozenset("。，、；：？！）》”’」』】〕…—．.,;:?!)%")

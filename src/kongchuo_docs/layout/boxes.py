@@ -169,14 +169,17 @@ class Measures:
 
     @staticmethod
     def from_fonts(fonts: FontSet) -> Measures:
-        """Widths from the fonts that will render the text (official or stand-in)."""
+        """Widths from the fonts that will render the text (official or stand-in), without pair
+        kerning: Word and LibreOffice set a DOCX's runs unkerned (no ``w:kern``), so "PDF" or "QQ"
+        is as wide there as its glyphs' advances."""
         spacing = g.BODY_CHAR_SPACING_TWIPS / g.TWIPS_PER_PT
+        unkerned = ("kern=0",)
         return Measures(
-            body=fonts.measure(g.FONT_FANGSONG, g.BODY_SIZE_PT, spacing),
-            title=fonts.measure(g.FONT_XIAOBIAOSONG, g.TITLE_SIZE_PT),
-            table=fonts.measure(g.FONT_FANGSONG, g.TABLE_SIZE_PT),
-            colophon=fonts.measure(g.FONT_FANGSONG, g.COLOPHON_SIZE_PT),
-            mark=fonts.measure(g.FONT_XIAOBIAOSONG, 1.0),
+            body=fonts.measure(g.FONT_FANGSONG, g.BODY_SIZE_PT, spacing, unkerned),
+            title=fonts.measure(g.FONT_XIAOBIAOSONG, g.TITLE_SIZE_PT, features=unkerned),
+            table=fonts.measure(g.FONT_FANGSONG, g.TABLE_SIZE_PT, features=unkerned),
+            colophon=fonts.measure(g.FONT_FANGSONG, g.COLOPHON_SIZE_PT, features=unkerned),
+            mark=fonts.measure(g.FONT_XIAOBIAOSONG, 1.0, features=unkerned),
         )
 
     @staticmethod

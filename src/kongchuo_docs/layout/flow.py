@@ -5,7 +5,6 @@ keeps the end of a document with text: it narrows a page's line pitch and sets i
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -150,7 +149,6 @@ def _head(item: Item) -> bool:
     return getattr(item, "role", "") in HEAD_ROLES
 
 
-_LATIN = re.compile(r"[A-Za-z0-9]")
 HEAD_ROLES = frozenset({"copy-number", "secrecy", "urgency", "mark", "mark-suffix", "doc-number", "signer"})
 
 
@@ -257,10 +255,8 @@ def tighten(page: Page, limit_pt: float, rebreak: Rebreak) -> bool:
 
 def _closer_paragraph(page: Page, spacing: int, rebreak: Rebreak) -> tuple[int, int, list[Line]] | None:
     """(start, end, new lines) of the paragraph of `page` that gains most lines set at `spacing`
-    twips (the lowest of equals), None when none gains. Candidates: justified 3号 paragraphs of
-    full-width text (no Latin letters or digits: LibreOffice's spacing around them is not the
-    layout's once the characters are set closer) that begin on the page and end on it in a short
-    line, set wider than `spacing`."""
+    twips (the lowest of equals), None when none gains. Candidates: justified 3号 paragraphs that
+    begin on the page and end on it in a short line, set wider than `spacing`."""
     items = page.items
     best: tuple[int, int, list[Line]] | None = None
     i = 0
@@ -274,7 +270,7 @@ def _closer_paragraph(page: Page, spacing: int, rebreak: Rebreak) -> tuple[int, 
         if isinstance(first, Line) and first.paragraph_start and not first.beside and not _head(first) \
                 and first.align == "justify" and first.size_pt == g.BODY_SIZE_PT and len(lines) > 1 \
                 and not lines[-1].flush and first.spacing_twips > spacing \
-                and all(line.height_pt == PITCH and not _LATIN.search(line.text) for line in lines):
+                and all(line.height_pt == PITCH for line in lines):
             closer = rebreak(lines, spacing)
             if closer is not None and len(closer) < len(lines) and \
                     (best is None or len(lines) - len(closer) >= best[1] - best[0] - len(best[2])):

@@ -73,14 +73,18 @@ class Layouter(HeadLayout, SigningLayout):
         """Lines of one body paragraph: first line indented `indent_chars`, the others
         `hanging_chars` (附件说明 names aligned under the first one); characters spaced
         `spacing_twips` (closer than the grid's in a paragraph set closer, §7.3.5.4)."""
-        width = width_pt or self.text_width
+        width = width_pt or self.docx_line_width
         first_indent = indent_chars * CHAR
         rest_indent = hanging_chars * CHAR
         closer = (spacing_twips - g.BODY_CHAR_SPACING_TWIPS) / g.TWIPS_PER_PT  # pt per character, ≤ 0
         measure = self.m.body if not closer else lambda t: self.m.body(t) + closer * len(t)
         # break with the first line shorter by its indent, later lines by the hanging indent
-        raw = break_lines(text, width - rest_indent, measure, first_indent - rest_indent,
-                          self.m.autospace(g.BODY_SIZE_PT))
+        # LibreOffice's automatic space comes with the letter spacing left off the run before it
+        # (`break_lines`): wider by as much as the characters are set closer
+        # indents as the DOCX has them, in whole twips
+        first_twips, rest_twips = (g.pt_to_twips(x) / g.TWIPS_PER_PT for x in (first_indent, rest_indent))
+        raw = break_lines(text, width - rest_twips, measure, first_twips - rest_twips,
+                          self.m.autospace(g.BODY_SIZE_PT) - closer, -spacing_twips / g.TWIPS_PER_PT)
         lines = []
         lead_font, lead_left = lead or (None, 0)
         ragged_before = False  # the line above ended short of the edge: this one starts after a break
@@ -129,7 +133,8 @@ class Layouter(HeadLayout, SigningLayout):
         closer = again(spacing_twips=spacing_twips)
         breaks = [line.text for line in closer]
         for spare in (-g.CHAR_SPACING_SPARE_PT, g.CHAR_SPACING_SPARE_PT):
-            if [line.text for line in again(spacing_twips=spacing_twips, width_pt=self.text_width + spare)] != breaks:
+            width = self.docx_line_width + spare
+            if [line.text for line in again(spacing_twips=spacing_twips, width_pt=width)] != breaks:
                 return None
         return closer
 
@@ -148,6 +153,11 @@ class Layouter(HeadLayout, SigningLayout):
     @property
     def text_width(self) -> float:
         return landscape_type_area()[0] if self.flow.page.landscape else WIDTH
+
+    @property
+    def docx_line_width(self) -> float:
+        """Width body lines are broken at, pt: the DOCX's, in whole twips (`gbt9704.DOCX_LINE_WIDTH_PT`)."""
+        return g.DOCX_LANDSCAPE_LINE_WIDTH_PT if self.flow.page.landscape else g.DOCX_LINE_WIDTH_PT
 
     def blank(self, n: int = 1) -> None:
         for _ in range(n):

@@ -35,6 +35,7 @@ _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]{2,}")
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-[A-Za-z0-9]")  # the character after it starts a run
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +80,23 @@ def units(text: str) -> list[str]:
             merged[-1] += pending_open
         else:
             merged.append(pending_open)
-    return merged
+    return _glued(merged)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _glued(pieces: list[str]) -> list[str]:
+    """`pieces` with no break between a Latin word or number and an opening mark after it ("A（"):
+    LibreOffice breaks none there (measured), so the layout must not."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _latin(out[-1][-1]) and piece[0] in gbt9704.NO_LINE_END:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def starts_with_doc_number(text: str) -> bool:
@@ -97,17 +114,49 @@ def script(ch: str) -> str:
     return "cjk" if char_em(ch) == 1.0 and unicodedata.category(ch).startswith("L") else ""
 
 
+def _script_change(before: str, after: str) -> bool:
+    """Whether Chinese meets Latin letters or digits between `before` and `after` (an automatic space)."""
+    a, b = script(before), script(after)
+    return bool(a and b and a != b)
+
+
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
     kinds = [script(ch) for ch in text]  # "latin", "cjk" or ""
     return [i for i, (a, b) in enumerate(itertools.pairwise(kinds), start=1) if a and b and a != b]
 
 
-def line_width(text: str, measure: Measure, autospace_pt: float = 0.0) -> float:
-    """Natural width of a line in pt, automatic spaces included."""
+def script_class(ch: str) -> str:
+    """LibreOffice's script of a character: "L" for printable ASCII, "A" for full-width characters
+    (CJK and full-width punctuation), "" for the weak rest (spaces, “”—…), which take the script
+    of the character before them."""
+    if "!" <= ch <= "~":
+        return "L"
+    return "A" if ch not in "\u2014\u2026\u201c\u201d\u2018\u2019\u00b7" and char_em(ch) == 1.0 else ""
+
+
+def script_runs(text: str, before: str = "") -> tuple[int, str]:
+    """(how many script runs of `text` start in it, the script it ends in), after text ending in the
+    script `before` ("" at a line's start): LibreOffice cuts a line into one text portion per run."""
+    runs, last = 0, before
+    for i, ch in enumerate(text):
+        cls = script_class(ch)
+        if cls and cls != last:
+            runs, last = runs + 1, cls
+        elif i and _INNER_HYPHEN.match(text, i - 1):
+            runs += 1  # a new run after the word joiner the DOCX has there (`writers.ooxml.run`)
+    return runs, last
+
+
+def line_width(text: str, measure: Measure, autospace_pt: float = 0.0, run_end_pt: float = 0.0) -> float:
+    """Natural width of a line in pt, automatic spaces included, and `run_end_pt` for each script run
+    of the line that ends other than in an automatic space (see `break_lines`)."""
+    width = measure(text)
+    if run_end_pt:
+        width += run_end_pt * (max(1, script_runs(text)[0]) - len(autospace_gaps(text)))
     if not autospace_pt or len(text) < 2 or text.isascii() or not _LATIN_CHAR.search(text):  # no boundary
-        return measure(text)
-    return measure(text) + autospace_pt * len(autospace_gaps(text))
+        return width
+    return width + autospace_pt * len(autospace_gaps(text))
 
 
 def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -> bool:
@@ -130,42 +179,53 @@ def break_lines(
     measure: Measure,
     first_indent_pt: float = 0.0,
     autospace_pt: float = 0.0,
-    seen: dict[str, tuple[float, str, str]] | None = None,
+    run_end_pt: float = 0.0,
+    seen: dict[str, float] | None = None,
 ) -> list[str]:
     """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
-    `autospace_pt` is the space added where Chinese meets Latin letters or digits. `seen` caches each
-    unit's width and scripts; a caller breaking many paragraphs with the same `measure` and
-    `autospace_pt` (a letter per child) may pass one dict for them all."""
+    `autospace_pt` is the space added where Chinese meets Latin letters or digits. `run_end_pt` is
+    the letter spacing LibreOffice leaves off the last character of each script run (it sets Latin
+    and full-width text as separate portions and spaces the characters between, not after, each
+    portion's): a line of body text with digits in brackets ("〔2014〕") is that much wider per run."""
     lines: list[str] = []
     current = ""
     used = first_indent_pt
-    tail = ""  # the script of current's last character
-    seen = {} if seen is None else seen  # unit → (width, script of its first and last character)
-    for unit in units(text):
-        known = seen.get(unit)
-        if known is None:
-            known = seen[unit] = (line_width(unit, measure, autospace_pt), script(unit[0]), script(unit[-1]))
-        w, head_script, tail_script = known
-        if autospace_pt and tail and head_script and tail != head_script:  # Chinese meets Latin: a space
+    last = ""  # the script the current line ends in
+    widths = {} if seen is None else seen  # units repeat (characters, punctuation): measure each once
+
+    def added(unit: str, after: str) -> tuple[float, str]:
+        """(width `unit` adds after text ending in `after` on this line, the script it ends in)."""
+        w = widths.get(unit)
+        if w is None:
+            w = widths[unit] = line_width(unit, measure, autospace_pt)
+        gap = bool(after and autospace_pt and _script_change(after[-1], unit[0]))
+        if gap:
             w += autospace_pt
+        if not run_end_pt:
+            return w, ""
+        runs, ends_in = script_runs(unit, last)
+        return w + run_end_pt * (runs - len(autospace_gaps(unit)) - gap), ends_in
+
+    for unit in units(text):
+        w, ends_in = added(unit, current)
         if used + w <= width_pt + _FIT_EPSILON_PT:
             current += unit
             used += w
-            tail = tail_script
+            last = ends_in
             continue
         if current.strip():  # the unit starts the next line
             lines.append(current)
             current, used = "", 0.0
             unit = unit.lstrip()
         while unit:  # a unit wider than a whole line: as many full lines as it takes
-            head, rest = _split_to_fit(unit, width_pt - used, measure)
+            head, rest = _split_to_fit(unit, width_pt - used - run_end_pt, measure)
             if not rest:
                 break
             lines.append(current + head)
             current, used, unit = "", 0.0, rest
         current += unit
-        tail = script(current[-1]) if current else ""
-        used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
+        used = line_width(current, measure, autospace_pt, run_end_pt) + (first_indent_pt if not lines else 0.0)
+        last = script_runs(current)[1]
     if current or not lines:
         lines.append(current)
     return lines

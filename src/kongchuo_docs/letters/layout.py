@@ -165,7 +165,7 @@ class LetterLayout:
         `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged). Widths count the space Word and LibreOffice
         add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them."""
         measure, autospace = self.measure(role, size, spacing), g.AUTOSPACE_EM * size
-        lines = break_lines(text, width, measure, first, autospace, self._units[measure])
+        lines = break_lines(text, width, measure, first, autospace, seen=self._units[measure])
         last = len(lines) - 1
         return tuple(
             (line, i < last and not justifiable(

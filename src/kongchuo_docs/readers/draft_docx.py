@@ -217,7 +217,7 @@ class _DocxReader:
         parts: list[str] = []
         pictures: list[tuple[str, float]] = []
         self._walk(p, parts, pictures, where)
-        text = "".join(parts).replace("\t", " ")
+        text = "".join(parts).replace("\t", " ").replace("\u2060", "").replace("\u200b", "")  # ours: `ooxml.run`
         if text.strip():
             text = self._label(p) + text
         style = self._style_chain(p)

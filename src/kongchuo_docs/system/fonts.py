@@ -260,12 +260,13 @@ class FontSet:
         runs = self._runs(text, official)
         return sum(shaped_em(face.path, face.index, piece, features) for piece, face in runs) * size_pt
 
-    def measure(self, official: str, size_pt: float, spacing_pt: float = 0.0) -> Callable[[str], float]:
-        """A `layout.text.Measure` for role `official`: width in pt of a text, plus `spacing_pt`
-        (CSS letter-spacing) after every character."""
+    def measure(self, official: str, size_pt: float, spacing_pt: float = 0.0,
+                features: tuple[str, ...] = ()) -> Callable[[str], float]:
+        """A `layout.text.Measure` for role `official`: width in pt of a text shaped with `features`,
+        plus `spacing_pt` (CSS letter-spacing) after every character."""
 
         def width(text: str) -> float:
-            return self.text_width_pt(text, official, size_pt) + spacing_pt * len(text)
+            return self.text_width_pt(text, official, size_pt, features) + spacing_pt * len(text)
 
         return width
 

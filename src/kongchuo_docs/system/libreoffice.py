@@ -55,6 +55,12 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None, *
 
     Raises `EnvironmentProblem` when LibreOffice is missing or the conversion fails or times out.
     """
+    return render_docxs_to_pdf([docx], outdir, fonts, pdfa_part=pdfa_part)[0]
+
+
+def render_docxs_to_pdf(docxs: list[Path], outdir: Path, fonts: FontSet | None = None, *,
+                        pdfa_part: int | None = None) -> list[Path]:
+    """`render_docx_to_pdf` for several DOCX files (distinct names) in one start of LibreOffice."""
     exe = soffice_path()
     if exe is None:
         raise EnvironmentProblem(
@@ -67,13 +73,14 @@ def render_docx_to_pdf(docx: Path, outdir: Path, fonts: FontSet | None = None, *
     if pdfa_part is not None:
         export += f':{{"SelectPdfVersion":{{"type":"long","value":"{pdfa_part}"}}}}'
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    target = _convert(exe, docx, outdir, export, env)
-    if target is None:
-        raise EnvironmentProblem(
-            f"LibreOffice 未能把 {docx.name} 转为 PDF。请运行 kongchuo-docs doctor 检查 LibreOffice 是否完整安装"
-            f"（{INSTALL_HINT}），或用 --format docx 只生成 Word 文件"
-        )
-    return target
+    targets = _convert(exe, docxs, outdir, export, env)
+    for docx, target in zip(docxs, targets, strict=True):
+        if target is None:
+            raise EnvironmentProblem(
+                f"LibreOffice 未能把 {docx.name} 转为 PDF。请运行 kongchuo-docs doctor 检查 LibreOffice 是否完整安装"
+                f"（{INSTALL_HINT}），或用 --format docx 只生成 Word 文件"
+            )
+    return [target for target in targets if target is not None]
 
 
 def convert_to_docx(source: Path, outdir: Path) -> Path:
@@ -87,7 +94,7 @@ def convert_to_docx(source: Path, outdir: Path) -> Path:
             f"{source.name}：未安装 LibreOffice，无法读取 .doc/.wps/.odt 文件。请在 Word 或 WPS 中打开它，"
             f"“另存为”Word 文档（*.docx）后再运行；或安装 LibreOffice：{INSTALL_HINT}"
         )
-    target = _convert(exe, source, outdir, "docx:MS Word 2007 XML", dict(os.environ))
+    (target,) = _convert(exe, [source], outdir, "docx:MS Word 2007 XML", dict(os.environ))
     if target is None:
         message = ("LibreOffice 无法读取这个文件（可能已损坏、加了密码，或不是 Word/WPS 文档）。"
                    "请在 Word 或 WPS 中打开它，“另存为”Word 文档（*.docx）后再试")  # fmt: skip
@@ -95,10 +102,12 @@ def convert_to_docx(source: Path, outdir: Path) -> Path:
     return target
 
 
-def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]) -> Path | None:
-    """Run one headless LibreOffice conversion of `source` into `outdir` (filter `to`); the result's
-    path, None when LibreOffice did not write it (its English output is not kept: see the module)."""
+def _convert(exe: Path, sources: list[Path], outdir: Path, to: str, env: dict[str, str]) -> list[Path | None]:
+    """Run one headless LibreOffice conversion of `sources` into `outdir` (filter `to`); each result's
+    path, None where LibreOffice did not write it (its English output is not kept: see the module)."""
     outdir.mkdir(parents=True, exist_ok=True)
+    kind = to.split(":")[0]
+    targets = [outdir / f"{source.stem}.{kind}" for source in sources]
     with tempfile.TemporaryDirectory(prefix="kongchuo-lo-") as profile:
         command = [
             str(exe),
@@ -109,18 +118,13 @@ def _convert(exe: Path, source: Path, outdir: Path, to: str, env: dict[str, str]
             to,
             "--outdir",
             str(outdir),
-            str(source),
+            *map(str, sources),
         ]
+        timeout = CONVERT_TIMEOUT_S * len(sources)
         try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=CONVERT_TIMEOUT_S, check=False
-            )
+            result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise EnvironmentProblem(
-                f"LibreOffice 转换 {source.name} 超时（{CONVERT_TIMEOUT_S} 秒）"
-            ) from None
-    kind = to.split(":")[0]
-    target = outdir / f"{source.stem}.{kind}"
-    if result.returncode != 0 or not target.is_file():
-        return None
-    return target
+            names = "、".join(source.name for source in sources)
+            raise EnvironmentProblem(f"LibreOffice 转换 {names} 超时（{timeout} 秒）") from None
+    ok = result.returncode == 0
+    return [target if ok and target.is_file() else None for target in targets]

@@ -71,11 +71,13 @@ class DocxWriter(DocxParts):
         if line.hard_break:
             p.append(el("w:r", [self.line_rpr(line), el("w:br")]))
         text = line.text
+        texts = p.findall(f"{qn('w:r')}/{qn('w:t')}")
+        after = texts[-1].text or "" if texts else ""  # the line before in the paragraph
         if line.lead_len and line.lead_font:
-            p.append(run(text[: line.lead_len], self.line_rpr(line, line.lead_font)))
-            text = text[line.lead_len :]
+            p.append(run(text[: line.lead_len], self.line_rpr(line, line.lead_font), after))
+            after, text = text[: line.lead_len], text[line.lead_len :]
         if text:
-            p.append(run(text, self.line_rpr(line)))
+            p.append(run(text, self.line_rpr(line), after))
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
         ppr = paragraph_properties(

@@ -7,6 +7,7 @@ eighths of a point for border widths, whole points for border spacing.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from .. import gbt9704 as g
+from ..layout.text import units
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamp of every zip member: same input, same bytes
 
@@ -57,10 +59,26 @@ def run_properties(
     return rpr
 
 
-def run(text: str, rpr: _Element) -> _Element:
+# A hyphen inside a number or word ("0591-26831234"): LibreOffice 7.4 breaks a line after it, and
+# around a non-breaking hyphen (U+2011, w:noBreakHyphen) too, but not before a word joiner (measured).
+_INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+_CLOSING_MARKS = frozenset("。，、；：！？）》〕】」』”’")
+
+
+def run(text: str, rpr: _Element, after: str = "") -> _Element:
+    """``w:r`` of `text` (following `after` in its paragraph) breaking where the layout may
+    (`layout.text.units`): a word joiner after a hyphen inside a number, and a zero-width space
+    where the layout may break between a closing mark and a Latin word ("、｜APP", "；｜0591"),
+    which LibreOffice breaks or not depending on how its text portions fall (measured)."""
     r = el("w:r", [rpr])
     t = el("w:t")
-    t.text = text
+    before = after[-1:]
+    pieces = units(before + text)
+    joined = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        joined += ("\u200b" if joined[-1] in _CLOSING_MARKS and piece[0].isascii() and piece[0].isalnum()
+                   else "") + piece
+    t.text = _INNER_HYPHEN.sub("-\u2060", joined)[len(before):]
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     r.append(t)
     return r
