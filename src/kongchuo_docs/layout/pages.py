@@ -38,7 +38,7 @@ from .boxes import (
     TableBox,
     landscape_type_area,
 )
-from .flow import Flow, squeeze
+from .flow import Flow, squeeze, stacked_height
 from .head import HeadLayout
 from .signing import SigningLayout
 from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
@@ -194,7 +194,11 @@ class Layouter(HeadLayout, SigningLayout):
         ending = self.attachment_note(doc.attachments)
         if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
             ending += self.signature_block()
-        self.flow.place_ending(ending)
+        receipt = self.receipt_items(doc.receipt) if doc.receipt else []
+        clearance = g.LETTER_CUT_CLEARANCE_PT
+        self.flow.place_ending(ending, clearance + stacked_height(receipt) if receipt else 0.0)
+        if receipt:
+            self.flow.place_foot(receipt, clearance)
         for issued in doc.issued:
             self.issued(issued)
         for attachment in doc.all_attachments:
