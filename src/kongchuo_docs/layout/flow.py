@@ -99,7 +99,7 @@ class Flow:
         the DOCX breaks there too); a blank of the rest above them (whole twips, down by
         `gbt9704.LETTER_CUT_BORDER_PT` for the DOCX cut line's border)."""
         height = stacked_height(items)
-        if self.y > 0 and not self.fits(clearance_pt + height):
+        if self.y > 0 and not self.fits(foot_room(items, clearance_pt)):
             self.new_page(landscape=self.page.landscape)
         rest = math.floor((self.capacity - self.y - height - g.LETTER_CUT_BORDER_PT) * g.TWIPS_PER_PT)
         if rest > 0:
@@ -174,6 +174,12 @@ class Flow:
 def stacked_height(items: list[Item]) -> float:
     """Height of `items` stacked (lines beside another take none), pt."""
     return sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
+
+
+def foot_room(items: list[Item], clearance_pt: float) -> float:
+    """Height `Flow.place_foot` needs under what is placed for `items` to stay on the page, pt: their
+    own, `clearance_pt` above them and `gbt9704.LETTER_CUT_BORDER_PT` under them."""
+    return clearance_pt + stacked_height(items) + g.LETTER_CUT_BORDER_PT
 
 
 def _head(item: Item) -> bool:

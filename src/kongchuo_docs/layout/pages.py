@@ -38,7 +38,7 @@ from .boxes import (
     TableBox,
     landscape_type_area,
 )
-from .flow import Flow, squeeze, stacked_height
+from .flow import Flow, foot_room, squeeze
 from .head import HeadLayout
 from .signing import SigningLayout
 from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
@@ -196,7 +196,7 @@ class Layouter(HeadLayout, SigningLayout):
             ending += self.signature_block()
         receipt = self.receipt_items(doc.receipt) if doc.receipt else []
         clearance = g.LETTER_CUT_CLEARANCE_PT
-        self.flow.place_ending(ending, clearance + stacked_height(receipt) if receipt else 0.0)
+        self.flow.place_ending(ending, foot_room(receipt, clearance) if receipt else 0.0)
         if receipt:
             self.flow.place_foot(receipt, clearance)
         for issued in doc.issued:
