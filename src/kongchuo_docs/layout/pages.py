@@ -395,10 +395,12 @@ class Layouter(HeadLayout, SigningLayout):
 
     def place_colophon(self, colophon: Colophon) -> None:
         """Pin the 版记 to the bottom of an even last page (§7.4), on the last page of text when it
-        fits there (narrowing that page's pitch if need be), else on a page of its own."""
+        fits there (narrowing that page's pitch if need be) and no 回执 stands at its foot, else on a
+        page of its own."""
         pages = self.flow.pages
         last = pages[-1]
-        if last.even and not last.landscape and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
+        torn = any(pl.item.role == "cut" for pl in last.items)  # a 回执 holds the foot of the page
+        if last.even and not last.landscape and not torn and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
             last.colophon = colophon  # with a line of air above it; the page narrowed if need be (§7.3.5.4)
             return
         # §7.5: a blank page and the 版记 page after it carry no number; a 版记 page after text does
