@@ -183,3 +183,7 @@ def test_a_yaml_notice_with_a_receipt_prints_it_under_the_cut_line(tmp_path: Pat
     with pytest.raises(InputError) as raised:
         read_notice(bad)
     assert "坏.yaml:13 日子: 回执中没有这一项，是不是“日期”？" in str(raised.value)
+    bad.write_text(YAML.format(body="正文: 通知。").replace("已收到入学通知书", "已收到" * 100), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_notice(bad)
+    assert "坏.yaml:8 正文: 回执的正文最多 300 个字" in str(raised.value)

@@ -15,6 +15,7 @@ from .notice_keys import (
     ISSUED_KEYS,
     LIST_NUMBER,
     MAX_RECEIPT_FIELDS,
+    MAX_RECEIPT_TEXT_CHARS,
     MAX_SIGN_LABEL_CHARS,
     RECEIPT_KEYS,
     SIGN_FIELD_KEYS,
@@ -71,6 +72,8 @@ class BlockReaders:
             self.problems.error(fields_loc, f"回执最多 {MAX_RECEIPT_FIELDS} 个栏目（它是页脚的一联）")
         title = self.title(*f["title"]) if "title" in f else "回执"
         text = self.text_list(*f.get("text", (None, loc)))
+        if sum(map(len, text)) > MAX_RECEIPT_TEXT_CHARS:
+            self.problems.error(f["text"][1], f"回执的正文最多 {MAX_RECEIPT_TEXT_CHARS} 个字（它是页脚的一联）")
         dated = self.boolean(*f["dated"]) if "dated" in f else False
         if not (fields or text or dated):
             self.problems.error(loc, "回执需要正文或栏目（如 栏目: [学生姓名, 家长签名]）")

@@ -56,6 +56,7 @@ RECEIPT_KEYS: dict[str, tuple[str, ...]] = {  # 回执: torn off the foot of the
     "dated": ("日期", "dated"),  # 是: a blank "年 月 日" line for the hand
 }
 MAX_RECEIPT_FIELDS = 8  # [practice] fields of a 回执: it stays a slip at the foot of a page
+MAX_RECEIPT_TEXT_CHARS = 300  # [practice] its sentences: about 8 小四 lines, the slip well under half a page
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
     "image": ("图片", "image"),
