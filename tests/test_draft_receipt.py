@@ -23,6 +23,8 @@ from kongchuo_docs.model import Document, Receipt, ReceiptField
 from kongchuo_docs.readers.draft import mapping_yaml, outline_lines, read_draft
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.system.libreoffice import render_docx_to_pdf
+from kongchuo_docs.writers.docx_writer import write_docx
+from kongchuo_docs.writers.pdf_writer import write_pdf
 
 SCHOOL = "某某小学"
 SLIP = [("p", "…………………………（请沿此线剪下）…………………………"), ("title", "回执"),
@@ -116,12 +118,17 @@ def test_a_long_letter_s_receipt_goes_whole_to_the_foot_of_page_two(tmp_path: Pa
         assert [line.page for line in lines if line.text.strip() == SCHOOL] == [1], name
 
 
+@needs_soffice
 def test_the_page_is_set_closer_to_keep_the_slip_with_the_ending(tmp_path: Path) -> None:
     """Where the ending fits on the page but the slip only fits with the page set closer (§7.3.5.4),
     the page is narrowed (without the 回执 it is not) and the slip stays, its cut line the clearance
-    below the date; one paragraph more and it goes to the next page, the ending staying with the text."""
+    below the date — one page with the slip in the LibreOffice render too; one paragraph more and
+    the slip goes to the next page, the ending staying with the text."""
+    def document(paragraphs: int) -> Document:
+        return read_notice_text(f"正文: [{', '.join([MORE] * paragraphs)}]", tmp_path)
+
     def pages(paragraphs: int, receipt: bool = True) -> list:
-        doc = read_notice_text(f"正文: [{', '.join([MORE] * paragraphs)}]", tmp_path)
+        doc = document(paragraphs)
         return layout_of(doc if receipt else doc.model_copy(update={"receipt": None})).pages
 
     def narrowed(page) -> bool:
@@ -136,6 +143,16 @@ def test_the_page_is_set_closer_to_keep_the_slip_with_the_ending(tmp_path: Path)
     first, second = pages(last + 1)
     assert not any(pl.item.role == "cut" for pl in first.items) and any(pl.item.role == "date" for pl in first.items)
     assert [pl.item.role for pl in second.items][:2] == ["receipt-space", "cut"]
+    doc = document(last)
+    layout = layout_of(doc)
+    write_pdf(doc, tmp_path / "doc.pdf", layout)
+    write_docx(doc, tmp_path / "doc.docx", layout)
+    docx = render_docx_to_pdf(tmp_path / "doc.docx", tmp_path / "render")
+    for name, pdf in (("pdf", tmp_path / "doc.pdf"), ("docx", docx)):
+        ((cut_page, cut_y),) = cut_lines(pdf)
+        lines = [line for line in text_lines(pdf) if not line.text.startswith("—")]
+        assert cut_page == 1 and max(line.page for line in lines) == 1, name
+        assert any("".join(line.text.split()).startswith("联系电话：__") and line.top > cut_y for line in lines), name
 
 
 YAML = """格式: 无版头
