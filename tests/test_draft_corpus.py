@@ -52,6 +52,7 @@ class Expect:
     headings: list[str] = field(default_factory=list)
     slip: str | None = None  # the title of a 送达回证/回执 page
     slip_fields: list[str] = field(default_factory=list)  # its 签字栏
+    receipt: list[str] | None = None  # the tear-off 回执's fields ("标签：内容"), None: no 回执
     tables: int = 0
     images: int = 0
     warnings: list[str] = field(default_factory=list)  # a part of each expected warning
@@ -142,7 +143,8 @@ SHAPES: dict[str, Shape] = {
          ("p", "…………………………（请沿此线剪下）…………………………"), ("title", "回执"),
          ("p", "学生姓名：张某某"), ("p", "家长签名：")],
         Expect("劝返复学通知书", format="plain", issuers=[], issuer_origin=None, signatures=["某某中学"],
-               recipients="尊敬的家长：", slip="回执", slip_fields=["家长签名"], warnings=["回执：另起一页"])),
+               recipients="尊敬的家长：", receipt=["学生姓名：张某某", "家长签名："],
+               warnings=["回执：排在最后一页页脚的剪切线下"])),
     "文号在标题下.docx": Shape(
         [("title", "义务教育阶段入学通知"), ("title", "义入通字[2013]第1号"), ("p", "各学校："), ("p", BODY),
          ("right", BUREAU), ("right", "2013年8月20日")],
@@ -238,6 +240,7 @@ def test_every_draft_shape_builds_with_at_most_warnings(name: str, tmp_path: Pat
     assert [d.title for d in doc.issued] == ([expect.slip] if expect.slip else [])
     assert [label for d in doc.issued for b in d.blocks if isinstance(b, SignFields) for label in b.labels] \
         == expect.slip_fields
+    assert ([f"{f.label}：{f.value}" for f in doc.receipt.fields] if doc.receipt else None) == expect.receipt
     assert_blocks_and_warnings([*doc.body, *(b for d in doc.issued for b in d.blocks)], reading, expect)
     outline = outline_lines(reading)
     assert any(line.startswith("发文机关：") and line.endswith(f"（{expect.issuer_origin}）") for line in outline) \

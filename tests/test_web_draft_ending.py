@@ -1,5 +1,5 @@
 """A Word or text draft loaded into 写通知 keeps what the form has no fields for (issue 17, web side):
-its 签字栏, the 送达回证 page after a letter, a 请示's 联系人 — 预览 and 下载 give the document
+its 签字栏, the 送达回证 page after a letter, a tear-off 回执, a 请示's 联系人 — 预览 and 下载 give the document
 ``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
     [kept_page] = [p for p in web_app.state.notices.values() if p.shown.get("loaded") == name]
     form = kept_page.form
     expect = SHAPES[name].expect
-    if expect.sign_fields or expect.slip:  # what the form has no fields for is on the page, as it is kept
+    receipt = [field.split("：")[0] for field in expect.receipt or []]
+    if expect.sign_fields or expect.slip or receipt:  # what the form has no fields for is on the page, as kept
         shown = re.search(r'<textarea id="f-kept" name="kept" rows="\d+">(.*?)</textarea>', loaded.text, re.S)
         assert shown and html.unescape(shown[1]) == form.get("kept")
-        for label in [*expect.sign_fields, *expect.slip_fields, *([expect.slip] if expect.slip else [])]:
+        for label in [*expect.sign_fields, *expect.slip_fields, *([expect.slip] if expect.slip else []), *receipt]:
             assert label in form.get("kept"), label
 
     response = web_client.post("/notice", data={**posted(form), "action": "docx", "csrf": csrf_of(web_client)})
@@ -56,6 +57,7 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
         assert all(label in "".join(_docx_text(response.content)) for label in expect.sign_fields)
     if expect.slip:
         assert expect.slip in _docx_text(response.content)
+    assert all(any(label in p for p in _docx_text(response.content)) for label in receipt)  # the tear-off 回执
 
 
 def test_a_body_table_is_one_line_of_the_text_area_and_one_with_widths_is_said(web_app, web_client, tmp_path):

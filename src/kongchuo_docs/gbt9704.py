@@ -284,6 +284,9 @@ LETTER_CUT_CLEARANCE_PT: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_PT
 LETTER_CUT_CLEARANCE_TWIPS: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_TWIPS
 LETTER_FORM_TABLE_ROW_PT: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_PT
 LETTER_FORM_TABLE_ROW_TWIPS: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_TWIPS
+LETTER_CUT_BORDER_PT: Final = 6.0  # [practice] a 公文's 回执 ends this far above the 版心's foot: room for the
+# DOCX cut line's dashed top border (0.5 pt, 1 pt above its text), which Word and LibreOffice add to the line
+# (LibreOffice: the slip fits from 5 pt on, not at 2 pt)
 
 # ---------------------------------------------------------------- Excel registers (登记表) [practice]
 # 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.

@@ -56,27 +56,53 @@ class Flow:
         self.page.items.append(Placed(y, item))
         self.y = max(self.y, y + item.height_pt)
 
-    def place_ending(self, items: list[Item]) -> None:
+    def place_ending(self, items: list[Item], tail_pt: float = 0.0) -> None:
         """Place `items` (署名 and 日期 with 附件说明 and 附注, a 签字栏) on one page with text above
         them: as they are when they fit; else on this page with its line pitch narrowed (§7.3.5.4,
         `squeeze`) and, if need be, paragraphs set closer (`tighten`); else on a new page that takes
         the fewest lines of text along (`carry_over`), the page they leave set wider (`spread`) so
-        that at most two empty lines stay at its foot."""
-        height = sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
+        that at most two empty lines stay at its foot. `tail_pt`: the height a 回执 needs under them
+        (`place_foot`, its clearance included); when it does not fit as they stand, the page is first
+        set closer for both, else the 回执 will go to the next page alone."""
+        height = stacked_height(items)
+        if tail_pt and self.y > 0 and not self.fits(height + tail_pt) and height + tail_pt <= self.capacity \
+                and self.place_closer(items, self.capacity - tail_pt):
+            return
         if self.y == 0 or height > self.capacity or self.fits(height):
             for item in items:
                 self.place(item)
             return
+        if self.place_closer(items, self.capacity):
+            return
+        self.carry_over()
+        spread(self.pages[-2])
+        for item in items:
+            self.place(item)
+
+    def place_closer(self, items: list[Item], limit_pt: float) -> bool:
+        """Place `items` under what is placed with the page set closer (`squeeze`, `tighten`) so that
+        they end at `limit_pt` (pt from the 版心 top); False, nothing placed, when it cannot be."""
         page, y, count = self.page, self.y, len(self.page.items)
         for item in items:  # tentatively, past the foot of the page
             self.place_unbroken(item)
-        if squeeze(page, self.capacity) or (self.rebreak and tighten(page, self.capacity, self.rebreak)):
+        if squeeze(page, limit_pt) or (self.rebreak and tighten(page, limit_pt, self.rebreak)):
             self.y = page_bottom(page)
-            return
+            return True
         del page.items[count:]
         self.y = y
-        self.carry_over()
-        spread(self.pages[-2])
+        return False
+
+    def place_foot(self, items: list[Item], clearance_pt: float) -> None:
+        """Place `items` (a 回执 under its cut line) whole at the foot of this page, `clearance_pt`
+        at least below what is placed, else at the foot of a new page (begun by a page break, so
+        the DOCX breaks there too); a blank of the rest above them (whole twips, down by
+        `gbt9704.LETTER_CUT_BORDER_PT` for the DOCX cut line's border)."""
+        height = stacked_height(items)
+        if self.y > 0 and not self.fits(foot_room(items, clearance_pt)):
+            self.new_page(landscape=self.page.landscape)
+        rest = math.floor((self.capacity - self.y - height - g.LETTER_CUT_BORDER_PT) * g.TWIPS_PER_PT)
+        if rest > 0:
+            self.place(Gap(rest / g.TWIPS_PER_PT, role="receipt-space"))
         for item in items:
             self.place(item)
 
@@ -142,6 +168,17 @@ class Flow:
 
     def finish(self) -> None:
         self.page.used_pt = self.y
+
+
+def stacked_height(items: list[Item]) -> float:
+    """Height of `items` stacked (lines beside another take none), pt."""
+    return sum(item.height_pt for item in items if not (isinstance(item, Line) and item.beside))
+
+
+def foot_room(items: list[Item], clearance_pt: float) -> float:
+    """Height `Flow.place_foot` needs under what is placed for `items` to stay on the page, pt: their
+    own, `clearance_pt` above them and `gbt9704.LETTER_CUT_BORDER_PT` under them."""
+    return clearance_pt + stacked_height(items) + g.LETTER_CUT_BORDER_PT
 
 
 def _head(item: Item) -> bool:

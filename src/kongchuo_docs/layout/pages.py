@@ -38,7 +38,7 @@ from .boxes import (
     TableBox,
     landscape_type_area,
 )
-from .flow import Flow, squeeze
+from .flow import Flow, foot_room, squeeze
 from .head import HeadLayout
 from .signing import SigningLayout
 from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
@@ -204,7 +204,11 @@ class Layouter(HeadLayout, SigningLayout):
         ending = self.attachment_note(doc.attachments)
         if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
             ending += self.signature_block()
-        self.flow.place_ending(ending)
+        receipt = self.receipt_items(doc.receipt) if doc.receipt else []
+        clearance = g.LETTER_CUT_CLEARANCE_PT
+        self.flow.place_ending(ending, foot_room(receipt, clearance) if receipt else 0.0)
+        if receipt:
+            self.flow.place_foot(receipt, clearance)
         for issued in doc.issued:
             self.issued(issued)
         for attachment in doc.all_attachments:
@@ -401,10 +405,12 @@ class Layouter(HeadLayout, SigningLayout):
 
     def place_colophon(self, colophon: Colophon) -> None:
         """Pin the 版记 to the bottom of an even last page (§7.4), on the last page of text when it
-        fits there (narrowing that page's pitch if need be), else on a page of its own."""
+        fits there (narrowing that page's pitch if need be) and no 回执 stands at its foot, else on a
+        page of its own."""
         pages = self.flow.pages
         last = pages[-1]
-        if last.even and not last.landscape and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
+        torn = any(pl.item.role == "cut" for pl in last.items)  # a 回执 holds the foot of the page
+        if last.even and not last.landscape and not torn and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
             last.colophon = colophon  # with a line of air above it; the page narrowed if need be (§7.3.5.4)
             return
         # §7.5: a blank page and the 版记 page after it carry no number; a 版记 page after text does

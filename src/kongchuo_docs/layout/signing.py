@@ -1,15 +1,17 @@
-"""署名, 成文日期 and 印章 rows (§7.3.5, §7.3.6), and 签字栏 blocks: the signing end of a document.
-A mixin of `pages.Layouter`, which supplies the flow and the text helpers."""
+"""署名, 成文日期 and 印章 rows (§7.3.5, §7.3.6), 签字栏 blocks and the 回执 slip: the signing end of a
+document. A mixin of `pages.Layouter`, which supplies the flow and the text helpers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import gbt9704 as g
-from .boxes import CHAR, PITCH, WIDTH, Gap, Item, Line
+from .boxes import CHAR, PITCH, WIDTH, Align, Gap, Item, Line
+from .text import break_lines
 
 if TYPE_CHECKING:
-    from ..model import Document, Signature, SignFields
+    from ..model import Document, Receipt, Signature, SignFields
     from .boxes import Measures
     from .flow import Flow
 
@@ -56,6 +58,47 @@ class SigningLayout:
             if block.dated:
                 items += self.row(dates, "sign-field", keep_with_next=more)
         self.flow.place_ending(items)
+
+    def receipt_items(self, receipt: Receipt) -> list[Item]:
+        """回执 as the 入学 letters set it: its title centred under a dashed cut line (role "cut"), its
+        sentences in 小四 (`LETTER_TEAR_OFF_SIZE_PT` at `LETTER_TEAR_OFF_LINE_PITCH_PT`, every line a
+        paragraph of its own, so the DOCX breaks them alike), its fields two to a line when they fit,
+        each the typed value or a writing line to its column's end, and a blank date for the hand, on
+        write-in lines `LETTER_FILL_LINE_PITCH_PT` high. All kept together (`Flow.place_foot`)."""
+        size, pitch, fill = g.LETTER_TEAR_OFF_SIZE_PT, g.LETTER_TEAR_OFF_LINE_PITCH_PT, g.LETTER_FILL_LINE_PITCH_PT
+        def measure(text: str) -> float:  # the font's widths, measured at the table size
+            return self.m.table(text) * size / g.TABLE_SIZE_PT
+
+        width, indent = self.text_width, g.BODY_INDENT_CHARS * size
+
+        def line(text: str, role: str, *, height: float = pitch, font: str = g.FONT_FANGSONG, align: Align = "left",
+                 indent_pt: float = 0.0, right_indent_pt: float = 0.0, beside: bool = False) -> Line:
+            return Line(text, font, size, align, indent_pt=indent_pt, right_indent_pt=right_indent_pt, role=role,
+                        height_pt=height, paragraph_start=not beside, keep_with_next=True, beside=beside)
+
+        items: list[Item] = [line(receipt.title, "cut", font=g.FONT_HEITI, align="center")]
+        for text in receipt.text:
+            for i, chunk in enumerate(break_lines(text, width, measure, indent, size * g.AUTOSPACE_EM)):
+                items.append(line(chunk, "receipt", indent_pt=indent if i == 0 else 0.0))
+        labels = [f.label.rstrip("：:") + "：" for f in receipt.fields]
+        gap = g.LETTER_FILL_GAP_CHARS * size
+        stroke = measure(g.WRITING_LINE_CHAR)
+        least = g.SIGN_FIELD_MIN_WRITING_CHARS * size
+        per_row = 2 if all(measure(lb + f.value) + least + gap <= width / 2
+                           for lb, f in zip(labels, receipt.fields, strict=True)) else 1
+        column = width / per_row
+        for r in range(0, len(labels), per_row):
+            for c, (label, field) in enumerate(zip(labels[r:r + per_row], receipt.fields[r:r + per_row],
+                                                   strict=True)):
+                room = column - 2 * gap - measure(label + field.value)  # a character spare
+                writing = g.WRITING_LINE_CHAR * max(1, int(room // stroke)) if not field.value else ""
+                items.append(line(label + field.value + writing, "receipt-field", height=fill, indent_pt=c * column,
+                                  beside=c > 0))
+        if receipt.dated:
+            items.append(line(g.HAND_DATE_TEXT, "receipt-field", height=fill, align="right",
+                              right_indent_pt=indent))
+        items[-1] = replace(items[-1], keep_with_next=False)
+        return items
 
     def signature_block(self) -> list[Item]:
         """署名, 成文日期, 附注 (§7.3.5, §7.3.6); a date left for the hand is a blank "年 月 日".

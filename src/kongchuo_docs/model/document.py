@@ -155,6 +155,24 @@ class IssuedDocument(_Model):
     recto: bool = False  # starts on an odd page (a blank back page before it if needed): duplex print sets
 
 
+class ReceiptField(_Model):
+    """One field of a 回执: its label and what was typed after it ("" leaves writing space)."""
+
+    label: str
+    value: str = ""
+
+
+class Receipt(_Model):
+    """回执: a tear-off reply slip under a cut line at the foot of the letter's last page (the 入学
+    letters' slip): its title, sentences, fields (label and typed value, or writing space) and a
+    blank date line for the hand when `dated`."""
+
+    title: str = "回执"
+    text: list[str] = Field(default_factory=list)
+    fields: list[ReceiptField] = Field(default_factory=list)
+    dated: bool = False
+
+
 class Colophon(_Model):
     """版记 (§7.4). `recipients` holds 主送机关 moved to the 版记 (§7.3.2 when 主送 is long)."""
 
@@ -188,6 +206,7 @@ class Document(_Model):
     note: str | None = None  # 附注, "（此件公开发布）", "（联系人：…；联系电话：…）"
     issued: list[IssuedDocument] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
+    receipt: Receipt | None = None  # 回执 torn off the foot of the letter's last page
     # 版记 (§7.4)
     colophon: Colophon | None = None
     # metadata

@@ -324,6 +324,9 @@ def outline_lines(reading: DraftReading) -> list[str]:
     lines.append(f"成文日期：{format_date(doc.date) if doc.date else '手填'}{origin('成文日期')}")
     if doc.note:
         lines.append(f"附注：{doc.note}")
+    if doc.receipt:
+        fields = [f.label + (f"：{f.value}" if f.value else "") for f in doc.receipt.fields]
+        lines.append(f"{doc.receipt.title}（页脚剪切）：{'、'.join(fields) or '无栏目'}")
     for issued in doc.issued:
         lines.append(f"印发件：{issued.title}")
         lines += ["  " + line for line in _blocks_outline(issued.blocks, "正文")]

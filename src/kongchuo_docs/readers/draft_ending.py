@@ -1,5 +1,6 @@
 """The end of a draft as clerks type it: signing lines (签字栏), a date left for the hand, a 送达回证 or
-回执 after the date (a 送达回证 made the letters' form: `service_form`), and the cut line above it.
+回执 after the date (a 送达回证 made the letters' form: `service_form`; a 回执 the tear-off slip from
+`typed_lines`), and the cut line above it.
 
 Pure text tests on `DraftItem`s; `draft_outline` decides where each found part goes.
 """
@@ -10,10 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .draft_items import located, put
 from .normalize import NormalizeError, normalize_doc_number
+from .notice_keys import MAX_RECEIPT_FIELDS
 
 if TYPE_CHECKING:
     from .draft_items import DraftItem
+    from .yaml_records import LineDict
 
 _BLANK = r"[\s_＿Xx×Ｘ○〇\u3000]*"
 # a date left for the hand: "年 月 日", "20  年  月  日", "____年__月__日", "20XX年X月X日", "20XX年", "日期："
@@ -104,6 +108,48 @@ def sign_block_start(items: list[DraftItem]) -> tuple[int, SignBlock | None]:
     return start, SignBlock(labels, min(per_row, MAX_PER_ROW), dated, items[start].number)
 
 
+def typed_lines(items: list[DraftItem]) -> tuple[list[str], list[tuple[str, str]], bool]:
+    """The lines typed under a slip's heading (cut lines skipped): (sentences, 「标签：内容」 fields —
+    the content without its writing line —, whether a blank date line is among them)."""
+    text: list[str] = []
+    labelled: list[tuple[str, str]] = []
+    dated = False
+    for item in items:
+        if not item.is_text or is_cut_line(item.text):
+            continue
+        if is_hand_date(item.text):
+            dated = True
+            continue
+        for segment in filter(None, (s.strip() for s in _FIELD_GAP.split(item.text.strip()))):
+            field = _LABELLED.fullmatch(segment)
+            if field is None:
+                text.append(segment)
+            else:
+                labelled.append((field["label"], field["value"].strip(" _＿")))
+    return text, labelled, dated
+
+
+def tear_off_receipt(items: list[DraftItem]) -> LineDict | None:
+    """A 回执 typed after the letter (its heading, then sentences, 「标签：」 fields, a blank date) as the
+    YAML 回执 mapping (标题, 正文, 栏目 — 「标签: 内容」 where something was typed —, 日期); None when it
+    holds a table or picture, nothing, or more fields than a slip takes (`MAX_RECEIPT_FIELDS`)."""
+    if not all(i.is_text for i in items):
+        return None
+    text, labelled, dated = typed_lines(items[1:])
+    if len(labelled) > MAX_RECEIPT_FIELDS or not (text or labelled or dated):
+        return None
+    first = items[0]
+    receipt = located(first.number)
+    put(receipt, "标题", re.sub(r"\s", "", first.text), first.number)
+    if text:
+        put(receipt, "正文", text, first.number)
+    if labelled:
+        put(receipt, "栏目", [{label: value} if value else label for label, value in labelled], first.number)
+    if dated:
+        put(receipt, "日期", "是", first.number)
+    return receipt
+
+
 def service_form(items: list[DraftItem], *, document: str, doc_number: str | None, issuer: str,
                  recipient: str) -> tuple[list[str], list[list[str]]]:
     """The letters' 送达回证 from the lines typed under a 送达回证 heading: (lines kept as text above
@@ -112,25 +158,16 @@ def service_form(items: list[DraftItem], *, document: str, doc_number: str | Non
     the typed name) with its 文号, 送达机关 the 署名, 受送达人 the 主送, 签收日期 a blank date."""
     typed: dict[str, str] = {}
     extra: list[tuple[str, str]] = []
-    text: list[str] = []
-    for item in items:
-        if not item.is_text or is_cut_line(item.text):
-            continue
-        if is_hand_date(item.text):
-            typed.setdefault("签收日期", "")
-            continue
-        for segment in filter(None, (s.strip() for s in _FIELD_GAP.split(item.text.strip()))):
-            field = _LABELLED.fullmatch(segment)
-            if field is None:
-                text.append(segment)
-                continue
-            label, value = field["label"], field["value"].strip(" _＿")
-            name = next((n for n in _SERVICE_MATCH if n in label or any(
-                w in label for w in dict(SERVICE_FIELDS)[n])), None)
-            if name is None:
-                extra.append((label, value))
-            else:
-                typed[name] = value
+    text, labelled, dated = typed_lines(items)
+    if dated:
+        typed["签收日期"] = ""
+    for label, value in labelled:
+        name = next((n for n in _SERVICE_MATCH if n in label or any(
+            w in label for w in dict(SERVICE_FIELDS)[n])), None)
+        if name is None:
+            extra.append((label, value))
+        else:
+            typed[name] = value
     name = typed.get("送达文书名称") or document
     if doc_number and doc_number not in name:
         name = f"{name}（{doc_number}）"

@@ -27,6 +27,7 @@ from .draft_ending import (
     service_form,
     sign_block_start,
     sign_labels,
+    tear_off_receipt,
 )
 from .draft_items import DraftItem, Paras, located, put
 from .normalize import NormalizeError, normalize_doc_number, parse_date
@@ -197,10 +198,21 @@ class _Recogniser:
             self.service = items[start:]
             self.problems.warning(self.where(items[start]), f"{title}：另起一页排成送达回证表格（与通知书的送达回证"
                                   "相同，送达文书名称带本文文号）")
-        else:
+        elif not self.tear_off(items[start:]):
             self.own_page(items[start:])
             self.problems.warning(self.where(items[start]), f"{title}：另起一页按原文排印（不作剪切回执）")
         return items[:end]
+
+    def tear_off(self, items: list[DraftItem]) -> bool:
+        """A 回执 typed after the letter → the tear-off 回执 at the foot of the letter's last page
+        (`draft_ending.tear_off_receipt`); False (nothing done) when it cannot be one."""
+        receipt = tear_off_receipt(items)
+        if receipt is None:
+            return False
+        put(self.data, "回执", receipt, items[0].number)
+        self.problems.warning(self.where(items[0]), f"{receipt['标题']}：排在最后一页页脚的剪切线下"
+                              "（放不下时排到下一页页脚）")
+        return True
 
     def service_page(self) -> None:
         """The 送达回证 typed after the letter as the letters' form (`draft_ending.service_form`): a page

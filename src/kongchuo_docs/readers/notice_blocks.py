@@ -8,13 +8,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import Location, Problems
-from ..model import Attachment, Colophon, IssuedDocument, SignFields, Table
+from ..model import Attachment, Colophon, IssuedDocument, Receipt, ReceiptField, SignFields, Table
 from .notice_keys import (
     ATTACHMENT_KEYS,
     COLOPHON_KEYS,
     ISSUED_KEYS,
     LIST_NUMBER,
+    MAX_RECEIPT_FIELDS,
+    MAX_RECEIPT_TEXT_CHARS,
     MAX_SIGN_LABEL_CHARS,
+    RECEIPT_KEYS,
     SIGN_FIELD_KEYS,
     TABLE_KEYS,
 )
@@ -48,6 +51,34 @@ class BlockReaders:
                 per_row = int(per_value)
         dated = self.boolean(*f["dated"]) if "dated" in f else False
         return [SignFields(labels=labels, per_row=per_row, dated=dated)]
+
+    def receipt(self, value: Any, loc: Location) -> Receipt | None:
+        """回执: 标题 (default 回执), 正文 (sentences), 栏目 (each a label — writing space — or a
+        「标签: 内容」 mapping, printed filled in), 日期 (是: a blank date line for the hand)."""
+        f = self.fields(value, RECEIPT_KEYS, "回执")
+        if not f:
+            return None
+        fields: list[ReceiptField] = []
+        items, fields_loc = f.get("fields", (None, loc))
+        for item in items if isinstance(items, list) else [items] if items is not None else []:
+            pairs = list(item.items()) if isinstance(item, Mapping) else [(item, "")]
+            for label_value, typed in pairs:
+                label = self.text(label_value, fields_loc)
+                if label and len(label) > MAX_SIGN_LABEL_CHARS:
+                    self.problems.error(fields_loc, f"回执的栏目名称不超过 {MAX_SIGN_LABEL_CHARS} 个字", label)
+                elif label:
+                    fields.append(ReceiptField(label=label, value=self.text(typed, fields_loc) or ""))
+        if len(fields) > MAX_RECEIPT_FIELDS:
+            self.problems.error(fields_loc, f"回执最多 {MAX_RECEIPT_FIELDS} 个栏目（它是页脚的一联）")
+        title = self.title(*f["title"]) if "title" in f else "回执"
+        text = self.text_list(*f.get("text", (None, loc)))
+        if sum(map(len, text)) > MAX_RECEIPT_TEXT_CHARS:
+            self.problems.error(f["text"][1], f"回执的正文最多 {MAX_RECEIPT_TEXT_CHARS} 个字（它是页脚的一联）")
+        dated = self.boolean(*f["dated"]) if "dated" in f else False
+        if not (fields or text or dated):
+            self.problems.error(loc, "回执需要正文或栏目（如 栏目: [学生姓名, 家长签名]）")
+            return None
+        return Receipt(title=title or "回执", text=text, fields=fields, dated=dated)
 
     def issued(self, value: Any, loc: Location) -> list[IssuedDocument]:
         if value is None:

@@ -29,6 +29,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sign_fields": ("签字栏", "sign_fields"),
     "issued": ("印发件", "印发文件", "转发件", "issued"),
     "attachments": ("附件", "attachments"),
+    "receipt": ("回执", "receipt"),
     "colophon": ("版记", "colophon"),
     "author": ("作者", "author"),
 }
@@ -48,6 +49,14 @@ SIGN_FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "per_row": ("每行", "per_row"),
     "dated": ("日期", "dated"),
 }
+RECEIPT_KEYS: dict[str, tuple[str, ...]] = {  # 回执: torn off the foot of the letter's last page
+    "title": ("标题", "title"),
+    "text": ("正文", "text"),
+    "fields": ("栏目", "fields"),  # "家长签名" (writing space) or "学生姓名: 张某某" (printed filled in)
+    "dated": ("日期", "dated"),  # 是: a blank "年 月 日" line for the hand
+}
+MAX_RECEIPT_FIELDS = 8  # [practice] fields of a 回执: it stays a slip at the foot of a page
+MAX_RECEIPT_TEXT_CHARS = 300  # [practice] its sentences: about 8 小四 lines, the slip well under half a page
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
     "image": ("图片", "image"),

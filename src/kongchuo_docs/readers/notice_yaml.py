@@ -263,6 +263,7 @@ class NoticeReader(BlockReaders):
                 if key in f:
                     self.problems.warning(f[key][1], "无版头的文件不排版头，这一项不会印出")
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
+        receipt = self.receipt(*get("receipt")) if "receipt" in f else None
         if self.problems.errors:
             return None
         try:
@@ -284,6 +285,7 @@ class NoticeReader(BlockReaders):
                 note=note,
                 issued=issued,
                 attachments=attachments,
+                receipt=receipt,
                 colophon=colophon,
                 author=self.text(*get("author")),
             )

@@ -1,7 +1,8 @@
 """What a loaded draft (or YAML) holds beyond the 写通知 form's plain fields, kept so 预览 and 下载 give
 the document ``build DRAFT`` gives (issue 17, web side):
 
-- its 签字栏, the 送达回证/回执 pages after it (a list of 印发件 pages), the 联系人/联系电话 of a 请示:
+- its 签字栏, its tear-off 回执, the 送达回证 page after it (a list of 印发件 pages), the 联系人/联系电话 of a
+  请示:
   YAML in one field of the form (``kept``), written back into the form's YAML as it was;
 - a table among the 正文's paragraphs: one line of the 正文 text area, ``[表格：序号|学校 / 1|城关小学]``
   (`TABLE_LINE`: rows separated by " / ", cells by "|"), one 正文 entry in the YAML, so the reader's
@@ -20,7 +21,7 @@ import yaml
 from ..readers.notice_keys import BLOCK_KEYS, KEYS, TABLE_KEYS
 
 KEPT_FIELD = "kept"
-KEPT_KEYS = ("sign_fields", "contact", "phone", "author")  # top-level keys the form has no field for
+KEPT_KEYS = ("sign_fields", "receipt", "contact", "phone", "author")  # top-level keys the form has no field for
 TABLE_LINE = re.compile(r"\[表格[：:](?P<rows>.*)\]")
 _ROW_SPLIT = re.compile(r"\s+/\s+")
 

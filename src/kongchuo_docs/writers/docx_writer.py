@@ -89,6 +89,7 @@ class DocxWriter(DocxParts):
             right_twips=tw(line.right_indent_pt),
             first_line_twips=tw(line.indent_pt),
             page_break_before=page_break,
+            borders=[border("top", g.LETTER_RULE_EIGHTHS, space_pt=1, style="dashed")] if line.role == "cut" else None,
         )
         p = self.append(el("w:p", [ppr]))
         self.add_runs(p, line)

@@ -49,7 +49,7 @@ ROLE_LABEL = {
     "attachment-note": "附件说明", "signature": "署名", "signature-note": "署名", "date": "成文日期",
     "note": "附注", "attachment-label": "附件", "caption": "图注", "copy-number": "份号",
     "secrecy": "密级", "urgency": "紧急程度", "table": "表格", "colophon": "版记", "page-number": "页码",
-    "sign-field": "签字栏",
+    "sign-field": "签字栏", "cut": "回执", "receipt": "回执", "receipt-field": "回执",
 }  # fmt: skip
 
 
@@ -171,6 +171,8 @@ class HtmlBuilder:
                 line_no += 1
                 self._where = f"第 {page.number} 页第 {line_no} 行{ROLE_LABEL.get(item.role, '')}"
                 out.boxes.append(self.line(item, frame, placed.y_pt))
+                if item.role == "cut":
+                    out.boxes.extend(self.cut_line(frame, placed.y_pt))
             elif isinstance(item, Rule):
                 out.boxes.append(self.rule(item, frame, placed.y_pt))
             elif isinstance(item, TableBox):
@@ -324,6 +326,13 @@ class HtmlBuilder:
         else:
             left = frame.left + (frame.width - rule.width_pt) / 2
         return self.bar(left, frame.top + y_pt, rule.width_pt, rule.thickness_pt, rule.color)
+
+    def cut_line(self, frame: Frame, y_pt: float) -> list[Box]:
+        """The dashed cut line above a 回执 (role "cut"), its top at `y_pt`, across the 版心: dashes
+        `LETTER_CUT_DASH_PT` long, `LETTER_CUT_DASH_GAP_PT` apart, `LETTER_RULE_PT` thick, as the letters'."""
+        step = g.LETTER_CUT_DASH_PT + g.LETTER_CUT_DASH_GAP_PT
+        return [self.bar(frame.left + k * step, frame.top + y_pt, min(g.LETTER_CUT_DASH_PT, frame.width - k * step),
+                         g.LETTER_RULE_PT, None) for k in range(int(frame.width // step) + 1)]
 
     def letter_foot_rules(self) -> list[Box]:
         """信函格式 page 1: thin over thick red double rule 20 mm above the paper's bottom (§10.1)."""
