@@ -200,9 +200,12 @@ def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypa
         assert c.get(image).status_code == 200
         assert c.get(url).status_code == 200
         application.state.jobs.keep = 1.0  # an hour, as far as this test can wait
+        job = job_of(application, url)
+        job.expires = job.ended + 1.0
         time.sleep(2.0)
         assert c.get(url).status_code == 404 and c.get(image).status_code == 404
         assert [p.name for p in application.state.jobs.root.iterdir()] == [OWNER_FILE]  # the server's mark only
+        assert not job.folder.exists()
     application.state.jobs.close()
     application.state.render.close()
 
