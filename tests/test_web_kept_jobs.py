@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from typer.testing import CliRunner
 from web_helpers import csrf_of, logged_in, own_app, sample_file, sample_profile, wait_for_job
 
+from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.store.tables import KeptJob
+from kongchuo_docs.web import app as web_app
 from kongchuo_docs.web.kept_jobs import KEPT_FOLDER, RESTARTED
 
 PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
@@ -102,3 +105,12 @@ def test_a_job_the_restart_interrupts_is_failed_with_a_chinese_message(server, t
     page = login(app, "yixiao").get(url)
     assert page.status_code == 200 and RESTARTED in page.text and "重新上传" in page.text
     assert not (job.folder / "in").exists()
+
+
+def test_serve_work_dir_is_where_the_jobs_are_kept(tmp_path, monkeypatch) -> None:
+    started = []
+    monkeypatch.setattr(web_app, "serve", lambda config, open_browser: started.append(config))
+    result = CliRunner().invoke(cli_app, ["serve", "--no-browser", "--work-dir", str(tmp_path), "--keep", "90"])
+    assert result.exit_code == 0, result.output
+    [config] = started
+    assert (config.work_dir, config.keep) == (tmp_path, 5400.0)
