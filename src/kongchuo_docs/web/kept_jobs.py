@@ -9,6 +9,7 @@ uploads, sizes and counts."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..store.tables import KeptJob
 
 KEPT_FOLDER = "kongchuo-docs-jobs"
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # secrets.token_urlsafe, as `JobManager.new_folder` makes them
 RESTARTED = "服务器重启，任务未完成，请重新提交。"
 
 
@@ -79,6 +81,9 @@ def restore_jobs(jobs: JobManager, keeper: StoreKeeper) -> None:
     now = time.time()
     gone = []
     for row in kept_jobs(store):
+        if not JOB_ID.fullmatch(row.id):  # never a path of a row's making
+            gone.append(row.id)
+            continue
         folder = keeper.root / row.id
         saved = read_json(folder / JOB_FILE)
         if row.expires_at.timestamp() < now or not saved:
