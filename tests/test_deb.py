@@ -38,6 +38,7 @@ def test_the_package_holds_the_venv_the_command_and_the_unit() -> None:
     unit = subprocess.run(["dpkg-deb", "--fsys-tarfile", DEB], check=True, capture_output=True).stdout
     assert b"ExecStart=/usr/bin/kongchuo-docs serve --host 127.0.0.1 --port 8765" in unit
     assert b"User=kongchuo-docs" in unit
+    assert b"--work-dir /var/lib/kongchuo-docs " in unit  # kept job results with the data, not in /etc
 
 
 def _free_port() -> int:
@@ -59,7 +60,7 @@ def test_installed_package_serves_the_page_as_its_own_user() -> None:
         server = subprocess.Popen(
             [shutil.which("runuser") or "runuser", "-u", "kongchuo-docs", "--", "/usr/bin/kongchuo-docs", "serve",
              "--host", "127.0.0.1", "--port", str(port), "--no-browser",
-             "--settings", "/etc/kongchuo-docs/单位设置.yaml"],
+             "--settings", "/etc/kongchuo-docs/单位设置.yaml", "--work-dir", "/var/lib/kongchuo-docs"],
             cwd="/var/lib/kongchuo-docs", env={"PATH": "/usr/bin:/bin", "HOME": "/var/lib/kongchuo-docs",
                                                "XDG_CACHE_HOME": "/var/lib/kongchuo-docs/cache"},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip

@@ -23,6 +23,7 @@ from web_helpers import (
 
 from kongchuo_docs.kinds.letters import checked_roster
 from kongchuo_docs.kinds.sample_roster import write_sample_file
+from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
 from kongchuo_docs.web.app import ServerConfig, create_app
@@ -200,11 +201,25 @@ def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypa
         assert c.get(image).status_code == 200
         assert c.get(url).status_code == 200
         application.state.jobs.keep = 1.0  # an hour, as far as this test can wait
+        job = job_of(application, url)
+        assert _kept_soon(application, job.id, True)  # the store has a 单位设置: the job is kept there
+        job.expires = job.ended + 1.0
         time.sleep(2.0)
         assert c.get(url).status_code == 404 and c.get(image).status_code == 404
         assert [p.name for p in application.state.jobs.root.iterdir()] == [OWNER_FILE]  # the server's mark only
+        assert not job.folder.exists()
+        assert _kept_soon(application, job.id, False)  # its record gone with it
     application.state.jobs.close()
     application.state.render.close()
+
+
+def _kept_soon(application, job_id: str, kept: bool) -> bool:
+    """Whether the store comes to keep (`kept`) or to drop job `job_id` within 2 s: the pool's thread writes it."""
+    for _ in range(40):
+        if (job_id in {row.id for row in kept_jobs(application.state.store)}) == kept:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, web_rosters):

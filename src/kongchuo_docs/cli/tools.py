@@ -56,7 +56,11 @@ def serve(
         list[str] | None, typer.Option("--allow-host", help="另外接受的访问名称（如本机的计算机名），可重复。")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="同时生成的任务数（其余排队）。")] = 2,
-    keep: Annotated[int, typer.Option("--keep", help="未下载的结果保留的分钟数。")] = 60,
+    keep: Annotated[int, typer.Option("--keep", help="任务结果保留的分钟数（结束后起算），到期自动删除。")] = 60,
+    work_dir: Annotated[
+        Path | None, typer.Option("--work-dir", help="任务文件夹所在的文件夹：有单位设置时，结果保存在其中的 "
+                                  "kongchuo-docs-jobs，服务器重启后仍可下载（默认在单位设置旁）。")
+    ] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
     settings: Annotated[
         Path | None, typer.Option("--settings", help="单位设置文件（默认在当前文件夹及其上级查找 单位设置.yaml）。")
@@ -70,7 +74,7 @@ def serve(
                            "登录 Cookie 只经 HTTPS 发送；须有账号或访问密码。")
     ] = False,
 ) -> None:
-    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机临时文件夹。
+    """启动网页版：在浏览器中填写通知、上传名册和表格、预览并下载，文件只保存在本机（任务结果保留 --keep 分钟）。
 
     有账号时（kongchuo-docs users add）每人用自己的用户名和密码登录；否则访问密码取自单位设置的“访问密码”、
     环境变量 KONGCHUO_PASSWORD，或用 --ask-password 在启动时输入。
@@ -90,7 +94,7 @@ def serve(
     given = _ask_password() if ask_password else None
     typer.echo(f"网页版：http://{host}:{port}/ （按 Ctrl+C 停止）")
     run_server(ServerConfig(host=host, port=port, password=given or os.environ.get(PASSWORD_ENV) or None,
-                            workers=workers, keep=keep * 60.0, profile=settings,
+                            workers=workers, keep=keep * 60.0, work_dir=work_dir, profile=settings,
                             allow_hosts=tuple(allow_host or ()), db=db, proxy=proxy),
                open_browser=not no_browser)  # fmt: skip
 

@@ -180,3 +180,30 @@ class RoundUpload(Base):
     status: Mapped[str] = mapped_column(String(10))  # UPLOAD_VALID or UPLOAD_FAILED
     problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # rows: severity, where, message, value
     error_workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # the marked copy
+
+
+JOB_ID_CHARS = 32  # secrets.token_urlsafe(16) is 22
+
+
+class KeptJob(Base):
+    """A 网页版 job kept across restarts (issue 21 #5): who asked for it, what and when, the files she
+    uploaded (the names she gave them, bytes) and how many it wrote. Its result lives in the server's
+    job folder (``serve --work-dir``), not here; nothing of a roster's rows is in this table."""
+
+    __tablename__ = "kept_job"
+
+    id: Mapped[str] = mapped_column(String(JOB_ID_CHARS), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(AREA_CODE_CHARS), index=True)
+    owner: Mapped[str] = mapped_column(Text)  # "账号:用户名", or a browser session's id without accounts
+    account: Mapped[str] = mapped_column(String(USER_NAME_MAX_CHARS), default="")  # "" without accounts
+    role: Mapped[str] = mapped_column(String(ROLE_MAX_CHARS))
+    unit: Mapped[str] = mapped_column(Text, default="")
+    task: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))  # queued, running, done, failed
+    inputs: Mapped[list] = mapped_column(JSON)  # [[name she gave, bytes], …]
+    outputs: Mapped[int] = mapped_column(Integer, default=0)  # files written
+    result_bytes: Mapped[int] = mapped_column(Integer, default=0)  # the zip's size
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -28,6 +28,7 @@ from .gate import forget, identify, open_page_store
 from .hosts import AllowedHosts, SameSite
 from .identity import require_role
 from .jobs import KEEP_SECONDS, Job, JobManager
+from .kept_jobs import StoreKeeper, kept_root, restore_jobs
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
@@ -48,7 +49,8 @@ class ServerConfig:
     password: str | None = None
     workers: int = 2
     keep: float = KEEP_SECONDS
-    work_dir: Path | None = None  # where job folders are made (default: the system temp folder)
+    work_dir: Path | None = None  # where job folders are made (default: the system temp folder; kept
+    # jobs, with a store: beside the 单位设置)
     profile: Path | None = None  # the 单位设置 the page edits (default: the one the commands find)
     allow_hosts: tuple[str, ...] = ()  # names besides the bound address and localhost (serve --allow-host)
     db: str | None = None  # the store's URL (serve --db; default the SQLite file beside 单位设置)
@@ -70,13 +72,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         if app.state.store is not None:
             job_entry(app.state.store, job)
 
-    jobs = JobManager(config.work_dir, workers=config.workers, keep=config.keep, on_finished=log_finished)
+    # with a store, jobs outlive a restart (web/kept_jobs.py)
+    keeper = StoreKeeper(kept_root(config.work_dir, config.profile_path()), lambda: app.state.store) if store else None
+    jobs = JobManager(config.work_dir, workers=config.workers, keep=config.keep, on_finished=log_finished,
+                      keeper=keeper)  # fmt: skip
     drawing = RenderPool()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.close()  # running jobs ended, every job folder deleted
+        jobs.close()  # running jobs ended, the job folders not kept deleted
         drawing.close()
         if app.state.store is not None:
             app.state.store.close()
@@ -87,6 +92,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.render = drawing
     app.state.store = store
+    if keeper is not None:
+        restore_jobs(jobs, keeper)
     app.state.previews = {}
     app.state.sessions = sessions = Sessions()
     app.state.throttle = Throttle(on_lock=lambda name, until: keep_lockout(app, name, until),

@@ -12,7 +12,6 @@ import datetime
 import re
 import secrets
 import shutil
-import time
 from pathlib import PurePath
 from typing import Any
 
@@ -97,7 +96,7 @@ def own_job(request: Request, job_id: str) -> Job:
         if account.is_bureau:
             return job
         raise HTTPException(403, "这项任务是其他账号提交的，只有提交它的单位和教育局可以查看。")
-    raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间（1 小时），请重新上传。")
+    raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间，请重新上传。")
 
 
 def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:
@@ -107,11 +106,9 @@ def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:
     return sum(r[1] for r in rows), sum(r[2] for r in rows), rows
 
 
-def kept_until(request: Request, job: Job) -> str:
+def kept_until(job: Job) -> str:
     """The time of day (this computer's clock) until which the job's result can be downloaded."""
-    jobs: JobManager = request.app.state.jobs
-    left = jobs.keep - (time.monotonic() - job.created)
-    return datetime.datetime.fromtimestamp(time.time() + max(left, 0)).strftime("%H:%M")
+    return datetime.datetime.fromtimestamp(job.expires).strftime("%H:%M")
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -121,7 +118,7 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     keep_hours = request.app.state.jobs.keep / 3600
     return render(request, "job.html", job=job, status=job.status(), done=done, total=total, files=files,
                   position=request.app.state.jobs.position(job), refresh=REFRESH_SECONDS,
-                  until=kept_until(request, job), keep=f"{keep_hours:g} 小时" if keep_hours >= 1 else
+                  until=kept_until(job), keep=f"{keep_hours:g} 小时" if keep_hours >= 1 else
                   f"{request.app.state.jobs.keep / 60:g} 分钟")  # fmt: skip
 
 

@@ -4,8 +4,12 @@ Job folders live under one folder of this server's (`orphans`: swept by the next
 server was killed). A job folder holds ``in/`` (the uploads, under names the server chose),
 ``out/`` (written all or nothing by the kind's OutputSet), ``progress.json`` (rows done per output
 file, written by the worker) and ``status.json`` (the outcome). At most `workers` jobs run at once, the others wait in
-order; a running job is cancelled by ending its process. A job's folder is deleted after its
-result is downloaded, when it is cancelled, or `keep` seconds after it was made.
+order; a running job is cancelled by ending its process. A job's uploads are deleted when it ends
+(but a 校验's, which its 生成 reads); its folder when it is cancelled or `keep` seconds after it ended.
+
+With a `Keeper` (the page has a store: `kept_jobs`) job folders are made in the keeper's folder
+instead, which outlives the server, and every change of a job's state is handed to the keeper
+(in the pool's thread, outside its lock), so that the next start finds the finished jobs again.
 
 Processes come from a fork server that has imported the kinds once, so a job starts in
 milliseconds and never inherits the web server's threads.
@@ -26,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .bounded import PRELOAD as BOUNDED_PRELOAD
 from .identity import BUREAU_ACCOUNT, Account
@@ -39,6 +43,8 @@ SWEEP_SECONDS = 60.0
 SCRATCH_PREFIX = "kongchuo-notice-"  # the 写通知 page's preview and download folders
 DIED = "生成过程意外中止，未写出任何文件。"
 STATES_FINISHED = ("done", "failed", "cancelled")
+JOB_FILE = "job.json"  # a job's parameters and upload names, in its folder
+INPUTS_KEPT = ("check-roster",)  # its 生成 (job_pages.follow_up) runs on its uploads
 
 
 @dataclass
@@ -49,10 +55,13 @@ class Job:
     params: dict[str, Any]
     folder: Path
     names: dict[str, str]  # stored file name → the name the user uploaded (display only)
-    created: float = field(default_factory=time.monotonic)
     state: str = "queued"  # queued, running, done, failed, cancelled
     process: multiprocessing.process.BaseProcess | None = None
     account: Account = BUREAU_ACCOUNT  # who asked for it (the 操作日志 names her)
+    made: float = field(default_factory=time.time)  # epoch seconds
+    ended: float | None = None  # epoch seconds
+    expires: float = 0.0  # epoch seconds: `keep` after it was made, then after it ended
+    inputs: list[tuple[str, int]] = field(default_factory=list)  # the uploads: name she gave, bytes
 
     @property
     def finished(self) -> bool:
@@ -60,11 +69,22 @@ class Job:
 
     def status(self) -> dict[str, Any]:
         """The worker's outcome (``status.json``) once finished, else {}."""
-        return _read_json(self.folder / "status.json") if self.finished else {}
+        return read_json(self.folder / "status.json") if self.finished else {}
 
     def progress(self) -> dict[str, Any]:
         """``{"files": {title: [done, total]}}`` as the worker last wrote it."""
-        return _read_json(self.folder / "progress.json")
+        return read_json(self.folder / "progress.json")
+
+
+class Keeper(Protocol):
+    """Where jobs outlive the server: `root` holds their folders, `record` keeps a job's state
+    (called when it is queued, starts and ends), `forget` drops the jobs deleted."""
+
+    root: Path
+
+    def record(self, job: Job) -> None: ...
+
+    def forget(self, job_ids: list[str]) -> None: ...
 
 
 class JobManager:
@@ -72,7 +92,7 @@ class JobManager:
     outside its lock) once for every job that ends: done, failed or cancelled."""
 
     def __init__(self, root: Path | None = None, *, workers: int = 2, keep: float = KEEP_SECONDS,
-                 on_finished: Callable[[Job], None] | None = None):  # fmt: skip
+                 on_finished: Callable[[Job], None] | None = None, keeper: Keeper | None = None):  # fmt: skip
         if workers < 1:
             raise ValueError("workers must be at least 1")
         parent = Path(root) if root is not None else Path(tempfile.gettempdir())
@@ -83,6 +103,9 @@ class JobManager:
         self.workers = workers
         self.keep = keep
         self._on_finished = on_finished
+        self.keeper = keeper
+        self._changed: list[Job] = []  # to hand to the keeper
+        self._gone: list[str] = []  # ids of the jobs deleted, for the keeper
         self._jobs: dict[str, Job] = {}
         self._queue: deque[Job] = deque()
         self._lock = threading.Condition()
@@ -102,18 +125,28 @@ class JobManager:
     def new_folder(self) -> tuple[str, Path]:
         """A fresh private job folder (with ``in/``) and its id."""
         job_id = secrets.token_urlsafe(16)
-        folder = self.root / job_id
+        folder = (self.keeper.root if self.keeper is not None else self.root) / job_id
         (folder / "in").mkdir(parents=True, mode=0o700)
         return job_id, folder
 
     def submit(self, job_id: str, folder: Path, owner: str, task: str, params: dict[str, Any],
                names: dict[str, str], account: Account = BUREAU_ACCOUNT) -> Job:  # fmt: skip
         job = Job(job_id, owner, task, params, folder, names, account=account)
+        job.expires = job.made + self.keep
+        job.inputs = [(names.get(p.name, p.name), p.stat().st_size)
+                      for p in sorted((folder / "in").rglob("*")) if p.is_file()]  # fmt: skip
+        write_json(folder / JOB_FILE, {"params": params, "names": names})  # what a restart needs
         with self._lock:
             self._jobs[job_id] = job
             self._queue.append(job)
+            self._changed.append(job)
             self._lock.notify_all()
         return job
+
+    def restore(self, job: Job) -> None:
+        """Take back a finished job a former server kept (`kept_jobs.restore_jobs`)."""
+        with self._lock:
+            self._jobs[job.id] = job
 
     def find(self, job_id: str) -> Job | None:
         """The job `job_id` whoever owns it (the caller decides who may see it)."""
@@ -140,9 +173,10 @@ class JobManager:
         self.discard(job)
 
     def discard(self, job: Job) -> None:
-        """Forget `job` and delete its folder (after its download, or when cancelled)."""
+        """Forget `job` and delete its folder (when cancelled, or its 生成 took its uploads)."""
         with self._lock:
             self._jobs.pop(job.id, None)
+            self._gone.append(job.id)
         shutil.rmtree(job.folder, ignore_errors=True)
 
     def wait(self, job: Job, timeout: float) -> bool:
@@ -157,7 +191,8 @@ class JobManager:
         return True
 
     def close(self) -> None:
-        """Stop the pool: end running jobs and delete every job folder."""
+        """Stop the pool: end running jobs and delete this server's folder (the keeper's stay: the next
+        start says the running ones did not finish)."""
         with self._lock:
             self._stopped = True
             for job in self._jobs.values():
@@ -175,9 +210,26 @@ class JobManager:
                 ended = self._reap()
                 self._start_queued()
                 self._expire()
-                if not ended:
+                changed, gone = self._changed, self._gone
+                self._changed, self._gone = [], []
+                if not ended and not changed and not gone:
                     self._lock.wait(POLL_SECONDS)
+            for job in ended:
+                if job.task not in INPUTS_KEPT:
+                    shutil.rmtree(job.folder / "in", ignore_errors=True)  # a roster's names: gone with the job
+            self._keep(changed, gone)
             self._finished(ended)
+
+    def _keep(self, changed: list[Job], gone: list[str]) -> None:
+        if self.keeper is None:
+            return
+        try:
+            for job in {id(job): job for job in changed}.values():
+                if job.id not in gone:
+                    self.keeper.record(job)
+            self.keeper.forget(gone)
+        except Exception as exc:  # the store away: the jobs go on, kept until this server stops
+            logging.getLogger("kongchuo_docs.web").error("任务记录写入失败：%s", type(exc).__name__)
 
     def _finished(self, jobs: list[Job]) -> None:
         if self._on_finished is None:
@@ -199,6 +251,7 @@ class JobManager:
             )
             job.process.start()
             job.state = "running"
+            self._changed.append(job)
 
     def _reap(self) -> list[Job]:
         """The running jobs whose process ended, now done or failed."""
@@ -208,22 +261,27 @@ class JobManager:
             if job.process.is_alive():
                 continue
             job.process.join()
-            status = _read_json(job.folder / "status.json")
+            status = read_json(job.folder / "status.json")
             job.state = status.get("state", "failed") if status else "failed"
             if not status:  # the process died without a word (killed, out of memory)
                 write_json(job.folder / "status.json", {"state": "failed", "message": DIED})
+            job.ended = time.time()
+            job.expires = job.ended + self.keep
             ended.append(job)
+            self._changed.append(job)
             self._lock.notify_all()
         return ended
 
     def _expire(self) -> None:
-        now = time.monotonic()
+        now = time.time()
         for job in list(self._jobs.values()):
-            if now - job.created > self.keep and job.state != "running":
+            if now > job.expires and job.state != "running":
                 if job in self._queue:
                     self._queue.remove(job)
                 self._jobs.pop(job.id, None)
+                self._gone.append(job.id)
                 shutil.rmtree(job.folder, ignore_errors=True)
+        now = time.monotonic()
         if now - self._swept > SWEEP_SECONDS:
             self._swept = now
             self._sweep()
@@ -245,7 +303,7 @@ def _run_job(server: Server, task: str, params: dict[str, Any], folder: str, nam
     run_task(task, params, folder, names)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
