@@ -43,8 +43,10 @@ def add_command(group: typer.Typer, name: str, task: Task) -> None:
 
 
 def option_message(exc: OptionError) -> str:
-    """A refused option value, as the command line names it."""
-    return f"{exc.option.flag}（{exc.option.label}）：{exc.message}（{exc.value}）"
+    """A refused option value, as the command line names it (the option and the value once, where
+    the task's own words already name them)."""
+    message = exc.message if exc.value in exc.message else f"{exc.message}（{exc.value}）"
+    return message if exc.option.flag in message else f"{exc.option.flag}（{exc.option.label}）：{message}"
 
 
 def parameters_of(task: Task) -> list[inspect.Parameter]:
@@ -77,6 +79,9 @@ def _option(o: Option) -> inspect.Parameter:
     if o.kind == "flag":
         flag = typer.Option(o.flag, help=o.help)
         return inspect.Parameter(o.name, kw, default=False, annotation=Annotated[bool, flag])
+    if o.kind == "repeat":
+        repeated = typer.Option(o.flag, help=o.help, show_default=False)
+        return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[list[str] | None, repeated])
     if o.kind == "switch":
         switch = typer.Option(f"{o.flag}/{o.off_flag}", help=o.help, show_default=False)
         return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[bool | None, switch])
