@@ -157,9 +157,9 @@ BUILD = Task(
         Option("pdfa", "--pdfa", "PDF/A 级别", "PDF 的 PDF/A 级别（长期保存格式）：2b；"
                "或 3b，另把输入文件（YAML、名册）作为源文件附在 PDF 中。", kind="choice", default="2b",
                choices=("2b", "3b"), check=_pdfa_level),
-        Option("set", "--set", "草稿设置", "草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
-               "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份；--set 版记=是 加上版记；"
-               "--set 成文日期=手填 留空日期待手写。", kind="repeat", check=_draft_settings),
+        Option("set", "--set", "草稿设置", "草稿：覆盖或补充一项（可重复），写作 键=值，如 格式=信函；"
+               "发文字号=3 用单位设置中的文号代字和成文日期的年份；版记=是 加上版记；成文日期=手填 留空日期待手写。",
+               kind="repeat", check=_draft_settings),
     ),
     outputs="每份公文的 DOCX 和 PDF（可另加 OFD）；草稿另有等价的 YAML。",
     run=_build,

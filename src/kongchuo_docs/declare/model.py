@@ -115,7 +115,7 @@ class Option:
         try:
             return self.check(value)
         except KongchuoError as exc:
-            shown = "\n".join(value) if isinstance(value, tuple) else str(value)
+            shown = "、".join(value) if isinstance(value, tuple) else str(value)
             raise OptionError(self, str(exc), shown) from None
 
     @property
