@@ -43,10 +43,11 @@ def add_command(group: typer.Typer, name: str, task: Task) -> None:
 
 
 def option_message(exc: OptionError) -> str:
-    """A refused option value, as the command line names it (the option and the value once, where
-    the task's own words already name them)."""
-    message = exc.message if exc.value in exc.message else f"{exc.message}（{exc.value}）"
-    return message if exc.option.flag in message else f"{exc.option.flag}（{exc.option.label}）：{message}"
+    """A refused option value, as the command line names it (a task's own check already says it
+    in the words the command has always used)."""
+    if exc.option.check is not None:
+        return exc.message
+    return f"{exc.option.flag}（{exc.option.label}）：{exc.message}（{exc.value}）"
 
 
 def parameters_of(task: Task) -> list[inspect.Parameter]:

@@ -114,10 +114,11 @@ async def read_task_form(request: Request, task: Task) -> SentForm:
 
 
 def field_message(task: Task, exc: OptionError) -> str:
-    """A refused option value, as the page names it: by its field, no ``--flag`` (the value once,
-    where the task's own words already name it)."""
-    message = task.door_words(exc.message)
-    return f"{exc.option.label}：{message if exc.value in exc.message else f'{message}（{exc.value}）'}"
+    """A refused option value, as the page names it: by its field, never its ``--flag`` (a task's
+    own check already names the value)."""
+    if exc.option.check is None:
+        return f"{exc.option.label}：{exc.message}（{exc.value}）"
+    return f"{exc.option.label}：{task.door_words(exc.message.removeprefix(f'{exc.option.flag} '))}"
 
 
 def refused_or_defaults(request: Request, task: Task) -> tuple[dict[str, Any], list[tuple[str, str]]]:
