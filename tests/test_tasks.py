@@ -50,6 +50,16 @@ def test_every_declared_option_is_in_the_command_help_and_on_the_page(task: Task
             assert f"下载空白表 {i.blank_form}" in page.text  # the blank form goes with its input
 
 
+def test_a_repeated_option_reads_the_same_from_the_command_words_and_the_page_lines():
+    option = TASKS["build"].option("set")
+    at_cli = option.read(["发文机关=某某县教育局", "版记=是"])
+    assert at_cli == option.read("发文机关=某某县教育局\r\n\n 版记=是 \n") == {"发文机关": "某某县教育局", "版记": "是"}
+    assert option.read(None) == option.read("") == {}
+    formats = TASKS["build"].option("formats")
+    assert formats.read(None) == ("docx", "pdf") and formats.read("PDF, ofd") == ("pdf", "ofd")
+    assert TASKS["build"].option("pdfa").read("PDF/A-3b") == "3b"  # the spellings build has always taken
+
+
 def test_every_declared_task_is_in_the_navigation(web_client):
     nav = web_client.get("/").text.split("<nav>")[1].split("</nav>")[0]
     for task in TASKS.values():
