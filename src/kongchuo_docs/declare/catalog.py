@@ -1,4 +1,5 @@
-"""The tasks of the yearly cycle, each declared once (see `model`), with the run both doors call."""
+"""Every task, each declared once (see `model`), with the run both doors call: 公文 from YAML or
+drafts (build), the tasks of the yearly cycle, and the blank forms."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Excel-driven tasks other than letters (责任书, 自查报告, 整改, 汇总, 登记表): the page of each is
+"""The upload tasks other than letters (上传公文, 责任书, 自查报告, 整改, 汇总, 登记表): the page of each is
 made from its declaration (`declare`): one file field per declared input (with a link to its blank
 form), one field per declared option. Upload → the task runs in a job exactly as its command does
 → problems by cell, or the zip of the outputs.
