@@ -50,6 +50,16 @@ def test_every_declared_option_is_in_the_command_help_and_on_the_page(task: Task
             assert f"下载空白表 {i.blank_form}" in page.text  # the blank form goes with its input
 
 
+def test_a_repeated_option_reads_the_same_from_the_command_words_and_the_page_lines():
+    option = TASKS["build"].option("set")
+    at_cli = option.read(["发文机关=某某县教育局", "版记=是"])
+    assert at_cli == option.read("发文机关=某某县教育局\r\n\n 版记=是 \n") == {"发文机关": "某某县教育局", "版记": "是"}
+    assert option.read(None) == option.read("") == {}
+    formats = TASKS["build"].option("formats")
+    assert formats.read(None) == ("docx", "pdf") and formats.read("PDF, ofd") == ("pdf", "ofd")
+    assert TASKS["build"].option("pdfa").read("PDF/A-3b") == "3b"  # the spellings build has always taken
+
+
 def test_every_declared_task_is_in_the_navigation(web_client):
     nav = web_client.get("/").text.split("<nav>")[1].split("</nav>")[0]
     for task in TASKS.values():
@@ -250,3 +260,55 @@ def test_compile_names_each_form_by_the_file_sent_at_both_doors(tmp_path, web_cl
     assert {p.name for p in forms} <= cells  # 报送情况 names the files she sent
     assert not any(re.fullmatch(r"\d{3}\.(xlsx|yaml)", c) for c in cells)  # not the server's 000.xlsx
     assert all(p.name in page for p in forms)  # and so does the page's account of every file
+
+
+# ------------------------------------------------------------------ 公文 (build): a draft uploaded, a YAML
+
+
+def test_a_draft_uploaded_on_the_build_page_is_the_document_build_writes(web_app, web_client, tmp_path):
+    from test_drafts import DRAFTS, ORGAN
+
+    draft = tmp_path / "自动编号.docx"
+    DRAFTS[draft.name](draft)
+    profile = web_app.state.config.profile_path()  # the server's 单位设置, given to the command too
+    out = tmp_path / "cli"
+    done = cli("build", str(draft), "-o", str(out), "--format", "docx", "--set", f"发文机关={ORGAN}",
+               "--settings", str(profile))  # fmt: skip
+    assert done.exit_code == 0, done.output
+    progress, page, url = run_on_page(web_client, "build", {"inputs": [draft]}, formats=["docx"],
+                                      set=f"发文机关={ORGAN}\n")  # fmt: skip
+    assert progress["state"] == "done", page
+    on_page, at_cli = zip_of(web_client, url), folder_files(out)
+    at_cli.pop("manifest.json")  # the page's zip holds it only when asked
+    assert sorted(on_page) == sorted(at_cli) == ["自动编号.docx", "自动编号.yaml"]  # her draft's name, its YAML
+    assert texts(on_page) == texts(at_cli)  # the same document at both doors
+    assert ORGAN in texts(at_cli)["自动编号.docx"]
+    assert on_page["自动编号.yaml"] == at_cli["自动编号.yaml"]
+
+
+def test_the_build_page_refuses_what_the_command_refuses_in_its_own_words(web_client, tmp_path):
+    seed = tmp_path / "通知.yaml"
+    seed.write_text("标题: 关于开展检查的通知\n", encoding="utf-8")
+    refused = cli("build", str(seed), "-o", str(tmp_path / "out"), "--set", "密码=1")
+    assert refused.exit_code == 2 and "--set 密码=1：应写作 键=值" in refused.output
+    response = web_client.post("/batch/build", files=[("inputs", (seed.name, seed.read_bytes()))],
+                               data={"csrf": csrf_of(web_client), "set": "密码=1", "formats": "odt"})  # fmt: skip
+    assert response.status_code == 400 and response.url.path == "/batch/build"
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#field-set"' in summary and "密码=1：应写作 键=值" in summary and "--set" not in summary
+    assert 'href="#field-formats"' in summary and "不支持的输出格式：odt" in summary
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_build_page_and_the_notice_editor_lead_to_each_other(web_client):
+    assert 'href="/notice"' in web_client.get("/batch/build").text.split('id="sibling"')[1].split("</p>")[0]
+    assert 'href="/batch/build"' in web_client.get("/notice").text.split('id="sibling"')[1].split("</p>")[0]
+
+
+def test_the_blank_forms_page_says_what_the_forms_command_writes(web_client, tmp_path):
+    page = web_client.get("/forms").text
+    assert f"<h1>{TASKS['forms'].title}</h1>" in page and TASKS["forms"].outputs in page
+    done = cli("forms", "-o", str(tmp_path / "forms"))
+    assert done.exit_code == 0, done.output
+    at_cli = sorted(p.name for p in (tmp_path / "forms").rglob("*.xlsx"))
+    assert at_cli and all(f">{name}</a>" in page for name in at_cli)  # the same workbooks at both doors

@@ -376,3 +376,39 @@ def test_auto_number_shown_listed_voided_and_never_given_again(server, browser):
     second = _issue_auto(browser, server)
     sequence = int(first.removeprefix(f"{code}〔2026〕").removesuffix("号"))
     assert second == f"{code}〔2026〕{sequence + 1}号"
+
+
+def test_a_draft_uploaded_on_the_build_page_gives_the_text_build_writes(server, browser, downloads, tmp_path):
+    import io
+    import re
+
+    from test_drafts import DRAFTS, ORGAN
+    from typer.testing import CliRunner
+
+    from kongchuo_docs.cli import app
+    from kongchuo_docs.declare import TASKS
+
+    def text(docx: bytes) -> str:
+        return re.sub(r"<[^>]+>", "", zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode())
+
+    draft = tmp_path / "自动编号.docx"
+    DRAFTS[draft.name](draft)
+    browser.get(f"{server}/notice")
+    browser.find_element(By.CSS_SELECTOR, "#sibling a").click()  # 写通知 → its upload sibling
+    assert browser.current_url.endswith("/batch/build")
+    browser.find_element(By.NAME, "inputs").send_keys(str(draft))
+    browser.find_element(By.CSS_SELECTOR, "input[name=formats][value=pdf]").click()  # DOCX only
+    _type(browser, "set", f"发文机关={ORGAN}")
+    browser.find_element(By.CSS_SELECTOR, "#task-form button[type=submit]").click()
+    WebDriverWait(browser, WAIT).until(ec.element_to_be_clickable((By.ID, "download"))).click()
+    archive = downloads / f"{TASKS['build'].title}.zip"
+    WebDriverWait(browser, WAIT).until(lambda _: archive.is_file())
+    time.sleep(0.5)
+    out = tmp_path / "cli"
+    done = CliRunner().invoke(app, ["build", str(draft), "-o", str(out), "--format", "docx", "--set",
+                                    f"发文机关={ORGAN}", "--settings", str(sample_path("profile", "单位设置.yaml"))])
+    assert done.exit_code == 0, done.output
+    with zipfile.ZipFile(archive) as zf:
+        assert sorted(zf.namelist()) == ["自动编号.docx", "自动编号.yaml"]
+        on_page = text(zf.read("自动编号.docx"))
+    assert on_page == text((out / "自动编号.docx").read_bytes()) and ORGAN in on_page  # the same at both doors

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from .. import console
-from ..errors import KongchuoError
 from . import messages as cli_messages
 from .guard import UNEXPECTED_EXIT, on_sigterm, report_unexpected, reports_errors
 
@@ -30,10 +29,6 @@ SettingsOption = Annotated[
     Path | None,
     typer.Option("--settings", help="单位设置文件（单位设置.yaml 或 .xlsx，由 kongchuo-docs init 生成）；"
                  "默认在当前文件夹及其上级文件夹、用户配置文件夹中查找。"),
-]
-PdfaOption = Annotated[
-    str, typer.Option("--pdfa", help="PDF 的 PDF/A 级别（长期保存格式）：2b（默认）；"
-                      "或 3b，另把输入文件（YAML、名册）作为源文件附在 PDF 中。"),
 ]
 
 
@@ -83,21 +78,6 @@ def command_group(name: str, help: str) -> typer.Typer:
 def print_written(outdir: Path, written: list[str]) -> None:
     for rel in written:
         typer.echo(str(outdir / rel))
-
-
-def pdfa_level(value: str) -> str:
-    """The --pdfa value checked (2b or 3b)."""
-    from ..writers.pdfa import archive_level
-
-    return archive_level(value)
-
-
-def output_formats(value: str, allowed: tuple[str, ...] = ("docx", "pdf")) -> tuple[str, ...]:
-    items = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in items if f not in allowed]
-    if unknown or not items:
-        raise KongchuoError(f"不支持的输出格式：{value}（可选 {'、'.join(allowed)}）")
-    return items
 
 
 def main() -> None:

@@ -43,7 +43,10 @@ def add_command(group: typer.Typer, name: str, task: Task) -> None:
 
 
 def option_message(exc: OptionError) -> str:
-    """A refused option value, as the command line names it."""
+    """A refused option value, as the command line names it (a task's own check already says it
+    in the words the command has always used)."""
+    if exc.option.check is not None:
+        return exc.message
     return f"{exc.option.flag}（{exc.option.label}）：{exc.message}（{exc.value}）"
 
 
@@ -77,6 +80,9 @@ def _option(o: Option) -> inspect.Parameter:
     if o.kind == "flag":
         flag = typer.Option(o.flag, help=o.help)
         return inspect.Parameter(o.name, kw, default=False, annotation=Annotated[bool, flag])
+    if o.kind == "repeat":
+        repeated = typer.Option(o.flag, help=o.help, show_default=False)
+        return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[list[str] | None, repeated])
     if o.kind == "switch":
         switch = typer.Option(f"{o.flag}/{o.off_flag}", help=o.help, show_default=False)
         return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[bool | None, switch])

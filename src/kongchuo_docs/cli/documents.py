@@ -8,63 +8,13 @@ from typing import Annotated
 import typer
 
 from .. import console
+from ..declare import TASKS
 from ..errors import KongchuoError
-from .app import (
-    ForceOption,
-    OutOption,
-    PdfaOption,
-    SettingsOption,
-    app,
-    command_group,
-    output_formats,
-    pdfa_level,
-    print_written,
-)
+from .app import ForceOption, SettingsOption, app, command_group, print_written
+from .declared import add_command
 from .guard import reports_errors
 
-
-@app.command("build")
-@reports_errors
-def build(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(help="公文的 YAML 输入文件；或 Word/WPS/文本草稿"
-                       "（.docx、.doc、.wps、.odt、.txt、.md，可给多个或文件夹）。", show_default=False),
-    ],
-    output: OutOption = Path("out"),
-    formats: Annotated[
-        str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf,ofd（OFD 版式文件，由同一份 PDF 转出）。")
-    ] = "docx,pdf",
-    pdfa: PdfaOption = "2b",
-    set_values: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="草稿：覆盖或补充一项（可重复），如 --set 格式=信函；"
-                     "--set 发文字号=3 用单位设置中的文号代字和成文日期的年份；--set 版记=是 加上版记；"
-                     "--set 成文日期=手填 留空日期待手写。"),
-    ] = None,
-    settings: SettingsOption = None,
-    force: ForceOption = False,
-) -> None:
-    """由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。
-
-    发文机关取自草稿（“…文件”一行、标题或署名）；都没有时按无版头排。草稿由单位设置中的本单位署名时，
-    文号代字、印发机关取自单位设置；版记只在草稿有版记或 --set 版记=是 时排印。
-    """
-    from ..kinds.draft import build_draft_files, is_draft
-    from ..kinds.notice import build_notice_files
-    from ..kinds.publish import FORMATS
-    from ..readers.draft import parse_settings
-
-    if any(is_draft(p) for p in inputs):
-        written = build_draft_files(inputs, output, formats=output_formats(formats, FORMATS), force=force,
-                                    settings=parse_settings(set_values or []), profile_path=settings,
-                                    pdfa=pdfa_level(pdfa))
-    elif len(inputs) == 1 and not set_values:
-        written = build_notice_files(inputs[0], output, formats=output_formats(formats, FORMATS), force=force,
-                                     settings=settings, pdfa=pdfa_level(pdfa))
-    else:
-        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
-    print_written(output, written)
+add_command(app, "build", TASKS["build"])  # made from its declaration (declare/), as forms below
 
 
 @app.command("check")
@@ -142,16 +92,4 @@ def templates_export(
     print_written(folder, export_templates(folder, force=force))
 
 
-@app.command("forms")
-@reports_errors
-def forms(
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹。", show_default=False)],
-    settings: SettingsOption = None,
-    force: ForceOption = False,
-) -> None:
-    """生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致；示例按单位设置中的学年填写。"""
-    from ..kinds.forms import build_forms, forms_year
-    from ..profile import load_profile
-
-    first_year = forms_year(load_profile(settings, required=False))
-    print_written(output, build_forms(output, first_year=first_year, force=force))
+add_command(app, "forms", TASKS["forms"])

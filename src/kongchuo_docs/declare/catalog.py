@@ -1,9 +1,13 @@
-"""The tasks of the yearly cycle, each declared once (see `model`), with the run both doors call."""
+"""Every task, each declared once (see `model`), with the run both doors call: 公文 from YAML or
+drafts (build), the tasks of the yearly cycle, and the blank forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import TODAY, InputFile, Option, Outcome, Run, Task
 
+DRAFTS = (".docx", ".doc", ".wps", ".odt", ".txt", ".md")
 XLSX_CSV_YAML = (".xlsx", ".csv", ".yaml", ".yml")
 XLSX_YAML = (".xlsx", ".yaml", ".yml")
 SELF_CHECK_FORMS = (".xlsx", ".xls", ".ods", ".yaml", ".yml")
@@ -13,6 +17,49 @@ ROUNDING = Option(
     "rounding", "--rounding", "比率的舍入方式", "比率的舍入方式：四舍五入 或 截尾。", kind="choice", default="四舍五入",
     choices=("四舍五入", "截尾"), aliases=(("half-up", "四舍五入"), ("truncate", "截尾"), ("去尾", "截尾")),
 )  # fmt: skip
+
+
+def _output_formats(text: str) -> tuple[str, ...]:
+    from ..kinds.publish import output_formats
+
+    return output_formats(text)
+
+
+def _pdfa_level(text: str) -> str:
+    from ..writers.pdfa import archive_level
+
+    return archive_level(text)
+
+
+def _draft_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    from ..readers.draft import parse_settings
+
+    return parse_settings(pairs)
+
+
+def _build(run: Run) -> Outcome:
+    from ..errors import KongchuoError
+    from ..kinds.draft import build_draft_files, is_draft
+    from ..kinds.notice import build_notice_files
+
+    v, inputs = run.values, run.inputs["inputs"]
+    if any(is_draft(p) for p in inputs):
+        written = build_draft_files(inputs, run.output, formats=v["formats"], force=run.force, settings=v["set"],
+                                    profile_path=run.settings, pdfa=v["pdfa"])  # fmt: skip
+    elif len(inputs) == 1 and not v["set"]:
+        written = build_notice_files(inputs[0], run.output, formats=v["formats"], force=run.force,
+                                     settings=run.settings, pdfa=v["pdfa"])  # fmt: skip
+    else:
+        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
+    return Outcome(written, run.output)
+
+
+def _forms(run: Run) -> Outcome:
+    from ..kinds.forms import build_forms, forms_year
+    from ..profile import load_profile
+
+    first_year = forms_year(load_profile(run.settings, required=False))
+    return Outcome(build_forms(run.output, first_year=first_year, force=run.force), run.output)
 
 
 def _letters(run: Run) -> Outcome:
@@ -93,6 +140,46 @@ def _self_check(run: Run) -> Outcome:
     )  # fmt: skip
     return Outcome(written, run.output, found)
 
+
+BUILD = Task(
+    name="build",
+    command=("build",),
+    title="公文（由 YAML 或草稿生成）",
+    nav="上传公文",
+    help="由 YAML 或草稿生成公文（红头通知、函等），写出 DOCX 和 PDF；草稿先列出识别结果，另写出等价的 YAML。\n\n"
+         "发文机关取自草稿（“…文件”一行、标题或署名）；都没有时按无版头排。草稿由单位设置中的本单位署名时，\n"
+         "文号代字、印发机关取自单位设置；版记只在草稿有版记或 --set 版记=是 时排印。",
+    inputs=(InputFile("inputs", "公文的 YAML 或草稿", "公文的 YAML 输入文件；或 Word/WPS/文本草稿"
+                      "（.docx、.doc、.wps、.odt、.txt、.md，可给多个或文件夹）。", (".yaml", ".yml", *DRAFTS),
+                      multiple=True),),
+    options=(
+        Option("formats", "--format", "输出格式", "输出格式（ofd：OFD 版式文件，由同一份 PDF 转出）。",
+               kind="choices", default="docx,pdf", choices=("docx", "pdf", "ofd"), check=_output_formats),
+        Option("pdfa", "--pdfa", "PDF/A 级别", "PDF 的 PDF/A 级别（长期保存格式）：2b；"
+               "或 3b，另把输入文件（YAML、名册）作为源文件附在 PDF 中。", kind="choice", default="2b",
+               choices=("2b", "3b"), check=_pdfa_level),
+        Option("set", "--set", "草稿设置", "草稿：覆盖或补充一项（可重复），写作 键=值，如 格式=信函；"
+               "发文字号=3 用单位设置中的文号代字和成文日期的年份；版记=是 加上版记；成文日期=手填 留空日期待手写。",
+               kind="repeat", check=_draft_settings),
+    ),
+    outputs="每份公文的 DOCX 和 PDF（可另加 OFD）；草稿另有等价的 YAML。",
+    run=_build,
+)
+
+FORMS = Task(
+    name="forms",
+    command=("forms",),
+    title="空白表格",
+    nav="空白表格",
+    help="生成空白录入表（学生名册、单位信息、自查表等），表头、下拉选项与读取时的校验一致；示例按单位设置中的学年填写。",
+    inputs=(),
+    options=(),
+    outputs="各类空白录入表（Excel）：表头、下拉选项与读取时的校验一致；身份证号列为文本格式。",
+    run=_forms,
+    output_required=True,
+    page="/forms",
+    needs_profile=False,
+)
 
 LETTERS = Task(
     name="letters",
@@ -253,6 +340,6 @@ SELF_CHECK = Task(
     run=_self_check,
 )
 
-# in the order of the yearly cycle (the page's navigation)
-TASKS: dict[str, Task] = {t.name: t for t in (LETTERS, AGREEMENTS, SELF_CHECK, RECTIFICATION, COMPILE, REGISTER_BUILD,
-                                              REGISTER_MERGE)}  # fmt: skip
+# the documents, then the yearly cycle in its order (the page's navigation), then the blank forms
+TASKS: dict[str, Task] = {t.name: t for t in (BUILD, LETTERS, AGREEMENTS, SELF_CHECK, RECTIFICATION, COMPILE,
+                                              REGISTER_BUILD, REGISTER_MERGE, FORMS)}  # fmt: skip

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import KongchuoError, Problem
 
-OptionKind = Literal["text", "date", "choice", "choices", "flag", "switch"]
+OptionKind = Literal["text", "date", "choice", "choices", "flag", "switch", "repeat"]
 TODAY = "今天"  # an option's default that means the day of the run
 
 
@@ -63,9 +63,16 @@ class Option:
     choices: tuple[str, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # other spellings the command line accepts (half-up → 四舍五入)
     off_flag: str = ""  # a switch's "no" at the command line (--duplex/--simplex); its choices say yes, no
+    # how the task itself reads the text (a KongchuoError for a value it refuses), in place of the
+    # choices' own check: the words and spellings the task has always taken (--pdfa PDF/A-2b)
+    check: Callable[[Any], Any] | None = None
 
-    def read(self, raw: str | bool | None) -> Any:
-        """The value of the option from its text (None or "" when not given)."""
+    def read(self, raw: str | bool | list[str] | tuple[str, ...] | None) -> Any:
+        """The value of the option from its text (None or "" when not given). A ``repeat`` option
+        (``--set 键=值``, given again for each) comes as the list of its words, or one per line."""
+        if self.kind == "repeat":
+            items = raw.splitlines() if isinstance(raw, str) else list(raw or ())
+            return self._checked(tuple(t.strip() for t in items if t.strip()))
         if self.kind == "flag":
             return bool(raw) if raw is not None else bool(self.default)
         if self.kind == "switch":  # True, False, or None: not given (the settings decide)
@@ -90,6 +97,8 @@ class Option:
             except NormalizeError as exc:
                 raise OptionError(self, str(exc), str(text)) from None
         text = dict(self.aliases).get(str(text).lower(), text)
+        if self.check is not None:
+            return self._checked(text)
         if self.kind == "choice" and text not in self.choices:
             raise OptionError(self, f"应为 {'、'.join(self.choices)} 之一", str(text))
         if self.kind == "choices":
@@ -99,6 +108,15 @@ class Option:
                 raise OptionError(self, f"可选 {'、'.join(self.choices)}，用逗号分隔", str(text))
             return items
         return text
+
+    def _checked(self, value: Any) -> Any:
+        if self.check is None:
+            return value
+        try:
+            return self.check(value)
+        except KongchuoError as exc:
+            shown = "、".join(value) if isinstance(value, tuple) else str(value)
+            raise OptionError(self, str(exc), shown) from None
 
     @property
     def shown_default(self) -> str:

@@ -16,6 +16,15 @@ DEFAULT_FORMATS = ("docx", "pdf")
 FORMATS = ("docx", "pdf", "ofd")  # what ``build --format`` may ask for
 
 
+def output_formats(value: str) -> tuple[str, ...]:
+    """``build --format`` read: the formats named, comma-separated, each one of `FORMATS`."""
+    items = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in items if f not in FORMATS]
+    if unknown or not items:
+        raise KongchuoError(f"不支持的输出格式：{value}（可选 {'、'.join(FORMATS)}）")
+    return items
+
+
 def write_document(
     out: OutputSet,
     doc: Document,

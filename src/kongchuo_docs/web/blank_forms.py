@@ -1,4 +1,6 @@
-"""空白表格: every blank input workbook (`kinds.forms`), made once per server and downloaded one by one."""
+"""空白表格: every blank input workbook (`kinds.forms`), made once per server and downloaded one by one;
+the page says what its declaration (`declare`, the ``forms`` command's) says: its title and what it writes.
+The 学年 of the examples is the server's 单位设置's (the command's --settings)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from ..declare import TASKS
 from ..errors import InputError
 from ..profile import Profile, load_profile
 from .pages import render
@@ -38,7 +41,7 @@ def _profile_or_none(path: Path) -> Profile | None:
 
 @router.get("/forms", response_class=HTMLResponse)
 def forms_page(request: Request) -> HTMLResponse:
-    return render(request, "forms.html", forms=list(enumerate(_forms(request))))
+    return render(request, "forms.html", task=TASKS["forms"], forms=list(enumerate(_forms(request))))
 
 
 @router.get("/forms/{index}")

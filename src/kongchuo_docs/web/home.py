@@ -18,8 +18,8 @@ def _task_card(task: Task) -> tuple[str, str, str]:
 
 CARDS = (
     ("写通知（公文）", "/notice", "红头通知、函：填表或上传 YAML，边写边看提纲，预览 A4 页面，下载 DOCX 和 PDF。"),
-    *(_task_card(task) for task in TASKS.values()),  # each declared task (declare/), in its order
-    ("空白表格下载", "/forms", "各类录入表：表头、下拉选项与校验一致。"),
+    *(_task_card(task) for task in TASKS.values() if task.name != "forms"),  # each declared task, in its order
+    ("空白表格下载", TASKS["forms"].url, "各类录入表：表头、下拉选项与校验一致。"),
     ("模板", "/templates", "各类文书的措辞：在页面中修改，保存前检查，可恢复默认。"),
     ("单位设置", "/settings", "县名、机关名称、文号代字、学年、乡镇和学校：所有文书都取自这里。"),
 )

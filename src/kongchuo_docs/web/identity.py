@@ -31,6 +31,7 @@ EVERY_ROLE: frozenset[Role] = frozenset(ROLES)
 # listed (首页, 登录, a job's page: `job_pages.own_job` decides) is open to every role.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "/notice": EVERY_ROLE,
+    "/batch/build": EVERY_ROLE,
     "/letters": EVERY_ROLE,
     "/batch/rectification": BUREAU_ONLY,
     "/batch/register-build": EVERY_ROLE,

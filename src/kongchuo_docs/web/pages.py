@@ -20,9 +20,9 @@ HERE = Path(__file__).parent
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html autoescaped
 templates.env.globals["navigation"] = (  # (path, label); each shown to the roles that may open it
-    ("/notice", "写通知"), *((task.url, task.nav) for task in TASKS.values()), ("/rounds", "报送"),
-    ("/forms", "空白表格"), ("/numbers", "发文登记"), ("/templates", "模板"), ("/settings", "单位设置"),
-    ("/accounts", "账号"), ("/audit", "操作日志"))
+    ("/notice", "写通知"), *((task.url, task.nav) for task in TASKS.values() if task.name != "forms"),
+    ("/rounds", "报送"), (TASKS["forms"].url, TASKS["forms"].nav), ("/numbers", "发文登记"), ("/templates", "模板"),
+    ("/settings", "单位设置"), ("/accounts", "账号"), ("/audit", "操作日志"))
 templates.env.globals["current_account"] = current_account  # the navigation shows what her role may open
 
 

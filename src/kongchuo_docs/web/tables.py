@@ -1,4 +1,4 @@
-"""The Excel-driven tasks other than letters (责任书, 自查报告, 整改, 汇总, 登记表): the page of each is
+"""The upload tasks other than letters (上传公文, 责任书, 自查报告, 整改, 汇总, 登记表): the page of each is
 made from its declaration (`declare`): one file field per declared input (with a link to its blank
 form), one field per declared option. Upload → the task runs in a job exactly as its command does
 → problems by cell, or the zip of the outputs.
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from ..declare import TASKS, Task
+from ..declare import TASKS, OptionError, Task
 from .blank_forms import form_links
 from .job_pages import profile_param, start_job
 from .pages import owner, render
@@ -98,7 +98,7 @@ async def read_task_form(request: Request, task: Task) -> SentForm:
         else:
             raw[o.name] = str(form.get(o.name) or "")
     _, refused = task.read_all(raw)
-    problems = [(f"field-{e.option.name}", f"{e.option.label}：{e.message}（{e.value}）") for e in refused]
+    problems = [(f"field-{e.option.name}", field_message(task, e)) for e in refused]
     uploads: dict[str, list[Upload]] = {}
     for i in task.inputs:
         files = [f for f in form.getlist(i.name) if isinstance(f, UploadFile) and f.filename]
@@ -111,6 +111,14 @@ async def read_task_form(request: Request, task: Task) -> SentForm:
         except UploadRejected as exc:
             problems.append((f"field-{i.name}", f"{i.label}：{exc}"))
     return SentForm(raw, bool(form.get("manifest")), uploads, problems)
+
+
+def field_message(task: Task, exc: OptionError) -> str:
+    """A refused option value, as the page names it: by its field, never its ``--flag`` (a task's
+    own check already names the value)."""
+    if exc.option.check is None:
+        return f"{exc.option.label}：{exc.message}（{exc.value}）"
+    return f"{exc.option.label}：{task.door_words(exc.message.removeprefix(f'{exc.option.flag} '))}"
 
 
 def refused_or_defaults(request: Request, task: Task) -> tuple[dict[str, Any], list[tuple[str, str]]]:
