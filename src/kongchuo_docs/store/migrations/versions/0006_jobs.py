@@ -1,13 +1,13 @@
 """网页版 jobs kept across restarts (issue 21 #5): the record of each job; its files stay in the work folder.
 
-Revision ID: 0006_jobs
+Revision ID: 0006
 Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_jobs"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
