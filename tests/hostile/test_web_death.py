@@ -12,6 +12,7 @@ import pytest
 from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
+from kongchuo_docs.web.kept_jobs import KEPT_FOLDER
 
 from .served import Server, marked_processes
 
@@ -19,7 +20,10 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 def _rosters(server: Server) -> list:
-    return [p for p in server.temp.glob("kongchuo-web-*/*/in/**/*") if p.is_file()]  # in/<input>/<name>
+    """Uploaded files in the server's job folders: the temporary ones, and those kept beside the 单位设置
+    (`web.kept_jobs`, as the page has a store) — in/<input>/<name>."""
+    kept = server.profile.parent / KEPT_FOLDER
+    return [p for p in [*server.temp.glob("kongchuo-web-*/*/in/**/*"), *kept.glob("*/in/**/*")] if p.is_file()]
 
 
 def test_sigkill_mid_job_leaves_nothing_after_the_next_start(tmp_path):
@@ -47,6 +51,7 @@ def test_sigkill_mid_job_leaves_nothing_after_the_next_start(tmp_path):
         assert _rosters(server), "the letters job holds its roster"
         [folder] = server.temp.glob("kongchuo-web-*")
         assert folder.stat().st_mode & 0o777 == 0o700
+        assert (server.profile.parent / KEPT_FOLDER).stat().st_mode & 0o777 == 0o700
         server.kill()  # mid-job
     finally:
         server.stop()
