@@ -52,6 +52,14 @@ def test_help_is_entirely_chinese(command: tuple[str, ...]) -> None:
     assert_chinese(result.stdout)
 
 
+@pytest.mark.parametrize("group", [(), ("register",), ("numbers",), ("users",), ("rounds",), ("templates",)])
+def test_every_command_is_listed_with_a_sentence(group: tuple[str, ...]) -> None:
+    listing = run(*group, "--help").stdout.split("命令：", 1)[1]
+    lines = [line.split(maxsplit=1) for line in listing.splitlines() if line.startswith("  ") and line.strip()]
+    listed = [words[1] if len(words) == 2 else "" for words in lines]
+    assert listed and all(text.endswith("。") and "..." not in text for text in listed), lines
+
+
 def test_help_names_arguments_and_defaults_in_chinese() -> None:
     text = run("build", "--help").stdout
     assert "参数：" in text and "[必填]" in text and "[默认：out]" in text and "[选项]" in text

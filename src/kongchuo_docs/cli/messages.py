@@ -46,6 +46,13 @@ class ChineseFormatter(_click.formatting.HelpFormatter):
         super().write_dl([(term, _translated(text)) for term, text in rows], col_max, col_spacing)
 
 
+def first_sentence(text: str) -> str:
+    """A command's line in its group's list: its help up to the first 。 or ；. Click shortens help at
+    spaces, which Chinese has none of: a help opening with a long clause was listed as "..."."""
+    match = re.match(r"[^。；]*[。；]", text.strip())
+    return match.group(0).rstrip("；") + ("。" if match.group(0).endswith("；") else "") if match else text.strip()
+
+
 class ChineseContext(_click.Context):
     formatter_class = ChineseFormatter
 
@@ -59,6 +66,8 @@ class ChineseGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _use_chinese_context(command)
+            if not command.short_help and command.help:
+                command.short_help = first_sentence(command.help)
         return command
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
