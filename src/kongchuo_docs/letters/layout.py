@@ -25,7 +25,7 @@ import jinja2
 
 from .. import gbt9704 as g
 from ..errors import InputError
-from ..layout.text import break_lines, justifiable, line_width
+from ..layout.text import LineMemo, break_lines, justifiable, line_width
 from ..wording import sandbox
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
@@ -125,6 +125,8 @@ class LetterLayout:
         self._whole = env.from_string(_SEPARATOR.join(s.removesuffix("\n") for s in sources))
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
         self._units: dict[Callable[[str], float], dict] = defaultdict(dict)  # measure → `break_lines` units seen
+        # per block (and measure, width, indent): what the next letter's paragraph shares with those before
+        self._memos: dict[tuple, LineMemo] = defaultdict(LineMemo)
         # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
         self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
         self._broken = lru_cache(maxsize=1 << 12)(self._break)
@@ -160,12 +162,15 @@ class LetterLayout:
         return self._measures[key]
 
     # -- layout
-    def _break(self, text: str, role: str, size: float, width: float, first: float, spacing: float) -> Breaks:
+    def _break(self, text: str, role: str, size: float, width: float, first: float, spacing: float,
+               block: int) -> Breaks:  # fmt: skip
         """Lines of a justified paragraph, each with whether justification would spread it past
         `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged). Widths count the space Word and LibreOffice
-        add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them."""
+        add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them. The
+        block's index `block` keys its `LineMemo`: what it shares with earlier letters is not broken again."""
         measure, autospace = self.measure(role, size, spacing), g.AUTOSPACE_EM * size
-        lines = break_lines(text, width, measure, first, autospace, seen=self._units[measure])
+        memo = self._memos[(block, measure, width, first)]
+        lines = break_lines(text, width, measure, first, autospace, seen=self._units[measure], memo=memo)
         last = len(lines) - 1
         return tuple(
             (line, i < last and not justifiable(
@@ -220,7 +225,7 @@ class LetterLayout:
             return self._laid(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
         if block.type in _SHARED_TYPES:
             indent = g.BODY_INDENT_CHARS if block.type == "paragraph" else 0
-            lines = self._broken(texts[0], BODY, size, WIDTH, indent * size, spacing)
+            lines = self._broken(texts[0], BODY, size, WIDTH, indent * size, spacing, item.index)
             if not item.slip:
                 breaks[item.index] = lines
             return self._laid(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
