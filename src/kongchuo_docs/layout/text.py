@@ -29,8 +29,13 @@ Measure = Callable[[str], float]
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
 # the year and number of a 发文字号 in running text ("〔2014〕215号", "[2013]第1号"): one unit
 _DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
-_UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
-                          re.S)
+_PIECE = _DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|."
+"""What never splits: a 发文字号's year and number, a Latin word or number, a doubled dash or
+ellipsis, a run of spaces, else one character."""
+_OPENING = f"(?:(?!{_DOC_NUMBER_UNIT})[{re.escape(''.join(sorted(gbt9704.NO_LINE_END)))}])"
+_CLOSING = f"(?:——|……|[{re.escape(''.join(sorted(gbt9704.NO_LINE_START)))}])"
+_UNIT = re.compile(f"{_OPENING}*(?:{_PIECE}){_CLOSING}*", re.S)
+"""A unit: opening marks (those that start no 发文字号), one piece, the closing marks after it."""
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
@@ -62,25 +67,13 @@ def body_measure() -> Measure:
 
 
 def units(text: str) -> list[str]:
-    """Cut `text` into unbreakable units with punctuation attached per 禁则."""
-    merged: list[str] = []
-    pending_open = ""
-    no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
-    for piece in _UNBREAKABLE.findall(text):
-        if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
-            pending_open += piece
-        elif pending_open:
-            merged.append(pending_open + piece)
-            pending_open = ""
-        elif merged and piece[0] in no_start:
-            merged[-1] += piece
-        else:
-            merged.append(piece)
-    if pending_open:
-        if merged:
-            merged[-1] += pending_open
-        else:
-            merged.append(pending_open)
+    """Cut `text` into unbreakable units with punctuation attached per 禁则: opening marks cling to
+    the piece after them, closing marks to the piece before them (at the very start, to the first);
+    opening marks ending the text cling to the unit before them."""
+    merged = _UNIT.findall(text)
+    if len(merged) > 1 and all(c in gbt9704.NO_LINE_END for c in merged[-1]):
+        tail = merged.pop()
+        merged[-1] += tail
     return _glued(merged)
 
 
