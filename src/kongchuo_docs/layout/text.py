@@ -38,6 +38,7 @@ _UNIT = re.compile(f"{_OPENING}*(?:{_PIECE}){_CLOSING}*", re.S)
 """A unit: opening marks (those that start no 发文字号), one piece, the closing marks after it."""
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
+_ROUNDING_PT = 1e-6  # far above the float error of summing a paragraph's widths in another order
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]{2,}")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
@@ -274,7 +275,10 @@ def break_lines(
 
 def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent_pt: float, autospace_pt: float,
                       seen: dict[str, float] | None, memo: LineMemo) -> list[str]:  # fmt: skip
-    """`break_lines` without `run_end_pt`, resuming and ending at the seams `memo` knows."""
+    """`break_lines` without `run_end_pt`, resuming and ending at the seams `memo` knows. A text
+    clearly narrower than the line (by more than float rounding) is one line, as unit by unit."""
+    if first_indent_pt + line_width(text, measure, autospace_pt) < width_pt + _FIT_EPSILON_PT - _ROUNDING_PT:
+        return [text]
     lines: list[str] = []
     current = ""
     used = first_indent_pt

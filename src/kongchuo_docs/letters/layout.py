@@ -41,6 +41,7 @@ ROLES = (BODY, TITLE, SLIP_TITLE)
 FIT_PT = 0.01  # float tolerance when comparing heights
 _SEPARATOR = "\x1f"  # between the texts of the one-render template (a roster value holding it: slow path)
 _SHARED_TYPES = ("line", "paragraph")  # body blocks whose line breaks the DOCX merge takes over
+_BLOCKS_KEPT = 1 << 12  # laid-out blocks kept for the next letters (those naming the child differ per letter)
 
 Breaks = tuple[tuple[str, bool], ...]
 """A paragraph's lines, each with whether it ends ragged (kept at its natural width, not spread)."""
@@ -130,6 +131,7 @@ class LetterLayout:
         # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
         self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
         self._broken = lru_cache(maxsize=1 << 12)(self._break)
+        self._blocks_laid: dict[tuple, tuple[list[Line], Breaks | None]] = {}  # (block index, *texts) → lines, breaks
 
     # -- texts
     def _texts(self, fields: Mapping[str, object]) -> list[str]:
@@ -281,9 +283,9 @@ class LetterLayout:
             pitch,
         )
 
-    def lay_out(self, own: Mapping[str, object], settings: Mapping[str, object]) -> LaidLetter:
-        """The letter of the child whose merge fields are `own` (with the run's `settings`)."""
-        parts = iter(self._texts({**settings, **own}))
+    def lay_out(self, fields: Mapping[str, object], settings: Mapping[str, object]) -> LaidLetter:
+        """The letter of the child whose merge fields are `fields` (with the run's `settings`)."""
+        parts = iter(self._texts({**settings, **fields}))
         bookmark = next(parts).strip()
         body: list[Line] = []
         slip: list[Line] = []
@@ -294,8 +296,17 @@ class LetterLayout:
             texts = [next(parts) for _ in item.texts]
             if not shown:
                 continue
-            (slip if item.slip else body).extend(self._block_lines(item, texts, breaks))
+            key = (item.index, *texts)
+            laid = self._blocks_laid.get(key)
+            if laid is None:  # a block's lines depend on its texts only: laid once per distinct texts
+                if len(self._blocks_laid) >= _BLOCKS_KEPT:
+                    self._blocks_laid.clear()
+                own: dict[int, Breaks] = {}
+                laid = self._blocks_laid[key] = (self._block_lines(item, texts, own), own.get(item.index))
+            (slip if item.slip else body).extend(laid[0])
+            if laid[1] is not None:
+                breaks[item.index] = laid[1]
             form = form or (item.slip and item.block.placement == "own-page")
         pages, used = last_page_used(body)
         spilled = bool(slip) and not form and pages == 1 and not slip_fits(used, slip)
-        return LaidLetter(own, bookmark, tuple(body), tuple(slip), form, breaks, spilled)
+        return LaidLetter(fields, bookmark, tuple(body), tuple(slip), form, breaks, spilled)
