@@ -4,7 +4,10 @@ A letter kind is compiled once (`LetterLayout`): all its block texts and ``if:``
 sandboxed Jinja template, so a letter costs one render, not one per block (the sandbox's checks run
 when the template is compiled and trial-rendered). `LetterLayout.lay_out` fills it for one child and
 breaks every paragraph once, with the 禁则 of `layout.text` and widths from the embedded fonts, cached
-per (face, size, string). The result (`LaidLetter`) carries the lines drawn by the PDF writer
+per (face, size, string). What repeats from letter to letter is not laid again: a block's lines are
+kept per distinct texts (the fixed paragraphs, the date), and a paragraph naming the child resumes
+after the lines it shares with the same block of the letter before (`layout.text.LineMemo`).
+The result (`LaidLetter`) carries the lines drawn by the PDF writer
 (`pdf_merge`), the same line breaks for the DOCX merge (a line that would be spread too wide is
 ragged in both), and whether the tear-off 回执 fits under the letter on the same side — decided here,
 before any file is written, so the count of letters whose slip goes to the next side is known first.
