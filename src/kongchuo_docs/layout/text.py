@@ -286,8 +286,8 @@ def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent
     offset = 0  # of the next unit in `text`
     points: list[tuple[int, int, str, float]] = []
     starts: list[tuple[int, int]] = []  # (offset, line index) of each line that starts at a seam
+    shared = _common_prefix(text, memo.text) if memo.text else len(text)
     if memo.points:
-        shared = _common_prefix(text, memo.text)
         for index in range(len(memo.points) - 1, -1, -1):
             if memo.points[index][0] < shared:  # resume at that seam, as it was then
                 offset, count, current, used = memo.points[index]
@@ -299,8 +299,8 @@ def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent
     ending: list[str] | None = None
     for unit in units(text[offset:]):
         start, offset = offset, offset + len(unit)
-        seam = "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= previous <= "\u9fff"
-        if seam:
+        # the next letter's text is expected to part from this one where this one parts from the last
+        if start < shared and "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= previous <= "\u9fff":
             points.append((start, len(lines), current, used))
         previous = unit[-1]
         w = widths.get(unit)
@@ -316,7 +316,7 @@ def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent
         if current.strip():  # the unit starts the next line
             lines.append(current)
             current, used = "", 0.0
-            if seam:
+            if "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= text[start - 1] <= "\u9fff":  # at a seam
                 ending = tails.get(text[start:])
                 if ending is not None:
                     break

@@ -131,9 +131,7 @@ class LetterLayout:
         self._units: dict[Callable[[str], float], dict] = defaultdict(dict)  # measure → `break_lines` units seen
         # per block (and measure, width, indent): what the next letter's paragraph shares with those before
         self._memos: dict[tuple, LineMemo] = defaultdict(LineMemo)
-        # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
-        self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
-        self._broken = lru_cache(maxsize=1 << 12)(self._break)
+        # A letter's fixed blocks (延缓入学, 咨询电话, the date…) repeat: laid once per distinct texts.
         self._blocks_laid: dict[tuple, tuple[list[Line], Breaks | None]] = {}  # (block index, *texts) → lines, breaks
 
     # -- texts
@@ -221,32 +219,32 @@ class LetterLayout:
         spacing = 0.0 if item.slip else g.BODY_LETTER_SPACING_PT
         if block.type == "title":
             if item.slip and not form:
-                return self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+                return self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [
-                *self._laid(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
+                *self._paragraph(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
                 *[Blank(pitch)] * g.RECIPIENT_BLANK_LINES_BELOW_TITLE,
             ]
         if block.type == "number":
-            return self._laid(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
+            return self._paragraph(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
         if block.type in _SHARED_TYPES:
             indent = g.BODY_INDENT_CHARS if block.type == "paragraph" else 0
-            lines = self._broken(texts[0], BODY, size, WIDTH, indent * size, spacing, item.index)
+            lines = self._break(texts[0], BODY, size, WIDTH, indent * size, spacing, item.index)
             if not item.slip:
                 breaks[item.index] = lines
-            return self._laid(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
+            return self._paragraph(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
                                    first_indent_em=indent, breaks=lines)  # fmt: skip
         if block.type == "signature":
             issuer_indent, date_indent = seal_signature_indents(texts[0], texts[1])
             body = g.BODY_SIZE_PT
             return [
                 *[Blank(pitch)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE,
-                *self._laid(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
+                *self._paragraph(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
                                  spacing=spacing),
-                *self._laid(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
+                *self._paragraph(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            first, *rest = self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+            first, *rest = self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [CutLine(first, line_pitch), *rest]  # type: ignore[arg-type]
         if block.type == "table":
             min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch
