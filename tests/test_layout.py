@@ -9,7 +9,7 @@ import pytest
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.layout.boxes import Layout, Line
 from kongchuo_docs.layout.pages import layout_document
-from kongchuo_docs.layout.text import body_measure, break_lines, em_measure, units
+from kongchuo_docs.layout.text import LineMemo, body_measure, break_lines, em_measure, units
 from kongchuo_docs.layout.title import shape_title
 from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Signature, Table
 
@@ -190,3 +190,26 @@ def test_a_word_wider_than_the_line_is_split_and_nothing_overflows() -> None:
     lines = break_lines("编号KC2020-0001-ABCDEFG说明", 60.0, measure)
     assert "".join(lines) == "编号KC2020-0001-ABCDEFG说明"
     assert all(measure(line) <= 60.0 + 0.01 for line in lines)
+
+
+def test_a_paragraph_resumed_from_the_one_before_breaks_as_if_broken_whole() -> None:
+    """Letters' paragraphs share their beginning and often their end: `LineMemo` resumes at a seam of
+    the shared beginning and takes a known ending; the lines are those of breaking each text whole,
+    whatever the names, digits, Latin words and marks in between."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ["林", "佳萱", "欧阳", "（女，", "2019年11月8日", "）", "ID2019-A", "“零起点”", "——", "，", "。", "、",
+              "中房中心小学", " ", "350123201911180899", "《教育法》"]  # fmt: skip
+    head = "根据《中华人民共和国义务教育法》第五条第二款、第十一条第一款规定，您的孩子"
+    tail = "应于2026—2027学年度入读中心小学一年级，请按时报到，并带齐户口簿、出生医学证明等材料。"
+    measure, autospace = body_measure(), g.AUTOSPACE_EM * g.BODY_SIZE_PT
+    memo = LineMemo()
+    resumed = 0
+    for _ in range(400):
+        middle = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        text = (head if rng.random() < 0.9 else head[5:]) + middle + tail
+        whole = break_lines(text, WIDTH, measure, 2 * g.BODY_SIZE_PT, autospace)
+        resumed += bool(memo.points) and text.startswith(memo.text[:30])
+        assert break_lines(text, WIDTH, measure, 2 * g.BODY_SIZE_PT, autospace, memo=memo) == whole, text
+    assert resumed > 300  # the shortcut was taken, not only the walk

@@ -15,10 +15,10 @@ official fonts (仿宋_GB2312, 方正小标宋简体) do; the PDF writer passes 
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import gbt9704
@@ -29,12 +29,19 @@ Measure = Callable[[str], float]
 _WIDE = frozenset("WFA")  # East Asian Width: wide, full-width, ambiguous (“”—… with the eastAsia hint)
 # the year and number of a 发文字号 in running text ("〔2014〕215号", "[2013]第1号"): one unit
 _DOC_NUMBER_UNIT = r"[〔\[［【]\d{4}[〕\]］】]第?\d+号"
-_UNBREAKABLE = re.compile(_DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|.",
-                          re.S)
+_PIECE = _DOC_NUMBER_UNIT + r"|[A-Za-z0-9][A-Za-z0-9.,:/%\-_@+]*[A-Za-z0-9%]|[A-Za-z0-9]|——|……|\s+|."
+"""What never splits: a 发文字号's year and number, a Latin word or number, a doubled dash or
+ellipsis, a run of spaces, else one character."""
+_OPENING = f"(?:(?!{_DOC_NUMBER_UNIT})[{re.escape(''.join(sorted(gbt9704.NO_LINE_END)))}])"
+_CLOSING = f"(?:——|……|[{re.escape(''.join(sorted(gbt9704.NO_LINE_START)))}])"
+_UNIT = re.compile(f"{_OPENING}*(?:{_PIECE}){_CLOSING}*", re.S)
+"""A unit: opening marks (those that start no 发文字号), one piece, the closing marks after it."""
 _DOC_NUMBER = re.compile(_DOC_NUMBER_UNIT)
 _FIT_EPSILON_PT = 0.01  # float tolerance when comparing widths
+_ROUNDING_PT = 1e-6  # far above the float error of summing a paragraph's widths in another order
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9]")
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]{2,}")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 _INNER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-[A-Za-z0-9]")  # the character after it starts a run
 
 
@@ -61,25 +68,13 @@ def body_measure() -> Measure:
 
 
 def units(text: str) -> list[str]:
-    """Cut `text` into unbreakable units with punctuation attached per 禁则."""
-    merged: list[str] = []
-    pending_open = ""
-    no_end, no_start = gbt9704.NO_LINE_END, gbt9704.NO_LINE_START
-    for piece in _UNBREAKABLE.findall(text):
-        if piece in no_end or (len(piece) > 1 and all(c in no_end for c in piece)):  # most pieces: 1 character
-            pending_open += piece
-        elif pending_open:
-            merged.append(pending_open + piece)
-            pending_open = ""
-        elif merged and piece[0] in no_start:
-            merged[-1] += piece
-        else:
-            merged.append(piece)
-    if pending_open:
-        if merged:
-            merged[-1] += pending_open
-        else:
-            merged.append(pending_open)
+    """Cut `text` into unbreakable units with punctuation attached per 禁则: opening marks cling to
+    the piece after them, closing marks to the piece before them (at the very start, to the first);
+    opening marks ending the text cling to the unit before them."""
+    merged = _UNIT.findall(text)
+    if len(merged) > 1 and all(c in gbt9704.NO_LINE_END for c in merged[-1]):
+        tail = merged.pop()
+        merged[-1] += tail
     return _glued(merged)
 
 
@@ -92,7 +87,7 @@ def _glued(pieces: list[str]) -> list[str]:
     LibreOffice breaks none there (measured), so the layout must not."""
     out: list[str] = []
     for piece in pieces:
-        if out and _latin(out[-1][-1]) and piece[0] in gbt9704.NO_LINE_END:
+        if out and piece[0] in gbt9704.NO_LINE_END and _latin(out[-1][-1]):
             out[-1] += piece
         else:
             out.append(piece)
@@ -122,8 +117,14 @@ def _script_change(before: str, after: str) -> bool:
 
 def autospace_gaps(text: str) -> list[int]:
     """Indices i where an automatic space stands before text[i] (Chinese next to Latin/digits)."""
-    kinds = [script(ch) for ch in text]  # "latin", "cjk" or ""
-    return [i for i, (a, b) in enumerate(itertools.pairwise(kinds), start=1) if a and b and a != b]
+    gaps = []
+    for run in _LATIN_WORD.finditer(text):  # a gap is at either end of a Latin run, where a CJK letter is
+        start, end = run.span()
+        if start and script(text[start - 1]) == "cjk":
+            gaps.append(start)
+        if end < len(text) and script(text[end]) == "cjk":
+            gaps.append(end)
+    return gaps
 
 
 def script_class(ch: str) -> str:
@@ -173,6 +174,41 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
     return (width_pt - natural_pt) / gaps <= gbt9704.JUSTIFY_MAX_GAP_EM * size_pt + _FIT_EPSILON_PT
 
 
+_TAILS_KEPT = 4096  # tails a `LineMemo` keeps before it starts afresh
+
+
+@dataclass
+class LineMemo:
+    """What `break_lines` keeps, for one set of widths, of the paragraphs it broke, so a letter's
+    paragraph that differs from the last one only in its merge fields is not broken whole again.
+
+    Both shortcuts stand at a *seam*: an offset between two CJK ideographs. No unit, 禁则 mark or
+    Latin run spans a seam, so the units of a text are those of the text before the seam followed
+    by those after it. Hence (1) the fill's state before a seam (lines, current line, its width)
+    depends on the text before it only: the next paragraph resumes at the last seam of the common
+    beginning it shares with the last one (`text`, `points`); (2) a line starting at a seam is laid
+    like the first of the text from there with no indent: a text from such a line start to the end
+    (`tails`) has the same lines wherever it ends a paragraph. The lines are those of breaking
+    the whole text."""
+
+    text: str = ""
+    lines: list[str] = field(default_factory=list)
+    points: list[tuple[int, int, str, float]] = field(default_factory=list)  # (offset, lines, current, used)
+    tails: dict[str, list[str]] = field(default_factory=dict)  # text from a line start at a seam → its lines
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common beginning of `a` and `b` (bisection on slices, compared in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 def break_lines(
     text: str,
     width_pt: float,
@@ -181,12 +217,18 @@ def break_lines(
     autospace_pt: float = 0.0,
     run_end_pt: float = 0.0,
     seen: dict[str, float] | None = None,
+    memo: LineMemo | None = None,
 ) -> list[str]:
     """Break one paragraph into lines no wider than `width_pt` (the first line is indented).
     `autospace_pt` is the space added where Chinese meets Latin letters or digits. `run_end_pt` is
     the letter spacing LibreOffice leaves off the last character of each script run (it sets Latin
     and full-width text as separate portions and spaces the characters between, not after, each
-    portion's): a line of body text with digits in brackets ("〔2014〕") is that much wider per run."""
+    portion's): a line of body text with digits in brackets ("〔2014〕") is that much wider per run.
+    `seen` keeps the units' widths between calls with the same measure; `memo`, kept by the caller
+    for one set of widths (without `run_end_pt`), skips what this paragraph shares with those
+    broken before (`LineMemo`)."""
+    if memo is not None and not run_end_pt:
+        return _break_remembered(text, width_pt, measure, first_indent_pt, autospace_pt, seen, memo)
     lines: list[str] = []
     current = ""
     used = first_indent_pt
@@ -228,6 +270,75 @@ def break_lines(
         last = script_runs(current)[1]
     if current or not lines:
         lines.append(current)
+    return lines
+
+
+def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent_pt: float, autospace_pt: float,
+                      seen: dict[str, float] | None, memo: LineMemo) -> list[str]:  # fmt: skip
+    """`break_lines` without `run_end_pt`, resuming and ending at the seams `memo` knows. A text
+    clearly narrower than the line (by more than float rounding) is one line, as unit by unit."""
+    if first_indent_pt + line_width(text, measure, autospace_pt) < width_pt + _FIT_EPSILON_PT - _ROUNDING_PT:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    used = first_indent_pt
+    widths = {} if seen is None else seen
+    offset = 0  # of the next unit in `text`
+    points: list[tuple[int, int, str, float]] = []
+    starts: list[tuple[int, int]] = []  # (offset, line index) of each line that starts at a seam
+    shared = _common_prefix(text, memo.text) if memo.text else len(text)
+    if memo.points:
+        for index in range(len(memo.points) - 1, -1, -1):
+            if memo.points[index][0] < shared:  # resume at that seam, as it was then
+                offset, count, current, used = memo.points[index]
+                lines, points = memo.lines[:count], memo.points[:index]
+                break
+    tails = memo.tails
+    limit = width_pt + _FIT_EPSILON_PT
+    previous = text[offset - 1] if offset else ""
+    ending: list[str] | None = None
+    for unit in units(text[offset:]):
+        start, offset = offset, offset + len(unit)
+        # the next letter's text is expected to part from this one where this one parts from the last
+        if start < shared and "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= previous <= "\u9fff":
+            points.append((start, len(lines), current, used))
+        previous = unit[-1]
+        w = widths.get(unit)
+        if w is None:
+            w = widths[unit] = line_width(unit, measure, autospace_pt)
+        if autospace_pt and current and current[-1].isascii() != unit[0].isascii() \
+                and _script_change(current[-1], unit[0]):  # fmt: skip
+            w += autospace_pt
+        if used + w <= limit:
+            current += unit
+            used += w
+            continue
+        if current.strip():  # the unit starts the next line
+            lines.append(current)
+            current, used = "", 0.0
+            if "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= text[start - 1] <= "\u9fff":  # at a seam
+                ending = tails.get(text[start:])
+                if ending is not None:
+                    break
+                starts.append((start, len(lines)))
+            unit = unit.lstrip()
+        while unit:  # a unit wider than a whole line: as many full lines as it takes
+            head, rest = _split_to_fit(unit, width_pt - used, measure)
+            if not rest:
+                break
+            lines.append(current + head)
+            current, used, unit = "", 0.0, rest
+        current += unit
+        used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
+    if ending is not None:
+        lines += ending
+    elif current or not lines:
+        lines.append(current)
+    if len(tails) > _TAILS_KEPT:
+        tails.clear()
+    for start, index in starts:
+        tails[text[start:]] = lines[index:]
+    memo.text, memo.lines, memo.points = text, lines[:], points
     return lines
 
 

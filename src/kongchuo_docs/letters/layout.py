@@ -4,7 +4,10 @@ A letter kind is compiled once (`LetterLayout`): all its block texts and ``if:``
 sandboxed Jinja template, so a letter costs one render, not one per block (the sandbox's checks run
 when the template is compiled and trial-rendered). `LetterLayout.lay_out` fills it for one child and
 breaks every paragraph once, with the 禁则 of `layout.text` and widths from the embedded fonts, cached
-per (face, size, string). The result (`LaidLetter`) carries the lines drawn by the PDF writer
+per (face, size, string). What repeats from letter to letter is not laid again: a block's lines are
+kept per distinct texts (the fixed paragraphs, the date), and a paragraph naming the child resumes
+after the lines it shares with the same block of the letter before (`layout.text.LineMemo`).
+The result (`LaidLetter`) carries the lines drawn by the PDF writer
 (`pdf_merge`), the same line breaks for the DOCX merge (a line that would be spread too wide is
 ragged in both), and whether the tear-off 回执 fits under the letter on the same side — decided here,
 before any file is written, so the count of letters whose slip goes to the next side is known first.
@@ -25,7 +28,7 @@ import jinja2
 
 from .. import gbt9704 as g
 from ..errors import InputError
-from ..layout.text import break_lines, justifiable, line_width
+from ..layout.text import LineMemo, break_lines, justifiable, line_width
 from ..wording import sandbox
 from . import spec as spec_mod
 from .geometry import seal_signature_indents
@@ -41,6 +44,7 @@ ROLES = (BODY, TITLE, SLIP_TITLE)
 FIT_PT = 0.01  # float tolerance when comparing heights
 _SEPARATOR = "\x1f"  # between the texts of the one-render template (a roster value holding it: slow path)
 _SHARED_TYPES = ("line", "paragraph")  # body blocks whose line breaks the DOCX merge takes over
+_BLOCKS_KEPT = 1 << 12  # laid-out blocks kept for the next letters (those naming the child differ per letter)
 
 Breaks = tuple[tuple[str, bool], ...]
 """A paragraph's lines, each with whether it ends ragged (kept at its natural width, not spread)."""
@@ -125,9 +129,10 @@ class LetterLayout:
         self._whole = env.from_string(_SEPARATOR.join(s.removesuffix("\n") for s in sources))
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
         self._units: dict[Callable[[str], float], dict] = defaultdict(dict)  # measure → `break_lines` units seen
-        # A letter's fixed paragraphs (延缓入学, 咨询电话, the date…) repeat: their lines are laid once.
-        self._laid = lru_cache(maxsize=1 << 12)(self._paragraph)
-        self._broken = lru_cache(maxsize=1 << 12)(self._break)
+        # per block (and measure, width, indent): what the next letter's paragraph shares with those before
+        self._memos: dict[tuple, LineMemo] = defaultdict(LineMemo)
+        # A letter's fixed blocks (延缓入学, 咨询电话, the date…) repeat: laid once per distinct texts.
+        self._blocks_laid: dict[tuple, tuple[list[Line], Breaks | None]] = {}  # (block index, *texts) → lines, breaks
 
     # -- texts
     def _texts(self, fields: Mapping[str, object]) -> list[str]:
@@ -160,12 +165,15 @@ class LetterLayout:
         return self._measures[key]
 
     # -- layout
-    def _break(self, text: str, role: str, size: float, width: float, first: float, spacing: float) -> Breaks:
+    def _break(self, text: str, role: str, size: float, width: float, first: float, spacing: float,
+               block: int) -> Breaks:  # fmt: skip
         """Lines of a justified paragraph, each with whether justification would spread it past
         `gbt9704.JUSTIFY_MAX_GAP_EM` (then it stays ragged). Widths count the space Word and LibreOffice
-        add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them."""
+        add where Chinese meets digits (`gbt9704.AUTOSPACE_EM`), so no line is too long for them. The
+        block's index `block` keys its `LineMemo`: what it shares with earlier letters is not broken again."""
         measure, autospace = self.measure(role, size, spacing), g.AUTOSPACE_EM * size
-        lines = break_lines(text, width, measure, first, autospace, seen=self._units[measure])
+        memo = self._memos[(block, measure, width, first)]
+        lines = break_lines(text, width, measure, first, autospace, seen=self._units[measure], memo=memo)
         last = len(lines) - 1
         return tuple(
             (line, i < last and not justifiable(
@@ -211,32 +219,32 @@ class LetterLayout:
         spacing = 0.0 if item.slip else g.BODY_LETTER_SPACING_PT
         if block.type == "title":
             if item.slip and not form:
-                return self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+                return self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [
-                *self._laid(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
+                *self._paragraph(texts[0], TITLE, g.TITLE_SIZE_PT, pitch, align="center"),
                 *[Blank(pitch)] * g.RECIPIENT_BLANK_LINES_BELOW_TITLE,
             ]
         if block.type == "number":
-            return self._laid(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
+            return self._paragraph(texts[0], BODY, size, line_pitch, align="right", spacing=spacing)
         if block.type in _SHARED_TYPES:
             indent = g.BODY_INDENT_CHARS if block.type == "paragraph" else 0
-            lines = self._broken(texts[0], BODY, size, WIDTH, indent * size, spacing)
+            lines = self._break(texts[0], BODY, size, WIDTH, indent * size, spacing, item.index)
             if not item.slip:
                 breaks[item.index] = lines
-            return self._laid(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
+            return self._paragraph(texts[0], BODY, size, line_pitch, align="justify", spacing=spacing,
                                    first_indent_em=indent, breaks=lines)  # fmt: skip
         if block.type == "signature":
             issuer_indent, date_indent = seal_signature_indents(texts[0], texts[1])
             body = g.BODY_SIZE_PT
             return [
                 *[Blank(pitch)] * g.SEAL_BLANK_LINES_ABOVE_SIGNATURE,
-                *self._laid(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
+                *self._paragraph(texts[0], BODY, body, pitch, align="right", right_indent_em=issuer_indent,
                                  spacing=spacing),
-                *self._laid(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
+                *self._paragraph(texts[1], BODY, body, pitch, align="right", right_indent_em=date_indent,
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            first, *rest = self._laid(texts[0], SLIP_TITLE, size, line_pitch, align="center")
+            first, *rest = self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
             return [CutLine(first, line_pitch), *rest]  # type: ignore[arg-type]
         if block.type == "table":
             min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch
@@ -276,9 +284,9 @@ class LetterLayout:
             pitch,
         )
 
-    def lay_out(self, own: Mapping[str, object], settings: Mapping[str, object]) -> LaidLetter:
-        """The letter of the child whose merge fields are `own` (with the run's `settings`)."""
-        parts = iter(self._texts({**settings, **own}))
+    def lay_out(self, fields: Mapping[str, object], settings: Mapping[str, object]) -> LaidLetter:
+        """The letter of the child whose merge fields are `fields` (with the run's `settings`)."""
+        parts = iter(self._texts({**settings, **fields}))
         bookmark = next(parts).strip()
         body: list[Line] = []
         slip: list[Line] = []
@@ -289,8 +297,17 @@ class LetterLayout:
             texts = [next(parts) for _ in item.texts]
             if not shown:
                 continue
-            (slip if item.slip else body).extend(self._block_lines(item, texts, breaks))
+            key = (item.index, *texts)
+            laid = self._blocks_laid.get(key)
+            if laid is None:  # a block's lines depend on its texts only: laid once per distinct texts
+                if len(self._blocks_laid) >= _BLOCKS_KEPT:
+                    self._blocks_laid.clear()
+                own: dict[int, Breaks] = {}
+                laid = self._blocks_laid[key] = (self._block_lines(item, texts, own), own.get(item.index))
+            (slip if item.slip else body).extend(laid[0])
+            if laid[1] is not None:
+                breaks[item.index] = laid[1]
             form = form or (item.slip and item.block.placement == "own-page")
         pages, used = last_page_used(body)
         spilled = bool(slip) and not form and pages == 1 and not slip_fits(used, slip)
-        return LaidLetter(own, bookmark, tuple(body), tuple(slip), form, breaks, spilled)
+        return LaidLetter(fields, bookmark, tuple(body), tuple(slip), form, breaks, spilled)
