@@ -60,6 +60,14 @@ def _wait_for_file(folder: Path, suffix: str) -> Path:
     raise AssertionError(f"no {suffix} downloaded into {folder}")
 
 
+def _new_notice(browser) -> None:
+    """新建（清空）, then wait until the page it posts has replaced this one: a field found sooner would
+    be the old page's, stale a moment later."""
+    button = browser.find_element(By.ID, "new-notice")
+    button.click()
+    WebDriverWait(browser, WAIT).until(ec.staleness_of(button))
+
+
 def _type(browser, name: str, text: str) -> None:
     field = browser.find_element(By.NAME, name)
     field.clear()
@@ -207,7 +215,7 @@ def test_register_build_from_the_blank_form_runs_with_the_date_the_page_shows(se
 
 def test_notice_without_its_issuer_shows_a_summary_linked_to_the_field(server, browser):
     browser.get(server + "/notice")
-    browser.find_element(By.ID, "new-notice").click()  # a blank notice: it starts from the 单位设置
+    _new_notice(browser)  # a blank notice: it starts from the 单位设置
     wait = WebDriverWait(browser, WAIT)
     issuers = wait.until(ec.presence_of_element_located((By.NAME, "issuers")))
     assert issuers.get_attribute("value").strip()  # 发文机关 from the 单位设置
@@ -282,7 +290,7 @@ def test_the_notice_preview_is_readable_at_common_screen_widths(server, browser,
     browser.set_window_size(width, 900)
     try:
         browser.get(server + "/notice")
-        browser.find_element(By.ID, "new-notice").click()
+        _new_notice(browser)
         WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.NAME, "doc_number")))
         for name, text in (("doc_number", "某教综〔2026〕5号"), ("title", "某某县教育局关于做好春季学期工作的通知"),
                            ("recipients", "各乡（镇）中心学校："), ("body", "请各校做好春季学期控辍保学工作。"),
@@ -342,7 +350,7 @@ def test_a_wording_sentence_edited_on_the_templates_page_changes_the_preview(ser
 def _issue_auto(browser, server: str) -> str:
     """写通知 from the sample notice with 自动 ticked, 下载 DOCX: the number the page says it took."""
     browser.get(server + "/notice")
-    browser.find_element(By.ID, "new-notice").click()
+    _new_notice(browser)
     _type(browser, "title", "某某县教育局关于做好秋季学期控辍保学工作的通知")
     _type(browser, "recipients", "各乡（镇）中心学校：")
     _type(browser, "body", "为做好秋季学期控辍保学工作，现就有关事项通知如下。")
