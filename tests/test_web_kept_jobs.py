@@ -6,6 +6,8 @@ the store keeps only the names she gave her uploads and counts. On SQLite and Po
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.store.tables import KeptJob
 from kongchuo_docs.web import app as web_app
 from kongchuo_docs.web.kept_jobs import KEPT_FOLDER, RESTARTED
+from kongchuo_docs.web.orphans import OWNER_FILE
 
 PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
 PARTIES = "责任书名单.yaml"
@@ -105,6 +108,21 @@ def test_a_job_the_restart_interrupts_is_failed_with_a_chinese_message(server, t
     page = login(app, "yixiao").get(url)
     assert page.status_code == 200 and RESTARTED in page.text and "重新上传" in page.text
     assert not (job.folder / "in").exists()
+
+
+def test_a_folder_whose_server_died_before_its_record_is_swept_at_the_next_start(server, tmp_path) -> None:
+    """SIGKILL between an upload and the job's record: the next start deletes the upload at once (a live
+    server's folder of a moment ago is kept: its record is on the way)."""
+    app = server()
+    _, orphan = app.state.jobs.new_folder()
+    (orphan / "in" / "名册.xlsx").write_bytes(b"roster of the children")
+    _, fresh = app.state.jobs.new_folder()  # this process lives on: not its server's death
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (orphan / OWNER_FILE).write_text(f"{dead.stdout.strip()} 0", encoding="ascii")  # a server gone
+
+    server()
+    assert not orphan.exists()
+    assert fresh.exists()
 
 
 def test_serve_work_dir_is_where_the_jobs_are_kept(tmp_path, monkeypatch) -> None:

@@ -127,6 +127,8 @@ class JobManager:
         job_id = secrets.token_urlsafe(16)
         folder = (self.keeper.root if self.keeper is not None else self.root) / job_id
         (folder / "in").mkdir(parents=True, mode=0o700)
+        if self.keeper is not None:  # outside this server's own folder: marked as its, for the next start
+            claim(folder)
         return job_id, folder
 
     def submit(self, job_id: str, folder: Path, owner: str, task: str, params: dict[str, Any],

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .identity import Account
 from .jobs import JOB_FILE, SWEEP_SECONDS, Job, JobManager, read_json
+from .orphans import owner_alive
 from .tasks import RESULT, write_json
 
 if TYPE_CHECKING:
@@ -100,8 +101,9 @@ def restore_jobs(jobs: JobManager, keeper: StoreKeeper) -> None:
     forget_jobs(store, gone)
     known = kept_job_ids(store)  # of every county: a work folder may serve several
     for folder in keeper.root.iterdir():
-        # a folder no record names, but not one just made (its record is written a moment later)
-        if folder.name not in known and folder.stat().st_mtime < now - SWEEP_SECONDS:
+        # a folder no record names: its server died before writing the record (SIGKILL just after an
+        # upload), or it was made by a live server a moment ago and its record is on the way
+        if folder.name not in known and (not owner_alive(folder) or folder.stat().st_mtime < now - SWEEP_SECONDS):
             shutil.rmtree(folder, ignore_errors=True)
 
 
