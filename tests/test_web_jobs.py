@@ -151,11 +151,13 @@ def test_the_manifest_is_in_the_zip_only_when_asked(web_client):
 
 
 def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, web_rosters):
-    application = own_app(tmp_path, workers=1)
+    busy = tmp_path / "big.xlsx"
+    write_sample_file(busy, rows=3000, seed=2, year=sample_profile().first_year)  # keeps the one worker busy
+    application = own_app(tmp_path / "work", workers=1)
     with page_client(application) as c:
         token = csrf_of(c)
-        urls = [c.post("/letters/check", files={"roster": ("名册.xlsx", web_rosters[1].read_bytes())},
-                       data={"csrf": token}).url.path for _ in range(2)]  # fmt: skip
+        urls = [c.post("/letters/check", files={"roster": ("名册.xlsx", roster.read_bytes())},
+                       data={"csrf": token}).url.path for roster in (busy, web_rosters[1])]  # fmt: skip
         second = job_of(application, urls[1])
         assert second.state == "queued" and "排队中" in c.get(urls[1]).text
         assert c.post(f"{urls[1]}/cancel", data={"csrf": token}).status_code == 200

@@ -68,6 +68,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     from .audit_page import job_entry
 
     store = open_page_store(config)
+
     def log_finished(job: Job) -> None:  # in the pool's thread; the store may come with the first 单位设置
         if app.state.store is not None:
             job_entry(app.state.store, job)
