@@ -18,6 +18,7 @@ import pytest
 from web_helpers import (
     CLUES,
     SELF_CHECK_COUNTS,
+    add_accounts,
     audit_rows,
     csrf_of,
     fill,
@@ -29,7 +30,7 @@ from web_helpers import (
 )
 
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.store.accounts import add_account
+from kongchuo_docs.web.app import close_app
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET
 
 TOWNSHIP, SCHOOL, SILENT = "凤山镇", "罗源县实验小学", "松山镇"
@@ -42,12 +43,11 @@ USERS = {"jyj": ("教育局", ""), "fs": ("乡镇", TOWNSHIP), "sy": ("学校", 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     app = own_app(tmp_path_factory.mktemp("server"))
-    profile = sample_profile()
-    for name, (role, unit) in USERS.items():
-        add_account(app.state.store, name, role, unit or profile.bureau, f"{name}-password")
+    bureau = sample_profile().bureau
+    add_accounts(app.state.store, {name: (role, unit or bureau, f"{name}-password")
+                                   for name, (role, unit) in USERS.items()})  # fmt: skip
     yield app
-    app.state.jobs.close()
-    app.state.store.close()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +252,4 @@ def test_the_log_has_each_step_of_a_round_and_never_a_childs_name_nor_a_cell(use
     assert (ended["用户名"], ended["操作"], ended["文件"], ended["结果"]) == ("jyj", "生成", f"{TOWNSHIP}.xlsx", "成功")
     logged = " ".join(" ".join(r.values()) for r in rows)
     assert CHILD not in logged and CHILD_ID not in logged and "2026-13-01" not in logged and "未到校" not in logged
+

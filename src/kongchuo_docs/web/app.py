@@ -82,10 +82,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.close()  # running jobs ended, the job folders not kept deleted
-        drawing.close()
-        if app.state.store is not None:
-            app.state.store.close()
+        close_app(app)
 
     app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
                   dependencies=[Depends(require_role)])  # what a role may open: identity.PAGE_ROLES
@@ -155,6 +152,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     for router in page_routers():
         app.include_router(router)
     return app
+
+
+def close_app(app: FastAPI) -> None:
+    """What a stopping server closes (its lifespan's end; a test closes its app with it): the jobs (running
+    ones ended, the job folders not kept deleted), the drawing processes and the store."""
+    app.state.jobs.close()
+    app.state.render.close()
+    if app.state.store is not None:
+        app.state.store.close()
 
 
 def keep_lockout(app: FastAPI, name: str, until: float) -> None:
