@@ -32,6 +32,7 @@ from .kept_jobs import StoreKeeper, kept_root, restore_jobs
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
+from .store_access import NoCounty
 
 if TYPE_CHECKING:
     from ..store.database import Store
@@ -131,6 +132,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         chinese = isinstance(exc.detail, str) and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail)
         message = exc.detail if chinese else STATUS_MESSAGES.get(exc.status_code, "请求无法处理。")
         return render(request, "error.html", status_code=exc.status_code, message=message)
+
+    @app.exception_handler(NoCounty)
+    async def no_county(request: Request, exc: NoCounty) -> Response:
+        return render(request, "error.html", status_code=409, message=str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def incomplete_form(request: Request, exc: RequestValidationError) -> Response:
