@@ -123,9 +123,9 @@ async def add_post(request: Request) -> Response:
 
 
 def _add(request: Request, values: dict[str, str]) -> Any:
-    from ..readers.normalize import NormalizeError, parse_date
     from ..store.issuing import genre_of
     from ..store.register import Issue, add_number, parse_number
+    from ..support.normalize import NormalizeError, parse_date
 
     if not values["number"]:
         raise KongchuoError("补登需要填写发文字号，如 某教综〔2026〕15号。")

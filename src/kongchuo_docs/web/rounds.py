@@ -96,9 +96,9 @@ async def open_round_post(request: Request, account: Bureau) -> Response:
 def _open_round(request: Request, account: Account, values: dict[str, Any]) -> Response:
     """发起报送 from the form's `values`, or back to the form with its problems (audit: a round opened —
     its name, form, units, by whom)."""
-    from ..readers.normalize import NormalizeError, parse_date
     from ..rounds.forms import profile_units
     from ..store.rounds import open_round
+    from ..support.normalize import NormalizeError, parse_date
 
     store, profile = county(request)
     problems: list[tuple[str, str]] = []
