@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -29,12 +30,15 @@ PAGE_URL = "http://127.0.0.1:8765"  # where the tests' browser opened the page
 
 def page_client(app, **options) -> TestClient:
     """A browser session on the page at `PAGE_URL`: the server's own address, and the page's
-    origin on every request (a browser sends it with each POST)."""
+    origin on every request (a browser sends it with each POST). As ``with page_client(app) as c:`` it
+    runs the app's lifespan, so leaving the block closes the app (`web.app.close_app`); an app used
+    without such a block is closed by its test or fixture with `close_app`."""
     return TestClient(app, base_url=PAGE_URL, headers={"origin": PAGE_URL}, **options)
 
 
-def csrf_of(client: TestClient, path: str = "/") -> str:
-    """The CSRF token of the page at `path` (the home page; the login page before login)."""
+def csrf_of(client: httpx.Client, path: str = "/") -> str:
+    """The CSRF token of the page at `path` (the home page; the login page before login), for a test's
+    client or one on a real server."""
     page = client.get(path).text
     return re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
 
