@@ -31,15 +31,14 @@ def sample_profile_as_user_config(tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="module")
 def web_app(tmp_path_factory: pytest.TempPathFactory):
-    """One app per test module, its job and drawing processes closed after the module."""
+    """One app per test module, closed after the module."""
     from web_helpers import shared_app
+
+    from kongchuo_docs.web.app import close_app
 
     application = shared_app(tmp_path_factory.mktemp("web"))
     yield application
-    application.state.jobs.close()
-    application.state.render.close()
-    if application.state.store is not None:
-        application.state.store.close()
+    close_app(application)
 
 
 @pytest.fixture
@@ -60,24 +59,23 @@ def web_rosters(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def accounts_app(tmp_path):
     """Make an app of its own (the sample 单位设置, SQLite beside it) with accounts: call it with
-    用户名 → (role, unit, password); closed at the end."""
-    from web_helpers import own_app
+    用户名 → (role, unit, password), or with nothing for `web_helpers.sample_accounts()` (whose passwords
+    `web_helpers.logged_in` knows); closed at the end."""
+    from web_helpers import add_accounts, own_app
 
-    from kongchuo_docs.store.accounts import add_account
+    from kongchuo_docs.web.app import close_app
 
     made = []
 
-    def make(accounts: dict[str, tuple[str, str, str]]):
+    def make(accounts: dict[str, tuple[str, str, str]] | None = None):
         app = own_app(tmp_path / "server")
-        for name, (role, unit, password) in accounts.items():
-            add_account(app.state.store, name, role, unit, password)
+        add_accounts(app.state.store, accounts)
         made.append(app)
         return app
 
     yield make
     for app in made:
-        app.state.jobs.close()
-        app.state.render.close()
+        close_app(app)
 
 
 @pytest.fixture(autouse=True)

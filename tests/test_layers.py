@@ -151,6 +151,15 @@ def test_the_web_pages_do_not_import_the_app(graph: dict[str, set[str]]) -> None
     assert [page for page in graph if page.startswith("kongchuo_docs.web.") and app in reachable(graph, page)] == []
 
 
+def test_the_support_package_stays_below_every_package(graph: dict[str, set[str]]) -> None:
+    """support/ (the bounded YAML loader, the normalising of dates and document numbers) is shared by readers,
+    profile, store, system, wording and writers: it reaches only the leaf modules errors, gbt9704 and model,
+    so no package reaches another through it."""
+    support = {m for m in graph if m.startswith("kongchuo_docs.support")}
+    reached = set().union(*(reachable(graph, m) for m in support)) - support
+    assert {m.removeprefix("kongchuo_docs.").split(".")[0] for m in reached} <= {"errors", "gbt9704", "model"}, reached
+
+
 def test_the_graph_sees_lazy_imports_and_not_type_checking_ones(tmp_path: Path) -> None:
     """The reader of the graph itself: a circle through a lazy relative import is found, one through an
     import under TYPE_CHECKING is not, and a package's own __init__ is no circle for its modules."""

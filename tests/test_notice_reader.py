@@ -13,8 +13,8 @@ from kongchuo_docs.errors import InputError
 from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.model import Attachment, Heading, Paragraph, Table
 from kongchuo_docs.model.limits import PARAGRAPH_MAX_CHARS, TITLE_MAX_CHARS
-from kongchuo_docs.readers.normalize import NormalizeError, normalize_doc_number, parse_date
 from kongchuo_docs.readers.notice_yaml import read_notice
+from kongchuo_docs.support.normalize import NormalizeError, normalize_doc_number, parse_date
 
 
 def write(tmp_path: Path, text: str, name: str = "通知.yaml") -> Path:

@@ -18,18 +18,21 @@ import pytest
 from web_helpers import (
     CLUES,
     SELF_CHECK_COUNTS,
+    add_accounts,
     audit_rows,
     csrf_of,
     fill,
     fill_fields,
     logged_in,
     own_app,
+    page_client,
     sample_profile,
     wait_for_job,
 )
 
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.store.accounts import add_account
+from kongchuo_docs.web.app import ServerConfig, close_app, create_app
+from kongchuo_docs.web.store_access import NO_PROFILE, WRONG_PROFILE
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET
 
 TOWNSHIP, SCHOOL, SILENT = "凤山镇", "罗源县实验小学", "松山镇"
@@ -42,12 +45,11 @@ USERS = {"jyj": ("教育局", ""), "fs": ("乡镇", TOWNSHIP), "sy": ("学校", 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     app = own_app(tmp_path_factory.mktemp("server"))
-    profile = sample_profile()
-    for name, (role, unit) in USERS.items():
-        add_account(app.state.store, name, role, unit or profile.bureau, f"{name}-password")
+    bureau = sample_profile().bureau
+    add_accounts(app.state.store, {name: (role, unit or bureau, f"{name}-password")
+                                   for name, (role, unit) in USERS.items()})  # fmt: skip
     yield app
-    app.state.jobs.close()
-    app.state.store.close()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +254,16 @@ def test_the_log_has_each_step_of_a_round_and_never_a_childs_name_nor_a_cell(use
     assert (ended["用户名"], ended["操作"], ended["文件"], ended["结果"]) == ("jyj", "生成", f"{TOWNSHIP}.xlsx", "成功")
     logged = " ".join(" ".join(r.values()) for r in rows)
     assert CHILD not in logged and CHILD_ID not in logged and "2026-13-01" not in logged and "未到校" not in logged
+
+
+def test_without_a_usable_profile_the_rounds_and_the_register_say_the_same(tmp_path: Path) -> None:
+    """报送 and the 发文登记簿 learn the county one way (`store_access.county`): no 单位设置, then one with
+    an error, is the same Chinese 409 on each page, naming what to do."""
+    profile = tmp_path / "单位设置.yaml"
+    server = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=profile))
+    with page_client(server) as c:
+        for told in (NO_PROFILE, WRONG_PROFILE):
+            for path in ("/rounds", "/rounds/new", "/rounds/1", "/numbers"):
+                page = c.get(path)
+                assert page.status_code == 409 and told in page.text, path
+            profile.write_text("县名: [\n", encoding="utf-8")

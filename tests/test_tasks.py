@@ -19,7 +19,7 @@ from web_helpers import CLUES, FINDINGS, csrf_of, fill, sample_profile, wait_for
 from kongchuo_docs.cli import app
 from kongchuo_docs.declare import TASKS, Task
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.readers.normalize import format_date
+from kongchuo_docs.support.normalize import format_date
 
 DOOR_FLAGS = {"--output", "--settings", "--force", "--help"}  # the command line's own
 PAGE_FIELDS = {"csrf", "manifest"}  # the page's own

@@ -16,7 +16,7 @@ from kongchuo_docs.errors import InputError
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.web import security
-from kongchuo_docs.web.app import ServerConfig, create_app, page_routers, with_profile_password
+from kongchuo_docs.web.app import ServerConfig, close_app, create_app, page_routers, with_profile_password
 from kongchuo_docs.web.home import CARDS
 from kongchuo_docs.web.notice_form import NoticeForm
 from kongchuo_docs.wording.files import TEMPLATES_ENV, WORDING_FILES
@@ -68,8 +68,6 @@ def test_a_request_body_over_the_limit_is_refused_before_it_is_read(tmp_path, mo
     application = create_app(ServerConfig(work_dir=tmp_path))
     with page_client(application) as c:
         response = c.post("/letters/check", files={"roster": ("a.xlsx", b"0" * 5000)}, data={"csrf": csrf_of(c)})
-    application.state.jobs.close()
-    application.state.render.close()
     assert response.status_code == 413 and "上传内容超过" in response.text
 
 
@@ -97,7 +95,7 @@ def test_with_a_password_every_page_asks_for_it_first(tmp_path):
         assert c.get("/", follow_redirects=False).headers["location"] == "/login"
         assert c.get("/notice", follow_redirects=False).status_code == 303
         assert c.post("/notice", data={}).status_code == 401
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        token = csrf_of(c, "/login")
         wrong = c.post("/login", data={"password": "guess", "csrf": token})
         assert wrong.status_code == 401 and "密码不正确" in wrong.text
         assert c.post("/login", data={"password": "开门123"}).status_code == 403  # CSRF on the login too
@@ -105,8 +103,6 @@ def test_with_a_password_every_page_asks_for_it_first(tmp_path):
         assert c.get("/notice").status_code == 200
         c.post("/logout", data={"csrf": token})
         assert c.get("/", follow_redirects=False).status_code == 303
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 # ------------------------------------------------------------------ 写通知
@@ -234,8 +230,7 @@ def profile_app(tmp_path):
     shutil.copyfile(sample_file("profile", "单位设置.yaml"), path)
     application = create_app(ServerConfig(work_dir=tmp_path / "work", profile=path))
     yield application, path
-    application.state.jobs.close()
-    application.state.render.close()
+    close_app(application)
 
 
 def test_settings_form_shows_the_profile_and_saves_it_checked(profile_app):
@@ -335,8 +330,6 @@ def test_templates_are_edited_checked_saved_and_reset_in_the_profiles_folder(tmp
         assert "已修改" in c.get("/templates").text
         c.post(f"/templates/{index}", data={"action": "reset", "csrf": token})
         assert not target.exists()
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_without_a_templates_folder_the_defaults_are_shown_only(web_client):

@@ -11,38 +11,26 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from web_helpers import check_roster, own_app, page_client, sample_profile, wait_for_job
+from web_helpers import (
+    PASSWORDS,
+    add_accounts,
+    check_roster,
+    csrf_of,
+    logged_in,
+    own_app,
+    page_client,
+    wait_for_job,
+)
 
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.store.audit import entries
 from kongchuo_docs.web import security, sessions
-from kongchuo_docs.web.app import ServerConfig, create_app
-
-PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
+from kongchuo_docs.web.app import ServerConfig, close_app, create_app
 
 
 @pytest.fixture
 def app(accounts_app):
-    county = sample_profile()
-    return accounts_app({"jyj": ("教育局", county.bureau, PASSWORDS["jyj"]),
-                         "yixiao": ("学校", county.schools[0].name, PASSWORDS["yixiao"]),
-                         "erxiao": ("学校", county.schools[1].name, PASSWORDS["erxiao"])})
-
-
-def _csrf(c) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
-
-
-def _logged_in(app, name: str, **options):
-    c = page_client(app, **options)
-    response = c.post("/login", data={"username": name, "password": PASSWORDS[name], "csrf": _csrf(c)})
-    assert response.status_code == 200 and response.url.path == "/", response.text
-    return c
-
-
-def _page_csrf(c, path: str = "/") -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', c.get(path).text)[1]
+    return accounts_app()
 
 
 def test_the_login_asks_name_and_password_and_every_page_waits_for_it(app) -> None:
@@ -50,10 +38,10 @@ def test_the_login_asks_name_and_password_and_every_page_waits_for_it(app) -> No
     assert c.get("/notice", follow_redirects=False).headers["location"] == "/login"
     page = c.get("/login").text
     assert 'name="username"' in page and "访问密码" not in page
-    wrong = c.post("/login", data={"username": "jyj", "password": "not-it", "csrf": _csrf(c)})
+    wrong = c.post("/login", data={"username": "jyj", "password": "not-it", "csrf": csrf_of(c, "/login")})
     assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
     assert c.get("/notice", follow_redirects=False).status_code == 303
-    bureau = _logged_in(app, "jyj")
+    bureau = logged_in(app, "jyj")
     home = bureau.get("/").text
     assert all(f'href="{path}"' in home for path in ("/settings", "/templates", "/accounts", "/audit"))
     assert "jyj" in home
@@ -61,7 +49,7 @@ def test_the_login_asks_name_and_password_and_every_page_waits_for_it(app) -> No
 
 @pytest.mark.parametrize("path", ["/settings", "/templates", "/templates/0", "/accounts", "/audit", "/audit.xlsx"])
 def test_a_school_gets_a_chinese_403_for_the_bureaus_pages(app, path: str) -> None:
-    c = _logged_in(app, "yixiao")
+    c = logged_in(app, "yixiao")
     response = c.get(path)
     assert response.status_code == 403
     assert "只供教育局使用" in response.text and "<h1>出错了</h1>" in response.text
@@ -70,8 +58,8 @@ def test_a_school_gets_a_chinese_403_for_the_bureaus_pages(app, path: str) -> No
 
 
 def test_a_school_cannot_save_the_settings_nor_add_an_account(app) -> None:
-    c = _logged_in(app, "yixiao")
-    token = _page_csrf(c)
+    c = logged_in(app, "yixiao")
+    token = csrf_of(c)
     assert c.post("/settings", data={"csrf": token, "教育局": "别的局"}).status_code == 403
     added = c.post("/accounts", data={"csrf": token, "username": "me2", "role": "教育局", "password": "x" * 10,
                                       "again": "x" * 10})  # fmt: skip
@@ -81,19 +69,19 @@ def test_a_school_cannot_save_the_settings_nor_add_an_account(app) -> None:
 
 def test_another_schools_job_is_a_403_the_bureau_sees_it_and_the_log_names_no_child(app, web_rosters) -> None:
     bad, _ = web_rosters
-    one = _logged_in(app, "yixiao")
+    one = logged_in(app, "yixiao")
     started = check_roster(one, "一小名册.xlsx", bad.read_bytes())
     job_url = started.url.path
     assert job_url.startswith("/jobs/")
     assert wait_for_job(one, job_url)["state"] == "done"
-    two = _logged_in(app, "erxiao")
+    two = logged_in(app, "erxiao")
     for suffix in ("", "/progress", "/errors", "/download"):
         refused = two.get(job_url + suffix)
         assert refused.status_code == 403, suffix
     assert "其他账号提交的" in two.get(job_url).text
-    assert _logged_in(app, "jyj").get(job_url).status_code == 200
+    assert logged_in(app, "jyj").get(job_url).status_code == 200
     assert page_client(app).get(job_url, follow_redirects=False).status_code == 303  # nobody logged in
-    again = _logged_in(app, "yixiao")  # another browser of the same account
+    again = logged_in(app, "yixiao")  # another browser of the same account
     assert again.get(job_url).status_code == 200
 
     [entry] = [e for e in entries(app.state.store) if e.action == "生成"]
@@ -107,35 +95,35 @@ def test_another_schools_job_is_a_403_the_bureau_sees_it_and_the_log_names_no_ch
 
 
 def test_logout_ends_the_session_in_the_store_and_a_copied_cookie_no_longer_works(app) -> None:
-    c = _logged_in(app, "yixiao")
+    c = logged_in(app, "yixiao")
     copied = dict(c.cookies)
-    c.post("/logout", data={"csrf": _page_csrf(c)})
+    c.post("/logout", data={"csrf": csrf_of(c)})
     thief = page_client(app, cookies=copied)
     assert thief.get("/", follow_redirects=False).headers["location"] == "/login"
     assert [e.action for e in entries(app.state.store)][:2] == ["登出", "登录"]
 
 
 def test_disabling_an_account_on_the_page_ends_its_open_session_at_once(app) -> None:
-    school = _logged_in(app, "erxiao")
+    school = logged_in(app, "erxiao")
     assert school.get("/notice").status_code == 200
-    bureau = _logged_in(app, "jyj")
-    done = bureau.post("/accounts/disable", data={"csrf": _page_csrf(bureau, "/accounts"), "username": "erxiao"})
+    bureau = logged_in(app, "jyj")
+    done = bureau.post("/accounts/disable", data={"csrf": csrf_of(bureau, "/accounts"), "username": "erxiao"})
     assert "已停用账号 erxiao" in done.text
     assert school.get("/notice", follow_redirects=False).headers["location"] == "/login"
     refused = school.post("/login", data={"username": "erxiao", "password": PASSWORDS["erxiao"],
-                                          "csrf": _csrf(school)})  # fmt: skip
+                                          "csrf": csrf_of(school, "/login")})  # fmt: skip
     assert refused.status_code == 401
-    reset = bureau.post("/accounts/password", data={"csrf": _page_csrf(bureau, "/accounts"), "username": "erxiao",
+    reset = bureau.post("/accounts/password", data={"csrf": csrf_of(bureau, "/accounts"), "username": "erxiao",
                                                     "password": "brand-new-pass", "again": "brand-new-pass"})
     assert "已为 erxiao 设置新密码" in reset.text
     back = page_client(app)
-    ok = back.post("/login", data={"username": "erxiao", "password": "brand-new-pass", "csrf": _csrf(back)})
+    ok = back.post("/login", data={"username": "erxiao", "password": "brand-new-pass", "csrf": csrf_of(back, "/login")})
     assert ok.url.path == "/"
 
 
 def test_the_bureau_adds_an_account_with_a_unit_of_the_settings_only(app) -> None:
-    bureau = _logged_in(app, "jyj")
-    token = _page_csrf(bureau, "/accounts")
+    bureau = logged_in(app, "jyj")
+    token = csrf_of(bureau, "/accounts")
     refused = bureau.post("/accounts", data={"csrf": token, "username": "sanxiao", "role": "学校",
                                              "unit": "不存在的小学", "password": "long-enough", "again": "long-enough"})
     assert refused.status_code == 422 and "不是单位设置中的学校" in refused.text
@@ -143,16 +131,16 @@ def test_the_bureau_adds_an_account_with_a_unit_of_the_settings_only(app) -> Non
                                               "unit": "", "password": "long-enough", "again": "other-words"})
     assert "两次输入的密码不一致" in mismatch.text
     town = load_profile(app.state.config.profile_path()).townships[0].name
-    added = bureau.post("/accounts", data={"csrf": token, "username": "zhen", "role": "乡镇", "unit": town,
+    added = bureau.post("/accounts", data={"csrf": token, "username": "dongzhen", "role": "乡镇", "unit": town,
                                            "password": "long-enough", "again": "long-enough"})
-    assert "已添加账号 zhen" in added.text and town in added.text
+    assert "已添加账号 dongzhen" in added.text and town in added.text
     assert "添加账号" in bureau.get("/audit").text
 
 
 def test_lockout_after_repeated_wrong_passwords_says_when_it_ends(app, monkeypatch) -> None:
     monkeypatch.setattr(sessions, "BY_ADDRESS", sessions.Brake(0.0, 3, 120))
     c = page_client(app)
-    token = _csrf(c)
+    token = csrf_of(c, "/login")
     for _ in range(3):
         assert c.post("/login", data={"username": "jyj", "password": "guess", "csrf": token}).status_code == 401
     locked = c.post("/login", data={"username": "jyj", "password": PASSWORDS["jyj"], "csrf": token})
@@ -160,7 +148,7 @@ def test_lockout_after_repeated_wrong_passwords_says_when_it_ends(app, monkeypat
     assert re.search(r"登录已暂停，请于 \d\d:\d\d:\d\d 后再试", locked.text)
     other = page_client(app, client=("10.0.0.9", 50000))  # another address is not locked out by this one
     assert other.post("/login", data={"username": "jyj", "password": PASSWORDS["jyj"],
-                                      "csrf": _csrf(other)}).url.path == "/"  # fmt: skip
+                                      "csrf": csrf_of(other, "/login")}).url.path == "/"  # fmt: skip
 
 
 def test_one_name_is_locked_out_whatever_the_addresses_guessing_it(monkeypatch) -> None:
@@ -180,10 +168,10 @@ def test_one_name_is_locked_out_whatever_the_addresses_guessing_it(monkeypatch) 
 
 def test_the_log_exports_to_xlsx_with_user_text_never_a_formula(app, web_rosters) -> None:
     bad, _ = web_rosters
-    school = _logged_in(app, "yixiao")
+    school = logged_in(app, "yixiao")
     job = check_roster(school, "=SUM(1,2)名册.xlsx", bad.read_bytes()).url.path
     wait_for_job(school, job)
-    bureau = _logged_in(app, "jyj")
+    bureau = logged_in(app, "jyj")
     response = bureau.get("/audit.xlsx")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
@@ -203,20 +191,19 @@ def test_behind_a_proxy_the_cookie_is_secure_and_a_start_without_login_is_refuse
     try:
         https = "https://127.0.0.1:8765"  # as nginx forwards the page (a Secure cookie is sent over HTTPS only)
         c = TestClient(application, base_url=https, headers={"origin": https})
-        logged_in = c.post("/login", data={"password": "开门123", "csrf": _csrf(c)}, follow_redirects=False)
+        logged_in = c.post("/login", data={"password": "开门123", "csrf": csrf_of(c, "/login")}, follow_redirects=False)
         assert logged_in.status_code == 303
         assert "; secure" in logged_in.headers["set-cookie"].lower()
     finally:
-        application.state.jobs.close()
-        application.state.render.close()
+        close_app(application)
 
 
 def test_settings_and_notice_downloads_are_logged_with_who_did_them(app) -> None:
     from web_helpers import post_notice, settings_post
 
-    bureau = _logged_in(app, "jyj")
+    bureau = logged_in(app, "jyj")
     assert settings_post(bureau).status_code == 200
-    school = _logged_in(app, "yixiao")
+    school = logged_in(app, "yixiao")
     pdf = post_notice(school, "pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     logged = [(e.account, e.action, e.task, e.counts) for e in entries(app.state.store)]
@@ -230,20 +217,18 @@ def test_serve_db_keeps_the_accounts_in_the_database_it_names(tmp_path, store_ur
     try:
         store = application.state.store
         assert store.engine.url.render_as_string(hide_password=False) == store_url
-        add_account(store, "jyj", "教育局", load_profile(application.state.config.profile_path()).bureau,
-                    PASSWORDS["jyj"])  # fmt: skip
-        c = _logged_in(application, "jyj")
+        add_accounts(store)
+        c = logged_in(application, "jyj")
         assert c.get("/accounts").status_code == 200
         assert "登录" in [e.action for e in entries(store)]
         assert not (tmp_path / "server" / "kongchuo-docs.sqlite3").exists()  # not the file beside 单位设置
     finally:
-        application.state.jobs.close()
-        application.state.render.close()
+        close_app(application)
 
 
 def test_an_accounts_session_survives_a_restart_of_the_server(app, tmp_path) -> None:
     c = page_client(app)
-    login = c.post("/login", data={"username": "yixiao", "password": PASSWORDS["yixiao"], "csrf": _csrf(c)},
+    login = c.post("/login", data={"username": "yixiao", "password": PASSWORDS["yixiao"], "csrf": csrf_of(c, "/login")},
                    follow_redirects=False)  # fmt: skip
     set_cookie = next(v for v in login.headers.get_list("set-cookie") if v.startswith("kongchuo_account="))
     assert "httponly" in set_cookie.lower() and "samesite=strict" in set_cookie.lower()
@@ -254,8 +239,7 @@ def test_an_accounts_session_survives_a_restart_of_the_server(app, tmp_path) -> 
         page = again.get("/notice")
         assert page.status_code == 200 and page.url.path == "/notice" and "yixiao" in page.text
     finally:
-        restarted.state.jobs.close()
-        restarted.state.render.close()
+        close_app(restarted)
 
 
 def test_the_first_account_added_on_the_page_turns_the_login_to_name_and_password(tmp_path) -> None:
@@ -263,13 +247,12 @@ def test_the_first_account_added_on_the_page_turns_the_login_to_name_and_passwor
     try:
         c = page_client(application)
         assert "还没有账号" in c.get("/accounts").text
-        first = c.post("/accounts", data={"csrf": _page_csrf(c, "/accounts"), "username": "jyj", "role": "教育局",
+        first = c.post("/accounts", data={"csrf": csrf_of(c, "/accounts"), "username": "jyj", "role": "教育局",
                                           "unit": "", "password": "bureau-pass", "again": "bureau-pass"})
         assert first.url.path == "/login" and 'name="username"' in first.text
         assert c.get("/notice", follow_redirects=False).headers["location"] == "/login"
-        login = c.post("/login", data={"username": "jyj", "password": "bureau-pass", "csrf": _csrf(c)})
+        login = c.post("/login", data={"username": "jyj", "password": "bureau-pass", "csrf": csrf_of(c, "/login")})
         assert login.url.path == "/"
         assert [e.action for e in entries(application.state.store)] == ["登录", "添加账号"]
     finally:
-        application.state.jobs.close()
-        application.state.render.close()
+        close_app(application)

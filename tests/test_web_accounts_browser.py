@@ -6,18 +6,16 @@ with accounts in the SQLite store beside its 单位设置."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 from chromium import NEEDS_CHROMIUM, WAIT, chromium, served
+from web_helpers import PASSWORDS, profile_with_accounts
 
 from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.store.accounts import add_account
-from kongchuo_docs.store.database import open_store, store_url
 
 pytestmark = NEEDS_CHROMIUM
 pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")
@@ -25,23 +23,10 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
-
 
 @pytest.fixture(scope="module")
 def profile_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("county")
-    profile = folder / "单位设置.yaml"
-    shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
-    loaded = load_profile(profile)
-    store = open_store(store_url(None, profile), loaded.area_code)
-    try:
-        add_account(store, "jyj", "教育局", loaded.bureau, PASSWORDS["jyj"])
-        add_account(store, "yixiao", "学校", loaded.schools[0].name, PASSWORDS["yixiao"])
-        add_account(store, "erxiao", "学校", loaded.schools[1].name, PASSWORDS["erxiao"])
-    finally:
-        store.close()
-    return profile
+    return profile_with_accounts(tmp_path_factory.mktemp("county"))
 
 
 @pytest.fixture(scope="module")

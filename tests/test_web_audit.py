@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from web_helpers import own_app, page_client
 
 from kongchuo_docs.store.tables import AuditEntry
+from kongchuo_docs.web.app import close_app
 
 DAYS = {"jyj": dt.datetime(2026, 1, 5, 9), "yixiao": dt.datetime(2026, 2, 10, 15)}
 
@@ -27,8 +28,7 @@ def client(tmp_path):
     with store.engine.begin() as connection:
         connection.execute(AuditEntry.__table__.insert(), rows)
     yield page_client(app)
-    app.state.jobs.close()
-    app.state.render.close()
+    close_app(app)
 
 
 def _shown(page: str) -> list[str]:

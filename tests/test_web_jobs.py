@@ -163,8 +163,6 @@ def test_a_queued_job_is_cancelled_and_its_folder_deleted(tmp_path, web_rosters)
         assert c.post(f"{urls[1]}/cancel", data={"csrf": token}).status_code == 200
         assert not second.folder.exists() and c.get(urls[1]).status_code == 404
         wait_for_job(c, urls[0])
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
@@ -180,8 +178,6 @@ def test_a_running_job_is_cancelled_by_ending_its_process(tmp_path):
         assert job.state == "running" and job.process.is_alive()
         c.post(f"{url}/cancel", data={"csrf": csrf_of(c)})
         assert job.state == "cancelled" and not job.process.is_alive() and not job.folder.exists()
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_jobs_are_private_to_their_session(web_client, web_app, web_rosters):
@@ -211,8 +207,6 @@ def test_jobs_and_previews_are_deleted_after_the_keeping_time(tmp_path, monkeypa
         assert [p.name for p in application.state.jobs.root.iterdir()] == [OWNER_FILE]  # the server's mark only
         assert not job.folder.exists()
         assert _kept_soon(application, job.id, False)  # its record gone with it
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def _kept_soon(application, job_id: str, kept: bool) -> bool:
@@ -234,8 +228,6 @@ def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, w
         clues = {"clues": ("线索.yaml", sample_file("register", "问题线索.yaml").read_bytes())}
         built = c.post("/batch/register-build", files=clues, data={"csrf": csrf_of(c)})
         assert wait_for_job(c, built.url.path)["state"] == "done"  # a task that needs no 单位设置 runs
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 # ------------------------------------------------------------------ the other kinds

@@ -13,55 +13,41 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
-from web_helpers import csrf_of, logged_in, own_app, sample_file, sample_profile, wait_for_job
+from web_helpers import add_accounts, csrf_of, logged_in, own_app, sample_file, sample_profile, wait_for_job
 
 from kongchuo_docs.cli import app as cli_app
 from kongchuo_docs.kinds.sample_roster import write_sample_file
-from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.store.tables import KeptJob
 from kongchuo_docs.web import app as web_app
+from kongchuo_docs.web.app import close_app
 from kongchuo_docs.web.kept_jobs import KEPT_FOLDER, RESTARTED
 from kongchuo_docs.web.orphans import OWNER_FILE
 
-PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
 PARTIES = "责任书名单.yaml"
 
 
 @pytest.fixture
 def server(tmp_path: Path, store_url: str):
-    """Make the app (again: a restart) on one store and work folder, with three accounts; closed at the end."""
+    """Make the app (again: a restart) on one store and work folder, with the sample accounts; closed at the end."""
     made = []
 
     def start():
         if made:
-            close(made[-1])
+            close_app(made[-1])
         app = own_app(tmp_path / "server", db=store_url)
         if not made:
-            county = sample_profile()
-            for name, role, unit in (("jyj", "教育局", county.bureau), ("yixiao", "学校", county.schools[0].name),
-                                     ("erxiao", "学校", county.schools[1].name)):  # fmt: skip
-                add_account(app.state.store, name, role, unit, PASSWORDS[name])
+            add_accounts(app.state.store)
         made.append(app)
         return app
 
     yield start
-    close(made[-1])
-
-
-def close(app) -> None:
-    app.state.jobs.close()
-    app.state.render.close()
-    app.state.store.close()
-
-
-def login(app, name: str):
-    return logged_in(app, name, PASSWORDS[name])
+    close_app(made[-1])
 
 
 def test_a_finished_job_survives_a_restart_for_its_owner_and_the_bureau_until_it_expires(server, tmp_path) -> None:
     app = server()
-    c = login(app, "yixiao")
+    c = logged_in(app, "yixiao")
     data = sample_file("cycle", PARTIES).read_bytes()
     url = c.post("/batch/agreements", files={"parties": (PARTIES, data)}, data={"csrf": csrf_of(c)}).url.path
     assert wait_for_job(c, url)["state"] == "done"
@@ -75,18 +61,18 @@ def test_a_finished_job_survives_a_restart_for_its_owner_and_the_bureau_until_it
     assert (row.id, row.owner, row.account, row.role, row.state) == (job_id, "账号:yixiao", "yixiao", "学校", "done")
     assert row.inputs == [[PARTIES, len(data)]] and row.outputs > 0 and row.result_bytes == len(result)
     assert row.expires_at > dt.datetime.now() > row.finished_at
-    owner = login(app, "yixiao")
+    owner = logged_in(app, "yixiao")
     page = owner.get(url)
     assert page.status_code == 200 and f"结果保留到 {row.expires_at:%H:%M}" in page.text and "之后自动删除" in page.text
     assert owner.get(f"{url}/download").content == result
-    assert login(app, "jyj").get(f"{url}/download").content == result
-    other = login(app, "erxiao")
+    assert logged_in(app, "jyj").get(f"{url}/download").content == result
+    other = logged_in(app, "erxiao")
     assert other.get(url).status_code == 403 and other.get(f"{url}/download").status_code == 403
 
     with app.state.store.engine.begin() as connection:  # its hour is over while the server was down
         connection.execute(update(KeptJob).values(expires_at=dt.datetime.now() - dt.timedelta(minutes=1)))
     app = server()
-    assert login(app, "yixiao").get(url).status_code == 404
+    assert logged_in(app, "yixiao").get(url).status_code == 404
     assert not folder.exists() and kept_jobs(app.state.store) == []
 
 
@@ -94,7 +80,7 @@ def test_a_job_the_restart_interrupts_is_failed_with_a_chinese_message(server, t
     app = server()
     roster = tmp_path / "big.xlsx"
     write_sample_file(roster, rows=3000, seed=2, year=sample_profile().first_year)  # still being read at the restart
-    c = login(app, "yixiao")
+    c = logged_in(app, "yixiao")
     url = c.post("/letters/check", files={"roster": ("一小名册.xlsx", roster.read_bytes())},
                  data={"csrf": csrf_of(c)}).url.path  # fmt: skip
     job = app.state.jobs.find(url.rsplit("/", 1)[1])
@@ -105,7 +91,7 @@ def test_a_job_the_restart_interrupts_is_failed_with_a_chinese_message(server, t
     app = server()
     [row] = kept_jobs(app.state.store)
     assert row.state == "failed" and row.title == "名册校验（一小名册.xlsx）"
-    page = login(app, "yixiao").get(url)
+    page = logged_in(app, "yixiao").get(url)
     assert page.status_code == 200 and RESTARTED in page.text and "重新上传" in page.text
     assert not (job.folder / "in").exists()
 

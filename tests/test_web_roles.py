@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from web_helpers import (
+    PASSWORDS,
     check_roster,
     csrf_of,
+    logged_in,
     page_client,
     pdf_text,
     sample_profile,
@@ -21,23 +23,10 @@ from web_helpers import (
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.store.accounts import add_account
 
-PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "zhen": "town-pass"}
-
 
 @pytest.fixture
 def app(accounts_app):
-    county = sample_profile()
-    return accounts_app({"jyj": ("教育局", county.bureau, PASSWORDS["jyj"]),
-                         "yixiao": ("学校", county.schools[0].name, PASSWORDS["yixiao"]),
-                         "zhen": ("乡镇", county.schools[0].township, PASSWORDS["zhen"])})
-
-
-def _logged_in(app, name: str):
-    c = page_client(app)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
-    response = c.post("/login", data={"username": name, "password": PASSWORDS[name], "csrf": token})
-    assert response.status_code == 200 and response.url.path == "/", response.text
-    return c
+    return accounts_app()
 
 
 def _checked(c, roster: Path) -> tuple[str, str]:
@@ -57,7 +46,7 @@ def _letters_text(c, job_url: str) -> str:
 
 def test_a_school_gets_letters_for_its_own_schools_rows_and_is_told_of_the_others(app, tmp_path) -> None:
     roster, mine, others = two_schools_roster(tmp_path, 3, 4)
-    c = _logged_in(app, "yixiao")
+    c = logged_in(app, "yixiao")
     job, page = _checked(c, roster)
     other_school = next(s.name for s in sample_profile().schools if s.township != sample_profile().schools[0].township)
     said = re.search(r'id="left-out">([^<]+)<', page)[1]
@@ -70,14 +59,14 @@ def test_a_school_gets_letters_for_its_own_schools_rows_and_is_told_of_the_other
 
 def test_a_township_gets_the_rows_of_its_schools_and_the_bureau_every_row(app, tmp_path) -> None:
     roster, _, _ = two_schools_roster(tmp_path, 2, 2)
-    assert "校验通过：2 名学生" in _checked(_logged_in(app, "zhen"), roster)[1]
-    page = _checked(_logged_in(app, "jyj"), roster)[1]
+    assert "校验通过：2 名学生" in _checked(logged_in(app, "zhen"), roster)[1]
+    page = _checked(logged_in(app, "jyj"), roster)[1]
     assert "校验通过：4 名学生" in page and 'id="left-out"' not in page
 
 
 def test_a_roster_of_other_schools_only_is_refused_in_plain_words(app, tmp_path) -> None:
     roster, _, _ = two_schools_roster(tmp_path, 0, 3)
-    c = _logged_in(app, "yixiao")
+    c = logged_in(app, "yixiao")
     job, page = _checked(c, roster)
     assert "3 行不属于" in page and "没有可为本单位生成的行" in page
     assert 'action="/letters/generate/' not in page
@@ -89,7 +78,7 @@ def test_a_roster_of_other_schools_only_is_refused_in_plain_words(app, tmp_path)
                                   "/templates", "/accounts", "/audit.xlsx"])
 @pytest.mark.parametrize("who", ["yixiao", "zhen"])
 def test_the_countys_tasks_are_a_chinese_403_and_no_link_for_a_unit(app, path: str, who: str) -> None:
-    c = _logged_in(app, who)
+    c = logged_in(app, who)
     response = c.get(path)
     assert response.status_code == 403 and "只供教育局使用" in response.text
     if path not in ("/templates", "/audit.xlsx"):  # the pages that take a POST refuse it too
@@ -98,14 +87,14 @@ def test_the_countys_tasks_are_a_chinese_403_and_no_link_for_a_unit(app, path: s
     assert f'href="{path}"' not in home
     assert all(f'href="{p}"' in home for p in ("/notice", "/letters", "/batch/self-check", "/batch/register-build",
                                                "/batch/agreements", "/forms"))
-    assert _logged_in(app, "jyj").get(path).status_code == 200
+    assert logged_in(app, "jyj").get(path).status_code == 200
 
 
 def test_the_login_page_shows_no_navigation_before_login(app) -> None:
     page = page_client(app).get("/login").text
     nav = re.search(r"<header.*?</header>", page, re.S)[0]
     assert "<nav" not in nav and 'href="/settings"' not in page and 'href="/notice"' not in page
-    assert 'href="/notice"' in _logged_in(app, "jyj").get("/").text
+    assert 'href="/notice"' in logged_in(app, "jyj").get("/").text
 
 
 def test_a_corrected_area_code_moves_the_accounts_and_the_log_without_a_restart(app) -> None:
@@ -114,18 +103,18 @@ def test_a_corrected_area_code_moves_the_accounts_and_the_log_without_a_restart(
     from kongchuo_docs.store.accounts import list_accounts
     from kongchuo_docs.store.audit import entries
 
-    bureau = _logged_in(app, "jyj")
+    bureau = logged_in(app, "jyj")
     old = app.state.store.area_code
     new = "350199" if old != "350199" else "350198"
     saved = settings_post(bureau, 行政区划代码=new)
     assert saved.status_code == 200 and 'id="saved"' in saved.text
     assert load_profile(app.state.config.profile_path()).area_code == new
     assert app.state.store.area_code == new
-    assert sorted(a.name for a in list_accounts(app.state.store)) == ["jyj", "yixiao", "zhen"]
+    assert sorted(a.name for a in list_accounts(app.state.store)) == ["erxiao", "jyj", "yixiao", "zhen"]
     assert bureau.get("/accounts").status_code == 200  # her session moved with her account
     assert entries(app.state.store, limit=1)[0].action == "保存单位设置"
     assert any(e.action == "登录" for e in entries(app.state.store))  # the log before the change is kept
-    _logged_in(app, "yixiao")
+    logged_in(app, "yixiao")
 
 
 def test_an_area_code_another_county_holds_on_the_server_is_refused(app) -> None:
@@ -133,7 +122,7 @@ def test_an_area_code_another_county_holds_on_the_server_is_refused(app) -> None
 
     from kongchuo_docs.store.database import Store
 
-    bureau = _logged_in(app, "jyj")
+    bureau = logged_in(app, "jyj")
     other = "350181"
     add_account(Store(app.state.store.engine, other), "linxian", "教育局", load_profile(
         app.state.config.profile_path()).bureau, "other-county")  # fmt: skip
@@ -146,27 +135,25 @@ def test_an_area_code_another_county_holds_on_the_server_is_refused(app) -> None
 
 def test_an_accounts_lockout_outlives_a_restart_of_the_server(app, monkeypatch) -> None:
     from kongchuo_docs.web import sessions
-    from kongchuo_docs.web.app import create_app
+    from kongchuo_docs.web.app import close_app, create_app
 
     monkeypatch.setattr(sessions, "BY_USER", sessions.Brake(0.0, 3, 600))
     monkeypatch.setattr(sessions, "BY_ADDRESS", sessions.Brake(0.0, 100, 60))
     for n in range(3):
         c = page_client(app, client=(f"10.0.0.{n}", 50000))
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
-        assert c.post("/login", data={"username": "yixiao", "password": "guess", "csrf": token}).status_code == 401
-    app.state.store.close()
+        assert c.post("/login", data={"username": "yixiao", "password": "guess",
+                                      "csrf": csrf_of(c, "/login")}).status_code == 401  # fmt: skip
+    close_app(app)  # the server stops
     restarted = create_app(app.state.config)
     try:
         c = page_client(restarted, client=("10.0.1.1", 50000))
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        token = csrf_of(c, "/login")
         locked = c.post("/login", data={"username": "yixiao", "password": PASSWORDS["yixiao"], "csrf": token})
         assert locked.status_code == 429 and re.search(r"登录已暂停，请于 \d\d:\d\d:\d\d 后再试", locked.text)
         assert c.post("/login", data={"username": "jyj", "password": PASSWORDS["jyj"],
                                       "csrf": token}).url.path == "/"  # fmt: skip
     finally:
-        restarted.state.jobs.close()
-        restarted.state.render.close()
-        restarted.state.store.close()
+        close_app(restarted)
 
 
 def test_every_task_and_page_of_the_navigation_has_its_roles_decided() -> None:

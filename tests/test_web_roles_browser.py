@@ -5,18 +5,12 @@ server runs as ``kongchuo-docs serve`` with accounts in the SQLite store beside 
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from chromium import NEEDS_CHROMIUM, WAIT, chromium, served
-from web_helpers import pdf_text, two_schools_roster
-
-from kongchuo_docs.files.resources import sample_path
-from kongchuo_docs.profile import load_profile
-from kongchuo_docs.store.accounts import add_account
-from kongchuo_docs.store.database import open_store, store_url
+from web_helpers import PASSWORDS, pdf_text, profile_with_accounts, two_schools_roster
 
 pytestmark = NEEDS_CHROMIUM
 pytest.importorskip("selenium.webdriver", reason="selenium 未安装（pip install -e '.[dev]'）")
@@ -27,16 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture
 def server(tmp_path):
-    profile = tmp_path / "county" / "单位设置.yaml"
-    profile.parent.mkdir()
-    shutil.copyfile(sample_path("profile", "单位设置.yaml"), profile)
-    loaded = load_profile(profile)
-    store = open_store(store_url(None, profile), loaded.area_code)
-    try:
-        add_account(store, "yixiao", "学校", loaded.schools[0].name, "school-one")
-    finally:
-        store.close()
-    with served(profile) as url:
+    with served(profile_with_accounts(tmp_path / "county")) as url:
         yield url
 
 
@@ -61,7 +46,7 @@ def test_a_school_secretary_gets_letters_for_her_schools_children_only(server, t
         wait.until(lambda b: b.current_url.endswith("/login"))
         assert not browser.find_elements(By.CSS_SELECTOR, "header nav a")  # nobody's links before login
         browser.find_element(By.NAME, "username").send_keys("yixiao")
-        browser.find_element(By.NAME, "password").send_keys("school-one")
+        browser.find_element(By.NAME, "password").send_keys(PASSWORDS["yixiao"])
         browser.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
         wait.until(ec.presence_of_element_located((By.ID, "who")))
         nav = browser.find_element(By.CSS_SELECTOR, "header nav").text

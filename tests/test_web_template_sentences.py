@@ -31,8 +31,6 @@ def site(tmp_path, monkeypatch):
     application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=profile))
     with page_client(application) as client:
         yield client, tmp_path / "措辞模板"
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def sentence_form(page: str) -> dict[str, str]:

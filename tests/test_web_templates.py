@@ -104,8 +104,6 @@ def test_a_preview_writes_nothing_into_the_templates_folder(tmp_path, monkeypatc
         assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
             "report/self_check.yaml"]
         assert own.read_bytes() == kept
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_a_preview_without_a_profile_says_to_fill_in_the_settings(tmp_path):
@@ -113,5 +111,3 @@ def test_a_preview_without_a_profile_says_to_fill_in_the_settings(tmp_path):
     with page_client(application) as c:
         response, _ = _preview(c, "summary/summary.yaml", lambda t: t)
         assert response.status_code == 422 and "单位设置" in response.text
-    application.state.jobs.close()
-    application.state.render.close()

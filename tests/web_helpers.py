@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -19,6 +20,7 @@ from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.profile import Profile, load_profile
 from kongchuo_docs.readers.yaml_records import load_yaml
+from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.notice_form import NoticeForm
 
@@ -28,12 +30,16 @@ PAGE_URL = "http://127.0.0.1:8765"  # where the tests' browser opened the page
 
 def page_client(app, **options) -> TestClient:
     """A browser session on the page at `PAGE_URL`: the server's own address, and the page's
-    origin on every request (a browser sends it with each POST)."""
+    origin on every request (a browser sends it with each POST). As ``with page_client(app) as c:`` it
+    runs the app's lifespan, so leaving the block closes the app (`web.app.close_app`); an app used
+    without such a block is closed by its test or fixture with `close_app`."""
     return TestClient(app, base_url=PAGE_URL, headers={"origin": PAGE_URL}, **options)
 
 
-def csrf_of(client: TestClient) -> str:
-    page = client.get("/").text
+def csrf_of(client: httpx.Client, path: str = "/") -> str:
+    """The CSRF token of the page at `path` (the home page; the login page before login), for a test's
+    client or one on a real server."""
+    page = client.get(path).text
     return re.search(r'name="csrf-token" content="([^"]+)"', page)[1]
 
 
@@ -172,11 +178,46 @@ def fill_fields(blank: Path, target: Path, values: dict[str, object]) -> None:
     book.save(target)
 
 
-def logged_in(app, name: str, password: str) -> TestClient:
-    """A browser session that logged in as `name` through the login page (用户名 + 密码, CSRF)."""
-    client = page_client(app)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)[1]
-    response = client.post("/login", data={"username": name, "password": password, "csrf": token})
+PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two", "zhen": "town-pass"}
+
+
+def sample_accounts() -> dict[str, tuple[str, str, str]]:
+    """The tests' accounts on the sample 单位设置, 用户名 → (role, unit, password): the 教育局 (jyj), its first
+    two schools (yixiao, erxiao) and the first school's 乡镇 (zhen), each with its password of `PASSWORDS`."""
+    county = sample_profile()
+    units = {"jyj": ("教育局", county.bureau), "yixiao": ("学校", county.schools[0].name),
+             "erxiao": ("学校", county.schools[1].name), "zhen": ("乡镇", county.schools[0].township)}  # fmt: skip
+    return {name: (role, unit, PASSWORDS[name]) for name, (role, unit) in units.items()}
+
+
+def add_accounts(store, accounts: dict[str, tuple[str, str, str]] | None = None) -> None:
+    """Add `accounts` (用户名 → (role, unit, password); `sample_accounts()` when None) to `store`."""
+    for name, (role, unit, password) in (accounts or sample_accounts()).items():
+        add_account(store, name, role, unit, password)
+
+
+def profile_with_accounts(folder: Path) -> Path:
+    """A copy of the sample 单位设置 in `folder` (made) with `sample_accounts()` in the SQLite store beside
+    it, as ``users add`` leaves them for ``serve``."""
+    from kongchuo_docs.store.database import open_store, store_url
+
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = folder / "单位设置.yaml"
+    shutil.copyfile(sample_file("profile", "单位设置.yaml"), profile)
+    store = open_store(store_url(None, profile), sample_profile().area_code)
+    try:
+        add_accounts(store)
+    finally:
+        store.close()
+    return profile
+
+
+def logged_in(app, name: str, password: str | None = None, **options) -> TestClient:
+    """A browser session (`page_client` with `options`) that logged in as `name` through the login page
+    (用户名 + 密码, CSRF); the password is the account's of `PASSWORDS` unless given."""
+    client = page_client(app, **options)
+    response = client.post("/login", data={"username": name, "password": password or PASSWORDS[name],
+                                           "csrf": csrf_of(client, "/login")})  # fmt: skip
     assert response.status_code == 200 and response.url.path == "/", response.text
     return client
 

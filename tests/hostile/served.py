@@ -4,7 +4,6 @@ folder, and browser sessions speaking to it as the page does (its origin, its CS
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+from web_helpers import csrf_of
 
 from kongchuo_docs.files.resources import sample_path
 
@@ -64,7 +64,7 @@ class Server:
     def session(self, timeout: float = 60.0) -> tuple[httpx.Client, str]:
         """A browser session on the page and its CSRF token."""
         client = httpx.Client(base_url=self.url, headers={"origin": self.url}, timeout=timeout)
-        token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)[1]
+        token = csrf_of(client, "/login")
         return client, token
 
     def kill(self) -> None:

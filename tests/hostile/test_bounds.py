@@ -21,7 +21,7 @@ from kongchuo_docs.files.resources import sample_path, template_path
 from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
 from kongchuo_docs.model.limits import YAML_ALIAS_EXPANSION
 from kongchuo_docs.profile import load_profile
-from kongchuo_docs.readers.yaml_load import safe_load
+from kongchuo_docs.support.yaml_load import safe_load
 from kongchuo_docs.wording import limited, sandbox
 
 from .conftest import nothing_written

@@ -10,10 +10,9 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-from web_helpers import csrf_of, logged_in, own_app, sample_profile
+from web_helpers import csrf_of, logged_in
 
 from kongchuo_docs.kinds.forms import build_forms
-from kongchuo_docs.store.accounts import add_account
 from kongchuo_docs.web import round_uploads
 from kongchuo_docs.web.bounded import bounded
 
@@ -41,25 +40,18 @@ def _slow_form(blank: Path) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_slow_upload_is_ended_in_its_own_process(tmp_path: Path, monkeypatch) -> None:
+def test_a_slow_upload_is_ended_in_its_own_process(tmp_path: Path, monkeypatch, accounts_app) -> None:
     build_forms(tmp_path / "空白", first_year=2026)
     data = _slow_form(tmp_path / "空白" / "自查表.xlsx")
     assert len(data) < 5 * 2**20
     monkeypatch.setattr(round_uploads, "bounded", partial(bounded, seconds=1))
-    app = own_app(tmp_path / "server")
-    add_account(app.state.store, "jyj", "教育局", sample_profile().bureau, "bureau-pass")
-    try:
-        with logged_in(app, "jyj", "bureau-pass") as bureau:
-            opened = bureau.post("/rounds", data={"name": "秋季自查", "form": "自查表", "deadline": "2026-10-09",
-                                                  "units": ["凤山镇"], "csrf": csrf_of(bureau)})  # fmt: skip
-            round_url = opened.url.path
-            started = time.monotonic()
-            page = bureau.post(f"{round_url}/upload", files={"file": ("自查表.xlsx", data)},
-                               data={"csrf": csrf_of(bureau), "unit": "凤山镇"})  # fmt: skip
-            assert time.monotonic() - started < 15
-            assert page.status_code == 400 and "处理超时（超过 1 秒）" in page.text, page.text[-2000:]
-            assert "已报 0，未报 1，有错误 0" in bureau.get(round_url).text  # nothing kept
-    finally:
-        app.state.jobs.close()
-        if app.state.store is not None:
-            app.state.store.close()
+    bureau = logged_in(accounts_app(), "jyj")
+    opened = bureau.post("/rounds", data={"name": "秋季自查", "form": "自查表", "deadline": "2026-10-09",
+                                          "units": ["凤山镇"], "csrf": csrf_of(bureau)})  # fmt: skip
+    round_url = opened.url.path
+    started = time.monotonic()
+    page = bureau.post(f"{round_url}/upload", files={"file": ("自查表.xlsx", data)},
+                       data={"csrf": csrf_of(bureau), "unit": "凤山镇"})  # fmt: skip
+    assert time.monotonic() - started < 15
+    assert page.status_code == 400 and "处理超时（超过 1 秒）" in page.text, page.text[-2000:]
+    assert "已报 0，未报 1，有错误 0" in bureau.get(round_url).text  # nothing kept

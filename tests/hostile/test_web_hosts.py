@@ -40,8 +40,6 @@ def test_an_allowed_name_is_answered(tmp_path):
     application = own_app(tmp_path, allow_hosts=("office-pc",))
     with TestClient(application, base_url="http://office-pc:8765") as c:
         assert c.get("/").status_code == 200
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_a_post_from_another_sites_page_is_refused_even_with_the_token(web_app):

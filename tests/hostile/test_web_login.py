@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from web_helpers import own_app, page_client
+from web_helpers import csrf_of, own_app, page_client
 
 from kongchuo_docs.web import sessions
 from kongchuo_docs.web.sessions import LockedOut, Throttle
@@ -66,30 +66,26 @@ def test_guesses_from_many_addresses_lock_the_account(fast_slots):
 def test_the_page_says_the_lockout_and_its_end_time(tmp_path, fast_slots):
     application = own_app(tmp_path, password=PASSWORD)
     with page_client(application) as c:
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        token = csrf_of(c, "/login")
         for _ in range(sessions.ADDRESS_FAILURES):
             assert c.post("/login", data={"password": "猜一个", "csrf": token}).status_code == 401
         refused = c.post("/login", data={"password": PASSWORD, "csrf": token})  # even the right one, now
         assert refused.status_code == 429
         assert re.search(r"登录已暂停，请于 \d\d:\d\d:\d\d 后再试", refused.text)
         assert c.get("/", follow_redirects=False).status_code == 303
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_logout_ends_a_copied_cookie_too(tmp_path):
     application = own_app(tmp_path, password=PASSWORD)
     with page_client(application) as c, page_client(application) as copy:
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/login").text)[1]
+        token = csrf_of(c, "/login")
         assert c.post("/login", data={"password": PASSWORD, "csrf": token}).status_code == 200
         copy.cookies.set("kongchuo_session", c.cookies.get("kongchuo_session"))
         assert copy.get("/settings", follow_redirects=False).status_code == 200  # the copy works while logged in
-        token = re.search(r'name="csrf-token" content="([^"]+)"', c.get("/").text)[1]
+        token = csrf_of(c)
         assert c.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
         assert c.get("/settings", follow_redirects=False).headers["location"] == "/login"
         assert copy.get("/settings", follow_redirects=False).headers["location"] == "/login"
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def test_fifty_parallel_sessions_on_a_real_server_get_five_guesses(tmp_path):

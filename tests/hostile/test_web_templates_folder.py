@@ -25,8 +25,6 @@ def site(tmp_path, monkeypatch):
     application = own_app(tmp_path / "单位")
     with page_client(application) as client:
         yield client, tmp_path / "单位"
-    application.state.jobs.close()
-    application.state.render.close()
 
 
 def _text_of(client, index: int) -> str:

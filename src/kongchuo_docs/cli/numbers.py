@@ -73,9 +73,9 @@ def numbers_add(
     db: DbOption = None,
 ) -> None:
     """补登一个手工编的号（如纸质发文簿上的号）：以后“自动”取号从它之后开始，跳过的号显示为缺号。"""
-    from ..readers.normalize import NormalizeError, parse_date
     from ..store.issuing import genre_of
     from ..store.register import Issue, add_number, parse_number
+    from ..support.normalize import NormalizeError, parse_date
 
     prefix, year, sequence = parse_number(number)
     try:

@@ -54,9 +54,9 @@ def rounds_open(
     db: DbOption = None,
 ) -> None:
     """发起一次报送。"""
-    from ..readers.normalize import NormalizeError, parse_date
     from ..rounds.forms import profile_units
     from ..store.rounds import open_round
+    from ..support.normalize import NormalizeError, parse_date
 
     if form not in ROUND_FORMS:
         raise KongchuoError(f"--form 应为 {'或'.join(ROUND_FORMS)}（{form}）")

@@ -90,7 +90,7 @@ class Option:
                 return None
             return dt.date.today() if self.default == TODAY else self.read(self.default)
         if self.kind == "date":
-            from ..readers.normalize import NormalizeError, parse_date
+            from ..support.normalize import NormalizeError, parse_date
 
             try:
                 return parse_date(text)

@@ -22,10 +22,10 @@ from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table
 from ..profile import Profile, load_profile
-from ..readers.normalize import NormalizeError, check_number_year, checked_doc_number, format_date, parse_date
 from ..readers.schema import load_schema
 from ..readers.table import LocatedValues, read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
+from ..support.normalize import NormalizeError, check_number_year, checked_doc_number, format_date, parse_date
 from ..wording.files import load_wording, render
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx
 from .publish import write_document

@@ -30,7 +30,7 @@ from ..files.resources import sample_path, template_path
 from ..profile import Profile, load_profile
 from ..readers.idcard import check_char, make_id
 from ..readers.roster import FIRST_GRADE_AGE, GRADES, SCHOOL_YEAR_CUTOFF, school_year_reference
-from ..readers.yaml_load import safe_load
+from ..support.yaml_load import safe_load
 from ..writers.xlsx_save import save_workbook
 
 SHEET = "学生名册"

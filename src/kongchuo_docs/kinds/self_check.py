@@ -20,11 +20,11 @@ from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Paragraph, Signature, Table, stats
 from ..model.limits import paragraph_problem
 from ..profile import Profile
-from ..readers.normalize import check_number_year, checked_doc_number
 from ..readers.schema import load_schema
 from ..readers.table import read_fields
 from ..readers.units import Unit, read_units
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
+from ..support.normalize import check_number_year, checked_doc_number
 from ..wording.files import load_wording, render
 from .publish import write_document
 

@@ -21,10 +21,10 @@ from ..model import Block, Document, Heading, Paragraph, stats
 from ..model.limits import title_problem
 from ..profile import Profile
 from ..readers.body_text import SourceLine, int_to_cn, parse_body
-from ..readers.normalize import checked_doc_number
 from ..readers.schema import load_schema
 from ..readers.units import Unit
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_record
+from ..support.normalize import checked_doc_number
 from ..wording.files import load_wording, render
 from .self_check import COUNT_KEYS, FORM, FormRejected, SelfCheck, report_document, template_values
 

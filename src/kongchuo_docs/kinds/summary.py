@@ -24,8 +24,8 @@ from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..model import Attachment, Block, Colophon, Document, Heading, Image, Paragraph, Signature, Table, stats
 from ..profile import Profile, load_profile
-from ..readers.normalize import format_date
 from ..readers.units import read_units
+from ..support.normalize import format_date
 from ..wording.files import load_wording, render
 from ..writers import charts
 from ..writers.xlsx_register import CountSheet, CountTable, RegisterColumn, RegisterSheet, write_register_xlsx

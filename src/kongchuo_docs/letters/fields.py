@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from ..readers.normalize import format_date
+from ..support.normalize import format_date
 
 # Roster attribute → merge field name.
 ROSTER_FIELDS: dict[str, str] = {

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from .. import console
 from ..errors import InputError, Location, Problems
-from ..readers.normalize import format_date
 from ..readers.table import WORKBOOK_SUFFIXES, hidden_sheet_warning, open_workbook, workbook_errors
+from ..support.normalize import format_date
 from ..wording.letter_settings import coerce_setting, default_settings_path, default_values
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 
 from ..errors import Location, Problems
-from ..readers.normalize import format_date, number_year_problem
+from ..support.normalize import format_date, number_year_problem
 
 NUMBER_PREFIX_KEYS = {"劝返": "劝返文号前缀", "责令": "责令文号前缀"}
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, create_model
 
 from ..errors import Problem
-from ..readers.normalize import NormalizeError, normalize_doc_number, parse_date
+from ..support.normalize import NormalizeError, normalize_doc_number, parse_date
 from ..wording.letter_settings import LIST_SEPARATORS, coerce_setting, default_values, setting_keys
 
 PROFILE_NAME = "单位设置.yaml"

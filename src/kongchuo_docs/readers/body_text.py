@@ -18,7 +18,7 @@ from ..errors import Location, Problems
 from ..model import Heading, PageBreak, Paragraph
 from ..model.document import Block
 from ..model.limits import paragraph_problem
-from .normalize import fix_half_width_punctuation, fix_web_spaces, warn_half_width, warn_web_spaces
+from ..support.normalize import fix_half_width_punctuation, fix_web_spaces, warn_half_width, warn_web_spaces
 
 _CN = "一二三四五六七八九十"
 _LEVELS = (

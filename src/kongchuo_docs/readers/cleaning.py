@@ -12,8 +12,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from ..model.limits import cell_problem
+from ..support.normalize import DATE_HINT, NormalizeError, parse_date
 from .idcard import IdNumberError, parse_id
-from .normalize import DATE_HINT, NormalizeError, parse_date
 from .schema import Column
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to ASCII by a fixed offset; U+3000 is the ideographic space.

@@ -20,12 +20,12 @@ import yaml
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
 from ..model import Document, Heading, SignFields
+from ..support.normalize import NormalizeError, format_date, parse_date
 from .body_text import heading_of
 from .draft_docx import read_docx_draft
 from .draft_items import DraftItem, Paras
 from .draft_outline import locate, recognise
 from .draft_text import markdown_items, read_text_file, text_items
-from .normalize import NormalizeError, format_date, parse_date
 from .notice_keys import FALSE, FORMATS, HAND_DATE, KEYS, TRUE
 from .notice_yaml import NoticeReader
 from .yaml_records import LineDict

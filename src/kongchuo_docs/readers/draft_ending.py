@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..support.normalize import NormalizeError, normalize_doc_number
 from .draft_items import located, put
-from .normalize import NormalizeError, normalize_doc_number
 from .notice_keys import MAX_RECEIPT_FIELDS
 
 if TYPE_CHECKING:

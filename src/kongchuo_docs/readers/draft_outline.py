@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..errors import Location, Problems
+from ..support.normalize import NormalizeError, normalize_doc_number, parse_date
 from .body_text import heading_of
 from .draft_ending import (
     CONTACT,
@@ -30,7 +31,6 @@ from .draft_ending import (
     tear_off_receipt,
 )
 from .draft_items import DraftItem, Paras, located, put
-from .normalize import NormalizeError, normalize_doc_number, parse_date
 from .notice_keys import LIST_NUMBER
 from .yaml_records import LineDict
 

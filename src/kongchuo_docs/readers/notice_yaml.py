@@ -31,9 +31,7 @@ from ..model import Document, Image, Signature
 from ..model.document import Block
 from ..model.limits import title_problem
 from ..store.issuing import auto_number
-from .body_text import SourceLine, parse_body
-from .glyphs import check_yaml_glyphs
-from .normalize import (
+from ..support.normalize import (
     NormalizeError,
     check_number_year,
     checked_doc_number,
@@ -42,6 +40,8 @@ from .normalize import (
     parse_date,
     warn_half_width,
 )
+from .body_text import SourceLine, parse_body
+from .glyphs import check_yaml_glyphs
 from .notice_blocks import BlockReaders
 from .notice_keys import (
     BLOCK_KEYS,

@@ -50,8 +50,8 @@ import yaml
 
 from ..errors import InputError, Location, Problem, Problems
 from ..files.resources import form_path
+from ..support.yaml_load import safe_load
 from .idcard import check_char
-from .yaml_load import safe_load
 
 TYPES = ("text", "name", "int", "number", "percent", "date", "id_number", "phone", "enum")
 LAYOUTS = ("table", "fields")

@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Location, Problem, Problems
+from ..support.yaml_load import TAB_PROBLEM, BoundedLoader, yaml_problem
 from .cleaning import CellError, clean_value, display, is_blank
 from .glyphs import check_glyphs
 from .schema import Schema, normalize_header
 from .table import LocatedValues
-from .yaml_load import TAB_PROBLEM, BoundedLoader, yaml_problem
 
 YAML_SUFFIXES = (".yaml", ".yml")  # a form given as YAML instead of a workbook
 

@@ -69,7 +69,7 @@ def doc_number(prefix: str, year: int, sequence: int) -> str:
 def parse_number(text: str) -> tuple[str, int, int]:
     """(代字, 年份, 顺序号) of a 发文字号 in any spelling `normalize_doc_number` accepts; KongchuoError
     naming the number if none."""
-    from ..readers.normalize import NormalizeError, normalize_doc_number
+    from ..support.normalize import NormalizeError, normalize_doc_number
 
     try:
         fixed, _ = normalize_doc_number(text)

@@ -133,7 +133,7 @@ def _dirs_from_config(path: Path) -> list[Path]:
         return []
     import yaml
 
-    from ..readers.yaml_load import safe_load, yaml_problem
+    from ..support.yaml_load import safe_load, yaml_problem
 
     try:
         data = safe_load(path.read_text(encoding="utf-8")) or {}

@@ -32,6 +32,7 @@ from .kept_jobs import StoreKeeper, kept_root, restore_jobs
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
+from .store_access import NoCounty
 
 if TYPE_CHECKING:
     from ..store.database import Store
@@ -82,10 +83,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.close()  # running jobs ended, the job folders not kept deleted
-        drawing.close()
-        if app.state.store is not None:
-            app.state.store.close()
+        close_app(app)
 
     app = FastAPI(title="控辍保学文书工具箱", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,
                   dependencies=[Depends(require_role)])  # what a role may open: identity.PAGE_ROLES
@@ -135,6 +133,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         message = exc.detail if chinese else STATUS_MESSAGES.get(exc.status_code, "请求无法处理。")
         return render(request, "error.html", status_code=exc.status_code, message=message)
 
+    @app.exception_handler(NoCounty)
+    async def no_county(request: Request, exc: NoCounty) -> Response:
+        return render(request, "error.html", status_code=409, message=str(exc))
+
     @app.exception_handler(RequestValidationError)
     async def incomplete_form(request: Request, exc: RequestValidationError) -> Response:
         return render(request, "error.html", status_code=400, message="表单不完整：请选择文件并填写必填项后再提交。")
@@ -155,6 +157,15 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     for router in page_routers():
         app.include_router(router)
     return app
+
+
+def close_app(app: FastAPI) -> None:
+    """What a stopping server closes (its lifespan's end; a test closes its app with it): the jobs (running
+    ones ended, the job folders not kept deleted), the drawing processes and the store."""
+    app.state.jobs.close()
+    app.state.render.close()
+    if app.state.store is not None:
+        app.state.store.close()
 
 
 def keep_lockout(app: FastAPI, name: str, until: float) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import TASKS
-from ..readers.normalize import format_date
+from ..support.normalize import format_date
 
 FIRST_LETTER = "first-letter.pdf"
 FIRST_PAGE = "first-letter.png"  # the page image the 校验通过 page shows

@@ -123,9 +123,9 @@ async def add_post(request: Request) -> Response:
 
 
 def _add(request: Request, values: dict[str, str]) -> Any:
-    from ..readers.normalize import NormalizeError, parse_date
     from ..store.issuing import genre_of
     from ..store.register import Issue, add_number, parse_number
+    from ..support.normalize import NormalizeError, parse_date
 
     if not values["number"]:
         raise KongchuoError("补登需要填写发文字号，如 某教综〔2026〕15号。")
@@ -149,11 +149,8 @@ async def export(request: Request, which: str, year: str = "", fonds: str = "",
         raise HTTPException(404, "没有这个表。")
     if retention not in RETENTION_CODES:
         raise HTTPException(400, f"保管期限应为 {'、'.join(RETENTION_CODES)} 之一。")
-    try:
-        profile = await asyncio.to_thread(page_profile, request)
-        url = await asyncio.to_thread(db_url, request)
-    except KongchuoError as exc:
-        raise HTTPException(409, str(exc)) from None
+    profile = await asyncio.to_thread(page_profile, request)
+    url = await asyncio.to_thread(db_url, request)
     folder = request.app.state.jobs.scratch_folder()
     try:
         await bounded(_export, url, profile.area_code, folder / "out", profile.bureau, _year(year), fonds.strip()[:40],

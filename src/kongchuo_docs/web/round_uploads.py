@@ -18,8 +18,9 @@ from .audit_page import audit
 from .bounded import bounded
 from .identity import Account
 from .pages import owner
-from .rounds import Asking, county, round_of
+from .rounds import Asking, round_of
 from .security import Upload, UploadRejected, read_uploads, require_csrf
+from .store_access import county
 
 if TYPE_CHECKING:
     from ..rounds.check import Checked

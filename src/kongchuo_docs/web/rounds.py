@@ -26,6 +26,7 @@ from .audit_page import audit
 from .identity import Account, current_account, require_bureau
 from .pages import owner, render
 from .security import Upload, require_csrf
+from .store_access import county
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the server
     from ..store.database import Store
@@ -35,17 +36,6 @@ if TYPE_CHECKING:  # SQLAlchemy loads with the first 报送 page, not with the s
 router = APIRouter()
 Asking = Annotated[Account, Depends(current_account)]  # whoever asks
 Bureau = Annotated[Account, Depends(require_bureau)]  # the 教育局, else a Chinese 403
-NO_PROFILE = "报送需要单位设置（县名、行政区划代码、乡镇和学校）：请先在“单位设置”页填写并保存。"
-
-
-def county(request: Request) -> tuple[Store, Profile]:
-    """The page's store (`gate.store_of`) and 单位设置; a Chinese 409 while there is none."""
-    from .store_access import county_store, page_profile
-
-    try:
-        return county_store(request), page_profile(request)
-    except KongchuoError:
-        raise HTTPException(409, NO_PROFILE) from None
 
 
 def round_of(request: Request, round_id: int) -> tuple[Store, Profile, Round]:
@@ -106,9 +96,9 @@ async def open_round_post(request: Request, account: Bureau) -> Response:
 def _open_round(request: Request, account: Account, values: dict[str, Any]) -> Response:
     """发起报送 from the form's `values`, or back to the form with its problems (audit: a round opened —
     its name, form, units, by whom)."""
-    from ..readers.normalize import NormalizeError, parse_date
     from ..rounds.forms import profile_units
     from ..store.rounds import open_round
+    from ..support.normalize import NormalizeError, parse_date
 
     store, profile = county(request)
     problems: list[tuple[str, str]] = []

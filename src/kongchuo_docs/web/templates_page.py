@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError, Problem
 from ..profile import load_profile
-from ..readers.yaml_load import yaml_problem
+from ..support.yaml_load import yaml_problem
 from ..wording.files import WORDING_FILES, allowed_variables, annotated, check_folder, documented_variables
 from ..wording.sentences import SentenceProblem, chinese, jinja_text, sentences, shown, with_edits
 from .audit_page import audit

@@ -21,7 +21,7 @@ import yaml
 
 from ..errors import InputError, Location, Problem, Problems
 from ..files.resources import template_path
-from ..readers.yaml_load import BoundedLoader, yaml_problem
+from ..support.yaml_load import BoundedLoader, yaml_problem
 from ..wording.sentences import chinese, paragraph_numbers, syntax_message
 from . import sandbox
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ..files.resources import template_path
 from ..model.limits import profile_value_problem
-from ..readers.normalize import NormalizeError, parse_date
-from ..readers.yaml_load import safe_load
+from ..support.normalize import NormalizeError, parse_date
+from ..support.yaml_load import safe_load
 
 LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _TRUE = frozenset({"true", "yes", "1", "是", "对", "要", "需要", "印"})

@@ -29,7 +29,7 @@ import yaml
 from jinja2 import nodes
 
 from ..files.resources import template_path
-from ..readers.yaml_load import BoundedLoader
+from ..support.yaml_load import BoundedLoader
 
 LAYOUT_KEYS = frozenset({"type", "placement", "if", "level", "aliases", "party_a_role", "party_b_role",
                          "name", "direction", "status_fills", "inconsistent_fill", "group_by"})  # fmt: skip

@@ -29,7 +29,7 @@ from ..files.resources import template_path
 from ..readers.cleaning import CellError, clean_value
 from ..readers.idcard import ID_LENGTH
 from ..readers.schema import Column, Schema, shift_years
-from ..readers.yaml_load import safe_load
+from ..support.yaml_load import safe_load
 from .xlsx_save import save_workbook
 
 INSTRUCTIONS_SHEET = "填写说明"
