@@ -31,7 +31,7 @@ from .audit_page import audit
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
-from .notice_form import LABELS, NoticeForm, field_problems
+from .notice_form import ATTACHMENT_FIELDS, LABELS, NoticeForm, field_problems
 from .notice_issue import AUTO_FIELD, is_auto, issue, issued_view, numbered, preview_number, with_auto
 from .notice_kept import unkept
 from .pages import owner, render
@@ -290,7 +290,7 @@ def _draft_defaults(request: Request) -> DraftDefaults | None:
 
 
 async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
-    attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
+    attachments = [*form.attachments, dict.fromkeys(ATTACHMENT_FIELDS, "")]
     problems = context.pop("problems", {})
     body = form.get("body")
     try:
