@@ -1,6 +1,6 @@
 """A Word or text draft loaded into 写通知 keeps what the form has no fields for (issue 17, web side):
-its 签字栏 (the 正文's last line), the 送达回证 page after a letter, a tear-off 回执, a 请示's 联系人 — 预览 and 下载 give the document
-``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
+its 签字栏 (the 正文's last line), the 送达回证 page after a letter, a tear-off 回执, a 请示's 联系人 — 预览 and
+下载 give the document ``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
 
 from __future__ import annotations
 
@@ -92,4 +92,5 @@ def test_sign_fields_no_line_can_spell_are_said():
     assert unkept({"附件": [{"标题": "责任书", "签字栏": sign}]}) == []  # the 附件 正文's last line
     assert unkept({"印发件": {"标题": "办法", "签字栏": sign}}) == []
     assert "签字栏" in unkept({"印发件": {"标题": "办法", "附件": [{"标题": "表", "sign_fields": ["甲|乙"]}]}})[0]
-    assert unkept({"印发件": [{"标题": "送达回证", "签字栏": {"栏目": ["甲|乙"]}}]}) == []  # pages after a letter: kept whole
+    pages = {"印发件": [{"标题": "送达回证", "签字栏": {"栏目": ["甲|乙"]}}]}
+    assert unkept(pages) == []  # pages after a letter: kept whole

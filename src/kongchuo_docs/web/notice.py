@@ -115,7 +115,8 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
         path.write_bytes(upload.data)
         try:
             if upload.suffix in (".yaml", ".yml"):
-                return await _keep(request, await bounded(_yaml_form, path), loaded=upload.display_name)
+                form, said = await bounded(_yaml_form, path)
+                return await _keep(request, form, loaded=upload.display_name, findings=said)
             mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
                                                              _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
@@ -128,9 +129,11 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
                        findings=findings, draft_outline=lines)  # fmt: skip
 
 
-def _yaml_form(path: Path) -> NoticeForm:
-    """The form filled from an uploaded 公文 YAML (in a bounded process: `web.bounded`)."""
-    return NoticeForm.from_yaml(load_yaml(path))
+def _yaml_form(path: Path) -> tuple[NoticeForm, list[str]]:
+    """The form filled from an uploaded 公文 YAML (in a bounded process: `web.bounded`), and what of it the
+    form cannot hold (`unkept`)."""
+    data = load_yaml(path)
+    return NoticeForm.from_yaml(data), unkept(data) if isinstance(data, dict) else []
 
 
 def _read_draft(path: Path, workdir: Path, defaults: DraftDefaults | None) -> tuple[
