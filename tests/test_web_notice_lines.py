@@ -105,6 +105,9 @@ def test_the_page_builds_what_the_command_line_builds(web_client, tmp_path):
     body = re.search(r'<textarea id="f-body" name="body" rows="\d+">(.*?)</textarea>', loaded.text, re.S)[1]
     assert MAIN_TABLE in body and "[签字栏 每行=2 日期=是：学校负责人|班主任]" in body
     form = NoticeForm.from_yaml(load_yaml(source))  # what the page holds
+    outline = web_client.post("/notice/outline", json={"body": form.get("body")},
+                              headers={"x-csrf-token": csrf_of(web_client)}).json()  # fmt: skip
+    assert outline["problems"] == []  # the lines' settings are no text with pasted spaces
 
     result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out"), "--format", "docx,pdf"])
     assert result.exit_code == 0, result.output

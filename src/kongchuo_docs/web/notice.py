@@ -31,9 +31,10 @@ from .audit_page import audit
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
-from .notice_form import ATTACHMENT_FIELDS, LABELS, NoticeForm, field_problems
+from .notice_form import ATTACHMENT_FIELDS, IMAGE_LINE, LABELS, NoticeForm, field_problems
 from .notice_issue import AUTO_FIELD, is_auto, issue, issued_view, numbered, preview_number, with_auto
 from .notice_kept import unkept
+from .notice_lines import is_line
 from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
@@ -213,7 +214,8 @@ async def notice_outline(request: Request) -> JSONResponse:
 def outline(body: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The body's headings (level, text) as `readers.body_text` reads them, and its problems by line."""
     problems = Problems()
-    lines = [SourceLine(t, Location("正文", line=n)) for n, t in enumerate(body[:MAX_BODY].splitlines(), start=1)]
+    texts = ["" if is_line(t) or IMAGE_LINE.fullmatch(t.strip()) else t for t in body[:MAX_BODY].splitlines()]
+    lines = [SourceLine(t, Location("正文", line=n)) for n, t in enumerate(texts, start=1)]  # a table: no text
     blocks = parse_body(lines, problems)
     headings = [{"level": b.level, "text": b.text} for b in blocks if getattr(b, "type", "") == "heading"]
     found = [{"line": p.location.line, "message": p.message + (f"（{p.value}）" if p.value else ""),
