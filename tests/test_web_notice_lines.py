@@ -165,3 +165,37 @@ def test_a_table_the_line_cannot_spell_is_said_when_the_yaml_is_loaded(web_clien
                              data={"csrf": csrf_of(web_client)})  # fmt: skip
     said = loaded.text.split('id="draft-findings"')[1].split("</ul>")[0]
     assert "正文中的 1 个表格不能写成正文框中的一行" in said
+
+
+def test_an_attachments_every_key_comes_back_from_the_form(tmp_path, web_client):
+    source = _write(tmp_path, """\
+发文机关: 某某县教育局
+标题: 某某县教育局关于报送劝返复学情况的通知
+主送: 各乡（镇）中心学校：
+正文: 请于3月10日前报送。
+附件说明:
+  - 劝返复学情况登记表
+  - 劝返复学工作方案
+署名: 某某县教育局
+成文日期: 2026年3月2日
+附件:
+  - 标题: 劝返复学情况登记表
+    横排: 是
+    表格: {标题: 登记表, 表头: [学校, 姓名, 情况], 行: [[城关小学, 某某, 已返校]], 表头行数: 0, 空行: 4,
+          列宽: [2, 1, 3]}
+    表后说明: 请如实填写。
+    签字栏: {栏目: [填表人, 审核人], 每行: 2}
+  - 标题: 劝返复学工作方案
+    另行发送: 是
+""")
+    form = NoticeForm.from_yaml(load_yaml(source))
+    first, second = form.attachments
+    assert (first["landscape"], first["header_rows"], first["after"]) == ("1", "0", "请如实填写。")
+    assert second["separate"] == "1" and first["caption"] == "登记表"
+    response = web_client.post("/notice", data={**posted(form), "action": "yaml", "csrf": csrf_of(web_client)})
+    back = tmp_path / "back.yaml"
+    back.write_bytes(response.content)
+    (doc, warnings), (expected, said) = read_notice(back), read_notice(source)
+    assert doc == expected and [w.message for w in warnings] == [w.message for w in said]  # 另行发送: said alike
+    attachment = doc.attachments[0]
+    assert attachment.landscape and [b.type for b in attachment.blocks] == ["table", "paragraph", "sign_fields"]
