@@ -144,6 +144,8 @@ def test_bad_table_and_sign_lines_are_named_at_their_line(web_client, tmp_path):
     assert f"第 2 行：空行数应为 0 到 {TABLE_BLANK_ROWS_MAX} 的整数" in field and "（500）" in field
     field = _body_messages(web_client, form, [first, "", "[表格 列款=2 空行=五：序号|学校]"])
     assert "第 3 行：列款：表格中没有这一项，是不是“列宽”？" in field and "第 3 行：空行数应为" in field
+    field = _body_messages(web_client, form, [first, "[表格 空行=5]"])
+    assert "第 2 行：表格需要“表头”" in field
     field = _body_messages(web_client, form, [first, "[表格 标题=情况：序号|学校 / 1|城关小学|多余]"])
     assert "第 2 行：第 1 行有 3 列，表头有 2 列" in field
     field = _body_messages(web_client, form, ["[签字栏：甲方|乙方]", first])

@@ -25,7 +25,7 @@ import yaml
 from ..errors import Problem
 from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS, TRUE
 from .notice_kept import KEPT_FIELD, kept_yaml
-from .notice_lines import SIGN, is_line, line_item, split_sign, table_line, with_sign
+from .notice_lines import SIGN, is_line, line_item, number, split_sign, table_line, with_sign
 
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
@@ -168,11 +168,11 @@ class NoticeForm:
             if rows:
                 table["行"] = rows
             if att["blank"].strip():
-                table["空行"] = _number(att["blank"])
+                table["空行"] = number(att["blank"])
             if att["widths"].strip():
-                table["列宽"] = [_number(w) for w in att["widths"].replace("，", " ").replace(",", " ").split()]
+                table["列宽"] = [number(w) for w in att["widths"].replace("，", " ").replace(",", " ").split()]
             if att["header_rows"].strip():
-                table["表头行数"] = _number(att["header_rows"])
+                table["表头行数"] = number(att["header_rows"])
             if table:
                 item["表格"] = table
             item["表后说明"] = _block(att["after"])
@@ -262,7 +262,7 @@ def _body(text: str, *, as_list: bool = False) -> Any:
             continue
         picture = {"图片": f"{IMAGE_FOLDER}/{found['name']}"}
         if found["width"]:
-            picture["宽度"] = _number(found["width"])
+            picture["宽度"] = number(found["width"])
         items.append(_Flow(picture))
     return items
 
@@ -359,16 +359,6 @@ def _items(text: str, split: re.Pattern[str] = re.compile(r"\n")) -> list[str] |
 
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(line.strip())]
-
-
-def _number(text: str) -> int | float | str:
-    text = text.strip()
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
-    return text  # the reader names it
 
 
 def _canonical(data: Any, keys: dict[str, tuple[str, ...]]) -> dict[str, Any]:

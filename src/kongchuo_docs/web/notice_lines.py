@@ -34,6 +34,7 @@ _DEFAULTS = {"blank_rows": "0", "header_rows": "1"}  # table settings not writte
 
 
 def is_line(line: str) -> bool:
+    """Whether `line` stands for a table or a 签字栏."""
     return LINE.fullmatch(line.strip()) is not None
 
 
@@ -47,11 +48,11 @@ def line_item(line: str) -> tuple[str, dict[str, Any]] | None:
     colon = _SEPARATOR.match(rest)
     settings, content = (colon["settings"], colon["content"]) if colon else (rest, "")
     data: dict[str, Any] = {}  # a table with no rows: the reader asks for its 表头
-    if kind == TABLE and content.strip():
+    if kind == SIGN:
+        data = {"栏目": [label.strip() for label in content.split("|") if label.strip()]}
+    elif content.strip():
         header, *rows = [[cell.strip() for cell in row.split("|")] for row in _ROW_SPLIT.split(content.strip())]
         data = {"表头": header, "行": rows}
-    else:
-        data = {"栏目": [label.strip() for label in content.split("|") if label.strip()]}
     names = {spelling: (canon, aliases[0]) for canon, aliases in _KEYS[kind].items() for spelling in aliases}
     for setting in _SETTING.finditer(settings):
         canon, key = names.get(setting["key"], ("", setting["key"]))  # an unknown key: the reader names it
@@ -59,9 +60,9 @@ def line_item(line: str) -> tuple[str, dict[str, Any]] | None:
         if value is None or canon in ("header", "rows", "labels"):
             data[key] = value
         elif canon in _NUMBERS:
-            data[key] = [_number(n) for n in _NUMBER_SPLIT.split(value.strip(",，、 ")) if n]
+            data[key] = [number(n) for n in _NUMBER_SPLIT.split(value.strip(",，、 ")) if n]
         else:
-            data[key] = value[1:-1] if value.startswith("「") else _number(value)
+            data[key] = value[1:-1] if value.startswith("「") else number(value)
     return kind, data
 
 
@@ -140,8 +141,9 @@ def _text(value: Any) -> Any:
     return "" if value is None else str(value).strip()
 
 
-def _number(text: str) -> int | float | str:
-    """A number as typed (the reader names what is not one)."""
+def number(text: str) -> int | float | str:
+    """A number as typed in the form (the text itself when it is none: the reader names it)."""
+    text = text.strip()
     for kind in (int, float):
         try:
             return kind(text)
