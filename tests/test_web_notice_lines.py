@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pymupdf
+import pytest
 from test_web_draft_ending import _docx_text
 from typer.testing import CliRunner
 from web_helpers import csrf_of, posted
@@ -201,3 +202,25 @@ def test_an_attachments_every_key_comes_back_from_the_form(tmp_path, web_client)
     assert doc == expected and [w.message for w in warnings] == [w.message for w in said]  # 另行发送: said alike
     attachment = doc.attachments[0]
     assert attachment.landscape and [b.type for b in attachment.blocks] == ["table", "paragraph", "sign_fields"]
+
+
+TRICKY = [
+    ("{标题: '春季 到校：情况', 表头: [a, b], 行: [[1, 2]]}", "[表格 标题=「春季 到校：情况」：a|b / 1|2]"),
+    ("{标题: 甲=乙, 表头: [a, b], 行: [[1, 2]]}", "[表格 标题=「甲=乙」：a|b / 1|2]"),
+    ("{caption: 表, header: [a, b], rows: [[1, 2]], widths: [1.5, 2], blank_rows: 2, header_rows: 0}",
+     "[表格 标题=表 列宽=1.5,2 空行=2 表头行数=0：a|b / 1|2]"),
+    ("{表头: [序号, '', 备注], 行: [[1, null, ''], ['', x, '']]}", "[表格：序号||备注 / 1|| / |x|]"),
+    ("{表头: [序号, 姓名], 空行: 0, 表头行数: 1}", "[表格：序号|姓名]"),
+]
+
+
+@pytest.mark.parametrize(("table", "line"), TRICKY)
+def test_a_table_line_spells_each_table_and_reads_back_as_it(tmp_path, table, line):
+    source = _write(tmp_path, f"发文机关: 某某县教育局\n标题: 某某县教育局关于报送情况的通知\n正文:\n  - 请填写下表。\n"
+                              f"  - 表格: {table}\n签字栏: {{栏目: 填表人, 日期: true}}\n署名: 某某县教育局\n"
+                              "成文日期: 2026年3月2日\n")  # fmt: skip
+    form = NoticeForm.from_yaml(load_yaml(source))
+    assert form.get("body").splitlines()[1:] == [line, "[签字栏 日期=是：填表人]"]
+    back = tmp_path / "back.yaml"
+    back.write_text(form.to_yaml()[0], encoding="utf-8")
+    assert read_notice(back)[0] == read_notice(source)[0]
