@@ -155,6 +155,17 @@ def test_bad_table_and_sign_lines_are_named_at_their_line(web_client, tmp_path):
     assert "第 3 行：每行栏目数应为 1 到 4（5）" in field
 
 
+def test_a_bad_line_of_the_issued_document_is_named_there(web_client, tmp_path):
+    form = NoticeForm.from_yaml(load_yaml(_write(tmp_path)))
+    lines = form.get("issued_body").splitlines()
+    lines[1] = lines[1].replace("列宽=3,2", "列宽=3")
+    lines[2] = lines[2].replace("每行=2", "每行=6")
+    response = web_client.post("/notice", data={**posted(form), "issued_body": "\n".join(lines), "action": "check",
+                                                "csrf": csrf_of(web_client)})  # fmt: skip
+    field = response.text.split('id="field-issued_body"')[1].split("</div>")[0]
+    assert "第 2 行：列宽应为 2 个正数" in field and "第 3 行：每行栏目数应为 1 到 4（6）" in field
+
+
 def test_the_command_line_refuses_blank_rows_over_the_budget(tmp_path):
     source = _write(tmp_path, NOTICE.replace("空行: 3", f"空行: {TABLE_BLANK_ROWS_MAX + 1}"))
     result = CliRunner().invoke(cli, ["build", str(source), "-o", str(tmp_path / "out")])
