@@ -4,7 +4,9 @@ the field whose YAML lines it names.
 
 Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
 ``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
-tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``. A picture of an uploaded
+tabs as pasted from Excel, or by “|”), ``att-N-caption``, ``att-N-blank``, ``att-N-widths``,
+``att-N-header_rows`` (its 表格), ``att-N-after`` (表后说明), ``att-N-landscape`` and ``att-N-separate``
+(checkboxes: 横排, 另行发送). A picture of an uploaded
 draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`), a table as a line
 ``[表格 空行=5：…]`` and the 签字栏 ending a 正文 (the notice's, the 印发件's, an 附件's) as its last line
 ``[签字栏：…]`` (`notice_lines`); such a 正文 is written as a list, one YAML line per text line (the 签字栏
