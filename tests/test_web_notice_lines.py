@@ -125,6 +125,14 @@ def test_the_page_builds_what_the_command_line_builds(web_client, tmp_path):
     for printed in ("各校到校情况", "2026年春季", "学校负责人", "甲方（盖章）", "监护人"):
         assert printed in text, printed
 
+    saved = web_client.post("/notice", data={**posted(form), "action": "yaml", "csrf": csrf_of(web_client)})
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / source.name).write_bytes(saved.content)  # 下载 YAML, then build it at the CLI
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "saved" / source.name), "-o", str(tmp_path / "again"),
+                                      "--format", "docx"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _docx_text((tmp_path / "again" / f"{source.stem}.docx").read_bytes()) == _docx_text(built["docx"])
+
     more = posted(form) | {"body": form.get("body").replace("空行=3", "空行=6"), "action": "docx",
                            "csrf": csrf_of(web_client)}  # fmt: skip
     assert _rows(web_client.post("/notice", data=more).content) == 5 + 3 + 7 + 3  # her edit of the line
