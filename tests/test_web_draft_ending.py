@@ -1,6 +1,6 @@
 """A Word or text draft loaded into 写通知 keeps what the form has no fields for (issue 17, web side):
-its 签字栏, the 送达回证 page after a letter, a tear-off 回执, a 请示's 联系人 — 预览 and 下载 give the document
-``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
+its 签字栏 (the 正文's last line), the 送达回证 page after a letter, a tear-off 回执, a 请示's 联系人 — 预览 and
+下载 give the document ``kongchuo-docs build DRAFT`` gives (the text of both DOCX compared, paragraph for paragraph)."""
 
 from __future__ import annotations
 
@@ -39,11 +39,14 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
     form = kept_page.form
     expect = SHAPES[name].expect
     receipt = [field.split("：")[0] for field in expect.receipt or []]
-    if expect.sign_fields or expect.slip or receipt:  # what the form has no fields for is on the page, as kept
+    if expect.slip or receipt:  # what the form has no fields for is on the page, as kept
         shown = re.search(r'<textarea id="f-kept" name="kept" rows="\d+">(.*?)</textarea>', loaded.text, re.S)
         assert shown and html.unescape(shown[1]) == form.get("kept")
-        for label in [*expect.sign_fields, *expect.slip_fields, *([expect.slip] if expect.slip else []), *receipt]:
+        for label in [*expect.slip_fields, *([expect.slip] if expect.slip else []), *receipt]:
             assert label in form.get("kept"), label
+    if expect.sign_fields:  # the 签字栏: the 正文's last line, as typed there
+        last = form.get("body").splitlines()[-1]
+        assert last.startswith("[签字栏") and all(label in last for label in expect.sign_fields), last
 
     response = web_client.post("/notice", data={**posted(form), "action": "docx", "csrf": csrf_of(web_client)})
     assert response.status_code == 200 and response.content[:2] == b"PK", response.text[:2000]
@@ -60,11 +63,11 @@ def test_a_loaded_draft_builds_as_the_command_line_builds_it(name, web_app, web_
     assert all(any(label in p for p in _docx_text(response.content)) for label in receipt)  # the tear-off 回执
 
 
-def test_a_body_table_is_one_line_of_the_text_area_and_one_with_widths_is_said(web_app, web_client, tmp_path):
+def test_a_body_table_is_one_line_of_the_text_area_and_one_it_cannot_spell_is_said(web_app, web_client, tmp_path):
     draft = dm.write_shape(SHAPES["乡镇报告.docx"].parts, tmp_path / "乡镇报告.docx")
     loaded = web_client.post("/notice/load", files={"file": ("乡镇报告.docx", draft.read_bytes())},
                              data={"csrf": csrf_of(web_client)})  # fmt: skip
-    assert loaded.status_code == 200 and "不能在表单中保留" not in loaded.text
+    assert loaded.status_code == 200 and "表单中没有" not in loaded.text
     [page] = [p for p in web_app.state.notices.values() if p.shown.get("loaded") == "乡镇报告.docx"]
     body = page.form.get("body").splitlines()
     assert body[1] == "[表格：序号|学校|应到人数|实到人数 / 1|城关小学|320|318 / 2|城关中学|410|409]"
@@ -74,16 +77,20 @@ def test_a_body_table_is_one_line_of_the_text_area_and_one_with_widths_is_said(w
 
     from kongchuo_docs.web.notice_kept import unkept
 
-    widths = {"表格": {"表头": ["序号"], "行": [["1"]], "列宽": [20]}}
-    assert "1 个表格" in unkept({"正文": ["为做好工作。", widths]})[0]
+    widths = {"表格": {"表头": ["序号"], "行": [["1"]], "列宽": [20], "空行": 3}}
+    assert unkept({"正文": ["为做好工作。", widths]}) == []  # a line spells it
+    piped = {"表格": {"表头": ["序号", "说明"], "行": [["1", "是|否"]]}}
+    assert "1 个表格" in unkept({"正文": ["为做好工作。", piped]})[0]
+    assert "1 个表格" in unkept({"印发件": {"标题": "办法", "正文": [piped]}})[0]
 
 
-def test_sign_fields_inside_an_issued_document_or_an_attachment_are_said():
+def test_sign_fields_no_line_can_spell_are_said():
     from kongchuo_docs.web.notice_kept import unkept
 
     sign = {"栏目": ["甲方（盖章）"]}
     assert unkept({"正文": "为做好工作。"}) == []
-    assert "签字栏" in unkept({"附件": [{"标题": "责任书", "签字栏": sign}]})[0]
-    assert "签字栏" in unkept({"印发件": {"标题": "办法", "附件": [{"标题": "表", "sign_fields": sign}]}})[0]
-    assert "签字栏" in unkept({"印发件": {"标题": "办法", "签字栏": sign}})[0]
-    assert unkept({"印发件": [{"标题": "送达回证", "签字栏": sign}]}) == []  # pages after a letter: kept whole
+    assert unkept({"附件": [{"标题": "责任书", "签字栏": sign}]}) == []  # the 附件 正文's last line
+    assert unkept({"印发件": {"标题": "办法", "签字栏": sign}}) == []
+    assert "签字栏" in unkept({"印发件": {"标题": "办法", "附件": [{"标题": "表", "sign_fields": ["甲|乙"]}]}})[0]
+    pages = {"印发件": [{"标题": "送达回证", "签字栏": {"栏目": ["甲|乙"]}}]}
+    assert unkept(pages) == []  # pages after a letter: kept whole

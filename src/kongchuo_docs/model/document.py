@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from .limits import paragraph_problem, title_problem
+from .limits import TABLE_BLANK_ROWS_MAX, paragraph_problem, title_problem
 
 DocumentFormat = Literal["file", "letter", "plain", "minutes"]
 """文件格式 (§7), 信函格式 (§10.1), "plain" (无版头): no 版头 at all — the title opens page 1 (目标责任书,
@@ -80,8 +80,8 @@ class Table(_Model):
     rows: list[list[str]]
     header_rows: int = 1
     widths: list[float] | None = None  # relative column widths
-    blank_rows: int = 0  # empty rows appended for forms to be filled in by hand
-    caption: str | None = None
+    blank_rows: Annotated[int, Field(ge=0, le=TABLE_BLANK_ROWS_MAX)] = 0  # empty rows appended, filled in by hand
+    caption: str | None = None  # centred above the table, on the page of its header row
 
     @model_validator(mode="after")
     def _rectangular(self) -> Table:

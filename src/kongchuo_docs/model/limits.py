@@ -27,6 +27,20 @@ def paragraph_problem(text: str) -> str | None:
                 "（请分段：每段单独一行；多行文字用 | 开头）")
     return None
 
+
+TABLE_BLANK_ROWS_MAX = 200
+"""Empty rows a table may add for hand-filling (`Table.blank_rows`): a register of some ten pages; more is
+a typing mistake (空行: 20000), and each row is laid out."""
+
+
+def blank_rows_problem(value: object) -> str | None:
+    """A Chinese message when `value` is not a table's count of blank rows (a whole number 0 to
+    `TABLE_BLANK_ROWS_MAX`), else None."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > TABLE_BLANK_ROWS_MAX:
+        return f"空行数应为 0 到 {TABLE_BLANK_ROWS_MAX} 的整数（一张表最多加 {TABLE_BLANK_ROWS_MAX} 行空行）"
+    return None
+
 YAML_ALIAS_EXPANSION = 100_000
 """Items and characters that YAML anchors/aliases (``&a`` … ``*a``) may add to a file beyond what it
 spells out: a 公文 or 单位设置 repeats a block a few times at most; an alias bomb (aliases of aliases,

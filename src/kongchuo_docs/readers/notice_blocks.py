@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import Location, Problems
 from ..model import Attachment, Colophon, IssuedDocument, Receipt, ReceiptField, SignFields, Table
+from ..model.limits import blank_rows_problem
 from .notice_keys import (
     ATTACHMENT_KEYS,
     COLOPHON_KEYS,
@@ -152,27 +153,30 @@ class BlockReaders:
                 continue
             rows.append(cells)
         blank_value, blank_loc = f.get("blank_rows", (0, loc))
-        try:
-            blank = int(blank_value or 0)
-        except (TypeError, ValueError):
-            self.problems.error(blank_loc, "空行数应为整数", blank_value)
-            blank = 0
+        blank = 0
+        if blank_value is not None and (wrong := blank_rows_problem(blank_value)):
+            self.problems.error(blank_loc, wrong, blank_value)
+        elif blank_value is not None:
+            blank = int(str(blank_value).strip())
         widths_value, widths_loc = f.get("widths", (None, loc))
         widths = None
         if widths_value is not None:
             try:
                 widths = [float(w) for w in widths_value]
-                if len(widths) != len(header):
+                if len(widths) != len(header) or min(widths) <= 0:
                     raise ValueError
             except (TypeError, ValueError):
-                self.problems.error(widths_loc, f"列宽应为 {len(header)} 个数字", widths_value)
+                self.problems.error(widths_loc, f"列宽应为 {len(header)} 个正数（每列一个，表格有 {len(header)} 列）",
+                                    widths_value)
                 widths = None
+        caption = self.title(*f["caption"]) if "caption" in f else None
         header_rows_value, header_rows_loc = f.get("header_rows", (1, loc))
         if str(header_rows_value).strip() not in ("0", "1"):
             self.problems.error(header_rows_loc, "表头行数应为 1（第一行是表头）或 0（表单，无表头）",
                                 header_rows_value)
             header_rows_value = 1
-        return Table(rows=rows, blank_rows=blank, widths=widths, header_rows=int(str(header_rows_value).strip()))
+        return Table(rows=rows, blank_rows=blank, widths=widths, header_rows=int(str(header_rows_value).strip()),
+                     caption=caption)
 
     def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
                     issued: list[IssuedDocument], where: Any) -> None:

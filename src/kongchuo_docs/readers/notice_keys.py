@@ -61,6 +61,7 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),
     "image": ("图片", "image"),
     "width": ("宽度", "width"),
+    "sign_fields": ("签字栏", "sign_fields"),  # refused among the paragraphs: a 签字栏 ends its 正文
 }
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "header": ("表头", "header"),
@@ -68,6 +69,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "blank_rows": ("空行", "blank_rows"),
     "widths": ("列宽", "widths"),
     "header_rows": ("表头行数", "header_rows"),  # 0: a form whose first row is no header
+    "caption": ("标题", "caption"),  # centred above the table
 }
 COLOPHON_KEYS: dict[str, tuple[str, ...]] = {
     "recipients": ("主送", "recipients"),

@@ -194,6 +194,10 @@ class NoticeReader(BlockReaders):
             return self.table(*f["table"])
         if "image" in f:
             return self.image(f["image"], f.get("width"), loc)
+        if "sign_fields" in f:
+            self.problems.error(f["sign_fields"][1], "签字栏排在正文的最后：不能夹在段落之间（写在“签字栏:”下，"
+                                "网页上把这一行移到正文框的最后一行）")
+            return None
         self.problems.error(loc, "正文中的一项应为段落文字、表格或图片")
         return None
 

@@ -31,9 +31,10 @@ from .audit_page import audit
 from .bounded import bounded
 from .draft_images import copy_images, keep_images, listed_images, remove_image
 from .jobs import SCRATCH_PREFIX
-from .notice_form import LABELS, NoticeForm, field_problems
+from .notice_form import ATTACHMENT_FIELDS, IMAGE_LINE, LABELS, NoticeForm, field_problems
 from .notice_issue import AUTO_FIELD, is_auto, issue, issued_view, numbered, preview_number, with_auto
 from .notice_kept import unkept
+from .notice_lines import is_line
 from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
@@ -115,7 +116,8 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
         path.write_bytes(upload.data)
         try:
             if upload.suffix in (".yaml", ".yml"):
-                return await _keep(request, await bounded(_yaml_form, path), loaded=upload.display_name)
+                form, said = await bounded(_yaml_form, path)
+                return await _keep(request, form, loaded=upload.display_name, findings=said)
             mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
                                                              _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
@@ -128,9 +130,11 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
                        findings=findings, draft_outline=lines)  # fmt: skip
 
 
-def _yaml_form(path: Path) -> NoticeForm:
-    """The form filled from an uploaded 公文 YAML (in a bounded process: `web.bounded`)."""
-    return NoticeForm.from_yaml(load_yaml(path))
+def _yaml_form(path: Path) -> tuple[NoticeForm, list[str]]:
+    """The form filled from an uploaded 公文 YAML (in a bounded process: `web.bounded`), and what of it the
+    form cannot hold (`unkept`)."""
+    data = load_yaml(path)
+    return NoticeForm.from_yaml(data), unkept(data) if isinstance(data, dict) else []
 
 
 def _read_draft(path: Path, workdir: Path, defaults: DraftDefaults | None) -> tuple[
@@ -210,7 +214,8 @@ async def notice_outline(request: Request) -> JSONResponse:
 def outline(body: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The body's headings (level, text) as `readers.body_text` reads them, and its problems by line."""
     problems = Problems()
-    lines = [SourceLine(t, Location("正文", line=n)) for n, t in enumerate(body[:MAX_BODY].splitlines(), start=1)]
+    texts = ["" if is_line(t) or IMAGE_LINE.fullmatch(t.strip()) else t for t in body[:MAX_BODY].splitlines()]
+    lines = [SourceLine(t, Location("正文", line=n)) for n, t in enumerate(texts, start=1)]  # a table: no text
     blocks = parse_body(lines, problems)
     headings = [{"level": b.level, "text": b.text} for b in blocks if getattr(b, "type", "") == "heading"]
     found = [{"line": p.location.line, "message": p.message + (f"（{p.value}）" if p.value else ""),
@@ -290,7 +295,7 @@ def _draft_defaults(request: Request) -> DraftDefaults | None:
 
 
 async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
-    attachments = [*form.attachments, dict.fromkeys(("title", "body", "header", "rows", "blank", "widths"), "")]
+    attachments = [*form.attachments, dict.fromkeys(ATTACHMENT_FIELDS, "")]
     problems = context.pop("problems", {})
     body = form.get("body")
     try:

@@ -4,11 +4,14 @@ the field whose YAML lines it names.
 
 Form fields are named by the reader's canonical keys (``title``, ``doc_number``…); attachments are
 ``att-N-title``, ``att-N-body``, ``att-N-header``, ``att-N-rows`` (one row a line, cells separated by
-tabs as pasted from Excel, or by “|”), ``att-N-blank``, ``att-N-widths``. A picture of an uploaded
+tabs as pasted from Excel, or by “|”), ``att-N-caption``, ``att-N-blank``, ``att-N-widths``,
+``att-N-header_rows`` (its 表格), ``att-N-after`` (表后说明), ``att-N-landscape`` and ``att-N-separate``
+(checkboxes: 横排, 另行发送). A picture of an uploaded
 draft stands in the 正文 as a line ``[图片：图片1.png，宽度 80 毫米]`` (`IMAGE_LINE`), a table as a line
-``[表格：…]`` (`notice_kept.TABLE_LINE`); such a 正文 is written as a list, one YAML line per text line,
-so the reader's line numbers stay the text area's. A draft's parts with no field are kept as YAML in
-the field ``kept`` (`notice_kept`).
+``[表格 空行=5：…]`` and the 签字栏 ending a 正文 (the notice's, the 印发件's, an 附件's) as its last line
+``[签字栏：…]`` (`notice_lines`); such a 正文 is written as a list, one YAML line per text line (the 签字栏
+on the line after it), so the reader's line numbers stay the text area's. A draft's parts with no field
+are kept as YAML in the field ``kept`` (`notice_kept`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS
-from .notice_kept import KEPT_FIELD, TABLE_LINE, kept_yaml, table_item, table_line
+from ..readers.notice_keys import ATTACHMENT_KEYS, COLOPHON_KEYS, ISSUED_KEYS, KEYS, TABLE_KEYS, TRUE
+from .notice_kept import KEPT_FIELD, kept_yaml
+from .notice_lines import SIGN, is_line, line_item, number, split_sign, table_line, with_sign
 
 TEXT_FIELDS = ("format", "issuers", "mark_suffix", "doc_number", "signers", "copy_number", "secrecy", "urgency",
                "title", "recipients", "body", "attachment_notes", "signatures", "signature_note", "date", "note",
@@ -36,7 +40,8 @@ LABELS = {
     "date": "成文日期", "note": "附注", "issued_title": "印发件标题", "issued_body": "印发件正文", "cc": "抄送",
     "printer": "印发机关", "print_date": "印发日期", KEPT_FIELD: "表单以外的部分",
 }  # fmt: skip
-ATTACHMENT_FIELDS = ("title", "body", "header", "rows", "blank", "widths")
+ATTACHMENT_FIELDS = ("title", "body", "caption", "header", "rows", "blank", "widths", "header_rows", "after",
+                     "landscape", "separate")  # the last two: checkboxes ("1" when ticked)
 _CELL_SPLIT = re.compile(r"\t|\s*\|\s*")
 _ITEM_SPLIT = re.compile(r"[\n、]")
 IMAGE_FOLDER = "图片"  # next to the form's YAML: where the page puts the session's pictures
@@ -70,15 +75,14 @@ class NoticeForm:
         """Fill the form from a 公文 YAML mapping (any accepted key spelling)."""
         top = _canonical(data, KEYS)
         values = {name: _text(top.get(name)) for name in TEXT_FIELDS if name in top}
-        if kept := kept_yaml(top):  # 签字栏, 送达回证 pages…: kept as they are
+        if kept := kept_yaml(top):  # 回执, 送达回证 pages…: kept as they are
             values[KEPT_FIELD] = kept
-        if isinstance(top.get("body"), list):
-            values["body"] = "\n".join(_image_line(item) or table_line(item) or _text(item) for item in top["body"])
+        values["body"] = with_sign(_area(top.get("body")), top)
         issued = _canonical(top.get("issued"), ISSUED_KEYS)
         holder = issued if issued else top
         if issued:
             values["issued_title"] = _text(issued.get("title"))
-            values["issued_body"] = _text(issued.get("body"))
+            values["issued_body"] = with_sign(_area(issued.get("body")), issued)
             values["attachment_notes"] = _text(issued.get("attachment_notes"))
         colophon = _canonical(top.get("colophon"), COLOPHON_KEYS)
         for name in ("cc", "printer", "print_date"):
@@ -88,23 +92,25 @@ class NoticeForm:
         for item in holder.get("attachments") or []:
             att = _canonical(item, ATTACHMENT_KEYS)
             body, table_data = att.get("body"), att.get("table")
-            if isinstance(body, list):  # a draft's 附件: its text and its table as one list
-                parts = [_canonical(part, ATTACHMENT_KEYS).get("table") if isinstance(part, Mapping) else part
-                         for part in body]  # fmt: skip
-                body = [part for part in parts if not isinstance(part, Mapping)]
-                table_data = table_data or next((part for part in parts if isinstance(part, Mapping)), None)
+            last = _canonical(body[-1], ATTACHMENT_KEYS) if isinstance(body, list) and body else {}
+            if table_data is None and "table" in last:  # a draft's 附件 ending in its table: the table's fields
+                body, table_data = body[:-1], last["table"]
             table = _canonical(table_data, TABLE_KEYS)
             attachments.append({
                 "title": _text(att.get("title")),
-                "body": _text(body),
+                "body": with_sign(_area(body), att),
                 "header": "\t".join(str(c) for c in table.get("header") or []),
                 "rows": "\n".join("\t".join("" if c is None else str(c) for c in row)
                                   for row in table.get("rows") or [] if isinstance(row, list)),
                 "blank": _text(table.get("blank_rows")),
                 "widths": " ".join(str(w) for w in table.get("widths") or []),
+                "caption": _text(table.get("caption")),
+                "header_rows": _text(table.get("header_rows")),
+                "after": _text(att.get("after")),
+                "landscape": "1" if _yes(att.get("landscape")) else "",
+                "separate": "1" if _yes(att.get("separate")) else "",
             })  # fmt: skip
-        seal = str(top.get("seal", "")).strip() in ("是", "True", "true", "yes", "1")
-        return cls(values, seal=seal, attachments=attachments)
+        return cls(values, seal=_yes(top.get("seal")), attachments=attachments)
 
     def without_image(self, name: str) -> NoticeForm:
         """The form with the 正文 lines that place picture `name` taken out."""
@@ -125,7 +131,7 @@ class NoticeForm:
         writer.put("signers", "签发人", _items(v.get("signers", "")))
         for name, key in (("title", "标题"), ("recipients", "主送")):
             writer.put(name, key, v.get(name))
-        writer.put("body", "正文", _body(v.get("body", "")))
+        writer.area("body", v.get("body", ""))
         issued = bool(v.get("issued_title", "").strip() or v.get("issued_body", "").strip())
         if not issued:
             self._attachments(writer, 0)
@@ -137,7 +143,7 @@ class NoticeForm:
         if issued:
             writer.open("印发件")
             writer.put("issued_title", "标题", v.get("issued_title"), indent=1)
-            writer.put("issued_body", "正文", v.get("issued_body"), indent=1)
+            writer.area("issued_body", v.get("issued_body", ""), indent=1)
             self._attachments(writer, 1)
         if v.get(KEPT_FIELD, "").strip():
             writer.verbatim(KEPT_FIELD, v[KEPT_FIELD])
@@ -153,20 +159,29 @@ class NoticeForm:
         if not self.attachments:
             return
         writer.open("附件", indent)
-        for n, att in enumerate(self.attachments):
-            item: dict[str, Any] = {"标题": att["title"].strip() or None, "正文": _block(att["body"])}
-            table: dict[str, Any] = {}
+        for n, typed in enumerate(self.attachments):
+            att = {key: typed.get(key, "") for key in ATTACHMENT_FIELDS}  # a draft kept before a field was added
+            text, sign, _ = split_sign(att["body"].strip("\n"))
+            item: dict[str, Any] = {"标题": att["title"].strip() or None, "正文": _value(_body(text))}
+            table: dict[str, Any] = {"标题": att["caption"].strip()} if att["caption"].strip() else {}
             if att["header"].strip():
                 table["表头"] = _cells(att["header"])
             rows = [_cells(line) for line in att["rows"].splitlines() if line.strip()]
             if rows:
                 table["行"] = rows
             if att["blank"].strip():
-                table["空行"] = _number(att["blank"])
+                table["空行"] = number(att["blank"])
             if att["widths"].strip():
-                table["列宽"] = [_number(w) for w in att["widths"].replace("，", " ").replace(",", " ").split()]
+                table["列宽"] = [number(w) for w in att["widths"].replace("，", " ").replace(",", " ").split()]
+            if att["header_rows"].strip():
+                table["表头行数"] = number(att["header_rows"])
             if table:
                 item["表格"] = table
+            item["表后说明"] = _block(att["after"])
+            if sign is not None:
+                item["签字栏"] = _Flow(sign)
+            for key, name in (("横排", "landscape"), ("另行发送", "separate")):
+                item[key] = "是" if att[name] else None
             writer.item(f"att-{n}", {k: val for k, val in item.items() if val not in (None, "")}, indent + 1)
 
 
@@ -205,6 +220,9 @@ def field_problems(problems: list[Problem], where: Spans) -> dict[str, list[str]
         first, last = spans.get(name, (0, 0))
         if name != "_form" and line is not None:
             text = text.replace(f"第 {line} 行", "这一行")
+        key = p.location.column or ""
+        if key and key not in where.fields and key not in text:  # a key of a line's block the message leaves out
+            text = f"{key}：{text}"
         if name in ("body", "issued_body", "attachment_notes") and last > first and line is not None:
             text = f"第 {line - first} 行：{text}"
         if p.severity == "warning":
@@ -221,15 +239,24 @@ def _image_line(item: Any) -> str | None:
     return f"[图片：{Path(str(item['图片'])).name}" + (f"，宽度 {width} 毫米]" if width else "]")
 
 
-def _body(text: str) -> Any:
-    """The 正文 as written: a text block, or (with pictures or tables) a list of lines, pictures and tables."""
-    lines = text.strip("\n").rstrip().split("\n")
-    if not any(IMAGE_LINE.fullmatch(line.strip()) or TABLE_LINE.fullmatch(line.strip()) for line in lines):
+def _area(value: Any) -> str:
+    """A 正文 as its text area shows it: a text block as is, a list one entry a line (a picture or a
+    table as its line; a table no line can spell as an empty line: `notice_kept.unkept` says so)."""
+    if not isinstance(value, list):
+        return _text(value)
+    return "\n".join(_image_line(item) or table_line(item) or _text(item) for item in value)
+
+
+def _body(text: str, *, as_list: bool = False) -> Any:
+    """The 正文 as written: a text block, or (with pictures or tables, or `as_list`) a list of lines,
+    pictures and tables, one entry a line of `text`."""
+    lines = text.split("\n") if as_list else text.strip("\n").rstrip().split("\n")
+    if not as_list and not any(IMAGE_LINE.fullmatch(line.strip()) or is_line(line) for line in lines):
         return text
     items: list[Any] = []
     for line in lines:
-        if table := table_item(line):  # one YAML line, as in the text area
-            items.append(_Flow(table))
+        if block := line_item(line):  # one YAML line, as in the text area
+            items.append(_Flow({block[0]: block[1]}))
             continue
         found = IMAGE_LINE.fullmatch(line.strip())
         if found is None:
@@ -237,9 +264,14 @@ def _body(text: str) -> Any:
             continue
         picture = {"图片": f"{IMAGE_FOLDER}/{found['name']}"}
         if found["width"]:
-            picture["宽度"] = _number(found["width"])
+            picture["宽度"] = number(found["width"])
         items.append(_Flow(picture))
     return items
+
+
+def _value(body: Any) -> Any:
+    """A 正文 as an 附件's value: a list as is, a text as a block (None when empty)."""
+    return body if isinstance(body, list) else _block(body)
 
 
 class _Writer:
@@ -255,6 +287,20 @@ class _Writer:
         if value is None or value == "" or value == []:
             return
         self._add(name, _dump({key: _block(value) if isinstance(value, str) else value}), indent)
+
+    def area(self, name: str, text: str, indent: int = 0) -> None:
+        """A 正文 text area: its text under 正文, its last line when a 签字栏 (`notice_lines`) under 签字栏 on
+        the YAML line after it, so that line's number is the text area's too."""
+        text = text.strip("\n").rstrip()
+        body_text, sign, line = split_sign(text)
+        if sign is None:
+            self.put(name, "正文", _body(text), indent)
+            return
+        if body_text.strip():
+            self.put(name, "正文", _body(body_text, as_list=True), indent)
+        self.fields.setdefault(SIGN, name)
+        self._add(name, _dump({SIGN: _Flow(sign)}), indent)
+        self.spans[name] = (len(self.lines) - line, len(self.lines))  # the text area's line n is first + n
 
     def open(self, key: str, indent: int = 0) -> None:
         self.lines.append("  " * indent + f"{key}:")
@@ -317,16 +363,6 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(line.strip())]
 
 
-def _number(text: str) -> int | float | str:
-    text = text.strip()
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
-    return text  # the reader names it
-
-
 def _canonical(data: Any, keys: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         return {}
@@ -343,6 +379,11 @@ def _text(value: Any) -> str:
     if isinstance(value, Mapping):
         return _text(value.get("名称") or value.get("name"))
     return str(value).rstrip("\n")
+
+
+def _yes(value: Any) -> bool:
+    """A YAML 是/否 value (是, true, 1…) as the form's checkbox."""
+    return str(value).strip().lower() in TRUE
 
 
 def _attachment_count(form: Mapping[str, Any]) -> int:

@@ -1,35 +1,34 @@
-"""What a loaded draft (or YAML) holds beyond the 写通知 form's plain fields, kept so 预览 and 下载 give
-the document ``build DRAFT`` gives (issue 17, web side):
+"""What a loaded draft (or YAML) holds beyond the 写通知 form's fields and lines, kept so 预览 and 下载
+give the document ``build DRAFT`` gives (issue 17, web side):
 
-- its 签字栏, its tear-off 回执, the 送达回证 page after it (a list of 印发件 pages), the 联系人/联系电话 of a
-  请示:
-  YAML in one field of the form (``kept``), written back into the form's YAML as it was;
-- a table among the 正文's paragraphs: one line of the 正文 text area, ``[表格：序号|学校 / 1|城关小学]``
-  (`TABLE_LINE`: rows separated by " / ", cells by "|"), one 正文 entry in the YAML, so the reader's
-  line numbers stay the text area's;
-- what neither holds is said when the draft is loaded (`unkept`).
+- its tear-off 回执, the 送达回证 page after it (a list of 印发件 pages), the 联系人/联系电话 of a 请示
+  (and a main 签字栏 no line can spell): YAML in one field of the form (``kept``), written back into the
+  form's YAML as it was;
+- tables and 签字栏 are lines of the text areas (`notice_lines`);
+- what neither holds is said when the draft or YAML is loaded (`unkept`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from ..readers.notice_keys import BLOCK_KEYS, KEYS, TABLE_KEYS
+from ..readers.notice_keys import BLOCK_KEYS, KEYS
+from .notice_lines import alias, sign_line, table_line
 
 KEPT_FIELD = "kept"
-KEPT_KEYS = ("sign_fields", "receipt", "contact", "phone", "author")  # top-level keys the form has no field for
-TABLE_LINE = re.compile(r"\[表格[：:](?P<rows>.*)\]")
-_ROW_SPLIT = re.compile(r"\s+/\s+")
+KEPT_KEYS = ("receipt", "contact", "phone", "author")  # top-level keys the form has no field for
 
 
 def kept_yaml(top: Mapping[str, Any]) -> str:
     """The YAML of the parts of `top` (a 公文 mapping by canonical key) the form cannot show: the keys
-    of `KEPT_KEYS`, and 印发件 when it is a list of pages (送达回证 after a letter); "" if none."""
+    of `KEPT_KEYS`, a 签字栏 its line cannot spell, and 印发件 when it is a list of pages (送达回证 after a
+    letter); "" if none."""
     kept = {KEYS[key][0]: top[key] for key in KEPT_KEYS if top.get(key) not in (None, "", [])}
+    if top.get("sign_fields") not in (None, "", []) and sign_line(top["sign_fields"]) is None:
+        kept[KEYS["sign_fields"][0]] = top["sign_fields"]
     if isinstance(top.get("issued"), list):
         kept[KEYS["issued"][0]] = top["issued"]
     if not kept:
@@ -47,50 +46,26 @@ def _plain(value: Any) -> Any:
 
 
 def unkept(mapping: Mapping[str, Any]) -> list[str]:
-    """What of a draft's `mapping` neither the form nor `kept_yaml` holds, said for the page: 正文 tables
-    with more than a header and rows, and 签字栏 inside a single 印发件 or an 附件."""
-    said = []
-    items = _value(mapping, "body")
-    tables = [i for i in items if isinstance(i, Mapping) and "图片" not in i and table_line(i) is None
-              ] if isinstance(items, list) else []  # fmt: skip
-    if tables:
-        said.append(f"正文中的 {len(tables)} 个表格（有空行、列宽等设置）不能在表单中保留（预览和下载中没有）："
-                    "请用命令行 kongchuo-docs build 草稿，或把表格移到附件中")
+    """What of a loaded `mapping` neither the form nor `kept_yaml` holds, said for the page: 正文 tables
+    and 签字栏 of the 印发件 or an 附件 that no line can spell (a cell holding “|” or “ / ”)."""
     issued = _value(mapping, "issued")
     holders = [issued] if isinstance(issued, Mapping) else []
-    for holder in (mapping, *holders):
-        attachments = _value(holder, "attachments")
-        holders += [a for a in attachments if isinstance(a, Mapping)] if isinstance(attachments, list) else []
-    if any(_value(h, "sign_fields") for h in holders):
-        said.append("印发件或附件中的签字栏不能在表单中保留（预览和下载中没有）：请用命令行 kongchuo-docs build 草稿")
+    attachments = [a for h in (mapping, *holders) if isinstance(atts := _value(h, "attachments"), list)
+                   for a in atts if isinstance(a, Mapping)]  # fmt: skip
+    said = []
+    bodies = [_value(h, "body") for h in (mapping, *holders, *attachments)]
+    items = [item for body in bodies if isinstance(body, list) for item in body if isinstance(item, Mapping)]
+    tables = [item for item in items if alias(item, BLOCK_KEYS["table"]) is not None and table_line(item) is None]
+    if tables:
+        said.append(f"正文中的 {len(tables)} 个表格不能写成正文框中的一行（单元格中有“|”或“ / ”），表单中没有它们"
+                    "（预览和下载中也没有）：请改写这些单元格，或用命令行 kongchuo-docs build")
+    signs = [s for h in (*holders, *attachments) if (s := _value(h, "sign_fields")) not in (None, "", [])]
+    if any(sign_line(s) is None for s in signs):
+        said.append("印发件或附件中的签字栏不能写成一行（栏目中有“|”），表单中没有它（预览和下载中也没有）："
+                    "请用命令行 kongchuo-docs build")
     return said
-
-
-def table_line(item: Any) -> str | None:
-    """A 正文 table (``{表格: {表头: […], 行: [[…]…]}}``) as the text area's line; None for anything else
-    (a table with 空行 or 列宽 too)."""
-    table = _alias(item, BLOCK_KEYS["table"]) if isinstance(item, Mapping) and len(item) == 1 else None
-    if not isinstance(table, Mapping) or not {str(k) for k in table} <= {*TABLE_KEYS["header"], *TABLE_KEYS["rows"]}:
-        return None
-    header, rows = _alias(table, TABLE_KEYS["header"]), _alias(table, TABLE_KEYS["rows"]) or []
-    if not isinstance(header, list) or not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        return None
-    return "[表格：" + " / ".join("|".join("" if c is None else str(c) for c in row) for row in [header, *rows]) + "]"
-
-
-def table_item(line: str) -> dict[str, Any] | None:
-    """The 正文 table a text-area line ``[表格：…]`` stands for (the first row its header), else None."""
-    found = TABLE_LINE.fullmatch(line.strip())
-    if found is None:
-        return None
-    rows = [[cell.strip() for cell in row.split("|")] for row in _ROW_SPLIT.split(found["rows"].strip())]
-    return {"表格": {"表头": rows[0], "行": rows[1:]}}
-
-
-def _alias(mapping: Mapping[str, Any], aliases: tuple[str, ...]) -> Any:
-    return next((mapping[alias] for alias in aliases if alias in mapping), None)
 
 
 def _value(mapping: Mapping[str, Any], key: str) -> Any:
     """The value of canonical `key` in `mapping` under any of its spellings, None if absent."""
-    return _alias(mapping, KEYS[key])
+    return alias(mapping, KEYS[key])
