@@ -227,12 +227,41 @@ def test_a_paragraph_resumed_from_the_one_before_breaks_as_if_broken_whole(
     measure = body_measure()
     memo, seen = LineMemo(), _Walked()
     units_in_texts = 0
-    for _ in range(500):
+    text = head + tail
+    for _ in range(600):
         middle = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
-        start = rng.choice([head, head, head, head[5:], head[:30] + rng.choice(pieces) + head[30:]])
-        end = rng.choice([tail, tail, tail, tail[:-9] + rng.choice(pieces) + tail[-9:], tail * 2])
-        text = start + middle + end
+        if rng.random() < 0.3:  # parts from the text before anywhere, even inside a number or a word
+            text = text[: rng.randrange(len(text))] + middle + tail
+        else:
+            start = rng.choice([head, head, head, head[5:], head[:30] + rng.choice(pieces) + head[30:]])
+            end = rng.choice([tail, tail, tail, tail[:-9] + rng.choice(pieces) + tail[-9:], tail * 2])
+            text = start + middle + end
         whole = break_lines(text, width, measure, indent, autospace, run_end)
         assert break_lines(text, width, measure, indent, autospace, run_end, seen=seen, memo=memo) == whole, text
         units_in_texts += len(units(text))
     assert seen.walked < 0.7 * units_in_texts  # the shortcuts were taken (without them: every unit, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("width", "indent", "run_end"), [(WIDTH, 2 * g.BODY_SIZE_PT, 0.0), (173.0, 0.0, 0.0), (120.0, -g.BODY_SIZE_PT, 0.6)]
+)
+def test_a_paragraph_parting_from_the_one_before_anywhere_breaks_as_if_broken_whole(
+    width: float, indent: float, run_end: float
+) -> None:
+    """Each text keeps a random beginning of the one before and goes on at random: it parts inside a
+    number, a Latin word or a run of marks as often as between ideographs. Where it parts, the units
+    before may differ ("2019." then "年", "2019.5"; "v1-" then "佳", "v1-x"): the memo resumes only at
+    a seam, where they cannot, so the lines are those of breaking each text whole."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["林", "佳萱", "（女，", "）", "ID2019-A", "“零起点”", "——", "，", "。", "、", "中房", " ", "350123",
+              "《教育法》", "abc", "（", "x", "2019.", "5", "v1-", "年", "%", ".", "-"]  # fmt: skip
+    measure, autospace = body_measure(), g.AUTOSPACE_EM * g.BODY_SIZE_PT
+    memo = LineMemo()
+    text = "您的孩子"
+    for _ in range(3000):
+        text = text[: rng.randrange(len(text) + 1)][-120:]
+        text += "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        whole = break_lines(text, width, measure, indent, autospace, run_end)
+        assert break_lines(text, width, measure, indent, autospace, run_end, memo=memo) == whole, text
