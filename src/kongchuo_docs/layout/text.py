@@ -281,7 +281,7 @@ def break_lines(
             and _script_change(current[-1], unit[0])  # fmt: skip
         if gap:
             w += autospace_pt
-        ends_in = last
+        ends_in = last  # the script the line ends in with the unit (followed for `run_end_pt` only)
         if run_end_pt:
             runs, ends_in = script_runs(unit, last)
             w += run_end_pt * (runs - len(autospace_gaps(unit)) - gap)
