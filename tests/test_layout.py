@@ -192,24 +192,76 @@ def test_a_word_wider_than_the_line_is_split_and_nothing_overflows() -> None:
     assert all(measure(line) <= 60.0 + 0.01 for line in lines)
 
 
-def test_a_paragraph_resumed_from_the_one_before_breaks_as_if_broken_whole() -> None:
+class _Walked(dict[str, float]):
+    """A `break_lines` widths cache that counts the units the fill walks (it looks each one up)."""
+
+    walked = 0
+
+    def get(self, unit: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        self.walked += 1
+        return super().get(unit, default)
+
+
+@pytest.mark.parametrize(
+    ("width", "indent", "autospace", "run_end"),
+    [
+        (WIDTH, 2 * g.BODY_SIZE_PT, g.AUTOSPACE_EM * g.BODY_SIZE_PT, 0.0),  # a letter's paragraph
+        (173.0, 0.0, g.AUTOSPACE_EM * g.BODY_SIZE_PT, 0.0),  # a narrow column: many lines, few seams each
+        (WIDTH, 2 * g.BODY_SIZE_PT, 0.0, 0.0),
+        (WIDTH, -g.BODY_SIZE_PT, g.AUTOSPACE_EM * g.BODY_SIZE_PT, 0.6),  # hanging, with run ends
+    ],
+)
+def test_a_paragraph_resumed_from_the_one_before_breaks_as_if_broken_whole(
+    width: float, indent: float, autospace: float, run_end: float
+) -> None:
     """Letters' paragraphs share their beginning and often their end: `LineMemo` resumes at a seam of
     the shared beginning and takes a known ending; the lines are those of breaking each text whole,
-    whatever the names, digits, Latin words and marks in between."""
+    whatever the names, digits, Latin words and marks in between, and most units are not walked again."""
     import random
 
     rng = random.Random(7)
     pieces = ["林", "佳萱", "欧阳", "（女，", "2019年11月8日", "）", "ID2019-A", "“零起点”", "——", "，", "。", "、",
-              "中房中心小学", " ", "350123201911180899", "《教育法》"]  # fmt: skip
+              "中房中心小学", " ", "350123201911180899", "《教育法》", "abc", "（", "x"]  # fmt: skip
     head = "根据《中华人民共和国义务教育法》第五条第二款、第十一条第一款规定，您的孩子"
     tail = "应于2026—2027学年度入读中心小学一年级，请按时报到，并带齐户口簿、出生医学证明等材料。"
+    measure = body_measure()
+    memo, seen = LineMemo(), _Walked()
+    units_in_texts = 0
+    text = head + tail
+    for _ in range(600):
+        middle = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        if rng.random() < 0.3:  # parts from the text before anywhere, even inside a number or a word
+            text = text[: rng.randrange(len(text))] + middle + tail
+        else:
+            start = rng.choice([head, head, head, head[5:], head[:30] + rng.choice(pieces) + head[30:]])
+            end = rng.choice([tail, tail, tail, tail[:-9] + rng.choice(pieces) + tail[-9:], tail * 2])
+            text = start + middle + end
+        whole = break_lines(text, width, measure, indent, autospace, run_end)
+        assert break_lines(text, width, measure, indent, autospace, run_end, seen=seen, memo=memo) == whole, text
+        units_in_texts += len(units(text))
+    assert seen.walked < 0.7 * units_in_texts  # the shortcuts were taken (without them: every unit, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("width", "indent", "run_end"), [(WIDTH, 2 * g.BODY_SIZE_PT, 0.0), (173.0, 0.0, 0.0), (120.0, -g.BODY_SIZE_PT, 0.6)]
+)
+def test_a_paragraph_parting_from_the_one_before_anywhere_breaks_as_if_broken_whole(
+    width: float, indent: float, run_end: float
+) -> None:
+    """Each text keeps a random beginning of the one before and goes on at random: it parts inside a
+    number, a Latin word or a run of marks as often as between ideographs. Where it parts, the units
+    before may differ ("2019." then "年", "2019.5"; "v1-" then "佳", "v1-x"): the memo resumes only at
+    a seam, where they cannot, so the lines are those of breaking each text whole."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["林", "佳萱", "（女，", "）", "ID2019-A", "“零起点”", "——", "，", "。", "、", "中房", " ", "350123",
+              "《教育法》", "abc", "（", "x", "2019.", "5", "v1-", "年", "%", ".", "-"]  # fmt: skip
     measure, autospace = body_measure(), g.AUTOSPACE_EM * g.BODY_SIZE_PT
     memo = LineMemo()
-    resumed = 0
-    for _ in range(400):
-        middle = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
-        text = (head if rng.random() < 0.9 else head[5:]) + middle + tail
-        whole = break_lines(text, WIDTH, measure, 2 * g.BODY_SIZE_PT, autospace)
-        resumed += bool(memo.points) and text.startswith(memo.text[:30])
-        assert break_lines(text, WIDTH, measure, 2 * g.BODY_SIZE_PT, autospace, memo=memo) == whole, text
-    assert resumed > 300  # the shortcut was taken, not only the walk
+    text = "您的孩子"
+    for _ in range(3000):
+        text = text[: rng.randrange(len(text) + 1)][-120:]
+        text += "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        whole = break_lines(text, width, measure, indent, autospace, run_end)
+        assert break_lines(text, width, measure, indent, autospace, run_end, memo=memo) == whole, text

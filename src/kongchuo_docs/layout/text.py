@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from .. import gbt9704
 
@@ -176,25 +178,49 @@ def justifiable(text: str, natural_pt: float, width_pt: float, size_pt: float) -
 
 _TAILS_KEPT = 4096  # tails a `LineMemo` keeps before it starts afresh
 
+_Point = tuple[int, int, str, float, str]
+"""Where `break_lines` stood before a unit: (the unit's offset, lines done, the current line, its
+width in pt, the script it ends in)."""
+
+
+def _seam(text: str, offset: int) -> bool:
+    """Whether `offset` lies between two CJK ideographs of `text`: no unit, 禁则 mark or Latin run
+    spans it, so the units of `text` are those before it followed by those after it."""
+    return 0 < offset < len(text) and "\u4e00" <= text[offset - 1] <= "\u9fff" and "\u4e00" <= text[offset] <= "\u9fff"
+
 
 @dataclass
 class LineMemo:
     """What `break_lines` keeps, for one set of widths, of the paragraphs it broke, so a letter's
     paragraph that differs from the last one only in its merge fields is not broken whole again.
 
-    Both shortcuts stand at a *seam*: an offset between two CJK ideographs. No unit, 禁则 mark or
-    Latin run spans a seam, so the units of a text are those of the text before the seam followed
-    by those after it. Hence (1) the fill's state before a seam (lines, current line, its width)
+    Both shortcuts stand at a *seam* (`_seam`). (1) Where the fill stands before a seam (`_Point`)
     depends on the text before it only: the next paragraph resumes at the last seam of the common
-    beginning it shares with the last one (`text`, `points`); (2) a line starting at a seam is laid
+    beginning it shares with the last one (`text`, `points`). (2) A line starting at a seam is laid
     like the first of the text from there with no indent: a text from such a line start to the end
-    (`tails`) has the same lines wherever it ends a paragraph. The lines are those of breaking
-    the whole text."""
+    (`tails`) has the same lines wherever it ends a paragraph. The lines are those of breaking the
+    whole text."""
 
     text: str = ""
     lines: list[str] = field(default_factory=list)
-    points: list[tuple[int, int, str, float]] = field(default_factory=list)  # (offset, lines, current, used)
+    points: list[_Point] = field(default_factory=list)  # at the seams of `text`, in order
     tails: dict[str, list[str]] = field(default_factory=dict)  # text from a line start at a seam → its lines
+
+    def shared(self, text: str) -> tuple[int, list[_Point]]:
+        """(how long a beginning `text` shares with the last paragraph, the points before its end)."""
+        if not self.text:
+            return len(text), []
+        shared = _common_prefix(text, self.text)
+        return shared, self.points[: bisect_left(self.points, shared, key=itemgetter(0))]
+
+    def keep(self, text: str, lines: list[str], points: list[_Point], starts: list[tuple[int, int]]) -> None:
+        """Remember `text` broken into `lines`, where it stood at the seams of its shared beginning
+        (`points`), and the lines from each (offset, line index) of a line starting at a seam (`starts`)."""
+        if len(self.tails) > _TAILS_KEPT:
+            self.tails.clear()
+        for start, index in starts:
+            self.tails[text[start:]] = lines[index:]
+        self.text, self.lines, self.points = text, lines[:], points
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -224,33 +250,42 @@ def break_lines(
     the letter spacing LibreOffice leaves off the last character of each script run (it sets Latin
     and full-width text as separate portions and spaces the characters between, not after, each
     portion's): a line of body text with digits in brackets ("〔2014〕") is that much wider per run.
-    `seen` keeps the units' widths between calls with the same measure; `memo`, kept by the caller
-    for one set of widths (without `run_end_pt`), skips what this paragraph shares with those
-    broken before (`LineMemo`)."""
-    if memo is not None and not run_end_pt:
-        return _break_remembered(text, width_pt, measure, first_indent_pt, autospace_pt, seen, memo)
+    `seen` keeps the units' widths between calls with the same measure. `memo`, kept by the caller
+    for one set of widths, skips what this paragraph shares with those broken before (`LineMemo`);
+    with it, a text clearly narrower than the line (by more than float rounding) is one line
+    without the unit walk."""
+    limit = width_pt + _FIT_EPSILON_PT
     lines: list[str] = []
-    current = ""
-    used = first_indent_pt
-    last = ""  # the script the current line ends in
+    current, used, last = "", first_indent_pt, ""  # the current line, its width, the script it ends in
+    offset = 0  # of the next unit in `text`
+    shared = 0  # `text` is the memo's up to there: where the fill stands at its seams is kept
+    points: list[_Point] = []
+    if memo is not None:
+        if first_indent_pt + line_width(text, measure, autospace_pt, run_end_pt) < limit - _ROUNDING_PT:
+            return [text]
+        shared, points = memo.shared(text)
+        if points:  # resume at the last seam before the texts part, as it stood then
+            offset, done, current, used, last = points.pop()
+            lines = memo.lines[:done]
+    starts: list[tuple[int, int]] = []  # (offset, line index) of each line that starts at a seam
+    ending: list[str] | None = None  # the known lines from a line start at a seam to the end
     widths = {} if seen is None else seen  # units repeat (characters, punctuation): measure each once
-
-    def added(unit: str, after: str) -> tuple[float, str]:
-        """(width `unit` adds after text ending in `after` on this line, the script it ends in)."""
+    for unit in units(text[offset:]):
+        start, offset = offset, offset + len(unit)
+        if start < shared and _seam(text, start):  # the next paragraph may part from this one here
+            points.append((start, len(lines), current, used, last))
         w = widths.get(unit)
         if w is None:
             w = widths[unit] = line_width(unit, measure, autospace_pt)
-        gap = bool(after and autospace_pt and _script_change(after[-1], unit[0]))
+        gap = bool(autospace_pt and current) and current[-1].isascii() != unit[0].isascii() \
+            and _script_change(current[-1], unit[0])  # fmt: skip
         if gap:
             w += autospace_pt
-        if not run_end_pt:
-            return w, ""
-        runs, ends_in = script_runs(unit, last)
-        return w + run_end_pt * (runs - len(autospace_gaps(unit)) - gap), ends_in
-
-    for unit in units(text):
-        w, ends_in = added(unit, current)
-        if used + w <= width_pt + _FIT_EPSILON_PT:
+        ends_in = last  # the script the line ends in with the unit (followed for `run_end_pt` only)
+        if run_end_pt:
+            runs, ends_in = script_runs(unit, last)
+            w += run_end_pt * (runs - len(autospace_gaps(unit)) - gap)
+        if used + w <= limit:
             current += unit
             used += w
             last = ends_in
@@ -258,6 +293,11 @@ def break_lines(
         if current.strip():  # the unit starts the next line
             lines.append(current)
             current, used = "", 0.0
+            if memo is not None and _seam(text, start):
+                ending = memo.tails.get(text[start:])
+                if ending is not None:
+                    break
+                starts.append((start, len(lines)))
             unit = unit.lstrip()
         while unit:  # a unit wider than a whole line: as many full lines as it takes
             head, rest = _split_to_fit(unit, width_pt - used - run_end_pt, measure)
@@ -267,78 +307,13 @@ def break_lines(
             current, used, unit = "", 0.0, rest
         current += unit
         used = line_width(current, measure, autospace_pt, run_end_pt) + (first_indent_pt if not lines else 0.0)
-        last = script_runs(current)[1]
-    if current or not lines:
-        lines.append(current)
-    return lines
-
-
-def _break_remembered(text: str, width_pt: float, measure: Measure, first_indent_pt: float, autospace_pt: float,
-                      seen: dict[str, float] | None, memo: LineMemo) -> list[str]:  # fmt: skip
-    """`break_lines` without `run_end_pt`, resuming and ending at the seams `memo` knows. A text
-    clearly narrower than the line (by more than float rounding) is one line, as unit by unit."""
-    if first_indent_pt + line_width(text, measure, autospace_pt) < width_pt + _FIT_EPSILON_PT - _ROUNDING_PT:
-        return [text]
-    lines: list[str] = []
-    current = ""
-    used = first_indent_pt
-    widths = {} if seen is None else seen
-    offset = 0  # of the next unit in `text`
-    points: list[tuple[int, int, str, float]] = []
-    starts: list[tuple[int, int]] = []  # (offset, line index) of each line that starts at a seam
-    shared = _common_prefix(text, memo.text) if memo.text else len(text)
-    if memo.points:
-        for index in range(len(memo.points) - 1, -1, -1):
-            if memo.points[index][0] < shared:  # resume at that seam, as it was then
-                offset, count, current, used = memo.points[index]
-                lines, points = memo.lines[:count], memo.points[:index]
-                break
-    tails = memo.tails
-    limit = width_pt + _FIT_EPSILON_PT
-    previous = text[offset - 1] if offset else ""
-    ending: list[str] | None = None
-    for unit in units(text[offset:]):
-        start, offset = offset, offset + len(unit)
-        # the next letter's text is expected to part from this one where this one parts from the last
-        if start < shared and "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= previous <= "\u9fff":
-            points.append((start, len(lines), current, used))
-        previous = unit[-1]
-        w = widths.get(unit)
-        if w is None:
-            w = widths[unit] = line_width(unit, measure, autospace_pt)
-        if autospace_pt and current and current[-1].isascii() != unit[0].isascii() \
-                and _script_change(current[-1], unit[0]):  # fmt: skip
-            w += autospace_pt
-        if used + w <= limit:
-            current += unit
-            used += w
-            continue
-        if current.strip():  # the unit starts the next line
-            lines.append(current)
-            current, used = "", 0.0
-            if "\u4e00" <= unit[0] <= "\u9fff" and "\u4e00" <= text[start - 1] <= "\u9fff":  # at a seam
-                ending = tails.get(text[start:])
-                if ending is not None:
-                    break
-                starts.append((start, len(lines)))
-            unit = unit.lstrip()
-        while unit:  # a unit wider than a whole line: as many full lines as it takes
-            head, rest = _split_to_fit(unit, width_pt - used, measure)
-            if not rest:
-                break
-            lines.append(current + head)
-            current, used, unit = "", 0.0, rest
-        current += unit
-        used = line_width(current, measure, autospace_pt) + (first_indent_pt if not lines else 0.0)
+        last = script_runs(current)[1] if run_end_pt else ""
     if ending is not None:
         lines += ending
     elif current or not lines:
         lines.append(current)
-    if len(tails) > _TAILS_KEPT:
-        tails.clear()
-    for start, index in starts:
-        tails[text[start:]] = lines[index:]
-    memo.text, memo.lines, memo.points = text, lines[:], points
+    if memo is not None:
+        memo.keep(text, lines, points, starts)
     return lines
 
 
