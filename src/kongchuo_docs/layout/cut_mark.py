@@ -33,13 +33,18 @@ def gap(width_pt: float, text_width_pt: float) -> tuple[float, float]:
     return width_pt / 2 - half, width_pt / 2 + half
 
 
-def dashes(width_pt: float, text_width_pt: float) -> list[tuple[float, float]]:
-    """(start, end) of every dash: from the ✂'s right edge to the gap, and from the gap to the right
-    edge, each run starting with a whole dash."""
+def runs(width_pt: float, text_width_pt: float) -> list[tuple[float, float]]:
+    """(start, end) of the two runs of dashes: from the ✂'s right edge to the gap, and from the gap to
+    the right edge (a dashed path each in the letters' PDF, phase 0: each starts with a whole dash)."""
     start, end = gap(width_pt, text_width_pt)
+    return [(g.LETTER_CUT_MARK_SIZE_PT, start), (end, width_pt)]
+
+
+def dashes(width_pt: float, text_width_pt: float) -> list[tuple[float, float]]:
+    """(start, end) of every dash of `runs`, `LETTER_CUT_DASH_PT` long, `LETTER_CUT_DASH_GAP_PT` apart."""
     step = g.LETTER_CUT_DASH_PT + g.LETTER_CUT_DASH_GAP_PT
     out: list[tuple[float, float]] = []
-    for a, b in ((g.LETTER_CUT_MARK_SIZE_PT, start), (end, width_pt)):
+    for a, b in runs(width_pt, text_width_pt):
         x = a
         while x < b:
             out.append((x, min(x + g.LETTER_CUT_DASH_PT, b)))
@@ -69,8 +74,8 @@ def scissors_svg() -> str:
 
 
 def scissors_pdf_ops(left_pt: float, top_pt: float, size_pt: float) -> str:
-    """The ✂ drawn as lines in a PDF content stream, its em box `size_pt` square with its top-left
-    corner at (`left_pt`, `top_pt`) in PDF user space (y up)."""
+    """The ✂ drawn as lines in a PDF content stream (the letters' PDF), its em box `size_pt` square
+    with its top-left corner at (`left_pt`, `top_pt`) in PDF user space (y up)."""
     def at(x: float, y: float) -> str:
         return f"{left_pt + x * size_pt:.2f} {top_pt - y * size_pt:.2f}"
 

@@ -244,8 +244,10 @@ class LetterLayout:
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            first, *rest = self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
-            return [CutLine(first, line_pitch), *rest]  # type: ignore[arg-type]
+            words_size, cut_pitch = g.LETTER_CUT_TEXT_SIZE_PT, g.LETTER_CUT_LINE_PITCH_PT
+            words = TextLine(texts[1], BODY, words_size, (WIDTH - self.measure(BODY, words_size, 0.0)(texts[1])) / 2,
+                             0.0, cut_pitch)
+            return [CutLine(words, cut_pitch), *self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")]
         if block.type == "table":
             min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch
             return [self._table_row(row, size, line_pitch, min_height) for row in block.table_rows(texts)]
