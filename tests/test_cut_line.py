@@ -15,6 +15,7 @@ from pdfmeasure import MM_PER_PT, text_lines
 from test_draft_corpus import DEFAULTS
 from test_draft_receipt import SLIP, cut_lines, letter, read_notice_text
 from test_page_rules import needs_soffice
+from test_slip_placement import _roster, _run
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
@@ -140,3 +141,47 @@ def test_the_yaml_key_takes_the_words_without_dashes(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         read_notice(path)
     assert "回执.yaml:14 裁剪线文字: 裁剪线文字最多 20 个字" in str(raised.value)
+
+
+def one_letter(tmp_path: Path) -> Path:
+    """The PDF of one 入学通知书 with its tear-off 回执 (single-sided)."""
+    roster = _roster(tmp_path / "名册.xlsx", 3)
+    _run(tmp_path, roster, "入学", letters={"所需材料": []})
+    pdf = next((tmp_path / "out").rglob("*.pdf"))
+    with pymupdf.open(pdf) as doc:
+        doc.select([0])
+        doc.save(tmp_path / "first.pdf")
+    return tmp_path / "first.pdf"
+
+
+@needs_soffice
+def test_the_letters_cut_line_is_drawn_as_the_drafts(tmp_path: Path) -> None:
+    """The 入学通知书's 回执: its cut_text (沿虚线剪下，交回学校, data of templates/letters) on the dashed
+    line, centred, in a gap of it, the ✂ at the left end — in the letters' PDF and in the LibreOffice
+    render of their DOCX, as in a draft's 回执."""
+    pdf = one_letter(tmp_path)
+    docx = next((tmp_path / "out").rglob("*.docx"))
+    rendered = render_docx_to_pdf(docx, tmp_path / "render")
+    with pymupdf.open(rendered) as doc:
+        doc.select([0])
+        doc.save(tmp_path / "rendered.pdf")
+    places = {}
+    for name, path in (("pdf", pdf), ("docx", tmp_path / "rendered.pdf")):
+        _, cut_y, middle = words_on_the_line(path, "沿虚线剪下，交回学校")
+        assert abs(middle - cut_y) < 1.0, (name, middle, cut_y)
+        places[name] = cut_y
+    with pymupdf.open(pdf) as doc:
+        (box,) = doc[0].search_for("沿虚线剪下，交回学校")
+        runs = [d["rect"] for d in doc[0].get_drawings() if d.get("dashes") not in (None, "[] 0")]
+    assert len(runs) == 2 and runs[0].x1 < box.x0 and runs[1].x0 > box.x1  # the gap holds the words
+
+
+def test_the_letters_draw_the_scissors_without_a_font_for_them(tmp_path: Path, monkeypatch) -> None:
+    """No face with ✂: the letters' PDF draws it as lines at the cut line's left end."""
+    monkeypatch.setattr(fonts.FontSet, "mark_face", lambda self, char, official: (None, "裁剪线上的“✂”：测试"))
+    pdf = one_letter(tmp_path)
+    ((_, cut_y),) = cut_lines(pdf)
+    with pymupdf.open(pdf) as doc:
+        assert not doc[0].search_for(g.LETTER_CUT_MARK)
+        drawn = [d["rect"] for d in doc[0].get_drawings() if d["rect"].x1 * MM_PER_PT < LEFT_MM + 5]
+    assert drawn and all(abs((r.y0 + r.y1) / 2 * MM_PER_PT - cut_y) < 2.5 for r in drawn)

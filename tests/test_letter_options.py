@@ -61,7 +61,11 @@ def _lines(page: pymupdf.Page) -> list[tuple[float, str]]:
 
 
 def _cut_tops(page: pymupdf.Page) -> list[float]:
-    return [d["rect"].y0 for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")]
+    """Tops (pt) of the cut lines of `page`: dashed paths (the letters' PDF), or lines of text holding
+    the hyphens of the DOCX's leader tabs (LibreOffice's render; the top of their glyph box)."""
+    leaders = [line["bbox"][1] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+               if "".join(s["text"] for s in line["spans"]).count("-") > 20]
+    return [d["rect"].y0 for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")] + leaders
 
 
 def _clearances(pdf: Path, date: str) -> tuple[list[float], int]:

@@ -296,9 +296,10 @@ LETTER_CUT_TEXT_GAP_CHARS: Final = 1  # [practice] blank on each side of the wor
 LETTER_CUT_MARK: Final = "\u2702"  # [practice] ✂ at the left end of the cut line, the blades towards the line
 LETTER_CUT_MARK_SIZE_PT: Final = SIZE_PT["小四"]  # [practice] the ✂'s size: the height of the cut line
 LETTER_CUT_MARK_STROKE_EM: Final = 0.06  # [practice] stroke of the ✂ drawn as lines where no font has it
-LETTER_CUT_BORDER_PT: Final = 6.0  # [practice] a 公文's 回执 ends this far above the 版心's foot: room for the
-# DOCX cut line's dashed top border (0.5 pt, 1 pt above its text), which Word and LibreOffice add to the line
-# (LibreOffice: the slip fits from 5 pt on, not at 2 pt)
+LETTER_CUT_BORDER_PT: Final = 6.0  # [practice] a 公文's 回执 ends this far above the 版心's foot: it was room for
+# the DOCX cut line's dashed top border (0.5 pt, 1 pt above its text), which Word and LibreOffice add to the line
+# (LibreOffice: the slip fitted from 5 pt on, not at 2 pt); the cut line is now a paragraph of its own without a
+# border (`layout.cut_mark`), so this is only slack now
 
 # ---------------------------------------------------------------- Excel registers (登记表) [practice]
 # 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.
