@@ -41,13 +41,12 @@ def letter(paragraphs: int) -> list[tuple[str, object]]:
             ("right", SCHOOL), ("right", DATE), *SLIP]
 
 
-def ink_row(pdf: Path, page: int, x0_mm: float, x1_mm: float, top_mm: float, bottom_mm: float) -> float:
+def ink_row(page: pymupdf.Page, x0_mm: float, x1_mm: float, top_mm: float, bottom_mm: float) -> float:
     """y (mm) of the darkest pixel row between `top_mm` and `bottom_mm` over `x0_mm`…`x1_mm` of `page`,
     rendered at 1200 dpi: where a row of dashes typed as characters (a tab leader's hyphens) is inked."""
     dpi = 1200
-    with pymupdf.open(pdf) as doc:
-        clip = pymupdf.Rect(x0_mm / MM_PER_PT, top_mm / MM_PER_PT, x1_mm / MM_PER_PT, bottom_mm / MM_PER_PT)
-        pix = doc[page - 1].get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY)
+    clip = pymupdf.Rect(x0_mm / MM_PER_PT, top_mm / MM_PER_PT, x1_mm / MM_PER_PT, bottom_mm / MM_PER_PT)
+    pix = page.get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY)
     dark = [sum(255 - v for v in pix.samples[r * pix.stride:r * pix.stride + pix.width]) for r in range(pix.height)]
     peak = max(dark)
     rows = [r for r, v in enumerate(dark) if v >= peak * 0.5]
@@ -68,10 +67,9 @@ def cut_lines(pdf: Path) -> list[tuple[int, float]]:
                     y = round((r.y0 + r.y1) / 2 * MM_PER_PT, 1)
                     rows[y] = rows.get(y, 0.0) + r.width * MM_PER_PT
             found += [(page.number + 1, y) for y, width in rows.items() if width > g.TYPE_AREA_WIDTH_MM * 0.35]
-    for line in text_lines(pdf):
-        if line.text.count("-") > 20:
-            found.append((line.page, ink_row(pdf, line.page, line.x0 + 8, line.x0 + 40, line.top - 1,
-                                             line.bottom + 1)))
+        for line in text_lines(pdf):
+            if line.page == page.number + 1 and line.text.count("-") > 20:
+                found.append((line.page, ink_row(page, line.x0 + 8, line.x0 + 40, line.top - 1, line.bottom + 1)))
     return found
 
 

@@ -290,6 +290,10 @@ LETTER_FORM_TABLE_ROW_TWIPS: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_TW
 LETTER_CUT_LINE_PITCH_PT: Final = 12.0  # [practice] exact height of the cut line: the ✂ (小四) fits, the
 # dashes run through the middle of its words; 12 pt more than a 回执 took before, far less than the clearance
 LETTER_CUT_LINE_PITCH_TWIPS: Final = round(LETTER_CUT_LINE_PITCH_PT * TWIPS_PER_PT)
+# [calc] the letters count their clearance to the dashes, which run through the middle of the cut line: its
+# upper half stands in the clearance (the 入学通知书 with its 8 所需材料 and 回执 still fits one side)
+LETTER_CUT_ABOVE_DASHES_PT: Final = LETTER_CUT_LINE_PITCH_PT / 2
+LETTER_CUT_ABOVE_DASHES_TWIPS: Final = round(LETTER_CUT_ABOVE_DASHES_PT * TWIPS_PER_PT)
 LETTER_CUT_TEXT_SIZE_PT: Final = SIZE_PT["小五"]  # [practice] the words on the cut line: smaller than the slip's
 LETTER_CUT_TEXT_GAP_CHARS: Final = 1  # [practice] blank on each side of the words in the gap of the dashes, in
 # characters of their size (a U+3000 in the DOCX)

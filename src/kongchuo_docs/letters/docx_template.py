@@ -244,8 +244,9 @@ def styles_xml() -> str:
             _style(f"{style}Title", style, '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),
         ]  # fmt: skip
     tabs = "".join(etree.tostring(t, encoding="unicode") for t in cut_line_tabs()).replace(f' xmlns:w="{W_NS}"', "")
+    clearance = g.LETTER_CUT_CLEARANCE_TWIPS - g.LETTER_CUT_ABOVE_DASHES_TWIPS  # to the dashes, as `slip_fits`
     cut_ppr = (  # the cut line at least LETTER_CUT_CLEARANCE_LINES below the date (and the seal on it)
-        f'{keep}<w:tabs>{tabs}</w:tabs><w:spacing w:before="{g.LETTER_CUT_CLEARANCE_TWIPS}" w:after="0" '
+        f'{keep}<w:tabs>{tabs}</w:tabs><w:spacing w:before="{clearance}" w:after="0" '
         f'w:line="{g.LETTER_CUT_LINE_PITCH_TWIPS}" w:lineRule="exact"/><w:jc w:val="left"/>'
     )
     styles.append(_style("LetterCut", "LetterSlip", cut_ppr, ""))

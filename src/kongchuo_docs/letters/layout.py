@@ -97,9 +97,11 @@ def last_page_used(lines: tuple[Line, ...] | list[Line]) -> tuple[int, float]:
 
 
 def slip_fits(used: float, slip: tuple[Line, ...] | list[Line]) -> bool:
-    """Whether a tear-off slip fits at the 版心 bottom of a page whose body uses `used` pt, its cut
-    line `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and its seal)."""
-    return used + g.LETTER_CUT_CLEARANCE_PT + sum(line.pitch for line in slip) <= HEIGHT + FIT_PT
+    """Whether a tear-off slip fits at the 版心 bottom of a page whose body uses `used` pt, the dashes
+    of its cut line `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and its seal): the
+    upper half of the cut line stands in the clearance (`LETTER_CUT_ABOVE_DASHES_PT`)."""
+    within = g.LETTER_CUT_ABOVE_DASHES_PT if slip and isinstance(slip[0], CutLine) else 0.0
+    return used + g.LETTER_CUT_CLEARANCE_PT - within + sum(line.pitch for line in slip) <= HEIGHT + FIT_PT
 
 
 class LetterLayout:
