@@ -345,8 +345,10 @@ class HtmlBuilder:
         if face is None:
             data = base64.b64encode(cut_mark.scissors_svg().encode()).decode()
             style = f"left:{_pt(frame.left)};top:{_pt(frame.top + top)};width:{_pt(size)};height:{_pt(size)}"
+            # a block: an inline image would sit on the box's baseline, below its top
             return [*boxes, Box("image", style, Markup('<img src="data:image/svg+xml;base64,{}" '
-                                                       'style="width:100%;height:100%" alt="">').format(data))]
+                                                       'style="display:block;width:100%;height:100%" alt="">')
+                                .format(data))]
         # the box of a line in the role's face, the ✂ put in by hand: no per-character fallback report
         box = self.line(Line("", line.font, size, "left", role="cut", height_pt=size), frame, top)
         css = ""
