@@ -288,7 +288,8 @@ LETTER_FORM_TABLE_ROW_TWIPS: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_TW
 # [practice] the cut line above a tear-off 回执 is a line of its own (`layout.cut_mark`): a ✂ at its left
 # end, dashes across the 版心, and the words typed on it (「请沿此线剪下」) centred in a gap of the dashes
 LETTER_CUT_LINE_PITCH_PT: Final = 12.0  # [practice] exact height of the cut line: the ✂ (小四) fits, the
-# dashes run through the middle of its words; 12 pt more than a 回执 took before, far less than the clearance
+# dashes run through the middle of its words; a 公文's 回执 is 12 pt taller with it (its clearance still counted
+# to the line's top), the letters' only 6 pt (`LETTER_CUT_ABOVE_DASHES_PT`)
 LETTER_CUT_LINE_PITCH_TWIPS: Final = round(LETTER_CUT_LINE_PITCH_PT * TWIPS_PER_PT)
 # [calc] the letters count their clearance to the dashes, which run through the middle of the cut line: its
 # upper half stands in the clearance (the 入学通知书 with its 8 所需材料 and 回执 still fits one side)
