@@ -6,11 +6,13 @@ without the words."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import draftmaker as dm
 import pymupdf
 import pytest
+from lxml import etree
 from pdfmeasure import MM_PER_PT, text_lines
 from test_draft_corpus import DEFAULTS
 from test_draft_receipt import SLIP, cut_lines, letter, read_notice_text
@@ -31,6 +33,7 @@ TYPED = {"--------------（请沿此线剪下）--------------": "（请沿此�
          "✂……沿虚线剪开……": "沿虚线剪开",
          "------ 此联剪下交回学校 ------": "此联剪下交回学校",
          "--------------------------": ""}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LEFT_MM, CENTRE_MM = g.MARGIN_LEFT_MM, g.MARGIN_LEFT_MM + g.TYPE_AREA_WIDTH_MM / 2
 
 
@@ -190,3 +193,39 @@ def test_the_letters_draw_the_scissors_without_a_font_for_them(tmp_path: Path, m
         assert not doc[0].search_for(g.LETTER_CUT_MARK)
         drawn = [d["rect"] for d in doc[0].get_drawings() if d["rect"].x1 * MM_PER_PT < LEFT_MM + 5]
     assert drawn and mark_middle(drawn) - cut_y == pytest.approx(0, abs=0.3)  # centred on the dashes
+
+
+def test_the_docx_cut_line_is_one_paragraph_of_leader_tabs(tmp_path: Path) -> None:
+    """The DOCX's cut line: ✂ in 小四 under the official 仿宋 name (no stand-in named), a tab to a
+    centred and a tab to a right stop, both with hyphen leaders, the words between them in 小五."""
+    doc = read_notice_text("正文: 通知。", tmp_path)
+    doc = doc.model_copy(update={"receipt": doc.receipt.model_copy(update={"cut_text": "请沿此线剪下"})})
+    with OutputSet(tmp_path / "out", force=False) as out:
+        write_document(out, doc, "回执", kind="notice", source=tmp_path / "回执.yaml", formats=("docx",))
+    with zipfile.ZipFile(tmp_path / "out" / "回执.docx") as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+    (p,) = [p for p in body.iter(W + "p") if g.LETTER_CUT_MARK in "".join(p.itertext())]
+    tabs = [(t.get(W + "val"), t.get(W + "leader")) for t in p.iter(W + "tab") if t.get(W + "val")]
+    assert tabs == [("center", "hyphen"), ("right", "hyphen")]
+    runs = [(("tab" if r.find(W + "tab") is not None else "".join(r.itertext())),
+             r.find(f"{W}rPr/{W}rFonts").get(W + "eastAsia"), int(r.find(f"{W}rPr/{W}sz").get(W + "val")) / 2)
+            for r in p.iter(W + "r")]
+    assert runs == [(g.LETTER_CUT_MARK, g.FONT_FANGSONG, 12), ("tab", g.FONT_FANGSONG, 9),
+                    ("\u3000请沿此线剪下\u3000", g.FONT_FANGSONG, 9), ("tab", g.FONT_FANGSONG, 9)]
+
+
+def test_a_role_face_without_the_scissors_borrows_them_and_says_so_once(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The 仿宋 face without ✂ and another face with it: the PDF prints the ✂ from that face, said once."""
+    said = "裁剪线上的“✂”：测试中改用另一字体"
+    other = fonts.resolve_fonts().face(g.FONT_HEITI)
+    monkeypatch.setattr(fonts.FontSet, "mark_face", lambda self, char, official: (other, said))
+    doc = read_notice_text("正文: 通知。", tmp_path)
+    for n in range(2):
+        with OutputSet(tmp_path / f"out{n}", force=False) as out:
+            write_document(out, doc, "回执", kind="notice", source=tmp_path / "回执.yaml", formats=("pdf",))
+    assert capsys.readouterr().err.count(said) == 1
+    with pymupdf.open(tmp_path / "out1" / "回执.pdf") as document:
+        spans = {s["text"]: s["font"] for b in document[0].get_text("dict")["blocks"] for line in b.get("lines", [])
+                 for s in line["spans"]}
+    # the ✂ in the 黑体 face (the slip's title's), not in the 仿宋 one (the slip's sentence's)
+    assert spans[g.LETTER_CUT_MARK] == spans["回执"] != spans["已收到入学通知书，将按时报到。"]
