@@ -4,7 +4,9 @@ words typed on it (「请沿此线剪下」). Positions in pt from the 版心's 
 
 * **PDF.** Dashes `LETTER_CUT_DASH_PT` long, `LETTER_CUT_DASH_GAP_PT` apart (`dashes`), through the
   middle of the words' em box (`dash_drop`); the ✂ in the cut line's face when it has the glyph, else
-  in the first face that has it (reported once), else drawn as lines (`SCISSORS`; reported once).
+  in the first face that has it (reported once), else drawn as lines (`scissors_svg` in the 公文 PDF,
+  `scissors_pdf_ops` in the letters'; reported once). The letters' PDF centres its words' em box in the
+  line, so its dashes run through the middle of the line (`runs`, one dashed path each).
 * **DOCX.** One paragraph (`LETTER_CUT_LINE_PITCH_PT` exact): the ✂, a tab to a centre tab stop and a
   tab to a right tab stop, both with a hyphen leader, the words between them (`docx_tab_stops`):
   Word and LibreOffice both fill a leader tab with the font's hyphens, so the dashes stop short of the
@@ -52,11 +54,11 @@ def dashes(width_pt: float, text_width_pt: float) -> list[tuple[float, float]]:
     return out
 
 
-def dash_drop(line_top_pt: float = 0.0) -> float:
-    """y of the dashes, pt below the top of the cut line: the middle of the words' em box, the line's
-    baseline `EXACT_LINE_BASELINE_FRACTION` down and the em box 0.8 em above it and 0.2 em below."""
-    return (line_top_pt + g.EXACT_LINE_BASELINE_FRACTION * g.LETTER_CUT_LINE_PITCH_PT
-            - 0.3 * g.LETTER_CUT_TEXT_SIZE_PT)
+def dash_drop() -> float:
+    """y of the dashes in the 公文 PDF, pt below the top of the cut line: the middle of the words' em
+    box, the line's baseline `EXACT_LINE_BASELINE_FRACTION` down and the em box 0.8 em above it and
+    0.2 em below (6.9 pt)."""
+    return g.EXACT_LINE_BASELINE_FRACTION * g.LETTER_CUT_LINE_PITCH_PT - 0.3 * g.LETTER_CUT_TEXT_SIZE_PT
 
 
 def mark_top() -> float:

@@ -30,6 +30,6 @@ def cut_line_words(text: str) -> str | None:
 
 
 def clean_cut_text(text: str) -> str:
-    """`text` without the dashes, dots, scissors and spaces around it and inside it between words:
+    """`text` without the dashes, dots, scissors and spaces around it, and without spaces inside it:
     「-----（请沿此线剪下）-----」 → 「（请沿此线剪下）」."""
     return re.sub(r"\s+", "", _AROUND.sub("", text.strip()))
