@@ -22,12 +22,15 @@ from test_slip_placement import _roster, _run
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.files.output import OutputSet
+from kongchuo_docs.files.resources import template_path
 from kongchuo_docs.kinds.publish import write_document
+from kongchuo_docs.letters.spec_model import spec_problems
 from kongchuo_docs.model import Receipt, ReceiptField
 from kongchuo_docs.readers.draft import mapping_yaml, outline_lines, read_draft
 from kongchuo_docs.readers.notice_yaml import read_notice
 from kongchuo_docs.system import fonts
 from kongchuo_docs.system.libreoffice import render_docx_to_pdf
+from kongchuo_docs.wording.sentences import sentences
 
 TYPED = {"--------------（请沿此线剪下）--------------": "（请沿此线剪下）",
          "✂……沿虚线剪开……": "沿虚线剪开",
@@ -229,3 +232,16 @@ def test_a_role_face_without_the_scissors_borrows_them_and_says_so_once(tmp_path
                  for s in line["spans"]}
     # the ✂ in the 黑体 face (the slip's title's), not in the 仿宋 one (the slip's sentence's)
     assert spans[g.LETTER_CUT_MARK] == spans["回执"] != spans["已收到入学通知书，将按时报到。"]
+
+
+def test_the_letters_cut_words_are_a_paragraph_of_their_own_on_the_template_page() -> None:
+    """templates/letters: 沿虚线剪下，交回学校 is the cut block's cut_text, shown on the 模板 page as its own
+    paragraph, named for where it is printed; cut_text on another block is refused in words."""
+    source = template_path("letters/enrolment.yaml").read_text(encoding="utf-8")
+    found = {s.key_path: s for s in sentences(source, "letters/enrolment.yaml")}
+    assert found["slip[0].cut_text"].text == "沿虚线剪下，交回学校"
+    assert found["slip[0].cut_text"].place == "回执的裁剪线上的文字"
+    assert found["slip[0].text"].text == "入学通知书回执"
+    data = {"title": "t", "file_label": "t", "blocks": [{"type": "paragraph", "text": "x", "cut_text": "剪下"}]}
+    assert [p.message for p in spec_problems(data, "t.yaml")] == [
+        "通知书模板格式错误：cut_text 只用于 type: cut 的块（印在裁剪线上的文字）"]
