@@ -123,17 +123,22 @@ def mark_middle(rects: list[pymupdf.Rect]) -> float:
     return (min(r.y0 for r in rects) + max(r.y1 for r in rects)) / 2 * MM_PER_PT
 
 
-def test_a_font_without_the_scissors_gets_them_drawn_and_said_once(tmp_path: Path, monkeypatch, capsys) -> None:
-    """No face with ✂: the PDF draws it as lines at the cut line's left end (no ✂ text, no error),
-    and says so once however many documents are written."""
-    said = "裁剪线上的“✂”：测试中没有字形"
-    monkeypatch.setattr(fonts.FontSet, "mark_face", lambda self, char, official: (None, said))
+def twice_said_once(face: fonts.FontFace | None, said: str, tmp_path: Path, monkeypatch, capsys) -> Path:
+    """The YAML 回执 notice written to PDF twice with the ✂ drawn from `face` (None: no face has it),
+    `said` on stderr once; the second PDF."""
+    monkeypatch.setattr(fonts.FontSet, "mark_face", lambda self, char, official: (face, said))
     doc = read_notice_text("正文: 您的孩子应于2026年秋季学期入学。", tmp_path)
     for n in range(2):
         with OutputSet(tmp_path / f"out{n}", force=False) as out:
             write_document(out, doc, "回执", kind="notice", source=tmp_path / "回执.yaml", formats=("pdf",))
     assert capsys.readouterr().err.count(said) == 1
-    pdf = tmp_path / "out1" / "回执.pdf"
+    return tmp_path / "out1" / "回执.pdf"
+
+
+def test_a_font_without_the_scissors_gets_them_drawn_and_said_once(tmp_path: Path, monkeypatch, capsys) -> None:
+    """No face with ✂: the PDF draws it as lines at the cut line's left end (no ✂ text, no error),
+    and says so once however many documents are written."""
+    pdf = twice_said_once(None, "裁剪线上的“✂”：测试中没有字形", tmp_path, monkeypatch, capsys)
     ((_, cut_y),) = cut_lines(pdf)
     with pymupdf.open(pdf) as document:
         page = document[0]
@@ -219,15 +224,9 @@ def test_the_docx_cut_line_is_one_paragraph_of_leader_tabs(tmp_path: Path) -> No
 
 def test_a_role_face_without_the_scissors_borrows_them_and_says_so_once(tmp_path: Path, monkeypatch, capsys) -> None:
     """The 仿宋 face without ✂ and another face with it: the PDF prints the ✂ from that face, said once."""
-    said = "裁剪线上的“✂”：测试中改用另一字体"
     other = fonts.resolve_fonts().face(g.FONT_HEITI)
-    monkeypatch.setattr(fonts.FontSet, "mark_face", lambda self, char, official: (other, said))
-    doc = read_notice_text("正文: 通知。", tmp_path)
-    for n in range(2):
-        with OutputSet(tmp_path / f"out{n}", force=False) as out:
-            write_document(out, doc, "回执", kind="notice", source=tmp_path / "回执.yaml", formats=("pdf",))
-    assert capsys.readouterr().err.count(said) == 1
-    with pymupdf.open(tmp_path / "out1" / "回执.pdf") as document:
+    pdf = twice_said_once(other, "裁剪线上的“✂”：测试中改用另一字体", tmp_path, monkeypatch, capsys)
+    with pymupdf.open(pdf) as document:
         spans = {s["text"]: s["font"] for b in document[0].get_text("dict")["blocks"] for line in b.get("lines", [])
                  for s in line["spans"]}
     # the ✂ in the 黑体 face (the slip's title's), not in the 仿宋 one (the slip's sentence's)
