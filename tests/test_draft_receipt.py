@@ -18,6 +18,7 @@ from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.kinds.publish import write_document
+from kongchuo_docs.layout import cut_mark
 from kongchuo_docs.layout.flow import stacked_height
 from kongchuo_docs.model import Document, Receipt, ReceiptField
 from kongchuo_docs.readers.draft import mapping_yaml, outline_lines, read_draft
@@ -40,8 +41,22 @@ def letter(paragraphs: int) -> list[tuple[str, object]]:
             ("right", SCHOOL), ("right", DATE), *SLIP]
 
 
+def ink_row(page: pymupdf.Page, x0_mm: float, x1_mm: float, top_mm: float, bottom_mm: float) -> float:
+    """y (mm) of the darkest pixel row between `top_mm` and `bottom_mm` over `x0_mm`…`x1_mm` of `page`,
+    rendered at 1200 dpi: where a row of dashes typed as characters (a tab leader's hyphens) is inked."""
+    dpi = 1200
+    clip = pymupdf.Rect(x0_mm / MM_PER_PT, top_mm / MM_PER_PT, x1_mm / MM_PER_PT, bottom_mm / MM_PER_PT)
+    pix = page.get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY)
+    dark = [sum(255 - v for v in pix.samples[r * pix.stride:r * pix.stride + pix.width]) for r in range(pix.height)]
+    peak = max(dark)
+    rows = [r for r, v in enumerate(dark) if v >= peak * 0.5]
+    return top_mm + (sum(rows) / len(rows) + 0.5) * 25.4 / dpi
+
+
 def cut_lines(pdf: Path) -> list[tuple[int, float]]:
-    """(page, y mm) of each dashed cut line: a row of short thin strokes or a dashed path across the 版心."""
+    """(page, y mm) of each dashed cut line: a row of short thin strokes or a dashed path across the
+    版心 (the PDF writer's), or of hyphens filling tabs (the DOCX's leaders in LibreOffice's render,
+    measured where they are inked)."""
     found = []
     with pymupdf.open(pdf) as doc:
         for page in doc:
@@ -51,7 +66,10 @@ def cut_lines(pdf: Path) -> list[tuple[int, float]]:
                 if r.height * MM_PER_PT < 1 and (r.width * MM_PER_PT < 3 or d.get("dashes") not in (None, "[] 0")):
                     y = round((r.y0 + r.y1) / 2 * MM_PER_PT, 1)
                     rows[y] = rows.get(y, 0.0) + r.width * MM_PER_PT
-            found += [(page.number + 1, y) for y, width in rows.items() if width > g.TYPE_AREA_WIDTH_MM * 0.5]
+            found += [(page.number + 1, y) for y, width in rows.items() if width > g.TYPE_AREA_WIDTH_MM * 0.35]
+        for line in text_lines(pdf):
+            if line.page == page.number + 1 and line.text.count("-") > 20:
+                found.append((line.page, ink_row(page, line.x0 + 8, line.x0 + 40, line.top - 1, line.bottom + 1)))
     return found
 
 
@@ -62,7 +80,7 @@ def build(parts: list[tuple[str, object]], tmp_path: Path) -> tuple[Document, di
     reading = read_draft(path, tmp_path / "work", defaults=DEFAULTS)
     assert not reading.errors, [str(p) for p in reading.errors]
     assert any("回执：排在最后一页页脚的剪切线下" in str(w) for w in reading.warnings)
-    assert "回执（页脚剪切）：学生姓名：赵小明、家长签名" in outline_lines(reading)
+    assert "回执（页脚剪切，剪切线上印“（请沿此线剪下）”）：学生姓名：赵小明、家长签名" in outline_lines(reading)
     written = tmp_path / "草稿.yaml"
     written.write_text(mapping_yaml(reading, path.name), encoding="utf-8")
     assert read_notice(written)[0] == reading.document
@@ -75,7 +93,7 @@ def build(parts: list[tuple[str, object]], tmp_path: Path) -> tuple[Document, di
 def assert_slip_under_its_cut(pdf: Path, name: str, page: int) -> float:
     """The cut line and every slip text on `page` (the last), the texts under the line, the slip at
     the page's foot; returns the cut line's y (mm)."""
-    lines = [line for line in text_lines(pdf) if not line.text.startswith("—")]
+    lines = [line for line in text_lines(pdf) if not line.text.startswith("—") and "-----" not in line.text]
     assert max(line.page for line in lines) == page, name
     ((cut_page, cut_y),) = cut_lines(pdf)
     assert cut_page == page, name
@@ -95,12 +113,13 @@ def test_a_drafted_receipt_is_torn_off_at_the_foot_of_the_letter_s_page(tmp_path
     layout puts it in the PDF, on the same page in the LibreOffice render."""
     doc, pdfs = build(letter(1), tmp_path)
     fields = [ReceiptField(label="学生姓名", value="赵小明"), ReceiptField(label="家长签名")]
-    assert doc.receipt == Receipt(title="回执", text=["已收到入学通知书，将按时报到。"], fields=fields, dated=True)
+    assert doc.receipt == Receipt(title="回执", text=["已收到入学通知书，将按时报到。"], fields=fields, dated=True,
+                                  cut_text="（请沿此线剪下）")
     assert not doc.issued  # no page of its own
     layout = layout_of(doc)
     ((cut,),) = [[pl for pl in page.items if pl.item.role == "cut"] for page in layout.pages]
     slip_mm = g.pt_to_mm(stacked_height([pl.item for pl in layout.pages[0].items if pl.y_pt >= cut.y_pt]))
-    expected = TYPE_AREA_FOOT_MM - g.pt_to_mm(g.LETTER_CUT_BORDER_PT) - slip_mm
+    expected = TYPE_AREA_FOOT_MM - g.pt_to_mm(g.LETTER_CUT_BORDER_PT) - slip_mm + g.pt_to_mm(cut_mark.dash_drop())
     assert abs(assert_slip_under_its_cut(pdfs["pdf"], "pdf", 1) - expected) < 0.5
     assert_slip_under_its_cut(pdfs["docx"], "docx", 1)
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from pdfmeasure import MM_PER_PT
 from profiles import write_profile
 from pypinyin import Style, lazy_pinyin
+from test_draft_receipt import ink_row
 from typer.testing import CliRunner
 
 from kongchuo_docs import gbt9704 as g
@@ -61,7 +63,13 @@ def _lines(page: pymupdf.Page) -> list[tuple[float, str]]:
 
 
 def _cut_tops(page: pymupdf.Page) -> list[float]:
-    return [d["rect"].y0 for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")]
+    """y (pt) of the cut lines of `page`: dashed paths (the letters' PDF), or where the hyphens of the
+    DOCX's leader tabs are inked (LibreOffice's render)."""
+    leaders = [ink_row(page, (b[0] + 24) * MM_PER_PT, (b[0] + 110) * MM_PER_PT, (b[1] - 3) * MM_PER_PT,
+                       (b[3] + 3) * MM_PER_PT) / MM_PER_PT
+               for b in (line["bbox"] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                         if "".join(s["text"] for s in line["spans"]).count("-") > 20)]
+    return [d["rect"].y0 for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")] + leaders
 
 
 def _clearances(pdf: Path, date: str) -> tuple[list[float], int]:

@@ -96,7 +96,8 @@ def test_enrolment_receipt_stays_on_the_letters_page(tmp_path: Path) -> None:
     output = _run(tmp_path, roster, "入学", letters={"所需材料": []})
     pages = _pages(next((tmp_path / "out").rglob("*.pdf")))
     assert len(pages) == len(read_roster(roster).students)
-    assert all(text.startswith("入学通知书") and "入学通知书回执（沿虚线剪下" in text for text in pages)
+    # the words on the cut line (cut_text), then the slip's title under it
+    assert all(text.startswith("入学通知书") and "沿虚线剪下，交回学校入学通知书回执" in text for text in pages)
     assert "被挤到" not in output
 
 

@@ -67,7 +67,7 @@ def test_preview_draws_the_edited_wording_for_one_sample_record(web_client, rel,
 def test_a_letter_preview_is_one_child_of_the_profiles_county(web_client):
     response, _ = _preview(web_client, "letters/enrolment.yaml", lambda t: t)
     _, text = _pdf_text(web_client, response)
-    assert text.count("回执（沿虚线剪下") == 1  # one letter (paged as printed: duplex, spilled receipt)
+    assert text.count("沿虚线剪下，交回学校") == 1  # one letter (paged as printed: duplex, spilled receipt)
     profile = sample_profile()
     assert profile.county in text
     born = int(re.search(r"(\d{4})年\d{1,2}月\d{1,2}日出生", text)[1])

@@ -68,6 +68,7 @@ SIZE_PT: Final = {
     "四号": 14.0,
     "小四": 12.0,
     "五号": 10.5,
+    "小五": 9.0,
 }
 BODY_SIZE_PT: Final = SIZE_PT["三号"]  # §5.2.3 正文 3号 仿宋
 # [calc] 156 mm / 28 = 15.79 pt per character for a 16 pt glyph: condense each character.
@@ -284,9 +285,26 @@ LETTER_CUT_CLEARANCE_PT: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_PT
 LETTER_CUT_CLEARANCE_TWIPS: Final = LETTER_CUT_CLEARANCE_LINES * LINE_PITCH_TWIPS
 LETTER_FORM_TABLE_ROW_PT: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_PT
 LETTER_FORM_TABLE_ROW_TWIPS: Final = LETTER_FORM_TABLE_ROW_LINES * LINE_PITCH_TWIPS
-LETTER_CUT_BORDER_PT: Final = 6.0  # [practice] a 公文's 回执 ends this far above the 版心's foot: room for the
-# DOCX cut line's dashed top border (0.5 pt, 1 pt above its text), which Word and LibreOffice add to the line
-# (LibreOffice: the slip fits from 5 pt on, not at 2 pt)
+# [practice] the cut line above a tear-off 回执 is a line of its own (`layout.cut_mark`): a ✂ at its left
+# end, dashes across the 版心, and the words typed on it (「请沿此线剪下」) centred in a gap of the dashes
+LETTER_CUT_LINE_PITCH_PT: Final = 12.0  # [practice] exact height of the cut line: the ✂ (小四) fits, the
+# dashes run through the middle of its words; a 公文's 回执 is 12 pt taller with it (its clearance still counted
+# to the line's top), the letters' only 6 pt (`LETTER_CUT_ABOVE_DASHES_PT`)
+LETTER_CUT_LINE_PITCH_TWIPS: Final = round(LETTER_CUT_LINE_PITCH_PT * TWIPS_PER_PT)
+# [calc] the letters count their clearance to the dashes, which run through the middle of the cut line: its
+# upper half stands in the clearance (the 入学通知书 with its 8 所需材料 and 回执 still fits one side)
+LETTER_CUT_ABOVE_DASHES_PT: Final = LETTER_CUT_LINE_PITCH_PT / 2
+LETTER_CUT_ABOVE_DASHES_TWIPS: Final = round(LETTER_CUT_ABOVE_DASHES_PT * TWIPS_PER_PT)
+LETTER_CUT_TEXT_SIZE_PT: Final = SIZE_PT["小五"]  # [practice] the words on the cut line: smaller than the slip's
+LETTER_CUT_TEXT_GAP_CHARS: Final = 1  # [practice] blank on each side of the words in the gap of the dashes, in
+# characters of their size (a U+3000 in the DOCX)
+LETTER_CUT_MARK: Final = "\u2702"  # [practice] ✂ at the left end of the cut line, the blades towards the line
+LETTER_CUT_MARK_SIZE_PT: Final = SIZE_PT["小四"]  # [practice] the ✂'s size: the height of the cut line
+LETTER_CUT_MARK_STROKE_EM: Final = 0.06  # [practice] stroke of the ✂ drawn as lines where no font has it
+LETTER_CUT_BORDER_PT: Final = 6.0  # [practice] a 公文's 回执 ends this far above the 版心's foot: it was room for
+# the DOCX cut line's dashed top border (0.5 pt, 1 pt above its text), which Word and LibreOffice add to the line
+# (LibreOffice: the slip fitted from 5 pt on, not at 2 pt); the cut line is now a paragraph of its own without a
+# border (`layout.cut_mark`), so this is only slack now
 
 # ---------------------------------------------------------------- Excel registers (登记表) [practice]
 # 问题线索移送登记表 as a workbook: A4 landscape, fitted to one page wide, header row on every page.

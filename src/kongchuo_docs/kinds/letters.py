@@ -468,6 +468,11 @@ def _font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Studen
     for chars in (title_chars, slip_title_chars):
         if "{" in chars:
             chars |= body_chars
+    if any(block.type == "cut" for block in spec.slip):  # the ✂ on the cut line, where a face has it
+        face, note = fontset.mark_face(g.LETTER_CUT_MARK, BODY)
+        if face is not None:
+            body_chars.add(g.LETTER_CUT_MARK)
+        fontset.announce(once=[note] if note else [])
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
 
 

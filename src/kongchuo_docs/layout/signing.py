@@ -60,7 +60,8 @@ class SigningLayout:
         self.flow.place_ending(items)
 
     def receipt_items(self, receipt: Receipt) -> list[Item]:
-        """回执 as the 入学 letters set it: its title centred under a dashed cut line (role "cut"), its
+        """回执 as the 入学 letters set it: the cut line (role "cut": the words typed on it, `cut_mark`
+        draws the ✂ and the dashes), its title centred under it, its
         sentences in 小四 (`LETTER_TEAR_OFF_SIZE_PT` at `LETTER_TEAR_OFF_LINE_PITCH_PT`, every line a
         paragraph of its own, so the DOCX breaks them alike), its fields two to a line when they fit,
         each the typed value or a writing line to its column's end, and a blank date for the hand, on
@@ -76,7 +77,9 @@ class SigningLayout:
             return Line(text, font, size, align, indent_pt=indent_pt, right_indent_pt=right_indent_pt, role=role,
                         height_pt=height, paragraph_start=not beside, keep_with_next=True, beside=beside)
 
-        items: list[Item] = [line(receipt.title, "cut", font=g.FONT_HEITI, align="center")]
+        cut = Line(receipt.cut_text, g.FONT_FANGSONG, g.LETTER_CUT_TEXT_SIZE_PT, "center", role="cut",
+                   height_pt=g.LETTER_CUT_LINE_PITCH_PT, paragraph_start=True, keep_with_next=True)
+        items: list[Item] = [cut, line(receipt.title, "receipt-title", font=g.FONT_HEITI, align="center")]
         for text in receipt.text:
             for i, chunk in enumerate(break_lines(text, width, measure, indent, size * g.AUTOSPACE_EM)):
                 items.append(line(chunk, "receipt", indent_pt=indent if i == 0 else 0.0))

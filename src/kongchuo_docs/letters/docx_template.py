@@ -17,8 +17,11 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from lxml import etree
+
 from .. import gbt9704 as g
 from ..writers.font_table import font_table_xml
+from ..writers.ooxml import cut_line_runs, cut_line_tabs
 from .spec_model import Block, LetterSpec
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -39,6 +42,7 @@ SLIP_STYLES = {False: ("LetterSlip", g.LETTER_TEAR_OFF_SIZE_PT, g.LETTER_TEAR_OF
                True: ("LetterForm", g.LETTER_SLIP_SIZE_PT, g.LETTER_SLIP_LINE_PITCH_PT)}  # fmt: skip
 """Slip text style by `form`: (style id, size pt, exact line pitch pt) — tear-off 回执 or own-page form."""
 TYPE_AREA_TWIPS = g.mm_to_twips(g.TYPE_AREA_WIDTH_MM)
+_WORDS_MARK = "\ue000"  # where the cut line's words go in its runs (a private-use character)
 
 
 def jinja_text(source: str) -> str:
@@ -55,6 +59,14 @@ def _run(text_source: str) -> str:
 def _laid_run(index: int) -> str:
     """A 3号 body run holding the laid-out lines of block `index` (`docx_merge.laid_fields`)."""
     return f'<w:r><w:t xml:space="preserve">{{{{ {LINES_FIELD}[{index}] }}}}</w:t></w:r>'
+
+
+def _cut_runs(words_source: str) -> str:
+    """The cut line's runs (`ooxml.cut_line_runs`, as the 公文 DOCX has them), the words' Jinja source
+    kept verbatim."""
+    runs = cut_line_runs(_WORDS_MARK if words_source else "", g.FONT_FANGSONG)
+    xml = "".join(etree.tostring(r, encoding="unicode") for r in runs).replace(f' xmlns:w="{W_NS}"', "")
+    return xml.replace(_WORDS_MARK, jinja_text(words_source))
 
 
 def _char_twips(form: bool) -> int:
@@ -155,8 +167,9 @@ def _block_xml(block: Block, index: int, slip: bool, keep_next: bool = False, fo
         xml = _para(text_style + "Indent", _run(block.text) if slip else _laid_run(index), **opts)
     elif block.type == "signature":
         xml = _signature(block)
-    elif block.type == "cut":
-        xml = _para("LetterCut", _run(block.text), **opts)
+    elif block.type == "cut":  # the cut line, then the slip's title
+        xml = _para("LetterCut", _cut_runs(block.cut_text), keep_next=True) + _para("LetterSlipTitle",
+                                                                                    _run(block.text), **opts)
     elif block.type == "table":
         xml = _table(block, keep_next, form)
     else:  # fill
@@ -230,12 +243,13 @@ def styles_xml() -> str:
                    f'<w:ind w:firstLineChars="{g.BODY_INDENT_CHARS * 100}" w:firstLine="{first}"/>', ""),
             _style(f"{style}Title", style, '<w:jc w:val="center"/>', f"{_rfonts(g.FONT_HEITI)}"),
         ]  # fmt: skip
+    tabs = "".join(etree.tostring(t, encoding="unicode") for t in cut_line_tabs()).replace(f' xmlns:w="{W_NS}"', "")
+    clearance = g.LETTER_CUT_CLEARANCE_TWIPS - g.LETTER_CUT_ABOVE_DASHES_TWIPS  # to the dashes, as `slip_fits`
     cut_ppr = (  # the cut line at least LETTER_CUT_CLEARANCE_LINES below the date (and the seal on it)
-        f'{keep}<w:pBdr><w:top w:val="dashed" w:sz="{g.LETTER_RULE_EIGHTHS}" w:space="1" w:color="000000"/>'
-        f'</w:pBdr><w:spacing w:before="{g.LETTER_CUT_CLEARANCE_TWIPS}" w:after="0" '
-        f'w:line="{g.pt_to_twips(g.LETTER_TEAR_OFF_LINE_PITCH_PT)}" w:lineRule="exact"/><w:jc w:val="center"/>'
+        f'{keep}<w:tabs>{tabs}</w:tabs><w:spacing w:before="{clearance}" w:after="0" '
+        f'w:line="{g.LETTER_CUT_LINE_PITCH_TWIPS}" w:lineRule="exact"/><w:jc w:val="left"/>'
     )
-    styles.append(_style("LetterCut", "LetterSlip", cut_ppr, f"{_rfonts(g.FONT_HEITI)}"))
+    styles.append(_style("LetterCut", "LetterSlip", cut_ppr, ""))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>{body_rpr}'

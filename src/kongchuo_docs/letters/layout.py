@@ -97,9 +97,11 @@ def last_page_used(lines: tuple[Line, ...] | list[Line]) -> tuple[int, float]:
 
 
 def slip_fits(used: float, slip: tuple[Line, ...] | list[Line]) -> bool:
-    """Whether a tear-off slip fits at the 版心 bottom of a page whose body uses `used` pt, its cut
-    line `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and its seal)."""
-    return used + g.LETTER_CUT_CLEARANCE_PT + sum(line.pitch for line in slip) <= HEIGHT + FIT_PT
+    """Whether a tear-off slip fits at the 版心 bottom of a page whose body uses `used` pt, the dashes
+    of its cut line `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and its seal): the
+    upper half of the cut line stands in the clearance (`LETTER_CUT_ABOVE_DASHES_PT`)."""
+    within = g.LETTER_CUT_ABOVE_DASHES_PT if slip and isinstance(slip[0], CutLine) else 0.0
+    return used + g.LETTER_CUT_CLEARANCE_PT - within + sum(line.pitch for line in slip) <= HEIGHT + FIT_PT
 
 
 class LetterLayout:
@@ -244,8 +246,10 @@ class LetterLayout:
                                  spacing=spacing),
             ]  # fmt: skip
         if block.type == "cut":
-            first, *rest = self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")
-            return [CutLine(first, line_pitch), *rest]  # type: ignore[arg-type]
+            words_size, cut_pitch = g.LETTER_CUT_TEXT_SIZE_PT, g.LETTER_CUT_LINE_PITCH_PT
+            words = TextLine(texts[1], BODY, words_size, (WIDTH - self.measure(BODY, words_size, 0.0)(texts[1])) / 2,
+                             0.0, cut_pitch)
+            return [CutLine(words, cut_pitch), *self._paragraph(texts[0], SLIP_TITLE, size, line_pitch, align="center")]
         if block.type == "table":
             min_height = g.LETTER_FORM_TABLE_ROW_PT if form else g.LETTER_SLIP_TABLE_ROW_LINES * line_pitch
             return [self._table_row(row, size, line_pitch, min_height) for row in block.table_rows(texts)]

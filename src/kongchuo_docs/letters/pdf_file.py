@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from .. import gbt9704 as g
+from ..layout import cut_mark
 from .pdf_archive import DocumentInfo, document_id, info_dictionary, write_archive
 from .pdf_archive import pdf_text as _pdf_text
 from .pdf_fonts import EmbeddedFont, FontPack
@@ -44,9 +45,10 @@ class Blank:
 
 @dataclass(frozen=True)
 class CutLine:
-    """A dashed rule across the 版心 at the top of the line, `label` (the slip's title) centred under it."""
+    """The cut line above a tear-off slip (`layout.cut_mark`): a ✂ at its left end, dashes across the
+    版心 through the middle of the line, `words` centred in a gap of them."""
 
-    label: TextLine
+    words: TextLine
     pitch: float
 
 
@@ -92,12 +94,7 @@ class PageContent:
         if isinstance(line, TextLine):
             self._text(line, top)
         elif isinstance(line, CutLine):
-            self._text(line.label, top)
-            y = TOP - top
-            self.ops.append(
-                f"q {g.LETTER_RULE_PT:.2f} w [{g.LETTER_CUT_DASH_PT:g} {g.LETTER_CUT_DASH_GAP_PT:g}] 0 d "
-                f"{LEFT:.2f} {y:.2f} m {LEFT + WIDTH:.2f} {y:.2f} l S Q"
-            )
+            self._cut_line(line, top)
         elif isinstance(line, TableRow):
             y = TOP - top - line.pitch
             for cell in line.cells:
@@ -116,6 +113,23 @@ class PageContent:
                     f"q {g.LETTER_RULE_PT:.2f} w {LEFT + start:.2f} {rule_y:.2f} m "
                     f"{LEFT + end:.2f} {rule_y:.2f} l S Q"
                 )
+
+    def _cut_line(self, line: CutLine, top: float) -> None:
+        """The ✂ (its glyph when a face has it: `FontPack.has`; else drawn as lines), the words, the
+        two runs of dashes either side of them: all centred on the middle of the line, where the
+        words' em box is."""
+        words = line.words
+        y = TOP - top - line.pitch / 2
+        size = g.LETTER_CUT_MARK_SIZE_PT
+        if self.fonts.has(words.role, g.LETTER_CUT_MARK):
+            self._text(TextLine(g.LETTER_CUT_MARK, words.role, size, 0.0, 0.0, line.pitch), top)
+        else:
+            self.ops.append(cut_mark.scissors_pdf_ops(LEFT, y + size / 2, size))
+        self._text(words, top)
+        width = self.fonts.advance_em(words.role, words.text) * words.size if words.text else 0.0
+        for a, b in cut_mark.runs(WIDTH, width):
+            self.ops.append(f"q {g.LETTER_RULE_PT:.2f} w [{g.LETTER_CUT_DASH_PT:g} {g.LETTER_CUT_DASH_GAP_PT:g}] 0 d "
+                            f"{LEFT + a:.2f} {y:.2f} m {LEFT + b:.2f} {y:.2f} l S Q")
 
     def _baseline(self, line: TextLine, top: float) -> float:
         return TOP - top - line.pitch / 2 - self.fonts.em_centre * line.size

@@ -57,6 +57,10 @@ class FontPack:
 
     _hex: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict, compare=False, repr=False)
 
+    def has(self, role: str, char: str) -> bool:
+        """Whether `char` was embedded for `role` (a face has it and it was asked for)."""
+        return char in self.glyphs[role]
+
     def glyph(self, role: str, char: str) -> Glyph:
         return self.glyphs[role].get(char) or self.glyphs[role]["\ufffd"]
 

@@ -54,7 +54,8 @@ class CompiledPdf:
 
     def _paginate(self, writer: PdfWriter, letter: LaidLetter) -> None:
         """Body lines from the 版心 top; the slip kept whole at the 版心 bottom (the cut line as low as
-        possible) and at least `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and seal).
+        possible) and its dashes at least `LETTER_CUT_CLEARANCE_PT` below the last body line (the date and
+        seal; `slip_fits`).
         When the body leaves no room for it (`LaidLetter.spilled` for a one-page letter), the slip goes
         to the next page. With ``duplex`` a slip is only ever printed on a front side (odd page) whose
         back is blank, so cutting it off never cuts into the letter: if the body ends on a back side,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import Location, Problem
 
@@ -29,6 +29,7 @@ class Block(BaseModel):
     text: str = ""
     issuer: str = ""  # signature: 署名
     date: str = ""  # signature: 成文日期
+    cut_text: str = ""  # cut: the words printed in a gap of the cut line (沿虚线剪下，交回学校)
     labels: list[str] = Field(default_factory=list)  # fill: write-in fields on one line
     rows: list[list[str]] = Field(default_factory=list)  # table: [标签, 内容] or [标签, 内容, 标签, 内容]
     when: str | None = Field(default=None, alias="if")
@@ -41,10 +42,18 @@ class Block(BaseModel):
             raise ValueError("表格每行应为 [标签, 内容] 或 [标签, 内容, 标签, 内容]")
         return rows
 
+    @model_validator(mode="after")
+    def _cut_text_on_the_cut_line(self) -> Block:
+        if self.cut_text and self.type != "cut":
+            raise ValueError("cut_text 只用于 type: cut 的块（印在裁剪线上的文字）")
+        return self
+
     def texts(self) -> list[str]:
         """The Jinja sources of this block, in reading order."""
         if self.type == "signature":
             return [self.issuer, self.date]
+        if self.type == "cut":
+            return [self.text, self.cut_text]
         if self.type == "fill":
             return list(self.labels)
         if self.type == "table":

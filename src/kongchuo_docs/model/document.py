@@ -165,12 +165,14 @@ class ReceiptField(_Model):
 class Receipt(_Model):
     """回执: a tear-off reply slip under a cut line at the foot of the letter's last page (the 入学
     letters' slip): its title, sentences, fields (label and typed value, or writing space) and a
-    blank date line for the hand when `dated`."""
+    blank date line for the hand when `dated`; `cut_text` is printed in a gap of the cut line
+    (「请沿此线剪下」, as the clerk typed it; "" leaves the line whole)."""
 
     title: str = "回执"
     text: list[str] = Field(default_factory=list)
     fields: list[ReceiptField] = Field(default_factory=list)
     dated: bool = False
+    cut_text: str = ""
 
 
 class Colophon(_Model):

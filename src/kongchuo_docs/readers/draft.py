@@ -326,7 +326,8 @@ def outline_lines(reading: DraftReading) -> list[str]:
         lines.append(f"附注：{doc.note}")
     if doc.receipt:
         fields = [f.label + (f"：{f.value}" if f.value else "") for f in doc.receipt.fields]
-        lines.append(f"{doc.receipt.title}（页脚剪切）：{'、'.join(fields) or '无栏目'}")
+        cut = f"，剪切线上印“{doc.receipt.cut_text}”" if doc.receipt.cut_text else ""
+        lines.append(f"{doc.receipt.title}（页脚剪切{cut}）：{'、'.join(fields) or '无栏目'}")
     for issued in doc.issued:
         lines.append(f"印发件：{issued.title}")
         lines += ["  " + line for line in _blocks_outline(issued.blocks, "正文")]

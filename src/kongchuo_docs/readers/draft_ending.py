@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..support.normalize import NormalizeError, normalize_doc_number
+from .cut_line import cut_line_words
 from .draft_items import located, put
 from .notice_keys import MAX_RECEIPT_FIELDS
 
@@ -29,8 +30,6 @@ SIGN_WORDS = re.compile(r"签\s*名|签\s*字|盖\s*章|签\s*章|手\s*印|捺\
 _SIGN_FIELD = re.compile(r"(?P<label>[^\s：:_＿]{1,20}?)\s*[：:]?[\s_＿]*")
 _FIELD_GAP = re.compile(r"[ \t]{2,}|[\u3000\t]+")  # what separates two fields typed on one line
 RECEIPT = re.compile(r"[\u4e00-\u9fff（）()]{0,16}(送达回证|回执|回条|回单)")
-_CUT = re.compile(r"[-－—–─━…⋯·.．=＝~～✂✄✁✃_＿*＊\s]{4,}")
-_CUT_WORDS = re.compile(r"[（(]?请?沿?(此|虚)?线?(剪|撕|裁)[下开]?(此联|交回|后交回|寄回)*[）)]?")
 ATTACHMENT_LABEL = re.compile(r"附\s*件\s*\d*\s*[：:]?")  # "附件2" over an 附件's title
 # 联系人：张三，联系电话：1234567 typed under the date (the 附注 of a 请示)
 CONTACT = re.compile(r"[（(]?联\s*系\s*人\s*[：:]\s*(?P<who>[^，,；;\s）)]+)[\s，,；;]*(?:联\s*系\s*)?电\s*话\s*"
@@ -129,10 +128,11 @@ def typed_lines(items: list[DraftItem]) -> tuple[list[str], list[tuple[str, str]
     return text, labelled, dated
 
 
-def tear_off_receipt(items: list[DraftItem]) -> LineDict | None:
+def tear_off_receipt(items: list[DraftItem], cut_text: str = "") -> LineDict | None:
     """A 回执 typed after the letter (its heading, then sentences, 「标签：」 fields, a blank date) as the
-    YAML 回执 mapping (标题, 正文, 栏目 — 「标签: 内容」 where something was typed —, 日期); None when it
-    holds a table or picture, nothing, or more fields than a slip takes (`MAX_RECEIPT_FIELDS`)."""
+    YAML 回执 mapping (标题, 正文, 栏目 — 「标签: 内容」 where something was typed —, 日期, and the
+    words typed on the cut line above it as 裁剪线文字); None when it holds a table or picture,
+    nothing, or more fields than a slip takes (`MAX_RECEIPT_FIELDS`)."""
     if not all(i.is_text for i in items):
         return None
     text, labelled, dated = typed_lines(items[1:])
@@ -147,6 +147,8 @@ def tear_off_receipt(items: list[DraftItem]) -> LineDict | None:
         put(receipt, "栏目", [{label: value} if value else label for label, value in labelled], first.number)
     if dated:
         put(receipt, "日期", "是", first.number)
+    if cut_text:
+        put(receipt, "裁剪线文字", cut_text, first.number)
     return receipt
 
 
@@ -198,9 +200,8 @@ def doc_number_of(item: DraftItem) -> str | None:
 
 
 def is_cut_line(text: str) -> bool:
-    """A cut line above a slip: dashes, dots or scissors, perhaps with （沿此线剪下）."""
-    rest = _CUT_WORDS.sub("", text.strip())
-    return len(text.strip()) >= 4 and _CUT.fullmatch(rest or "----") is not None
+    """A cut line above a slip: dashes, dots or scissors, perhaps with words (`cut_line.cut_line_words`)."""
+    return cut_line_words(text) is not None
 
 
 def receipt_start(items: list[DraftItem]) -> int | None:

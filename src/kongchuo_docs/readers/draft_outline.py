@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import Location, Problems
 from ..support.normalize import NormalizeError, normalize_doc_number, parse_date
 from .body_text import heading_of
+from .cut_line import cut_line_words
 from .draft_ending import (
     CONTACT,
     SERVICE,
@@ -198,15 +199,16 @@ class _Recogniser:
             self.service = items[start:]
             self.problems.warning(self.where(items[start]), f"{title}：另起一页排成送达回证表格（与通知书的送达回证"
                                   "相同，送达文书名称带本文文号）")
-        elif not self.tear_off(items[start:]):
+        elif not self.tear_off(items[start:], [cut_line_words(i.text) or "" for i in items[end:start]]):
             self.own_page(items[start:])
             self.problems.warning(self.where(items[start]), f"{title}：另起一页按原文排印（不作剪切回执）")
         return items[:end]
 
-    def tear_off(self, items: list[DraftItem]) -> bool:
+    def tear_off(self, items: list[DraftItem], cut_words: list[str]) -> bool:
         """A 回执 typed after the letter → the tear-off 回执 at the foot of the letter's last page
-        (`draft_ending.tear_off_receipt`); False (nothing done) when it cannot be one."""
-        receipt = tear_off_receipt(items)
+        (`draft_ending.tear_off_receipt`), the words of the cut lines above it (`cut_words`, the
+        first typed) printed on its cut line; False (nothing done) when it cannot be one."""
+        receipt = tear_off_receipt(items, next(filter(None, cut_words), ""))
         if receipt is None:
             return False
         put(self.data, "回执", receipt, items[0].number)

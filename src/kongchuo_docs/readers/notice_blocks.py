@@ -10,11 +10,13 @@ from typing import Any
 from ..errors import Location, Problems
 from ..model import Attachment, Colophon, IssuedDocument, Receipt, ReceiptField, SignFields, Table
 from ..model.limits import blank_rows_problem
+from .cut_line import clean_cut_text
 from .notice_keys import (
     ATTACHMENT_KEYS,
     COLOPHON_KEYS,
     ISSUED_KEYS,
     LIST_NUMBER,
+    MAX_CUT_TEXT_CHARS,
     MAX_RECEIPT_FIELDS,
     MAX_RECEIPT_TEXT_CHARS,
     MAX_SIGN_LABEL_CHARS,
@@ -55,7 +57,8 @@ class BlockReaders:
 
     def receipt(self, value: Any, loc: Location) -> Receipt | None:
         """回执: 标题 (default 回执), 正文 (sentences), 栏目 (each a label — writing space — or a
-        「标签: 内容」 mapping, printed filled in), 日期 (是: a blank date line for the hand)."""
+        「标签: 内容」 mapping, printed filled in), 日期 (是: a blank date line for the hand), 裁剪线文字
+        (printed on the cut line; dashes and scissors typed around it dropped)."""
         f = self.fields(value, RECEIPT_KEYS, "回执")
         if not f:
             return None
@@ -79,7 +82,10 @@ class BlockReaders:
         if not (fields or text or dated):
             self.problems.error(loc, "回执需要正文或栏目（如 栏目: [学生姓名, 家长签名]）")
             return None
-        return Receipt(title=title or "回执", text=text, fields=fields, dated=dated)
+        cut_text = clean_cut_text(self.text(*f["cut_text"]) or "") if "cut_text" in f else ""
+        if len(cut_text) > MAX_CUT_TEXT_CHARS:
+            self.problems.error(f["cut_text"][1], f"裁剪线文字最多 {MAX_CUT_TEXT_CHARS} 个字（印在裁剪线的空当中）")
+        return Receipt(title=title or "回执", text=text, fields=fields, dated=dated, cut_text=cut_text)
 
     def issued(self, value: Any, loc: Location) -> list[IssuedDocument]:
         if value is None:

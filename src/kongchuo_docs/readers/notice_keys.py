@@ -54,8 +54,10 @@ RECEIPT_KEYS: dict[str, tuple[str, ...]] = {  # 回执: torn off the foot of the
     "text": ("正文", "text"),
     "fields": ("栏目", "fields"),  # "家长签名" (writing space) or "学生姓名: 张某某" (printed filled in)
     "dated": ("日期", "dated"),  # 是: a blank "年 月 日" line for the hand
+    "cut_text": ("裁剪线文字", "cut_text"),  # printed on the cut line above it: 请沿此线剪下
 }
 MAX_RECEIPT_FIELDS = 8  # [practice] fields of a 回执: it stays a slip at the foot of a page
+MAX_CUT_TEXT_CHARS = 20  # [practice] words on the cut line: under half its width in 小五, the dashes stay a line
 MAX_RECEIPT_TEXT_CHARS = 300  # [practice] its sentences: about 8 小四 lines, the slip well under half a page
 BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "table": ("表格", "table"),

@@ -212,6 +212,19 @@ class FontSet:
         """The first face of the role's chain that has `char`, or None when no known font has it."""
         return next((f for f in self.chain(official) if f.covers(ord(char))), None)
 
+    def mark_face(self, char: str, official: str) -> tuple[FontFace | None, str | None]:
+        """The face to draw a mark (the cut line's ✂) in role `official` — the role's own when it has
+        the glyph, else the first face that has it, else None (the writer draws it as lines) — and,
+        when not the role's own, what to tell the user (once per run: `announce`)."""
+        own = self.face(official)
+        if own.covers(ord(char)):
+            return own, None
+        face = self.fallback_face(char, official)
+        said = f"裁剪线上的“{char}”（U+{ord(char):04X}）：{official} 所用字体 {own.family} 没有"
+        if face is None:
+            return None, f"{said}，已安装的字体也都没有，PDF 中画成线条图形（DOCX 中仍是该字符，由打开它的软件选字体）"
+        return face, f"{said}，PDF 中改用 {face.family}"
+
     def check_text(
         self, text: str, official: str, where: Location | str, problems: Problems
     ) -> list[Fallback]:
@@ -304,9 +317,10 @@ class FontSet:
             return None
         return f"未安装正式字体：{'、'.join(missing)}，已用免费替代字体，{DOCTOR_HINT}"
 
-    def announce(self, fallbacks: Iterable[Fallback] = ()) -> None:
+    def announce(self, fallbacks: Iterable[Fallback] = (), once: Iterable[str] = ()) -> None:
         """Warn on stderr, once per process: ONE line for all substitutions (each role's with
-        --verbose), the unreadable font files; then the per-character fallbacks."""
+        --verbose), the unreadable font files, the `once` notes (a mark drawn in another face);
+        then the per-character fallbacks."""
         from .. import console
 
         summary = self.substitution_summary()
@@ -315,7 +329,7 @@ class FontSet:
             console.warn(summary)
             for warning in self.warnings()[: len(self.warnings()) - len(self.notes)]:
                 console.detail(f"  {warning}")
-        for note in self.notes:
+        for note in [*self.notes, *once]:
             if note not in _ANNOUNCED:
                 _ANNOUNCED.add(note)
                 console.warn(note)

@@ -119,7 +119,8 @@ def _place(path: str, kind: str) -> str:
     places = _places()
     keys = re.findall(r"(?:^|\.)([^.\[]+)", path)
     if kind:
-        said = places["keys"].get(keys[-1]) if keys[-1] in ("issuer", "date") else places["types"].get(kind, "")
+        said = places["keys"].get(keys[-1]) if keys[-1] in ("issuer", "date", "cut_text") else places["types"].get(
+            kind, "")
         return f"{places['slip']}：{said}" if keys[0] == "slip" and kind in ("title", "paragraph") else said or ""
     return places["keys"].get(keys[0], "")
 

@@ -29,7 +29,16 @@ from ..model import Document
 from ..system.fonts import resolve_fonts
 from .docx_clean import clean_package
 from .docx_parts import DocxParts, Section, tw
-from .ooxml import border, deterministic_zip, el, paragraph_properties, run, run_properties
+from .ooxml import (
+    border,
+    cut_line_runs,
+    cut_line_tabs,
+    deterministic_zip,
+    el,
+    paragraph_properties,
+    run,
+    run_properties,
+)
 
 _JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
 TITLE_ROLES = ("title", "issued-title", "attachment-title")  # shaped titles never split over pages
@@ -80,19 +89,24 @@ class DocxWriter(DocxParts):
             p.append(run(text, self.line_rpr(line), after))
 
     def paragraph(self, line: Line, before_pt: float, *, page_break: bool = False) -> _Element:
+        """A w:p starting with `line`; the cut line above a 回执 (role "cut") as `ooxml.cut_line_runs`."""
+        cut = line.role == "cut"
         ppr = paragraph_properties(
             keep_lines=line.role in TITLE_ROLES or line.keep_with_next,
             keep_next=line.keep_with_next,
             line_twips=tw(line.height_pt),
             before_twips=max(0, tw(before_pt)),
-            jc=_JC[line.align],
+            jc="left" if cut else _JC[line.align],
             right_twips=tw(line.right_indent_pt),
             first_line_twips=tw(line.indent_pt),
             page_break_before=page_break,
-            borders=[border("top", g.LETTER_RULE_EIGHTHS, space_pt=1, style="dashed")] if line.role == "cut" else None,
+            tabs=cut_line_tabs() if cut else None,
         )
         p = self.append(el("w:p", [ppr]))
-        self.add_runs(p, line)
+        if cut:
+            p.extend(cut_line_runs(line.text, line.font))
+        else:
+            self.add_runs(p, line)
         return p
 
     def spread_split_paragraph(self) -> None:

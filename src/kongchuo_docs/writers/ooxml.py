@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from lxml.etree import _Element
 
 from .. import gbt9704 as g
+from ..layout import cut_mark
 from ..layout.text import units
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamp of every zip member: same input, same bytes
@@ -161,3 +162,22 @@ def deterministic_zip(path: Path, transform: Callable[[list[tuple[str, bytes]]],
             info.external_attr = 0o644 << 16
             dst.writestr(info, data)
     path.write_bytes(buffer.getvalue())
+
+
+def cut_line_tabs() -> list[_Element]:
+    """``w:tab`` stops of the cut line above a 回执 (`layout.cut_mark`): hyphen leaders to the words
+    centred in the 版心 and on to its right edge."""
+    return [el("w:tab", val=val, leader="hyphen", pos=pos) for val, pos in cut_mark.docx_tab_stops()]
+
+
+def cut_line_runs(text: str, font: str) -> list[_Element]:
+    """The runs of the cut line: the ✂ (`LETTER_CUT_MARK_SIZE_PT`, in `font` — the official name; the
+    program showing the file takes the glyph from another font where that one lacks it), a tab, the
+    words with a blank on each side, a tab, in `LETTER_CUT_TEXT_SIZE_PT` (the leaders' hyphens too)."""
+    size = g.LETTER_CUT_TEXT_SIZE_PT
+    runs = [run(g.LETTER_CUT_MARK, run_properties(font, g.LETTER_CUT_MARK_SIZE_PT)),
+            el("w:r", [run_properties(font, size), el("w:tab")])]
+    if text:
+        runs.append(run(cut_mark.docx_words(text), run_properties(font, size)))
+    return [*runs, el("w:r", [run_properties(font, size), el("w:tab")])]
+

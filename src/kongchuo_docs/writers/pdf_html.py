@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from .. import gbt9704 as g
 from ..errors import Location, Problems
+from ..layout import cut_mark
 from ..layout.boxes import Colophon, Gap, ImageBox, Layout, Line, Measures, Page, Rule, TableBox
 from ..layout.text import autospace_gaps, break_lines
 from ..system.fonts import Fallback, FontSet
@@ -49,7 +50,7 @@ ROLE_LABEL = {
     "attachment-note": "附件说明", "signature": "署名", "signature-note": "署名", "date": "成文日期",
     "note": "附注", "attachment-label": "附件", "caption": "图注", "copy-number": "份号",
     "secrecy": "密级", "urgency": "紧急程度", "table": "表格", "colophon": "版记", "page-number": "页码",
-    "sign-field": "签字栏", "cut": "回执", "receipt": "回执", "receipt-field": "回执",
+    "sign-field": "签字栏", "cut": "回执的裁剪线", "receipt-title": "回执", "receipt": "回执", "receipt-field": "回执",
 }  # fmt: skip
 
 
@@ -150,6 +151,8 @@ class HtmlBuilder:
         self.measures = measures
         self.problems = Problems()
         self.fallbacks: list[Fallback] = []
+        self.mark_faces: list[Fallback] = []  # faces of marks drawn in another face (the ✂), for the CSS
+        self.notes: list[str] = []  # what to tell once per run (`FontSet.announce`)
         self.pages: list[HtmlPage] = []
         self._where = ""
 
@@ -172,7 +175,7 @@ class HtmlBuilder:
                 self._where = f"第 {page.number} 页第 {line_no} 行{ROLE_LABEL.get(item.role, '')}"
                 out.boxes.append(self.line(item, frame, placed.y_pt))
                 if item.role == "cut":
-                    out.boxes.extend(self.cut_line(frame, placed.y_pt))
+                    out.boxes.extend(self.cut_line(item, frame, placed.y_pt))
             elif isinstance(item, Rule):
                 out.boxes.append(self.rule(item, frame, placed.y_pt))
             elif isinstance(item, TableBox):
@@ -327,12 +330,32 @@ class HtmlBuilder:
             left = frame.left + (frame.width - rule.width_pt) / 2
         return self.bar(left, frame.top + y_pt, rule.width_pt, rule.thickness_pt, rule.color)
 
-    def cut_line(self, frame: Frame, y_pt: float) -> list[Box]:
-        """The dashed cut line above a 回执 (role "cut"), its top at `y_pt`, across the 版心: dashes
-        `LETTER_CUT_DASH_PT` long, `LETTER_CUT_DASH_GAP_PT` apart, `LETTER_RULE_PT` thick, as the letters'."""
-        step = g.LETTER_CUT_DASH_PT + g.LETTER_CUT_DASH_GAP_PT
-        return [self.bar(frame.left + k * step, frame.top + y_pt, min(g.LETTER_CUT_DASH_PT, frame.width - k * step),
-                         g.LETTER_RULE_PT, None) for k in range(int(frame.width // step) + 1)]
+    def cut_line(self, line: Line, frame: Frame, y_pt: float) -> list[Box]:
+        """The cut line above a 回执 (role "cut", its words `line.text` drawn by `line`), its top at
+        `y_pt`: the ✂ at its left end and dashes `LETTER_RULE_PT` thick across the 版心 with a gap
+        for the words (`cut_mark`), as the letters draw it."""
+        words = self.fonts.measure(line.font, line.size_pt)(line.text) if line.text else 0.0
+        y = frame.top + y_pt + cut_mark.dash_drop() - g.LETTER_RULE_PT / 2
+        boxes = [self.bar(frame.left + a, y, b - a, g.LETTER_RULE_PT, None) for a, b in cut_mark.dashes(frame.width,
+                                                                                                        words)]
+        size, top = g.LETTER_CUT_MARK_SIZE_PT, y_pt + cut_mark.mark_top()
+        face, note = self.fonts.mark_face(g.LETTER_CUT_MARK, line.font)
+        if note:
+            self.notes.append(note)
+        if face is None:
+            data = base64.b64encode(cut_mark.scissors_svg().encode()).decode()
+            style = f"left:{_pt(frame.left)};top:{_pt(frame.top + top)};width:{_pt(size)};height:{_pt(size)}"
+            # a block: an inline image would sit on the box's baseline, below its top
+            return [*boxes, Box("image", style, Markup('<img src="data:image/svg+xml;base64,{}" '
+                                                       'style="display:block;width:100%;height:100%" alt="">')
+                                .format(data))]
+        # the box of a line in the role's face, the ✂ put in by hand: no per-character fallback report
+        box = self.line(Line("", line.font, size, "left", role="cut", height_pt=size), frame, top)
+        css = ""
+        if face.key != self.fonts.face(line.font).key:
+            self.mark_faces.append(Fallback(g.LETTER_CUT_MARK, line.font, face.family, face.path, face.index, ""))
+            css = self._face_css(face.family, line.font)
+        return [*boxes, Box(box.cls, box.style, Markup('<span style="{}">{}</span>').format(css, g.LETTER_CUT_MARK))]
 
     def letter_foot_rules(self) -> list[Box]:
         """信函格式 page 1: thin over thick red double rule 20 mm above the paper's bottom (§10.1)."""

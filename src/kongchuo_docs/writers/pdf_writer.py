@@ -45,10 +45,10 @@ def write_pdf(doc: Document, path: Path, layout: Layout | None = None, *, first_
     builder = HtmlBuilder(layout, fonts, measures)
     pages = builder.build()
     builder.problems.raise_if_errors()  # a character no font has: nothing is written
-    fonts.announce(builder.fallbacks)
+    fonts.announce(builder.fallbacks, builder.notes)
     expected = min(first_pages, layout.page_count) if first_pages else layout.page_count
     pages = pages[:expected]
-    html = render_html(doc, pages, fonts.css_font_face_rules(builder.fallbacks))
+    html = render_html(doc, pages, fonts.css_font_face_rules([*builder.fallbacks, *builder.mark_faces]))
     document = _weasyprint().HTML(string=html).render(font_config=_font_config())  # every URL is absolute
     if len(document.pages) != expected:  # a box overflowed its page: a bug, not a user error
         raise RuntimeError(f"PDF has {len(document.pages)} pages, the layout {expected}")
