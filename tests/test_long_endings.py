@@ -65,10 +65,12 @@ def check_layout(doc: Document) -> Layout:
     return layout
 
 
-@pytest.mark.parametrize("pages", [2, 3])
+@pytest.mark.parametrize("pages", [1, 2, 3])
 def test_every_ending_against_every_free_space_keeps_the_rules(pages: int) -> None:
+    """On page 1 (under the 版头), 2 or 3, as many free lines as the page has body lines (but one)."""
     widest = 0.0
-    for (attachments, note, seal), free in itertools.product(ENDINGS, FREE):
+    free_lines = FREE if pages > 1 else range(body_lines_on_first_page())
+    for (attachments, note, seal), free in itertools.product(ENDINGS, free_lines):
         layout = check_layout(ending_doc(pages, free, attachments, note, seal))
         widest = max(widest, max(line.height_pt for line in layout.lines() if line.role == "body"))
     if pages == 3:  # two full pages before the ending's page: narrowing them always does it
@@ -88,7 +90,8 @@ def test_an_ending_five_lines_too_long_narrows_the_pages_before_it() -> None:
 
 
 SAMPLE = [(3, 5, 6, True, True), (3, 7, 6, False, False), (3, 5, 3, True, False), (2, 5, 4, True, True),
-          (2, 6, 6, True, True), (2, 8, 6, True, False), (3, 0, 6, True, True), (2, 3, 2, True, True)]
+          (2, 6, 6, True, True), (2, 8, 6, True, False), (3, 0, 6, True, True), (2, 3, 2, True, True),
+          (1, 6, 6, True, True), (1, 3, 3, False, False)]
 
 
 @needs_soffice
