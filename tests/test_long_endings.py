@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from test_page_rules import ONE_LINE, body_lines_on_first_page, content, layout_
 
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.layout.boxes import HEIGHT, PITCH, Layout, Line
-from kongchuo_docs.model import Attachment, Colophon, Document, Paragraph, Receipt, ReceiptField, SignFields
+from kongchuo_docs.model import Attachment, Colophon, Document, Heading, Paragraph, Receipt, ReceiptField, SignFields
 from kongchuo_docs.system.libreoffice import render_docxs_to_pdf
 from kongchuo_docs.writers.docx_writer import write_docx
 from kongchuo_docs.writers.pdf_writer import write_pdf
@@ -128,6 +129,59 @@ def test_a_sample_of_the_sweep_agrees_in_both_outputs(tmp_path: Path) -> None:
                     (case, name)
             assert max(line.bottom for line in content(lines, signer.page)) <= g.MARGIN_TOP_MM \
                 + g.TYPE_AREA_HEIGHT_MM, (case, name)
+
+
+def generated(seed: int) -> Document:
+    """A notice of 30–80 lines: paragraphs of 10–130 characters (straddling pages), 一、 headings (kept
+    with the next line), and a long ending: 2–6 附件, 附注 or not, a seal or not."""
+    rnd = random.Random(seed)
+    body: list = []
+    lines = 0
+    target = rnd.randint(30, 80)
+    while lines < target:
+        if rnd.random() < 0.12:
+            body.append(Heading(level=1, text=f"{'一二三四五六七八九十'[len(body) % 10]}、工作要求"))
+            lines += 1
+        else:
+            n = rnd.choice([10, 26, 40, 54, 60, 82, 100, 130])
+            body.append(Paragraph(text="".join(rnd.choice("测试文本控辍保学") for _ in range(n))))
+            lines += n // 28 + 1
+    return notice(body, seal=rnd.random() < 0.5).model_copy(update={
+        "attachments": [Attachment(number=i, title=f"附件标题第{i}个", separate=True)
+                        for i in range(1, rnd.randint(3, 7))],
+        "note": "（此件公开发布）" if rnd.random() < 0.6 else None})
+
+
+@needs_soffice
+def test_narrowed_pages_with_headings_and_straddling_paragraphs_agree_in_both_outputs(tmp_path: Path) -> None:
+    """Generated notices whose ending needed the pages before it narrowed — headings kept with the next
+    line, paragraphs straddling a page break at one pitch: the ending with text, at most 2 empty lines
+    before it, and the same text on the same pages in the PDF and the LibreOffice render."""
+    picked: list[tuple[Document, Layout]] = []
+    for seed in range(400):
+        doc = generated(seed)
+        layout = layout_of(doc)
+        number = ending_page(layout)
+        if any(isinstance(pl.item, Line) and pl.item.role == "body" and pl.item.height_pt < PITCH - 1e-6
+               for page in layout.pages[:number - 1] for pl in page.items):
+            picked.append((doc, layout))
+            if len(picked) == 4:
+                break
+    assert len(picked) == 4
+    pdfs, docxs = [], []
+    for i, (doc, layout) in enumerate(picked):
+        page = layout.pages[ending_page(layout) - 1]
+        rows = [pl.item for pl in page.items if isinstance(pl.item, Line) and not pl.item.beside]
+        first = next(i for i, line in enumerate(rows) if line.role in ("attachment-note", "signature", "date"))
+        assert any(line.role in ("body", "h1") for line in rows[:first])
+        assert HEIGHT - layout.pages[page.number - 2].used_pt <= g.SPREAD_EMPTY_LINES_MAX * PITCH + GRID_SPARE_PT
+        pdfs.append(tmp_path / f"{i}.pdf")
+        docxs.append(tmp_path / f"{i}.docx")
+        write_pdf(doc, pdfs[-1], layout)
+        write_docx(doc, docxs[-1], layout)
+    for pdf, render in zip(pdfs, render_docxs_to_pdf(docxs, tmp_path / "render"), strict=True):
+        assert [(line.page, plain(line.text)) for line in text_lines(pdf)] == \
+            [(line.page, plain(line.text)) for line in text_lines(render)], pdf.name
 
 
 # ---------------------------------------------------------------- the 版记 after 调整字距
