@@ -155,8 +155,14 @@ SIGN_FIELD_MIN_WRITING_CHARS: Final = 2  # [practice] the writing line of a 签�
 # to whole twips, and must find the same lines fit (measured: up to 0.6 pt lower).
 SQUEEZED_MAX_LINES: Final = LINES_PER_PAGE + 2
 SQUEEZED_SLACK_PT: Final = 2.0
-SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK_PT) / SQUEEZED_MAX_LINES
-                                           * TWIPS_PER_PT)
+
+
+def narrowed_pitch_twips(lines: int) -> int:
+    """Line pitch (twips) that sets `lines` lines in the 版心, `SQUEEZED_SLACK_PT` to spare."""
+    return int((TYPE_AREA_HEIGHT_PT - SQUEEZED_SLACK_PT) / lines * TWIPS_PER_PT)
+
+
+SQUEEZED_LINE_PITCH_MIN_TWIPS: Final = narrowed_pitch_twips(SQUEEZED_MAX_LINES)
 # [practice] when that is not enough, the blank lines of the page (under the title, above the 附件说明
 # and the 署名) are narrowed further, to half a grid line at least.
 SQUEEZED_BLANK_LINE_MIN_TWIPS: Final = LINE_PITCH_TWIPS // 2
@@ -170,9 +176,17 @@ SQUEEZED_CHARS_PER_LINE: Final = (CHARS_PER_LINE + 1, CHARS_PER_LINE + 2)
 CHAR_SPACING_SPARE_PT: Final = 0.5
 # [practice] when the 署名 must take lines of text to the next page after all, the page they leave
 # keeps at most 2 empty lines at its foot: its line pitch is widened as far as needed, to 18 lines in
-# the 版心 at most (35.4 pt, 22 % wider: a line of text and 4 free lines left by an ending that needed 5).
+# the 版心 if it can (35.4 pt, 22 % wider: a line of text and 4 free lines left by an ending that needed 5).
 SPREAD_EMPTY_LINES_MAX: Final = 2
 SPREAD_LINE_PITCH_MAX_TWIPS: Final = int(TYPE_AREA_HEIGHT_PT / (LINES_PER_PAGE - 4) * TWIPS_PER_PT)
+# [practice] §7.3.5.4 does not keep 调整行距 to one page. When carrying lines over would leave a page
+# set wider than that (an ending several lines longer than the room a page of full lines has left),
+# the pages before it are narrowed too, from the first paragraph begun on the page before it (then on
+# the one before that: NARROWED_PAGES_BEFORE_MAX pages at most), to 23 then 24 lines in the 版心: lines
+# flow back and the ending stays with text on its page. Only when that fails is the page left behind
+# set wider than SPREAD_LINE_PITCH_MAX_TWIPS (2 empty lines at most all the same).
+NARROWED_PAGES_BEFORE_MAX: Final = 2
+NARROWED_LINES_PER_PAGE: Final = (LINES_PER_PAGE + 1, SQUEEZED_MAX_LINES)
 
 
 def char_spacing_twips(chars_per_line: int) -> int:

@@ -38,7 +38,7 @@ from .boxes import (
     TableBox,
     landscape_type_area,
 )
-from .flow import Flow, foot_room, squeeze
+from .flow import Flow, Narrow, foot_room
 from .head import HeadLayout
 from .signing import SigningLayout
 from .text import autospace_gaps, break_lines, justifiable, line_width, starts_with_doc_number
@@ -48,10 +48,10 @@ from .title import shape_title
 class Layouter(HeadLayout, SigningLayout):
     """Turns a Document into a Layout. One instance per document."""
 
-    def __init__(self, doc: Document, measures: Measures | None = None):
+    def __init__(self, doc: Document, measures: Measures | None = None, narrow: Narrow | None = None):
         self.doc = doc
         self.m = measures or Measures.default()
-        self.flow = Flow(landscape=doc.landscape, rebreak=self.set_closer)
+        self.flow = Flow(landscape=doc.landscape, rebreak=self.set_closer, narrow=narrow)
         self.char_widths: dict[str, float] = {}  # body text, pt (quick_body_width)
 
     # -------------------------------------------------------------- text helpers
@@ -170,7 +170,7 @@ class Layouter(HeadLayout, SigningLayout):
     def title(self, text: str, role: str = "title") -> None:
         """A shaped title; its lines stay together on one page."""
         shaped = shape_title(text, self.text_width, self.m.title)
-        if not self.flow.fits(PITCH * len(shaped)) and self.flow.y > 0:
+        if not self.flow.fits(self.flow.pitch * len(shaped)) and self.flow.y > 0:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         for i, chunk in enumerate(shaped):
             self.flow.place(
@@ -200,13 +200,15 @@ class Layouter(HeadLayout, SigningLayout):
             self.lines(self.paragraph_lines(doc.recipients, indent_chars=0, role="recipients"))
         elif doc.format == "plain":  # 无版头: the body keeps the line under the title a 主送 would stand on
             self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
-        self.blocks(doc.body)
-        ending = self.attachment_note(doc.attachments)
-        if doc.format != "plain" or doc.signatures:  # a signed "plain" document carries its own lines
-            ending += self.signature_block()
         receipt = self.receipt_items(doc.receipt) if doc.receipt else []
         clearance = g.LETTER_CUT_CLEARANCE_PT
-        self.flow.place_ending(ending, foot_room(receipt, clearance) if receipt else 0.0)
+        tail = foot_room(receipt, clearance) if receipt else 0.0
+        signed = doc.format != "plain" or bool(doc.signatures)  # a signed "plain" document carries its own lines
+        self.blocks(doc.body, tail_pt=0.0 if signed or doc.attachments else tail)  # else its 签字栏 ends it
+        ending = self.attachment_note(doc.attachments)
+        if signed:
+            ending += self.signature_block()
+        self.flow.place_ending(ending, tail)
         if receipt:
             self.flow.place_foot(receipt, clearance)
         for issued in doc.issued:
@@ -229,9 +231,10 @@ class Layouter(HeadLayout, SigningLayout):
                      paragraph_start=i == 0, beside=i > 0, keep_with_next=keep_with_next)
                 for i, (x, text) in enumerate(cells)]
 
-    def blocks(self, blocks: list) -> None:
+    def blocks(self, blocks: list, tail_pt: float = 0.0) -> None:
         """Place body blocks; a closing run of kept lines (a 责任书's 甲方/乙方 signature lines) is an
-        ending: never alone on its page (`Flow.place_ending`)."""
+        ending: never alone on its page (`Flow.place_ending`), as is a 签字栏. `tail_pt`: the height
+        a 回执 needs under the last of them when they end the document."""
         end = _closing_run(blocks)
         for i, block in enumerate(blocks[:end]):
             if _keeps(block) and (i == 0 or not _keeps(blocks[i - 1])):
@@ -245,9 +248,9 @@ class Layouter(HeadLayout, SigningLayout):
             elif isinstance(block, Image):
                 self.image(block)
             elif isinstance(block, SignFields):
-                self.sign_fields(block)
+                self.sign_fields(block, tail_pt if i == len(blocks) - 1 else 0.0)
         if end < len(blocks):
-            self.flow.place_ending([line for block in blocks[end:] for line in self.text_lines(block)])
+            self.flow.place_ending([line for block in blocks[end:] for line in self.text_lines(block)], tail_pt)
 
     def text_lines(self, block: Paragraph | Heading) -> list[Line]:
         """The lines of a paragraph or a heading."""
@@ -261,16 +264,16 @@ class Layouter(HeadLayout, SigningLayout):
         """Start a new page unless a run of keep-with-next blocks (headings, captions, signature
         lines) and the first line of the block after them fit on this one (when they fit on a page
         at all) — as Word and LibreOffice apply w:keepNext with widow control off."""
-        height = 0.0
+        height, pitch = 0.0, self.flow.pitch
         for block in blocks:
             if not _keeps(block):
-                height += PITCH  # only its first line must come along (a table: its first row)
+                height += pitch  # only its first line must come along (a table: its first row)
                 break
             if isinstance(block, Paragraph):
                 indent = g.BODY_INDENT_CHARS if block.indent else 0
-                height += PITCH * len(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
+                height += pitch * len(self.paragraph_lines(block.text, indent_chars=indent, align=block.align))
             else:
-                height += PITCH * len(self.paragraph_lines(block.text))
+                height += pitch * len(self.paragraph_lines(block.text))
         if not self.flow.fits(height) and self.flow.y > 0 and height <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
 
@@ -290,7 +293,7 @@ class Layouter(HeadLayout, SigningLayout):
         if table.caption:  # centred above its table, on the same page as the header row
             caption = self.paragraph_lines(table.caption, indent_chars=0, align="center", role="caption",
                                            keep_with_next=True)
-        lead = PITCH * len(caption) + sum(heights[: table.header_rows + 1])
+        lead = self.flow.pitch * len(caption) + sum(heights[: table.header_rows + 1])
         if not self.flow.fits(lead) and self.flow.y > 0 and lead <= self.flow.capacity:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         self.lines(caption)
@@ -405,12 +408,13 @@ class Layouter(HeadLayout, SigningLayout):
 
     def place_colophon(self, colophon: Colophon) -> None:
         """Pin the 版记 to the bottom of an even last page (§7.4), on the last page of text when it
-        fits there (narrowing that page's pitch if need be) and no 回执 stands at its foot, else on a
-        page of its own."""
+        fits there (the page set closer if need be, as for the ending: `Flow.set_closer`) and no
+        回执 stands at its foot, else on a page of its own."""
         pages = self.flow.pages
         last = pages[-1]
         torn = any(pl.item.role == "cut" for pl in last.items)  # a 回执 holds the foot of the page
-        if last.even and not last.landscape and not torn and squeeze(last, HEIGHT - colophon.height_pt - PITCH):
+        if last.even and not last.landscape and not torn \
+                and self.flow.set_closer(last, HEIGHT - colophon.height_pt - PITCH):
             last.colophon = colophon  # with a line of air above it; the page narrowed if need be (§7.3.5.4)
             return
         # §7.5: a blank page and the 版记 page after it carry no number; a 版记 page after text does
@@ -451,7 +455,22 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-
 def layout_document(doc: Document, measures: Measures | None = None) -> Layout:
-    """Lay `doc` out on pages (see module docstring)."""
-    return Layouter(doc, measures).run()
+    """Lay `doc` out on pages (see module docstring). When an ending took lines of text to a new
+    page and the page it left had to be set wider than `gbt9704.SPREAD_LINE_PITCH_MAX_TWIPS`, it is
+    laid out again with the pages before that one narrowed (`Narrow`,
+    `gbt9704.NARROWED_PAGES_BEFORE_MAX`): the first way that keeps the ending with text on its page
+    is taken, else the page set wider."""
+    first = Layouter(doc, measures)
+    layout = first.run()
+    if not first.flow.strained:
+        return layout
+    ending, left = first.flow.strained[0]
+    for start in range(left - 1, max(0, left - 1 - g.NARROWED_PAGES_BEFORE_MAX), -1):
+        for lines in g.NARROWED_LINES_PER_PAGE:
+            pitch = g.narrowed_pitch_twips(lines) / g.TWIPS_PER_PT
+            again = Layouter(doc, measures, Narrow(start, pitch, ending))
+            narrowed = again.run()
+            if ending not in again.flow.carried and again.flow.narrowed_fit():
+                return narrowed
+    return layout

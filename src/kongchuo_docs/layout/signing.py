@@ -23,12 +23,12 @@ class SigningLayout:
     m: Measures
     flow: Flow
 
-    def sign_fields(self, block: SignFields) -> None:
+    def sign_fields(self, block: SignFields, tail_pt: float = 0.0) -> None:
         """签字栏: `per_row` fields to a line, each its label and a writing line to the column's end
         (one character short of the next column), a blank line above every row; with `dated`, a
         blank date under each writing line. Fewer fields go to a line when a label would leave less
         than `SIGN_FIELD_MIN_WRITING_CHARS` to write on. The block stays on one page with text above
-        it (`Flow.place_ending`)."""
+        it (`Flow.place_ending`; `tail_pt`: the height a 回执 needs under it)."""
         width = self.text_width
         per_row = block.per_row
         needed = max(self.body_width(label.rstrip("：") + "：") for label in block.labels) + CHAR * (
@@ -57,7 +57,7 @@ class SigningLayout:
             items += self.row(fields, "sign-field", keep_with_next=more or block.dated)
             if block.dated:
                 items += self.row(dates, "sign-field", keep_with_next=more)
-        self.flow.place_ending(items)
+        self.flow.place_ending(items, tail_pt)
 
     def receipt_items(self, receipt: Receipt) -> list[Item]:
         """回执 as the 入学 letters set it: the cut line (role "cut": the words typed on it, `cut_mark`
