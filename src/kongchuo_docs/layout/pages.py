@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import gbt9704 as g
 from ..model import Attachment, Document, Heading, IssuedDocument, PageBreak, Paragraph, SignFields, Table
 from ..model.document import Image
-from . import columns
+from . import columns, cut_mark
 from .boxes import (
     CHAR,
     HEIGHT,
@@ -201,7 +201,7 @@ class Layouter(HeadLayout, SigningLayout):
         elif doc.format == "plain":  # 无版头: the body keeps the line under the title a 主送 would stand on
             self.blank(g.RECIPIENT_BLANK_LINES_BELOW_TITLE)
         receipt = self.receipt_items(doc.receipt) if doc.receipt else []
-        clearance = g.LETTER_CUT_CLEARANCE_PT
+        clearance = g.LETTER_CUT_CLEARANCE_PT - cut_mark.dash_drop()  # from the date to the dashes, as letters
         tail = foot_room(receipt, clearance) if receipt else 0.0
         signed = doc.format != "plain" or bool(doc.signatures)  # a signed "plain" document carries its own lines
         self.blocks(doc.body, tail_pt=0.0 if signed or doc.attachments else tail)  # else its 签字栏 ends it
