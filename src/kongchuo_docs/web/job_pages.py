@@ -44,7 +44,7 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
             (folder / "in" / key / stored).write_bytes(upload.data)
             names[stored] = upload.display_name
     account = current_account(request)
-    scope = {"scope": [account.role, account.unit]} if account.name else {}  # whose rows (identity.scope_schools)
+    scope = {"scope": [account.role, account.unit]} if account.name else {}  # whose rows (identity.job_scope)
     return jobs.submit(job_id, folder, owner(request), task, {**params, **scope, "title": title, "back": back},
                        names, account=account)  # fmt: skip
 
