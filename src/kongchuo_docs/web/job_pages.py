@@ -85,18 +85,32 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
                        "back": job.params["back"]}, dict(job.names), account=job.account)  # fmt: skip
 
 
+def may_see(request: Request, job: Job) -> bool:
+    """Whether this request may see `job`: its owner's (`pages.owner`); with accounts the 教育局 every
+    unit's job. Without accounts the one person at the page (her own PC, or the one 访问密码) is the
+    教育局 (`identity.BUREAU_ACCOUNT`): she sees every job made without an account, also those of her
+    browser session before a restart (the session cookie's key is new at every start) — never one of
+    an account's."""
+    if secrets.compare_digest(job.owner.encode(), owner(request).encode()):
+        return True
+    me = current_account(request)
+    return me.is_bureau and (bool(me.name) or not job.account.name)
+
+
 def own_job(request: Request, job_id: str) -> Job:
-    """The job `job_id` when this request may see it: its owner's, or — with accounts — any job for the
-    教育局; another account's job is a Chinese 403, an unknown one (or another session's) a 404."""
+    """The job `job_id` when this request may see it (`may_see`); another account's job is a Chinese
+    403, an unknown one (or, without accounts, an account's) a 404."""
     job = request.app.state.jobs.find(job_id)
-    if job is not None and secrets.compare_digest(job.owner.encode(), owner(request).encode()):
+    if job is not None and may_see(request, job):
         return job
-    account = current_account(request)
-    if job is not None and account.name:  # accounts: the 教育局 sees every unit's jobs
-        if account.is_bureau:
-            return job
+    if job is not None and current_account(request).name:
         raise HTTPException(403, "这项任务是其他账号提交的，只有提交它的单位和教育局可以查看。")
     raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间，请重新上传。")
+
+
+def seen_jobs(request: Request) -> list[Job]:
+    """The jobs this request may see (`may_see`), newest first: the home page's 最近的任务."""
+    return [job for job in request.app.state.jobs.listed() if may_see(request, job)]
 
 
 def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:
