@@ -1,0 +1,81 @@
+"""Kept jobs of the page without accounts (issue 21 #5): one person at her own PC is the 教育局; after a
+restart (a second app on the same 单位设置, store and work folder) her browser's old session cookie no
+longer verifies, yet 首页's 最近的任务 lists her job again and its page and download work. With
+accounts the list shows each account its own jobs and the 教育局 every unit's, after a restart too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from web_helpers import csrf_of, logged_in, own_app, page_client, sample_file, sample_profile, wait_for_job
+
+from kongchuo_docs.store.accounts import add_account
+
+PARTIES = "责任书名单.yaml"
+PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
+
+
+def _close(app) -> None:
+    app.state.jobs.close()
+    app.state.render.close()
+    app.state.store.close()
+
+
+def _submit(c) -> str:
+    """Upload the sample 责任书名单 and wait: the job's path."""
+    data = sample_file("cycle", PARTIES).read_bytes()
+    url = c.post("/batch/agreements", files={"parties": (PARTIES, data)}, data={"csrf": csrf_of(c)}).url.path
+    assert wait_for_job(c, url)["state"] == "done"
+    return url
+
+
+def _listed(c) -> str:
+    """The 最近的任务 table of her 首页 ("" when there is none)."""
+    home = c.get("/").text
+    return home[home.index('id="recent-jobs"'):] if 'id="recent-jobs"' in home else ""
+
+
+def test_without_accounts_her_job_is_listed_and_downloaded_after_a_restart(tmp_path: Path) -> None:
+    app = own_app(tmp_path / "server")
+    assert app.state.store is not None  # a 单位设置, so jobs are kept
+    c = page_client(app)
+    url = _submit(c)
+    result = c.get(f"{url}/download").content
+    assert f'href="{url}"' in _listed(c)
+    _close(app)
+
+    app = own_app(tmp_path / "server")  # the restart
+    try:
+        browser = page_client(app)
+        browser.cookies = c.cookies  # the same browser: its session cookie was signed with the last start's key
+        listed = _listed(browser)
+        assert f'href="{url}"' in listed and "目标责任书" in listed and "已完成" in listed
+        assert browser.get(url).status_code == 200
+        assert browser.get(f"{url}/download").content == result
+        assert f'href="{url}"' in _listed(page_client(app))  # any browser of hers: she is the page's one user
+    finally:
+        _close(app)
+
+
+def test_with_accounts_each_lists_its_own_jobs_and_the_bureau_every_units(tmp_path: Path) -> None:
+    app = own_app(tmp_path / "server")
+    before = _submit(page_client(app))  # made before there were accounts
+    county = sample_profile()
+    for name, role, unit in (("jyj", "教育局", county.bureau), ("yixiao", "学校", county.schools[0].name),
+                             ("erxiao", "学校", county.schools[1].name)):  # fmt: skip
+        add_account(app.state.store, name, role, unit, PASSWORDS[name])
+    mine = _submit(logged_in(app, "yixiao", PASSWORDS["yixiao"]))
+    _close(app)
+
+    app = own_app(tmp_path / "server")  # the restart
+    try:
+        school = _listed(logged_in(app, "yixiao", PASSWORDS["yixiao"]))
+        assert f'href="{mine}"' in school and f'href="{before}"' not in school and "提交单位" not in school
+        other = logged_in(app, "erxiao", PASSWORDS["erxiao"])
+        assert _listed(other) == "" and other.get(mine).status_code == 403
+        bureau = _listed(logged_in(app, "jyj", PASSWORDS["jyj"]))
+        assert f'href="{mine}"' in bureau and f'href="{before}"' in bureau
+        assert "提交单位" in bureau and county.schools[0].name in bureau and "（无账号时提交）" in bureau
+        assert page_client(app).get("/").status_code == 200 and _listed(page_client(app)) == ""  # not logged in
+    finally:
+        _close(app)
