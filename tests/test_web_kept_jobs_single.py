@@ -1,6 +1,7 @@
-"""Kept jobs of the page without accounts (issue 21 #5): one person at her own PC is the 教育局; after a
-restart (a second app on the same 单位设置, store and work folder) her browser's old session cookie no
-longer verifies, yet 首页's 最近的任务 lists her job again and its page and download work. With
+"""Kept jobs of the page without accounts (issue 21 #5): one person at her own PC. A job belongs to her
+browser's session; after a restart (a second app on the same 单位设置, store and work folder) the same
+browser's session is still hers (the cookie's key is kept beside the jobs), so 首页's 最近的任务 lists
+her job again and its page and download work — and another browser still sees none of it. With
 accounts the list shows each account its own jobs and the 教育局 every unit's, after a restart too."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from web_helpers import csrf_of, logged_in, own_app, page_client, sample_file, sample_profile, wait_for_job
 
 from kongchuo_docs.store.accounts import add_account
+from kongchuo_docs.web.kept_jobs import KEPT_FOLDER, SESSION_KEY
 
 PARTIES = "责任书名单.yaml"
 PASSWORDS = {"jyj": "bureau-pass", "yixiao": "school-one", "erxiao": "school-two"}
@@ -41,18 +43,21 @@ def test_without_accounts_her_job_is_listed_and_downloaded_after_a_restart(tmp_p
     c = page_client(app)
     url = _submit(c)
     result = c.get(f"{url}/download").content
-    assert f'href="{url}"' in _listed(c)
+    assert f'href="{url}"' in _listed(c) and _listed(page_client(app)) == ""
     _close(app)
 
     app = own_app(tmp_path / "server")  # the restart
     try:
         browser = page_client(app)
-        browser.cookies = c.cookies  # the same browser: its session cookie was signed with the last start's key
+        browser.cookies = c.cookies  # the same browser, with the cookie of the last start
         listed = _listed(browser)
         assert f'href="{url}"' in listed and "目标责任书" in listed and "已完成" in listed
         assert browser.get(url).status_code == 200
         assert browser.get(f"{url}/download").content == result
-        assert f'href="{url}"' in _listed(page_client(app))  # any browser of hers: she is the page's one user
+        stranger = page_client(app)  # another browser
+        assert _listed(stranger) == "" and stranger.get(url).status_code == 404
+        key = tmp_path / "server" / "jobs" / KEPT_FOLDER / SESSION_KEY
+        assert key.stat().st_mode & 0o777 == 0o600
     finally:
         _close(app)
 

@@ -86,20 +86,17 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
 
 
 def may_see(request: Request, job: Job) -> bool:
-    """Whether this request may see `job`: its owner's (`pages.owner`); with accounts the 教育局 every
-    unit's job. Without accounts the one person at the page (her own PC, or the one 访问密码) is the
-    教育局 (`identity.BUREAU_ACCOUNT`): she sees every job made without an account, also those of her
-    browser session before a restart (the session cookie's key is new at every start) — never one of
-    an account's."""
+    """Whether this request may see `job`: its owner's (`pages.owner`: her account, else her browser's
+    session, which outlives a restart: `kept_jobs.session_key`); with accounts the 教育局 every unit's."""
     if secrets.compare_digest(job.owner.encode(), owner(request).encode()):
         return True
     me = current_account(request)
-    return me.is_bureau and (bool(me.name) or not job.account.name)
+    return me.is_bureau and bool(me.name)
 
 
 def own_job(request: Request, job_id: str) -> Job:
     """The job `job_id` when this request may see it (`may_see`); another account's job is a Chinese
-    403, an unknown one (or, without accounts, an account's) a 404."""
+    403, an unknown one (or another session's) a 404."""
     job = request.app.state.jobs.find(job_id)
     if job is not None and may_see(request, job):
         return job
