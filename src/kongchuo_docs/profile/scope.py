@@ -5,7 +5,7 @@ account's (`web.identity.job_scope`) is handed to the task's run (`declare.Run.s
 task asks `RowScope.split` which of its rows, forms or registers are the account's.
 
 A unit's name is compared as people write it on a form: the 县 of 单位设置 before it and
-「人民政府」 after it may be there or not (「罗源县凤山镇人民政府」 is the 乡镇 「凤山镇」), spaces and
+「人民政府」 after it may be there or not (「某某县城关镇人民政府」 is the 乡镇 「城关镇」), spaces and
 full-width letters do not count.
 """
 
