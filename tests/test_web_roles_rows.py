@@ -168,6 +168,15 @@ def test_the_bureau_gets_every_self_check_report(app, forms: list[Path]) -> None
     assert _reports(members) == {SCHOOL, "凤山镇人民政府", FAR_SCHOOL}
 
 
+def test_another_units_form_with_errors_does_not_stop_a_schools_report(app, forms: list[Path], blanks: Path) -> None:
+    broken = forms[2].with_name("松山（有错）.xlsx")
+    values = {"单位名称": FAR_SCHOOL, "单位类型": "学校", "自查时段": "2026年秋季学期", "报告日期": "2026-10-09"}
+    fill_fields(blanks / "自查表.xlsx", broken, {**values, **SELF_CHECK_COUNTS, "辍学人数": "两人"})
+    state, page, members = _self_check(app, "yixiao", [forms[0], broken])
+    assert state == "done", page
+    assert _reports(members) == {SCHOOL} and "有 1 份自查表不属于本单位" in page and "两人" not in page
+
+
 def test_self_check_forms_of_other_units_only_are_refused(app, forms: list[Path]) -> None:
     state, page, members = _self_check(app, "feizhu", forms)
     assert state == "failed" and not members
