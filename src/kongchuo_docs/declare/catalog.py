@@ -70,7 +70,8 @@ def _letters(run: Run) -> Outcome:
         run.inputs["roster"][0], run.output, kind=v["kind"], settings_file=run.settings,
         word_template=run.file("template"), jobs=run.jobs, per_record=v["per_record"],
         skip_invalid=v["skip_invalid"], force=run.force, on_progress=run.progress, sort=v["sort"],
-        duplex=v["duplex"], issued=v["date"], pdfa=v["pdfa"], ofd=v["ofd"], schools=run.schools,
+        duplex=v["duplex"], issued=v["date"], pdfa=v["pdfa"], ofd=v["ofd"],
+        schools=run.scope.schools if run.scope else None,
     )  # fmt: skip
     return Outcome(written, run.output)
 
@@ -96,7 +97,7 @@ def _register_build(run: Run) -> Outcome:
     from ..kinds.register import build_register_files
 
     written = build_register_files(run.inputs["clues"][0], run.output, formats=run.values["formats"],
-                                   reported_on=run.values["date"], force=run.force)  # fmt: skip
+                                   reported_on=run.values["date"], force=run.force, scope=run.scope)  # fmt: skip
     return Outcome(written, run.output)
 
 
@@ -126,7 +127,7 @@ def _agreements(run: Run) -> Outcome:
     from ..kinds.agreement import build_agreement_files
 
     written, warnings = build_agreement_files(run.inputs["parties"][0], run.output, settings=run.settings,
-                                              force=run.force)  # fmt: skip
+                                              force=run.force, scope=run.scope)  # fmt: skip
     return Outcome(written, run.output, warnings)
 
 
@@ -136,7 +137,7 @@ def _self_check(run: Run) -> Outcome:
     written, found = build_self_check_files(
         run.inputs["forms"], run.output, units_file=run.file("units"),
         allow_inconsistent=run.values["allow_inconsistent"], rounding=_rounding(run), settings=run.settings,
-        force=run.force,
+        force=run.force, scope=run.scope,
     )  # fmt: skip
     return Outcome(written, run.output, found)
 

@@ -13,9 +13,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import KongchuoError, Problem
+
+if TYPE_CHECKING:
+    from ..profile.scope import RowScope
 
 OptionKind = Literal["text", "date", "choice", "choices", "flag", "switch", "repeat"]
 TODAY = "今天"  # an option's default that means the day of the run
@@ -136,7 +139,7 @@ class Run:
     force: bool = False
     progress: Callable[[str, int, int], None] | None = None
     jobs: int = 1  # processes, where the task has `parallel`
-    schools: frozenset[str] | None = None  # only these schools' rows (a 学校's or 乡镇's account); None: all
+    scope: RowScope | None = None  # only these units' rows (a 学校's or 乡镇's account at the page); None: all
 
     def file(self, name: str) -> Path | None:
         files = self.inputs.get(name) or []

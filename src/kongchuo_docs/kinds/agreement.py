@@ -25,6 +25,7 @@ from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path, template_path
 from ..model import Block, Document, Heading, IssuedDocument, Paragraph, Table, stats
 from ..profile import Profile, load_profile
+from ..profile.scope import RowScope
 from ..readers.schema import load_schema
 from ..readers.table import read_table
 from ..readers.yaml_records import YAML_SUFFIXES, load_yaml, read_records
@@ -183,15 +184,19 @@ class AgreementEntry:
         return f"{self.party_b}（{self.class_name}）" if self.class_name else self.party_b
 
 
-def read_agreement_list(path: Path, profile: Profile) -> tuple[list[AgreementEntry], list[Problem]]:
+def read_agreement_list(path: Path, profile: Profile,
+                        scope: RowScope | None = None) -> tuple[list[AgreementEntry], list[Problem]]:  # fmt: skip
     """Read the 责任书名单 (.xlsx/.csv or .yaml): the entries and the warnings. The `profile` gives the
-    学年度 of rows without one and the 实施方案 cited (its 文号 unless a row gives one).
+    学年度 of rows without one and the 实施方案 cited (its 文号 unless a row gives one). With a
+    `scope` (a 学校's or 乡镇's account) only the rows whose 甲方 is one of its units are read, the
+    others left out before any check with a warning (refused when none is its own).
 
     Raises InputError with every problem located when anything is wrong.
     """
     path = Path(path)
     schema = load_schema("责任书名单")
     problems = Problems()
+    foreign = None
     if path.suffix.lower() in YAML_SUFFIXES:
         data = load_yaml(path)
         items = data.get(LIST_KEY)
@@ -199,10 +204,20 @@ def read_agreement_list(path: Path, profile: Profile) -> tuple[list[AgreementEnt
             raise InputError([Problem(Location(path.name, column=LIST_KEY), "应列出至少一份责任书")])
         rows = read_records(items, schema, path.name, problems, defaults=data, ignore=(LIST_KEY,),
                             not_a_mapping=(Location(path.name, column=LIST_KEY), "每一项应为键值对（乙方、目标…）"))
+        if scope is not None:
+            rows, foreign = scope.split(rows, lambda row: row[0]["party_a"] or "", lambda row: row[1]("party_a"))
+        mine = bool(rows)
     else:
         table = read_table(path, schema)
+        if scope is not None:  # other units' rows go before any check: their problems with them
+            own, foreign = scope.split(table.rows, lambda row: str(row.raw.get("party_a") or ""),
+                                       lambda row: table.location(row.number, "party_a"))  # fmt: skip
+            table.drop_rows({row.number for row in table.rows} - {row.number for row in own})
+        mine = bool(table.rows)
         problems.items.extend(table.problems.items)
         rows = table.located_rows()
+    if scope is not None and foreign is not None:
+        problems.items.append(scope.left_out(foreign, "份责任书", refused=not mine))
     entries = [_entry(values, locate, problems, profile) for values, locate in rows]
     _check_duplicates([e for e in entries if e is not None], problems)
     problems.raise_if_errors()
@@ -383,12 +398,14 @@ def write_agreements(out: OutputSet, entries: list[AgreementEntry], source: Path
 
 
 def build_agreement_files(
-    input_file: Path, outdir: Path, *, settings: Path | None = None, force: bool = False
+    input_file: Path, outdir: Path, *, settings: Path | None = None, force: bool = False,
+    scope: RowScope | None = None,
 ) -> tuple[list[str], list[Problem]]:
     """``kongchuo-docs agreements``: every agreement and merged file; returns paths and warnings.
-    `settings` is the 单位设置 profile (default: the one found)."""
+    `settings` is the 单位设置 profile (default: the one found); `scope`: only its units' 甲方 (the page's
+    学校 or 乡镇 account)."""
     profile = load_profile(settings)
-    entries, warnings = read_agreement_list(input_file, profile)
+    entries, warnings = read_agreement_list(input_file, profile, scope)
     with OutputSet(outdir, force=force) as out:
         write_agreements(out, entries, input_file)
     return out.written, [*profile.warnings, *warnings]

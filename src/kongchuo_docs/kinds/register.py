@@ -22,6 +22,7 @@ from ..errors import InputError, Location, Problem, Problems
 from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..files.resources import sample_path
 from ..profile import load_profile
+from ..profile.scope import RowScope
 from ..readers.cleaning import display
 from ..readers.schema import Schema
 from ..readers.table import EXCEL_SUFFIXES
@@ -39,6 +40,7 @@ from .publish import write_document
 from .register_data import (
     DATE_LABEL,
     STATUSES,
+    UNIT_LABEL,
     MergedClue,
     MergedRegister,
     Register,
@@ -278,12 +280,21 @@ def write_merged(
 
 def build_register_files(
     input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, reported_on: date | None = None,
-    force: bool = False,
+    force: bool = False, scope: RowScope | None = None,
 ) -> list[str]:
     """``register build``: one register from a YAML/XLSX/CSV file of clues; `reported_on` is the
-    填报时间 where the file gives none."""
+    填报时间 where the file gives none. With a `scope` (the page's 学校 or 乡镇 account) the register
+    must be one of its units': another 填报单位 is refused (a register is one unit's report, none of
+    its clues is left out); a register without one is taken as the account's own unit's."""
     problems = Problems()
     register = read_register(Path(input_file), problems)
+    if scope is not None and not register.reporting_unit:
+        register.reporting_unit = scope.unit
+    elif scope is not None:
+        where = register.unit_where or Location(register.path.name, column=UNIT_LABEL)
+        _, foreign = scope.split(register.clues, lambda clue: register.reporting_unit, lambda clue: where)
+        if foreign is not None:
+            problems.items.append(scope.left_out(foreign, "条线索", refused=True))
     problems.raise_if_errors()
     if register.reported_on is None:
         register.reported_on = reported_on

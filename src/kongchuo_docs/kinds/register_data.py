@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from ..errors import InputError, Location, Problem, Problems
 from ..readers.cleaning import CellError, clean_value, display, is_blank
 from ..readers.schema import Column, Schema, load_schema
@@ -74,6 +76,7 @@ class Register:
     reporting_unit: str
     reported_on: date | None
     clues: list[Clue]
+    unit_where: Location | None = None  # where the 填报单位 is written (None: nowhere)
 
     @property
     def unit(self) -> str:
@@ -137,12 +140,13 @@ def _read_yaml(path: Path, problems: Problems) -> Register:
             continue
         record = read_record(item, form, path.name, problems)
         clues.append(Clue(record.values, record.where))
-    return Register(path, unit, reported_on, clues)
+    unit_where = Location(path.name, line=data.lines.get(UNIT_LABEL), column=UNIT_LABEL) if unit else None
+    return Register(path, unit, reported_on, clues, unit_where)
 
 
 def _read_sheet(path: Path, problems: Problems) -> Register:
     table = read_table(path, schema())
-    unit, reported_on = ("", None) if table.is_csv else _read_info_rows(table, problems)
+    unit, reported_on, unit_where = ("", None, None) if table.is_csv else _read_info_rows(table, problems)
     if not table.is_csv:
         _warn_other_register_sheets(table, problems)
     clues: list[Clue] = []
@@ -165,7 +169,7 @@ def _read_sheet(path: Path, problems: Problems) -> Register:
         if _row_of(problem.location, table) not in skipped_rows:
             problems.items.append(problem)
     problems.items.extend(skipped)
-    return Register(path, unit, reported_on, clues)
+    return Register(path, unit, reported_on, clues, unit_where)
 
 
 def _is_footer(filled: dict[str, str]) -> bool:
@@ -201,25 +205,28 @@ def _warn_other_register_sheets(table: Table, problems: Problems) -> None:
         problems.warning(Location(table.file, table.sheet), message)
 
 
-def _read_info_rows(table: Table, problems: Problems) -> tuple[str, date | None]:
+def _read_info_rows(table: Table, problems: Problems) -> tuple[str, date | None, Location | None]:
     """填报单位 and 填报时间 from the rows above the header: "填报单位：X" in one cell or the label in
-    one cell and the value in the next."""
+    one cell and the value in the next; and the cell the 填报单位 is in."""
     workbook = open_workbook(table.path)
     try:
         rows = list(workbook[table.sheet].iter_rows(max_row=table.header_row - 1, values_only=True))
     finally:
         workbook.close()
-    unit, when, when_row = "", None, 0
+    unit, when, when_row, unit_where = "", None, 0, None
     for number, row in enumerate(rows, start=1):
         text = " ".join(display(v).strip() for v in row if not is_blank(v))
         parts = _INFO.split(text)  # ["", "填报单位", "X ", "填报时间", "2020年…"]
         for label, value in zip(parts[1::2], parts[2::2], strict=True):
-            if label == UNIT_LABEL and not unit:
+            if label == UNIT_LABEL and not unit and value.strip():
                 unit = value.strip()
+                column = next((i for i, v in enumerate(row) if not is_blank(v) and unit in display(v)), None)
+                cell = f"第{number}行" if column is None else f"{get_column_letter(column + 1)}{number}"
+                unit_where = Location(table.file, table.sheet, cell, column=UNIT_LABEL)
             elif label == DATE_LABEL and when is None:
                 when, when_row = value.strip(), number
     where = Location(table.file, table.sheet, f"第{when_row}行", column=DATE_LABEL)
-    return unit, date_or_none(when, where, problems, warn=True)
+    return unit, date_or_none(when, where, problems, warn=True), unit_where
 
 
 def date_or_none(raw: object, where: Location, problems: Problems, *, warn: bool = False) -> date | None:

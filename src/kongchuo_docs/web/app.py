@@ -28,7 +28,7 @@ from .gate import forget, identify, open_page_store
 from .hosts import AllowedHosts, SameSite
 from .identity import require_role
 from .jobs import KEEP_SECONDS, Job, JobManager
-from .kept_jobs import StoreKeeper, kept_root, restore_jobs
+from .kept_jobs import StoreKeeper, kept_root, restore_jobs, session_key
 from .pages import HERE, render
 from .render import RenderPool, disk_message
 from .sessions import SESSION_SECONDS, Sessions, Throttle
@@ -121,8 +121,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             forget(request, response)
         return response
 
-    # added last = outermost: the session is read before the password gate runs
-    app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="kongchuo_session",
+    # added last = outermost: the session is read before the password gate runs; with kept jobs its key
+    # is kept too, so a browser's session (its jobs, its drafts) outlives a restart
+    key = session_key(keeper.root) if keeper is not None else secrets.token_urlsafe(32)
+    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="kongchuo_session",
                        same_site="strict", max_age=SESSION_SECONDS, https_only=config.proxy)  # fmt: skip
     app.add_middleware(SameSite, hosts=AllowedHosts(config.host, config.allow_hosts))
     app.add_middleware(security.Guard)

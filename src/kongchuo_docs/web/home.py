@@ -1,12 +1,17 @@
-"""首页: the tasks as cards."""
+"""首页: the tasks as cards, and 最近的任务: the jobs she may open (`job_pages.seen_jobs`: her own, for
+the 教育局 every unit's; kept jobs again after a restart), each with its state and how long it is kept."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..declare import TASKS, Task
 from .identity import current_account
+from .job_pages import kept_until, seen_jobs
+from .jobs import Job
 from .pages import render
 
 router = APIRouter()
@@ -25,7 +30,21 @@ CARDS = (
 )
 
 
+STATES = {"queued": "排队中", "running": "正在生成", "done": "已完成", "failed": "未完成", "cancelled": "已取消"}
+
+
+def job_row(job: Job, bureau: bool) -> dict[str, str]:
+    """One line of 最近的任务: what, when, its state, until when it is kept, and (for the 教育局 with
+    accounts) who submitted it."""
+    made = dt.datetime.fromtimestamp(job.made)
+    return {"href": f"/jobs/{job.id}", "title": str(job.params.get("title", "任务")), "state": STATES[job.state],
+            "made": f"{made:%m-%d %H:%M}", "until": kept_until(job) if job.finished else "",
+            "who": (job.account.unit or job.account.name or "（无账号时提交）") if bureau else ""}  # fmt: skip
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     me = current_account(request)
-    return render(request, "home.html", cards=[c for c in CARDS if me.may_open(c[1])])
+    who = me.is_bureau and bool(me.name)  # the 教育局 sees every unit's jobs: whose each is
+    jobs = [job_row(job, who) for job in seen_jobs(request)]
+    return render(request, "home.html", cards=[c for c in CARDS if me.may_open(c[1])], jobs=jobs, who=who)

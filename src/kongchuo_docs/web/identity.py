@@ -17,6 +17,7 @@ from fastapi import HTTPException, Request
 
 if TYPE_CHECKING:
     from ..profile.model import Profile
+    from ..profile.scope import RowScope
 
 Role = Literal["教育局", "乡镇", "学校"]
 ROLES: tuple[Role, ...] = ("教育局", "乡镇", "学校")
@@ -26,8 +27,9 @@ EVERY_ROLE: frozenset[Role] = frozenset(ROLES)
 
 # What each role may open, in one place: a page (its path and every path under it) → the roles that
 # may. The county's pages and tasks — 整改通知 for every unit, 汇总, 登记表汇总, 单位设置, 模板, 账号,
-# 操作日志 — are the 教育局's; a 乡镇 or 学校 writes its own 通知 and 责任书 (its 甲方 its own), its
-# 登记表 and 自查报告, and its letters from only its schools' roster rows (`row_schools`). A path not
+# 操作日志 — are the 教育局's; a 乡镇 or 学校 writes its own 通知, and its 责任书 (甲方 its own), 登记表
+# (填报单位 its own), 自查报告 (单位名称 its own) and letters (its schools' roster rows) only for its own
+# units (`Account.row_scope`; a 乡镇's are itself and its 学校). A path not
 # listed (首页, 登录, a job's page: `job_pages.own_job` decides) is open to every role.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "/notice": EVERY_ROLE,
@@ -72,14 +74,16 @@ class Account:
         page = next((p for p in PAGE_ROLES if path == p or path.startswith((f"{p}/", f"{p}.", f"{p}?"))), None)
         return page is None or self.role in PAGE_ROLES[page]
 
-    def row_schools(self, profile: Profile) -> frozenset[str] | None:
-        """The schools whose roster rows this account may use: None (all) for the 教育局; a 学校 its
-        own; a 乡镇 the 学校 of 单位设置 that name it as their 乡镇."""
+    def row_scope(self, profile: Profile) -> RowScope | None:
+        """The units whose rows this account may use (`profile.scope.RowScope`): None (all) for the
+        教育局; a 学校 its own; a 乡镇 its own and the 学校 of 单位设置 that name it as their 乡镇."""
+        from ..profile.scope import RowScope
+
         if self.is_bureau:
             return None
-        if self.role == "学校":
-            return frozenset({self.unit})
-        return frozenset(s.name for s in profile.schools if s.township == self.unit)
+        schools = ({self.unit} if self.role == "学校" else
+                   {s.name for s in profile.schools if s.township == self.unit})  # fmt: skip
+        return RowScope(self.unit, frozenset(schools), profile.county)
 
 
 BUREAU_ACCOUNT = Account(name="", role=BUREAU)
@@ -106,9 +110,10 @@ def require_role(request: Request) -> None:
         raise HTTPException(403, FORBIDDEN)
 
 
-def scope_schools(params: dict[str, Any], profile_path: Path) -> frozenset[str] | None:
-    """The schools whose rows the job's account may use (`identity.Account.row_schools`): the
-    ``scope`` [role, unit] `job_pages.start_job` put into a job's parameters; None (all) without one."""
+def job_scope(params: dict[str, Any], profile_path: Path) -> RowScope | None:
+    """The units whose rows a job's account may use (`Account.row_scope`), from the ``scope`` [role,
+    unit] `job_pages.start_job` put into the job's parameters: None (all) without one. Every task of
+    the page takes its account's rows through this one scope (letters, 自查报告, 登记表, 责任书)."""
     from ..profile import load_profile
 
     if not params.get("scope"):
@@ -116,4 +121,4 @@ def scope_schools(params: dict[str, Any], profile_path: Path) -> frozenset[str] 
     role, unit = params["scope"]
     profile = load_profile(profile_path)
     assert profile is not None
-    return Account("", role, unit).row_schools(profile)
+    return Account("", role, unit).row_scope(profile)

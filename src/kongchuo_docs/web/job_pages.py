@@ -44,7 +44,7 @@ def start_job(request: Request, task: str, uploads: dict[str, list[Upload]], par
             (folder / "in" / key / stored).write_bytes(upload.data)
             names[stored] = upload.display_name
     account = current_account(request)
-    scope = {"scope": [account.role, account.unit]} if account.name else {}  # whose rows (identity.scope_schools)
+    scope = {"scope": [account.role, account.unit]} if account.name else {}  # whose rows (identity.job_scope)
     return jobs.submit(job_id, folder, owner(request), task, {**params, **scope, "title": title, "back": back},
                        names, account=account)  # fmt: skip
 
@@ -85,18 +85,29 @@ def follow_up(request: Request, job: Job, task: str, params: dict[str, Any], tit
                        "back": job.params["back"]}, dict(job.names), account=job.account)  # fmt: skip
 
 
+def may_see(request: Request, job: Job) -> bool:
+    """Whether this request may see `job`: its owner's (`pages.owner`: her account, else her browser's
+    session, which outlives a restart: `kept_jobs.session_key`); with accounts the 教育局 every unit's."""
+    if secrets.compare_digest(job.owner.encode(), owner(request).encode()):
+        return True
+    me = current_account(request)
+    return me.is_bureau and bool(me.name)
+
+
 def own_job(request: Request, job_id: str) -> Job:
-    """The job `job_id` when this request may see it: its owner's, or — with accounts — any job for the
-    教育局; another account's job is a Chinese 403, an unknown one (or another session's) a 404."""
+    """The job `job_id` when this request may see it (`may_see`); another account's job is a Chinese
+    403, an unknown one (or another session's) a 404."""
     job = request.app.state.jobs.find(job_id)
-    if job is not None and secrets.compare_digest(job.owner.encode(), owner(request).encode()):
+    if job is not None and may_see(request, job):
         return job
-    account = current_account(request)
-    if job is not None and account.name:  # accounts: the 教育局 sees every unit's jobs
-        if account.is_bureau:
-            return job
+    if job is not None and current_account(request).name:
         raise HTTPException(403, "这项任务是其他账号提交的，只有提交它的单位和教育局可以查看。")
     raise HTTPException(404, "找不到这项任务：可能已取消或已超过保留时间，请重新上传。")
+
+
+def seen_jobs(request: Request) -> list[Job]:
+    """The jobs this request may see (`may_see`), newest first: the home page's 最近的任务."""
+    return [job for job in request.app.state.jobs.listed() if may_see(request, job)]
 
 
 def progress_rows(job: Job) -> tuple[int, int, list[tuple[str, int, int]]]:

@@ -50,7 +50,7 @@ INPUTS_KEPT = ("check-roster",)  # its 生成 (job_pages.follow_up) runs on its 
 @dataclass
 class Job:
     id: str
-    owner: str  # the session that made it: nobody else sees it
+    owner: str  # who made it (`pages.owner`): her account, else her browser session
     task: str
     params: dict[str, Any]
     folder: Path
@@ -154,6 +154,11 @@ class JobManager:
         """The job `job_id` whoever owns it (the caller decides who may see it)."""
         with self._lock:
             return self._jobs.get(job_id)
+
+    def listed(self) -> list[Job]:
+        """Every job this server knows (queued, running, finished and not expired), newest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda job: job.made, reverse=True)
 
     def position(self, job: Job) -> int:
         """How many jobs wait before `job` (0 when it runs or is next)."""

@@ -4,12 +4,18 @@ temporary folder) and each job's record is kept in the store (`store.jobs`). The
 back the finished jobs that have not expired, so their page and download work for their owner and the
 教育局 until then; a job that was queued or running is marked failed (`RESTARTED`); expired jobs'
 folders and rows are deleted. The store holds no roster content: only the names the clerk gave her
-uploads, sizes and counts."""
+uploads, sizes and counts.
+
+Without accounts a job belongs to the browser session that made it (`pages.owner`). The key that
+signs the session cookie is kept in the same folder (`session_key`), so her browser's session, and
+with it her jobs, outlives the restart too; another browser still sees none of them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import secrets
 import shutil
 import time
 from collections.abc import Callable
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
 KEPT_FOLDER = "kongchuo-docs-jobs"
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # secrets.token_urlsafe, as `JobManager.new_folder` makes them
 RESTARTED = "服务器重启，任务未完成，请重新提交。"
+SESSION_KEY = "session.key"  # in the kept folder: signs the page's session cookie across restarts
 
 
 def kept_root(work_dir: Path | None, profile: Path) -> Path:
@@ -35,6 +42,24 @@ def kept_root(work_dir: Path | None, profile: Path) -> Path:
     root = (work_dir or profile.parent) / KEPT_FOLDER
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     return root
+
+
+def session_key(root: Path) -> str:
+    """The key that signs the page's session cookie, kept in `root` (mode 0600, made on the first
+    start; two servers starting at once on one folder get the same key)."""
+    path = root / SESSION_KEY
+    if not path.is_file():
+        made = root / f"{SESSION_KEY}.{secrets.token_hex(8)}"
+        descriptor = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(32))
+        try:
+            os.link(made, path)  # whole or not at all; the first server's key wins
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 class StoreKeeper:
@@ -101,6 +126,8 @@ def restore_jobs(jobs: JobManager, keeper: StoreKeeper) -> None:
     forget_jobs(store, gone)
     known = kept_job_ids(store)  # of every county: a work folder may serve several
     for folder in keeper.root.iterdir():
+        if not folder.is_dir():  # the session key
+            continue
         # a folder no record names: its server died before writing the record (SIGKILL just after an
         # upload), or it was made by a live server a moment ago and its record is on the way
         if folder.name not in known and (not owner_alive(folder) or folder.stat().st_mtime < now - SWEEP_SECONDS):

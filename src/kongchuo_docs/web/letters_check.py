@@ -26,12 +26,13 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
     from ..kinds.letters import ERROR_WORKBOOK, checked_roster
     from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
-    from .identity import scope_schools
+    from .identity import job_scope
 
     values = TASKS["letters"].read_values(params["values"])
     profile = load_profile(profile_path)
     assert profile is not None
-    schools = scope_schools(params, profile_path)
+    scope = job_scope(params, profile_path)
+    schools = scope.schools if scope else None
     settings, data = checked_roster(roster, profile, values["kind"], values["date"], schools)
     status: dict[str, Any] = {"state": "done", "rows": len(data.students), "invalid": len(data.invalid_rows),
                               "problems": data.problems.items}  # fmt: skip

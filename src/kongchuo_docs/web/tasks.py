@@ -136,11 +136,12 @@ def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[s
         folder = root / "in" / i.name
         inputs[i.name] = [folder] if i.folder and folder.is_dir() else sorted(folder.glob("*"))
     values = task.read_values(params["values"])
-    settings = _profile(params) if task.needs_profile else None
-    from .identity import scope_schools
+    # an account's scope needs the 单位设置 (a 乡镇's 学校) even where the task does not
+    settings = _profile(params) if task.needs_profile or params.get("scope") else None
+    from .identity import job_scope
 
-    schools = scope_schools(params, settings) if settings is not None else None
-    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress, schools=schools))
+    scope = job_scope(params, settings) if settings is not None else None
+    outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress, scope=scope))
     status = _finish(root, outcome.written, params)
     status["problems"] = outcome.warnings
     status["lines"] = outcome.lines
