@@ -96,7 +96,8 @@ def _register_build(run: Run) -> Outcome:
     from ..kinds.register import build_register_files
 
     written = build_register_files(run.inputs["clues"][0], run.output, formats=run.values["formats"],
-                                   reported_on=run.values["date"], force=run.force)  # fmt: skip
+                                   reported_on=run.values["date"], reporting_unit=run.values["unit"] or "",
+                                   force=run.force)  # fmt: skip
     return Outcome(written, run.output)
 
 
@@ -249,6 +250,7 @@ REGISTER_BUILD = Task(
     inputs=(InputFile("clues", "线索表", "线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", XLSX_CSV_YAML,
                       blank_form="问题线索登记.xlsx"),),
     options=(
+        Option("unit", "--unit", "填报单位", "登记表的填报单位（表中未写时使用）；不填则留空待手写。"),
         Option("date", "--date", "填报时间", "登记表的填报时间（表中未写时使用），如 2020-10-09。",
                kind="date", default=TODAY),
         Option("formats", "--format", "输出格式", "xlsx 为可直接打印的 Excel 表，docx、pdf 为公文格式的表格。",

@@ -278,15 +278,17 @@ def write_merged(
 
 def build_register_files(
     input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, reported_on: date | None = None,
-    force: bool = False,
+    reporting_unit: str = "", force: bool = False,
 ) -> list[str]:
     """``register build``: one register from a YAML/XLSX/CSV file of clues; `reported_on` is the
-    填报时间 where the file gives none."""
+    填报时间 and `reporting_unit` the 填报单位 where the file gives none (the blank form has no line for
+    it)."""
     problems = Problems()
     register = read_register(Path(input_file), problems)
     problems.raise_if_errors()
     if register.reported_on is None:
         register.reported_on = reported_on
+    register.reporting_unit = register.reporting_unit or reporting_unit.strip()
     with OutputSet(outdir, force=force) as out:
         write_register(out, register, source=input_file, formats=formats)
     return out.written
