@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pymupdf
-from profiles import write_profile
+from blank_forms import blank_book, type_row
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
 
 
 def test_a_class_typed_with_full_width_digits_prints_half_width(tmp_path: Path) -> None:
-    profile = write_profile(tmp_path / "县")
-    runner = CliRunner()
-    result = runner.invoke(app, ["forms", "-o", str(tmp_path / "空白"), "--settings", str(profile)])
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "空白" / "责任书名单.xlsx")
-    sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
-    row = dict.fromkeys(header)
-    row.update({"层级*": "学校—班主任", "甲方*": "凤山中心小学", "乙方*": "王老师", "班级": "一年级１２班"})
-    sheet.append([row[key] for key in header])
+    profile, book = blank_book(tmp_path, "责任书名单.xlsx")
+    type_row(book.worksheets[0], {"层级*": "学校—班主任", "甲方*": "凤山中心小学", "乙方*": "王老师",
+                                  "班级": "一年级１２班"})
     book.save(tmp_path / "名单.xlsx")
     out = tmp_path / "责任书"
-    result = runner.invoke(app, ["agreements", str(tmp_path / "名单.xlsx"), "-o", str(out), "--settings", str(profile)])
+    args = ["agreements", str(tmp_path / "名单.xlsx"), "-o", str(out), "--settings", str(profile)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     [pdf] = out.glob("凤山中心小学/*.pdf")
     assert pdf.name == "01_王老师（一年级12班）.pdf"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pymupdf
-from profiles import write_profile
+from blank_forms import blank_book, type_row
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
@@ -18,12 +18,16 @@ from kongchuo_docs.readers.idcard import make_id
 SCHOOLS = ("罗源县实验小学", "凤山中心小学")
 
 
-def _blank(tmp_path: Path, name: str) -> tuple[Path, openpyxl.Workbook]:
-    profile = write_profile(tmp_path / "县")
-    folder = tmp_path / "空白"
-    result = CliRunner().invoke(app, ["forms", "-o", str(folder), "--settings", str(profile)])
-    assert result.exit_code == 0, result.output
-    return profile, openpyxl.load_workbook(folder / name)
+def _merge_down(sheet, headers: tuple[str, ...]) -> None:
+    """Merge the cells of each of `headers`' columns over rows 3–5, as a clerk merges a shared value
+    (the lower cells emptied first: Excel keeps only the first cell's value)."""
+    header = [c.value for c in sheet[1]]
+    for title in headers:
+        column = header.index(title) + 1
+        for row in (4, 5):
+            sheet.cell(row, column).value = None
+        letter = openpyxl.utils.get_column_letter(column)
+        sheet.merge_cells(f"{letter}3:{letter}5")
 
 
 def _pdf_texts(folder: Path) -> dict[str, list[str]]:
@@ -36,22 +40,14 @@ def _pdf_texts(folder: Path) -> dict[str, list[str]]:
 
 
 def test_a_school_merged_down_over_its_children_is_each_childs_school(tmp_path: Path) -> None:
-    profile, book = _blank(tmp_path, "学生名册.xlsx")
+    profile, book = blank_book(tmp_path, "学生名册.xlsx")
     sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
     names = ["陈一鸣", "林可馨", "黄子轩", "吴思远"]
     for n, name in enumerate(names):  # under the form's 示例 row, left as it came
-        row = dict.fromkeys(header)
-        row.update({"姓名*": name, "身份证号*": make_id("350123", dt.date(2020, 3, n + 1), 2 * n + 11),
-                    "户籍地址*": "福建省罗源县凤山镇西门村1号", "监护人姓名*": "陈建国", "入读学校*": SCHOOLS[n // 3],
-                    "年级*": "一年级", "班级": "1班"})  # fmt: skip
-        sheet.append([row[key] for key in header])
-    school, grade, klass = (header.index(h) + 1 for h in ("入读学校*", "年级*", "班级"))
-    for column in (school, grade, klass):  # the first school's three children: one merged cell each
-        for row in (4, 5):
-            sheet.cell(row, column).value = None
-        letter = openpyxl.utils.get_column_letter(column)
-        sheet.merge_cells(f"{letter}3:{letter}5")
+        type_row(sheet, {"姓名*": name, "身份证号*": make_id("350123", dt.date(2020, 3, n + 1), 2 * n + 11),
+                         "户籍地址*": "福建省罗源县凤山镇西门村1号", "监护人姓名*": "陈建国",
+                         "入读学校*": SCHOOLS[n // 3], "年级*": "一年级", "班级": "1班"})  # fmt: skip
+    _merge_down(sheet, ("入读学校*", "年级*", "班级"))  # the first school's three children: one cell each
     roster = tmp_path / "名册.xlsx"
     book.save(roster)
 
@@ -68,20 +64,12 @@ def test_a_school_merged_down_over_its_children_is_each_childs_school(tmp_path: 
 
 
 def test_a_party_a_merged_down_over_its_agreements_signs_each_of_them(tmp_path: Path) -> None:
-    profile, book = _blank(tmp_path, "责任书名单.xlsx")
+    profile, book = blank_book(tmp_path, "责任书名单.xlsx")
     sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
     parties = ["罗源县第二中学", "起步中心小学", "中房中心小学"]
     for party in parties:
-        row = dict.fromkeys(header)
-        row.update({"层级*": "县教育局—学校", "甲方*": "罗源县教育局", "乙方*": party})
-        sheet.append([row[key] for key in header])
-    for title in ("层级*", "甲方*"):
-        column = header.index(title) + 1
-        for row in (4, 5):
-            sheet.cell(row, column).value = None
-        letter = openpyxl.utils.get_column_letter(column)
-        sheet.merge_cells(f"{letter}3:{letter}5")
+        type_row(sheet, {"层级*": "县教育局—学校", "甲方*": "罗源县教育局", "乙方*": party})
+    _merge_down(sheet, ("层级*", "甲方*"))
     table = tmp_path / "名单.xlsx"
     book.save(table)
 

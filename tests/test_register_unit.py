@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pymupdf
-from profiles import write_profile
+from blank_forms import blank_book, type_row
 from typer.testing import CliRunner
 
 from kongchuo_docs.cli import app
@@ -22,17 +22,10 @@ def _cells(path: Path) -> list[str]:
 
 
 def test_the_unit_given_is_the_registers_and_the_merges_reporting_unit(tmp_path: Path) -> None:
-    profile = write_profile(tmp_path / "县")
-    runner = CliRunner()
-    result = runner.invoke(app, ["forms", "-o", str(tmp_path / "空白"), "--settings", str(profile)])
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(tmp_path / "空白" / "问题线索登记.xlsx")
-    sheet = book.worksheets[0]
-    header = [c.value for c in sheet[1]]
-    row = dict.fromkeys(header)
-    row.update({"线索简要内容*": "一名八年级学生自9月起未到校", "办理情况": "办理中"})
-    sheet.append([row[key] for key in header])
+    profile, book = blank_book(tmp_path, "问题线索登记.xlsx")
+    type_row(book.worksheets[0], {"线索简要内容*": "一名八年级学生自9月起未到校", "办理情况": "办理中"})
     book.save(tmp_path / "线索.xlsx")
+    runner = CliRunner()
 
     built = tmp_path / "登记表"
     args = ["register", "build", str(tmp_path / "线索.xlsx"), "-o", str(built), "--unit", f" {UNIT} ",
