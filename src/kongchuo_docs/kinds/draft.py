@@ -11,10 +11,10 @@ from typing import Any
 
 from .. import console
 from ..errors import InputError, KongchuoError
+from ..files.inputs import expand_folders
 from ..files.output import OutputSet
 from ..readers.draft import (
     DRAFT_SUFFIXES,
-    SUFFIX_NAMES,
     DraftDefaults,
     DraftReading,
     mapping_yaml,
@@ -33,18 +33,10 @@ def is_draft(path: Path) -> bool:
 
 def draft_files(sources: Sequence[Path]) -> list[Path]:
     """The drafts named: files as given, folders expanded to the drafts in them (sorted)."""
-    out: list[Path] = []
-    for source in map(Path, sources):
-        if source.is_dir():
-            found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))
-            if not found:
-                raise KongchuoError(f"文件夹 {source} 中没有草稿（{SUFFIX_NAMES}）")
-            out += found
-        elif not source.is_file():
+    out = expand_folders(sources, DRAFT_SUFFIXES, "草稿")
+    for source in out:
+        if not source.is_file():
             raise KongchuoError(f"找不到输入文件：{source}")
-        else:
-            out.append(source)
     return out
 
 

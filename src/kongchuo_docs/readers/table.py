@@ -179,7 +179,8 @@ def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
 
 
 def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
-    """Read a fields-layout form. Raises `InputError` when the file cannot be read; a missing required
+    """Read a fields-layout form. Raises `InputError` when the file cannot be read or holds none of the
+    form's required labels (another workbook: one message, not one per label); a missing required
     label or an unreadable value is reported in `FieldValues.problems`."""
     path = Path(path)
     if _kind(path) != "excel":
@@ -204,6 +205,10 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
             cells[col.key] = cell
             where = Location(path.name, sheet_name, cell, column=col.header)
             values[col.key] = _clean_cell(col, row[index + 1] if index + 1 < len(row) else None, where, problems)
+    if schema.required and not any(col.key in cells for col in schema.required):
+        expected = "、".join(c.header for c in schema.required[:4])
+        _fail(Location(path.name, sheet_name), f"前 {FIELDS_SEARCH_ROWS} 行中找不到“{schema.name}”的栏目"
+              f"（应有 {expected} 等）：请确认这是填好的{schema.name}")
     for col in schema.columns:
         if col.key not in cells:
             if col.required:
