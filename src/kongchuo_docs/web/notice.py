@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..kinds.draft import draft_defaults
+from ..kinds.draft import defaults_of
 from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
@@ -38,6 +38,7 @@ from .notice_lines import is_line
 from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
+from .store_access import profile_or_none
 
 router = APIRouter()
 YAML_NAME = "通知.yaml"  # the name messages give the form's YAML
@@ -287,11 +288,8 @@ async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: No
 
 def _draft_defaults(request: Request) -> DraftDefaults | None:
     """发文机关, 文号代字, 印发机关 from the 单位设置 (none while it cannot be read: its page says why)."""
-    path = request.app.state.config.profile_path()
-    try:
-        return draft_defaults(path) if path.is_file() else None
-    except InputError:
-        return None
+    profile = profile_or_none(request)
+    return defaults_of(profile) if profile is not None else None
 
 
 async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
