@@ -26,7 +26,6 @@ from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
-from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.orphans import OWNER_FILE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
