@@ -93,7 +93,7 @@ def template_edit(request: Request, index: int) -> HTMLResponse:
 @router.post("/templates/{index}", dependencies=[Depends(require_csrf)])
 async def template_save(request: Request, index: int) -> Response:
     rel, label = _file(index)
-    folder = templates_folder(request)
+    folder = await run_in_threadpool(templates_folder, request)  # the 单位设置 read again after a change
     post = await request.form()
     if str(post.get("action")) == "reset" and folder is not None:
         _own(folder, rel).unlink(missing_ok=True)
@@ -225,7 +225,7 @@ def _placed(problems: list[Problem], rel: str, raw: bool) -> list[tuple[str, str
 async def _preview(request: Request, rel: str, text: str, folder: Path | None) -> dict[str, object]:
     """Draw `rel`'s kind for one sample record with the edited `text` (and the 模板目录's other
     copies) in a private scratch folder; the page's ``preview`` value."""
-    profile = page_profile(request)  # the sample's 县名, units and 学年 (`NoCounty`: said in the page)
+    profile = await run_in_threadpool(page_profile, request)  # the sample's 县名, units, 学年 (or `NoCounty`)
     scratch = request.app.state.jobs.scratch_folder()
     try:
         wording = scratch / "wording"
