@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import console
 from ..errors import InputError, KongchuoError
@@ -24,6 +24,9 @@ from ..readers.draft import (
 from ..store.issuing import Numbering
 from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 
 def is_draft(path: Path) -> bool:
@@ -44,7 +47,11 @@ def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
     """The 单位设置's own organ, its 文号代字 and 印发机关 (for the drafts that organ issues), when there is one."""
     from ..profile import load_profile
 
-    profile = load_profile(profile_path, required=False)
+    return defaults_of(load_profile(profile_path, required=False))
+
+
+def defaults_of(profile: Profile | None) -> DraftDefaults:
+    """`draft_defaults` of a 单位设置 already read (none: no defaults)."""
     if profile is None:
         return DraftDefaults()
     return DraftDefaults(issuer=profile.bureau, number_code=profile.number_code("通知") or None,
