@@ -35,12 +35,13 @@ from pathlib import Path
 
 from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.files.resources import sample_path
-from kongchuo_docs.kinds.letters import group_students, write_letters
+from kongchuo_docs.kinds.letters import write_letters
 from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.letters.docx_merge import laid_fields, template_environment
 from kongchuo_docs.letters.docx_template import package_parts
 from kongchuo_docs.letters.fields import number_fields, student_fields
 from kongchuo_docs.letters.layout import LetterLayout
+from kongchuo_docs.letters.plan import group_students
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.letters.spec import environment, load_spec
 from kongchuo_docs.profile import PROFILE_NAME, load_profile
