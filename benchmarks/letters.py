@@ -40,8 +40,8 @@ from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.letters.docx_merge import laid_fields, template_environment
 from kongchuo_docs.letters.docx_template import package_parts
 from kongchuo_docs.letters.fields import number_fields, student_fields
+from kongchuo_docs.letters.grouping import group_students
 from kongchuo_docs.letters.layout import LetterLayout
-from kongchuo_docs.letters.plan import group_students
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.letters.spec import environment, load_spec
 from kongchuo_docs.profile import PROFILE_NAME, load_profile

@@ -32,23 +32,24 @@ from ..files.filenames import UniqueNames
 from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..letters.docx_merge import compile_default, compile_word_template
 from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.grouping import SORT_KEYS, WITHIN_ORDERS, group_students
 from ..letters.jobs import EngineConfig, Output, Unit, UnitResult
 from ..letters.plan import (
-    SORT_KEYS,
-    WITHIN_ORDERS,
     check_glyphs,
     checked_roster,
+    checked_settings,
     font_pack,
-    group_letters,
-    group_students,
-    issuer_of,
+    roster_chars,
+    spooled_schools,
     warn_spilled,
 )
 from ..letters.run import Clock, ProgressHook, convert, run_units, write_ofds
 from ..letters.settings import LetterSettings
 from ..letters.spec import load_spec
 from ..letters.spec_model import KIND_FILES, LetterSpec
+from ..letters.spool import SchoolRows, Spool
 from ..profile import Profile, load_profile
+from ..readers.roster import read_roster
 from ..system.fonts import FontSet, resolve_fonts
 from ..system.libreoffice import INSTALL_HINT, soffice_path
 from ..wording.letter_settings import setting_keys
@@ -152,70 +153,76 @@ def write_letters(
     if word_template is not None:
         compile_word_template(word_template, known, duplex=True)
     compile_default(spec, known, duplex=True)
-    settings, data = checked_roster(roster, profile, kind, issued, schools)
-    sort_key = str(settings["排序"])
-    duplex = bool(settings["双面打印"]) if duplex is None else duplex
-    clock.lap("read+validate")
-    if data.problems.errors and not skip_invalid:
-        raise InputError(data.problems.items)
-    fontset = resolve_fonts()
-    fontset.announce()
-    fallbacks = check_glyphs(fontset, data, skip_invalid)
-    row_errors = data.problems.errors
-    console.problems(data.problems.warnings)
-    label_dir = in_folder(folder, spec.file_label)
-    if row_errors:
-        console.problems(row_errors)
-        error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
-        write_error_workbook(data.table, out.reserve(error_rel))
-        out.record(error_rel, kind="error-workbook", title=ERROR_WORKBOOK.removesuffix(".xlsx"),
-                   records=len(data.invalid_rows), source=source or roster,
-                   source_is_output=source is not None)  # fmt: skip
-        console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
-    if not data.students:
-        raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
+    with out.scratch() as scratch:  # the roster's rows, spooled per school: never held whole
+        spool = Spool(scratch, spec.group_by)
+        settings, rule = checked_settings(roster, profile, kind, issued)
+        data = read_roster(roster, age_rule=rule, schools=schools, take=spool.take)
+        sort_key = str(settings["排序"])
+        duplex = bool(settings["双面打印"]) if duplex is None else duplex
+        clock.lap("read+validate")
+        if data.problems.errors and not skip_invalid:
+            raise InputError(data.problems.items)
+        fontset = resolve_fonts()
+        fontset.announce()
+        schools_found = spooled_schools(spool, data, fontset, skip_invalid)
+        row_errors = data.problems.errors
+        console.problems(data.problems.warnings)
+        label_dir = in_folder(folder, spec.file_label)
+        if row_errors:
+            console.problems(row_errors)
+            error_rel = f"{label_dir}/{ERROR_WORKBOOK}"
+            write_error_workbook(data.table, out.reserve(error_rel))
+            out.record(error_rel, kind="error-workbook", title=ERROR_WORKBOOK.removesuffix(".xlsx"),
+                       records=len(data.invalid_rows), source=source or roster,
+                       source_is_output=source is not None)  # fmt: skip
+            console.warn(f"{len(data.invalid_rows)} 行有错误，未生成通知书；已标注在 {label_dir}/{ERROR_WORKBOOK}")
+        if not schools_found.letters:
+            raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
 
-    within = sort or str(settings["班内排序"])
-    groups = group_students(data.students, spec.group_by, SORT_KEYS[sort_key], within)
-    if Archive(pdfa, roster).attachment is not None and len(groups) > 1 and word_template is None:
-        console.warn(f"--pdfa 3b：每份 PDF 都附带完整名册 {roster.name}（含其他{spec.group_by}学生的信息），"
-                     "分发前请确认可以这样做")
-    # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
-    pdf_from_docx = word_template is not None
-    if pdf_from_docx and soffice_path() is None:
-        console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
-                     "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
-                     f"安装：{INSTALL_HINT}")  # fmt: skip
-    if ofd and pdf_from_docx:
-        console.warn("未生成 OFD：用自备 Word 模板时 PDF 由 LibreOffice 转换，其中的字体（许多 Type 1 子集）"
-                     "暂不能转为 OFD；不用 --template 时每校的 PDF 都另有 OFD")  # fmt: skip
-    fonts = None if pdf_from_docx else font_pack(spec, settings, data.students, fontset, fallbacks)
-    clock.lap("fonts")
-    created = settings["成文日期"] if isinstance(settings["成文日期"], dt.date) else None
-    config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts,
-                          created, Archive(pdfa, roster))  # fmt: skip
-    units: list[Unit] = []
-    rels: dict[Path, str] = {}  # each output's target → its path in OUTDIR
-    converted: list[tuple[Output, Output, int]] = []  # (a school's DOCX, its PDF by LibreOffice, letters)
-    stems = UniqueNames()
-    for group, letters in group_letters(groups).items():
-        stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
-        title = f"{group}{spec.file_label}"
-        planned = [("docx", f"{stem}.docx", title)]
-        if not pdf_from_docx:
-            planned.insert(0, ("pdf", f"{stem}.pdf", title))
-        if per_record:
-            planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
-        outputs = tuple(Output(fmt, out.reserve(rel), unit_title) for fmt, rel, unit_title in planned)
-        rels.update({output.target: rel for output, (_f, rel, _t) in zip(outputs, planned, strict=True)})
-        units.append(Unit(letters, outputs, issuer_of(spec, {**config.settings, **letters[0]})))
-        if pdf_from_docx and soffice_path() is not None:
-            pdf = Output("docx-pdf", out.reserve(f"{stem}.pdf"), title)
-            rels[pdf.target] = f"{stem}.pdf"
-            converted.append((outputs[0], pdf, len(letters)))
-    results = run_units(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
-                   on_progress, steps)  # fmt: skip
-    warn_spilled(sum(done.spilled for done in results), kind, settings)
+        within = sort or str(settings["班内排序"])
+        if "" in schools_found.parts:  # rows without their 学校 (乡镇): named, as `group_students` does
+            group_students(schools_found.parts[""].students(), spec.group_by, ())
+        groups = schools_found.parts
+        if Archive(pdfa, roster).attachment is not None and len(groups) > 1 and word_template is None:
+            console.warn(f"--pdfa 3b：每份 PDF 都附带完整名册 {roster.name}（含其他{spec.group_by}学生的信息），"
+                         "分发前请确认可以这样做")
+        # A clerk's Word template: the PDF is that same merged DOCX converted, never the built-in wording.
+        pdf_from_docx = word_template is not None
+        if pdf_from_docx and soffice_path() is None:
+            console.warn(f"未生成 PDF：用自备 Word 模板（{word_template.name}）时，PDF 须由同一份 DOCX 经 LibreOffice "
+                         "转换，以免两份文件内容不同；本机未安装 LibreOffice（kongchuo-docs doctor 可检查）。"
+                         f"安装：{INSTALL_HINT}")  # fmt: skip
+        if ofd and pdf_from_docx:
+            console.warn("未生成 OFD：用自备 Word 模板时 PDF 由 LibreOffice 转换，其中的字体（许多 Type 1 子集）"
+                         "暂不能转为 OFD；不用 --template 时每校的 PDF 都另有 OFD")  # fmt: skip
+        fonts = None if pdf_from_docx else font_pack(spec, settings, schools_found.chars, fontset,
+                                                     schools_found.fallbacks)  # fmt: skip
+        clock.lap("fonts")
+        created = settings["成文日期"] if isinstance(settings["成文日期"], dt.date) else None
+        config = EngineConfig(spec, settings.context(), frozenset(known), word_template, duplex, fonts,
+                              created, Archive(pdfa, roster))  # fmt: skip
+        units: list[Unit] = []
+        rels: dict[Path, str] = {}  # each output's target → its path in OUTDIR
+        converted: list[tuple[Output, Output, int]] = []  # (a school's DOCX, its PDF by LibreOffice, letters)
+        stems = UniqueNames()
+        for index, (group, rows) in enumerate(groups.items(), start=1):
+            stem = f"{label_dir}/{stems.stem(group, spec.group_by)}"
+            title = f"{group}{spec.file_label}"
+            planned = [("docx", f"{stem}.docx", title)]
+            if not pdf_from_docx:
+                planned.insert(0, ("pdf", f"{stem}.pdf", title))
+            if per_record:
+                planned.append(("zip", f"{stem}-单份.zip", f"{title}（单份）"))
+            outputs = tuple(Output(fmt, out.reserve(rel), unit_title) for fmt, rel, unit_title in planned)
+            rels.update({output.target: rel for output, (_f, rel, _t) in zip(outputs, planned, strict=True)})
+            letters = SchoolRows(rows, schools_found.counts[group], index, spec.group_by, SORT_KEYS[sort_key], within)
+            units.append(Unit(letters, outputs))
+            if pdf_from_docx and soffice_path() is not None:
+                pdf = Output("docx-pdf", out.reserve(f"{stem}.pdf"), title)
+                rels[pdf.target] = f"{stem}.pdf"
+                converted.append((outputs[0], pdf, len(letters)))
+        results = run_units(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
+                            on_progress, steps, lambda spilled: warn_spilled(spilled, kind, settings))  # fmt: skip
     written = [(output, result) for unit, done in zip(units, results, strict=True)
                for output, result in zip(unit.outputs, done.results, strict=True)]  # fmt: skip
     written += [(pdf, convert(docx, pdf, count, config.archive.part)) for docx, pdf, count in converted]
@@ -223,11 +230,12 @@ def write_letters(
     for output, result in written:
         out.record(rels[output.target], kind="letters", title=output.title, pages=result.pages,
                    records=result.letters, source=source or roster, source_is_output=source is not None)  # fmt: skip
-    pdfs = [(unit, output) for unit in units for output in unit.outputs if output.fmt == "pdf"] if ofd else []
-    ofd_rels = [rels[output.target].removesuffix(".pdf") + ".ofd" for _unit, output in pdfs]
-    made = write_ofds([(output.target, out.reserve(rel), _ofd_meta(spec, settings, output.title, unit.issuer))
-                        for (unit, output), rel in zip(pdfs, ofd_rels, strict=True)], jobs)  # fmt: skip
-    for (unit, output), rel, pages in zip(pdfs, ofd_rels, made, strict=True):
+    pdfs = [(unit, done, output) for unit, done in zip(units, results, strict=True)
+            for output in unit.outputs if output.fmt == "pdf"] if ofd else []  # fmt: skip
+    ofd_rels = [rels[output.target].removesuffix(".pdf") + ".ofd" for _unit, _done, output in pdfs]
+    made = write_ofds([(output.target, out.reserve(rel), _ofd_meta(spec, settings, output.title, done.issuer))
+                       for (_unit, done, output), rel in zip(pdfs, ofd_rels, strict=True)], jobs)  # fmt: skip
+    for (unit, _done, output), rel, pages in zip(pdfs, ofd_rels, made, strict=True):
         out.record(rel, kind="letters", title=output.title, pages=pages, records=len(unit.letters),
                    source=source or roster, source_is_output=source is not None)  # fmt: skip
     clock.lap("ofd")
@@ -259,7 +267,9 @@ def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, iss
     duplex = bool(settings["双面打印"]) if duplex is None else duplex
     fontset = resolve_fonts()
     first = data.students[:1]
-    fonts = font_pack(spec, settings, first, fontset, check_glyphs(fontset, data, skip_invalid=True))
+    fallbacks, _dropped = check_glyphs(fontset, roster_chars(data.students), lambda: data.students, data.table,
+                                       skip_invalid=True)  # fmt: skip
+    fonts = font_pack(spec, settings, roster_chars(first), fontset, fallbacks)
     config = EngineConfig(spec, settings.context(), frozenset(known), None, duplex, fonts)
     letter = {**student_fields(first[0]), **number_fields(1, 1)}
     [done] = run_units([Unit([letter], (Output("pdf", target, spec.file_label),))], config, 1, False, Clock(None))

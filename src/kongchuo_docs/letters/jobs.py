@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files.filenames import safe_stem
+from ..wording import sandbox
 from ..writers.pdfa import Archive
 from .docx_merge import (
     ZIP_DATE,
@@ -41,7 +42,9 @@ from .layout import LaidLetter, LetterLayout
 from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
+from .spec import environment
 from .spec_model import LetterSpec
+from .spool import SchoolRows
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,15 @@ class Output:
 
 @dataclass(frozen=True)
 class Unit:
-    """One school's (township's) letters as merge fields, and the files made from them in one process."""
+    """One school's (township's) letters — as merge fields, or its spooled rows the worker reads back
+    (`letters.spool.SchoolRows`) — and the files made from them in one process."""
 
-    letters: Sequence[Mapping[str, object]]
+    letters: Sequence[Mapping[str, object]] | SchoolRows
     outputs: tuple[Output, ...]
-    issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator
+
+    def fields(self) -> Sequence[Mapping[str, object]]:
+        """The letters' merge fields, in order."""
+        return self.letters.letters() if isinstance(self.letters, SchoolRows) else self.letters
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,14 @@ class UnitDone:
     results: tuple[UnitResult, ...]
     seconds: dict[str, float]
     spilled: int  # letters whose tear-off slip goes to the next side (0 without a layout)
+    issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator, the OFDs' author
 
 
 class Engines:
     """The compiled engines of one process."""
 
     def __init__(self, config: EngineConfig):
+        self.spec = config.spec
         self.settings = config.settings
         self.created, self.archive = config.created, config.archive
         known = set(config.known_fields)
@@ -119,27 +128,40 @@ class Engines:
     def run(self, unit: Unit) -> UnitDone:
         """Lay out the unit's letters (when the PDF is ours), then write each of its files."""
         seconds: dict[str, float] = {}
-        return self.write(unit, self.lay_out(unit, seconds), seconds)
+        fields = unit.fields()
+        return self.write(unit, fields, self.lay_out(fields, seconds), seconds)
 
-    def lay_out(self, unit: Unit, seconds: dict[str, float]) -> Sequence[LaidLetter] | Sequence[Mapping[str, object]]:
-        """The unit's letters laid out when the PDF is ours (else their fields); the CPU seconds in `seconds`."""
-        if self.layout is None:
-            return unit.letters
+    def spilled(self, unit: Unit) -> tuple[int, float]:
+        """How many of the unit's letters have their tear-off slip on the next side (each laid out,
+        none kept), and the CPU seconds that took."""
         start = time.process_time()
-        letters = [self.layout.lay_out(letter, self.settings) for letter in unit.letters]
+        assert self.layout is not None
+        spilled = sum(self.layout.lay_out(letter, self.settings).spilled for letter in unit.fields())
+        return spilled, time.process_time() - start
+
+    def lay_out(self, fields: Sequence[Mapping[str, object]],
+                seconds: dict[str, float]) -> Sequence[LaidLetter] | Sequence[Mapping[str, object]]:  # fmt: skip
+        """The letters (their merge `fields`) laid out when the PDF is ours (else their fields); the CPU
+        seconds in `seconds`."""
+        if self.layout is None:
+            return fields
+        start = time.process_time()
+        letters = [self.layout.lay_out(letter, self.settings) for letter in fields]
         _lap(seconds, "layout", start)
         return letters
 
-    def write(self, unit: Unit, letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]],
-              seconds: dict[str, float]) -> UnitDone:  # fmt: skip
-        """Each of the unit's files from its `letters`; the CPU seconds of each in `seconds`."""
+    def write(self, unit: Unit, fields: Sequence[Mapping[str, object]],
+              letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]], seconds: dict[str, float]) -> UnitDone:
+        """Each of the unit's files from its `letters` (laid out from `fields`); the CPU seconds of each
+        in `seconds`."""
         spilled = sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+        issuer = issuer_of(self.spec, {**self.settings, **fields[0]}) if fields else ""
         start = time.process_time()
         results = []
         for output in unit.outputs:
-            results.append(self._write(output, letters, unit.issuer))
+            results.append(self._write(output, letters, issuer))
             start = _lap(seconds, output.fmt, start)
-        return UnitDone(tuple(results), seconds, spilled)
+        return UnitDone(tuple(results), seconds, spilled, issuer)
 
     def _write(self, output: Output, letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]],
                issuer: str) -> UnitResult:  # fmt: skip
@@ -164,6 +186,16 @@ class Engines:
                 zf.writestr(info, single_letter_bytes(self.docx, fields))
                 count += 1
         return count
+
+
+def issuer_of(spec: LetterSpec, fields: Mapping[str, object]) -> str:
+    """The 署名 of a file's letters (the school or township issuing them; `fields`: the settings' and
+    its first letter's), as its PDF's creator and its OFD's author."""
+    signature = next((b for b in spec.blocks if b.type == "signature"), None)
+    if signature is None:
+        return ""
+    template = environment(autoescape=False).from_string(signature.issuer)
+    return sandbox.render(template, dict(fields), where=spec.source, field="issuer").strip()
 
 
 def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
@@ -243,15 +275,22 @@ def run_unit(unit: Unit) -> UnitDone:
     written; both undone before the next unit. Only here: a worker runs nothing else meanwhile."""
     assert _ENGINES is not None, "init_engines must run first"
     seconds: dict[str, float] = {}
+    fields = unit.fields()
     gc.disable()
     try:
-        letters = _ENGINES.lay_out(unit, seconds)
+        letters = _ENGINES.lay_out(fields, seconds)
         gc.freeze()
         gc.enable()
-        return _ENGINES.write(unit, letters, seconds)
+        return _ENGINES.write(unit, fields, letters, seconds)
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def unit_spilled(unit: Unit) -> tuple[int, float]:
+    """`Engines.spilled` of one unit, in this worker process's engines."""
+    assert _ENGINES is not None, "init_engines must run first"
+    return _ENGINES.spilled(unit)
 
 
 def _lap(seconds: dict[str, float], step: str, start: float) -> float:

@@ -1,18 +1,21 @@
 """Planning a letters run: the settings checked, the roster read and validated against them, every
-character's glyph checked and the fonts subset once for the roster, the letters grouped by school
-(责令: by township) and sorted — what `kinds.letters` decides before anything is laid out or written
-(`letters.run` then runs it), and what the web page's 校验 reports (`count_spilled`)."""
+character's glyph checked and the fonts subset once for the roster — what `kinds.letters` decides
+before anything is laid out or written (`letters.run` then runs it), and what the web page's 校验
+reports (`checked_roster`, `count_spilled`).
+
+The command never holds the roster: its rows are spooled per school as they are read
+(`letters.spool`), and what is planned here reads them back (`spooled_schools`); the web page's 校验
+holds its (smaller) roster whole.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-
-from pypinyin import Style, lazy_pinyin
 
 from .. import console
 from .. import gbt9704 as g
@@ -20,23 +23,19 @@ from ..errors import InputError, Location, Problems
 from ..profile import Profile
 from ..profile.checks import check_dates
 from ..readers.roster import AgeRule, Roster, Student, read_roster
+from ..readers.table import Table
 from ..system.fonts import Fallback, FontSet, fallback_lines, resolve_fonts
-from ..wording import sandbox
-from .fields import ROSTER_FIELDS, number_fields, student_fields
+from .fields import ROSTER_FIELDS
+from .grouping import SORT_KEYS, WITHIN_ORDERS, group_letters, group_students
 from .layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from .pdf_fonts import FontPack, build_font_pack
 from .settings import LetterSettings, load_settings
-from .spec import environment, load_spec
+from .spec import load_spec
 from .spec_model import LetterSpec
+from .spool import Spool, SpooledRows
 
-GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
-SORT_KEYS = {"班级": ("班级",), "村": ("村",)}
-"""Setting 排序 → the merge field the letters of a school (township) are grouped by, in natural order."""
-WITHIN_ORDERS = ("名册", "拼音", "身份证号")
-"""Order of the letters within a class (village): roster rows, 姓名 in pinyin, or ID number."""
 SLIP_STYLES = ("回执", "送达回证")
 ISSUED_SOURCE = "本次指定的成文日期"  # where an `issued` override of the 成文日期 is said to come from
-_DIGITS = re.compile(r"(\d+)")
 
 
 def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
@@ -51,11 +50,10 @@ def warn_spilled(spilled: int, kind: str, settings: LetterSettings) -> None:
         console.warn(spilled_message(spilled, kind, settings))
 
 
-def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,
-                   schools: frozenset[str] | None = None) -> tuple[LetterSettings, Roster]:
-    """The letters' settings (`issued`, when given, as their 成文日期), checked (sort key, dates),
-    and the roster read against their 学年 (only `schools`' rows, when given): what `write_letters`
-    starts from, and all the web page's 校验 of a roster does."""
+def checked_settings(roster: Path, profile: Profile, kind: str,
+                     issued: dt.date | None = None) -> tuple[LetterSettings, AgeRule]:  # fmt: skip
+    """The letters' settings (`issued`, when given, as their 成文日期), checked (sort key, dates), and
+    the age rule of their 学年 the roster is checked against."""
     settings = load_settings(roster, profile)
     if issued is not None:
         settings.values["成文日期"] = issued
@@ -73,75 +71,89 @@ def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | 
     if kind == "责令" and not settings["省级处罚条款"]:
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
-    rule = AgeRule(profile.age_reference(str(settings["学年"])))
+    return settings, AgeRule(profile.age_reference(str(settings["学年"])))
+
+
+def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,
+                   schools: frozenset[str] | None = None) -> tuple[LetterSettings, Roster]:  # fmt: skip
+    """The checked settings (`checked_settings`) and the roster read against their 学年, held whole
+    (only `schools`' rows, when given): all the web page's 校验 of a roster does (the command spools
+    the rows instead: `spooled_schools`)."""
+    settings, rule = checked_settings(roster, profile, kind, issued)
     return settings, read_roster(roster, age_rule=rule, schools=schools)
-
-
-def group_letters(groups: dict[str, list[Student]]) -> dict[str, list[dict[str, str]]]:
-    """Each group's letters as merge fields: the student's, and 序号/编号 in the group's order."""
-    return {
-        group: [{**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)]
-        for index, (group, students) in enumerate(groups.items(), start=1)
-    }
 
 
 def count_spilled(settings: LetterSettings, data: Roster, kind: str) -> int:
     """How many letters of a checked roster would have their tear-off slip on the next side: the
-    web page's 校验 tells it before anything is generated (the command tells it as its first step)."""
+    web page's 校验 tells it before anything is generated (the command tells it before it writes:
+    `letters.run.run_units`)."""
     spec = load_spec(kind)
     groups = group_students(data.students, spec.group_by, SORT_KEYS[str(settings["排序"])], str(settings["班内排序"]))
-    layout = LetterLayout(spec, font_pack(spec, settings, data.students, resolve_fonts(), []))
+    layout = LetterLayout(spec, font_pack(spec, settings, roster_chars(data.students), resolve_fonts(), []))
     context = settings.context()
     letters = [letter for group in group_letters(groups).values() for letter in group]
     return sum(layout.lay_out(letter, context).spilled for letter in letters)
 
 
-def group_students(
-    students: Iterable[Student], group_by: str, order: Sequence[str], within: str = "名册"
-) -> dict[str, list[Student]]:
-    """Students per `group_by` value (学校 or 乡镇; groups in name order), each group sorted by `order`
-    (班级/村) and within that by `within` (`WITHIN_ORDERS`: roster row, pinyin of the name, ID number).
-    A student without a `group_by` value is an error (its row named)."""
-    groups: dict[str, list[Student]] = defaultdict(list)
-    problems = Problems()
-    attribute = GROUP_ATTRIBUTES[group_by]
-    for student in students:
-        value = student_fields(student)[group_by]
-        if not value:
-            problems.error(student.location(attribute), f"未填写，无法按{group_by}合并通知书")
-        groups[value].append(student)
-    problems.raise_if_errors()
+@dataclass
+class SpooledSchools:
+    """A spooled roster's schools (townships) with valid rows, in name order: their rows
+    (`letters.spool`), how many, every character of their fields, the fallback fonts those need."""
 
-    def key(student: Student) -> tuple:
-        values = student_fields(student)
-        if within == "拼音":
-            tie: tuple = (tuple(lazy_pinyin(student.name, style=Style.TONE3)), student.name, student.row)
-        elif within == "身份证号":
-            tie = (student.id_number, student.row)
-        else:
-            tie = (student.row,)
-        return (*(_natural(values[k]) for k in order), *tie)
+    parts: dict[str, SpooledRows]
+    counts: dict[str, int]
+    chars: set[str]
+    fallbacks: list[Fallback]
 
-    return {name: sorted(groups[name], key=key) for name in sorted(groups)}
+    @property
+    def letters(self) -> int:
+        return sum(self.counts.values())
 
 
-def _natural(text: str) -> tuple:
-    """Sort key reading digit runs as numbers: 二年级(2)班 before 二年级(10)班."""
-    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text) if p)
+def spooled_schools(spool: Spool, data: Roster, fontset: FontSet, skip_invalid: bool) -> SpooledSchools:
+    """The schools of a roster read into `spool` (`data`: what reading it found), less its invalid
+    rows; their glyphs checked (`check_glyphs`: an unprintable character stops the run, or with
+    `skip_invalid` its row is left out and marked too). Reads the spool back once (twice when a
+    character has no glyph in the body face)."""
+    parts = spool.parts(data.invalid_rows)
+    counts, chars = _survey(parts)
+    fallbacks, dropped = check_glyphs(fontset, chars, lambda: _students(parts), data.table, skip_invalid)
+    if dropped:
+        parts = spool.parts(data.invalid_rows)
+        counts, chars = _survey(parts)
+    kept = {group: part for group, part in parts.items() if counts[group]}
+    return SpooledSchools(kept, {group: counts[group] for group in kept}, chars, fallbacks)
 
 
-def check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fallback]:
-    """The fallback fonts the students' fields need; a character no font has is an error at its
-    cell: it stops the run, or with `skip_invalid` its row is skipped and marked like any bad row.
-    Coverage is looked up once per distinct character of the roster; only the cells holding a
-    character the body face lacks are then located (for the report)."""
-    lacking = set(fontset.missing_chars("".join(roster_chars(data.students)), BODY))
+def _survey(parts: dict[str, SpooledRows]) -> tuple[dict[str, int], set[str]]:
+    """Each school's count of valid rows, and every character of their text fields (`roster_chars`)."""
+    counts: dict[str, int] = {}
+    chars: set[str] = set()
+    for group, part in parts.items():
+        students = list(part.students())
+        counts[group] = len(students)
+        chars |= roster_chars(students)
+    return counts, chars
+
+
+def _students(parts: dict[str, SpooledRows]) -> Iterator[Student]:
+    return (student for part in parts.values() for student in part.students())
+
+
+def check_glyphs(fontset: FontSet, chars: set[str], students: Callable[[], Iterable[Student]], table: Table,
+                 skip_invalid: bool) -> tuple[list[Fallback], set[int]]:  # fmt: skip
+    """The fallback fonts the students' fields need (`chars`: every character of them), and the rows
+    left out: a character no font has is an error at its cell; it stops the run, or with
+    `skip_invalid` its row is marked in `table` like any bad row and left out (the caller drops it).
+    Coverage is looked up once per distinct character; only the cells holding a character the body
+    face lacks are then located (`students()` read again, for the report)."""
+    lacking = set(fontset.missing_chars("".join(chars), BODY))
     if not lacking:
-        return []
+        return [], set()
     problems = Problems()
     fallbacks: dict[int, list[Fallback]] = defaultdict(list)  # by roster row
     unprintable: dict[int, list[tuple[str, str]]] = defaultdict(list)  # row → (field, message)
-    values = [(student, attr, value) for student in data.students for attr in ROSTER_FIELDS
+    values = [(student, attr, value) for student in students() for attr in ROSTER_FIELDS
               if isinstance(value := getattr(student, attr), str) and not lacking.isdisjoint(value)]  # fmt: skip
     for student, attr, value in values:
         found = Problems()
@@ -150,28 +162,27 @@ def check_glyphs(fontset: FontSet, data: Roster, skip_invalid: bool) -> list[Fal
         unprintable[student.row] += [(attr, p.message) for p in found.errors]
     if problems.errors and not skip_invalid:
         raise InputError(problems.items)
-    rows = {row.number: row for row in data.table.rows}
     for number, flags in unprintable.items():
         for attr, message in flags:
-            data.table.flag(rows[number], attr, message)
+            table.flag(number, attr, message)
     if problems.errors:
-        data.table.sort_problems()
-        data.students = [s for s in data.students if not unprintable.get(s.row)]
-    return [f for s in data.students for f in fallbacks[s.row]]
+        table.sort_problems()
+    dropped = {number for number, flags in unprintable.items() if flags}
+    return [f for number, found in fallbacks.items() if number not in dropped for f in found], dropped
 
 
-def roster_chars(students: list[Student]) -> set[str]:
+def roster_chars(students: Iterable[Student]) -> set[str]:
     """Every distinct character of the students' text fields (dates and numbers print only digits and 年月日)."""
     values = attrgetter(*ROSTER_FIELDS)
     return set("".join(v for student in students for v in values(student) if isinstance(v, str)))
 
 
-def font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student], fontset: FontSet,
-               fallbacks: list[Fallback]) -> FontPack:
-    """Check every character of the settings has a glyph, subset the fonts once for `students`
-    (whose glyphs `check_glyphs` checked, giving `fallbacks`)."""
+def font_pack(spec: LetterSpec, settings: LetterSettings, chars: set[str], fontset: FontSet,
+              fallbacks: list[Fallback]) -> FontPack:  # fmt: skip
+    """Check every character of the settings has a glyph, subset the fonts once for the students'
+    characters `chars` (`roster_chars`; `check_glyphs` checked them, giving `fallbacks`)."""
     problems = Problems()
-    body_chars = set("0123456789X-年月日号：") | roster_chars(students)  # numbers, dates; the fill's colon
+    body_chars = set("0123456789X-年月日号：") | chars  # numbers, dates; the fill's colon
     fallbacks = list(fallbacks)
     for key, value in settings.context().items():
         text = "".join(value) if isinstance(value, list) else str(value)
@@ -192,12 +203,3 @@ def font_pack(spec: LetterSpec, settings: LetterSettings, students: list[Student
         if "{" in chars:
             chars |= body_chars
     return build_font_pack(fontset, {BODY: body_chars, TITLE: title_chars, SLIP_TITLE: slip_title_chars})
-
-
-def issuer_of(spec: LetterSpec, fields: dict[str, object]) -> str:
-    """The 署名 of a file's letters (the school or township issuing them), as its PDF's creator."""
-    signature = next((b for b in spec.blocks if b.type == "signature"), None)
-    if signature is None:
-        return ""
-    template = environment(autoescape=False).from_string(signature.issuer)
-    return sandbox.render(template, fields, where=spec.source, field="issuer").strip()
