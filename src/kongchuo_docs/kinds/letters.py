@@ -35,13 +35,13 @@ from ..letters.fields import FIELD_NAMES, number_fields, student_fields
 from ..letters.grouping import SORT_KEYS, WITHIN_ORDERS, group_students
 from ..letters.jobs import EngineConfig, Output, Unit, UnitResult
 from ..letters.plan import (
+    SpillNotice,
     check_glyphs,
     checked_roster,
     checked_settings,
     font_pack,
     roster_chars,
     spooled_schools,
-    warn_spilled,
 )
 from ..letters.run import Clock, ProgressHook, convert, run_units, write_ofds
 from ..letters.settings import LetterSettings
@@ -221,8 +221,10 @@ def write_letters(
                 pdf = Output("docx-pdf", out.reserve(f"{stem}.pdf"), title)
                 rels[pdf.target] = f"{stem}.pdf"
                 converted.append((outputs[0], pdf, len(letters)))
+        notice = SpillNotice(kind, settings, list(groups), spec.group_by)
         results = run_units(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
-                            on_progress, steps, lambda spilled: warn_spilled(spilled, kind, settings))  # fmt: skip
+                            on_progress, steps, notice.school_laid_out)  # fmt: skip
+        notice.end()
     written = [(output, result) for unit, done in zip(units, results, strict=True)
                for output, result in zip(unit.outputs, done.results, strict=True)]  # fmt: skip
     written += [(pdf, convert(docx, pdf, count, config.archive.part)) for docx, pdf, count in converted]

@@ -16,13 +16,14 @@ import datetime as dt
 import gc
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.queues
 import multiprocessing.util
 import os
 import signal
 import threading
 import time
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,19 +126,15 @@ class Engines:
             return {**self.settings, **letter.fields, **laid_fields(letter)}
         return {**self.settings, **letter}
 
-    def run(self, unit: Unit) -> UnitDone:
-        """Lay out the unit's letters (when the PDF is ours), then write each of its files."""
+    def run(self, unit: Unit, on_laid_out: LaidOutHook | None = None) -> UnitDone:
+        """Lay out the unit's letters (when the PDF is ours), then write each of its files;
+        `on_laid_out`, when given, is told as soon as they are laid out (`LaidOutHook`)."""
         seconds: dict[str, float] = {}
         fields = unit.fields()
-        return self.write(unit, fields, self.lay_out(fields, seconds), seconds)
-
-    def spilled(self, unit: Unit) -> tuple[int, float]:
-        """How many of the unit's letters have their tear-off slip on the next side (each laid out,
-        none kept), and the CPU seconds that took."""
-        start = time.process_time()
-        assert self.layout is not None
-        spilled = sum(self.layout.lay_out(letter, self.settings).spilled for letter in unit.fields())
-        return spilled, time.process_time() - start
+        letters = self.lay_out(fields, seconds)
+        if on_laid_out is not None and self.layout is not None:
+            on_laid_out(unit.outputs[0].target, spilled_in(letters))
+        return self.write(unit, fields, letters, seconds)
 
     def lay_out(self, fields: Sequence[Mapping[str, object]],
                 seconds: dict[str, float]) -> Sequence[LaidLetter] | Sequence[Mapping[str, object]]:  # fmt: skip
@@ -154,7 +151,7 @@ class Engines:
               letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]], seconds: dict[str, float]) -> UnitDone:
         """Each of the unit's files from its `letters` (laid out from `fields`); the CPU seconds of each
         in `seconds`."""
-        spilled = sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+        spilled = spilled_in(letters)
         issuer = issuer_of(self.spec, {**self.settings, **fields[0]}) if fields else ""
         start = time.process_time()
         results = []
@@ -188,6 +185,16 @@ class Engines:
         return count
 
 
+LaidOutHook = Callable[[Path, int], None]
+"""Told, as soon as a unit's letters are laid out (before its files are written), its first output's
+target (which unit) and how many of its letters have their tear-off slip on the next side."""
+
+
+def spilled_in(letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]) -> int:
+    """How many of the laid-out `letters` have their tear-off slip on the next side (0 when not laid out)."""
+    return sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+
+
 def issuer_of(spec: LetterSpec, fields: Mapping[str, object]) -> str:
     """The 署名 of a file's letters (the school or township issuing them; `fields`: the settings' and
     its first letter's), as its PDF's creator and its OFD's author."""
@@ -210,12 +217,15 @@ def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
 
 
 _ENGINES: Engines | None = None
+_REPORTS: multiprocessing.queues.SimpleQueue | None = None
 
 
-def init_engines(config: EngineConfig) -> None:
-    """Process initializer: compile the engines once for all units this process runs."""
-    global _ENGINES
+def init_engines(config: EngineConfig, reports: multiprocessing.queues.SimpleQueue | None = None) -> None:
+    """Process initializer: compile the engines once for all units this process runs; `reports`, when
+    given, is told each unit's `LaidOutHook` arguments as soon as its letters are laid out."""
+    global _ENGINES, _REPORTS
     _ENGINES = Engines(config)
+    _REPORTS = reports
 
 
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
@@ -279,18 +289,14 @@ def run_unit(unit: Unit) -> UnitDone:
     gc.disable()
     try:
         letters = _ENGINES.lay_out(fields, seconds)
+        if _REPORTS is not None and _ENGINES.layout is not None:
+            _REPORTS.put((unit.outputs[0].target, spilled_in(letters)))
         gc.freeze()
         gc.enable()
         return _ENGINES.write(unit, fields, letters, seconds)
     finally:
         gc.unfreeze()
         gc.enable()
-
-
-def unit_spilled(unit: Unit) -> tuple[int, float]:
-    """`Engines.spilled` of one unit, in this worker process's engines."""
-    assert _ENGINES is not None, "init_engines must run first"
-    return _ENGINES.spilled(unit)
 
 
 def _lap(seconds: dict[str, float], step: str, start: float) -> float:

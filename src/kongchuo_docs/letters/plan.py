@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -45,9 +45,26 @@ def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
             f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
 
 
-def warn_spilled(spilled: int, kind: str, settings: LetterSettings) -> None:
-    if spilled:
-        console.warn(spilled_message(spilled, kind, settings))
+class SpillNotice:
+    """Tells a clerk of the letters whose tear-off slip goes to the next side while the run is still
+    young: as soon as the first school (largest first) with such letters is laid out, that school's
+    count (`school_laid_out`); at the end (`end`) the total, when other schools were still to come."""
+
+    def __init__(self, kind: str, settings: LetterSettings, schools: Sequence[str], group_by: str):
+        self.kind, self.settings, self.schools, self.group_by = kind, settings, schools, group_by
+        self.total = 0
+
+    def school_laid_out(self, index: int, spilled: int) -> None:
+        """The `index`-th school's letters are laid out: `spilled` of them spill."""
+        if spilled and not self.total:
+            later = f"；其他{self.group_by}的排好后在最后合计" if len(self.schools) > 1 else ""
+            console.warn(f"{self.schools[index]}：{spilled_message(spilled, self.kind, self.settings)}{later}")
+        self.total += spilled
+
+    def end(self) -> None:
+        """Every school is laid out: the total, when more than one school was to be laid out."""
+        if self.total and len(self.schools) > 1:
+            console.warn(f"合计：{spilled_message(self.total, self.kind, self.settings)}")
 
 
 def checked_settings(roster: Path, profile: Profile, kind: str,

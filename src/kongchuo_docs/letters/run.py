@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from .. import console
 from ..system.libreoffice import render_docx_to_pdf
@@ -25,13 +25,12 @@ from .jobs import (
     init_engines,
     run_unit,
     started_workers,
-    unit_spilled,
 )
 
 if TYPE_CHECKING:
     from ..writers.ofd import OfdMeta
 
-T = TypeVar("T")
+REPORT_POLL_S = 0.1  # how often the main process looks for a worker's report while units run
 ProgressHook = Callable[[str, int, int], None]
 """Told (output file title, letters written, letters in the file)."""
 
@@ -52,107 +51,76 @@ class Clock:
 
 def run_units(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: Clock,
               on_progress: ProgressHook | None = None, steps: dict[str, float] | None = None,
-              on_spilled: Callable[[int], None] | None = None) -> list[UnitDone]:  # fmt: skip
+              on_laid_out: Callable[[int, int], None] | None = None) -> list[UnitDone]:  # fmt: skip
     """Run every unit (one school's letters laid out once, when the PDF is ours, and written to each of
     its files), in `jobs` processes when > 1, largest school first: one timed phase ("letters");
     `steps`, when given, receives the CPU seconds the processes spent on each step (layout, pdf,
     docx, zip), summed over them. Results in the units' order.
-    `on_spilled`, when given (and the PDF is ours), is told before any file is written how many letters
-    have their tear-off slip on the next side: every unit is first laid out only, in the same
-    processes (a timed phase "slips", its CPU seconds the step "slips"), so a clerk learns it before
-    the long run rather than at its end."""
+    `on_laid_out`, when given, is told (a unit's index, its letters whose tear-off slip goes to the
+    next side) as soon as that unit is laid out, before its files are written: the largest school's
+    count comes first, long before the run ends (a worker reports it through a queue)."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:
         for output in unit.outputs:
             hook(output.title, 0, len(unit.letters))
-    bar = _Bar(progress, sum(len(u.letters) for u in units))
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT,
-                               initializer=init_engines, initargs=(config,)) if jobs > 1 else None  # fmt: skip
-    engines = Engines(config) if pool is None else None
-    order = sorted(range(len(units)), key=lambda i: -len(units[i].letters))
+    advance: Callable[[int], None] = lambda n: None  # noqa: E731
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def each(local: Callable[[Unit], T], remote: Callable[[Unit], T], done: Callable[[int, T], None]) -> None:
-        """Every unit through `local` (this process's engines) or `remote` (a worker's), largest first."""
-        if pool is None:
-            for i in order:
-                done(i, local(units[i]))
-            return
-        futures = {pool.submit(remote, units[i]): i for i in order}  # not map: see stop_workers
-        for future in as_completed(futures):
-            done(futures[future], future.result())
-
-    spilled: list[int] = []
-
-    def checked(index: int, result: tuple[int, float]) -> None:
-        spilled.append(result[0])
-        _add(steps, {"slips": result[1]})
-        bar.advance(len(units[index].letters))
-
+        bar = Progress(TextColumn("生成通知书"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=console.err, transient=True)  # fmt: skip
+        task = bar.add_task("letters", total=sum(len(u.letters) for u in units))
+        bar.start()
+        advance = lambda n: bar.advance(task, n)  # noqa: E731
+    which = {unit.outputs[0].target: index for index, unit in enumerate(units)}
+    laid_out = (lambda target, spilled: on_laid_out(which[target], spilled)) if on_laid_out else None
+    reports = WORKER_CONTEXT.SimpleQueue() if jobs > 1 and laid_out is not None else None
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=WORKER_CONTEXT, initializer=init_engines,
+                               initargs=(config, reports)) if jobs > 1 else None  # fmt: skip
     found: dict[int, UnitDone] = {}
 
     def done(index: int, result: UnitDone) -> None:
         found[index] = result
-        _add(steps, result.seconds)
-        bar.advance(len(units[index].letters))
+        if steps is not None:
+            for step, seconds in result.seconds.items():
+                steps[step] = steps.get(step, 0.0) + seconds
+        advance(len(units[index].letters))
         for output in units[index].outputs:
             hook(output.title, len(units[index].letters), len(units[index].letters))
 
+    def told() -> None:
+        while reports is not None and laid_out is not None and not reports.empty():
+            laid_out(*reports.get())
+
+    order = sorted(range(len(units)), key=lambda i: -len(units[i].letters))
     try:
-        if on_spilled is not None and config.fonts is not None:
-            bar.begin("检查版面")
-            each(lambda unit: engines.spilled(unit), unit_spilled, checked)  # type: ignore[union-attr]
-            clock.lap("slips")
-            on_spilled(sum(spilled))
-        bar.begin("生成通知书")
-        each(lambda unit: engines.run(unit), run_unit, done)  # type: ignore[union-attr]
+        if pool is None:
+            engines = Engines(config)
+            for i in order:
+                done(i, engines.run(units[i], laid_out))
+        else:
+            futures = {pool.submit(run_unit, units[i]): i for i in order}  # not map: see stop_workers
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=REPORT_POLL_S, return_when=FIRST_COMPLETED)
+                told()
+                for future in finished:
+                    done(futures[future], future.result())
+            told()
         clock.lap("letters")
     except BaseException:
         if pool is not None:
             stop_workers(pool)
         raise
     finally:
-        bar.stop()
+        if bar is not None:
+            bar.stop()
         if pool is not None:
             pool.shutdown()  # not cancel_futures: see stop_workers
+        if reports is not None:
+            reports.close()
     return [found[i] for i in range(len(units))]
-
-
-class _Bar:
-    """The run's progress bar on a terminal (`shown`): one bar per round over all `total` letters,
-    named as the round (检查版面, 生成通知书)."""
-
-    def __init__(self, shown: bool, total: int):
-        self.total = total
-        self.progress = None
-        self.task: Any = None
-        if shown:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=console.err, transient=True)  # fmt: skip
-            self.progress.start()
-
-    def begin(self, name: str) -> None:
-        """Start the round `name` (the previous one done)."""
-        if self.progress is not None:
-            if self.task is not None:
-                self.progress.remove_task(self.task)
-            self.task = self.progress.add_task(name, total=self.total)
-
-    def advance(self, letters: int) -> None:
-        if self.progress is not None and self.task is not None:
-            self.progress.advance(self.task, letters)
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
-def _add(steps: dict[str, float] | None, seconds: dict[str, float]) -> None:
-    """Add `seconds` per step to `steps` (when kept)."""
-    if steps is not None:
-        for step, value in seconds.items():
-            steps[step] = steps.get(step, 0.0) + value
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
