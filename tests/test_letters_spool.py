@@ -36,6 +36,10 @@ LONG = ["户口簿", "出生医学证明", "预防接种证", "监护人身份�
 def _roster(path: Path, year: int, rows: int = 300, invalid: int = 12) -> Path:
     generated = generate_rows(rows, invalid=invalid, seed=7, year=year)
     assert not invalid or "duplicate_id" in {row.defect for row in generated}  # found after spooling
+    if invalid:  # characters no font has: rows found unprintable (and left out) after spooling
+        clean = [row for row in generated if row.defect is None]
+        clean[3].values["姓名"] = clean[3].values["姓名"][:1] + "\U000f0001"
+        clean[40].values["监护人姓名"] = "\ue000" + clean[40].values["监护人姓名"]
     assert len({row.values["入读学校"] for row in generated}) > 3
     write_sample_roster(path, generated, year=year)
     return path
@@ -95,6 +99,7 @@ def test_a_bad_roster_stops_with_the_same_messages_and_writes_nothing(tmp_path: 
     expected = checked_roster(roster, load_profile(profile_path), "入学")[1].problems.errors
     assert [str(p) for p in stopped.value.problems] == [str(p) for p in expected]
     assert any("身份证号重复" in p.message for p in expected)  # a row spooled before its repeat was read
+    assert not any("字形" in p.message for p in expected)  # glyphs are checked once the rows are valid
     assert all(p.location.cell for p in expected)  # file!sheet!cell
     assert not out.exists() or not any(out.iterdir())
 
