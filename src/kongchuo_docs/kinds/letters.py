@@ -1,16 +1,18 @@
 """The ``letters`` command: a roster → per school (or township) one merged PDF and DOCX, per-child DOCX.
 
 Recipe: settings (defaults ← 单位设置 profile ← 设置 sheet), their dates cross-checked → template
-compiled and its fields checked (before anything is read or rendered) → roster read and validated
-against the ages of the settings' 学年 (any invalid row stops the run,
-unless ``--skip-invalid``: then the valid rows get letters and the error workbook marks the others)
-→ glyphs checked once per distinct character of the roster (生僻字 fall back to another font, reported)
-→ letters grouped by school (责令: by township, the issuer) and sorted by class or village → one
-work unit per school, run in ``--jobs`` processes: its letters laid out once (`letters.layout`) and
-written into each of its files there (`letters.jobs`) → the letters whose 回执 goes to the next side
-told (the web page's 校验 tells them before generating: `count_spilled`).
-The planning (settings, roster, glyphs, fonts, grouping) is `letters.plan`; the running (processes,
-progress, Ctrl+C) is `letters.run`.
+compiled and its fields checked (before anything is read or rendered) → roster read once and
+validated against the ages of the settings' 学年, each row spooled per school as it passes its own
+checks (`letters.spool`: the main process keeps only the problems and ID numbers, never the roster);
+any invalid row stops the run, unless ``--skip-invalid``: then the valid rows get letters and the
+error workbook marks the others → glyphs checked once per distinct character of the valid rows (生僻字
+fall back to another font, reported) → one work unit per school (责令: per township, the issuer), run
+in ``--jobs`` processes, largest first: its rows read back, sorted by class or village and numbered,
+its letters laid out once (`letters.layout`) and written into each of its files there
+(`letters.jobs`). As soon as the first school is laid out, the letters whose 回执 goes to the next
+side are told, the total at the end (the web page's 校验 tells them before generating: `count_spilled`).
+The planning (settings, roster, glyphs, fonts) is `letters.plan`, the grouping `letters.grouping`;
+the running (processes, progress, Ctrl+C) is `letters.run`.
 
 Output layout in OUTDIR: ``<文种>/<学校>.pdf``, ``<文种>/<学校>.docx``, with ``--per-record``
 ``<文种>/<学校>-单份.zip`` (乡镇 instead of 学校 for 责令), with ``--ofd`` ``<文种>/<学校>.ofd`` (made

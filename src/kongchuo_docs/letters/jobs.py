@@ -3,7 +3,8 @@
 can spread the schools over processes.
 
 Each process compiles the engines once (`init_engines`). A unit is run whole in one process
-(`run_unit`): the school's letters are laid out there (texts filled, lines broken, the slip's fit
+(`run_unit`): the school's rows are read back from the run's spool there (`letters.spool`), its letters
+laid out (texts filled, lines broken, the slip's fit
 decided — once per letter, when the PDF is ours), written one at a time into each of its files in
 turn, and only counts go back: the laid-out letters never cross a process boundary (sending them
 back cost most of what a second process gains). Memory: one school's laid-out letters per process.
