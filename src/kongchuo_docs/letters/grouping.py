@@ -8,8 +8,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from pypinyin import Style, lazy_pinyin
-
 from ..errors import Problems
 from ..readers.roster import Student
 from .fields import number_fields, student_fields
@@ -52,6 +50,8 @@ def group_students(
             problems.error(student.location(attribute), f"未填写，无法按{group_by}合并通知书")
         groups[value].append(student)
     problems.raise_if_errors()
+    if within == "拼音":  # pypinyin's dictionaries take ~60 MB: loaded only in a process that needs them
+        from pypinyin import Style, lazy_pinyin
 
     def key(student: Student) -> tuple:
         values = student_fields(student)
