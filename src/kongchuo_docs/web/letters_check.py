@@ -45,7 +45,7 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         status["error_workbook"] = ERROR_WORKBOOK
     status["can_generate"] = bool(data.students) and (not data.problems.errors or values["skip_invalid"])
     if status["can_generate"] and template is None:
-        from ..kinds.letters import count_spilled
+        from ..letters.plan import count_spilled
 
         spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
         status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled, schools)
