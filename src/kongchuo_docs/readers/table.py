@@ -138,6 +138,15 @@ class Table:
         rank = {id(flag.problem): index for index, flag in enumerate(self.flags)}
         self.problems.items.sort(key=lambda p: rank.get(id(p), len(rank)))
 
+    def drop_rows(self, numbers: set[int]) -> None:
+        """Leave rows `numbers` out as if they were not in the sheet: their problems, flags and
+        invalid marks go with them (rows of units not the page account's, `profile.scope`)."""
+        dropped = {id(f.problem) for f in self.flags if f.row in numbers}
+        self.rows = [r for r in self.rows if r.number not in numbers]
+        self.flags = [f for f in self.flags if f.row not in numbers]
+        self.problems.items = [p for p in self.problems.items if id(p) not in dropped]
+        self.invalid_rows -= numbers
+
     def valid_rows(self) -> list[TableRow]:
         return [r for r in self.rows if r.number not in self.invalid_rows]
 
