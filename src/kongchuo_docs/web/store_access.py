@@ -74,11 +74,19 @@ def _folder_there(profile: Profile) -> bool:
 
 def optional_profile(request: Request) -> Profile | None:
     """The 单位设置 for a page that works without one: None while there is none; `NoCounty` when it has
-    errors."""
+    errors (`wrong_profile`)."""
     try:
         return saved_profile(request)
-    except InputError:
-        raise NoCounty(WRONG_PROFILE) from None
+    except InputError as error:
+        raise NoCounty(wrong_profile(error)) from None
+
+
+def wrong_profile(error: InputError) -> str:
+    """What a page says of a 单位设置 with errors: `WRONG_PROFILE` and its first problem (located in the
+    file, never its contents beyond the message), with how many there are."""
+    first = error.problems[0] if error.problems else None
+    more = f"（共 {len(error.problems)} 处）" if len(error.problems) > 1 else ""
+    return f"{WRONG_PROFILE}第一处：{first}{more}" if first else WRONG_PROFILE
 
 
 def profile_or_none(request: Request) -> Profile | None:
