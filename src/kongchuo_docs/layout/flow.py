@@ -223,7 +223,7 @@ class Flow:
         self.y -= height
         self.new_page(landscape=self.page.landscape, forced=False)
         repeated = tuple(range(min(box.table.header_rows, len(box.row_heights_pt))))
-        self.place(replace(box, rows=(*repeated, last), keep_with_next=True,
+        self.place(replace(box, rows=(*repeated, last), keep_with_next=True, first_line=0,
                            height_pt=sum(box.row_heights_pt[r] for r in repeated) + height))
         return True
 

@@ -369,7 +369,8 @@ class HtmlBuilder:
         ]
 
     def table(self, box: TableBox, frame: Frame, y_pt: float) -> list[Box]:
-        """The rows of a table fragment: cell lines broken as the layout sized the rows, grid lines."""
+        """The rows of a table fragment: cell lines broken as the layout sized the rows, grid lines
+        (a split row's part closed by a line at the page's foot and under the repeated header)."""
         t = box.table
         rows = list(t.rows) + [[""] * t.columns for _ in range(t.blank_rows)]
         widths = box.column_widths_pt
@@ -382,13 +383,17 @@ class HtmlBuilder:
         boxes: list[Box] = []
         ys = [y_pt]
         for r in box.rows:
-            top, height = ys[-1], box.row_heights_pt[r]
+            top, height = ys[-1], box.part_height(r)
             header = r < t.header_rows
+            start, end = box.part(r)
             for c, text in enumerate(rows[r]):
                 if not text:
                     continue
                 lines = break_lines(text, widths[c] - 2 * margin, self.measures.table, autospace_pt=autospace)
-                y = top + (height - pitch * len(lines)) / 2
+                if (start, end) == (0, None):  # a whole row: its cells' text centred
+                    y = top + (height - pitch * len(lines)) / 2
+                else:  # a part of a split row: the lines of each cell that fall on this page, from the top
+                    lines, y = lines[start:end], top
                 for k, chunk in enumerate(lines):
                     cell = Frame(xs[c] + margin, frame.top, widths[c] - 2 * margin, frame.height)
                     # cell lines are not spread: a narrow cell would pull "2020年" apart
