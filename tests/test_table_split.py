@@ -234,3 +234,19 @@ def test_word_and_the_pdf_split_the_long_row_alike(tmp_path: Path, build, header
     assert all(abs(a - b) <= 1 for a, b in zip(*ends, strict=True))
     with pymupdf.open(pdf) as a, pymupdf.open(rendered) as b:
         assert a.page_count == b.page_count
+
+
+def test_a_header_taller_than_a_page_is_named_by_its_yaml_line(tmp_path: Path) -> None:
+    """What still stops a document — a header with not one line of a row under it on a page — names
+    the input once, not the page alone."""
+    from kongchuo_docs.files.resources import sample_path
+
+    text = sample_path("notice", "plain-report.yaml").read_text(encoding="utf-8")
+    text = text.replace("入学率]", "入学率" + "说明" * 1000 + "]")
+    source = tmp_path / "台账.yaml"
+    source.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "表头:" in row)
+    result = CliRunner().invoke(app, ["build", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.count(f"台账.yaml:{line} 表头") == 1 and "表头太高" in result.output
+    assert not (tmp_path / "out").exists()
