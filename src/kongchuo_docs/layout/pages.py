@@ -289,10 +289,11 @@ class Layouter(HeadLayout, SigningLayout):
     def table(self, table: Table) -> None:
         """A table split between rows, its header rows repeated on every page; the header rows
         never end a page: they stand with the first row under them (and the caption above them).
-        A row that fits on a page under the header moves whole to the next page when it does not
-        fit on this one; a taller row is split between its text lines, as Word and LibreOffice
-        split a row without w:cantSplit: as many lines as fit stand on this page (each cell's text
-        from the top), the rest continue on the next pages under the repeated header."""
+        Rows end above the line grid's last whole line (`Flow.grid_capacity`). A row that fits on a
+        page under the header moves whole to the next page when it does not fit on this one; a
+        taller row is split between its text lines, as Word and LibreOffice split a row without
+        w:cantSplit: as many lines as fit stand on this page (each cell's text from the top), the
+        rest continue on the next pages under the repeated header."""
         widths = self.column_widths(table)
         heights = self.row_heights(table, widths)
         caption = []
@@ -301,10 +302,11 @@ class Layouter(HeadLayout, SigningLayout):
                                            keep_with_next=True)
         header = tuple(range(min(table.header_rows, len(heights))))
         header_pt = sum(heights[r] for r in header)
-        tall = {r for r in range(len(header), len(heights)) if heights[r] > self.flow.capacity - header_pt + FIT_EPS_PT}
+        grid = self.flow.grid_capacity  # rows end on the grid's last whole line (`Flow.grid_capacity`)
+        tall = {r for r in range(len(header), len(heights)) if heights[r] > grid - header_pt + FIT_EPS_PT}
         first = heights[len(header)] if len(heights) > len(header) else 0.0
         lead = self.flow.pitch * len(caption) + header_pt + (g.TABLE_LINE_PITCH_PT if len(header) in tall else first)
-        if not self.flow.fits(lead) and self.flow.y > 0 and lead <= self.flow.capacity:
+        if not self.flow.fits_grid(lead) and self.flow.y > 0 and lead <= grid:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         self.lines(caption)
         current: list[int] = []
@@ -320,11 +322,11 @@ class Layouter(HeadLayout, SigningLayout):
             while True:
                 rest = h - done * g.TABLE_LINE_PITCH_PT
                 fresh = self.flow.y == 0 and tuple(current) == header[: len(current)]
-                if (not current and r not in tall) or self.flow.fits(used + rest) or (fresh and r not in tall):
+                if (not current and r not in tall) or self.flow.fits_grid(used + rest) or (fresh and r not in tall):
                     current.append(r)
                     used += rest
                     break
-                room = self.flow.capacity - self.flow.y - used + FIT_EPS_PT
+                room = self.flow.grid_capacity - self.flow.y - used + FIT_EPS_PT
                 part = min(lines - done - 1, math.floor(room / g.TABLE_LINE_PITCH_PT)) if r in tall else 0
                 if part < 1 and fresh:  # not one line under the header: the row overflows (writers report it)
                     current.append(r)
