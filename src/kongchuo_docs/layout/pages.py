@@ -321,13 +321,13 @@ class Layouter(HeadLayout, SigningLayout):
             lines = round(h / g.TABLE_LINE_PITCH_PT)
             while True:
                 rest = h - done * g.TABLE_LINE_PITCH_PT
-                fresh = self.flow.y == 0 and tuple(current) == header[: len(current)]
-                if (not current and r not in tall) or self.flow.fits_grid(used + rest) or (fresh and r not in tall):
+                if (not current and r not in tall) or self.flow.fits_grid(used + rest):
                     current.append(r)
                     used += rest
                     break
-                room = self.flow.grid_capacity - self.flow.y - used + FIT_EPS_PT
+                room = grid - self.flow.y - used + FIT_EPS_PT
                 part = min(lines - done - 1, math.floor(room / g.TABLE_LINE_PITCH_PT)) if r in tall else 0
+                fresh = self.flow.y == 0 and tuple(current) == header[: len(current)]
                 if part < 1 and fresh:  # not one line under the header: the row overflows (writers report it)
                     current.append(r)
                     used += rest
