@@ -35,11 +35,11 @@ from pathlib import Path
 
 from kongchuo_docs.files.output import OutputSet
 from kongchuo_docs.files.resources import sample_path
-from kongchuo_docs.kinds.letters import group_students, write_letters
-from kongchuo_docs.kinds.sample_roster import write_sample_file
+from kongchuo_docs.kinds.letters import write_letters
 from kongchuo_docs.letters.docx_merge import laid_fields, template_environment
 from kongchuo_docs.letters.docx_template import package_parts
 from kongchuo_docs.letters.fields import number_fields, student_fields
+from kongchuo_docs.letters.grouping import group_students
 from kongchuo_docs.letters.layout import LetterLayout
 from kongchuo_docs.letters.settings import load_settings
 from kongchuo_docs.letters.spec import environment, load_spec
@@ -201,20 +201,30 @@ def main() -> None:
         profile = write_bench_profile(work)
         roster = work / "roster.xlsx"
         t = time.perf_counter()
-        write_sample_file(roster, rows=args.rows, seed=1, year=load_profile(profile).first_year)
+        # In a child process: the generated rows (~490 MB at 100 000) must not stay in this process, whose
+        # high-water RSS a child started by vfork keeps across its exec (Linux): the command's "largest
+        # process" would then be this process's peak, not the command's (which is read with wait4, of the
+        # command's processes alone).
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from kongchuo_docs.kinds.sample_roster import write_sample_file; "
+                        "write_sample_file(Path(sys.argv[1]), rows=int(sys.argv[2]), seed=1, year=int(sys.argv[3]))",
+                        str(roster), str(args.rows), str(load_profile(profile).first_year)], check=True)  # fmt: skip
         print(f"sample roster: {args.rows} rows generated in {time.perf_counter() - t:.1f} s (not counted); "
               f"profile: sample county + 咨询电话 + {len(MATERIALS)} 所需材料")
 
         command = [sys.executable, "-c", "from kongchuo_docs.cli import main; main()", "letters", str(roster),
                    "-o", str(work / "cli"), "--jobs", str(args.jobs), "--settings", str(profile)]  # fmt: skip
         start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with TreeRss() as cli_tree:
-            subprocess.run(command, check=True, capture_output=True)
+        with TreeRss() as cli_tree, tempfile.TemporaryFile() as log:
+            process = subprocess.Popen(command, stdout=log, stderr=log)
+            _pid, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode:
+                log.seek(0)
+                raise SystemExit(log.read().decode("utf-8", "replace"))
         cli_wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cli_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-        cli_child = after.ru_maxrss / 1024
+        cli_cpu = usage.ru_utime + usage.ru_stime
+        cli_child = usage.ru_maxrss / 1024
         print(f"\n== the command: kongchuo-docs letters roster.xlsx -o out --jobs {args.jobs} (PDF + DOCX per school)")
         print(f"  wall {cli_wall:.2f} s (target ≤ 8 s idle); largest process {cli_child:.0f} MB (target ≤ 400 MB); "
               f"process tree at peak (sampled): RSS sum {cli_tree.peak / MB:.0f} MB, "

@@ -83,3 +83,21 @@ def test_the_example_row_of_a_moved_form_is_still_skipped(tmp_path: Path) -> Non
     roster = read_roster(target, age_rule=AgeRule(reference_date=dt.date(2027, 8, 31)))
     assert [str(p) for p in roster.problems.items] == []
     assert [s.name for s in roster.students] == ["陈一鸣"]
+
+
+def test_no_blank_form_names_a_place_of_the_demo_county(tmp_path: Path) -> None:
+    """Another county's blank forms: their 示例 rows and notes name no township or school of the demo
+    county (its clerk would read them as her own)."""
+    import yaml
+
+    from kongchuo_docs.files.resources import sample_path
+
+    demo = yaml.safe_load(sample_path("profile", "单位设置.yaml").read_text(encoding="utf-8"))
+    places = {t["名称"] for t in demo["乡镇"]} | {s["名称"] for s in demo["学校"]} | {demo["县"]}
+    profile = write_profile(tmp_path / "县", {"省": "四川省", "市": "广元市", "县": "青川县", "行政区划代码": "510822",
+                                              "教育局": "青川县教育局", "乡镇": [], "学校": []})  # fmt: skip
+    folder = _forms(tmp_path, profile)
+    for workbook in sorted(folder.glob("*.xlsx")):
+        book = openpyxl.load_workbook(workbook)
+        text = " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value)
+        assert not {p for p in places if p in text}, workbook.name

@@ -1,8 +1,9 @@
 """Workbooks are read with python-calamine: a roster gives the same values and the same cell messages
 as openpyxl gave (the reader before), also where the two libraries differ — dates typed as text or
 stored as dates (openpyxl: datetime, calamine: date), ID numbers stored as numbers, whole numbers
-(calamine: floats), merged cells, formulas with and without a cached result; a formula whose result
-is an error value is now said to be one (openpyxl gave its text, e.g. #DIV/0!, as the value)."""
+(calamine: floats), a merged title row, formulas with and without a cached result; a formula whose result
+is an error value is now said to be one (openpyxl gave its text, e.g. #DIV/0!, as the value). Cells
+merged down over several rows differ on purpose (tests/test_merged_cells.py)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,6 @@ def _hostile_roster(path: Path) -> Path:
     sheet.append(HEADERS)
     for row in rows:
         sheet.append(row)
-    sheet.merge_cells("J15:J16")  # 入读学校 merged over rows 15–16: only J15 holds the value
     workbook.save(path)
     _with_cached_results(path, {"B11": ("str", "林十"), "J11": ("str", "罗源县实验小学"), "B12": ("e", "#DIV/0!")})
     return path
@@ -121,7 +121,7 @@ def test_calamine_gives_the_values_and_cell_messages_openpyxl_gave(tmp_path: Pat
         [(r.number, r.values, r.raw, r.cells) for r in before.table.rows if r.number != error_row]
     # what the comparison covers: the valid rows and each kind of message
     by_cell = {p.location.cell: p.message for p in ours.problems.items}
-    assert {s.row for s in ours.students} == {3, 4, 6, 10, 11, 14, 15}
+    assert {s.row for s in ours.students} == {3, 4, 6, 10, 11, 14, 15, 16}
     named = {s.row: s for s in ours.students}
     assert named[11].name == "林十" and named[11].school == "罗源县实验小学"  # cached formula results
     assert named[6].birth_date == date(2019, 3, 15)  # a date cell with a time
@@ -131,7 +131,6 @@ def test_calamine_gives_the_values_and_cell_messages_openpyxl_gave(tmp_path: Pat
     assert "15 位有效数字" in by_cell["E7"] and "15 位有效数字" in by_cell["E8"]
     assert "应为 18 位" in by_cell["E9"]
     assert by_cell["B13"] == UNCALCULATED and by_cell["G13"] == UNCALCULATED
-    assert by_cell["J16"] == "必填，不能为空"  # the merged cell's lower part is empty in Excel's file too
 
 
 def test_a_formula_whose_result_is_an_error_value_is_said_to_be_one(tmp_path: Path, monkeypatch) -> None:
@@ -152,7 +151,7 @@ def test_the_error_workbook_marks_the_same_cells_with_the_same_values(tmp_path: 
         filled = [c for row in sheet.iter_rows() for c in row if c.fill.fgColor.rgb not in (None, "00000000")]
         marked.append({(c.coordinate, c.value.date() if isinstance(c.value, datetime) else c.value) for c in filled})
     ours, before = ({(cell, value) for cell, value in m if cell != "B12"} for m in marked)
-    assert ours == before and len(ours) >= 7
+    assert ours == before and len(ours) >= 6
     assert ("B12", None) in marked[0] and ("B12", "#DIV/0!") in marked[1]  # the error value, not copied as text
 
 

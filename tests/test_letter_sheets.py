@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
 from kongchuo_docs.files.resources import sample_path
-from kongchuo_docs.kinds.letters import checked_roster, count_spilled
 from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
+from kongchuo_docs.letters.plan import checked_roster, count_spilled
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 

@@ -253,3 +253,19 @@ def test_fields_form_label_with_an_empty_value_cell_is_located(tmp_path: Path) -
     result = read_fields(path, schema)
     messages = [str(p) for p in result.problems.errors]
     assert f"半填.xlsx!{schema.sheet}!B1 {required[0].header}: 必填，不能为空" in messages
+
+
+def test_a_workbook_without_any_of_the_forms_labels_is_refused_in_one_message(tmp_path: Path) -> None:
+    """A roster uploaded as a 自查表: one message naming the form, not one per label (and no header
+    of the roster read as a value: 联系电话 next to 入读学校)."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "学生名册"
+    ws.append(["姓名*", "身份证号*", "联系电话", "入读学校*", "年级*"])
+    ws.append(["林一", "350123201903150011", "13905912345", "凤山中心小学", "一年级"])
+    workbook.save(tmp_path / "名册.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_fields(tmp_path / "名册.xlsx", load_schema("自查表"))
+    [problem] = caught.value.problems
+    assert str(problem).startswith("名册.xlsx!学生名册: 前 200 行中找不到“自查表”的栏目（应有 单位名称、单位类型、")
+    assert problem.message.endswith("请确认这是填好的自查表")

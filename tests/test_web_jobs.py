@@ -26,7 +26,6 @@ from kongchuo_docs.kinds.sample_roster import write_sample_file
 from kongchuo_docs.store.jobs import kept_jobs
 from kongchuo_docs.web import jobs as web_jobs
 from kongchuo_docs.web import security
-from kongchuo_docs.web.app import ServerConfig, create_app
 from kongchuo_docs.web.orphans import OWNER_FILE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -216,18 +215,6 @@ def _kept_soon(application, job_id: str, kept: bool) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-def test_without_a_profile_a_job_says_so_and_links_the_settings_page(tmp_path, web_rosters):
-    application = create_app(ServerConfig(work_dir=tmp_path / "jobs", profile=tmp_path / "单位设置.yaml"))
-    with page_client(application) as c:
-        url = check_roster(c, "名册.xlsx", web_rosters[1].read_bytes()).url.path
-        assert wait_for_job(c, url)["state"] == "failed"
-        page = c.get(url).text
-        assert "找不到单位设置" in page and 'href="/settings"' in page
-        clues = {"clues": ("线索.yaml", sample_file("register", "问题线索.yaml").read_bytes())}
-        built = c.post("/batch/register-build", files=clues, data={"csrf": csrf_of(c)})
-        assert wait_for_job(c, built.url.path)["state"] == "done"  # a task that needs no 单位设置 runs
 
 
 # ------------------------------------------------------------------ the other kinds

@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from .. import console
-from ..declare import Option, OptionError, Run, Task
+from ..declare import InputFile, Option, OptionError, Run, Task
 from ..errors import KongchuoError
+from ..files.inputs import expand_folders
 from .app import ForceOption, SettingsOption, print_written
 from .guard import reports_errors
 
@@ -25,7 +26,7 @@ def add_command(group: typer.Typer, name: str, task: Task) -> None:
             values = task.read_values({o.name: kwargs[o.name] for o in task.options})
         except OptionError as exc:
             raise KongchuoError(option_message(exc)) from None
-        inputs = {i.name: _paths(kwargs[i.name]) for i in task.inputs}
+        inputs = {i.name: _paths(i, kwargs[i.name]) for i in task.inputs}
         run = Run(inputs, values, kwargs["output"], settings=kwargs["settings"], force=kwargs["force"],
                   jobs=kwargs.get("jobs", 1))
         outcome = task.run(run)
@@ -93,7 +94,10 @@ def _option(o: Option) -> inspect.Parameter:
     return inspect.Parameter(o.name, kw, default=None, annotation=Annotated[str | None, info])
 
 
-def _paths(value: Path | list[Path] | None) -> list[Path]:
+def _paths(i: InputFile, value: Path | list[Path] | None) -> list[Path]:
+    """The files given for `i`; where it takes several files, a folder given stands for its files."""
     if value is None:
         return []
-    return list(value) if isinstance(value, list) else [value]
+    if isinstance(value, list):
+        return expand_folders(value, i.suffixes, i.label) if not i.folder else value
+    return [value]

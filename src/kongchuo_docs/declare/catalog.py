@@ -97,7 +97,8 @@ def _register_build(run: Run) -> Outcome:
     from ..kinds.register import build_register_files
 
     written = build_register_files(run.inputs["clues"][0], run.output, formats=run.values["formats"],
-                                   reported_on=run.values["date"], force=run.force, scope=run.scope)  # fmt: skip
+                                   reported_on=run.values["date"], reporting_unit=run.values["unit"] or "",
+                                   force=run.force, scope=run.scope)  # fmt: skip
     return Outcome(written, run.output)
 
 
@@ -250,6 +251,7 @@ REGISTER_BUILD = Task(
     inputs=(InputFile("clues", "线索表", "线索文件：YAML，或按“问题线索登记”表填写的 .xlsx/.csv。", XLSX_CSV_YAML,
                       blank_form="问题线索登记.xlsx"),),
     options=(
+        Option("unit", "--unit", "填报单位", "登记表的填报单位（表中未写时使用）；不填则留空待手写。"),
         Option("date", "--date", "填报时间", "登记表的填报时间（表中未写时使用），如 2020-10-09。",
                kind="date", default=TODAY),
         Option("formats", "--format", "输出格式", "xlsx 为可直接打印的 Excel 表，docx、pdf 为公文格式的表格。",
@@ -292,7 +294,8 @@ REGISTER_MERGE = Task(
     nav="登记表汇总",
     help="汇总各单位的登记表：重新编号、加“报送单位”列、标出疑似重复和逾期未办结的线索，另附统计表。\n\n"
          "各单位的表格列顺序可以不同（按表头名称读取），任何一行都不会丢弃。",
-    inputs=(InputFile("registers", "各单位报送的登记表", "各单位报送的登记表（.xlsx/.csv/.yaml）。", XLSX_CSV_YAML,
+    inputs=(InputFile("registers", "各单位报送的登记表",
+                      "各单位报送的登记表（.xlsx/.csv/.yaml），可给多个，或存放它们的文件夹。", XLSX_CSV_YAML,
                       blank_form="问题线索登记.xlsx", multiple=True),),
     options=(
         Option("as_of", "--as-of", "判断逾期的截至日期", "判断逾期的截至日期，如 2020-12-20。", kind="date",
@@ -327,8 +330,8 @@ SELF_CHECK = Task(
     help="由自查表生成自查报告（比率由人数计算，附辍学情况统计表）；主送单位设置中的教育局，引用其实施方案。"
          "数据不一致时默认拒绝生成。",
     inputs=(
-        InputFile("forms", "各单位的自查表", "各单位的自查表（.xlsx 或 YAML），可给多个。", XLSX_YAML,
-                  blank_form="自查表.xlsx", multiple=True),
+        InputFile("forms", "各单位的自查表", "各单位的自查表（.xlsx 或 YAML），可给多个，或存放它们的文件夹。",
+                  XLSX_YAML, blank_form="自查表.xlsx", multiple=True),
         InputFile("units", "单位信息表", "单位信息表（取发文机关标志），.xlsx/.csv 或 YAML。", XLSX_CSV_YAML,
                   blank_form="单位信息.xlsx", flag="--units"),
     ),

@@ -213,6 +213,15 @@ class OutputSet:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A new empty folder inside the staging folder for a run's working files (a letters run's
+        spooled roster), deleted on leaving it (and with the staging folder in any case): never moved
+        into OUTDIR, never listed."""
+        assert self._staging is not None, "OutputSet must be entered first"
+        with tempfile.TemporaryDirectory(prefix=".scratch-", dir=self._staging) as folder:
+            yield Path(folder)
+
     def copy_in(self, source: Path, rel: str) -> Path:
         """Copy an input file into the outputs (e.g. the demo's ``样例输入/``), listed as kind ``input``."""
         target = self.reserve(rel)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import console
 from ..errors import InputError, KongchuoError
+from ..files.inputs import expand_folders
 from ..files.output import OutputSet
 from ..readers.draft import (
     DRAFT_SUFFIXES,
-    SUFFIX_NAMES,
     DraftDefaults,
     DraftReading,
     mapping_yaml,
@@ -25,6 +25,9 @@ from ..store.issuing import Numbering
 from ..writers.pdfa import DEFAULT_LEVEL
 from .publish import write_document
 
+if TYPE_CHECKING:
+    from ..profile import Profile
+
 
 def is_draft(path: Path) -> bool:
     """True for a draft file or a folder (of drafts)."""
@@ -33,18 +36,10 @@ def is_draft(path: Path) -> bool:
 
 def draft_files(sources: Sequence[Path]) -> list[Path]:
     """The drafts named: files as given, folders expanded to the drafts in them (sorted)."""
-    out: list[Path] = []
-    for source in map(Path, sources):
-        if source.is_dir():
-            found = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in DRAFT_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))
-            if not found:
-                raise KongchuoError(f"文件夹 {source} 中没有草稿（{SUFFIX_NAMES}）")
-            out += found
-        elif not source.is_file():
+    out = expand_folders(sources, DRAFT_SUFFIXES, "草稿")
+    for source in out:
+        if not source.is_file():
             raise KongchuoError(f"找不到输入文件：{source}")
-        else:
-            out.append(source)
     return out
 
 
@@ -52,7 +47,11 @@ def draft_defaults(profile_path: Path | None = None) -> DraftDefaults:
     """The 单位设置's own organ, its 文号代字 and 印发机关 (for the drafts that organ issues), when there is one."""
     from ..profile import load_profile
 
-    profile = load_profile(profile_path, required=False)
+    return defaults_of(load_profile(profile_path, required=False))
+
+
+def defaults_of(profile: Profile | None) -> DraftDefaults:
+    """`draft_defaults` of a 单位设置 already read (none: no defaults)."""
     if profile is None:
         return DraftDefaults()
     return DraftDefaults(issuer=profile.bureau, number_code=profile.number_code("通知") or None,

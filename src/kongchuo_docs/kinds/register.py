@@ -281,14 +281,16 @@ def write_merged(
 
 def build_register_files(
     input_file: Path, outdir: Path, *, formats: Sequence[str] = FORMATS, reported_on: date | None = None,
-    force: bool = False, scope: RowScope | None = None,
+    reporting_unit: str = "", force: bool = False, scope: RowScope | None = None,
 ) -> list[str]:
     """``register build``: one register from a YAML/XLSX/CSV file of clues; `reported_on` is the
-    填报时间 where the file gives none. With a `scope` (the page's 学校 or 乡镇 account) the register
-    must be one of its units': another 填报单位 is refused (a register is one unit's report, none of
-    its clues is left out); a register without one is taken as the account's own unit's."""
+    填报时间 and `reporting_unit` the 填报单位 where the file gives none (the blank form has no line for
+    it). With a `scope` (the page's 学校 or 乡镇 account) the register must be one of its units': another
+    填报单位 is refused (a register is one unit's report, none of its clues is left out); a register
+    without one is taken as the account's own unit's."""
     problems = Problems()
     register = read_register(Path(input_file), problems)
+    register.reporting_unit = register.reporting_unit or reporting_unit.strip()
     if scope is not None and not register.reporting_unit:
         register.reporting_unit = scope.unit
     elif scope is not None:

@@ -40,6 +40,9 @@ RATE_NAMES = ("入学率", "巩固率", "辍学率", "劝返率", "残疾儿童�
 CHART_RATES = ("入学率", "巩固率", "残疾儿童入学率")  # the rates near 100 %
 
 
+RECEIPT_SHOWN = 5  # problems of one file listed in the document's 报送情况 附件 (the workbook lists all)
+
+
 def _wording() -> dict[str, Any]:
     return load_wording("summary", "summary.yaml")
 
@@ -98,11 +101,20 @@ def _rate_table(rows: Sequence[UnitData], total_label: str | None, caption: str,
                   caption=caption)]
 
 
-def receipt_rows(comp: Compilation) -> list[list[str]]:
-    """Every file and every missing unit: 序号, 文件, 单位, 处理结果, 说明."""
-    status = _wording()["status"]
+def receipt_rows(comp: Compilation, shown: int | None = None) -> list[list[str]]:
+    """Every file and every missing unit: 序号, 文件, 单位, 处理结果, 说明. With `shown`, a file's
+    说明 lists its first `shown` problems and says how many there are (a returned form with every
+    count blank has some 20: listed whole, its row outgrows a page of the 附件)."""
+    w = _wording()
+    status = w["status"]
+
+    def explained(details: tuple[str, ...]) -> str:
+        if shown is None or len(details) <= shown:
+            return "；".join(details) or "—"
+        return "；".join(details[:shown]) + render(w["receipt_more"], errors=len(details))
+
     rows = [
-        [str(i), o.name, o.unit or "—", status[o.status], "；".join(o.details) or "—"]
+        [str(i), o.name, o.unit or "—", status[o.status], explained(o.details)]
         for i, o in enumerate(comp.outcomes, start=1)
     ]
     start = len(rows) + 1
@@ -259,7 +271,7 @@ def summary_document(
         attachments.append(Attachment(number=len(attachments) + 1, title=names["schools"], landscape=True,
                                       blocks=_tables(comp.schools, "学校合计", rounding)))
     attachments.append(Attachment(number=len(attachments) + 1, title=names["receipt"], landscape=True,
-                                  blocks=[Table(rows=[list(w["receipt_columns"]), *receipt_rows(comp)],
+                                  blocks=[Table(rows=[list(w["receipt_columns"]), *receipt_rows(comp, RECEIPT_SHOWN)],
                                                 widths=[1, 4, 5, 3, 12])]))
     if len(attachments) == 1:
         attachments = [attachments[0].model_copy(update={"number": None})]

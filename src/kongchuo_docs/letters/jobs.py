@@ -3,7 +3,8 @@
 can spread the schools over processes.
 
 Each process compiles the engines once (`init_engines`). A unit is run whole in one process
-(`run_unit`): the school's letters are laid out there (texts filled, lines broken, the slip's fit
+(`run_unit`): the school's rows are read back from the run's spool there (`letters.spool`), its letters
+laid out (texts filled, lines broken, the slip's fit
 decided — once per letter, when the PDF is ours), written one at a time into each of its files in
 turn, and only counts go back: the laid-out letters never cross a process boundary (sending them
 back cost most of what a second process gains). Memory: one school's laid-out letters per process.
@@ -16,17 +17,19 @@ import datetime as dt
 import gc
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.queues
 import multiprocessing.util
 import os
 import signal
 import threading
 import time
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files.filenames import safe_stem
+from ..wording import sandbox
 from ..writers.pdfa import Archive
 from .docx_merge import (
     ZIP_DATE,
@@ -41,7 +44,9 @@ from .layout import LaidLetter, LetterLayout
 from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
 from .pdf_merge import CompiledPdf
+from .spec import environment
 from .spec_model import LetterSpec
+from .spool import SchoolRows
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,15 @@ class Output:
 
 @dataclass(frozen=True)
 class Unit:
-    """One school's (township's) letters as merge fields, and the files made from them in one process."""
+    """One school's (township's) letters — as merge fields, or its spooled rows the worker reads back
+    (`letters.spool.SchoolRows`) — and the files made from them in one process."""
 
-    letters: Sequence[Mapping[str, object]]
+    letters: Sequence[Mapping[str, object]] | SchoolRows
     outputs: tuple[Output, ...]
-    issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator
+
+    def fields(self) -> Sequence[Mapping[str, object]]:
+        """The letters' merge fields, in order."""
+        return self.letters.letters() if isinstance(self.letters, SchoolRows) else self.letters
 
 
 @dataclass(frozen=True)
@@ -94,12 +103,14 @@ class UnitDone:
     results: tuple[UnitResult, ...]
     seconds: dict[str, float]
     spilled: int  # letters whose tear-off slip goes to the next side (0 without a layout)
+    issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator, the OFDs' author
 
 
 class Engines:
     """The compiled engines of one process."""
 
     def __init__(self, config: EngineConfig):
+        self.spec = config.spec
         self.settings = config.settings
         self.created, self.archive = config.created, config.archive
         known = set(config.known_fields)
@@ -116,30 +127,39 @@ class Engines:
             return {**self.settings, **letter.fields, **laid_fields(letter)}
         return {**self.settings, **letter}
 
-    def run(self, unit: Unit) -> UnitDone:
-        """Lay out the unit's letters (when the PDF is ours), then write each of its files."""
+    def run(self, unit: Unit, on_laid_out: LaidOutHook | None = None) -> UnitDone:
+        """Lay out the unit's letters (when the PDF is ours), then write each of its files;
+        `on_laid_out`, when given, is told as soon as they are laid out (`LaidOutHook`)."""
         seconds: dict[str, float] = {}
-        return self.write(unit, self.lay_out(unit, seconds), seconds)
+        fields = unit.fields()
+        letters = self.lay_out(fields, seconds)
+        if on_laid_out is not None and self.layout is not None:
+            on_laid_out(unit.outputs[0].target, spilled_in(letters))
+        return self.write(unit, fields, letters, seconds)
 
-    def lay_out(self, unit: Unit, seconds: dict[str, float]) -> Sequence[LaidLetter] | Sequence[Mapping[str, object]]:
-        """The unit's letters laid out when the PDF is ours (else their fields); the CPU seconds in `seconds`."""
+    def lay_out(self, fields: Sequence[Mapping[str, object]],
+                seconds: dict[str, float]) -> Sequence[LaidLetter] | Sequence[Mapping[str, object]]:  # fmt: skip
+        """The letters (their merge `fields`) laid out when the PDF is ours (else their fields); the CPU
+        seconds in `seconds`."""
         if self.layout is None:
-            return unit.letters
+            return fields
         start = time.process_time()
-        letters = [self.layout.lay_out(letter, self.settings) for letter in unit.letters]
+        letters = [self.layout.lay_out(letter, self.settings) for letter in fields]
         _lap(seconds, "layout", start)
         return letters
 
-    def write(self, unit: Unit, letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]],
-              seconds: dict[str, float]) -> UnitDone:  # fmt: skip
-        """Each of the unit's files from its `letters`; the CPU seconds of each in `seconds`."""
-        spilled = sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+    def write(self, unit: Unit, fields: Sequence[Mapping[str, object]],
+              letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]], seconds: dict[str, float]) -> UnitDone:
+        """Each of the unit's files from its `letters` (laid out from `fields`); the CPU seconds of each
+        in `seconds`."""
+        spilled = spilled_in(letters)
+        issuer = issuer_of(self.spec, {**self.settings, **fields[0]}) if fields else ""
         start = time.process_time()
         results = []
         for output in unit.outputs:
-            results.append(self._write(output, letters, unit.issuer))
+            results.append(self._write(output, letters, issuer))
             start = _lap(seconds, output.fmt, start)
-        return UnitDone(tuple(results), seconds, spilled)
+        return UnitDone(tuple(results), seconds, spilled, issuer)
 
     def _write(self, output: Output, letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]],
                issuer: str) -> UnitResult:  # fmt: skip
@@ -166,6 +186,26 @@ class Engines:
         return count
 
 
+LaidOutHook = Callable[[Path, int], None]
+"""Told, as soon as a unit's letters are laid out (before its files are written), its first output's
+target (which unit) and how many of its letters have their tear-off slip on the next side."""
+
+
+def spilled_in(letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]) -> int:
+    """How many of the laid-out `letters` have their tear-off slip on the next side (0 when not laid out)."""
+    return sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+
+
+def issuer_of(spec: LetterSpec, fields: Mapping[str, object]) -> str:
+    """The 署名 of a file's letters (the school or township issuing them; `fields`: the settings' and
+    its first letter's), as its PDF's creator and its OFD's author."""
+    signature = next((b for b in spec.blocks if b.type == "signature"), None)
+    if signature is None:
+        return ""
+    template = environment(autoescape=False).from_string(signature.issuer)
+    return sandbox.render(template, dict(fields), where=spec.source, field="issuer").strip()
+
+
 def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
     """``姓名-身份证后四位.docx``, safe as a file name; a repeat gets ``-2``, ``-3``… in order."""
     stem = safe_stem(f"{fields['姓名']}-{fields['身份证后四位']}", "通知书")
@@ -178,12 +218,15 @@ def per_record_name(fields: Mapping[str, object], taken: set[str]) -> str:
 
 
 _ENGINES: Engines | None = None
+_REPORTS: multiprocessing.queues.SimpleQueue | None = None
 
 
-def init_engines(config: EngineConfig) -> None:
-    """Process initializer: compile the engines once for all units this process runs."""
-    global _ENGINES
+def init_engines(config: EngineConfig, reports: multiprocessing.queues.SimpleQueue | None = None) -> None:
+    """Process initializer: compile the engines once for all units this process runs; `reports`, when
+    given, is told each unit's `LaidOutHook` arguments as soon as its letters are laid out."""
+    global _ENGINES, _REPORTS
     _ENGINES = Engines(config)
+    _REPORTS = reports
 
 
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
@@ -243,12 +286,15 @@ def run_unit(unit: Unit) -> UnitDone:
     written; both undone before the next unit. Only here: a worker runs nothing else meanwhile."""
     assert _ENGINES is not None, "init_engines must run first"
     seconds: dict[str, float] = {}
+    fields = unit.fields()
     gc.disable()
     try:
-        letters = _ENGINES.lay_out(unit, seconds)
+        letters = _ENGINES.lay_out(fields, seconds)
+        if _REPORTS is not None and _ENGINES.layout is not None:
+            _REPORTS.put((unit.outputs[0].target, spilled_in(letters)))
         gc.freeze()
         gc.enable()
-        return _ENGINES.write(unit, letters, seconds)
+        return _ENGINES.write(unit, fields, letters, seconds)
     finally:
         gc.unfreeze()
         gc.enable()

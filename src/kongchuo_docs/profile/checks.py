@@ -1,7 +1,9 @@
-"""Cross-checks of the dates a profile (or a letter run) sets: 学年 vs 报到日期 vs 成文日期 vs 文号.
+"""Cross-checks of the dates a profile (or a letter run) sets: 学年 vs 报到日期 vs 成文日期 vs 文号;
+and the 省级处罚条款 a 责令 letter cites.
 
 Each problem names the field. A 学年 whose first year is not the 报到 year is an error (the letter
-would send a child to school in the wrong year); dates in an unusual order are warnings.
+would send a child to school in the wrong year); dates in an unusual order are warnings, and so is a
+处罚条款 written out as its text (the letter prints "将依照{条款}的规定处理": only its name and number fit).
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def check_dates(values: Mapping[str, object], where: Callable[[str], Location], 
     if kind == "责令" and issued and isinstance(deadline, dt.date) and deadline <= issued:
         problems.warning(where("复学截止日期"), f"复学截止日期不晚于成文日期 {format_date(issued)}",
                          format_date(deadline))
+    clause = str(values.get("省级处罚条款") or "").strip()
+    if kind == "责令" and any(mark in clause for mark in ("。", "：", ":")):
+        problems.warning(where("省级处罚条款"), "写的像是条文内容：责令通知书中印作“将依照（此项）的规定处理”，"
+                         "此项只写法规名称和条款序号，如《某某省实施〈中华人民共和国义务教育法〉办法》第四十条",
+                         clause[:30] + ("……" if len(clause) > 30 else ""))  # fmt: skip
     key = NUMBER_PREFIX_KEYS.get(kind or "")
     prefix = str(values.get(key) or "") if key else ""
     if key and prefix and issued:

@@ -9,6 +9,9 @@ raises `ValueError`, which the reader reports.
 Where openpyxl's values differ, the readers see no difference: a date cell is a `date` (openpyxl: a
 `datetime` at midnight), and a formula whose result is an error (#DIV/0!) reads as empty (openpyxl:
 the error's text) — a required cell then says so (`readers.table`).
+A cell merged down over several rows reads, in every row of the merge, the value its first cell holds
+(a clerk merges 入读学校 or 班级 over the rows of one school or class and means it for each of them);
+a merge within one row (a title over the columns) keeps its value in its first cell only.
 """
 
 from __future__ import annotations
@@ -38,11 +41,22 @@ class CalamineSheet:
         try:
             start = self._sheet.start
             pad = ("",) * (start[1] if start else 0)  # calamine's rows begin at the first used column
+            merges = _row_merges(self._sheet)
+            carried: dict[int, tuple[object, int]] = {}  # column (0-based) → (value a merge carries, its last row)
             for number, row in enumerate(self._sheet.iter_rows(), start=1):
                 if max_row is not None and number > max_row:
                     return
+                cells = [*pad, *row]
+                for first_column, last_column, last_row in merges.get(number, ()):
+                    value = cells[first_column] if first_column < len(cells) else ""
+                    carried.update({c: (value, last_row) for c in range(first_column, last_column + 1)})
+                for column, (value, last_row) in list(carried.items()):
+                    if number > last_row:
+                        del carried[column]
+                    elif column < len(cells):
+                        cells[column] = value
                 if number >= min_row:
-                    yield tuple(_value(v) for v in (*pad, *row)[:max_col])
+                    yield tuple(_value(v) for v in cells[:max_col])
         except python_calamine.CalamineError as exc:
             raise ValueError(str(exc)) from None
 
@@ -68,6 +82,16 @@ class CalamineWorkbook:
 
     def close(self) -> None:
         self._book.close()
+
+
+def _row_merges(sheet: python_calamine.CalamineSheet) -> dict[int, list[tuple[int, int, int]]]:
+    """The merges spanning more than one row, by their first row (1-based): (first column, last
+    column (0-based), last row (1-based)). Formats whose merges calamine does not read give none."""
+    merges: dict[int, list[tuple[int, int, int]]] = {}
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
+        if bottom > top:
+            merges.setdefault(top + 1, []).append((left, right, bottom + 1))
+    return merges
 
 
 def _value(value: object) -> object:

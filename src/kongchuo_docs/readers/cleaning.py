@@ -18,6 +18,7 @@ from .schema import Column
 
 # Full-width ASCII variants (U+FF01–U+FF5E) map to ASCII by a fixed offset; U+3000 is the ideographic space.
 _FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULLWIDTH_DIGITS = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０–９ → 0–9
 _BLANK_CHARS = "\u3000\u00a0\u200b\ufeff"
 _ALL_BLANKS = re.compile(rf"[\s{_BLANK_CHARS}]+")
 _NAME_DOTS = re.compile(r"[.·•‧・．⋅∙]")
@@ -74,7 +75,9 @@ def clean_value(column: Column, raw: object) -> object:
 
 
 def _text(column: Column, raw: object) -> str:
-    return display(raw).strip(" \t\r\n" + _BLANK_CHARS)
+    """The text as typed, blanks around it dropped and full-width digits made Arabic (一年级１班 →
+    一年级1班: a 公文 prints half-width numerals, and file names follow the text)."""
+    return display(raw).strip(" \t\r\n" + _BLANK_CHARS).translate(_FULLWIDTH_DIGITS)
 
 
 def _name(column: Column, raw: object) -> str:

@@ -267,6 +267,9 @@ class NoticeReader(BlockReaders):
                 if key in f:
                     self.problems.warning(f[key][1], "无版头的文件不排版头，这一项不会印出")
         colophon = self.colophon(*get("colophon")) if "colophon" in f else None
+        if colophon and colophon.print_date and not colophon.printer and fmt != "letter":
+            self.problems.warning(get("colophon")[1], "版记有印发日期而没有印发机关：“印发”一行的左边会空着；"
+                                  "请写 印发机关（一般为发文机关的办公室，§7.4.3）")  # fmt: skip
         receipt = self.receipt(*get("receipt")) if "receipt" in f else None
         if self.problems.errors:
             return None

@@ -10,6 +10,7 @@ sharing it is named). All problems are reported at once; `Roster.students` holds
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,7 +91,7 @@ class Roster:
     @property
     def row_count(self) -> int:
         """Data rows read (valid + invalid), blank rows and the form's example row not counted."""
-        return len(self.table.rows)
+        return self.table.row_count
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ def read_roster(
     *,
     age_rule: AgeRule | None = None,
     schools: frozenset[str] | None = None,
+    take: Callable[[Student], None] | None = None,
 ) -> Roster:
     """Read and validate a roster (.xlsx or .csv).
 
@@ -131,18 +133,40 @@ def read_roster(
     on any) and their rows in `Roster.invalid_rows`. `age_rule` defaults to 31 August of this year.
     `schools`, when given, are the only schools whose rows are read: every other row (its 学校 another
     school's or blank) is left out before any check, counted by school in `Roster.left_out`.
+    `take`, when given, is handed each row's `Student` as soon as the row has passed its own checks, and
+    no row is held: `Roster.students` is then empty, and the valid rows are those handed over less
+    `Roster.invalid_rows` (a row handed over may still share its ID number with a later row). What is
+    kept while reading is then the problems and each row's ID number.
     """
-    table = read_table(Path(path), load_schema(ROSTER_SCHEMA), sheet)
-    left_out: Counter[str] = Counter()
-    if schools is not None:
-        others = {r.number: str(r.values.get("school") or r.raw.get("school") or "").strip() for r in table.rows}
-        others = {n: school for n, school in others.items() if school not in schools}
-        left_out.update(others.values())
-        table.drop_rows(set(others))
     rule = age_rule or AgeRule(school_year_reference())
-    for row in table.rows:
+    left_out: Counter[str] = Counter()
+    first_rows: dict[str, int] = {}  # ID number → the first row with it
+    repeats: dict[str, list[int]] = defaultdict(list)  # ID number on several rows → all of them
+
+    def admit(table: Table, row: TableRow) -> bool:
+        if schools is None:
+            return True
+        school = str(row.values.get("school") or row.raw.get("school") or "").strip()
+        if school not in schools:
+            left_out[school] += 1
+        return school in schools
+
+    def keep(table: Table, row: TableRow) -> bool:
         _check_row(table, row, rule)
-    _check_duplicates(table)
+        number = row.values["id_number"]
+        if number is not None:
+            first = first_rows.setdefault(number, row.number)
+            if first != row.number:
+                repeats[number] += [first] if not repeats[number] else []
+                repeats[number].append(row.number)
+        if take is None:
+            return True
+        if row.number not in table.invalid_rows:
+            take(_student(table, row))
+        return False
+
+    table = read_table(Path(path), load_schema(ROSTER_SCHEMA), sheet, admit=admit, keep=keep)
+    _flag_duplicates(table, repeats)
     table.sort_problems()
     students = [_student(table, row) for row in table.valid_rows()]
     return Roster(students, table.problems, table.invalid_rows, table, dict(left_out))
@@ -180,17 +204,12 @@ def _check_row(table: Table, row: TableRow, rule: AgeRule) -> None:
             )  # fmt: skip
 
 
-def _check_duplicates(table: Table) -> None:
-    rows_by_id: dict[str, list[TableRow]] = defaultdict(list)
-    for row in table.rows:
-        if row.values["id_number"] is not None:
-            rows_by_id[row.values["id_number"]].append(row)
-    for rows in rows_by_id.values():
-        if len(rows) < 2:
-            continue
+def _flag_duplicates(table: Table, repeats: dict[str, list[int]]) -> None:
+    """Flag every row of an ID number written on several rows (`repeats`: ID → its rows, in order)."""
+    for number, rows in repeats.items():
         for row in rows:
-            others = "、".join(str(other.number) for other in rows if other is not row)
-            table.flag(row, "id_number", f"身份证号重复，与第 {others} 行相同", row.values["id_number"])
+            others = "、".join(str(other) for other in rows if other != row)
+            table.flag(row, "id_number", f"身份证号重复，与第 {others} 行相同", number)
 
 
 def _student(table: Table, row: TableRow) -> Student:

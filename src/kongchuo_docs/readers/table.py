@@ -106,6 +106,7 @@ class Table:
     flags: list[Flag] = field(default_factory=list)
     invalid_rows: set[int] = field(default_factory=set)
     encoding: str | None = None  # CSV only: "UTF-8" or "GBK"
+    row_count: int = 0  # data rows read (those in `rows`, and those a caller took as they were read)
 
     @property
     def file(self) -> str:
@@ -123,12 +124,13 @@ class Table:
         cell = f"{get_column_letter(self.columns[key] + 1)}{row}" if key in self.columns else None
         return Location(self.file, self.sheet, cell or f"第{row}行", column=label)
 
-    def flag(self, row: TableRow, key: str | None, message: str, value: object = None) -> None:
-        """Record an error in `row` (at column `key` when given); the row becomes invalid."""
-        self.problems.error(self.location(row.number, key), message, value)
+    def flag(self, row: TableRow | int, key: str | None, message: str, value: object = None) -> None:
+        """Record an error in `row` (a row or its number; at column `key` when given); the row becomes invalid."""
+        number = row if isinstance(row, int) else row.number
+        self.problems.error(self.location(number, key), message, value)
         column = self.columns.get(key) if key else None
-        self.flags.append(Flag(row.number, None if column is None else column + 1, self.problems.items[-1]))
-        self.invalid_rows.add(row.number)
+        self.flags.append(Flag(number, None if column is None else column + 1, self.problems.items[-1]))
+        self.invalid_rows.add(number)
 
     def sort_problems(self) -> None:
         """Order the problems by row, then column, as a clerk works through the sheet."""
@@ -138,7 +140,7 @@ class Table:
 
     def drop_rows(self, numbers: set[int]) -> None:
         """Leave rows `numbers` out as if they were not in the sheet: their problems, flags and
-        invalid marks go with them (a roster's rows of schools not this account's)."""
+        invalid marks go with them (rows of units not the page account's, `profile.scope`)."""
         dropped = {id(f.problem) for f in self.flags if f.row in numbers}
         self.rows = [r for r in self.rows if r.number not in numbers]
         self.flags = [f for f in self.flags if f.row not in numbers]
@@ -165,21 +167,32 @@ class FieldValues:
     problems: Problems
 
 
-def read_table(path: Path, schema: Schema, sheet: str | None = None) -> Table:
+RowHook = Callable[["Table", TableRow], bool]
+"""Told each data row of the table as it is read; its answer decides what becomes of the row (`read_table`)."""
+
+
+def read_table(path: Path, schema: Schema, sheet: str | None = None, *, admit: RowHook | None = None,
+               keep: RowHook | None = None) -> Table:  # fmt: skip
     """Read the table of `schema` from `path` (.xlsx or .csv).
 
     Raises `InputError` when the file cannot be read at all (missing, wrong format, no header row,
     a required column missing); problems in cells are collected in the returned `Table.problems`.
+    `admit`, when given, is told each data row (its clean values) before its cell problems are
+    recorded: a row it refuses is left out as if it were not in the sheet (a roster's rows of schools
+    not this account's). `keep`, when given, is told each admitted row once its cell problems are
+    recorded: a row it refuses is not held in `Table.rows` (a caller that takes rows as they are
+    read, so a large sheet is never held whole).
     """
     path = Path(path)
     grid, sheet_name, encoding, notes = _open_grid(path, schema, sheet)
-    table = _read_grid(path, schema, sheet_name, grid, encoding)
+    table = _read_grid(path, schema, sheet_name, grid, encoding, admit, keep)
     table.problems.items[:0] = notes
     return table
 
 
 def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldValues:
-    """Read a fields-layout form. Raises `InputError` when the file cannot be read; a missing required
+    """Read a fields-layout form. Raises `InputError` when the file cannot be read or holds none of the
+    form's required labels (another workbook: one message, not one per label); a missing required
     label or an unreadable value is reported in `FieldValues.problems`."""
     path = Path(path)
     if _kind(path) != "excel":
@@ -204,6 +217,10 @@ def read_fields(path: Path, schema: Schema, sheet: str | None = None) -> FieldVa
             cells[col.key] = cell
             where = Location(path.name, sheet_name, cell, column=col.header)
             values[col.key] = _clean_cell(col, row[index + 1] if index + 1 < len(row) else None, where, problems)
+    if schema.required and not any(col.key in cells for col in schema.required):
+        expected = "、".join(c.header for c in schema.required[:4])
+        _fail(Location(path.name, sheet_name), f"前 {FIELDS_SEARCH_ROWS} 行中找不到“{schema.name}”的栏目"
+              f"（应有 {expected} 等）：请确认这是填好的{schema.name}")
     for col in schema.columns:
         if col.key not in cells:
             if col.required:
@@ -364,7 +381,8 @@ def _find_header(rows: Any, lookup: dict[str, Column]) -> tuple[int | None, dict
     return best if len(best[1]) >= needed else (None, {}, {})
 
 
-def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encoding: str | None) -> Table:
+def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encoding: str | None,
+               admit: RowHook | None, keep: RowHook | None) -> Table:  # fmt: skip
     rows = iter(grid)
     head = []
     for row in rows:
@@ -411,9 +429,13 @@ def _read_grid(path: Path, schema: Schema, sheet: str | None, grid: Any, encodin
             continue  # the form's example row, left as it was (in whatever 学年 the form was written for)
         shown = {key: display(v) for key, v in raw_values.items()}
         table_row = TableRow(number, values, shown, letters)
+        if admit is not None and not admit(table, table_row):
+            continue
         for key, message in errors:
             table.flag(table_row, key, message, shown[key] or None)
-        table.rows.append(table_row)
+        table.row_count += 1
+        if keep is None or keep(table, table_row):
+            table.rows.append(table_row)
     if not table.is_csv:
         _explain_uncalculated(table)
     return table

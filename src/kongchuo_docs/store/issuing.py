@@ -44,6 +44,18 @@ def genre_of(title: str) -> str:
     return next((g for g in GENRES if title.rstrip().endswith(g)), "")
 
 
+def _check_own_organ(doc: Document, profile: Profile) -> None:
+    """A bare 自动 takes the 单位设置's own 文号代字: only for a document its organs (教育局, its
+    办公室, the 领导小组) issue or sign, as for a draft. A school's or township's document would get the
+    bureau's number and take a place in the bureau's 发文登记簿."""
+    own = {profile.bureau, profile.office, profile.leading_group}
+    speakers = [*doc.issuers, *(s.name for s in doc.signatures)]
+    if speakers and not own.intersection(speakers):
+        code = profile.number_code("通知") or "文号代字"
+        raise KongchuoError(f"发文字号“自动”用的是 {profile.bureau} 的文号代字 {code}，而这份公文由 {speakers[0]} "
+                            f"发出：请写出它自己的文号，或写作 本单位代字〔自动〕（如 某小〔自动〕）")
+
+
 class Numbering:
     """Numbers for one run: `assign` takes one for each 自动 document; leaving the `with` block
     records the pages (success) or voids what was taken (failure). With an `actor` (the page's account)
@@ -68,6 +80,8 @@ class Numbering:
         from .register import Issue, take_number
 
         store, profile = self._open()
+        if spelled == AUTO:
+            _check_own_organ(doc, profile)
         prefix = spelled.removesuffix(f"〔{AUTO}〕") if spelled != AUTO else profile.number_code("通知")
         if not prefix:
             raise KongchuoError("发文字号写“自动”时需要文号代字：在单位设置的“文号代字”中填写，或写作 某教综〔自动〕")

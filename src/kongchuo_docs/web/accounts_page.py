@@ -6,46 +6,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..errors import InputError, KongchuoError
-from ..profile import load_profile
-from ..store.database import Store
+from ..errors import KongchuoError
 from .audit_page import audit
 from .identity import ROLES
 from .pages import owner, render
 from .security import require_csrf
+from .store_access import county, county_store
 
 router = APIRouter()  # the 教育局's (identity.PAGE_ROLES)
 PAGE = "accounts"
 
 
-def _store(request: Request) -> Store:
-    store = request.app.state.store
-    if store is None:
-        raise HTTPException(409, "还没有单位设置：请先在“单位设置”页填写并保存，再添加账号。")
-    return store
-
-
-def _units(request: Request) -> dict[str, list[str]]:
-    """The units an account may belong to, by role, from the 单位设置."""
-    try:
-        profile = load_profile(request.app.state.config.profile_path())
-    except InputError:
-        return {role: [] for role in ROLES}
-    assert profile is not None
-    return {"教育局": [profile.bureau], "乡镇": [t.name for t in profile.townships],
-            "学校": [s.name for s in profile.schools]}  # fmt: skip
-
-
 @router.get("/accounts", response_class=HTMLResponse)
 def accounts_page(request: Request) -> HTMLResponse:
+    """The accounts, and the form adding one (its unit one of the 单位设置's, by role)."""
     from ..store.accounts import PASSWORD_MIN_CHARS, list_accounts
 
+    store, profile = county(request)
+    units = {"教育局": [profile.bureau], "乡镇": [t.name for t in profile.townships],
+             "学校": [s.name for s in profile.schools]}  # fmt: skip
     outcome = request.app.state.refused.pop((owner(request), PAGE), {})
     return render(request, "accounts.html", status_code=outcome.get("status", 200), roles=ROLES,
-                  accounts=list_accounts(_store(request)), units=_units(request), min_chars=PASSWORD_MIN_CHARS,
+                  accounts=list_accounts(store), units=units, min_chars=PASSWORD_MIN_CHARS,
                   message=outcome.get("message", ""), error=outcome.get("error", ""))  # fmt: skip
 
 
@@ -68,15 +53,13 @@ def account_add(request: Request, username: Annotated[str, Form()] = "", role: A
                 again: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     from ..store.accounts import add_account, has_accounts, unit_for
 
-    store = _store(request)
+    store, profile = county(request)
     first = not has_accounts(store)
     try:
-        profile = load_profile(request.app.state.config.profile_path())
-        assert profile is not None
         password = _twice(password, again)
         account = add_account(store, username, role, unit_for(profile, role, unit), password)
-    except (KongchuoError, InputError) as exc:
-        return _back(request, error=str(exc) if not isinstance(exc, InputError) else "单位设置有错误，请先改正")
+    except KongchuoError as exc:
+        return _back(request, error=str(exc))
     audit(request, "添加账号", counts=f"账号 {account.name}（{account.role}，{account.unit}）")
     if first:  # the page now asks 用户名 + 密码: this browser logs in as anyone else would
         return RedirectResponse("/login", status_code=303)
@@ -87,8 +70,9 @@ def account_add(request: Request, username: Annotated[str, Form()] = "", role: A
 def account_disable(request: Request, username: Annotated[str, Form()] = "") -> Response:
     from ..store.accounts import disable_account
 
+    store = county_store(request)
     try:
-        account = disable_account(_store(request), username)
+        account = disable_account(store, username)
     except KongchuoError as exc:
         return _back(request, error=str(exc))
     audit(request, "停用账号", counts=f"账号 {account.name}")
@@ -100,8 +84,9 @@ def account_password(request: Request, username: Annotated[str, Form()] = "", pa
                      again: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     from ..store.accounts import reset_password
 
+    store = county_store(request)
     try:
-        account = reset_password(_store(request), username, _twice(password, again))
+        account = reset_password(store, username, _twice(password, again))
     except KongchuoError as exc:
         return _back(request, error=str(exc))
     audit(request, "重设密码", counts=f"账号 {account.name}")

@@ -20,6 +20,7 @@ from ..store.database import Store
 from .identity import Account, current_account
 from .jobs import Job
 from .pages import render
+from .store_access import county_store
 
 router = APIRouter()  # the 教育局's (identity.PAGE_ROLES)
 PAGE_SIZE = 100  # entries on one page of the log (the export holds every entry the filter lets through)
@@ -61,13 +62,6 @@ def job_entry(store: Store, job: Job) -> None:
            files=sorted(job.names.values()), outcome=OUTCOMES.get(job.state, job.state))  # fmt: skip
 
 
-def _store(request: Request) -> Store:
-    store = request.app.state.store
-    if store is None:
-        raise HTTPException(409, "还没有单位设置：请先在“单位设置”页填写并保存，操作日志随后开始记录。")
-    return store
-
-
 def read_filter(request: Request) -> tuple[AuditFilter, list[str]]:
     """The filter the query asks (``from``, ``to`` as 2026-09-01, ``user``, ``action``) and its problems
     in Chinese (a date that is none is left out of the filter)."""
@@ -92,7 +86,7 @@ def _page_number(request: Request) -> int:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request) -> HTMLResponse:
-    store = _store(request)
+    store = county_store(request)
     only, problems = read_filter(request)
     total = count_entries(store, only)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -117,7 +111,7 @@ def audit_export(request: Request) -> FileResponse:
         raise HTTPException(400, "".join(problems))
     profile_unit = current_account(request).unit or "本单位"
     rows = tuple((f"{e.at:%Y-%m-%d %H:%M:%S}", e.account, e.role, e.unit, e.action, e.task, e.counts, e.files,
-                  e.outcome) for e in entries(_store(request), only=only))  # fmt: skip
+                  e.outcome) for e in entries(county_store(request), only=only))  # fmt: skip
     wide = {"单位", "任务", "数量", "文件", "结果"}
     columns = tuple(RegisterColumn(c, wrap=c in wide, align="left" if c in wide else "center") for c in COLUMNS)
     today = dt.date.today()

@@ -1,6 +1,7 @@
 """空白表格: every blank input workbook (`kinds.forms`), made once per server and downloaded one by one;
 the page says what its declaration (`declare`, the ``forms`` command's) says: its title and what it writes.
-The 学年 of the examples is the server's 单位设置's (the command's --settings)."""
+The 学年 of the examples is the server's 单位设置's (the command's --settings); none yet, or one with
+errors (the 单位设置 page says which), gives this year's."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from ..declare import TASKS
-from ..errors import InputError
-from ..profile import Profile, load_profile
 from .pages import render
+from .store_access import profile_or_none
 
 router = APIRouter()
 _lock = threading.Lock()
@@ -26,17 +26,8 @@ def _forms(request: Request) -> list[str]:
     folder: Path = request.app.state.jobs.root / "blank-forms"
     with _lock:
         if not folder.is_dir():
-            build_forms(folder, first_year=forms_year(_profile_or_none(request.app.state.config.profile_path())))
+            build_forms(folder, first_year=forms_year(profile_or_none(request)))
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx"))
-
-
-def _profile_or_none(path: Path) -> Profile | None:
-    """The server's 单位设置 for the forms' 学年; none yet, or one with errors (the 单位设置 page says
-    which), gives this year's."""
-    try:
-        return load_profile(path, required=False) if path.is_file() else None
-    except InputError:
-        return None
 
 
 @router.get("/forms", response_class=HTMLResponse)

@@ -10,7 +10,6 @@ PC, or one shared 访问密码) the one person using the page is the 教育局: 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import HTTPException, Request
@@ -110,15 +109,11 @@ def require_role(request: Request) -> None:
         raise HTTPException(403, FORBIDDEN)
 
 
-def job_scope(params: dict[str, Any], profile_path: Path) -> RowScope | None:
+def job_scope(params: dict[str, Any], profile: Profile) -> RowScope | None:
     """The units whose rows a job's account may use (`Account.row_scope`), from the ``scope`` [role,
     unit] `job_pages.start_job` put into the job's parameters: None (all) without one. Every task of
     the page takes its account's rows through this one scope (letters, 自查报告, 登记表, 责任书)."""
-    from ..profile import load_profile
-
     if not params.get("scope"):
         return None
     role, unit = params["scope"]
-    profile = load_profile(profile_path)
-    assert profile is not None
     return Account("", role, unit).row_scope(profile)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..declare import TASKS
 from ..support.normalize import format_date
+
+if TYPE_CHECKING:
+    from ..profile import Profile
 
 FIRST_LETTER = "first-letter.pdf"
 FIRST_PAGE = "first-letter.png"  # the page image the 校验通过 page shows
@@ -19,19 +22,16 @@ PAGE_ZOOM = 1.0  # PNG pixels per PDF point (A4 ≈ 595 × 842 px)
 
 
 def check_roster(root: Path, roster: Path, template: Path | None, params: dict[str, Any],
-                 profile_path: Path) -> dict[str, Any]:  # fmt: skip
+                 profile: Profile) -> dict[str, Any]:  # fmt: skip
     """The status of the 校验 job in `root`: rows, invalid rows, problems, the error workbook when
     there are errors; the warnings and the first page when it can be generated."""
     from ..files.output import OutputSet
     from ..kinds.letters import ERROR_WORKBOOK, checked_roster
-    from ..profile import load_profile
     from ..writers.error_workbook import write_error_workbook
     from .identity import job_scope
 
     values = TASKS["letters"].read_values(params["values"])
-    profile = load_profile(profile_path)
-    assert profile is not None
-    scope = job_scope(params, profile_path)
+    scope = job_scope(params, profile)
     schools = scope.schools if scope else None
     settings, data = checked_roster(roster, profile, values["kind"], values["date"], schools)
     status: dict[str, Any] = {"state": "done", "rows": len(data.students), "invalid": len(data.invalid_rows),
@@ -45,7 +45,7 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         status["error_workbook"] = ERROR_WORKBOOK
     status["can_generate"] = bool(data.students) and (not data.problems.errors or values["skip_invalid"])
     if status["can_generate"] and template is None:
-        from ..kinds.letters import count_spilled
+        from ..letters.plan import count_spilled
 
         spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
         status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled, schools)

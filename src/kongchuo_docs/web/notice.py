@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError, Location, Problem, Problems
-from ..kinds.draft import draft_defaults
+from ..kinds.draft import defaults_of
 from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
@@ -38,6 +38,7 @@ from .notice_lines import is_line
 from .pages import owner, render
 from .render import Outcome, RenderPool, result
 from .security import UploadRejected, display_name, read_uploads, require_csrf
+from .store_access import profile_or_none
 
 router = APIRouter()
 YAML_NAME = "通知.yaml"  # the name messages give the form's YAML
@@ -82,7 +83,7 @@ async def notice_page(request: Request) -> HTMLResponse:
     kept: NoticePage | None = request.app.state.notices.get(owner(request))
     if kept is None:
         draft = await drafts.stored(request)  # her draft of an earlier session, or before a restart
-        return await _page(request, draft or blank_form(request), restored=draft is not None)
+        return await _page(request, draft or await blank_form(request), restored=draft is not None)
     return await _page(request, kept.form, status_code=kept.status, **kept.shown)
 
 
@@ -94,8 +95,8 @@ async def _keep(request: Request, form: NoticeForm, status: int = 200, **shown: 
     return RedirectResponse("/notice", status_code=303)
 
 
-def blank_form(request: Request) -> NoticeForm:
-    defaults = _draft_defaults(request) or DraftDefaults()
+async def blank_form(request: Request) -> NoticeForm:
+    defaults = await _draft_defaults(request) or DraftDefaults()
     values = {"format": "文件", "issuers": defaults.issuer or "", "printer": defaults.printer or ""}
     if defaults.number_code:
         values["doc_number"] = f"{defaults.number_code}〔{date.today().year}〕号"  # she types the number
@@ -105,7 +106,7 @@ def blank_form(request: Request) -> NoticeForm:
 @router.post("/notice/load", dependencies=[Depends(require_csrf)])
 async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> Response:
     """An uploaded 公文 YAML, or a Word/WPS/text draft read by the draft reader, fills the form."""
-    blank = blank_form(request)
+    blank = await blank_form(request)
     try:
         upload = (await read_uploads([file], LOAD_SUFFIXES))[0]
     except UploadRejected as exc:
@@ -119,7 +120,7 @@ async def notice_load(request: Request, file: Annotated[UploadFile, File()]) -> 
                 form, said = await bounded(_yaml_form, path)
                 return await _keep(request, form, loaded=upload.display_name, findings=said)
             mapping, problems, images, lines = await bounded(_read_draft, path, Path(tmp) / "work",
-                                                             _draft_defaults(request))  # fmt: skip
+                                                             await _draft_defaults(request))  # fmt: skip
         except KongchuoError as exc:
             messages = [str(p) for p in exc.problems] if isinstance(exc, InputError) else []
             shown = [m.replace(stored, upload.display_name) for m in messages or [str(exc)]]
@@ -178,7 +179,7 @@ async def notice_submit(request: Request) -> Response:
             return await _keep(request, numbered(form, issued.number), problems=problems, checked=True,
                                issued=issued_view(issued))  # fmt: skip
         if action == "preview":
-            code = (_draft_defaults(request) or DraftDefaults()).number_code
+            code = (await _draft_defaults(request) or DraftDefaults()).number_code
             preview = await _make_preview(request, preview_number(doc, code), folder)
             handed_off = True
             return await _keep(request, form, problems=problems, preview=preview, checked=True)
@@ -285,13 +286,10 @@ async def _download(request: Request, doc: Any, folder: Path, fmt: str, form: No
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
 
 
-def _draft_defaults(request: Request) -> DraftDefaults | None:
+async def _draft_defaults(request: Request) -> DraftDefaults | None:
     """发文机关, 文号代字, 印发机关 from the 单位设置 (none while it cannot be read: its page says why)."""
-    path = request.app.state.config.profile_path()
-    try:
-        return draft_defaults(path) if path.is_file() else None
-    except InputError:
-        return None
+    profile = await asyncio.to_thread(profile_or_none, request)  # read again after a change: off the loop
+    return defaults_of(profile) if profile is not None else None
 
 
 async def _page(request: Request, form: NoticeForm, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -306,7 +304,7 @@ async def _page(request: Request, form: NoticeForm, status_code: int = 200, **co
                   formats=FORMATS, problems=problems, summary=summary_of(problems), labels=LABELS,
                   outline=headings, images=listed_images(request), remove_image=REMOVE_IMAGE,
                   auto_field=AUTO_FIELD, keep_days=drafts.DRAFT_KEEP_DAYS, auto=is_auto(form),
-                  number_code=(_draft_defaults(request) or DraftDefaults()).number_code, **context)  # fmt: skip
+                  number_code=(await _draft_defaults(request) or DraftDefaults()).number_code, **context)  # fmt: skip
 
 
 def summary_of(problems: dict[str, list[str]]) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from .gate import open_page_store
 from .pages import owner, render
 from .profile_form import LISTS, fields, sections, to_yaml, values_of
 from .security import require_csrf
+from .store_access import saved_profile
 from .template_folder import FolderRefused, confined
 
 router = APIRouter()  # the 教育局's (identity.PAGE_ROLES)
@@ -55,7 +56,7 @@ def settings_page(request: Request) -> HTMLResponse:
     if path.is_file():
         try:
             values = values_of(_read_yaml(path)[0])
-            load_profile(path)
+            saved_profile(request)  # its problems by field (`store_access`: the one reading of the pages)
         except InputError as exc:
             problems = _by_field(exc)
     saved = {key: value for key, value in (outcome or {}).items() if key != "problems"}  # 已保存 and its 提示

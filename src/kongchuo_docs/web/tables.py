@@ -9,6 +9,7 @@ typed and a red summary at the top listing each problem, linked to its field.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,11 @@ from starlette.datastructures import UploadFile
 
 from ..declare import TASKS, OptionError, Task
 from .blank_forms import form_links
+from .identity import current_account
 from .job_pages import profile_param, start_job
 from .pages import owner, render
 from .security import MAX_FILES, Upload, UploadRejected, expand_zips, read_uploads, require_csrf
+from .store_access import NoCounty, page_profile
 
 router = APIRouter()
 
@@ -87,8 +90,15 @@ class SentForm:
 
 async def read_task_form(request: Request, task: Task) -> SentForm:
     """Read the posted form of `task`: every option read as the command line reads it, every
-    upload checked; all the problems, none raised."""
+    upload checked, the 单位设置 it needs (an account's units need it too) there and usable; all the
+    problems, none raised."""
     form = await request.form(max_files=MAX_FILES + 1)
+    problems: list[tuple[str, str]] = []
+    if task.needs_profile or current_account(request).name:
+        try:
+            await asyncio.to_thread(page_profile, request)
+        except NoCounty as exc:  # said on the task's page, before any job starts
+            problems.append(("", str(exc)))
     raw: dict[str, Any] = {}
     for o in task.options:
         if o.kind == "flag":
@@ -98,7 +108,7 @@ async def read_task_form(request: Request, task: Task) -> SentForm:
         else:
             raw[o.name] = str(form.get(o.name) or "")
     _, refused = task.read_all(raw)
-    problems = [(f"field-{e.option.name}", field_message(task, e)) for e in refused]
+    problems += [(f"field-{e.option.name}", field_message(task, e)) for e in refused]
     uploads: dict[str, list[Upload]] = {}
     for i in task.inputs:
         files = [f for f in form.getlist(i.name) if isinstance(f, UploadFile) and f.filename]

@@ -18,7 +18,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -29,10 +29,12 @@ from ..errors import InputError, KongchuoError, Problem
 from ..files.output import MANIFEST_NAME
 from .render import disk_message
 
+if TYPE_CHECKING:
+    from ..profile import Profile
+
 PRELOAD = ["kongchuo_docs.web.tasks", "kongchuo_docs.kinds.letters", "kongchuo_docs.readers.roster"]
 RESULT = "result.zip"
 JOB_NICENESS = 10
-NO_PROFILE = "找不到单位设置：请先在“单位设置”页填写并保存。"
 _COMMAND_HINT = re.compile(r"[（(][^（）()]*kongchuo-docs[^（）()]*[）)]"  # （kongchuo-docs doctor 可检查）
                            r"|[，；]?\s*(?:详见|或运行|可运行|运行)\s*kongchuo-docs[^，。；）)]*")  # ，详见 …
 _STORED = (".pdf", ".docx", ".xlsx", ".png")  # already compressed
@@ -111,10 +113,22 @@ class _Progress:
 
 def _profile(params: dict[str, Any]) -> Path:
     """The 单位设置 the server uses; "" when the server found none (this process does not look again:
-    its environment may be older than the server's)."""
+    its environment may be older than the server's). The page refused the job then
+    (`tables.read_task_form`), unless the file went away since."""
+    from .store_access import NO_PROFILE
+
     if not params.get("profile"):
         raise KongchuoError(NO_PROFILE)
     return Path(params["profile"])
+
+
+def job_profile(params: dict[str, Any]) -> Profile:
+    """The 单位设置 the job works with, read in the job's process (`InputError` when it has errors)."""
+    from ..profile import load_profile
+
+    profile = load_profile(_profile(params))
+    assert profile is not None  # a file named is read, or its problems raised
+    return profile
 
 
 def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
@@ -124,7 +138,7 @@ def _check_roster(root: Path, params: dict[str, Any], progress: _Progress) -> di
 
     template = root / "in" / "template"
     return check_roster(root, next((root / "in" / "roster").iterdir()),
-                        next(template.iterdir()) if template.is_dir() else None, params, _profile(params))
+                        next(template.iterdir()) if template.is_dir() else None, params, job_profile(params))
 
 
 def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[str, Any]:
@@ -140,7 +154,7 @@ def _declared(root: Path, params: dict[str, Any], progress: _Progress) -> dict[s
     settings = _profile(params) if task.needs_profile or params.get("scope") else None
     from .identity import job_scope
 
-    scope = job_scope(params, settings) if settings is not None else None
+    scope = job_scope(params, job_profile(params)) if params.get("scope") else None
     outcome = task.run(Run(inputs, values, root / "out", settings=settings, progress=progress, scope=scope))
     status = _finish(root, outcome.written, params)
     status["problems"] = outcome.warnings

@@ -17,19 +17,18 @@ from ..errors import KongchuoError
 from ..files.output import OutputSet
 from ..files.resources import sample_path
 from ..model import Document
-from ..profile import Profile, load_profile
+from ..profile import Profile
 from ..wording.files import TEMPLATES_BY_ENV, TEMPLATES_ENV, WORDING_FILES, load_wording, use_templates
 
 SAMPLE_SEED = 1  # the synthetic child of a letter preview (same child every time)
 
 
-def sample_pdf(rel: str, wording: Path, profile_path: Path, target: Path) -> int:
-    """Write the PDF of `rel`'s kind for one sample record to `target`, reading the wording from
-    the folder `wording` (the edited file and the user's other copies); its page count."""
+def sample_pdf(rel: str, wording: Path, profile: Profile, target: Path) -> int:
+    """Write the PDF of `rel`'s kind for one sample record of the page's 单位设置 `profile` to `target`,
+    reading the wording from the folder `wording` (the edited file and the user's other copies); its
+    page count."""
     saved = {key: os.environ.get(key) for key in (TEMPLATES_ENV, TEMPLATES_BY_ENV)}
     try:
-        profile = load_profile(profile_path)
-        assert profile is not None  # required=True raises instead
         use_templates(wording)
         if rel.startswith("letters/"):
             return _letter(rel, profile, target)

@@ -23,7 +23,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, KongchuoError, Problem
-from ..profile import load_profile
 from ..support.yaml_load import yaml_problem
 from ..wording.files import WORDING_FILES, allowed_variables, annotated, check_folder, documented_variables
 from ..wording.sentences import SentenceProblem, chinese, jinja_text, sentences, shown, with_edits
@@ -33,6 +32,7 @@ from .notice import FULL_PDF, QUICK_PDF, done, keep_preview
 from .pages import owner, render
 from .render import RenderPool
 from .security import require_csrf
+from .store_access import optional_profile, page_profile
 from .template_folder import FolderRefused, confined, wording_file
 from .template_sample import sample_pdf
 
@@ -44,21 +44,13 @@ FILES = list(WORDING_FILES.items())
 
 def templates_folder(request: Request) -> Path | None:
     """The profile's 模板目录 (None when there is no profile or it names none); 409 when the
-    profile has errors or its 模板目录 is not a folder beside it (`template_folder.confined`)."""
-    path = request.app.state.config.profile_path()
-    if not path.is_file():
+    profile has errors (`store_access.NoCounty`) or its 模板目录 is not a folder beside it
+    (`template_folder.confined`)."""
+    profile = optional_profile(request)
+    if profile is None or not profile.templates_dir:
         return None
     try:
-        profile = load_profile(path)
-    except InputError as exc:
-        shown = "；".join(str(p) for p in exc.problems[:3])
-        raise HTTPException(409, f"单位设置或其模板目录有错误，请先修改：{shown}") from None
-    except KongchuoError:
-        return None
-    if not profile or not profile.templates_dir:
-        return None
-    try:
-        return confined(path, profile.templates_dir)
+        return confined(request.app.state.config.profile_path(), profile.templates_dir)
     except FolderRefused as exc:
         raise HTTPException(409, str(exc)) from None
 
@@ -101,7 +93,7 @@ def template_edit(request: Request, index: int) -> HTMLResponse:
 @router.post("/templates/{index}", dependencies=[Depends(require_csrf)])
 async def template_save(request: Request, index: int) -> Response:
     rel, label = _file(index)
-    folder = templates_folder(request)
+    folder = await run_in_threadpool(templates_folder, request)  # the 单位设置 read again after a change
     post = await request.form()
     if str(post.get("action")) == "reset" and folder is not None:
         _own(folder, rel).unlink(missing_ok=True)
@@ -233,9 +225,7 @@ def _placed(problems: list[Problem], rel: str, raw: bool) -> list[tuple[str, str
 async def _preview(request: Request, rel: str, text: str, folder: Path | None) -> dict[str, object]:
     """Draw `rel`'s kind for one sample record with the edited `text` (and the 模板目录's other
     copies) in a private scratch folder; the page's ``preview`` value."""
-    profile_path = request.app.state.config.profile_path()
-    if not profile_path.is_file():
-        raise KongchuoError("请先在“单位设置”中填写并保存单位信息，预览要用其中的县名、单位和学年。")
+    profile = await run_in_threadpool(page_profile, request)  # the sample's 县名, units, 学年 (or `NoCounty`)
     scratch = request.app.state.jobs.scratch_folder()
     try:
         wording = scratch / "wording"
@@ -246,7 +236,7 @@ async def _preview(request: Request, rel: str, text: str, folder: Path | None) -
         (wording / rel).parent.mkdir(parents=True, exist_ok=True)
         (wording / rel).write_text(text, encoding="utf-8")
         pool: RenderPool = request.app.state.render
-        pages = await pool.call(sample_pdf, rel, wording, profile_path, scratch / FULL_PDF)
+        pages = await pool.call(sample_pdf, rel, wording, profile, scratch / FULL_PDF)
         shutil.copyfile(scratch / FULL_PDF, scratch / QUICK_PDF)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
