@@ -245,6 +245,29 @@ def test_clerk_template_fields_are_filled_and_escaped(tmp_path: Path) -> None:
     assert all("教学楼A&B座<一楼>" in text for text in letters)
 
 
+def test_roster_headers_are_merge_fields_and_unknown_names_list_the_valid_ones(tmp_path: Path) -> None:
+    """A secretary writes the roster's column headers: 入读学校, 户籍所在乡镇, 户籍所在村(社区) (either bracket
+    width) are the fields 学校, 乡镇, 村; a name still unknown is refused naming the file, its paragraph and
+    every valid name in both spellings."""
+    roster = _roster(tmp_path / "名册.xlsx", 6, schools=1)
+    template = _word_template(tmp_path / "模板.docx", "姓名", "入读学校", "户籍所在乡镇", "户籍所在村(社区)",
+                              "户籍所在村（社区）")
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "docx")
+    letters = _docx_letters(tmp_path / "out" / entry["path"])
+    students = read_roster(roster).students
+    expected = {f"{s.name}，{s.school}，{s.township}，{s.village}，{s.village}，" for s in students}
+    assert {t for text in letters for t in expected if t in text} == expected
+
+    wrong = _word_template(tmp_path / "错字.docx", "姓名", "就读学校名")
+    refused = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out2"), "--template", str(wrong)])
+    assert refused.exit_code == 2
+    assert "错字.docx 第 2 段" in refused.output and "{{ 就读学校名 }}" in refused.output
+    assert "学校（名册列名：入读学校）" in refused.output and "村（名册列名：户籍所在村(社区)）" in refused.output
+    assert "Traceback" not in refused.output and not (tmp_path / "out2").exists()
+
+
 def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 5, schools=1)
     workbook = load_workbook(roster)
