@@ -189,9 +189,10 @@ def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
 
     store, profile, found = round_of(request, round_id)
     task = round_task(found)
-    inputs = round_inputs(store, found, profile)
-    if not inputs[task.inputs[0].name]:
-        raise HTTPException(409, f"“{found.name}”还没有单位报送有效的表格，无法汇总。")
+    try:
+        inputs = round_inputs(store, found, profile)
+    except KongchuoError as exc:
+        raise HTTPException(409, f"{exc}。") from exc
     uploads = {key: [Upload(name, PurePath(name).suffix, data) for name, data in files]
                for key, files in inputs.items()}  # fmt: skip
     params = {"task": task.name, "values": {}, "manifest": False, **profile_param(request)}
