@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -266,6 +267,26 @@ def test_roster_headers_are_merge_fields_and_unknown_names_list_the_valid_ones(t
     assert "错字.docx 第 2 段" in refused.output and "{{ 就读学校名 }}" in refused.output
     assert "学校（名册列名：入读学校）" in refused.output and "村（名册列名：户籍所在村(社区)）" in refused.output
     assert "Traceback" not in refused.output and not (tmp_path / "out2").exists()
+
+
+def test_roster_headers_in_a_template_uploaded_on_the_letters_page(tmp_path: Path, web_client) -> None:
+    """The same template on the 通知书 page: checked, generated, each letter with its school and village."""
+    from web_helpers import csrf_of, wait_for_job
+
+    roster = _roster(tmp_path / "名册.xlsx", 4, schools=1)
+    template = _word_template(tmp_path / "模板.docx", "姓名", "入读学校", "户籍所在村(社区)")
+    files = {"roster": (roster.name, roster.read_bytes()), "template": (template.name, template.read_bytes())}
+    checked = web_client.post("/letters/check", files=files, data={"csrf": csrf_of(web_client)})
+    assert wait_for_job(web_client, checked.url.path)["state"] == "done"
+    generated = web_client.post(checked.url.path.replace("/jobs/", "/letters/generate/"),
+                                data={"csrf": csrf_of(web_client)})  # fmt: skip
+    assert wait_for_job(web_client, generated.url.path)["state"] == "done"
+    with zipfile.ZipFile(io.BytesIO(web_client.get(f"{generated.url.path}/download").content)) as zf:
+        [name] = [n for n in zf.namelist() if n.endswith(".docx")]
+        (tmp_path / "页面.docx").write_bytes(zf.read(name))
+    letters = _docx_letters(tmp_path / "页面.docx")
+    expected = {f"{s.name}，{s.school}，{s.village}，" for s in read_roster(roster).students}
+    assert {t for text in letters for t in expected if t in text} == expected
 
 
 def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path: Path) -> None:
