@@ -183,8 +183,9 @@ def close_round_post(request: Request, round_id: int, account: Bureau) -> Respon
 @router.post("/rounds/{round_id}/compile", dependencies=[Depends(require_csrf)])
 def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     """「汇总」: the declared task over the units' latest valid uploads (and, for the 自查表, the latest
-    upload of each unit whose uploads all have errors: returned, `rounds.compile.round_inputs`), as a job (audit: the 汇总 started —
-    the round, the units counted, by whom; the job's end is logged when it ends, `audit_page.job_entry`)."""
+    upload of each unit whose uploads all have errors: returned, `rounds.compile.round_inputs`), as a
+    job (audit: the 汇总 started — the round, the units counted, by whom; the job's end is logged when
+    it ends, `audit_page.job_entry`)."""
     from ..rounds.compile import round_inputs, round_task
     from .job_pages import profile_param, start_job
 
