@@ -187,6 +187,7 @@ def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     job (audit: the 汇总 started — the round, the units counted, by whom; the job's end is logged when
     it ends, `audit_page.job_entry`)."""
     from ..rounds.compile import round_inputs, round_task
+    from ..store.rounds import counted_uploads
     from .job_pages import profile_param, start_job
 
     store, profile, found = round_of(request, round_id)
@@ -201,7 +202,7 @@ def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
     job = start_job(request, task.name, uploads, params, title=f"{found.name}（{task.title}）",
                     back=f"/rounds/{round_id}")  # fmt: skip
     audit(request, "开始汇总报送", account=account, task=found.name,
-          counts=f"{len(inputs[task.inputs[0].name])} 个单位的有效报送")  # fmt: skip
+          counts=f"{len(counted_uploads(store, found))} 个单位的有效报送")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
