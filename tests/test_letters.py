@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -287,6 +288,16 @@ def test_roster_headers_in_a_template_uploaded_on_the_letters_page(tmp_path: Pat
     letters = _docx_letters(tmp_path / "页面.docx")
     expected = {f"{s.name}，{s.school}，{s.village}，" for s in read_roster(roster).students}
     assert {t for text in letters for t in expected if t in text} == expected
+
+    wrong = _word_template(tmp_path / "错字.docx", "姓名", "就读学校名")
+    files["template"] = (wrong.name, wrong.read_bytes())
+    refused = web_client.post("/letters/check", files=files, data={"csrf": csrf_of(web_client)})
+    assert wait_for_job(web_client, refused.url.path)["state"] == "failed"
+    page = html.unescape(web_client.get(refused.url.path).text)
+    row = re.search(r"<tr[^>]*>((?:(?!</tr>).)*就读学校名.*?)</tr>", page, re.S)[1]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert (cells[1], cells[3]) == ("错字.docx", "第2段")  # 文件, 单元格/行: where her wrong field is
+    assert "学校（名册列名：入读学校）" in page and "村（名册列名：户籍所在村(社区)）" in page
 
 
 def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path: Path) -> None:
