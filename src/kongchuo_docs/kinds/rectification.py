@@ -269,7 +269,8 @@ def problem_table(findings: list[Finding]) -> Table:
             str(i), f.category, f.description, f.requirement, f.responsible_unit,
             f.responsible_person, format_date(f.deadline), f.status, f.remark,
         ])  # fmt: skip
-    return Table(rows=rows, widths=[float(x) for x in w["list_widths"]])
+    return Table(rows=rows, widths=[float(x) for x in w["list_widths"]],
+                 sources=[None, *(str(f.where) for f in findings)])
 
 
 def notice_document(inspection: Inspection, unit: str, number: str | None) -> Document:

@@ -116,7 +116,8 @@ def register_table(register: Register, *, blank_rows: int = 0) -> model.Table:
     columns = sheet.columns[: len(SEED_KEYS)]
     body = [row[: len(SEED_KEYS)] for row in sheet.rows]
     rows = [[column.header for column in columns], *([shown(v) for v in row] for row in body)]
-    return model.Table(rows=rows, widths=column_widths(columns, body), blank_rows=blank_rows)
+    return model.Table(rows=rows, widths=column_widths(columns, body), blank_rows=blank_rows,
+                       sources=[None, *(str(clue.where) for clue in register.clues)])
 
 
 def register_document(register: Register) -> model.Document:

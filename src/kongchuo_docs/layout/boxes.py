@@ -78,6 +78,24 @@ class TableBox:
     height_pt: float = 0.0
     role: str = "table"
     keep_with_next: bool = False  # its last row stays on the page of what follows (carried with a 署名)
+    # a row taller than a page is split between its text lines (`Layouter.table`): the first row under
+    # the header continues from its line `first_line`; the last row ends before its line `last_line`
+    first_line: int = 0
+    last_line: int | None = None
+
+    def part(self, r: int) -> tuple[int, int | None]:
+        """(first, end) text lines of row `r` on this page; (0, None): the whole row."""
+        body = [i for i in self.rows if i >= self.table.header_rows]
+        start = self.first_line if body and r == body[0] else 0
+        return start, self.last_line if r == self.rows[-1] else None
+
+    def part_height(self, r: int) -> float:
+        """Height of row `r` on this page, pt: the whole row's, or its lines' (`part`)."""
+        start, end = self.part(r)
+        if (start, end) == (0, None):
+            return self.row_heights_pt[r]
+        lines = round(self.row_heights_pt[r] / g.TABLE_LINE_PITCH_PT) if end is None else end
+        return (lines - start) * g.TABLE_LINE_PITCH_PT
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,17 @@ class Flow:
         return WIDTH if self.page.landscape else HEIGHT
 
     @property
+    def grid_capacity(self) -> float:
+        """Height of the 版心 in whole lines of the DOCX's line grid (w:docGrid, `PITCH`), pt: LibreOffice
+        ends a page's body at the grid's last whole line, so a table's rows end there (a 横排 page:
+        15 lines, 7.95 pt above the 版心's foot; a portrait page: 22 lines, 0.9 pt above it)."""
+        return math.floor(self.capacity / PITCH + FIT_EPS_PT / PITCH) * PITCH
+
+    def fits_grid(self, height: float) -> bool:
+        """`fits` within `grid_capacity`."""
+        return self.y + height <= self.grid_capacity + FIT_EPS_PT
+
+    @property
     def pitch(self) -> float:
         """Height of the next text line, pt: the grid's, or the narrowed pitch of `narrow`."""
         return self.narrow.pitch_pt if self.narrow and self.narrowing else PITCH
@@ -223,7 +234,7 @@ class Flow:
         self.y -= height
         self.new_page(landscape=self.page.landscape, forced=False)
         repeated = tuple(range(min(box.table.header_rows, len(box.row_heights_pt))))
-        self.place(replace(box, rows=(*repeated, last), keep_with_next=True,
+        self.place(replace(box, rows=(*repeated, last), keep_with_next=True, first_line=0,
                            height_pt=sum(box.row_heights_pt[r] for r in repeated) + height))
         return True
 

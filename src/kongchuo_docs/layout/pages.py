@@ -11,6 +11,7 @@ placed by the mixins in head.py and signing.py.
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import replace
 from functools import partial
@@ -22,6 +23,7 @@ from ..model.document import Image
 from . import columns, cut_mark
 from .boxes import (
     CHAR,
+    FIT_EPS_PT,
     HEIGHT,
     PITCH,
     WIDTH,
@@ -286,32 +288,62 @@ class Layouter(HeadLayout, SigningLayout):
 
     def table(self, table: Table) -> None:
         """A table split between rows, its header rows repeated on every page; the header rows
-        never end a page: they stand with the first row under them (and the caption above them)."""
+        never end a page: they stand with the first row under them (and the caption above them).
+        Rows end above the line grid's last whole line (`Flow.grid_capacity`). A row that fits on a
+        page under the header moves whole to the next page when it does not fit on this one; a
+        taller row is split between its text lines, as Word and LibreOffice split a row without
+        w:cantSplit: as many lines as fit stand on this page (each cell's text from the top), the
+        rest continue on the next pages under the repeated header."""
         widths = self.column_widths(table)
         heights = self.row_heights(table, widths)
         caption = []
         if table.caption:  # centred above its table, on the same page as the header row
             caption = self.paragraph_lines(table.caption, indent_chars=0, align="center", role="caption",
                                            keep_with_next=True)
-        lead = self.flow.pitch * len(caption) + sum(heights[: table.header_rows + 1])
-        if not self.flow.fits(lead) and self.flow.y > 0 and lead <= self.flow.capacity:
+        header = tuple(range(min(table.header_rows, len(heights))))
+        header_pt = sum(heights[r] for r in header)
+        grid = self.flow.grid_capacity  # rows end on the grid's last whole line (`Flow.grid_capacity`)
+        tall = {r for r in range(len(header), len(heights)) if heights[r] > grid - header_pt + FIT_EPS_PT}
+        first = heights[len(header)] if len(heights) > len(header) else 0.0
+        lead = self.flow.pitch * len(caption) + header_pt + (g.TABLE_LINE_PITCH_PT if len(header) in tall else first)
+        if not self.flow.fits_grid(lead) and self.flow.y > 0 and lead <= grid:
             self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
         self.lines(caption)
-        header = list(range(min(table.header_rows, len(heights))))
-        all_rows = list(range(len(heights)))
         current: list[int] = []
-        used = 0.0
-        for r in all_rows:
-            h = heights[r]
-            if current and not self.flow.fits(used + h):
-                self.flow.place(TableBox(table, widths, heights, tuple(current), used))
+        used, first_line = 0.0, 0
+
+        def place(last_line: int | None = None) -> None:
+            self.flow.place(TableBox(table, widths, heights, tuple(current), used, first_line=first_line,
+                                     last_line=last_line))
+
+        for r, h in enumerate(heights):
+            done = 0  # text lines of the row placed on the pages before
+            lines = round(h / g.TABLE_LINE_PITCH_PT)
+            while True:
+                rest = h - done * g.TABLE_LINE_PITCH_PT
+                if (not current and r not in tall) or self.flow.fits_grid(used + rest):
+                    current.append(r)
+                    used += rest
+                    break
+                room = grid - self.flow.y - used + FIT_EPS_PT
+                part = min(lines - done - 1, math.floor(room / g.TABLE_LINE_PITCH_PT)) if r in tall else 0
+                fresh = self.flow.y == 0 and tuple(current) == header[: len(current)]
+                if part < 1 and fresh:  # not one line under the header: the row overflows (writers report it)
+                    current.append(r)
+                    used += rest
+                    break
+                if part >= 1:
+                    current.append(r)
+                    used += part * g.TABLE_LINE_PITCH_PT
+                    done += part
+                    place(done)
+                elif current:
+                    place()
                 self.flow.new_page(landscape=self.flow.page.landscape, forced=False)
                 current = list(header) if r >= len(header) else []
-                used = sum(heights[i] for i in current)
-            current.append(r)
-            used += h
+                used, first_line = sum(heights[i] for i in current), done
         if current:
-            self.flow.place(TableBox(table, widths, heights, tuple(current), used))
+            place()
 
     def column_widths(self, table: Table) -> tuple[float, ...]:
         """Column widths from the content (layout/columns.py): numbers are never split in a cell."""

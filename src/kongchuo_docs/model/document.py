@@ -82,6 +82,9 @@ class Table(_Model):
     widths: list[float] | None = None  # relative column widths
     blank_rows: Annotated[int, Field(ge=0, le=TABLE_BLANK_ROWS_MAX)] = 0  # empty rows appended, filled in by hand
     caption: str | None = None  # centred above the table, on the page of its header row
+    # where each row of `rows` was read (file!sheet!cell, file:line; None: the tool's own words), so
+    # that a message about a row names the input
+    sources: list[str | None] | None = None
 
     @model_validator(mode="after")
     def _rectangular(self) -> Table:
@@ -91,6 +94,8 @@ class Table(_Model):
         for i, row in enumerate(self.rows, start=1):
             if len(row) != width:
                 raise ValueError(f"表格第 {i} 行有 {len(row)} 列，表头有 {width} 列")
+        if self.sources is not None and len(self.sources) != len(self.rows):
+            raise ValueError("行位置个数与行数不一致")
         if self.widths is not None and len(self.widths) != width:
             raise ValueError("列宽个数与列数不一致")
         return self

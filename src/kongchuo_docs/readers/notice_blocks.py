@@ -158,6 +158,7 @@ class BlockReaders:
                 self.problems.error(rows_loc, f"第 {n} 行有 {len(cells)} 列，表头有 {len(header)} 列")
                 continue
             rows.append(cells)
+        sources = [str(header_loc), *[str(rows_loc)] * (len(rows) - 1)]
         blank_value, blank_loc = f.get("blank_rows", (0, loc))
         blank = 0
         if blank_value is not None and (wrong := blank_rows_problem(blank_value)):
@@ -182,7 +183,7 @@ class BlockReaders:
                                 header_rows_value)
             header_rows_value = 1
         return Table(rows=rows, blank_rows=blank, widths=widths, header_rows=int(str(header_rows_value).strip()),
-                     caption=caption)
+                     caption=caption, sources=sources)
 
     def check_notes(self, notes_field: tuple[Any, Location] | None, attachments: list[Attachment],
                     issued: list[IssuedDocument], where: Any) -> None:

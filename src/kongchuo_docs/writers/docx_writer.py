@@ -343,9 +343,13 @@ class DocxWriter(DocxParts):
         min_h = g.mm_to_pt(g.TABLE_MIN_ROW_HEIGHT_MM)
         kept = any(isinstance(pl.item, TableBox) and pl.item.table is t and pl.item.keep_with_next
                    for page in self.layout.pages for pl in page.items)  # its last row carried with the 署名
+        # rows the layout split between pages (taller than a page): Word and LibreOffice split them alike
+        split = {pl.item.rows[-1] for page in self.layout.pages for pl in page.items
+                 if isinstance(pl.item, TableBox) and pl.item.table is t and pl.item.last_line is not None}
         for r, row in enumerate(rows):
             header = r < t.header_rows
-            trpr = el("w:trPr", [el("w:cantSplit"), el("w:trHeight", val=tw(min_h), hRule="atLeast")])
+            trpr = el("w:trPr", [*([] if r in split else [el("w:cantSplit")]),
+                                 el("w:trHeight", val=tw(min_h), hRule="atLeast")])
             if header:
                 trpr.append(el("w:tblHeader"))
             tr = el("w:tr", [trpr])

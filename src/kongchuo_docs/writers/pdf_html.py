@@ -155,6 +155,7 @@ class HtmlBuilder:
         self.notes: list[str] = []  # what to tell once per run (`FontSet.announce`)
         self.pages: list[HtmlPage] = []
         self._where = ""
+        self.too_tall: set[int] = set()  # id() of tables whose header was found taller than a page
 
     # ------------------------------------------------------------------ pages
 
@@ -180,7 +181,7 @@ class HtmlBuilder:
                 out.boxes.append(self.rule(item, frame, placed.y_pt))
             elif isinstance(item, TableBox):
                 self._where = f"第 {page.number} 页表格"
-                self.check_fits(item, frame, placed.y_pt, "表格中有一行比一页还高，请把该行的内容拆成几行")
+                self.check_table(item, frame, placed.y_pt)
                 out.boxes.extend(self.table(item, frame, placed.y_pt))
             elif isinstance(item, ImageBox):
                 self._where = f"第 {page.number} 页图片"
@@ -198,7 +199,26 @@ class HtmlBuilder:
             out.boxes.append(self.page_number(page))
         return out
 
-    def check_fits(self, item: TableBox | ImageBox, frame: Frame, y_pt: float, message: str) -> None:
+    def check_table(self, box: TableBox, frame: Frame, y_pt: float) -> None:
+        """A table fragment running past the 版心's foot: the layout splits every row taller than a
+        page, so only header rows with one line of a row under them taller than a page do; an error
+        naming where the header was read (else the row that passes the foot, else the page)."""
+        if y_pt + box.height_pt <= frame.height + OVERFLOW_TOLERANCE_PT or id(box.table) in self.too_tall:
+            return
+        self.too_tall.add(id(box.table))  # told once, not on every page the header repeats on
+        bottom, row = y_pt, box.rows[-1]
+        for r in box.rows:
+            bottom += box.part_height(r)
+            if bottom > frame.height + OVERFLOW_TOLERANCE_PT:
+                row = r
+                break
+        sources = box.table.sources or [None] * len(box.table.rows)
+        header = [sources[r] for r in box.rows if r < box.table.header_rows]
+        source = next((s for s in header if s), sources[row] if row < len(sources) else None)
+        where = Location(source, column=self._where) if source else Location(self._where)
+        self.problems.error(where, "表格的表头太高，表头下放不下一行内容，请精简表头文字")
+
+    def check_fits(self, item: ImageBox, frame: Frame, y_pt: float, message: str) -> None:
         """A box the layout could not split that runs past the 版心's foot would be cut off by the
         paper's edge: an error, not a silently clipped page."""
         if y_pt + item.height_pt > frame.height + OVERFLOW_TOLERANCE_PT:
@@ -369,7 +389,8 @@ class HtmlBuilder:
         ]
 
     def table(self, box: TableBox, frame: Frame, y_pt: float) -> list[Box]:
-        """The rows of a table fragment: cell lines broken as the layout sized the rows, grid lines."""
+        """The rows of a table fragment: cell lines broken as the layout sized the rows, grid lines
+        (a split row's part closed by a line at the page's foot and under the repeated header)."""
         t = box.table
         rows = list(t.rows) + [[""] * t.columns for _ in range(t.blank_rows)]
         widths = box.column_widths_pt
@@ -382,13 +403,17 @@ class HtmlBuilder:
         boxes: list[Box] = []
         ys = [y_pt]
         for r in box.rows:
-            top, height = ys[-1], box.row_heights_pt[r]
+            top, height = ys[-1], box.part_height(r)
             header = r < t.header_rows
+            start, end = box.part(r)
             for c, text in enumerate(rows[r]):
                 if not text:
                     continue
                 lines = break_lines(text, widths[c] - 2 * margin, self.measures.table, autospace_pt=autospace)
-                y = top + (height - pitch * len(lines)) / 2
+                if (start, end) == (0, None):  # a whole row: its cells' text centred
+                    y = top + (height - pitch * len(lines)) / 2
+                else:  # a part of a split row: the lines of each cell that fall on this page, from the top
+                    lines, y = lines[start:end], top
                 for k, chunk in enumerate(lines):
                     cell = Frame(xs[c] + margin, frame.top, widths[c] - 2 * margin, frame.height)
                     # cell lines are not spread: a narrow cell would pull "2020年" apart
