@@ -487,6 +487,35 @@ def test_profile_defaults_number_code_and_printer(tmp_path: Path) -> None:
     assert doc.issuers == [other] and doc.colophon.printer is None
 
 
+def test_a_bare_number_for_a_school_draft_asks_for_its_code_at_the_command_line(tmp_path: Path) -> None:
+    """``build 学校草稿 --set 发文字号=3``: the school's document cannot take the bureau's 代字, so the
+    message says a bare number needs one (with an example of the draft's year), naming --set; the
+    bureau's own draft still gets the profile's 代字."""
+    from profiles import write_profile
+    from typer.testing import CliRunner
+
+    from kongchuo_docs.cli import app
+    from kongchuo_docs.profile import load_profile
+
+    settings = write_profile(tmp_path / "县")
+    bureau = load_profile(settings).bureau
+    school = tmp_path / "学校草稿.txt"
+    school.write_text("\n".join(["关于做好春季学期控辍保学工作的通知", RECIPIENTS, BODY, "古田县实验小学", DATE]),
+                      encoding="utf-8")  # fmt: skip
+    build = ["build", str(school), "-o", str(tmp_path / "out"), "--settings", str(settings), "--set", "发文字号=3"]
+    refused = CliRunner().invoke(app, build)
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "--set 发文字号: 只写序号须有代字" in refused.output and f"不是{bureau}的公文" in refused.output
+    assert "如「某小〔2026〕3号」" in refused.output and "格式" not in refused.output.split("只写序号")[1]
+    assert not (tmp_path / "out").exists()
+    own = tmp_path / "局草稿.txt"
+    own.write_text("\n".join([TITLE, RECIPIENTS, BODY, bureau, DATE]), encoding="utf-8")
+    done = CliRunner().invoke(app, [*build[:1], str(own), *build[2:], "--format", "docx"])
+    code = load_profile(settings).number_code("通知")
+    assert done.exit_code == 0, done.output
+    assert f"{code}〔2026〕3号" in done.output
+
+
 def test_footnotes_and_unnumbered_heading_styles_are_said(tmp_path: Path) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls

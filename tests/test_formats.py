@@ -99,7 +99,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pat
     for name, text in SOURCES.items():
         source = root / f"{name}.yaml"
         source.write_text(text, encoding="utf-8")
-        build_notice_files(source, root / name, formats=("docx", "pdf"), force=False)
+        build_notice_files([source], root / name, formats=("docx", "pdf"), force=False)
         out[name] = {"pdf": root / name / f"{name}.pdf",
                      "docx": render_docx_to_pdf(root / name / f"{name}.docx", root / "render" / name)}
     return out
@@ -225,7 +225,7 @@ def test_request_contact_note_below_the_date(outputs, writer) -> None:
 def test_single_signer_sample_on_the_number_line(tmp_path: Path, writer: str) -> None:
     if writer == "docx" and soffice_path() is None:
         pytest.skip("LibreOffice 未安装")
-    build_notice_files(sample_path("notice", "request.yaml"), tmp_path, formats=(writer,), force=False)
+    build_notice_files([sample_path("notice", "request.yaml")], tmp_path, formats=(writer,), force=False)
     pdf = tmp_path / "request.pdf" if writer == "pdf" else render_docx_to_pdf(tmp_path / "request.docx", tmp_path)
     number, label = word_box(pdf, 1, "〔2026〕"), word_box(pdf, 1, "签发人")
     line = next(line for line in text_lines(pdf) if "签发人" in line.text)

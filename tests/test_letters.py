@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import io
 import json
 import re
 import zipfile
@@ -243,6 +245,59 @@ def test_clerk_template_fields_are_filled_and_escaped(tmp_path: Path) -> None:
     assert len(letters) == len(students)
     assert sorted(_ids(letters)) == [s.id_number for s in students]
     assert all("教学楼A&B座<一楼>" in text for text in letters)
+
+
+def test_roster_headers_are_merge_fields_and_unknown_names_list_the_valid_ones(tmp_path: Path) -> None:
+    """A secretary writes the roster's column headers: 入读学校, 户籍所在乡镇, 户籍所在村(社区) (either bracket
+    width) are the fields 学校, 乡镇, 村; a name still unknown is refused naming the file, its paragraph and
+    every valid name in both spellings."""
+    roster = _roster(tmp_path / "名册.xlsx", 6, schools=1)
+    template = _word_template(tmp_path / "模板.docx", "姓名", "入读学校", "户籍所在乡镇", "户籍所在村(社区)",
+                              "户籍所在村（社区）")
+    result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 0, result.output
+    entry = next(f for f in _manifest(tmp_path / "out") if f["format"] == "docx")
+    letters = _docx_letters(tmp_path / "out" / entry["path"])
+    students = read_roster(roster).students
+    expected = {f"{s.name}，{s.school}，{s.township}，{s.village}，{s.village}，" for s in students}
+    assert {t for text in letters for t in expected if t in text} == expected
+
+    wrong = _word_template(tmp_path / "错字.docx", "姓名", "就读学校名")
+    refused = CliRunner().invoke(app, ["letters", str(roster), "-o", str(tmp_path / "out2"), "--template", str(wrong)])
+    assert refused.exit_code == 2
+    assert "错字.docx 第 2 段" in refused.output and "{{ 就读学校名 }}" in refused.output
+    assert "学校（名册列名：入读学校）" in refused.output and "村（名册列名：户籍所在村(社区)）" in refused.output
+    assert "Traceback" not in refused.output and not (tmp_path / "out2").exists()
+
+
+def test_roster_headers_in_a_template_uploaded_on_the_letters_page(tmp_path: Path, web_client) -> None:
+    """The same template on the 通知书 page: checked, generated, each letter with its school and village."""
+    from web_helpers import csrf_of, wait_for_job
+
+    roster = _roster(tmp_path / "名册.xlsx", 4, schools=1)
+    template = _word_template(tmp_path / "模板.docx", "姓名", "入读学校", "户籍所在村(社区)")
+    files = {"roster": (roster.name, roster.read_bytes()), "template": (template.name, template.read_bytes())}
+    checked = web_client.post("/letters/check", files=files, data={"csrf": csrf_of(web_client)})
+    assert wait_for_job(web_client, checked.url.path)["state"] == "done"
+    generated = web_client.post(checked.url.path.replace("/jobs/", "/letters/generate/"),
+                                data={"csrf": csrf_of(web_client)})  # fmt: skip
+    assert wait_for_job(web_client, generated.url.path)["state"] == "done"
+    with zipfile.ZipFile(io.BytesIO(web_client.get(f"{generated.url.path}/download").content)) as zf:
+        [name] = [n for n in zf.namelist() if n.endswith(".docx")]
+        (tmp_path / "页面.docx").write_bytes(zf.read(name))
+    letters = _docx_letters(tmp_path / "页面.docx")
+    expected = {f"{s.name}，{s.school}，{s.village}，" for s in read_roster(roster).students}
+    assert {t for text in letters for t in expected if t in text} == expected
+
+    wrong = _word_template(tmp_path / "错字.docx", "姓名", "就读学校名")
+    files["template"] = (wrong.name, wrong.read_bytes())
+    refused = web_client.post("/letters/check", files=files, data={"csrf": csrf_of(web_client)})
+    assert wait_for_job(web_client, refused.url.path)["state"] == "failed"
+    page = html.unescape(web_client.get(refused.url.path).text)
+    row = re.search(r"<tr[^>]*>((?:(?!</tr>).)*就读学校名.*?)</tr>", page, re.S)[1]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert (cells[1], cells[3]) == ("错字.docx", "第2段")  # 文件, 单元格/行: where her wrong field is
+    assert "学校（名册列名：入读学校）" in page and "村（名册列名：户籍所在村(社区)）" in page
 
 
 def test_settings_sheet_and_file_override_defaults_with_located_errors(tmp_path: Path) -> None:

@@ -178,21 +178,29 @@ def test_a_self_check_round_from_the_command_line_names_who_did_not_report(store
     store = open_store(store_url, area)
     try:
         round_ = rounds.open_round(store, name="秋季自查", form="自查表", deadline=dt.date(2026, 10, 9),
-                                   units=["凤山镇", "松山镇", "起步镇"], opened_by="")  # fmt: skip
-        for unit in ("凤山镇", "起步镇"):
+                                   units=["凤山镇", "松山镇", "起步镇", "南山镇"], opened_by="")  # fmt: skip
+        for unit, date in (("凤山镇", "2026-10-09"), ("起步镇", "2026-10-09"), ("南山镇", "10月9号")):
             sent = tmp_path / unit / "自查表.xlsx"
             fill_fields(tmp_path / "空白" / "自查表.xlsx", sent, {
                 "单位名称": f"某县{unit}人民政府", "单位类型": "乡镇", "所属乡镇": unit, "自查时段": "2026年秋季学期",
-                "报告日期": "2026-10-09", **SELF_CHECK_COUNTS})  # fmt: skip
+                "报告日期": date, **SELF_CHECK_COUNTS})  # fmt: skip
             checked = check_upload(round_.form, unit, sent.name, sent.read_bytes())
-            assert checked.valid, checked.problems
+            assert checked.valid == (unit != "南山镇"), checked.problems
             _send(store, round_, unit, sent.read_bytes(), checked)
     finally:
         store.close()
     cli = ["--settings", str(profile), "--db", store_url]
+    status = CliRunner().invoke(app, ["rounds", "status", str(round_.id), *cli])
+    assert "南山镇\t有错误" in status.output and "松山镇\t未报" in status.output, status.output
     compiled = CliRunner().invoke(app, ["rounds", "compile", str(round_.id), "-o", str(tmp_path / "汇总"), *cli])
     assert compiled.exit_code == 0, compiled.output
     assert "未报送单位 1 个" in compiled.output
+    assert "有错误（退回）：南山镇.xlsx（某县南山镇人民政府）" in compiled.output
     [summary] = (tmp_path / "汇总").rglob("*.docx")
-    text = "\n".join(p.text for p in docx.Document(summary).paragraphs)
-    assert "名单共3个单位，尚有1个单位未报送" in text and "未报送自查表的单位（1个）：松山镇。" in text
+    document = docx.Document(summary)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "名单共4个单位，尚有1个单位未报送" in text and "未报送自查表的单位（1个）：松山镇。" in text
+    assert "南山镇" not in text.split("未报送自查表的单位")[1].split("\n")[0]
+    receipt = {row.cells[2].text: row.cells[3].text for table in document.tables for row in table.rows
+               if len(row.cells) == 5}  # 序号, 文件, 单位, 处理结果, 说明
+    assert receipt["某县南山镇人民政府"] == "有错误（退回）" and receipt["松山镇"] == "未报送", receipt

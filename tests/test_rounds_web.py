@@ -158,6 +158,28 @@ def test_two_units_upload_fix_and_the_bureau_compiles(users, tmp_path: Path) -> 
     assert [r[2] for r in rows if "未报送" in r] == [SILENT]
 
 
+def test_a_unit_whose_uploads_have_errors_is_returned_in_the_summary_not_missing(users, tmp_path: Path) -> None:
+    """The round's page says 有错误; the 工作总结 of 汇总 says the same (有错误（退回）, its errors listed), never
+    未报送, and counts it as having reported."""
+    bureau, township, school = users["jyj"], users["fs"], users["sy"]
+    round_url = _open_round(bureau, units=(TOWNSHIP, SCHOOL), name="2026年秋季学期复查")
+    assert 'id="passed"' in _upload(township, round_url, _filled(township, round_url, tmp_path, TOWNSHIP, "乡镇")).text
+    bad = _filled(school, round_url, tmp_path, SCHOOL, "学校", 报告日期="2026-13-40")
+    assert 'id="failed"' in _upload(school, round_url, bad).text
+    assert "已报 1，未报 0，有错误 1" in bureau.get(round_url).text
+    job_url = bureau.post(f"{round_url}/compile", data={"csrf": csrf_of(bureau)}).url.path
+    assert wait_for_job(bureau, job_url)["state"] == "done"
+    with zipfile.ZipFile(io.BytesIO(bureau.get(f"{job_url}/download").content)) as zf:
+        [summary] = [n for n in zf.namelist() if n.endswith(".docx")]
+        document = docx.Document(io.BytesIO(zf.read(summary)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "名单共2个单位，已全部报送" in text and "未报送自查表的单位" not in text, text
+    receipt = {row.cells[2].text: (row.cells[3].text, row.cells[4].text) for table in document.tables
+               for row in table.rows if len(row.cells) == 5}  # fmt: skip
+    assert receipt[SCHOOL][0] == "有错误（退回）" and "报告日期" in receipt[SCHOOL][1], receipt
+    assert "未报送" not in {status for status, _ in receipt.values()}
+
+
 def test_the_bureau_uploads_in_a_units_name_and_a_closed_round_takes_nothing(users, tmp_path: Path) -> None:
     bureau = users["jyj"]
     round_url = _open_round(bureau, units=(SCHOOL,))

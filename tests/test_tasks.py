@@ -286,6 +286,34 @@ def test_a_draft_uploaded_on_the_build_page_is_the_document_build_writes(web_app
     assert on_page["自动编号.yaml"] == at_cli["自动编号.yaml"]
 
 
+def test_several_yaml_files_or_a_folder_of_them_are_each_their_own_document_at_both_doors(web_client, tmp_path):
+    from kongchuo_docs.files.resources import sample_path
+
+    seed = sample_path("notice", "seed-notice.yaml").read_text(encoding="utf-8")
+    title = re.search(r"^标题: (.+)$", seed, re.M)[1]
+    folder = tmp_path / "通知"
+    folder.mkdir()
+    titles = {"甲.yaml": "关于开展春季入学核查的通知", "乙.yml": "关于做好秋季劝返复学工作的通知"}
+    for name, wanted in titles.items():
+        (folder / name).write_text(seed.replace(title, wanted), encoding="utf-8")
+    paths = sorted(folder.iterdir())
+    for args, out in (([str(folder)], tmp_path / "文件夹"), ([str(p) for p in paths], tmp_path / "两份")):
+        done = cli("build", *args, "-o", str(out), "--format", "docx")
+        assert done.exit_code == 0, done.output
+        written = texts(folder_files(out))
+        assert sorted(written) == ["乙.docx", "甲.docx"]
+        assert all(wanted in written[f"{Path(name).stem}.docx"] for name, wanted in titles.items())
+        assert titles["乙.yml"] not in written["甲.docx"]
+    progress, page, url = run_on_page(web_client, "build", {"inputs": paths}, formats=["docx"])
+    assert progress["state"] == "done", page
+    assert texts(zip_of(web_client, url)) == texts(folder_files(tmp_path / "两份"))
+    mixed = tmp_path / "草稿.txt"
+    mixed.write_text("关于开展检查的通知\n各校：\n请认真开展。\n", encoding="utf-8")
+    refused = cli("build", str(paths[0]), str(mixed), "-o", str(tmp_path / "混合"))
+    assert refused.exit_code == 2 and "草稿和 YAML 请分两次生成" in refused.output
+    assert not (tmp_path / "混合").exists()
+
+
 def test_the_build_page_refuses_what_the_command_refuses_in_its_own_words(web_client, tmp_path):
     seed = tmp_path / "通知.yaml"
     seed.write_text("标题: 关于开展检查的通知\n", encoding="utf-8")

@@ -88,6 +88,25 @@ def test_auto_previews_a_placeholder_and_takes_one_number_when_written(county):
     assert again.status_code == 200 and len(_register(app)) == 1
 
 
+def test_auto_numbering_is_offered_only_for_the_bureaus_own_draft(county):
+    """写通知 offers 自动取号 (the bureau's 代字 and register) only when the draft's 发文机关/署名 is the
+    bureau, its 办公室 or its 领导小组; a school's draft is told why instead, and 自动 typed anyway is
+    refused when written, taking no number."""
+    app, client = county
+    profile = load_profile(app.state.config.profile_path())
+    for organ in (profile.bureau, profile.office, profile.leading_group):
+        own = post_notice(client, "check", issuers=organ, signatures=organ, signature_note="")
+        assert f"自动取号（代字 {_code(app)}，来自单位设置）" in own.text and 'id="auto-refused"' not in own.text
+    school = f"{profile.county}实验小学"
+    page = post_notice(client, "check", issuers=school, signatures=school, signature_note="")
+    assert 'id="f-auto-number"' not in page.text and "来自单位设置）" not in page.text
+    refused = re.search(r'id="auto-refused">([^<]+)<', page.text)[1]
+    assert f"由 {school} 发出" in refused and profile.bureau in refused and "某小〔自动〕" in refused
+    typed = post_notice(client, "docx", issuers=school, signatures=school, signature_note="", doc_number="自动",
+                        date=WRITTEN)  # fmt: skip
+    assert typed.status_code == 422 and f"由 {school} 发出" in typed.text and _register(app) == []
+
+
 def test_two_downloads_at_once_get_two_consecutive_numbers(county):
     app, _ = county
     clients = [page_client(app) for _ in range(2)]

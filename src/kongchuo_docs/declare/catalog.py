@@ -11,6 +11,8 @@ DRAFTS = (".docx", ".doc", ".wps", ".odt", ".txt", ".md")
 XLSX_CSV_YAML = (".xlsx", ".csv", ".yaml", ".yml")
 XLSX_YAML = (".xlsx", ".yaml", ".yml")
 SELF_CHECK_FORMS = (".xlsx", ".xls", ".ods", ".yaml", ".yml")
+YAMLS = (".yaml", ".yml")
+BUILD_SUFFIXES = (*YAMLS, *DRAFTS)
 
 ISSUER = Option("issuer", "--issuer", "发文机关", "发文机关，默认为单位设置中的教育局。")
 ROUNDING = Option(
@@ -39,18 +41,24 @@ def _draft_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 def _build(run: Run) -> Outcome:
     from ..errors import KongchuoError
-    from ..kinds.draft import build_draft_files, is_draft
+    from ..files.inputs import expand_folders
+    from ..kinds.draft import build_draft_files
     from ..kinds.notice import build_notice_files
 
-    v, inputs = run.values, run.inputs["inputs"]
-    if any(is_draft(p) for p in inputs):
-        written = build_draft_files(inputs, run.output, formats=v["formats"], force=run.force, settings=v["set"],
+    v = run.values
+    sources = expand_folders(run.inputs["inputs"], BUILD_SUFFIXES, "公文的 YAML 或草稿")
+    yamls = [p for p in sources if p.suffix.lower() in YAMLS]
+    drafts = [p for p in sources if p.suffix.lower() not in YAMLS]
+    if yamls and drafts:
+        raise KongchuoError(f"草稿和 YAML 请分两次生成（YAML：{yamls[0].name}；草稿：{drafts[0].name}）")
+    if drafts:
+        written = build_draft_files(drafts, run.output, formats=v["formats"], force=run.force, settings=v["set"],
                                     profile_path=run.settings, pdfa=v["pdfa"])  # fmt: skip
-    elif len(inputs) == 1 and not v["set"]:
-        written = build_notice_files(inputs[0], run.output, formats=v["formats"], force=run.force,
+    elif v["set"]:
+        raise KongchuoError("--set 只用于草稿（YAML 请直接修改文件）")
+    else:  # each YAML its own document, all written or none
+        written = build_notice_files(yamls, run.output, formats=v["formats"], force=run.force,
                                      settings=run.settings, pdfa=v["pdfa"])  # fmt: skip
-    else:
-        raise KongchuoError("YAML 输入一次生成一份，--set 只用于草稿（YAML 请直接修改文件）")
     return Outcome(written, run.output)
 
 
@@ -152,7 +160,7 @@ BUILD = Task(
          "发文机关取自草稿（“…文件”一行、标题或署名）；都没有时按无版头排。草稿由单位设置中的本单位署名时，\n"
          "文号代字、印发机关取自单位设置；版记只在草稿有版记或 --set 版记=是 时排印。",
     inputs=(InputFile("inputs", "公文的 YAML 或草稿", "公文的 YAML 输入文件；或 Word/WPS/文本草稿"
-                      "（.docx、.doc、.wps、.odt、.txt、.md，可给多个或文件夹）。", (".yaml", ".yml", *DRAFTS),
+                      "（.docx、.doc、.wps、.odt、.txt、.md）；可给多个或文件夹，每个文件一份公文。", BUILD_SUFFIXES,
                       multiple=True),),
     options=(
         Option("formats", "--format", "输出格式", "输出格式（ofd：OFD 版式文件，由同一份 PDF 转出）。",

@@ -153,7 +153,7 @@ def write_letters(
     known = set(FIELD_NAMES) | set(setting_keys())
     # Templates first: their unknown fields are reported before any input is read or rendered.
     if word_template is not None:
-        compile_word_template(word_template, known, duplex=True)
+        check_word_template(word_template)
     compile_default(spec, known, duplex=True)
     with out.scratch() as scratch:  # the roster's rows, spooled per school: never held whole
         spool = Spool(scratch, spec.group_by)
@@ -254,6 +254,12 @@ def _ofd_meta(spec: LetterSpec, settings: LetterSettings, title: str, issuer: st
 
     date = settings["成文日期"]
     return OfdMeta(title, issuer, date if isinstance(date, dt.date) else None, genre=spec.file_label)
+
+
+def check_word_template(path: Path) -> None:
+    """A clerk's Word template checked as `build_letters_files` checks it: `InputError` naming each
+    unknown field (file, paragraph) and the valid names, before any roster is read."""
+    compile_word_template(path, set(FIELD_NAMES) | set(setting_keys()), duplex=True)
 
 
 def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, issued: dt.date | None = None,

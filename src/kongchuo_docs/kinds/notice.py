@@ -26,17 +26,19 @@ def build_notice(out: OutputSet, source: Path, *, formats: Sequence[str], stem: 
                           source_is_output=source_is_output, formats=formats, numbering=numbering, pdfa=pdfa)
 
 
-def build_notice_files(source: Path, outdir: Path, *, formats: Sequence[str], force: bool,
+def build_notice_files(sources: Sequence[Path], outdir: Path, *, formats: Sequence[str], force: bool,
                        settings: Path | None = None, db_url: str | None = None,
                        pdfa: str = DEFAULT_LEVEL) -> list[str]:
-    """``kongchuo-docs build``: one YAML file into OUTDIR (all or nothing); a 发文字号 of 自动 is
-    taken from the 发文登记簿 of `settings`' county (or `db_url`) as the files are written."""
-    if not Path(source).is_file():
-        from ..errors import KongchuoError
+    """``kongchuo-docs build``: each YAML file its own document into OUTDIR (all or nothing); a 发文字号
+    of 自动 is taken from the 发文登记簿 of `settings`' county (or `db_url`) as the files are written."""
+    from ..errors import KongchuoError
 
-        raise KongchuoError(f"找不到输入文件：{source}")
+    for source in sources:
+        if not Path(source).is_file():
+            raise KongchuoError(f"找不到输入文件：{source}")
     with Numbering(settings, db_url) as numbering, OutputSet(outdir, force=force) as out:
-        build_notice(out, source, formats=formats, numbering=numbering, pdfa=pdfa)
+        for source in sources:
+            build_notice(out, source, formats=formats, numbering=numbering, pdfa=pdfa)
     return out.written
 
 

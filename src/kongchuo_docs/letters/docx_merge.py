@@ -35,6 +35,7 @@ from ..wording import sandbox
 from ..writers.docx_clean import clean_package
 from . import spec as spec_mod
 from .docx_template import FORM_BREAK, LINES_FIELD, SIGNATURE_GLOBAL, package_parts
+from .fields import with_field_names
 from .layout import LaidLetter
 
 DOCUMENT_PART = "word/document.xml"
@@ -47,6 +48,7 @@ _AFTER_TYPE = re.compile(r"<w:(pgSz|pgMar|paperSrc|pgBorders|lnNumType|pgNumType
                          r"noEndnote|titlePg|textDirection|bidi|rtlGutter|docGrid|printerSettings)\b")
 _DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 _HEADER_FOOTER_PART = re.compile(r"word/(header|footer)\d*\.xml")
+_PARAGRAPH = re.compile(r"<w:p[\s>]")
 
 
 def seal_indents_twips(issuer: str, date: str) -> tuple[int, int]:
@@ -120,13 +122,25 @@ def compile_word_template(path: Path, known: set[str], *, duplex: bool) -> Compi
         problems.error(Location(path.name), "Word 文件无法打开（结构不完整），请用 Word 另存为 .docx 后再试")
         problems.raise_if_errors()
     patched = [
-        (name, patcher.patch_xml(data.decode("utf-8")).encode("utf-8") if name == DOCUMENT_PART else data)
+        (name, _field_names(patcher.patch_xml(data.decode("utf-8"))) if name == DOCUMENT_PART else data)
         for name, data in parts
     ]
     env = template_environment()
     body = _split(dict(patched)[DOCUMENT_PART].decode("utf-8"), path.name)[1]
-    spec_mod.check_fields([body], known | set(env.globals), env, path)
+    spec_mod.check_fields([body], known | set(env.globals), env, path,
+                          paragraph_of=lambda name: _paragraph_of(body, name))
     return _compile(patched, env, known, duplex=duplex, label=path.name)
+
+
+def _field_names(document: str) -> bytes:
+    """A patched document.xml with the roster's headers used as names replaced by field names."""
+    return with_field_names(document).encode("utf-8")
+
+
+def _paragraph_of(body: str, name: str) -> int | None:
+    """The body paragraph (1-based, as Word counts them) where a Jinja tag first reads `name`."""
+    found = re.search(r"\{[{%](?:(?!\}\}|%\}).)*?(?<!\w)" + re.escape(name) + r"(?!\w)", body, re.S)
+    return None if found is None else len(_PARAGRAPH.findall(body, 0, found.start()))
 
 
 def template_environment() -> jinja2.Environment:

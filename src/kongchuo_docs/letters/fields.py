@@ -7,8 +7,11 @@ Missing optional values are empty strings, never ``None``; dates are written 202
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import cache
 from typing import Protocol
 
+from ..readers.schema import load_schema
 from ..support.normalize import format_date
 
 # Roster attribute → merge field name.
@@ -34,6 +37,41 @@ DERIVED_FIELDS: dict[str, str] = {
     "编号": "学校序号-顺序号, unique in the run (e.g. 03-0017)",
 }
 FIELD_NAMES: frozenset[str] = frozenset(ROSTER_FIELDS.values()) | frozenset(DERIVED_FIELDS)
+ROSTER_FORM = "学生名册"  # the blank form (forms/学生名册.yaml) whose headers a template may use as names
+_TAG = re.compile(r"(\{\{|\{%)(.*?)(\}\}|%\})", re.S)
+
+
+@cache
+def header_aliases() -> dict[str, str]:
+    """The 学生名册 form's column headers that differ from their merge field name → that name
+    (入读学校 → 学校), each also with full-width brackets (户籍所在村（社区）): a secretary writing a
+    Word template copies the roster's headers."""
+    schema = load_schema(ROSTER_FORM)
+    aliases: dict[str, str] = {}
+    for attr, label in ROSTER_FIELDS.items():
+        header = schema.column(attr).header
+        if header != label:
+            aliases[header] = label
+            aliases[header.translate(str.maketrans("()", "（）"))] = label
+    return aliases
+
+
+def with_field_names(source: str) -> str:
+    """`source` with every roster header used as a name inside a Jinja tag (``{{ 入读学校 }}``,
+    ``{% if 户籍所在村(社区) %}``) replaced by its merge field name."""
+    aliases = header_aliases()
+    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    alias = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
+    return _TAG.sub(lambda tag: tag[1] + alias.sub(lambda m: aliases[m[0]], tag[2]) + tag[3], source)
+
+
+def valid_names_text(known: set[str]) -> str:
+    """The names a template may use, for a message: roster fields with their form header
+    (学校（名册列名：入读学校）), derived fields, then the settings."""
+    headers = {label: header for header, label in header_aliases().items() if "（" not in header}
+    roster = [f"{name}（名册列名：{headers[name]}）" if name in headers else name for name in ROSTER_FIELDS.values()]
+    others = sorted(known - set(ROSTER_FIELDS.values()) - set(DERIVED_FIELDS))
+    return "、".join([*roster, *DERIVED_FIELDS, *others])
 
 
 class StudentLike(Protocol):

@@ -9,6 +9,7 @@ field a template uses that neither the roster nor the settings provide, before a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import jinja2.meta
 from ..errors import InputError, Location, Problems
 from ..wording import sandbox
 from ..wording.files import load_wording, located_strings
+from .fields import valid_names_text
 from .spec_model import KIND_FILES, LetterSpec, spec_problems
 
 
@@ -52,9 +54,15 @@ def undeclared_fields(sources: list[str], known: set[str], env: jinja2.Environme
 
 
 def check_fields(
-    sources: list[str], known: set[str], env: jinja2.Environment, where: Path | str
+    sources: list[str],
+    known: set[str],
+    env: jinja2.Environment,
+    where: Path | str,
+    *,
+    paragraph_of: Callable[[str], int | None] | None = None,
 ) -> None:
-    """Raise `InputError` naming every unknown field and every syntax error in `sources`."""
+    """Raise `InputError` naming every unknown field (in its paragraph, given `paragraph_of`), then
+    the valid names, and every syntax error in `sources`."""
     problems = Problems()
     loc = Location(Path(where).name)
     for source in sources:
@@ -65,10 +73,17 @@ def check_fields(
         except jinja2.TemplateSyntaxError as exc:
             problems.error(loc, f"模板语法错误（第 {exc.lineno} 行）：{exc.message}", _snippet(source))
     if not problems.errors:
-        for name in undeclared_fields(sources, known, env):
+        unknown = undeclared_fields(sources, known, env)
+        for name in unknown:
+            paragraph = paragraph_of(name) if paragraph_of else None
             problems.error(
-                loc, "模板使用了名册和设置中都没有的字段，请改正字段名", "{{ " + name + " }}"
+                replace(loc, paragraph=paragraph),
+                "模板使用了名册和设置中都没有的字段，请改正字段名",
+                "{{ " + name + " }}",
             )
+        if unknown:
+            names = valid_names_text(known - set(env.globals))
+            problems.error(loc, f"可用的字段名（名册列名也可用）：{names}")
     problems.raise_if_errors()
 
 

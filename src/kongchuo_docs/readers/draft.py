@@ -13,6 +13,7 @@ import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,8 @@ def read_draft(path: Path, workdir: Path, *, settings: Mapping[str, Any] | None 
     own = bool(defaults.issuer) and defaults.issuer in _names(mapping.get("发文机关")) + _names(mapping.get("署名"))
     if own:
         _number_from_code(mapping, defaults)
+    _bare_number(mapping, defaults, own, Location(SET_SOURCE if origins.get("发文字号") == SET_SOURCE else path.name,
+                                                  column="发文字号"), problems)  # fmt: skip
     _colophon(mapping, origins, colophon_wanted, defaults if own else None, problems)
     image_dir = workdir / "images"
     image_dir.mkdir(parents=True, exist_ok=True)
@@ -288,6 +291,27 @@ def _number_from_code(mapping: LineDict, defaults: DraftDefaults) -> None:
     except NormalizeError:
         return  # the reader reports the date
     mapping["发文字号"] = f"{defaults.number_code}〔{year}〕{int(number)}号"
+
+
+def _bare_number(mapping: LineDict, defaults: DraftDefaults, own: bool, where: Location, problems: Problems) -> None:
+    """A 发文字号 still a bare number (``--set 发文字号=3``) names what it lacks: the 代字, which only
+    the 单位设置's own organ's documents take from the profile."""
+    number = mapping.get("发文字号")
+    if not (isinstance(number, str) and number.strip().isdigit()):
+        return
+    try:
+        year = parse_date(mapping.get("成文日期", "")).year
+    except NormalizeError:
+        year = date.today().year
+    example = f"某小〔{year}〕{int(number)}号"
+    if own:
+        message = f"单位设置中没有文号代字，只写序号组不成发文字号：请在单位设置中填写文号代字，或写全，如「{example}」"
+    elif defaults.issuer:
+        message = (f"只写序号须有代字：本公文不是{defaults.issuer}的公文，不能用单位设置中的文号代字，"
+                   f"请写全发文字号（代字、年份、序号），如「{example}」")
+    else:
+        message = f"只写序号须有代字：请写全发文字号（代字、年份、序号），如「{example}」"
+    problems.error(where, message, number)
 
 
 def draft_reader(path: Path, reading: DraftReading) -> NoticeReader:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..declare import Outcome, Run, Task
 from ..declare.catalog import COMPILE, REGISTER_MERGE
 from ..store.database import Store
-from ..store.rounds import REPORTED, UnitState, counted_uploads
+from ..store.rounds import HAS_ERRORS, REPORTED, UnitState, counted_uploads, get_upload, unit_states
 from ..store.tables import Round
 from ..writers.xlsx_save import save_workbook
 from .deadline import TIME_FORMAT
@@ -39,11 +39,22 @@ def round_task(round_: Round) -> Task:
 
 def round_inputs(store: Store, round_: Round, profile: Profile) -> dict[str, list[tuple[str, bytes]]]:
     """The round's task inputs as (file name, bytes) by input name: the upload that counts for each
-    unit, named by the unit and the suffix of the file she sent (``凤山镇.xlsx``; units without a valid
-    upload are left out), and for the 自查表 the round's expected units as the 单位信息 list, so the
-    工作总结 and 汇总表 count the units by the round's names and name those that did not report."""
+    unit, named by the unit and the suffix of the file she sent (``凤山镇.xlsx``), and for the 自查表 the
+    latest upload of each unit whose uploads all have errors (the 汇总 returns it with its errors, so
+    the 工作总结 calls that unit what the round's status does, never 未报送) and the round's expected
+    units as the 单位信息 list, so the 工作总结 and 汇总表 count the units by the round's names and name
+    those that did not report. `KongchuoError` while no unit has a valid upload."""
+    from ..errors import KongchuoError
+
     task = round_task(round_)
-    files = [(f"{u.unit}{PurePath(u.file_name).suffix.lower()}", u.data) for u in counted_uploads(store, round_)]
+    counted = counted_uploads(store, round_)
+    if not counted:
+        raise KongchuoError(f"“{round_.name}”还没有单位报送有效的表格，无法汇总")
+    sent = [*counted]
+    if task is COMPILE:
+        sent += [get_upload(store, s.latest.id) for s in unit_states(store, round_)
+                 if s.state == HAS_ERRORS and s.latest is not None]  # fmt: skip
+    files = [(f"{u.unit}{PurePath(u.file_name).suffix.lower()}", u.data) for u in sent]
     inputs = {task.inputs[0].name: files}
     if task is COMPILE:
         inputs[COMPILE.inputs[1].name] = [(UNITS_FILE, expected_units(round_, profile))]
@@ -61,14 +72,11 @@ def expected_units(round_: Round, profile: Profile) -> bytes:
 
 def compile_round(store: Store, round_: Round, output: Path, *, profile: Profile, force: bool) -> Outcome:
     """The command line's 汇总 of a round into `output` (the page runs the same task in a job)."""
-    from ..errors import KongchuoError
     from ..web.job_pages import stored_name
     from ..web.security import Upload
 
     task = round_task(round_)
     inputs = round_inputs(store, round_, profile)
-    if not inputs[task.inputs[0].name]:
-        raise KongchuoError(f"“{round_.name}”还没有单位报送有效的表格，无法汇总")
     with tempfile.TemporaryDirectory(prefix="kongchuo-round-") as folder:
         paths: dict[str, list[Path]] = {}
         for source in task.inputs:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -44,16 +45,27 @@ def genre_of(title: str) -> str:
     return next((g for g in GENRES if title.rstrip().endswith(g)), "")
 
 
-def _check_own_organ(doc: Document, profile: Profile) -> None:
-    """A bare 自动 takes the 单位设置's own 文号代字: only for a document its organs (教育局, its
-    办公室, the 领导小组) issue or sign, as for a draft. A school's or township's document would get the
-    bureau's number and take a place in the bureau's 发文登记簿."""
+def foreign_speaker(speakers: Sequence[str], profile: Profile) -> str | None:
+    """The first of `speakers` (发文机关, then 署名) when none is the 单位设置's own organ (教育局, its
+    办公室, the 领导小组); None when one is, or when none is named."""
     own = {profile.bureau, profile.office, profile.leading_group}
-    speakers = [*doc.issuers, *(s.name for s in doc.signatures)]
-    if speakers and not own.intersection(speakers):
-        code = profile.number_code("通知") or "文号代字"
-        raise KongchuoError(f"发文字号“自动”用的是 {profile.bureau} 的文号代字 {code}，而这份公文由 {speakers[0]} "
-                            f"发出：请写出它自己的文号，或写作 本单位代字〔自动〕（如 某小〔自动〕）")
+    return speakers[0] if speakers and not own.intersection(speakers) else None
+
+
+def foreign_auto_message(speaker: str, profile: Profile) -> str:
+    """Why a bare 自动 is not for a document `speaker` (not the bureau) issues, and what to write."""
+    code = profile.number_code("通知") or "文号代字"
+    return (f"发文字号“自动”用的是 {profile.bureau} 的文号代字 {code}，而这份公文由 {speaker} "
+            f"发出：请写出它自己的文号，或写作 本单位代字〔自动〕（如 某小〔自动〕）")
+
+
+def _check_own_organ(doc: Document, profile: Profile) -> None:
+    """A bare 自动 takes the 单位设置's own 文号代字: only for a document its organs issue or sign, as
+    for a draft. A school's or township's document would get the bureau's number and take a place in
+    the bureau's 发文登记簿."""
+    speaker = foreign_speaker([*doc.issuers, *(s.name for s in doc.signatures)], profile)
+    if speaker is not None:
+        raise KongchuoError(foreign_auto_message(speaker, profile))
 
 
 class Numbering:

@@ -26,10 +26,12 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
     """The status of the 校验 job in `root`: rows, invalid rows, problems, the error workbook when
     there are errors; the warnings and the first page when it can be generated."""
     from ..files.output import OutputSet
-    from ..kinds.letters import ERROR_WORKBOOK, checked_roster
+    from ..kinds.letters import ERROR_WORKBOOK, check_word_template, checked_roster
     from ..writers.error_workbook import write_error_workbook
     from .identity import job_scope
 
+    if template is not None:  # her template's field names first, as the command line checks them
+        check_word_template(template)
     values = TASKS["letters"].read_values(params["values"])
     scope = job_scope(params, profile)
     schools = scope.schools if scope else None

@@ -25,7 +25,7 @@ from ..readers.body_text import SourceLine, parse_body
 from ..readers.draft import DRAFT_SUFFIXES, DraftDefaults, outline_lines, plain_mapping, read_draft
 from ..readers.notice_yaml import read_notice
 from ..readers.yaml_records import load_yaml
-from ..store.issuing import auto_number
+from ..store.issuing import auto_number, foreign_auto_message, foreign_speaker
 from . import notice_drafts as drafts
 from .audit_page import audit
 from .bounded import bounded
@@ -304,7 +304,20 @@ async def _page(request: Request, form: NoticeForm, status_code: int = 200, **co
                   formats=FORMATS, problems=problems, summary=summary_of(problems), labels=LABELS,
                   outline=headings, images=listed_images(request), remove_image=REMOVE_IMAGE,
                   auto_field=AUTO_FIELD, keep_days=drafts.DRAFT_KEEP_DAYS, auto=is_auto(form),
-                  number_code=(await _draft_defaults(request) or DraftDefaults()).number_code, **context)  # fmt: skip
+                  **await _auto_offer(request, form), **context)  # fmt: skip
+
+
+async def _auto_offer(request: Request, form: NoticeForm) -> dict[str, str | None]:
+    """The 自动取号 box's context: the 单位设置's 代字 (number_code), and why the box is not offered
+    (auto_refused) when the draft's 发文机关 and 署名 name an organ other than the bureau's own."""
+    profile = await asyncio.to_thread(profile_or_none, request)
+    if profile is None:
+        return {"number_code": None, "auto_refused": None}
+    speakers = [line.strip() for key in ("issuers", "signatures") for line in form.get(key).splitlines()
+                if line.strip()]  # fmt: skip
+    speaker = foreign_speaker(speakers, profile)
+    return {"number_code": defaults_of(profile).number_code,
+            "auto_refused": None if speaker is None else foreign_auto_message(speaker, profile)}
 
 
 def summary_of(problems: dict[str, list[str]]) -> list[tuple[str, str]]:

@@ -182,23 +182,27 @@ def close_round_post(request: Request, round_id: int, account: Bureau) -> Respon
 
 @router.post("/rounds/{round_id}/compile", dependencies=[Depends(require_csrf)])
 def compile_post(request: Request, round_id: int, account: Bureau) -> Response:
-    """「汇总」: the declared task over the units' latest valid uploads, as a job (audit: the 汇总 started —
-    the round, the units counted, by whom; the job's end is logged when it ends, `audit_page.job_entry`)."""
+    """「汇总」: the declared task over the units' latest valid uploads (and, for the 自查表, the latest
+    upload of each unit whose uploads all have errors: returned, `rounds.compile.round_inputs`), as a
+    job (audit: the 汇总 started — the round, the units counted, by whom; the job's end is logged when
+    it ends, `audit_page.job_entry`)."""
     from ..rounds.compile import round_inputs, round_task
+    from ..store.rounds import counted_uploads
     from .job_pages import profile_param, start_job
 
     store, profile, found = round_of(request, round_id)
     task = round_task(found)
-    inputs = round_inputs(store, found, profile)
-    if not inputs[task.inputs[0].name]:
-        raise HTTPException(409, f"“{found.name}”还没有单位报送有效的表格，无法汇总。")
+    try:
+        inputs = round_inputs(store, found, profile)
+    except KongchuoError as exc:
+        raise HTTPException(409, f"{exc}。") from exc
     uploads = {key: [Upload(name, PurePath(name).suffix, data) for name, data in files]
                for key, files in inputs.items()}  # fmt: skip
     params = {"task": task.name, "values": {}, "manifest": False, **profile_param(request)}
     job = start_job(request, task.name, uploads, params, title=f"{found.name}（{task.title}）",
                     back=f"/rounds/{round_id}")  # fmt: skip
     audit(request, "开始汇总报送", account=account, task=found.name,
-          counts=f"{len(inputs[task.inputs[0].name])} 个单位的有效报送")  # fmt: skip
+          counts=f"{len(counted_uploads(store, found))} 个单位的有效报送")  # fmt: skip
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

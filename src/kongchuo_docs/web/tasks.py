@@ -74,7 +74,8 @@ def problem_rows(problems: list[Problem], names: dict[str, str], task: str = "")
             "severity": "错误" if p.severity == "error" else "警告",
             "file": names.get(Path(loc.file).name, Path(loc.file).name),
             "sheet": loc.sheet or "",
-            "cell": loc.cell or (f"第{loc.line}行" if loc.line is not None else ""),
+            "cell": loc.cell or (f"第{loc.line}行" if loc.line is not None else
+                                 f"第{loc.paragraph}段" if loc.paragraph is not None else ""),
             "column": loc.column or "",
             "message": page_words(rename(p.message, names), task),
             "value": p.value or "",
