@@ -38,6 +38,7 @@ DERIVED_FIELDS: dict[str, str] = {
 }
 FIELD_NAMES: frozenset[str] = frozenset(ROSTER_FIELDS.values()) | frozenset(DERIVED_FIELDS)
 ROSTER_FORM = "学生名册"  # the blank form (forms/学生名册.yaml) whose headers a template may use as names
+ROW_KEY = "\x00row"  # a letter's roster row among its fields: no template can name it
 _TAG = re.compile(r"(\{\{|\{%)(.*?)(\}\}|%\})", re.S)
 
 
@@ -80,6 +81,7 @@ class StudentLike(Protocol):
     name: str
     id_number: str
     school: str
+    row: int
 
 
 def student_fields(student: StudentLike) -> dict[str, str]:
@@ -93,6 +95,12 @@ def student_fields(student: StudentLike) -> dict[str, str]:
             fields[label] = "" if value is None else str(value)
     fields["身份证后四位"] = student.id_number[-4:]
     return fields
+
+
+def letter_fields(student: StudentLike, school_index: int, sequence: int) -> dict[str, str]:
+    """One letter's fields: the student's (`student_fields`), its 序号 and 编号 (`number_fields`), and
+    its roster row under `ROW_KEY` (not a merge field: where a letter is named in a message)."""
+    return {**student_fields(student), **number_fields(school_index, sequence), ROW_KEY: str(student.row)}
 
 
 def number_fields(school_index: int, sequence: int) -> dict[str, str]:

@@ -47,10 +47,11 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         status["error_workbook"] = ERROR_WORKBOOK
     status["can_generate"] = bool(data.students) and (not data.problems.errors or values["skip_invalid"])
     if status["can_generate"] and template is None:
-        from ..letters.plan import count_spilled
+        from ..letters.plan import spilled_message, spilled_rows
 
-        spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
-        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled, schools)
+        spilled = spilled_rows(settings, data, values["kind"])  # every letter laid out as 生成 will
+        spill = spilled_message(spilled, values["kind"], settings, data.table) if spilled else ""
+        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spill, schools)
     return status
 
 
@@ -63,10 +64,11 @@ def left_out_text(left_out: dict[str, int], schools: frozenset[str]) -> str:
 
 
 def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[str, Any],
-                          settings: dict[str, object], spilled: int,
+                          settings: dict[str, object], spill: str,
                           schools: frozenset[str] | None) -> list[dict[str, str]]:  # fmt: skip
     """Draw the first child's letter (its page image into `root`) and say what the run will bring
-    (`spilled`: the letters whose slip goes to the next side)."""
+    (`spill`: what to say of the letters whose slip goes to the next side, `letters.plan.spilled_message`;
+    empty when none)."""
     import pymupdf
 
     from ..kinds.letters import first_letter
@@ -80,10 +82,9 @@ def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[s
     pages = result.pages or 0
     sheets = f"，双面打印约 {(pages + 1) // 2 * letters} 张纸" if duplex else ""
     found = [{"id": "pages", "text": f"共 {letters} 份通知书，每份 {pages} 页，合计约 {pages * letters} 页{sheets}。"}]
-    if spilled:
-        slip = "回执" if values["kind"] == "入学" else "送达回证"
-        found.append({"id": "spill", "text": f"{spilled} 份通知书的{slip}排不下，被挤到了下一页："
-                      "这些通知书每份多用一页。可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
+    if spill:
+        found.append({"id": "spill", "text": f"{spill}：这些通知书每份多用一页。"
+                      "可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
     found += date_warnings(values["kind"], settings)
     missing = [r.official for r in fontset if r.substituted]
     if missing:
