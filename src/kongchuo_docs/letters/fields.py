@@ -59,11 +59,21 @@ def header_aliases() -> dict[str, str]:
 
 def with_field_names(source: str) -> str:
     """`source` with every roster header used as a name inside a Jinja tag (``{{ 入读学校 }}``,
-    ``{% if 户籍所在村(社区) %}``) replaced by its merge field name."""
+    ``{% if 户籍所在村(社区) %}``) replaced by its merge field name (`field_names_in`)."""
+    return _TAG.sub(lambda tag: tag[1] + field_names_in(tag[2]) + tag[3], source)
+
+
+def field_names_in(expression: str) -> str:
+    """The Jinja `expression` (a tag's inside, a wording block's ``if:``) with every roster header
+    used as a name (`header_aliases`: 入读学校) replaced by its merge field name (学校)."""
     aliases = header_aliases()
-    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
-    alias = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
-    return _TAG.sub(lambda tag: tag[1] + alias.sub(lambda m: aliases[m[0]], tag[2]) + tag[3], source)
+    return _alias_pattern().sub(lambda m: aliases[m[0]], expression)
+
+
+@cache
+def _alias_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(a) for a in sorted(header_aliases(), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{names})(?!\w)")
 
 
 def valid_names_text(known: set[str]) -> str:
