@@ -93,13 +93,21 @@ def checked_settings(roster: Path, profile: Profile, kind: str,
     for key, allowed in (("班内排序", WITHIN_ORDERS), ("入学回执样式", SLIP_STYLES)):
         if str(settings[key]) not in allowed:
             problems.error(Location(settings.sources[key], column=key), f"应为{'、'.join(allowed)}之一", settings[key])
-    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    problems.items += date_problems(settings, kind).items
     problems.raise_if_errors()
     console.problems(problems.warnings)
     if kind == "责令" and not settings["省级处罚条款"]:
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
     return settings, AgeRule(profile.age_reference(str(settings["学年"])))
+
+
+def date_problems(settings: LetterSettings, kind: str) -> Problems:
+    """The settings' dates cross-checked for a letter `kind` (`profile.checks.check_dates`), each
+    problem at the setting's source: what the command says, and the web page's 校验 too."""
+    problems = Problems()
+    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    return problems
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,

@@ -1,7 +1,8 @@
 """The 校验 of a roster before 生成 (the job's side): its problems by cell and the marked error
 workbook; once it passes, what would surprise her after printing, said before she commits: the
 first letter as a page image, the page count, a 回执 pushed onto another page, a 成文日期 after the
-报到日期 (with the fix: a 成文日期 in the 报到日期's month), fonts this computer lacks. In plain
+报到日期 (with the fix: a 成文日期 in the 报到日期's month), a 劝返/责令 letter's dates (one dated before
+term starts, `letters.plan.date_problems`), fonts this computer lacks. In plain
 Chinese: no command names, no file paths."""
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         spilled = spilled_rows(settings, data, values["kind"])  # every letter laid out as 生成 will
         spill = spilled_message(spilled, values["kind"], settings, data.table) if spilled else ""
         status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spill, schools)
+        if values["kind"] != "入学":  # 入学's date warning comes with its fix (`date_warnings`)
+            from ..letters.plan import date_problems
+
+            status["warnings"] += [{"id": f"date-{n}", "text": str(problem)}
+                                   for n, problem in enumerate(date_problems(settings, values["kind"]).warnings)]
     return status
 
 
