@@ -105,6 +105,28 @@ def test_cut_line_is_two_lines_clear_of_the_date_in_the_pdf_and_spills_are_count
         assert gaps
 
 
+def test_the_spilled_message_names_the_roster_rows_of_those_letters_never_the_children(tmp_path: Path) -> None:
+    """A secretary must find the letters whose 回执 goes to the next side to shorten them: the message
+    names their roster rows (file!sheet!第 … 行, the first 10, then 等) — each the row of a child
+    whose letter page has no cut line — and no child's name or ID number."""
+    roster = _roster(tmp_path / "名册.xlsx", 240)
+    materials = ["户口簿", "出生医学证明", "预防接种证", "监护人身份证", "居住证明（非本地户籍适用）",
+                 "房产证或租房合同", "孩子近期一寸免冠照片两张", "幼儿园毕业证明"] * 2  # fmt: skip
+    pdf, _, output = _letters(tmp_path, roster, {"所需材料": materials})
+    _, alone = _clearances(pdf, DATE)
+    students = {s.row: s for s in read_roster(roster).students}
+    found = re.search(rf"{alone} 封通知书的回执被挤到第 2 页（名册 名册\.xlsx!([^!]+)!第 ([\d、]+) 行(等?)；", output)
+    assert alone > 10 and found, output
+    rows = [int(n) for n in found[2].split("、")]
+    assert len(rows) == 10 and found[3] == "等" and rows == sorted(rows)
+    assert all(s.name not in output and s.id_number not in output for s in students.values())
+    with pymupdf.open(pdf) as doc:
+        pages = [(re.sub(r"\s+", "", page.get_text()), bool(_cut_tops(page))) for page in doc]
+    for row in rows:  # the page naming the child (by ID number) first is its letter: no cut line on it
+        first = next(cut for text, cut in pages if students[row].id_number in text)
+        assert not first, row
+
+
 @pytest.mark.skipif(soffice_path() is None, reason="LibreOffice not installed")
 def test_cut_line_is_two_lines_clear_of_the_date_in_the_rendered_docx(tmp_path: Path) -> None:
     roster = _roster(tmp_path / "名册.xlsx", 12)

@@ -20,7 +20,7 @@ from kongchuo_docs import gbt9704 as g
 from kongchuo_docs.cli import app
 from kongchuo_docs.files.resources import sample_path
 from kongchuo_docs.kinds.sample_roster import generate_rows, write_sample_roster
-from kongchuo_docs.letters.plan import checked_roster, count_spilled
+from kongchuo_docs.letters.plan import checked_roster, spilled_rows
 from kongchuo_docs.profile import load_profile
 from kongchuo_docs.system.libreoffice import render_docx_to_pdf, soffice_path
 
@@ -118,13 +118,13 @@ def test_web_check_tells_how_many_slips_go_to_the_next_side_before_generating(we
         sheet = workbook.create_sheet("设置")  # the clerk's own 所需材料: 16 (长) leave no room for most 回执
         sheet.append(["所需材料", "、".join(MATERIALS * repeat)])
         workbook.save(tmp_path / name)
-        spilled = count_spilled(*checked_roster(tmp_path / name, SAMPLE, "入学"), "入学")
+        spilled = len(spilled_rows(*checked_roster(tmp_path / name, SAMPLE, "入学"), "入学"))
         assert (spilled > letters // 3) if repeat == 2 else spilled == 0
         response = check_roster(web_client, name, (tmp_path / name).read_bytes())
         assert wait_for_job(web_client, response.url.path)["state"] == "done"
         page = web_client.get(response.url.path).text
         assert f"校验通过：{letters} 名学生" in page
         if spilled:  # in the 生成前请看 box, every letter counted (not only the first one drawn)
-            assert f'id="warning-spill">{spilled} 份通知书的回执排不下，被挤到了下一页' in page
+            assert f'id="warning-spill">{spilled} 封通知书的回执被挤到第 2 页（名册 {name}!' in page
         else:
             assert "warning-spill" not in page

@@ -423,3 +423,28 @@ def test_cli_rejects_an_unknown_kind_and_a_missing_roster_in_chinese(tmp_path: P
     missing = CliRunner().invoke(app, ["letters", str(tmp_path / "无.xlsx"), "-o", str(tmp_path / "out")])
     assert missing.exit_code == 2 and "找不到名册" in missing.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.*"))
+
+
+def test_a_return_or_order_letter_dated_before_term_starts_is_warned_of(tmp_path: Path) -> None:
+    """劝返 and 责令 letters go to children who did not come back after term started: dated before the
+    报到日期 (the term's start), the run says so, naming the setting and where it was set; still written."""
+    from profiles import PROFILE_NAME
+
+    from kongchuo_docs.letters.plan import ISSUED_SOURCE
+
+    roster = _roster(tmp_path / "名册.xlsx", 30, schools=1)
+    profile = write_profile(tmp_path / "p", {"报到日期": f"{SAMPLE_YEAR}-09-01"})
+    said = {}
+    for kind, date in (("劝返", "08-20"), ("责令", "08-31"), ("责令", "09-10"), ("入学", "08-20")):
+        out = tmp_path / f"{kind}{date}"
+        result = CliRunner().invoke(app, ["letters", str(roster), "-o", str(out), "--kind", kind, "--settings",
+                                          str(profile), "--date", f"{SAMPLE_YEAR}-{date}"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert list(out.rglob("*.pdf"))
+        said[kind, date] = result.output.replace("\n", "")
+    month_day = {"08-20": "8月20日", "08-31": "8月31日"}
+    for kind, date in (("劝返", "08-20"), ("责令", "08-31")):
+        assert (f"{ISSUED_SOURCE} 成文日期: {kind}通知书的成文日期早于开学（报到日期 {SAMPLE_YEAR}年9月1日，"
+                f"取自{PROFILE_NAME} 报到日期）") in said[kind, date], said[kind, date]
+        assert f"{SAMPLE_YEAR}年{month_day[date]}" in said[kind, date]
+    assert "早于开学" not in said["责令", "09-10"] and "早于开学" not in said["入学", "08-20"]

@@ -191,6 +191,20 @@ def test_merged_register_names_each_unit_by_the_file_it_sent(blank_forms, tmp_pa
 # ------------------------------------------------------------------ 通知书
 
 
+def test_a_return_letter_dated_before_term_starts_is_warned_of_before_generating(web_client, web_rosters):
+    """The web page's 校验 of 劝返 letters dated before the 报到日期 (term's start) says so, as the command does."""
+    from web_helpers import check_roster, sample_profile
+
+    _, good = web_rosters
+    report = sample_profile().report_date
+    for day, warned in ((date(report.year, 8, 1), True), (date(report.year, 9, 15), False)):
+        checked = check_roster(web_client, "名册.xlsx", good.read_bytes(), kind="劝返", date=day.isoformat())
+        assert wait_for_job(web_client, checked.url.path)["state"] == "done"
+        box = web_client.get(checked.url.path).text.split('id="warnings"')[1].split("</div>")[0]
+        said = f"劝返通知书的成文日期早于开学（报到日期 {format_date(report)}，取自"
+        assert (said in box and format_date(day) in box) == warned, box
+
+
 def test_letters_warn_before_generating_and_the_date_is_fixed_in_one_click(web_client, web_rosters, tmp_path):
     from web_helpers import check_roster, sample_profile
 

@@ -294,3 +294,35 @@ def test_the_profile_templates_folder_is_used_unless_the_command_line_names_one(
     profile.write_text(re.sub(r"(?m)^模板目录:.*$", "模板目录: 县里的措辞", text), encoding="utf-8")
     load_profile(profile)
     assert wording.user_folder() == (tmp_path / "命令行的措辞").resolve()
+
+
+def test_letter_wording_may_name_the_rosters_column_headers_as_word_templates_may(tmp_path: Path) -> None:
+    """A clerk copies the roster's headers into her wording (--templates): {{ 入读学校 }},
+    {{ 户籍所在乡镇 }}, a condition on 户籍所在村(社区) read as 学校, 乡镇, 村 — the letters print the
+    child's values; a name that is neither field nor header is still refused, at its file and line."""
+    folder = _export(tmp_path / "模板")
+    path = folder / "letters/enrolment.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "孩子因身体状况需要延缓入学的，请在报到前向学校提出申请，由乡镇人民政府或者县级人民政府教育行政部门批准。"
+    new = ("{% if 户籍所在村(社区) %}户籍村：{{ 户籍所在村（社区） }}。{% endif %}"
+           "入读学校：{{ 入读学校 }}；户籍乡镇：{{ 户籍所在乡镇 }}。")  # fmt: skip
+    receipt = "    if: 入学回执 and 入学回执样式 == '回执'"
+    assert receipt in text
+    path.write_text(text.replace(old, new).replace(receipt, f"{receipt} and 入读学校"), encoding="utf-8")
+    roster = _roster(tmp_path / "名册.xlsx")
+    code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    with pymupdf.open(next((tmp_path / "out").rglob("*.pdf"))) as doc:
+        pages = [re.sub(r"\s+", "", page.get_text()) for page in doc]
+    from kongchuo_docs.readers.roster import read_roster
+
+    students = read_roster(roster).students
+    for student in students:
+        page = next(p for p in pages if student.id_number in p)
+        assert f"入读学校：{student.school}；户籍乡镇：{student.township}。" in page
+        assert (f"户籍村：{student.village}。" in page) == bool(student.village)
+    assert "沿虚线剪下，交回学校" in "".join(pages)  # the 回执's conditions naming 入读学校 hold
+
+    path.write_text(text.replace(old, "{{ 就读学校 }}"), encoding="utf-8")
+    code, output = _run("--templates", str(folder), "letters", str(roster), "-o", str(tmp_path / "out2"))
+    assert code == 2 and re.search(r"enrolment\.yaml:\d+ 第 \d+ 段: 〔就读学校〕不是可用的字段", output), output

@@ -171,3 +171,24 @@ def test_a_sentence_preview_draws_the_edited_paragraph(site):
     assert NEW in text
     assert sentence_form(response.text)[_box(data, "延缓入学")] == NEW  # the page keeps the edit
     assert not (folder / REL).exists()  # a preview saves nothing
+
+
+def test_a_letters_roster_header_is_taken_as_its_field_typed_as_a_chip_or_in_the_file(site):
+    """A clerk types the roster's column header (〔入读学校〕) in a letter's paragraph: saved as its
+    field (学校); the file itself under 高级 with {{ 户籍所在乡镇 }} is saved as written, not refused."""
+    client, folder = site
+    data = sentence_form(client.get(f"/templates/{INDEX}").text)
+    data[_box(data, "延缓入学")] = "请到〔入读学校〕报到。"
+    saved = _post(client, data, "save")
+    assert saved.status_code == 200 and 'id="saved"' in saved.text, _summary(saved.text)
+    assert "请到{{ 学校 }}报到。" in (folder / REL).read_text(encoding="utf-8")
+
+    text = (folder / REL).read_text(encoding="utf-8").replace("请到{{ 学校 }}报到。", "户籍乡镇：{{户籍所在乡镇}}。")
+    saved = client.post(f"/templates/{INDEX}", data={"text": text, "action": "save", "csrf": csrf_of(client)})
+    assert saved.status_code == 200 and 'id="saved"' in saved.text, _summary(saved.text)
+    assert (folder / REL).read_text(encoding="utf-8") == text
+
+    data = sentence_form(saved.text)
+    data[_box(data, "户籍乡镇")] = "请到〔就读学校〕报到。"  # neither a field nor a header: refused at its box
+    refused = _post(client, data, "save")
+    assert refused.status_code == 422 and any("〔就读学校〕不是可用的字段" in m for _, m in _summary(refused.text))

@@ -10,7 +10,7 @@ fall back to another font, reported) → one work unit per school (责令: per t
 in ``--jobs`` processes, largest first: its rows read back, sorted by class or village and numbered,
 its letters laid out once (`letters.layout`) and written into each of its files there
 (`letters.jobs`). As soon as the first school is laid out, the letters whose 回执 goes to the next
-side are told, the total at the end (the web page's 校验 tells them before generating: `count_spilled`).
+side are told, the total at the end (the web page's 校验 tells them before generating: `spilled_rows`).
 The planning (settings, roster, glyphs, fonts) is `letters.plan`, the grouping `letters.grouping`;
 the running (processes, progress, Ctrl+C) is `letters.run`.
 
@@ -33,7 +33,7 @@ from ..errors import InputError, KongchuoError, Location, Problem
 from ..files.filenames import UniqueNames
 from ..files.output import DEMO_INPUTS, OutputSet, in_folder
 from ..letters.docx_merge import compile_default, compile_word_template
-from ..letters.fields import FIELD_NAMES, number_fields, student_fields
+from ..letters.fields import FIELD_NAMES, letter_fields
 from ..letters.grouping import SORT_KEYS, WITHIN_ORDERS, group_students
 from ..letters.jobs import EngineConfig, Output, Unit, UnitResult
 from ..letters.plan import (
@@ -223,7 +223,7 @@ def write_letters(
                 pdf = Output("docx-pdf", out.reserve(f"{stem}.pdf"), title)
                 rels[pdf.target] = f"{stem}.pdf"
                 converted.append((outputs[0], pdf, len(letters)))
-        notice = SpillNotice(kind, settings, list(groups), spec.group_by)
+        notice = SpillNotice(kind, settings, list(groups), spec.group_by, data.table)
         results = run_units(units, config, jobs, console.err.is_terminal if progress is None else progress, clock,
                             on_progress, steps, notice.school_laid_out)  # fmt: skip
         notice.end()
@@ -281,7 +281,7 @@ def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, iss
                                        skip_invalid=True)  # fmt: skip
     fonts = font_pack(spec, settings, roster_chars(first), fontset, fallbacks)
     config = EngineConfig(spec, settings.context(), frozenset(known), None, duplex, fonts)
-    letter = {**student_fields(first[0]), **number_fields(1, 1)}
+    letter = letter_fields(first[0], 1, 1)
     [done] = run_units([Unit([letter], (Output("pdf", target, spec.file_label),))], config, 1, False, Clock(None))
     return done.results[0], len(data.students), fontset
 

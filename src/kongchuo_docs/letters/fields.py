@@ -38,6 +38,7 @@ DERIVED_FIELDS: dict[str, str] = {
 }
 FIELD_NAMES: frozenset[str] = frozenset(ROSTER_FIELDS.values()) | frozenset(DERIVED_FIELDS)
 ROSTER_FORM = "学生名册"  # the blank form (forms/学生名册.yaml) whose headers a template may use as names
+ROW_KEY = "\x00row"  # a letter's roster row among its fields: no template can name it
 _TAG = re.compile(r"(\{\{|\{%)(.*?)(\}\}|%\})", re.S)
 
 
@@ -58,11 +59,21 @@ def header_aliases() -> dict[str, str]:
 
 def with_field_names(source: str) -> str:
     """`source` with every roster header used as a name inside a Jinja tag (``{{ 入读学校 }}``,
-    ``{% if 户籍所在村(社区) %}``) replaced by its merge field name."""
+    ``{% if 户籍所在村(社区) %}``) replaced by its merge field name (`field_names_in`)."""
+    return _TAG.sub(lambda tag: tag[1] + field_names_in(tag[2]) + tag[3], source)
+
+
+def field_names_in(expression: str) -> str:
+    """The Jinja `expression` (a tag's inside, a wording block's ``if:``) with every roster header
+    used as a name (`header_aliases`: 入读学校) replaced by its merge field name (学校)."""
     aliases = header_aliases()
-    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
-    alias = re.compile(rf"(?<!\w)(?:{names})(?!\w)")
-    return _TAG.sub(lambda tag: tag[1] + alias.sub(lambda m: aliases[m[0]], tag[2]) + tag[3], source)
+    return _alias_pattern().sub(lambda m: aliases[m[0]], expression)
+
+
+@cache
+def _alias_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(a) for a in sorted(header_aliases(), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{names})(?!\w)")
 
 
 def valid_names_text(known: set[str]) -> str:
@@ -80,6 +91,7 @@ class StudentLike(Protocol):
     name: str
     id_number: str
     school: str
+    row: int
 
 
 def student_fields(student: StudentLike) -> dict[str, str]:
@@ -93,6 +105,12 @@ def student_fields(student: StudentLike) -> dict[str, str]:
             fields[label] = "" if value is None else str(value)
     fields["身份证后四位"] = student.id_number[-4:]
     return fields
+
+
+def letter_fields(student: StudentLike, school_index: int, sequence: int) -> dict[str, str]:
+    """One letter's fields: the student's (`student_fields`), its 序号 and 编号 (`number_fields`), and
+    its roster row under `ROW_KEY` (not a merge field: where a letter is named in a message)."""
+    return {**student_fields(student), **number_fields(school_index, sequence), ROW_KEY: str(student.row)}
 
 
 def number_fields(school_index: int, sequence: int) -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import Problems
 from ..readers.roster import Student
-from .fields import number_fields, student_fields
+from .fields import letter_fields, student_fields
 
 GROUP_ATTRIBUTES = {"学校": "school", "乡镇": "township"}  # merge field → roster attribute
 SORT_KEYS = {"班级": ("班级",), "村": ("村",)}
@@ -30,7 +30,7 @@ def group_of(student: Student, group_by: str) -> str:
 def group_letters(groups: dict[str, list[Student]]) -> dict[str, list[dict[str, str]]]:
     """Each group's letters as merge fields: the student's, and 序号/编号 in the group's order."""
     return {
-        group: [{**student_fields(s), **number_fields(index, n)} for n, s in enumerate(students, start=1)]
+        group: [letter_fields(s, index, n) for n, s in enumerate(students, start=1)]
         for index, (group, students) in enumerate(groups.items(), start=1)
     }
 

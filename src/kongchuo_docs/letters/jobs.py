@@ -40,6 +40,7 @@ from .docx_merge import (
     single_letter_bytes,
     write_merged,
 )
+from .fields import ROW_KEY
 from .layout import LaidLetter, LetterLayout
 from .pdf_archive import DocumentInfo
 from .pdf_fonts import FontPack
@@ -102,7 +103,7 @@ class UnitDone:
 
     results: tuple[UnitResult, ...]
     seconds: dict[str, float]
-    spilled: int  # letters whose tear-off slip goes to the next side (0 without a layout)
+    spilled: tuple[int, ...]  # roster rows of the letters whose tear-off slip goes to the next side
     issuer: str = ""  # the school (township) issuing the letters: the PDFs' creator, the OFDs' author
 
 
@@ -186,14 +187,16 @@ class Engines:
         return count
 
 
-LaidOutHook = Callable[[Path, int], None]
+LaidOutHook = Callable[[Path, tuple[int, ...]], None]
 """Told, as soon as a unit's letters are laid out (before its files are written), its first output's
-target (which unit) and how many of its letters have their tear-off slip on the next side."""
+target (which unit) and the roster rows of its letters whose tear-off slip goes to the next side."""
 
 
-def spilled_in(letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]) -> int:
-    """How many of the laid-out `letters` have their tear-off slip on the next side (0 when not laid out)."""
-    return sum(letter.spilled for letter in letters if isinstance(letter, LaidLetter))
+def spilled_in(letters: Sequence[LaidLetter] | Sequence[Mapping[str, object]]) -> tuple[int, ...]:
+    """The roster rows of the laid-out `letters` whose tear-off slip goes to the next side (none when
+    not laid out)."""
+    return tuple(int(str(letter.fields[ROW_KEY])) for letter in letters
+                 if isinstance(letter, LaidLetter) and letter.spilled)  # fmt: skip
 
 
 def issuer_of(spec: LetterSpec, fields: Mapping[str, object]) -> str:

@@ -1,7 +1,7 @@
 """Planning a letters run: the settings checked, the roster read and validated against them, every
 character's glyph checked and the fonts subset once for the roster — what `kinds.letters` decides
 before anything is laid out or written (`letters.run` then runs it), and what the web page's 校验
-reports (`checked_roster`, `count_spilled`).
+reports (`checked_roster`, `spilled_rows`).
 
 The command never holds the roster: its rows are spooled per school as they are read
 (`letters.spool`), and what is planned here reads them back (`spooled_schools`); the web page's 校验
@@ -27,6 +27,7 @@ from ..readers.table import Table
 from ..system.fonts import Fallback, FontSet, fallback_lines, resolve_fonts
 from .fields import ROSTER_FIELDS
 from .grouping import SORT_KEYS, WITHIN_ORDERS, group_letters, group_students
+from .jobs import spilled_in
 from .layout import BODY, SLIP_TITLE, TITLE, LetterLayout
 from .pdf_fonts import FontPack, build_font_pack
 from .settings import LetterSettings, load_settings
@@ -38,33 +39,43 @@ SLIP_STYLES = ("回执", "送达回证")
 ISSUED_SOURCE = "本次指定的成文日期"  # where an `issued` override of the 成文日期 is said to come from
 
 
-def spilled_message(spilled: int, kind: str, settings: LetterSettings) -> str:
-    """What to tell before generating when `spilled` letters' tear-off slip goes to the next side."""
+SPILLED_NAMED = 10  # roster rows a message names of the letters whose slip goes to the next side, then 等
+
+
+def spilled_message(rows: Sequence[int], kind: str, settings: LetterSettings, table: Table) -> str:
+    """What to tell when the letters of roster `rows` (of `table`) have their tear-off slip on the
+    next side: how many, where they are in the roster (the first `SPILLED_NAMED` rows, so a secretary
+    finds them to shorten them; never a child's name or ID number), and why."""
     slip_name = str(settings["入学回执样式"]) if kind == "入学" else "送达回证"  # 劝返/责令: always 送达回证
-    return (f"{spilled} 封通知书的{slip_name}被挤到第 2 页（正文较长：{slip_name}的裁剪线与落款日期之间"
-            f"至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
+    shown = sorted(rows)[:SPILLED_NAMED]
+    numbers = f"第 {'、'.join(map(str, shown))} 行" + ("等" if len(rows) > len(shown) else "")
+    place = f"{table.file} {numbers}" if table.is_csv else f"{table.file}!{table.sheet}!{numbers}"
+    return (f"{len(rows)} 封通知书的{slip_name}被挤到第 2 页（名册 {place}；正文较长：{slip_name}的裁剪线与"
+            f"落款日期之间至少空 {g.LETTER_CUT_CLEARANCE_LINES} 行，以免剪到印章）")  # fmt: skip
 
 
 class SpillNotice:
     """Tells a clerk of the letters whose tear-off slip goes to the next side while the run is still
     young: as soon as the first school (largest first) with such letters is laid out, that school's
-    count (`school_laid_out`); at the end (`end`) the total, when other schools were still to come."""
+    letters (`school_laid_out`); at the end (`end`) all of them, when other schools were still to come.
+    `table`: the roster read, whose rows the messages name."""
 
-    def __init__(self, kind: str, settings: LetterSettings, schools: Sequence[str], group_by: str):
-        self.kind, self.settings, self.schools, self.group_by = kind, settings, schools, group_by
-        self.total = 0
+    def __init__(self, kind: str, settings: LetterSettings, schools: Sequence[str], group_by: str, table: Table):
+        self.kind, self.settings, self.schools, self.group_by, self.table = kind, settings, schools, group_by, table
+        self.rows: list[int] = []
 
-    def school_laid_out(self, index: int, spilled: int) -> None:
-        """The `index`-th school's letters are laid out: `spilled` of them spill."""
-        if spilled and not self.total:
+    def school_laid_out(self, index: int, spilled: tuple[int, ...]) -> None:
+        """The `index`-th school's letters are laid out: those of roster rows `spilled` spill."""
+        if spilled and not self.rows:
             later = f"；其他{self.group_by}的排好后在最后合计" if len(self.schools) > 1 else ""
-            console.warn(f"{self.schools[index]}：{spilled_message(spilled, self.kind, self.settings)}{later}")
-        self.total += spilled
+            message = spilled_message(spilled, self.kind, self.settings, self.table)
+            console.warn(f"{self.schools[index]}：{message}{later}")
+        self.rows += spilled
 
     def end(self) -> None:
-        """Every school is laid out: the total, when more than one school was to be laid out."""
-        if self.total and len(self.schools) > 1:
-            console.warn(f"合计：{spilled_message(self.total, self.kind, self.settings)}")
+        """Every school is laid out: all the rows, when more than one school was to be laid out."""
+        if self.rows and len(self.schools) > 1:
+            console.warn(f"合计：{spilled_message(self.rows, self.kind, self.settings, self.table)}")
 
 
 def checked_settings(roster: Path, profile: Profile, kind: str,
@@ -82,13 +93,21 @@ def checked_settings(roster: Path, profile: Profile, kind: str,
     for key, allowed in (("班内排序", WITHIN_ORDERS), ("入学回执样式", SLIP_STYLES)):
         if str(settings[key]) not in allowed:
             problems.error(Location(settings.sources[key], column=key), f"应为{'、'.join(allowed)}之一", settings[key])
-    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    problems.items += date_problems(settings, kind).items
     problems.raise_if_errors()
     console.problems(problems.warnings)
     if kind == "责令" and not settings["省级处罚条款"]:
         console.warn("未设置“省级处罚条款”：责令限期复学通知书只引用义务教育法第五十八条，"
                      "逾期后果写作“依法作进一步处理”；请在设置中填写本省条例的处罚条款")  # fmt: skip
     return settings, AgeRule(profile.age_reference(str(settings["学年"])))
+
+
+def date_problems(settings: LetterSettings, kind: str) -> Problems:
+    """The settings' dates cross-checked for a letter `kind` (`profile.checks.check_dates`), each
+    problem at the setting's source: what the command says, and the web page's 校验 too."""
+    problems = Problems()
+    check_dates(settings.values, lambda key: Location(settings.sources[key], column=key), problems, kind)
+    return problems
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,
@@ -100,8 +119,8 @@ def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | 
     return settings, read_roster(roster, age_rule=rule, schools=schools)
 
 
-def count_spilled(settings: LetterSettings, data: Roster, kind: str) -> int:
-    """How many letters of a checked roster would have their tear-off slip on the next side: the
+def spilled_rows(settings: LetterSettings, data: Roster, kind: str) -> tuple[int, ...]:
+    """The roster rows of the letters of a checked roster whose tear-off slip would go to the next side: the
     web page's 校验 tells it before anything is generated (the command tells it before it writes:
     `letters.run.run_units`)."""
     spec = load_spec(kind)
@@ -109,7 +128,7 @@ def count_spilled(settings: LetterSettings, data: Roster, kind: str) -> int:
     layout = LetterLayout(spec, font_pack(spec, settings, roster_chars(data.students), resolve_fonts(), []))
     context = settings.context()
     letters = [letter for group in group_letters(groups).values() for letter in group]
-    return sum(layout.lay_out(letter, context).spilled for letter in letters)
+    return spilled_in([layout.lay_out(letter, context) for letter in letters])
 
 
 @dataclass

@@ -51,13 +51,13 @@ class Clock:
 
 def run_units(units: list[Unit], config: EngineConfig, jobs: int, progress: bool, clock: Clock,
               on_progress: ProgressHook | None = None, steps: dict[str, float] | None = None,
-              on_laid_out: Callable[[int, int], None] | None = None) -> list[UnitDone]:  # fmt: skip
+              on_laid_out: Callable[[int, tuple[int, ...]], None] | None = None) -> list[UnitDone]:  # fmt: skip
     """Run every unit (one school's letters laid out once, when the PDF is ours, and written to each of
     its files), in `jobs` processes when > 1, largest school first: one timed phase ("letters");
     `steps`, when given, receives the CPU seconds the processes spent on each step (layout, pdf,
     docx, zip), summed over them. Results in the units' order.
-    `on_laid_out`, when given, is told (a unit's index, its letters whose tear-off slip goes to the
-    next side) as soon as that unit is laid out, before its files are written: the largest school's
+    `on_laid_out`, when given, is told (a unit's index, the roster rows of its letters whose tear-off
+    slip goes to the next side) as soon as that unit is laid out, before its files are written: the largest school's
     count comes first, long before the run ends (a worker reports it through a queue)."""
     hook = on_progress or (lambda title, done, total: None)
     for unit in units:

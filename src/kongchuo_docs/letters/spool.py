@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..readers.roster import Student
-from .fields import number_fields, student_fields
+from .fields import letter_fields
 from .grouping import group_of, group_students
 
 FIELDS = tuple(name for name in Student.model_fields if name not in ("file", "sheet", "columns"))
@@ -77,7 +77,7 @@ class SchoolRows:
     def letters(self) -> list[dict[str, str]]:
         """The school's letters as merge fields, in order, with their 序号 and 编号."""
         [ordered] = group_students(self.rows.students(), self.group_by, self.order, self.within).values()
-        return [{**student_fields(s), **number_fields(self.index, n)} for n, s in enumerate(ordered, start=1)]
+        return [letter_fields(s, self.index, n) for n, s in enumerate(ordered, start=1)]
 
 
 class Spool:

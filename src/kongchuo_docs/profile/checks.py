@@ -1,4 +1,5 @@
-"""Cross-checks of the dates a profile (or a letter run) sets: 学年 vs 报到日期 vs 成文日期 vs 文号;
+"""Cross-checks of the dates a profile (or a letter run) sets: 学年 vs 报到日期 vs 成文日期 vs 文号 (a 劝返 or
+责令 letter dated before term starts: the 报到日期);
 and the 省级处罚条款 a 责令 letter cites.
 
 Each problem names the field. A 学年 whose first year is not the 报到 year is an error (the letter
@@ -32,6 +33,10 @@ def check_dates(values: Mapping[str, object], where: Callable[[str], Location], 
         if issued and issued > report:
             problems.warning(where("成文日期"), f"入学通知书的成文日期晚于报到日期 {format_date(report)}",
                              format_date(issued))
+    if kind in ("劝返", "责令") and issued and isinstance(report, dt.date) and issued < report:
+        problems.warning(where("成文日期"), f"{kind}通知书的成文日期早于开学（报到日期 {format_date(report)}，"
+                         f"取自{where('报到日期')}）：{kind}通知书发给开学后仍未到校的学生，请核对成文日期或报到日期",
+                         format_date(issued))  # fmt: skip
     deadline = values.get("复学截止日期")
     if kind == "责令" and issued and isinstance(deadline, dt.date) and deadline <= issued:
         problems.warning(where("复学截止日期"), f"复学截止日期不晚于成文日期 {format_date(issued)}",

@@ -1,7 +1,8 @@
 """The 校验 of a roster before 生成 (the job's side): its problems by cell and the marked error
 workbook; once it passes, what would surprise her after printing, said before she commits: the
 first letter as a page image, the page count, a 回执 pushed onto another page, a 成文日期 after the
-报到日期 (with the fix: a 成文日期 in the 报到日期's month), fonts this computer lacks. In plain
+报到日期 (with the fix: a 成文日期 in the 报到日期's month), a 劝返/责令 letter's dates (one dated before
+term starts, `letters.plan.date_problems`), fonts this computer lacks. In plain
 Chinese: no command names, no file paths."""
 
 from __future__ import annotations
@@ -47,10 +48,16 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         status["error_workbook"] = ERROR_WORKBOOK
     status["can_generate"] = bool(data.students) and (not data.problems.errors or values["skip_invalid"])
     if status["can_generate"] and template is None:
-        from ..letters.plan import count_spilled
+        from ..letters.plan import spilled_message, spilled_rows
 
-        spilled = count_spilled(settings, data, values["kind"])  # every letter laid out as 生成 will
-        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spilled, schools)
+        spilled = spilled_rows(settings, data, values["kind"])  # every letter laid out as 生成 will
+        spill = spilled_message(spilled, values["kind"], settings, data.table) if spilled else ""
+        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spill, schools)
+        if values["kind"] != "入学":  # 入学's date warning comes with its fix (`date_warnings`)
+            from ..letters.plan import date_problems
+
+            status["warnings"] += [{"id": f"date-{n}", "text": str(problem)}
+                                   for n, problem in enumerate(date_problems(settings, values["kind"]).warnings)]
     return status
 
 
@@ -63,10 +70,11 @@ def left_out_text(left_out: dict[str, int], schools: frozenset[str]) -> str:
 
 
 def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[str, Any],
-                          settings: dict[str, object], spilled: int,
+                          settings: dict[str, object], spill: str,
                           schools: frozenset[str] | None) -> list[dict[str, str]]:  # fmt: skip
     """Draw the first child's letter (its page image into `root`) and say what the run will bring
-    (`spilled`: the letters whose slip goes to the next side)."""
+    (`spill`: what to say of the letters whose slip goes to the next side, `letters.plan.spilled_message`;
+    empty when none)."""
     import pymupdf
 
     from ..kinds.letters import first_letter
@@ -80,10 +88,9 @@ def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[s
     pages = result.pages or 0
     sheets = f"，双面打印约 {(pages + 1) // 2 * letters} 张纸" if duplex else ""
     found = [{"id": "pages", "text": f"共 {letters} 份通知书，每份 {pages} 页，合计约 {pages * letters} 页{sheets}。"}]
-    if spilled:
-        slip = "回执" if values["kind"] == "入学" else "送达回证"
-        found.append({"id": "spill", "text": f"{spilled} 份通知书的{slip}排不下，被挤到了下一页："
-                      "这些通知书每份多用一页。可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
+    if spill:
+        found.append({"id": "spill", "text": f"{spill}：这些通知书每份多用一页。"
+                      "可在“模板”中删减正文或所需材料，或在“单位设置”中缩短报到地点等。"})
     found += date_warnings(values["kind"], settings)
     missing = [r.official for r in fontset if r.substituted]
     if missing:

@@ -127,23 +127,25 @@ def wording_path(*parts: str) -> Path:
 def load_wording(*parts: str) -> dict[str, Any]:
     """The YAML mapping of ``templates/<parts…>`` (user copy or default; cached; treat it as read-only)."""
     path = wording_path(*parts)
-    return _load(path, str(path) if path != template_path(*parts) else "/".join(parts))
+    return _load(path, str(path) if path != template_path(*parts) else "/".join(parts), letters=parts[0] == "letters")
 
 
-def _load(path: Path, rel: str) -> dict[str, Any]:
+def _load(path: Path, rel: str, *, letters: bool = False) -> dict[str, Any]:
     """The file at `path` named `rel` in messages; re-read when it changes (a long-running server).
-    A symbolic link is refused unread (a wording file linked to a secret would echo its lines)."""
+    A symbolic link is refused unread (a wording file linked to a secret would echo its lines).
+    `letters`: a letter kind's wording, whose roster headers used as names (``{{ 入读学校 }}``, an
+    ``if: 户籍所在村(社区)``) are read as their merge field names (学校, 村), as Word templates' are."""
     if path.is_symlink():
         raise InputError([Problem(Location(rel), "模板文件是符号链接，拒绝读取（请放入文件本身）")])
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         stamp = 0
-    return _load_once(path, rel, stamp)
+    return _load_once(path, rel, stamp, letters)
 
 
 @cache
-def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
+def _load_once(path: Path, rel: str, stamp: int, letters: bool) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=_Loader)
@@ -155,10 +157,28 @@ def _load_once(path: Path, rel: str, stamp: int) -> dict[str, Any]:
         raise InputError([yaml_problem(exc, rel)]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(Location(rel), "模板顶层应为键值对")])
+    if letters:
+        data = _with_field_names(data)
     numbers = paragraph_numbers(text, rel)
     for key_path, value in located_strings(data):
         value.source, value.field, value.paragraph = rel, key_path, numbers.get(key_path)
     return data
+
+
+def _with_field_names(value: Any, key: str = "") -> Any:
+    """A letter wording tree with the roster headers its Jinja uses as names read as their merge
+    field names (`letters.fields.with_field_names`; a block's ``if:`` is an expression), lines kept."""
+    from ..letters.fields import field_names_in, with_field_names
+
+    if isinstance(value, dict):
+        return {k: _with_field_names(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_field_names(item, key) for item in value]
+    if isinstance(value, WordingText):
+        text = WordingText(field_names_in(value) if key == "if" else with_field_names(value))
+        text.line = value.line
+        return text
+    return value
 
 
 def located_strings(value: Any, path: str = "") -> Iterator[tuple[str, WordingText]]:
@@ -240,7 +260,7 @@ def check_folder_here(folder: Path) -> None:
         if not path.is_file():
             continue
         try:
-            user = _load(path, str(path))
+            user = _load(path, str(path), letters=rel.startswith("letters/"))
         except InputError as exc:
             problems.items += exc.problems
             continue

@@ -146,8 +146,14 @@ def chinese(name: str, rel: str) -> str:
 
 
 def by_chinese(rel: str, allowed: set[str]) -> dict[str, str]:
-    """Chinese name → variable, over the variables `allowed` in `rel`."""
-    return {chinese(name, rel): name for name in allowed}
+    """Chinese name → variable, over the variables `allowed` in `rel`; a letter kind's also by the
+    roster's column headers (入读学校 → 学校: `letters.fields.header_aliases`)."""
+    names = {chinese(name, rel): name for name in allowed}
+    if rel.startswith("letters/"):
+        from ..letters.fields import header_aliases
+
+        names = {**{header: name for header, name in header_aliases().items() if name in allowed}, **names}
+    return names
 
 
 # -- words for expressions and conditions
