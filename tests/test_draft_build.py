@@ -300,7 +300,8 @@ def test_settings_names_the_profile_for_build_and_check(tmp_path: Path) -> None:
     draft = tmp_path / "草稿.txt"
     draft.write_text("\n".join([TITLE, RECIPIENTS, "为做好工作，特此通知。", ORGAN, DATE]), encoding="utf-8")
     code, out = check(draft, "--set", "发文字号=3")
-    assert code == 1 and "发文字号 [错误]" in out  # no profile found from here: no 文号代字 for "3"
+    # no profile found from here: no 文号代字 for "3" — bad input of --set (exit 2), saying what it lacks
+    assert code == 2 and "发文字号 [错误]" in out and "只写序号须有代字" in out
     result = CliRunner().invoke(app, ["check", str(draft), "--settings", str(profile), "--set", "发文字号=3"])
     assert result.exit_code == 0, result.stdout
     result = CliRunner().invoke(app, ["build", str(draft), "-o", str(tmp_path / "out"), "--format", "docx",

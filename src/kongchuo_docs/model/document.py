@@ -104,6 +104,13 @@ class Table(_Model):
     def columns(self) -> int:
         return len(self.rows[0])
 
+    def __eq__(self, other: object) -> bool:
+        """Tables are equal by what they print: `sources` says where the rows were read (a draft, the
+        YAML written from it, the 写通知 form), not what they hold."""
+        if not isinstance(other, Table):
+            return NotImplemented
+        return self.model_dump(exclude={"sources"}) == other.model_dump(exclude={"sources"})
+
 
 class PageBreak(_Model):
     type: Literal["page_break"] = "page_break"
