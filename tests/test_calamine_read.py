@@ -13,7 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from test_roster import _roster
 
 from kongchuo_docs.errors import InputError
 from kongchuo_docs.readers import table as table_module
@@ -22,8 +23,6 @@ from kongchuo_docs.readers.roster import AgeRule, read_roster, school_year_refer
 from kongchuo_docs.readers.table import FORMULA_ERROR, UNCALCULATED
 from kongchuo_docs.writers.error_workbook import write_error_workbook
 
-HEADERS = ["序号", "姓名", "性别", "出生日期", "身份证号", "户籍地址", "监护人姓名", "与学生关系", "联系电话",
-           "入读学校", "年级", "班级"]  # fmt: skip
 RULE = AgeRule(school_year_reference(2025))
 
 
@@ -67,15 +66,7 @@ def _hostile_roster(path: Path) -> Path:
     rows[10][6] = '="林"&"建国"'
     rows[11][0] = 12.0  # 序号 as a float
     rows[12][1] = "  林\u3000三 "  # spaces (also full-width) around and inside a name
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "学生名册"
-    sheet.append(["罗源县学生名册（合并的标题行）"])
-    sheet.merge_cells("A1:L1")
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+    _roster(path, rows, title=True)  # under a merged title row
     _with_cached_results(path, {"B11": ("str", "林十"), "J11": ("str", "罗源县实验小学"), "B12": ("e", "#DIV/0!")})
     return path
 
