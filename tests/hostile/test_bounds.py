@@ -401,3 +401,24 @@ def test_template_bombs_refused_at_the_templates_page(web_client, name: str) -> 
     assert "模板超出限制" in response.text and "letters/return.yaml" in response.text
     cpu = time.process_time() - start + (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert cpu < 2, cpu  # the server's process and the check's worker, CPU seconds
+
+
+def test_a_text_option_past_its_budget_is_refused_at_both_doors(tmp_path: Path, web_client) -> None:
+    """A task's text option (a 填报单位, 文号, 时段) is held to `SHORT_CELL_MAX_CHARS` by its declaration:
+    the command exits 2 naming the option, the page says it on its form (no job); nothing written."""
+    from typer.testing import CliRunner
+    from web_helpers import csrf_of
+
+    from kongchuo_docs.cli import app
+    from kongchuo_docs.model.limits import SHORT_CELL_MAX_CHARS
+
+    clues = sample_path("register", "问题线索.yaml")
+    unit = "某" * (SHORT_CELL_MAX_CHARS * 200)
+    result = CliRunner().invoke(app, ["register", "build", str(clues), "-o", str(tmp_path / "out"), "--unit", unit])
+    assert result.exit_code == 2, result.output
+    assert "--unit（填报单位）" in result.output and f"此栏最多 {SHORT_CELL_MAX_CHARS} 个字" in result.output
+    assert unit not in result.output and nothing_written(tmp_path / "out")
+    page = web_client.post("/batch/register-build", data={"csrf": csrf_of(web_client), "unit": unit},
+                           files={"clues": (clues.name, clues.read_bytes())})
+    assert page.status_code == 400 and f"此栏最多 {SHORT_CELL_MAX_CHARS} 个字" in page.text  # the form again
+    assert f"{unit[:10]}…" in page.text  # the message names the value by its start

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import KongchuoError, Problem
+from ..model.limits import cell_problem
 
 if TYPE_CHECKING:
     from ..profile.scope import RowScope
@@ -92,6 +93,8 @@ class Option:
             if self.default is None:
                 return None
             return dt.date.today() if self.default == TODAY else self.read(self.default)
+        if isinstance(text, str) and (too_long := cell_problem(text, short=True)):  # a name, 文号, date, choice
+            raise OptionError(self, too_long, f"{text[:10]}…")
         if self.kind == "date":
             from ..support.normalize import NormalizeError, parse_date
 
