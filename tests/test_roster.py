@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kongchuo_docs.errors import InputError
+from kongchuo_docs.profile.scope import RowScope
 from kongchuo_docs.readers.idcard import CHECK_DIGIT_MESSAGE, make_id
 from kongchuo_docs.readers.roster import AgeRule, Student, read_roster, school_year_reference
 from kongchuo_docs.writers.error_workbook import ERROR_FILL, ERROR_SHEET, write_error_workbook
@@ -209,6 +210,18 @@ def test_rows_of_other_schools_are_left_out_before_any_check(tmp_path) -> None:
     first = sample_profile().schools[0].name
     everyone = read_roster(path)
     assert everyone.problems.errors and everyone.left_out == {}
-    ours = read_roster(path, schools=frozenset({first}))
+    ours = read_roster(path, scope=RowScope(first, frozenset({first})))
     assert [s.name for s in ours.students] == mine and not ours.problems.items and not ours.invalid_rows
     assert ours.left_out_rows == 3 and first not in ours.left_out and ours.row_count == 3
+
+
+def test_a_school_is_known_by_its_name_as_people_write_it(tmp_path) -> None:
+    """The letters scope a school account's roster as the other pages scope their rows
+    (`RowScope.has_school`): without the 县 before it or with spaces, it is the same school."""
+    school = "某某县实验小学"
+    scope = RowScope(school, frozenset({school}), county="某某县")
+    rows = [_child(n) for n in range(1, 5)]
+    for row, written in zip(rows, ("某某县实验小学", "实验小学", "某某县 实验小学", "某某县第二小学"), strict=True):
+        row[9] = written
+    roster = read_roster(_roster(tmp_path / "名册.xlsx", rows), age_rule=RULE_2025, scope=scope)
+    assert [s.row for s in roster.students] == [2, 3, 4] and roster.left_out == {"某某县第二小学": 1}

@@ -79,7 +79,7 @@ def _letters(run: Run) -> Outcome:
         word_template=run.file("template"), jobs=run.jobs, per_record=v["per_record"],
         skip_invalid=v["skip_invalid"], force=run.force, on_progress=run.progress, sort=v["sort"],
         duplex=v["duplex"], issued=v["date"], pdfa=v["pdfa"], ofd=v["ofd"],
-        schools=run.scope.schools if run.scope else None,
+        scope=run.scope,
     )  # fmt: skip
     return Outcome(written, run.output)
 

@@ -60,6 +60,7 @@ from ..writers.pdfa import DEFAULT_LEVEL, Archive
 from .sample_roster import generate_rows, write_sample_roster
 
 if TYPE_CHECKING:
+    from ..profile.scope import RowScope
     from ..writers.ofd import OfdMeta
 
 KINDS = tuple(KIND_FILES)
@@ -87,11 +88,11 @@ def build_letters_files(
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
     issued: dt.date | None = None,
-    schools: frozenset[str] | None = None,
+    scope: RowScope | None = None,
 ) -> list[str]:
     """``kongchuo-docs letters``: all or nothing into OUTDIR; returns the written paths.
     `settings_file` is the 单位设置 profile (default: the one `profile.find_profile_path` finds);
-    `schools`, when given, the only schools whose rows get letters (a 学校's or 乡镇's account)."""
+    `scope`, when given, holds the only schools whose rows get letters (a 学校's or 乡镇's account)."""
     for path, label in ((roster, "名册"), (word_template, "Word 模板")):
         if path is not None and not Path(path).is_file():
             raise KongchuoError(f"找不到{label}：{path}")
@@ -101,7 +102,7 @@ def build_letters_files(
         write_letters(out, roster, profile, kind=kind, word_template=word_template,
                       jobs=jobs, per_record=per_record, skip_invalid=skip_invalid,
                       on_progress=on_progress, sort=sort, duplex=duplex, pdfa=pdfa, ofd=ofd,
-                      issued=issued, schools=schools)  # fmt: skip
+                      issued=issued, scope=scope)  # fmt: skip
     return out.written
 
 
@@ -126,7 +127,7 @@ def write_letters(
     pdfa: str = DEFAULT_LEVEL,
     ofd: bool = False,
     issued: dt.date | None = None,
-    schools: frozenset[str] | None = None,
+    scope: RowScope | None = None,
 ) -> list[UnitResult]:
     """Write the letters of `kind` for `roster` into `out` (under `folder`); return per-file counts.
 
@@ -140,7 +141,7 @@ def write_letters(
     `sort` (名册, 拼音, 身份证号), `duplex` and `issued` override the settings 班内排序, 双面打印 and 成文日期.
     `pdfa` is the PDFs' PDF/A level (``2b``; ``3b`` embeds the roster in every PDF as its source).
     `ofd`: each PDF also as OFD (GB/T 33190), made from that PDF.
-    `schools`, when given: only their rows are read (`readers.roster.read_roster`).
+    `scope`, when given: only its schools' rows are read (`readers.roster.read_roster`).
     """
     clock = Clock(timings)
     if kind not in KINDS:
@@ -158,7 +159,7 @@ def write_letters(
     with out.scratch() as scratch:  # the roster's rows, spooled per school: never held whole
         spool = Spool(scratch, spec.group_by)
         settings, rule = checked_settings(roster, profile, kind, issued)
-        data = read_roster(roster, age_rule=rule, schools=schools, take=spool.take)
+        data = read_roster(roster, age_rule=rule, scope=scope, take=spool.take)
         sort_key = str(settings["排序"])
         duplex = bool(settings["双面打印"]) if duplex is None else duplex
         clock.lap("read+validate")
@@ -263,7 +264,7 @@ def check_word_template(path: Path) -> None:
 
 
 def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, issued: dt.date | None = None,
-                 duplex: bool | None = None, schools: frozenset[str] | None = None,
+                 duplex: bool | None = None, scope: RowScope | None = None,
                  ) -> tuple[UnitResult, int, FontSet]:
     """The first valid child's letter as the PDF `target` (what the whole run would print for them):
     its result (pages, a slip pushed to another page), the letters' count (valid rows), and the
@@ -271,7 +272,7 @@ def first_letter(roster: Path, profile: Profile, kind: str, target: Path, *, iss
     spec = load_spec(kind)
     known = set(FIELD_NAMES) | set(setting_keys())
     compile_default(spec, known, duplex=True)
-    settings, data = checked_roster(roster, profile, kind, issued, schools)
+    settings, data = checked_roster(roster, profile, kind, issued, scope)
     if not data.students:
         raise KongchuoError(f"名册 {roster.name} 中没有可生成通知书的有效行")
     duplex = bool(settings["双面打印"]) if duplex is None else duplex

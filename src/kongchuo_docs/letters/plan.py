@@ -22,6 +22,7 @@ from .. import gbt9704 as g
 from ..errors import InputError, Location, Problems
 from ..profile import Profile
 from ..profile.checks import check_dates
+from ..profile.scope import RowScope
 from ..readers.roster import AgeRule, Roster, Student, read_roster
 from ..readers.table import Table
 from ..system.fonts import Fallback, FontSet, fallback_lines, resolve_fonts
@@ -111,12 +112,12 @@ def date_problems(settings: LetterSettings, kind: str) -> Problems:
 
 
 def checked_roster(roster: Path, profile: Profile, kind: str, issued: dt.date | None = None,
-                   schools: frozenset[str] | None = None) -> tuple[LetterSettings, Roster]:  # fmt: skip
+                   scope: RowScope | None = None) -> tuple[LetterSettings, Roster]:  # fmt: skip
     """The checked settings (`checked_settings`) and the roster read against their 学年, held whole
-    (only `schools`' rows, when given): all the web page's 校验 of a roster does (the command spools
+    (only `scope`'s schools' rows, when given): all the web page's 校验 of a roster does (the command spools
     the rows instead: `spooled_schools`)."""
     settings, rule = checked_settings(roster, profile, kind, issued)
-    return settings, read_roster(roster, age_rule=rule, schools=schools)
+    return settings, read_roster(roster, age_rule=rule, scope=scope)
 
 
 def spilled_rows(settings: LetterSettings, data: Roster, kind: str) -> tuple[int, ...]:

@@ -49,6 +49,10 @@ class RowScope:
         """Whether the unit `name` (as a form writes it) is one of this scope's."""
         return bool(name.strip()) and self._key(name) in {self._key(u) for u in self.units}
 
+    def has_school(self, name: str) -> bool:
+        """Whether the 学校 `name` (as a roster writes it) is one of this scope's `schools`."""
+        return bool(name.strip()) and self._key(name) in {self._key(s) for s in self.schools}
+
     def _key(self, name: str) -> str:
         text = "".join(unicodedata.normalize("NFKC", name).split())
         county = "".join(unicodedata.normalize("NFKC", self.county).split())

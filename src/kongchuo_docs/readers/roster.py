@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, SkipValidation
 
@@ -21,6 +22,9 @@ from ..errors import Location, Problems
 from .idcard import parse_id
 from .schema import load_schema
 from .table import Table, TableRow, read_table
+
+if TYPE_CHECKING:
+    from ..profile.scope import RowScope
 
 ROSTER_SCHEMA = "学生名册"
 # 义务教育法 第十一条: a child enrols in 一年级 in the autumn of the year it turns 6 (by 31 August),
@@ -85,7 +89,7 @@ class Roster:
 
     @property
     def left_out_rows(self) -> int:
-        """Rows left out as other schools' (`read_roster`'s `schools`)."""
+        """Rows left out as other schools' (`read_roster`'s `scope`)."""
         return sum(self.left_out.values())
 
     @property
@@ -123,7 +127,7 @@ def read_roster(
     sheet: str | None = None,
     *,
     age_rule: AgeRule | None = None,
-    schools: frozenset[str] | None = None,
+    scope: RowScope | None = None,
     take: Callable[[Student], None] | None = None,
 ) -> Roster:
     """Read and validate a roster (.xlsx or .csv).
@@ -131,8 +135,9 @@ def read_roster(
     Raises `InputError` only when the file as a whole cannot be read (no header, a required column
     missing…); row problems are in `Roster.problems` (call ``roster.problems.raise_if_errors()`` to stop
     on any) and their rows in `Roster.invalid_rows`. `age_rule` defaults to 31 August of this year.
-    `schools`, when given, are the only schools whose rows are read: every other row (its 学校 another
-    school's or blank) is left out before any check, counted by school in `Roster.left_out`.
+    `scope`, when given, holds the only schools whose rows are read (`RowScope.has_school`: names compared
+    as people write them): every other row (its 学校 another school's or blank) is left out before any
+    check, counted by school in `Roster.left_out`.
     `take`, when given, is handed each row's `Student` as soon as the row has passed its own checks, and
     no row is held: `Roster.students` is then empty, and the valid rows are those handed over less
     `Roster.invalid_rows` (a row handed over may still share its ID number with a later row). What is
@@ -144,12 +149,13 @@ def read_roster(
     repeats: dict[str, list[int]] = defaultdict(list)  # ID number on several rows → all of them
 
     def admit(table: Table, row: TableRow) -> bool:
-        if schools is None:
+        if scope is None:
             return True
         school = str(row.values.get("school") or row.raw.get("school") or "").strip()
-        if school not in schools:
+        if not scope.has_school(school):
             left_out[school] += 1
-        return school in schools
+            return False
+        return True
 
     def keep(table: Table, row: TableRow) -> bool:
         _check_row(table, row, rule)

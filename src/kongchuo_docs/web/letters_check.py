@@ -16,6 +16,7 @@ from ..support.normalize import format_date
 
 if TYPE_CHECKING:
     from ..profile import Profile
+    from ..profile.scope import RowScope
 
 FIRST_LETTER = "first-letter.pdf"
 FIRST_PAGE = "first-letter.png"  # the page image the 校验通过 page shows
@@ -35,12 +36,11 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
         check_word_template(template)
     values = TASKS["letters"].read_values(params["values"])
     scope = job_scope(params, profile)
-    schools = scope.schools if scope else None
-    settings, data = checked_roster(roster, profile, values["kind"], values["date"], schools)
+    settings, data = checked_roster(roster, profile, values["kind"], values["date"], scope)
     status: dict[str, Any] = {"state": "done", "rows": len(data.students), "invalid": len(data.invalid_rows),
                               "problems": data.problems.items}  # fmt: skip
     if data.left_out:
-        status["left_out"] = left_out_text(data.left_out, schools or frozenset())
+        status["left_out"] = left_out_text(data.left_out, scope.schools if scope else frozenset())
         status["left_out_rows"] = data.left_out_rows
     if data.problems.errors:
         with OutputSet(root / "out") as out:
@@ -52,7 +52,7 @@ def check_roster(root: Path, roster: Path, template: Path | None, params: dict[s
 
         spilled = spilled_rows(settings, data, values["kind"])  # every letter laid out as 生成 will
         spill = spilled_message(spilled, values["kind"], settings, data.table) if spilled else ""
-        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spill, schools)
+        status["warnings"] = first_letter_warnings(root, roster, profile, values, settings.values, spill, scope)
         if values["kind"] != "入学":  # 入学's date warning comes with its fix (`date_warnings`)
             from ..letters.plan import date_problems
 
@@ -71,7 +71,7 @@ def left_out_text(left_out: dict[str, int], schools: frozenset[str]) -> str:
 
 def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[str, Any],
                           settings: dict[str, object], spill: str,
-                          schools: frozenset[str] | None) -> list[dict[str, str]]:  # fmt: skip
+                          scope: RowScope | None) -> list[dict[str, str]]:  # fmt: skip
     """Draw the first child's letter (its page image into `root`) and say what the run will bring
     (`spill`: what to say of the letters whose slip goes to the next side, `letters.plan.spilled_message`;
     empty when none)."""
@@ -81,7 +81,7 @@ def first_letter_warnings(root: Path, roster: Path, profile: Any, values: dict[s
 
     result, letters, fontset = first_letter(roster, profile, values["kind"], root / FIRST_LETTER,
                                             issued=values["date"], duplex=values["duplex"],
-                                            schools=schools)  # fmt: skip
+                                            scope=scope)  # fmt: skip
     with pymupdf.open(root / FIRST_LETTER) as pdf:
         pdf[0].get_pixmap(matrix=pymupdf.Matrix(PAGE_ZOOM, PAGE_ZOOM)).save(root / FIRST_PAGE)
     duplex = bool(settings["双面打印"]) if values["duplex"] is None else values["duplex"]
