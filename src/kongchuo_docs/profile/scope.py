@@ -47,11 +47,14 @@ class RowScope:
 
     def owns(self, name: str) -> bool:
         """Whether the unit `name` (as a form writes it) is one of this scope's."""
-        return bool(name.strip()) and self._key(name) in {self._key(u) for u in self.units}
+        return self._among(name, self.units)
 
     def has_school(self, name: str) -> bool:
         """Whether the 学校 `name` (as a roster writes it) is one of this scope's `schools`."""
-        return bool(name.strip()) and self._key(name) in {self._key(s) for s in self.schools}
+        return self._among(name, self.schools)
+
+    def _among(self, name: str, units: frozenset[str]) -> bool:
+        return bool(name.strip()) and self._key(name) in {self._key(u) for u in units}
 
     def _key(self, name: str) -> str:
         text = "".join(unicodedata.normalize("NFKC", name).split())
